@@ -1,0 +1,49 @@
+# Two commands do all set-up on a fresh machine:
+#   make run    virtualenv, install, migrate SQLite, load the seed data, serve on 127.0.0.1:8000
+#   make test   install what tests need (PostgreSQL, Chromium), run the whole suite on a throwaway PostgreSQL
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+SEED := framework pilots
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test bench seed messages check clean
+
+help:
+	@echo "make run    - set up and serve the site on http://$(HOST):$(PORT)/ (SQLite, seed data)"
+	@echo "make test   - run the whole test suite on a throwaway PostgreSQL (installs what it needs)"
+	@echo "make bench  - measure pages under gunicorn against a synthetic database"
+
+# The virtualenv, rebuilt when pyproject.toml changes. psycopg2 compiles against libpq.
+$(VENV)/.installed: pyproject.toml
+	@.ci/system-packages libpq-dev
+	@test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -e ".[test]"
+	@touch $@
+
+run: $(VENV)/.installed
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py loaddata $(SEED)
+	@echo "Serving on http://$(HOST):$(PORT)/  (admin: create an account with 'DEBUG=true $(PY) manage.py createsuperuser')"
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+seed: $(VENV)/.installed
+	$(PY) manage.py loaddata $(SEED)
+
+test: $(VENV)/.installed-test
+	.ci/test $(PYTEST_ARGS)
+
+check: $(VENV)/.installed-test
+	DEBUG=true $(PY) manage.py check
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles test-results .pytest_cache

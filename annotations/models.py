@@ -1,0 +1,1 @@
+"""Margin annotations: built in the annotation issue."""

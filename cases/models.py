@@ -1,0 +1,515 @@
+"""Case studies and pilot cases, and their coding against the DieGem framework."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from frameworks.models import Domain, Source, TensionField
+
+
+@dataclass(frozen=True)
+class TextSection:
+    """One of the text sections every case has, in the order a reader meets them."""
+
+    field: str
+    title: str
+    help_text: str
+
+
+# The text sections of a case: the practice itself, then the "here and now"
+# lens of the framework (place, citizenship, learning), then what the research
+# asks of every case at its close (interventions, lessons).
+TEXT_SECTIONS: tuple[TextSection, ...] = (
+    TextSection("context", _("Context"), _("De achtergrond: buurt, organisatie, aanleiding.")),
+    TextSection("practice", _("De praktijk"), _("Wat er gebeurt, door wie, hoe vaak, sinds wanneer.")),
+    TextSection(
+        "place_text",
+        _("Plaats"),
+        _("De plaats relationeel bekeken: de locatie en de netwerken die ze met andere plaatsen verbinden."),
+    ),
+    TextSection(
+        "citizenship",
+        _("Burgerschapspraktijken"),
+        _("Burgerschap als praktijk: welke claims mensen hier en nu leggen, hoe ze meedoen."),
+    ),
+    TextSection(
+        "learning",
+        _("Leerprocessen"),
+        _("Informele, collectieve leerprocessen die in de praktijk opduiken."),
+    ),
+    TextSection(
+        "interventions",
+        _("Interventies en de rol van professionals"),
+        _("Hoe professionals en organisaties ingrijpen op ruimte, leerprocessen en burgerschapspraktijken."),
+    ),
+    TextSection(
+        "lessons",
+        _("Aandachtspunten voor beleid en praktijk"),
+        _("Wat beleidsmakers en praktijkwerkers hieruit kunnen leren."),
+    ),
+)
+TEXT_SECTION_FIELDS = tuple(section.field for section in TEXT_SECTIONS)
+
+
+class Strength(models.IntegerChoices):
+    """How strongly a case draws on a source of solidarity."""
+
+    ABSENT = 0, _("afwezig")
+    WEAK = 1, _("zwak")
+    MODERATE = 2, _("matig")
+    STRONG = 3, _("sterk")
+
+
+class Position(models.IntegerChoices):
+    """Five steps on a tension field, from pole A (-2) to pole B (+2)."""
+
+    POLE_A = -2, _("sterk naar pool A")
+    LEANS_A = -1, _("eerder pool A")
+    MIDDLE = 0, _("in het midden")
+    LEANS_B = 1, _("eerder pool B")
+    POLE_B = 2, _("sterk naar pool B")
+
+
+class CaseQuerySet(models.QuerySet):
+    """The read vocabulary for cases. Every public view starts from `published()`."""
+
+    def published(self) -> CaseQuerySet:
+        return self.filter(status=Case.Status.PUBLISHED)
+
+    def visible_to(self, user) -> CaseQuerySet:
+        """Published cases, plus every case for those who may edit cases."""
+        if user.is_authenticated and user.is_active and user.has_perm("cases.change_case"):
+            return self.all()
+        return self.published()
+
+    def with_profile(self) -> CaseQuerySet:
+        """Domain, codings and their framework rows in a fixed number of queries."""
+        return self.select_related("domain").prefetch_related(
+            Prefetch("source_codings", queryset=SourceCoding.objects.select_related("source")),
+            Prefetch(
+                "tension_positions",
+                queryset=TensionPosition.objects.select_related("tension_field"),
+            ),
+        )
+
+    def for_listing(self) -> CaseQuerySet:
+        """What a list of case cards needs: the domain and the source codings."""
+        return self.select_related("domain").prefetch_related(
+            Prefetch("source_codings", queryset=SourceCoding.objects.select_related("source"))
+        )
+
+    def drawing_on(self, source: Source, min_strength: int = Strength.WEAK) -> CaseQuerySet:
+        return self.filter(
+            source_codings__source=source, source_codings__strength__gte=min_strength
+        )
+
+    def positioned_on(
+        self, tension_field: TensionField, low: int = Position.POLE_A, high: int = Position.POLE_B
+    ) -> CaseQuerySet:
+        return self.filter(
+            tension_positions__tension_field=tension_field,
+            tension_positions__position__gte=low,
+            tension_positions__position__lte=high,
+        )
+
+
+class CaseManager(models.Manager.from_queryset(CaseQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class CaseKind(models.TextChoices):
+    PILOT = "pilot", _("pilootcase")
+    CASE_STUDY = "case_study", _("casestudie")
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", _("concept")
+    IN_REVIEW = "in_review", _("ter nalezing")
+    PUBLISHED = "published", _("gepubliceerd")
+
+
+class Case(models.Model):
+    """A case study or pilot case: an initiative where solidarity in diversity grows."""
+
+    Kind = CaseKind
+    Status = CaseStatus
+
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("Het laatste deel van het webadres.")
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind, default=Kind.CASE_STUDY)
+    domain = models.ForeignKey(
+        Domain, verbose_name=_("domein"), on_delete=models.PROTECT, related_name="cases"
+    )
+    municipality = models.CharField(_("gemeente"), max_length=100)
+    neighbourhood = models.CharField(_("buurt of wijk"), max_length=100, blank=True)
+    latitude = models.DecimalField(
+        _("breedtegraad"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("lengtegraad"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    initiative = models.CharField(
+        _("initiatief of organisatie"),
+        max_length=200,
+        help_text=_("Wie de praktijk draagt: de organisatie, het initiatief of het netwerk."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    summary = models.TextField(
+        _("samenvatting"), max_length=1200, help_text=_("Twee tot vijf zinnen voor de lijst en de zoekresultaten.")
+    )
+    context = models.TextField(_("context"), blank=True, help_text=TEXT_SECTIONS[0].help_text)
+    practice = models.TextField(_("de praktijk"), blank=True, help_text=TEXT_SECTIONS[1].help_text)
+    place_text = models.TextField(_("plaats"), blank=True, help_text=TEXT_SECTIONS[2].help_text)
+    citizenship = models.TextField(
+        _("burgerschapspraktijken"), blank=True, help_text=TEXT_SECTIONS[3].help_text
+    )
+    learning = models.TextField(_("leerprocessen"), blank=True, help_text=TEXT_SECTIONS[4].help_text)
+    interventions = models.TextField(
+        _("interventies en rol van professionals"), blank=True, help_text=TEXT_SECTIONS[5].help_text
+    )
+    lessons = models.TextField(
+        _("aandachtspunten voor beleid en praktijk"), blank=True, help_text=TEXT_SECTIONS[6].help_text
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    researchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("onderzoekers"),
+        related_name="researched_cases",
+        blank=True,
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("startjaar van het initiatief"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+
+    keywords = TaggableManager(
+        verbose_name=_("trefwoorden"),
+        through="cases.KeywordedCase",
+        blank=True,
+        help_text=_("Gescheiden door komma's."),
+    )
+
+    objects = CaseManager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("praktijk")
+        verbose_name_plural = _("praktijken")
+        permissions = [("publish_case", _("Kan praktijken publiceren en terugtrekken"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=CaseKind.values), name="case_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=CaseStatus.values), name="case_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CaseStatus.PUBLISHED) | Q(published_at__isnull=False),
+                name="case_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="case_coordinates_pair_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True) | Q(start_year__gte=1800, start_year__lte=2100),
+                name="case_start_year_plausible",
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="case_slug_not_empty"),
+        ]
+        indexes = [
+            # The public list: published cases, newest first (home page, feed).
+            models.Index(
+                fields=["-published_at"],
+                name="case_published_recent",
+                condition=Q(status=CaseStatus.PUBLISHED),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("case-detail", args=[self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def place_label(self) -> str:
+        return ", ".join(part for part in (self.neighbourhood, self.municipality) if part)
+
+    def text_sections(self) -> list[tuple[TextSection, str]]:
+        """The non-empty text sections with their text, in reading order."""
+        return [
+            (section, getattr(self, section.field))
+            for section in TEXT_SECTIONS
+            if getattr(self, section.field).strip()
+        ]
+
+    def missing_for_publication(self) -> list[str]:
+        """What stands between this case and publication, in words a researcher reads.
+
+        Every source and every tension field needs a coding, and every coding a
+        rationale (a source coded as absent may go without).
+        """
+        missing = []
+        for field in ("summary", "municipality", "initiative"):
+            if not getattr(self, field).strip():
+                missing.append(
+                    str(_("Het veld ‘%(field)s’ is leeg.")) % {"field": self._meta.get_field(field).verbose_name}
+                )
+        if not any(text.strip() for _section, text in self.text_sections()):
+            missing.append(str(_("Er is nog geen enkele tekstsectie ingevuld.")))
+        codings = {c.source_id: c for c in self.source_codings.all()}
+        for source in Source.objects.all():
+            coding = codings.get(source.pk)
+            if coding is None:
+                missing.append(str(_("De bron ‘%(source)s’ is niet gecodeerd.")) % {"source": source})
+            elif coding.strength != Strength.ABSENT and not coding.rationale.strip():
+                missing.append(
+                    str(_("De codering van de bron ‘%(source)s’ heeft geen onderbouwing.")) % {"source": source}
+                )
+        positions = {p.tension_field_id: p for p in self.tension_positions.all()}
+        for tension_field in TensionField.objects.all():
+            position = positions.get(tension_field.pk)
+            if position is None:
+                missing.append(
+                    str(_("Het spanningsveld ‘%(field)s’ is niet gecodeerd.")) % {"field": tension_field}
+                )
+            elif not position.rationale.strip():
+                missing.append(
+                    str(_("De positie op ‘%(field)s’ heeft geen onderbouwing.")) % {"field": tension_field}
+                )
+        return missing
+
+    def source_strengths(self) -> list[tuple[Source, SourceCoding | None]]:
+        """Every source with this case's coding, from prefetched rows when present."""
+        codings = {coding.source_id: coding for coding in self.source_codings.all()}
+        return [(source, codings.get(source.pk)) for source in Source.objects.all()]
+
+
+class KeywordedCase(TaggedItemBase):
+    """The taggit through model: a real foreign key from keyword to case."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="keyword_links")
+
+    # taggit's manager looks fixture rows up by these fields (natural keys).
+    natural_key_fields = ["content_object__slug", "tag__name"]
+
+    class Meta:
+        verbose_name = _("trefwoord van een praktijk")
+        verbose_name_plural = _("trefwoorden van praktijken")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="keyword_once_per_case"),
+        ]
+
+    def natural_key(self):
+        return (self.content_object.slug, self.tag.name)
+
+    natural_key.dependencies = ["cases.case", "taggit.tag"]
+
+
+class CodingManager(models.Manager):
+    """Natural keys for codings: (case slug, framework key)."""
+
+    framework_field: str
+
+    def get_by_natural_key(self, case_slug, framework_key):
+        return self.get(case__slug=case_slug, **{f"{self.framework_field}__key": framework_key})
+
+
+class SourceCodingManager(CodingManager):
+    framework_field = "source"
+
+
+class TensionPositionManager(CodingManager):
+    framework_field = "tension_field"
+
+
+class SourceCoding(models.Model):
+    """How strongly a case draws on one source of solidarity, and why."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("praktijk"), on_delete=models.CASCADE, related_name="source_codings"
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="codings"
+    )
+    strength = models.SmallIntegerField(_("sterkte"), choices=Strength)
+    rationale = models.TextField(
+        _("onderbouwing"), blank=True, help_text=_("Waarom deze sterkte: wat in de praktijk wijst erop.")
+    )
+
+    objects = SourceCodingManager()
+
+    class Meta:
+        ordering = ["source__order"]
+        verbose_name = _("codering op een bron")
+        verbose_name_plural = _("coderingen op de bronnen")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "source"], name="one_coding_per_case_and_source"),
+            models.CheckConstraint(
+                condition=Q(strength__gte=Strength.ABSENT, strength__lte=Strength.STRONG),
+                name="source_strength_0_to_3",
+            ),
+        ]
+        indexes = [
+            # Source pages and the source filter: cases on a source by strength.
+            models.Index(fields=["source", "-strength"], name="coding_source_strength"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.source}: {self.get_strength_display()}"
+
+    def natural_key(self):
+        return (self.case.slug, self.source.key)
+
+    natural_key.dependencies = ["cases.case", "frameworks.source"]
+
+
+class TensionPosition(models.Model):
+    """Where a case sits on one tension field (or that it holds both poles), and why."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("praktijk"), on_delete=models.CASCADE, related_name="tension_positions"
+    )
+    tension_field = models.ForeignKey(
+        TensionField,
+        verbose_name=_("spanningsveld"),
+        on_delete=models.PROTECT,
+        related_name="positions",
+    )
+    position = models.SmallIntegerField(
+        _("positie"),
+        choices=Position,
+        null=True,
+        blank=True,
+        help_text=_("Van -2 (pool A) tot +2 (pool B). Leeg als de praktijk beide polen vasthoudt."),
+    )
+    holds_both = models.BooleanField(
+        _("houdt beide polen vast"),
+        default=False,
+        help_text=_("Bijvoorbeeld ‘inclusief als het kan, categoriaal als het moet’."),
+    )
+    rationale = models.TextField(_("onderbouwing"), blank=True)
+
+    objects = TensionPositionManager()
+
+    class Meta:
+        ordering = ["tension_field__number"]
+        verbose_name = _("positie op een spanningsveld")
+        verbose_name_plural = _("posities op de spanningsvelden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "tension_field"], name="one_position_per_case_and_field"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(holds_both=True, position__isnull=True)
+                    | Q(
+                        holds_both=False,
+                        position__isnull=False,
+                        position__gte=Position.POLE_A,
+                        position__lte=Position.POLE_B,
+                    )
+                ),
+                name="position_on_scale_or_both_poles",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tension_field", "position"], name="position_field_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.tension_field}: {self.label}"
+
+    def natural_key(self):
+        return (self.case.slug, self.tension_field.key)
+
+    natural_key.dependencies = ["cases.case", "frameworks.tensionfield"]
+
+    @property
+    def label(self) -> str:
+        """The position in the words of its own poles, e.g. "eerder universeel"."""
+        return describe_position(self.tension_field, self.position, self.holds_both)
+
+
+def describe_position(tension_field: TensionField, position: int | None, holds_both: bool) -> str:
+    if holds_both:
+        return str(_("houdt beide polen vast"))
+    match position:
+        case Position.POLE_A:
+            return str(_("sterk %(pole)s")) % {"pole": tension_field.pole_a}
+        case Position.LEANS_A:
+            return str(_("eerder %(pole)s")) % {"pole": tension_field.pole_a}
+        case Position.MIDDLE:
+            return str(_("in het midden"))
+        case Position.LEANS_B:
+            return str(_("eerder %(pole)s")) % {"pole": tension_field.pole_b}
+        case Position.POLE_B:
+            return str(_("sterk %(pole)s")) % {"pole": tension_field.pole_b}
+    return str(_("niet gecodeerd"))
+
+
+class CaseTransition(models.Model):
+    """One step in a case's workflow: who moved it from which status to which, and when.
+
+    Written only by `cases.services.case_transition`; never edited.
+    """
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("praktijk"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.PROTECT,
+        related_name="case_transitions",
+    )
+    old_status = models.CharField(_("van"), max_length=20, choices=Case.Status)
+    new_status = models.CharField(_("naar"), max_length=20, choices=Case.Status)
+    note = models.TextField(_("toelichting"), blank=True)
+    created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("statuswijziging")
+        verbose_name_plural = _("statuswijzigingen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(old_status__in=Case.Status.values) & Q(new_status__in=Case.Status.values),
+                name="transition_statuses_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(old_status=models.F("new_status")), name="transition_changes_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.get_old_status_display()} → {self.get_new_status_display()}"

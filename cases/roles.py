@@ -1,0 +1,45 @@
+"""The researchers' group: who may enter, code and publish cases."""
+
+from django.contrib.auth.models import Group, Permission
+
+RESEARCHERS_GROUP = "Onderzoekers"
+
+# Researchers manage cases and their codings, and read the framework and
+# keywords they code against.
+RESEARCHER_PERMISSIONS = [
+    ("cases", "add_case"),
+    ("cases", "change_case"),
+    ("cases", "view_case"),
+    ("cases", "publish_case"),
+    ("cases", "add_sourcecoding"),
+    ("cases", "change_sourcecoding"),
+    ("cases", "delete_sourcecoding"),
+    ("cases", "view_sourcecoding"),
+    ("cases", "add_tensionposition"),
+    ("cases", "change_tensionposition"),
+    ("cases", "delete_tensionposition"),
+    ("cases", "view_tensionposition"),
+    ("cases", "view_casetransition"),
+    ("taggit", "add_tag"),
+    ("taggit", "view_tag"),
+    ("frameworks", "view_source"),
+    ("frameworks", "view_tensionfield"),
+    ("frameworks", "view_domain"),
+    ("frameworks", "view_section"),
+]
+
+
+def ensure_group(name: str, permissions: list[tuple[str, str]]) -> Group:
+    """Create the group if needed and give it exactly these permissions."""
+    group, _ = Group.objects.get_or_create(name=name)
+    perms = []
+    for app_label, codename in permissions:
+        perms.extend(
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        )
+    group.permissions.set(perms)
+    return group
+
+
+def ensure_researchers_group(**kwargs) -> None:
+    ensure_group(RESEARCHERS_GROUP, RESEARCHER_PERMISSIONS)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DiegemConfig(AppConfig):
+    """The project package as an app: site-wide views, template tags and commands."""
+
+    name = "diegem"
+    verbose_name = _("Praktijkenbank")

@@ -1,0 +1,155 @@
+"""The DieGem framework as data: sources, tension fields, domains and the text.
+
+Rows are seed data loaded from `fixtures/framework.yaml` by natural key, so the
+fixture can be loaded again without duplicating anything.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class NaturalKeyManager(models.Manager):
+    """Looks rows up by their `key` (or the field named in `natural_key_field`)."""
+
+    def get_by_natural_key(self, key):
+        return self.get(**{self.model.natural_key_field: key})
+
+
+class NaturalKeyModel(models.Model):
+    natural_key_field = "key"
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (getattr(self, self.natural_key_field),)
+
+
+class Section(NaturalKeyModel):
+    """A section of the framework text, in the project's own words; annotatable.
+
+    `body` is plain text: paragraphs separated by a blank line. Annotations
+    anchor to it by Unicode code point, so it is never rendered as markup.
+    """
+
+    key = models.SlugField(_("sleutel"), max_length=40, unique=True)
+    number = models.CharField(
+        _("nummer"), max_length=10, blank=True, help_text=_("Bijvoorbeeld 1.2; leeg voor inleiding en slot.")
+    )
+    order = models.PositiveSmallIntegerField(_("volgorde"), unique=True)
+    title = models.CharField(_("titel"), max_length=200)
+    body = models.TextField(_("tekst"), help_text=_("Platte tekst; alinea's gescheiden door een witregel."))
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("tekstdeel van het kader")
+        verbose_name_plural = _("tekstdelen van het kader")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("section-detail", args=[self.key])
+
+    @property
+    def is_chapter(self) -> bool:
+        """A chapter opening (1, 2, 3) rather than a numbered subsection."""
+        return bool(self.number) and "." not in self.number
+
+
+class Source(NaturalKeyModel):
+    """One of the four sources of solidarity."""
+
+    key = models.SlugField(_("sleutel"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), unique=True)
+    name = models.CharField(_("naam"), max_length=100)
+    summary = models.CharField(_("korte omschrijving"), max_length=300)
+    description = models.TextField(_("beschrijving"))
+    perspective = models.CharField(
+        _("visie"), max_length=100, help_text=_("De maatschappijvisie erachter, bv. de liberale opvatting.")
+    )
+    thinkers = models.CharField(_("klassieke denkers"), max_length=200)
+    section = models.OneToOneField(
+        Section,
+        verbose_name=_("tekstdeel"),
+        on_delete=models.PROTECT,
+        related_name="source",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("bron van solidariteit")
+        verbose_name_plural = _("bronnen van solidariteit")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("source-detail", args=[self.key])
+
+
+class TensionField(NaturalKeyModel):
+    """One of the six tension fields: a spectrum between pole A and pole B."""
+
+    key = models.SlugField(_("sleutel"), max_length=60, unique=True)
+    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+    pole_a = models.CharField(_("pool A"), max_length=60)
+    pole_b = models.CharField(_("pool B"), max_length=60)
+    pole_a_description = models.CharField(_("pool A betekent"), max_length=300)
+    pole_b_description = models.CharField(_("pool B betekent"), max_length=300)
+    question = models.CharField(_("waarover het gaat"), max_length=300)
+    description = models.TextField(_("beschrijving"))
+    section = models.OneToOneField(
+        Section,
+        verbose_name=_("tekstdeel"),
+        on_delete=models.PROTECT,
+        related_name="tension_field",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("spanningsveld")
+        verbose_name_plural = _("spanningsvelden")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(number__gte=1, number__lte=6),
+                name="tensionfield_number_1_to_6",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.pole_a} – {self.pole_b}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tension-field-detail", args=[self.key])
+
+
+class Domain(NaturalKeyModel):
+    """A domain of social life: wonen, werken, leren, vrije tijd."""
+
+    key = models.SlugField(_("sleutel"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), unique=True)
+    name = models.CharField(_("naam"), max_length=60)
+    description = models.CharField(_("omschrijving"), max_length=300)
+    planned_case_studies = models.PositiveSmallIntegerField(
+        _("geplande casestudies"), default=8
+    )
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("domein")
+        verbose_name_plural = _("domeinen")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,132 @@
+"""The workbench in the admin: staff only, codings inline, workflow through the services."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case, CaseTransition, SourceCoding, TensionPosition
+from frameworks.models import Domain, Source, TensionField
+from tests.factories import make_case, make_user
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_URLS = [
+    "admin:index",
+    "admin:cases_case_changelist",
+    "admin:cases_case_add",
+]
+
+
+@pytest.mark.parametrize("name", ADMIN_URLS)
+def test_anonymous_is_sent_to_the_admin_login(client, framework, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.parametrize("name", ADMIN_URLS)
+def test_logged_in_non_staff_is_sent_to_the_admin_login(member_client, framework, name):
+    response = member_client.get(reverse(name))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_staff_without_case_permissions_cannot_open_cases(client, framework, staff_without_role):
+    client.force_login(staff_without_role)
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:cases_case_changelist")).status_code == 403
+
+
+def test_researcher_sees_every_case_in_the_workbench(researcher_client, framework):
+    make_case(title="Gepubliceerd")
+    make_case(title="Nog een concept", status=Case.Status.DRAFT)
+    page = researcher_client.get(reverse("admin:cases_case_changelist")).content.decode()
+    assert "Gepubliceerd" in page and "Nog een concept" in page
+
+
+def test_new_case_form_offers_a_row_per_source_and_field(researcher_client, framework):
+    page = researcher_client.get(reverse("admin:cases_case_add")).content.decode()
+    assert 'name="source_codings-TOTAL_FORMS" value="4"' in page
+    assert 'name="tension_positions-TOTAL_FORMS" value="6"' in page
+
+
+def _add_form(**overrides):
+    data = {
+        "title": "Buurtrestaurant",
+        "slug": "buurtrestaurant",
+        "kind": "case_study",
+        "domain": Domain.objects.get(key="wonen").pk,
+        "initiative": "vzw Samen",
+        "municipality": "Antwerpen",
+        "summary": "Een restaurant waar buren koken.",
+        "practice": "Elke vrijdag koken buren.",
+        "keywords": "koken, buurt",
+        "source_codings-TOTAL_FORMS": 4,
+        "source_codings-INITIAL_FORMS": 0,
+        "tension_positions-TOTAL_FORMS": 6,
+        "tension_positions-INITIAL_FORMS": 0,
+        "transitions-TOTAL_FORMS": 0,
+        "transitions-INITIAL_FORMS": 0,
+    }
+    for i, source in enumerate(Source.objects.all()):
+        data |= {f"source_codings-{i}-source": source.pk, f"source_codings-{i}-strength": 2, f"source_codings-{i}-rationale": "omdat"}
+    for i, field in enumerate(TensionField.objects.all()):
+        data |= {f"tension_positions-{i}-tension_field": field.pk, f"tension_positions-{i}-position": 0, f"tension_positions-{i}-rationale": "omdat"}
+    data.update(overrides)
+    return data
+
+
+def test_researcher_adds_a_coded_case_as_a_draft(researcher_client, framework):
+    response = researcher_client.post(reverse("admin:cases_case_add"), _add_form())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get(slug="buurtrestaurant")
+    assert case.status == Case.Status.DRAFT
+    assert SourceCoding.objects.filter(case=case).count() == 4
+    assert TensionPosition.objects.filter(case=case).count() == 6
+    assert sorted(case.keywords.names()) == ["buurt", "koken"]
+
+
+def test_duplicate_coding_in_the_form_is_reported_and_nothing_saved(researcher_client, framework):
+    encounter = Source.objects.get(key="encounter").pk
+    response = researcher_client.post(
+        reverse("admin:cases_case_add"),
+        _add_form(**{"source_codings-0-source": encounter, "source_codings-1-source": encounter}),
+    )
+    assert response.status_code == 200
+    assert not Case.objects.filter(slug="buurtrestaurant").exists()
+
+
+def test_position_and_both_poles_together_are_refused_by_the_form(researcher_client, framework):
+    response = researcher_client.post(
+        reverse("admin:cases_case_add"), _add_form(**{"tension_positions-0-holds_both": "on"})
+    )
+    assert response.status_code == 200
+    assert not Case.objects.filter(slug="buurtrestaurant").exists()
+
+
+def test_publish_action_goes_through_the_workflow(researcher_client, researcher, framework):
+    ready = make_case(status=Case.Status.IN_REVIEW, title="Klaar")
+    draft = make_case(status=Case.Status.DRAFT, title="Nog niet")
+    response = researcher_client.post(
+        reverse("admin:cases_case_changelist"),
+        {"action": "publish", "_selected_action": [ready.pk, draft.pk]},
+        follow=True,
+    )
+    ready.refresh_from_db()
+    draft.refresh_from_db()
+    assert ready.status == Case.Status.PUBLISHED
+    assert draft.status == Case.Status.DRAFT
+    assert CaseTransition.objects.filter(case=ready, actor=researcher).count() == 1
+    assert "Nog niet" in response.content.decode()  # the refusal is reported
+
+
+def test_status_cannot_be_set_through_the_change_form(researcher_client, framework):
+    case = make_case(status=Case.Status.DRAFT)
+    page = researcher_client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert 'name="status"' not in page
+
+
+def test_transition_log_is_read_only(researcher_client, researcher, framework):
+    assert researcher_client.get(reverse("admin:cases_casetransition_add")).status_code == 403
+    superuser = make_user(is_staff=True, is_superuser=True)
+    researcher_client.force_login(superuser)
+    assert researcher_client.get(reverse("admin:cases_casetransition_add")).status_code == 403

@@ -1,0 +1,208 @@
+"""Public case pages: list and filters, a case, sources and tension fields, feed, sitemap."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case
+from tests.factories import make_case, make_user
+from tests.html import parse, texts
+
+pytestmark = pytest.mark.django_db
+
+UNPUBLISHED = [Case.Status.DRAFT, Case.Status.IN_REVIEW]
+
+
+def titles(response) -> list[str]:
+    return texts(parse(response), "//*[contains(@class,'case-card')]//h3")
+
+
+# --- the list -------------------------------------------------------------------
+
+
+def test_list_shows_published_cases_only(client, framework):
+    make_case(title="Openbaar")
+    for status in UNPUBLISHED:
+        make_case(title=f"Verborgen {status}", status=status)
+    response = client.get(reverse("case-list"))
+    assert titles(response) == ["Openbaar"]
+    assert "Verborgen" not in response.content.decode()
+
+
+def test_list_filters_by_domain_and_kind(client, framework):
+    make_case(title="Wonen-case", domain="wonen")
+    make_case(title="Leren-pilot", domain="leren", kind=Case.Kind.PILOT)
+    make_case(title="Leren-case", domain="leren")
+    url = reverse("case-list")
+    assert titles(client.get(url, {"domein": "leren"})) == ["Leren-case", "Leren-pilot"]
+    assert titles(client.get(url, {"domein": "leren", "soort": "pilot"})) == ["Leren-pilot"]
+    assert titles(client.get(url, {"soort": "case_study"})) == ["Leren-case", "Wonen-case"]
+
+
+def test_list_filters_by_minimum_source_strength(client, framework):
+    make_case(title="Sterk", strengths={"encounter": 3})
+    make_case(title="Matig", strengths={"encounter": 2})
+    make_case(title="Afwezig", strengths={"encounter": 0})
+    url = reverse("case-list")
+    assert titles(client.get(url, {"bron-encounter": 2})) == ["Matig", "Sterk"]
+    assert titles(client.get(url, {"bron-encounter": 3})) == ["Sterk"]
+    assert titles(client.get(url, {"bron-encounter": 1})) == ["Matig", "Sterk"]
+
+
+def test_list_filters_by_tension_field_range(client, framework):
+    make_case(title="Consensus", positions={"consensus-conflict": -2})
+    make_case(title="Midden", positions={"consensus-conflict": 0})
+    make_case(title="Conflict", positions={"consensus-conflict": 2})
+    make_case(title="Beide", positions={"consensus-conflict": "both"})
+    url = reverse("case-list")
+    assert titles(client.get(url, {"consensus-conflict-van": 1})) == ["Conflict"]
+    assert titles(client.get(url, {"consensus-conflict-van": -2, "consensus-conflict-tot": 0})) == [
+        "Consensus",
+        "Midden",
+    ]
+
+
+def test_filters_combine(client, framework):
+    make_case(title="Raak", domain="werken", strengths={"struggle": 3}, positions={"economic-cultural": -2})
+    make_case(title="Verkeerd domein", domain="wonen", strengths={"struggle": 3}, positions={"economic-cultural": -2})
+    make_case(title="Te zwak", domain="werken", strengths={"struggle": 1}, positions={"economic-cultural": -2})
+    make_case(title="Andere pool", domain="werken", strengths={"struggle": 3}, positions={"economic-cultural": 2})
+    response = client.get(
+        reverse("case-list"),
+        {"domein": "werken", "bron-struggle": 2, "economic-cultural-tot": -1},
+    )
+    assert titles(response) == ["Raak"]
+    chips = texts(parse(response), "//ul[contains(@class,'chips')]/li[contains(@class,'chip')]")
+    assert len(chips) == 3
+
+
+def test_each_active_filter_can_be_removed_alone(client, framework):
+    response = client.get(reverse("case-list"), {"domein": "werken", "bron-struggle": 2})
+    removers = parse(response).xpath("//a[contains(@class,'chip__remove')]/@href")
+    assert sorted(removers) == ["?bron-struggle=2", "?domein=werken"]
+
+
+def test_invalid_filter_values_are_named_and_ignored(client, framework):
+    make_case(title="Iets")
+    response = client.get(
+        reverse("case-list"),
+        {"domein": "ruimtevaart", "consensus-conflict-van": 2, "consensus-conflict-tot": -2},
+    )
+    assert response.status_code == 200
+    errors = texts(parse(response), "//div[contains(@class,'form-errors')]//li")
+    assert any(error.startswith("Domein") for error in errors)
+    assert any("consensus – conflict: tot" in error for error in errors)
+    assert titles(response) == ["Iets"]
+
+
+def test_list_paginates(client, framework):
+    for i in range(25):
+        make_case(title=f"Case {i:02d}")
+    first = client.get(reverse("case-list"))
+    second = client.get(reverse("case-list"), {"pagina": 2})
+    assert len(titles(first)) == 20
+    assert len(titles(second)) == 5
+    assert not set(titles(first)) & set(titles(second))
+
+
+# --- a case -----------------------------------------------------------------------
+
+
+def test_case_page_shows_text_and_profile(client, framework):
+    case = make_case(
+        title="De Torekes",
+        context="Een buurt in Gent.",
+        strengths={"encounter": 3},
+        positions={"integration-transformation": "both", "universal-particularistic": -1},
+        keywords=("complementaire munt",),
+    )
+    tree = parse(client.get(case.get_absolute_url()))
+    assert texts(tree, "//h1") == ["De Torekes"]
+    body = " ".join(texts(tree, "//main"))
+    assert "Een buurt in Gent." in body
+    assert "Ontmoeting: sterk" not in body  # the label sits beside the name, not glued
+    bars = texts(tree, "//ul[contains(@class,'source-bars')]/li")
+    assert any(bar.startswith("Ontmoeting") and "sterk" in bar for bar in bars)
+    spectra = texts(tree, "//ul[contains(@class,'spectra')]/li")
+    assert any("houdt beide polen vast" in s for s in spectra)
+    assert any("eerder universeel" in s for s in spectra)
+    assert "complementaire munt" in body
+
+
+@pytest.mark.parametrize("status", UNPUBLISHED)
+def test_unpublished_case_is_404_for_anonymous_and_for_users_who_cannot_edit(client, framework, status):
+    case = make_case(status=status, title="Geheim concept")
+    assert client.get(case.get_absolute_url()).status_code == 404
+    client.force_login(make_user())
+    assert client.get(case.get_absolute_url()).status_code == 404
+    client.force_login(make_user(is_staff=True))
+    assert client.get(case.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("status", UNPUBLISHED)
+def test_researcher_previews_an_unpublished_case_with_a_notice(researcher_client, framework, status):
+    case = make_case(status=status, title="Concept in wording")
+    response = researcher_client.get(case.get_absolute_url())
+    assert response.status_code == 200
+    assert texts(parse(response), "//p[contains(@class,'notice--draft')]")
+
+
+# --- sources and tension fields ------------------------------------------------------------
+
+
+def test_source_page_lists_published_cases_strongest_first(client, framework):
+    make_case(title="Zwak", strengths={"struggle": 1})
+    make_case(title="Sterk", strengths={"struggle": 3})
+    make_case(title="Matig", strengths={"struggle": 2})
+    make_case(title="Afwezig", strengths={"struggle": 0})
+    make_case(title="Concept sterk", strengths={"struggle": 3}, status=Case.Status.DRAFT)
+    tree = parse(client.get(reverse("source-detail", args=["struggle"])))
+    listed = [t.split(" ")[0] for t in texts(tree, "//ol[contains(@class,'ranked-list')]/li/a")]
+    assert listed == ["Sterk", "Matig", "Zwak"]
+
+
+def test_tension_field_page_places_cases_on_the_spectrum(client, framework):
+    make_case(title="Links", positions={"consensus-conflict": -2})
+    make_case(title="Rechts", positions={"consensus-conflict": 2})
+    make_case(title="Allebei", positions={"consensus-conflict": "both"})
+    make_case(title="Verborgen", positions={"consensus-conflict": 2}, status=Case.Status.DRAFT)
+    response = client.get(reverse("tension-field-detail", args=["consensus-conflict"]))
+    tree = parse(response)
+    rows = {row[0]: row for row in (texts(tr, "./*") for tr in tree.xpath("//table[contains(@class,'data-table')]/tbody/tr"))}
+    assert rows["sterk consensus"][1:] == ["1", "Links"]
+    assert rows["sterk conflict"][1:] == ["1", "Rechts"]
+    assert rows["houdt beide polen vast"][1:] == ["1", "Allebei"]
+    assert rows["in het midden"][1] == "0"
+    dots = tree.xpath("//a[contains(@class,'dot')]/@href")
+    assert len(dots) == 3
+    assert "Verborgen" not in response.content.decode()
+
+
+def test_tension_field_chart_caps_each_column_and_links_the_rest(client, framework):
+    for i in range(15):
+        make_case(title=f"Case {i:02d}", positions={"distance-proximity": 0})
+    tree = parse(client.get(reverse("tension-field-detail", args=["distance-proximity"])))
+    middle = [tr for tr in tree.xpath("//table[contains(@class,'data-table')]/tbody/tr") if "midden" in tr.text_content()][0]
+    assert "15" in texts(middle, "./td")[0]
+    assert len(middle.xpath(".//a")) == 13  # twelve cases and "en 3 andere"
+    assert "distance-proximity-van=0" in middle.xpath(".//a")[-1].get("href")
+
+
+# --- feed, sitemap, robots -----------------------------------------------------------------
+
+
+def test_feed_and_sitemap_hold_published_cases_only(client, framework):
+    public = make_case(title="Openbare praktijk", slug="openbare-praktijk")
+    for status in UNPUBLISHED:
+        make_case(title=f"Verborgen {status}", slug=f"verborgen-{status}", status=status)
+    feed = client.get(reverse("case-feed")).content.decode()
+    sitemap = client.get(reverse("sitemap")).content.decode()
+    assert "Openbare praktijk" in feed
+    assert public.get_absolute_url() in sitemap
+    for text in (feed, sitemap):
+        assert "erborgen" not in text
+
+
+def test_robots_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client, framework):
+    body = client.get(reverse("robots")).content.decode()
+    assert "Disallow: /beheer/" in body
+    assert "/sitemap.xml" in body

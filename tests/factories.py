@@ -1,0 +1,135 @@
+"""Plain factory functions for tests: `make_case(**overrides)` and friends."""
+
+from __future__ import annotations
+
+import itertools
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases.models import Case, SourceCoding, TensionPosition
+from frameworks.models import Domain, Source, TensionField
+
+_counter = itertools.count(1)
+
+
+def ensure_framework() -> None:
+    """Load the framework seed unless it is there (transactional tests flush it)."""
+    if not Source.objects.exists():
+        call_command("loaddata", "framework", verbosity=0)
+
+
+def make_user(username: str | None = None, *, groups: tuple[str, ...] = (), **fields):
+    n = next(_counter)
+    user = get_user_model().objects.create_user(
+        username=username or f"user{n}",
+        email=fields.pop("email", f"user{n}@example.org"),
+        password=fields.pop("password", "a-long-test-password-1"),
+        **fields,
+    )
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def make_case(*, coded: bool = True, keywords: tuple[str, ...] = (), **overrides) -> Case:
+    """A case, published and fully coded unless told otherwise.
+
+    `strengths` (source key -> 0..3) and `positions` (field key -> -2..2 or
+    "both") override the default coding.
+    """
+    ensure_framework()
+    n = next(_counter)
+    strengths = overrides.pop("strengths", {})
+    positions = overrides.pop("positions", {})
+    status = overrides.pop("status", Case.Status.PUBLISHED)
+    fields = {
+        "title": f"Praktijk {n}",
+        "slug": f"praktijk-{n}",
+        "kind": Case.Kind.CASE_STUDY,
+        "domain": Domain.objects.get(key="wonen"),
+        "municipality": "Gent",
+        "initiative": f"Initiatief {n}",
+        "summary": f"Samenvatting van praktijk {n}.",
+        "practice": f"Wat er gebeurt in praktijk {n}.\n\nEen tweede alinea.",
+        "status": status,
+        "published_at": timezone.now() if status == Case.Status.PUBLISHED else None,
+        **overrides,
+    }
+    if isinstance(fields["domain"], str):
+        fields["domain"] = Domain.objects.get(key=fields["domain"])
+    case = Case.objects.create(**fields)
+    if coded:
+        code_case(case, strengths=strengths, positions=positions)
+    if keywords:
+        case.keywords.add(*keywords)
+    return case
+
+
+def code_case(case: Case, *, strengths=None, positions=None) -> None:
+    """Give the case a coding on every source and tension field."""
+    strengths = strengths or {}
+    positions = positions or {}
+    SourceCoding.objects.bulk_create(
+        SourceCoding(
+            case=case,
+            source=source,
+            strength=strengths.get(source.key, 1),
+            rationale=f"Onderbouwing voor {source.name}.",
+        )
+        for source in Source.objects.all()
+    )
+    rows = []
+    for field in TensionField.objects.all():
+        value = positions.get(field.key, 0)
+        rows.append(
+            TensionPosition(
+                case=case,
+                tension_field=field,
+                position=None if value == "both" else value,
+                holds_both=value == "both",
+                rationale=f"Onderbouwing voor {field.name}.",
+            )
+        )
+    TensionPosition.objects.bulk_create(rows)
+
+
+def make_many_cases(count: int, **overrides) -> list[Case]:
+    """Many published, coded cases in a handful of bulk queries."""
+    ensure_framework()
+    domains = list(Domain.objects.all())
+    start = next(_counter)
+    now = timezone.now()
+    cases = Case.objects.bulk_create(
+        Case(
+            title=f"Bulkpraktijk {start}-{i}",
+            slug=f"bulk-{start}-{i}",
+            kind=Case.Kind.CASE_STUDY,
+            domain=domains[i % len(domains)],
+            municipality="Antwerpen",
+            initiative="Bulk",
+            summary="Een praktijk om de schaal te testen.",
+            practice="Tekst.",
+            status=Case.Status.PUBLISHED,
+            published_at=now,
+            **overrides,
+        )
+        for i in range(count)
+    )
+    sources = list(Source.objects.all())
+    fields = list(TensionField.objects.all())
+    SourceCoding.objects.bulk_create(
+        SourceCoding(case=case, source=source, strength=(i + j) % 4, rationale="r")
+        for i, case in enumerate(cases)
+        for j, source in enumerate(sources)
+    )
+    TensionPosition.objects.bulk_create(
+        TensionPosition(
+            case=case, tension_field=field, position=((i + j) % 5) - 2, rationale="r"
+        )
+        for i, case in enumerate(cases)
+        for j, field in enumerate(fields)
+    )
+    return cases

@@ -1,0 +1,80 @@
+"""Settings come from the environment and refuse what they cannot read."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from diegem.settings import env_bool, env_int, env_list
+
+
+def test_env_bool_reads_yes_and_no_and_refuses_the_rest(monkeypatch):
+    for raw, value in [("true", True), ("1", True), ("on", True), ("no", False), ("0", False), ("", False)]:
+        monkeypatch.setenv("FLAG", raw)
+        assert env_bool("FLAG", not value) is value
+    monkeypatch.setenv("FLAG", "misschien")
+    with pytest.raises(ImproperlyConfigured, match="FLAG"):
+        env_bool("FLAG", False)
+    monkeypatch.delenv("FLAG")
+    assert env_bool("FLAG", True) is True
+
+
+def test_env_int_refuses_words_and_values_below_the_minimum(monkeypatch):
+    monkeypatch.setenv("N", "veel")
+    with pytest.raises(ImproperlyConfigured, match="N"):
+        env_int("N", 1)
+    monkeypatch.setenv("N", "-1")
+    with pytest.raises(ImproperlyConfigured, match="minimum"):
+        env_int("N", 1)
+    monkeypatch.setenv("N", "42")
+    assert env_int("N", 1) == 42
+
+
+def test_env_list_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("HOSTS", " a.be, ,b.be ")
+    assert env_list("HOSTS", []) == ["a.be", "b.be"]
+
+
+def _load_settings(**env):
+    """Import the settings in a fresh interpreter with exactly this environment."""
+    clean = {"PATH": os.environ["PATH"], **env}
+    return subprocess.run(
+        [sys.executable, "-c", "import diegem.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_without_a_secret_key_is_refused():
+    result = _load_settings(ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_without_allowed_hosts_is_refused():
+    result = _load_settings(SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_a_fresh_checkout_runs_on_sqlite_in_debug_mode():
+    result = _load_settings(DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+def test_database_url_selects_postgresql_and_refuses_other_engines():
+    ok = _load_settings(DEBUG="true", DATABASE_URL="postgres://u@localhost:5432/diegem")
+    assert ok.stdout.strip() == "django.db.backends.postgresql"
+    refused = _load_settings(DEBUG="true", DATABASE_URL="mysql://u@localhost/diegem")
+    assert refused.returncode != 0
+    assert "DATABASE_URL" in refused.stderr
+
+
+def test_a_bad_debug_value_is_refused():
+    result = _load_settings(DEBUG="soms")
+    assert result.returncode != 0
+    assert "DEBUG='soms' is not a boolean" in result.stderr
