@@ -130,3 +130,18 @@ def test_transition_log_is_read_only(researcher_client, researcher, framework):
     superuser = make_user(is_staff=True, is_superuser=True)
     researcher_client.force_login(superuser)
     assert researcher_client.get(reverse("admin:cases_casetransition_add")).status_code == 403
+
+
+def test_change_form_links_to_the_public_preview(researcher_client, framework):
+    case = make_case(status=Case.Status.DRAFT)
+    page = researcher_client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert "viewsitelink" in page  # "Weergeven op website"
+    preview = researcher_client.get(reverse("admin:view_on_site", args=[_content_type_id(), case.pk]))
+    assert preview.status_code == 302
+    assert preview["Location"].endswith(case.get_absolute_url())
+
+
+def _content_type_id() -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(Case).pk

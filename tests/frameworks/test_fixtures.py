@@ -1,0 +1,56 @@
+"""The seed data: the whole framework and four coded pilots, loadable again and again."""
+
+import pytest
+from django.core.management import call_command
+from taggit.models import Tag
+
+from cases.models import Case, KeywordedCase, SourceCoding, TensionPosition
+from frameworks.models import Domain, Section, Source, TensionField
+
+pytestmark = pytest.mark.django_db
+
+SEED_COUNTS = {
+    Section: 19,
+    Source: 4,
+    TensionField: 6,
+    Domain: 4,
+    Case: 4,
+    SourceCoding: 16,
+    TensionPosition: 24,
+}
+
+
+def counts():
+    return {model: model.objects.count() for model in [*SEED_COUNTS, Tag, KeywordedCase]}
+
+
+def test_seed_loads_twice_without_duplicates():
+    call_command("loaddata", "framework", "pilots", verbosity=0)
+    first = counts()
+    for model, expected in SEED_COUNTS.items():
+        assert first[model] == expected, model
+    assert first[KeywordedCase] >= 12
+
+    call_command("loaddata", "framework", "pilots", verbosity=0)
+    assert counts() == first
+
+
+def test_pilots_are_published_and_fully_coded():
+    call_command("loaddata", "framework", "pilots", verbosity=0)
+    pilots = Case.objects.published().filter(kind=Case.Kind.PILOT)
+    assert sorted(pilots.values_list("slug", flat=True)) == ["chiro-brussel", "mater-dei", "spring-global-mail", "torekes"]
+    for case in pilots:
+        assert case.missing_for_publication() == [], case
+    assert Case.objects.get(slug="torekes").neighbourhood == "Rabot"
+    assert Case.objects.get(slug="spring-global-mail").domain.key == "werken"
+
+
+def test_framework_sections_are_ordered_and_linked():
+    call_command("loaddata", "framework", verbosity=0)
+    numbers = list(Section.objects.values_list("number", flat=True))
+    assert numbers[0] == "" and numbers[-1] == "4"
+    assert numbers[1:6] == ["1", "1.1", "1.2", "1.3", "1.4"]
+    assert [s.section.number for s in Source.objects.all()] == ["1.1", "1.2", "1.3", "1.4"]
+    assert [f.section.number for f in TensionField.objects.all()] == ["3.1", "3.2", "3.3", "3.4", "3.5", "3.6"]
+    for section in Section.objects.all():
+        assert "\n\n\n" not in section.body
