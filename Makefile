@@ -7,7 +7,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
-SEED := framework pilots
+
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -31,12 +31,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 run: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py loaddata $(SEED)
-	@echo "Serving on http://$(HOST):$(PORT)/  (admin: create an account with 'DEBUG=true $(PY) manage.py createsuperuser')"
+	DEBUG=true $(PY) manage.py seed
+	DEBUG=true $(PY) manage.py demo_accounts
+	@echo "Serving on http://$(HOST):$(PORT)/"
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 seed: $(VENV)/.installed
-	$(PY) manage.py loaddata $(SEED)
+	$(PY) manage.py seed
 
 test: $(VENV)/.installed-test
 	.ci/test $(PYTEST_ARGS)

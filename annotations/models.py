@@ -1,1 +1,437 @@
-"""Margin annotations: built in the annotation issue."""
+"""Margin annotations: who writes them, what they anchor to, and their moderation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import TEXT_SECTIONS, Case
+from frameworks.models import Section
+
+CASE_FIELD_CHOICES = [(section.field, section.title) for section in TEXT_SECTIONS]
+
+
+class Organisation(models.Model):
+    """A stakeholder organisation (the advisory committee has 62); entered by staff."""
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("omschrijving"), blank=True, max_length=1000)
+    in_advisory_committee = models.BooleanField(
+        _("lid van de begeleidingscommissie"), default=True
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's membership of one stakeholder organisation: what lets them annotate."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="membership",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uitgenodigd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sinds"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__last_name"]
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation}"
+
+
+class Voice(models.TextChoices):
+    """Whose voice an annotation carries, as in the research text's margins."""
+
+    THINKER = "denker", _("denker")
+    PLANNER = "planner", _("planner")
+    DOER = "doener", _("doener")
+
+
+class Kind(models.TextChoices):
+    """What an annotation adds to the passage."""
+
+    ASSOCIATION = "associatie", _("associatie")
+    REMARK = "aanmerking", _("aanmerking")
+    EXAMPLE = "voorbeeld", _("voorbeeld")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("wacht op moderatie")
+    APPROVED = "approved", _("goedgekeurd")
+    CHANGES_REQUESTED = "changes_requested", _("aanpassing gevraagd")
+    REJECTED = "rejected", _("afgewezen")
+    WITHDRAWN = "withdrawn", _("ingetrokken")
+    HIDDEN = "hidden", _("verborgen")
+
+
+class AnchorState(models.TextChoices):
+    ANCHORED = "anchored", _("verankerd")
+    ORPHANED = "orphaned", _("verweesd")
+
+
+def _public() -> Q:
+    """Approved, anchored, and on a text the public may read (a section or a published case)."""
+    return (Q(section__isnull=False) | Q(case__status=Case.Status.PUBLISHED)) & Q(
+        status=Status.APPROVED, anchor_state=AnchorState.ANCHORED
+    )
+
+
+class AnnotationQuerySet(models.QuerySet):
+    """The read vocabulary for annotations. Public views start from `public()`."""
+
+    def public(self) -> AnnotationQuerySet:
+        return self.filter(_public())
+
+    def visible_to(self, user) -> AnnotationQuerySet:
+        """What this user may read: the public ones, their own, and all for reviewers."""
+        if not user.is_authenticated or not user.is_active:
+            return self.public()
+        if user.has_perm("annotations.moderate_annotation"):
+            return self.all()
+        return self.filter(_public() | Q(author=user))
+
+    def for_margin(self, user) -> AnnotationQuerySet:
+        """What a reader sees in a margin: public annotations plus their own in progress."""
+        if not user.is_authenticated or not user.is_active:
+            return self.public()
+        own = Q(author=user, status__in=[Status.PENDING, Status.CHANGES_REQUESTED], anchor_state=AnchorState.ANCHORED)
+        return self.filter(_public() | own)
+
+    def on_case(self, case: Case) -> AnnotationQuerySet:
+        return self.filter(case=case)
+
+    def on_section(self, section: Section) -> AnnotationQuerySet:
+        return self.filter(section=section)
+
+    def awaiting_review(self) -> AnnotationQuerySet:
+        return self.filter(status=Status.PENDING).order_by("submitted_at", "pk")
+
+    def flagged(self) -> AnnotationQuerySet:
+        return (
+            self.filter(status__in=[Status.APPROVED, Status.HIDDEN], flags__resolved_at__isnull=True)
+            .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
+            .order_by("submitted_at", "pk")
+        )
+
+    def orphaned(self) -> AnnotationQuerySet:
+        return self.filter(
+            anchor_state=AnchorState.ORPHANED,
+            status__in=[Status.APPROVED, Status.PENDING, Status.HIDDEN],
+        ).order_by("submitted_at", "pk")
+
+    def with_target(self) -> AnnotationQuerySet:
+        return self.select_related("case", "section", "author", "organisation")
+
+
+class Annotation(models.Model):
+    """A margin annotation on a passage of a case section or of the framework text.
+
+    The anchor is stored as W3C Web Annotation selectors: a TextQuoteSelector
+    (exact, prefix, suffix) and a TextPositionSelector (start, end in Unicode
+    code points of the target's plain text), with the revision of the text they
+    fit. `body` is the Markdown source; `body_html` is rendered from it in one
+    place (`annotations.rendering`), and is the only annotation field a template
+    may mark safe.
+    """
+
+    Voice = Voice
+    Kind = Kind
+    Status = Status
+    AnchorState = AnchorState
+
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("tekstdeel van het kader"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="annotations",
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("praktijk"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="annotations",
+    )
+    case_field = models.CharField(
+        _("tekstsectie"), max_length=20, choices=CASE_FIELD_CHOICES, blank=True
+    )
+    quote_exact = models.TextField(_("passage"))
+    quote_prefix = models.CharField(_("tekst ervoor"), max_length=64, blank=True)
+    quote_suffix = models.CharField(_("tekst erna"), max_length=64, blank=True)
+    position_start = models.PositiveIntegerField(_("begin"))
+    position_end = models.PositiveIntegerField(_("einde"))
+    text_revision = models.CharField(_("versie van de tekst"), max_length=16)
+    anchor_state = models.CharField(
+        _("verankering"), max_length=10, choices=AnchorState, default=AnchorState.ANCHORED
+    )
+
+    voice = models.CharField(_("stem"), max_length=10, choices=Voice)
+    kind = models.CharField(_("soort"), max_length=12, choices=Kind)
+    body = models.TextField(_("tekst"))
+    body_html = models.TextField(_("tekst als HTML"), editable=False)
+    attribution = models.CharField(
+        _("bron"), max_length=200, blank=True, help_text=_("Bijvoorbeeld ‘Durkheim (1984)’ of een beleidsdocument.")
+    )
+    link = models.URLField(_("link"), max_length=500, blank=True)
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="annotations",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="annotations",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
+    version = models.PositiveIntegerField(
+        _("versie"), default=1, help_text=_("Telt elke wijziging; moderatie vergelijkt ze.")
+    )
+    seed_key = models.SlugField(
+        _("sleutel in de brontekst"), max_length=120, unique=True, null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+    submitted_at = models.DateTimeField(_("ingediend"))
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position_start", "pk"]
+        verbose_name = _("kanttekening")
+        verbose_name_plural = _("kanttekeningen")
+        permissions = [("moderate_annotation", _("Kan kanttekeningen modereren"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(section__isnull=False, case__isnull=True, case_field="")
+                    | Q(section__isnull=True, case__isnull=False, case_field__in=[f for f, _l in CASE_FIELD_CHOICES])
+                ),
+                name="annotation_one_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(position_end__gt=models.F("position_start")), name="annotation_span_not_empty"
+            ),
+            models.CheckConstraint(condition=Q(voice__in=Voice.values), name="annotation_voice_valid"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="annotation_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="annotation_status_valid"),
+            models.CheckConstraint(
+                condition=Q(anchor_state__in=AnchorState.values), name="annotation_anchor_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(link="") | Q(link__startswith="http://") | Q(link__startswith="https://"),
+                name="annotation_link_http",
+            ),
+            models.CheckConstraint(condition=~Q(quote_exact=""), name="annotation_quote_not_empty"),
+        ]
+        indexes = [
+            # The reviewers' queue: pending annotations, oldest first.
+            models.Index(
+                fields=["submitted_at"], name="annotation_pending_queue", condition=Q(status="pending")
+            ),
+            # The orphans' tab of the queue.
+            models.Index(
+                fields=["submitted_at"], name="annotation_orphan_queue", condition=Q(anchor_state="orphaned")
+            ),
+            # A case or section page's margin: its approved annotations in text order.
+            models.Index(fields=["case", "case_field", "position_start"], name="annotation_case_margin"),
+            models.Index(fields=["section", "position_start"], name="annotation_section_margin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_voice_display()} bij ‘{self.quote_exact[:40]}’"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.target_url}#kanttekening-{self.pk}"
+
+    @property
+    def target_key(self) -> str:
+        """The target as one string: `section:<key>` or `case:<slug>:<field>`."""
+        if self.section_id:
+            return f"section:{self.section.key}"
+        return f"case:{self.case.slug}:{self.case_field}"
+
+    @property
+    def target_url(self) -> str:
+        if self.section_id:
+            return self.section.get_absolute_url()
+        return f"{self.case.get_absolute_url()}#{self.case_field}"
+
+    @property
+    def target_title(self) -> str:
+        if self.section_id:
+            return str(self.section)
+        return f"{self.case.title} · {self.get_case_field_display()}"
+
+    @property
+    def target_text(self) -> str:
+        if self.section_id:
+            return self.section.body
+        return getattr(self.case, self.case_field)
+
+    @property
+    def byline(self) -> str:
+        """Who speaks: the author and organisation, or the attribution of a seed note."""
+        if self.author_id:
+            name = self.author.get_full_name() or self.author.get_username()
+            return f"{name} ({self.organisation})" if self.organisation_id else name
+        return ""
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == Status.APPROVED
+            and self.anchor_state == AnchorState.ANCHORED
+            and (self.section_id is not None or self.case.status == Case.Status.PUBLISHED)
+        )
+
+
+class AnnotationVersion(models.Model):
+    """The content of an annotation as submitted, once per submission or edit.
+
+    Reviewers compare the newest version with the last approved one; the count
+    of versions per author and hour is the submission rate limit.
+    """
+
+    annotation = models.ForeignKey(
+        Annotation, verbose_name=_("kanttekening"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("versie"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    voice = models.CharField(_("stem"), max_length=10, choices=Voice)
+    kind = models.CharField(_("soort"), max_length=12, choices=Kind)
+    body = models.TextField(_("tekst"))
+    attribution = models.CharField(_("bron"), max_length=200, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    approved = models.BooleanField(_("goedgekeurd"), default=False)
+    created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["annotation", "number"]
+        verbose_name = _("versie van een kanttekening")
+        verbose_name_plural = _("versies van kanttekeningen")
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "number"], name="annotation_version_once"),
+        ]
+        indexes = [
+            # The per-author submission rate: versions by author in the last hour.
+            models.Index(fields=["author", "created_at"], name="annotation_version_rate"),
+        ]
+
+
+class ModerationEvent(models.Model):
+    """One status change of an annotation: who, from what to what, why, when. Never edited."""
+
+    annotation = models.ForeignKey(
+        Annotation, verbose_name=_("kanttekening"), on_delete=models.CASCADE, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_events",
+        help_text=_("Leeg wanneer het systeem handelde (bijvoorbeeld na drie meldingen)."),
+    )
+    action = models.CharField(_("handeling"), max_length=30)
+    old_status = models.CharField(_("van"), max_length=20, choices=Status, blank=True)
+    new_status = models.CharField(_("naar"), max_length=20, choices=Status)
+    public_reason = models.TextField(_("reden voor de auteur"), blank=True)
+    internal_note = models.TextField(_("interne notitie"), blank=True)
+    created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderatiestap")
+        verbose_name_plural = _("moderatiestappen")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(old_status="") | Q(old_status__in=Status.values)) & Q(new_status__in=Status.values),
+                name="moderation_event_statuses_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annotation_id}: {self.old_status or '–'} → {self.new_status} ({self.action})"
+
+
+class FlagReason(models.TextChoices):
+    SPAM = "spam", _("spam of reclame")
+    OFFENSIVE = "offensive", _("kwetsend")
+    OFF_TOPIC = "off_topic", _("hoort niet bij deze passage")
+    OTHER = "other", _("iets anders")
+
+
+class Flag(models.Model):
+    """A reader's report that an approved annotation does not belong; one per reader."""
+
+    Reason = FlagReason
+
+    annotation = models.ForeignKey(
+        Annotation, verbose_name=_("kanttekening"), on_delete=models.CASCADE, related_name="flags"
+    )
+    reader_key = models.CharField(
+        _("lezer"), max_length=80, help_text=_("De gebruiker, of een hash van de sessie van een anonieme lezer.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    client_hash = models.CharField(_("herkomst"), max_length=64, help_text=_("Hash van het IP-adres, voor de limiet."))
+    reason = models.CharField(_("reden"), max_length=20, choices=Reason)
+    note = models.CharField(_("toelichting"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("afgehandeld"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+        constraints = [
+            models.UniqueConstraint(fields=["annotation", "reader_key"], name="one_flag_per_reader"),
+            models.CheckConstraint(condition=Q(reason__in=FlagReason.values), name="flag_reason_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["client_hash", "created_at"], name="flag_rate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} · {self.annotation_id}"

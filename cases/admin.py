@@ -90,6 +90,10 @@ class CaseAdmin(admin.ModelAdmin):
         (_("Status"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        # Through the service: changed text sections re-anchor their annotations.
+        services.case_save(case=obj)
+
     def get_queryset(self, request):
         return (
             super()

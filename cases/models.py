@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from frameworks.annotatable import normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
 
@@ -252,6 +253,12 @@ class Case(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def save(self, *args, **kwargs):
+        # Annotatable text is stored in one normal form (see frameworks.annotatable).
+        for field in ("summary", *TEXT_SECTION_FIELDS):
+            setattr(self, field, normalize_plain_text(getattr(self, field)))
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("case-detail", args=[self.slug])

@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseTransition
+from cases.models import TEXT_SECTION_FIELDS, Case, CaseTransition
+from frameworks.annotatable import announce_text_changes
 
 Status = Case.Status
 
@@ -83,3 +84,18 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
         case=locked, actor=actor, old_status=old_status, new_status=new_status, note=note
     )
     return locked
+
+
+@transaction.atomic
+def case_save(*, case: Case) -> list[str]:
+    """Save a case's own fields; announce changed text sections so annotations re-anchor.
+
+    Returns the text sections that changed.
+    """
+    old_texts = (
+        Case.objects.filter(pk=case.pk).values(*TEXT_SECTION_FIELDS).first() if case.pk else None
+    )
+    case.save()
+    if old_texts is None:
+        return []
+    return announce_text_changes(case, old_texts)

@@ -7,6 +7,7 @@ runs on SQLite with DEBUG off; `make run` sets DEBUG=true for the local server.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
+    "axes",
     "frameworks",
     "cases",
     "annotations",
@@ -115,6 +117,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "diegem.urls"
@@ -218,6 +222,25 @@ if env_bool("BEHIND_TLS_PROXY", False):
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses logins that are locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Repeated failed logins for one user name from one address are locked out for a while.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7  # invitation and reset links last a week
+
+# Annotations: limits that keep the margin readable and the moderators' queue sane.
+ANNOTATION_BODY_MAX_LENGTH = env_int("ANNOTATION_BODY_MAX_LENGTH", 5000, minimum=100)
+ANNOTATION_SUBMISSIONS_PER_HOUR = env_int("ANNOTATION_SUBMISSIONS_PER_HOUR", 10, minimum=1)
+FLAGS_PER_HOUR = env_int("FLAGS_PER_HOUR", 20, minimum=1)
+FLAGS_TO_HIDE = env_int("FLAGS_TO_HIDE", 3, minimum=1)
 
 # E-mail (Django's MAILERS): console output unless an SMTP host is configured.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "praktijkenbank@solidariteitdiversiteit.be")

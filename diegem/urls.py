@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import include, path
 
 from cases import views as case_views
 from cases.feeds import LatestCasesFeed
@@ -21,5 +21,6 @@ urlpatterns = [
     path("praktijken/<slug:slug>/", case_views.case_detail, name="case-detail"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("", include("annotations.urls")),
     path("beheer/", admin.site.urls),
 ]

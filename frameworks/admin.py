@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from frameworks import services
 from frameworks.models import Domain, Section, Source, TensionField
 
 
@@ -10,6 +11,10 @@ class SectionAdmin(admin.ModelAdmin):
     list_display = ["order", "number", "title", "key"]
     list_display_links = ["title"]
     search_fields = ["title", "body"]
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: a changed text re-anchors its annotations.
+        services.section_save(section=obj)
 
 
 @admin.register(Source)

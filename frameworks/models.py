@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from frameworks.annotatable import normalize_plain_text
+
 
 class NaturalKeyManager(models.Manager):
     """Looks rows up by their `key` (or the field named in `natural_key_field`)."""
@@ -50,6 +52,11 @@ class Section(NaturalKeyModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()
+
+    def save(self, *args, **kwargs):
+        # Annotatable text is stored in one normal form (see frameworks.annotatable).
+        self.body = normalize_plain_text(self.body)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("section-detail", args=[self.key])

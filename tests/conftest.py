@@ -3,8 +3,9 @@
 import pytest
 from django.test import Client
 
+from annotations.roles import REVIEWERS_GROUP
 from cases.roles import RESEARCHERS_GROUP
-from tests.factories import ensure_framework, make_user
+from tests.factories import ensure_framework, make_member, make_organisation, make_user
 
 
 @pytest.fixture
@@ -47,3 +48,53 @@ def member_client(member) -> Client:
 def staff_without_role(db):
     """Staff flag but no permissions: reaches the admin index, nothing more."""
     return make_user("medewerker", is_staff=True)
+
+
+@pytest.fixture
+def organisation_a(db):
+    return make_organisation("Samenlevingsopbouw Testwijk")
+
+
+@pytest.fixture
+def organisation_b(db):
+    return make_organisation("Jeugdwerk Elders")
+
+
+@pytest.fixture
+def member_a(organisation_a):
+    """A member of organisation A: writes annotations."""
+    return make_member(organisation_a, username="lid-a", first_name="Amal", last_name="Auteur")
+
+
+@pytest.fixture
+def member_b(organisation_b):
+    """A member of another organisation: sees only what the public sees of A's work."""
+    return make_member(organisation_b, username="lid-b", first_name="Bert", last_name="Buur")
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("moderator", groups=(REVIEWERS_GROUP,), first_name="Mona", last_name="Moderator")
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the framework once for the session; tests roll back around it.
+
+    Transactional tests empty the tables; `ensure_framework` loads it again for
+    whoever needs it next.
+    """
+    with django_db_blocker.unblock():
+        ensure_framework()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Strong hashing is slow on purpose; tests do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -133,3 +133,69 @@ def make_many_cases(count: int, **overrides) -> list[Case]:
         for j, field in enumerate(fields)
     )
     return cases
+
+
+def make_organisation(name: str | None = None):
+    from annotations.models import Organisation
+
+    n = next(_counter)
+    name = name or f"Organisatie {n}"
+    return Organisation.objects.create(name=name, slug=f"organisatie-{n}")
+
+
+def make_member(organisation=None, **fields):
+    """A user who belongs to a stakeholder organisation (and so may annotate)."""
+    from annotations.models import Membership
+
+    user = make_user(**fields)
+    Membership.objects.create(user=user, organisation=organisation or make_organisation())
+    return user
+
+
+def make_annotation(*, target=None, passage: str | None = None, **overrides):
+    """An annotation row in any state, anchored on `passage` (default: the first words).
+
+    Writes the row directly, so tests can set up any status; behaviour under
+    test goes through the services.
+    """
+    from annotations.anchoring import make_anchor
+    from annotations.models import Annotation
+    from annotations.rendering import render_markdown
+    from annotations.targets import case_target, section_target
+    from frameworks.models import Section
+
+    if target is None:
+        ensure_framework()
+        target = section_target(Section.objects.get(key="ontmoeting"))
+    elif isinstance(target, Case):
+        target = case_target(target, "practice")
+    elif isinstance(target, Section):
+        target = section_target(target)
+    text = target.text
+    if passage is None:
+        start, end = 0, min(len(text), 20)
+    else:
+        start = text.index(passage)
+        end = start + len(passage)
+    anchor = make_anchor(text, start, end)
+    body = overrides.pop("body", "Een kanttekening.")
+    fields = {
+        **target.annotation_fields(),
+        "quote_exact": anchor.exact,
+        "quote_prefix": anchor.prefix,
+        "quote_suffix": anchor.suffix,
+        "position_start": anchor.start,
+        "position_end": anchor.end,
+        "text_revision": target.revision,
+        "voice": "denker",
+        "kind": "associatie",
+        "body": body,
+        "body_html": render_markdown(body),
+        "status": "approved",
+        "submitted_at": timezone.now(),
+        **overrides,
+    }
+    if fields.get("author") is not None and "organisation" not in overrides:
+        membership = getattr(fields["author"], "membership", None)
+        fields["organisation"] = membership.organisation if membership else None
+    return Annotation.objects.create(**fields)

@@ -1,15 +1,13 @@
 """Filters for the plain-text bodies of sections and cases."""
 
-import re
-
 from django import template
 
-register = template.Library()
+from frameworks.annotatable import paragraph_spans
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+register = template.Library()
 
 
 @register.filter
 def paragraphs(text: str) -> list[str]:
     """Split plain text into paragraphs at blank lines; the template escapes each."""
-    return [part.strip() for part in _PARAGRAPH_BREAK.split(text or "") if part.strip()]
+    return [paragraph.text for paragraph in paragraph_spans(text or "")]

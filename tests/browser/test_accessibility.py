@@ -17,13 +17,17 @@ PAGES = [
     "/praktijken/?domein=wonen&bron-encounter=2",
     "/praktijken/torekes/",
     "/praktijken/bestaat-niet/",
+    "/kader/wederzijdse-afhankelijkheid/",
+    "/organisaties/",
+    "/account/aanmelden/",
+    "/account/wachtwoord-vergeten/",
 ]
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
 
 
 @pytest.fixture
 def seeded(transactional_db):
-    call_command("loaddata", "framework", "pilots", verbosity=0)
+    call_command("seed", verbosity=0)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -34,3 +38,35 @@ def test_public_page_has_no_wcag_violations(live_server, page: Page, seeded, pat
     assert violations == [], "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
     )
+
+
+def check(page: Page) -> None:
+    violations = Axe().run(page, options=WCAG_AA).response["violations"]
+    assert violations == [], "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
+    )
+
+
+def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Page, seeded):
+    from annotations.models import Annotation
+    from annotations.roles import REVIEWERS_GROUP
+    from tests.factories import make_annotation, make_member, make_user
+
+    member = make_member(username="lid", password="een-lang-wachtwoord-7")
+    make_user("moderator", password="een-lang-wachtwoord-7", groups=(REVIEWERS_GROUP,))
+    pending = make_annotation(author=member, status="pending", body="Wacht nog")
+    make_annotation(author=member, status="approved", body="Staat online")
+    assert Annotation.objects.count() > 2
+
+    for username, paths in {
+        "lid": ["/kader/ontmoeting/", "/kanttekeningen/nieuw/?doel=section:ontmoeting", "/kanttekeningen/mijn/", f"/kanttekeningen/{pending.pk}/bewerken/"],
+        "moderator": ["/moderatie/", "/moderatie/?lijst=gemeld"],
+    }.items():
+        page.context.clear_cookies()
+        page.goto(live_server.url + "/account/aanmelden/")
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord-7")
+        page.get_by_role("button", name="Aanmelden").click()
+        for path in paths:
+            page.goto(live_server.url + path)
+            check(page)

@@ -78,3 +78,26 @@ def test_a_bad_debug_value_is_refused():
     result = _load_settings(DEBUG="soms")
     assert result.returncode != 0
     assert "DEBUG='soms' is not a boolean" in result.stderr
+
+
+def test_demo_accounts_refuse_to_exist_without_debug(db):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_accounts")
+
+
+def test_demo_accounts_cover_every_role(db, settings):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("demo_accounts")
+    call_command("demo_accounts")  # safe to repeat
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert users["lid"].membership.organisation.slug == "demo-organisatie"
+    assert users["moderator"].has_perm("annotations.moderate_annotation")
+    assert users["onderzoeker"].has_perm("cases.publish_case") and users["onderzoeker"].is_staff
+    assert users["beheerder"].is_superuser
+    assert users["lid"].check_password("demo-wachtwoord")

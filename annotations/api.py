@@ -1,0 +1,216 @@
+"""Open data: public annotations as W3C Web Annotations (JSON-LD).
+
+- `/api/kanttekeningen/<id>/`: one annotation;
+- `/api/kanttekeningen/`: an AnnotationCollection of every public annotation,
+  paged as AnnotationPages (`?pagina=N`);
+- `/api/praktijken/<slug>/kanttekeningen/`, `/api/kader/<key>/kanttekeningen/`:
+  the same for one case or one framework section.
+
+Only `Annotation.objects.public()` is ever read here. The target of an
+annotation is the plain text its selectors count in (`.../tekst/`), with the
+page that shows it as `scope`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from urllib.parse import urlencode
+
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Count, Max
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import quote_etag
+from django.views.decorators.http import require_safe
+
+from annotations.models import Annotation, Kind, Voice
+from cases.models import TEXT_SECTION_FIELDS, Case
+from frameworks.models import Section
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+CONTENT_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+RIGHTS = "https://creativecommons.org/licenses/by/4.0/"
+PAGE_SIZE = 100
+
+# Motivations from the W3C vocabulary that anno.jsonld defines as terms.
+MOTIVATIONS = {
+    Kind.ASSOCIATION: "commenting",  # an association: a thought the passage calls up
+    Kind.REMARK: "questioning",  # a remark: it questions or qualifies the passage
+    Kind.EXAMPLE: "describing",  # an example: practice that describes what the passage says
+}
+
+
+def _iso(moment) -> str:
+    return moment.astimezone().isoformat(timespec="seconds")
+
+
+def text_url(annotation: Annotation) -> str:
+    """The plain text resource an annotation's selectors count in."""
+    if annotation.section_id:
+        return reverse("section-text", args=[annotation.section.key])
+    return reverse("case-text", args=[annotation.case.slug, annotation.case_field])
+
+
+def annotation_jsonld(annotation: Annotation, request: HttpRequest, *, with_context: bool = True) -> dict:
+    """One public annotation as a W3C Web Annotation."""
+    absolute = request.build_absolute_uri
+    html = annotation.body_html
+    if annotation.attribution:
+        html += format_html('<p class="attribution">— {}</p>', annotation.attribution)
+    body: list[dict] = [
+        {"type": "TextualBody", "value": html, "format": "text/html", "language": "nl", "purpose": MOTIVATIONS[annotation.kind]},
+        {"type": "TextualBody", "value": str(Voice(annotation.voice).label), "purpose": "tagging", "language": "nl"},
+        {"type": "TextualBody", "value": str(Kind(annotation.kind).label), "purpose": "tagging", "language": "nl"},
+    ]
+    if annotation.link:
+        body.append({"type": "SpecificResource", "source": annotation.link, "purpose": "linking"})
+    creator = (
+        {"type": "Person", "name": annotation.author.get_full_name() or annotation.author.get_username()}
+        if annotation.author_id
+        else {"type": "Organization", "name": "DieGem", "homepage": "https://www.solidariteitdiversiteit.be/"}
+    )
+    data = {
+        "id": absolute(reverse("api-annotation", args=[annotation.pk])),
+        "type": "Annotation",
+        "motivation": MOTIVATIONS[annotation.kind],
+        "created": _iso(annotation.created_at),
+        "modified": _iso(annotation.updated_at),
+        "creator": creator,
+        "generator": {"id": absolute(reverse("home")), "type": "Software", "name": "Praktijkenbank DieGem"},
+        "rights": RIGHTS,
+        "body": body,
+        "target": {
+            "type": "SpecificResource",
+            "source": absolute(text_url(annotation)),
+            "scope": absolute(annotation.target_url),
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": annotation.quote_exact,
+                    "prefix": annotation.quote_prefix,
+                    "suffix": annotation.quote_suffix,
+                },
+                {"type": "TextPositionSelector", "start": annotation.position_start, "end": annotation.position_end},
+            ],
+        },
+    }
+    return {"@context": ANNO_CONTEXT, **data} if with_context else data
+
+
+def _jsonld_response(request: HttpRequest, data: dict, etag: str) -> HttpResponse:
+    etag = quote_etag(etag)
+    if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type=CONTENT_TYPE)
+    response["ETag"] = etag
+    response["Vary"] = "Accept"
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag, Link"
+    response["Link"] = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
+    return response
+
+
+@require_safe
+def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    annotation = get_object_or_404(Annotation.objects.public().with_target(), pk=pk)
+    etag = f"a{annotation.pk}-v{annotation.version}-{annotation.updated_at.timestamp()}"
+    return _jsonld_response(request, annotation_jsonld(annotation, request), etag)
+
+
+def _collection(request: HttpRequest, annotations, collection_url: str, label: str) -> HttpResponse:
+    """An AnnotationCollection (no `pagina`) or one of its AnnotationPages."""
+    annotations = annotations.with_target().order_by("pk")
+    summary = annotations.aggregate(total=Count("pk"), modified=Max("updated_at"))
+    total = summary["total"]
+    stamp = summary["modified"].timestamp() if summary["modified"] else 0
+    paginator = Paginator(annotations, PAGE_SIZE, allow_empty_first_page=True)
+    absolute_collection = request.build_absolute_uri(collection_url)
+
+    def page_url(number: int) -> str:
+        return f"{absolute_collection}?{urlencode({'pagina': number})}"
+
+    page_param = request.GET.get("pagina")
+    if page_param is None:
+        data = {
+            "@context": ANNO_CONTEXT,
+            "id": absolute_collection,
+            "type": "AnnotationCollection",
+            "label": label,
+            "total": total,
+        }
+        if total:
+            data["first"] = page_url(1)
+            data["last"] = page_url(paginator.num_pages)
+        return _jsonld_response(request, data, f"c-{total}-{stamp}")
+    try:
+        page = paginator.page(int(page_param))
+    except (ValueError, EmptyPage):
+        raise Http404("Die pagina bestaat niet") from None
+    data = {
+        "@context": ANNO_CONTEXT,
+        "id": page_url(page.number),
+        "type": "AnnotationPage",
+        "partOf": {"id": absolute_collection, "label": label, "total": total},
+        "startIndex": page.start_index() - 1 if total else 0,
+        "items": [annotation_jsonld(a, request, with_context=False) for a in page.object_list],
+    }
+    if page.has_next():
+        data["next"] = page_url(page.next_page_number())
+    if page.has_previous():
+        data["prev"] = page_url(page.previous_page_number())
+    return _jsonld_response(request, data, f"p{page.number}-{total}-{stamp}")
+
+
+@require_safe
+def collection_all(request: HttpRequest) -> HttpResponse:
+    return _collection(
+        request, Annotation.objects.public(), reverse("api-annotations"), "Kanttekeningen in de praktijkenbank DieGem"
+    )
+
+
+@require_safe
+def collection_case(request: HttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(Case.objects.published(), slug=slug)
+    return _collection(
+        request,
+        Annotation.objects.public().filter(case=case),
+        reverse("api-case-annotations", args=[slug]),
+        f"Kanttekeningen bij {case.title}",
+    )
+
+
+@require_safe
+def collection_section(request: HttpRequest, key: str) -> HttpResponse:
+    section = get_object_or_404(Section, key=key)
+    return _collection(
+        request,
+        Annotation.objects.public().filter(section=section),
+        reverse("api-section-annotations", args=[key]),
+        f"Kanttekeningen bij {section}",
+    )
+
+
+def _plain_text(text: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["ETag"] = quote_etag(hashlib.sha256(text.encode()).hexdigest()[:32])
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def section_text(request: HttpRequest, key: str) -> HttpResponse:
+    """The plain text of a framework section: what selectors on it count in."""
+    return _plain_text(get_object_or_404(Section, key=key).body)
+
+
+@require_safe
+def case_text(request: HttpRequest, slug: str, field: str) -> HttpResponse:
+    """The plain text of a published case's section: what selectors on it count in."""
+    if field not in TEXT_SECTION_FIELDS:
+        raise Http404("Onbekende tekstsectie")
+    case = get_object_or_404(Case.objects.published(), slug=slug)
+    return _plain_text(getattr(case, field))

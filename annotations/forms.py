@@ -1,0 +1,116 @@
+"""Forms of the annotation flows. Every error names its field."""
+
+from django import forms
+from django.conf import settings
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from annotations.models import FlagReason, Kind, Organisation, Voice
+from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
+
+http_only = URLValidator(schemes=["http", "https"], message=_("Geef een webadres dat begint met http:// of https://."))
+
+
+class AnnotationContentForm(forms.Form):
+    """What an annotation says: voice, kind, text, attribution, link."""
+
+    voice = forms.ChoiceField(label=_("Stem"), choices=Voice.choices, widget=forms.RadioSelect,
+                              help_text=_("Denker: uit de literatuur. Planner: uit beleid of plannen. Doener: uit de praktijk."))
+    kind = forms.ChoiceField(label=_("Soort"), choices=Kind.choices, widget=forms.RadioSelect)
+    body = forms.CharField(
+        label=_("Kanttekening"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=settings.ANNOTATION_BODY_MAX_LENGTH,
+        help_text=_("Markdown mag: *cursief*, **vet**, [tekst](https://…), lijstjes met - ."),
+    )
+    attribution = forms.CharField(label=_("Bron (optioneel)"), max_length=200, required=False,
+                                  help_text=_("Bijvoorbeeld ‘Durkheim (1984)’ of de titel van een beleidsnota."))
+    link = forms.URLField(label=_("Link (optioneel)"), max_length=500, required=False, assume_scheme="https",
+                          validators=[http_only])
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("Schrijf een kanttekening."))
+        return body
+
+
+class AnnotationForm(AnnotationContentForm):
+    """A new annotation: its content plus the passage it belongs to."""
+
+    doel = forms.CharField(widget=forms.HiddenInput)
+    start = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    end = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    exact = forms.CharField(widget=forms.HiddenInput, required=False, strip=False, max_length=5000)
+    revisie = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
+    passage = forms.CharField(
+        label=_("Passage"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+        help_text=_("Kopieer de zin of zinsdeel uit de tekst waarbij je de kanttekening schrijft."),
+    )
+
+    field_order = ["passage", "voice", "kind", "body", "attribution", "link"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("exact") and not (cleaned.get("passage") or "").strip():
+            self.add_error("passage", _("Kopieer de passage uit de tekst waarbij je deze kanttekening schrijft."))
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start is not None and end is not None and end <= start:
+            self.add_error("passage", _("De selectie is leeg; selecteer de passage opnieuw."))
+        return cleaned
+
+
+class EditForm(AnnotationContentForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+ACTION_LABELS = {
+    "approve": _("Goedkeuren"),
+    "request_changes": _("Aanpassing vragen"),
+    "reject": _("Afwijzen"),
+    "hide": _("Verbergen"),
+}
+
+
+class ModerationForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Beslissing"),
+        choices=[(action, ACTION_LABELS[action]) for action in REVIEWER_ACTIONS],
+        widget=forms.RadioSelect,
+    )
+    public_reason = forms.CharField(
+        label=_("Bericht aan de auteur"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text=_("Nodig bij aanpassing vragen, afwijzen en verbergen."),
+    )
+    internal_note = forms.CharField(label=_("Interne notitie"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") in REASON_REQUIRED and not cleaned.get("public_reason", "").strip():
+            self.add_error("public_reason", _("Geef de auteur een reden mee bij deze beslissing."))
+        return cleaned
+
+
+class AttachForm(forms.Form):
+    passage = forms.CharField(label=_("Nieuwe passage"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
+                              help_text=_("Kopieer de passage uit de huidige tekst."))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Waarom meldt u deze kanttekening?"), choices=FlagReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Toelichting (optioneel)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mailadres"))
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150)
+    last_name = forms.CharField(label=_("Familienaam"), max_length=150)
+    organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.all())

@@ -1,0 +1,156 @@
+"""The margin: a text split into paragraphs, passages highlighted, notes beside them.
+
+Pages that show annotatable text ask for it through the `margin` template tags;
+this module builds what those tags hand to the templates, in one query for a
+whole case or section whatever the number of annotations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from annotations.models import Annotation, Kind, Status, Voice
+from annotations.services import may_annotate
+from annotations.targets import Target, case_targets, section_target
+from cases.models import Case
+from frameworks.annotatable import Paragraph, paragraph_spans, text_revision
+from frameworks.models import Section
+
+
+@dataclass
+class Segment:
+    """A run of paragraph text, highlighted when annotations cover it."""
+
+    text: str
+    annotation_ids: tuple[int, ...] = ()
+    pending: bool = False
+    opens: tuple[int, ...] = ()  # annotations whose passage starts here
+
+    @property
+    def ids(self) -> str:
+        return " ".join(str(pk) for pk in self.annotation_ids)
+
+
+@dataclass
+class Block:
+    paragraph: Paragraph
+    segments: list[Segment]
+    notes: list[Annotation]
+
+
+@dataclass
+class AnnotatedText:
+    target: Target
+    blocks: list[Block]
+    note_count: int
+    can_annotate: bool = False
+
+    @property
+    def new_url(self) -> str:
+        return f"{reverse('annotation-new')}?{urlencode({'doel': self.target.key})}"
+
+
+VOICE_PLURALS = [
+    (Voice.THINKER, _("denkers")),
+    (Voice.PLANNER, _("planners")),
+    (Voice.DOER, _("doeners")),
+]
+
+
+@dataclass
+class MarginFilter:
+    """The reader's choice of voices and kinds (GET `stem` and `soort`)."""
+
+    voice: str = ""
+    kind: str = ""
+    voices: list = field(default_factory=lambda: VOICE_PLURALS)
+    kinds: list = field(default_factory=lambda: Kind.choices)
+
+    @classmethod
+    def from_request(cls, request) -> MarginFilter:
+        voice = request.GET.get("stem", "")
+        kind = request.GET.get("soort", "")
+        return cls(voice=voice if voice in Voice.values else "", kind=kind if kind in Kind.values else "")
+
+    def apply(self, queryset):
+        if self.voice:
+            queryset = queryset.filter(voice=self.voice)
+        if self.kind:
+            queryset = queryset.filter(kind=self.kind)
+        return queryset
+
+    @property
+    def active(self) -> bool:
+        return bool(self.voice or self.kind)
+
+
+def build_blocks(text: str, annotations: list[Annotation]) -> list[Block]:
+    """Paragraphs with their highlighted segments and the notes that start in them.
+
+    Annotations made on another revision of the text are left out: their
+    offsets would point at the wrong words (re-anchoring brings them back).
+    """
+    revision = text_revision(text)
+    annotations = [a for a in annotations if a.text_revision == revision]
+    paragraphs = paragraph_spans(text)
+    blocks = []
+    for index, paragraph in enumerate(paragraphs):
+        next_start = paragraphs[index + 1].start if index + 1 < len(paragraphs) else len(text) + 1
+        covering = [a for a in annotations if a.position_start < paragraph.end and a.position_end > paragraph.start]
+        notes = [
+            a
+            for a in annotations
+            if (paragraph.start <= a.position_start < next_start) or (index == 0 and a.position_start < paragraph.start)
+        ]
+        blocks.append(Block(paragraph, _segments(paragraph, covering), notes))
+    return blocks
+
+
+def _segments(paragraph: Paragraph, annotations: list[Annotation]) -> list[Segment]:
+    cuts = {paragraph.start, paragraph.end}
+    for a in annotations:
+        cuts.add(min(max(a.position_start, paragraph.start), paragraph.end))
+        cuts.add(min(max(a.position_end, paragraph.start), paragraph.end))
+    points = sorted(cuts)
+    segments = []
+    for low, high in zip(points, points[1:]):
+        if low == high:
+            continue
+        covering = [a for a in annotations if a.position_start < high and a.position_end > low]
+        segments.append(
+            Segment(
+                text=paragraph.text[low - paragraph.start : high - paragraph.start],
+                annotation_ids=tuple(a.pk for a in covering),
+                pending=bool(covering) and all(a.status != Status.APPROVED for a in covering),
+                opens=tuple(a.pk for a in covering if a.position_start == low),
+            )
+        )
+    return segments
+
+
+def _margin_queryset(user, margin_filter: MarginFilter):
+    return margin_filter.apply(Annotation.objects.for_margin(user)).select_related("author", "organisation")
+
+
+def case_margin(case: Case, user, margin_filter: MarginFilter) -> list[AnnotatedText]:
+    """Every text section of a case with its margin: one query for the annotations."""
+    by_field: dict[str, list[Annotation]] = defaultdict(list)
+    if case.is_public:
+        for annotation in _margin_queryset(user, margin_filter).filter(case=case):
+            by_field[annotation.case_field].append(annotation)
+    can_annotate = case.is_public and may_annotate(user)
+    return [
+        AnnotatedText(target, build_blocks(target.text, by_field[target.case_field]), len(by_field[target.case_field]), can_annotate)
+        for target in case_targets(case)
+    ]
+
+
+def section_margin(section: Section, user, margin_filter: MarginFilter) -> AnnotatedText:
+    annotations = list(_margin_queryset(user, margin_filter).filter(section=section))
+    target = section_target(section)
+    return AnnotatedText(target, build_blocks(target.text, annotations), len(annotations), may_annotate(user))

@@ -1,0 +1,16 @@
+"""The reviewers' group: who moderates annotations."""
+
+from cases.roles import ensure_group
+
+REVIEWERS_GROUP = "Moderatoren"
+
+REVIEWER_PERMISSIONS = [
+    ("annotations", "moderate_annotation"),
+    ("annotations", "view_annotation"),
+    ("annotations", "view_moderationevent"),
+    ("annotations", "view_flag"),
+]
+
+
+def ensure_reviewers_group(**kwargs) -> None:
+    ensure_group(REVIEWERS_GROUP, REVIEWER_PERMISSIONS)

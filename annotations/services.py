@@ -1,0 +1,559 @@
+"""State changes of annotations. Views, forms, admin and commands call these.
+
+Every status change goes through `_move`, driven by the one `TRANSITIONS`
+table; it runs inside the caller's transaction on a locked row, writes one
+ModerationEvent and mails the author after commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from annotations.anchoring import find_passage, make_anchor, reanchor, same_passage
+from annotations.models import (
+    AnchorState,
+    Annotation,
+    AnnotationVersion,
+    Flag,
+    Membership,
+    ModerationEvent,
+    Organisation,
+    Status,
+)
+from annotations.rendering import render_markdown
+from annotations.targets import Target
+from cases.models import Case
+from frameworks.models import Section
+from frameworks.annotatable import text_revision
+
+# --- the rules -------------------------------------------------------------------------
+
+# One table for every status change: (action, current status) -> new status.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    # A reviewer accepts a new or edited annotation: it goes public.
+    ("approve", Status.PENDING): Status.APPROVED,
+    # A reviewer finds the flags unfounded and puts a hidden annotation back.
+    ("approve", Status.HIDDEN): Status.APPROVED,
+    # A reviewer asks the author to rework it, with a message.
+    ("request_changes", Status.PENDING): Status.CHANGES_REQUESTED,
+    # A reviewer turns it down, with a reason.
+    ("reject", Status.PENDING): Status.REJECTED,
+    # A reviewer agrees with the flags on a hidden annotation.
+    ("reject", Status.HIDDEN): Status.REJECTED,
+    # A reviewer takes a public annotation out of view, with a reason.
+    ("hide", Status.APPROVED): Status.HIDDEN,
+    # Enough readers flagged a public annotation: out of view until a reviewer decides.
+    ("hide_by_flags", Status.APPROVED): Status.HIDDEN,
+    # The author edits a public annotation: it goes back to review.
+    ("edit", Status.APPROVED): Status.PENDING,
+    # The author reworks it after a request for changes: back to review.
+    ("edit", Status.CHANGES_REQUESTED): Status.PENDING,
+    # The author withdraws it, from any state that is not final.
+    ("withdraw", Status.PENDING): Status.WITHDRAWN,
+    ("withdraw", Status.APPROVED): Status.WITHDRAWN,
+    ("withdraw", Status.CHANGES_REQUESTED): Status.WITHDRAWN,
+    ("withdraw", Status.HIDDEN): Status.WITHDRAWN,
+}
+REVIEWER_ACTIONS = ("approve", "request_changes", "reject", "hide")
+REASON_REQUIRED = {"request_changes", "reject", "hide"}
+EDITABLE = {Status.PENDING, Status.APPROVED, Status.CHANGES_REQUESTED}
+
+
+class ModerationError(Exception):
+    """A state change that cannot be made; the message says why, for the user."""
+
+
+class IllegalTransition(ModerationError):
+    pass
+
+
+class StaleAnnotation(ModerationError):
+    """Someone else changed the annotation since the user loaded it."""
+
+
+class AnchorError(ModerationError):
+    """The passage could not be found in the text."""
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(_("Te veel in korte tijd; probeer het over %(minutes)d minuten opnieuw.") % {"minutes": max(1, retry_after // 60)})
+
+
+class AlreadyFlagged(ModerationError):
+    pass
+
+
+def may_annotate(user) -> bool:
+    """Members of a stakeholder organisation may annotate."""
+    return bool(user.is_authenticated and user.is_active and Membership.objects.filter(user=user).exists())
+
+
+def is_reviewer(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm("annotations.moderate_annotation"))
+
+
+# --- writing annotations -------------------------------------------------------------------
+
+
+def _check_submission_rate(user) -> None:
+    limit = settings.ANNOTATION_SUBMISSIONS_PER_HOUR
+    since = timezone.now() - timedelta(hours=1)
+    recent = AnnotationVersion.objects.filter(author=user, created_at__gte=since).order_by("created_at")
+    if recent.count() >= limit:
+        oldest = recent.first().created_at
+        raise RateLimited(int((oldest + timedelta(hours=1) - timezone.now()).total_seconds()) + 1)
+
+
+def _record_version(annotation: Annotation, author) -> None:
+    AnnotationVersion.objects.create(
+        annotation=annotation,
+        number=annotation.version,
+        author=author,
+        voice=annotation.voice,
+        kind=annotation.kind,
+        body=annotation.body,
+        attribution=annotation.attribution,
+        link=annotation.link,
+    )
+
+
+def _anchor_for_submission(target: Target, *, start, end, exact, revision, passage) -> tuple:
+    """Selectors for a new annotation, from a browser selection or a pasted passage."""
+    text = target.text
+    if exact:
+        in_range = start is not None and end is not None and 0 <= start < end <= len(text)
+        if revision == target.revision and in_range and same_passage(text[start:end], exact):
+            return make_anchor(text, start, end)
+        found = reanchor(text, exact=exact, prefix="", suffix="", old_start=start or 0)
+        if found is None:
+            raise AnchorError(_("De gekozen passage staat niet (meer) in deze tekst. Laad de pagina opnieuw en selecteer ze nog eens."))
+        return found.anchor
+    search = find_passage(text, passage or "")
+    if search.anchor is None:
+        if search.occurrences > 1:
+            raise AnchorError(
+                _("Deze passage komt %(count)d keer voor in de tekst. Neem er enkele woorden bij zodat ze maar één keer voorkomt.")
+                % {"count": search.occurrences}
+            )
+        raise AnchorError(_("Deze passage staat niet in de tekst van ‘%(title)s’. Kopieer ze letterlijk uit de tekst.") % {"title": target.title})
+    return search.anchor
+
+
+@transaction.atomic
+def annotation_submit(
+    *,
+    author,
+    target: Target,
+    voice: str,
+    kind: str,
+    body: str,
+    attribution: str = "",
+    link: str = "",
+    start: int | None = None,
+    end: int | None = None,
+    exact: str = "",
+    revision: str = "",
+    passage: str = "",
+) -> Annotation:
+    """A member annotates a passage: the annotation waits for a reviewer."""
+    if not may_annotate(author):
+        raise PermissionDenied(_("Alleen leden van een partnerorganisatie kunnen kanttekeningen schrijven."))
+    _check_submission_rate(author)
+    anchor = _anchor_for_submission(target, start=start, end=end, exact=exact, revision=revision, passage=passage)
+    now = timezone.now()
+    annotation = Annotation.objects.create(
+        **target.annotation_fields(),
+        quote_exact=anchor.exact,
+        quote_prefix=anchor.prefix,
+        quote_suffix=anchor.suffix,
+        position_start=anchor.start,
+        position_end=anchor.end,
+        text_revision=target.revision,
+        voice=voice,
+        kind=kind,
+        body=body,
+        body_html=render_markdown(body),
+        attribution=attribution,
+        link=link,
+        author=author,
+        organisation=author.membership.organisation,
+        status=Status.PENDING,
+        submitted_at=now,
+    )
+    _record_version(annotation, author)
+    ModerationEvent.objects.create(
+        annotation=annotation, actor=author, action="submit", old_status="", new_status=Status.PENDING
+    )
+    return annotation
+
+
+def _lock(annotation_id: int, expected_version: int | None, **lookup) -> Annotation:
+    """The annotation's row, locked; refuse when someone changed it meanwhile."""
+    try:
+        annotation = Annotation.objects.select_for_update().get(pk=annotation_id, **lookup)
+    except Annotation.DoesNotExist:
+        raise PermissionDenied(_("Deze kanttekening bestaat niet of is niet van u.")) from None
+    if expected_version is not None and annotation.version != expected_version:
+        last = annotation.events.select_related("actor").first()
+        who = (last.actor.get_full_name() or last.actor.get_username()) if last and last.actor else _("iemand anders")
+        raise StaleAnnotation(
+            _("Deze kanttekening is intussen gewijzigd door %(who)s (nu: %(status)s). Bekijk ze opnieuw voor u iets beslist.")
+            % {"who": who, "status": annotation.get_status_display()}
+        )
+    return annotation
+
+
+@transaction.atomic
+def annotation_edit(
+    *,
+    annotation_id: int,
+    author,
+    expected_version: int,
+    voice: str,
+    kind: str,
+    body: str,
+    attribution: str = "",
+    link: str = "",
+) -> Annotation:
+    """The author changes the content; an approved annotation goes back to review."""
+    annotation = _lock(annotation_id, expected_version, author=author)
+    if annotation.status not in EDITABLE:
+        raise IllegalTransition(_("Een kanttekening met status ‘%(status)s’ kan niet meer bewerkt worden.") % {"status": annotation.get_status_display()})
+    _check_submission_rate(author)
+    annotation.voice, annotation.kind = voice, kind
+    annotation.body, annotation.body_html = body, render_markdown(body)
+    annotation.attribution, annotation.link = attribution, link
+    annotation.submitted_at = timezone.now()
+    annotation.version += 1
+    annotation.save()
+    _record_version(annotation, author)
+    if annotation.status != Status.PENDING:
+        _move(annotation, action="edit", actor=author)
+    return annotation
+
+
+@transaction.atomic
+def annotation_withdraw(*, annotation_id: int, author) -> Annotation:
+    annotation = _lock(annotation_id, None, author=author)
+    _move(annotation, action="withdraw", actor=author)
+    return annotation
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def annotation_moderate(
+    *,
+    annotation_id: int,
+    action: str,
+    actor,
+    expected_version: int,
+    public_reason: str = "",
+    internal_note: str = "",
+) -> Annotation:
+    """A reviewer's decision. Two reviewers at once: the second is refused."""
+    if not is_reviewer(actor):
+        raise PermissionDenied(_("Alleen moderatoren kunnen dit."))
+    if action not in REVIEWER_ACTIONS:
+        raise IllegalTransition(_("Onbekende handeling."))
+    if action in REASON_REQUIRED and not public_reason.strip():
+        raise ModerationError(_("Geef de auteur een reden mee."))
+    annotation = _lock(annotation_id, expected_version)
+    _move(annotation, action=action, actor=actor, public_reason=public_reason, internal_note=internal_note)
+    # A reviewer's decision settles the open flags.
+    annotation.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
+    if action == "approve":
+        # What the reviewer saw and approved: the newest content version.
+        latest = annotation.versions.order_by("-number").first()
+        if latest:
+            AnnotationVersion.objects.filter(pk=latest.pk).update(approved=True)
+    return annotation
+
+
+def _move(annotation: Annotation, *, action: str, actor, public_reason: str = "", internal_note: str = "") -> None:
+    """Apply one row of TRANSITIONS to a locked annotation and record it."""
+    new_status = TRANSITIONS.get((action, annotation.status))
+    if new_status is None:
+        raise IllegalTransition(
+            _("‘%(action)s’ kan niet bij een kanttekening met status ‘%(status)s’.")
+            % {"action": action, "status": annotation.get_status_display()}
+        )
+    old_status = annotation.status
+    annotation.status = new_status
+    annotation.version += 1
+    annotation.save(update_fields=["status", "version", "updated_at"])
+    event = ModerationEvent.objects.create(
+        annotation=annotation,
+        actor=actor,
+        action=action,
+        old_status=old_status,
+        new_status=new_status,
+        public_reason=public_reason,
+        internal_note=internal_note,
+    )
+    if action in REVIEWER_ACTIONS or action == "hide_by_flags":
+        transaction.on_commit(lambda: notify_author(event.pk))
+
+
+def notify_author(event_id: int) -> None:
+    """Mail the author what happened to their annotation (after the commit)."""
+    event = ModerationEvent.objects.select_related("annotation__author", "annotation__case", "annotation__section").get(pk=event_id)
+    author = event.annotation.author
+    if author is None or not author.email:
+        return
+    context = {"event": event, "annotation": event.annotation, "author": author, "site_url": settings.SITE_URL}
+    send_mail(
+        subject=render_to_string("annotations/email/decision_subject.txt", context).strip(),
+        message=render_to_string("annotations/email/decision_body.txt", context),
+        from_email=None,
+        recipient_list=[author.email],
+    )
+
+
+# --- flags -----------------------------------------------------------------------------------
+
+
+def reader_key_for(request) -> str:
+    """Who flags: the user, or (anonymous readers) a hash of their session."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    if not request.session.session_key:
+        request.session.save()
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{request.session.session_key}".encode()).hexdigest()
+    return f"session:{digest[:40]}"
+
+
+def client_hash_for(request) -> str:
+    address = request.META.get("REMOTE_ADDR", "")
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+
+
+@transaction.atomic
+def annotation_flag(*, annotation_id: int, reader_key: str, client_hash: str, user, reason: str, note: str = "") -> Flag:
+    """A reader flags a public annotation; enough readers hide it until a reviewer decides."""
+    try:
+        annotation = Annotation.objects.public().select_for_update(of=("self",)).get(pk=annotation_id)
+    except Annotation.DoesNotExist:
+        raise PermissionDenied(_("Deze kanttekening kan niet gemeld worden.")) from None
+    since = timezone.now() - timedelta(hours=1)
+    recent = Flag.objects.filter(client_hash=client_hash, created_at__gte=since).count()
+    if recent >= settings.FLAGS_PER_HOUR:
+        raise RateLimited(3600)
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(
+                annotation=annotation,
+                reader_key=reader_key,
+                user=user if user and user.is_authenticated else None,
+                client_hash=client_hash,
+                reason=reason,
+                note=note,
+            )
+    except IntegrityError:
+        raise AlreadyFlagged(_("U hebt deze kanttekening al gemeld. Een moderator bekijkt ze.")) from None
+    open_flags = annotation.flags.filter(resolved_at__isnull=True).values("reader_key").distinct().count()
+    if open_flags >= settings.FLAGS_TO_HIDE:
+        _move(annotation, action="hide_by_flags", actor=None, public_reason=_("Verborgen na meldingen van lezers, in afwachting van een moderator."))
+    return flag
+
+
+# --- anchoring after edits -----------------------------------------------------------------------
+
+
+def reanchor_annotations(*, annotations, text: str, revision: str) -> dict[str, int]:
+    """Find each annotation again in the new text; orphan those that no longer fit.
+
+    Runs inside the transaction that changed the text. Withdrawn and rejected
+    annotations are left as they are: nobody will see them again.
+    """
+    counts = {"kept": 0, "moved": 0, "orphaned": 0}
+    live = annotations.exclude(status__in=[Status.WITHDRAWN, Status.REJECTED]).select_for_update()
+    for annotation in live:
+        match = reanchor(
+            text,
+            exact=annotation.quote_exact,
+            prefix=annotation.quote_prefix,
+            suffix=annotation.quote_suffix,
+            old_start=annotation.position_start,
+        )
+        if match is None:
+            if annotation.anchor_state != AnchorState.ORPHANED:
+                annotation.anchor_state = AnchorState.ORPHANED
+                annotation.version += 1
+                annotation.save(update_fields=["anchor_state", "version", "updated_at"])
+                ModerationEvent.objects.create(
+                    annotation=annotation,
+                    action="orphan",
+                    old_status=annotation.status,
+                    new_status=annotation.status,
+                    internal_note=_("De passage is na een bewerking van de tekst niet meer gevonden."),
+                )
+            counts["orphaned"] += 1
+            continue
+        anchor = match.anchor
+        moved = (anchor.start, anchor.end, anchor.exact) != (
+            annotation.position_start,
+            annotation.position_end,
+            annotation.quote_exact,
+        )
+        annotation.position_start, annotation.position_end = anchor.start, anchor.end
+        annotation.quote_exact, annotation.quote_prefix, annotation.quote_suffix = anchor.exact, anchor.prefix, anchor.suffix
+        annotation.text_revision = revision
+        was_orphan = annotation.anchor_state == AnchorState.ORPHANED
+        annotation.anchor_state = AnchorState.ANCHORED
+        if was_orphan:
+            annotation.version += 1
+        annotation.save()
+        counts["moved" if moved else "kept"] += 1
+    return counts
+
+
+@transaction.atomic
+def annotation_attach_again(*, annotation_id: int, actor, expected_version: int, passage: str) -> Annotation:
+    """A reviewer anchors an orphan to a passage of the current text."""
+    if not is_reviewer(actor):
+        raise PermissionDenied(_("Alleen moderatoren kunnen dit."))
+    annotation = _lock(annotation_id, expected_version)
+    text = annotation.target_text
+    search = find_passage(text, passage)
+    if search.anchor is None:
+        raise AnchorError(_("Die passage staat niet (precies één keer) in de huidige tekst."))
+    anchor = search.anchor
+    annotation.position_start, annotation.position_end = anchor.start, anchor.end
+    annotation.quote_exact, annotation.quote_prefix, annotation.quote_suffix = anchor.exact, anchor.prefix, anchor.suffix
+    annotation.text_revision = text_revision(text)
+    annotation.anchor_state = AnchorState.ANCHORED
+    annotation.version += 1
+    annotation.save()
+    ModerationEvent.objects.create(
+        annotation=annotation,
+        actor=actor,
+        action="attach",
+        old_status=annotation.status,
+        new_status=annotation.status,
+        internal_note=_("Opnieuw verankerd door een moderator."),
+    )
+    return annotation
+
+
+# --- members ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_invite(*, email: str, first_name: str, last_name: str, organisation: Organisation, invited_by) -> object:
+    """Create a member account without a password and mail a link to choose one."""
+    User = get_user_model()
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ModerationError(_("Er bestaat al een account met dit e-mailadres."))
+    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.save()
+    Membership.objects.create(user=user, organisation=organisation, invited_by=invited_by)
+    link = settings.SITE_URL + reverse(
+        "invitation-accept",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+    )
+    context = {"user": user, "organisation": organisation, "link": link, "invited_by": invited_by}
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=render_to_string("annotations/email/invitation_subject.txt", context).strip(),
+            message=render_to_string("annotations/email/invitation_body.txt", context),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return user
+
+
+
+# --- seed data -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def annotation_seed(*, key: str, target: Target, passage: str, voice: str, kind: str, body: str,
+                    attribution: str = "", link: str = "") -> tuple[Annotation, bool]:
+    """Create or update a margin note of the research text as an approved annotation.
+
+    Keyed by `key`, so loading the seed again changes rows instead of adding
+    them. A new row gets its one ModerationEvent: from nothing to approved.
+    """
+    search = find_passage(target.text, passage)
+    if search.anchor is None or search.fuzzy:
+        raise AnchorError(f"{key}: passage not found exactly once in {target.key}: {passage!r}")
+    anchor = search.anchor
+    fields = {
+        **target.annotation_fields(),
+        "quote_exact": anchor.exact,
+        "quote_prefix": anchor.prefix,
+        "quote_suffix": anchor.suffix,
+        "position_start": anchor.start,
+        "position_end": anchor.end,
+        "text_revision": target.revision,
+        "anchor_state": AnchorState.ANCHORED,
+        "voice": voice,
+        "kind": kind,
+        "body": body,
+        "body_html": render_markdown(body),
+        "attribution": attribution,
+        "link": link,
+    }
+    annotation = Annotation.objects.filter(seed_key=key).first()
+    if annotation is None:
+        annotation = Annotation.objects.create(seed_key=key, status=Status.APPROVED, submitted_at=timezone.now(), **fields)
+        ModerationEvent.objects.create(
+            annotation=annotation,
+            action="seed",
+            old_status="",
+            new_status=Status.APPROVED,
+            internal_note=_("Kantnoot uit de brontekst ‘Solidariteit in superdiversiteit’."),
+        )
+        return annotation, True
+    changed = any(getattr(annotation, name) != value for name, value in fields.items())
+    if changed:
+        for name, value in fields.items():
+            setattr(annotation, name, value)
+        annotation.version += 1
+        annotation.save()
+    return annotation, False
+
+
+@transaction.atomic
+def reanchor_stale() -> dict[str, int]:
+    """Re-anchor every annotation whose text changed without the services noticing.
+
+    Loading fixtures or editing rows by hand changes text without announcing it;
+    this finds annotations made on another revision of their text and anchors
+    them again (or orphans them), exactly as an edit through the services would.
+    """
+    totals = {"kept": 0, "moved": 0, "orphaned": 0}
+    for section in Section.objects.filter(annotations__isnull=False).distinct():
+        revision = text_revision(section.body)
+        stale = Annotation.objects.filter(section=section).exclude(text_revision=revision)
+        for key, value in reanchor_annotations(annotations=stale, text=section.body, revision=revision).items():
+            totals[key] += value
+    for case in Case.objects.filter(annotations__isnull=False).distinct():
+        for field in Annotation.objects.filter(case=case).values_list("case_field", flat=True).distinct():
+            text = getattr(case, field)
+            revision = text_revision(text)
+            stale = Annotation.objects.filter(case=case, case_field=field).exclude(text_revision=revision)
+            for key, value in reanchor_annotations(annotations=stale, text=text, revision=revision).items():
+                totals[key] += value
+    return totals

@@ -1,0 +1,83 @@
+"""What an annotation can be attached to: a framework section or a case text section.
+
+A target is named by one string in URLs and forms: `section:<key>` or
+`case:<slug>:<field>`. Resolving it checks that the text exists and that the
+public may read it, so nobody annotates a draft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from cases.models import TEXT_SECTION_FIELDS, TEXT_SECTIONS, Case
+from frameworks.annotatable import text_revision
+from frameworks.models import Section
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    title: str
+    heading: str
+    text: str
+    url: str
+    section: Section | None = None
+    case: Case | None = None
+    case_field: str = ""
+
+    @property
+    def revision(self) -> str:
+        return text_revision(self.text)
+
+    def annotation_fields(self) -> dict:
+        """The target as Annotation model fields."""
+        return {"section": self.section, "case": self.case, "case_field": self.case_field}
+
+
+def section_target(section: Section) -> Target:
+    return Target(
+        key=f"section:{section.key}",
+        title=str(section),
+        heading=section.title,
+        text=section.body,
+        url=section.get_absolute_url(),
+        section=section,
+    )
+
+
+def case_target(case: Case, field: str) -> Target:
+    title = next(s.title for s in TEXT_SECTIONS if s.field == field)
+    return Target(
+        key=f"case:{case.slug}:{field}",
+        title=f"{case.title} · {title}",
+        heading=str(title),
+        text=getattr(case, field),
+        url=f"{case.get_absolute_url()}#{field}",
+        case=case,
+        case_field=field,
+    )
+
+
+def resolve_target(key: str) -> Target:
+    """The public text a target key names, or 404 (unknown, unpublished or empty)."""
+    kind, _, rest = (key or "").partition(":")
+    if kind == "section":
+        return section_target(get_object_or_404(Section, key=rest))
+    if kind == "case":
+        slug, _, field = rest.partition(":")
+        if field not in TEXT_SECTION_FIELDS:
+            raise Http404("Onbekende tekstsectie")
+        case = get_object_or_404(Case.objects.published(), slug=slug)
+        target = case_target(case, field)
+        if not target.text:
+            raise Http404("Lege tekstsectie")
+        return target
+    raise Http404("Onbekend doel")
+
+
+def case_targets(case: Case) -> list[Target]:
+    """Every non-empty text section of a case as a target."""
+    return [case_target(case, section.field) for section, _text in case.text_sections()]

@@ -1,0 +1,46 @@
+"""Template tags through which pages of other apps show annotations.
+
+`cases` and `frameworks` do not import this app; their templates load these
+tags instead: `{% load margin %}`.
+"""
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from annotations import margin
+from annotations.api import CONTENT_TYPE
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def margin_filter(context) -> margin.MarginFilter:
+    """The reader's voice and kind filter, read from the URL."""
+    return margin.MarginFilter.from_request(context["request"])
+
+
+@register.simple_tag(takes_context=True)
+def case_margin(context, case, margin_filter) -> list[margin.AnnotatedText]:
+    """Every text section of the case with its highlighted passages and notes."""
+    return margin.case_margin(case, context["request"].user, margin_filter)
+
+
+@register.simple_tag(takes_context=True)
+def section_margin(context, section, margin_filter) -> margin.AnnotatedText:
+    return margin.section_margin(section, context["request"].user, margin_filter)
+
+
+@register.simple_tag
+def case_annotations_link(case) -> str:
+    """`<link rel="alternate">` to the case's W3C AnnotationCollection, for clients and crawlers."""
+    if not case.is_public:
+        return ""
+    return format_html('<link rel="alternate" type="{}" href="{}">', CONTENT_TYPE, reverse("api-case-annotations", args=[case.slug]))
+
+
+@register.simple_tag
+def section_annotations_link(section) -> str:
+    return format_html(
+        '<link rel="alternate" type="{}" href="{}">', CONTENT_TYPE, reverse("api-section-annotations", args=[section.key])
+    )

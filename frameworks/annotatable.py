@@ -1,0 +1,82 @@
+"""The annotatable-text interface, low in the stack so every app can use it.
+
+Annotations anchor to plain text by Unicode code point. This module holds
+what the framework text, the cases and the annotations must agree on: how a
+text is normalised before it is stored, how it splits into paragraphs, how a
+revision of it is named, and the event sent when such a text changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from django.dispatch import Signal
+
+# Sent by the services that change an annotatable text, inside their
+# transaction: sender is the model class, with keyword arguments `instance`,
+# `field` and `old_text`. The annotations app listens and re-anchors. It is a
+# domain event sent explicitly, not a model save signal.
+text_changed = Signal()
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+
+
+def normalize_plain_text(text: str) -> str:
+    """The one form annotatable text is stored in.
+
+    Browsers submit textareas with CRLF line ends but the DOM shows LF, so
+    offsets only agree when the stored text uses LF. Trailing spaces on a line
+    and around the whole text carry no meaning and are dropped.
+    """
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _TRAILING_SPACE.sub("\n", text)
+    return text.strip()
+
+
+def text_revision(text: str) -> str:
+    """A short, stable name for one version of a text: a hash of its content."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a text: `text == full_text[start:end]` (code points)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def paragraph_spans(text: str) -> list[Paragraph]:
+    """The paragraphs of a plain text with their code point offsets."""
+    spans = []
+    position = 0
+    for match in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        chunk = text[position:end]
+        stripped = chunk.strip()
+        if stripped:
+            start = position + (len(chunk) - len(chunk.lstrip()))
+            spans.append(Paragraph(start, start + len(stripped), stripped))
+        if match:
+            position = match.end()
+    return spans
+
+
+def announce_text_changes(instance, old_texts: dict[str, str]) -> list[str]:
+    """Send `text_changed` for every field whose text differs from `old_texts`.
+
+    Call it inside the transaction that saved `instance`, so that listeners
+    (re-anchoring) commit or roll back with the edit. Returns the changed fields.
+    """
+    changed = [
+        field for field, old in old_texts.items() if getattr(instance, field) != old
+    ]
+    for field in changed:
+        text_changed.send(
+            sender=type(instance), instance=instance, field=field, old_text=old_texts[field]
+        )
+    return changed

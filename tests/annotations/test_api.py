@@ -1,0 +1,214 @@
+"""Open data: W3C Web Annotations as JSON-LD, checked offline against the standards.
+
+The JSON-LD context and the W3C annotation-model test suite's MUST assertions
+are copied into tests/standards/ (see its README), so no network is needed.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from jsonschema import Draft4Validator
+from pyld import jsonld
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from annotations.api import CONTENT_TYPE
+from annotations.models import Annotation
+from cases.models import Case
+from frameworks.models import Section
+from tests.factories import make_annotation, make_case, make_member
+from tests.html import parse
+
+pytestmark = pytest.mark.django_db
+
+STANDARDS = Path(__file__).resolve().parent.parent / "standards"
+ANNO = "http://www.w3.org/ns/anno.jsonld"
+OA = "http://www.w3.org/ns/oa#"
+
+
+def local_loader(url, options=None):
+    """A JSON-LD document loader that knows only the W3C annotation context."""
+    if url.rstrip("/") != ANNO:
+        raise AssertionError(f"unexpected remote document {url}")
+    return {
+        "contentType": "application/ld+json",
+        "contextUrl": None,
+        "documentUrl": url,
+        "document": json.loads((STANDARDS / "anno.jsonld").read_text()),
+    }
+
+
+def must_assertions() -> list[dict]:
+    suite = STANDARDS / "w3c-annotation-model"
+    listing = json.loads((suite / "annotations" / "annotationMusts.test").read_text())
+    return [json.loads((suite / path).read_text()) for path in listing["assertions"]]
+
+
+def registry() -> Registry:
+    definitions = STANDARDS / "w3c-annotation-model" / "definitions"
+    resources = []
+    for path in definitions.glob("*.json"):
+        schema = json.loads(path.read_text())
+        resources.append((schema["id"], Resource.from_contents(schema, default_specification=DRAFT4)))
+    return Registry().with_resources(resources)
+
+
+@pytest.fixture
+def annotations(framework, member_a):
+    call_command("loaddata", "pilots", verbosity=0)
+    call_command("load_margin_notes", verbosity=0)
+    case = Case.objects.get(slug="torekes")
+    member_note = make_annotation(
+        target=case, passage=case.practice[:25], author=member_a, body="Zie ook [onze werking](https://example.org/werking).",
+        link="https://example.org/werking", attribution="Eigen observatie", kind="aanmerking",
+    )
+    return list(Annotation.objects.public()), member_note
+
+
+def get_json(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == CONTENT_TYPE
+    return response, json.loads(response.content)
+
+
+def test_every_public_annotation_meets_the_w3c_must_assertions(client, annotations):
+    public, _member_note = annotations
+    assert len(public) == 50
+    assertions = must_assertions()
+    assert len(assertions) == 54
+    reg = registry()
+    for annotation in public:
+        _response, data = get_json(client, reverse("api-annotation", args=[annotation.pk]))
+        for assertion in assertions:
+            validator = Draft4Validator(assertion, registry=reg, format_checker=Draft4Validator.FORMAT_CHECKER)
+            valid = validator.is_valid(data)
+            assert valid == (assertion["expectedResult"] == "valid"), (annotation.pk, assertion["id"], assertion["errorMessage"])
+
+
+def test_the_w3c_assertions_can_fail(client, annotations):
+    """The checks above are real: a broken annotation fails them."""
+    public, _ = annotations
+    _response, data = get_json(client, reverse("api-annotation", args=[public[0].pk]))
+    broken = {key: value for key, value in data.items() if key not in ("@context", "target")}
+    reg = registry()
+    failures = [a["id"] for a in must_assertions() if not Draft4Validator(a, registry=reg).is_valid(broken)]
+    assert "3.1-annotationContextValidated.json" in failures
+    assert "3.1-targetKeyFound.json" in failures
+
+
+def test_every_motivation_is_a_term_of_the_context(client, annotations):
+    from annotations.api import MOTIVATIONS
+
+    context = json.loads((STANDARDS / "anno.jsonld").read_text())["@context"]
+    for motivation in MOTIVATIONS.values():
+        assert context[motivation] == f"oa:{motivation}"
+
+
+def test_annotation_expands_as_json_ld_with_the_required_properties(client, annotations):
+    _public, member_note = annotations
+    _response, data = get_json(client, reverse("api-annotation", args=[member_note.pk]))
+    expanded = jsonld.expand(data, {"documentLoader": local_loader})
+    assert len(expanded) == 1
+    node = expanded[0]
+    assert node["@id"].endswith(reverse("api-annotation", args=[member_note.pk]))
+    assert node["@type"] == [OA + "Annotation"]
+    assert node[OA + "motivatedBy"] == [{"@id": OA + "questioning"}]
+    target = node[OA + "hasTarget"][0]
+    assert target[OA + "hasSource"][0]["@id"].endswith(reverse("case-text", args=["torekes", "practice"]))
+    assert target[OA + "hasScope"][0]["@id"].endswith("/praktijken/torekes/#practice")
+    selectors = {s["@type"][0]: s for s in target[OA + "hasSelector"]}
+    quote = selectors[OA + "TextQuoteSelector"]
+    position = selectors[OA + "TextPositionSelector"]
+    case = Case.objects.get(slug="torekes")
+    assert quote[OA + "exact"][0]["@value"] == case.practice[:25]
+    start = position[OA + "start"][0]["@value"]
+    end = position[OA + "end"][0]["@value"]
+    assert case.practice[start:end] == case.practice[:25]
+    bodies = node[OA + "hasBody"]
+    textual = [b for b in bodies if b.get("@type") == [OA + "TextualBody"]]
+    assert any("onze werking" in b["http://www.w3.org/1999/02/22-rdf-syntax-ns#value"][0]["@value"] for b in textual)
+    assert any(b.get(OA + "hasPurpose") == [{"@id": OA + "tagging"}] for b in textual)
+    assert "http://purl.org/dc/terms/created" in node and "http://purl.org/dc/terms/rights" in node
+
+
+def test_the_target_source_serves_the_text_the_selectors_count_in(client, annotations):
+    public, _ = annotations
+    for annotation in public[:10]:
+        _response, data = get_json(client, reverse("api-annotation", args=[annotation.pk]))
+        text_response = client.get(data["target"]["source"].replace("http://testserver", ""))
+        assert text_response["Content-Type"] == "text/plain; charset=utf-8"
+        text = text_response.content.decode()
+        position = next(s for s in data["target"]["selector"] if s["type"] == "TextPositionSelector")
+        quote = next(s for s in data["target"]["selector"] if s["type"] == "TextQuoteSelector")
+        assert text[position["start"] : position["end"]] == quote["exact"]
+
+
+def test_annotation_has_an_etag_and_answers_304(client, annotations):
+    public, _ = annotations
+    url = reverse("api-annotation", args=[public[0].pk])
+    response, _data = get_json(client, url)
+    etag = response["ETag"]
+    assert etag.startswith('"')
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_collection_and_pages(client, annotations, settings):
+    public, _ = annotations
+    _response, collection = get_json(client, reverse("api-annotations"))
+    assert collection["type"] == "AnnotationCollection"
+    assert collection["total"] == len(public)
+    assert collection["first"].endswith("?pagina=1")
+    _response, page = get_json(client, collection["first"].replace("http://testserver", ""))
+    assert page["type"] == "AnnotationPage"
+    assert page["partOf"]["id"] == collection["id"]
+    assert page["startIndex"] == 0
+    assert len(page["items"]) == len(public)
+    assert all(item["type"] == "Annotation" for item in page["items"])
+    expanded = jsonld.expand(page, {"documentLoader": local_loader})
+    assert expanded[0]["@type"] == ["http://www.w3.org/ns/activitystreams#OrderedCollectionPage"]
+    assert client.get(reverse("api-annotations"), {"pagina": 99}).status_code == 404
+
+
+def test_collections_per_case_and_section(client, annotations):
+    _response, torekes = get_json(client, reverse("api-case-annotations", args=["torekes"]))
+    assert torekes["total"] == Annotation.objects.public().filter(case__slug="torekes").count() > 0
+    _response, section = get_json(client, reverse("api-section-annotations", args=["wederzijdse-afhankelijkheid"]))
+    assert section["total"] == Annotation.objects.public().filter(section__key="wederzijdse-afhankelijkheid").count()
+    draft = make_case(status=Case.Status.DRAFT)
+    assert client.get(reverse("api-case-annotations", args=[draft.slug])).status_code == 404
+
+
+def test_pages_with_annotations_link_their_collection(client, annotations):
+    for url, collection in [
+        ("/praktijken/torekes/", reverse("api-case-annotations", args=["torekes"])),
+        (Section.objects.get(key="ontmoeting").get_absolute_url(), reverse("api-section-annotations", args=["ontmoeting"])),
+    ]:
+        response = client.get(url)
+        html = response.content.decode()
+        assert 'type="application/ld+json; profile=&quot;http://www.w3.org/ns/anno.jsonld&quot;"' in html
+        links = parse(response).xpath("//head/link[@rel='alternate' and starts-with(@type, 'application/ld+json')]")
+        assert [link.get("href") for link in links] == [collection]
+        assert links[0].get("type") == 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+
+
+def test_api_is_read_only(client, annotations):
+    public, _ = annotations
+    assert client.post(reverse("api-annotations"), {}).status_code == 405
+    assert client.delete(reverse("api-annotation", args=[public[0].pk])).status_code == 405
+
+
+def test_member_name_is_the_creator_and_seed_notes_are_by_diegem(client, framework):
+    member = make_member(first_name="Fatima", last_name="El Idrissi")
+    own = make_annotation(author=member)
+    seed = make_annotation(attribution="Simmel (1950)")
+    _r, own_data = get_json(client, reverse("api-annotation", args=[own.pk]))
+    _r, seed_data = get_json(client, reverse("api-annotation", args=[seed.pk]))
+    assert own_data["creator"] == {"type": "Person", "name": "Fatima El Idrissi"}
+    assert seed_data["creator"]["name"] == "DieGem"
+    assert "Simmel (1950)" in seed_data["body"][0]["value"]

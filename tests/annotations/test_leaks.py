@@ -1,0 +1,104 @@
+"""Nothing that is not approved and anchored reaches a public surface.
+
+Each hidden annotation carries a unique marker; none may appear anywhere an
+anonymous reader or a member of another organisation can look.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from annotations.models import Annotation, Status
+from cases.models import Case
+from frameworks.models import Section, Source, TensionField
+from tests.conftest import logged_in
+from tests.factories import make_annotation, make_case
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN_STATES = {
+    "PENDINGMARKER": {"status": Status.PENDING},
+    "REJECTEDMARKER": {"status": Status.REJECTED},
+    "HIDDENMARKER": {"status": Status.HIDDEN},
+    "WITHDRAWNMARKER": {"status": Status.WITHDRAWN},
+    "CHANGESMARKER": {"status": Status.CHANGES_REQUESTED},
+    "ORPHANMARKER": {"status": Status.APPROVED, "anchor_state": "orphaned"},
+}
+
+
+def public_surfaces(case: Case, draft: Case) -> list[str]:
+    urls = [
+        reverse("home"),
+        reverse("framework"),
+        reverse("case-list"),
+        case.get_absolute_url(),
+        draft.get_absolute_url(),
+        reverse("case-feed"),
+        reverse("sitemap"),
+        reverse("organisations"),
+        reverse("api-annotations"),
+        reverse("api-annotations") + "?pagina=1",
+        reverse("api-case-annotations", args=[case.slug]),
+        reverse("api-case-annotations", args=[case.slug]) + "?pagina=1",
+        reverse("api-case-annotations", args=[draft.slug]) + "?pagina=1",
+        reverse("case-text", args=[draft.slug, "practice"]),
+        reverse("annotations-mine"),
+    ]
+    for section in Section.objects.all():
+        urls += [
+            section.get_absolute_url(),
+            reverse("api-section-annotations", args=[section.key]),
+            reverse("api-section-annotations", args=[section.key]) + "?pagina=1",
+        ]
+    urls += [source.get_absolute_url() for source in Source.objects.all()]
+    urls += [field.get_absolute_url() for field in TensionField.objects.all()]
+    return urls
+
+
+def test_no_unapproved_annotation_reaches_a_public_surface(framework, member_a, member_b):
+    case = make_case(title="Openbare case")
+    draft = make_case(title="Verborgen case", status=Case.Status.DRAFT)
+    section = Section.objects.get(key="ontmoeting")
+    hidden = []
+    for marker, state in HIDDEN_STATES.items():
+        for target in (case, section):
+            hidden.append(make_annotation(target=target, author=member_a, body=f"{marker} in de tekst", attribution=f"{marker}-bron", link=f"https://example.org/{marker}", **state))
+    # An approved annotation on a draft case is not public either.
+    hidden.append(make_annotation(target=draft, author=member_a, body="DRAFTCASEMARKER", attribution="DRAFTCASEMARKER"))
+    visible = make_annotation(target=case, author=member_a, body="VISIBLEMARKER")
+
+    for who, client in {"anonymous": Client(), "member of another organisation": logged_in(member_b)}.items():
+        seen_visible = False
+        for url in public_surfaces(case, draft):
+            response = client.get(url)
+            body = response.content.decode()
+            for marker in [*HIDDEN_STATES, "DRAFTCASEMARKER"]:
+                assert marker not in body, f"{marker} leaked to {who} at {url}"
+            seen_visible |= "VISIBLEMARKER" in body
+        assert seen_visible, "the control annotation should be visible somewhere"
+        for annotation in hidden:
+            assert client.get(reverse("api-annotation", args=[annotation.pk])).status_code == 404, who
+            assert client.get(reverse("annotation-flag", args=[annotation.pk])).status_code == 404, who
+        assert client.get(reverse("api-annotation", args=[visible.pk])).status_code == 200
+
+
+def test_public_queryset_excludes_every_hidden_state(framework, member_a):
+    case = make_case()
+    for state in HIDDEN_STATES.values():
+        make_annotation(target=case, author=member_a, **state)
+    draft = make_case(status=Case.Status.DRAFT)
+    make_annotation(target=draft)
+    public = make_annotation(target=case)
+    assert list(Annotation.objects.public()) == [public]
+    assert Annotation.objects.public().filter(case=draft).count() == 0
+
+
+def test_visible_to_gives_authors_their_own_and_reviewers_all(framework, member_a, member_b, reviewer):
+    mine = make_annotation(author=member_a, status=Status.PENDING)
+    public = make_annotation(author=member_b)
+    from django.contrib.auth.models import AnonymousUser
+
+    assert set(Annotation.objects.visible_to(member_a)) == {mine, public}
+    assert set(Annotation.objects.visible_to(member_b)) == {public}
+    assert set(Annotation.objects.visible_to(AnonymousUser())) == {public}
+    assert set(Annotation.objects.visible_to(reviewer)) == {mine, public}

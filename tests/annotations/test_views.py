@@ -1,0 +1,314 @@
+"""The annotation flows through the web: write, see, edit, withdraw, flag, moderate."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from annotations.models import Annotation, Flag, Status
+from annotations.targets import case_target, section_target
+from frameworks.models import Section
+from tests.conftest import logged_in
+from tests.factories import make_annotation, make_case
+from tests.html import parse, texts
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(target, **overrides):
+    return {
+        "doel": target.key,
+        "voice": "doener",
+        "kind": "voorbeeld",
+        "body": "Bij ons in de **buurt** gebeurt dit ook.",
+        "attribution": "",
+        "link": "",
+        **overrides,
+    }
+
+
+@pytest.fixture
+def section(framework):
+    return Section.objects.get(key="ontmoeting")
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def test_member_annotates_a_selected_passage(section, member_a):
+    target = section_target(section)
+    start, end = 0, 30
+    client = logged_in(member_a)
+    query = {"doel": target.key, "start": start, "end": end, "exact": target.text[start:end], "revisie": target.revision}
+    page = client.get(reverse("annotation-new"), query)
+    assert page.status_code == 200
+    assert target.text[start:end] in texts(parse(page), "//figure[contains(@class,'passage-preview')]//mark")[0]
+    response = client.post(reverse("annotation-new"), form_data(target, **{k: v for k, v in query.items() if k != "doel"}))
+    assert response.status_code == 302
+    annotation = Annotation.objects.get()
+    assert (annotation.position_start, annotation.position_end, annotation.status) == (0, 30, Status.PENDING)
+    assert response["Location"] == annotation.get_absolute_url()
+
+
+def test_member_annotates_a_pasted_passage_without_javascript(section, member_a):
+    target = section_target(section)
+    passage = target.text.split(". ")[1][:50]
+    response = logged_in(member_a).post(reverse("annotation-new"), form_data(target, passage=f"  {passage}  "))
+    assert response.status_code == 302
+    assert Annotation.objects.get().quote_exact == passage.strip()
+
+
+def test_a_passage_that_is_not_in_the_text_is_refused_with_a_clear_message(section, member_a):
+    target = section_target(section)
+    response = logged_in(member_a).post(reverse("annotation-new"), form_data(target, passage="Dit zinnetje bestaat niet."))
+    assert response.status_code == 200
+    errors = texts(parse(response), "//div[contains(@class,'form-errors')]//li")
+    assert any(error.startswith("Passage:") and "staat niet in de tekst" in error for error in errors)
+    assert not Annotation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"body": ""}, "Kanttekening"),
+        ({"voice": "dichter"}, "Stem"),
+        ({"kind": "roddel"}, "Soort"),
+        ({"link": "javascript:alert(1)"}, "Link (optioneel)"),
+        ({"link": "ftp://example.org/x"}, "Link (optioneel)"),
+        ({"body": "x" * 5001}, "Kanttekening"),
+        ({"attribution": "a" * 201}, "Bron (optioneel)"),
+    ],
+)
+def test_bad_input_names_the_field_and_saves_nothing(section, member_a, overrides, field):
+    target = section_target(section)
+    data = form_data(target, passage=target.text[:30], **overrides)
+    response = logged_in(member_a).post(reverse("annotation-new"), data)
+    assert response.status_code == 200
+    errors = texts(parse(response), "//div[contains(@class,'form-errors')]//li")
+    assert any(error.startswith(field + ":") for error in errors), errors
+    assert not Annotation.objects.exists()
+
+
+def test_unpublished_or_unknown_targets_cannot_be_annotated(framework, member_a):
+    draft = make_case(status="draft")
+    client = logged_in(member_a)
+    for key in (f"case:{draft.slug}:practice", "case:bestaat-niet:practice", "section:geen", "case:x", ""):
+        assert client.get(reverse("annotation-new"), {"doel": key}).status_code == 404, key
+
+
+def test_submitting_too_often_gets_a_429_page(section, member_a, settings):
+    settings.ANNOTATION_SUBMISSIONS_PER_HOUR = 1
+    target = section_target(section)
+    client = logged_in(member_a)
+    assert client.post(reverse("annotation-new"), form_data(target, passage=target.text[:30])).status_code == 302
+    response = client.post(reverse("annotation-new"), form_data(target, passage=target.text[:30]))
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Even geduld" in response.content.decode()
+    assert Annotation.objects.count() == 1
+
+
+# --- the margin -------------------------------------------------------------------------------
+
+
+def test_approved_annotation_sits_in_the_margin_beside_its_highlighted_passage(client, framework):
+    case = make_case()
+    target = case_target(case, "practice")
+    annotation = make_annotation(target=case, passage=target.text[:20], body="Een *goede* opmerking.", attribution="Simmel (1950)")
+    tree = parse(client.get(case.get_absolute_url()))
+    row = tree.xpath(f"//div[contains(@class,'annotated__row')][.//article[@id='kanttekening-{annotation.pk}']]")[0]
+    assert texts(row, ".//mark[contains(@class,'hl')]") == [target.text[:20]]
+    assert row.xpath(f".//mark/@data-annotations")[0] == str(annotation.pk)
+    note = row.xpath(f".//article[@id='kanttekening-{annotation.pk}']")[0]
+    assert note.xpath(".//em/text()") == ["goede"]
+    assert "Simmel (1950)" in note.text_content()
+
+
+def test_margin_filters_by_voice_and_kind(client, section):
+    thinker = make_annotation(target=section, voice="denker", kind="associatie", body="Denkerstekst")
+    doer = make_annotation(target=section, voice="doener", kind="voorbeeld", body="Doenerstekst")
+    url = section.get_absolute_url()
+    page = client.get(url, {"stem": "doener"}).content.decode()
+    assert "Doenerstekst" in page and "Denkerstekst" not in page
+    page = client.get(url, {"soort": "associatie"}).content.decode()
+    assert "Denkerstekst" in page and "Doenerstekst" not in page
+    page = client.get(url, {"stem": "onzin"}).content.decode()
+    assert "Denkerstekst" in page and "Doenerstekst" in page
+    assert thinker.pk != doer.pk
+
+
+def test_author_sees_own_pending_annotation_marked_others_do_not(section, member_a, member_b, client):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING, body="Nog niet goedgekeurd")
+    mine = parse(logged_in(member_a).get(section.get_absolute_url()))
+    note = mine.xpath(f"//article[@id='kanttekening-{annotation.pk}']")[0]
+    assert "wacht op moderatie" in note.text_content()
+    assert mine.xpath("//mark[contains(@class,'hl--pending')]")
+    for other in (logged_in(member_b), client):
+        assert "Nog niet goedgekeurd" not in other.get(section.get_absolute_url()).content.decode()
+
+
+def test_members_get_the_write_link_and_script_readers_only_the_text(section, member_a, client):
+    member_page = logged_in(member_a).get(section.get_absolute_url())
+    assert parse(member_page).xpath("//a[contains(@class,'annotated__write')]")
+    assert "'nonce-" in member_page["Content-Security-Policy"]
+    script = parse(member_page).xpath("//script[@src]")[0]
+    assert script.get("nonce") and script.get("nonce") in member_page["Content-Security-Policy"]
+    assert not parse(client.get(section.get_absolute_url())).xpath("//a[contains(@class,'annotated__write')]")
+
+
+# --- editing and withdrawing ------------------------------------------------------------------
+
+
+def test_editing_an_approved_annotation_sends_it_back_to_review(section, member_a, client):
+    annotation = make_annotation(target=section, author=member_a, body="Eerste versie")
+    response = logged_in(member_a).post(
+        reverse("annotation-edit", args=[annotation.pk]),
+        {"voice": "denker", "kind": "associatie", "body": "Tweede versie", "attribution": "", "link": "", "version": 1},
+    )
+    assert response.status_code == 302
+    annotation.refresh_from_db()
+    assert (annotation.status, annotation.body) == (Status.PENDING, "Tweede versie")
+    assert "Tweede versie" not in client.get(section.get_absolute_url()).content.decode()
+
+
+def test_edit_with_an_old_version_is_refused(section, member_a):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING, version=3)
+    client = logged_in(member_a)
+    response = client.post(
+        reverse("annotation-edit", args=[annotation.pk]),
+        {"voice": "denker", "kind": "associatie", "body": "Nieuw", "attribution": "", "link": "", "version": 2},
+        follow=True,
+    )
+    assert "intussen gewijzigd" in response.content.decode()
+    assert Annotation.objects.get(pk=annotation.pk).body == "Een kanttekening."
+
+
+def test_withdraw_needs_post_and_the_author(section, member_a, member_b):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    url = reverse("annotation-withdraw", args=[annotation.pk])
+    assert logged_in(member_a).get(url).status_code == 405
+    assert logged_in(member_b).post(url).status_code == 404
+    assert logged_in(member_a).post(url).status_code == 302
+    assert Annotation.objects.get(pk=annotation.pk).status == Status.WITHDRAWN
+    assert logged_in(member_a).post(url, follow=True).status_code == 200  # again: a message, no change
+    assert Annotation.objects.get(pk=annotation.pk).status == Status.WITHDRAWN
+
+
+def test_my_annotations_shows_status_and_the_moderators_message(section, member_a, reviewer):
+    from annotations import services
+
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    services.annotation_moderate(annotation_id=annotation.pk, action="request_changes", actor=reviewer, expected_version=1, public_reason="Voeg een bron toe.")
+    page = parse(logged_in(member_a).get(reverse("annotations-mine")))
+    item = page.xpath("//li[contains(@class,'my-note')]")[0]
+    assert "aanpassing gevraagd" in item.text_content()
+    assert "Voeg een bron toe." in item.text_content()
+
+
+# --- flags ------------------------------------------------------------------------------------
+
+
+def test_anonymous_reader_flags_once(client, section):
+    annotation = make_annotation(target=section)
+    url = reverse("annotation-flag", args=[annotation.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"reason": "spam"}).status_code == 302
+    client.post(url, {"reason": "offensive"}, follow=True)
+    assert Flag.objects.filter(annotation=annotation).count() == 1
+
+
+def test_flag_without_a_reason_names_the_field(client, section):
+    annotation = make_annotation(target=section)
+    response = client.post(reverse("annotation-flag", args=[annotation.pk]), {"reason": ""})
+    assert response.status_code == 200
+    assert any(e.startswith("Waarom meldt u") for e in texts(parse(response), "//div[contains(@class,'form-errors')]//li"))
+    assert not Flag.objects.exists()
+
+
+def test_three_readers_flagging_hide_it_from_the_margin(section):
+    from django.test import Client
+
+    annotation = make_annotation(target=section, body="Omstreden tekst")
+    for n in range(3):
+        Client(REMOTE_ADDR=f"10.0.0.{n}").post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "off_topic"})
+    assert Annotation.objects.get(pk=annotation.pk).status == Status.HIDDEN
+    from django.test import Client as Fresh
+
+    assert "Omstreden tekst" not in Fresh().get(section.get_absolute_url()).content.decode()
+
+
+# --- moderation queue ---------------------------------------------------------------------------
+
+
+def test_queue_lists_pending_oldest_first_with_the_passage_in_context(section, reviewer, member_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    newer = make_annotation(target=section, author=member_a, status=Status.PENDING, body="Nieuwer")
+    older = make_annotation(target=section, author=member_a, status=Status.PENDING, body="Ouder", submitted_at=timezone.now() - timedelta(days=2))
+    make_annotation(target=section, author=member_a, status=Status.APPROVED, body="Al goedgekeurd")
+    page = parse(logged_in(reviewer).get(reverse("moderation-queue")))
+    items = page.xpath("//li[contains(@class,'queue-item')]")
+    assert [i.get("id") for i in items] == [f"item-{older.pk}", f"item-{newer.pk}"]
+    assert items[0].xpath(".//blockquote[contains(@class,'passage-context')]//mark")
+
+
+def test_queue_shows_what_changed_in_an_edit(section, reviewer, member_a):
+    from annotations import services
+
+    annotation = services.annotation_submit(author=member_a, target=section_target(section), voice="denker", kind="associatie", body="De buurt is sterk.", passage=section.body[:30])
+    services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1)
+    services.annotation_edit(annotation_id=annotation.pk, author=member_a, expected_version=2, voice="denker", kind="associatie", body="De buurt is erg sterk.")
+    page = parse(logged_in(reviewer).get(reverse("moderation-queue")))
+    assert texts(page, "//p[contains(@class,'diff')]//ins") == ["erg"]
+
+
+def test_reviewer_decides_from_the_queue_and_the_author_gets_mail(section, reviewer, member_a, django_capture_on_commit_callbacks):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in(reviewer).post(
+            reverse("moderation-decide", args=[annotation.pk]),
+            {f"a{annotation.pk}-action": "reject", f"a{annotation.pk}-public_reason": "Hoort niet bij deze passage.", f"a{annotation.pk}-version": 1},
+        )
+    assert response.status_code == 302
+    assert Annotation.objects.get(pk=annotation.pk).status == Status.REJECTED
+    assert len(mail.outbox) == 1 and "Hoort niet bij deze passage." in mail.outbox[0].body
+
+
+def test_second_reviewer_with_a_stale_form_gets_a_clear_message(section, reviewer, member_a):
+    from tests.factories import make_user
+
+    other = make_user("tweede", groups=("Moderatoren",))
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    data = {f"a{annotation.pk}-action": "approve", f"a{annotation.pk}-version": 1}
+    logged_in(reviewer).post(reverse("moderation-decide", args=[annotation.pk]), data)
+    response = logged_in(other).post(
+        reverse("moderation-decide", args=[annotation.pk]),
+        {**data, f"a{annotation.pk}-action": "reject", f"a{annotation.pk}-public_reason": "nee"},
+        follow=True,
+    )
+    assert "intussen gewijzigd door Mona Moderator" in response.content.decode()
+    assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
+
+
+def test_refusal_without_reason_names_the_field(section, reviewer, member_a):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    response = logged_in(reviewer).post(
+        reverse("moderation-decide", args=[annotation.pk]),
+        {f"a{annotation.pk}-action": "reject", f"a{annotation.pk}-version": 1},
+        follow=True,
+    )
+    assert "Bericht aan de auteur: Geef de auteur een reden mee" in response.content.decode()
+    assert Annotation.objects.get(pk=annotation.pk).status == Status.PENDING
+
+
+def test_reviewer_attaches_an_orphan_again(section, reviewer):
+    annotation = make_annotation(target=section, anchor_state="orphaned", quote_exact="verdwenen zin")
+    passage = section.body[40:80]
+    response = logged_in(reviewer).post(
+        reverse("moderation-attach", args=[annotation.pk]), {f"h{annotation.pk}-passage": passage, f"h{annotation.pk}-version": 1}
+    )
+    assert response.status_code == 302
+    annotation.refresh_from_db()
+    assert annotation.anchor_state == "anchored"
+    assert section.body[annotation.position_start : annotation.position_end] == passage.strip()
