@@ -31,7 +31,7 @@ class StaticSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["home", "framework", "case-list"]
+        return ["home", "framework", "case-list", "bibliography", "organisations"]
 
     def location(self, item: str) -> str:
         return reverse(item)

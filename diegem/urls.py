@@ -19,6 +19,7 @@ urlpatterns = [
     path("praktijken/", case_views.case_list, name="case-list"),
     path("praktijken/feed/", LatestCasesFeed(), name="case-feed"),
     path("praktijken/<slug:slug>/", case_views.case_detail, name="case-detail"),
+    path("literatuur/", views.bibliography, name="bibliography"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("", include("annotations.urls")),

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from annotations.models import Annotation, Voice
 from cases.models import Case
 from frameworks.models import Domain, Source, TensionField
 
@@ -33,3 +34,23 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     return render(request, "diegem/robots.txt", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def bibliography(request: HttpRequest) -> HttpResponse:
+    """The thinkers and policy documents cited in the margins, with where they are cited."""
+    cited = (
+        Annotation.objects.public()
+        .exclude(attribution="")
+        .filter(voice__in=[Voice.THINKER, Voice.PLANNER])
+        .select_related("case", "section")
+        .order_by("attribution", "pk")
+    )
+    groups: dict[str, dict[str, list[Annotation]]] = {Voice.THINKER: {}, Voice.PLANNER: {}}
+    for annotation in cited:
+        groups[annotation.voice].setdefault(annotation.attribution, []).append(annotation)
+    return render(
+        request,
+        "diegem/bibliography.html",
+        {"thinkers": sorted(groups[Voice.THINKER].items()), "planners": sorted(groups[Voice.PLANNER].items())},
+    )

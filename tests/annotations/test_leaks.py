@@ -36,6 +36,7 @@ def public_surfaces(case: Case, draft: Case) -> list[str]:
         reverse("case-feed"),
         reverse("sitemap"),
         reverse("organisations"),
+        reverse("bibliography"),
         reverse("api-annotations"),
         reverse("api-annotations") + "?pagina=1",
         reverse("api-case-annotations", args=[case.slug]),

@@ -312,3 +312,37 @@ def test_reviewer_attaches_an_orphan_again(section, reviewer):
     annotation.refresh_from_db()
     assert annotation.anchor_state == "anchored"
     assert section.body[annotation.position_start : annotation.position_end] == passage.strip()
+
+
+def test_bibliography_lists_cited_thinkers_and_policy_documents_with_their_places(client, framework):
+    from django.core.management import call_command
+
+    call_command("seed", verbosity=0)
+    make_annotation(voice="denker", attribution="VERBORGEN (2020)", status=Status.PENDING)
+    page = parse(client.get(reverse("bibliography")))
+    thinkers = texts(page, "//section[@aria-labelledby='thinkers-title']//dt")
+    planners = texts(page, "//section[@aria-labelledby='planners-title']//dt")
+    assert "Durkheim (1984)" in thinkers and "Simmel (1950)" in thinkers
+    assert "Antwerpen 2013-2018" in planners
+    assert "VERBORGEN (2020)" not in thinkers
+    links = page.xpath("//dl[contains(@class,'citations')]//a/@href")
+    assert any(link.startswith("/kader/wederzijdse-afhankelijkheid/#kanttekening-") for link in links)
+
+
+def test_moderation_log_is_read_only_in_the_admin(framework, member_a, reviewer):
+    from tests.factories import make_user
+
+    superuser = make_user(is_staff=True, is_superuser=True)
+    annotation = make_annotation(author=member_a, status=Status.PENDING)
+    from annotations import services
+
+    services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1)
+    event = annotation.events.get()
+    client = logged_in(superuser)
+    assert client.get(reverse("admin:annotations_moderationevent_changelist")).status_code == 200
+    assert client.get(reverse("admin:annotations_moderationevent_add")).status_code == 403
+    change = client.post(reverse("admin:annotations_moderationevent_change", args=[event.pk]), {"new_status": "rejected"})
+    assert change.status_code == 403
+    assert client.post(reverse("admin:annotations_moderationevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    event.refresh_from_db()
+    assert event.new_status == "approved"

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def public_urls() -> list[str]:
-    urls = [reverse("home"), reverse("framework"), reverse("case-list"), reverse("case-list") + "?domein=wonen"]
+    urls = [reverse("home"), reverse("framework"), reverse("case-list"), reverse("case-list") + "?domein=wonen", reverse("bibliography"), reverse("organisations")]
     urls += [section.get_absolute_url() for section in Section.objects.all()]
     urls += [source.get_absolute_url() for source in Source.objects.all()]
     urls += [field.get_absolute_url() for field in TensionField.objects.all()]
