@@ -13,4 +13,9 @@ class AnnotationsConfig(AppConfig):
         from frameworks.annotatable import text_changed
 
         post_migrate.connect(ensure_reviewers_group, sender=self)
+
+        from annotations.models import Annotation, Membership, Organisation
+        from frameworks.versioning import watch
+
+        watch(Annotation, Organisation, Membership)
         text_changed.connect(reanchor_on_text_change, dispatch_uid="annotations-reanchor")

@@ -35,6 +35,7 @@ from annotations.models import (
     Status,
 )
 from annotations.rendering import render_markdown
+from annotations.search import refresh_search_vectors
 from annotations.targets import Target
 from cases.models import Case
 from frameworks.models import Section
@@ -200,6 +201,7 @@ def annotation_submit(
     ModerationEvent.objects.create(
         annotation=annotation, actor=author, action="submit", old_status="", new_status=Status.PENDING
     )
+    refresh_search_vectors(Annotation.objects.filter(pk=annotation.pk))
     return annotation
 
 
@@ -243,6 +245,7 @@ def annotation_edit(
     annotation.version += 1
     annotation.save()
     _record_version(annotation, author)
+    refresh_search_vectors(Annotation.objects.filter(pk=annotation.pk))
     if annotation.status != Status.PENDING:
         _move(annotation, action="edit", actor=author)
     return annotation
@@ -422,6 +425,7 @@ def reanchor_annotations(*, annotations, text: str, revision: str) -> dict[str, 
             annotation.version += 1
         annotation.save()
         counts["moved" if moved else "kept"] += 1
+    refresh_search_vectors(annotations)
     return counts
 
 
@@ -518,6 +522,7 @@ def annotation_seed(*, key: str, target: Target, passage: str, voice: str, kind:
     annotation = Annotation.objects.filter(seed_key=key).first()
     if annotation is None:
         annotation = Annotation.objects.create(seed_key=key, status=Status.APPROVED, submitted_at=timezone.now(), **fields)
+        refresh_search_vectors(Annotation.objects.filter(pk=annotation.pk))
         ModerationEvent.objects.create(
             annotation=annotation,
             action="seed",
@@ -532,6 +537,7 @@ def annotation_seed(*, key: str, target: Target, passage: str, voice: str, kind:
             setattr(annotation, name, value)
         annotation.version += 1
         annotation.save()
+        refresh_search_vectors(Annotation.objects.filter(pk=annotation.pk))
     return annotation, False
 
 

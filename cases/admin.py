@@ -94,6 +94,11 @@ class CaseAdmin(admin.ModelAdmin):
         # Through the service: changed text sections re-anchor their annotations.
         services.case_save(case=obj)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Keywords are saved after the case: the search vector includes them.
+        services.case_refresh_search(case=form.instance)
+
     def get_queryset(self, request):
         return (
             super()

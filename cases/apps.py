@@ -13,3 +13,20 @@ class CasesConfig(AppConfig):
         # Groups and their permissions are set up after every migrate, like
         # Django creates permissions: idempotent, and present in test databases.
         post_migrate.connect(ensure_researchers_group, sender=self)
+
+        from taggit.models import Tag
+
+        from cases.models import Case, KeywordedCase, SourceCoding, TensionPosition
+        from cases.search import rebuild_vocabulary
+        from frameworks.annotatable import text_changed
+        from frameworks.models import Section
+        from frameworks.versioning import watch
+
+        watch(Case, SourceCoding, TensionPosition, KeywordedCase, Tag)
+
+        def framework_text_changed(sender, **kwargs):
+            # The vocabulary of "did you mean" includes the framework text.
+            if sender is Section:
+                rebuild_vocabulary()
+
+        text_changed.connect(framework_text_changed, weak=False, dispatch_uid="cases-vocabulary")

@@ -1,21 +1,31 @@
-"""The case list's filters: a GET form whose state lives in the URL.
+"""The case list's filters and facet counts: a GET form whose state is the URL.
 
-Field names are the URL parameters, in Dutch: `domein`, `soort`, one
-`bron-<source key>` per source (at least this strength) and one
-`<field key>-van` / `<field key>-tot` pair per tension field (a range of
-positions). Invalid values are reported on the form and ignored.
+Parameters (Dutch, as in the URL): `q` (full-text search), `domein`, `soort`,
+`plaats`, `trefwoord`, one `bron-<source key>` per source (at least this
+strength) and one `<field key>-van` / `<field key>-tot` pair per tension field
+(a range of positions), `sortering`. Invalid values are reported on the form
+and ignored; the other filters still apply.
+
+Every option shows how many cases it would leave: the count with that option
+chosen and every other active filter kept (a facet's own filter is left out
+when counting its options). Counting takes a fixed number of queries: one for
+domain, kind and place together, one for keywords, one for all sources and one
+for all tension fields, plus one per source or tension field that is filtered.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Position, SourceCoding, Strength, TensionPosition, describe_position
+from cases.models import Case, KeywordedCase, Position, SourceCoding, Strength, TensionPosition, describe_position
+from cases.search import filter_by_text
 from frameworks.models import Domain, Source, TensionField
+from frameworks.search import parse_query
 
 MIN_STRENGTH_CHOICES = [
     ("", _("alle")),
@@ -23,6 +33,9 @@ MIN_STRENGTH_CHOICES = [
     (str(Strength.MODERATE.value), _("minstens matig")),
     (str(Strength.STRONG.value), _("sterk")),
 ]
+SORTS = [("", _("titel")), ("nieuw", _("nieuwste eerst")), ("relevantie", _("relevantie"))]
+PLACE_OPTIONS = 60
+KEYWORD_OPTIONS = 30
 
 
 def source_param(source: Source) -> str:
@@ -41,105 +54,125 @@ class ActiveFilter:
     remove_query: str
 
 
-class CaseFilterForm(forms.Form):
-    domein = forms.ModelChoiceField(
-        label=_("Domein"),
-        queryset=Domain.objects.all(),
-        to_field_name="key",
-        required=False,
-        empty_label=_("alle domeinen"),
-    )
-    soort = forms.ChoiceField(
-        label=_("Soort"),
-        choices=[("", _("alle soorten")), *Case.Kind.choices],
-        required=False,
-    )
+class CountedSelect(forms.Select):
+    """A select whose options carry how many results they would leave.
 
-    def __init__(self, data=None, *, sources=None, tension_fields=None, **kwargs):
+    `counts` maps option values to counts; an option that would leave nothing
+    is disabled unless it is the one chosen.
+    """
+
+    counts: dict[str, int] | None = None
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if self.counts is not None and value not in ("", None):
+            count = self.counts.get(str(value), 0)
+            option["label"] = f"{label} ({count})"
+            if count == 0 and not selected:
+                option["attrs"]["disabled"] = True
+        return option
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=200)
+    domein = forms.ChoiceField(label=_("Domein"), required=False, widget=CountedSelect)
+    soort = forms.ChoiceField(
+        label=_("Soort"), choices=[("", _("alle soorten")), *Case.Kind.choices], required=False, widget=CountedSelect
+    )
+    plaats = forms.ChoiceField(label=_("Plaats"), required=False, widget=CountedSelect)
+    trefwoord = forms.ChoiceField(label=_("Trefwoord"), required=False, widget=CountedSelect)
+    sortering = forms.ChoiceField(label=_("Sorteren op"), choices=SORTS, required=False)
+
+    def __init__(self, data=None, *, sources, tension_fields, domains, **kwargs):
         super().__init__(data, **kwargs)
-        self.sources = list(sources if sources is not None else Source.objects.all())
-        self.tension_fields = list(
-            tension_fields if tension_fields is not None else TensionField.objects.all()
-        )
+        self.keyword_names: dict[str, str] = {}
+        self.sources = list(sources)
+        self.tension_fields = list(tension_fields)
+        self.domains = {domain.key: domain for domain in domains}
+        self.fields["domein"].choices = [("", _("alle domeinen"))] + [(d.key, d.name) for d in self.domains.values()]
+        # Place and keyword options come from the facet counts; any value is
+        # accepted (an unknown one simply leaves no cases).
+        for name, empty in (("plaats", _("alle plaatsen")), ("trefwoord", _("alle trefwoorden"))):
+            value = (data or {}).get(name, "")
+            self.fields[name].choices = [("", empty)] + ([(value, value)] if value else [])
         for source in self.sources:
             self.fields[source_param(source)] = forms.TypedChoiceField(
-                label=source.name,
-                choices=MIN_STRENGTH_CHOICES,
-                coerce=int,
-                empty_value=None,
-                required=False,
+                label=source.name, choices=MIN_STRENGTH_CHOICES, coerce=int, empty_value=None, required=False,
+                widget=CountedSelect,
             )
         for field in self.tension_fields:
             low, high = range_params(field)
             position_choices = [("", "–")] + [
                 (str(p.value), describe_position(field, p.value, False)) for p in Position
             ]
-            self.fields[low] = forms.TypedChoiceField(
-                label=_("%(field)s: van") % {"field": field.name},
-                choices=position_choices,
-                coerce=int,
-                empty_value=None,
-                required=False,
-            )
-            self.fields[high] = forms.TypedChoiceField(
-                label=_("%(field)s: tot") % {"field": field.name},
-                choices=position_choices,
-                coerce=int,
-                empty_value=None,
-                required=False,
-            )
+            for name, label in ((low, _("%(field)s: van")), (high, _("%(field)s: tot"))):
+                self.fields[name] = forms.TypedChoiceField(
+                    label=label % {"field": field.name}, choices=position_choices, coerce=int, empty_value=None,
+                    required=False, widget=CountedSelect,
+                )
 
     def clean(self):
         cleaned = super().clean()
         for field in self.tension_fields:
             low, high = range_params(field)
-            if cleaned.get(low) is not None and cleaned.get(high) is not None:
-                if cleaned[low] > cleaned[high]:
-                    # The range as a whole is unusable: report it once, ignore both ends.
-                    del cleaned[low]
-                    self.add_error(
-                        high,
-                        _("Het einde van het bereik ligt vóór het begin; kies een positie verder naar %(pole)s.")
-                        % {"pole": field.pole_b},
-                    )
+            if cleaned.get(low) is not None and cleaned.get(high) is not None and cleaned[low] > cleaned[high]:
+                # The range as a whole is unusable: report it once, ignore both ends.
+                del cleaned[low]
+                self.add_error(
+                    high,
+                    _("Het einde van het bereik ligt vóór het begin; kies een positie verder naar %(pole)s.")
+                    % {"pole": field.pole_b},
+                )
         return cleaned
+
+    # --- reading the form ---------------------------------------------------------------
+
+    def value(self, name):
+        """The cleaned value of a field, or None when absent or invalid."""
+        if not self.is_bound:
+            return None
+        self.is_valid()  # cleans once; invalid fields are left out of cleaned_data
+        value = self.cleaned_data.get(name)
+        return None if value in ("", None) else value
+
+    @property
+    def parsed_query(self):
+        return parse_query(self.value("q") or "")
 
     def source_fields(self):
         return [(source, self[source_param(source)]) for source in self.sources]
 
     def range_fields(self):
-        return [
-            (field, self[range_params(field)[0]], self[range_params(field)[1]])
-            for field in self.tension_fields
-        ]
+        return [(field, self[range_params(field)[0]], self[range_params(field)[1]]) for field in self.tension_fields]
 
-    def _value(self, name):
-        """The cleaned value of a field, or None when absent or invalid."""
-        if not self.is_bound:
-            return None
-        self.is_valid()  # cleans once; invalid fields are left out of cleaned_data
-        return self.cleaned_data.get(name)
+    def range_of(self, field: TensionField) -> tuple[int | None, int | None]:
+        low, high = range_params(field)
+        return self.value(low), self.value(high)
 
-    def filter(self, queryset):
-        """Narrow the queryset by every valid filter in the form."""
-        self.is_valid()
-        if domain := self._value("domein"):
-            queryset = queryset.filter(domain=domain)
-        if kind := self._value("soort"):
+    # --- filtering -------------------------------------------------------------------------
+
+    def filter(self, queryset: QuerySet[Case], *, skip: frozenset[str] = frozenset()) -> QuerySet[Case]:
+        """Narrow the queryset by every valid filter, except the facets named in `skip`."""
+        if (parsed := self.parsed_query) is not None:
+            queryset = filter_by_text(queryset, parsed)
+        if "domein" not in skip and (key := self.value("domein")):
+            queryset = queryset.filter(domain__key=key)
+        if "soort" not in skip and (kind := self.value("soort")):
             queryset = queryset.filter(kind=kind)
+        if "plaats" not in skip and (place := self.value("plaats")):
+            queryset = queryset.filter(municipality=place)
+        if "trefwoord" not in skip and (keyword := self.value("trefwoord")):
+            queryset = queryset.filter(Exists(KeywordedCase.objects.filter(content_object=OuterRef("pk"), tag__slug=keyword)))
         for source in self.sources:
-            strength = self._value(source_param(source))
-            if strength:
+            name = source_param(source)
+            if name not in skip and (strength := self.value(name)):
                 queryset = queryset.filter(
-                    Exists(
-                        SourceCoding.objects.filter(
-                            case=OuterRef("pk"), source=source, strength__gte=strength
-                        )
-                    )
+                    Exists(SourceCoding.objects.filter(case=OuterRef("pk"), source=source, strength__gte=strength))
                 )
         for field in self.tension_fields:
-            low_name, high_name = range_params(field)
-            low, high = self._value(low_name), self._value(high_name)
+            if field.key in skip:
+                continue
+            low, high = self.range_of(field)
             if low is None and high is None:
                 continue
             condition = Q(case=OuterRef("pk"), tension_field=field, holds_both=False)
@@ -152,7 +185,6 @@ class CaseFilterForm(forms.Form):
 
     def active_filters(self, query_dict) -> list[ActiveFilter]:
         """Every filter in use, each with the URL query that drops just that one."""
-        self.is_valid()
         active = []
 
         def without(*names: str) -> str:
@@ -161,29 +193,148 @@ class CaseFilterForm(forms.Form):
                 remaining.pop(name, None)
             return remaining.urlencode()
 
-        if domain := self._value("domein"):
-            active.append(ActiveFilter(_("Domein: %(name)s") % {"name": domain.name}, without("domein")))
-        if kind := self._value("soort"):
-            active.append(
-                ActiveFilter(_("Soort: %(name)s") % {"name": Case.Kind(kind).label}, without("soort"))
-            )
+        if q := self.value("q"):
+            active.append(ActiveFilter(_("Zoekterm: %(q)s") % {"q": q}, without("q")))
+        if key := self.value("domein"):
+            active.append(ActiveFilter(_("Domein: %(name)s") % {"name": self.domains[key].name}, without("domein")))
+        if kind := self.value("soort"):
+            active.append(ActiveFilter(_("Soort: %(name)s") % {"name": Case.Kind(kind).label}, without("soort")))
+        if place := self.value("plaats"):
+            active.append(ActiveFilter(_("Plaats: %(name)s") % {"name": place}, without("plaats")))
+        if keyword := self.value("trefwoord"):
+            active.append(ActiveFilter(_("Trefwoord: %(name)s") % {"name": self.keyword_names.get(keyword, keyword)}, without("trefwoord")))
         for source in self.sources:
             name = source_param(source)
-            if strength := self._value(name):
+            if strength := self.value(name):
                 label = dict(MIN_STRENGTH_CHOICES)[str(strength)]
                 active.append(ActiveFilter(f"{source.name}: {label}", without(name)))
         for field in self.tension_fields:
-            low_name, high_name = range_params(field)
-            low, high = self._value(low_name), self._value(high_name)
+            low, high = self.range_of(field)
             if low is None and high is None:
                 continue
             low_label = describe_position(field, Position.POLE_A if low is None else low, False)
             high_label = describe_position(field, Position.POLE_B if high is None else high, False)
             active.append(
                 ActiveFilter(
-                    _("%(field)s: %(low)s tot %(high)s")
-                    % {"field": field.name, "low": low_label, "high": high_label},
-                    without(low_name, high_name),
+                    _("%(field)s: %(low)s tot %(high)s") % {"field": field.name, "low": low_label, "high": high_label},
+                    without(*range_params(field)),
                 )
             )
         return active
+
+    # --- counting -----------------------------------------------------------------------------
+
+    def count_options(self, published: QuerySet[Case]) -> None:
+        """Put on every option how many cases it would leave (see the module docstring)."""
+        self.is_valid()
+        base = self.filter(published).order_by()
+        self._count_domain_kind_place(published)
+        self._count_keywords(published)
+        self._count_sources(published, base)
+        self._count_ranges(published, base)
+
+    def _set_counts(self, name: str, counts: dict) -> None:
+        self.fields[name].widget.counts = {str(key): value for key, value in counts.items()}
+
+    def _count_domain_kind_place(self, published):
+        rows = (
+            self.filter(published, skip=frozenset({"domein", "soort", "plaats"}))
+            .values_list("domain__key", "kind", "municipality")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        chosen = {"domein": self.value("domein"), "soort": self.value("soort"), "plaats": self.value("plaats")}
+        counts = {name: defaultdict(int) for name in chosen}
+        for domain, kind, place, n in rows:
+            values = {"domein": domain, "soort": kind, "plaats": place}
+            for name in chosen:
+                others = [other for other in chosen if other != name]
+                if all(not chosen[other] or chosen[other] == values[other] for other in others):
+                    counts[name][values[name]] += n
+        for name in ("domein", "soort"):
+            self._set_counts(name, counts[name])
+        places = sorted(counts["plaats"].items(), key=lambda item: (-item[1], item[0]))[:PLACE_OPTIONS]
+        current = self.value("plaats")
+        options = sorted({place for place, _n in places} | ({current} if current else set()))
+        self.fields["plaats"].choices = [("", _("alle plaatsen"))] + [(place, place) for place in options]
+        self._set_counts("plaats", counts["plaats"])
+
+    def _count_keywords(self, published):
+        rows = (
+            KeywordedCase.objects.filter(content_object__in=self.filter(published, skip=frozenset({"trefwoord"})).values("pk"))
+            .values_list("tag__slug", "tag__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "tag__name")[:KEYWORD_OPTIONS]
+        )
+        self.keyword_names = {slug: name for slug, name, _n in rows}
+        current = self.value("trefwoord")
+        if current and current not in self.keyword_names:
+            from taggit.models import Tag
+
+            self.keyword_names[current] = Tag.objects.filter(slug=current).values_list("name", flat=True).first() or current
+        self.fields["trefwoord"].choices = [("", _("alle trefwoorden"))] + sorted(
+            self.keyword_names.items(), key=lambda item: item[1].lower()
+        )
+        self._set_counts("trefwoord", {slug: n for slug, _name, n in rows})
+
+    def _count_sources(self, published, base):
+        by_source: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        inactive = [s for s in self.sources if not self.value(source_param(s))]
+        if inactive:
+            rows = (
+                SourceCoding.objects.filter(case__in=base.values("pk"), source__in=inactive)
+                .values_list("source", "strength")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            for source_id, strength, n in rows:
+                by_source[source_id][strength] += n
+        for source in self.sources:
+            name = source_param(source)
+            if self.value(name):
+                rows = (
+                    SourceCoding.objects.filter(case__in=self.filter(published, skip=frozenset({name})).values("pk"), source=source)
+                    .values_list("strength")
+                    .annotate(n=Count("pk"))
+                    .order_by()
+                )
+                for strength, n in rows:
+                    by_source[source.pk][strength] += n
+            histogram = by_source[source.pk]
+            self._set_counts(
+                name, {k: sum(n for s, n in histogram.items() if s >= k) for k in (1, 2, 3)}
+            )
+
+    def _count_ranges(self, published, base):
+        by_field: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        inactive = [f for f in self.tension_fields if self.range_of(f) == (None, None)]
+        if inactive:
+            rows = (
+                TensionPosition.objects.filter(case__in=base.values("pk"), tension_field__in=inactive, holds_both=False)
+                .values_list("tension_field", "position")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            for field_id, position, n in rows:
+                by_field[field_id][position] += n
+        for field in self.tension_fields:
+            low, high = self.range_of(field)
+            if (low, high) != (None, None):
+                rows = (
+                    TensionPosition.objects.filter(
+                        case__in=self.filter(published, skip=frozenset({field.key})).values("pk"),
+                        tension_field=field,
+                        holds_both=False,
+                    )
+                    .values_list("position")
+                    .annotate(n=Count("pk"))
+                    .order_by()
+                )
+                for position, n in rows:
+                    by_field[field.pk][position] += n
+            histogram = by_field[field.pk]
+            top = Position.POLE_B if high is None else high
+            bottom = Position.POLE_A if low is None else low
+            low_name, high_name = range_params(field)
+            self._set_counts(low_name, {v: sum(n for p, n in histogram.items() if v <= p <= top) for v in Position.values})
+            self._set_counts(high_name, {v: sum(n for p, n in histogram.items() if bottom <= p <= v) for v in Position.values})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -197,6 +198,9 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+    # Weighted Dutch search vector (cases.search.case_vector), kept up to date by
+    # the services; its GIN index is made in a PostgreSQL-only migration.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     keywords = TaggableManager(
         verbose_name=_("trefwoorden"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import TEXT_SECTION_FIELDS, Case, CaseTransition
+from cases.search import rebuild_vocabulary, refresh_search_vectors
 from frameworks.annotatable import announce_text_changes
 
 Status = Case.Status
@@ -83,6 +84,9 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
     CaseTransition.objects.create(
         case=locked, actor=actor, old_status=old_status, new_status=new_status, note=note
     )
+    if Status.PUBLISHED in (old_status, new_status):
+        # The published texts changed: "did you mean" must know exactly those words.
+        rebuild_vocabulary()
     return locked
 
 
@@ -96,6 +100,15 @@ def case_save(*, case: Case) -> list[str]:
         Case.objects.filter(pk=case.pk).values(*TEXT_SECTION_FIELDS).first() if case.pk else None
     )
     case.save()
+    case_refresh_search(case=case)
     if old_texts is None:
         return []
-    return announce_text_changes(case, old_texts)
+    changed = announce_text_changes(case, old_texts)
+    if case.is_public:
+        rebuild_vocabulary()
+    return changed
+
+
+def case_refresh_search(*, case: Case) -> None:
+    """Recompute the case's search vector (after its text or keywords changed)."""
+    refresh_search_vectors(Case.objects.filter(pk=case.pk))

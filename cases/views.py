@@ -1,34 +1,66 @@
 """Public pages about cases: the list, a case, and cases per source or tension field."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Case as When_
+from django.db.models import Value, When
+from django.utils.translation import gettext as _
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
+from cases import search
 from cases.charts import spectrum_columns
-from cases.filters import CaseFilterForm
-from cases.models import Case, Position, Strength
-from frameworks.models import Source, TensionField
+from cases.filters import CaseFilterForm, range_params
+from cases.models import Case, Position, SourceCoding, Strength, TensionPosition, describe_position
+from frameworks.models import Domain, Source, TensionField
 
 PAGE_SIZE = 20
 
 
+def framework_lists() -> tuple[list[Source], list[TensionField], list[Domain]]:
+    """The sources, tension fields and domains, as lists (three queries)."""
+    return list(Source.objects.all()), list(TensionField.objects.all()), list(Domain.objects.all())
+
+
+def codings_prefetch() -> Prefetch:
+    return Prefetch("source_codings", queryset=SourceCoding.objects.select_related("source"))
+
+
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Published cases, filtered by the GET form; the filter state is the URL."""
-    sources = list(Source.objects.all())
-    tension_fields = list(TensionField.objects.all())
-    form = CaseFilterForm(request.GET or None, sources=sources, tension_fields=tension_fields)
-    cases = form.filter(Case.objects.published()).for_listing().order_by("title", "pk")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    """Published cases, filtered, searched and counted by facet; the state is the URL."""
+    sources, tension_fields, domains = framework_lists()
+    form = CaseFilterForm(request.GET or None, sources=sources, tension_fields=tension_fields, domains=domains)
+    published = Case.objects.published()
+    matching = form.filter(published)
+    parsed = form.parsed_query
+    sort = form.value("sortering") or ("relevantie" if parsed else "")
+    capped = False
+    if parsed and sort == "relevantie":
+        ordered = search.ranked(matching, parsed)
+        capped = search.capped_count(matching)[1]
+    elif sort == "nieuw":
+        ordered = matching.order_by("-published_at", "-pk")
+    else:
+        ordered = matching.order_by("title", "pk")
+    page = Paginator(ordered.select_related("domain").prefetch_related(codings_prefetch()), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    if parsed:
+        search.attach_snippets(page.object_list, parsed)
+    form.count_options(published)
     return render(
         request,
         "cases/case_list.html",
         {
             "form": form,
             "page": page,
+            "capped": capped,
+            "cap": search.CANDIDATE_CAP,
             "active_filters": form.active_filters(request.GET),
-            "sources": sources,
             "query_without_page": _without_page(request),
+            "compare_url": reverse("case-compare"),
         },
     )
 
@@ -90,6 +122,153 @@ def tension_field_detail(request: HttpRequest, key: str) -> HttpResponse:
             "other_fields": TensionField.objects.exclude(pk=tension_field.pk),
         },
     )
+
+
+MAX_COMPARED = 4
+
+
+def case_compare(request: HttpRequest) -> HttpResponse:
+    """Two to four published cases side by side: places, source strengths, shared spectra."""
+    slugs = list(dict.fromkeys(request.GET.getlist("praktijk")))
+    if len(slugs) > MAX_COMPARED:
+        messages.warning(request, _("U kunt tot vier praktijken vergelijken; de eerste vier staan hieronder."))
+        slugs = slugs[:MAX_COMPARED]
+    found = {case.slug: case for case in Case.objects.published().with_profile().filter(slug__in=slugs)}
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        messages.warning(request, _("Niet gevonden of niet openbaar: %(slugs)s.") % {"slugs": ", ".join(missing)})
+    cases = [found[slug] for slug in slugs if slug in found]
+    sources, tension_fields, _domains = framework_lists()
+    letters = "ABCD"
+    columns = []
+    for letter, case in zip(letters, cases):
+        codings = {c.source_id: c for c in case.source_codings.all()}
+        positions = {p.tension_field_id: p for p in case.tension_positions.all()}
+        columns.append({"letter": letter, "case": case, "codings": codings, "positions": positions})
+    rows_sources = [
+        (source, [column["codings"].get(source.pk) for column in columns]) for source in sources
+    ]
+    spectra = []
+    for field in tension_fields:
+        steps = {value: [] for value in Position.values}
+        both = []
+        for column in columns:
+            position = column["positions"].get(field.pk)
+            if position is None:
+                continue
+            (both if position.holds_both else steps[position.position]).append(column)
+        spectra.append({"field": field, "steps": steps, "both": both, "positions": [c["positions"].get(field.pk) for c in columns]})
+    return render(
+        request,
+        "cases/compare.html",
+        {
+            "columns": columns,
+            "rows_sources": rows_sources,
+            "spectra": spectra,
+            "enough": len(columns) >= 2,
+            "list_url": reverse("case-list"),
+        },
+    )
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    """The whole bank at a glance: sources, spectra, and which sources go with which poles."""
+    sources, tension_fields, _domains = framework_lists()
+    published = Case.objects.published()
+    total = published.count()
+    strength_rows = (
+        SourceCoding.objects.filter(case__in=published.values("pk"))
+        .values_list("source", "strength")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    strengths = {source.pk: {s: 0 for s in Strength.values} for source in sources}
+    for source_id, strength, n in strength_rows:
+        strengths[source_id][strength] = n
+    position_rows = (
+        TensionPosition.objects.filter(case__in=published.values("pk"))
+        .values_list("tension_field", "position", "holds_both")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    spectra = {field.pk: {**{p: 0 for p in Position.values}, "both": 0} for field in tension_fields}
+    for field_id, position, holds_both, n in position_rows:
+        spectra[field_id]["both" if holds_both else position] += n
+    heat_rows = (
+        TensionPosition.objects.filter(
+            case__in=published.values("pk"), holds_both=False, case__source_codings__strength__gte=Strength.MODERATE
+        )
+        .exclude(position=Position.MIDDLE)
+        .annotate(side=When_(When(position__lt=0, then=Value("a")), default=Value("b")))
+        .values_list("case__source_codings__source", "tension_field", "side")
+        .annotate(n=Count("case", distinct=True))
+        .order_by()
+    )
+    heat = {(source_id, field_id, side): n for source_id, field_id, side, n in heat_rows}
+    return render(
+        request,
+        "cases/overview.html",
+        overview_context(sources, tension_fields, total, strengths, spectra, heat),
+    )
+
+
+def overview_context(sources, tension_fields, total, strengths, spectra, heat) -> dict:
+    """Shape the overview's counts for the template: shares, heat classes, links."""
+    list_url = reverse("case-list")
+    source_rows = []
+    for source in sources:
+        counts = strengths[source.pk]
+        at_least = {k: sum(n for s, n in counts.items() if s >= k) for k in (1, 2, 3)}
+        source_rows.append(
+            {
+                "source": source,
+                "at_least": at_least,
+                "share": round(100 * at_least[1] / total) if total else 0,
+                "url": f"{list_url}?bron-{source.key}=1",
+            }
+        )
+    spectrum_rows = []
+    for field in tension_fields:
+        counts = spectra[field.pk]
+        biggest = max(counts.values()) or 1
+        low, high = range_params(field)
+        steps = [
+            {
+                "label": describe_position(field, value, False),
+                "count": counts[value],
+                "height": round(100 * counts[value] / biggest),
+                "url": f"{list_url}?{low}={value}&{high}={value}",
+            }
+            for value in Position.values
+        ]
+        steps.append({"label": describe_position(field, None, True), "count": counts["both"], "height": round(100 * counts["both"] / biggest), "url": ""})
+        spectrum_rows.append({"field": field, "steps": steps})
+    heat_rows = []
+    for source in sources:
+        base = strengths[source.pk][Strength.MODERATE] + strengths[source.pk][Strength.STRONG]
+        cells = []
+        for field in tension_fields:
+            low, high = range_params(field)
+            for side, pole, query in (("a", field.pole_a, f"{high}=-1"), ("b", field.pole_b, f"{low}=1")):
+                n = heat.get((source.pk, field.pk, side), 0)
+                share = n / base if base else 0
+                cells.append(
+                    {
+                        "count": n,
+                        "pole": pole,
+                        "field": field,
+                        "level": min(5, int(share * 6)) if n else 0,
+                        "url": f"{list_url}?bron-{source.key}=2&{query}",
+                    }
+                )
+        heat_rows.append({"source": source, "cells": cells, "base": base})
+    return {
+        "total": total,
+        "source_rows": source_rows,
+        "spectrum_rows": spectrum_rows,
+        "heat_rows": heat_rows,
+        "tension_fields": tension_fields,
+    }
 
 
 def _without_page(request: HttpRequest) -> str:

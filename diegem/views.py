@@ -5,7 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from annotations import search as annotation_search
 from annotations.models import Annotation, Voice
+from cases import search as case_search
+from frameworks.search import parse_query, suggest
 from cases.models import Case
 from frameworks.models import Domain, Source, TensionField
 
@@ -54,3 +61,36 @@ def bibliography(request: HttpRequest) -> HttpResponse:
         "diegem/bibliography.html",
         {"thinkers": sorted(groups[Voice.THINKER].items()), "planners": sorted(groups[Voice.PLANNER].items())},
     )
+
+
+SEARCH_CASES_SHOWN = 10
+SEARCH_ANNOTATIONS_PER_PAGE = 20
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Dutch full-text search over published cases and approved annotations."""
+    q = request.GET.get("q", "")[:200]
+    parsed = parse_query(q)
+    context = {"q": q, "parsed": parsed}
+    if parsed is not None:
+        matching = case_search.filter_by_text(Case.objects.published(), parsed)
+        cases = list(case_search.ranked(matching, parsed).select_related("domain")[:SEARCH_CASES_SHOWN])
+        case_search.attach_snippets(cases, parsed)
+        case_count, capped = case_search.capped_count(matching)
+        annotations = Paginator(annotation_search.search_annotations(parsed), SEARCH_ANNOTATIONS_PER_PAGE).get_page(
+            request.GET.get("pagina")
+        )
+        annotation_search.attach_snippets(annotations.object_list, parsed)
+        suggestion = suggest(parsed) if case_count + annotations.paginator.count < 3 else None
+        context |= {
+            "cases": cases,
+            "case_count": case_count,
+            "capped": capped,
+            "annotations": annotations,
+            "suggestion": suggestion,
+            "suggestion_url": f"{reverse('search')}?{urlencode({'q': suggestion})}" if suggestion else "",
+            "all_cases_url": f"{reverse('case-list')}?{urlencode({'q': q})}",
+            "query_without_page": urlencode({"q": q}),
+        }
+    return render(request, "diegem/search.html", context)

@@ -160,3 +160,41 @@ class Domain(NaturalKeyModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ContentVersion(models.Model):
+    """One counter that every change to public content moves on.
+
+    Cached pages, counts and search results are keyed by it, so a cache can
+    never serve what was true before an edit, a publication or a withdrawal.
+    There is one row; `frameworks.versioning` reads and bumps it.
+    """
+
+    counter = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("inhoudsversie")
+        verbose_name_plural = _("inhoudsversie")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="content_version_single_row")]
+
+    def __str__(self) -> str:
+        return str(self.counter)
+
+
+class SearchTerm(models.Model):
+    """A word of the published texts, for "did you mean" suggestions (pg_trgm).
+
+    Rebuilt from published cases and the framework text whenever those change
+    (`frameworks.search.rebuild_vocabulary`); never holds a word only a draft has.
+    """
+
+    word = models.CharField(_("woord"), max_length=80, primary_key=True)
+    frequency = models.PositiveIntegerField(_("aantal teksten"))
+
+    class Meta:
+        ordering = ["word"]
+        verbose_name = _("zoekterm")
+        verbose_name_plural = _("zoektermen")
+
+    def __str__(self) -> str:
+        return self.word

@@ -1,0 +1,80 @@
+"""Searching public annotations: stored vector, ranked query, snippets."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
+from django.db.models import F, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Concat
+
+from annotations.models import Annotation
+from frameworks.search import (
+    SEARCH_CONFIG,
+    START_SEL,
+    STOP_SEL,
+    ParsedQuery,
+    highlight_words,
+    is_full_text,
+    search_query,
+    snippet_html,
+)
+
+CANDIDATE_CAP = 500
+
+
+def annotation_vector():
+    """The attribution above the annotation's text above the passage it is on."""
+    return (
+        SearchVector("attribution", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("body", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("quote_exact", weight="D", config=SEARCH_CONFIG)
+    )
+
+
+def refresh_search_vectors(annotations: QuerySet[Annotation]) -> int:
+    if not is_full_text():
+        return 0
+    return annotations.update(search_vector=annotation_vector())
+
+
+def search_annotations(parsed: ParsedQuery) -> QuerySet[Annotation]:
+    """Public annotations matching the query, best first (capped for broad queries)."""
+    public = Annotation.objects.public()
+    if not is_full_text():
+        condition = Q()
+        for word in parsed.words:
+            condition &= Q(body__icontains=word) | Q(attribution__icontains=word)
+        return public.filter(condition).with_target().order_by("-submitted_at", "pk")
+    query = search_query(parsed)
+    candidates = public.filter(search_vector=query).order_by("-submitted_at", "-pk").values("pk")[:CANDIDATE_CAP]
+    return (
+        Annotation.objects.filter(pk__in=Subquery(candidates))
+        .with_target()
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "pk")
+    )
+
+
+def attach_snippets(annotations: list[Annotation], parsed: ParsedQuery) -> None:
+    if not annotations:
+        return
+    if not is_full_text():
+        for annotation in annotations:
+            annotation.snippet = highlight_words(f"{annotation.attribution} {annotation.body}", parsed.words)
+        return
+    headlines = dict(
+        Annotation.objects.filter(pk__in=[a.pk for a in annotations])
+        .annotate(
+            headline=SearchHeadline(
+                Concat(F("attribution"), Value(": "), F("body"), output_field=TextField()),
+                search_query(parsed),
+                config=SEARCH_CONFIG,
+                start_sel=START_SEL,
+                stop_sel=STOP_SEL,
+                max_words=30,
+                min_words=12,
+            )
+        )
+        .values_list("pk", "headline")
+    )
+    for annotation in annotations:
+        annotation.snippet = snippet_html(headlines.get(annotation.pk))

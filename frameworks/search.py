@@ -1,0 +1,161 @@
+"""Dutch full-text search, shared by the apps: queries, snippets, suggestions.
+
+PostgreSQL: a stored, weighted tsvector per document with a GIN index, built
+with the `dutch_unaccent` configuration (the Dutch stemmer after unaccent, see
+frameworks/migrations/0002). Queries use websearch syntax (quotes, OR, minus),
+parsed here into a tsquery whose words also match as prefixes, so that
+"solidariteit" finds "solidariteitsmaaltijd" and "ontmoetingen" finds
+"ontmoeting". Only letters and digits of the user's words reach the tsquery,
+always as a bound parameter.
+
+SQLite (the embedded default for trying the site) has none of this: callers
+fall back to simple case-insensitive matching (`is_full_text`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+SEARCH_CONFIG = "dutch_unaccent"
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 12
+MIN_PREFIX_LENGTH = 3
+# Snippet markers: characters that never occur in the stored texts.
+START_SEL = "\ue000"
+STOP_SEL = "\ue001"
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"[^\W_]+")
+
+
+def is_full_text() -> bool:
+    """Whether the database does Dutch full-text search (PostgreSQL)."""
+    return connection.vendor == "postgresql"
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A user's query: the tsquery for PostgreSQL, the plain words for the rest."""
+
+    tsquery: str
+    words: tuple[str, ...]
+    excluded: tuple[str, ...]
+
+
+def parse_query(text: str) -> ParsedQuery | None:
+    """Parse websearch syntax into a safe tsquery string with prefix matching.
+
+    Terms are ANDed; `OR` between two terms ORs them; `-term` excludes;
+    "quoted words" must follow each other. Returns None for an empty query.
+    """
+    text = (text or "")[:MAX_QUERY_LENGTH]
+    groups: list[list[str]] = []
+    words: list[str] = []
+    excluded: list[str] = []
+    or_next = False
+    for negated, phrase, bare in _TOKEN.findall(text):
+        if bare == "OR":
+            or_next = bool(groups)
+            continue
+        if bare.startswith("-") and len(bare) > 1:
+            negated, bare = "-", bare[1:]
+        parts = [w.lower() for w in _WORD.findall(phrase if phrase else bare)]
+        if not parts:
+            or_next = False
+            continue
+        if negated:
+            excluded.extend(parts)
+            groups.append(["!(" + " <-> ".join(parts) + ")"])
+        else:
+            words.extend(parts)
+            if len(parts) == 1 and not phrase:
+                word = parts[0]
+                expression = f"{word}:*" if len(word) >= MIN_PREFIX_LENGTH else word
+            else:
+                expression = "(" + " <-> ".join(parts) + ")"
+            if or_next and groups:
+                groups[-1].append(expression)
+            else:
+                groups.append([expression])
+        or_next = False
+        if len(groups) >= MAX_TERMS:
+            break
+    if not words:
+        return None
+    tsquery = " & ".join("(" + " | ".join(group) + ")" for group in groups)
+    return ParsedQuery(tsquery=tsquery, words=tuple(words), excluded=tuple(excluded))
+
+
+def search_query(parsed: ParsedQuery) -> SearchQuery:
+    return SearchQuery(parsed.tsquery, search_type="raw", config=SEARCH_CONFIG)
+
+
+def snippet_html(headline: str | None) -> SafeString:
+    """A ts_headline result as safe HTML: escape everything, then mark the hits.
+
+    ts_headline returns the stored text verbatim with markers added; it is
+    user-entered text and is never trusted as HTML.
+    """
+    escaped = escape(headline or "")
+    return mark_safe(escaped.replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>"))
+
+
+def highlight_words(text: str, words: tuple[str, ...], *, length: int = 240) -> SafeString:
+    """A plain-text excerpt with the words marked (the SQLite fallback's snippet)."""
+    lowered = text.lower()
+    first = min((i for i in (lowered.find(w) for w in words) if i >= 0), default=0)
+    start = max(0, first - length // 3)
+    excerpt = text[start : start + length]
+    html = escape(excerpt)
+    for word in sorted(set(words), key=len, reverse=True):
+        html = re.sub(f"({re.escape(escape(word))})", r"<mark>\1</mark>", html, flags=re.IGNORECASE)
+    prefix = "…" if start else ""
+    suffix = "…" if start + length < len(text) else ""
+    return mark_safe(prefix + html + suffix)
+
+
+# --- "did you mean" ---------------------------------------------------------------------------
+
+MIN_SUGGESTION_SIMILARITY = 0.45
+
+
+def suggest(parsed: ParsedQuery) -> str | None:
+    """A corrected query when some words are unknown but close to known ones."""
+    if not is_full_text():
+        return None
+    from django.contrib.postgres.search import TrigramSimilarity
+    from django.db.models.functions import Lower
+
+    from frameworks.models import SearchTerm
+
+    corrected = []
+    changed = False
+    for word in parsed.words:
+        if len(word) < 4 or SearchTerm.objects.filter(word=word).exists() or _known_as_prefix(word):
+            corrected.append(word)
+            continue
+        best = (
+            SearchTerm.objects.annotate(similarity=TrigramSimilarity(Lower("word"), word))
+            .filter(similarity__gte=MIN_SUGGESTION_SIMILARITY)
+            .order_by("-similarity", "-frequency")
+            .values_list("word", flat=True)
+            .first()
+        )
+        if best and best != word:
+            corrected.append(best)
+            changed = True
+        else:
+            corrected.append(word)
+    return " ".join(corrected) if changed else None
+
+
+def _known_as_prefix(word: str) -> bool:
+    from frameworks.models import SearchTerm
+
+    return SearchTerm.objects.filter(word__startswith=word).exists()
