@@ -8,9 +8,10 @@ and ignored; the other filters still apply.
 
 Every option shows how many cases it would leave: the count with that option
 chosen and every other active filter kept (a facet's own filter is left out
-when counting its options). Counting takes a fixed number of queries: one for
-domain, kind and place together, one for keywords, one for all sources and one
-for all tension fields, plus one per source or tension field that is filtered.
+when counting its options). Counting takes three queries whatever the filters:
+one for domain, kind and place together, one for keywords, and one UNION ALL of
+the source and tension-field histograms (each filtered facet counted against
+its own base).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, KeywordedCase, Position, SourceCoding, Strength, TensionPosition, describe_position
@@ -227,11 +228,9 @@ class CaseFilterForm(forms.Form):
     def count_options(self, published: QuerySet[Case]) -> None:
         """Put on every option how many cases it would leave (see the module docstring)."""
         self.is_valid()
-        base = self.filter(published).order_by()
         self._count_domain_kind_place(published)
         self._count_keywords(published)
-        self._count_sources(published, base)
-        self._count_ranges(published, base)
+        self._count_sources_and_ranges(published)
 
     def _set_counts(self, name: str, counts: dict) -> None:
         self.fields[name].widget.counts = {str(key): value for key, value in counts.items()}
@@ -277,62 +276,58 @@ class CaseFilterForm(forms.Form):
         )
         self._set_counts("trefwoord", {slug: n for slug, _name, n in rows})
 
-    def _count_sources(self, published, base):
-        by_source: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        inactive = [s for s in self.sources if not self.value(source_param(s))]
-        if inactive:
-            rows = (
-                SourceCoding.objects.filter(case__in=base.values("pk"), source__in=inactive)
-                .values_list("source", "strength")
-                .annotate(n=Count("pk"))
-                .order_by()
+    def _histogram_queries(self, published):
+        """Per source and per tension field, a histogram query against the right base.
+
+        Facets whose own filter is inactive share the fully filtered base; each
+        active one is counted with its own filter left out.
+        """
+        base = self.filter(published).order_by().values("pk")
+        inactive_sources = [s for s in self.sources if not self.value(source_param(s))]
+        inactive_fields = [f for f in self.tension_fields if self.range_of(f) == (None, None)]
+        queries = []
+        if inactive_sources:
+            queries.append(
+                SourceCoding.objects.filter(case__in=base, source__in=inactive_sources)
+                .values_list(Value("s"), "source", "strength")
             )
-            for source_id, strength, n in rows:
-                by_source[source_id][strength] += n
+        if inactive_fields:
+            queries.append(
+                TensionPosition.objects.filter(case__in=base, tension_field__in=inactive_fields, holds_both=False)
+                .values_list(Value("t"), "tension_field", "position")
+            )
         for source in self.sources:
             name = source_param(source)
             if self.value(name):
-                rows = (
-                    SourceCoding.objects.filter(case__in=self.filter(published, skip=frozenset({name})).values("pk"), source=source)
-                    .values_list("strength")
-                    .annotate(n=Count("pk"))
-                    .order_by()
+                own = self.filter(published, skip=frozenset({name})).order_by().values("pk")
+                queries.append(
+                    SourceCoding.objects.filter(case__in=own, source=source).values_list(Value("s"), "source", "strength")
                 )
-                for strength, n in rows:
-                    by_source[source.pk][strength] += n
-            histogram = by_source[source.pk]
-            self._set_counts(
-                name, {k: sum(n for s, n in histogram.items() if s >= k) for k in (1, 2, 3)}
-            )
-
-    def _count_ranges(self, published, base):
-        by_field: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        inactive = [f for f in self.tension_fields if self.range_of(f) == (None, None)]
-        if inactive:
-            rows = (
-                TensionPosition.objects.filter(case__in=base.values("pk"), tension_field__in=inactive, holds_both=False)
-                .values_list("tension_field", "position")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-            for field_id, position, n in rows:
-                by_field[field_id][position] += n
         for field in self.tension_fields:
-            low, high = self.range_of(field)
-            if (low, high) != (None, None):
-                rows = (
-                    TensionPosition.objects.filter(
-                        case__in=self.filter(published, skip=frozenset({field.key})).values("pk"),
-                        tension_field=field,
-                        holds_both=False,
-                    )
-                    .values_list("position")
-                    .annotate(n=Count("pk"))
-                    .order_by()
+            if self.range_of(field) != (None, None):
+                own = self.filter(published, skip=frozenset({field.key})).order_by().values("pk")
+                queries.append(
+                    TensionPosition.objects.filter(case__in=own, tension_field=field, holds_both=False)
+                    .values_list(Value("t"), "tension_field", "position")
                 )
-                for position, n in rows:
-                    by_field[field.pk][position] += n
-            histogram = by_field[field.pk]
+        return [q.annotate(n=Count("pk")).order_by() for q in queries]
+
+    def _count_sources_and_ranges(self, published):
+        """Both histograms in one query: a UNION ALL of the per-facet counts."""
+        queries = self._histogram_queries(published)
+        rows = queries[0].union(*queries[1:], all=True).order_by() if queries else []
+        strengths: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        positions: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        for kind, owner, value, n in rows:
+            (strengths if kind == "s" else positions)[owner][value] += n
+        for source in self.sources:
+            histogram = strengths[source.pk]
+            self._set_counts(
+                source_param(source), {k: sum(n for s, n in histogram.items() if s >= k) for k in (1, 2, 3)}
+            )
+        for field in self.tension_fields:
+            histogram = positions[field.pk]
+            low, high = self.range_of(field)
             top = Position.POLE_B if high is None else high
             bottom = Position.POLE_A if low is None else low
             low_name, high_name = range_params(field)

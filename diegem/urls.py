@@ -9,21 +9,22 @@ from cases.feeds import LatestCasesFeed
 from diegem import views
 from diegem.sitemaps import SITEMAPS
 from frameworks import views as framework_views
+from frameworks.caching import public_page_cache as cached
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("kader/", framework_views.overview, name="framework"),
-    path("kader/<slug:key>/", framework_views.section_detail, name="section-detail"),
-    path("bronnen/<slug:key>/", case_views.source_detail, name="source-detail"),
-    path("spanningsvelden/<slug:key>/", case_views.tension_field_detail, name="tension-field-detail"),
-    path("zoeken/", views.search, name="search"),
-    path("vergelijken/", case_views.case_compare, name="case-compare"),
-    path("overzicht/", case_views.overview, name="overview"),
-    path("praktijken/", case_views.case_list, name="case-list"),
-    path("praktijken/feed/", LatestCasesFeed(), name="case-feed"),
-    path("praktijken/<slug:slug>/", case_views.case_detail, name="case-detail"),
-    path("literatuur/", views.bibliography, name="bibliography"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", cached(views.home), name="home"),
+    path("kader/", cached(framework_views.overview), name="framework"),
+    path("kader/<slug:key>/", cached(framework_views.section_detail), name="section-detail"),
+    path("bronnen/<slug:key>/", cached(case_views.source_detail), name="source-detail"),
+    path("spanningsvelden/<slug:key>/", cached(case_views.tension_field_detail), name="tension-field-detail"),
+    path("zoeken/", cached(views.search), name="search"),
+    path("vergelijken/", cached(case_views.case_compare), name="case-compare"),
+    path("overzicht/", cached(case_views.overview), name="overview"),
+    path("praktijken/", cached(case_views.case_list), name="case-list"),
+    path("praktijken/feed/", cached(LatestCasesFeed()), name="case-feed"),
+    path("praktijken/<slug:slug>/", cached(case_views.case_detail), name="case-detail"),
+    path("literatuur/", cached(views.bibliography), name="bibliography"),
+    path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("", include("annotations.urls")),
     path("beheer/", admin.site.urls),

@@ -163,7 +163,7 @@ class Domain(NaturalKeyModel):
 
 
 class ContentVersion(models.Model):
-    """One counter that every change to public content moves on.
+    """One value that every change to public content replaces.
 
     Cached pages, counts and search results are keyed by it, so a cache can
     never serve what was true before an edit, a publication or a withdrawal.

@@ -5,22 +5,28 @@ writer's transaction: model saves and deletes through signals (wired with
 `watch`), bulk writes by calling `bump_content_version` themselves.
 """
 
+import secrets
+
 from django.db import connection, transaction
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from frameworks.models import ContentVersion
 
 
 def bump_content_version(**kwargs) -> None:
-    """Move the counter on (inside the current transaction, if any)."""
-    if not ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1):
+    """Give the content a new version (inside the current transaction, if any).
+
+    The version is random rather than counted: a write that rolls back can
+    never hand its version to a later, different state of the content.
+    """
+    version = secrets.randbits(62)
+    if not ContentVersion.objects.filter(pk=1).update(counter=version):
         with transaction.atomic():
-            ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+            ContentVersion.objects.update_or_create(pk=1, defaults={"counter": version})
 
 
 def current_content_version() -> int:
-    """The counter, read from the database on every call (one small query)."""
+    """The current version, read from the database on every call (one small query)."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT counter FROM {ContentVersion._meta.db_table} WHERE id = 1")
         row = cursor.fetchone()

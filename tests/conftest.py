@@ -98,3 +98,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def fast_password_hashing(settings):
     """Strong hashing is slow on purpose; tests do not need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_caches():
+    """Each test starts with empty caches (the page cache lives in this process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

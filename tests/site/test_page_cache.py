@@ -1,0 +1,106 @@
+"""The page cache serves anonymous readers fast and never serves what is no longer true."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from annotations import services as annotation_services
+from cases import services as case_services
+from cases.models import Case
+from frameworks.models import Section
+from tests.conftest import logged_in
+from tests.factories import make_annotation, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def nonces(response) -> tuple[set[str], str]:
+    body = response.content.decode()
+    in_body = set(re.findall(r'nonce="([^"]+)"', body))
+    header = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    return in_body, header.group(1) if header else ""
+
+
+def test_anonymous_pages_are_served_from_the_cache(client, framework):
+    case = make_case()
+    assert client.get(case.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert client.get(case.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_each_cached_response_gets_its_own_nonce(client, framework):
+    section = Section.objects.get(key="ontmoeting")
+    first = client.get(section.get_absolute_url())
+    second = client.get(section.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    body_1, header_1 = nonces(first)
+    body_2, header_2 = nonces(second)
+    assert body_1 == {header_1} and body_2 == {header_2}
+    assert header_1 != header_2
+
+
+def test_unpublishing_removes_a_case_from_cached_pages_at_once(client, framework, researcher):
+    case = make_case(title="Verdwijnende praktijk")
+    urls = [reverse("home"), reverse("case-list"), reverse("search") + "?q=verdwijnende", case.get_absolute_url()]
+    for url in urls:
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit"
+    case_services.case_transition(case=case, action="unpublish", actor=researcher)
+    for url in urls[:3]:
+        assert "Verdwijnende praktijk" not in client.get(url).content.decode(), url
+    assert client.get(case.get_absolute_url()).status_code == 404
+
+
+def test_publishing_shows_a_case_on_cached_pages_at_once(client, framework, researcher):
+    client.get(reverse("case-list"))
+    case = make_case(title="Verse buurtpraktijk", status=Case.Status.IN_REVIEW)
+    assert "Verse buurtpraktijk" not in client.get(reverse("case-list")).content.decode()
+    case_services.case_transition(case=case, action="publish", actor=researcher)
+    assert "Verse buurtpraktijk" in client.get(reverse("case-list")).content.decode()
+
+
+def test_moderation_reaches_cached_margins_at_once(client, framework, member_a, reviewer):
+    section = Section.objects.get(key="ontmoeting")
+    annotation = make_annotation(target=section, author=member_a, status="pending", body="Net goedgekeurd")
+    assert "Net goedgekeurd" not in client.get(section.get_absolute_url()).content.decode()
+    annotation_services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1)
+    assert "Net goedgekeurd" in client.get(section.get_absolute_url()).content.decode()
+    annotation.refresh_from_db()
+    annotation_services.annotation_moderate(
+        annotation_id=annotation.pk, action="hide", actor=reviewer, expected_version=annotation.version, public_reason="Even weg"
+    )
+    assert "Net goedgekeurd" not in client.get(section.get_absolute_url()).content.decode()
+
+
+def test_logged_in_readers_and_visitors_with_messages_bypass_the_cache(framework, member_a):
+    case = make_case()
+    anonymous = Client()
+    anonymous.get(case.get_absolute_url())
+    member = logged_in(member_a)
+    assert "X-Page-Cache" not in member.get(case.get_absolute_url())
+    with_messages = Client()
+    with_messages.cookies["messages"] = "x"
+    assert "X-Page-Cache" not in with_messages.get(case.get_absolute_url())
+
+
+def test_errors_and_pages_with_forms_for_one_visitor_are_not_cached(client, framework):
+    assert "X-Page-Cache" not in client.get("/praktijken/bestaat-niet/")
+    annotation = make_annotation()
+    flag_page = client.get(reverse("annotation-flag", args=[annotation.pk]))
+    assert "X-Page-Cache" not in flag_page  # carries a CSRF token
+
+
+def test_the_version_changes_with_every_write_and_survives_no_rollback(framework):
+    from django.db import transaction
+
+    from frameworks.versioning import current_content_version
+
+    before = current_content_version()
+    make_case()
+    after = current_content_version()
+    assert after != before
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_case()
+        raise RuntimeError
+    assert current_content_version() == after
