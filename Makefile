@@ -42,6 +42,10 @@ seed: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	.ci/test $(PYTEST_ARGS)
 
+# Synthetic data at scale, gunicorn on 127.0.0.1, pages against hello-world (a few minutes).
+bench: $(VENV)/.installed
+	timeout 1800 .ci/bench
+
 check: $(VENV)/.installed-test
 	DEBUG=true $(PY) manage.py check
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run

@@ -276,6 +276,12 @@ class Annotation(models.Model):
             # A case or section page's margin: its approved annotations in text order.
             models.Index(fields=["case", "case_field", "position_start"], name="annotation_case_margin"),
             models.Index(fields=["section", "position_start"], name="annotation_section_margin"),
+            # Search candidates for broad queries: the most recent approved annotations.
+            models.Index(
+                fields=["-submitted_at", "-id"],
+                name="annotation_public_recent",
+                condition=Q(status="approved", anchor_state="anchored"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,5 +12,5 @@ REVIEWER_PERMISSIONS = [
 ]
 
 
-def ensure_reviewers_group(**kwargs) -> None:
-    ensure_group(REVIEWERS_GROUP, REVIEWER_PERMISSIONS)
+def ensure_reviewers_group(using: str = "default", **kwargs) -> None:
+    ensure_group(REVIEWERS_GROUP, REVIEWER_PERMISSIONS, using=using)

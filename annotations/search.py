@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
-from django.db.models import F, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
 from annotations.models import Annotation
@@ -37,7 +37,11 @@ def refresh_search_vectors(annotations: QuerySet[Annotation]) -> int:
 
 
 def search_annotations(parsed: ParsedQuery) -> QuerySet[Annotation]:
-    """Public annotations matching the query, best first (capped for broad queries)."""
+    """Public annotations matching the query, best first.
+
+    Broad queries rank only the CANDIDATE_CAP most recent hits; their ids are
+    fetched once, so counting and paging do not run the match again.
+    """
     public = Annotation.objects.public()
     if not is_full_text():
         condition = Q()
@@ -45,9 +49,11 @@ def search_annotations(parsed: ParsedQuery) -> QuerySet[Annotation]:
             condition &= Q(body__icontains=word) | Q(attribution__icontains=word)
         return public.filter(condition).with_target().order_by("-submitted_at", "pk")
     query = search_query(parsed)
-    candidates = public.filter(search_vector=query).order_by("-submitted_at", "-pk").values("pk")[:CANDIDATE_CAP]
+    candidates = list(
+        public.filter(search_vector=query).order_by("-submitted_at", "-pk").values_list("pk", flat=True)[:CANDIDATE_CAP]
+    )
     return (
-        Annotation.objects.filter(pk__in=Subquery(candidates))
+        Annotation.objects.filter(pk__in=candidates)
         .with_target()
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "pk")

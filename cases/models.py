@@ -244,10 +244,16 @@ class Case(models.Model):
             models.CheckConstraint(condition=~Q(slug=""), name="case_slug_not_empty"),
         ]
         indexes = [
-            # The public list: published cases, newest first (home page, feed).
+            # The public list: published cases, newest first (home page, feed, search candidates).
             models.Index(
                 fields=["-published_at"],
                 name="case_published_recent",
+                condition=Q(status=CaseStatus.PUBLISHED),
+            ),
+            # The case list's default order: published cases by title.
+            models.Index(
+                fields=["title", "id"],
+                name="case_published_by_title",
                 condition=Q(status=CaseStatus.PUBLISHED),
             ),
         ]

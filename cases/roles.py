@@ -1,6 +1,7 @@
 """The researchers' group: who may enter, code and publish cases."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db import DEFAULT_DB_ALIAS
 
 RESEARCHERS_GROUP = "Onderzoekers"
 
@@ -29,17 +30,17 @@ RESEARCHER_PERMISSIONS = [
 ]
 
 
-def ensure_group(name: str, permissions: list[tuple[str, str]]) -> Group:
+def ensure_group(name: str, permissions: list[tuple[str, str]], using: str = DEFAULT_DB_ALIAS) -> Group:
     """Create the group if needed and give it exactly these permissions."""
-    group, _ = Group.objects.get_or_create(name=name)
+    group, _ = Group.objects.using(using).get_or_create(name=name)
     perms = []
     for app_label, codename in permissions:
         perms.extend(
-            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename)
         )
     group.permissions.set(perms)
     return group
 
 
-def ensure_researchers_group(**kwargs) -> None:
-    ensure_group(RESEARCHERS_GROUP, RESEARCHER_PERMISSIONS)
+def ensure_researchers_group(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    ensure_group(RESEARCHERS_GROUP, RESEARCHER_PERMISSIONS, using=using)

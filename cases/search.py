@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
-from django.db import connection
+from django.db import connections
 from django.db.models import F, OuterRef, Q, QuerySet, StringAgg, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 
@@ -132,19 +132,19 @@ def attach_snippets(cases: list[Case], parsed: ParsedQuery) -> None:
         case.snippet = snippet_html(headlines.get(case.pk))
 
 
-def rebuild_vocabulary() -> int:
+def rebuild_vocabulary(using: str = "default") -> int:
     """Rebuild the "did you mean" word list from published cases and the framework text.
 
     One statement; runs in the caller's transaction whenever the published
     texts change. Only published words: a draft's vocabulary never leaks
     through a suggestion. PostgreSQL only.
     """
-    if not is_full_text():
+    if connections[using].vendor != "postgresql":
         return 0
     fields = ["title", "summary", "municipality", "initiative", *TEXT_SECTION_FIELDS]
     case_text = " || ' ' || ".join(f"coalesce(c.{field}, '')" for field in fields)
     status = Case.Status.PUBLISHED.value
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute("DELETE FROM frameworks_searchterm")
         cursor.execute(
             f"""

@@ -121,6 +121,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# `make bench`: server timing headers, a hello-world yardstick, cold requests.
+BENCHMARK = env_bool("BENCHMARK", False)
+if BENCHMARK:
+    MIDDLEWARE.insert(0, "diegem.benchmark.ServerTimingMiddleware")
+
 ROOT_URLCONF = "diegem.urls"
 WSGI_APPLICATION = "diegem.wsgi.application"
 ASGI_APPLICATION = "diegem.asgi.application"

@@ -1,5 +1,6 @@
 """URLs of the practice bank. Names are flat and site-wide (no namespaces)."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -29,3 +30,8 @@ urlpatterns = [
     path("", include("annotations.urls")),
     path("beheer/", admin.site.urls),
 ]
+
+if settings.BENCHMARK:
+    from diegem.benchmark import hello
+
+    urlpatterns.insert(0, path("_bench/hello/", hello))

@@ -32,6 +32,8 @@ HEADERS_KEPT = ("Content-Type", "Content-Language", "Link", "Access-Control-Allo
 def _cacheable_request(request) -> bool:
     if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
         return False
+    if settings.BENCHMARK and request.headers.get("X-Bench-Cold"):
+        return False  # `make bench` measuring what a page costs to make
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
         return False

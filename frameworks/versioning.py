@@ -7,22 +7,22 @@ writer's transaction: model saves and deletes through signals (wired with
 
 import secrets
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from frameworks.models import ContentVersion
 
 
-def bump_content_version(**kwargs) -> None:
-    """Give the content a new version (inside the current transaction, if any).
+def bump_content_version(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Give the content of database `using` a new version (in the current transaction).
 
     The version is random rather than counted: a write that rolls back can
     never hand its version to a later, different state of the content.
     """
     version = secrets.randbits(62)
-    if not ContentVersion.objects.filter(pk=1).update(counter=version):
-        with transaction.atomic():
-            ContentVersion.objects.update_or_create(pk=1, defaults={"counter": version})
+    if not ContentVersion.objects.using(using).filter(pk=1).update(counter=version):
+        with transaction.atomic(using=using):
+            ContentVersion.objects.using(using).update_or_create(pk=1, defaults={"counter": version})
 
 
 def current_content_version() -> int:

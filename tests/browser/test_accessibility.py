@@ -21,6 +21,12 @@ PAGES = [
     "/organisaties/",
     "/account/aanmelden/",
     "/account/wachtwoord-vergeten/",
+    "/zoeken/?q=ontmoeting",
+    "/zoeken/?q=ontmoetng",
+    "/praktijken/?q=buurt&bron-encounter=1&consensus-conflict-tot=0",
+    "/vergelijken/?praktijk=torekes&praktijk=mater-dei&praktijk=chiro-brussel",
+    "/overzicht/",
+    "/literatuur/",
 ]
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
 

@@ -1,0 +1,195 @@
+"""Measure pages against a hello-world view on a running server (`make bench` calls this).
+
+For each page: server time (p50, p95) from the `Server-Timing` header over
+sequential requests, served from the page cache ("warm") and made afresh
+("cold", `X-Bench-Cold: 1`); SQL queries per request; and throughput under
+load from wrk, as a share of the hello-world view's, measured in the same run.
+Traffic goes to 127.0.0.1 only and every load run is bounded in time.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import statistics
+import subprocess
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.management.base import BaseCommand, CommandError
+
+PAGES = {
+    "hello": "/_bench/hello/",
+    "home": "/",
+    "case list, three filters": "/praktijken/?domein=wonen&bron-encounter=2&consensus-conflict-van=-1",
+    "case page, 20 annotations": "/praktijken/synthetisch-met-twintig-kanttekeningen/",
+    "search, common word": "/zoeken/?q=buurt",
+    "search, rare word": "/zoeken/?q=waterzuivering",
+}
+# Targets at 10,000 cases and 100,000 annotations (the issue's numbers).
+MAX_QUERIES = 12
+MIN_SHARE = {"case page, 20 annotations": 0.30, "case list, three filters": 0.20, "search, common word": 0.20, "search, rare word": 0.20}
+MAX_P95_MS = {"search, rare word": 100.0, "search, common word": 300.0}
+README_START = "<!-- bench:start -->"
+README_END = "<!-- bench:end -->"
+
+
+@dataclass
+class Measurement:
+    page: str
+    path: str
+    warm_p50_ms: float = 0.0
+    warm_p95_ms: float = 0.0
+    cold_p50_ms: float = 0.0
+    cold_p95_ms: float = 0.0
+    queries_warm: int = 0
+    queries_cold: int = 0
+    requests_per_second: float = 0.0
+    share_of_hello: float = 0.0
+    checks: list[str] = field(default_factory=list)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+class Command(BaseCommand):
+    help = "Measure the benchmark pages on a running server on 127.0.0.1."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--base-url", required=True)
+        parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
+        parser.add_argument("--connections", type=int, default=8)
+        parser.add_argument("--samples", type=int, default=150, help="sequential requests per page and mode")
+        parser.add_argument("--out", type=Path, required=True)
+        parser.add_argument("--readme", type=Path)
+        parser.add_argument("--label", default="")
+
+    def handle(self, *args, base_url, seconds, connections, samples, out, readme, label, **options):
+        parts = urlsplit(base_url)
+        if parts.hostname not in ("127.0.0.1", "localhost"):
+            raise CommandError("The benchmark only sends traffic to 127.0.0.1.")
+        self.host, self.port = parts.hostname, parts.port or 80
+        results = {}
+        hello_rates = []
+        for name, path in PAGES.items():
+            measurement = Measurement(name, path)
+            warm = self._sample(path, samples, cold=False)
+            cold = self._sample(path, max(20, samples // 5), cold=True)
+            measurement.warm_p50_ms, measurement.warm_p95_ms = _percentile(warm[0], 0.5), _percentile(warm[0], 0.95)
+            measurement.cold_p50_ms, measurement.cold_p95_ms = _percentile(cold[0], 0.5), _percentile(cold[0], 0.95)
+            # Served: the typical request (a page-cache hit); made afresh: the worst.
+            measurement.queries_warm, measurement.queries_cold = int(statistics.median(warm[1])), max(cold[1])
+            measurement.requests_per_second = self._wrk(base_url + path, seconds, connections)
+            if name == "hello":
+                hello_rates.append(measurement.requests_per_second)
+            results[name] = measurement
+            self.stdout.write(f"{name}: {measurement.requests_per_second:.0f} req/s, warm p95 {measurement.warm_p95_ms:.1f} ms")
+        hello_rates.append(self._wrk(base_url + PAGES["hello"], seconds, connections))  # again, at the end
+        hello_rate = statistics.mean(hello_rates)
+        results["hello"].requests_per_second = hello_rate
+        failures = self._check(results, hello_rate)
+        report = {
+            "label": label,
+            "date": time.strftime("%Y-%m-%d %H:%M"),
+            "hello_requests_per_second": round(hello_rate, 1),
+            "hello_runs": [round(rate, 1) for rate in hello_rates],
+            "pages": [asdict(m) for m in results.values()],
+            "failures": failures,
+        }
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        table = self._markdown(report)
+        self.stdout.write("\n" + table)
+        if readme:
+            self._update_readme(readme, table)
+        if failures:
+            self.stdout.write(self.style.WARNING("Targets missed: " + "; ".join(failures)))
+        else:
+            self.stdout.write(self.style.SUCCESS("All targets met."))
+
+    def _sample(self, path: str, count: int, *, cold: bool) -> tuple[list[float], list[int]]:
+        headers = {"X-Bench-Cold": "1"} if cold else {}
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        times, queries = [], []
+        warmup = 30  # reach every worker's own page cache before timing
+        for i in range(count + warmup):
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise CommandError(f"{path} answered {response.status}")
+            if i < warmup:
+                continue
+            timing = re.search(r"dur=([\d.]+)", response.getheader("Server-Timing", ""))
+            times.append(float(timing.group(1)) if timing else 0.0)
+            queries.append(int(response.getheader("X-Query-Count", "0")))
+        connection.close()
+        return times, queries
+
+    def _wrk(self, url: str, seconds: int, connections: int) -> float:
+        result = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", url],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 30,
+            check=True,
+        )
+        match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+        if errors:
+            raise CommandError(f"{url}: {errors.group(1)} error responses under load")
+        return float(match.group(1))
+
+    def _check(self, results: dict[str, Measurement], hello_rate: float) -> list[str]:
+        failures = []
+        for name, m in results.items():
+            m.share_of_hello = m.requests_per_second / hello_rate if hello_rate else 0.0
+            if name == "hello":
+                continue
+            for mode, queries in (("warm", m.queries_warm), ("cold", m.queries_cold)):
+                ok = queries <= MAX_QUERIES
+                m.checks.append(f"{'ok' if ok else 'MISSED'}: {queries} queries {mode} (max {MAX_QUERIES})")
+                if not ok:
+                    failures.append(f"{name} {mode} makes {queries} queries")
+            if name in MIN_SHARE:
+                ok = m.share_of_hello >= MIN_SHARE[name]
+                m.checks.append(f"{'ok' if ok else 'MISSED'}: {m.share_of_hello:.0%} of hello-world (min {MIN_SHARE[name]:.0%})")
+                if not ok:
+                    failures.append(f"{name} throughput {m.share_of_hello:.0%} of hello-world")
+            if name in MAX_P95_MS:
+                ok = m.warm_p95_ms < MAX_P95_MS[name]
+                m.checks.append(f"{'ok' if ok else 'MISSED'}: p95 {m.warm_p95_ms:.1f} ms (max {MAX_P95_MS[name]:.0f})")
+                if not ok:
+                    failures.append(f"{name} p95 {m.warm_p95_ms:.0f} ms")
+        return failures
+
+    def _markdown(self, report: dict) -> str:
+        lines = [
+            f"Measured {report['date']}{' on ' + report['label'] if report['label'] else ''}: "
+            f"hello-world {report['hello_requests_per_second']:.0f} requests/s "
+            f"(runs: {', '.join(str(r) for r in report['hello_runs'])}).",
+            "",
+            "| page | p50 / p95 served (ms) | p50 / p95 made afresh (ms) | queries served / made | requests/s | share of hello-world |",
+            "|---|---|---|---|---|---|",
+        ]
+        for m in report["pages"]:
+            lines.append(
+                f"| {m['page']} | {m['warm_p50_ms']:.1f} / {m['warm_p95_ms']:.1f} | {m['cold_p50_ms']:.1f} / {m['cold_p95_ms']:.1f} "
+                f"| {m['queries_warm']} / {m['queries_cold']} | {m['requests_per_second']:.0f} | {m['share_of_hello']:.0%} |"
+            )
+        lines.append("")
+        lines.append("Targets missed: " + "; ".join(report["failures"]) if report["failures"] else "All targets met.")
+        return "\n".join(lines)
+
+    def _update_readme(self, readme: Path, table: str) -> None:
+        text = readme.read_text(encoding="utf-8")
+        if README_START not in text or README_END not in text:
+            raise CommandError(f"{readme} has no {README_START} … {README_END} section")
+        before, rest = text.split(README_START, 1)
+        _old, after = rest.split(README_END, 1)
+        readme.write_text(f"{before}{README_START}\n{table}\n{README_END}{after}", encoding="utf-8")

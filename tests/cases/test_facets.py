@@ -1,0 +1,95 @@
+"""Every option of the case list says how many cases it would leave, and it is right."""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case
+from tests.factories import make_case
+from tests.html import parse, texts
+
+pytestmark = pytest.mark.django_db
+
+
+def result_count(client, params: dict) -> int:
+    tree = parse(client.get(reverse("case-list") + "?" + urlencode(params, doseq=True)))
+    return int(texts(tree, "//h2[@id='results-title']")[0].split()[0])
+
+
+@pytest.fixture
+def varied(framework):
+    import random
+
+    rng = random.Random(7)
+    places = ["Gent", "Antwerpen", "Leuven"]
+    for i in range(24):
+        make_case(
+            title=f"Case {i:02d}",
+            domain=["wonen", "werken", "leren", "vrije-tijd"][i % 4],
+            kind=Case.Kind.PILOT if i % 5 == 0 else Case.Kind.CASE_STUDY,
+            municipality=places[i % 3],
+            strengths={key: rng.randint(0, 3) for key in ("interdependence", "norms-values", "struggle", "encounter")},
+            positions={key: ("both" if rng.random() < 0.1 else rng.randint(-2, 2)) for key in (
+                "universal-particularistic", "consensus-conflict", "economic-cultural",
+                "integration-transformation", "distance-proximity", "negotiable-non-negotiable")},
+            keywords=tuple(rng.sample(["moestuin", "jeugdwerk", "koken", "taal"], 2)),
+        )
+    make_case(title="Concept", status=Case.Status.DRAFT, municipality="Gent", keywords=("moestuin",))
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {},
+        {"domein": "werken"},
+        {"bron-encounter": "2", "consensus-conflict-van": "-1"},
+        {"domein": "leren", "plaats": "Gent", "trefwoord": "moestuin", "bron-struggle": "1", "economic-cultural-tot": "0"},
+    ],
+    ids=["no filters", "one filter", "two filters", "five filters"],
+)
+def test_every_option_count_matches_the_results_it_leads_to(client, varied, state):
+    tree = parse(client.get(reverse("case-list") + "?" + urlencode(state)))
+    checked = 0
+    for select in tree.xpath("//form[@id='filters']//select"):
+        name = select.get("name")
+        if name == "sortering":
+            continue
+        for option in select.xpath("./option"):
+            value, label = option.get("value"), option.text_content()
+            if not value or "(" not in label:
+                continue
+            shown = int(label.rsplit("(", 1)[1].rstrip(")"))
+            if option.get("disabled") is not None:
+                assert shown == 0  # an option that would leave nothing cannot be chosen
+                continue
+            assert result_count(client, {**state, name: value}) == shown, (state, name, value, label)
+            checked += 1
+    assert checked >= 5
+
+
+def test_place_and_keyword_filters(client, varied):
+    gent = result_count(client, {"plaats": "Gent"})
+    assert gent == Case.objects.published().filter(municipality="Gent").count()
+    moestuin = result_count(client, {"trefwoord": "moestuin"})
+    assert moestuin == Case.objects.published().filter(keywords__slug="moestuin").count()
+    both = result_count(client, {"plaats": "Gent", "trefwoord": "moestuin"})
+    assert both == Case.objects.published().filter(municipality="Gent", keywords__slug="moestuin").count()
+    chips = texts(parse(client.get(reverse("case-list"), {"plaats": "Gent", "trefwoord": "moestuin"})), "//li[contains(@class,'chip')]")
+    assert any(chip.startswith("Plaats: Gent") for chip in chips)
+    assert any(chip.startswith("Trefwoord: moestuin") for chip in chips)
+
+
+def test_filter_state_lives_in_the_url_and_survives_pagination(client, varied):
+    response = client.get(reverse("case-list"), {"domein": "wonen", "sortering": "nieuw"})
+    next_links = parse(response).xpath("//a[@rel='next']/@href")
+    if next_links:
+        assert "domein=wonen" in next_links[0] and "sortering=nieuw" in next_links[0]
+    form = parse(response).xpath("//form[@id='filters']")[0]
+    assert form.get("method") == "get"
+    assert form.xpath(".//select[@name='domein']/option[@selected]/@value") == ["wonen"]
+
+
+def test_unknown_place_or_keyword_leave_no_cases_and_no_error(client, varied):
+    assert result_count(client, {"plaats": "Atlantis"}) == 0
+    assert result_count(client, {"trefwoord": "bestaat-niet"}) == 0

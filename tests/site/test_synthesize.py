@@ -1,0 +1,86 @@
+"""Synthetic data go to a separate database, labelled, in bulk; the site's data stay as they are.
+
+The command runs as `manage.py synthesize` in a child process, as `make bench`
+runs it, against a scratch database on the test server.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg2
+import pytest
+from django.db import connection
+
+from cases.models import Case
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def url_for(name: str) -> str:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST']}:{s['PORT']}/{name}"
+
+
+def synthesize(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url_for(connection.settings_dict["NAME"]), "DEBUG": "true"}
+    return subprocess.run(
+        [sys.executable, "manage.py", "synthesize", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture
+def scratch():
+    name = f"diegem_synth_test_{os.getpid()}"
+    s = connection.settings_dict
+    admin = psycopg2.connect(dbname="postgres", user=s["USER"], password=s["PASSWORD"], host=s["HOST"], port=s["PORT"])
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    db = psycopg2.connect(dbname=name, user=s["USER"], password=s["PASSWORD"], host=s["HOST"], port=s["PORT"])
+    db.autocommit = True
+
+    def query(sql: str):
+        with db.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+
+    yield name, query
+    db.close()
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def test_synthetic_data_fill_a_separate_database(framework, scratch):
+    name, query = scratch
+    site_cases = Case.objects.count()
+    result = synthesize("--database-url", url_for(name), "--cases", "40", "--annotations", "300")
+    assert result.returncode == 0, result.stderr
+    assert query("SELECT count(*) FROM cases_case WHERE slug LIKE 'synthetisch-%' AND title LIKE '[Synthetisch]%'") == [(40,)]
+    assert query("SELECT count(*) FROM cases_case WHERE kind = 'pilot'") == [(4,)]  # the seed, untouched
+    assert query("SELECT count(*) FROM annotations_annotation WHERE attribution = 'Synthetisch'") == [(300,)]
+    assert query(
+        "SELECT count(*) FROM annotations_annotation a JOIN cases_case c ON c.id = a.case_id "
+        "WHERE c.slug = 'synthetisch-met-twintig-kanttekeningen' AND a.status = 'approved'"
+    ) == [(20,)]
+    assert query("SELECT count(*) FROM cases_case WHERE search_vector IS NULL") == [(0,)]
+    assert query("SELECT count(*) FROM frameworks_searchterm")[0][0] > 50
+    assert Case.objects.count() == site_cases  # the site's own database is as it was
+
+    again = synthesize("--database-url", url_for(name), "--cases", "5", "--annotations", "0")
+    assert again.returncode != 0 and "--replace" in again.stderr
+    replaced = synthesize("--database-url", url_for(name), "--cases", "5", "--annotations", "0", "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    assert query("SELECT count(*) FROM cases_case WHERE slug LIKE 'synthetisch-%'") == [(5,)]
+    assert query("SELECT count(*) FROM cases_case WHERE kind = 'pilot'") == [(4,)]
+
+
+def test_synthetic_data_refuse_the_sites_own_database(framework):
+    result = synthesize("--database-url", url_for(connection.settings_dict["NAME"]), "--cases", "5")
+    assert result.returncode != 0
+    assert "own database" in result.stderr
