@@ -118,7 +118,7 @@ def _segments(paragraph: Paragraph, annotations: list[Annotation]) -> list[Segme
         cuts.add(min(max(a.position_end, paragraph.start), paragraph.end))
     points = sorted(cuts)
     segments = []
-    for low, high in zip(points, points[1:]):
+    for low, high in zip(points, points[1:], strict=False):
         if low == high:
             continue
         covering = [a for a in annotations if a.position_start < high and a.position_end > low]

@@ -23,7 +23,6 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from annotations.anchoring import find_passage, make_anchor, reanchor, same_passage
 from annotations.models import (
     AnchorState,
     Annotation,
@@ -38,8 +37,9 @@ from annotations.rendering import render_markdown
 from annotations.search import refresh_search_vectors
 from annotations.targets import Target
 from cases.models import Case
-from frameworks.models import Section
+from frameworks.anchoring import find_passage, make_anchor, reanchor, same_passage
 from frameworks.annotatable import text_revision
+from frameworks.models import Section
 
 # --- the rules -------------------------------------------------------------------------
 

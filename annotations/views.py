@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -19,10 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from annotations import services
-from annotations.anchoring import same_passage
 from annotations.forms import AnnotationForm, AttachForm, EditForm, FlagForm, ModerationForm
 from annotations.models import Annotation, AnnotationVersion, Flag, ModerationEvent, Organisation, Status
 from annotations.targets import resolve_target
+from frameworks.anchoring import same_passage
+from frameworks.textdiff import word_diff
 
 CONTEXT_CHARS = 160
 
@@ -220,20 +220,6 @@ def _queue_queryset(name: str):
     )
 
 
-def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """Word-level changes as (op, text): op is '', 'del' or 'ins'. Escaped by the template."""
-    a, b = old.split(" "), new.split(" ")
-    parts: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(("", " ".join(a[i1:i2])))
-        if op in ("delete", "replace"):
-            parts.append(("del", " ".join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            parts.append(("ins", " ".join(b[j1:j2])))
-    return parts
-
-
 def _queue_item(annotation: Annotation, orphans: bool) -> QueueItem:
     if annotation.anchor_state == Annotation.AnchorState.ORPHANED:
         before, exact, after = annotation.quote_prefix, annotation.quote_exact, annotation.quote_suffix
@@ -245,7 +231,7 @@ def _queue_item(annotation: Annotation, orphans: bool) -> QueueItem:
     approved = [v for v in annotation.version_list if v.approved]
     if approved and annotation.version_list and annotation.version_list[-1].pk != approved[-1].pk:
         old, new = approved[-1], annotation.version_list[-1]
-        changes = _word_diff(
+        changes = word_diff(
             f"{old.body} — {old.attribution} {old.link}".strip(),
             f"{new.body} — {new.attribution} {new.link}".strip(),
         )

@@ -1,36 +1,163 @@
-"""The researchers' side of cases in the Django admin."""
+"""The researchers' workbench in the Django admin.
 
+A case form in the order a researcher thinks (identity, place, text, then the
+coding of four sources and six tension fields with the framework's own words
+beside each), text evidence for codings, the workflow as buttons with what is
+still missing, the history of every saved version (compare two, restore one),
+a dashboard of the planned case studies, and import from a spreadsheet.
+"""
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
 
-from cases import services
-from cases.models import Case, CaseTransition, SourceCoding, TensionPosition
+from cases import exchange, history, services
+from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor
+from cases.models import (
+    TEXT_SECTIONS,
+    Case,
+    CaseTransition,
+    CodingEvidence,
+    Position,
+    SourceCoding,
+    TensionPosition,
+    describe_position,
+)
+from frameworks.annotatable import normalize_plain_text
 from frameworks.models import Source, TensionField
 
+# --- the coding, with the framework's words beside each field -----------------------------
 
-class SourceCodingInline(admin.TabularInline):
+
+class SourceCodingForm(forms.ModelForm):
+    class Meta:
+        model = SourceCoding
+        fields = ["source", "strength", "rationale"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        source = self.instance.source if self.instance.source_id else _initial_object(self, "source", Source)
+        if source:
+            self.fields["strength"].label = _("Sterkte van ‘%(name)s’") % {"name": source.name}
+            self.fields["strength"].help_text = f"{source.summary} ({source.perspective}; {source.thinkers})"
+
+
+class TensionPositionForm(forms.ModelForm):
+    class Meta:
+        model = TensionPosition
+        fields = ["tension_field", "position", "holds_both", "rationale"]
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.instance.tension_field if self.instance.tension_field_id else _initial_object(self, "tension_field", TensionField)
+        if field:
+            self.fields["position"].label = _("Positie op ‘%(name)s’") % {"name": field.name}
+            self.fields["position"].choices = [("", "—")] + [
+                (p.value, f"{p.value:+d}: {describe_position(field, p.value, False)}") for p in Position
+            ]
+            self.fields["position"].help_text = (
+                f"−2 {field.pole_a}: {field.pole_a_description} · +2 {field.pole_b}: {field.pole_b_description}"
+            )
+
+
+def _initial_object(form, name, model):
+    value = form.initial.get(name)
+    if value is None:
+        return None
+    return model.objects.filter(pk=value).first()
+
+
+class SourceCodingInline(admin.StackedInline):
     model = SourceCoding
-    fields = ["source", "strength", "rationale"]
-    min_num = 0
+    form = SourceCodingForm
     max_num = 4
-    can_delete = True
+    verbose_name_plural = _("Codering: vier bronnen van solidariteit")
 
     def get_extra(self, request, obj=None, **kwargs):
-        existing = obj.source_codings.count() if obj else 0
-        return max(0, 4 - existing)
+        return max(0, 4 - (obj.source_codings.count() if obj else 0))
 
 
-class TensionPositionInline(admin.TabularInline):
+class TensionPositionInline(admin.StackedInline):
     model = TensionPosition
-    fields = ["tension_field", "position", "holds_both", "rationale"]
+    form = TensionPositionForm
     max_num = 6
+    verbose_name_plural = _("Codering: zes spanningsvelden")
 
     def get_extra(self, request, obj=None, **kwargs):
-        existing = obj.tension_positions.count() if obj else 0
-        return max(0, 6 - existing)
+        return max(0, 6 - (obj.tension_positions.count() if obj else 0))
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+class EvidenceForm(forms.ModelForm):
+    """Evidence entered as a coding, a text section and a copied passage."""
+
+    coding = forms.ChoiceField(label=_("Voor de codering"))
+    passage = forms.CharField(
+        label=_("Passage"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kopieer letterlijk een zin of zinsdeel uit de gekozen tekstsectie."),
+    )
+
+    class Meta:
+        model = CodingEvidence
+        fields = ["coding", "case_field", "passage", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coding"].choices = [("", "—")] + [
+            (f"source:{s.pk}", _("bron: %(name)s") % {"name": s.name}) for s in Source.objects.all()
+        ] + [(f"field:{f.pk}", _("spanningsveld: %(name)s") % {"name": f.name}) for f in TensionField.objects.all()]
+        if self.instance.pk:
+            self.initial["coding"] = (
+                f"source:{self.instance.source_id}" if self.instance.source_id else f"field:{self.instance.tension_field_id}"
+            )
+            self.initial["passage"] = self.instance.quote_exact
+        if self.instance.pk and self.instance.anchor_state == CodingEvidence.AnchorState.ORPHANED:
+            self.fields["passage"].help_text = _("Deze passage staat niet meer in de tekst: kies een nieuwe.")
+
+    def clean(self):
+        cleaned = super().clean()
+        coding, field, passage = cleaned.get("coding"), cleaned.get("case_field"), cleaned.get("passage")
+        if coding:
+            kind, _sep, pk = coding.partition(":")
+            self.instance.source_id = int(pk) if kind == "source" else None
+            self.instance.tension_field_id = int(pk) if kind == "field" else None
+        if field and passage:
+            case = self.instance.case
+            # The case is saved after this form is cleaned, in its normal form:
+            # anchor on that same form of the (possibly just edited) text.
+            text = normalize_plain_text(getattr(case, field))
+            probe = Case(**{field: text})
+            try:
+                self._anchor = (anchor_passage(probe, field, passage), text)
+            except EvidenceNotFound as error:
+                self.add_error("passage", str(error))
+        return cleaned
+
+    def save(self, commit=True):
+        anchor, text = self._anchor
+        apply_anchor(self.instance, anchor, text)
+        return super().save(commit)
+
+
+class EvidenceInline(admin.StackedInline):
+    model = CodingEvidence
+    form = EvidenceForm
+    extra = 0
+    verbose_name = _("tekstbewijs")
+    verbose_name_plural = _("Tekstbewijs voor de codering")
 
 
 class CaseTransitionInline(admin.TabularInline):
@@ -48,17 +175,12 @@ class CaseTransitionInline(admin.TabularInline):
         return False
 
 
+# --- the case --------------------------------------------------------------------------------
+
+
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "kind",
-        "domain",
-        "municipality",
-        "status",
-        "coded",
-        "updated_at",
-    ]
+class CaseAdmin(VersionAdmin):
+    list_display = ["title", "kind", "domain", "municipality", "status", "coded", "updated_at"]
     list_filter = ["status", "kind", "domain", "researchers"]
     search_fields = ["title", "slug", "summary", "municipality", "neighbourhood", "initiative"]
     prepopulated_fields = {"slug": ["title"]}
@@ -66,37 +188,30 @@ class CaseAdmin(admin.ModelAdmin):
     filter_horizontal = ["researchers"]
     date_hierarchy = "updated_at"
     list_select_related = ["domain"]
-    inlines = [SourceCodingInline, TensionPositionInline, CaseTransitionInline]
+    inlines = [SourceCodingInline, TensionPositionInline, EvidenceInline, CaseTransitionInline]
     actions = ["submit_for_review", "publish", "return_to_draft", "unpublish"]
+    change_form_template = "admin/cases/case/change_form.html"
+    change_list_template = "admin/cases/case/change_list.html"
+    object_history_template = "admin/cases/case/history.html"
+    history_latest_first = True
     fieldsets = [
         (_("Wat en wie"), {"fields": ["title", "slug", "kind", "domain", "initiative", "website", "start_year"]}),
         (_("Plaats"), {"fields": ["municipality", "neighbourhood", "latitude", "longitude"]}),
         (
             _("Tekst"),
-            {
-                "fields": [
-                    "summary",
-                    "context",
-                    "practice",
-                    "place_text",
-                    "citizenship",
-                    "learning",
-                    "interventions",
-                    "lessons",
-                ]
-            },
+            {"fields": ["summary", *(section.field for section in TEXT_SECTIONS)]},
         ),
         (_("Onderzoek"), {"fields": ["researchers", "keywords"]}),
         (_("Status"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
     ]
 
+    # Saving goes through the services: changed text re-anchors annotations and
+    # evidence, the search vector follows, and the workflow stays the services' job.
     def save_model(self, request, obj, form, change):
-        # Through the service: changed text sections re-anchor their annotations.
         services.case_save(case=obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Keywords are saved after the case: the search vector includes them.
         services.case_refresh_search(case=form.instance)
 
     def get_queryset(self, request):
@@ -111,7 +226,7 @@ class CaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("gecodeerd"), boolean=True)
     def coded(self, obj) -> bool:
-        return obj.n_sources == Source.objects.count() and obj.n_positions == TensionField.objects.count()
+        return obj.n_sources == 4 and obj.n_positions == 6
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         """On a new case, offer one row per source and per tension field, pre-filled."""
@@ -123,22 +238,61 @@ class CaseAdmin(admin.ModelAdmin):
                 kwargs["initial"] = [{"tension_field": t.pk} for t in TensionField.objects.all()]
         return kwargs
 
+    # --- workflow --------------------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if case is not None:
+            extra_context["workflow"] = {
+                "actions": [(action, services.ACTION_LABELS[action]) for action in services.allowed_actions(case, request.user)],
+                "missing": case.missing_for_publication(),
+                "status": case.get_status_display(),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="cases_case_dashboard"),
+            path("importeren/", self.admin_site.admin_view(self.import_view), name="cases_case_import"),
+            path("<int:pk>/stap/<str:action>/", self.admin_site.admin_view(self.workflow_view), name="cases_case_workflow"),
+            path("<int:pk>/versies/vergelijken/", self.admin_site.admin_view(self.compare_view), name="cases_case_compare"),
+            path("<int:pk>/versies/<int:version_id>/terugzetten/", self.admin_site.admin_view(self.restore_view), name="cases_case_restore"),
+            *super().get_urls(),
+        ]
+
+    def workflow_view(self, request, pk, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        case = get_object_or_404(Case, pk=pk)
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        try:
+            services.case_transition(case=case, action=action, actor=request.user, note=request.POST.get("note", ""))
+        except services.CaseIncomplete as error:
+            self.message_user(request, _("Nog niet klaar om te publiceren: %(missing)s") % {"missing": " ".join(error.missing)}, messages.ERROR)
+        except (services.TransitionError, PermissionDenied) as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            case.refresh_from_db()
+            self.message_user(request, _("‘%(case)s’ is nu: %(status)s.") % {"case": case, "status": case.get_status_display()}, messages.SUCCESS)
+        return redirect("admin:cases_case_change", case.pk)
+
     def _run(self, request, queryset, action: str) -> None:
         done = 0
         for case in queryset:
             try:
                 services.case_transition(case=case, action=action, actor=request.user)
-            except PermissionDenied as error:
-                self.message_user(request, f"{case}: {error}", messages.ERROR)
-            except services.TransitionError as error:
+            except services.CaseIncomplete as error:
+                self.message_user(request, f"{case}: {' '.join(error.missing)}", messages.ERROR)
+            except (services.TransitionError, PermissionDenied) as error:
                 self.message_user(request, f"{case}: {error}", messages.ERROR)
             else:
                 done += 1
         if done:
             self.message_user(
                 request,
-                ngettext("%(count)d praktijk bijgewerkt.", "%(count)d praktijken bijgewerkt.", done)
-                % {"count": done},
+                ngettext("%(count)d praktijk bijgewerkt.", "%(count)d praktijken bijgewerkt.", done) % {"count": done},
                 messages.SUCCESS,
             )
 
@@ -161,6 +315,112 @@ class CaseAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("cases.publish_case")
 
+    # --- history: compare two versions, restore one -------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every saved version, newest first: pick two to compare, or one to restore."""
+        case = get_object_or_404(Case, pk=object_id)
+        if not self.has_view_or_change_permission(request, case):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "object": case,
+            "title": _("Versies van ‘%(case)s’") % {"case": case},
+            "versions": history.versions_of(case),
+            "can_restore": self.has_change_permission(request, case),
+        }
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """django-reversion's own revert bypasses the services: use ours instead."""
+        return redirect("admin:cases_case_history", object_id)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        raise PermissionDenied
+
+    def compare_view(self, request, pk):
+        case = get_object_or_404(Case, pk=pk)
+        if not self.has_view_or_change_permission(request, case):
+            raise PermissionDenied
+        versions = history.versions_of(case)
+        try:
+            older = versions.get(pk=request.GET.get("van"))
+            newer = versions.get(pk=request.GET.get("tot"))
+        except (history.Version.DoesNotExist, ValueError):
+            self.message_user(request, _("Kies twee versies om te vergelijken."), messages.ERROR)
+            return redirect("admin:cases_case_history", case.pk)
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": case,
+            "title": _("Twee versies van ‘%(case)s’ vergelijken") % {"case": case},
+            "older": older,
+            "newer": newer,
+            "changes": history.compare(older, newer),
+        }
+        return TemplateResponse(request, "admin/cases/case/compare.html", context)
+
+    def restore_view(self, request, pk, version_id):
+        case = get_object_or_404(Case, pk=pk)
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        version = get_object_or_404(history.versions_of(case), pk=version_id)
+        if request.method != "POST":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": case,
+                "title": _("Een versie terugzetten"),
+                "version": version,
+                "changes": history.compare(history.versions_of(case).first(), version),
+            }
+            return TemplateResponse(request, "admin/cases/case/restore.html", context)
+        try:
+            services.case_restore(case=case, version=version, actor=request.user)
+        except services.CaseIncomplete as error:
+            self.message_user(request, _("Niet teruggezet: deze versie is onvolledig voor een gepubliceerde praktijk. %(missing)s") % {"missing": " ".join(error.missing)}, messages.ERROR)
+        else:
+            self.message_user(request, _("De versie van %(date)s is teruggezet.") % {"date": version.revision.date_created.strftime("%d-%m-%Y %H:%M")}, messages.SUCCESS)
+        return redirect("admin:cases_case_change", case.pk)
+
+    # --- dashboard and import ----------------------------------------------------------------------
+
+    def dashboard_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Dashboard van de casestudies"),
+            **services.dashboard(),
+        }
+        return TemplateResponse(request, "admin/cases/case/dashboard.html", context)
+
+    def import_view(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = exchange.ImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            report = exchange.import_cases(
+                form.file_content(), filename=form.file_name(), actor=request.user, dry_run=not form.cleaned_data["confirm"]
+            )
+            if report.saved:
+                self.message_user(request, _("Geïmporteerd: %(summary)s") % {"summary": report.summary}, messages.SUCCESS)
+                return redirect("admin:cases_case_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Praktijken importeren"),
+            "form": form,
+            "report": report,
+            "confirm_form": exchange.confirm_form(form, report),
+        }
+        return TemplateResponse(request, "admin/cases/case/import.html", context)
+
 
 @admin.register(CaseTransition)
 class CaseTransitionAdmin(admin.ModelAdmin):
@@ -179,22 +439,6 @@ class CaseTransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(SourceCoding)
-class SourceCodingAdmin(admin.ModelAdmin):
-    list_display = ["case", "source", "strength"]
-    list_filter = ["source", "strength"]
-    list_select_related = ["case", "source"]
-    search_fields = ["case__title", "rationale"]
-
-
-@admin.register(TensionPosition)
-class TensionPositionAdmin(admin.ModelAdmin):
-    list_display = ["case", "tension_field", "position", "holds_both"]
-    list_filter = ["tension_field", "position", "holds_both"]
-    list_select_related = ["case", "tension_field"]
-    search_fields = ["case__title", "rationale"]
 
 
 admin.site.site_header = _("Praktijkenbank DieGem – beheer")

@@ -16,7 +16,7 @@ class CasesConfig(AppConfig):
 
         from taggit.models import Tag
 
-        from cases.models import Case, KeywordedCase, SourceCoding, TensionPosition
+        from cases.models import Case, CodingEvidence, KeywordedCase, SourceCoding, TensionPosition
         from cases.search import rebuild_vocabulary
         from frameworks.annotatable import text_changed
         from frameworks.models import Section
@@ -30,3 +30,8 @@ class CasesConfig(AppConfig):
                 rebuild_vocabulary()
 
         text_changed.connect(framework_text_changed, weak=False, dispatch_uid="cases-vocabulary")
+
+        from cases.evidence import reanchor_on_text_change
+
+        text_changed.connect(reanchor_on_text_change, dispatch_uid="cases-evidence")
+        watch(CodingEvidence)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, KeywordedCase, Position, SourceCoding, Strength, TensionPosition, describe_position
 from cases.search import filter_by_text
-from frameworks.models import Domain, Source, TensionField
+from frameworks.models import Source, TensionField
 from frameworks.search import parse_query
 
 MIN_STRENGTH_CHOICES = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -289,11 +290,15 @@ class Case(models.Model):
             if getattr(self, section.field).strip()
         ]
 
-    def missing_for_publication(self) -> list[str]:
+    # How many things a complete case has: three fields, some text, four sources, six fields.
+    REQUIREMENTS = 3 + 1 + 4 + 6
+
+    def missing_for_publication(self, sources=None, tension_fields=None) -> list[str]:
         """What stands between this case and publication, in words a researcher reads.
 
         Every source and every tension field needs a coding, and every coding a
-        rationale (a source coded as absent may go without).
+        rationale (a source coded as absent may go without). Pass the sources
+        and tension fields when checking many cases, to read them once.
         """
         missing = []
         for field in ("summary", "municipality", "initiative"):
@@ -304,7 +309,7 @@ class Case(models.Model):
         if not any(text.strip() for _section, text in self.text_sections()):
             missing.append(str(_("Er is nog geen enkele tekstsectie ingevuld.")))
         codings = {c.source_id: c for c in self.source_codings.all()}
-        for source in Source.objects.all():
+        for source in sources if sources is not None else Source.objects.all():
             coding = codings.get(source.pk)
             if coding is None:
                 missing.append(str(_("De bron ‘%(source)s’ is niet gecodeerd.")) % {"source": source})
@@ -313,7 +318,7 @@ class Case(models.Model):
                     str(_("De codering van de bron ‘%(source)s’ heeft geen onderbouwing.")) % {"source": source}
                 )
         positions = {p.tension_field_id: p for p in self.tension_positions.all()}
-        for tension_field in TensionField.objects.all():
+        for tension_field in tension_fields if tension_fields is not None else TensionField.objects.all():
             position = positions.get(tension_field.pk)
             if position is None:
                 missing.append(
@@ -530,3 +535,85 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case}: {self.get_old_status_display()} → {self.get_new_status_display()}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def anchored(self) -> EvidenceQuerySet:
+        return self.filter(anchor_state=CodingEvidence.AnchorState.ANCHORED)
+
+
+class CodingEvidence(models.Model):
+    """A passage of a case's own text that supports one of its codings.
+
+    Anchored like annotations (quote with context, code point positions, text
+    revision) and found again when the text changes; a passage that no longer
+    fits is kept as an orphan, off the public page, for the researchers to fix.
+    """
+
+    class AnchorState(models.TextChoices):
+        ANCHORED = "anchored", _("verankerd")
+        ORPHANED = "orphaned", _("verweesd")
+
+    case = models.ForeignKey(Case, verbose_name=_("praktijk"), on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(
+        Source, verbose_name=_("bron"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tension_field = models.ForeignKey(
+        TensionField, verbose_name=_("spanningsveld"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    case_field = models.CharField(
+        _("tekstsectie"), max_length=20, choices=[(s.field, s.title) for s in TEXT_SECTIONS]
+    )
+    quote_exact = models.TextField(_("passage"))
+    quote_prefix = models.CharField(max_length=64, blank=True)
+    quote_suffix = models.CharField(max_length=64, blank=True)
+    position_start = models.PositiveIntegerField()
+    position_end = models.PositiveIntegerField()
+    text_revision = models.CharField(max_length=16)
+    anchor_state = models.CharField(
+        _("verankering"), max_length=10, choices=AnchorState, default=AnchorState.ANCHORED
+    )
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "case_field", "position_start"]
+        verbose_name = _("tekstbewijs voor een codering")
+        verbose_name_plural = _("tekstbewijs voor de codering")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__isnull=False, tension_field__isnull=True)
+                | Q(source__isnull=True, tension_field__isnull=False),
+                name="evidence_for_one_coding",
+            ),
+            models.CheckConstraint(condition=Q(position_end__gt=models.F("position_start")), name="evidence_span_not_empty"),
+            models.CheckConstraint(condition=Q(case_field__in=TEXT_SECTION_FIELDS), name="evidence_case_field_valid"),
+            models.CheckConstraint(
+                condition=Q(anchor_state__in=["anchored", "orphaned"]), name="evidence_anchor_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.coding_label}: ‘{self.quote_exact[:40]}’"
+
+    @property
+    def coding_label(self) -> str:
+        return str(self.source or self.tension_field)
+
+    @property
+    def section_title(self) -> str:
+        return next(str(s.title) for s in TEXT_SECTIONS if s.field == self.case_field)
+
+
+# History: every save of a case keeps a revision of the case with its coding,
+# evidence and keywords (django-reversion); compare and restore in cases.history.
+reversion.register(CodingEvidence)
+reversion.register(SourceCoding)
+reversion.register(TensionPosition)
+reversion.register(KeywordedCase)
+reversion.register(
+    Case,
+    fields=[f.name for f in Case._meta.concrete_fields if f.name != "search_vector"],
+    follow=["source_codings", "tension_positions", "evidence", "keyword_links"],
+)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from taggit.models import Tag
 
-from cases.models import TEXT_SECTION_FIELDS, Case, CaseTransition
+from cases import history
+from cases.evidence import reanchor_evidence
+from cases.models import TEXT_SECTION_FIELDS, Case, CaseTransition, CodingEvidence, SourceCoding, TensionPosition
 from cases.search import rebuild_vocabulary, refresh_search_vectors
 from frameworks.annotatable import announce_text_changes
+from frameworks.models import Domain, Source, TensionField
 
 Status = Case.Status
 
@@ -36,6 +44,13 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("return_to_draft", Status.IN_REVIEW): Status.DRAFT,
     # A published case is taken off the public site to be reworked.
     ("unpublish", Status.PUBLISHED): Status.DRAFT,
+}
+
+ACTION_LABELS = {
+    "submit": gettext_lazy("Ter nalezing aanbieden"),
+    "publish": gettext_lazy("Publiceren"),
+    "return_to_draft": gettext_lazy("Terug naar concept"),
+    "unpublish": gettext_lazy("Offline halen"),
 }
 
 # Actions that make or unmake a public case need the publish permission.
@@ -90,16 +105,30 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
     return locked
 
 
+@contextmanager
+def _revision(actor, comment: str):
+    """Keep a version of what is saved inside (django-reversion), once per change."""
+    if reversion.is_active():
+        yield  # the admin's revision already records this save, with its user
+        return
+    with reversion.create_revision():
+        if actor is not None:
+            reversion.set_user(actor)
+        reversion.set_comment(comment)
+        yield
+
+
 @transaction.atomic
-def case_save(*, case: Case) -> list[str]:
+def case_save(*, case: Case, actor=None, comment: str = "") -> list[str]:
     """Save a case's own fields; announce changed text sections so annotations re-anchor.
 
-    Returns the text sections that changed.
+    A version of the case is kept. Returns the text sections that changed.
     """
     old_texts = (
         Case.objects.filter(pk=case.pk).values(*TEXT_SECTION_FIELDS).first() if case.pk else None
     )
-    case.save()
+    with _revision(actor, comment or _("Bewaard.")):
+        case.save()
     case_refresh_search(case=case)
     if old_texts is None:
         return []
@@ -112,3 +141,92 @@ def case_save(*, case: Case) -> list[str]:
 def case_refresh_search(*, case: Case) -> None:
     """Recompute the case's search vector (after its text or keywords changed)."""
     refresh_search_vectors(Case.objects.filter(pk=case.pk))
+
+
+@transaction.atomic
+def case_restore(*, case: Case, version, actor) -> Case:
+    """Bring a case back to one of its saved versions: its fields, coding, evidence, keywords.
+
+    Goes through `case_save`, so annotations and evidence re-anchor on the
+    restored text; the status stays. A published case is not restored to an
+    incomplete version.
+    """
+    shot = history.snapshot(version)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    for name in history.RESTORED_FIELDS:
+        attname = Case._meta.get_field(name).attname
+        setattr(locked, attname, shot.fields[attname])
+    date = timezone.localtime(version.revision.date_created).strftime("%d-%m-%Y %H:%M")
+    with _revision(actor, _("Teruggezet naar de versie van %(date)s.") % {"date": date}):
+        case_save(case=locked, actor=actor)
+        SourceCoding.objects.filter(case=locked).exclude(source_id__in=shot.strengths).delete()
+        for source_id, (strength, rationale) in shot.strengths.items():
+            SourceCoding.objects.update_or_create(
+                case=locked, source_id=source_id, defaults={"strength": strength, "rationale": rationale}
+            )
+        TensionPosition.objects.filter(case=locked).exclude(tension_field_id__in=shot.positions).delete()
+        for field_id, (position, holds_both, rationale) in shot.positions.items():
+            TensionPosition.objects.update_or_create(
+                case=locked,
+                tension_field_id=field_id,
+                defaults={"position": position, "holds_both": holds_both, "rationale": rationale},
+            )
+        CodingEvidence.objects.filter(case=locked).delete()
+        for row in shot.evidence_rows:
+            evidence = CodingEvidence(
+                case=locked,
+                source_id=row["source_id"],
+                tension_field_id=row["tension_field_id"],
+                case_field=row["case_field"],
+                quote_exact=row["quote_exact"],
+                quote_prefix=row["quote_prefix"],
+                quote_suffix=row["quote_suffix"],
+                position_start=row["position_start"],
+                position_end=row["position_end"],
+                text_revision=row["text_revision"],
+                note=row["note"],
+            )
+            evidence.save()
+        for field in {row["case_field"] for row in shot.evidence_rows}:
+            reanchor_evidence(locked, field)
+        locked.keywords.set(list(Tag.objects.filter(pk__in=shot.keyword_ids)))
+        case_refresh_search(case=locked)
+    if locked.is_public:
+        missing = locked.missing_for_publication()
+        if missing:
+            raise CaseIncomplete(missing)
+    return locked
+
+
+def dashboard() -> dict:
+    """The planned case studies per domain and the pilots: status, completeness, gaps."""
+    sources = list(Source.objects.all())
+    tension_fields = list(TensionField.objects.all())
+    cases = list(
+        Case.objects.select_related("domain").prefetch_related("source_codings", "tension_positions").order_by("title")
+    )
+    rows = []
+    for case in cases:
+        missing = case.missing_for_publication(sources, tension_fields)
+        done = max(0, Case.REQUIREMENTS - len(missing))
+        rows.append({"case": case, "missing": missing, "complete": round(100 * done / Case.REQUIREMENTS)})
+    domains = []
+    for domain in Domain.objects.all():
+        studies = [row for row in rows if row["case"].domain_id == domain.pk and row["case"].kind == Case.Kind.CASE_STUDY]
+        counts = {status: sum(1 for row in studies if row["case"].status == status) for status in Case.Status.values}
+        domains.append(
+            {
+                "domain": domain,
+                "planned": domain.planned_case_studies,
+                "entered": len(studies),
+                "to_enter": max(0, domain.planned_case_studies - len(studies)),
+                "counts": counts,
+                "rows": studies,
+            }
+        )
+    return {
+        "domains": domains,
+        "pilots": [row for row in rows if row["case"].kind == Case.Kind.PILOT],
+        "planned_total": sum(d["planned"] for d in domains),
+        "published_total": sum(d["counts"][Case.Status.PUBLISHED] for d in domains),
+    }

@@ -1,19 +1,21 @@
 """Public pages about cases: the list, a case, and cases per source or tension field."""
 
+import io
+from collections import defaultdict
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
 from django.db.models import Case as When_
-from django.db.models import Value, When
-from django.utils.translation import gettext as _
+from django.db.models import Count, F, Prefetch, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from cases import search
+from cases import exchange, search
 from cases.charts import spectrum_columns
 from cases.filters import CaseFilterForm, range_params
-from cases.models import Case, Position, SourceCoding, Strength, TensionPosition, describe_position
+from cases.models import Case, CodingEvidence, Position, SourceCoding, Strength, TensionPosition, describe_position
 from frameworks.models import Domain, Source, TensionField
 
 PAGE_SIZE = 20
@@ -68,17 +70,29 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A case with its profile. Drafts exist only for those who may edit them."""
     case = get_object_or_404(
-        Case.objects.visible_to(request.user).with_profile().prefetch_related("keywords", "researchers"),
+        Case.objects.visible_to(request.user)
+        .with_profile()
+        .prefetch_related("keywords", "researchers", Prefetch("evidence", queryset=CodingEvidence.objects.anchored())),
         slug=slug,
     )
     positions = {p.tension_field_id: p for p in case.tension_positions.all()}
+    evidence = {"source": defaultdict(list), "field": defaultdict(list)}
+    for item in case.evidence.all():
+        if item.source_id:
+            evidence["source"][item.source_id].append(item)
+        else:
+            evidence["field"][item.tension_field_id].append(item)
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
-            "source_strengths": case.source_strengths(),
-            "spectra": [(field, positions.get(field.pk)) for field in TensionField.objects.all()],
+            "source_strengths": [
+                (source, coding, evidence["source"][source.pk]) for source, coding in case.source_strengths()
+            ],
+            "spectra": [
+                (field, positions.get(field.pk), evidence["field"][field.pk]) for field in TensionField.objects.all()
+            ],
             "spectrum_steps": Position.values,
         },
     )
@@ -141,7 +155,7 @@ def case_compare(request: HttpRequest) -> HttpResponse:
     sources, tension_fields, _domains = framework_lists()
     letters = "ABCD"
     columns = []
-    for letter, case in zip(letters, cases):
+    for letter, case in zip(letters, cases, strict=False):
         codings = {c.source_id: c for c in case.source_codings.all()}
         positions = {p.tension_field_id: p for p in case.tension_positions.all()}
         columns.append({"letter": letter, "case": case, "codings": codings, "positions": positions})
@@ -275,3 +289,37 @@ def _without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("pagina", None)
     return query.urlencode()
+
+
+# --- open data -----------------------------------------------------------------------------
+
+
+def _download(content, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def export_cases_csv(request: HttpRequest) -> HttpResponse:
+    """Published cases and their coding, one row per case (the import format)."""
+    out = io.StringIO()
+    exchange.export_wide_csv(exchange.published_cases(), out)
+    return _download(out.getvalue(), "text/csv; charset=utf-8", "praktijken.csv")
+
+
+def export_codings_csv(request: HttpRequest) -> HttpResponse:
+    """One row per published case and source or tension field, for R or SPSS."""
+    out = io.StringIO()
+    exchange.export_long_csv(exchange.published_cases(), out)
+    return _download(out.getvalue(), "text/csv; charset=utf-8", "praktijken-lang.csv")
+
+
+def export_cases_json(request: HttpRequest) -> HttpResponse:
+    site = request.build_absolute_uri("/").rstrip("/")
+    return _download(exchange.export_json(exchange.published_cases(), site), "application/json", "praktijken.json")
+
+
+def export_codebook(request: HttpRequest) -> HttpResponse:
+    """The framework as a REFI-QDA codebook for qualitative analysis software."""
+    return _download(exchange.export_codebook(), "application/xml", "diegem-kader.qdc")

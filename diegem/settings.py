@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "axes",
+    "reversion",
     "frameworks",
     "cases",
     "annotations",

@@ -31,7 +31,7 @@ class StaticSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["home", "framework", "case-list", "bibliography", "organisations"]
+        return ["home", "framework", "case-list", "overview", "bibliography", "organisations", "open-data"]
 
     def location(self, item: str) -> str:
         return reverse(item)

@@ -1,20 +1,19 @@
 """Site-wide pages that combine the apps: the home page and robots.txt."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
-
-from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
 
 from annotations import search as annotation_search
 from annotations.models import Annotation, Voice
 from cases import search as case_search
-from frameworks.search import parse_query, suggest
 from cases.models import Case
 from frameworks.models import Domain, Source, TensionField
+from frameworks.search import parse_query, suggest
 
 
 @require_GET
@@ -94,3 +93,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "query_without_page": urlencode({"q": q}),
         }
     return render(request, "diegem/search.html", context)
+
+
+@require_GET
+def open_data(request: HttpRequest) -> HttpResponse:
+    """The public exports, the codebook and the annotation API, with their licence."""
+    return render(request, "diegem/open_data.html", {"case_count": Case.objects.published().count()})

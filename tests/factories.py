@@ -158,10 +158,10 @@ def make_annotation(*, target=None, passage: str | None = None, **overrides):
     Writes the row directly, so tests can set up any status; behaviour under
     test goes through the services.
     """
-    from annotations.anchoring import make_anchor
     from annotations.models import Annotation
     from annotations.rendering import render_markdown
     from annotations.targets import case_target, section_target
+    from frameworks.anchoring import make_anchor
     from frameworks.models import Section
 
     if target is None:

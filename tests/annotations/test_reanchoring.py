@@ -100,32 +100,13 @@ def test_editing_a_framework_section_reanchors_its_annotations(framework):
 
 
 def test_editing_in_the_admin_reanchors(case, researcher_client):
+    from tests.html import form_values
+
     annotation = make_annotation(target=case, passage="Ze leren elkaars recepten")
-    page = researcher_client.get(reverse("admin:cases_case_change", args=[case.pk]))
-    form = page.context["adminform"].form
-    data = {name: form.initial.get(name, "") for name in form.fields}
-    data.update({
-        "domain": case.domain_id,
-        "practice": "Een nieuwe inleiding.\r\n\r\n" + PRACTICE.replace("\n", "\r\n"),
-        "keywords": "",
-        "researchers": [],
-        "latitude": "",
-        "longitude": "",
-        "start_year": "",
-    })
-    for prefix, formset in [("source_codings", case.source_codings.all()), ("tension_positions", case.tension_positions.all())]:
-        rows = list(formset)
-        data[f"{prefix}-TOTAL_FORMS"] = len(rows)
-        data[f"{prefix}-INITIAL_FORMS"] = len(rows)
-        for i, row in enumerate(rows):
-            data[f"{prefix}-{i}-id"] = row.pk
-            data[f"{prefix}-{i}-case"] = case.pk
-            if prefix == "source_codings":
-                data |= {f"{prefix}-{i}-source": row.source_id, f"{prefix}-{i}-strength": row.strength, f"{prefix}-{i}-rationale": row.rationale}
-            else:
-                data |= {f"{prefix}-{i}-tension_field": row.tension_field_id, f"{prefix}-{i}-position": row.position, f"{prefix}-{i}-rationale": row.rationale}
-    data |= {"transitions-TOTAL_FORMS": 0, "transitions-INITIAL_FORMS": 0}
-    response = researcher_client.post(reverse("admin:cases_case_change", args=[case.pk]), data)
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    data = form_values(researcher_client.get(url), "case_form")
+    data["practice"] = "Een nieuwe inleiding.\r\n\r\n" + PRACTICE.replace("\n", "\r\n")
+    response = researcher_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     case.refresh_from_db()
     assert "\r" not in case.practice  # stored in the normal form the browser's DOM shows

@@ -117,7 +117,7 @@ def test_approved_annotation_sits_in_the_margin_beside_its_highlighted_passage(c
     tree = parse(client.get(case.get_absolute_url()))
     row = tree.xpath(f"//div[contains(@class,'annotated__row')][.//article[@id='kanttekening-{annotation.pk}']]")[0]
     assert texts(row, ".//mark[contains(@class,'hl')]") == [target.text[:20]]
-    assert row.xpath(f".//mark/@data-annotations")[0] == str(annotation.pk)
+    assert row.xpath(".//mark/@data-annotations")[0] == str(annotation.pk)
     note = row.xpath(f".//article[@id='kanttekening-{annotation.pk}']")[0]
     assert note.xpath(".//em/text()") == ["goede"]
     assert "Simmel (1950)" in note.text_content()

@@ -27,6 +27,7 @@ PAGES = [
     "/vergelijken/?praktijk=torekes&praktijk=mater-dei&praktijk=chiro-brussel",
     "/overzicht/",
     "/literatuur/",
+    "/data/",
 ]
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
 

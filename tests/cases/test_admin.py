@@ -66,6 +66,8 @@ def _add_form(**overrides):
         "tension_positions-INITIAL_FORMS": 0,
         "transitions-TOTAL_FORMS": 0,
         "transitions-INITIAL_FORMS": 0,
+        "evidence-TOTAL_FORMS": 0,
+        "evidence-INITIAL_FORMS": 0,
     }
     for i, source in enumerate(Source.objects.all()):
         data |= {f"source_codings-{i}-source": source.pk, f"source_codings-{i}-strength": 2, f"source_codings-{i}-rationale": "omdat"}

@@ -29,12 +29,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from annotations.anchoring import make_anchor
 from annotations.models import Annotation, Status
 from annotations.rendering import render_markdown
 from annotations.search import annotation_vector
 from cases.models import TEXT_SECTION_FIELDS, Case, KeywordedCase, SourceCoding, TensionPosition
 from cases.search import case_vector, rebuild_vocabulary
+from frameworks.anchoring import make_anchor
 from frameworks.annotatable import text_revision
 from frameworks.models import Domain, Source, TensionField
 from frameworks.versioning import bump_content_version

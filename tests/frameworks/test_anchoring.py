@@ -2,7 +2,7 @@
 
 import pytest
 
-from annotations.anchoring import find_passage, make_anchor, reanchor
+from frameworks.anchoring import find_passage, make_anchor, reanchor
 from frameworks.annotatable import normalize_plain_text, paragraph_spans
 
 TEXT = (

@@ -1,0 +1,246 @@
+"""The researchers' workbench: workflow buttons, evidence, history, dashboard, who gets in."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import Case, CaseTransition, CodingEvidence, SourceCoding
+from frameworks.models import Source
+from tests.conftest import logged_in
+from tests.factories import make_annotation, make_case, make_user
+from tests.html import form_values, parse, texts
+
+pytestmark = pytest.mark.django_db
+
+PRACTICE = "Elke zaterdag koken buren samen in het buurthuis.\n\nZe leren elkaars recepten en talen."
+
+
+def change_url(case):
+    return reverse("admin:cases_case_change", args=[case.pk])
+
+
+def save_in_admin(client, case, **changes):
+    data = form_values(client.get(change_url(case)), "case_form")
+    data.update(changes)
+    data.pop("_saveasnew", None)
+    return client.post(change_url(case), data)
+
+
+# --- workflow --------------------------------------------------------------------------------
+
+
+def test_the_change_form_shows_the_status_the_steps_and_what_is_missing(framework, researcher_client):
+    case = make_case(coded=False, status=Case.Status.DRAFT)
+    page = parse(researcher_client.get(change_url(case)))
+    assert "Werkstroom: concept" in texts(page, "//section[contains(@class,'workflow')]/h2")[0]
+    missing = texts(page, "//div[contains(@class,'workflow__missing')]//li")
+    assert any("Ontmoeting" in item for item in missing) and len(missing) == 10
+    assert texts(page, "//div[contains(@class,'workflow__actions')]/button") == ["Ter nalezing aanbieden"]
+
+
+def test_workflow_buttons_move_the_case_and_log_each_step(framework, researcher_client, researcher):
+    case = make_case(status=Case.Status.DRAFT)
+    for action, expected in (("submit", "in_review"), ("publish", "published"), ("unpublish", "draft")):
+        response = researcher_client.post(reverse("admin:cases_case_workflow", args=[case.pk, action]))
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert case.status == expected
+    assert CaseTransition.objects.filter(case=case, actor=researcher).count() == 3
+    assert researcher_client.get(reverse("admin:cases_case_workflow", args=[case.pk, "submit"])).status_code == 405
+
+
+def test_publishing_an_incomplete_case_is_refused_and_names_what_is_missing(framework, researcher_client):
+    case = make_case(status=Case.Status.IN_REVIEW)
+    SourceCoding.objects.filter(case=case, source__key="struggle").delete()
+    response = researcher_client.post(reverse("admin:cases_case_workflow", args=[case.pk, "publish"]), follow=True)
+    assert "De bron ‘Strijd’ is niet gecodeerd." in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == Case.Status.IN_REVIEW
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+def evidence_rows(data: dict, rows: list[dict]) -> dict:
+    data["evidence-TOTAL_FORMS"] = str(len(rows))
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"evidence-{i}-{key}"] = value
+    return data
+
+
+def test_evidence_is_anchored_in_the_case_text_and_shown_beside_the_profile(framework, researcher_client, client):
+    case = make_case(practice=PRACTICE)
+    encounter = Source.objects.get(key="encounter")
+    data = form_values(researcher_client.get(change_url(case)), "case_form")
+    evidence_rows(data, [{"coding": f"source:{encounter.pk}", "case_field": "practice", "passage": "koken buren samen", "note": "wekelijks"}])
+    response = researcher_client.post(change_url(case), data)
+    assert response.status_code == 302, texts(parse(response), "//ul[contains(@class,'errorlist')]")
+    evidence = CodingEvidence.objects.get(case=case)
+    assert case.practice[evidence.position_start : evidence.position_end] == "koken buren samen"
+    profile = parse(client.get(case.get_absolute_url()))
+    item = texts(profile, "//li[contains(@class,'source--encounter')]//ul[contains(@class,'evidence')]/li")
+    assert item and "koken buren samen" in item[0] and "wekelijks" in item[0]
+
+
+def test_evidence_that_is_not_in_the_text_is_refused_and_nothing_saved(framework, researcher_client):
+    case = make_case(practice=PRACTICE, title="Oude titel")
+    encounter = Source.objects.get(key="encounter")
+    data = form_values(researcher_client.get(change_url(case)), "case_form")
+    data["title"] = "Nieuwe titel"
+    evidence_rows(data, [{"coding": f"source:{encounter.pk}", "case_field": "practice", "passage": "staat er niet in"}])
+    response = researcher_client.post(change_url(case), data)
+    assert response.status_code == 200
+    assert "staat niet in de gekozen tekstsectie" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).title == "Oude titel"
+    assert not CodingEvidence.objects.exists()
+
+
+def test_evidence_follows_text_edits_or_leaves_the_page(framework, researcher_client, client):
+    case = make_case(practice=PRACTICE)
+    encounter = Source.objects.get(key="encounter")
+    data = form_values(researcher_client.get(change_url(case)), "case_form")
+    evidence_rows(data, [
+        {"coding": f"source:{encounter.pk}", "case_field": "practice", "passage": "Ze leren elkaars recepten"},
+        {"coding": f"source:{encounter.pk}", "case_field": "practice", "passage": "koken buren samen"},
+    ])
+    assert researcher_client.post(change_url(case), data).status_code == 302
+    assert save_in_admin(researcher_client, case, practice="Nieuw begin.\r\n\r\nZe leren elkaars recepten en talen.").status_code == 302
+    kept = CodingEvidence.objects.get(quote_exact="Ze leren elkaars recepten")
+    lost = CodingEvidence.objects.get(quote_exact="koken buren samen")
+    case.refresh_from_db()
+    assert case.practice[kept.position_start : kept.position_end] == "Ze leren elkaars recepten"
+    assert lost.anchor_state == "orphaned"
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "Ze leren elkaars recepten" in page and "‘koken buren samen’" not in page
+
+
+# --- history --------------------------------------------------------------------------------
+
+
+def test_every_save_keeps_a_version_that_can_be_compared_and_restored(framework, researcher_client, researcher, client):
+    case = make_case(practice=PRACTICE, title="Eerste titel", strengths={"encounter": 3}, keywords=("koken",))
+    annotation = make_annotation(target=case, passage="Ze leren elkaars recepten")
+    assert save_in_admin(researcher_client, case).status_code == 302  # version 1: as it was
+    data = form_values(researcher_client.get(change_url(case)), "case_form")
+    encounter_row = next(k for k, v in data.items() if k.startswith("source_codings-") and k.endswith("-source") and v == str(Source.objects.get(key="encounter").pk))
+    prefix = encounter_row.rsplit("-", 1)[0]
+    data.update({
+        "title": "Tweede titel",
+        "practice": "Een inleidende zin.\r\n\r\n" + PRACTICE.replace("\n", "\r\n"),
+        "keywords": "koken, taal",
+        f"{prefix}-strength": "1",
+    })
+    assert researcher_client.post(change_url(case), data).status_code == 302  # version 2
+
+    history = parse(researcher_client.get(reverse("admin:cases_case_history", args=[case.pk])))
+    rows = history.xpath("//table[@id='change-history']/tbody/tr")
+    assert len(rows) == 2
+    assert "Rita Onderzoek" in rows[0].text_content()
+    newer, older = [row.xpath(".//input[@name='tot']/@value")[0] for row in rows]
+    compare = parse(researcher_client.get(reverse("admin:cases_case_compare", args=[case.pk]), {"van": older, "tot": newer}))
+    changes = {row[0]: row for row in (texts(tr, "./*") for tr in compare.xpath("//table[contains(@class,'version-diff')]/tbody/tr"))}
+    assert "Titel" in changes and texts(compare, "//table[contains(@class,'version-diff')]//ins")
+    assert any("Ontmoeting" in label for label in changes)
+    assert "Trefwoorden" in changes
+
+    confirm = researcher_client.get(reverse("admin:cases_case_restore", args=[case.pk, older]))
+    assert confirm.status_code == 200 and "Terugzetten" in confirm.content.decode()
+    assert researcher_client.post(reverse("admin:cases_case_restore", args=[case.pk, older])).status_code == 302
+    case.refresh_from_db()
+    assert case.title == "Eerste titel" and case.practice == PRACTICE
+    assert SourceCoding.objects.get(case=case, source__key="encounter").strength == 3
+    assert sorted(case.keywords.names()) == ["koken"]
+    annotation.refresh_from_db()
+    assert case.practice[annotation.position_start : annotation.position_end] == "Ze leren elkaars recepten"
+    assert "Eerste titel" in client.get(case.get_absolute_url()).content.decode()
+    assert len(parse(researcher_client.get(reverse("admin:cases_case_history", args=[case.pk]))).xpath("//table[@id='change-history']/tbody/tr")) == 3
+
+
+def test_a_published_case_is_not_restored_to_an_incomplete_version(framework, researcher_client):
+    case = make_case(coded=False, status=Case.Status.DRAFT)
+    save_in_admin(researcher_client, case)  # an incomplete version
+    from tests.factories import code_case
+
+    code_case(case)
+    save_in_admin(researcher_client, case)
+    researcher_client.post(reverse("admin:cases_case_workflow", args=[case.pk, "submit"]))
+    researcher_client.post(reverse("admin:cases_case_workflow", args=[case.pk, "publish"]))
+    incomplete = parse(researcher_client.get(reverse("admin:cases_case_history", args=[case.pk]))).xpath("//table[@id='change-history']/tbody/tr")[-1].xpath(".//input[@name='tot']/@value")[0]
+    response = researcher_client.post(reverse("admin:cases_case_restore", args=[case.pk, incomplete]), follow=True)
+    assert "Niet teruggezet" in response.content.decode()
+    assert SourceCoding.objects.filter(case=case).count() == 4
+
+
+def test_reversions_own_revert_is_not_offered(framework, researcher_client):
+    case = make_case()
+    save_in_admin(researcher_client, case)
+    from cases.history import versions_of
+
+    version = versions_of(case).first()
+    response = researcher_client.get(reverse("admin:cases_case_revision", args=[case.pk, version.pk]))
+    assert response.status_code == 302 and response["Location"].endswith(reverse("admin:cases_case_history", args=[case.pk]))
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+def test_dashboard_shows_the_plan_per_domain_and_what_each_case_lacks(framework, researcher_client):
+    make_case(title="Af", domain="werken")
+    make_case(title="Half", domain="werken", coded=False, status=Case.Status.DRAFT)
+    make_case(title="Piloot", kind=Case.Kind.PILOT, domain="leren")
+    page = parse(researcher_client.get(reverse("admin:cases_case_dashboard")))
+    werken = page.xpath("//section[.//h2[@id='domain-werken']]")[0]
+    assert "2 van 8 ingevoerd" in texts(werken, ".//h2")[0]
+    assert "nog 6 in te voeren" in texts(werken, ".//p[contains(@class,'dashboard__counts')]")[0]
+    rows = {row[0]: row for row in (texts(tr, "./*") for tr in werken.xpath(".//tbody/tr"))}
+    assert rows["Af"][2] == "100% 100%" or rows["Af"][2].endswith("100%")
+    assert "niet gecodeerd" in rows["Half"][3]
+    pilots = texts(page, "//section[@aria-labelledby='pilots-title']//tbody/tr/th")
+    assert pilots == ["Piloot"]
+
+
+def test_dashboard_query_count_is_flat(framework, researcher_client):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert researcher_client.get(reverse("admin:cases_case_dashboard")).status_code == 200
+        return len(queries)
+
+    make_case()
+    few = count()
+    for _ in range(30):
+        make_case()
+    assert count() == few
+
+
+# --- who gets in -------------------------------------------------------------------------------
+
+WORKBENCH = [
+    ("admin:cases_case_changelist", ()),
+    ("admin:cases_case_dashboard", ()),
+    ("admin:cases_case_import", ()),
+    ("admin:cases_case_add", ()),
+]
+
+
+@pytest.mark.parametrize("name, args", WORKBENCH)
+def test_researchers_and_staff_reach_the_workbench(framework, researcher_client, name, args):
+    assert researcher_client.get(reverse(name, args=args)).status_code == 200
+    superuser = make_user(is_staff=True, is_superuser=True)
+    assert logged_in(superuser).get(reverse(name, args=args)).status_code == 200
+
+
+@pytest.mark.parametrize("name, args", WORKBENCH)
+def test_reviewers_and_members_do_not(framework, reviewer, member_a, name, args):
+    for user in (reviewer, member_a):
+        response = logged_in(user).get(reverse(name, args=args))
+        assert response.status_code == 302 and "/beheer/login/" in response["Location"]
+
+
+def test_staff_without_the_researcher_role_is_refused(framework, staff_without_role):
+    client = logged_in(staff_without_role)
+    case = make_case()
+    for url in (reverse("admin:cases_case_dashboard"), reverse("admin:cases_case_import"), reverse("admin:cases_case_history", args=[case.pk])):
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("admin:cases_case_workflow", args=[case.pk, "unpublish"])).status_code == 403
+    assert Case.objects.get(pk=case.pk).status == Case.Status.PUBLISHED
