@@ -37,7 +37,7 @@ from annotations.rendering import render_markdown
 from annotations.search import refresh_search_vectors
 from annotations.targets import Target
 from cases.models import Case
-from frameworks.anchoring import find_passage, make_anchor, reanchor, same_passage
+from frameworks.anchoring import anchor_fields, find_again, find_passage, make_anchor, reanchor, same_passage, store_anchor
 from frameworks.annotatable import text_revision
 from frameworks.models import Section
 
@@ -180,11 +180,7 @@ def annotation_submit(
     now = timezone.now()
     annotation = Annotation.objects.create(
         **target.annotation_fields(),
-        quote_exact=anchor.exact,
-        quote_prefix=anchor.prefix,
-        quote_suffix=anchor.suffix,
-        position_start=anchor.start,
-        position_end=anchor.end,
+        **anchor_fields(anchor),
         text_revision=target.revision,
         voice=voice,
         kind=kind,
@@ -389,13 +385,7 @@ def reanchor_annotations(*, annotations, text: str, revision: str) -> dict[str, 
     counts = {"kept": 0, "moved": 0, "orphaned": 0}
     live = annotations.exclude(status__in=[Status.WITHDRAWN, Status.REJECTED]).select_for_update()
     for annotation in live:
-        match = reanchor(
-            text,
-            exact=annotation.quote_exact,
-            prefix=annotation.quote_prefix,
-            suffix=annotation.quote_suffix,
-            old_start=annotation.position_start,
-        )
+        match = find_again(text, annotation)
         if match is None:
             if annotation.anchor_state != AnchorState.ORPHANED:
                 annotation.anchor_state = AnchorState.ORPHANED
@@ -416,8 +406,7 @@ def reanchor_annotations(*, annotations, text: str, revision: str) -> dict[str, 
             annotation.position_end,
             annotation.quote_exact,
         )
-        annotation.position_start, annotation.position_end = anchor.start, anchor.end
-        annotation.quote_exact, annotation.quote_prefix, annotation.quote_suffix = anchor.exact, anchor.prefix, anchor.suffix
+        store_anchor(annotation, anchor)
         annotation.text_revision = revision
         was_orphan = annotation.anchor_state == AnchorState.ORPHANED
         annotation.anchor_state = AnchorState.ANCHORED
@@ -439,9 +428,7 @@ def annotation_attach_again(*, annotation_id: int, actor, expected_version: int,
     search = find_passage(text, passage)
     if search.anchor is None:
         raise AnchorError(_("Die passage staat niet (precies één keer) in de huidige tekst."))
-    anchor = search.anchor
-    annotation.position_start, annotation.position_end = anchor.start, anchor.end
-    annotation.quote_exact, annotation.quote_prefix, annotation.quote_suffix = anchor.exact, anchor.prefix, anchor.suffix
+    store_anchor(annotation, search.anchor)
     annotation.text_revision = text_revision(text)
     annotation.anchor_state = AnchorState.ANCHORED
     annotation.version += 1
@@ -502,14 +489,9 @@ def annotation_seed(*, key: str, target: Target, passage: str, voice: str, kind:
     search = find_passage(target.text, passage)
     if search.anchor is None or search.fuzzy:
         raise AnchorError(f"{key}: passage not found exactly once in {target.key}: {passage!r}")
-    anchor = search.anchor
     fields = {
         **target.annotation_fields(),
-        "quote_exact": anchor.exact,
-        "quote_prefix": anchor.prefix,
-        "quote_suffix": anchor.suffix,
-        "position_start": anchor.start,
-        "position_end": anchor.end,
+        **anchor_fields(search.anchor),
         "text_revision": target.revision,
         "anchor_state": AnchorState.ANCHORED,
         "voice": voice,

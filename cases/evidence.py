@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CodingEvidence
-from frameworks.anchoring import Anchor, find_passage, reanchor
+from frameworks.anchoring import Anchor, find_again, find_passage, store_anchor
 from frameworks.annotatable import text_revision
 
 
@@ -28,8 +28,7 @@ def anchor_passage(case: Case, field: str, passage: str) -> Anchor:
 
 
 def apply_anchor(evidence: CodingEvidence, anchor: Anchor, text: str) -> None:
-    evidence.quote_exact, evidence.quote_prefix, evidence.quote_suffix = anchor.exact, anchor.prefix, anchor.suffix
-    evidence.position_start, evidence.position_end = anchor.start, anchor.end
+    store_anchor(evidence, anchor)
     evidence.text_revision = text_revision(text)
     evidence.anchor_state = CodingEvidence.AnchorState.ANCHORED
 
@@ -39,13 +38,7 @@ def reanchor_evidence(case: Case, field: str) -> dict[str, int]:
     text = getattr(case, field)
     counts = {"kept": 0, "orphaned": 0}
     for evidence in CodingEvidence.objects.filter(case=case, case_field=field):
-        match = reanchor(
-            text,
-            exact=evidence.quote_exact,
-            prefix=evidence.quote_prefix,
-            suffix=evidence.quote_suffix,
-            old_start=evidence.position_start,
-        )
+        match = find_again(text, evidence)
         if match is None:
             evidence.anchor_state = CodingEvidence.AnchorState.ORPHANED
             counts["orphaned"] += 1

@@ -16,6 +16,7 @@ from cases import history
 from cases.evidence import reanchor_evidence
 from cases.models import TEXT_SECTION_FIELDS, Case, CaseTransition, CodingEvidence, SourceCoding, TensionPosition
 from cases.search import rebuild_vocabulary, refresh_search_vectors
+from frameworks.anchoring import SELECTOR_FIELDS
 from frameworks.annotatable import announce_text_changes
 from frameworks.models import Domain, Source, TensionField
 
@@ -172,21 +173,9 @@ def case_restore(*, case: Case, version, actor) -> Case:
                 defaults={"position": position, "holds_both": holds_both, "rationale": rationale},
             )
         CodingEvidence.objects.filter(case=locked).delete()
+        kept = ("source_id", "tension_field_id", "case_field", *SELECTOR_FIELDS, "text_revision", "note")
         for row in shot.evidence_rows:
-            evidence = CodingEvidence(
-                case=locked,
-                source_id=row["source_id"],
-                tension_field_id=row["tension_field_id"],
-                case_field=row["case_field"],
-                quote_exact=row["quote_exact"],
-                quote_prefix=row["quote_prefix"],
-                quote_suffix=row["quote_suffix"],
-                position_start=row["position_start"],
-                position_end=row["position_end"],
-                text_revision=row["text_revision"],
-                note=row["note"],
-            )
-            evidence.save()
+            CodingEvidence.objects.create(case=locked, **{name: row[name] for name in kept})
         for field in {row["case_field"] for row in shot.evidence_rows}:
             reanchor_evidence(locked, field)
         locked.keywords.set(list(Tag.objects.filter(pk__in=shot.keyword_ids)))

@@ -183,3 +183,36 @@ def find_passage(text: str, passage: str) -> PassageSearch:
         start, end = _snap_to_words(text, alignment.dest_start, alignment.dest_end)
         return PassageSearch(make_anchor(text, start, end), 1, fuzzy=True)
     return PassageSearch(None, 0)
+
+
+# Objects anchored to a text (annotations, coding evidence) keep their selectors
+# in fields of these names.
+SELECTOR_FIELDS = ("quote_exact", "quote_prefix", "quote_suffix", "position_start", "position_end")
+
+
+def anchor_fields(anchor: Anchor) -> dict:
+    """The selector fields for an anchor, to create or update an anchored object."""
+    return {
+        "quote_exact": anchor.exact,
+        "quote_prefix": anchor.prefix,
+        "quote_suffix": anchor.suffix,
+        "position_start": anchor.start,
+        "position_end": anchor.end,
+    }
+
+
+def store_anchor(holder, anchor: Anchor) -> None:
+    """Put an anchor's selectors on an anchored object (not saved)."""
+    for name, value in anchor_fields(anchor).items():
+        setattr(holder, name, value)
+
+
+def find_again(text: str, holder) -> Match | None:
+    """Re-anchor an anchored object's remembered passage in a (possibly edited) text."""
+    return reanchor(
+        text,
+        exact=holder.quote_exact,
+        prefix=holder.quote_prefix,
+        suffix=holder.quote_suffix,
+        old_start=holder.position_start,
+    )
