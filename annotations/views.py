@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -279,8 +280,8 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = get_object_or_404(Annotation, pk=pk)
     form = ModerationForm(request.POST, prefix=f"a{pk}")
-    back = request.POST.get("next") or reverse("moderation-queue")
-    if not back.startswith("/"):
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("moderation-queue")
     if not form.is_valid():
         for field, errors in form.errors.items():

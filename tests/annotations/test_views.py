@@ -346,3 +346,23 @@ def test_moderation_log_is_read_only_in_the_admin(framework, member_a, reviewer)
     assert client.post(reverse("admin:annotations_moderationevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
     event.refresh_from_db()
     assert event.new_status == "approved"
+
+
+@pytest.mark.parametrize("next_url", ["//evil.example/x", "https://evil.example/", "javascript:alert(1)", "/\\evil.example"])
+def test_moderation_never_redirects_off_the_site(section, reviewer, member_a, next_url):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    response = logged_in(reviewer).post(
+        reverse("moderation-decide", args=[annotation.pk]),
+        {f"a{annotation.pk}-action": "approve", f"a{annotation.pk}-version": 1, "next": next_url},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("moderation-queue")
+
+
+def test_moderation_returns_to_the_queue_page_it_came_from(section, reviewer, member_a):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    response = logged_in(reviewer).post(
+        reverse("moderation-decide", args=[annotation.pk]),
+        {f"a{annotation.pk}-action": "approve", f"a{annotation.pk}-version": 1, "next": "/moderatie/?lijst=gemeld"},
+    )
+    assert response["Location"] == "/moderatie/?lijst=gemeld"
