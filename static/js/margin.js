@@ -14,6 +14,11 @@
   });
 
   var MAX_PASSAGE = 2000;
+  // Words come from the page (translated on the server), with Dutch as fallback.
+  var strings = (document.getElementById("margin-strings") || {}).dataset || {};
+  var WRITE = strings.write || "Kanttekening schrijven bij deze passage";
+  var TOO_LONG = strings.tooLong || "Deze selectie is te lang; kies een kortere passage.";
+  var REGION = strings.region || "Geselecteerde passage";
   var bar = null;
   var barLink = null;
   var barText = null;
@@ -41,14 +46,14 @@
     bar = document.createElement("div");
     bar.className = "selection-bar";
     bar.setAttribute("role", "region");
-    bar.setAttribute("aria-label", "Geselecteerde passage");
+    bar.setAttribute("aria-label", REGION);
     bar.hidden = true;
     barText = document.createElement("p");
     barText.className = "selection-bar__text";
     barText.setAttribute("aria-live", "polite");
     barLink = document.createElement("a");
     barLink.className = "button";
-    barLink.textContent = "Kanttekening schrijven bij deze passage";
+    barLink.textContent = WRITE;
     bar.appendChild(barText);
     bar.appendChild(barLink);
     document.body.appendChild(bar);
@@ -88,7 +93,7 @@
       return;
     }
     if (exact.length > MAX_PASSAGE) {
-      barText.textContent = "Deze selectie is te lang; kies een kortere passage.";
+      barText.textContent = TOO_LONG;
       barLink.hidden = true;
       bar.hidden = false;
       return;
