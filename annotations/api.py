@@ -18,7 +18,6 @@ import json
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -29,6 +28,7 @@ from django.views.decorators.http import require_safe
 from annotations.models import Annotation, Kind, Voice
 from cases.models import TEXT_SECTION_FIELDS, Case
 from frameworks.models import Section
+from frameworks.versioning import current_content_version
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTENT_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
@@ -117,16 +117,14 @@ def _jsonld_response(request: HttpRequest, data: dict, etag: str) -> HttpRespons
 @require_safe
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = get_object_or_404(Annotation.objects.public().with_target(), pk=pk)
-    etag = f"a{annotation.pk}-v{annotation.version}-{annotation.updated_at.timestamp()}"
+    etag = f"a{annotation.pk}-v{annotation.version}-{current_content_version()}"
     return _jsonld_response(request, annotation_jsonld(annotation, request), etag)
 
 
 def _collection(request: HttpRequest, annotations, collection_url: str, label: str) -> HttpResponse:
     """An AnnotationCollection (no `pagina`) or one of its AnnotationPages."""
     annotations = annotations.with_target().order_by("pk")
-    summary = annotations.aggregate(total=Count("pk"), modified=Max("updated_at"))
-    total = summary["total"]
-    stamp = summary["modified"].timestamp() if summary["modified"] else 0
+    total = annotations.count()
     paginator = Paginator(annotations, PAGE_SIZE, allow_empty_first_page=True)
     absolute_collection = request.build_absolute_uri(collection_url)
 
@@ -145,7 +143,7 @@ def _collection(request: HttpRequest, annotations, collection_url: str, label: s
         if total:
             data["first"] = page_url(1)
             data["last"] = page_url(paginator.num_pages)
-        return _jsonld_response(request, data, f"c-{total}-{stamp}")
+        return _jsonld_response(request, data, f"c-{total}-{current_content_version()}")
     try:
         page = paginator.page(int(page_param))
     except (ValueError, EmptyPage):
@@ -162,7 +160,7 @@ def _collection(request: HttpRequest, annotations, collection_url: str, label: s
         data["next"] = page_url(page.next_page_number())
     if page.has_previous():
         data["prev"] = page_url(page.previous_page_number())
-    return _jsonld_response(request, data, f"p{page.number}-{total}-{stamp}")
+    return _jsonld_response(request, data, f"p{page.number}-{total}-{current_content_version()}")
 
 
 @require_safe

@@ -69,6 +69,7 @@ class EditForm(AnnotationContentForm):
 
 ACTION_LABELS = {
     "approve": _("Goedkeuren"),
+    "keep": _("Behouden (meldingen ongegrond)"),
     "request_changes": _("Aanpassing vragen"),
     "reject": _("Afwijzen"),
     "hide": _("Verbergen"),

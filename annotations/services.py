@@ -16,6 +16,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +58,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("reject", Status.HIDDEN): Status.REJECTED,
     # A reviewer takes a public annotation out of view, with a reason.
     ("hide", Status.APPROVED): Status.HIDDEN,
+    # A reviewer finds the flags on a public annotation unfounded: it stays, flags settled.
+    ("keep", Status.APPROVED): Status.APPROVED,
+    # A reviewer agrees with the flags on a public annotation: it goes, with a reason.
+    ("reject", Status.APPROVED): Status.REJECTED,
     # Enough readers flagged a public annotation: out of view until a reviewer decides.
     ("hide_by_flags", Status.APPROVED): Status.HIDDEN,
     # The author edits a public annotation: it goes back to review.
@@ -69,8 +74,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("withdraw", Status.CHANGES_REQUESTED): Status.WITHDRAWN,
     ("withdraw", Status.HIDDEN): Status.WITHDRAWN,
 }
-REVIEWER_ACTIONS = ("approve", "request_changes", "reject", "hide")
+REVIEWER_ACTIONS = ("approve", "keep", "request_changes", "reject", "hide")
 REASON_REQUIRED = {"request_changes", "reject", "hide"}
+# Decisions the author hears about by mail ("keep" changes nothing for them).
+NOTIFIED_ACTIONS = {"approve", "request_changes", "reject", "hide", "hide_by_flags"}
 EDITABLE = {Status.PENDING, Status.APPROVED, Status.CHANGES_REQUESTED}
 
 
@@ -307,7 +314,7 @@ def _move(annotation: Annotation, *, action: str, actor, public_reason: str = ""
         public_reason=public_reason,
         internal_note=internal_note,
     )
-    if action in REVIEWER_ACTIONS or action == "hide_by_flags":
+    if action in NOTIFIED_ACTIONS:
         transaction.on_commit(lambda: notify_author(event.pk))
 
 
@@ -367,8 +374,11 @@ def annotation_flag(*, annotation_id: int, reader_key: str, client_hash: str, us
             )
     except IntegrityError:
         raise AlreadyFlagged(_("U hebt deze kanttekening al gemeld. Een moderator bekijkt ze.")) from None
-    open_flags = annotation.flags.filter(resolved_at__isnull=True).values("reader_key").distinct().count()
-    if open_flags >= settings.FLAGS_TO_HIDE:
+    # Different readers, from different addresses: clearing cookies does not make a new reader.
+    open_flags = annotation.flags.filter(resolved_at__isnull=True).aggregate(
+        readers=Count("reader_key", distinct=True), addresses=Count("client_hash", distinct=True)
+    )
+    if min(open_flags["readers"], open_flags["addresses"]) >= settings.FLAGS_TO_HIDE:
         _move(annotation, action="hide_by_flags", actor=None, public_reason=_("Verborgen na meldingen van lezers, in afwachting van een moderator."))
     return flag
 

@@ -7,6 +7,8 @@ still missing, the history of every saved version (compare two, restore one),
 a dashboard of the planned case studies, and import from a spreadsheet.
 """
 
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -134,8 +136,13 @@ class EvidenceForm(forms.ModelForm):
             kind, _sep, pk = coding.partition(":")
             self.instance.source_id = int(pk) if kind == "source" else None
             self.instance.tension_field_id = int(pk) if kind == "field" else None
-        if field and passage:
-            case = self.instance.case
+        unchanged = self.instance.pk and not {"passage", "case_field"} & set(self.changed_data)
+        if field and passage and not unchanged:
+            # An untouched passage follows the text on its own (re-anchored when the case
+            # is saved, or orphaned); a new or changed one must be in the text as edited.
+            # The inline formset hands over the parent as edited in this same
+            # submission (unsaved, maybe new); the instance's own link is the stored one.
+            case = cleaned.get("case") or self.instance.case
             # The case is saved after this form is cleaned, in its normal form:
             # anchor on that same form of the (possibly just edited) text.
             text = normalize_plain_text(getattr(case, field))
@@ -147,8 +154,9 @@ class EvidenceForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        anchor, text = self._anchor
-        apply_anchor(self.instance, anchor, text)
+        if hasattr(self, "_anchor"):
+            anchor, text = self._anchor
+            apply_anchor(self.instance, anchor, text)
         return super().save(commit)
 
 
@@ -209,6 +217,23 @@ class CaseAdmin(VersionAdmin):
     # evidence, the search vector follows, and the workflow stays the services' job.
     def save_model(self, request, obj, form, change):
         services.case_save(case=obj)
+
+    # Versions are taken by `services.case_snapshot` once everything is saved (see
+    # log_change), not by django-reversion's per-save signal, which would miss
+    # keywords written in bulk and keep rows deleted later in the same save.
+    @contextmanager
+    def create_revision(self, request):
+        yield
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        services.case_snapshot(case=obj, actor=request.user, comment=entry.get_change_message() or _("Eerste versie."))
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        services.case_snapshot(case=obj, actor=request.user, comment=entry.get_change_message() or _("Bewaard."))
+        return entry
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -59,6 +59,7 @@ CASE_COLUMNS = {
 }
 assert set(CASE_COLUMNS.values()) >= {s.field for s in TEXT_SECTIONS}
 BOTH = "beide"
+KEYWORD_MAX_LENGTH = 100  # taggit's tag names
 MAX_FILE_BYTES = 5 * 1024 * 1024
 NAMESPACE = uuid.UUID("6f1d6c1e-0b7a-5c3e-9a55-5d1e3a4c2b10")  # fixed: codebook identifiers stay the same
 
@@ -295,6 +296,7 @@ def _read_csv(content: bytes) -> list[dict[str, str]]:
         raise _encoding_error(content) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    csv.field_size_limit(MAX_FILE_BYTES)  # long text sections are fine; the file as a whole is capped
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     return [{key.strip(): (value or "") for key, value in row.items() if key is not None} for row in reader]
 
@@ -357,7 +359,7 @@ class CaseRowForm(forms.Form):
         f["breedtegraad"] = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
         f["lengtegraad"] = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
         f["initiatief"] = forms.CharField(max_length=200)
-        f["website"] = forms.URLField(required=False, assume_scheme="https")
+        f["website"] = forms.URLField(max_length=200, required=False, assume_scheme="https")
         f["startjaar"] = forms.IntegerField(min_value=1800, max_value=2100, required=False)
         f["samenvatting"] = forms.CharField(max_length=1200)
         for column, name in CASE_COLUMNS.items():
@@ -375,6 +377,15 @@ class CaseRowForm(forms.Form):
                 choices=[("", ""), (BOTH, BOTH)] + [(str(p.value), str(p.value)) for p in Position], required=False
             )
             f[f"veld_{tension_field.key}_onderbouwing"] = forms.CharField(required=False)
+
+    def clean_trefwoorden(self):
+        names = _keywords(self.cleaned_data["trefwoorden"])
+        too_long = [name for name in names if len(name) > KEYWORD_MAX_LENGTH]
+        if too_long:
+            raise forms.ValidationError(
+                _("trefwoorden zijn hoogstens %(max)d tekens lang: ‘%(name)s…’") % {"max": KEYWORD_MAX_LENGTH, "name": too_long[0][:30]}
+            )
+        return self.cleaned_data["trefwoorden"]
 
     def clean(self):
         cleaned = super().clean()
@@ -427,22 +438,26 @@ def import_cases(content: bytes, *, filename: str, actor, dry_run: bool = True, 
             result.errors += _errors_of(form)
         report.rows.append(result)
         forms_by_row.append((result, form))
-    if not report.ok or dry_run:
+    if not report.ok:
         return report
+    # Save every row, through the services and the workflow. A dry run does the
+    # same and then rolls back, so it reports what the real run would refuse.
     try:
         with transaction.atomic():
             for result, form in forms_by_row:
                 _save_row(form.cleaned_data, present, actor, sources, tension_fields, domains, result)
                 if result.errors:
-                    raise _RowFailed
-    except _RowFailed:
+                    raise _Undo
+            if dry_run:
+                raise _Undo
+    except _Undo:
         return report
     report.saved = True
     return report
 
 
-class _RowFailed(Exception):
-    pass
+class _Undo(Exception):
+    """Roll the import back (a dry run, or a row the workflow refused)."""
 
 
 def _progress(rows, progress):
@@ -518,7 +533,7 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     case = Case.objects.filter(slug=data["slug"]).first() or Case()
     for name, value in _case_values(data, present, domains).items():
         setattr(case, name, value)
-    services.case_save(case=case, actor=actor, comment=_("Geïmporteerd."))
+    services.case_save(case=case)
     for source in sources:
         column = f"bron_{source.key}"
         if column in present and data[column] is not None:
@@ -537,8 +552,14 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     if "trefwoorden" in present:
         case.keywords.set(_keywords(data["trefwoorden"]))
     services.case_refresh_search(case=case)
+    services.case_snapshot(case=case, actor=actor, comment=_("Geïmporteerd."))
     target = data.get("status")
-    if target and target != case.status:
+    if target and target != case.status and actor is None:
+        # A dry run without a user in whose name to move it: check what publication checks.
+        missing = case.missing_for_publication() if target == Case.Status.PUBLISHED else []
+        if missing:
+            result.errors.append(("status", _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(missing)}))
+    elif target and target != case.status:
         try:
             for action in _path(case.status, target):
                 case = services.case_transition(case=case, action=action, actor=actor, note=_("Bij het importeren."))

@@ -145,6 +145,8 @@ def rebuild_vocabulary(using: str = "default") -> int:
     case_text = " || ' ' || ".join(f"coalesce(c.{field}, '')" for field in fields)
     status = Case.Status.PUBLISHED.value
     with connections[using].cursor() as cursor:
+        # One rebuild at a time (readers go on); a second waits for the first to commit.
+        cursor.execute("LOCK TABLE frameworks_searchterm IN EXCLUSIVE MODE")
         cursor.execute("DELETE FROM frameworks_searchterm")
         cursor.execute(
             f"""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -106,30 +104,31 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
     return locked
 
 
-@contextmanager
-def _revision(actor, comment: str):
-    """Keep a version of what is saved inside (django-reversion), once per change."""
-    if reversion.is_active():
-        yield  # the admin's revision already records this save, with its user
-        return
-    with reversion.create_revision():
+def case_snapshot(*, case: Case, actor, comment: str) -> None:
+    """Keep a version of the case as it now stands, with its coding, evidence and keywords.
+
+    Taken explicitly at the end of a change (the admin's save, an import row, a
+    restore), when every related row is written: django-reversion serialises
+    what it is given at the moment it is given it.
+    """
+    with reversion.create_revision(manage_manually=True):
         if actor is not None:
             reversion.set_user(actor)
         reversion.set_comment(comment)
-        yield
+        reversion.add_to_revision(case)
 
 
 @transaction.atomic
-def case_save(*, case: Case, actor=None, comment: str = "") -> list[str]:
+def case_save(*, case: Case) -> list[str]:
     """Save a case's own fields; announce changed text sections so annotations re-anchor.
 
-    A version of the case is kept. Returns the text sections that changed.
+    Returns the text sections that changed. (Callers keep a version with
+    `case_snapshot` once the related rows are written too.)
     """
     old_texts = (
         Case.objects.filter(pk=case.pk).values(*TEXT_SECTION_FIELDS).first() if case.pk else None
     )
-    with _revision(actor, comment or _("Bewaard.")):
-        case.save()
+    case.save()
     case_refresh_search(case=case)
     if old_texts is None:
         return []
@@ -158,32 +157,32 @@ def case_restore(*, case: Case, version, actor) -> Case:
         attname = Case._meta.get_field(name).attname
         setattr(locked, attname, shot.fields[attname])
     date = timezone.localtime(version.revision.date_created).strftime("%d-%m-%Y %H:%M")
-    with _revision(actor, _("Teruggezet naar de versie van %(date)s.") % {"date": date}):
-        case_save(case=locked, actor=actor)
-        SourceCoding.objects.filter(case=locked).exclude(source_id__in=shot.strengths).delete()
-        for source_id, (strength, rationale) in shot.strengths.items():
-            SourceCoding.objects.update_or_create(
-                case=locked, source_id=source_id, defaults={"strength": strength, "rationale": rationale}
-            )
-        TensionPosition.objects.filter(case=locked).exclude(tension_field_id__in=shot.positions).delete()
-        for field_id, (position, holds_both, rationale) in shot.positions.items():
-            TensionPosition.objects.update_or_create(
-                case=locked,
-                tension_field_id=field_id,
-                defaults={"position": position, "holds_both": holds_both, "rationale": rationale},
-            )
-        CodingEvidence.objects.filter(case=locked).delete()
-        kept = ("source_id", "tension_field_id", "case_field", *SELECTOR_FIELDS, "text_revision", "note")
-        for row in shot.evidence_rows:
-            CodingEvidence.objects.create(case=locked, **{name: row[name] for name in kept})
-        for field in {row["case_field"] for row in shot.evidence_rows}:
-            reanchor_evidence(locked, field)
-        locked.keywords.set(list(Tag.objects.filter(pk__in=shot.keyword_ids)))
-        case_refresh_search(case=locked)
+    case_save(case=locked)
+    SourceCoding.objects.filter(case=locked).exclude(source_id__in=shot.strengths).delete()
+    for source_id, (strength, rationale) in shot.strengths.items():
+        SourceCoding.objects.update_or_create(
+            case=locked, source_id=source_id, defaults={"strength": strength, "rationale": rationale}
+        )
+    TensionPosition.objects.filter(case=locked).exclude(tension_field_id__in=shot.positions).delete()
+    for field_id, (position, holds_both, rationale) in shot.positions.items():
+        TensionPosition.objects.update_or_create(
+            case=locked,
+            tension_field_id=field_id,
+            defaults={"position": position, "holds_both": holds_both, "rationale": rationale},
+        )
+    CodingEvidence.objects.filter(case=locked).delete()
+    kept = ("source_id", "tension_field_id", "case_field", *SELECTOR_FIELDS, "text_revision", "note")
+    for row in shot.evidence_rows:
+        CodingEvidence.objects.create(case=locked, **{name: row[name] for name in kept})
+    for field in {row["case_field"] for row in shot.evidence_rows}:
+        reanchor_evidence(locked, field)
+    locked.keywords.set(list(Tag.objects.filter(pk__in=shot.keyword_ids)))
+    case_refresh_search(case=locked)
     if locked.is_public:
         missing = locked.missing_for_publication()
         if missing:
             raise CaseIncomplete(missing)
+    case_snapshot(case=locked, actor=actor, comment=_("Teruggezet naar de versie van %(date)s.") % {"date": date})
     return locked
 
 

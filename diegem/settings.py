@@ -236,6 +236,9 @@ CACHES = {
 }
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
+# Imports carry a spreadsheet of up to 5 MB from the dry run to the real run, in base64.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

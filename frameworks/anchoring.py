@@ -9,6 +9,7 @@ researchers edit the text the passage can be found again:
    best (ties go to the one nearest the old position);
 2. otherwise a fuzzy match (rapidfuzz) of the quote in a window around the old
    position, then in the whole text, scored on the quote and its context;
+   a short quote (a word or two) is only accepted where its context still fits;
 3. below the threshold the annotation is an orphan: it leaves the margin and
    goes to the reviewers' queue, never silently moved.
 """
@@ -27,6 +28,10 @@ MIN_QUOTE_SCORE = 80.0
 MIN_COMBINED_SCORE = 75.0
 # How far around the old position the first fuzzy search looks, in characters.
 SEARCH_WINDOW = 2000
+# A quote shorter than this is only found again where some of its context still fits:
+# a single word turns up all over a text, and must not wander to another sentence.
+SELF_EVIDENT_LENGTH = 40
+MIN_CONTEXT_SUPPORT = 60.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,20 @@ def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) ->
     return sum(scores) / len(scores) if scores else 100.0
 
 
+def _context_support(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
+    """The better of the two sides: does the text still fit before or after the passage?"""
+    scores = []
+    if prefix:
+        scores.append(fuzz.ratio(prefix, text[max(0, start - len(prefix)) : start]))
+    if suffix:
+        scores.append(fuzz.ratio(suffix, text[end : end + len(suffix)]))
+    return max(scores) if scores else 100.0
+
+
+def _plausible(text: str, start: int, end: int, exact: str, prefix: str, suffix: str) -> bool:
+    return len(exact) >= SELF_EVIDENT_LENGTH or _context_support(text, start, end, prefix, suffix) >= MIN_CONTEXT_SUPPORT
+
+
 def _exact_candidates(text: str, exact: str) -> list[int]:
     return [m.start() for m in re.finditer(re.escape(exact), text)]
 
@@ -84,7 +103,9 @@ def reanchor(text: str, *, exact: str, prefix: str, suffix: str, old_start: int)
             return (-_context_score(text, start, start + len(exact), prefix, suffix), abs(start - old_start))
 
         best = min(starts, key=rank)
-        return Match(make_anchor(text, best, best + len(exact)), 100.0, "exact")
+        if _plausible(text, best, best + len(exact), exact, prefix, suffix):
+            return Match(make_anchor(text, best, best + len(exact)), 100.0, "exact")
+        return None  # the words are there, but not in this passage's surroundings
 
     windows = [
         (max(0, old_start - SEARCH_WINDOW), min(len(text), old_start + len(exact) + SEARCH_WINDOW)),
@@ -96,7 +117,7 @@ def reanchor(text: str, *, exact: str, prefix: str, suffix: str, old_start: int)
             continue
         start, end = span
         quote_score = fuzz.ratio(exact, text[start:end])
-        if quote_score < MIN_QUOTE_SCORE:
+        if quote_score < MIN_QUOTE_SCORE or not _plausible(text, start, end, exact, prefix, suffix):
             continue
         combined = 0.7 * quote_score + 0.3 * _context_score(text, start, end, prefix, suffix)
         if combined >= MIN_COMBINED_SCORE:

@@ -26,7 +26,6 @@ from django.utils.translation import get_language
 from frameworks.versioning import current_content_version
 
 NONCE_PLACEHOLDER = "CspNoncePlaceholderXq7"
-HEADERS_KEPT = ("Content-Type", "Content-Language", "Link", "Access-Control-Allow-Origin")
 
 
 def _cacheable_request(request) -> bool:
@@ -91,7 +90,9 @@ def _freeze(response, request) -> dict:
     return {
         "content": content,
         "charset": response.charset,
-        "headers": {name: response[name] for name in HEADERS_KEPT if name in response},
+        # Every header the view set (downloads, Last-Modified, X-Robots-Tag…); the
+        # middleware adds its own per response (CSP with this response's nonce, Vary…).
+        "headers": dict(response.items()),
         "nonce": used_nonce,
     }
 

@@ -84,7 +84,12 @@
       hide();
       return;
     }
-    var exact = range.toString();
+    // The selected words without the margin notes that sit between paragraphs.
+    var fragment = range.cloneContents();
+    fragment.querySelectorAll(".margin").forEach(function (note) {
+      note.remove();
+    });
+    var exact = fragment.textContent;
     var start = offsetIn(first, range.startContainer, range.startOffset);
     var end = offsetIn(last, range.endContainer, range.endOffset);
     ensureBar();

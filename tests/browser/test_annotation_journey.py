@@ -94,3 +94,37 @@ def test_margin_follows_the_paragraph_on_narrow_screens(live_server, browser: Br
     assert note_box["y"] >= text_box["y"] + text_box["height"] - 1  # under its paragraph
     assert re.search(r"Smal scherm", note.inner_text())
     context.close()
+
+
+def test_a_selection_across_paragraphs_with_notes_between_them(live_server, page: Page):
+    ensure_framework()
+    from tests.factories import make_annotation
+
+    make_member(make_organisation("Buurtwerk"), username="lid2@example.org", password=PASSWORD)
+    section = Section.objects.get(key="ontmoeting")
+    make_annotation(target=section, body="Een bestaande noot tussen de alinea's.")
+    log_in(page, live_server.url, "lid2@example.org")
+    page.goto(live_server.url + section.get_absolute_url())
+    # From the last words of the first paragraph to the first words of the second.
+    page.evaluate(
+        """() => {
+        const [first, second] = document.querySelectorAll('p.annotated__text');
+        const end = first.lastChild, start = second.firstChild;
+        const range = document.createRange();
+        range.setStart(end, Math.max(0, end.textContent.length - 12));
+        range.setEnd(start, 10);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+    }"""
+    )
+    page.locator(".selection-bar").get_by_role("link").click()
+    expect(page.locator(".passage-preview mark")).to_be_visible()
+    page.get_by_label("denker").check()
+    page.get_by_label("associatie").check()
+    page.get_by_label("Kanttekening", exact=True).fill("Over twee alinea's heen.")
+    page.get_by_role("button", name="Indienen voor moderatie").click()
+    expect(page.locator(".message--success")).to_be_visible()
+    annotation = Annotation.objects.get(body="Over twee alinea's heen.")
+    assert "\n\n" in section.body[annotation.position_start : annotation.position_end]
+    assert "noot" not in annotation.quote_exact
