@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from annotations import services
 from annotations.forms import InviteForm
 from annotations.models import Annotation, Flag, Membership, ModerationEvent, Organisation
+from frameworks.admin_helpers import ReadOnlyAdmin, ReadOnlyInline
 
 
 class MembershipInline(admin.TabularInline):
@@ -76,18 +77,9 @@ class MembershipAdmin(admin.ModelAdmin):
     readonly_fields = ["invited_by"]
 
 
-class ModerationEventInline(admin.TabularInline):
+class ModerationEventInline(ReadOnlyInline):
     model = ModerationEvent
     fields = ["created_at", "actor", "action", "old_status", "new_status", "public_reason", "internal_note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Annotation)
@@ -139,17 +131,6 @@ class AnnotationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -33,6 +33,7 @@ from cases.models import (
     TensionPosition,
     describe_position,
 )
+from frameworks.admin_helpers import ReadOnlyAdmin, ReadOnlyInline
 from frameworks.annotatable import normalize_plain_text
 from frameworks.models import Source, TensionField
 
@@ -168,19 +169,10 @@ class EvidenceInline(admin.StackedInline):
     verbose_name_plural = _("Tekstbewijs voor de codering")
 
 
-class CaseTransitionInline(admin.TabularInline):
+class CaseTransitionInline(ReadOnlyInline):
     model = CaseTransition
     fields = ["created_at", "actor", "old_status", "new_status", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     verbose_name_plural = _("verloop")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # --- the case --------------------------------------------------------------------------------
@@ -448,22 +440,13 @@ class CaseAdmin(VersionAdmin):
 
 
 @admin.register(CaseTransition)
-class CaseTransitionAdmin(admin.ModelAdmin):
+class CaseTransitionAdmin(ReadOnlyAdmin):
     """The workflow log: read-only."""
 
     list_display = ["created_at", "case", "actor", "old_status", "new_status"]
     list_filter = ["new_status"]
     list_select_related = ["case", "actor"]
     search_fields = ["case__title", "note"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.site_header = _("Praktijkenbank DieGem – beheer")
