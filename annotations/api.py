@@ -123,9 +123,8 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _collection(request: HttpRequest, annotations, collection_url: str, label: str) -> HttpResponse:
     """An AnnotationCollection (no `pagina`) or one of its AnnotationPages."""
-    annotations = annotations.with_target().order_by("pk")
-    total = annotations.count()
-    paginator = Paginator(annotations, PAGE_SIZE, allow_empty_first_page=True)
+    paginator = Paginator(annotations.with_target().order_by("pk"), PAGE_SIZE, allow_empty_first_page=True)
+    total = paginator.count  # one count, shared with the paging
     absolute_collection = request.build_absolute_uri(collection_url)
 
     def page_url(number: int) -> str:

@@ -124,12 +124,6 @@ class AnnotationQuerySet(models.QuerySet):
         own = Q(author=user, status__in=[Status.PENDING, Status.CHANGES_REQUESTED], anchor_state=AnchorState.ANCHORED)
         return self.filter(_public() | own)
 
-    def on_case(self, case: Case) -> AnnotationQuerySet:
-        return self.filter(case=case)
-
-    def on_section(self, section: Section) -> AnnotationQuerySet:
-        return self.filter(section=section)
-
     def awaiting_review(self) -> AnnotationQuerySet:
         return self.filter(status=Status.PENDING).order_by("submitted_at", "pk")
 
@@ -289,13 +283,6 @@ class Annotation(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.target_url}#kanttekening-{self.pk}"
-
-    @property
-    def target_key(self) -> str:
-        """The target as one string: `section:<key>` or `case:<slug>:<field>`."""
-        if self.section_id:
-            return f"section:{self.section.key}"
-        return f"case:{self.case.slug}:{self.case_field}"
 
     @property
     def target_url(self) -> str:

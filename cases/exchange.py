@@ -20,7 +20,7 @@ import io
 import json
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -561,26 +561,12 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
             result.errors.append(("status", _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(missing)}))
     elif target and target != case.status:
         try:
-            for action in _path(case.status, target):
+            for action in services.steps_between(case.status, target):
                 case = services.case_transition(case=case, action=action, actor=actor, note=_("Bij het importeren."))
         except services.CaseIncomplete as error:
             result.errors.append(("status", _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(error.missing)}))
         except (services.TransitionError, PermissionDenied) as error:
             result.errors.append(("status", str(error)))
-
-
-def _path(current: str, target: str) -> list[str]:
-    """The workflow steps from one status to another."""
-    S = Case.Status
-    steps = {
-        (S.DRAFT, S.IN_REVIEW): ["submit"],
-        (S.DRAFT, S.PUBLISHED): ["submit", "publish"],
-        (S.IN_REVIEW, S.PUBLISHED): ["publish"],
-        (S.IN_REVIEW, S.DRAFT): ["return_to_draft"],
-        (S.PUBLISHED, S.DRAFT): ["unpublish"],
-        (S.PUBLISHED, S.IN_REVIEW): ["unpublish", "submit"],
-    }
-    return steps[(current, target)]
 
 
 # --- the admin's import form ------------------------------------------------------------------
@@ -624,7 +610,3 @@ def confirm_form(form: ImportForm, report: ImportReport | None) -> ImportForm | 
         }
     )
 
-
-def iterate(queryset, progress=None) -> Iterator[Case]:
-    items = queryset.iterator(chunk_size=500) if progress is None else progress(list(queryset))
-    yield from items

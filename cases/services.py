@@ -56,6 +56,21 @@ ACTION_LABELS = {
 NEEDS_PUBLISH_PERMISSION = {"publish", "unpublish"}
 
 
+def steps_between(current: str, target: str) -> list[str]:
+    """The shortest run of workflow actions from one status to another (from TRANSITIONS)."""
+    routes = {current: []}
+    frontier = [current]
+    while frontier and target not in routes:
+        status = frontier.pop(0)
+        for (action, start), end in TRANSITIONS.items():
+            if start == status and end not in routes:
+                routes[end] = [*routes[status], action]
+                frontier.append(end)
+    if target not in routes:
+        raise TransitionError(_("Geen weg van ‘%(from)s’ naar ‘%(to)s’.") % {"from": current, "to": target})
+    return routes[target]
+
+
 def allowed_actions(case: Case, user) -> list[str]:
     """The actions this user may take on the case in its current status."""
     return [

@@ -137,7 +137,7 @@ def suggest(parsed: ParsedQuery) -> str | None:
     corrected = []
     changed = False
     for word in parsed.words:
-        if len(word) < 4 or SearchTerm.objects.filter(word=word).exists() or _known_as_prefix(word):
+        if len(word) < 4 or _known(word):
             corrected.append(word)
             continue
         best = (
@@ -155,7 +155,8 @@ def suggest(parsed: ParsedQuery) -> str | None:
     return " ".join(corrected) if changed else None
 
 
-def _known_as_prefix(word: str) -> bool:
+def _known(word: str) -> bool:
+    """A published word, or the start of one (a prefix search finds it anyway)."""
     from frameworks.models import SearchTerm
 
     return SearchTerm.objects.filter(word__startswith=word).exists()

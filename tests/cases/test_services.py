@@ -75,3 +75,19 @@ def test_allowed_actions_follow_status_and_permission(framework, researcher):
     assert services.allowed_actions(make_case(status=D), researcher) == ["submit"]
     assert services.allowed_actions(make_case(status=R), researcher) == ["publish", "return_to_draft"]
     assert services.allowed_actions(make_case(status=P), make_user()) == []
+
+
+@pytest.mark.parametrize(
+    "start, target, steps",
+    [
+        (D, R, ["submit"]),
+        (D, P, ["submit", "publish"]),
+        (R, P, ["publish"]),
+        (R, D, ["return_to_draft"]),
+        (P, D, ["unpublish"]),
+        (P, R, ["unpublish", "submit"]),
+        (D, D, []),
+    ],
+)
+def test_steps_between_statuses_follow_the_table(start, target, steps):
+    assert services.steps_between(start, target) == steps
