@@ -19,14 +19,14 @@ from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from annotations.models import Annotation, Kind, Voice
-from cases.models import TEXT_SECTION_FIELDS, Case
+from cases.models import Case, text_section
 from frameworks.models import Section
 from frameworks.versioning import current_content_version
 
@@ -51,7 +51,7 @@ def text_url(annotation: Annotation) -> str:
     """The plain text resource an annotation's selectors count in."""
     if annotation.section_id:
         return reverse("section-text", args=[annotation.section.key])
-    return reverse("case-text", args=[annotation.case.slug, annotation.case_field])
+    return reverse("case-text", args=[annotation.case.slug, text_section(annotation.case_field).slug])
 
 
 def annotation_jsonld(annotation: Annotation, request: HttpRequest, *, with_context: bool = True) -> dict:
@@ -207,7 +207,10 @@ def section_text(request: HttpRequest, key: str) -> HttpResponse:
 @require_safe
 def case_text(request: HttpRequest, slug: str, field: str) -> HttpResponse:
     """The plain text of a published case's section: what selectors on it count in."""
-    if field not in TEXT_SECTION_FIELDS:
+    section = text_section(field)
+    if section is None:
         raise Http404("Onbekende tekstsectie")
     case = get_object_or_404(Case.objects.published(), slug=slug)
-    return _plain_text(getattr(case, field))
+    if field != section.slug:  # a field name from the first release's IRIs
+        return redirect("case-text", slug, section.slug, permanent=True)
+    return _plain_text(getattr(case, section.field))

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import TEXT_SECTIONS, Case
+from cases.models import TEXT_SECTIONS, Case, text_section
 from frameworks.models import Section
 
 CASE_FIELD_CHOICES = [(section.field, section.title) for section in TEXT_SECTIONS]
@@ -288,7 +288,7 @@ class Annotation(models.Model):
     def target_url(self) -> str:
         if self.section_id:
             return self.section.get_absolute_url()
-        return f"{self.case.get_absolute_url()}#{self.case_field}"
+        return f"{self.case.get_absolute_url()}#{text_section(self.case_field).slug}"
 
     @property
     def target_title(self) -> str:

@@ -1,7 +1,7 @@
 """What an annotation can be attached to: a framework section or a case text section.
 
 A target is named by one string in URLs and forms: `section:<key>` or
-`case:<slug>:<field>`. Resolving it checks that the text exists and that the
+`case:<slug>:<text section>` (the section's Dutch slug, e.g. `praktijk`). Resolving it checks that the text exists and that the
 public may read it, so nobody annotates a draft.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cases.models import TEXT_SECTION_FIELDS, TEXT_SECTIONS, Case
+from cases.models import Case, text_section
 from frameworks.annotatable import text_revision
 from frameworks.models import Section
 
@@ -27,6 +27,7 @@ class Target:
     section: Section | None = None
     case: Case | None = None
     case_field: str = ""
+    anchor: str = "tekst"  # the id of the text on its page
 
     @property
     def revision(self) -> str:
@@ -49,15 +50,16 @@ def section_target(section: Section) -> Target:
 
 
 def case_target(case: Case, field: str) -> Target:
-    title = next(s.title for s in TEXT_SECTIONS if s.field == field)
+    section = text_section(field)
     return Target(
-        key=f"case:{case.slug}:{field}",
-        title=f"{case.title} · {title}",
-        heading=str(title),
-        text=getattr(case, field),
-        url=f"{case.get_absolute_url()}#{field}",
+        key=f"case:{case.slug}:{section.slug}",
+        title=f"{case.title} · {section.title}",
+        heading=str(section.title),
+        text=getattr(case, section.field),
+        url=f"{case.get_absolute_url()}#{section.slug}",
         case=case,
-        case_field=field,
+        case_field=section.field,
+        anchor=section.slug,
     )
 
 
@@ -67,11 +69,12 @@ def resolve_target(key: str) -> Target:
     if kind == "section":
         return section_target(get_object_or_404(Section, key=rest))
     if kind == "case":
-        slug, _, field = rest.partition(":")
-        if field not in TEXT_SECTION_FIELDS:
+        slug, _, name = rest.partition(":")
+        section = text_section(name)
+        if section is None:
             raise Http404("Onbekende tekstsectie")
         case = get_object_or_404(Case.objects.published(), slug=slug)
-        target = case_target(case, field)
+        target = case_target(case, section.field)
         if not target.text:
             raise Http404("Lege tekstsectie")
         return target

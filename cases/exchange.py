@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import TEXT_SECTIONS, Case, Position, SourceCoding, Strength, TensionPosition
-from frameworks.models import Domain, Source, TensionField
+from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
 # --- the format ------------------------------------------------------------------------------
 
@@ -185,8 +185,12 @@ def _int(value: str):
     return int(value) if value not in ("", None) else None
 
 
+# Codebook GUIDs were minted from the first (English) keys; they never change.
+_MINTED_FROM = {new: old for old, new in FORMER_KEYS.items()}
+
+
 def _guid(kind: str, key: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{_MINTED_FROM.get(key, key)}"))
 
 
 def export_codebook() -> bytes:
@@ -208,7 +212,7 @@ def export_codebook() -> bytes:
     codes = ET.SubElement(root, f"{{{ns}}}Codes")
     source_group = code(codes, "group", "sources", "Bronnen van solidariteit", False,
                         "Waar solidariteit vandaan komt; een praktijk kan uit meerdere bronnen tegelijk putten.")
-    colors = {"interdependence": "#1F4E79", "norms-values": "#6B3D8F", "struggle": "#A4262C", "encounter": "#1E6B35"}
+    colors = {"wederzijdse-afhankelijkheid": "#1F4E79", "normen-en-waarden": "#6B3D8F", "strijd": "#A4262C", "ontmoeting": "#1E6B35"}
     for source in Source.objects.all():
         code(source_group, "source", source.key, source.name, True, source.summary, colors.get(source.key))
     field_group = code(codes, "group", "tension-fields", "Spanningsvelden", False,
@@ -407,6 +411,7 @@ def import_cases(content: bytes, *, filename: str, actor, dry_run: bool = True, 
     except ImportFileError as error:
         report.file_errors.append(str(error))
         return report
+    rows = [_with_current_column_names(row) for row in rows]
     sources, tension_fields = _framework()
     domains = list(Domain.objects.all())
     expected = set(all_columns(sources, tension_fields))
@@ -454,6 +459,20 @@ def import_cases(content: bytes, *, filename: str, actor, dry_run: bool = True, 
         return report
     report.saved = True
     return report
+
+
+def _current_column_name(column: str) -> str:
+    """`bron_struggle` of a file exported by the first release is `bron_strijd` now."""
+    for prefix in ("bron_", "veld_"):
+        if column.startswith(prefix):
+            key, sep, rest = column[len(prefix) :].partition("_onderbouwing")
+            if key in FORMER_KEYS:
+                return f"{prefix}{FORMER_KEYS[key]}{sep}{rest}"
+    return column
+
+
+def _with_current_column_names(row: dict[str, str]) -> dict[str, str]:
+    return {_current_column_name(column): value for column, value in row.items()}
 
 
 class _Undo(Exception):

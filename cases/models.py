@@ -20,9 +20,14 @@ from frameworks.models import Domain, Source, TensionField
 
 @dataclass(frozen=True)
 class TextSection:
-    """One of the text sections every case has, in the order a reader meets them."""
+    """One of the text sections every case has, in the order a reader meets them.
+
+    `field` names the model field; `slug` is the Dutch word used in the page's
+    anchors, the text's URL and the exchange columns.
+    """
 
     field: str
+    slug: str
     title: str
     help_text: str
 
@@ -31,35 +36,46 @@ class TextSection:
 # lens of the framework (place, citizenship, learning), then what the research
 # asks of every case at its close (interventions, lessons).
 TEXT_SECTIONS: tuple[TextSection, ...] = (
-    TextSection("context", _("Context"), _("De achtergrond: buurt, organisatie, aanleiding.")),
-    TextSection("practice", _("De praktijk"), _("Wat er gebeurt, door wie, hoe vaak, sinds wanneer.")),
+    TextSection("context", "context", _("Context"), _("De achtergrond: buurt, organisatie, aanleiding.")),
+    TextSection("practice", "praktijk", _("De praktijk"), _("Wat er gebeurt, door wie, hoe vaak, sinds wanneer.")),
     TextSection(
         "place_text",
+        "plaats",
         _("Plaats"),
         _("De plaats relationeel bekeken: de locatie en de netwerken die ze met andere plaatsen verbinden."),
     ),
     TextSection(
         "citizenship",
+        "burgerschapspraktijken",
         _("Burgerschapspraktijken"),
         _("Burgerschap als praktijk: welke claims mensen hier en nu leggen, hoe ze meedoen."),
     ),
     TextSection(
         "learning",
+        "leerprocessen",
         _("Leerprocessen"),
         _("Informele, collectieve leerprocessen die in de praktijk opduiken."),
     ),
     TextSection(
         "interventions",
+        "interventies",
         _("Interventies en de rol van professionals"),
         _("Hoe professionals en organisaties ingrijpen op ruimte, leerprocessen en burgerschapspraktijken."),
     ),
     TextSection(
         "lessons",
+        "aandachtspunten",
         _("Aandachtspunten voor beleid en praktijk"),
         _("Wat beleidsmakers en praktijkwerkers hieruit kunnen leren."),
     ),
 )
 TEXT_SECTION_FIELDS = tuple(section.field for section in TEXT_SECTIONS)
+_TEXT_SECTION_BY_NAME = {name: section for section in TEXT_SECTIONS for name in (section.slug, section.field)}
+
+
+def text_section(name: str) -> TextSection | None:
+    """The text section named by its Dutch slug (or, from older links, its field name)."""
+    return _TEXT_SECTION_BY_NAME.get(name)
 
 
 class Strength(models.IntegerChoices):
@@ -603,7 +619,11 @@ class CodingEvidence(models.Model):
 
     @property
     def section_title(self) -> str:
-        return next(str(s.title) for s in TEXT_SECTIONS if s.field == self.case_field)
+        return str(text_section(self.case_field).title)
+
+    @property
+    def section_slug(self) -> str:
+        return text_section(self.case_field).slug
 
 
 # History: every save of a case keeps a revision of the case with its coding,

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case as When_
 from django.db.models import Count, F, Prefetch, Value, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from cases import exchange, search
 from cases.charts import spectrum_columns
 from cases.filters import CaseFilterForm, range_params
 from cases.models import Case, CodingEvidence, Position, SourceCoding, Strength, TensionPosition, describe_position
-from frameworks.models import Domain, Source, TensionField
+from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
 PAGE_SIZE = 20
 
@@ -32,6 +32,8 @@ def codings_prefetch() -> Prefetch:
 
 def case_list(request: HttpRequest) -> HttpResponse:
     """Published cases, filtered, searched and counted by facet; the state is the URL."""
+    if moved := former_parameters_redirect(request):
+        return moved
     sources, tension_fields, domains = framework_lists()
     form = CaseFilterForm(request.GET or None, sources=sources, tension_fields=tension_fields, domains=domains)
     published = Case.objects.published()
@@ -98,8 +100,17 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _former_key_redirect(view_name: str, key: str) -> HttpResponse | None:
+    """A permanent redirect from an English key of the first release to its Dutch key."""
+    if key in FORMER_KEYS:
+        return redirect(view_name, FORMER_KEYS[key], permanent=True)
+    return None
+
+
 def source_detail(request: HttpRequest, key: str) -> HttpResponse:
     """A source of solidarity and the published cases drawing on it, strongest first."""
+    if moved := _former_key_redirect("source-detail", key):
+        return moved
     source = get_object_or_404(Source.objects.select_related("section"), key=key)
     cases = (
         Case.objects.published()
@@ -124,6 +135,8 @@ def source_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 def tension_field_detail(request: HttpRequest, key: str) -> HttpResponse:
     """A tension field, and where the published cases sit on its spectrum."""
+    if moved := _former_key_redirect("tension-field-detail", key):
+        return moved
     tension_field = get_object_or_404(TensionField.objects.select_related("section"), key=key)
     columns = spectrum_columns(tension_field, Case.objects.published())
     return render(
@@ -283,6 +296,29 @@ def overview_context(sources, tension_fields, total, strengths, spectra, heat) -
         "heat_rows": heat_rows,
         "tension_fields": tension_fields,
     }
+
+
+def former_parameters_redirect(request: HttpRequest) -> HttpResponse | None:
+    """The same list under the Dutch parameter names, when a link uses the first release's."""
+    query = request.GET.copy()
+    renamed = False
+    for name in list(query):
+        new_name = _renamed_parameter(name)
+        if new_name:
+            query.setlist(new_name, query.pop(name))
+            renamed = True
+    if not renamed:
+        return None
+    return redirect(f"{request.path}?{query.urlencode()}", permanent=True)
+
+
+def _renamed_parameter(name: str) -> str | None:
+    if name.startswith("bron-") and name[5:] in FORMER_KEYS:
+        return f"bron-{FORMER_KEYS[name[5:]]}"
+    for suffix in ("-van", "-tot"):
+        if name.endswith(suffix) and name[: -len(suffix)] in FORMER_KEYS:
+            return f"{FORMER_KEYS[name[: -len(suffix)]]}{suffix}"
+    return None
 
 
 def _without_page(request: HttpRequest) -> str:

@@ -10,6 +10,22 @@ from django.utils.translation import gettext_lazy as _
 
 from frameworks.annotatable import normalize_plain_text
 
+# The first keys of the sources and tension fields were English; they became the
+# Dutch words the site shows (issue 8). Old URLs, filter parameters and import
+# columns with these keys are still understood, and the codebook's GUIDs stay the
+# ones minted from them (`cases.exchange`).
+FORMER_KEYS = {
+    "interdependence": "wederzijdse-afhankelijkheid",
+    "norms-values": "normen-en-waarden",
+    "struggle": "strijd",
+    "encounter": "ontmoeting",
+    "universal-particularistic": "universeel-particularistisch",
+    "economic-cultural": "economisch-cultureel",
+    "integration-transformation": "integratie-transformatie",
+    "distance-proximity": "afstand-nabijheid",
+    "negotiable-non-negotiable": "onderhandelbaar-niet-onderhandelbaar",
+}
+
 
 class NaturalKeyManager(models.Manager):
     """Looks rows up by their `key` (or the field named in `natural_key_field`)."""

@@ -118,8 +118,8 @@ def test_annotation_expands_as_json_ld_with_the_required_properties(client, anno
     assert node["@type"] == [OA + "Annotation"]
     assert node[OA + "motivatedBy"] == [{"@id": OA + "questioning"}]
     target = node[OA + "hasTarget"][0]
-    assert target[OA + "hasSource"][0]["@id"].endswith(reverse("case-text", args=["torekes", "practice"]))
-    assert target[OA + "hasScope"][0]["@id"].endswith("/praktijken/torekes/#practice")
+    assert target[OA + "hasSource"][0]["@id"].endswith(reverse("case-text", args=["torekes", "praktijk"]))
+    assert target[OA + "hasScope"][0]["@id"].endswith("/praktijken/torekes/#praktijk")
     selectors = {s["@type"][0]: s for s in target[OA + "hasSelector"]}
     quote = selectors[OA + "TextQuoteSelector"]
     position = selectors[OA + "TextPositionSelector"]

@@ -43,6 +43,7 @@ def public_surfaces(case: Case, draft: Case) -> list[str]:
         reverse("api-case-annotations", args=[case.slug]) + "?pagina=1",
         reverse("api-case-annotations", args=[draft.slug]) + "?pagina=1",
         reverse("case-text", args=[draft.slug, "practice"]),
+        reverse("case-text", args=[draft.slug, "praktijk"]),
         reverse("annotations-mine"),
     ]
     for section in Section.objects.all():

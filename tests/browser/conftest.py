@@ -53,3 +53,36 @@ def csp_violations(page):
         else None,
     )
     return found
+
+
+# The two screens every journey is walked on: a laptop and a phone.
+VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport_page(request, browser):
+    """A page at one of the two screen sizes: parametrises a test over both."""
+    context = browser.new_context(viewport=VIEWPORTS[request.param], is_mobile=request.param == "phone")
+    page = context.new_page()
+    page.viewport_name = request.param
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def console_errors(page):
+    """Every console error and uncaught page error during the test (should stay empty)."""
+    return collect_console_errors(page)
+
+
+def collect_console_errors(page) -> list[str]:
+    """Start collecting the console errors and page errors of `page`; returns the live list."""
+    found: list[str] = []
+    page.on("console", lambda message: found.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: found.append(str(error)))
+    return found
+
+
+def horizontal_overflow(page) -> int:
+    """How many pixels the page is wider than the viewport (0: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

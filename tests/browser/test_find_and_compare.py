@@ -18,7 +18,7 @@ def test_filter_search_open_and_compare(live_server, page: Page, screenshot_dir,
     page.get_by_label("Ontmoeting").select_option(value="2")
     page.locator("select[name='consensus-conflict-tot']").select_option(value="0")
     page.get_by_role("button", name="Toon praktijken").click()
-    expect(page).to_have_url(re.compile(r"bron-encounter=2.*consensus-conflict-tot=0"))
+    expect(page).to_have_url(re.compile(r"bron-ontmoeting=2.*consensus-conflict-tot=0"))
     expect(page.locator("li.chip")).to_have_count(2)
     cards = page.locator("article.case-card h3")
     expect(cards).to_have_text(["Mater Dei", "Spring Global Mail", "Torekes"])

@@ -66,6 +66,6 @@ def test_researcher_enters_codes_and_publishes_a_case(live_server, page: Page, s
     reader = page.context.browser.new_context().new_page()
     reader.goto(f"{live_server.url}/praktijken/repair-cafe-kiel/")
     expect(reader.get_by_role("heading", level=1)).to_have_text("Repair Café Kiel")
-    expect(reader.locator("li.source--encounter ul.evidence")).to_contain_text("herstellen vrijwilligers fietsen")
+    expect(reader.locator("li.source--ontmoeting ul.evidence")).to_contain_text("herstellen vrijwilligers fietsen")
     reader.context.close()
     assert csp_violations == []

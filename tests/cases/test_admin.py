@@ -88,7 +88,7 @@ def test_researcher_adds_a_coded_case_as_a_draft(researcher_client, framework):
 
 
 def test_duplicate_coding_in_the_form_is_reported_and_nothing_saved(researcher_client, framework):
-    encounter = Source.objects.get(key="encounter").pk
+    encounter = Source.objects.get(key="ontmoeting").pk
     response = researcher_client.post(
         reverse("admin:cases_case_add"),
         _add_form(**{"source_codings-0-source": encounter, "source_codings-1-source": encounter}),

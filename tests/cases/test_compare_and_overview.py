@@ -17,8 +17,8 @@ def compare(client, *slugs):
 
 
 def test_two_cases_side_by_side(client, framework):
-    a = make_case(title="Eerste", domain="wonen", municipality="Gent", strengths={"encounter": 3}, positions={"consensus-conflict": -2})
-    b = make_case(title="Tweede", domain="leren", municipality="Leuven", strengths={"encounter": 1}, positions={"consensus-conflict": "both"})
+    a = make_case(title="Eerste", domain="wonen", municipality="Gent", strengths={"ontmoeting": 3}, positions={"consensus-conflict": -2})
+    b = make_case(title="Tweede", domain="leren", municipality="Leuven", strengths={"ontmoeting": 1}, positions={"consensus-conflict": "both"})
     tree = parse(compare(client, a.slug, b.slug))
     assert texts(tree, "//table[contains(@class,'compare-table')]/thead//th") == ["A Eerste", "B Tweede"]
     rows = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in tree.xpath("//table[contains(@class,'compare-table')]/tbody/tr"))}
@@ -56,10 +56,10 @@ def test_overview_counts_and_heatmap_cells_lead_to_lists_of_that_size(client, fr
     for i in range(6):
         make_case(
             title=f"Case {i}",
-            strengths={"struggle": 3 if i < 3 else 1, "encounter": 2},
-            positions={"consensus-conflict": 2 if i % 2 else -1, "economic-cultural": 0},
+            strengths={"strijd": 3 if i < 3 else 1, "ontmoeting": 2},
+            positions={"consensus-conflict": 2 if i % 2 else -1, "economisch-cultureel": 0},
         )
-    make_case(title="Concept", status=Case.Status.DRAFT, strengths={"struggle": 3})
+    make_case(title="Concept", status=Case.Status.DRAFT, strengths={"strijd": 3})
     tree = parse(client.get(reverse("overview")))
     rows = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in tree.xpath("//section[@aria-labelledby='sources-title']//tbody/tr"))}
     assert rows["Strijd"][:3] == ["6", "3", "3"]
@@ -77,7 +77,7 @@ def test_overview_counts_and_heatmap_cells_lead_to_lists_of_that_size(client, fr
 
 
 def test_tension_field_dots_link_to_their_cases(client, framework):
-    case = make_case(title="Met stip", positions={"distance-proximity": 2})
-    tree = parse(client.get(reverse("tension-field-detail", args=["distance-proximity"])))
+    case = make_case(title="Met stip", positions={"afstand-nabijheid": 2})
+    tree = parse(client.get(reverse("tension-field-detail", args=["afstand-nabijheid"])))
     assert case.get_absolute_url() in tree.xpath("//a[contains(@class,'dot')]/@href")
     assert re.search("Met stip", texts(tree, "//table[contains(@class,'data-table')]")[0])

@@ -44,11 +44,11 @@ def good_row(**overrides) -> dict:
         "trefwoorden": "koken; buurt",
         "status": "published",
     }
-    for key in ("interdependence", "norms-values", "struggle", "encounter"):
+    for key in ("wederzijdse-afhankelijkheid", "normen-en-waarden", "strijd", "ontmoeting"):
         row[f"bron_{key}"] = "2"
         row[f"bron_{key}_onderbouwing"] = "Omdat."
-    for key in ("universal-particularistic", "consensus-conflict", "economic-cultural",
-                "integration-transformation", "distance-proximity", "negotiable-non-negotiable"):
+    for key in ("universeel-particularistisch", "consensus-conflict", "economisch-cultureel",
+                "integratie-transformatie", "afstand-nabijheid", "onderhandelbaar-niet-onderhandelbaar"):
         row[f"veld_{key}"] = "-1"
         row[f"veld_{key}_onderbouwing"] = "Omdat."
     row["veld_consensus-conflict"] = "beide"
@@ -106,8 +106,8 @@ def test_semicolon_csv_and_xlsx_are_read_too(framework, researcher):
     [
         ({"domein": "ruimtevaart"}, "domein", "geldige keuze"),
         ({"titel": ""}, "titel", "verplicht"),
-        ({"veld_distance-proximity": "3"}, "veld_distance-proximity", "geldige keuze"),
-        ({"bron_struggle": "5"}, "bron_struggle", "geldige keuze"),
+        ({"veld_afstand-nabijheid": "3"}, "veld_afstand-nabijheid", "geldige keuze"),
+        ({"bron_strijd": "5"}, "bron_strijd", "geldige keuze"),
         ({"breedtegraad": "91", "lengtegraad": "3"}, "breedtegraad", "hoogstens 90"),
         ({"breedtegraad": "51.0"}, "lengtegraad", "samen"),
         ({"slug": "met spaties"}, "slug", "slug"),
@@ -139,7 +139,7 @@ def test_a_wrong_encoding_is_named_by_row_and_column(framework, researcher):
 
 
 def test_a_publication_the_workflow_refuses_saves_nothing(framework, researcher):
-    incomplete = good_row(slug="onvolledig", **{"bron_encounter": "2", "bron_encounter_onderbouwing": ""})
+    incomplete = good_row(slug="onvolledig", **{"bron_ontmoeting": "2", "bron_ontmoeting_onderbouwing": ""})
     report = run(wide_csv([good_row(), incomplete]), researcher)
     assert not report.saved
     assert any(m.startswith("Rij 3, kolom ‘status’: kan niet gepubliceerd worden") for m in report.errors)
@@ -181,7 +181,7 @@ def test_exports_hold_published_cases_only(client, framework):
     assert len(long_rows) == 10 and {r["dimensie"] for r in long_rows} == {"bron", "spanningsveld"}
     data = json.loads(client.get(reverse("export-cases-json")).content)
     assert data["licentie"].startswith("CC BY 4.0")
-    assert set(data["praktijken"][0]["codering"]["bronnen"]) == {"interdependence", "norms-values", "struggle", "encounter"}
+    assert set(data["praktijken"][0]["codering"]["bronnen"]) == {"wederzijdse-afhankelijkheid", "normen-en-waarden", "strijd", "ontmoeting"}
 
 
 def test_the_codebook_validates_against_the_refi_qda_schema_and_keeps_its_identifiers(client, framework):
@@ -196,13 +196,23 @@ def test_the_codebook_validates_against_the_refi_qda_schema_and_keeps_its_identi
     assert len(guids) == len(set(guids))
     from frameworks.models import Source
 
-    source = Source.objects.get(key="encounter")
+    source = Source.objects.get(key="ontmoeting")
     source.name = "Ontmoeting (herwerkt)"
     source.save()
     second = etree.fromstring(exchange.export_codebook())
     assert second.xpath("//q:Code/@guid", namespaces=ns) == guids  # identifiers do not change with names
     members = set(second.xpath("//q:MemberCode/@guid", namespaces=ns))
     assert members <= set(guids)
+
+
+def test_codebook_guids_are_those_of_the_first_release_after_the_keys_became_dutch(client, framework):
+    """The GUIDs were minted from the English keys; renaming the keys did not change them."""
+    document = etree.fromstring(client.get(reverse("export-codebook")).content)
+    ns = {"q": "urn:QDA-XML:codebook:1.0"}
+    guid_of = {code.get("name"): code.get("guid") for code in document.xpath("//q:Code", namespaces=ns)}
+    assert guid_of["Strijd"] == "b26e7bc8-ea0f-599d-a26c-00815e03934f"
+    assert guid_of["Ontmoeting"] == "ffaa9f82-3a4a-526c-b054-9d0945dcf7bb"
+    assert guid_of["onderhandelbaar"] == "ea66706e-ea93-500c-811e-3801fd26cce5"
 
 
 def test_the_data_page_links_every_export_with_the_licence(client, framework):

@@ -29,10 +29,10 @@ def varied(framework):
             domain=["wonen", "werken", "leren", "vrije-tijd"][i % 4],
             kind=Case.Kind.PILOT if i % 5 == 0 else Case.Kind.CASE_STUDY,
             municipality=places[i % 3],
-            strengths={key: rng.randint(0, 3) for key in ("interdependence", "norms-values", "struggle", "encounter")},
+            strengths={key: rng.randint(0, 3) for key in ("wederzijdse-afhankelijkheid", "normen-en-waarden", "strijd", "ontmoeting")},
             positions={key: ("both" if rng.random() < 0.1 else rng.randint(-2, 2)) for key in (
-                "universal-particularistic", "consensus-conflict", "economic-cultural",
-                "integration-transformation", "distance-proximity", "negotiable-non-negotiable")},
+                "universeel-particularistisch", "consensus-conflict", "economisch-cultureel",
+                "integratie-transformatie", "afstand-nabijheid", "onderhandelbaar-niet-onderhandelbaar")},
             keywords=tuple(rng.sample(["moestuin", "jeugdwerk", "koken", "taal"], 2)),
         )
     make_case(title="Concept", status=Case.Status.DRAFT, municipality="Gent", keywords=("moestuin",))
@@ -43,8 +43,8 @@ def varied(framework):
     [
         {},
         {"domein": "werken"},
-        {"bron-encounter": "2", "consensus-conflict-van": "-1"},
-        {"domein": "leren", "plaats": "Gent", "trefwoord": "moestuin", "bron-struggle": "1", "economic-cultural-tot": "0"},
+        {"bron-ontmoeting": "2", "consensus-conflict-van": "-1"},
+        {"domein": "leren", "plaats": "Gent", "trefwoord": "moestuin", "bron-strijd": "1", "economisch-cultureel-tot": "0"},
     ],
     ids=["no filters", "one filter", "two filters", "five filters"],
 )

@@ -18,7 +18,7 @@ def _refused(**create):
 
 def test_second_coding_of_the_same_source_is_refused(framework):
     case = make_case()
-    source = Source.objects.get(key="encounter")
+    source = Source.objects.get(key="ontmoeting")
     _refused(model=SourceCoding, case=case, source=source, strength=2)
 
 
@@ -92,7 +92,7 @@ def test_unknown_kind_or_status_is_refused(framework):
 
 def test_missing_for_publication_names_every_gap(framework):
     case = make_case(coded=False, status=Case.Status.DRAFT)
-    SourceCoding.objects.create(case=case, source=Source.objects.get(key="struggle"), strength=2, rationale="")
+    SourceCoding.objects.create(case=case, source=Source.objects.get(key="strijd"), strength=2, rationale="")
     missing = " ".join(case.missing_for_publication())
     for source in Source.objects.all():
         assert source.name in missing

@@ -55,7 +55,7 @@ def test_publishing_sets_the_date(framework, researcher):
 
 def test_publishing_an_incomplete_case_is_refused_and_says_what_lacks(framework, researcher):
     case = make_case(status=R)
-    SourceCoding.objects.filter(case=case, source__key="encounter").delete()
+    SourceCoding.objects.filter(case=case, source__key="ontmoeting").delete()
     with pytest.raises(services.CaseIncomplete) as refused:
         services.case_transition(case=case, action="publish", actor=researcher)
     assert any("Ontmoeting" in line for line in refused.value.missing)

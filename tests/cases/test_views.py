@@ -39,13 +39,13 @@ def test_list_filters_by_domain_and_kind(client, framework):
 
 
 def test_list_filters_by_minimum_source_strength(client, framework):
-    make_case(title="Sterk", strengths={"encounter": 3})
-    make_case(title="Matig", strengths={"encounter": 2})
-    make_case(title="Afwezig", strengths={"encounter": 0})
+    make_case(title="Sterk", strengths={"ontmoeting": 3})
+    make_case(title="Matig", strengths={"ontmoeting": 2})
+    make_case(title="Afwezig", strengths={"ontmoeting": 0})
     url = reverse("case-list")
-    assert titles(client.get(url, {"bron-encounter": 2})) == ["Matig", "Sterk"]
-    assert titles(client.get(url, {"bron-encounter": 3})) == ["Sterk"]
-    assert titles(client.get(url, {"bron-encounter": 1})) == ["Matig", "Sterk"]
+    assert titles(client.get(url, {"bron-ontmoeting": 2})) == ["Matig", "Sterk"]
+    assert titles(client.get(url, {"bron-ontmoeting": 3})) == ["Sterk"]
+    assert titles(client.get(url, {"bron-ontmoeting": 1})) == ["Matig", "Sterk"]
 
 
 def test_list_filters_by_tension_field_range(client, framework):
@@ -62,13 +62,13 @@ def test_list_filters_by_tension_field_range(client, framework):
 
 
 def test_filters_combine(client, framework):
-    make_case(title="Raak", domain="werken", strengths={"struggle": 3}, positions={"economic-cultural": -2})
-    make_case(title="Verkeerd domein", domain="wonen", strengths={"struggle": 3}, positions={"economic-cultural": -2})
-    make_case(title="Te zwak", domain="werken", strengths={"struggle": 1}, positions={"economic-cultural": -2})
-    make_case(title="Andere pool", domain="werken", strengths={"struggle": 3}, positions={"economic-cultural": 2})
+    make_case(title="Raak", domain="werken", strengths={"strijd": 3}, positions={"economisch-cultureel": -2})
+    make_case(title="Verkeerd domein", domain="wonen", strengths={"strijd": 3}, positions={"economisch-cultureel": -2})
+    make_case(title="Te zwak", domain="werken", strengths={"strijd": 1}, positions={"economisch-cultureel": -2})
+    make_case(title="Andere pool", domain="werken", strengths={"strijd": 3}, positions={"economisch-cultureel": 2})
     response = client.get(
         reverse("case-list"),
-        {"domein": "werken", "bron-struggle": 2, "economic-cultural-tot": -1},
+        {"domein": "werken", "bron-strijd": 2, "economisch-cultureel-tot": -1},
     )
     assert titles(response) == ["Raak"]
     chips = texts(parse(response), "//ul[contains(@class,'chips')]/li[contains(@class,'chip')]")
@@ -76,9 +76,9 @@ def test_filters_combine(client, framework):
 
 
 def test_each_active_filter_can_be_removed_alone(client, framework):
-    response = client.get(reverse("case-list"), {"domein": "werken", "bron-struggle": 2})
+    response = client.get(reverse("case-list"), {"domein": "werken", "bron-strijd": 2})
     removers = parse(response).xpath("//a[contains(@class,'chip__remove')]/@href")
-    assert sorted(removers) == ["?bron-struggle=2", "?domein=werken"]
+    assert sorted(removers) == ["?bron-strijd=2", "?domein=werken"]
 
 
 def test_invalid_filter_values_are_named_and_ignored(client, framework):
@@ -111,8 +111,8 @@ def test_case_page_shows_text_and_profile(client, framework):
     case = make_case(
         title="De Torekes",
         context="Een buurt in Gent.",
-        strengths={"encounter": 3},
-        positions={"integration-transformation": "both", "universal-particularistic": -1},
+        strengths={"ontmoeting": 3},
+        positions={"integratie-transformatie": "both", "universeel-particularistisch": -1},
         keywords=("complementaire munt",),
     )
     tree = parse(client.get(case.get_absolute_url()))
@@ -150,12 +150,12 @@ def test_researcher_previews_an_unpublished_case_with_a_notice(researcher_client
 
 
 def test_source_page_lists_published_cases_strongest_first(client, framework):
-    make_case(title="Zwak", strengths={"struggle": 1})
-    make_case(title="Sterk", strengths={"struggle": 3})
-    make_case(title="Matig", strengths={"struggle": 2})
-    make_case(title="Afwezig", strengths={"struggle": 0})
-    make_case(title="Concept sterk", strengths={"struggle": 3}, status=Case.Status.DRAFT)
-    tree = parse(client.get(reverse("source-detail", args=["struggle"])))
+    make_case(title="Zwak", strengths={"strijd": 1})
+    make_case(title="Sterk", strengths={"strijd": 3})
+    make_case(title="Matig", strengths={"strijd": 2})
+    make_case(title="Afwezig", strengths={"strijd": 0})
+    make_case(title="Concept sterk", strengths={"strijd": 3}, status=Case.Status.DRAFT)
+    tree = parse(client.get(reverse("source-detail", args=["strijd"])))
     listed = [t.split(" ")[0] for t in texts(tree, "//ol[contains(@class,'ranked-list')]/li/a")]
     assert listed == ["Sterk", "Matig", "Zwak"]
 
@@ -179,12 +179,12 @@ def test_tension_field_page_places_cases_on_the_spectrum(client, framework):
 
 def test_tension_field_chart_caps_each_column_and_links_the_rest(client, framework):
     for i in range(15):
-        make_case(title=f"Case {i:02d}", positions={"distance-proximity": 0})
-    tree = parse(client.get(reverse("tension-field-detail", args=["distance-proximity"])))
+        make_case(title=f"Case {i:02d}", positions={"afstand-nabijheid": 0})
+    tree = parse(client.get(reverse("tension-field-detail", args=["afstand-nabijheid"])))
     middle = [tr for tr in tree.xpath("//table[contains(@class,'data-table')]/tbody/tr") if "midden" in tr.text_content()][0]
     assert "15" in texts(middle, "./td")[0]
     assert len(middle.xpath(".//a")) == 13  # twelve cases and "en 3 andere"
-    assert "distance-proximity-van=0" in middle.xpath(".//a")[-1].get("href")
+    assert "afstand-nabijheid-van=0" in middle.xpath(".//a")[-1].get("href")
 
 
 # --- feed, sitemap, robots -----------------------------------------------------------------

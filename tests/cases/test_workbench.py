@@ -52,7 +52,7 @@ def test_workflow_buttons_move_the_case_and_log_each_step(framework, researcher_
 
 def test_publishing_an_incomplete_case_is_refused_and_names_what_is_missing(framework, researcher_client):
     case = make_case(status=Case.Status.IN_REVIEW)
-    SourceCoding.objects.filter(case=case, source__key="struggle").delete()
+    SourceCoding.objects.filter(case=case, source__key="strijd").delete()
     response = researcher_client.post(reverse("admin:cases_case_workflow", args=[case.pk, "publish"]), follow=True)
     assert "De bron ‘Strijd’ is niet gecodeerd." in response.content.decode()
     assert Case.objects.get(pk=case.pk).status == Case.Status.IN_REVIEW
@@ -71,7 +71,7 @@ def evidence_rows(data: dict, rows: list[dict]) -> dict:
 
 def test_evidence_is_anchored_in_the_case_text_and_shown_beside_the_profile(framework, researcher_client, client):
     case = make_case(practice=PRACTICE)
-    encounter = Source.objects.get(key="encounter")
+    encounter = Source.objects.get(key="ontmoeting")
     data = form_values(researcher_client.get(change_url(case)), "case_form")
     evidence_rows(data, [{"coding": f"source:{encounter.pk}", "case_field": "practice", "passage": "koken buren samen", "note": "wekelijks"}])
     response = researcher_client.post(change_url(case), data)
@@ -79,13 +79,13 @@ def test_evidence_is_anchored_in_the_case_text_and_shown_beside_the_profile(fram
     evidence = CodingEvidence.objects.get(case=case)
     assert case.practice[evidence.position_start : evidence.position_end] == "koken buren samen"
     profile = parse(client.get(case.get_absolute_url()))
-    item = texts(profile, "//li[contains(@class,'source--encounter')]//ul[contains(@class,'evidence')]/li")
+    item = texts(profile, "//li[contains(@class,'source--ontmoeting')]//ul[contains(@class,'evidence')]/li")
     assert item and "koken buren samen" in item[0] and "wekelijks" in item[0]
 
 
 def test_evidence_that_is_not_in_the_text_is_refused_and_nothing_saved(framework, researcher_client):
     case = make_case(practice=PRACTICE, title="Oude titel")
-    encounter = Source.objects.get(key="encounter")
+    encounter = Source.objects.get(key="ontmoeting")
     data = form_values(researcher_client.get(change_url(case)), "case_form")
     data["title"] = "Nieuwe titel"
     evidence_rows(data, [{"coding": f"source:{encounter.pk}", "case_field": "practice", "passage": "staat er niet in"}])
@@ -98,7 +98,7 @@ def test_evidence_that_is_not_in_the_text_is_refused_and_nothing_saved(framework
 
 def test_evidence_follows_text_edits_or_leaves_the_page(framework, researcher_client, client):
     case = make_case(practice=PRACTICE)
-    encounter = Source.objects.get(key="encounter")
+    encounter = Source.objects.get(key="ontmoeting")
     data = form_values(researcher_client.get(change_url(case)), "case_form")
     evidence_rows(data, [
         {"coding": f"source:{encounter.pk}", "case_field": "practice", "passage": "Ze leren elkaars recepten"},
@@ -119,11 +119,11 @@ def test_evidence_follows_text_edits_or_leaves_the_page(framework, researcher_cl
 
 
 def test_every_save_keeps_a_version_that_can_be_compared_and_restored(framework, researcher_client, researcher, client):
-    case = make_case(practice=PRACTICE, title="Eerste titel", strengths={"encounter": 3}, keywords=("koken",))
+    case = make_case(practice=PRACTICE, title="Eerste titel", strengths={"ontmoeting": 3}, keywords=("koken",))
     annotation = make_annotation(target=case, passage="Ze leren elkaars recepten")
     assert save_in_admin(researcher_client, case).status_code == 302  # version 1: as it was
     data = form_values(researcher_client.get(change_url(case)), "case_form")
-    encounter_row = next(k for k, v in data.items() if k.startswith("source_codings-") and k.endswith("-source") and v == str(Source.objects.get(key="encounter").pk))
+    encounter_row = next(k for k, v in data.items() if k.startswith("source_codings-") and k.endswith("-source") and v == str(Source.objects.get(key="ontmoeting").pk))
     prefix = encounter_row.rsplit("-", 1)[0]
     data.update({
         "title": "Tweede titel",
@@ -149,7 +149,7 @@ def test_every_save_keeps_a_version_that_can_be_compared_and_restored(framework,
     assert researcher_client.post(reverse("admin:cases_case_restore", args=[case.pk, older])).status_code == 302
     case.refresh_from_db()
     assert case.title == "Eerste titel" and case.practice == PRACTICE
-    assert SourceCoding.objects.get(case=case, source__key="encounter").strength == 3
+    assert SourceCoding.objects.get(case=case, source__key="ontmoeting").strength == 3
     assert sorted(case.keywords.names()) == ["koken"]
     annotation.refresh_from_db()
     assert case.practice[annotation.position_start : annotation.position_end] == "Ze leren elkaars recepten"

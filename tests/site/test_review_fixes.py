@@ -58,7 +58,7 @@ def test_a_long_quote_is_found_even_when_both_neighbours_were_rewritten():
 
 # 3. Evidence is checked against the text as edited in the same save, also on a new case.
 def test_evidence_on_the_add_form_and_on_text_edited_in_the_same_save(framework, researcher_client):
-    encounter = Source.objects.get(key="encounter").pk
+    encounter = Source.objects.get(key="ontmoeting").pk
     add = form_values(researcher_client.get(reverse("admin:cases_case_add")), "case_form")
     add.update({
         "title": "Nieuwe praktijk", "slug": "nieuwe-praktijk", "domain": "1", "initiative": "vzw", "municipality": "Gent",
@@ -142,7 +142,7 @@ def test_too_long_values_are_errors_by_row_and_column(framework, researcher, ove
 
 
 def test_the_dry_run_reports_what_the_workflow_would_refuse(framework, researcher):
-    content = exchange_row_csv(status="published", **{"bron_struggle_onderbouwing": ""})
+    content = exchange_row_csv(status="published", **{"bron_strijd_onderbouwing": ""})
     report = exchange.import_cases(content, filename="p.csv", actor=researcher, dry_run=True)
     assert any(error.startswith("Rij 2, kolom ‘status’: kan niet gepubliceerd worden") for error in report.errors)
     assert not Case.objects.exists()

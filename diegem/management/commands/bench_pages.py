@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 PAGES = {
     "hello": "/_bench/hello/",
     "home": "/",
-    "case list, three filters": "/praktijken/?domein=wonen&bron-encounter=2&consensus-conflict-van=-1",
+    "case list, three filters": "/praktijken/?domein=wonen&bron-ontmoeting=2&consensus-conflict-van=-1",
     "case page, 20 annotations": "/praktijken/synthetisch-met-twintig-kanttekeningen/",
     "search, common word": "/zoeken/?q=buurt",
     "search, rare word": "/zoeken/?q=waterzuivering",
