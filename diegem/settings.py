@@ -6,6 +6,7 @@ values they cannot read instead of guessing. With nothing set, a fresh checkout
 runs on SQLite with DEBUG off; `make run` sets DEBUG=true for the local server.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -60,6 +61,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Return a comma-separated list of IP addresses or CIDR networks, each checked."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.0/8).") from None
+    return networks
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -227,6 +239,9 @@ if env_bool("BEHIND_TLS_PROXY", False):
     # Only when a proxy in front of gunicorn sets this header and strips it
     # from client requests.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies whose X-Forwarded-For is believed, as addresses or networks:
+# the client address for login lockouts and limits (diegem.lib.client_address).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # Caches: per process by default. Cached pages are keyed by the content version
 # (frameworks.caching), so a per-process cache is always correct; a shared cache
@@ -256,6 +271,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minim
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The real client behind our proxies, not the proxy: otherwise anyone locks anyone out.
+AXES_CLIENT_IP_CALLABLE = "diegem.lib.client_address.client_address"
 AXES_VERBOSE = False
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7  # invitation and reset links last a week
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -81,6 +82,37 @@ def test_repeated_failed_logins_lock_the_account_for_a_while(db, settings):
     assert "Tijdelijk geblokkeerd" in locked.content.decode()
     # Even the right password is refused during the lockout.
     assert client.post(reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}).status_code == 429
+
+
+PROXY = "127.0.0.1"
+
+
+def test_failed_logins_through_the_proxy_lock_out_one_client_not_everyone(db, settings):
+    settings.TRUSTED_PROXIES = [PROXY]
+    make_user("bram", password="juist-wachtwoord-1")
+    attacker = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.66")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attacker.post(reverse("login"), {"username": "bram", "password": "fout"})
+    # django-axes recorded the client, not the proxy.
+    assert list(AccessAttempt.objects.values_list("username", "ip_address", "failures_since_start")) == [
+        ("bram", "203.0.113.66", 5)
+    ]
+    assert attacker.post(reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}).status_code == 429
+    # Bram himself, through the same proxy, still gets in.
+    bram = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert bram.post(reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}).status_code == 302
+
+
+def test_a_made_up_forwarded_for_does_not_escape_the_lockout(db, settings):
+    settings.TRUSTED_PROXIES = [PROXY]
+    make_user("bram", password="juist-wachtwoord-1")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").post(
+            reverse("login"), {"username": "bram", "password": "fout"}
+        )
+    again = Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert again.post(reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}).status_code == 429
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["198.51.100.7"]
 
 
 def test_password_reset_mails_a_link(db):

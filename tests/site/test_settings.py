@@ -101,3 +101,16 @@ def test_demo_accounts_cover_every_role(db, settings):
     assert users["onderzoeker"].has_perm("cases.publish_case") and users["onderzoeker"].is_staff
     assert users["beheerder"].is_superuser
     assert users["lid"].check_password("demo-wachtwoord")
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    refused = _load_settings(DEBUG="true", TRUSTED_PROXIES="127.0.0.1,nginx")
+    assert refused.returncode != 0
+    assert "TRUSTED_PROXIES: 'nginx' is not an IP address or network" in refused.stderr
+    ok = subprocess.run(
+        [sys.executable, "-c", "import diegem.settings as s; print(s.TRUSTED_PROXIES)"],
+        env={"PATH": os.environ["PATH"], "DEBUG": "true", "TRUSTED_PROXIES": " 127.0.0.1 , 10.0.0.0/8,2001:db8::/32"},
+        capture_output=True,
+        text=True,
+    )
+    assert ok.stdout.strip() == "['127.0.0.1/32', '10.0.0.0/8', '2001:db8::/32']"
