@@ -66,26 +66,26 @@ def test_an_ipv4_address_seen_through_ipv6_is_the_same_address(settings):
 # --- flags, through the proxy --------------------------------------------------------------------
 
 
+def flag_by_three_readers(remote_addr: str) -> Annotation:
+    """Three readers (three sessions, three forwarded addresses) flag one annotation."""
+    annotation = make_annotation()
+    for n in range(3):
+        reader = Client(REMOTE_ADDR=remote_addr, HTTP_X_FORWARDED_FOR=f"203.0.113.{n + 1}")
+        reader.post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam"})
+    assert Flag.objects.filter(annotation=annotation).count() == 3
+    return Annotation.objects.get(pk=annotation.pk)
+
+
 @pytest.mark.django_db
 def test_three_readers_behind_the_proxy_hide_an_annotation(framework, settings):
     settings.TRUSTED_PROXIES = [PROXY]
-    annotation = make_annotation()
-    for n in range(3):
-        reader = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"203.0.113.{n + 1}")
-        reader.post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam"})
-    assert Flag.objects.filter(annotation=annotation).count() == 3
-    assert Annotation.objects.get(pk=annotation.pk).status == Status.HIDDEN
+    assert flag_by_three_readers(PROXY).status == Status.HIDDEN
 
 
 @pytest.mark.django_db
 def test_one_reader_with_made_up_headers_does_not_hide_an_annotation(framework, settings):
     settings.TRUSTED_PROXIES = [PROXY]
-    annotation = make_annotation()
-    for n in range(3):
-        reader = Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{n + 1}")
-        reader.post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam"})
-    assert Flag.objects.filter(annotation=annotation).count() == 3
-    assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
+    assert flag_by_three_readers("198.51.100.7").status == Status.APPROVED
 
 
 @pytest.mark.django_db
