@@ -273,8 +273,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The real client behind our proxies, not the proxy: otherwise anyone locks anyone out.
 AXES_CLIENT_IP_CALLABLE = "diegem.lib.client_address.client_address"
+# A user name cut to the 255 characters django-axes stores (longer ones are no account's).
+AXES_USERNAME_CALLABLE = "diegem.accounts.axes_username"
 AXES_VERBOSE = False
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7  # invitation and reset links last a week
+# Requests for a reset link: per client address and per typed e-mail address, per hour.
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 5, minimum=1)
+PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env_int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3, minimum=1)
 
 # Annotations: limits that keep the margin readable and the moderators' queue sane.
 ANNOTATION_BODY_MAX_LENGTH = env_int("ANNOTATION_BODY_MAX_LENGTH", 5000, minimum=100)
