@@ -235,6 +235,10 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Both promise browsers HTTPS for longer than a deployment lasts: every subdomain,
+# and (preload) a place in the browsers' built-in list. Set them knowingly.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("BEHIND_TLS_PROXY", False):
     # Only when a proxy in front of gunicorn sets this header and strips it
     # from client requests.
@@ -287,25 +291,23 @@ ANNOTATION_SUBMISSIONS_PER_HOUR = env_int("ANNOTATION_SUBMISSIONS_PER_HOUR", 10,
 FLAGS_PER_HOUR = env_int("FLAGS_PER_HOUR", 20, minimum=1)
 FLAGS_TO_HIDE = env_int("FLAGS_TO_HIDE", 3, minimum=1)
 
-# E-mail (Django's MAILERS): console output unless an SMTP host is configured.
+# E-mail (Django's MAILERS): SMTP when a host is configured, else console output,
+# which `check --deploy` rightly refuses (mail.E001): production needs EMAIL_HOST.
+# EMAIL_BACKEND names another backend (a dotted path) where neither fits.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "praktijkenbank@solidariteitdiversiteit.be")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if env_str("EMAIL_HOST"):
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": env_str("EMAIL_HOST"),
-                "port": env_int("EMAIL_PORT", 587, minimum=1),
-                "username": env_str("EMAIL_HOST_USER", ""),
-                "password": env_str("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": 10,
-            },
-        }
+_smtp = "django.core.mail.backends.smtp.EmailBackend"
+_mail_backend = env_str("EMAIL_BACKEND") or (_smtp if env_str("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend")
+MAILERS = {"default": {"BACKEND": _mail_backend}}
+if _mail_backend == _smtp:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 587, minimum=1),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", True),
+        "timeout": 10,
     }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # Seed data: `manage.py loaddata framework pilots` (natural keys: safe to repeat).
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
