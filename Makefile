@@ -10,11 +10,13 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in mails follow the address `make run` serves on, unless SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: help run test bench seed messages check clean
 
 help:
-	@echo "make run    - set up and serve the site on http://$(HOST):$(PORT)/ (SQLite, seed data)"
+	@echo "make run    - set up and serve the site on http://$(HOST):$(PORT)/ (SQLite, seed data; PORT=, HOST= to change)"
 	@echo "make test   - run the whole test suite on a throwaway PostgreSQL (installs what it needs)"
 	@echo "make bench  - measure pages under gunicorn against a synthetic database"
 
@@ -34,7 +36,7 @@ run: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py seed
 	DEBUG=true $(PY) manage.py demo_accounts
 	@echo "Serving on http://$(HOST):$(PORT)/"
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
 
 seed: $(VENV)/.installed
 	$(PY) manage.py seed

@@ -38,6 +38,7 @@ from annotations.rendering import render_markdown
 from annotations.search import refresh_search_vectors
 from annotations.targets import Target
 from cases.models import Case
+from diegem.lib.client_address import client_address
 from frameworks.anchoring import anchor_fields, find_again, find_passage, make_anchor, reanchor, same_passage, store_anchor
 from frameworks.annotatable import text_revision
 from frameworks.models import Section
@@ -347,7 +348,7 @@ def reader_key_for(request) -> str:
 
 
 def client_hash_for(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from annotations import api, views
+from diegem import accounts
 
 urlpatterns = [
     path("kanttekeningen/nieuw/", views.annotation_new, name="annotation-new"),
@@ -23,11 +24,15 @@ urlpatterns = [
     path("kader/<slug:key>/tekst/", api.section_text, name="section-text"),
     path("praktijken/<slug:slug>/tekst/<slug:field>/", api.case_text, name="case-text"),
     # Accounts: Django's auth views with Dutch templates.
-    path("account/aanmelden/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "account/aanmelden/",
+        auth_views.LoginView.as_view(authentication_form=accounts.LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
     path("account/afmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/wachtwoord-vergeten/",
-        auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
+        accounts.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
         name="password_reset",
     ),
     path("account/wachtwoord-vergeten/verstuurd/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -6,6 +6,7 @@ values they cannot read instead of guessing. With nothing set, a fresh checkout
 runs on SQLite with DEBUG off; `make run` sets DEBUG=true for the local server.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -60,6 +61,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Return a comma-separated list of IP addresses or CIDR networks, each checked."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.0/8).") from None
+    return networks
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -117,6 +129,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the user and messages are known (the error page shows the header), before any view.
+    "diegem.lib.middleware.RejectNulBytesMiddleware",
+    "diegem.lib.middleware.PrivateForUsersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -220,10 +235,17 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Both promise browsers HTTPS for longer than a deployment lasts: every subdomain,
+# and (preload) a place in the browsers' built-in list. Set them knowingly.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("BEHIND_TLS_PROXY", False):
     # Only when a proxy in front of gunicorn sets this header and strips it
     # from client requests.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies whose X-Forwarded-For is believed, as addresses or networks:
+# the client address for login lockouts and limits (diegem.lib.client_address).
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # Caches: per process by default. Cached pages are keyed by the content version
 # (frameworks.caching), so a per-process cache is always correct; a shared cache
@@ -253,8 +275,15 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minim
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# The real client behind our proxies, not the proxy: otherwise anyone locks anyone out.
+AXES_CLIENT_IP_CALLABLE = "diegem.lib.client_address.client_address"
+# A user name cut to the 255 characters django-axes stores (longer ones are no account's).
+AXES_USERNAME_CALLABLE = "diegem.accounts.axes_username"
 AXES_VERBOSE = False
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7  # invitation and reset links last a week
+# Requests for a reset link: per client address and per typed e-mail address, per hour.
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = env_int("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 5, minimum=1)
+PASSWORD_RESETS_PER_EMAIL_PER_HOUR = env_int("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3, minimum=1)
 
 # Annotations: limits that keep the margin readable and the moderators' queue sane.
 ANNOTATION_BODY_MAX_LENGTH = env_int("ANNOTATION_BODY_MAX_LENGTH", 5000, minimum=100)
@@ -262,25 +291,23 @@ ANNOTATION_SUBMISSIONS_PER_HOUR = env_int("ANNOTATION_SUBMISSIONS_PER_HOUR", 10,
 FLAGS_PER_HOUR = env_int("FLAGS_PER_HOUR", 20, minimum=1)
 FLAGS_TO_HIDE = env_int("FLAGS_TO_HIDE", 3, minimum=1)
 
-# E-mail (Django's MAILERS): console output unless an SMTP host is configured.
+# E-mail (Django's MAILERS): SMTP when a host is configured, else console output,
+# which `check --deploy` rightly refuses (mail.E001): production needs EMAIL_HOST.
+# EMAIL_BACKEND names another backend (a dotted path) where neither fits.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "praktijkenbank@solidariteitdiversiteit.be")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if env_str("EMAIL_HOST"):
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": env_str("EMAIL_HOST"),
-                "port": env_int("EMAIL_PORT", 587, minimum=1),
-                "username": env_str("EMAIL_HOST_USER", ""),
-                "password": env_str("EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
-                "timeout": 10,
-            },
-        }
+_smtp = "django.core.mail.backends.smtp.EmailBackend"
+_mail_backend = env_str("EMAIL_BACKEND") or (_smtp if env_str("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend")
+MAILERS = {"default": {"BACKEND": _mail_backend}}
+if _mail_backend == _smtp:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 587, minimum=1),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", True),
+        "timeout": 10,
     }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # Seed data: `manage.py loaddata framework pilots` (natural keys: safe to repeat).
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from annotations import search as annotation_search
 from annotations.models import Annotation, Voice
@@ -16,7 +16,7 @@ from frameworks.models import Domain, Source, TensionField
 from frameworks.search import parse_query, suggest
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """What the practice bank is, the framework at a glance, the latest cases."""
     published = Case.objects.published()
@@ -37,12 +37,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     return render(request, "diegem/robots.txt", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def bibliography(request: HttpRequest) -> HttpResponse:
     """The thinkers and policy documents cited in the margins, with where they are cited."""
     cited = (
@@ -66,7 +66,7 @@ SEARCH_CASES_SHOWN = 10
 SEARCH_ANNOTATIONS_PER_PAGE = 20
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Dutch full-text search over published cases and approved annotations."""
     q = request.GET.get("q", "")[:200]
@@ -95,7 +95,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "diegem/search.html", context)
 
 
-@require_GET
+@require_safe
 def open_data(request: HttpRequest) -> HttpResponse:
     """The public exports, the codebook and the annotation API, with their licence."""
     return render(request, "diegem/open_data.html", {"case_count": Case.objects.published().count()})

@@ -9,8 +9,11 @@ page at once. Reading the version costs one small query per request.
 What is never cached: anything for a logged-in user or a visitor with a
 session or pending messages, responses that are not 200, responses that set a
 cookie (a CSRF token), and non-GET requests. A cached page keeps no CSP nonce:
-each response gets its own, in the body and (through Django's CSP middleware)
-in the header.
+it is stored cut at the nonce of the request that made it (an unguessable
+random string, so never part of user text) and joined with the nonce of each
+response that serves it, in the body and (through Django's CSP middleware) in
+the header. No placeholder is written into the page, so no text a user wrote
+can ever be taken for one.
 """
 
 from __future__ import annotations
@@ -24,8 +27,6 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 
 from frameworks.versioning import current_content_version
-
-NONCE_PLACEHOLDER = "CspNoncePlaceholderXq7"
 
 
 def _cacheable_request(request) -> bool:
@@ -84,11 +85,9 @@ def _cacheable_response(request, response) -> bool:
 def _freeze(response, request) -> dict:
     content = response.content.decode(response.charset)
     nonce = _nonce(request)
-    used_nonce = bool(nonce)
-    if used_nonce:
-        content = content.replace(str(nonce), NONCE_PLACEHOLDER)
+    used_nonce = bool(nonce)  # a LazyNonce is true only once the page asked for it
     return {
-        "content": content,
+        "parts": content.split(str(nonce)) if used_nonce else [content],
         "charset": response.charset,
         # Every header the view set (downloads, Last-Modified, X-Robots-Tag…); the
         # middleware adds its own per response (CSP with this response's nonce, Vary…).
@@ -98,10 +97,11 @@ def _freeze(response, request) -> dict:
 
 
 def _revive(stored: dict, request) -> HttpResponse:
-    content = stored["content"]
     if stored["nonce"]:
         # A fresh nonce for this response; the CSP middleware puts it in the header.
-        content = content.replace(NONCE_PLACEHOLDER, str(_nonce(request)))
+        content = str(_nonce(request)).join(stored["parts"])
+    else:
+        [content] = stored["parts"]
     response = HttpResponse(content, charset=stored["charset"])
     for name, value in stored["headers"].items():
         response[name] = value

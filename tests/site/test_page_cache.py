@@ -104,3 +104,17 @@ def test_the_version_changes_with_every_write_and_survives_no_rollback(framework
         make_case()
         raise RuntimeError
     assert current_content_version() == after
+
+
+def test_a_cached_page_never_changes_what_a_user_wrote(client, framework):
+    # The page cache once stored pages with this placeholder where the nonce was and
+    # turned every occurrence back into the live nonce, user text included.
+    case = make_case(summary="Wie CspNoncePlaceholderXq7 typt, leest CspNoncePlaceholderXq7 terug.")
+    first = client.get(case.get_absolute_url())
+    second = client.get(case.get_absolute_url())
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    for response in (first, second):
+        assert "Wie CspNoncePlaceholderXq7 typt, leest CspNoncePlaceholderXq7 terug." in response.content.decode()
+    # The page's scripts still carry the nonce of the response that serves them.
+    body_nonces, header_nonce = nonces(second)
+    assert header_nonce and body_nonces == {header_nonce}

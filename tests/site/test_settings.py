@@ -37,11 +37,11 @@ def test_env_list_splits_on_commas(monkeypatch):
     assert env_list("HOSTS", []) == ["a.be", "b.be"]
 
 
-def _load_settings(**env):
-    """Import the settings in a fresh interpreter with exactly this environment."""
+def _load_settings(show: str = "DATABASES['default']['ENGINE']", **env):
+    """Import the settings in a fresh interpreter with exactly this environment; print one of them."""
     clean = {"PATH": os.environ["PATH"], **env}
     return subprocess.run(
-        [sys.executable, "-c", "import diegem.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+        [sys.executable, "-c", f"import diegem.settings as s; print(s.{show})"],
         env=clean,
         capture_output=True,
         text=True,
@@ -101,3 +101,20 @@ def test_demo_accounts_cover_every_role(db, settings):
     assert users["onderzoeker"].has_perm("cases.publish_case") and users["onderzoeker"].is_staff
     assert users["beheerder"].is_superuser
     assert users["lid"].check_password("demo-wachtwoord")
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    refused = _load_settings(DEBUG="true", TRUSTED_PROXIES="127.0.0.1,nginx")
+    assert refused.returncode != 0
+    assert "TRUSTED_PROXIES: 'nginx' is not an IP address or network" in refused.stderr
+    ok = _load_settings("TRUSTED_PROXIES", DEBUG="true", TRUSTED_PROXIES=" 127.0.0.1 , 10.0.0.0/8,2001:db8::/32")
+    assert ok.stdout.strip() == "['127.0.0.1/32', '10.0.0.0/8', '2001:db8::/32']"
+
+
+def test_the_mail_backend_follows_email_host_unless_named():
+    def backend(**env):
+        return _load_settings("MAILERS['default']['BACKEND']", DEBUG="true", **env).stdout.strip()
+
+    assert backend() == "django.core.mail.backends.console.EmailBackend"
+    assert backend(EMAIL_HOST="smtp.example") == "django.core.mail.backends.smtp.EmailBackend"
+    assert backend(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend") == "django.core.mail.backends.dummy.EmailBackend"

@@ -1,0 +1,26 @@
+"""Site-wide data that belongs to no app: limits on requests."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequestLimit(models.Model):
+    """The recent uses of one limited action by one client (or for one e-mail address).
+
+    One row per key, a keyed hash of the action and who (no address is stored in
+    clear), holding the moments of its uses within the period. A request locks the
+    row before it counts, so simultaneous requests are counted exactly, across
+    every process that shares the database (diegem.throttle).
+    """
+
+    key = models.CharField(_("sleutel"), max_length=64, unique=True)
+    uses = models.JSONField(_("gebruik"), default=list, help_text=_("Tijdstippen (Unix-tijd) binnen de periode."))
+    expires_at = models.DateTimeField(_("vervalt"), db_index=True)
+
+    class Meta:
+        verbose_name = _("verzoeklimiet")
+        verbose_name_plural = _("verzoeklimieten")
+        ordering = ["expires_at"]
+
+    def __str__(self) -> str:
+        return self.key

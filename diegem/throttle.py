@@ -1,0 +1,61 @@
+"""Limits on how often one client may do something, exact under concurrency.
+
+The count lives in the database (diegem.models.RequestLimit), not in the cache:
+each gunicorn worker has its own cache, so a limit kept there would be multiplied
+by the number of workers. Each use locks its rows first (in a fixed order, so two
+requests never wait on each other), then counts the uses within the period.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from diegem.models import RequestLimit
+
+HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most `uses` of `action` by `who` (an address, an e-mail address) per `period`."""
+
+    action: str
+    who: str
+    uses: int
+    period: timedelta = HOUR
+
+    @property
+    def key(self) -> str:
+        return hashlib.sha256(f"{settings.SECRET_KEY}:{self.action}:{self.who}".encode()).hexdigest()
+
+
+@transaction.atomic
+def use_within_limits(*limits: Limit) -> bool:
+    """Count one use against every limit and return True, or count nothing and return False."""
+    now = timezone.now()
+    _forget_expired(now)
+    counted = []
+    for limit in sorted(limits, key=lambda limit: limit.key):
+        row, _ = RequestLimit.objects.select_for_update().get_or_create(key=limit.key, defaults={"expires_at": now})
+        since = (now - limit.period).timestamp()
+        recent = [moment for moment in row.uses if moment > since]
+        if len(recent) >= limit.uses:
+            return False
+        counted.append((row, recent, limit))
+    for row, recent, limit in counted:
+        row.uses = [*recent, now.timestamp()]
+        row.expires_at = now + limit.period
+        row.save(update_fields=["uses", "expires_at"])
+    return True
+
+
+def _forget_expired(now) -> None:
+    # Rows another request holds are skipped: it is using them.
+    expired = RequestLimit.objects.filter(expires_at__lt=now).select_for_update(skip_locked=True)
+    RequestLimit.objects.filter(pk__in=list(expired.values_list("pk", flat=True)[:100])).delete()

@@ -1,0 +1,97 @@
+"""Hostile or broken input is a clear Dutch 4xx naming the field, never a 500, and saves nothing."""
+
+from urllib.parse import urlencode
+
+import pytest
+from axes.models import AccessAttempt
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from annotations.models import Annotation, Flag
+from annotations.targets import section_target
+from frameworks.models import Section
+from tests.conftest import logged_in
+from tests.factories import make_annotation, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_refused(response, field: str) -> None:
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f"Het veld ‘{field}’ bevat een ongeldig teken." in body
+    assert "<h1>Ongeldig verzoek</h1>" in body
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/praktijken/?plaats=%00&trefwoord=x%00", "plaats"),
+        ("/praktijken/?trefwoord=x%00", "trefwoord"),
+        ("/praktijken/?domein=wonen&q=buurt%00", "q"),
+        ("/vergelijken/?praktijk=%00", "praktijk"),
+        ("/vergelijken/?praktijk=een&praktijk=twee%00", "praktijk"),
+        ("/zoeken/?q=%00", "q"),
+        ("/overzicht/?x=1&pla%00ats=1", "pla\N{REPLACEMENT CHARACTER}ats"),
+        ("/api/kanttekeningen/?pagina=%00", "pagina"),
+        ("/?%00=1", "\N{REPLACEMENT CHARACTER}"),
+    ],
+)
+def test_a_nul_byte_in_a_query_parameter_is_a_dutch_400_naming_it(client, framework, url, field):
+    make_case(slug="een")
+    assert_refused(client.get(url), field)
+
+
+def test_a_nul_byte_in_an_admin_list_filter_is_a_400_for_a_researcher(framework, researcher_client):
+    assert_refused(researcher_client.get("/beheer/cases/case/?status=%00"), "status")
+
+
+def test_a_nul_byte_in_the_annotation_target_is_a_400_for_a_member(framework, member_a):
+    assert_refused(logged_in(member_a).get("/kanttekeningen/nieuw/?doel=%00"), "doel")
+
+
+@pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
+def test_a_nul_byte_in_a_posted_form_saves_nothing(framework, member_a, encoding):
+    target = section_target(Section.objects.get(key="ontmoeting"))
+    data = {
+        "doel": target.key,
+        "voice": "doener",
+        "kind": "voorbeeld",
+        "body": "Bij ons\x00 gebeurt dit ook.",
+        "exact": target.text[:30],
+    }
+    client = logged_in(member_a)
+    if encoding == "multipart":
+        response = client.post(reverse("annotation-new"), data)
+    else:
+        response = client.post(reverse("annotation-new"), urlencode(data), content_type="application/x-www-form-urlencoded")
+    assert_refused(response, "body")
+    assert Annotation.objects.count() == 0
+
+
+def test_a_nul_byte_in_a_flag_from_an_anonymous_reader_saves_nothing(client, framework):
+    annotation = make_annotation()
+    response = client.post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam", "note": "\x00"})
+    assert_refused(response, "note")
+    assert Flag.objects.count() == 0
+
+
+def test_a_nul_byte_in_the_name_of_an_uploaded_file_field_is_refused(framework, researcher_client):
+    # Django already strips unprintable characters from the file's own name.
+    upload = SimpleUploadedFile("praktijken.csv", b"titel\n", content_type="text/csv")
+    response = researcher_client.post("/beheer/cases/case/importeren/", {"bes\x00tand": upload})
+    assert_refused(response, "bes\N{REPLACEMENT CHARACTER}tand")
+
+
+def test_a_nul_byte_in_the_login_name_is_refused_and_not_recorded(framework):
+    response = Client().post(reverse("login"), {"username": "anna\x00", "password": "x"})
+    assert_refused(response, "username")
+    assert AccessAttempt.objects.count() == 0
+
+
+def test_a_form_that_cannot_be_parsed_is_a_dutch_400(framework, member_a):
+    response = logged_in(member_a).post(reverse("annotation-new"), b"body=x", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Dit verzoek kon niet gelezen worden. Er is niets bewaard." in response.content.decode()
+    assert Annotation.objects.count() == 0
