@@ -179,6 +179,17 @@ class Annotation(models.Model):
     case_field = models.CharField(
         _("tekstsectie"), max_length=20, choices=CASE_FIELD_CHOICES, blank=True
     )
+    # A pilot's note that the research text prints beside a section of the framework
+    # is shown there too: the same annotation, not a copy that could drift apart.
+    echo_section = models.ForeignKey(
+        Section,
+        verbose_name=_("ook getoond bij"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="echoed_annotations",
+        help_text=_("Het deel van het kader waarnaast de brontekst deze kanttekening afdrukt."),
+    )
     quote_exact = models.TextField(_("passage"))
     quote_prefix = models.CharField(_("tekst ervoor"), max_length=64, blank=True)
     quote_suffix = models.CharField(_("tekst erna"), max_length=64, blank=True)
@@ -257,6 +268,9 @@ class Annotation(models.Model):
                 name="annotation_link_http",
             ),
             models.CheckConstraint(condition=~Q(quote_exact=""), name="annotation_quote_not_empty"),
+            models.CheckConstraint(
+                condition=Q(echo_section__isnull=True) | Q(case__isnull=False), name="annotation_echo_only_for_case_notes"
+            ),
         ]
         indexes = [
             # The reviewers' queue: pending annotations, oldest first.

@@ -490,12 +490,23 @@ def member_invite(*, email: str, first_name: str, last_name: str, organisation: 
 
 
 @transaction.atomic
-def annotation_seed(*, key: str, target: Target, passage: str, voice: str, kind: str, body: str,
-                    attribution: str = "", link: str = "") -> tuple[Annotation, bool]:
-    """Create or update a margin note of the research text as an approved annotation.
+def annotation_seed(
+    *,
+    key: str,
+    target: Target,
+    passage: str,
+    voice: str,
+    kind: str,
+    body: str,
+    attribution: str = "",
+    link: str = "",
+    echo_section: Section | None = None,
+) -> tuple[Annotation, bool]:
+    """Create or overwrite a margin note of the research text as an approved annotation.
 
-    Keyed by `key`, so loading the seed again changes rows instead of adding
-    them. A new row gets its one ModerationEvent: from nothing to approved.
+    Keyed by `key`. A new row gets its one ModerationEvent: from nothing to
+    approved. (Whether an existing one may be overwritten is the seeder's call:
+    `diegem.seeding`.)
     """
     search = find_passage(target.text, passage)
     if search.anchor is None or search.fuzzy:
@@ -511,6 +522,7 @@ def annotation_seed(*, key: str, target: Target, passage: str, voice: str, kind:
         "body_html": render_markdown(body),
         "attribution": attribution,
         "link": link,
+        "echo_section": echo_section,
     }
     annotation = Annotation.objects.filter(seed_key=key).first()
     if annotation is None:
@@ -524,8 +536,7 @@ def annotation_seed(*, key: str, target: Target, passage: str, voice: str, kind:
             internal_note=_("Kantnoot uit de brontekst ‘Solidariteit in superdiversiteit’."),
         )
         return annotation, True
-    changed = any(getattr(annotation, name) != value for name, value in fields.items())
-    if changed:
+    if any(getattr(annotation, name) != value for name, value in fields.items()):
         for name, value in fields.items():
             setattr(annotation, name, value)
         annotation.version += 1

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CodingEvidence
+from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
 from frameworks.anchoring import Anchor, find_again, find_passage, store_anchor
 from frameworks.annotatable import text_revision
+from frameworks.versioning import bump_content_version
 
 
 class EvidenceNotFound(ValueError):
@@ -34,7 +35,11 @@ def apply_anchor(evidence: CodingEvidence, anchor: Anchor, text: str) -> None:
 
 
 def reanchor_evidence(case: Case, field: str) -> dict[str, int]:
-    """After an edit of one text section, find each of its evidence passages again."""
+    """After an edit of one text section, find each of its evidence passages again.
+
+    A coding whose last passage no longer fits stops counting as evidence
+    (`sync_grounds_with_evidence`).
+    """
     text = getattr(case, field)
     counts = {"kept": 0, "orphaned": 0}
     for evidence in CodingEvidence.objects.filter(case=case, case_field=field):
@@ -46,7 +51,53 @@ def reanchor_evidence(case: Case, field: str) -> dict[str, int]:
             apply_anchor(evidence, match.anchor, text)
             counts["kept"] += 1
         evidence.save()
+    sync_grounds_with_evidence(case)
     return counts
+
+
+# The two kinds of coding and the column by which evidence points at each.
+_CODING_MODELS = ((SourceCoding, "source_id"), (TensionPosition, "tension_field_id"))
+
+
+def _anchored_keys(case: Case, column: str) -> set[int]:
+    rows = CodingEvidence.objects.filter(case=case, anchor_state=CodingEvidence.AnchorState.ANCHORED)
+    return set(rows.filter(**{f"{column}__isnull": False}).values_list(column, flat=True))
+
+
+def sync_grounds_with_evidence(case: Case) -> int:
+    """Keep "tekstbewijs" true to the anchored passages; returns how many codings changed.
+
+    A coding on evidence whose last passage was orphaned by an edit becomes an
+    interpretation, flagged (`evidence_orphaned`) for the researchers; once a
+    passage for it is anchored again, it rests on evidence again. Never is a
+    coding silently left on evidence that no longer stands in the text.
+    """
+    changed = 0
+    for model, column in _CODING_MODELS:
+        anchored = _anchored_keys(case, column)
+        codings = model.objects.filter(case=case)
+        changed += (
+            codings.filter(grounds=Grounds.EVIDENCE)
+            .exclude(**{f"{column}__in": anchored})
+            .update(grounds=Grounds.INTERPRETATION, evidence_orphaned=True)
+        )
+        changed += codings.filter(evidence_orphaned=True, **{f"{column}__in": anchored}).update(
+            grounds=Grounds.EVIDENCE, evidence_orphaned=False
+        )
+    if changed:
+        bump_content_version()  # bulk updates send no save signal
+    return changed
+
+
+def codings_without_evidence(case: Case) -> list[str]:
+    """The sources and tension fields coded "tekstbewijs" that cite no anchored passage."""
+    missing = []
+    for model, column in _CODING_MODELS:
+        anchored = _anchored_keys(case, column)
+        on_evidence = model.objects.filter(case=case, grounds=Grounds.EVIDENCE).exclude(**{f"{column}__in": anchored})
+        framework = "source" if model is SourceCoding else "tension_field"
+        missing += [str(getattr(coding, framework)) for coding in on_evidence.select_related(framework)]
+    return missing
 
 
 def reanchor_on_text_change(sender, *, instance, field: str, **kwargs) -> None:

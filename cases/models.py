@@ -97,6 +97,20 @@ class Position(models.IntegerChoices):
     POLE_B = 2, _("sterk naar pool B")
 
 
+class Grounds(models.TextChoices):
+    """How a coding is known: the basis a reader can weigh it by.
+
+    The research text never scores a case; it places notes beside sources and
+    fields. So every coding says whether the case's own text supports it
+    (anchored evidence passages), whether it is the researchers' reading, or
+    whether the material allows no value at all.
+    """
+
+    EVIDENCE = "tekstbewijs", _("tekstbewijs")
+    INTERPRETATION = "interpretatie", _("interpretatie")
+    UNDETERMINED = "niet_te_bepalen", _("niet te bepalen")
+
+
 class CaseQuerySet(models.QuerySet):
     """The read vocabulary for cases. Every public view starts from `published()`."""
 
@@ -312,9 +326,11 @@ class Case(models.Model):
     def missing_for_publication(self, sources=None, tension_fields=None) -> list[str]:
         """What stands between this case and publication, in words a researcher reads.
 
-        Every source and every tension field needs a coding, and every coding a
-        rationale (a source coded as absent may go without). Pass the sources
-        and tension fields when checking many cases, to read them once.
+        Every source and every tension field needs a coding with its grounds,
+        and every coding a rationale: what the evidence shows, what the
+        interpretation rests on, or why no value can be given ("niet te
+        bepalen" is complete). Pass the sources and tension fields when
+        checking many cases, to read them once.
         """
         missing = []
         for field in ("summary", "municipality", "initiative"):
@@ -329,7 +345,7 @@ class Case(models.Model):
             coding = codings.get(source.pk)
             if coding is None:
                 missing.append(str(_("De bron ‘%(source)s’ is niet gecodeerd.")) % {"source": source})
-            elif coding.strength != Strength.ABSENT and not coding.rationale.strip():
+            elif not coding.rationale.strip():
                 missing.append(
                     str(_("De codering van de bron ‘%(source)s’ heeft geen onderbouwing.")) % {"source": source}
                 )
@@ -390,8 +406,51 @@ class TensionPositionManager(CodingManager):
     framework_field = "tension_field"
 
 
-class SourceCoding(models.Model):
-    """How strongly a case draws on one source of solidarity, and why."""
+class Coding(models.Model):
+    """What a source coding and a tension position share: grounds and a rationale.
+
+    The grounds say how the value is known (`Grounds`). "Niet te bepalen" has
+    no value at all (the concrete models' constraints hold it); "tekstbewijs"
+    needs at least one anchored evidence passage (the services refuse it
+    otherwise). When an edit of the text orphans the last passage, the coding
+    becomes an interpretation with `evidence_orphaned` set, flagged for the
+    researchers, until a passage is anchored again (cases.evidence).
+    """
+
+    grounds = models.CharField(_("grond"), max_length=20, choices=Grounds, default=Grounds.INTERPRETATION)
+    rationale = models.TextField(_("onderbouwing"), blank=True)
+    evidence_orphaned = models.BooleanField(
+        _("tekstbewijs verweesd"),
+        default=False,
+        editable=False,
+        help_text=_("Het tekstbewijs staat niet meer in de tekst; tot het opnieuw verankerd is, telt de codering als interpretatie."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_determined(self) -> bool:
+        return self.grounds != Grounds.UNDETERMINED
+
+    @property
+    def has_evidence(self) -> bool:
+        return self.grounds == Grounds.EVIDENCE
+
+
+def grounds_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """The rules every coding table keeps about its grounds."""
+    return [
+        models.CheckConstraint(condition=Q(grounds__in=Grounds.values), name=f"{prefix}_grounds_valid"),
+        models.CheckConstraint(
+            condition=Q(evidence_orphaned=False) | Q(grounds=Grounds.INTERPRETATION),
+            name=f"{prefix}_orphaned_evidence_is_interpretation",
+        ),
+    ]
+
+
+class SourceCoding(Coding):
+    """How strongly a case draws on one source of solidarity, how that is known, and why."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("praktijk"), on_delete=models.CASCADE, related_name="source_codings"
@@ -399,9 +458,8 @@ class SourceCoding(models.Model):
     source = models.ForeignKey(
         Source, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="codings"
     )
-    strength = models.SmallIntegerField(_("sterkte"), choices=Strength)
-    rationale = models.TextField(
-        _("onderbouwing"), blank=True, help_text=_("Waarom deze sterkte: wat in de praktijk wijst erop.")
+    strength = models.SmallIntegerField(
+        _("sterkte"), choices=Strength, null=True, blank=True, help_text=_("Leeg als de sterkte niet te bepalen is.")
     )
 
     objects = SourceCodingManager()
@@ -413,9 +471,16 @@ class SourceCoding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "source"], name="one_coding_per_case_and_source"),
             models.CheckConstraint(
-                condition=Q(strength__gte=Strength.ABSENT, strength__lte=Strength.STRONG),
+                condition=Q(strength__isnull=True) | Q(strength__gte=Strength.ABSENT, strength__lte=Strength.STRONG),
                 name="source_strength_0_to_3",
             ),
+            # A strength exactly when the grounds allow one.
+            models.CheckConstraint(
+                condition=Q(grounds=Grounds.UNDETERMINED, strength__isnull=True)
+                | (~Q(grounds=Grounds.UNDETERMINED) & Q(strength__isnull=False)),
+                name="source_strength_iff_determined",
+            ),
+            *grounds_constraints("source_coding"),
         ]
         indexes = [
             # Source pages and the source filter: cases on a source by strength.
@@ -423,7 +488,12 @@ class SourceCoding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.case} · {self.source}: {self.get_strength_display()}"
+        return f"{self.case} · {self.source}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The strength in words, or that it cannot be told."""
+        return describe_strength(self.strength)
 
     def natural_key(self):
         return (self.case.slug, self.source.key)
@@ -431,8 +501,8 @@ class SourceCoding(models.Model):
     natural_key.dependencies = ["cases.case", "frameworks.source"]
 
 
-class TensionPosition(models.Model):
-    """Where a case sits on one tension field (or that it holds both poles), and why."""
+class TensionPosition(Coding):
+    """Where a case sits on one tension field (or that it holds both poles), how that is known, and why."""
 
     case = models.ForeignKey(
         Case, verbose_name=_("praktijk"), on_delete=models.CASCADE, related_name="tension_positions"
@@ -448,14 +518,13 @@ class TensionPosition(models.Model):
         choices=Position,
         null=True,
         blank=True,
-        help_text=_("Van -2 (pool A) tot +2 (pool B). Leeg als de praktijk beide polen vasthoudt."),
+        help_text=_("Van -2 (pool A) tot +2 (pool B). Leeg als de praktijk beide polen vasthoudt of als de positie niet te bepalen is."),
     )
     holds_both = models.BooleanField(
         _("houdt beide polen vast"),
         default=False,
         help_text=_("Bijvoorbeeld ‘inclusief als het kan, categoriaal als het moet’."),
     )
-    rationale = models.TextField(_("onderbouwing"), blank=True)
 
     objects = TensionPositionManager()
 
@@ -467,18 +536,25 @@ class TensionPosition(models.Model):
             models.UniqueConstraint(
                 fields=["case", "tension_field"], name="one_position_per_case_and_field"
             ),
+            # A place on the scale, or both poles, exactly when the grounds allow a value;
+            # nothing at all when it cannot be told.
             models.CheckConstraint(
                 condition=(
-                    Q(holds_both=True, position__isnull=True)
-                    | Q(
-                        holds_both=False,
-                        position__isnull=False,
-                        position__gte=Position.POLE_A,
-                        position__lte=Position.POLE_B,
+                    Q(grounds=Grounds.UNDETERMINED, holds_both=False, position__isnull=True)
+                    | ~Q(grounds=Grounds.UNDETERMINED)
+                    & (
+                        Q(holds_both=True, position__isnull=True)
+                        | Q(
+                            holds_both=False,
+                            position__isnull=False,
+                            position__gte=Position.POLE_A,
+                            position__lte=Position.POLE_B,
+                        )
                     )
                 ),
                 name="position_on_scale_or_both_poles",
             ),
+            *grounds_constraints("tension_position"),
         ]
         indexes = [
             models.Index(fields=["tension_field", "position"], name="position_field_value"),
@@ -495,7 +571,14 @@ class TensionPosition(models.Model):
     @property
     def label(self) -> str:
         """The position in the words of its own poles, e.g. "eerder universeel"."""
+        if self.grounds == Grounds.UNDETERMINED:
+            return str(_("niet te bepalen"))
         return describe_position(self.tension_field, self.position, self.holds_both)
+
+
+def describe_strength(strength: int | None) -> str:
+    """A strength in words; None is a strength that cannot be told from the material."""
+    return str(_("niet te bepalen")) if strength is None else str(Strength(strength).label)
 
 
 def describe_position(tension_field: TensionField, position: int | None, holds_both: bool) -> str:

@@ -1,4 +1,4 @@
-"""Site-wide data that belongs to no app: limits on requests."""
+"""Site-wide data that belongs to no app: limits on requests, what the seed wrote."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,26 @@ class RequestLimit(models.Model):
         verbose_name = _("verzoeklimiet")
         verbose_name_plural = _("verzoeklimieten")
         ordering = ["expires_at"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SeedRecord(models.Model):
+    """What the seed last wrote for one object, so that loading it again can tell
+    an object nobody touched (safe to bring up to date) from one the researchers
+    edited (left alone). Written only by `diegem.seeding`.
+    """
+
+    key = models.CharField(_("object"), max_length=200, unique=True, help_text=_("Model en natuurlijke sleutel."))
+    wanted = models.CharField(_("vingerafdruk van de seed"), max_length=64)
+    written = models.CharField(_("vingerafdruk na het laden"), max_length=64)
+    loaded_at = models.DateTimeField(_("geladen"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("geladen seedobject")
+        verbose_name_plural = _("geladen seedobjecten")
+        ordering = ["key"]
 
     def __str__(self) -> str:
         return self.key

@@ -309,7 +309,7 @@ if _mail_backend == _smtp:
         "timeout": 10,
     }
 
-# Seed data: `manage.py loaddata framework pilots` (natural keys: safe to repeat).
+# Seed data: `manage.py seed` reads these (framework.yaml is a Django fixture; see diegem.seeding).
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.models import Case, SourceCoding, TensionPosition
+from cases.models import Case, Grounds, SourceCoding, TensionPosition
 from frameworks.models import Domain, Source, TensionField
 
 _counter = itertools.count(1)
@@ -44,6 +44,7 @@ def make_case(*, coded: bool = True, keywords: tuple[str, ...] = (), **overrides
     n = next(_counter)
     strengths = overrides.pop("strengths", {})
     positions = overrides.pop("positions", {})
+    grounds = overrides.pop("grounds", {})
     status = overrides.pop("status", Case.Status.PUBLISHED)
     fields = {
         "title": f"Praktijk {n}",
@@ -62,32 +63,43 @@ def make_case(*, coded: bool = True, keywords: tuple[str, ...] = (), **overrides
         fields["domain"] = Domain.objects.get(key=fields["domain"])
     case = Case.objects.create(**fields)
     if coded:
-        code_case(case, strengths=strengths, positions=positions)
+        code_case(case, strengths=strengths, positions=positions, grounds=grounds)
     if keywords:
         case.keywords.add(*keywords)
     return case
 
 
-def code_case(case: Case, *, strengths=None, positions=None) -> None:
-    """Give the case a coding on every source and tension field."""
+def code_case(case: Case, *, strengths=None, positions=None, grounds=None) -> None:
+    """Give the case a coding on every source and tension field.
+
+    `grounds` (framework key -> Grounds value) defaults to interpretation; a
+    key whose grounds are "niet te bepalen" gets no value.
+    """
     strengths = strengths or {}
     positions = positions or {}
+    grounds = grounds or {}
+
+    def undetermined(key: str) -> bool:
+        return grounds.get(key) == Grounds.UNDETERMINED
+
     SourceCoding.objects.bulk_create(
         SourceCoding(
             case=case,
             source=source,
-            strength=strengths.get(source.key, 1),
+            strength=None if undetermined(source.key) else strengths.get(source.key, 1),
+            grounds=grounds.get(source.key, Grounds.INTERPRETATION),
             rationale=f"Onderbouwing voor {source.name}.",
         )
         for source in Source.objects.all()
     )
     rows = []
     for field in TensionField.objects.all():
-        value = positions.get(field.key, 0)
+        value = None if undetermined(field.key) else positions.get(field.key, 0)
         rows.append(
             TensionPosition(
                 case=case,
                 tension_field=field,
+                grounds=grounds.get(field.key, Grounds.INTERPRETATION),
                 position=None if value == "both" else value,
                 holds_both=value == "both",
                 rationale=f"Onderbouwing voor {field.name}.",

@@ -58,8 +58,7 @@ def registry() -> Registry:
 
 @pytest.fixture
 def annotations(framework, member_a):
-    call_command("loaddata", "pilots", verbosity=0)
-    call_command("load_margin_notes", verbosity=0)
+    call_command("seed", verbosity=0)
     case = Case.objects.get(slug="torekes")
     member_note = make_annotation(
         target=case, passage=case.practice[:25], author=member_a, body="Zie ook [onze werking](https://example.org/werking).",

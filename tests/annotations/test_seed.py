@@ -1,20 +1,25 @@
 """The margin notes of the research text, seeded as approved annotations."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from annotations.models import Annotation, ModerationEvent
+from diegem.seeding import SeedReport, seed_margin_notes
 
 pytestmark = pytest.mark.django_db
+
+# The research text has 48 attributed margin notes (the bare label "Marc Jans (2014)" is no note).
+NOTES = 48
 
 
 def test_margin_notes_load_twice_without_duplicates(framework):
     call_command("seed", verbosity=0)
-    first = Annotation.objects.count()
-    assert first == 49
+    assert Annotation.objects.count() == NOTES
     call_command("seed", verbosity=0)
-    assert Annotation.objects.count() == first
-    assert ModerationEvent.objects.count() == first  # one event each: from nothing to approved
+    assert Annotation.objects.count() == NOTES
+    assert ModerationEvent.objects.count() == NOTES  # one event each: from nothing to approved
 
 
 def test_every_seed_note_is_public_and_anchored_on_its_passage(framework):
@@ -24,21 +29,29 @@ def test_every_seed_note_is_public_and_anchored_on_its_passage(framework):
         assert annotation.target_text[annotation.position_start : annotation.position_end] == annotation.quote_exact
         assert annotation.attribution
         voices.add(annotation.voice)
-    assert Annotation.objects.public().count() == 49
+    assert Annotation.objects.public().count() == NOTES
     assert voices == {"denker", "planner", "doener"}
     assert Annotation.objects.filter(case__slug="torekes", voice="doener").exists()
     assert Annotation.objects.filter(section__key="wederzijdse-afhankelijkheid", attribution="Durkheim (1984)").exists()
 
 
 def test_a_broken_seed_file_is_refused_and_saves_nothing(framework, tmp_path):
-    from django.core.management.base import CommandError
-
-    call_command("loaddata", "pilots", verbosity=0)
+    call_command("seed", verbosity=0)
+    before = Annotation.objects.count()
     bad = tmp_path / "notes.yaml"
     bad.write_text(
         "- {key: goed, voice: denker, kind: associatie, attribution: A, target: {section: ontmoeting}, passage: 'zzz', body: x}\n",
         encoding="utf-8",
     )
-    with pytest.raises(CommandError, match="passage not found"):
-        call_command("load_margin_notes", file=bad, verbosity=0)
-    assert not Annotation.objects.exists()
+    with pytest.raises(Exception, match="passage not found"):
+        seed_margin_notes(bad, SeedReport())
+    assert Annotation.objects.count() == before
+    assert not Annotation.objects.filter(seed_key="goed").exists()
+
+
+def test_the_seed_command_names_the_file_of_a_broken_seed(framework, tmp_path):
+    for name in ("framework.yaml", "pilots.yaml"):
+        (tmp_path / name).write_bytes((settings.BASE_DIR / "fixtures" / name).read_bytes())
+    (tmp_path / "margin-notes.yaml").write_text("- {key: zonder-tekst}\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="margin-notes.yaml"):
+        call_command("seed", fixtures=tmp_path, verbosity=0)

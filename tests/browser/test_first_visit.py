@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def seeded(transactional_db):
-    call_command("loaddata", "framework", "pilots", verbosity=0)
+    call_command("seed", verbosity=0)
 
 
 def test_first_visit_from_home_to_a_tension_field(live_server, page: Page, seeded, screenshot_dir, csp_violations):

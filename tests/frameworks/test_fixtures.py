@@ -1,10 +1,10 @@
-"""The seed data: the whole framework and four coded pilots, loadable again and again."""
+"""The seed data: the whole framework and four coded pilots."""
 
 import pytest
 from django.core.management import call_command
 from taggit.models import Tag
 
-from cases.models import Case, KeywordedCase, SourceCoding, TensionPosition
+from cases.models import Case, CodingEvidence, KeywordedCase, SourceCoding, TensionPosition
 from frameworks.models import Domain, Section, Source, TensionField
 
 pytestmark = pytest.mark.django_db
@@ -21,22 +21,22 @@ SEED_COUNTS = {
 
 
 def counts():
-    return {model: model.objects.count() for model in [*SEED_COUNTS, Tag, KeywordedCase]}
+    return {model: model.objects.count() for model in [*SEED_COUNTS, Tag, KeywordedCase, CodingEvidence]}
 
 
 def test_seed_loads_twice_without_duplicates():
-    call_command("loaddata", "framework", "pilots", verbosity=0)
+    call_command("seed", verbosity=0)
     first = counts()
     for model, expected in SEED_COUNTS.items():
         assert first[model] == expected, model
     assert first[KeywordedCase] >= 12
 
-    call_command("loaddata", "framework", "pilots", verbosity=0)
+    call_command("seed", verbosity=0)
     assert counts() == first
 
 
 def test_pilots_are_published_and_fully_coded():
-    call_command("loaddata", "framework", "pilots", verbosity=0)
+    call_command("seed", verbosity=0)
     pilots = Case.objects.published().filter(kind=Case.Kind.PILOT)
     assert sorted(pilots.values_list("slug", flat=True)) == ["chiro-brussel", "mater-dei", "spring-global-mail", "torekes"]
     for case in pilots:

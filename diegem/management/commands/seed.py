@@ -1,21 +1,47 @@
 """All seed data in one command: the framework, the four pilots, the margin notes."""
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from pathlib import Path
 
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from annotations.seed import SeedError as NotesError
 from annotations.services import reanchor_stale
+from cases.seed import SeedError as CasesError
 from diegem.management.commands.refresh_search import refresh_everything
+from diegem.seeding import SeedReport, seed_cases, seed_framework, seed_margin_notes
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
 class Command(BaseCommand):
-    help = "Load the framework, the pilot cases and the margin notes (safe to repeat)."
+    help = (
+        "Load the framework, the pilot cases and the margin notes. Safe to repeat: creates what is "
+        "missing, brings up to date what nobody changed, and leaves what researchers edited alone."
+    )
 
-    def handle(self, *args, **options):
-        call_command("loaddata", "framework", "pilots", verbosity=options["verbosity"])
-        # loaddata writes text without announcing it: find existing annotations again.
-        moved = reanchor_stale()
-        call_command("load_margin_notes", verbosity=options["verbosity"])
-        # loaddata bypasses the services: make search and the caches catch up.
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset", action="store_true", help="Restore the seed's version of every seeded object, edits included."
+        )
+        parser.add_argument("--fixtures", type=Path, default=FIXTURES, help="The folder with the seed files.")
+
+    def handle(self, *args, reset: bool, fixtures: Path, **options):
+        parts = [
+            ("kader", seed_framework, fixtures / "framework.yaml"),
+            ("pilootcases", seed_cases, fixtures / "pilots.yaml"),
+            ("kanttekeningen", seed_margin_notes, fixtures / "margin-notes.yaml"),
+        ]
+        for label, load, path in parts:
+            report = SeedReport()
+            try:
+                load(path, report, reset=reset)
+            except (CasesError, NotesError, OSError) as error:
+                raise CommandError(f"{path.name}: {error}") from error
+            if label == "kader":
+                # Rows written before the services announced text changes: find annotations again.
+                reanchor_stale()
+            self.stdout.write(f"{label}: {report}")
+            for key in report.kept:
+                self.stdout.write(f"  behouden, want bewerkt sinds het laden: {key} (--reset zet de seed terug)")
         refresh_everything()
-        if moved["moved"] or moved["orphaned"]:
-            self.stdout.write(f"Re-anchored after loading the seed: {moved}")

@@ -98,7 +98,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         call_command("migrate", database=ALIAS, verbosity=0)
         if not Source.objects.using(ALIAS).exists():
-            call_command("loaddata", "framework", "pilots", database=ALIAS, verbosity=0)
+            call_command("loaddata", "framework", database=ALIAS, verbosity=0)
         if Case.objects.using(ALIAS).filter(slug__startswith=SLUG_PREFIX).exists():
             if not replace:
                 raise CommandError("This database already holds synthetic data: pass --replace to make it anew.")
