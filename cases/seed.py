@@ -122,7 +122,6 @@ def case_state(case: Case) -> dict:
             for row in case.tension_positions.select_related("tension_field")
         },
     }
-    return state
 
 
 @transaction.atomic

@@ -21,15 +21,13 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from django.core import serializers
 from django.db import transaction
 
 from annotations.models import Annotation
-from annotations.seed import note_write, read_notes
-from annotations.seed import note_state
+from annotations.seed import note_state, note_write, read_notes
 from cases.models import Case
 from cases.seed import case_seed_write, case_state, read_cases
 from diegem.models import SeedRecord
