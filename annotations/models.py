@@ -119,6 +119,10 @@ class AnnotationQuerySet(models.QuerySet):
     def public(self) -> AnnotationQuerySet:
         return self.filter(_public())
 
+    def on_public_text(self) -> AnnotationQuerySet:
+        """Annotations on a framework section or a published case, whatever their own status."""
+        return self.filter(_on_public_text())
+
     def on_readable_text(self, user) -> AnnotationQuerySet:
         """Annotations whose target text (title, passage, context) this user may read.
 
@@ -128,7 +132,7 @@ class AnnotationQuerySet(models.QuerySet):
         """
         if may_read_drafts(user):
             return self.all()
-        return self.filter(_on_public_text())
+        return self.on_public_text()
 
     def with_readable_target(self, user) -> AnnotationQuerySet:
         """Each annotation with `target_readable`: may this user see its passage and case?"""

@@ -11,7 +11,7 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -209,9 +209,15 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
     """Any reader, with or without an account, flags a public annotation.
 
     Afterwards the reader lands on the note, which now says it was reported by
-    them; if their flag hid it, on the top of the page, where the message is.
+    them; if it is no longer in the margin (their flag or others' hid it), on the
+    top of its page, where the message is.
     """
-    annotation = get_object_or_404(Annotation.objects.public().with_target(), pk=pk)
+    annotation = Annotation.objects.public().with_target().filter(pk=pk).first()
+    if annotation is None:
+        gone = Annotation.objects.on_public_text().filter(pk=pk, status=Status.HIDDEN).with_target().first()
+        if request.method == "POST" and gone is not None:  # hidden while this reader filled in the form
+            return _flag_gone(request, gone)
+        raise Http404
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -228,15 +234,19 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
             return refused(render(request, "annotations/flag.html", {"form": form, "annotation": annotation}), error)
         except services.AlreadyFlagged:
             pass  # the note says so
-        except services.NotFlaggable as error:
-            messages.info(request, str(error))
-            return redirect(annotation.page_url)
+        except services.NotFlaggable:
+            return _flag_gone(request, annotation)
         annotation.refresh_from_db(fields=["status"])
         if annotation.status != Status.APPROVED:
             messages.success(request, _("Bedankt voor uw melding. De kanttekening is verborgen tot een moderator beslist."))
             return redirect(annotation.page_url)
         return redirect(annotation.get_absolute_url())
     return render(request, "annotations/flag.html", {"form": form, "annotation": annotation})
+
+
+def _flag_gone(request: HttpRequest, annotation: Annotation) -> HttpResponse:
+    messages.info(request, _("Deze kanttekening is intussen al uit de kantlijn gehaald; een moderator bekijkt ze. Bedankt."))
+    return redirect(annotation.page_url)
 
 
 # --- moderation -------------------------------------------------------------------------------------
