@@ -329,7 +329,7 @@ def _queue_name(value: str | None) -> str:
     return value if value in QUEUES else "wachtend"
 
 
-def _render_queue(request: HttpRequest, *, name: str, page_number, next_url: str, bound: dict | None = None, status: int = 200):
+def _render_queue(request: HttpRequest, *, name: str, page_number, next_url: str, bound: dict | None = None):
     """The queue page; `bound` holds a reviewer's refused form per annotation, shown at its item with its errors."""
     bound = bound or {}
     queues = _queues(request.user)
@@ -353,7 +353,7 @@ def _render_queue(request: HttpRequest, *, name: str, page_number, next_url: str
         "items": items,
         "next_url": next_url,
     }
-    return render(request, "annotations/queue.html", context, status=status)
+    return render(request, "annotations/queue.html", context)
 
 
 @login_required
@@ -406,7 +406,6 @@ def _refused_decision(request: HttpRequest, pk: int, kind: str, error: str = "")
         page_number=query.get("pagina"),
         next_url=back,
         bound={pk: {kind: form}},
-        status=400,
     )
 
 
