@@ -208,10 +208,10 @@ def _check_submission_rate(user) -> None:
     """Refuse a submission over the hourly limit. Call with the member's row locked."""
     allowance = submission_allowance(user)
     if not allowance.left:
-        raise RateLimited(allowance.retry_after, submission_limit_message(allowance))
+        raise RateLimited(allowance.retry_after, _submission_limit_message(allowance))
 
 
-def submission_limit_message(allowance: Allowance) -> str:
+def _submission_limit_message(allowance: Allowance) -> str:
     return _(
         "U hebt dit uur al %(limit)d kanttekeningen ingediend of bewerkt, het maximum. "
         "U kunt weer indienen %(when)s; wat u schreef, blijft hieronder staan."
@@ -389,9 +389,7 @@ def annotation_moderate(
 def _refuse_offline_target(annotation: Annotation, actor) -> None:
     """A reviewer who may not read drafts cannot decide on a note on a case taken offline."""
     if not Annotation.objects.on_readable_text(actor).filter(pk=annotation.pk).exists():
-        raise TargetOffline(
-            _("De praktijk bij deze kanttekening staat tijdelijk offline. U kunt erover beslissen zodra ze weer gepubliceerd is.")
-        )
+        raise TargetOffline(_("De praktijk bij deze kanttekening staat tijdelijk offline."))
 
 
 def _move(annotation: Annotation, *, action: str, actor, public_reason: str = "", internal_note: str = "") -> None:
@@ -459,12 +457,10 @@ def reader_key_for(request) -> str:
 
 
 def existing_reader_key(request) -> str | None:
-    """The reader key of this request without creating a session (None: not a reader who flagged)."""
-    if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
-    if not getattr(request, "session", None) or not request.session.session_key:
-        return None
-    return reader_key_for(request)
+    """The reader key of this request, without creating a session (None: an anonymous reader who never flagged)."""
+    if request.user.is_authenticated or request.session.session_key:
+        return reader_key_for(request)
+    return None
 
 
 def client_hash_for(request) -> str:

@@ -376,6 +376,10 @@ def _back(request: HttpRequest) -> str:
     return back
 
 
+OFFLINE_FOR_REVIEWERS = gettext_lazy(
+    "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt erover beslissen zodra ze weer gepubliceerd is."
+)
+
 # The two forms of a queue item: the decision and (orphans) the new passage.
 ITEM_FORMS = {"decide": (ModerationForm, "a"), "attach": (AttachForm, "h")}
 
@@ -387,7 +391,10 @@ def _refused_decision(request: HttpRequest, pk: int, kind: str, error: str = "")
     reviewer decides again knowingly instead of losing what they wrote.
     """
     back = _back(request)
-    annotation = get_object_or_404(Annotation, pk=pk)
+    annotation = Annotation.objects.on_readable_text(request.user).filter(pk=pk).first()
+    if annotation is None:  # on a case taken offline meanwhile: nothing of it to show
+        messages.error(request, OFFLINE_FOR_REVIEWERS)
+        return redirect(back)
     form_class, letter = ITEM_FORMS[kind]
     prefix = f"{letter}{pk}"
     data = request.POST.copy()
@@ -427,8 +434,8 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             public_reason=form.cleaned_data["public_reason"],
             internal_note=form.cleaned_data["internal_note"],
         )
-    except services.TargetOffline as error:
-        messages.error(request, str(error))
+    except services.TargetOffline:
+        messages.error(request, OFFLINE_FOR_REVIEWERS)
         return redirect(_back(request))
     except services.ModerationError as error:
         return _refused_decision(request, pk, "decide", str(error))
@@ -456,8 +463,8 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             passage=form.cleaned_data["passage"],
         )
-    except services.TargetOffline as error:
-        messages.error(request, str(error))
+    except services.TargetOffline:
+        messages.error(request, OFFLINE_FOR_REVIEWERS)
         return redirect(_back(request))
     except services.ModerationError as error:
         return _refused_decision(request, pk, "attach", str(error))

@@ -157,6 +157,16 @@ def test_a_reviewer_cannot_decide_on_them_while_offline(offline, reviewer):
         "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt erover beslissen zodra ze weer gepubliceerd is."
     ]
     assert Annotation.objects.get(pk=pending.pk).status == Status.PENDING
+    # An incomplete decision (no reason) is not shown back at an item either.
+    response = client.post(
+        reverse("moderation-decide", args=[pending.pk]),
+        {f"a{pending.pk}-action": "reject", f"a{pending.pk}-version": pending.version},
+        follow=True,
+    )
+    assert_no_draft(response.content.decode(), "the refused incomplete decision")
+    assert texts(parse(response), "//p[contains(@class,'message--error')]") == [
+        "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt erover beslissen zodra ze weer gepubliceerd is."
+    ]
     with pytest.raises(services.TargetOffline):
         services.annotation_attach_again(annotation_id=orphan.pk, actor=reviewer, expected_version=orphan.version, passage="Wie wil")
     assert pending.events.count() == 1  # the submission only
