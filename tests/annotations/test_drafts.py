@@ -147,26 +147,18 @@ def test_a_reviewer_who_may_edit_cases_sees_them(offline, reviewer_and_researche
 def test_a_reviewer_cannot_decide_on_them_while_offline(offline, reviewer):
     client = logged_in(reviewer)
     pending, orphan = offline["pending"], offline["orphan"]
-    response = client.post(
-        reverse("moderation-decide", args=[pending.pk]),
-        {f"a{pending.pk}-action": "approve", f"a{pending.pk}-version": pending.version},
-        follow=True,
-    )
-    assert_no_draft(response.content.decode(), "the refused decision")
-    assert texts(parse(response), "//p[contains(@class,'message--error')]") == [
-        "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt erover beslissen zodra ze weer gepubliceerd is."
-    ]
-    assert Annotation.objects.get(pk=pending.pk).status == Status.PENDING
-    # An incomplete decision (no reason) is not shown back at an item either.
-    response = client.post(
-        reverse("moderation-decide", args=[pending.pk]),
-        {f"a{pending.pk}-action": "reject", f"a{pending.pk}-version": pending.version},
-        follow=True,
-    )
-    assert_no_draft(response.content.decode(), "the refused incomplete decision")
-    assert texts(parse(response), "//p[contains(@class,'message--error')]") == [
-        "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt erover beslissen zodra ze weer gepubliceerd is."
-    ]
+    # A complete decision, and an incomplete one (no reason) that is not shown back at an item either.
+    for action in ("approve", "reject"):
+        response = client.post(
+            reverse("moderation-decide", args=[pending.pk]),
+            {f"a{pending.pk}-action": action, f"a{pending.pk}-version": pending.version},
+            follow=True,
+        )
+        assert_no_draft(response.content.decode(), f"the refused decision ({action})")
+        assert texts(parse(response), "//p[contains(@class,'message--error')]") == [
+            "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt erover beslissen zodra ze weer gepubliceerd is."
+        ]
+        assert Annotation.objects.get(pk=pending.pk).status == Status.PENDING
     with pytest.raises(services.TargetOffline):
         services.annotation_attach_again(annotation_id=orphan.pk, actor=reviewer, expected_version=orphan.version, passage="Wie wil")
     assert pending.events.count() == 1  # the submission only
