@@ -119,6 +119,10 @@ class AnnotationAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
+    def get_queryset(self, request):
+        # A passage on a case taken offline is draft text: only for those who may edit cases.
+        return super().get_queryset(request).on_readable_text(request.user)
+
     @admin.display(description=_("passage"))
     def short_quote(self, obj) -> str:
         return obj.quote_exact[:60]
@@ -134,8 +138,16 @@ class AnnotationAdmin(admin.ModelAdmin):
         return False
 
 
+class AnnotationLogAdmin(ReadOnlyAdmin):
+    """A log whose rows name their annotation by its passage: only rows on texts the user may read."""
+
+    def get_queryset(self, request):
+        readable = Annotation.objects.on_readable_text(request.user)
+        return super().get_queryset(request).filter(annotation__in=readable)
+
+
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(ReadOnlyAdmin):
+class ModerationEventAdmin(AnnotationLogAdmin):
     """The moderation log: every status change, never edited."""
 
     list_display = ["created_at", "annotation", "actor", "action", "old_status", "new_status"]
@@ -145,7 +157,7 @@ class ModerationEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(ReadOnlyAdmin):
+class FlagAdmin(AnnotationLogAdmin):
     list_display = ["created_at", "annotation", "reason", "resolved_at"]
     list_filter = ["reason", "resolved_at"]
     list_select_related = ["annotation"]
