@@ -190,6 +190,14 @@ def test_tension_field_page_places_cases_on_the_spectrum(client, framework):
     assert rows["in het midden"][1] == "0"
     dots = tree.xpath("//a[contains(@class,'dot')]/@href")
     assert len(dots) == 3
+    # The chart names its cases in visible text (a hover tooltip does not work on touch),
+    # in the order of the positions from pole A to pole B, 'both poles' last.
+    assert texts(tree, "//figure[contains(@class,'spectrum-chart')]//a[contains(@class,'dot')]") == ["Links", "Rechts", "Allebei"]
+    labels = texts(tree, "//figure[contains(@class,'spectrum-chart')]//p[contains(@class,'spectrum-chart__label')]")
+    assert labels == [
+        "sterk consensus (1)", "eerder consensus (0)", "in het midden (0)", "eerder conflict (0)", "sterk conflict (1)",
+        "houdt beide polen vast (1)",
+    ]
     assert "Verborgen" not in response.content.decode()
 
 
