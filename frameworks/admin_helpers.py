@@ -1,9 +1,33 @@
 """Admin building blocks the apps share."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class BoundedDateChangeList(ChangeList):
+    """Django's change list, with a date hierarchy that refuses dates off the calendar.
+
+    Django sends an impossible date (`?updated_at__month=13`) to its "?e=1"
+    page, but a year at the calendar's end (9999, whose range runs into year
+    10000) or beyond a C long raises instead: a 500.
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class BoundedDateAdmin(admin.ModelAdmin):
+    """An admin whose list survives any date in its query string (see BoundedDateChangeList)."""
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedDateChangeList
+
+
+class ReadOnlyAdmin(BoundedDateAdmin):
     """For logs written only by the services: readable, never added, changed or deleted."""
 
     def has_add_permission(self, request):
