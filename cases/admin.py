@@ -7,12 +7,14 @@ still missing, the history of every saved version (compare two, restore one),
 a dashboard of the planned case studies, and import from a spreadsheet.
 """
 
+import io
 from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -22,6 +24,8 @@ from reversion.admin import VersionAdmin
 
 from cases import exchange, history, services
 from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor
+from cases.exchange import XLSX
+from cases.forms import PlainTextField
 from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTIONS,
@@ -37,22 +41,7 @@ from frameworks.admin_helpers import BoundedDateAdmin, ReadOnlyAdmin, ReadOnlyIn
 from frameworks.annotatable import normalize_plain_text
 from frameworks.models import Source, TensionField
 
-# --- text as it is stored ------------------------------------------------------------------
-
-
-class PlainTextField(forms.CharField):
-    """Text in the one form it is stored in (see `normalize_plain_text`).
-
-    Browsers submit textareas with CRLF line ends; compared with the stored LF
-    text every untouched textarea would count as changed, and the history
-    would record edits nobody made.
-    """
-
-    def to_python(self, value):
-        return normalize_plain_text(super().to_python(value))
-
-    def has_changed(self, initial, data):
-        return normalize_plain_text(initial or "") != self.to_python(data)
+# --- the case's own fields -------------------------------------------------------------------
 
 
 class CaseForm(forms.ModelForm):
@@ -333,6 +322,7 @@ class CaseAdmin(VersionAdmin, BoundedDateAdmin):
         return [
             path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="cases_case_dashboard"),
             path("importeren/", self.admin_site.admin_view(self.import_view), name="cases_case_import"),
+            path("importeren/sjabloon.<str:fmt>", self.admin_site.admin_view(self.import_template_view), name="cases_case_import_template"),
             path("<int:pk>/versies/vergelijken/", self.admin_site.admin_view(self.compare_view), name="cases_case_compare"),
             path("<int:pk>/versies/<int:version_id>/terugzetten/", self.admin_site.admin_view(self.restore_view), name="cases_case_restore"),
             *super().get_urls(),
@@ -509,8 +499,25 @@ class CaseAdmin(VersionAdmin, BoundedDateAdmin):
             "form": form,
             "report": report,
             "confirm_form": exchange.confirm_form(form, report),
+            "guide": exchange.column_guide(),
         }
         return TemplateResponse(request, "admin/cases/case/import.html", context)
+
+    def import_template_view(self, request, fmt):
+        """An empty import file to fill in: the header and one example row, as CSV or XLSX."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        table = exchange.template_table()
+        if fmt == "csv":
+            out = io.StringIO()
+            exchange.write_csv(table, out)
+            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        elif fmt == "xlsx":
+            response = HttpResponse(exchange.write_xlsx(table, "praktijken"), content_type=XLSX)
+        else:
+            raise Http404
+        response["Content-Disposition"] = f'attachment; filename="praktijken-sjabloon.{fmt}"'
+        return response
 
 
 @admin.register(CaseTransition)
