@@ -295,13 +295,15 @@ class CaseAdmin(VersionAdmin, BoundedDateAdmin):
         return obj.n_sources == 4 and obj.n_positions == 6
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
-        """On a new case, offer one row per source and per tension field, pre-filled."""
+        """Offer a row, pre-filled, for every source and tension field the case has no coding on yet."""
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if obj is None or obj.pk is None:
-            if isinstance(inline, SourceCodingInline):
-                kwargs["initial"] = [{"source": s.pk} for s in Source.objects.all()]
-            elif isinstance(inline, TensionPositionInline):
-                kwargs["initial"] = [{"tension_field": t.pk} for t in TensionField.objects.all()]
+        saved = obj is not None and obj.pk is not None
+        if isinstance(inline, SourceCodingInline):
+            coded = set(obj.source_codings.values_list("source_id", flat=True)) if saved else set()
+            kwargs["initial"] = [{"source": s.pk} for s in Source.objects.all() if s.pk not in coded]
+        elif isinstance(inline, TensionPositionInline):
+            coded = set(obj.tension_positions.values_list("tension_field_id", flat=True)) if saved else set()
+            kwargs["initial"] = [{"tension_field": t.pk} for t in TensionField.objects.all() if t.pk not in coded]
         return kwargs
 
     # --- workflow --------------------------------------------------------------------------

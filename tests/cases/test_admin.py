@@ -9,7 +9,7 @@ from django.urls import reverse
 from cases.models import Case, CaseTransition, SourceCoding, TensionPosition
 from frameworks.models import Domain, Source, TensionField
 from tests.factories import make_case, make_user
-from tests.html import parse, texts
+from tests.html import form_values, parse, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -250,3 +250,23 @@ def test_each_both_poles_box_has_its_own_help_text(researcher_client, framework)
         "onderhandelbaar-niet-onderhandelbaar": "De praktijk kiest geen plaats tussen ‘onderhandelbaar’ en ‘niet onderhandelbaar’ "
         "maar houdt beide vast.",
     }
+
+
+def test_a_case_coded_in_part_offers_a_prefilled_row_for_each_missing_source(researcher_client, framework):
+    case = make_case(coded=False, status=Case.Status.DRAFT)
+    SourceCoding.objects.create(case=case, source=Source.objects.get(key="strijd"), strength=2, rationale="Actie.")
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    page = parse(researcher_client.get(url))
+    new_rows = [
+        row.xpath(".//select[contains(@name,'-source')]/option[@selected]/text()")
+        for row in page.xpath("//div[@id='source_codings-group']//div[contains(@class,'inline-related') and not(contains(@class,'empty-form'))]")
+        if not row.xpath(".//input[contains(@name,'-id') and @value]")
+    ]
+    assert new_rows == [["Wederzijdse afhankelijkheid"], ["Gedeelde normen en waarden"], ["Ontmoeting"]]
+    fields = page.xpath("//div[@id='tension_positions-group']//select[contains(@name,'-tension_field') and not(contains(@name,'__prefix__'))]/option[@selected]/text()")
+    assert fields == [field.name for field in TensionField.objects.all()]
+    # Rows left untouched are not saved (and not refused as incomplete).
+    data = form_values(researcher_client.get(url), "case_form") | {"summary": "Nieuwe samenvatting."}
+    assert researcher_client.post(url, data).status_code == 302
+    assert list(case.source_codings.values_list("source__key", flat=True)) == ["strijd"]
+    assert not case.tension_positions.exists()
