@@ -25,7 +25,7 @@ from reversion.admin import VersionAdmin
 from cases import exchange, history, services
 from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor
 from cases.exchange import XLSX
-from cases.forms import PlainTextField
+from cases.forms import PlainTextField, validate_keyword_lengths
 from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTIONS,
@@ -37,7 +37,7 @@ from cases.models import (
     TensionPosition,
     describe_position,
 )
-from frameworks.admin_helpers import BoundedDateAdmin, ReadOnlyAdmin, ReadOnlyInline
+from frameworks.admin_helpers import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from frameworks.annotatable import normalize_plain_text
 from frameworks.models import Source, TensionField
 
@@ -49,6 +49,11 @@ class CaseForm(forms.ModelForm):
         model = Case
         fields = "__all__"
         field_classes = {name: PlainTextField for name in PLAIN_TEXT_FIELDS}
+
+    def clean_keywords(self):
+        names = self.cleaned_data["keywords"]
+        validate_keyword_lengths(names)
+        return names
 
     def clean(self):
         cleaned = super().clean()
@@ -220,7 +225,7 @@ WORKFLOW_BUTTON = "_stap"
 
 
 @admin.register(Case)
-class CaseAdmin(VersionAdmin, BoundedDateAdmin):
+class CaseAdmin(VersionAdmin, GuardedAdmin):
     form = CaseForm
     list_display = ["title", "kind", "domain", "municipality", "status", "coded", "updated_at"]
     list_filter = ["status", "kind", "domain", "researchers"]

@@ -39,7 +39,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cases import services
-from cases.forms import PlainTextField
+from cases.forms import KEYWORD_MAX_LENGTH, PlainTextField, validate_keyword_lengths
 from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTIONS,
@@ -79,7 +79,6 @@ CASE_COLUMNS = {
 }
 assert set(CASE_COLUMNS.values()) >= {s.field for s in TEXT_SECTIONS}
 BOTH = "beide"
-KEYWORD_MAX_LENGTH = 100  # taggit's tag names
 MAX_FILE_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NAMESPACE = uuid.UUID("6f1d6c1e-0b7a-5c3e-9a55-5d1e3a4c2b10")  # fixed: codebook identifiers stay the same
@@ -609,12 +608,7 @@ class CaseRowForm(forms.Form):
             )
 
     def clean_trefwoorden(self):
-        names = _keywords(self.cleaned_data["trefwoorden"])
-        too_long = [name for name in names if len(name) > KEYWORD_MAX_LENGTH]
-        if too_long:
-            raise forms.ValidationError(
-                _("trefwoorden zijn hoogstens %(max)d tekens lang: ‘%(name)s…’") % {"max": KEYWORD_MAX_LENGTH, "name": too_long[0][:30]}
-            )
+        validate_keyword_lengths(_keywords(self.cleaned_data["trefwoorden"]))
         return self.cleaned_data["trefwoorden"]
 
     def clean(self):

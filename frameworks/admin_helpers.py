@@ -1,8 +1,12 @@
 """Admin building blocks the apps share."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext as _
 
 
 class BoundedDateChangeList(ChangeList):
@@ -20,14 +24,27 @@ class BoundedDateChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
-class BoundedDateAdmin(admin.ModelAdmin):
-    """An admin whose list survives any date in its query string (see BoundedDateChangeList)."""
+class GuardedAdmin(admin.ModelAdmin):
+    """An admin whose list survives whatever a query string or a posted selection holds.
+
+    Bad input becomes Django's "?e=1" page or a message, never a 500.
+    """
 
     def get_changelist(self, request, **kwargs):
         return BoundedDateChangeList
 
+    def response_action(self, request, queryset, **kwargs):
+        # Django filters on the posted ids as they come: "abc" for an integer key raises.
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                self.model._meta.pk.to_python(value)
+        except ValidationError:
+            self.message_user(request, _("Die selectie bestaat niet; kies de items opnieuw."), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset, **kwargs)
 
-class ReadOnlyAdmin(BoundedDateAdmin):
+
+class ReadOnlyAdmin(GuardedAdmin):
     """For logs written only by the services: readable, never added, changed or deleted."""
 
     def has_add_permission(self, request):

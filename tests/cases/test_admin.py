@@ -270,3 +270,19 @@ def test_a_case_coded_in_part_offers_a_prefilled_row_for_each_missing_source(res
     assert researcher_client.post(url, data).status_code == 302
     assert list(case.source_codings.values_list("source__key", flat=True)) == ["strijd"]
     assert not case.tension_positions.exists()
+
+
+def test_a_selection_that_is_no_case_is_a_message_not_a_500(researcher_client, framework):
+    case = make_case(status=Case.Status.IN_REVIEW)
+    response = researcher_client.post(
+        reverse("admin:cases_case_changelist"), {"action": "publish", "_selected_action": [str(case.pk), "abc"]}, follow=True
+    )
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["Die selectie bestaat niet; kies de items opnieuw."]
+    assert Case.objects.get(pk=case.pk).status == Case.Status.IN_REVIEW
+
+
+def test_a_keyword_longer_than_the_database_holds_is_named_on_its_field(researcher_client, framework):
+    response = researcher_client.post(reverse("admin:cases_case_add"), _add_form(keywords="koken, " + "a" * 101))
+    assert response.status_code == 200
+    assert _errors_on(response, "keywords") == [f"Een trefwoord is hoogstens 100 tekens lang: ‘{'a' * 30}…’"]

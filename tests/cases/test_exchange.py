@@ -549,3 +549,8 @@ def test_the_command_exports_excel(framework, tmp_path):
     long_out = tmp_path / "praktijken-lang.xlsx"
     call_command("exchange", "export", "--format", "long-xlsx", "--out", str(long_out))
     assert len(xlsx_text_rows(long_out.read_bytes())) == 11
+
+
+def test_a_keyword_longer_than_the_database_holds_is_named(framework, researcher):
+    report = run(wide_csv([good_row(trefwoorden="koken; " + "b" * 101)]), researcher)
+    assert report.errors == [f"Rij 2, kolom ‘trefwoorden’: Een trefwoord is hoogstens 100 tekens lang: ‘{'b' * 30}…’"]
