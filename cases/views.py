@@ -355,6 +355,16 @@ def export_codings_csv(request: HttpRequest) -> HttpResponse:
     return _download(out.getvalue(), "text/csv; charset=utf-8", "praktijken-lang.csv")
 
 
+def export_cases_xlsx(request: HttpRequest) -> HttpResponse:
+    """The one-row-per-case export as an Excel workbook: opens in columns in any Excel."""
+    return _download(exchange.export_wide_xlsx(exchange.published_cases()), exchange.XLSX, "praktijken.xlsx")
+
+
+def export_codings_xlsx(request: HttpRequest) -> HttpResponse:
+    """The long export as an Excel workbook."""
+    return _download(exchange.export_long_xlsx(exchange.published_cases()), exchange.XLSX, "praktijken-lang.xlsx")
+
+
 def export_cases_json(request: HttpRequest) -> HttpResponse:
     site = request.build_absolute_uri("/").rstrip("/")
     return _download(exchange.export_json(exchange.published_cases(), site), "application/json", "praktijken.json")

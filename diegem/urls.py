@@ -29,6 +29,9 @@ urlpatterns = [
     path("data/", cached(views.open_data), name="open-data"),
     path("data/praktijken.csv", cached(case_views.export_cases_csv), name="export-cases-csv"),
     path("data/praktijken-lang.csv", cached(case_views.export_codings_csv), name="export-codings-csv"),
+    # Not in the page cache: it keeps text, and a workbook is binary (and cheap to make).
+    path("data/praktijken.xlsx", case_views.export_cases_xlsx, name="export-cases-xlsx"),
+    path("data/praktijken-lang.xlsx", case_views.export_codings_xlsx, name="export-codings-xlsx"),
     path("data/praktijken.json", cached(case_views.export_cases_json), name="export-cases-json"),
     path("data/kader.qdc", cached(case_views.export_codebook), name="export-codebook"),
     path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
