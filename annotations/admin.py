@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from annotations import services
 from annotations.forms import InviteForm
 from annotations.models import Annotation, Flag, Membership, ModerationEvent, Organisation
-from frameworks.admin_helpers import ReadOnlyAdmin, ReadOnlyInline
+from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,7 +27,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(GuardedAdmin):
     list_display = ["name", "in_advisory_committee", "website"]
     list_filter = ["in_advisory_committee"]
     search_fields = ["name", "description"]
@@ -69,7 +69,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(GuardedAdmin):
     list_display = ["user", "organisation", "created_at"]
     list_filter = ["organisation"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]
@@ -83,7 +83,7 @@ class ModerationEventInline(ReadOnlyInline):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(GuardedAdmin):
     """Annotations for reading and searching; decisions go through the queue."""
 
     list_display = ["pk", "short_quote", "voice", "kind", "status", "anchor_state", "author", "organisation", "submitted_at"]

@@ -25,7 +25,7 @@ from reversion.admin import VersionAdmin
 from cases import exchange, history, services
 from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor
 from cases.exchange import XLSX
-from cases.forms import PlainTextField, validate_keyword_lengths
+from cases.forms import validate_keyword_lengths
 from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTIONS,
@@ -37,8 +37,8 @@ from cases.models import (
     TensionPosition,
     describe_position,
 )
-from frameworks.admin_helpers import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
-from frameworks.annotatable import normalize_plain_text
+from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from frameworks.annotatable import PlainTextField, normalize_plain_text
 from frameworks.models import Source, TensionField
 
 # --- the case's own fields -------------------------------------------------------------------

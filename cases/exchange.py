@@ -39,7 +39,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cases import services
-from cases.forms import KEYWORD_MAX_LENGTH, PlainTextField, validate_keyword_lengths
+from cases.forms import KEYWORD_MAX_LENGTH, validate_keyword_lengths
 from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTIONS,
@@ -51,6 +51,7 @@ from cases.models import (
     describe_position,
     text_section,
 )
+from frameworks.annotatable import PlainTextField
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
 # --- the format ------------------------------------------------------------------------------

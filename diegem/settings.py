@@ -100,7 +100,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "diegem.lib.admin.AdminConfig",  # django.contrib.admin with a site that guards every list
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,7 +1,13 @@
-"""Admin building blocks the apps share."""
+"""Admin building blocks the apps share, and the admin site that guards every list.
+
+Every model admin registered on the site, the apps' own and third-party ones
+(django-axes, taggit, reversion), answers bad list input with Django's "?e=1"
+page or a message, never a 500: the site mixes `GuardedListMixin` into each.
+"""
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
@@ -24,8 +30,8 @@ class BoundedDateChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
-class GuardedAdmin(admin.ModelAdmin):
-    """An admin whose list survives whatever a query string or a posted selection holds.
+class GuardedListMixin:
+    """A model admin whose list survives whatever a query string or a posted selection holds.
 
     Bad input becomes Django's "?e=1" page or a message, never a 500.
     """
@@ -42,6 +48,26 @@ class GuardedAdmin(admin.ModelAdmin):
             self.message_user(request, _("Die selectie bestaat niet; kies de items opnieuw."), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset, **kwargs)
+
+
+class GuardedAdmin(GuardedListMixin, admin.ModelAdmin):
+    """The base of this project's model admins (the site guards others too)."""
+
+
+class GuardedAdminSite(admin.AdminSite):
+    """Django's admin site; every model admin it registers gets the guarded list."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, GuardedListMixin):
+            admin_class = type(admin_class.__name__, (GuardedListMixin, admin_class), {"__module__": admin_class.__module__})
+        super().register(model_or_iterable, admin_class, **options)
+
+
+class AdminConfig(DjangoAdminConfig):
+    """`django.contrib.admin` with the guarded site as `admin.site` (listed in INSTALLED_APPS)."""
+
+    default_site = "diegem.lib.admin.GuardedAdminSite"
 
 
 class ReadOnlyAdmin(GuardedAdmin):
