@@ -149,22 +149,33 @@ def highlight_words(text: str, words: tuple[str, ...], *, length: int = 240) -> 
     return _around(text, start, end, _mark_words(excerpt, words))
 
 
+FRAGMENT_DELIMITER = " … "
+
+
 def whole_words_snippet(headline: str | None, text: str) -> SafeString:
     """A ts_headline result as safe HTML, widened to whole words of `text` with ellipses where it goes on.
 
     ts_headline cuts at its tokens, which can be half a word ("Lindsakker" of
-    "Ledeberg-Lindsakker"); the fragment is found back in the text and the cut
-    words completed.
+    "Ledeberg-Lindsakker"); each fragment (joined by FRAGMENT_DELIMITER) is
+    found back in the text and its cut words completed.
     """
-    headline = headline or ""
-    plain = headline.replace(START_SEL, "").replace(STOP_SEL, "")
+    fragments = (headline or "").split(FRAGMENT_DELIMITER)
+    spans = [_widened(fragment, text) for fragment in fragments]
+    if any(span is None for span in spans):
+        return snippet_html(headline)
+    middle = escape(FRAGMENT_DELIMITER).join(html for _start, _end, html in spans)
+    return _around(text, spans[0][0], spans[-1][1], middle)
+
+
+def _widened(fragment: str, text: str) -> tuple[int, int, str] | None:
+    """Where a headline fragment stands in the text, widened to whole words, as (start, end, safe HTML)."""
+    plain = fragment.replace(START_SEL, "").replace(STOP_SEL, "")
     start = text.find(plain) if plain else -1
     if start < 0:
-        return snippet_html(headline)
+        return None
     end = start + len(plain)
     wide_start, wide_end = _word_start(text, start), _word_end(text, end)
-    middle = escape(text[wide_start:start]) + snippet_html(headline) + escape(text[end:wide_end])
-    return _around(text, wide_start, wide_end, middle)
+    return wide_start, wide_end, escape(text[wide_start:start]) + snippet_html(fragment) + escape(text[end:wide_end])
 
 
 # --- "did you mean" ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Snippets of annotations in search results: the note's own words, whole words, hits marked."""
+"""Snippets in search results: whole words, hits marked; a note's own words without its attribution."""
 
 import lxml.html
 import pytest
@@ -6,8 +6,10 @@ from django.urls import reverse
 
 from annotations.models import Annotation
 from annotations.search import refresh_search_vectors
-from frameworks.search import START_SEL, STOP_SEL, highlight_words, whole_words_snippet
-from tests.factories import make_annotation
+from cases.models import Case
+from cases.search import refresh_search_vectors as refresh_case_vectors
+from frameworks.search import FRAGMENT_DELIMITER, START_SEL, STOP_SEL, highlight_words, whole_words_snippet
+from tests.factories import make_annotation, make_case
 from tests.html import parse, texts
 
 TEXT = (
@@ -80,3 +82,23 @@ def test_search_results_show_the_attribution_beside_the_snippet_not_in_it(client
         result = page.xpath("//section[@aria-labelledby='annotation-results-title']//li")[0]
         assert inner_html(result.xpath(".//p[contains(@class,'result__snippet')]")[0]) == snippet, query
         assert texts(result, ".//p[contains(@class,'card__meta')]") == ["Denker · associatie · Biesta (2012)"]
+
+
+def test_each_fragment_of_a_headline_is_widened_to_whole_words():
+    headline = f"{START_SEL}Lindsakker{STOP_SEL} en een{FRAGMENT_DELIMITER}in {START_SEL}Lokeren{STOP_SEL}"
+    assert whole_words_snippet(headline, TEXT) == (
+        "…Ledeberg-<mark>Lindsakker</mark> en een … in <mark>Lokeren</mark>…"
+    )
+
+
+@pytest.mark.django_db
+def test_case_search_snippets_keep_whole_words(client, framework):
+    make_case(
+        title="Buurtschool",
+        summary="Een school zoekt aansluiting bij haar buurt.",
+        practice="Ouders uit veertig landen groeten elkaar elke ochtend in Ledeberg-Lindsakker aan de schoolpoort.",
+    )
+    refresh_case_vectors(Case.objects.all())
+    page = parse(client.get(reverse("search"), {"q": "lindsakker"}))
+    snippet = page.xpath("//section[@aria-labelledby='case-results-title']//p[contains(@class,'result__snippet')]")[0]
+    assert "Ledeberg-<mark>Lindsakker</mark>" in inner_html(snippet)
