@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from annotations import services
 from annotations.forms import InviteForm
 from annotations.models import Annotation, Flag, Membership, ModerationEvent, Organisation
-from frameworks.admin_helpers import ReadOnlyAdmin, ReadOnlyInline
+from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,7 +27,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(GuardedAdmin):
     list_display = ["name", "in_advisory_committee", "website"]
     list_filter = ["in_advisory_committee"]
     search_fields = ["name", "description"]
@@ -69,7 +69,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(GuardedAdmin):
     list_display = ["user", "organisation", "created_at"]
     list_filter = ["organisation"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]
@@ -83,7 +83,7 @@ class ModerationEventInline(ReadOnlyInline):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(GuardedAdmin):
     """Annotations for reading and searching; decisions go through the queue."""
 
     list_display = ["pk", "short_quote", "voice", "kind", "status", "anchor_state", "author", "organisation", "submitted_at"]
@@ -119,6 +119,10 @@ class AnnotationAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
 
+    def get_queryset(self, request):
+        # A passage on a case taken offline is draft text: only for those who may edit cases.
+        return super().get_queryset(request).on_readable_text(request.user)
+
     @admin.display(description=_("passage"))
     def short_quote(self, obj) -> str:
         return obj.quote_exact[:60]
@@ -134,8 +138,16 @@ class AnnotationAdmin(admin.ModelAdmin):
         return False
 
 
+class AnnotationLogAdmin(ReadOnlyAdmin):
+    """A log whose rows name their annotation by its passage: only rows on texts the user may read."""
+
+    def get_queryset(self, request):
+        readable = Annotation.objects.on_readable_text(request.user)
+        return super().get_queryset(request).filter(annotation__in=readable)
+
+
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(ReadOnlyAdmin):
+class ModerationEventAdmin(AnnotationLogAdmin):
     """The moderation log: every status change, never edited."""
 
     list_display = ["created_at", "annotation", "actor", "action", "old_status", "new_status"]
@@ -145,7 +157,7 @@ class ModerationEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(ReadOnlyAdmin):
+class FlagAdmin(AnnotationLogAdmin):
     list_display = ["created_at", "annotation", "reason", "resolved_at"]
     list_filter = ["reason", "resolved_at"]
     list_select_related = ["annotation"]

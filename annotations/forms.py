@@ -6,9 +6,30 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from annotations.models import FlagReason, Kind, Organisation, Voice
-from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
+from annotations.services import ACTION_LABELS, REASON_REQUIRED, REVIEWER_ACTIONS
 
 http_only = URLValidator(schemes=["http", "https"], message=_("Geef een webadres dat begint met http:// of https://."))
+
+PAGE_OUT_OF_DATE = _(
+    "Deze pagina is verouderd of onvolledig doorgestuurd. Laad ze opnieuw en probeer het nog eens; "
+    "wat u typte, staat hieronder nog."
+)
+
+
+class PageFieldsMixin:
+    """Hidden fields belong to the page, not to the user: an error in one says the page is stale or tampered with.
+
+    It becomes one message for the whole form instead of an error on a field the
+    user cannot see (and whose name would be shown raw).
+    """
+
+    def full_clean(self):
+        super().full_clean()
+        hidden = [name for name in self._errors if name in self.fields and self.fields[name].widget.is_hidden]
+        if hidden:
+            for name in hidden:
+                del self._errors[name]
+            self.add_error(None, PAGE_OUT_OF_DATE)
 
 
 class AnnotationContentForm(forms.Form):
@@ -35,7 +56,7 @@ class AnnotationContentForm(forms.Form):
         return body
 
 
-class AnnotationForm(AnnotationContentForm):
+class AnnotationForm(PageFieldsMixin, AnnotationContentForm):
     """A new annotation: its content plus the passage it belongs to."""
 
     doel = forms.CharField(widget=forms.HiddenInput)
@@ -48,7 +69,7 @@ class AnnotationForm(AnnotationContentForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=5000,
-        help_text=_("Kopieer de zin of zinsdeel uit de tekst waarbij je de kanttekening schrijft."),
+        help_text=_("Kopieer de zin of het zinsdeel uit de tekst waarbij u de kanttekening schrijft."),
     )
 
     field_order = ["passage", "voice", "kind", "body", "attribution", "link"]
@@ -56,27 +77,20 @@ class AnnotationForm(AnnotationContentForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("exact") and not (cleaned.get("passage") or "").strip():
-            self.add_error("passage", _("Kopieer de passage uit de tekst waarbij je deze kanttekening schrijft."))
+            self.add_error("passage", _("Kopieer de passage uit de tekst waarbij u deze kanttekening schrijft."))
         start, end = cleaned.get("start"), cleaned.get("end")
         if start is not None and end is not None and end <= start:
             self.add_error("passage", _("De selectie is leeg; selecteer de passage opnieuw."))
         return cleaned
 
 
-class EditForm(AnnotationContentForm):
+class EditForm(PageFieldsMixin, AnnotationContentForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-ACTION_LABELS = {
-    "approve": _("Goedkeuren"),
-    "keep": _("Behouden (meldingen ongegrond)"),
-    "request_changes": _("Aanpassing vragen"),
-    "reject": _("Afwijzen"),
-    "hide": _("Verbergen"),
-}
+class ModerationForm(PageFieldsMixin, forms.Form):
+    """A reviewer's decision on one annotation; `actions` are those its status allows."""
 
-
-class ModerationForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Beslissing"),
         choices=[(action, ACTION_LABELS[action]) for action in REVIEWER_ACTIONS],
@@ -92,6 +106,19 @@ class ModerationForm(forms.Form):
     internal_note = forms.CharField(label=_("Interne notitie"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def __init__(self, *args, actions=REVIEWER_ACTIONS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer(actions)
+
+    def offer(self, actions) -> None:
+        """Show only these actions (after validating against all, the service applies the table)."""
+        self.fields["action"].choices = [(action, ACTION_LABELS[action]) for action in actions]
+        needing_reason = [str(ACTION_LABELS[action]).lower() for action in actions if action in REASON_REQUIRED]
+        if needing_reason:
+            self.fields["public_reason"].help_text = _("Nodig bij: %(actions)s.") % {"actions": ", ".join(needing_reason)}
+        else:
+            self.fields["public_reason"].help_text = _("Optioneel.")
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("action") in REASON_REQUIRED and not cleaned.get("public_reason", "").strip():
@@ -99,7 +126,7 @@ class ModerationForm(forms.Form):
         return cleaned
 
 
-class AttachForm(forms.Form):
+class AttachForm(PageFieldsMixin, forms.Form):
     passage = forms.CharField(label=_("Nieuwe passage"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
                               help_text=_("Kopieer de passage uit de huidige tekst."))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

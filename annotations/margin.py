@@ -133,15 +133,17 @@ def _segments(paragraph: Paragraph, annotations: list[Annotation]) -> list[Segme
     return segments
 
 
-def _margin_queryset(user, margin_filter: MarginFilter):
-    return margin_filter.apply(Annotation.objects.for_margin(user)).select_related("author", "organisation")
+def _margin_queryset(user, margin_filter: MarginFilter, reader_key: str | None):
+    """The margin's annotations, each marked when this reader flagged it (same query)."""
+    annotations = margin_filter.apply(Annotation.objects.for_margin(user)).flagged_by(reader_key)
+    return annotations.select_related("author", "organisation")
 
 
-def case_margin(case: Case, user, margin_filter: MarginFilter) -> list[AnnotatedText]:
+def case_margin(case: Case, user, margin_filter: MarginFilter, reader_key: str | None = None) -> list[AnnotatedText]:
     """Every text section of a case with its margin: one query for the annotations."""
     by_field: dict[str, list[Annotation]] = defaultdict(list)
     if case.is_public:
-        for annotation in _margin_queryset(user, margin_filter).filter(case=case):
+        for annotation in _margin_queryset(user, margin_filter, reader_key).filter(case=case):
             by_field[annotation.case_field].append(annotation)
     can_annotate = case.is_public and may_annotate(user)
     return [
@@ -150,7 +152,7 @@ def case_margin(case: Case, user, margin_filter: MarginFilter) -> list[Annotated
     ]
 
 
-def section_margin(section: Section, user, margin_filter: MarginFilter) -> AnnotatedText:
-    annotations = list(_margin_queryset(user, margin_filter).filter(section=section))
+def section_margin(section: Section, user, margin_filter: MarginFilter, reader_key: str | None = None) -> AnnotatedText:
+    annotations = list(_margin_queryset(user, margin_filter, reader_key).filter(section=section))
     target = section_target(section)
     return AnnotatedText(target, build_blocks(target.text, annotations), len(annotations), may_annotate(user))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import TEXT_SECTIONS, Case, text_section
@@ -96,11 +98,19 @@ class AnchorState(models.TextChoices):
     ORPHANED = "orphaned", _("verweesd")
 
 
+def _on_public_text() -> Q:
+    """On a text the public may read: a framework section or a published case."""
+    return Q(section__isnull=False) | Q(case__status=Case.Status.PUBLISHED)
+
+
 def _public() -> Q:
-    """Approved, anchored, and on a text the public may read (a section or a published case)."""
-    return (Q(section__isnull=False) | Q(case__status=Case.Status.PUBLISHED)) & Q(
-        status=Status.APPROVED, anchor_state=AnchorState.ANCHORED
-    )
+    """Approved, anchored, and on a text the public may read."""
+    return _on_public_text() & Q(status=Status.APPROVED, anchor_state=AnchorState.ANCHORED)
+
+
+def may_read_drafts(user) -> bool:
+    """Who may read the text of a case that is not published: those who may edit cases."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm("cases.change_case"))
 
 
 class AnnotationQuerySet(models.QuerySet):
@@ -109,12 +119,33 @@ class AnnotationQuerySet(models.QuerySet):
     def public(self) -> AnnotationQuerySet:
         return self.filter(_public())
 
+    def on_public_text(self) -> AnnotationQuerySet:
+        """Annotations on a framework section or a published case, whatever their own status."""
+        return self.filter(_on_public_text())
+
+    def on_readable_text(self, user) -> AnnotationQuerySet:
+        """Annotations whose target text (title, passage, context) this user may read.
+
+        A case taken offline and reworked is draft text: only those who may edit
+        cases read it, through an annotation as anywhere else. Every page that
+        shows an annotation with its passage or its case starts here.
+        """
+        if may_read_drafts(user):
+            return self.all()
+        return self.on_public_text()
+
+    def with_readable_target(self, user) -> AnnotationQuerySet:
+        """Each annotation with `target_readable`: may this user see its passage and case?"""
+        if may_read_drafts(user):
+            return self.annotate(target_readable=Value(True, output_field=BooleanField()))
+        return self.annotate(target_readable=ExpressionWrapper(_on_public_text(), output_field=BooleanField()))
+
     def visible_to(self, user) -> AnnotationQuerySet:
-        """What this user may read: the public ones, their own, and all for reviewers."""
+        """What this user may read: the public ones, their own, and (reviewers) those on texts they may read."""
         if not user.is_authenticated or not user.is_active:
             return self.public()
         if user.has_perm("annotations.moderate_annotation"):
-            return self.all()
+            return self.on_readable_text(user)
         return self.filter(_public() | Q(author=user))
 
     def for_margin(self, user) -> AnnotationQuerySet:
@@ -128,17 +159,26 @@ class AnnotationQuerySet(models.QuerySet):
         return self.filter(status=Status.PENDING).order_by("submitted_at", "pk")
 
     def flagged(self) -> AnnotationQuerySet:
-        return (
-            self.filter(status__in=[Status.APPROVED, Status.HIDDEN], flags__resolved_at__isnull=True)
-            .annotate(open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True)))
-            .order_by("submitted_at", "pk")
-        )
+        """Public or hidden annotations with at least one open flag.
+
+        An `Exists`, not a filter across the reverse relation: `flags__resolved_at__isnull`
+        also matches annotations without any flag (the LEFT JOIN gives a NULL).
+        """
+        open_flag = Flag.objects.filter(annotation=OuterRef("pk"), resolved_at__isnull=True)
+        return self.filter(Exists(open_flag), status__in=[Status.APPROVED, Status.HIDDEN]).order_by("submitted_at", "pk")
 
     def orphaned(self) -> AnnotationQuerySet:
         return self.filter(
             anchor_state=AnchorState.ORPHANED,
             status__in=[Status.APPROVED, Status.PENDING, Status.HIDDEN],
         ).order_by("submitted_at", "pk")
+
+    def flagged_by(self, reader_key: str | None) -> AnnotationQuerySet:
+        """Each annotation with `flagged_by_reader`: has this reader an open flag on it?"""
+        if not reader_key:
+            return self.annotate(flagged_by_reader=Value(False, output_field=BooleanField()))
+        mine = Flag.objects.filter(annotation=OuterRef("pk"), reader_key=reader_key, resolved_at__isnull=True)
+        return self.annotate(flagged_by_reader=Exists(mine))
 
     def with_target(self) -> AnnotationQuerySet:
         return self.select_related("case", "section", "author", "organisation")
@@ -293,16 +333,50 @@ class Annotation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_voice_display()} bij ‘{self.quote_exact[:40]}’"
+        return f"{self.get_voice_display()} bij “{self.quote_exact[:40]}”"
 
     def get_absolute_url(self) -> str:
-        return f"{self.target_url}#kanttekening-{self.pk}"
+        """The note itself on its page (one fragment: the note's id)."""
+        return f"{self.page_url}#kanttekening-{self.pk}"
+
+    @property
+    def page_url(self) -> str:
+        """The page the annotated text is on, without a fragment."""
+        if self.section_id:
+            return self.section.get_absolute_url()
+        return self.case.get_absolute_url()
 
     @property
     def target_url(self) -> str:
+        """The annotated text on its page: the case's text section, or the framework section."""
         if self.section_id:
-            return self.section.get_absolute_url()
-        return f"{self.case.get_absolute_url()}#{text_section(self.case_field).slug}"
+            return self.page_url
+        return f"{self.page_url}#{text_section(self.case_field).slug}"
+
+    @property
+    def url_for_author(self) -> str:
+        """Where the author finds this note: in the margin while it stands there for them (see `for_margin`), else its text."""
+        in_margin = self.anchor_state == AnchorState.ANCHORED and self.status in (
+            Status.APPROVED,
+            Status.PENDING,
+            Status.CHANGES_REQUESTED,
+        )
+        return self.get_absolute_url() if in_margin and self.on_public_text else self.target_url
+
+    @property
+    def passage_url(self) -> str:
+        """The passage in context: its highlight when the note is in the public margin, else its text section.
+
+        For a note that is not in the margin, a text fragment (`:~:text=`) asks the
+        browser to scroll to and mark the passage's first words; browsers without
+        it go to the text section.
+        """
+        if self.is_public:
+            return f"{self.page_url}#passage-{self.pk}"
+        # A dash at either end of a term means something else in a text directive: always encode it.
+        start = quote(" ".join(self.quote_exact.split()[:6]), safe="").replace("-", "%2D")
+        fragment = "" if self.section_id else text_section(self.case_field).slug
+        return f"{self.page_url}#{fragment}:~:text={start}"
 
     @property
     def target_title(self) -> str:
@@ -321,16 +395,18 @@ class Annotation(models.Model):
         """Who speaks: the author and organisation, or the attribution of a seed note."""
         if self.author_id:
             name = self.author.get_full_name() or self.author.get_username()
-            return f"{name} ({self.organisation})" if self.organisation_id else name
+            # A middle dot, not brackets: organisation names often carry their own.
+            return f"{name} · {self.organisation}" if self.organisation_id else name
         return ""
 
     @property
+    def on_public_text(self) -> bool:
+        """Is the annotated text public (a framework section or a published case)?"""
+        return self.section_id is not None or self.case.status == Case.Status.PUBLISHED
+
+    @property
     def is_public(self) -> bool:
-        return (
-            self.status == Status.APPROVED
-            and self.anchor_state == AnchorState.ANCHORED
-            and (self.section_id is not None or self.case.status == Case.Status.PUBLISHED)
-        )
+        return self.status == Status.APPROVED and self.anchor_state == AnchorState.ANCHORED and self.on_public_text
 
 
 class AnnotationVersion(models.Model):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, SearchVector
-from django.db.models import F, Q, QuerySet, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import F, Q, QuerySet
 
 from annotations.models import Annotation
 from frameworks.search import (
@@ -15,7 +14,7 @@ from frameworks.search import (
     highlight_words,
     is_full_text,
     search_query,
-    snippet_html,
+    whole_words_snippet,
 )
 
 CANDIDATE_CAP = 500
@@ -61,17 +60,21 @@ def search_annotations(parsed: ParsedQuery) -> QuerySet[Annotation]:
 
 
 def attach_snippets(annotations: list[Annotation], parsed: ParsedQuery) -> None:
+    """A snippet of each annotation's own text, in whole words, hits marked.
+
+    Only the body: the page shows the attribution beside it, on its own.
+    """
     if not annotations:
         return
     if not is_full_text():
         for annotation in annotations:
-            annotation.snippet = highlight_words(f"{annotation.attribution} {annotation.body}", parsed.words)
+            annotation.snippet = highlight_words(annotation.body, parsed.words)
         return
     headlines = dict(
         Annotation.objects.filter(pk__in=[a.pk for a in annotations])
         .annotate(
             headline=SearchHeadline(
-                Concat(F("attribution"), Value(": "), F("body"), output_field=TextField()),
+                F("body"),
                 search_query(parsed),
                 config=SEARCH_CONFIG,
                 start_sel=START_SEL,
@@ -83,4 +86,4 @@ def attach_snippets(annotations: list[Annotation], parsed: ParsedQuery) -> None:
         .values_list("pk", "headline")
     )
     for annotation in annotations:
-        annotation.snippet = snippet_html(headlines.get(annotation.pk))
+        annotation.snippet = whole_words_snippet(headlines.get(annotation.pk), annotation.body)

@@ -8,14 +8,15 @@ ModerationEvent and mails the author after commit.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from annotations.models import (
     AnchorState,
@@ -76,10 +78,27 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("withdraw", Status.HIDDEN): Status.WITHDRAWN,
 }
 REVIEWER_ACTIONS = ("approve", "keep", "request_changes", "reject", "hide")
+# What each action is called on the page and in messages.
+ACTION_LABELS = {
+    "approve": gettext_lazy("Goedkeuren"),
+    "keep": gettext_lazy("Behouden (meldingen ongegrond)"),
+    "request_changes": gettext_lazy("Aanpassing vragen"),
+    "reject": gettext_lazy("Afwijzen"),
+    "hide": gettext_lazy("Verbergen"),
+    "hide_by_flags": gettext_lazy("Verbergen na meldingen"),
+    "edit": gettext_lazy("Bewerken"),
+    "withdraw": gettext_lazy("Intrekken"),
+}
 REASON_REQUIRED = {"request_changes", "reject", "hide"}
 # Decisions the author hears about by mail ("keep" changes nothing for them).
 NOTIFIED_ACTIONS = {"approve", "request_changes", "reject", "hide", "hide_by_flags"}
 EDITABLE = {Status.PENDING, Status.APPROVED, Status.CHANGES_REQUESTED}
+WITHDRAWABLE = {status for action, status in TRANSITIONS if action == "withdraw"}
+
+
+def reviewer_actions_for(status: str) -> list[str]:
+    """The reviewer's actions the table allows from this status, in the order of REVIEWER_ACTIONS."""
+    return [action for action in REVIEWER_ACTIONS if (action, status) in TRANSITIONS]
 
 
 class ModerationError(Exception):
@@ -98,14 +117,40 @@ class AnchorError(ModerationError):
     """The passage could not be found in the text."""
 
 
+class TargetOffline(ModerationError):
+    """The annotated case is not published: its text is a draft this user may not read."""
+
+
+def minutes_from_now(seconds: int) -> str:
+    minutes = max(1, (seconds + 59) // 60)
+    return ngettext("over %(count)d minuut", "over %(count)d minuten", minutes) % {"count": minutes}
+
+
 class RateLimited(Exception):
-    def __init__(self, retry_after: int):
+    def __init__(self, retry_after: int, message: str = ""):
         self.retry_after = retry_after
-        super().__init__(_("Te veel in korte tijd; probeer het over %(minutes)d minuten opnieuw.") % {"minutes": max(1, retry_after // 60)})
+        super().__init__(message or _("Te veel in korte tijd; probeer het %(when)s opnieuw.") % {"when": minutes_from_now(retry_after)})
 
 
 class AlreadyFlagged(ModerationError):
     pass
+
+
+class NotFlaggable(PermissionDenied):
+    """Only public annotations can be flagged (this one is not, or no longer)."""
+
+
+def _one_at_a_time(name: str) -> None:
+    """Hold a lock named `name` until the transaction ends, for limits that have no row to lock.
+
+    PostgreSQL's transaction-level advisory lock. SQLite (for trying the site
+    locally) has none; there such a limit may be passed by simultaneous requests.
+    """
+    if connection.vendor != "postgresql":
+        return
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def may_annotate(user) -> bool:
@@ -120,13 +165,58 @@ def is_reviewer(user) -> bool:
 # --- writing annotations -------------------------------------------------------------------
 
 
-def _check_submission_rate(user) -> None:
+@dataclass(frozen=True)
+class Allowance:
+    """How many submissions (new or edited annotations) a member has left this hour."""
+
+    limit: int
+    left: int
+    resets_at: datetime | None  # when the next one becomes possible, if none is left
+
+    # Below this many, the forms say how many are left.
+    SHOWN_BELOW = 4
+
+    @property
+    def worth_saying(self) -> bool:
+        return self.left < self.SHOWN_BELOW
+
+    @property
+    def retry_after(self) -> int:
+        if self.resets_at is None:
+            return 0
+        return max(1, int((self.resets_at - timezone.now()).total_seconds()) + 1)
+
+
+def submission_allowance(user) -> Allowance:
+    """The member's submissions in the last hour against the hourly limit."""
     limit = settings.ANNOTATION_SUBMISSIONS_PER_HOUR
     since = timezone.now() - timedelta(hours=1)
-    recent = AnnotationVersion.objects.filter(author=user, created_at__gte=since).order_by("created_at")
-    if recent.count() >= limit:
-        oldest = recent.first().created_at
-        raise RateLimited(int((oldest + timedelta(hours=1) - timezone.now()).total_seconds()) + 1)
+    times = list(
+        AnnotationVersion.objects.filter(author=user, created_at__gte=since).order_by("created_at").values_list("created_at", flat=True)
+    )
+    left = max(0, limit - len(times))
+    # None left: one comes free when the submission that puts the count at the limit leaves the hour.
+    resets_at = times[len(times) - limit] + timedelta(hours=1) if not left and times else None
+    return Allowance(limit=limit, left=left, resets_at=resets_at)
+
+
+def _lock_member(user) -> None:
+    """Lock the member's row: their submissions count and insert one at a time, so the limit is exact."""
+    get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=user.pk)
+
+
+def _check_submission_rate(user) -> None:
+    """Refuse a submission over the hourly limit. Call with the member's row locked."""
+    allowance = submission_allowance(user)
+    if not allowance.left:
+        raise RateLimited(allowance.retry_after, _submission_limit_message(allowance))
+
+
+def _submission_limit_message(allowance: Allowance) -> str:
+    return _(
+        "U hebt dit uur al %(limit)d kanttekeningen ingediend of bewerkt, het maximum. "
+        "U kunt weer indienen %(when)s; wat u schreef, blijft hieronder staan."
+    ) % {"limit": allowance.limit, "when": minutes_from_now(allowance.retry_after)}
 
 
 def _record_version(annotation: Annotation, author) -> None:
@@ -183,6 +273,7 @@ def annotation_submit(
     """A member annotates a passage: the annotation waits for a reviewer."""
     if not may_annotate(author):
         raise PermissionDenied(_("Alleen leden van een partnerorganisatie kunnen kanttekeningen schrijven."))
+    _lock_member(author)
     _check_submission_rate(author)
     anchor = _anchor_for_submission(target, start=start, end=end, exact=exact, revision=revision, passage=passage)
     now = timezone.now()
@@ -238,6 +329,7 @@ def annotation_edit(
     link: str = "",
 ) -> Annotation:
     """The author changes the content; an approved annotation goes back to review."""
+    _lock_member(author)  # first, as in annotation_submit: one lock order for every submission
     annotation = _lock(annotation_id, expected_version, author=author)
     if annotation.status not in EDITABLE:
         raise IllegalTransition(_("Een kanttekening met status ‘%(status)s’ kan niet meer bewerkt worden.") % {"status": annotation.get_status_display()})
@@ -283,6 +375,7 @@ def annotation_moderate(
     if action in REASON_REQUIRED and not public_reason.strip():
         raise ModerationError(_("Geef de auteur een reden mee."))
     annotation = _lock(annotation_id, expected_version)
+    _refuse_offline_target(annotation, actor)
     _move(annotation, action=action, actor=actor, public_reason=public_reason, internal_note=internal_note)
     # A reviewer's decision settles the open flags.
     annotation.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
@@ -294,13 +387,19 @@ def annotation_moderate(
     return annotation
 
 
+def _refuse_offline_target(annotation: Annotation, actor) -> None:
+    """A reviewer who may not read drafts cannot decide on a note on a case taken offline."""
+    if not Annotation.objects.on_readable_text(actor).filter(pk=annotation.pk).exists():
+        raise TargetOffline(_("De praktijk bij deze kanttekening staat tijdelijk offline."))
+
+
 def _move(annotation: Annotation, *, action: str, actor, public_reason: str = "", internal_note: str = "") -> None:
     """Apply one row of TRANSITIONS to a locked annotation and record it."""
     new_status = TRANSITIONS.get((action, annotation.status))
     if new_status is None:
         raise IllegalTransition(
             _("‘%(action)s’ kan niet bij een kanttekening met status ‘%(status)s’.")
-            % {"action": action, "status": annotation.get_status_display()}
+            % {"action": ACTION_LABELS.get(action, action), "status": annotation.get_status_display()}
         )
     old_status = annotation.status
     annotation.status = new_status
@@ -325,7 +424,18 @@ def notify_author(event_id: int) -> None:
     author = event.annotation.author
     if author is None or not author.email:
         return
-    context = {"event": event, "annotation": event.annotation, "author": author, "site_url": settings.SITE_URL}
+    annotation = event.annotation
+    # The link: the note when the public can see it, else the author's list. A case taken
+    # offline is draft text: the mail names neither its title nor the passage.
+    link = annotation.get_absolute_url() if annotation.is_public else reverse("annotations-mine")
+    context = {
+        "event": event,
+        "annotation": annotation,
+        "author": author,
+        "target_public": annotation.on_public_text,
+        "link": settings.SITE_URL + link,
+        "mine": settings.SITE_URL + reverse("annotations-mine"),
+    }
     send_mail(
         subject=render_to_string("annotations/email/decision_subject.txt", context).strip(),
         message=render_to_string("annotations/email/decision_body.txt", context),
@@ -347,6 +457,13 @@ def reader_key_for(request) -> str:
     return f"session:{digest[:40]}"
 
 
+def existing_reader_key(request) -> str | None:
+    """The reader key of this request, without creating a session (None: an anonymous reader who never flagged)."""
+    if request.user.is_authenticated or request.session.session_key:
+        return reader_key_for(request)
+    return None
+
+
 def client_hash_for(request) -> str:
     address = client_address(request)
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
@@ -354,11 +471,16 @@ def client_hash_for(request) -> str:
 
 @transaction.atomic
 def annotation_flag(*, annotation_id: int, reader_key: str, client_hash: str, user, reason: str, note: str = "") -> Flag:
-    """A reader flags a public annotation; enough readers hide it until a reviewer decides."""
+    """A reader flags a public annotation; enough readers hide it until a reviewer decides.
+
+    Two locks make the counts exact under simultaneous requests, always taken in
+    this order: the address (its hourly limit), then the annotation (its threshold).
+    """
+    _one_at_a_time(f"flag-rate:{client_hash}")
     try:
         annotation = Annotation.objects.public().select_for_update(of=("self",)).get(pk=annotation_id)
     except Annotation.DoesNotExist:
-        raise PermissionDenied(_("Deze kanttekening kan niet gemeld worden.")) from None
+        raise NotFlaggable(_("Deze kanttekening staat niet (meer) in de kantlijn en kan niet gemeld worden.")) from None
     since = timezone.now() - timedelta(hours=1)
     recent = Flag.objects.filter(client_hash=client_hash, created_at__gte=since).count()
     if recent >= settings.FLAGS_PER_HOUR:
@@ -435,6 +557,7 @@ def annotation_attach_again(*, annotation_id: int, actor, expected_version: int,
     if not is_reviewer(actor):
         raise PermissionDenied(_("Alleen moderatoren kunnen dit."))
     annotation = _lock(annotation_id, expected_version)
+    _refuse_offline_target(annotation, actor)
     text = annotation.target_text
     search = find_passage(text, passage)
     if search.anchor is None:

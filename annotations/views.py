@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -10,13 +11,13 @@ from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations import services
 from annotations.forms import AnnotationForm, AttachForm, EditForm, FlagForm, ModerationForm
@@ -27,9 +28,15 @@ from frameworks.textdiff import word_diff
 
 CONTEXT_CHARS = 160
 
+OFFLINE = gettext_lazy(
+    "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt de kanttekening weer bekijken en bewerken "
+    "zodra de praktijk opnieuw gepubliceerd is."
+)
 
-def rate_limited(request: HttpRequest, error: services.RateLimited) -> HttpResponse:
-    response = render(request, "429.html", {"message": str(error)}, status=429)
+
+def refused(response: HttpResponse, error: services.RateLimited) -> HttpResponse:
+    """A form page re-rendered after a limit refused the submission: 429, and when to try again."""
+    response.status_code = 429
     response["Retry-After"] = str(error.retry_after)
     return response
 
@@ -46,6 +53,7 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
     target = resolve_target(source.get("doel", ""))
     initial = {key: source.get(key) for key in ("doel", "start", "end", "exact", "revisie") if source.get(key)}
     form = AnnotationForm(request.POST or None, initial=initial)
+    limited = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -64,18 +72,21 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
                 passage=data["passage"],
             )
         except services.RateLimited as error:
-            return rate_limited(request, error)
+            form.add_error(None, str(error))
+            limited = error
         except services.AnchorError as error:
             form.add_error("passage", str(error))
         else:
             messages.success(request, _("Bedankt. Uw kanttekening wacht nu op een moderator; tot dan ziet alleen u ze."))
             return redirect(annotation.get_absolute_url())
-    selection = _selection_preview(target.text, source)
-    return render(
-        request,
-        "annotations/new.html",
-        {"form": form, "target": target, "selection": selection},
-    )
+    context = {
+        "form": form,
+        "target": target,
+        "selection": _selection_preview(target.text, source),
+        "allowance": services.submission_allowance(request.user),
+    }
+    response = render(request, "annotations/new.html", context)
+    return refused(response, limited) if limited else response
 
 
 def _selection_preview(text: str, source) -> dict | None:
@@ -93,15 +104,26 @@ def _selection_preview(text: str, source) -> dict | None:
     }
 
 
+def _own_annotation(request: HttpRequest, pk: int) -> Annotation:
+    """The user's own annotation (404 for anyone else's), marked with whether its text may be shown."""
+    return get_object_or_404(
+        Annotation.objects.with_target().with_readable_target(request.user), pk=pk, author=request.user
+    )
+
+
 @login_required
 def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The author edits their annotation; an approved one goes back to review."""
-    annotation = get_object_or_404(Annotation.objects.with_target(), pk=pk, author=request.user)
+    annotation = _own_annotation(request, pk)
+    if not annotation.target_readable:
+        messages.error(request, OFFLINE)
+        return redirect("annotations-mine")
     if annotation.status not in services.EDITABLE:
         messages.error(request, _("Deze kanttekening kan niet meer bewerkt worden."))
         return redirect("annotations-mine")
     initial = {field: getattr(annotation, field) for field in ("voice", "kind", "body", "attribution", "link")}
     form = EditForm(request.POST or None, initial={**initial, "version": annotation.version})
+    limited = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -116,29 +138,45 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 link=data["link"],
             )
         except services.RateLimited as error:
-            return rate_limited(request, error)
+            form.add_error(None, str(error))
+            limited = error
         except services.ModerationError as error:
-            messages.error(request, str(error))
-            return redirect("annotation-edit", pk=annotation.pk)
-        if annotation.status == Status.APPROVED:
-            messages.success(request, _("Bewaard. De gewijzigde kanttekening gaat opnieuw naar een moderator."))
+            # Changed meanwhile (a reviewer decided): show what it is now, keep what was typed.
+            annotation = _own_annotation(request, pk)
+            form = EditForm({**request.POST.dict(), "version": annotation.version})
+            form.is_valid()
+            form.add_error(None, str(error))
         else:
-            messages.success(request, _("Bewaard."))
-        return redirect("annotations-mine")
-    return render(request, "annotations/edit.html", {"form": form, "annotation": annotation})
+            if annotation.status == Status.APPROVED:
+                messages.success(request, _("Bewaard. De gewijzigde kanttekening gaat opnieuw naar een moderator."))
+            else:
+                messages.success(request, _("Bewaard."))
+            annotation.refresh_from_db()
+            if annotation.anchor_state == Annotation.AnchorState.ANCHORED:
+                return redirect(annotation.get_absolute_url())
+            return redirect("annotations-mine")
+    context = {"form": form, "annotation": annotation, "allowance": services.submission_allowance(request.user)}
+    response = render(request, "annotations/edit.html", context)
+    return refused(response, limited) if limited else response
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def annotation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    annotation = get_object_or_404(Annotation, pk=pk, author=request.user)
-    try:
-        services.annotation_withdraw(annotation_id=annotation.pk, author=request.user)
-    except services.ModerationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Uw kanttekening is ingetrokken."))
-    return redirect("annotations-mine")
+    """The author withdraws an annotation, after confirming on a page of its own (no script needed)."""
+    annotation = _own_annotation(request, pk)
+    if request.method == "POST":
+        try:
+            services.annotation_withdraw(annotation_id=annotation.pk, author=request.user)
+        except services.ModerationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Uw kanttekening is ingetrokken."))
+        return redirect("annotations-mine")
+    if annotation.status not in services.WITHDRAWABLE:
+        messages.error(request, _("Deze kanttekening kan niet meer ingetrokken worden."))
+        return redirect("annotations-mine")
+    return render(request, "annotations/withdraw.html", {"annotation": annotation})
 
 
 @login_required
@@ -147,6 +185,7 @@ def my_annotations(request: HttpRequest) -> HttpResponse:
     annotations = (
         Annotation.objects.filter(author=request.user)
         .with_target()
+        .with_readable_target(request.user)
         .prefetch_related(Prefetch("events", queryset=ModerationEvent.objects.exclude(public_reason=""), to_attr="notices"))
         .order_by("-updated_at", "-pk")
     )
@@ -154,7 +193,12 @@ def my_annotations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "annotations/mine.html",
-        {"page": page, "editable": services.EDITABLE, "can_annotate": services.may_annotate(request.user)},
+        {
+            "page": page,
+            "editable": services.EDITABLE,
+            "withdrawable": services.WITHDRAWABLE,
+            "can_annotate": services.may_annotate(request.user),
+        },
     )
 
 
@@ -162,8 +206,18 @@ def my_annotations(request: HttpRequest) -> HttpResponse:
 
 
 def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
-    """Any reader, with or without an account, flags a public annotation."""
-    annotation = get_object_or_404(Annotation.objects.public().with_target(), pk=pk)
+    """Any reader, with or without an account, flags a public annotation.
+
+    Afterwards the reader lands on the note, which now says it was reported by
+    them; if it is no longer in the margin (their flag or others' hid it), on the
+    top of its page, where the message is.
+    """
+    annotation = Annotation.objects.public().with_target().filter(pk=pk).first()
+    if annotation is None:
+        gone = Annotation.objects.on_public_text().filter(pk=pk, status=Status.HIDDEN).with_target().first()
+        if request.method == "POST" and gone is not None:  # hidden while this reader filled in the form
+            return _flag_gone(request, gone)
+        raise Http404
     form = FlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,13 +230,23 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except services.RateLimited as error:
-            return rate_limited(request, error)
-        except services.AlreadyFlagged as error:
-            messages.info(request, str(error))
-        else:
-            messages.success(request, _("Bedankt voor uw melding. Een moderator bekijkt deze kanttekening."))
-        return redirect(annotation.target_url)
+            form.add_error(None, str(error))
+            return refused(render(request, "annotations/flag.html", {"form": form, "annotation": annotation}), error)
+        except services.AlreadyFlagged:
+            pass  # the note says so
+        except services.NotFlaggable:
+            return _flag_gone(request, annotation)
+        annotation.refresh_from_db(fields=["status"])
+        if annotation.status != Status.APPROVED:
+            messages.success(request, _("Bedankt voor uw melding. De kanttekening is verborgen tot een moderator beslist."))
+            return redirect(annotation.page_url)
+        return redirect(annotation.get_absolute_url())
     return render(request, "annotations/flag.html", {"form": form, "annotation": annotation})
+
+
+def _flag_gone(request: HttpRequest, annotation: Annotation) -> HttpResponse:
+    messages.info(request, _("Deze kanttekening is intussen al uit de kantlijn gehaald; een moderator bekijkt ze. Bedankt."))
+    return redirect(annotation.page_url)
 
 
 # --- moderation -------------------------------------------------------------------------------------
@@ -199,6 +263,11 @@ class QueueItem:
     form: ModerationForm
     attach_form: AttachForm | None
 
+    @property
+    def passage_url(self) -> str:
+        """The passage in context on the public page, when the text is public."""
+        return self.annotation.passage_url if self.annotation.on_public_text else ""
+
 
 QUEUES = {
     "wachtend": gettext_lazy("Wachtend"),
@@ -207,21 +276,24 @@ QUEUES = {
 }
 
 
-def _queue_queryset(name: str):
-    annotations = Annotation.objects.all()
-    if name == "gemeld":
-        annotations = annotations.flagged()
-    elif name == "verweesd":
-        annotations = annotations.orphaned()
-    else:
-        annotations = annotations.awaiting_review()
+def _queues(user) -> dict:
+    """The three queues, each a named queryset, of annotations on texts this reviewer may read.
+
+    A case taken offline is draft text: its notes wait outside the queues until it
+    is published again (a reviewer who may edit cases sees them).
+    """
+    readable = Annotation.objects.on_readable_text(user)
+    return {"wachtend": readable.awaiting_review(), "gemeld": readable.flagged(), "verweesd": readable.orphaned()}
+
+
+def _with_queue_data(annotations):
     return annotations.with_target().prefetch_related(
         Prefetch("flags", queryset=Flag.objects.filter(resolved_at__isnull=True), to_attr="open_flag_list"),
         Prefetch("versions", queryset=AnnotationVersion.objects.order_by("number"), to_attr="version_list"),
     )
 
 
-def _queue_item(annotation: Annotation, orphans: bool) -> QueueItem:
+def _queue_item(annotation: Annotation, orphans: bool, form: ModerationForm | None, attach_form: AttachForm | None) -> QueueItem:
     if annotation.anchor_state == Annotation.AnchorState.ORPHANED:
         before, exact, after = annotation.quote_prefix, annotation.quote_exact, annotation.quote_suffix
     else:
@@ -236,6 +308,11 @@ def _queue_item(annotation: Annotation, orphans: bool) -> QueueItem:
             f"{old.body} — {old.attribution} {old.link}".strip(),
             f"{new.body} — {new.attribution} {new.link}".strip(),
         )
+    actions = services.reviewer_actions_for(annotation.status)
+    if form is None:
+        form = ModerationForm(initial={"version": annotation.version}, prefix=f"a{annotation.pk}", actions=actions)
+    if attach_form is None and orphans:
+        attach_form = AttachForm(initial={"version": annotation.version}, prefix=f"h{annotation.pk}")
     return QueueItem(
         annotation=annotation,
         before=before,
@@ -243,52 +320,111 @@ def _queue_item(annotation: Annotation, orphans: bool) -> QueueItem:
         after=after,
         changes=changes,
         flags=annotation.open_flag_list,
-        form=ModerationForm(initial={"version": annotation.version}, prefix=f"a{annotation.pk}"),
-        attach_form=AttachForm(initial={"version": annotation.version}, prefix=f"h{annotation.pk}") if orphans else None,
+        form=form,
+        attach_form=attach_form,
     )
 
 
+def _queue_name(value: str | None) -> str:
+    return value if value in QUEUES else "wachtend"
+
+
+def _render_queue(request: HttpRequest, *, name: str, page_number, next_url: str, bound: dict | None = None):
+    """The queue page; `bound` holds a reviewer's refused form per annotation, shown at its item with its errors."""
+    bound = bound or {}
+    queues = _queues(request.user)
+    page = Paginator(_with_queue_data(queues[name]), 20).get_page(page_number)
+    annotations = list(page.object_list)
+    # A refused item is shown even when it is no longer on this page (someone else acted meanwhile).
+    shown = {a.pk for a in annotations}
+    missing = [pk for pk in bound if pk not in shown]
+    if missing:
+        annotations = list(_with_queue_data(Annotation.objects.on_readable_text(request.user).filter(pk__in=missing))) + annotations
+    orphans = name == "verweesd"
+    items = []
+    for annotation in annotations:
+        forms = bound.get(annotation.pk, {})
+        items.append(_queue_item(annotation, orphans or "attach" in forms, forms.get("decide"), forms.get("attach")))
+    counts = {key: queryset.count() for key, queryset in queues.items()}
+    context = {
+        "queue": name,
+        "queues": [(key, label, counts[key]) for key, label in QUEUES.items()],
+        "page": page,
+        "items": items,
+        "next_url": next_url,
+    }
+    return render(request, "annotations/queue.html", context)
+
+
+@login_required
 @permission_required("annotations.moderate_annotation", raise_exception=True)
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     """Pending, flagged and orphaned annotations, oldest first, with the passage in context."""
-    name = request.GET.get("lijst", "wachtend")
-    if name not in QUEUES:
-        name = "wachtend"
-    page = Paginator(_queue_queryset(name), 20).get_page(request.GET.get("pagina"))
-    counts = Annotation.objects.aggregate(
-        wachtend=Count("pk", filter=Q(status=Status.PENDING)),
-        verweesd=Count(
-            "pk",
-            filter=Q(anchor_state=Annotation.AnchorState.ORPHANED, status__in=[Status.APPROVED, Status.PENDING, Status.HIDDEN]),
-        ),
-    )
-    counts["gemeld"] = Annotation.objects.flagged().values("pk").distinct().count()
-    return render(
+    return _render_queue(
         request,
-        "annotations/queue.html",
-        {
-            "queue": name,
-            "queues": [(key, label, counts[key]) for key, label in QUEUES.items()],
-            "page": page,
-            "items": [_queue_item(a, orphans=name == "verweesd") for a in page.object_list],
-        },
+        name=_queue_name(request.GET.get("lijst")),
+        page_number=request.GET.get("pagina"),
+        next_url=request.get_full_path(),
+    )
+
+
+def _back(request: HttpRequest) -> str:
+    """Where a decision returns to: the queue page it was made on (never another site)."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("moderation-queue")
+    return back
+
+
+OFFLINE_FOR_REVIEWERS = gettext_lazy(
+    "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt erover beslissen zodra ze weer gepubliceerd is."
+)
+
+# The two forms of a queue item: the decision and (orphans) the new passage.
+ITEM_FORMS = {"decide": (ModerationForm, "a"), "attach": (AttachForm, "h")}
+
+
+def _refused_decision(request: HttpRequest, pk: int, kind: str, error: str = "") -> HttpResponse:
+    """The queue again with the reviewer's choice and texts at the item, and the error beside them.
+
+    When the annotation changed meanwhile, the form carries its new version, so the
+    reviewer decides again knowingly instead of losing what they wrote.
+    """
+    back = _back(request)
+    annotation = Annotation.objects.on_readable_text(request.user).filter(pk=pk).first()
+    if annotation is None:  # on a case taken offline meanwhile: nothing of it to show
+        messages.error(request, OFFLINE_FOR_REVIEWERS)
+        return redirect(back)
+    form_class, letter = ITEM_FORMS[kind]
+    prefix = f"{letter}{pk}"
+    data = request.POST.copy()
+    if error:
+        data[f"{prefix}-version"] = str(annotation.version)
+    form = form_class(data, prefix=prefix)
+    form.is_valid()
+    if error:
+        form.add_error(None, error)
+    if kind == "decide":
+        form.offer(services.reviewer_actions_for(annotation.status))
+    query = QueryDict(urlsplit(back).query)
+    return _render_queue(
+        request,
+        name=_queue_name(query.get("lijst")),
+        page_number=query.get("pagina"),
+        next_url=back,
+        bound={pk: {kind: form}},
     )
 
 
 @require_POST
+@login_required
 @permission_required("annotations.moderate_annotation", raise_exception=True)
 def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = get_object_or_404(Annotation, pk=pk)
+    # Validated against every reviewer action: the service applies the table (and names a stale form).
     form = ModerationForm(request.POST, prefix=f"a{pk}")
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = reverse("moderation-queue")
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-        return redirect(back)
+        return _refused_decision(request, pk, "decide")
     try:
         services.annotation_moderate(
             annotation_id=annotation.pk,
@@ -298,38 +434,42 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             public_reason=form.cleaned_data["public_reason"],
             internal_note=form.cleaned_data["internal_note"],
         )
+    except services.TargetOffline:
+        messages.error(request, OFFLINE_FOR_REVIEWERS)
+        return redirect(_back(request))
     except services.ModerationError as error:
-        messages.error(request, str(error))
-    else:
-        annotation.refresh_from_db()
-        messages.success(
-            request,
-            _("Kanttekening %(pk)d: %(status)s.") % {"pk": annotation.pk, "status": annotation.get_status_display()},
-        )
-    return redirect(back)
+        return _refused_decision(request, pk, "decide", str(error))
+    annotation.refresh_from_db()
+    messages.success(
+        request,
+        _("Kanttekening %(pk)d: %(status)s.") % {"pk": annotation.pk, "status": annotation.get_status_display()},
+    )
+    return redirect(_back(request))
 
 
 @require_POST
+@login_required
 @permission_required("annotations.moderate_annotation", raise_exception=True)
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
     """A reviewer anchors an orphan to a passage of the current text."""
     annotation = get_object_or_404(Annotation, pk=pk)
     form = AttachForm(request.POST, prefix=f"h{pk}")
-    if form.is_valid():
-        try:
-            services.annotation_attach_again(
-                annotation_id=annotation.pk,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-                passage=form.cleaned_data["passage"],
-            )
-        except services.ModerationError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Kanttekening %(pk)d is opnieuw verankerd.") % {"pk": pk})
-    else:
-        messages.error(request, _("Nieuwe passage: kopieer de passage uit de huidige tekst."))
-    return redirect(f"{reverse('moderation-queue')}?lijst=verweesd")
+    if not form.is_valid():
+        return _refused_decision(request, pk, "attach")
+    try:
+        services.annotation_attach_again(
+            annotation_id=annotation.pk,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            passage=form.cleaned_data["passage"],
+        )
+    except services.TargetOffline:
+        messages.error(request, OFFLINE_FOR_REVIEWERS)
+        return redirect(_back(request))
+    except services.ModerationError as error:
+        return _refused_decision(request, pk, "attach", str(error))
+    messages.success(request, _("Kanttekening %(pk)d is opnieuw verankerd.") % {"pk": pk})
+    return redirect(_back(request))
 
 
 # --- organisations and accounts ----------------------------------------------------------------------

@@ -7,13 +7,14 @@ still missing, the history of every saved version (compare two, restore one),
 a dashboard of the planned case studies, and import from a spreadsheet.
 """
 
+import io
 from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -23,7 +24,10 @@ from reversion.admin import VersionAdmin
 
 from cases import exchange, history, services
 from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor
+from cases.exchange import XLSX
+from cases.forms import validate_keyword_lengths
 from cases.models import (
+    PLAIN_TEXT_FIELDS,
     TEXT_SECTIONS,
     Case,
     CaseTransition,
@@ -33,9 +37,33 @@ from cases.models import (
     TensionPosition,
     describe_position,
 )
-from frameworks.admin_helpers import ReadOnlyAdmin, ReadOnlyInline
-from frameworks.annotatable import normalize_plain_text
+from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from frameworks.annotatable import PlainTextField, normalize_plain_text
 from frameworks.models import Source, TensionField
+
+# --- the case's own fields -------------------------------------------------------------------
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = "__all__"
+        field_classes = {name: PlainTextField for name in PLAIN_TEXT_FIELDS}
+
+    def clean_keywords(self):
+        names = self.cleaned_data["keywords"]
+        validate_keyword_lengths(names)
+        return names
+
+    def clean(self):
+        cleaned = super().clean()
+        if not {"latitude", "longitude"} & set(self.errors):
+            latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+            if (latitude is None) != (longitude is None):
+                missing = "latitude" if latitude is None else "longitude"
+                self.add_error(missing, _("Geef breedte- en lengtegraad samen, of geen van beide."))
+        return cleaned
+
 
 # --- the coding, with the framework's words beside each field -----------------------------
 
@@ -45,6 +73,7 @@ class SourceCodingForm(forms.ModelForm):
         model = SourceCoding
         fields = ["source", "strength", "rationale"]
         widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"rationale": PlainTextField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,11 +83,18 @@ class SourceCodingForm(forms.ModelForm):
             self.fields["strength"].help_text = f"{source.summary} ({source.perspective}; {source.thinkers})"
 
 
+# An example of holding both poles, where the framework text gives one.
+HOLDS_BOTH_EXAMPLES = {
+    "universeel-particularistisch": _("Bijvoorbeeld ‘inclusief als het kan, categoriaal als het moet’."),
+}
+
+
 class TensionPositionForm(forms.ModelForm):
     class Meta:
         model = TensionPosition
         fields = ["tension_field", "position", "holds_both", "rationale"]
         widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"rationale": PlainTextField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,11 +102,18 @@ class TensionPositionForm(forms.ModelForm):
         if field:
             self.fields["position"].label = _("Positie op ‘%(name)s’") % {"name": field.name}
             self.fields["position"].choices = [("", "—")] + [
-                (p.value, f"{p.value:+d}: {describe_position(field, p.value, False)}") for p in Position
+                (p.value, f"{p.value:+d}: {describe_position(field, p.value, False)}" if p.value else f"0: {describe_position(field, 0, False)}")
+                for p in Position
             ]
             self.fields["position"].help_text = (
                 f"−2 {field.pole_a}: {field.pole_a_description} · +2 {field.pole_b}: {field.pole_b_description}"
             )
+            help_text = _("De praktijk kiest geen plaats tussen ‘%(a)s’ en ‘%(b)s’ maar houdt beide vast.") % {
+                "a": field.pole_a,
+                "b": field.pole_b,
+            }
+            example = HOLDS_BOTH_EXAMPLES.get(field.key)
+            self.fields["holds_both"].help_text = f"{help_text} {example}" if example else help_text
 
 
 def _initial_object(form, name, model):
@@ -107,7 +150,7 @@ class EvidenceForm(forms.ModelForm):
     """Evidence entered as a coding, a text section and a copied passage."""
 
     coding = forms.ChoiceField(label=_("Voor de codering"))
-    passage = forms.CharField(
+    passage = PlainTextField(
         label=_("Passage"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kopieer letterlijk een zin of zinsdeel uit de gekozen tekstsectie."),
@@ -177,9 +220,13 @@ class CaseTransitionInline(ReadOnlyInline):
 
 # --- the case --------------------------------------------------------------------------------
 
+# The name of the workflow buttons on the case form; their value is the action.
+WORKFLOW_BUTTON = "_stap"
+
 
 @admin.register(Case)
-class CaseAdmin(VersionAdmin):
+class CaseAdmin(VersionAdmin, GuardedAdmin):
+    form = CaseForm
     list_display = ["title", "kind", "domain", "municipality", "status", "coded", "updated_at"]
     list_filter = ["status", "kind", "domain", "researchers"]
     search_fields = ["title", "slug", "summary", "municipality", "neighbourhood", "initiative"]
@@ -207,6 +254,7 @@ class CaseAdmin(VersionAdmin):
 
     # Saving goes through the services: changed text re-anchors annotations and
     # evidence, the search vector follows, and the workflow stays the services' job.
+    # A case whose own fields did not change is not written (its `updated_at` stays).
     def save_model(self, request, obj, form, change):
         services.case_save(case=obj)
 
@@ -217,6 +265,11 @@ class CaseAdmin(VersionAdmin):
     def create_revision(self, request):
         yield
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        if add:
+            return super().construct_change_message(request, form, formsets, add)
+        return history.change_message(form, formsets)
+
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
         services.case_snapshot(case=obj, actor=request.user, comment=entry.get_change_message() or _("Eerste versie."))
@@ -224,7 +277,8 @@ class CaseAdmin(VersionAdmin):
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
-        services.case_snapshot(case=obj, actor=request.user, comment=entry.get_change_message() or _("Bewaard."))
+        if message:  # a save that changed nothing is no new version
+            services.case_snapshot(case=obj, actor=request.user, comment=message)
         return entry
 
     def save_related(self, request, form, formsets, change):
@@ -246,13 +300,15 @@ class CaseAdmin(VersionAdmin):
         return obj.n_sources == 4 and obj.n_positions == 6
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
-        """On a new case, offer one row per source and per tension field, pre-filled."""
+        """Offer a row, pre-filled, for every source and tension field the case has no coding on yet."""
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if obj is None or obj.pk is None:
-            if isinstance(inline, SourceCodingInline):
-                kwargs["initial"] = [{"source": s.pk} for s in Source.objects.all()]
-            elif isinstance(inline, TensionPositionInline):
-                kwargs["initial"] = [{"tension_field": t.pk} for t in TensionField.objects.all()]
+        saved = obj is not None and obj.pk is not None
+        if isinstance(inline, SourceCodingInline):
+            coded = set(obj.source_codings.values_list("source_id", flat=True)) if saved else set()
+            kwargs["initial"] = [{"source": s.pk} for s in Source.objects.all() if s.pk not in coded]
+        elif isinstance(inline, TensionPositionInline):
+            coded = set(obj.tension_positions.values_list("tension_field_id", flat=True)) if saved else set()
+            kwargs["initial"] = [{"tension_field": t.pk} for t in TensionField.objects.all() if t.pk not in coded]
         return kwargs
 
     # --- workflow --------------------------------------------------------------------------
@@ -262,6 +318,7 @@ class CaseAdmin(VersionAdmin):
         extra_context = extra_context or {}
         if case is not None:
             extra_context["workflow"] = {
+                "button": WORKFLOW_BUTTON,
                 "actions": [(action, services.ACTION_LABELS[action]) for action in services.allowed_actions(case, request.user)],
                 "missing": case.missing_for_publication(),
                 "status": case.get_status_display(),
@@ -272,28 +329,42 @@ class CaseAdmin(VersionAdmin):
         return [
             path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="cases_case_dashboard"),
             path("importeren/", self.admin_site.admin_view(self.import_view), name="cases_case_import"),
-            path("<int:pk>/stap/<str:action>/", self.admin_site.admin_view(self.workflow_view), name="cases_case_workflow"),
+            path("importeren/sjabloon.<str:fmt>", self.admin_site.admin_view(self.import_template_view), name="cases_case_import_template"),
             path("<int:pk>/versies/vergelijken/", self.admin_site.admin_view(self.compare_view), name="cases_case_compare"),
             path("<int:pk>/versies/<int:version_id>/terugzetten/", self.admin_site.admin_view(self.restore_view), name="cases_case_restore"),
             *super().get_urls(),
         ]
 
-    def workflow_view(self, request, pk, action):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        case = get_object_or_404(Case, pk=pk)
-        if not self.has_change_permission(request, case):
-            raise PermissionDenied
+    # The workflow buttons submit the case form itself (`_stap=<action>`): the
+    # edits are validated and saved like any save, then the case moves. An
+    # invalid form moves nothing and shows the errors with what was typed.
+    def response_change(self, request, obj):
+        action = request.POST.get(WORKFLOW_BUTTON)
+        if not action:
+            return super().response_change(request, obj)
         try:
-            services.case_transition(case=case, action=action, actor=request.user, note=request.POST.get("note", ""))
+            services.case_transition(case=obj, action=action, actor=request.user)
         except services.CaseIncomplete as error:
-            self.message_user(request, _("Nog niet klaar om te publiceren: %(missing)s") % {"missing": " ".join(error.missing)}, messages.ERROR)
+            self.message_user(
+                request,
+                _("Uw wijzigingen zijn bewaard, maar ‘%(case)s’ is nog niet klaar om te publiceren: %(missing)s")
+                % {"case": obj, "missing": " ".join(error.missing)},
+                messages.ERROR,
+            )
         except (services.TransitionError, PermissionDenied) as error:
-            self.message_user(request, str(error), messages.ERROR)
+            self.message_user(
+                request,
+                _("Uw wijzigingen zijn bewaard, maar de stap is niet gezet: %(error)s") % {"error": error},
+                messages.ERROR,
+            )
         else:
-            case.refresh_from_db()
-            self.message_user(request, _("‘%(case)s’ is nu: %(status)s.") % {"case": case, "status": case.get_status_display()}, messages.SUCCESS)
-        return redirect("admin:cases_case_change", case.pk)
+            obj.refresh_from_db()
+            self.message_user(
+                request,
+                _("‘%(case)s’ is bewaard en is nu: %(status)s.") % {"case": obj, "status": obj.get_status_display()},
+                messages.SUCCESS,
+            )
+        return redirect("admin:cases_case_change", obj.pk)
 
     def _run(self, request, queryset, action: str) -> None:
         done = 0
@@ -435,8 +506,25 @@ class CaseAdmin(VersionAdmin):
             "form": form,
             "report": report,
             "confirm_form": exchange.confirm_form(form, report),
+            "guide": exchange.column_guide(),
         }
         return TemplateResponse(request, "admin/cases/case/import.html", context)
+
+    def import_template_view(self, request, fmt):
+        """An empty import file to fill in: the header and one example row, as CSV or XLSX."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        table = exchange.template_table()
+        if fmt == "csv":
+            out = io.StringIO()
+            exchange.write_csv(table, out)
+            response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        elif fmt == "xlsx":
+            response = HttpResponse(exchange.write_xlsx(table, "praktijken"), content_type=XLSX)
+        else:
+            raise Http404
+        response["Content-Disposition"] = f'attachment; filename="praktijken-sjabloon.{fmt}"'
+        return response
 
 
 @admin.register(CaseTransition)

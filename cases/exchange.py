@@ -1,26 +1,31 @@
 """Cases in and out: spreadsheet import with a dry run, and the public exports.
 
-The exchange format has one row per case (Dutch column names, see COLUMNS):
+The exchange format has one row per case (Dutch column names, see CASE_COLUMNS):
 the case's fields, its keywords (separated by ";"), its status, and per source
 `bron_<key>` (0-3) with `bron_<key>_onderbouwing`, per tension field
-`veld_<key>` (-2..2, or "beide") with `veld_<key>_onderbouwing`. The wide CSV
-export is exactly this format, so an export imports back to the same data.
+`veld_<key>` (-2..2, or "beide") with `veld_<key>_onderbouwing`. The wide
+export (CSV or XLSX) is exactly this format, so an export imports back to the
+same data. Exports write Dutch codes (`casestudie`, `gepubliceerd`); imports
+also read the labels the admin shows and the English codes of older files.
 
-An import validates every row before it writes anything; an error anywhere
-(named by row and column) means nothing is saved. Saving goes through the
+An import validates every row and reports every error (by row and column) in
+one dry run; with any error nothing is saved. Saving goes through the
 services: a version is kept, text changes re-anchor, statuses move through the
-workflow (with its checks) and are logged.
+workflow (with its checks) and are logged. Rows that change nothing are left
+alone.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import csv
 import io
 import json
+import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -28,9 +33,25 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from cases.models import TEXT_SECTIONS, Case, Position, SourceCoding, Strength, TensionPosition
+from cases import services
+from cases.forms import KEYWORD_MAX_LENGTH, validate_keyword_lengths
+from cases.models import (
+    PLAIN_TEXT_FIELDS,
+    TEXT_SECTIONS,
+    Case,
+    Position,
+    SourceCoding,
+    Strength,
+    TensionPosition,
+    describe_position,
+    text_section,
+)
+from frameworks.annotatable import PlainTextField
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
 # --- the format ------------------------------------------------------------------------------
@@ -59,9 +80,88 @@ CASE_COLUMNS = {
 }
 assert set(CASE_COLUMNS.values()) >= {s.field for s in TEXT_SECTIONS}
 BOTH = "beide"
-KEYWORD_MAX_LENGTH = 100  # taggit's tag names
 MAX_FILE_BYTES = 5 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NAMESPACE = uuid.UUID("6f1d6c1e-0b7a-5c3e-9a55-5d1e3a4c2b10")  # fixed: codebook identifiers stay the same
+
+
+# --- the values of choice columns ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: object  # as the import hands it on
+    code: str  # as an export writes it
+    labels: tuple[str, ...] = ()  # other spellings a person may use, named in messages
+    legacy: tuple[str, ...] = ()  # spellings of older files, still read
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The values of a choice column: one code each, and every spelling an import reads.
+
+    Spellings match whatever their capitals and spacing.
+    """
+
+    choices: tuple[Choice, ...]
+
+    def parse(self, text: str):
+        wanted = _spelling(text)
+        for choice in self.choices:
+            if wanted in {_spelling(s) for s in (choice.code, *choice.labels, *choice.legacy)}:
+                return choice.value
+        raise KeyError(text)
+
+    def code(self, value) -> str:
+        return next(choice.code for choice in self.choices if choice.value == value)
+
+    def allowed(self) -> str:
+        """The valid values in words: the codes, then other spellings that differ from them."""
+        codes = [choice.code for choice in self.choices]
+        others = [
+            label
+            for choice in self.choices
+            for label in choice.labels
+            if _spelling(label) not in {_spelling(code) for code in codes}
+        ]
+        text = ", ".join(codes)
+        return text + (_(" (of: %(labels)s)") % {"labels": ", ".join(others)} if others else "")
+
+
+def _spelling(text) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def kinds() -> Vocabulary:
+    return Vocabulary((
+        Choice(Case.Kind.PILOT, "pilootcase", (str(Case.Kind.PILOT.label),), ("pilot",)),
+        Choice(Case.Kind.CASE_STUDY, "casestudie", (str(Case.Kind.CASE_STUDY.label),), ("case_study",)),
+    ))
+
+
+def statuses() -> Vocabulary:
+    return Vocabulary((
+        Choice(Case.Status.DRAFT, "concept", (str(Case.Status.DRAFT.label),), ("draft",)),
+        Choice(Case.Status.IN_REVIEW, "ter-nalezing", (str(Case.Status.IN_REVIEW.label),), ("in_review",)),
+        Choice(Case.Status.PUBLISHED, "gepubliceerd", (str(Case.Status.PUBLISHED.label),), ("published",)),
+    ))
+
+
+def domain_choices(domains) -> Vocabulary:
+    return Vocabulary(tuple(Choice(d.key, d.key, (d.name,)) for d in domains))
+
+
+def strengths() -> Vocabulary:
+    return Vocabulary(tuple(Choice(s.value, str(s.value), (str(s.label),)) for s in Strength))
+
+
+def positions(tension_field: TensionField) -> Vocabulary:
+    """-2..2 (also written +1, +2), the words of the field's own poles, or both poles."""
+    steps = tuple(
+        Choice(str(p.value), str(p.value), (describe_position(tension_field, p.value, False),), (f"{p.value:+d}",))
+        for p in Position
+    )
+    return Vocabulary((*steps, Choice(BOTH, BOTH, (describe_position(tension_field, None, True),))))
 
 
 def coding_columns(sources: list[Source], tension_fields: list[TensionField]) -> list[str]:
@@ -98,8 +198,9 @@ def case_row(case: Case, sources, tension_fields) -> dict[str, str]:
     for column, name in CASE_COLUMNS.items():
         value = case.domain.key if name == "domain" else getattr(case, name)
         row[column] = "" if value is None else str(value)
+    row["soort"] = kinds().code(case.kind)
     row["trefwoorden"] = "; ".join(sorted(tag.name for tag in case.keywords.all()))
-    row["status"] = case.status
+    row["status"] = statuses().code(case.status)
     strengths = {c.source_id: c for c in case.source_codings.all()}
     positions = {p.tension_field_id: p for p in case.tension_positions.all()}
     for source in sources:
@@ -114,37 +215,97 @@ def case_row(case: Case, sources, tension_fields) -> dict[str, str]:
     return row
 
 
-def export_wide_csv(cases: Iterable[Case], out: io.TextIOBase) -> int:
-    """One row per case, the import format. Returns the number of rows."""
+def wide_table(cases: Iterable[Case]) -> Iterator[list]:
+    """The header, then one row per case: the import format."""
     sources, tension_fields = _framework()
-    writer = csv.DictWriter(out, fieldnames=all_columns(sources, tension_fields))
-    writer.writeheader()
-    count = 0
+    columns = all_columns(sources, tension_fields)
+    yield columns
     for case in cases:
-        writer.writerow(case_row(case, sources, tension_fields))
-        count += 1
-    return count
+        row = case_row(case, sources, tension_fields)
+        yield [row[column] for column in columns]
 
 
 LONG_COLUMNS = ["slug", "titel", "soort", "domein", "gemeente", "dimensie", "sleutel", "naam", "waarde", "beide_polen", "onderbouwing"]
 
 
-def export_long_csv(cases: Iterable[Case], out: io.TextIOBase) -> int:
-    """One row per case and source or tension field: ready for R or SPSS."""
-    writer = csv.writer(out)
-    writer.writerow(LONG_COLUMNS)
-    count = 0
+def long_table(cases: Iterable[Case]) -> Iterator[list]:
+    """The header, then one row per case and source or tension field: ready for R or SPSS."""
+    yield LONG_COLUMNS
     for case in cases:
-        base = [case.slug, case.title, case.kind, case.domain.key, case.municipality]
+        base = [case.slug, case.title, kinds().code(case.kind), case.domain.key, case.municipality]
         for coding in sorted(case.source_codings.all(), key=lambda c: c.source.order):
-            writer.writerow([*base, "bron", coding.source.key, coding.source.name, coding.strength, 0, coding.rationale])
-            count += 1
+            yield [*base, "bron", coding.source.key, coding.source.name, coding.strength, 0, coding.rationale]
         for position in sorted(case.tension_positions.all(), key=lambda p: p.tension_field.number):
             field_ = position.tension_field
             value = "" if position.holds_both else position.position
-            writer.writerow([*base, "spanningsveld", field_.key, field_.name, value, int(position.holds_both), position.rationale])
-            count += 1
+            yield [*base, "spanningsveld", field_.key, field_.name, value, int(position.holds_both), position.rationale]
+
+
+def write_csv(table: Iterable[list], out: io.TextIOBase) -> int:
+    """The table as CSV (UTF-8, comma). Returns the number of rows after the header."""
+    writer = csv.writer(out)
+    count = -1
+    for row in table:
+        writer.writerow(row)
+        count += 1
     return count
+
+
+def write_xlsx(table: Iterable[list], title: str) -> bytes:
+    """The table as an Excel workbook: numbers as numbers, text as text (never a formula)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    rows = iter(table)
+    header = next(rows)
+    sheet.append(header)
+    for row in rows:
+        cells = []
+        for column, value in zip(header, row, strict=True):
+            if value in ("", None):
+                cells.append(None)
+            elif _is_number_column(column) and _NUMBER.fullmatch(text := str(value)):
+                cell = WriteOnlyCell(sheet, value=float(text) if "." in text else int(text))
+                if "." in text:
+                    cell.number_format = "0.000000"  # coordinates: the six decimals they are stored with
+                cells.append(cell)
+            else:
+                # Case text is data: "=…" stays text, and characters XML cannot hold are dropped.
+                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+                cell.data_type = "s"
+                cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def _is_number_column(column: str) -> bool:
+    if column in ("breedtegraad", "lengtegraad", "startjaar", "waarde", "beide_polen"):
+        return True
+    return column.startswith(("bron_", "veld_")) and not column.endswith("_onderbouwing")
+
+
+def export_wide_csv(cases: Iterable[Case], out: io.TextIOBase) -> int:
+    """One row per case, the import format. Returns the number of rows."""
+    return write_csv(wide_table(cases), out)
+
+
+def export_long_csv(cases: Iterable[Case], out: io.TextIOBase) -> int:
+    """One row per case and source or tension field: ready for R or SPSS."""
+    return write_csv(long_table(cases), out)
+
+
+def export_wide_xlsx(cases: Iterable[Case]) -> bytes:
+    """The wide export as an Excel workbook: opens in columns whatever Excel's list separator."""
+    return write_xlsx(wide_table(cases), "praktijken")
+
+
+def export_long_xlsx(cases: Iterable[Case]) -> bytes:
+    return write_xlsx(long_table(cases), "praktijken-lang")
 
 
 def export_json(cases: Iterable[Case], site_url: str) -> str:
@@ -278,12 +439,23 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
+        """What happened or would happen; with errors, how many and that nothing is saved."""
+        if not self.ok:
+            errors = len(self.errors)
+            text = ngettext("%(count)d fout", "%(count)d fouten", errors) % {"count": errors}
+            rows = sum(1 for row in self.rows if row.errors)
+            if rows:
+                text += " " + ngettext("in %(count)d rij", "in %(count)d rijen", rows) % {"count": rows}
+            return text + ". " + _("Er wordt niets bewaard tot alle fouten opgelost zijn.")
         counts = {action: sum(1 for row in self.rows if row.action == action) for action in ("new", "changed", "unchanged")}
         return _("%(new)d nieuw, %(changed)d gewijzigd, %(unchanged)d ongewijzigd") % counts
 
 
-def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
-    """The rows of a CSV (UTF-8, comma or semicolon) or XLSX file, as column -> text."""
+def read_rows(content: bytes, filename: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and the rows of a CSV (UTF-8, comma or semicolon) or XLSX file, as column -> text.
+
+    Rows with nothing in them (spreadsheets often leave a few at the end) are skipped.
+    """
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(_("Het bestand is groter dan 5 MB."))
     if filename.lower().endswith(".xlsx"):
@@ -293,7 +465,7 @@ def read_rows(content: bytes, filename: str) -> list[dict[str, str]]:
     raise ImportFileError(_("Kies een .csv- of .xlsx-bestand."))
 
 
-def _read_csv(content: bytes) -> list[dict[str, str]]:
+def _read_csv(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -302,7 +474,9 @@ def _read_csv(content: bytes) -> list[dict[str, str]]:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     csv.field_size_limit(MAX_FILE_BYTES)  # long text sections are fine; the file as a whole is capped
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    return [{key.strip(): (value or "") for key, value in row.items() if key is not None} for row in reader]
+    rows = [{key.strip(): (value or "") for key, value in row.items() if key is not None} for row in reader]
+    header = [name.strip() for name in reader.fieldnames or []]
+    return header, [row for row in rows if any(value.strip() for value in row.values())]
 
 
 def _encoding_error(content: bytes) -> ImportFileError:
@@ -323,9 +497,7 @@ def _encoding_error(content: bytes) -> ImportFileError:
     return ImportFileError(_("Het bestand is niet in UTF-8 gecodeerd. Bewaar het als ‘CSV UTF-8’ en probeer opnieuw."))
 
 
-def _read_xlsx(content: bytes) -> list[dict[str, str]]:
-    from openpyxl import load_workbook
-
+def _read_xlsx(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
@@ -337,7 +509,7 @@ def _read_xlsx(content: bytes) -> list[dict[str, str]]:
         if values is None or all(v in (None, "") for v in values):
             continue
         result.append({column: _cell_text(value) for column, value in zip(header, values, strict=False) if column})
-    return result
+    return [column for column in header if column], result
 
 
 def _cell_text(value) -> str:
@@ -348,47 +520,96 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-class CaseRowForm(forms.Form):
-    """One row of the exchange format; field names are the column names."""
+class VocabularyField(forms.Field):
+    """A choice column: any spelling its vocabulary reads; an error lists the valid values."""
 
-    def __init__(self, data, *, sources, tension_fields, domains):
+    def __init__(self, vocabulary: Vocabulary, *, empty_value="", **kwargs):
+        self.vocabulary, self.empty_value = vocabulary, empty_value
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if not text:
+            return self.empty_value
+        try:
+            return self.vocabulary.parse(text)
+        except KeyError:
+            raise forms.ValidationError(
+                _("‘%(value)s’ is geen geldige waarde. Mogelijk zijn: %(allowed)s."),
+                code="invalid_choice",
+                params={"value": text, "allowed": self.vocabulary.allowed()},
+            ) from None
+
+
+class DegreesField(forms.DecimalField):
+    """Decimal degrees, with a point or (as a Flemish spreadsheet writes it) a comma."""
+
+    def to_python(self, value):
+        return super().to_python(value.replace(",", ".") if isinstance(value, str) else value)
+
+
+class CaseRowForm(forms.Form):
+    """One row of the exchange format; field names are the column names.
+
+    The column guide on the import page is read from these fields (help text,
+    allowed values, required), so it says what the import does.
+    """
+
+    def __init__(self, data=None, *, sources, tension_fields, domains):
         super().__init__(data)
         f = self.fields
-        f["slug"] = forms.SlugField(max_length=200)
-        f["titel"] = forms.CharField(max_length=200)
-        f["soort"] = forms.ChoiceField(choices=Case.Kind.choices)
-        f["domein"] = forms.ChoiceField(choices=[(d.key, d.name) for d in domains])
-        f["gemeente"] = forms.CharField(max_length=100)
-        f["buurt"] = forms.CharField(max_length=100, required=False)
-        f["breedtegraad"] = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
-        f["lengtegraad"] = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
-        f["initiatief"] = forms.CharField(max_length=200)
-        f["website"] = forms.URLField(max_length=200, required=False, assume_scheme="https")
-        f["startjaar"] = forms.IntegerField(min_value=1800, max_value=2100, required=False)
-        f["samenvatting"] = forms.CharField(max_length=1200)
+        f["slug"] = forms.SlugField(max_length=200, help_text=_("Het laatste deel van het webadres; zo herkent de import een bestaande praktijk."))
+        f["titel"] = forms.CharField(max_length=200, help_text=_("De naam van de praktijk."))
+        f["soort"] = VocabularyField(kinds(), help_text=_("Een pilootcase of een casestudie."))
+        f["domein"] = VocabularyField(domain_choices(domains), help_text=_("Het domein van het maatschappelijke leven."))
+        f["gemeente"] = forms.CharField(max_length=100, help_text=_("De gemeente waar de praktijk plaatsvindt."))
+        f["buurt"] = forms.CharField(max_length=100, required=False, help_text=_("De buurt of wijk."))
+        f["breedtegraad"] = DegreesField(
+            max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False,
+            help_text=_("Breedtegraad in decimale graden; samen met de lengtegraad, of geen van beide."),
+        )
+        f["lengtegraad"] = DegreesField(
+            max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False,
+            help_text=_("Lengtegraad in decimale graden; samen met de breedtegraad, of geen van beide."),
+        )
+        f["initiatief"] = forms.CharField(max_length=200, help_text=_("De organisatie, het initiatief of het netwerk dat de praktijk draagt."))
+        f["website"] = forms.URLField(max_length=200, required=False, assume_scheme="https", help_text=_("De website van het initiatief."))
+        f["startjaar"] = forms.IntegerField(min_value=1800, max_value=2100, required=False, help_text=_("Het jaar waarin het initiatief begon."))
+        f["samenvatting"] = PlainTextField(max_length=1200, help_text=_("Twee tot vijf zinnen voor de lijst en de zoekresultaten."))
         for column, name in CASE_COLUMNS.items():
-            if name in {s.field for s in TEXT_SECTIONS}:
-                f[column] = forms.CharField(required=False, strip=False)
-        f["trefwoorden"] = forms.CharField(required=False)
-        f["status"] = forms.ChoiceField(choices=Case.Status.choices, required=False)
+            if section := text_section(name):
+                f[column] = PlainTextField(
+                    required=False, help_text=_("Tekstsectie ‘%(title)s’; een lege regel begint een nieuwe alinea.") % {"title": section.title}
+                )
+        f["trefwoorden"] = forms.CharField(
+            required=False,
+            help_text=_("Trefwoorden, gescheiden door een puntkomma (of een komma); elk hoogstens %(max)d tekens.")
+            % {"max": KEYWORD_MAX_LENGTH},
+        )
+        f["status"] = VocabularyField(
+            statuses(), required=False, help_text=_("Leeg: een nieuwe praktijk wordt een concept, een bestaande houdt haar status.")
+        )
         for source in sources:
-            f[f"bron_{source.key}"] = forms.TypedChoiceField(
-                choices=[("", "")] + [(str(s.value), str(s.value)) for s in Strength], coerce=int, empty_value=None, required=False
+            f[f"bron_{source.key}"] = VocabularyField(
+                strengths(), empty_value=None, required=False,
+                help_text=_("Hoe sterk de praktijk put uit de bron ‘%(source)s’. Leeg: geen codering, of de bestaande blijft.")
+                % {"source": source.name},
             )
-            f[f"bron_{source.key}_onderbouwing"] = forms.CharField(required=False)
+            f[f"bron_{source.key}_onderbouwing"] = PlainTextField(
+                required=False, help_text=_("Waarom die sterkte voor ‘%(source)s’.") % {"source": source.name}
+            )
         for tension_field in tension_fields:
-            f[f"veld_{tension_field.key}"] = forms.ChoiceField(
-                choices=[("", ""), (BOTH, BOTH)] + [(str(p.value), str(p.value)) for p in Position], required=False
+            f[f"veld_{tension_field.key}"] = VocabularyField(
+                positions(tension_field), required=False,
+                help_text=_("De positie op ‘%(field)s’: van -2 (%(a)s) tot 2 (%(b)s), of beide polen. Leeg: geen codering, of de bestaande blijft.")
+                % {"field": tension_field.name, "a": tension_field.pole_a, "b": tension_field.pole_b},
             )
-            f[f"veld_{tension_field.key}_onderbouwing"] = forms.CharField(required=False)
+            f[f"veld_{tension_field.key}_onderbouwing"] = PlainTextField(
+                required=False, help_text=_("Waarom die positie op ‘%(field)s’.") % {"field": tension_field.name}
+            )
 
     def clean_trefwoorden(self):
-        names = _keywords(self.cleaned_data["trefwoorden"])
-        too_long = [name for name in names if len(name) > KEYWORD_MAX_LENGTH]
-        if too_long:
-            raise forms.ValidationError(
-                _("trefwoorden zijn hoogstens %(max)d tekens lang: ‘%(name)s…’") % {"max": KEYWORD_MAX_LENGTH, "name": too_long[0][:30]}
-            )
+        validate_keyword_lengths(_keywords(self.cleaned_data["trefwoorden"]))
         return self.cleaned_data["trefwoorden"]
 
     def clean(self):
@@ -403,57 +624,58 @@ def _errors_of(form: forms.Form) -> list[tuple[str, str]]:
     return [(column, message) for column, messages in form.errors.items() for message in messages]
 
 
+REQUIRED_COLUMNS = ("slug", "titel", "domein")
+
+
 def import_cases(content: bytes, *, filename: str, actor, dry_run: bool = True, progress=None) -> ImportReport:
-    """Validate every row; unless this is a dry run and if all rows are valid, save them all."""
+    """Check every row and report every error; unless this is a dry run and if all is well, save them all."""
     report = ImportReport(dry_run=dry_run)
     try:
-        rows = read_rows(content, filename)
+        header, rows = read_rows(content, filename)
     except ImportFileError as error:
         report.file_errors.append(str(error))
         return report
+    header = [_current_column_name(column) for column in header]
     rows = [_with_current_column_names(row) for row in rows]
     sources, tension_fields = _framework()
     domains = list(Domain.objects.all())
-    expected = set(all_columns(sources, tension_fields))
-    present = set(rows[0]) if rows else set()
-    missing = sorted({"slug", "titel", "domein"} - present)
+    present = set(header)
+    missing = [column for column in REQUIRED_COLUMNS if column not in present]
     if missing:
         report.file_errors.append(_("Deze kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(missing)})
-        return report
-    unknown = sorted(present - expected)
+    expected = all_columns(sources, tension_fields)
+    unknown = [column for column in header if column not in expected]
     if unknown:
         report.file_errors.append(_("Onbekende kolommen: %(columns)s.") % {"columns": ", ".join(unknown)})
-        return report
-    if not rows:
+    if not report.file_errors and not rows:
         report.file_errors.append(_("Het bestand bevat geen rijen."))
+    if report.file_errors:
         return report
     seen: dict[str, int] = {}
-    forms_by_row = []
+    checked = []
     for number, raw in enumerate(_progress(rows, progress), start=2):
         form = CaseRowForm(raw, sources=sources, tension_fields=tension_fields, domains=domains)
-        result = RowResult(number=number, slug=raw.get("slug", ""))
-        if form.is_valid():
-            slug = form.cleaned_data["slug"]
-            if slug in seen:
-                result.errors.append(("slug", _("‘%(slug)s’ staat ook al in rij %(row)d.") % {"slug": slug, "row": seen[slug]}))
-            seen.setdefault(slug, number)
+        valid = form.is_valid()
+        slug = form.cleaned_data["slug"] if "slug" in form.cleaned_data else (raw.get("slug") or "").strip()
+        result = RowResult(number=number, slug=slug, errors=_errors_of(form))
+        if slug in seen:
+            result.errors.append(("slug", _("‘%(slug)s’ staat ook al in rij %(row)d.") % {"slug": slug, "row": seen[slug]}))
+        elif slug:
+            seen[slug] = number
+        if valid and not result.errors:
             existing = Case.objects.filter(slug=slug).prefetch_related("source_codings", "tension_positions", "keywords").first()
             result.action, result.changes = _diff(existing, form.cleaned_data, present, sources, tension_fields)
-        else:
-            result.errors += _errors_of(form)
         report.rows.append(result)
-        forms_by_row.append((result, form))
-    if not report.ok:
-        return report
-    # Save every row, through the services and the workflow. A dry run does the
-    # same and then rolls back, so it reports what the real run would refuse.
+        checked.append((result, form))
+    # Save every row that passed its checks, through the services and the workflow,
+    # so that what they refuse (an incomplete coding marked for publication) is
+    # reported with the other errors; roll it all back on a dry run or any error.
     try:
         with transaction.atomic():
-            for result, form in forms_by_row:
-                _save_row(form.cleaned_data, present, actor, sources, tension_fields, domains, result)
-                if result.errors:
-                    raise _Undo
-            if dry_run:
+            for result, form in checked:
+                if result.action in ("new", "changed"):
+                    _save_row(form.cleaned_data, present, actor, sources, tension_fields, domains, result)
+            if dry_run or not report.ok:
                 raise _Undo
     except _Undo:
         return report
@@ -509,6 +731,8 @@ def _diff(existing: Case | None, data: dict, present: set[str], sources, tension
         new = data[column]
         if isinstance(current, Decimal) or isinstance(new, Decimal):
             same = _decimal(current) == _decimal(new)
+        elif name in PLAIN_TEXT_FIELDS:  # the new text is in its stored form already (PlainTextField)
+            same = current == new
         else:
             same = (current or "") == (new or "") or str(current or "").strip() == str(new or "").strip()
         if not same:
@@ -520,19 +744,33 @@ def _diff(existing: Case | None, data: dict, present: set[str], sources, tension
     strengths = {c.source_id: c for c in existing.source_codings.all()}
     for source in sources:
         column = f"bron_{source.key}"
-        if column in present:
-            coding = strengths.get(source.pk)
-            if (coding.strength if coding else None) != data[column] or (coding.rationale if coding else "") != data[f"{column}_onderbouwing"]:
-                changes.append(column)
+        coding = strengths.get(source.pk)
+        if _coding_given(data, column, present) and (
+            (coding.strength if coding else None) != data[column] or _rationale(data, column, present, coding) != (coding.rationale if coding else "")
+        ):
+            changes.append(column)
     positions = {p.tension_field_id: p for p in existing.tension_positions.all()}
     for tension_field in tension_fields:
         column = f"veld_{tension_field.key}"
-        if column in present:
-            position = positions.get(tension_field.pk)
-            current = "" if position is None else (BOTH if position.holds_both else str(position.position))
-            if current != data[column] or (position.rationale if position else "") != data[f"{column}_onderbouwing"]:
-                changes.append(column)
+        position = positions.get(tension_field.pk)
+        current = "" if position is None else (BOTH if position.holds_both else str(position.position))
+        if _coding_given(data, column, present) and (
+            current != data[column] or _rationale(data, column, present, position) != (position.rationale if position else "")
+        ):
+            changes.append(column)
     return ("changed" if changes else "unchanged"), changes
+
+
+def _coding_given(data: dict, column: str, present: set[str]) -> bool:
+    """An empty coding cell leaves the coding as it is (an export writes one for "not coded")."""
+    return column in present and data[column] not in (None, "")
+
+
+def _rationale(data: dict, column: str, present: set[str], current) -> str:
+    """The rationale the row gives, or the current one when the file has no such column."""
+    if f"{column}_onderbouwing" in present:
+        return data[f"{column}_onderbouwing"]
+    return current.rationale if current else ""
 
 
 def _decimal(value):
@@ -547,31 +785,34 @@ def _keywords(text: str) -> list[str]:
 
 
 def _save_row(data, present, actor, sources, tension_fields, domains, result: RowResult) -> None:
-    from cases import services
-
     case = Case.objects.filter(slug=data["slug"]).first() or Case()
     for name, value in _case_values(data, present, domains).items():
         setattr(case, name, value)
     services.case_save(case=case)
+    strengths = {c.source_id: c for c in case.source_codings.all()}
     for source in sources:
         column = f"bron_{source.key}"
-        if column in present and data[column] is not None:
-            SourceCoding.objects.update_or_create(
-                case=case, source=source, defaults={"strength": data[column], "rationale": data[f"{column}_onderbouwing"]}
-            )
+        if _coding_given(data, column, present):
+            rationale = _rationale(data, column, present, strengths.get(source.pk))
+            SourceCoding.objects.update_or_create(case=case, source=source, defaults={"strength": data[column], "rationale": rationale})
+    positions = {p.tension_field_id: p for p in case.tension_positions.all()}
     for tension_field in tension_fields:
         column = f"veld_{tension_field.key}"
-        if column in present and data[column] != "":
+        if _coding_given(data, column, present):
             both = data[column] == BOTH
+            rationale = _rationale(data, column, present, positions.get(tension_field.pk))
             TensionPosition.objects.update_or_create(
                 case=case,
                 tension_field=tension_field,
-                defaults={"position": None if both else int(data[column]), "holds_both": both, "rationale": data[f"{column}_onderbouwing"]},
+                defaults={"position": None if both else int(data[column]), "holds_both": both, "rationale": rationale},
             )
     if "trefwoorden" in present:
         case.keywords.set(_keywords(data["trefwoorden"]))
     services.case_refresh_search(case=case)
-    services.case_snapshot(case=case, actor=actor, comment=_("Geïmporteerd."))
+    comment = (
+        _("Geïmporteerd; gewijzigd: %(columns)s.") % {"columns": ", ".join(result.changes)} if result.changes else _("Geïmporteerd.")
+    )
+    services.case_snapshot(case=case, actor=actor, comment=comment)
     target = data.get("status")
     if target and target != case.status and actor is None:
         # A dry run without a user in whose name to move it: check what publication checks.
@@ -593,23 +834,32 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Bestand (CSV of XLSX)"), required=False)
+    # After a clean dry run the same file is carried along, so that "Importeren" saves what was checked.
     content = forms.CharField(widget=forms.HiddenInput, required=False)
     filename = forms.CharField(widget=forms.HiddenInput, required=False)
     confirm = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("file") and not cleaned.get("content"):
-            self.add_error("file", _("Kies een bestand."))
         upload = cleaned.get("file")
-        if upload and upload.size > MAX_FILE_BYTES:
-            self.add_error("file", _("Het bestand is groter dan 5 MB."))
+        if upload:
+            if upload.size > MAX_FILE_BYTES:
+                self.add_error("file", _("Het bestand is groter dan 5 MB."))
+        elif cleaned.get("content"):
+            try:
+                self._content = base64.b64decode(cleaned["content"], validate=True)
+            except (binascii.Error, ValueError):
+                # Only a changed page sends this: name what the researcher can act on.
+                self.add_error("file", _("Het bestand van de proefdraai kwam beschadigd terug. Kies het bestand opnieuw."))
+            if not cleaned.get("filename"):
+                self.add_error("file", _("Het bestand van de proefdraai kwam zonder naam terug. Kies het bestand opnieuw."))
+        else:
+            self.add_error("file", _("Kies een bestand."))
         return cleaned
 
     def file_content(self) -> bytes:
         if not hasattr(self, "_content"):
-            upload = self.cleaned_data.get("file")
-            self._content = upload.read() if upload else base64.b64decode(self.cleaned_data["content"])
+            self._content = self.cleaned_data["file"].read()
         return self._content
 
     def file_name(self) -> str:
@@ -629,3 +879,74 @@ def confirm_form(form: ImportForm, report: ImportReport | None) -> ImportForm | 
         }
     )
 
+
+# --- the template file and the column guide ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnGuide:
+    column: str
+    meaning: str
+    allowed: str
+    required: bool
+
+
+def column_guide() -> list[ColumnGuide]:
+    """Every column of the import, what it means and what it takes: read from the import's own form."""
+    sources, tension_fields = _framework()
+    form = CaseRowForm(sources=sources, tension_fields=tension_fields, domains=list(Domain.objects.all()))
+    return [
+        ColumnGuide(column, str(form.fields[column].help_text), _allowed(form.fields[column]), form.fields[column].required)
+        for column in all_columns(sources, tension_fields)
+    ]
+
+
+def _allowed(field: forms.Field) -> str:
+    if isinstance(field, VocabularyField):
+        return field.vocabulary.allowed()
+    if isinstance(field, forms.DecimalField):
+        return _("een getal van %(min)s tot %(max)s, met hoogstens %(places)d cijfers na de komma") % {
+            "min": field.min_value, "max": field.max_value, "places": field.decimal_places,
+        }
+    if isinstance(field, forms.IntegerField):
+        return _("een jaartal van %(min)s tot %(max)s") % {"min": field.min_value, "max": field.max_value}
+    if isinstance(field, forms.SlugField):
+        return _("letters, cijfers, liggende streepjes en koppeltekens, zonder spaties; hoogstens %(max)d tekens") % {
+            "max": field.max_length
+        }
+    if isinstance(field, forms.URLField):
+        return _("een webadres (http of https)")
+    if field.max_length:
+        return _("tekst, hoogstens %(max)d tekens") % {"max": field.max_length}
+    return _("tekst")
+
+
+def template_table() -> list[list[str]]:
+    """The header of the import format and one example row, in the codes an export writes."""
+    sources, tension_fields = _framework()
+    domains = list(Domain.objects.all())
+    example = {
+        "slug": "voorbeeld-buurtrestaurant",
+        "titel": "Buurtrestaurant De Tafel (voorbeeld)",
+        "soort": kinds().code(Case.Kind.CASE_STUDY),
+        "domein": domains[0].key if domains else "",
+        "gemeente": "Gent",
+        "buurt": "Rabot",
+        "breedtegraad": "51.062000",
+        "lengtegraad": "3.711000",
+        "initiatief": "vzw De Tafel",
+        "website": "https://example.org/de-tafel",
+        "startjaar": "2018",
+        "samenvatting": "Buren koken elke week samen en eten aan één lange tafel.",
+        "praktijk": "Elke donderdag koken vrijwilligers uit de buurt.\n\nWie wil, schuift aan.",
+        "trefwoorden": "koken; ontmoeting",
+        "status": statuses().code(Case.Status.DRAFT),
+    }
+    for source in sources:
+        example[f"bron_{source.key}"] = "2"
+        example[f"bron_{source.key}_onderbouwing"] = "Waarom deze sterkte: wat in de praktijk erop wijst."
+    for tension_field in tension_fields:
+        example[f"veld_{tension_field.key}"] = "0"
+        example[f"veld_{tension_field.key}_onderbouwing"] = "Waarom deze positie."
+    columns = all_columns(sources, tension_fields)
+    return [columns, [example.get(column, "") for column in columns]]

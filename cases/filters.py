@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, KeywordedCase, Position, SourceCoding, Strength, TensionPosition, describe_position
@@ -213,15 +214,24 @@ class CaseFilterForm(forms.Form):
             low, high = self.range_of(field)
             if low is None and high is None:
                 continue
-            low_label = describe_position(field, Position.POLE_A if low is None else low, False)
-            high_label = describe_position(field, Position.POLE_B if high is None else high, False)
-            active.append(
-                ActiveFilter(
-                    _("%(field)s: %(low)s tot %(high)s") % {"field": field.name, "low": low_label, "high": high_label},
-                    without(*range_params(field)),
-                )
-            )
+            active.append(ActiveFilter(self._range_label(field, low, high), without(*range_params(field))))
         return active
+
+    @staticmethod
+    def _range_label(field: TensionField, low: int | None, high: int | None) -> str:
+        """'Consensus – conflict: eerder consensus tot in het midden', one position, or one open end."""
+        name = capfirst(field.name)
+        if low is not None and low == high:
+            return _("%(field)s: %(position)s") % {"field": name, "position": describe_position(field, low, False)}
+        if high is None:
+            return _("%(field)s: vanaf %(low)s") % {"field": name, "low": describe_position(field, low, False)}
+        if low is None:
+            return _("%(field)s: tot %(high)s") % {"field": name, "high": describe_position(field, high, False)}
+        return _("%(field)s: %(low)s tot %(high)s") % {
+            "field": name,
+            "low": describe_position(field, low, False),
+            "high": describe_position(field, high, False),
+        }
 
     # --- counting -----------------------------------------------------------------------------
 

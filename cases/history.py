@@ -1,4 +1,4 @@
-"""The saved versions of a case (django-reversion): list them, compare two.
+"""The saved versions of a case (django-reversion): list them, compare two, say what a save changed.
 
 A revision holds the case with its codings, evidence and keyword links as
 they were when it was saved; restoring one is `cases.services.case_restore`.
@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst, get_text_list
+from django.utils.translation import gettext as _
 from reversion.models import Version
 from taggit.models import Tag
 
@@ -121,3 +124,88 @@ def _position(tension_field, value) -> str:
         return "—"
     position, holds_both, rationale = value
     return f"{describe_position(tension_field, position, holds_both)}: {rationale}".strip(": ")
+
+
+# --- what one save in the admin changed ---------------------------------------------------------
+
+
+def change_message(form, formsets) -> str:
+    """What a save of the case form changed, in words a researcher reads; "" if nothing.
+
+    Each coding names its own source or tension field with the old and new
+    value (Django's own message takes the field labels of a formset from its
+    first form, and so named the first source for every changed strength).
+    """
+    parts = []
+    labels = [str(_field_label(form, name)) for name in form.changed_data]
+    if labels:
+        parts.append(_("%(fields)s gewijzigd") % {"fields": get_text_list(labels, _("en"))})
+    for formset in formsets:
+        before = {f.instance.pk: f.initial for f in formset.initial_forms}
+        parts += [_added(obj) for obj in formset.new_objects]
+        parts += [_changed(obj, before.get(obj.pk, {}), fields) for obj, fields in formset.changed_objects]
+        parts += [_deleted(obj) for obj in formset.deleted_objects]
+    parts = [capfirst(part) for part in parts if part]
+    return "; ".join(parts) + "." if parts else ""
+
+
+def _field_label(form, name: str) -> str:
+    try:
+        return form._meta.model._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:  # a form field of its own
+        return form.fields[name].label or name
+
+
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return f"‘{text[:60]}…’" if len(text) > 60 else f"‘{text}’"
+
+
+def _coding_name(obj) -> str:
+    return str(obj.source.name if obj.source_id else obj.tension_field.name)
+
+
+def _added(obj) -> str:
+    if isinstance(obj, SourceCoding):
+        return _("%(coding)s: gecodeerd als %(strength)s") % {"coding": obj.source.name, "strength": obj.get_strength_display()}
+    if isinstance(obj, TensionPosition):
+        return _("%(coding)s: gecodeerd als %(position)s") % {"coding": obj.tension_field.name, "position": obj.label}
+    if isinstance(obj, CodingEvidence):
+        return _("tekstbewijs voor %(coding)s toegevoegd: %(passage)s") % {"coding": _coding_name(obj), "passage": _quote(obj.quote_exact)}
+    return ""
+
+
+def _deleted(obj) -> str:
+    if isinstance(obj, SourceCoding):
+        return _("%(coding)s: codering verwijderd") % {"coding": obj.source.name}
+    if isinstance(obj, TensionPosition):
+        return _("%(coding)s: codering verwijderd") % {"coding": obj.tension_field.name}
+    if isinstance(obj, CodingEvidence):
+        return _("tekstbewijs voor %(coding)s verwijderd: %(passage)s") % {"coding": _coding_name(obj), "passage": _quote(obj.quote_exact)}
+    return ""
+
+
+def _changed(obj, before: dict, fields: list[str]) -> str:
+    details = []
+    if isinstance(obj, SourceCoding):
+        name = obj.source.name
+        if "source" in fields:
+            details.append(_("was ‘%(source)s’") % {"source": Source.objects.get(pk=before["source"]).name})
+        if "strength" in fields:
+            details.append(
+                _("sterkte %(old)s → %(new)s") % {"old": Strength(before["strength"]).label, "new": obj.get_strength_display()}
+            )
+    elif isinstance(obj, TensionPosition):
+        name = obj.tension_field.name
+        if "tension_field" in fields:
+            details.append(_("was ‘%(field)s’") % {"field": TensionField.objects.get(pk=before["tension_field"]).name})
+        if {"position", "holds_both"} & set(fields):
+            old = describe_position(obj.tension_field, before.get("position"), before.get("holds_both", False))
+            details.append(_("positie %(old)s → %(new)s") % {"old": old, "new": obj.label})
+    elif isinstance(obj, CodingEvidence):
+        return _("tekstbewijs voor %(coding)s gewijzigd: %(passage)s") % {"coding": _coding_name(obj), "passage": _quote(obj.quote_exact)}
+    else:
+        return ""
+    if "rationale" in fields:
+        details.append(_("onderbouwing gewijzigd"))
+    return f"{name}: {', '.join(str(d) for d in details)}" if details else ""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -70,6 +71,8 @@ TEXT_SECTIONS: tuple[TextSection, ...] = (
     ),
 )
 TEXT_SECTION_FIELDS = tuple(section.field for section in TEXT_SECTIONS)
+# The fields stored in the normal form of annotatable text (see Case.save).
+PLAIN_TEXT_FIELDS = ("summary", *TEXT_SECTION_FIELDS)
 _TEXT_SECTION_BY_NAME = {name: section for section in TEXT_SECTIONS for name in (section.slug, section.field)}
 
 
@@ -170,6 +173,19 @@ class CaseStatus(models.TextChoices):
     PUBLISHED = "published", _("gepubliceerd")
 
 
+def _degrees(verbose_name, limit: int, message, help_text) -> models.DecimalField:
+    """A latitude or longitude in decimal degrees, between -limit and limit."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-limit, message), MaxValueValidator(limit, message)],
+        help_text=help_text,
+    )
+
+
 class Case(models.Model):
     """A case study or pilot case: an initiative where solidarity in diversity grows."""
 
@@ -186,11 +202,17 @@ class Case(models.Model):
     )
     municipality = models.CharField(_("gemeente"), max_length=100)
     neighbourhood = models.CharField(_("buurt of wijk"), max_length=100, blank=True)
-    latitude = models.DecimalField(
-        _("breedtegraad"), max_digits=9, decimal_places=6, null=True, blank=True
+    latitude = _degrees(
+        _("breedtegraad"),
+        90,
+        _("De breedtegraad ligt tussen -90 en 90."),
+        _("In decimale graden, bv. 51.054300 voor Gent; samen met de lengtegraad."),
     )
-    longitude = models.DecimalField(
-        _("lengtegraad"), max_digits=9, decimal_places=6, null=True, blank=True
+    longitude = _degrees(
+        _("lengtegraad"),
+        180,
+        _("De lengtegraad ligt tussen -180 en 180."),
+        _("In decimale graden, bv. 3.717400 voor Gent; samen met de breedtegraad."),
     )
     initiative = models.CharField(
         _("initiatief of organisatie"),
@@ -224,7 +246,13 @@ class Case(models.Model):
         blank=True,
     )
     start_year = models.PositiveSmallIntegerField(
-        _("startjaar van het initiatief"), null=True, blank=True
+        _("startjaar van het initiatief"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1800, _("Het startjaar ligt tussen 1800 en 2100.")),
+            MaxValueValidator(2100, _("Het startjaar ligt tussen 1800 en 2100.")),
+        ],
     )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
@@ -267,10 +295,15 @@ class Case(models.Model):
                     longitude__lte=180,
                 ),
                 name="case_coordinates_pair_in_range",
+                violation_error_message=_(
+                    "Breedtegraad en lengtegraad: geef ze samen (breedtegraad tussen -90 en 90, lengtegraad tussen "
+                    "-180 en 180), of geen van beide."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(start_year__isnull=True) | Q(start_year__gte=1800, start_year__lte=2100),
                 name="case_start_year_plausible",
+                violation_error_message=_("Het startjaar ligt tussen 1800 en 2100."),
             ),
             models.CheckConstraint(condition=~Q(slug=""), name="case_slug_not_empty"),
         ]
@@ -297,7 +330,7 @@ class Case(models.Model):
 
     def save(self, *args, **kwargs):
         # Annotatable text is stored in one normal form (see frameworks.annotatable).
-        for field in ("summary", *TEXT_SECTION_FIELDS):
+        for field in PLAIN_TEXT_FIELDS:
             setattr(self, field, normalize_plain_text(getattr(self, field)))
         super().save(*args, **kwargs)
 
@@ -523,7 +556,7 @@ class TensionPosition(Coding):
     holds_both = models.BooleanField(
         _("houdt beide polen vast"),
         default=False,
-        help_text=_("Bijvoorbeeld ‘inclusief als het kan, categoriaal als het moet’."),
+        help_text=_("De praktijk kiest geen plaats tussen de twee polen maar houdt ze allebei vast."),
     )
 
     objects = TensionPositionManager()
@@ -553,6 +586,7 @@ class TensionPosition(Coding):
                     )
                 ),
                 name="position_on_scale_or_both_poles",
+                violation_error_message=_("Kies een positie of vink ‘houdt beide polen vast’ aan: precies één van beide."),
             ),
             *grounds_constraints("tension_position"),
         ]

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from cases.models import TEXT_SECTION_FIELDS, Case, KeywordedCase
 from frameworks.search import (
+    FRAGMENT_DELIMITER,
     SEARCH_CONFIG,
     START_SEL,
     STOP_SEL,
@@ -16,7 +17,7 @@ from frameworks.search import (
     highlight_words,
     is_full_text,
     search_query,
-    snippet_html,
+    whole_words_snippet,
 )
 
 # Broad queries are ranked among at most this many hits, the most recent first;
@@ -123,13 +124,18 @@ def attach_snippets(cases: list[Case], parsed: ParsedQuery) -> None:
                 max_words=35,
                 min_words=15,
                 max_fragments=2,
-                fragment_delimiter=" … ",
+                fragment_delimiter=FRAGMENT_DELIMITER,
             )
         )
         .values_list("pk", "headline")
     )
     for case in cases:
-        case.snippet = snippet_html(headlines.get(case.pk))
+        case.snippet = whole_words_snippet(headlines.get(case.pk), snippet_source(case))
+
+
+def snippet_source(case: Case) -> str:
+    """The text `search_text()` builds in the database, built from the case in hand."""
+    return "".join(f"{getattr(case, field)} \n" for field in ("summary", *TEXT_SECTION_FIELDS))
 
 
 def rebuild_vocabulary(using: str = "default") -> int:

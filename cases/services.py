@@ -12,10 +12,18 @@ from taggit.models import Tag
 
 from cases import history
 from cases.evidence import reanchor_evidence
-from cases.models import TEXT_SECTION_FIELDS, Case, CaseTransition, CodingEvidence, SourceCoding, TensionPosition
+from cases.models import (
+    PLAIN_TEXT_FIELDS,
+    TEXT_SECTION_FIELDS,
+    Case,
+    CaseTransition,
+    CodingEvidence,
+    SourceCoding,
+    TensionPosition,
+)
 from cases.search import rebuild_vocabulary, refresh_search_vectors
 from frameworks.anchoring import SELECTOR_FIELDS
-from frameworks.annotatable import announce_text_changes
+from frameworks.annotatable import announce_text_changes, normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
 Status = Case.Status
@@ -100,7 +108,7 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
     if new_status is None:
         raise TransitionError(
             _("De stap ‘%(action)s’ kan niet vanuit de status ‘%(status)s’.")
-            % {"action": action, "status": locked.get_status_display()}
+            % {"action": ACTION_LABELS.get(action, action), "status": locked.get_status_display()}
         )
     if new_status == Status.PUBLISHED:
         missing = locked.missing_for_publication()
@@ -133,16 +141,25 @@ def case_snapshot(*, case: Case, actor, comment: str) -> None:
         reversion.add_to_revision(case)
 
 
+# The case's own columns that a save writes (not its timestamps or search vector).
+ROW_FIELDS = tuple(f.attname for f in Case._meta.concrete_fields if f.editable and not f.primary_key)
+
+
 @transaction.atomic
 def case_save(*, case: Case) -> list[str]:
     """Save a case's own fields; announce changed text sections so annotations re-anchor.
 
-    Returns the text sections that changed. (Callers keep a version with
-    `case_snapshot` once the related rows are written too.)
+    A case whose fields all equal the stored row is not written: its
+    `updated_at` (the feed's date) stays. Returns the text sections that
+    changed. (Callers keep a version with `case_snapshot` once the related
+    rows are written too.)
     """
-    old_texts = (
-        Case.objects.filter(pk=case.pk).values(*TEXT_SECTION_FIELDS).first() if case.pk else None
-    )
+    for name in PLAIN_TEXT_FIELDS:
+        setattr(case, name, normalize_plain_text(getattr(case, name)))
+    stored = Case.objects.filter(pk=case.pk).values(*ROW_FIELDS).first() if case.pk else None
+    if stored is not None and all(stored[name] == getattr(case, name) for name in ROW_FIELDS):
+        return []
+    old_texts = {name: stored[name] for name in TEXT_SECTION_FIELDS} if stored is not None else None
     case.save()
     case_refresh_search(case=case)
     if old_texts is None:

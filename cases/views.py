@@ -172,8 +172,10 @@ def case_compare(request: HttpRequest) -> HttpResponse:
         codings = {c.source_id: c for c in case.source_codings.all()}
         positions = {p.tension_field_id: p for p in case.tension_positions.all()}
         columns.append({"letter": letter, "case": case, "codings": codings, "positions": positions})
+    # Each value paired with its case's column: the wide table reads across, the phone's
+    # labelled rows name the case beside each value.
     rows_sources = [
-        (source, [column["codings"].get(source.pk) for column in columns]) for source in sources
+        (source, [(column, column["codings"].get(source.pk)) for column in columns]) for source in sources
     ]
     spectra = []
     for field in tension_fields:
@@ -184,7 +186,7 @@ def case_compare(request: HttpRequest) -> HttpResponse:
             if position is None:
                 continue
             (both if position.holds_both else steps[position.position]).append(column)
-        spectra.append({"field": field, "steps": steps, "both": both, "positions": [c["positions"].get(field.pk) for c in columns]})
+        spectra.append({"field": field, "steps": steps, "both": both, "positions": [(c, c["positions"].get(field.pk)) for c in columns]})
     return render(
         request,
         "cases/compare.html",
@@ -270,12 +272,15 @@ def overview_context(sources, tension_fields, total, strengths, spectra, heat) -
         ]
         steps.append({"label": describe_position(field, None, True), "count": counts["both"], "height": round(100 * counts["both"] / biggest), "url": ""})
         spectrum_rows.append({"field": field, "steps": steps})
-    heat_rows = []
-    for source in sources:
-        base = strengths[source.pk][Strength.MODERATE] + strengths[source.pk][Strength.STRONG]
-        cells = []
-        for field in tension_fields:
-            low, high = range_params(field)
+    # One small table per tension field (sources down, its two poles across), so the
+    # matrix fits a phone and no field hides in a scroll box on a laptop.
+    heat_fields = []
+    for field in tension_fields:
+        low, high = range_params(field)
+        rows = []
+        for source in sources:
+            base = strengths[source.pk][Strength.MODERATE] + strengths[source.pk][Strength.STRONG]
+            cells = []
             for side, pole, query in (("a", field.pole_a, f"{high}=-1"), ("b", field.pole_b, f"{low}=1")):
                 n = heat.get((source.pk, field.pk, side), 0)
                 share = n / base if base else 0
@@ -283,18 +288,17 @@ def overview_context(sources, tension_fields, total, strengths, spectra, heat) -
                     {
                         "count": n,
                         "pole": pole,
-                        "field": field,
                         "level": min(5, int(share * 6)) if n else 0,
                         "url": f"{list_url}?bron-{source.key}=2&{query}",
                     }
                 )
-        heat_rows.append({"source": source, "cells": cells, "base": base})
+            rows.append({"source": source, "cells": cells, "base": base})
+        heat_fields.append({"field": field, "rows": rows})
     return {
         "total": total,
         "source_rows": source_rows,
         "spectrum_rows": spectrum_rows,
-        "heat_rows": heat_rows,
-        "tension_fields": tension_fields,
+        "heat_fields": heat_fields,
     }
 
 
@@ -349,6 +353,16 @@ def export_codings_csv(request: HttpRequest) -> HttpResponse:
     out = io.StringIO()
     exchange.export_long_csv(exchange.published_cases(), out)
     return _download(out.getvalue(), "text/csv; charset=utf-8", "praktijken-lang.csv")
+
+
+def export_cases_xlsx(request: HttpRequest) -> HttpResponse:
+    """The one-row-per-case export as an Excel workbook: opens in columns in any Excel."""
+    return _download(exchange.export_wide_xlsx(exchange.published_cases()), exchange.XLSX, "praktijken.xlsx")
+
+
+def export_codings_xlsx(request: HttpRequest) -> HttpResponse:
+    """The long export as an Excel workbook."""
+    return _download(exchange.export_long_xlsx(exchange.published_cases()), exchange.XLSX, "praktijken-lang.xlsx")
 
 
 def export_cases_json(request: HttpRequest) -> HttpResponse:

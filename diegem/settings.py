@@ -100,7 +100,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "diegem.lib.admin.AdminConfig",  # django.contrib.admin with a site that guards every list
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -110,7 +110,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
-    "taggit",
+    "cases.taggit_app.KeywordsConfig",  # django-taggit, named "Trefwoorden" in the admin
     "axes",
     "reversion",
     "frameworks",
@@ -192,7 +192,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Dutch first, translatable always: message ids are written in Dutch.
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dutch for what Django ships untranslated (e.g. "- Select an option -"); inside the
+# diegem package, where the layout puts site-wide code. It outranks every other catalogue.
+LOCALE_PATHS = [BASE_DIR / "diegem" / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

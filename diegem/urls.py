@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from cases import views as case_views
 from cases.feeds import LatestCasesFeed
@@ -28,10 +29,17 @@ urlpatterns = [
     path("data/", cached(views.open_data), name="open-data"),
     path("data/praktijken.csv", cached(case_views.export_cases_csv), name="export-cases-csv"),
     path("data/praktijken-lang.csv", cached(case_views.export_codings_csv), name="export-codings-csv"),
+    # Not in the page cache: it keeps text, and a workbook is binary (and cheap to make).
+    path("data/praktijken.xlsx", case_views.export_cases_xlsx, name="export-cases-xlsx"),
+    path("data/praktijken-lang.xlsx", case_views.export_codings_xlsx, name="export-codings-xlsx"),
     path("data/praktijken.json", cached(case_views.export_cases_json), name="export-cases-json"),
     path("data/kader.qdc", cached(case_views.export_codebook), name="export-codebook"),
     path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    # Browsers ask for /favicon.ico whatever the page links to (the admin links none).
+    # The unhashed static name, not static(): a permanent redirect outlives a deploy,
+    # a hashed name does not.
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True), name="favicon"),
     path("", include("annotations.urls")),
     path("beheer/", admin.site.urls),
 ]

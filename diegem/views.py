@@ -52,14 +52,17 @@ def bibliography(request: HttpRequest) -> HttpResponse:
         .select_related("case", "section")
         .order_by("attribution", "pk")
     )
-    groups: dict[str, dict[str, list[Annotation]]] = {Voice.THINKER: {}, Voice.PLANNER: {}}
+    # Per attribution, each place it is cited once (a work cited twice on one section is one place),
+    # linked to its first note there.
+    groups: dict[str, dict[str, dict[tuple, Annotation]]] = {Voice.THINKER: {}, Voice.PLANNER: {}}
     for annotation in cited:
-        groups[annotation.voice].setdefault(annotation.attribution, []).append(annotation)
-    return render(
-        request,
-        "diegem/bibliography.html",
-        {"thinkers": sorted(groups[Voice.THINKER].items()), "planners": sorted(groups[Voice.PLANNER].items())},
+        places = groups[annotation.voice].setdefault(annotation.attribution, {})
+        places.setdefault((annotation.section_id, annotation.case_id, annotation.case_field), annotation)
+    thinkers, planners = (
+        sorted((attribution, list(places.values())) for attribution, places in groups[voice].items())
+        for voice in (Voice.THINKER, Voice.PLANNER)
     )
+    return render(request, "diegem/bibliography.html", {"thinkers": thinkers, "planners": planners})
 
 
 SEARCH_CASES_SHOWN = 10

@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from django import forms
 from django.dispatch import Signal
 
 # Sent by the services that change an annotatable text, inside their
@@ -80,3 +81,18 @@ def announce_text_changes(instance, old_texts: dict[str, str]) -> list[str]:
             sender=type(instance), instance=instance, field=field, old_text=old_texts[field]
         )
     return changed
+
+
+class PlainTextField(forms.CharField):
+    """Text in the one form it is stored in (see `normalize_plain_text`).
+
+    Browsers submit textareas with CRLF line ends, and spreadsheets keep them in
+    cells; compared with the stored LF text every untouched text would count as
+    changed, and the history would record edits nobody made.
+    """
+
+    def to_python(self, value):
+        return normalize_plain_text(super().to_python(value))
+
+    def has_changed(self, initial, data):
+        return normalize_plain_text(initial or "") != self.to_python(data)

@@ -106,18 +106,76 @@ def snippet_html(headline: str | None) -> SafeString:
     return mark_safe(escaped.replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>"))
 
 
-def highlight_words(text: str, words: tuple[str, ...], *, length: int = 240) -> SafeString:
-    """A plain-text excerpt with the words marked (the SQLite fallback's snippet)."""
-    lowered = text.lower()
-    first = min((i for i in (lowered.find(w) for w in words) if i >= 0), default=0)
-    start = max(0, first - length // 3)
-    excerpt = text[start : start + length]
-    html = escape(excerpt)
+def _mark_words(text: str, words: tuple[str, ...]) -> str:
+    """Escaped text with each of the words marked wherever it occurs."""
+    html = escape(text)
     for word in sorted(set(words), key=len, reverse=True):
         html = re.sub(f"({re.escape(escape(word))})", r"<mark>\1</mark>", html, flags=re.IGNORECASE)
-    prefix = "…" if start else ""
-    suffix = "…" if start + length < len(text) else ""
-    return mark_safe(prefix + html + suffix)
+    return html
+
+
+def _word_start(text: str, position: int) -> int:
+    """The start of the word `position` falls in (itself if it starts one)."""
+    while position > 0 and not text[position - 1].isspace():
+        position -= 1
+    return position
+
+
+def _word_end(text: str, position: int) -> int:
+    """The end of the word that `position` ends in or falls in (itself if a word ends there)."""
+    while position < len(text) and not text[position].isspace():
+        position += 1
+    return position
+
+
+def _around(text: str, start: int, end: int, middle: str) -> SafeString:
+    """`middle` (safe HTML for text[start:end]) with an ellipsis on each side where the text goes on."""
+    prefix = "…" if text[:start].strip() else ""
+    suffix = "…" if text[end:].strip() else ""
+    return mark_safe(prefix + middle + suffix)
+
+
+def highlight_words(text: str, words: tuple[str, ...], *, length: int = 240) -> SafeString:
+    """A plain-text excerpt of whole words with the words marked (the SQLite fallback's snippet)."""
+    lowered = text.lower()
+    first = min((i for i in (lowered.find(w) for w in words) if i >= 0), default=0)
+    start = _word_start(text, max(0, first - length // 3))
+    end = min(len(text), start + length)
+    if end < len(text) and not text[end].isspace():
+        # Cut before the word the limit falls in; a single word longer than the excerpt is cut at its end.
+        cut = _word_start(text, end)
+        end = cut if cut > start else _word_end(text, end)
+    excerpt = text[start:end].strip()
+    return _around(text, start, end, _mark_words(excerpt, words))
+
+
+FRAGMENT_DELIMITER = " … "
+
+
+def whole_words_snippet(headline: str | None, text: str) -> SafeString:
+    """A ts_headline result as safe HTML, widened to whole words of `text` with ellipses where it goes on.
+
+    ts_headline cuts at its tokens, which can be half a word ("Lindsakker" of
+    "Ledeberg-Lindsakker"); each fragment (joined by FRAGMENT_DELIMITER) is
+    found back in the text and its cut words completed.
+    """
+    fragments = (headline or "").split(FRAGMENT_DELIMITER)
+    spans = [_widened(fragment, text) for fragment in fragments]
+    if any(span is None for span in spans):
+        return snippet_html(headline)
+    middle = escape(FRAGMENT_DELIMITER).join(html for _start, _end, html in spans)
+    return _around(text, spans[0][0], spans[-1][1], middle)
+
+
+def _widened(fragment: str, text: str) -> tuple[int, int, str] | None:
+    """Where a headline fragment stands in the text, widened to whole words, as (start, end, safe HTML)."""
+    plain = fragment.replace(START_SEL, "").replace(STOP_SEL, "")
+    start = text.find(plain) if plain else -1
+    if start < 0:
+        return None
+    end = start + len(plain)
+    wide_start, wide_end = _word_start(text, start), _word_end(text, end)
+    return wide_start, wide_end, escape(text[wide_start:start]) + snippet_html(fragment) + escape(text[end:wide_end])
 
 
 # --- "did you mean" ---------------------------------------------------------------------------

@@ -40,3 +40,9 @@ def form_values(response, form_id: str) -> dict:
         else:
             data.setdefault(name, []).append(element.text or "")
     return {name: values if len(values) != 1 else values[0] for name, values in data.items()}
+
+
+def textarea(tree, name: str) -> str:
+    """The text of a textarea as a browser shows it (without the newline that may follow the tag)."""
+    text = tree.xpath(f"//textarea[@name='{name}']")[0].text or ""
+    return text[1:] if text.startswith("\n") else text

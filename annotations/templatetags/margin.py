@@ -10,6 +10,7 @@ from django.utils.html import format_html
 
 from annotations import margin
 from annotations.api import CONTENT_TYPE
+from annotations.services import existing_reader_key
 
 register = template.Library()
 
@@ -23,12 +24,14 @@ def margin_filter(context) -> margin.MarginFilter:
 @register.simple_tag(takes_context=True)
 def case_margin(context, case, margin_filter) -> list[margin.AnnotatedText]:
     """Every text section of the case with its highlighted passages and notes."""
-    return margin.case_margin(case, context["request"].user, margin_filter)
+    request = context["request"]
+    return margin.case_margin(case, request.user, margin_filter, existing_reader_key(request))
 
 
 @register.simple_tag(takes_context=True)
 def section_margin(context, section, margin_filter) -> margin.AnnotatedText:
-    return margin.section_margin(section, context["request"].user, margin_filter)
+    request = context["request"]
+    return margin.section_margin(section, request.user, margin_filter, existing_reader_key(request))
 
 
 @register.simple_tag

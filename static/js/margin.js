@@ -110,7 +110,7 @@
     url.searchParams.set("revisie", section.dataset.revision);
     barLink.href = url.pathname + url.search;
     barLink.hidden = false;
-    barText.textContent = "‘" + (exact.length > 80 ? exact.slice(0, 80) + "…" : exact) + "’";
+    barText.textContent = "“" + (exact.length > 80 ? exact.slice(0, 80) + "…" : exact) + "”";
     bar.hidden = false;
   }
 

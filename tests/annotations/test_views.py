@@ -9,7 +9,7 @@ from annotations.targets import case_target, section_target
 from frameworks.models import Section
 from tests.conftest import logged_in
 from tests.factories import make_annotation, make_case
-from tests.html import parse, texts
+from tests.html import parse, textarea, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -95,15 +95,23 @@ def test_unpublished_or_unknown_targets_cannot_be_annotated(framework, member_a)
         assert client.get(reverse("annotation-new"), {"doel": key}).status_code == 404, key
 
 
-def test_submitting_too_often_gets_a_429_page(section, member_a, settings):
+def test_submitting_too_often_is_refused_with_everything_typed_kept(section, member_a, settings):
     settings.ANNOTATION_SUBMISSIONS_PER_HOUR = 1
     target = section_target(section)
     client = logged_in(member_a)
     assert client.post(reverse("annotation-new"), form_data(target, passage=target.text[:30])).status_code == 302
-    response = client.post(reverse("annotation-new"), form_data(target, passage=target.text[:30]))
+    typed = form_data(target, passage=target.text[:30], body="Een lange tekst die niet verloren mag gaan.", attribution="Fraser (1997)", link="https://example.org/x")
+    response = client.post(reverse("annotation-new"), typed)
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
-    assert "Even geduld" in response.content.decode()
+    page = parse(response)
+    assert textarea(page, "body") == "Een lange tekst die niet verloren mag gaan."
+    assert textarea(page, "passage") == target.text[:30]
+    assert page.xpath("//input[@name='attribution']/@value") == ["Fraser (1997)"]
+    assert page.xpath("//input[@name='link']/@value") == ["https://example.org/x"]
+    assert page.xpath("//input[@name='voice'][@checked]/@value") == ["doener"]
+    errors = texts(page, "//div[contains(@class,'form-errors')]//li")
+    assert len(errors) == 1 and errors[0].startswith("U hebt dit uur al 1 kanttekeningen ingediend of bewerkt, het maximum.")
     assert Annotation.objects.count() == 1
 
 
@@ -182,15 +190,33 @@ def test_edit_with_an_old_version_is_refused(section, member_a):
     assert Annotation.objects.get(pk=annotation.pk).body == "Een kanttekening."
 
 
-def test_withdraw_needs_post_and_the_author(section, member_a, member_b):
+def test_withdraw_asks_for_confirmation_first_and_only_the_author_can(section, member_a, member_b):
     annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
     url = reverse("annotation-withdraw", args=[annotation.pk])
-    assert logged_in(member_a).get(url).status_code == 405
+    confirmation = logged_in(member_a).get(url)
+    assert confirmation.status_code == 200
+    form = parse(confirmation).xpath("//main//form[@method='post']")[0]
+    assert form.xpath(".//button/text()") == ["Ja, intrekken"]
+    assert Annotation.objects.get(pk=annotation.pk).status == Status.PENDING  # looking changes nothing
+    assert logged_in(member_b).get(url).status_code == 404
     assert logged_in(member_b).post(url).status_code == 404
     assert logged_in(member_a).post(url).status_code == 302
     assert Annotation.objects.get(pk=annotation.pk).status == Status.WITHDRAWN
     assert logged_in(member_a).post(url, follow=True).status_code == 200  # again: a message, no change
     assert Annotation.objects.get(pk=annotation.pk).status == Status.WITHDRAWN
+    again = logged_in(member_a).get(url, follow=True)
+    assert "kan niet meer ingetrokken worden" in again.content.decode()
+
+
+def test_my_annotations_links_to_the_confirmation_as_a_secondary_action(section, member_a):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    page = parse(logged_in(member_a).get(reverse("annotations-mine")))
+    actions = page.xpath("//div[contains(@class,'my-note__actions')]/*")
+    assert [(a.tag, a.get("href"), a.get("class")) for a in actions] == [
+        ("a", f"/kanttekeningen/{annotation.pk}/bewerken/", "button button--small button--secondary"),
+        ("a", f"/kanttekeningen/{annotation.pk}/intrekken/", "button button--small button--secondary"),
+    ]
+    assert not page.xpath("//div[contains(@class,'my-note__actions')]//form")
 
 
 def test_my_annotations_shows_status_and_the_moderators_message(section, member_a, reviewer):
@@ -296,9 +322,10 @@ def test_refusal_without_reason_names_the_field(section, reviewer, member_a):
     response = logged_in(reviewer).post(
         reverse("moderation-decide", args=[annotation.pk]),
         {f"a{annotation.pk}-action": "reject", f"a{annotation.pk}-version": 1},
-        follow=True,
     )
-    assert "Bericht aan de auteur: Geef de auteur een reden mee" in response.content.decode()
+    assert response.status_code == 200
+    item = parse(response).xpath(f"//li[@id='item-{annotation.pk}']")[0]
+    assert texts(item, ".//p[contains(@class,'field-error')]") == ["Geef de auteur een reden mee bij deze beslissing."]
     assert Annotation.objects.get(pk=annotation.pk).status == Status.PENDING
 
 

@@ -84,5 +84,10 @@ def collect_console_errors(page) -> list[str]:
 
 
 def horizontal_overflow(page) -> int:
-    """How many pixels the page is wider than the viewport (0: no sideways scrolling)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    """How many pixels the page is wider than the viewport (0: no sideways scrolling).
+
+    Measured against the root's clientWidth, not window.innerWidth: with mobile
+    emulation Chromium widens the layout viewport (innerWidth) to fit content that is
+    too wide, so innerWidth grows with the overflow and the difference stays 0.
+    """
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

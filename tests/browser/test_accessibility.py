@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +25,7 @@ PAGES = [
     "/zoeken/?q=ontmoetng",
     "/praktijken/?q=buurt&bron-ontmoeting=1&consensus-conflict-tot=0",
     "/vergelijken/?praktijk=torekes&praktijk=mater-dei&praktijk=chiro-brussel",
+    "/vergelijken/?praktijk=torekes&praktijk=mater-dei&praktijk=chiro-brussel&praktijk=spring-global-mail",
     "/overzicht/",
     "/literatuur/",
     "/data/",
@@ -45,6 +46,25 @@ def test_public_page_has_no_wcag_violations(live_server, page: Page, seeded, pat
     assert violations == [], "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
     )
+
+
+# Pages whose phone layout differs from the laptop's (other elements shown), checked at 390 px.
+PHONE_PAGES = [
+    "/",
+    "/praktijken/?bron-strijd=1&consensus-conflict-van=1",
+    "/spanningsvelden/consensus-conflict/",
+    "/vergelijken/?praktijk=torekes&praktijk=mater-dei&praktijk=chiro-brussel&praktijk=spring-global-mail",
+    "/overzicht/",
+]
+
+
+def test_phone_layouts_have_no_wcag_violations(live_server, browser: Browser, seeded):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    for path in PHONE_PAGES:
+        page.goto(live_server.url + path)
+        check(page)
+    context.close()
 
 
 def check(page: Page) -> None:
@@ -77,3 +97,6 @@ def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Pa
         for path in paths:
             page.goto(live_server.url + path)
             check(page)
+        # The account menu, open.
+        page.locator("summary.account__toggle").click()
+        check(page)

@@ -1,11 +1,15 @@
 """The workbench in the admin: staff only, codings inline, workflow through the services."""
 
+from decimal import Decimal
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.models import Case, CaseTransition, SourceCoding, TensionPosition
 from frameworks.models import Domain, Source, TensionField
 from tests.factories import make_case, make_user
+from tests.html import form_values, parse, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +151,138 @@ def _content_type_id() -> int:
     from django.contrib.contenttypes.models import ContentType
 
     return ContentType.objects.get_for_model(Case).pk
+
+
+# --- bad input gets a Dutch message on its field, never an internal name or a 500 ----------------
+
+
+def _errors_on(response, field: str) -> list[str]:
+    page = parse(response)
+    return texts(page, f"//div[contains(@class,'field-{field}')]//ul[contains(@class,'errorlist')]/li")
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"latitude": "91", "longitude": "3.7"}, "latitude", "De breedtegraad ligt tussen -90 en 90."),
+        ({"latitude": "51", "longitude": "-180.5"}, "longitude", "De lengtegraad ligt tussen -180 en 180."),
+        ({"latitude": "51.05"}, "longitude", "Geef breedte- en lengtegraad samen, of geen van beide."),
+        ({"longitude": "3.72"}, "latitude", "Geef breedte- en lengtegraad samen, of geen van beide."),
+        ({"start_year": "2500"}, "start_year", "Het startjaar ligt tussen 1800 en 2100."),
+    ],
+)
+def test_out_of_range_values_are_named_on_their_field(researcher_client, framework, overrides, field, message):
+    response = researcher_client.post(reverse("admin:cases_case_add"), _add_form(**overrides))
+    assert response.status_code == 200
+    assert _errors_on(response, field) == [message]
+    body = response.content.decode()
+    assert "case_coordinates_pair_in_range" not in body and "case_start_year_plausible" not in body
+    assert not Case.objects.filter(slug="buurtrestaurant").exists()
+
+
+def test_the_database_rules_speak_dutch_when_checked_outside_a_form(framework):
+    case = make_case()
+    case.latitude, case.longitude = Decimal("51.05"), None
+    with pytest.raises(ValidationError) as caught:
+        case.validate_constraints()
+    assert caught.value.messages == [
+        "Breedtegraad en lengtegraad: geef ze samen (breedtegraad tussen -90 en 90, lengtegraad tussen -180 en 180), of geen van beide."
+    ]
+
+
+def test_a_position_and_both_poles_together_are_named_in_dutch(researcher_client, framework):
+    response = researcher_client.post(reverse("admin:cases_case_add"), _add_form(**{"tension_positions-0-holds_both": "on"}))
+    page = parse(response)
+    assert texts(page, "//div[@id='tension_positions-0']//ul[contains(@class,'errorlist')]/li") == [
+        "Kies een positie of vink ‘houdt beide polen vast’ aan: precies één van beide."
+    ]
+    assert "position_on_scale_or_both_poles" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "updated_at__year=9999",
+        "updated_at__year=9999&updated_at__month=12",
+        "updated_at__year=9999&updated_at__month=12&updated_at__day=31",
+        "updated_at__year=99999999999999999999",
+        "updated_at__year=99999",
+        "updated_at__year=twee",
+        "updated_at__year=2026&updated_at__month=13",
+    ],
+)
+def test_a_date_off_the_calendar_in_the_list_is_refused_not_a_500(researcher_client, framework, query):
+    make_case()
+    response = researcher_client.get(reverse("admin:cases_case_changelist") + "?" + query)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:cases_case_changelist") + "?e=1"
+
+
+def test_the_last_real_year_still_lists(researcher_client, framework):
+    make_case()
+    assert researcher_client.get(reverse("admin:cases_case_changelist") + "?updated_at__year=9998").status_code == 200
+
+
+# --- the coding fields speak the framework's words ------------------------------------------------
+
+
+def test_position_options_are_numbered_from_the_poles(researcher_client, framework):
+    page = parse(researcher_client.get(reverse("admin:cases_case_add")))
+    field = TensionField.objects.get(key="consensus-conflict")
+    index = list(TensionField.objects.all()).index(field)
+    options = texts(page, f"//select[@name='tension_positions-{index}-position']/option")
+    assert options == ["—", "-2: sterk consensus", "-1: eerder consensus", "0: in het midden", "+1: eerder conflict", "+2: sterk conflict"]
+
+
+def test_each_both_poles_box_has_its_own_help_text(researcher_client, framework):
+    page = parse(researcher_client.get(reverse("admin:cases_case_add")))
+    helps = {
+        field.key: texts(page, f"//div[@id='tension_positions-{i}']//div[contains(@class,'field-holds_both')]//div[@class='help']")[0]
+        for i, field in enumerate(TensionField.objects.all())
+    }
+    assert helps == {
+        "universeel-particularistisch": "De praktijk kiest geen plaats tussen ‘universeel’ en ‘particularistisch’ maar houdt beide vast. "
+        "Bijvoorbeeld ‘inclusief als het kan, categoriaal als het moet’.",
+        "consensus-conflict": "De praktijk kiest geen plaats tussen ‘consensus’ en ‘conflict’ maar houdt beide vast.",
+        "economisch-cultureel": "De praktijk kiest geen plaats tussen ‘economisch’ en ‘cultureel’ maar houdt beide vast.",
+        "integratie-transformatie": "De praktijk kiest geen plaats tussen ‘integratie’ en ‘transformatie’ maar houdt beide vast.",
+        "afstand-nabijheid": "De praktijk kiest geen plaats tussen ‘afstand’ en ‘nabijheid’ maar houdt beide vast.",
+        "onderhandelbaar-niet-onderhandelbaar": "De praktijk kiest geen plaats tussen ‘onderhandelbaar’ en ‘niet onderhandelbaar’ "
+        "maar houdt beide vast.",
+    }
+
+
+def test_a_case_coded_in_part_offers_a_prefilled_row_for_each_missing_source(researcher_client, framework):
+    case = make_case(coded=False, status=Case.Status.DRAFT)
+    SourceCoding.objects.create(case=case, source=Source.objects.get(key="strijd"), strength=2, rationale="Actie.")
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    page = parse(researcher_client.get(url))
+    new_rows = [
+        row.xpath(".//select[contains(@name,'-source')]/option[@selected]/text()")
+        for row in page.xpath("//div[@id='source_codings-group']//div[contains(@class,'inline-related') and not(contains(@class,'empty-form'))]")
+        if not row.xpath(".//input[contains(@name,'-id') and @value]")
+    ]
+    assert new_rows == [["Wederzijdse afhankelijkheid"], ["Gedeelde normen en waarden"], ["Ontmoeting"]]
+    fields = page.xpath("//div[@id='tension_positions-group']//select[contains(@name,'-tension_field') and not(contains(@name,'__prefix__'))]/option[@selected]/text()")
+    assert fields == [field.name for field in TensionField.objects.all()]
+    # Rows left untouched are not saved (and not refused as incomplete).
+    data = form_values(researcher_client.get(url), "case_form") | {"summary": "Nieuwe samenvatting."}
+    assert researcher_client.post(url, data).status_code == 302
+    assert list(case.source_codings.values_list("source__key", flat=True)) == ["strijd"]
+    assert not case.tension_positions.exists()
+
+
+def test_a_selection_that_is_no_case_is_a_message_not_a_500(researcher_client, framework):
+    case = make_case(status=Case.Status.IN_REVIEW)
+    response = researcher_client.post(
+        reverse("admin:cases_case_changelist"), {"action": "publish", "_selected_action": [str(case.pk), "abc"]}, follow=True
+    )
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == ["Die selectie bestaat niet; kies de items opnieuw."]
+    assert Case.objects.get(pk=case.pk).status == Case.Status.IN_REVIEW
+
+
+def test_a_keyword_longer_than_the_database_holds_is_named_on_its_field(researcher_client, framework):
+    response = researcher_client.post(reverse("admin:cases_case_add"), _add_form(keywords="koken, " + "a" * 101))
+    assert response.status_code == 200
+    assert _errors_on(response, "keywords") == [f"Een trefwoord is hoogstens 100 tekens lang: ‘{'a' * 30}…’"]

@@ -31,6 +31,28 @@ def test_two_cases_side_by_side(client, framework):
     assert "B" in texts(spectrum, ".//p[contains(@class,'shared-spectrum__both')]")[0]
 
 
+def test_on_a_phone_the_comparison_is_labelled_rows_naming_each_case(client, framework):
+    # The wide table has a column per case; a phone gets the same facts as rows, each value
+    # marked with its case's letter and, for screen readers, its title.
+    a = make_case(title="Eerste", domain="wonen", municipality="Gent", strengths={"ontmoeting": 3}, positions={"consensus-conflict": -2})
+    b = make_case(title="Tweede", domain="leren", municipality="Leuven", strengths={"ontmoeting": 1}, positions={"consensus-conflict": "both"})
+    tree = parse(compare(client, a.slug, b.slug))
+    rows = tree.xpath("//div[contains(@class,'compare-rows')]")[0]
+    assert texts(rows, ".//ul[contains(@class,'compare-rows__cases')]/li") == ["A Eerste", "B Tweede"]
+    labelled: dict[str, list[str]] = {}
+    for item in rows.xpath(".//dl/*"):
+        text = " ".join(item.text_content().split())
+        if item.tag == "dt":
+            labelled[text] = values = []
+        else:
+            values.append(text)
+    assert labelled["Domein"] == ["A Eerste: Wonen", "B Tweede: Leren"]
+    assert labelled["Plaats"] == ["A Eerste: Gent", "B Tweede: Leuven"]
+    assert labelled["Ontmoeting"] == ["A Eerste: sterk", "B Tweede: zwak"]
+    assert labelled["Consensus – conflict"] == ["A Eerste: sterk consensus", "B Tweede: houdt beide polen vast"]
+    assert len(labelled) == 4 + 4 + 6
+
+
 def test_at_most_four_and_unknown_or_unpublished_are_named(client, framework):
     cases = [make_case(title=f"Case {i}") for i in range(5)]
     draft = make_case(title="Verborgen concept", status=Case.Status.DRAFT)
@@ -62,8 +84,8 @@ def test_overview_counts_and_heatmap_cells_lead_to_lists_of_that_size(client, fr
     make_case(title="Concept", status=Case.Status.DRAFT, strengths={"strijd": 3})
     tree = parse(client.get(reverse("overview")))
     rows = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in tree.xpath("//section[@aria-labelledby='sources-title']//tbody/tr"))}
-    assert rows["Strijd"][:3] == ["6", "3", "3"]
-    assert rows["Ontmoeting"][:3] == ["6", "6", "0"]
+    assert rows["Strijd"] == ["6 (100%)", "3", "3"]
+    assert rows["Ontmoeting"] == ["6 (100%)", "6", "0"]
     cells = tree.xpath("//table[contains(@class,'heatmap')]//td/a")
     assert len(cells) == 4 * 12
     for cell in cells:
@@ -81,3 +103,31 @@ def test_tension_field_dots_link_to_their_cases(client, framework):
     tree = parse(client.get(reverse("tension-field-detail", args=["afstand-nabijheid"])))
     assert case.get_absolute_url() in tree.xpath("//a[contains(@class,'dot')]/@href")
     assert re.search("Met stip", texts(tree, "//table[contains(@class,'data-table')]")[0])
+
+
+def test_overview_matrix_is_one_table_per_tension_field(client, framework):
+    # Six small tables (sources down, the field's two poles across) fit a phone and hide
+    # nothing on a laptop, where one wide matrix showed four fields and scrolled the rest.
+    make_case(title="X", strengths={"strijd": 3}, positions={"consensus-conflict": 2})
+    make_case(title="Y", strengths={"strijd": 2, "ontmoeting": 3}, positions={"consensus-conflict": -1})
+    tree = parse(client.get(reverse("overview")))
+    tables = tree.xpath("//section[@aria-labelledby='heat-title']//table")
+    assert [texts(table, "./caption")[0] for table in tables] == [
+        "Universeel – particularistisch",
+        "Consensus – conflict",
+        "Economisch – cultureel",
+        "Integratie – transformatie",
+        "Afstand – nabijheid",
+        "Onderhandelbaar – niet onderhandelbaar",
+    ]
+    consensus = tables[1]
+    assert texts(consensus, "./thead/tr/th") == ["Bron", "consensus", "conflict"]
+    assert [th.get("scope") for th in consensus.xpath("./thead/tr/th")] == ["col", "col", "col"]
+    assert [texts(tr, "./*") for tr in consensus.xpath("./tbody/tr")] == [
+        ["Wederzijdse afhankelijkheid (0)", "0", "0"],
+        ["Gedeelde normen en waarden (0)", "0", "0"],
+        ["Strijd (2)", "1", "1"],
+        ["Ontmoeting (1)", "1", "0"],
+    ]
+    assert consensus.xpath("./tbody/tr/th/@scope") == ["row"] * 4
+    assert not tree.xpath("//*[contains(@class,'table-scroll')]")

@@ -6,14 +6,17 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from lxml import etree
 
 from cases import exchange
+from cases.history import versions_of
 from cases.models import Case, CaseTransition, SourceCoding, TensionPosition
 from tests.factories import make_case
+from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
 STANDARDS = Path(__file__).resolve().parent.parent / "standards"
@@ -102,23 +105,30 @@ def test_semicolon_csv_and_xlsx_are_read_too(framework, researcher):
 
 
 @pytest.mark.parametrize(
-    "overrides, column, words",
+    "overrides, column, message",
     [
-        ({"domein": "ruimtevaart"}, "domein", "geldige keuze"),
-        ({"titel": ""}, "titel", "verplicht"),
-        ({"veld_afstand-nabijheid": "3"}, "veld_afstand-nabijheid", "geldige keuze"),
-        ({"bron_strijd": "5"}, "bron_strijd", "geldige keuze"),
-        ({"breedtegraad": "91", "lengtegraad": "3"}, "breedtegraad", "hoogstens 90"),
-        ({"breedtegraad": "51.0"}, "lengtegraad", "samen"),
-        ({"slug": "met spaties"}, "slug", "slug"),
+        ({"domein": "ruimtevaart"}, "domein", "‘ruimtevaart’ is geen geldige waarde. Mogelijk zijn: wonen, werken, leren, vrije-tijd (of: Vrije tijd)."),
+        ({"titel": ""}, "titel", "Dit veld is verplicht."),
+        (
+            {"veld_afstand-nabijheid": "3"},
+            "veld_afstand-nabijheid",
+            "‘3’ is geen geldige waarde. Mogelijk zijn: -2, -1, 0, 1, 2, beide "
+            "(of: sterk afstand, eerder afstand, in het midden, eerder nabijheid, sterk nabijheid, houdt beide polen vast).",
+        ),
+        ({"bron_strijd": "5"}, "bron_strijd", "‘5’ is geen geldige waarde. Mogelijk zijn: 0, 1, 2, 3 (of: afwezig, zwak, matig, sterk)."),
+        ({"bron_strijd": "heel sterk"}, "bron_strijd", "‘heel sterk’ is geen geldige waarde. Mogelijk zijn: 0, 1, 2, 3 (of: afwezig, zwak, matig, sterk)."),
+        ({"soort": "concept"}, "soort", "‘concept’ is geen geldige waarde. Mogelijk zijn: pilootcase, casestudie."),
+        ({"status": "klaar"}, "status", "‘klaar’ is geen geldige waarde. Mogelijk zijn: concept, ter-nalezing, gepubliceerd (of: ter nalezing)."),
+        ({"breedtegraad": "91", "lengtegraad": "3"}, "breedtegraad", "Zorg ervoor dat deze waarde hoogstens 90 is."),
+        ({"breedtegraad": "51.0"}, "lengtegraad", "Geef breedte- en lengtegraad samen, of geen van beide."),
+        ({"slug": "met spaties"}, "slug", "Voer een geldige ‘slug’ in, bestaande uit letters, cijfers, liggende streepjes en verbindingsstreepjes."),
     ],
 )
-def test_each_bad_value_is_named_by_row_and_column_and_nothing_is_saved(framework, researcher, overrides, column, words):
+def test_each_bad_value_is_named_by_row_and_column_and_nothing_is_saved(framework, researcher, overrides, column, message):
     content = wide_csv([good_row(slug="eerste-goede"), good_row(**overrides)])
     report = run(content, researcher)
     assert not report.saved
-    messages = report.errors
-    assert any(m.startswith(f"Rij 3, kolom ‘{column}’:") and words in m for m in messages), messages
+    assert report.errors == [f"Rij 3, kolom ‘{column}’: {message}"]
     assert not Case.objects.exists()  # not even the good first row
 
 
@@ -177,6 +187,9 @@ def test_exports_hold_published_cases_only(client, framework):
         assert response.status_code == 200
         body = response.content.decode()
         assert "Openbaar geval" in body and "GEHEIM" not in body, name
+    for name in ("export-cases-xlsx", "export-codings-xlsx"):
+        cells = " ".join(" ".join(row) for row in xlsx_text_rows(client.get(reverse(name)).content))
+        assert "Openbaar geval" in cells and "GEHEIM" not in cells, name
     long_rows = list(csv.DictReader(io.StringIO(client.get(reverse("export-codings-csv")).content.decode())))
     assert len(long_rows) == 10 and {r["dimensie"] for r in long_rows} == {"bron", "spanningsveld"}
     data = json.loads(client.get(reverse("export-cases-json")).content)
@@ -217,7 +230,10 @@ def test_codebook_guids_are_those_of_the_first_release_after_the_keys_became_dut
 
 def test_the_data_page_links_every_export_with_the_licence(client, framework):
     page = client.get(reverse("open-data")).content.decode()
-    for name in ("export-cases-csv", "export-codings-csv", "export-cases-json", "export-codebook", "api-annotations"):
+    for name in (
+        "export-cases-csv", "export-codings-csv", "export-cases-xlsx", "export-codings-xlsx", "export-cases-json", "export-codebook",
+        "api-annotations",
+    ):
         assert reverse(name) in page
     assert "creativecommons.org/licenses/by/4.0" in page
     assert reverse("open-data") in client.get(reverse("home")).content.decode()  # in the footer
@@ -240,7 +256,7 @@ def test_the_command_exports_and_imports(framework, researcher, tmp_path, capsys
     assert Case.objects.get(slug="opdrachtregel").status == Case.Status.PUBLISHED
     bad = tmp_path / "fout.csv"
     bad.write_bytes(wide_csv([good_row(domein="maan")]))
-    with pytest.raises(CommandError, match="Niets bewaard"):
+    with pytest.raises(CommandError, match="^1 fout in 1 rij. Er wordt niets bewaard tot alle fouten opgelost zijn.$"):
         call_command("exchange", "import", str(bad), "--apply", "--user", researcher.username)
 
 
@@ -261,3 +277,280 @@ def test_the_admin_import_runs_a_dry_run_then_imports(framework, researcher_clie
     bad = SimpleUploadedFile("fout.csv", wide_csv([good_row(titel="")]), content_type="text/csv")
     errors = researcher_client.post(reverse("admin:cases_case_import"), {"file": bad}).content.decode()
     assert "Rij 2, kolom ‘titel’" in errors
+
+
+# --- the import reads what the admin shows, reports everything, explains itself -----------------
+
+
+def test_the_import_reads_the_admins_words_whatever_their_capitals(framework, researcher):
+    row = good_row(
+        soort="Pilootcase",
+        status="Ter Nalezing",
+        domein="vrije TIJD",
+        **{
+            "bron_wederzijdse-afhankelijkheid": "Sterk",
+            "bron_normen-en-waarden": "afwezig",
+            "bron_strijd": "MATIG",
+            "bron_ontmoeting": "1",
+            "veld_universeel-particularistisch": "Houdt beide polen vast",
+            "veld_consensus-conflict": "eerder consensus",
+            "veld_economisch-cultureel": "+1",
+            "veld_integratie-transformatie": "sterk transformatie",
+            "veld_afstand-nabijheid": "in het midden",
+            "veld_onderhandelbaar-niet-onderhandelbaar": "BEIDE",
+        },
+    )
+    report = run(wide_csv([row]), researcher)
+    assert report.saved, report.errors
+    case = Case.objects.get(slug="buurtkeuken-gent")
+    assert (case.kind, case.status, case.domain.key) == ("pilot", "in_review", "vrije-tijd")
+    assert dict(case.source_codings.values_list("source__key", "strength")) == {
+        "wederzijdse-afhankelijkheid": 3, "normen-en-waarden": 0, "strijd": 2, "ontmoeting": 1,
+    }
+    assert {p.tension_field.key: (p.position, p.holds_both) for p in case.tension_positions.all()} == {
+        "universeel-particularistisch": (None, True),
+        "consensus-conflict": (-1, False),
+        "economisch-cultureel": (1, False),
+        "integratie-transformatie": (2, False),
+        "afstand-nabijheid": (0, False),
+        "onderhandelbaar-niet-onderhandelbaar": (None, True),
+    }
+
+
+def test_files_with_the_first_releases_english_codes_still_import(framework, researcher):
+    rows = [good_row(soort="case_study", status="published"), good_row(slug="piloot", titel="Piloot", soort="pilot", status="in_review")]
+    report = run(wide_csv(rows), researcher)
+    assert report.saved, report.errors
+    assert list(Case.objects.order_by("slug").values_list("slug", "kind", "status")) == [
+        ("buurtkeuken-gent", "case_study", "published"),
+        ("piloot", "pilot", "in_review"),
+    ]
+
+
+def test_exports_write_dutch_codes(client, framework):
+    make_case(title="Piloot", slug="piloot", kind=Case.Kind.PILOT)
+    wide = list(csv.DictReader(io.StringIO(client.get(reverse("export-cases-csv")).content.decode())))
+    assert [(row["soort"], row["status"]) for row in wide] == [("pilootcase", "gepubliceerd")]
+    long_rows = list(csv.DictReader(io.StringIO(client.get(reverse("export-codings-csv")).content.decode())))
+    assert {row["soort"] for row in long_rows} == {"pilootcase"}
+    assert json.loads(client.get(reverse("export-cases-json")).content)["praktijken"][0]["soort"] == "pilootcase"
+
+
+def test_a_duplicate_slug_is_reported_even_when_its_first_row_has_another_error(framework, researcher):
+    report = run(wide_csv([good_row(titel=""), good_row(titel="Dubbel")]), researcher, dry_run=True)
+    assert report.errors == [
+        "Rij 2, kolom ‘titel’: Dit veld is verplicht.",
+        "Rij 3, kolom ‘slug’: ‘buurtkeuken-gent’ staat ook al in rij 2.",
+    ]
+
+
+@pytest.mark.parametrize("who", ["researcher", "nobody (a command-line dry run)"])
+def test_one_dry_run_reports_what_the_workflow_refuses_with_the_other_rows_errors(framework, researcher, who):
+    rows = [
+        good_row(slug="fout-1", domein="maan"),
+        good_row(slug="goed", titel="Goed"),
+        good_row(slug="fout-6", status="published", **{"bron_ontmoeting": "", "bron_ontmoeting_onderbouwing": ""}),
+    ]
+    report = run(wide_csv(rows), researcher if who == "researcher" else None, dry_run=True)
+    assert report.errors == [
+        "Rij 2, kolom ‘domein’: ‘maan’ is geen geldige waarde. Mogelijk zijn: wonen, werken, leren, vrije-tijd (of: Vrije tijd).",
+        "Rij 4, kolom ‘status’: kan niet gepubliceerd worden: De bron ‘Ontmoeting’ is niet gecodeerd.",
+    ]
+    assert report.summary == "2 fouten in 2 rijen. Er wordt niets bewaard tot alle fouten opgelost zijn."
+    assert not report.saved and not Case.objects.exists()
+
+
+def test_the_summary_counts_file_errors_and_says_nothing_is_saved(framework, researcher):
+    report = run(b"slug;kleur\nx;rood\n", researcher)
+    assert report.errors == ["Deze kolommen ontbreken: titel, domein.", "Onbekende kolommen: kleur."]
+    assert report.summary == "2 fouten. Er wordt niets bewaard tot alle fouten opgelost zijn."
+
+
+def test_a_clean_dry_run_counts_what_would_change(framework, researcher):
+    make_case(slug="bestaand", title="Bestaand")
+    first = io.StringIO()
+    exchange.export_wide_csv(exchange.published_cases(), first)
+    rows = list(csv.DictReader(io.StringIO(first.getvalue())))
+    changed = dict(rows[0], titel="Bestaand, herzien")
+    report = run(wide_csv([good_row(), changed, good_row(slug="ander", titel="Ander")]), researcher, dry_run=True)
+    assert report.ok
+    assert report.summary == "2 nieuw, 1 gewijzigd, 0 ongewijzigd"
+
+
+def test_an_empty_file_names_the_columns_it_needs(framework, researcher):
+    assert run(b"", researcher).errors == ["Deze kolommen ontbreken: slug, titel, domein."]
+
+
+def test_a_header_without_rows_says_the_file_has_no_rows(framework, researcher):
+    assert run(wide_csv([]), researcher).errors == ["Het bestand bevat geen rijen."]
+    with_empty_lines = wide_csv([]) + b",,,,\n\n" + b"," * 40 + b"\n"
+    assert run(with_empty_lines, researcher).errors == ["Het bestand bevat geen rijen."]
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(list(csv.reader([wide_csv([]).decode().strip()]))[0])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert run(buffer.getvalue(), researcher, filename="leeg.xlsx").errors == ["Het bestand bevat geen rijen."]
+
+
+def test_coordinates_may_use_a_decimal_comma(framework, researcher):
+    report = run(wide_csv([good_row(breedtegraad="51,054300", lengtegraad="3,7174")], delimiter=";"), researcher)
+    assert report.saved, report.errors
+    assert str(Case.objects.get().latitude) == "51.054300"
+
+
+def test_rows_that_change_nothing_are_left_alone(framework, researcher):
+    case = make_case(slug="bestaand", title="Bestaand")
+    updated_at = case.updated_at
+    out = io.StringIO()
+    exchange.export_wide_csv(exchange.published_cases(), out)
+    crlf = out.getvalue().replace("\n\nEen tweede alinea.", "\r\n\r\nEen tweede alinea.")
+    report = run(crlf.encode(), researcher)
+    assert [(row.slug, row.action) for row in report.rows] == [("bestaand", "unchanged")]
+    assert report.saved
+    case.refresh_from_db()
+    assert case.updated_at == updated_at
+    assert not versions_of(case).exists()
+
+
+def test_a_file_without_rationale_columns_keeps_the_rationales(framework, researcher):
+    case = make_case(slug="bestaand", title="Bestaand", strengths={"strijd": 1})
+    content = b"slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd\n" + (
+        f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},3\n".encode()
+    )
+    report = run(content, researcher)
+    assert report.saved, report.errors
+    assert [(row.action, row.changes) for row in report.rows] == [("changed", ["bron_strijd"])]
+    coding = SourceCoding.objects.get(case=case, source__key="strijd")
+    assert (coding.strength, coding.rationale) == (3, "Onderbouwing voor Strijd.")
+    assert versions_of(case).first().revision.get_comment() == "Geïmporteerd; gewijzigd: bron_strijd."
+
+
+# --- the template file and the column guide ------------------------------------------------------
+
+
+def test_the_template_files_hold_the_header_and_an_example_that_imports(framework, researcher, researcher_client):
+    csv_response = researcher_client.get(reverse("admin:cases_case_import_template", args=["csv"]))
+    assert csv_response["Content-Disposition"] == 'attachment; filename="praktijken-sjabloon.csv"'
+    rows = list(csv.reader(io.StringIO(csv_response.content.decode())))
+    assert rows[0] == list(csv.reader([wide_csv([]).decode().strip()]))[0]
+    assert len(rows) == 2
+    example = dict(zip(rows[0], rows[1], strict=True))
+    assert (example["slug"], example["soort"], example["status"], example["bron_strijd"]) == ("voorbeeld-buurtrestaurant", "casestudie", "concept", "2")
+    dry = run(csv_response.content, researcher, dry_run=True)
+    assert dry.ok and [(r.slug, r.action) for r in dry.rows] == [("voorbeeld-buurtrestaurant", "new")]
+
+    xlsx_response = researcher_client.get(reverse("admin:cases_case_import_template", args=["xlsx"]))
+    assert xlsx_response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert xlsx_text_rows(xlsx_response.content) == rows
+    assert run(xlsx_response.content, researcher, filename="sjabloon.xlsx", dry_run=True).ok
+    assert researcher_client.get(reverse("admin:cases_case_import_template", args=["pdf"])).status_code == 404
+
+
+def test_the_import_page_explains_every_column(framework, researcher_client):
+    page = parse(researcher_client.get(reverse("admin:cases_case_import")))
+    guide = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in page.xpath("//table[contains(@class,'import-guide')]/tbody/tr"))}
+    assert len(guide) == 41
+    assert guide["soort"] == ["Een pilootcase of een casestudie.", "pilootcase, casestudie", "ja"]
+    assert guide["status"] == [
+        "Leeg: een nieuwe praktijk wordt een concept, een bestaande houdt haar status.",
+        "concept, ter-nalezing, gepubliceerd (of: ter nalezing)",
+        "nee",
+    ]
+    assert guide["bron_strijd"] == [
+        "Hoe sterk de praktijk put uit de bron ‘Strijd’. Leeg: geen codering, of de bestaande blijft.",
+        "0, 1, 2, 3 (of: afwezig, zwak, matig, sterk)",
+        "nee",
+    ]
+    assert guide["breedtegraad"][1:] == ["een getal van -90 tot 90, met hoogstens 6 cijfers na de komma", "nee"]
+    assert guide["slug"][1:] == ["letters, cijfers, liggende streepjes en koppeltekens, zonder spaties; hoogstens 200 tekens", "ja"]
+    links = page.xpath("//div[@id='content-main']//a[@download]/@href")
+    assert reverse("admin:cases_case_import_template", args=["xlsx"]) in links
+    assert reverse("admin:cases_case_import_template", args=["csv"]) in links
+
+
+def test_a_tampered_carried_file_is_a_message_on_the_file_field_not_a_500(framework, researcher_client):
+    response = researcher_client.post(
+        reverse("admin:cases_case_import"), {"content": "dit is geen base64!", "filename": "praktijken.csv", "confirm": "True"}
+    )
+    assert response.status_code == 200
+    page = parse(response)
+    assert texts(page, "//input[@name='file']/ancestor::div[1]//ul[contains(@class,'errorlist')]/li") == [
+        "Het bestand van de proefdraai kwam beschadigd terug. Kies het bestand opnieuw."
+    ]
+    assert not Case.objects.exists()
+
+
+def test_the_admin_report_counts_errors_instead_of_new_rows(framework, researcher_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("fout.csv", wide_csv([good_row(slug="een"), good_row(slug="twee", domein="maan")]))
+    page = parse(researcher_client.post(reverse("admin:cases_case_import"), {"file": upload}))
+    assert texts(page, "//p[contains(@class,'import-summary')]") == [
+        "1 fout in 1 rij. Er wordt niets bewaard tot alle fouten opgelost zijn."
+    ]
+    assert not page.xpath("//input[@type='submit' and @value='Importeren']")
+
+
+# --- Excel-ready exports ------------------------------------------------------------------------------
+
+
+def xlsx_text_rows(content: bytes) -> list[list[str]]:
+    """The rows of a workbook's first sheet as the text a CSV holds (numbers written out, six decimals for fractions)."""
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+
+    def text(value):
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return f"{value:f}"
+        return str(value)
+
+    return [[text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("xlsx, csv_name", [("export-cases-xlsx", "export-cases-csv"), ("export-codings-xlsx", "export-codings-csv")])
+def test_the_excel_downloads_hold_the_same_rows_as_the_csv(client, framework, xlsx, csv_name):
+    make_case(title="Met coördinaten", latitude="51.054300", longitude="3.717400", start_year=2013, keywords=("markt",))
+    make_case(title="=HYPERLINK(\"https://example.org\")", positions={"consensus-conflict": "both"})
+    make_case(title="GEHEIM-CONCEPT", status=Case.Status.DRAFT)
+    response = client.get(reverse(xlsx))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    rows = xlsx_text_rows(response.content)
+    assert rows == list(csv.reader(io.StringIO(client.get(reverse(csv_name)).content.decode())))
+    assert not any("GEHEIM" in cell for row in rows for cell in row)
+    from openpyxl import load_workbook
+
+    cells = [cell for row in load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]  # case text never becomes a formula
+
+
+def test_the_excel_export_imports_back_unchanged(client, framework, researcher):
+    call_command("seed", verbosity=0)
+    make_case(title="Met coördinaten", latitude="51.054300", longitude="-3.717400", start_year=2013, keywords=("markt", "taal"))
+    before = client.get(reverse("export-cases-csv")).content
+    workbook = client.get(reverse("export-cases-xlsx")).content
+    Case.objects.all().delete()
+    report = run(workbook, researcher, filename="praktijken.xlsx")
+    assert report.saved, report.errors
+    cache.clear()
+    assert client.get(reverse("export-cases-csv")).content == before
+
+
+def test_the_command_exports_excel(framework, tmp_path):
+    make_case(title="Via de opdrachtregel", slug="opdrachtregel")
+    out = tmp_path / "praktijken.xlsx"
+    call_command("exchange", "export", "--format", "xlsx", "--out", str(out))
+    assert xlsx_text_rows(out.read_bytes())[1][0] == "opdrachtregel"
+    long_out = tmp_path / "praktijken-lang.xlsx"
+    call_command("exchange", "export", "--format", "long-xlsx", "--out", str(long_out))
+    assert len(xlsx_text_rows(long_out.read_bytes())) == 11
+
+
+def test_a_keyword_longer_than_the_database_holds_is_named(framework, researcher):
+    report = run(wide_csv([good_row(trefwoorden="koken; " + "b" * 101)]), researcher)
+    assert report.errors == [f"Rij 2, kolom ‘trefwoorden’: Een trefwoord is hoogstens 100 tekens lang: ‘{'b' * 30}…’"]

@@ -75,6 +75,22 @@ def test_filters_combine(client, framework):
     assert len(chips) == 3
 
 
+@pytest.mark.parametrize(
+    ("query", "chip"),
+    [
+        ({"consensus-conflict-van": 2, "consensus-conflict-tot": 2}, "Consensus – conflict: sterk conflict"),
+        ({"consensus-conflict-van": 0, "consensus-conflict-tot": 0}, "Consensus – conflict: in het midden"),
+        ({"consensus-conflict-van": 1}, "Consensus – conflict: vanaf eerder conflict"),
+        ({"consensus-conflict-tot": -1}, "Consensus – conflict: tot eerder consensus"),
+        ({"consensus-conflict-van": -1, "consensus-conflict-tot": 1}, "Consensus – conflict: eerder consensus tot eerder conflict"),
+    ],
+)
+def test_range_chip_names_one_position_once_and_an_open_end_as_such(client, framework, query, chip):
+    response = client.get(reverse("case-list"), query)
+    labels = parse(response).xpath("//ul[contains(@class,'chips')]/li[contains(@class,'chip')]/text()")
+    assert [label.strip() for label in labels] == [chip]
+
+
 def test_each_active_filter_can_be_removed_alone(client, framework):
     response = client.get(reverse("case-list"), {"domein": "werken", "bron-strijd": 2})
     removers = parse(response).xpath("//a[contains(@class,'chip__remove')]/@href")
@@ -174,6 +190,14 @@ def test_tension_field_page_places_cases_on_the_spectrum(client, framework):
     assert rows["in het midden"][1] == "0"
     dots = tree.xpath("//a[contains(@class,'dot')]/@href")
     assert len(dots) == 3
+    # The chart names its cases in visible text (a hover tooltip does not work on touch),
+    # in the order of the positions from pole A to pole B, 'both poles' last.
+    assert texts(tree, "//figure[contains(@class,'spectrum-chart')]//a[contains(@class,'dot')]") == ["Links", "Rechts", "Allebei"]
+    labels = texts(tree, "//figure[contains(@class,'spectrum-chart')]//p[contains(@class,'spectrum-chart__label')]")
+    assert labels == [
+        "sterk consensus (1)", "eerder consensus (0)", "in het midden (0)", "eerder conflict (0)", "sterk conflict (1)",
+        "houdt beide polen vast (1)",
+    ]
     assert "Verborgen" not in response.content.decode()
 
 

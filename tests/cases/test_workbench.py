@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases.history import versions_of
 from cases.models import Case, CaseTransition, CodingEvidence, SourceCoding
 from frameworks.models import Source
 from tests.conftest import logged_in
@@ -39,22 +40,96 @@ def test_the_change_form_shows_the_status_the_steps_and_what_is_missing(framewor
     assert texts(page, "//div[contains(@class,'workflow__actions')]/button") == ["Ter nalezing aanbieden"]
 
 
+def step(client, case, action, **changes):
+    """Press a workflow button on the case form, with whatever else was typed."""
+    return save_in_admin(client, case, _stap=action, **changes)
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]] if response.context else []
+
+
 def test_workflow_buttons_move_the_case_and_log_each_step(framework, researcher_client, researcher):
     case = make_case(status=Case.Status.DRAFT)
     for action, expected in (("submit", "in_review"), ("publish", "published"), ("unpublish", "draft")):
-        response = researcher_client.post(reverse("admin:cases_case_workflow", args=[case.pk, action]))
-        assert response.status_code == 302
+        response = step(researcher_client, case, action)
+        assert response.status_code == 302 and response["Location"] == change_url(case)
         case.refresh_from_db()
         assert case.status == expected
     assert CaseTransition.objects.filter(case=case, actor=researcher).count() == 3
-    assert researcher_client.get(reverse("admin:cases_case_workflow", args=[case.pk, "submit"])).status_code == 405
+
+
+def test_the_workflow_buttons_are_submit_buttons_of_the_case_form(framework, researcher_client):
+    case = make_case(status=Case.Status.IN_REVIEW)
+    page = parse(researcher_client.get(change_url(case)))
+    buttons = page.xpath("//form[@id='case_form']//div[contains(@class,'workflow__actions')]/button")
+    assert [(b.get("type"), b.get("name"), b.get("value"), b.text_content()) for b in buttons] == [
+        ("submit", "_stap", "publish", "Publiceren"),
+        ("submit", "_stap", "return_to_draft", "Terug naar concept"),
+    ]
+    # Enter in a field submits the form's first submit button: that must be a plain save.
+    first = page.xpath("//form[@id='case_form']//*[(self::input or self::button) and @type='submit']")[0]
+    assert (first.get("name"), first.get("hidden")) == ("_save", "")
+
+
+def test_a_workflow_button_saves_the_edits_then_moves_the_case(framework, researcher_client, researcher):
+    case = make_case(status=Case.Status.DRAFT, summary="Oude samenvatting.")
+    response = step(researcher_client, case, "submit", summary="Nieuwe samenvatting,\r\nnet getypt.")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.summary == "Nieuwe samenvatting,\nnet getypt."
+    assert case.status == Case.Status.IN_REVIEW
+    assert CaseTransition.objects.get(case=case).actor == researcher
+    assert versions_of(case).first().revision.get_comment() == "Samenvatting gewijzigd."
+    page = researcher_client.get(change_url(case))
+    assert messages_of(page) == [f"‘{case.title}’ is bewaard en is nu: ter nalezing."]
+
+
+def test_an_invalid_form_moves_nothing_saves_nothing_and_keeps_what_was_typed(framework, researcher_client):
+    case = make_case(status=Case.Status.DRAFT, summary="Oude samenvatting.", title="Oude titel")
+    response = step(researcher_client, case, "submit", summary="Een nieuwe samenvatting.", title="")
+    assert response.status_code == 200
+    page = parse(response)
+    assert texts(page, "//div[contains(@class,'field-title')]//ul[contains(@class,'errorlist')]") == ["Dit veld is verplicht."]
+    assert texts(page, "//textarea[@name='summary']") == ["Een nieuwe samenvatting."]
+    case.refresh_from_db()
+    assert (case.title, case.summary, case.status) == ("Oude titel", "Oude samenvatting.", Case.Status.DRAFT)
+    assert not CaseTransition.objects.filter(case=case).exists()
+    assert not versions_of(case).exists()
+
+
+def test_a_refused_step_keeps_the_saved_edits_and_says_what_is_missing(framework, researcher_client):
+    case = make_case(status=Case.Status.IN_REVIEW, summary="Oude samenvatting.")
+    SourceCoding.objects.filter(case=case, source__key="strijd").delete()
+    response = step(researcher_client, case, "publish", summary="Bijgewerkte samenvatting.")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.summary == "Bijgewerkte samenvatting."
+    assert case.status == Case.Status.IN_REVIEW
+    assert messages_of(researcher_client.get(change_url(case))) == [
+        f"Uw wijzigingen zijn bewaard, maar ‘{case.title}’ is nog niet klaar om te publiceren: De bron ‘Strijd’ is niet gecodeerd."
+    ]
+
+
+def test_a_step_that_no_longer_fits_the_status_keeps_the_edits_and_says_why(framework, researcher_client):
+    case = make_case(status=Case.Status.DRAFT)
+    data = form_values(researcher_client.get(change_url(case)), "case_form")
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.IN_REVIEW)  # a colleague was quicker
+    data.update(title="Nieuwe titel", _stap="submit")
+    researcher_client.post(change_url(case), data)
+    case.refresh_from_db()
+    assert (case.title, case.status) == ("Nieuwe titel", Case.Status.IN_REVIEW)
+    assert messages_of(researcher_client.get(change_url(case))) == [
+        "Uw wijzigingen zijn bewaard, maar de stap is niet gezet: "
+        "De stap ‘Ter nalezing aanbieden’ kan niet vanuit de status ‘ter nalezing’."
+    ]
 
 
 def test_publishing_an_incomplete_case_is_refused_and_names_what_is_missing(framework, researcher_client):
     case = make_case(status=Case.Status.IN_REVIEW)
     SourceCoding.objects.filter(case=case, source__key="strijd").delete()
-    response = researcher_client.post(reverse("admin:cases_case_workflow", args=[case.pk, "publish"]), follow=True)
-    assert "De bron ‘Strijd’ is niet gecodeerd." in response.content.decode()
+    response = step(researcher_client, case, "publish")
+    assert "De bron ‘Strijd’ is niet gecodeerd." in researcher_client.get(response["Location"]).content.decode()
     assert Case.objects.get(pk=case.pk).status == Case.Status.IN_REVIEW
 
 
@@ -121,7 +196,7 @@ def test_evidence_follows_text_edits_or_leaves_the_page(framework, researcher_cl
 def test_every_save_keeps_a_version_that_can_be_compared_and_restored(framework, researcher_client, researcher, client):
     case = make_case(practice=PRACTICE, title="Eerste titel", strengths={"ontmoeting": 3}, keywords=("koken",))
     annotation = make_annotation(target=case, passage="Ze leren elkaars recepten")
-    assert save_in_admin(researcher_client, case).status_code == 302  # version 1: as it was
+    assert save_in_admin(researcher_client, case, summary="Eerste samenvatting.").status_code == 302  # version 1
     data = form_values(researcher_client.get(change_url(case)), "case_form")
     encounter_row = next(k for k, v in data.items() if k.startswith("source_codings-") and k.endswith("-source") and v == str(Source.objects.get(key="ontmoeting").pk))
     prefix = encounter_row.rsplit("-", 1)[0]
@@ -159,13 +234,13 @@ def test_every_save_keeps_a_version_that_can_be_compared_and_restored(framework,
 
 def test_a_published_case_is_not_restored_to_an_incomplete_version(framework, researcher_client):
     case = make_case(coded=False, status=Case.Status.DRAFT)
-    save_in_admin(researcher_client, case)  # an incomplete version
+    save_in_admin(researcher_client, case, summary="Nog onvolledig.")  # an incomplete version
     from tests.factories import code_case
 
     code_case(case)
-    save_in_admin(researcher_client, case)
-    researcher_client.post(reverse("admin:cases_case_workflow", args=[case.pk, "submit"]))
-    researcher_client.post(reverse("admin:cases_case_workflow", args=[case.pk, "publish"]))
+    save_in_admin(researcher_client, case, summary="Nu volledig gecodeerd.")
+    step(researcher_client, case, "submit")
+    step(researcher_client, case, "publish")
     incomplete = parse(researcher_client.get(reverse("admin:cases_case_history", args=[case.pk]))).xpath("//table[@id='change-history']/tbody/tr")[-1].xpath(".//input[@name='tot']/@value")[0]
     response = researcher_client.post(reverse("admin:cases_case_restore", args=[case.pk, incomplete]), follow=True)
     assert "Niet teruggezet" in response.content.decode()
@@ -174,9 +249,7 @@ def test_a_published_case_is_not_restored_to_an_incomplete_version(framework, re
 
 def test_reversions_own_revert_is_not_offered(framework, researcher_client):
     case = make_case()
-    save_in_admin(researcher_client, case)
-    from cases.history import versions_of
-
+    save_in_admin(researcher_client, case, summary="Een andere samenvatting.")
     version = versions_of(case).first()
     response = researcher_client.get(reverse("admin:cases_case_revision", args=[case.pk, version.pk]))
     assert response.status_code == 302 and response["Location"].endswith(reverse("admin:cases_case_history", args=[case.pk]))
@@ -242,5 +315,5 @@ def test_staff_without_the_researcher_role_is_refused(framework, staff_without_r
     case = make_case()
     for url in (reverse("admin:cases_case_dashboard"), reverse("admin:cases_case_import"), reverse("admin:cases_case_history", args=[case.pk])):
         assert client.get(url).status_code == 403, url
-    assert client.post(reverse("admin:cases_case_workflow", args=[case.pk, "unpublish"])).status_code == 403
+    assert client.post(change_url(case), {"_stap": "unpublish"}).status_code == 403
     assert Case.objects.get(pk=case.pk).status == Case.Status.PUBLISHED

@@ -1,6 +1,7 @@
 """Every public page: Dutch, titled, one h1, a strict Content-Security-Policy."""
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from cases.models import Case
@@ -62,3 +63,12 @@ def test_unknown_pages_are_a_dutch_404(client, framework):
         response = client.get(url)
         assert response.status_code == 404, url
         assert "bestaat niet" in response.content.decode(), url
+
+
+def test_favicon_ico_redirects_for_good_to_the_site_icon(client):
+    # Browsers ask for /favicon.ico on every page that links no icon (the admin's).
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert finders.find("img/favicon.svg")
+    assert client.head("/favicon.ico").status_code == 301

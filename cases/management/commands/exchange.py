@@ -1,6 +1,6 @@
 """Import and export cases from the command line, with a progress bar for long runs.
 
-    manage.py exchange export --format csv|long|json|qdc [--out FILE]
+    manage.py exchange export --format csv|long|xlsx|long-xlsx|json|qdc [--out FILE]
     manage.py exchange import FILE                      (a dry run: reports, saves nothing)
     manage.py exchange import FILE --apply --user NAME  (saves all rows, or none on any error)
 """
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="direction", required=True)
         export = sub.add_parser("export")
-        export.add_argument("--format", choices=["csv", "long", "json", "qdc"], default="csv")
+        export.add_argument("--format", choices=["csv", "long", "xlsx", "long-xlsx", "json", "qdc"], default="csv")
         export.add_argument("--out", type=Path, help="file to write (default: standard output)")
         imports = sub.add_parser("import")
         imports.add_argument("file", type=Path)
@@ -46,6 +46,10 @@ class Command(BaseCommand):
             return
         cases = list(exchange.published_cases())
         cases = self._progress(cases, desc="export", unit=" praktijken")
+        if fmt in ("xlsx", "long-xlsx"):
+            data = exchange.export_wide_xlsx(cases) if fmt == "xlsx" else exchange.export_long_xlsx(cases)
+            (out.write_bytes(data) if out else sys.stdout.buffer.write(data))
+            return
         if fmt == "json":
             text = exchange.export_json(cases, settings.SITE_URL)
             (out.write_text(text, encoding="utf-8") if out else self.stdout.write(text))
@@ -84,5 +88,5 @@ class Command(BaseCommand):
         for error in report.errors:
             self.stderr.write(error)
         if not report.ok:
-            raise CommandError("Niets bewaard: los de fouten hierboven op.")
+            raise CommandError(report.summary)
         self.stdout.write(("Bewaard: " if report.saved else "Proefdraai, niets bewaard: ") + report.summary)

@@ -1,0 +1,137 @@
+"""The walkthrough's public journeys, on a laptop and on a phone.
+
+a. A reader goes from the home page through the framework to a case and a tension field,
+   reading the margin notes on the way.
+b. A practitioner asks which cases draw strongly on strijd and sit near conflict: through
+   the case list's filters, and through the home page and the tension-field page.
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import collect_console_errors, horizontal_overflow
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    call_command("seed", verbosity=0)
+
+
+def test_reader_from_home_through_the_framework_to_a_case_and_a_tension_field(
+    live_server, viewport_page: Page, seeded, screenshot_dir
+):
+    page = viewport_page
+    errors = collect_console_errors(page)
+    page.goto(live_server.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Praktijkenbank DieGem")
+
+    # The framework, and one of its sections with the partners' notes in its margin.
+    page.get_by_role("link", name="Lees het kader").click()
+    expect(page).to_have_url(re.compile("/kader/$"))
+    page.locator("ol.toc a", has_text="Ontmoeting").click()
+    expect(page).to_have_url(re.compile("/kader/ontmoeting/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ontmoeting")
+    notes = page.locator("article.note")
+    expect(notes).to_have_count(3)
+    expect(notes.first).to_be_visible()
+    expect(page.locator("mark.hl").first).to_be_visible()
+    assert horizontal_overflow(page) == 0
+
+    # The source's page: the cases that draw on it, strongest first.
+    page.get_by_role("link", name="Praktijken die putten uit Ontmoeting").click()
+    expect(page).to_have_url(re.compile("/bronnen/ontmoeting/$"))
+    ranked = page.locator("ol.ranked-list > li > a")
+    expect(ranked).to_have_text(["Mater Dei", "Torekes", "Chiro Brussel", "Spring Global Mail"])
+    assert horizontal_overflow(page) == 0
+
+    # A case: its profile and the notes in its margin.
+    page.get_by_role("link", name="Torekes", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Torekes")
+    expect(page.get_by_role("heading", name="Profiel")).to_be_visible()
+    notes = page.locator("article.note")
+    expect(notes).to_have_count(4)
+    for i in range(4):
+        notes.nth(i).scroll_into_view_if_needed()
+        expect(notes.nth(i)).to_be_visible()
+    assert horizontal_overflow(page) == 0
+
+    # From the profile to a tension field: the chart names Torekes where it stands.
+    page.locator("ul.spectra a.spectra__name", has_text="Consensus").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Consensus – conflict")
+    middle = page.locator(".spectrum-chart__column--pos2")
+    expect(middle.locator("a.dot")).to_have_text(["Torekes"])
+    expect(middle.locator("a.dot")).to_be_visible()
+    expect(page.get_by_role("table")).to_contain_text("Torekes")
+    assert horizontal_overflow(page) == 0
+    page.screenshot(path=str(screenshot_dir / f"journey-a-{page.viewport_name}.png"), full_page=True)
+    assert errors == []
+
+
+def test_practitioner_finds_cases_on_strijd_near_conflict_with_the_filters(
+    live_server, viewport_page: Page, seeded, screenshot_dir
+):
+    page = viewport_page
+    errors = collect_console_errors(page)
+    page.goto(live_server.url)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Praktijken").click()
+    expect(page.locator("#results-title")).to_have_text("4 praktijken")
+
+    # No case draws strongly (or even moderately) on strijd: those options say 0 and are off.
+    strijd = page.get_by_label("Strijd", exact=True)
+    expect(strijd.locator("option[value='3']")).to_have_text("sterk (0)")
+    expect(strijd.locator("option[value='3']")).to_be_disabled()
+    expect(strijd.locator("option[value='2']")).to_be_disabled()
+    strijd.select_option(value="1")
+    page.locator("select[name='consensus-conflict-van']").select_option(value="1")
+    page.get_by_role("button", name="Toon praktijken").click()
+
+    expect(page).to_have_url(re.compile(r"bron-strijd=1.*consensus-conflict-van=1"))
+    expect(page.locator("#results-title")).to_have_text("1 praktijk")
+    expect(page.locator("article.case-card h3")).to_have_text(["Chiro Brussel"])
+    expect(page.locator("li.chip")).to_have_count(2)
+    chips = [page.locator("li.chip").nth(i).evaluate("li => li.firstChild.textContent.trim()") for i in range(2)]
+    assert chips == ["Strijd: minstens zwak", "Consensus – conflict: vanaf eerder conflict"]
+
+    # The filter box stays beside (or above) the results, and nothing scrolls sideways.
+    filters = page.locator("form#filters").evaluate(
+        "f => Math.max(...[f, ...f.querySelectorAll('*')].map(e => e.getBoundingClientRect().right))"
+    )
+    results = page.locator("section.results").bounding_box()
+    if page.viewport_name == "desktop":
+        assert filters <= results["x"]
+    assert horizontal_overflow(page) == 0
+    page.screenshot(path=str(screenshot_dir / f"journey-b-filters-{page.viewport_name}.png"), full_page=True)
+
+    page.locator("article.case-card h3 a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chiro Brussel")
+    expect(page.locator(".source-bars__item", has_text="Strijd")).to_contain_text("zwak")
+    assert errors == []
+
+
+def test_practitioner_finds_cases_near_conflict_from_the_home_page(live_server, viewport_page: Page, seeded, screenshot_dir):
+    page = viewport_page
+    errors = collect_console_errors(page)
+    page.goto(live_server.url)
+    page.locator("ol.field-list a", has_text="conflict").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Consensus – conflict")
+
+    # The chart says who sits at "sterk conflict", readable without hovering.
+    strong_conflict = page.locator(".spectrum-chart__column--pos4")
+    expect(strong_conflict.locator(".spectrum-chart__label")).to_have_text("sterk conflict (1)")
+    expect(strong_conflict.locator("a.dot")).to_have_text(["Chiro Brussel"])
+    expect(strong_conflict.locator("a.dot")).to_be_visible()
+    expect(page.locator(".spectrum-chart__column--pos3 a.dot")).to_have_count(0)
+    page.screenshot(path=str(screenshot_dir / f"journey-b-tension-field-{page.viewport_name}.png"), full_page=True)
+
+    # The table is the text alternative; from it, the case and its strength on strijd.
+    row = page.get_by_role("row", name=re.compile("^sterk conflict"))
+    row.get_by_role("link", name="Chiro Brussel").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chiro Brussel")
+    expect(page.locator(".source-bars__item", has_text="Strijd")).to_contain_text("zwak")
+    assert horizontal_overflow(page) == 0
+    assert errors == []

@@ -1,0 +1,133 @@
+"""What a save in the workbench records: only real changes, each named by its own field."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from lxml import etree
+
+from cases.history import versions_of
+from cases.models import Case, CodingEvidence, SourceCoding, TensionPosition
+from frameworks.models import Source
+from tests.factories import make_case
+from tests.html import form_values
+
+pytestmark = pytest.mark.django_db
+
+PRACTICE = "Elke zaterdag koken buren samen in het buurthuis.\n\nZe leren elkaars recepten en talen."
+CONTEXT = "Een wijk met veel nieuwkomers.\n\nHet buurthuis is oud."
+
+
+def change_url(case):
+    return reverse("admin:cases_case_change", args=[case.pk])
+
+
+def as_a_browser_sends_it(data: dict) -> dict:
+    """Browsers submit every textarea with CRLF line ends."""
+    return {name: value.replace("\n", "\r\n") if isinstance(value, str) else value for name, value in data.items()}
+
+
+def the_form(client, case) -> dict:
+    return as_a_browser_sends_it(form_values(client.get(change_url(case)), "case_form"))
+
+
+def row_of(data: dict, prefix: str, name: str, value) -> str:
+    """The prefix of the inline row whose `name` field holds `value`, e.g. "source_codings-2"."""
+    key = next(k for k, v in data.items() if k.startswith(f"{prefix}-") and k.endswith(f"-{name}") and v == str(value))
+    return key.rsplit("-", 1)[0]
+
+
+def comments(case) -> list[str]:
+    return [version.revision.get_comment() for version in versions_of(case)]
+
+
+def feed_updated(client, slug: str) -> str:
+    cache.clear()
+    feed = etree.fromstring(client.get(reverse("case-feed")).content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entry = next(e for e in feed.xpath("//a:entry", namespaces=ns) if slug in e.xpath("string(a:link/@href)", namespaces=ns))
+    return entry.xpath("string(a:updated)", namespaces=ns)
+
+
+@pytest.fixture
+def case(framework):
+    case = make_case(slug="buurtkeuken", title="Buurtkeuken", practice=PRACTICE, context=CONTEXT, place_text="Gent.\n\nRabot.")
+    SourceCoding.objects.filter(case=case, source__key="strijd").update(rationale="Eerste lijn.\nTweede lijn.")
+    return case
+
+
+def test_saving_an_unchanged_case_keeps_no_version_and_leaves_its_dates(case, researcher_client, client):
+    researcher_client.post(change_url(case), the_form(researcher_client, case) | {"summary": "Een eerste versie."})
+    case.refresh_from_db()
+    updated_at, feed_date = case.updated_at, feed_updated(client, "buurtkeuken")
+
+    response = researcher_client.post(change_url(case), the_form(researcher_client, case) | {"_continue": "1"})
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert comments(case) == ["Samenvatting gewijzigd."]
+    assert case.updated_at == updated_at
+    assert feed_updated(client, "buurtkeuken") == feed_date
+    assert SourceCoding.objects.get(case=case, source__key="strijd").rationale == "Eerste lijn.\nTweede lijn."
+
+
+def test_a_save_that_only_adds_evidence_is_one_version_about_the_evidence(case, researcher_client):
+    updated_at = case.updated_at
+    data = the_form(researcher_client, case)
+    encounter = Source.objects.get(key="ontmoeting")
+    data |= {
+        "evidence-TOTAL_FORMS": "1",
+        "evidence-0-coding": f"source:{encounter.pk}",
+        "evidence-0-case_field": "practice",
+        "evidence-0-passage": "koken buren samen",
+        "evidence-0-note": "",
+    }
+    assert researcher_client.post(change_url(case), data).status_code == 302
+    assert CodingEvidence.objects.filter(case=case).count() == 1
+    assert comments(case) == ["Tekstbewijs voor Ontmoeting toegevoegd: ‘koken buren samen’."]
+    case.refresh_from_db()
+    assert case.updated_at == updated_at  # the case's own fields did not change
+
+
+def test_a_changed_strength_names_its_own_source_with_both_values(case, researcher_client):
+    data = the_form(researcher_client, case)
+    struggle = row_of(data, "source_codings", "source", Source.objects.get(key="strijd").pk)
+    data[f"{struggle}-strength"] = "2"
+    researcher_client.post(change_url(case), data)
+    assert comments(case) == ["Strijd: sterkte zwak → matig."]
+
+
+def test_changes_to_several_codings_are_each_named(case, researcher_client):
+    data = the_form(researcher_client, case)
+    encounter = row_of(data, "source_codings", "source", Source.objects.get(key="ontmoeting").pk)
+    conflict = row_of(data, "tension_positions", "tension_field", TensionPosition.objects.get(case=case, tension_field__key="consensus-conflict").tension_field_id)
+    distance = row_of(data, "tension_positions", "tension_field", TensionPosition.objects.get(case=case, tension_field__key="afstand-nabijheid").tension_field_id)
+    data |= {
+        "practice": PRACTICE.replace("\n", "\r\n") + "\r\n\r\nEen derde alinea.",
+        "context": "Een andere context.",
+        f"{encounter}-rationale": "Ze zien elkaar elke week.",
+        f"{conflict}-position": "2",
+        f"{conflict}-rationale": "Er wordt stevig gediscussieerd.",
+        f"{distance}-position": "",
+        f"{distance}-holds_both": "on",
+    }
+    assert researcher_client.post(change_url(case), data).status_code == 302
+    assert comments(case) == [
+        "Context en de praktijk gewijzigd; "
+        "Ontmoeting: onderbouwing gewijzigd; "
+        "Consensus – conflict: positie in het midden → sterk conflict, onderbouwing gewijzigd; "
+        "Afstand – nabijheid: positie in het midden → houdt beide polen vast."
+    ]
+
+
+def test_removed_and_added_codings_are_named(framework, researcher_client):
+    case = make_case(slug="half", title="Half")
+    SourceCoding.objects.filter(case=case, source__key="strijd").delete()
+    data = the_form(researcher_client, case)
+    # The empty row offered for the missing source, and the first existing row ticked for deletion.
+    new_row = next(k.rsplit("-", 1)[0] for k, v in data.items() if k.startswith("source_codings-") and k.endswith("-id") and not v)
+    data |= {f"{new_row}-source": str(Source.objects.get(key="strijd").pk), f"{new_row}-strength": "3", f"{new_row}-rationale": "Actie."}
+    solidarity = row_of(data, "source_codings", "source", Source.objects.get(key="wederzijdse-afhankelijkheid").pk)
+    data[f"{solidarity}-DELETE"] = "on"
+    assert researcher_client.post(change_url(case), data).status_code == 302
+    assert comments(case) == ["Strijd: gecodeerd als sterk; Wederzijdse afhankelijkheid: codering verwijderd."]
+    assert Case.objects.get(pk=case.pk).source_codings.count() == 3
