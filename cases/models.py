@@ -512,6 +512,7 @@ class SourceCoding(Coding):
                 condition=Q(grounds=Grounds.UNDETERMINED, strength__isnull=True)
                 | (~Q(grounds=Grounds.UNDETERMINED) & Q(strength__isnull=False)),
                 name="source_strength_iff_determined",
+                violation_error_message=_("Kies een sterkte, of de grond ‘niet te bepalen’ zonder sterkte."),
             ),
             *grounds_constraints("source_coding"),
         ]
@@ -586,7 +587,10 @@ class TensionPosition(Coding):
                     )
                 ),
                 name="position_on_scale_or_both_poles",
-                violation_error_message=_("Kies een positie of vink ‘houdt beide polen vast’ aan: precies één van beide."),
+                violation_error_message=_(
+                    "Kies een positie of vink ‘houdt beide polen vast’ aan (precies één van beide); "
+                    "bij de grond ‘niet te bepalen’ blijven ze allebei leeg."
+                ),
             ),
             *grounds_constraints("tension_position"),
         ]

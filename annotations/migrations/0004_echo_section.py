@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('annotations', '0003_list_and_search_indexes'),
-        ('cases', '0005_coding_grounds'),
+        ('cases', '0005_field_messages'),
         ('frameworks', '0003_dutch_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
