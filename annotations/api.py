@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import quote_etag
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from annotations.models import Annotation, Kind, Voice
@@ -33,6 +34,8 @@ from frameworks.versioning import current_content_version
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTENT_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 RIGHTS = "https://creativecommons.org/licenses/by/4.0/"
+# The research text the framework pages and the seed notes summarise.
+SOURCE_TEXT = "‘Solidariteit in Superdiversiteit’ (DieGem, 2014)"
 PAGE_SIZE = 100
 
 # Motivations from the W3C vocabulary that anno.jsonld defines as terms.
@@ -58,7 +61,14 @@ def annotation_jsonld(annotation: Annotation, request: HttpRequest, *, with_cont
     """One public annotation as a W3C Web Annotation."""
     absolute = request.build_absolute_uri
     html = annotation.body_html
-    if annotation.attribution:
+    if annotation.is_paraphrase:
+        # Our summary of a margin note of the research text: never presented as its author's words.
+        html += format_html(
+            '<p class="attribution">{}</p>',
+            _("Naar %(attribution)s. Samengevat in eigen woorden uit %(source)s.")
+            % {"attribution": annotation.attribution, "source": SOURCE_TEXT},
+        )
+    elif annotation.attribution:
         html += format_html('<p class="attribution">— {}</p>', annotation.attribution)
     body: list[dict] = [
         {"type": "TextualBody", "value": html, "format": "text/html", "language": "nl", "purpose": MOTIVATIONS[annotation.kind]},
@@ -70,7 +80,8 @@ def annotation_jsonld(annotation: Annotation, request: HttpRequest, *, with_cont
     creator = (
         {"type": "Person", "name": annotation.author.get_full_name() or annotation.author.get_username()}
         if annotation.author_id
-        else {"type": "Organization", "name": "DieGem", "homepage": "https://www.solidariteitdiversiteit.be/"}
+        # Who wrote the words: the practice bank's editors, summarising the research text.
+        else {"type": "Organization", "name": str(_("Redactie van de praktijkenbank DieGem")), "homepage": absolute(reverse("home"))}
     )
     data = {
         "id": absolute(reverse("api-annotation", args=[annotation.pk])),

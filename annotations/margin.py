@@ -152,6 +152,20 @@ def case_margin(case: Case, user, margin_filter: MarginFilter, reader_key: str |
     ]
 
 
+def section_echoes(section: Section, reader_key: str | None = None) -> list[Annotation]:
+    """Public notes on pilot cases shown beside this framework section too (`Annotation.echo_section`).
+
+    The same annotations as in the cases' margins, not copies: one query, public only.
+    """
+    return list(
+        Annotation.objects.public()
+        .filter(echo_section=section)
+        .flagged_by(reader_key)
+        .select_related("case", "author", "organisation")
+        .order_by("case__title", "position_start", "pk")
+    )
+
+
 def section_margin(section: Section, user, margin_filter: MarginFilter, reader_key: str | None = None) -> AnnotatedText:
     annotations = list(_margin_queryset(user, margin_filter, reader_key).filter(section=section))
     target = section_target(section)

@@ -391,6 +391,11 @@ class Annotation(models.Model):
         return getattr(self.case, self.case_field)
 
     @property
+    def is_paraphrase(self) -> bool:
+        """A margin note of the research text: our summary of what its author wrote, never a quotation."""
+        return self.seed_key is not None
+
+    @property
     def byline(self) -> str:
         """Who speaks: the author and organisation, or the attribution of a seed note."""
         if self.author_id:

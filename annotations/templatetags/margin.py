@@ -34,6 +34,12 @@ def section_margin(context, section, margin_filter) -> margin.AnnotatedText:
     return margin.section_margin(section, request.user, margin_filter, existing_reader_key(request))
 
 
+@register.simple_tag(takes_context=True)
+def section_echoes(context, section) -> list:
+    """The pilots' notes that the research text prints beside this section, where they stand public."""
+    return margin.section_echoes(section, existing_reader_key(context["request"]))
+
+
 @register.simple_tag
 def case_annotations_link(case) -> str:
     """`<link rel="alternate">` to the case's W3C AnnotationCollection, for clients and crawlers."""

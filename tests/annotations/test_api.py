@@ -76,7 +76,7 @@ def get_json(client, url, **headers):
 
 def test_every_public_annotation_meets_the_w3c_must_assertions(client, annotations):
     public, _member_note = annotations
-    assert len(public) == 50
+    assert len(public) == 49  # the 48 margin notes of the research text and a member's
     assertions = must_assertions()
     assert len(assertions) == 54
     reg = registry()
@@ -202,12 +202,22 @@ def test_api_is_read_only(client, annotations):
     assert client.delete(reverse("api-annotation", args=[public[0].pk])).status_code == 405
 
 
-def test_member_name_is_the_creator_and_seed_notes_are_by_diegem(client, framework):
+def test_member_name_is_the_creator_and_seed_notes_are_the_editors_paraphrase(client, framework):
     member = make_member(first_name="Fatima", last_name="El Idrissi")
-    own = make_annotation(author=member)
-    seed = make_annotation(attribution="Simmel (1950)")
+    own = make_annotation(author=member, attribution="Eigen observatie")
+    seed = make_annotation(attribution="Simmel (1950)", body="Kleine ontmoetingen binden.", seed_key="simmel-test")
     _r, own_data = get_json(client, reverse("api-annotation", args=[own.pk]))
     _r, seed_data = get_json(client, reverse("api-annotation", args=[seed.pk]))
     assert own_data["creator"] == {"type": "Person", "name": "Fatima El Idrissi"}
-    assert seed_data["creator"]["name"] == "DieGem"
-    assert "Simmel (1950)" in seed_data["body"][0]["value"]
+    assert own_data["body"][0]["value"].endswith('<p class="attribution">— Eigen observatie</p>')
+    # The words are the editors' summary of the research text, not Simmel's.
+    assert seed_data["creator"] == {
+        "type": "Organization",
+        "name": "Redactie van de praktijkenbank DieGem",
+        "homepage": "http://testserver/",
+    }
+    assert seed_data["body"][0]["value"] == (
+        "<p>Kleine ontmoetingen binden.</p>"
+        '<p class="attribution">Naar Simmel (1950). Samengevat in eigen woorden uit '
+        "‘Solidariteit in Superdiversiteit’ (DieGem, 2014).</p>"
+    )

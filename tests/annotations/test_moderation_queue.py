@@ -38,7 +38,7 @@ def flag(annotation, n: int):
 
 def test_a_fresh_seed_has_nothing_flagged(reviewer, framework):
     call_command("seed", verbosity=0)
-    assert Annotation.objects.public().count() == 49
+    assert Annotation.objects.public().count() == 48
     assert tabs(logged_in(reviewer)) == ["Wachtend (0)", "Gemeld (0)", "Verweesd (0)"]
     assert listed(logged_in(reviewer), "gemeld") == []
 

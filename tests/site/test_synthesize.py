@@ -62,7 +62,7 @@ def test_synthetic_data_fill_a_separate_database(framework, scratch):
     result = synthesize("--database-url", url_for(name), "--cases", "40", "--annotations", "300")
     assert result.returncode == 0, result.stderr
     assert query("SELECT count(*) FROM cases_case WHERE slug LIKE 'synthetisch-%' AND title LIKE '[Synthetisch]%'") == [(40,)]
-    assert query("SELECT count(*) FROM cases_case WHERE kind = 'pilot'") == [(4,)]  # the seed, untouched
+    assert query("SELECT count(*) FROM frameworks_source") == [(4,)]  # the framework they are coded on
     assert query("SELECT count(*) FROM annotations_annotation WHERE attribution = 'Synthetisch'") == [(300,)]
     assert query(
         "SELECT count(*) FROM annotations_annotation a JOIN cases_case c ON c.id = a.case_id "
@@ -77,7 +77,7 @@ def test_synthetic_data_fill_a_separate_database(framework, scratch):
     replaced = synthesize("--database-url", url_for(name), "--cases", "5", "--annotations", "0", "--replace")
     assert replaced.returncode == 0, replaced.stderr
     assert query("SELECT count(*) FROM cases_case WHERE slug LIKE 'synthetisch-%'") == [(5,)]
-    assert query("SELECT count(*) FROM cases_case WHERE kind = 'pilot'") == [(4,)]
+    assert query("SELECT count(*) FROM frameworks_source") == [(4,)]  # --replace takes only synthetic rows
 
 
 def test_synthetic_data_refuse_the_sites_own_database(framework):
