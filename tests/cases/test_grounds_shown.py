@@ -473,3 +473,13 @@ def test_niet_te_bepalen_is_never_a_value_nor_afwezig_and_no_draft_shows(client,
             assert homes & ALLOWED_HOMES, (url, node)
             assert not homes & VALUE_PLACES, (url, node)
         assert not body.xpath(".//option[contains(., 'niet te bepalen')]"), url
+
+
+def test_the_page_cache_keeps_the_restricted_page_apart(client, graded):
+    every = client.get(reverse("overview"))
+    restricted = client.get(reverse("overview"), ONLY)
+    assert (every["X-Page-Cache"], restricted["X-Page-Cache"]) == ("miss", "miss")
+    every, restricted = client.get(reverse("overview")), client.get(reverse("overview"), ONLY)
+    assert (every["X-Page-Cache"], restricted["X-Page-Cache"]) == ("hit", "hit")
+    assert overview_rows(parse(restricted))["Strijd"] == ["1 (33%)", "1", "1"]
+    assert overview_rows(parse(every))["Strijd"][0] == "2 ● 1 met tekstbewijs (67%)"
