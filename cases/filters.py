@@ -6,6 +6,10 @@ strength) and one `<field key>-van` / `<field key>-tot` pair per tension field
 (a range of positions), `sortering`. Invalid values are reported on the form
 and ignored; the other filters still apply.
 
+`grond=tekstbewijs` ("alleen met tekstbewijs") is read by `evidence_only` for
+every public view, this list included: the source and tension-field filters
+then match only codings that rest on the text, and their counts follow.
+
 Every option shows how many cases it would leave: the count with that option
 chosen and every other active filter kept (a facet's own filter is left out
 when counting its options). Counting takes three queries whatever the filters:
@@ -20,11 +24,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, KeywordedCase, Position, SourceCoding, Strength, TensionPosition, describe_position
+from cases.models import (
+    Case,
+    Grounds,
+    KeywordedCase,
+    Position,
+    SourceCoding,
+    Strength,
+    TensionPosition,
+    describe_position,
+)
 from cases.search import filter_by_text
 from frameworks.models import Source, TensionField
 from frameworks.search import parse_query
@@ -38,6 +51,19 @@ MIN_STRENGTH_CHOICES = [
 SORTS = [("", _("titel")), ("nieuw", _("nieuwste eerst")), ("relevantie", _("relevantie"))]
 PLACE_OPTIONS = 60
 KEYWORD_OPTIONS = 30
+
+
+# "Alleen met tekstbewijs": the URL parameter every public view that counts or draws codings reads.
+GROUNDS_PARAM = "grond"
+EVIDENCE_ONLY = Grounds.EVIDENCE.value
+
+
+def evidence_only(query) -> bool:
+    """Whether the reader restricted the page to codings on text evidence (`?grond=tekstbewijs`).
+
+    `query` is the request's GET (or any mapping); any other value means every coding.
+    """
+    return query.get(GROUNDS_PARAM) == EVIDENCE_ONLY
 
 
 def source_param(source: Source) -> str:
@@ -88,6 +114,7 @@ class CaseFilterForm(forms.Form):
     def __init__(self, data=None, *, sources, tension_fields, domains, **kwargs):
         super().__init__(data, **kwargs)
         self.keyword_names: dict[str, str] = {}
+        self.evidence_only = evidence_only(data or {})
         self.sources = list(sources)
         self.tension_fields = list(tension_fields)
         self.domains = {domain.key: domain for domain in domains}
@@ -168,21 +195,14 @@ class CaseFilterForm(forms.Form):
         for source in self.sources:
             name = source_param(source)
             if name not in skip and (strength := self.value(name)):
-                queryset = queryset.filter(
-                    Exists(SourceCoding.objects.filter(case=OuterRef("pk"), source=source, strength__gte=strength))
-                )
+                queryset = queryset.drawing_on(source, strength, evidence_only=self.evidence_only)
         for field in self.tension_fields:
             if field.key in skip:
                 continue
             low, high = self.range_of(field)
             if low is None and high is None:
                 continue
-            condition = Q(case=OuterRef("pk"), tension_field=field, holds_both=False)
-            if low is not None:
-                condition &= Q(position__gte=low)
-            if high is not None:
-                condition &= Q(position__lte=high)
-            queryset = queryset.filter(Exists(TensionPosition.objects.filter(condition)))
+            queryset = queryset.positioned_on(field, low, high, evidence_only=self.evidence_only)
         return queryset
 
     def active_filters(self, query_dict) -> list[ActiveFilter]:
@@ -215,6 +235,8 @@ class CaseFilterForm(forms.Form):
             if low is None and high is None:
                 continue
             active.append(ActiveFilter(self._range_label(field, low, high), without(*range_params(field))))
+        if self.evidence_only:
+            active.append(ActiveFilter(_("Alleen met tekstbewijs"), without(GROUNDS_PARAM)))
         return active
 
     @staticmethod
@@ -286,6 +308,13 @@ class CaseFilterForm(forms.Form):
         )
         self._set_counts("trefwoord", {slug: n for slug, _name, n in rows})
 
+    def _source_codings(self):
+        """The source codings a count may use: with a value, on text evidence when asked."""
+        return SourceCoding.objects.counted(evidence_only=self.evidence_only)
+
+    def _tension_positions(self):
+        return TensionPosition.objects.counted(evidence_only=self.evidence_only)
+
     def _histogram_queries(self, published):
         """Per source and per tension field, a histogram query against the right base.
 
@@ -298,12 +327,12 @@ class CaseFilterForm(forms.Form):
         queries = []
         if inactive_sources:
             queries.append(
-                SourceCoding.objects.filter(case__in=base, source__in=inactive_sources)
+                self._source_codings().filter(case__in=base, source__in=inactive_sources)
                 .values_list(Value("s"), "source", "strength")
             )
         if inactive_fields:
             queries.append(
-                TensionPosition.objects.filter(case__in=base, tension_field__in=inactive_fields, holds_both=False)
+                self._tension_positions().filter(case__in=base, tension_field__in=inactive_fields, holds_both=False)
                 .values_list(Value("t"), "tension_field", "position")
             )
         for source in self.sources:
@@ -311,13 +340,13 @@ class CaseFilterForm(forms.Form):
             if self.value(name):
                 own = self.filter(published, skip=frozenset({name})).order_by().values("pk")
                 queries.append(
-                    SourceCoding.objects.filter(case__in=own, source=source).values_list(Value("s"), "source", "strength")
+                    self._source_codings().filter(case__in=own, source=source).values_list(Value("s"), "source", "strength")
                 )
         for field in self.tension_fields:
             if self.range_of(field) != (None, None):
                 own = self.filter(published, skip=frozenset({field.key})).order_by().values("pk")
                 queries.append(
-                    TensionPosition.objects.filter(case__in=own, tension_field=field, holds_both=False)
+                    self._tension_positions().filter(case__in=own, tension_field=field, holds_both=False)
                     .values_list(Value("t"), "tension_field", "position")
                 )
         return [q.annotate(n=Count("pk")).order_by() for q in queries]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -126,35 +126,56 @@ class CaseQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
-    def with_profile(self) -> CaseQuerySet:
-        """Domain, codings and their framework rows in a fixed number of queries."""
+    def with_profile(self, *, evidence_only: bool = False) -> CaseQuerySet:
+        """Domain, codings and their framework rows in a fixed number of queries.
+
+        With `evidence_only` the codings that rest on interpretation stay behind
+        (undetermined ones come along: they are shown, never as a value).
+        """
         return self.select_related("domain").prefetch_related(
-            Prefetch("source_codings", queryset=SourceCoding.objects.select_related("source")),
+            Prefetch(
+                "source_codings",
+                queryset=SourceCoding.objects.shown(evidence_only=evidence_only).select_related("source"),
+            ),
             Prefetch(
                 "tension_positions",
-                queryset=TensionPosition.objects.select_related("tension_field"),
+                queryset=TensionPosition.objects.shown(evidence_only=evidence_only).select_related("tension_field"),
             ),
         )
 
-    def for_listing(self) -> CaseQuerySet:
-        """What a list of case cards needs: the domain and the source codings."""
+    def for_listing(self, *, evidence_only: bool = False) -> CaseQuerySet:
+        """What a list of case cards needs: the domain and the sources a case draws on (at least weak).
+
+        With `evidence_only` ("alleen met tekstbewijs") only the codings that rest on
+        the text come along, so a card's mini-profile shows nothing else.
+        """
+        codings = SourceCoding.objects.counted(evidence_only=evidence_only).filter(strength__gte=Strength.WEAK)
         return self.select_related("domain").prefetch_related(
-            Prefetch("source_codings", queryset=SourceCoding.objects.select_related("source"))
+            Prefetch("source_codings", queryset=codings.select_related("source"))
         )
 
-    def drawing_on(self, source: Source, min_strength: int = Strength.WEAK) -> CaseQuerySet:
-        return self.filter(
-            source_codings__source=source, source_codings__strength__gte=min_strength
-        )
+    def drawing_on(
+        self, source: Source, min_strength: int = Strength.WEAK, *, evidence_only: bool = False
+    ) -> CaseQuerySet:
+        """Cases coded at least `min_strength` on the source (on text evidence only, when asked)."""
+        codings = SourceCoding.objects.counted(evidence_only=evidence_only)
+        return self.filter(Exists(codings.filter(case=OuterRef("pk"), source=source, strength__gte=min_strength)))
 
     def positioned_on(
-        self, tension_field: TensionField, low: int = Position.POLE_A, high: int = Position.POLE_B
+        self,
+        tension_field: TensionField,
+        low: int | None = Position.POLE_A,
+        high: int | None = Position.POLE_B,
+        *,
+        evidence_only: bool = False,
     ) -> CaseQuerySet:
-        return self.filter(
-            tension_positions__tension_field=tension_field,
-            tension_positions__position__gte=low,
-            tension_positions__position__lte=high,
-        )
+        """Cases placed between `low` and `high` on the field (an open end: None); both poles is no place."""
+        condition = Q(case=OuterRef("pk"), tension_field=tension_field, holds_both=False)
+        if low is not None:
+            condition &= Q(position__gte=low)
+        if high is not None:
+            condition &= Q(position__lte=high)
+        return self.filter(Exists(TensionPosition.objects.counted(evidence_only=evidence_only).filter(condition)))
 
 
 class CaseManager(models.Manager.from_queryset(CaseQuerySet)):
@@ -422,7 +443,33 @@ class KeywordedCase(TaggedItemBase):
     natural_key.dependencies = ["cases.case", "taggit.tag"]
 
 
-class CodingManager(models.Manager):
+class CodingQuerySet(models.QuerySet):
+    """The read vocabulary for codings, and the one place where "alleen met tekstbewijs" is applied.
+
+    A reader may restrict every view to codings on text evidence (`cases.filters.evidence_only`).
+    Undetermined codings have no value: they are never counted as one (`counted`), and pages
+    that name them do so apart (`shown` keeps them).
+    """
+
+    def determined(self) -> CodingQuerySet:
+        return self.exclude(grounds=Grounds.UNDETERMINED)
+
+    def undetermined(self) -> CodingQuerySet:
+        return self.filter(grounds=Grounds.UNDETERMINED)
+
+    def with_evidence(self) -> CodingQuerySet:
+        return self.filter(grounds=Grounds.EVIDENCE)
+
+    def shown(self, *, evidence_only: bool) -> CodingQuerySet:
+        """What a reader sees: every coding, or with the restriction none that rests on interpretation."""
+        return self.exclude(grounds=Grounds.INTERPRETATION) if evidence_only else self.all()
+
+    def counted(self, *, evidence_only: bool) -> CodingQuerySet:
+        """What counts as a value: codings with one, and with the restriction only those on text evidence."""
+        return self.with_evidence() if evidence_only else self.determined()
+
+
+class CodingManager(models.Manager.from_queryset(CodingQuerySet)):
     """Natural keys for codings: (case slug, framework key)."""
 
     framework_field: str

@@ -2,11 +2,12 @@
 
 import io
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case as When_
-from django.db.models import Count, F, Prefetch, Value, When
+from django.db.models import Count, Prefetch, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,8 +15,17 @@ from django.utils.translation import gettext as _
 
 from cases import exchange, search
 from cases.charts import spectrum_columns
-from cases.filters import CaseFilterForm, range_params
-from cases.models import Case, CodingEvidence, Position, SourceCoding, Strength, TensionPosition, describe_position
+from cases.filters import EVIDENCE_ONLY, GROUNDS_PARAM, CaseFilterForm, evidence_only, range_params
+from cases.models import (
+    Case,
+    CodingEvidence,
+    Grounds,
+    Position,
+    SourceCoding,
+    Strength,
+    TensionPosition,
+    describe_position,
+)
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
 PAGE_SIZE = 20
@@ -24,10 +34,6 @@ PAGE_SIZE = 20
 def framework_lists() -> tuple[list[Source], list[TensionField], list[Domain]]:
     """The sources, tension fields and domains, as lists (three queries)."""
     return list(Source.objects.all()), list(TensionField.objects.all()), list(Domain.objects.all())
-
-
-def codings_prefetch() -> Prefetch:
-    return Prefetch("source_codings", queryset=SourceCoding.objects.select_related("source"))
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -48,9 +54,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         ordered = matching.order_by("-published_at", "-pk")
     else:
         ordered = matching.order_by("title", "pk")
-    page = Paginator(ordered.select_related("domain").prefetch_related(codings_prefetch()), PAGE_SIZE).get_page(
-        request.GET.get("pagina")
-    )
+    page = Paginator(ordered.for_listing(evidence_only=form.evidence_only), PAGE_SIZE).get_page(request.GET.get("pagina"))
     if parsed:
         search.attach_snippets(page.object_list, parsed)
     form.count_options(published)
@@ -65,12 +69,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "active_filters": form.active_filters(request.GET),
             "query_without_page": _without_page(request),
             "compare_url": reverse("case-compare"),
+            "evidence_only": form.evidence_only,
+            "grounds_param": GROUNDS_PARAM,
+            "evidence_value": EVIDENCE_ONLY,
         },
     )
 
 
 def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A case with its profile. Drafts exist only for those who may edit them."""
+    """A case with its profile: each coding with its value, how it is known, and its evidence.
+
+    Drafts exist only for those who may edit them.
+    """
     case = get_object_or_404(
         Case.objects.visible_to(request.user)
         .with_profile()
@@ -108,44 +118,56 @@ def _former_key_redirect(view_name: str, key: str) -> HttpResponse | None:
 
 
 def source_detail(request: HttpRequest, key: str) -> HttpResponse:
-    """A source of solidarity and the published cases drawing on it, strongest first."""
+    """A source of solidarity and the published cases drawing on it, strongest first, each with its grounds.
+
+    Cases whose strength cannot be told are counted apart, never listed as a strength.
+    """
     if moved := _former_key_redirect("source-detail", key):
         return moved
     source = get_object_or_404(Source.objects.select_related("section"), key=key)
-    cases = (
-        Case.objects.published()
-        .filter(source_codings__source=source, source_codings__strength__gte=Strength.WEAK)
-        .annotate(strength=F("source_codings__strength"))
-        .select_related("domain")
-        .order_by("-strength", "title", "pk")
+    only_evidence = evidence_only(request.GET)
+    on_source = SourceCoding.objects.filter(source=source, case__in=Case.objects.published().values("pk"))
+    codings = (
+        on_source.counted(evidence_only=only_evidence)
+        .filter(strength__gte=Strength.WEAK)
+        .select_related("case__domain")
+        .order_by("-strength", "case__title", "case__pk")
     )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    for case in page.object_list:
-        case.strength_label = Strength(case.strength).label
+    page = Paginator(codings, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    left_out = 0
+    if only_evidence:
+        left_out = on_source.determined().filter(strength__gte=Strength.WEAK).count() - page.paginator.count
     return render(
         request,
         "cases/source_detail.html",
         {
             "source": source,
             "page": page,
+            "undetermined": on_source.undetermined().count(),
+            "left_out": left_out,
+            "evidence_only": only_evidence,
+            "pagination_query": _without_page(request),
             "other_sources": Source.objects.exclude(pk=source.pk),
         },
     )
 
 
 def tension_field_detail(request: HttpRequest, key: str) -> HttpResponse:
-    """A tension field, and where the published cases sit on its spectrum."""
+    """A tension field, and where the published cases sit on its spectrum (marked by their grounds)."""
     if moved := _former_key_redirect("tension-field-detail", key):
         return moved
     tension_field = get_object_or_404(TensionField.objects.select_related("section"), key=key)
-    columns = spectrum_columns(tension_field, Case.objects.published())
+    only_evidence = evidence_only(request.GET)
+    spectrum = spectrum_columns(tension_field, Case.objects.published(), evidence_only=only_evidence)
     return render(
         request,
         "cases/tension_field_detail.html",
         {
             "field": tension_field,
-            "columns": columns,
-            "total": sum(column.count for column in columns),
+            "spectrum": spectrum,
+            "columns": spectrum.columns,
+            "total": spectrum.total,
+            "evidence_only": only_evidence,
             "other_fields": TensionField.objects.exclude(pk=tension_field.pk),
         },
     )
@@ -155,12 +177,19 @@ MAX_COMPARED = 4
 
 
 def case_compare(request: HttpRequest) -> HttpResponse:
-    """Two to four published cases side by side: places, source strengths, shared spectra."""
+    """Two to four published cases side by side: places, source strengths, shared spectra.
+
+    Each value shows its grounds; "alleen met tekstbewijs" leaves interpretations out.
+    """
     slugs = list(dict.fromkeys(request.GET.getlist("praktijk")))
     if len(slugs) > MAX_COMPARED:
         messages.warning(request, _("U kunt tot vier praktijken vergelijken; de eerste vier staan hieronder."))
         slugs = slugs[:MAX_COMPARED]
-    found = {case.slug: case for case in Case.objects.published().with_profile().filter(slug__in=slugs)}
+    only_evidence = evidence_only(request.GET)
+    found = {
+        case.slug: case
+        for case in Case.objects.published().with_profile(evidence_only=only_evidence).filter(slug__in=slugs)
+    }
     missing = [slug for slug in slugs if slug not in found]
     if missing:
         messages.warning(request, _("Niet gevonden of niet openbaar: %(slugs)s.") % {"slugs": ", ".join(missing)})
@@ -183,9 +212,9 @@ def case_compare(request: HttpRequest) -> HttpResponse:
         both = []
         for column in columns:
             position = column["positions"].get(field.pk)
-            if position is None:
-                continue
-            (both if position.holds_both else steps[position.position]).append(column)
+            if position is None or not position.is_determined:
+                continue  # no place on the spectrum: the table says why
+            (both if position.holds_both else steps[position.position]).append((column, position))
         spectra.append({"field": field, "steps": steps, "both": both, "positions": [(c, c["positions"].get(field.pk)) for c in columns]})
     return render(
         request,
@@ -196,37 +225,42 @@ def case_compare(request: HttpRequest) -> HttpResponse:
             "spectra": spectra,
             "enough": len(columns) >= 2,
             "list_url": reverse("case-list"),
+            "evidence_only": only_evidence,
         },
     )
 
 
 def overview(request: HttpRequest) -> HttpResponse:
-    """The whole bank at a glance: sources, spectra, and which sources go with which poles."""
+    """The whole bank at a glance: sources, spectra, and which sources go with which poles.
+
+    Counts follow "alleen met tekstbewijs"; without it each count says how many of
+    its codings rest on text evidence. Undetermined codings are counted apart.
+    """
     sources, tension_fields, _domains = framework_lists()
-    published = Case.objects.published()
-    total = published.count()
-    strength_rows = (
-        SourceCoding.objects.filter(case__in=published.values("pk"))
-        .values_list("source", "strength")
+    only_evidence = evidence_only(request.GET)
+    published = Case.objects.published().values("pk")
+    total = Case.objects.published().count()
+    tally = OverviewTally(sources, tension_fields)
+    for source_id, grounds, strength, n in (
+        SourceCoding.objects.shown(evidence_only=only_evidence)
+        .filter(case__in=published)
+        .values_list("source", "grounds", "strength")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    strengths = {source.pk: {s: 0 for s in Strength.values} for source in sources}
-    for source_id, strength, n in strength_rows:
-        strengths[source_id][strength] = n
-    position_rows = (
-        TensionPosition.objects.filter(case__in=published.values("pk"))
-        .values_list("tension_field", "position", "holds_both")
+    ):
+        tally.add(tally.strengths[source_id], grounds, strength, n)
+    for field_id, grounds, position, holds_both, n in (
+        TensionPosition.objects.shown(evidence_only=only_evidence)
+        .filter(case__in=published)
+        .values_list("tension_field", "grounds", "position", "holds_both")
         .annotate(n=Count("pk"))
         .order_by()
-    )
-    spectra = {field.pk: {**{p: 0 for p in Position.values}, "both": 0} for field in tension_fields}
-    for field_id, position, holds_both, n in position_rows:
-        spectra[field_id]["both" if holds_both else position] += n
+    ):
+        tally.add(tally.positions[field_id], grounds, "both" if holds_both else position, n)
+    strong_codings = SourceCoding.objects.counted(evidence_only=only_evidence).filter(strength__gte=Strength.MODERATE)
     heat_rows = (
-        TensionPosition.objects.filter(
-            case__in=published.values("pk"), holds_both=False, case__source_codings__strength__gte=Strength.MODERATE
-        )
+        TensionPosition.objects.counted(evidence_only=only_evidence)
+        .filter(case__in=published, holds_both=False, case__source_codings__in=strong_codings)
         .exclude(position=Position.MIDDLE)
         .annotate(side=When_(When(position__lt=0, then=Value("a")), default=Value("b")))
         .values_list("case__source_codings__source", "tension_field", "side")
@@ -237,41 +271,90 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/overview.html",
-        overview_context(sources, tension_fields, total, strengths, spectra, heat),
+        {**overview_context(sources, tension_fields, total, tally, heat, only_evidence), "evidence_only": only_evidence},
     )
 
 
-def overview_context(sources, tension_fields, total, strengths, spectra, heat) -> dict:
-    """Shape the overview's counts for the template: shares, heat classes, links."""
+class OverviewTally:
+    """Per source and per tension field: how many codings per value, how many of them on
+    text evidence, and how many undetermined (never a value)."""
+
+    def __init__(self, sources, tension_fields):
+        strength_keys = Strength.values
+        position_keys = [*Position.values, "both"]
+        self.strengths = {source.pk: self._empty(strength_keys) for source in sources}
+        self.positions = {field.pk: self._empty(position_keys) for field in tension_fields}
+
+    @staticmethod
+    def _empty(keys) -> dict:
+        return {"all": dict.fromkeys(keys, 0), "evidence": dict.fromkeys(keys, 0), "undetermined": 0}
+
+    @staticmethod
+    def add(counts: dict, grounds: str, value, n: int) -> None:
+        if grounds == Grounds.UNDETERMINED:
+            counts["undetermined"] += n
+            return
+        counts["all"][value] += n
+        if grounds == Grounds.EVIDENCE:
+            counts["evidence"][value] += n
+
+
+def overview_context(sources, tension_fields, total, tally: OverviewTally, heat, only_evidence: bool) -> dict:
+    """Shape the overview's counts for the template: shares, heat classes, links.
+
+    Every link carries the restriction, so each count matches the list it opens.
+    """
     list_url = reverse("case-list")
+    restriction = {GROUNDS_PARAM: EVIDENCE_ONLY} if only_evidence else {}
+
+    def listing(**params) -> str:
+        return f"{list_url}?{urlencode({**params, **restriction})}"
+
     source_rows = []
     for source in sources:
-        counts = strengths[source.pk]
-        at_least = {k: sum(n for s, n in counts.items() if s >= k) for k in (1, 2, 3)}
+        counts = tally.strengths[source.pk]
+        cells = [
+            {
+                "count": sum(n for s, n in counts["all"].items() if s >= k),
+                "evidence": sum(n for s, n in counts["evidence"].items() if s >= k),
+                "url": listing(**{f"bron-{source.key}": k}),
+            }
+            for k in (Strength.WEAK, Strength.MODERATE, Strength.STRONG)
+        ]
         source_rows.append(
             {
                 "source": source,
-                "at_least": at_least,
-                "share": round(100 * at_least[1] / total) if total else 0,
-                "url": f"{list_url}?bron-{source.key}=1",
+                "cells": cells,
+                "share": round(100 * cells[0]["count"] / total) if total else 0,
+                "url": cells[0]["url"],
+                "undetermined": counts["undetermined"],
             }
         )
     spectrum_rows = []
     for field in tension_fields:
-        counts = spectra[field.pk]
-        biggest = max(counts.values()) or 1
+        counts = tally.positions[field.pk]
+        biggest = max(counts["all"].values()) or 1
         low, high = range_params(field)
         steps = [
             {
                 "label": describe_position(field, value, False),
-                "count": counts[value],
-                "height": round(100 * counts[value] / biggest),
-                "url": f"{list_url}?{low}={value}&{high}={value}",
+                "count": counts["all"][value],
+                "evidence": counts["evidence"][value],
+                "height": round(100 * counts["all"][value] / biggest),
+                "url": listing(**{low: value, high: value}),
             }
             for value in Position.values
         ]
-        steps.append({"label": describe_position(field, None, True), "count": counts["both"], "height": round(100 * counts["both"] / biggest), "url": ""})
-        spectrum_rows.append({"field": field, "steps": steps})
+        steps.append(
+            {
+                "label": describe_position(field, None, True),
+                "count": counts["all"]["both"],
+                "evidence": counts["evidence"]["both"],
+                "height": round(100 * counts["all"]["both"] / biggest),
+                "url": "",
+            }
+        )
+        spectrum_rows.append({"field": field, "steps": steps, "undetermined": counts["undetermined"]})
     # One small table per tension field (sources down, its two poles across), so the
     # matrix fits a phone and no field hides in a scroll box on a laptop.
     heat_fields = []
@@ -279,9 +362,10 @@ def overview_context(sources, tension_fields, total, strengths, spectra, heat) -
         low, high = range_params(field)
         rows = []
         for source in sources:
-            base = strengths[source.pk][Strength.MODERATE] + strengths[source.pk][Strength.STRONG]
+            strengths = tally.strengths[source.pk]["all"]
+            base = strengths[Strength.MODERATE] + strengths[Strength.STRONG]
             cells = []
-            for side, pole, query in (("a", field.pole_a, f"{high}=-1"), ("b", field.pole_b, f"{low}=1")):
+            for side, pole, query in (("a", field.pole_a, {high: -1}), ("b", field.pole_b, {low: 1})):
                 n = heat.get((source.pk, field.pk, side), 0)
                 share = n / base if base else 0
                 cells.append(
@@ -289,7 +373,7 @@ def overview_context(sources, tension_fields, total, strengths, spectra, heat) -
                         "count": n,
                         "pole": pole,
                         "level": min(5, int(share * 6)) if n else 0,
-                        "url": f"{list_url}?bron-{source.key}=2&{query}",
+                        "url": listing(**{f"bron-{source.key}": 2, **query}),
                     }
                 )
             rows.append({"source": source, "cells": cells, "base": base})

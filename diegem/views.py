@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from annotations import search as annotation_search
 from annotations.models import Annotation, Voice
 from cases import search as case_search
+from cases.filters import evidence_only
 from cases.models import Case
 from frameworks.models import Domain, Source, TensionField
 from frameworks.search import parse_query, suggest
@@ -18,7 +19,9 @@ from frameworks.search import parse_query, suggest
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """What the practice bank is, the framework at a glance, the latest cases."""
+    """What the practice bank is, the framework at a glance, the latest cases (their mini-profiles
+    marked by grounds, and restricted to text evidence when the reader asks)."""
+    only_evidence = evidence_only(request.GET)
     published = Case.objects.published()
     per_domain = dict(published.values_list("domain").annotate(n=Count("pk")).order_by())
     domains = list(Domain.objects.all())
@@ -28,7 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "diegem/home.html",
         {
-            "latest_cases": published.for_listing().order_by("-published_at", "-pk")[:6],
+            "latest_cases": published.for_listing(evidence_only=only_evidence).order_by("-published_at", "-pk")[:6],
+            "evidence_only": only_evidence,
             "sources": Source.objects.all(),
             "tension_fields": TensionField.objects.all(),
             "domains": domains,

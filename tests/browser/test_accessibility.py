@@ -29,6 +29,14 @@ PAGES = [
     "/overzicht/",
     "/literatuur/",
     "/data/",
+    # Every pilot's profile (the grounds of each coding, its evidence), and pages restricted to text evidence.
+    "/praktijken/mater-dei/",
+    "/praktijken/chiro-brussel/",
+    "/praktijken/spring-global-mail/",
+    "/overzicht/?grond=tekstbewijs",
+    "/spanningsvelden/consensus-conflict/?grond=tekstbewijs",
+    "/bronnen/ontmoeting/?grond=tekstbewijs",
+    "/praktijken/?grond=tekstbewijs&bron-ontmoeting=2",
 ]
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
 
@@ -55,6 +63,8 @@ PHONE_PAGES = [
     "/spanningsvelden/consensus-conflict/",
     "/vergelijken/?praktijk=torekes&praktijk=mater-dei&praktijk=chiro-brussel&praktijk=spring-global-mail",
     "/overzicht/",
+    "/praktijken/torekes/",
+    "/spanningsvelden/consensus-conflict/?grond=tekstbewijs",
 ]
 
 

@@ -14,11 +14,11 @@ def test_filter_search_open_and_compare(live_server, page: Page, screenshot_dir,
     page.goto(f"{live_server.url}/praktijken/")
     expect(page.locator("#results-title")).to_have_text("4 praktijken")
 
-    # Filter: encounter at least moderate, consensus up to the middle.
+    # Filter: encounter at least moderate, up to the middle between universal and particular.
     page.get_by_label("Ontmoeting").select_option(value="2")
-    page.locator("select[name='consensus-conflict-tot']").select_option(value="0")
+    page.locator("select[name='universeel-particularistisch-tot']").select_option(value="0")
     page.get_by_role("button", name="Toon praktijken").click()
-    expect(page).to_have_url(re.compile(r"bron-ontmoeting=2.*consensus-conflict-tot=0"))
+    expect(page).to_have_url(re.compile(r"bron-ontmoeting=2.*universeel-particularistisch-tot=0"))
     expect(page.locator("li.chip")).to_have_count(2)
     cards = page.locator("article.case-card h3")
     expect(cards).to_have_text(["Mater Dei", "Spring Global Mail", "Torekes"])

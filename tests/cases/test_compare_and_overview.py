@@ -24,8 +24,8 @@ def test_two_cases_side_by_side(client, framework):
     rows = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in tree.xpath("//table[contains(@class,'compare-table')]/tbody/tr"))}
     assert rows["Domein"] == ["Wonen", "Leren"]
     assert rows["Plaats"] == ["Gent", "Leuven"]
-    assert rows["Ontmoeting"] == ["sterk", "zwak"]
-    assert rows["Consensus – conflict"] == ["sterk consensus", "houdt beide polen vast"]
+    assert rows["Ontmoeting"] == ["sterk ○ interpretatie", "zwak ○ interpretatie"]
+    assert rows["Consensus – conflict"] == ["sterk consensus ○ interpretatie", "houdt beide polen vast ○ interpretatie"]
     spectrum = tree.xpath("//li[contains(@class,'shared-spectrum')][.//p[contains(text(),'Consensus')]]")[0]
     assert texts(spectrum, ".//ol/li[1]/span") == ["A"]
     assert "B" in texts(spectrum, ".//p[contains(@class,'shared-spectrum__both')]")[0]
@@ -48,8 +48,11 @@ def test_on_a_phone_the_comparison_is_labelled_rows_naming_each_case(client, fra
             values.append(text)
     assert labelled["Domein"] == ["A Eerste: Wonen", "B Tweede: Leren"]
     assert labelled["Plaats"] == ["A Eerste: Gent", "B Tweede: Leuven"]
-    assert labelled["Ontmoeting"] == ["A Eerste: sterk", "B Tweede: zwak"]
-    assert labelled["Consensus – conflict"] == ["A Eerste: sterk consensus", "B Tweede: houdt beide polen vast"]
+    assert labelled["Ontmoeting"] == ["A Eerste: sterk ○ interpretatie", "B Tweede: zwak ○ interpretatie"]
+    assert labelled["Consensus – conflict"] == [
+        "A Eerste: sterk consensus ○ interpretatie",
+        "B Tweede: houdt beide polen vast ○ interpretatie",
+    ]
     assert len(labelled) == 4 + 4 + 6
 
 
@@ -84,8 +87,8 @@ def test_overview_counts_and_heatmap_cells_lead_to_lists_of_that_size(client, fr
     make_case(title="Concept", status=Case.Status.DRAFT, strengths={"strijd": 3})
     tree = parse(client.get(reverse("overview")))
     rows = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in tree.xpath("//section[@aria-labelledby='sources-title']//tbody/tr"))}
-    assert rows["Strijd"] == ["6 (100%)", "3", "3"]
-    assert rows["Ontmoeting"] == ["6 (100%)", "6", "0"]
+    assert rows["Strijd"] == ["6 ● 0 met tekstbewijs (100%)", "3 ● 0 met tekstbewijs", "3 ● 0 met tekstbewijs"]
+    assert rows["Ontmoeting"] == ["6 ● 0 met tekstbewijs (100%)", "6 ● 0 met tekstbewijs", "0 ● 0 met tekstbewijs"]
     cells = tree.xpath("//table[contains(@class,'heatmap')]//td/a")
     assert len(cells) == 4 * 12
     for cell in cells:

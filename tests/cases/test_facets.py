@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from cases.models import Case
+from cases.models import Case, Grounds
 from tests.factories import make_case
 from tests.html import parse, texts
 
@@ -17,6 +17,13 @@ def result_count(client, params: dict) -> int:
     return int(texts(tree, "//h2[@id='results-title']")[0].split()[0])
 
 
+SOURCES = ("wederzijdse-afhankelijkheid", "normen-en-waarden", "strijd", "ontmoeting")
+FIELDS = (
+    "universeel-particularistisch", "consensus-conflict", "economisch-cultureel",
+    "integratie-transformatie", "afstand-nabijheid", "onderhandelbaar-niet-onderhandelbaar",
+)
+
+
 @pytest.fixture
 def varied(framework):
     import random
@@ -24,18 +31,22 @@ def varied(framework):
     rng = random.Random(7)
     places = ["Gent", "Antwerpen", "Leuven"]
     for i in range(24):
+        # Every coding on text evidence, interpretation or undetermined (half, a third, a sixth).
+        grounds = {key: rng.choice([Grounds.EVIDENCE] * 3 + [Grounds.INTERPRETATION] * 2 + [Grounds.UNDETERMINED]) for key in SOURCES + FIELDS}
         make_case(
+            grounds=grounds,
             title=f"Case {i:02d}",
             domain=["wonen", "werken", "leren", "vrije-tijd"][i % 4],
             kind=Case.Kind.PILOT if i % 5 == 0 else Case.Kind.CASE_STUDY,
             municipality=places[i % 3],
-            strengths={key: rng.randint(0, 3) for key in ("wederzijdse-afhankelijkheid", "normen-en-waarden", "strijd", "ontmoeting")},
-            positions={key: ("both" if rng.random() < 0.1 else rng.randint(-2, 2)) for key in (
-                "universeel-particularistisch", "consensus-conflict", "economisch-cultureel",
-                "integratie-transformatie", "afstand-nabijheid", "onderhandelbaar-niet-onderhandelbaar")},
+            strengths={key: rng.randint(0, 3) for key in SOURCES},
+            positions={key: ("both" if rng.random() < 0.1 else rng.randint(-2, 2)) for key in FIELDS},
             keywords=tuple(rng.sample(["moestuin", "jeugdwerk", "koken", "taal"], 2)),
         )
     make_case(title="Concept", status=Case.Status.DRAFT, municipality="Gent", keywords=("moestuin",))
+
+
+ONLY = {"grond": "tekstbewijs"}
 
 
 @pytest.mark.parametrize(
@@ -45,8 +56,15 @@ def varied(framework):
         {"domein": "werken"},
         {"bron-ontmoeting": "2", "consensus-conflict-van": "-1"},
         {"domein": "leren", "plaats": "Gent", "trefwoord": "moestuin", "bron-strijd": "1", "economisch-cultureel-tot": "0"},
+        ONLY,
+        {"domein": "werken", **ONLY},
+        {"bron-ontmoeting": "2", "consensus-conflict-van": "-1", **ONLY},
+        {"domein": "leren", "plaats": "Gent", "trefwoord": "moestuin", "bron-strijd": "1", "economisch-cultureel-tot": "0", **ONLY},
     ],
-    ids=["no filters", "one filter", "two filters", "five filters"],
+    ids=[
+        "no filters", "one filter", "two filters", "five filters",
+        "evidence only", "evidence only, one filter", "evidence only, two filters", "evidence only, five filters",
+    ],
 )
 def test_every_option_count_matches_the_results_it_leads_to(client, varied, state):
     tree = parse(client.get(reverse("case-list") + "?" + urlencode(state)))
@@ -93,3 +111,16 @@ def test_filter_state_lives_in_the_url_and_survives_pagination(client, varied):
 def test_unknown_place_or_keyword_leave_no_cases_and_no_error(client, varied):
     assert result_count(client, {"plaats": "Atlantis"}) == 0
     assert result_count(client, {"trefwoord": "bestaat-niet"}) == 0
+
+
+def test_with_the_restriction_a_source_or_range_filter_leaves_only_cases_whose_coding_rests_on_the_text(client, varied):
+    for params, coding in (
+        ({"bron-strijd": "2"}, lambda c: c.source_codings.filter(source__key="strijd", strength__gte=2)),
+        ({"consensus-conflict-van": "0", "consensus-conflict-tot": "1"}, lambda c: c.tension_positions.filter(
+            tension_field__key="consensus-conflict", position__gte=0, position__lte=1)),
+    ):
+        every = {case for case in Case.objects.published() if coding(case).exists()}
+        on_evidence = {case for case in every if coding(case).filter(grounds=Grounds.EVIDENCE).exists()}
+        assert 0 < len(on_evidence) < len(every)  # the data tells the two apart
+        assert result_count(client, params) == len(every)
+        assert result_count(client, {**params, **ONLY}) == len(on_evidence)

@@ -184,9 +184,10 @@ def test_tension_field_page_places_cases_on_the_spectrum(client, framework):
     response = client.get(reverse("tension-field-detail", args=["consensus-conflict"]))
     tree = parse(response)
     rows = {row[0]: row for row in (texts(tr, "./*") for tr in tree.xpath("//table[contains(@class,'data-table')]/tbody/tr"))}
-    assert rows["sterk consensus"][1:] == ["1", "Links"]
-    assert rows["sterk conflict"][1:] == ["1", "Rechts"]
-    assert rows["houdt beide polen vast"][1:] == ["1", "Allebei"]
+    # Each count says how many of its positions rest on text evidence; each case is marked by its grounds.
+    assert rows["sterk consensus"][1:] == ["1 ● 0 met tekstbewijs", "Links ○ interpretatie"]
+    assert rows["sterk conflict"][1:] == ["1 ● 0 met tekstbewijs", "Rechts ○ interpretatie"]
+    assert rows["houdt beide polen vast"][1:] == ["1 ● 0 met tekstbewijs", "Allebei ○ interpretatie"]
     assert rows["in het midden"][1] == "0"
     dots = tree.xpath("//a[contains(@class,'dot')]/@href")
     assert len(dots) == 3

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import Case
+from cases.models import Case, Grounds, SourceCoding, TensionPosition
 from frameworks.versioning import bump_content_version
 from tests.factories import make_case, make_many_cases
 
@@ -25,8 +25,21 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
+def mix_grounds() -> None:
+    """Of the codings still on interpretation, every third on text evidence and every fifth undetermined (no value)."""
+    for model, empty in ((SourceCoding, {"strength": None}), (TensionPosition, {"position": None, "holds_both": False})):
+        pks = list(model.objects.filter(grounds=Grounds.INTERPRETATION).order_by("pk").values_list("pk", flat=True))
+        model.objects.filter(pk__in=pks[::3]).update(grounds=Grounds.EVIDENCE)
+        model.objects.filter(pk__in=pks[1::5]).update(grounds=Grounds.UNDETERMINED, **empty)
+
+
+# The pages a reader restricts to "alleen met tekstbewijs", and the restriction itself.
+RESTRICTED = ("home", "case list", "filtered case list", "compare", "overview", "source page", "tension field page")
+ONLY = "grond=tekstbewijs"
+
+
 def pages(case: Case) -> dict[str, str]:
-    return {
+    plain = {
         "home": reverse("home"),
         "framework": reverse("framework"),
         "section": reverse("section-detail", args=["ontmoeting"]),
@@ -43,15 +56,20 @@ def pages(case: Case) -> dict[str, str]:
         "feed": reverse("case-feed"),
         "sitemap": reverse("sitemap"),
     }
+    restricted = {f"{name}, {ONLY}": f"{plain[name]}{'&' if '?' in plain[name] else '?'}{ONLY}" for name in RESTRICTED}
+    return plain | restricted
 
 
 def test_uncached_pages_cost_the_same_for_few_and_many_cases(client, framework, settings):
     settings.PAGE_CACHE_SECONDS = 0
-    case = make_case(keywords=("buurt", "moestuin"))
+    # On text evidence where the filtered list looks, so that its restricted variant has results too.
+    case = make_case(keywords=("buurt", "moestuin"), grounds={"ontmoeting": Grounds.EVIDENCE, "consensus-conflict": Grounds.EVIDENCE})
     make_many_cases(3)
+    mix_grounds()
     few = {name: count_queries(client, url) for name, url in pages(case).items()}
 
     make_many_cases(196)
+    mix_grounds()
     assert Case.objects.published().count() == 200
     many = {name: count_queries(client, url) for name, url in pages(case).items()}
 
