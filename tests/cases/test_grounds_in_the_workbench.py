@@ -8,6 +8,7 @@ from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPos
 from cases.services import case_save
 from frameworks.models import Source, TensionField
 from tests.cases.test_change_history import change_url, comments, row_of, the_form
+from tests.cases.test_grounds_exchange import cite
 from tests.factories import make_case
 from tests.html import parse, texts
 
@@ -60,13 +61,8 @@ def errors_at(page, row: str, field: str) -> list[str]:
 
 def anchor(case, key: str, passage: str) -> CodingEvidence:
     """A passage for the coding on `key`, anchored in the practice text, and the coding on evidence."""
-    from cases.evidence import anchor_passage, apply_anchor
-
-    source = Source.objects.get(key=key)
-    evidence = CodingEvidence(case=case, source=source, case_field="practice")
-    apply_anchor(evidence, anchor_passage(case, "practice", passage), case.practice)
-    evidence.save()
-    SourceCoding.objects.filter(case=case, source=source).update(grounds=Grounds.EVIDENCE)
+    evidence = cite(case, key, passage)
+    SourceCoding.objects.filter(case=case, source__key=key).update(grounds=Grounds.EVIDENCE)
     return evidence
 
 
