@@ -27,7 +27,7 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -692,12 +692,9 @@ class CaseRowForm(forms.Form):
                     _("Bij ‘niet te bepalen’ hoort geen waarde, maar kolom ‘%(column)s’ geeft ‘%(value)s’: maak die leeg, "
                       "of kies als grond tekstbewijs of interpretatie.") % {"column": column, "value": str(self.data.get(column, "")).strip()},
                 )
-            elif given in (Grounds.EVIDENCE, Grounds.INTERPRETATION) and value in (None, ""):
-                self.add_error(
-                    column,
-                    _("Bij de grond ‘%(grounds)s’ hoort een waarde. Mogelijk zijn: %(allowed)s. Of kies als grond niet_te_bepalen.")
-                    % {"grounds": grounds_vocabulary().code(given), "allowed": vocabulary.allowed()},
-                )
+            elif given in (Grounds.EVIDENCE, Grounds.INTERPRETATION) and value in (None, "") and column in self.data:
+                # (Without the value column, an existing coding keeps its value: see _coding_fields.)
+                self.add_error(column, _value_missing(given, vocabulary))
         return cleaned
 
 
@@ -828,7 +825,7 @@ def _diff(existing: Case | None, data: dict, present: set[str], sources, tension
     strengths = {c.source_id: c for c in existing.source_codings.all()}
     for source in sources:
         column = f"bron_{source.key}"
-        changes += _coding_changes(data, column, present, strengths.get(source.pk), lambda coding: coding.strength)
+        changes += _coding_changes(data, column, present, strengths.get(source.pk), _strength_cell)
     positions = {p.tension_field_id: p for p in existing.tension_positions.all()}
     for tension_field in tension_fields:
         column = f"veld_{tension_field.key}"
@@ -841,15 +838,16 @@ def _coding_changes(data: dict, column: str, present: set[str], coding, value_of
     if not _coding_given(data, column, present):
         return []
     changes = []
-    if coding is None or _or_blank(value_of(coding)) != _or_blank(data[column]) or _rationale(data, column, present, coding) != coding.rationale:
+    value_changed = column in present and coding is not None and _or_blank(value_of(coding)) != _or_blank(data[column])
+    if coding is None or value_changed or _rationale(data, column, present, coding) != coding.rationale:
         changes.append(column)
     if coding is not None and _grounds_given(data, column, present) not in (None, coding.grounds):
         changes.append(column + GROUNDS_SUFFIX)
     return changes
 
 
-def _or_blank(value):
-    return "" if value is None else value
+def _or_blank(value) -> str:
+    return "" if value is None else str(value)
 
 
 def _coding_given(data: dict, column: str, present: set[str]) -> bool:
@@ -891,24 +889,29 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     anchored = CodingEvidence.objects.filter(case=case).anchored()
     cited = {("source", pk) for pk in anchored.filter(source__isnull=False).values_list("source_id", flat=True)}
     cited |= {("field", pk) for pk in anchored.filter(tension_field__isnull=False).values_list("tension_field_id", flat=True)}
-    strengths = {c.source_id: c for c in case.source_codings.all()}
+    stored_strengths = {c.source_id: c for c in case.source_codings.all()}
     for source in sources:
         column = f"bron_{source.key}"
         if _coding_given(data, column, present):
-            fields = _coding_fields(data, column, present, strengths.get(source.pk), ("source", source.pk) in cited, source.name, result)
-            if fields is not None:
-                SourceCoding.objects.update_or_create(case=case, source=source, defaults={"strength": data[column], **fields})
-    positions = {p.tension_field_id: p for p in case.tension_positions.all()}
+            current = stored_strengths.get(source.pk)
+            cell = _CodingCell(column, source.name, strengths(), _strength_cell, ("source", source.pk) in cited)
+            if (fields := _coding_fields(data, present, cell, current, result)) is not None:
+                value = fields.pop("value")
+                SourceCoding.objects.update_or_create(
+                    case=case, source=source, defaults={"strength": None if value == "" else int(value), **fields}
+                )
+    stored_positions = {p.tension_field_id: p for p in case.tension_positions.all()}
     for tension_field in tension_fields:
         column = f"veld_{tension_field.key}"
         if _coding_given(data, column, present):
-            current = positions.get(tension_field.pk)
-            fields = _coding_fields(data, column, present, current, ("field", tension_field.pk) in cited, tension_field.name, result)
-            if fields is not None:
-                both = data[column] == BOTH
-                position = None if both or data[column] == "" else int(data[column])
+            current = stored_positions.get(tension_field.pk)
+            cell = _CodingCell(column, tension_field.name, positions(tension_field), _position_cell, ("field", tension_field.pk) in cited)
+            if (fields := _coding_fields(data, present, cell, current, result)) is not None:
+                value = fields.pop("value")
                 TensionPosition.objects.update_or_create(
-                    case=case, tension_field=tension_field, defaults={"position": position, "holds_both": both, **fields}
+                    case=case,
+                    tension_field=tension_field,
+                    defaults={"position": None if value in ("", BOTH) else int(value), "holds_both": value == BOTH, **fields},
                 )
     if "trefwoorden" in present:
         case.keywords.set(_keywords(data["trefwoorden"]))
@@ -935,35 +938,67 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
             result.errors.append(("status", str(error)))
 
 
-def _coding_fields(data: dict, column: str, present: set[str], current, cited: bool, name: str, result: RowResult) -> dict | None:
-    """The grounds, rationale and flag a row gives one coding; None, with the error noted, when they cannot stand.
+@dataclass(frozen=True)
+class _CodingCell:
+    """One coding's columns in a row, and what the import needs to know to save it."""
 
-    Without grounds in the row a coding keeps its own (a new one is an
-    interpretation). "Tekstbewijs" needs a passage anchored in the case's text,
-    which the import cannot add: the workbench does.
+    column: str  # the value column, e.g. "bron_strijd"
+    name: str  # the source or tension field, for messages
+    vocabulary: Vocabulary  # the values the column takes
+    value_of: Callable  # a stored coding -> its value as the column writes it
+    cited: bool  # an anchored passage of the case's text supports it
+
+
+def _strength_cell(coding: SourceCoding) -> str:
+    return "" if coding.strength is None else str(coding.strength)
+
+
+def _coding_fields(data: dict, present: set[str], cell: _CodingCell, current, result: RowResult) -> dict | None:
+    """The value (as the column writes it), grounds, rationale and flag a row gives one coding.
+
+    None, with the error noted, when they cannot stand. Without grounds in the
+    row a coding keeps its own (a new one is an interpretation); without its
+    value column, its value. "Tekstbewijs" needs a passage anchored in the
+    case's text, which the import cannot add: the workbench does.
     """
+    column = cell.column
     given = _grounds_given(data, column, present)
     grounds = given or (current.grounds if current else Grounds.INTERPRETATION)
-    if given is None and grounds == Grounds.UNDETERMINED:
+    if column in present:
+        value = "" if data[column] is None else str(data[column])
+    else:
+        value = cell.value_of(current) if current and grounds != Grounds.UNDETERMINED else ""
+    if given is None and grounds == Grounds.UNDETERMINED and value:
         result.errors.append((
             column,
             _("‘%(name)s’ is nu ‘niet te bepalen’, zonder waarde. Geef bij deze waarde in kolom ‘%(grounds_column)s’ een grond "
-              "(tekstbewijs of interpretatie), of laat de waarde leeg.") % {"name": name, "grounds_column": column + GROUNDS_SUFFIX},
+              "(tekstbewijs of interpretatie), of laat de waarde leeg.") % {"name": cell.name, "grounds_column": column + GROUNDS_SUFFIX},
         ))
         return None
-    if grounds == Grounds.EVIDENCE and not cited:
+    if grounds != Grounds.UNDETERMINED and not value:
+        result.errors.append((column, _value_missing(grounds, cell.vocabulary)))
+        return None
+    if grounds == Grounds.EVIDENCE and not cell.cited:
         result.errors.append((
             column + GROUNDS_SUFFIX,
             _("‘tekstbewijs’ vraagt een verankerde passage uit de tekst van deze praktijk voor ‘%(name)s’, en die is er niet. "
               "De import leest geen tekstbewijs: voeg de passage toe in de werkbank onder ‘Tekstbewijs voor de codering’, "
-              "of kies hier interpretatie.") % {"name": name},
+              "of kies hier interpretatie.") % {"name": cell.name},
         ))
         return None
     return {
+        "value": "" if grounds == Grounds.UNDETERMINED else value,
         "grounds": grounds,
         "rationale": _rationale(data, column, present, current),
         # Only an interpretation carries the flag of orphaned evidence; it stays until a passage is anchored again.
         "evidence_orphaned": bool(current and current.evidence_orphaned and grounds == Grounds.INTERPRETATION),
+    }
+
+
+def _value_missing(grounds: str, vocabulary: Vocabulary) -> str:
+    return _("Bij de grond ‘%(grounds)s’ hoort een waarde. Mogelijk zijn: %(allowed)s. Of kies als grond niet_te_bepalen.") % {
+        "grounds": grounds_vocabulary().code(grounds),
+        "allowed": vocabulary.allowed(),
     }
 
 

@@ -177,6 +177,35 @@ def test_a_file_without_grounds_columns_keeps_the_grounds_and_new_codings_are_in
     assert set(SourceCoding.objects.filter(case__slug="nieuw").values_list("grounds", flat=True)) == {"interpretatie"}
 
 
+FEW_COLUMNS = "slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd_grond,bron_ontmoeting_grond,veld_afstand-nabijheid_grond\n"
+
+
+def test_a_file_with_grounds_but_no_value_columns_changes_the_grounds_and_keeps_the_values(framework, researcher):
+    case = make_case(slug="bestaand", title="Bestaand", practice=PRACTICE, strengths={"strijd": 2}, positions={"afstand-nabijheid": 1})
+    cite(case, "strijd", "Ze voeren actie")
+    row = f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},tekstbewijs,niet te bepalen,Interpretatie\n"
+    report = run((FEW_COLUMNS + row).encode(), researcher)
+    assert report.saved, report.errors
+    assert [(r.action, r.changes) for r in report.rows] == [("changed", ["bron_strijd_grond", "bron_ontmoeting_grond"])]
+    assert dict(SourceCoding.objects.filter(case=case).values_list("source__key", "grounds")) == {
+        "wederzijdse-afhankelijkheid": "interpretatie", "normen-en-waarden": "interpretatie", "strijd": "tekstbewijs", "ontmoeting": "niet_te_bepalen",
+    }
+    assert SourceCoding.objects.get(case=case, source__key="strijd").strength == 2
+    assert SourceCoding.objects.get(case=case, source__key="ontmoeting").strength is None
+    position = TensionPosition.objects.get(case=case, tension_field__key="afstand-nabijheid")
+    assert (position.grounds, position.position) == ("interpretatie", 1)
+
+
+def test_new_grounds_without_a_value_column_for_a_new_coding_are_refused(framework, researcher):
+    row = "nieuw,Nieuw,wonen,casestudie,Gent,X,Y,interpretatie,,\n"
+    report = run((FEW_COLUMNS + row).encode(), researcher)
+    assert report.errors == [
+        "Rij 2, kolom ‘bron_strijd’: Bij de grond ‘interpretatie’ hoort een waarde. Mogelijk zijn: 0, 1, 2, 3 (of: afwezig, zwak, "
+        "matig, sterk). Of kies als grond niet_te_bepalen."
+    ]
+    assert not Case.objects.exists()
+
+
 # (what the second row says, the column named, the message)
 BAD_GROUNDS = [
     (
