@@ -18,12 +18,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from cases import exchange, history, services
-from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor
+from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor, orphaned_codings, sync_grounds_with_evidence
 from cases.exchange import XLSX
 from cases.forms import validate_keyword_lengths
 from cases.models import (
@@ -32,6 +33,7 @@ from cases.models import (
     Case,
     CaseTransition,
     CodingEvidence,
+    Grounds,
     Position,
     SourceCoding,
     TensionPosition,
@@ -67,11 +69,51 @@ class CaseForm(forms.ModelForm):
 
 # --- the coding, with the framework's words beside each field -----------------------------
 
+ORPHANED_WARNING = _(
+    "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert."
+)
+EVIDENCE_NEEDED = _(
+    "‘Tekstbewijs’ vraagt minstens één passage uit de tekst van deze praktijk voor deze codering: voeg ze toe onder "
+    "‘Tekstbewijs voor de codering’, of kies ‘interpretatie’."
+)
 
-class SourceCodingForm(forms.ModelForm):
+
+class CodingForm(forms.ModelForm):
+    """What the two coding forms share: the grounds, explained, and the flag of orphaned evidence."""
+
+    # The name of the value in the help text and messages ("sterkte", "positie").
+    value_name = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        help_text = _(
+            "Tekstbewijs: een passage uit de tekst van deze praktijk draagt de codering (voeg ze toe onder ‘Tekstbewijs "
+            "voor de codering’). Interpretatie: de lezing van de onderzoekers; zeg in de onderbouwing waarop ze steunt. "
+            "Niet te bepalen: het materiaal laat geen %(value)s toe; laat de %(value)s leeg en zeg in de onderbouwing waarom."
+        ) % {"value": self.value_name}
+        if self.instance.pk and self.instance.evidence_orphaned:
+            # The admin shows help text as HTML; the warning is escaped like any text.
+            help_text = format_html('<strong class="errornote coding-orphaned">{}</strong>{}', ORPHANED_WARNING, help_text)
+        self.fields["grounds"].help_text = help_text
+
+    def coding_key(self) -> str | None:
+        """The coding as evidence rows name it ("source:3", "field:2"), from what was submitted."""
+        raise NotImplementedError
+
+    def save(self, commit=True):
+        # Only an interpretation carries the flag of orphaned evidence: a researcher who
+        # settles the grounds otherwise has dealt with it (the database holds this too).
+        if self.instance.grounds != Grounds.INTERPRETATION:
+            self.instance.evidence_orphaned = False
+        return super().save(commit)
+
+
+class SourceCodingForm(CodingForm):
+    value_name = _("sterkte")
+
     class Meta:
         model = SourceCoding
-        fields = ["source", "strength", "rationale"]
+        fields = ["source", "grounds", "strength", "rationale"]
         widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
         field_classes = {"rationale": PlainTextField}
 
@@ -82,6 +124,22 @@ class SourceCodingForm(forms.ModelForm):
             self.fields["strength"].label = _("Sterkte van ‘%(name)s’") % {"name": source.name}
             self.fields["strength"].help_text = f"{source.summary} ({source.perspective}; {source.thinkers})"
 
+    def clean(self):
+        cleaned = super().clean()
+        grounds, strength = cleaned.get("grounds"), cleaned.get("strength")
+        if grounds == Grounds.UNDETERMINED and strength is not None:
+            self.add_error(
+                "strength",
+                _("Bij de grond ‘niet te bepalen’ hoort geen sterkte: maak de sterkte leeg (—), of kies ‘tekstbewijs’ of ‘interpretatie’."),
+            )
+        elif grounds in (Grounds.EVIDENCE, Grounds.INTERPRETATION) and strength is None and "strength" not in self.errors:
+            self.add_error("strength", _("Kies een sterkte, of de grond ‘niet te bepalen’."))
+        return cleaned
+
+    def coding_key(self) -> str | None:
+        source = self.cleaned_data.get("source")
+        return f"source:{source.pk}" if source else None
+
 
 # An example of holding both poles, where the framework text gives one.
 HOLDS_BOTH_EXAMPLES = {
@@ -89,10 +147,12 @@ HOLDS_BOTH_EXAMPLES = {
 }
 
 
-class TensionPositionForm(forms.ModelForm):
+class TensionPositionForm(CodingForm):
+    value_name = _("positie")
+
     class Meta:
         model = TensionPosition
-        fields = ["tension_field", "position", "holds_both", "rationale"]
+        fields = ["tension_field", "grounds", "position", "holds_both", "rationale"]
         widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
         field_classes = {"rationale": PlainTextField}
 
@@ -115,6 +175,34 @@ class TensionPositionForm(forms.ModelForm):
             example = HOLDS_BOTH_EXAMPLES.get(field.key)
             self.fields["holds_both"].help_text = f"{help_text} {example}" if example else help_text
 
+    def clean(self):
+        cleaned = super().clean()
+        grounds, position, both = cleaned.get("grounds"), cleaned.get("position"), cleaned.get("holds_both")
+        if grounds == Grounds.UNDETERMINED:
+            if position is not None:
+                self.add_error(
+                    "position",
+                    _("Bij de grond ‘niet te bepalen’ hoort geen positie: maak de positie leeg (—), of kies ‘tekstbewijs’ of ‘interpretatie’."),
+                )
+            if both:
+                self.add_error(
+                    "holds_both",
+                    _("Bij de grond ‘niet te bepalen’ houdt de praktijk ook niet beide polen vast: vink dit uit, of kies "
+                      "‘tekstbewijs’ of ‘interpretatie’."),
+                )
+        elif grounds in (Grounds.EVIDENCE, Grounds.INTERPRETATION) and "position" not in self.errors:
+            if position is None and not both:
+                self.add_error(
+                    "position", _("Kies een positie of vink ‘houdt beide polen vast’ aan, of kies de grond ‘niet te bepalen’.")
+                )
+            elif position is not None and both:
+                self.add_error("holds_both", _("Kies een positie of vink ‘houdt beide polen vast’ aan: precies één van beide."))
+        return cleaned
+
+    def coding_key(self) -> str | None:
+        tension_field = self.cleaned_data.get("tension_field")
+        return f"field:{tension_field.pk}" if tension_field else None
+
 
 def _initial_object(form, name, model):
     value = form.initial.get(name)
@@ -123,7 +211,66 @@ def _initial_object(form, name, model):
     return model.objects.filter(pk=value).first()
 
 
-class SourceCodingInline(admin.StackedInline):
+class CodingFormSet(forms.BaseInlineFormSet):
+    """The codings of a case: "tekstbewijs" only for a coding with a passage in the text.
+
+    A passage counts when it is anchored and not deleted in this submission, or
+    new or changed in it (its own row checks that it is in the text). The case
+    admin hands over the evidence rows of the same submission
+    (`evidence_formset`); without them, the anchored passages stored count.
+    """
+
+    evidence_formset = None
+
+    def clean(self):
+        super().clean()
+        cited = None
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("grounds") != Grounds.EVIDENCE or (self.can_delete and self._should_delete_form(form)):
+                continue
+            if cited is None:
+                cited = self._cited_codings()
+            if form.coding_key() not in cited:
+                form.add_error("grounds", EVIDENCE_NEEDED)
+
+    def _cited_codings(self) -> set[str]:
+        if self.evidence_formset is None:
+            rows = CodingEvidence.objects.filter(case=self.instance).anchored() if self.instance.pk else []
+            return {_evidence_key(row) for row in rows}
+        return cited_codings(self.evidence_formset)
+
+
+def _evidence_key(evidence: CodingEvidence) -> str:
+    return f"source:{evidence.source_id}" if evidence.source_id else f"field:{evidence.tension_field_id}"
+
+
+def cited_codings(evidence_formset) -> set[str]:
+    """The codings that the evidence rows of a submission give a passage in the text."""
+    evidence_formset.is_valid()  # cleans each row once
+    cited = set()
+    for form in evidence_formset.forms:
+        data = getattr(form, "cleaned_data", {})
+        if evidence_formset.can_delete and evidence_formset._should_delete_form(form):
+            continue
+        if form.instance.pk is None and not form.has_changed():
+            continue  # an empty row
+        coding = data.get("coding") or form["coding"].value()
+        if form.instance.pk and not {"passage", "case_field"} & set(form.changed_data):
+            anchored = form.instance.anchor_state == CodingEvidence.AnchorState.ANCHORED  # stays as it is stored
+        else:
+            anchored = bool((data.get("passage") or form["passage"].value() or "").strip())  # its row checks it is in the text
+        if coding and anchored:
+            cited.add(coding)
+    return cited
+
+
+class CodingInline(admin.StackedInline):
+    formset = CodingFormSet
+    radio_fields = {"grounds": admin.HORIZONTAL}
+
+
+class SourceCodingInline(CodingInline):
     model = SourceCoding
     form = SourceCodingForm
     max_num = 4
@@ -133,7 +280,7 @@ class SourceCodingInline(admin.StackedInline):
         return max(0, 4 - (obj.source_codings.count() if obj else 0))
 
 
-class TensionPositionInline(admin.StackedInline):
+class TensionPositionInline(CodingInline):
     model = TensionPosition
     form = TensionPositionForm
     max_num = 6
@@ -256,6 +403,9 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
     # evidence, the search vector follows, and the workflow stays the services' job.
     # A case whose own fields did not change is not written (its `updated_at` stays).
     def save_model(self, request, obj, form, change):
+        # The grounds as stored before this save: the change message names what the
+        # evidence changed besides the form (a passage orphaned or anchored again).
+        form.grounds_before = history.grounds_of(obj) if obj.pk else {}
         services.case_save(case=obj)
 
     # Versions are taken by `services.case_snapshot` once everything is saved (see
@@ -268,7 +418,9 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
     def construct_change_message(self, request, form, formsets, add=False):
         if add:
             return super().construct_change_message(request, form, formsets, add)
-        return history.change_message(form, formsets)
+        return history.change_message(
+            form, formsets, grounds_before=getattr(form, "grounds_before", {}), grounds_after=history.grounds_of(form.instance)
+        )
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
@@ -283,7 +435,19 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # The evidence rows are saved last: a passage anchored again brings its coding
+        # back to "tekstbewijs", and no coding stays on evidence that is not in the text.
+        sync_grounds_with_evidence(form.instance)
         services.case_refresh_search(case=form.instance)
+
+    def _create_formsets(self, request, obj, change):
+        # The coding rows check "tekstbewijs" against the evidence rows of the same submission.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        evidence = next((formset for formset in formsets if formset.model is CodingEvidence), None)
+        for formset in formsets:
+            if isinstance(formset, CodingFormSet):
+                formset.evidence_formset = evidence
+        return formsets, inline_instances
 
     def get_queryset(self, request):
         return (
@@ -321,6 +485,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 "button": WORKFLOW_BUTTON,
                 "actions": [(action, services.ACTION_LABELS[action]) for action in services.allowed_actions(case, request.user)],
                 "missing": case.missing_for_publication(),
+                "orphaned": orphaned_codings(case),
                 "status": case.get_status_display(),
             }
         return super().change_view(request, object_id, form_url, extra_context)

@@ -100,6 +100,13 @@ def codings_without_evidence(case: Case) -> list[str]:
     return missing
 
 
+def orphaned_codings(case: Case) -> list[str]:
+    """The sources and tension fields whose evidence an edit orphaned: interpretations until anchored again."""
+    sources = SourceCoding.objects.filter(case=case, evidence_orphaned=True).select_related("source")
+    fields = TensionPosition.objects.filter(case=case, evidence_orphaned=True).select_related("tension_field")
+    return [str(coding.source.name) for coding in sources] + [str(coding.tension_field.name) for coding in fields]
+
+
 def reanchor_on_text_change(sender, *, instance, field: str, **kwargs) -> None:
     if sender is Case:
         reanchor_evidence(instance, field)

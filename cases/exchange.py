@@ -2,8 +2,10 @@
 
 The exchange format has one row per case (Dutch column names, see CASE_COLUMNS):
 the case's fields, its keywords (separated by ";"), its status, and per source
-`bron_<key>` (0-3) with `bron_<key>_onderbouwing`, per tension field
-`veld_<key>` (-2..2, or "beide") with `veld_<key>_onderbouwing`. The wide
+`bron_<key>` (0-3) with `bron_<key>_grond` and `bron_<key>_onderbouwing`, per
+tension field `veld_<key>` (-2..2, or "beide") with `veld_<key>_grond` and
+`veld_<key>_onderbouwing`. The grounds say how a coding is known (tekstbewijs,
+interpretatie, niet_te_bepalen); a coding that cannot be told has no value. The wide
 export (CSV or XLSX) is exactly this format, so an export imports back to the
 same data. Exports write Dutch codes (`casestudie`, `gepubliceerd`); imports
 also read the labels the admin shows and the English codes of older files.
@@ -25,7 +27,7 @@ import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -44,6 +46,8 @@ from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTIONS,
     Case,
+    CodingEvidence,
+    Grounds,
     Position,
     SourceCoding,
     Strength,
@@ -164,12 +168,23 @@ def positions(tension_field: TensionField) -> Vocabulary:
     return Vocabulary((*steps, Choice(BOTH, BOTH, (describe_position(tension_field, None, True),))))
 
 
+def grounds_vocabulary() -> Vocabulary:
+    """How a coding is known; "niet te bepalen" is also read as the admin and the site write it."""
+    return Vocabulary((
+        Choice(Grounds.EVIDENCE, "tekstbewijs", (str(Grounds.EVIDENCE.label),)),
+        Choice(Grounds.INTERPRETATION, "interpretatie", (str(Grounds.INTERPRETATION.label),)),
+        Choice(Grounds.UNDETERMINED, "niet_te_bepalen", (str(Grounds.UNDETERMINED.label),), ("niet-te-bepalen",)),
+    ))
+
+
+# The columns that follow each coding's value column, in the order of the file.
+GROUNDS_SUFFIX, RATIONALE_SUFFIX = "_grond", "_onderbouwing"
+
+
 def coding_columns(sources: list[Source], tension_fields: list[TensionField]) -> list[str]:
     columns = []
-    for source in sources:
-        columns += [f"bron_{source.key}", f"bron_{source.key}_onderbouwing"]
-    for tension_field in tension_fields:
-        columns += [f"veld_{tension_field.key}", f"veld_{tension_field.key}_onderbouwing"]
+    for column in [f"bron_{s.key}" for s in sources] + [f"veld_{f.key}" for f in tension_fields]:
+        columns += [column, column + GROUNDS_SUFFIX, column + RATIONALE_SUFFIX]
     return columns
 
 
@@ -205,14 +220,25 @@ def case_row(case: Case, sources, tension_fields) -> dict[str, str]:
     positions = {p.tension_field_id: p for p in case.tension_positions.all()}
     for source in sources:
         coding = strengths.get(source.pk)
-        row[f"bron_{source.key}"] = "" if coding is None else str(coding.strength)
-        row[f"bron_{source.key}_onderbouwing"] = "" if coding is None else coding.rationale
+        row[f"bron_{source.key}"] = "" if coding is None or coding.strength is None else str(coding.strength)
+        _coding_cells(row, f"bron_{source.key}", coding)
     for tension_field in tension_fields:
         position = positions.get(tension_field.pk)
-        value = "" if position is None else (BOTH if position.holds_both else str(position.position))
-        row[f"veld_{tension_field.key}"] = value
-        row[f"veld_{tension_field.key}_onderbouwing"] = "" if position is None else position.rationale
+        row[f"veld_{tension_field.key}"] = _position_cell(position)
+        _coding_cells(row, f"veld_{tension_field.key}", position)
     return row
+
+
+def _position_cell(position: TensionPosition | None) -> str:
+    """-2..2, "beide", or nothing (not coded, or not to be told)."""
+    if position is None or position.grounds == Grounds.UNDETERMINED:
+        return ""
+    return BOTH if position.holds_both else str(position.position)
+
+
+def _coding_cells(row: dict, column: str, coding) -> None:
+    row[column + GROUNDS_SUFFIX] = "" if coding is None else grounds_vocabulary().code(coding.grounds)
+    row[column + RATIONALE_SUFFIX] = "" if coding is None else coding.rationale
 
 
 def wide_table(cases: Iterable[Case]) -> Iterator[list]:
@@ -225,20 +251,30 @@ def wide_table(cases: Iterable[Case]) -> Iterator[list]:
         yield [row[column] for column in columns]
 
 
-LONG_COLUMNS = ["slug", "titel", "soort", "domein", "gemeente", "dimensie", "sleutel", "naam", "waarde", "beide_polen", "onderbouwing"]
+LONG_COLUMNS = [
+    "slug", "titel", "soort", "domein", "gemeente", "dimensie", "sleutel", "naam", "waarde", "beide_polen", "grond", "onderbouwing",
+]
 
 
 def long_table(cases: Iterable[Case]) -> Iterator[list]:
-    """The header, then one row per case and source or tension field: ready for R or SPSS."""
+    """The header, then one row per case and source or tension field: ready for R or SPSS.
+
+    A coding that cannot be told has no value and no "beide_polen" (missing, not 0).
+    """
     yield LONG_COLUMNS
+    vocabulary = grounds_vocabulary()
     for case in cases:
         base = [case.slug, case.title, kinds().code(case.kind), case.domain.key, case.municipality]
         for coding in sorted(case.source_codings.all(), key=lambda c: c.source.order):
-            yield [*base, "bron", coding.source.key, coding.source.name, coding.strength, 0, coding.rationale]
+            both = "" if coding.grounds == Grounds.UNDETERMINED else 0
+            value = "" if coding.strength is None else coding.strength
+            source = coding.source
+            yield [*base, "bron", source.key, source.name, value, both, vocabulary.code(coding.grounds), coding.rationale]
         for position in sorted(case.tension_positions.all(), key=lambda p: p.tension_field.number):
             field_ = position.tension_field
-            value = "" if position.holds_both else position.position
-            yield [*base, "spanningsveld", field_.key, field_.name, value, int(position.holds_both), position.rationale]
+            value = "" if position.position is None else position.position
+            both = "" if position.grounds == Grounds.UNDETERMINED else int(position.holds_both)
+            yield [*base, "spanningsveld", field_.key, field_.name, value, both, vocabulary.code(position.grounds), position.rationale]
 
 
 def write_csv(table: Iterable[list], out: io.TextIOBase) -> int:
@@ -286,7 +322,7 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 def _is_number_column(column: str) -> bool:
     if column in ("breedtegraad", "lengtegraad", "startjaar", "waarde", "beide_polen"):
         return True
-    return column.startswith(("bron_", "veld_")) and not column.endswith("_onderbouwing")
+    return column.startswith(("bron_", "veld_")) and not column.endswith((GROUNDS_SUFFIX, RATIONALE_SUFFIX))
 
 
 def export_wide_csv(cases: Iterable[Case], out: io.TextIOBase) -> int:
@@ -321,13 +357,19 @@ def export_json(cases: Iterable[Case], site_url: str) -> str:
                 "gepubliceerd": case.published_at.isoformat() if case.published_at else None,
                 "codering": {
                     "bronnen": {
-                        s.key: {"sterkte": _int(row[f"bron_{s.key}"]), "onderbouwing": row[f"bron_{s.key}_onderbouwing"]}
+                        s.key: {
+                            "sterkte": _int(row[f"bron_{s.key}"]),
+                            "grond": row[f"bron_{s.key}_grond"] or None,
+                            "onderbouwing": row[f"bron_{s.key}_onderbouwing"],
+                        }
                         for s in sources
                     },
                     "spanningsvelden": {
                         f.key: {
                             "positie": None if row[f"veld_{f.key}"] in ("", BOTH) else int(row[f"veld_{f.key}"]),
-                            "beide_polen": row[f"veld_{f.key}"] == BOTH,
+                            # Not to be told: neither a place nor both poles (null, not false).
+                            "beide_polen": None if row[f"veld_{f.key}"] == "" else row[f"veld_{f.key}"] == BOTH,
+                            "grond": row[f"veld_{f.key}_grond"] or None,
                             "onderbouwing": row[f"veld_{f.key}_onderbouwing"],
                         }
                         for f in tension_fields
@@ -589,24 +631,47 @@ class CaseRowForm(forms.Form):
         f["status"] = VocabularyField(
             statuses(), required=False, help_text=_("Leeg: een nieuwe praktijk wordt een concept, een bestaande houdt haar status.")
         )
+        # The value column of each coding and its vocabulary (see `clean`).
+        self.coding_values: dict[str, Vocabulary] = {}
         for source in sources:
-            f[f"bron_{source.key}"] = VocabularyField(
+            column = f"bron_{source.key}"
+            self.coding_values[column] = strengths()
+            f[column] = VocabularyField(
                 strengths(), empty_value=None, required=False,
-                help_text=_("Hoe sterk de praktijk put uit de bron ‘%(source)s’. Leeg: geen codering, of de bestaande blijft.")
-                % {"source": source.name},
+                help_text=_(
+                    "Hoe sterk de praktijk put uit de bron ‘%(source)s’. Leeg bij de grond ‘niet te bepalen’; "
+                    "leeg zonder grond: geen codering, of de bestaande blijft."
+                ) % {"source": source.name},
             )
-            f[f"bron_{source.key}_onderbouwing"] = PlainTextField(
+            f[column + GROUNDS_SUFFIX] = self._grounds_field(_("de sterkte voor ‘%(name)s’") % {"name": source.name})
+            f[column + RATIONALE_SUFFIX] = PlainTextField(
                 required=False, help_text=_("Waarom die sterkte voor ‘%(source)s’.") % {"source": source.name}
             )
         for tension_field in tension_fields:
-            f[f"veld_{tension_field.key}"] = VocabularyField(
+            column = f"veld_{tension_field.key}"
+            self.coding_values[column] = positions(tension_field)
+            f[column] = VocabularyField(
                 positions(tension_field), required=False,
-                help_text=_("De positie op ‘%(field)s’: van -2 (%(a)s) tot 2 (%(b)s), of beide polen. Leeg: geen codering, of de bestaande blijft.")
-                % {"field": tension_field.name, "a": tension_field.pole_a, "b": tension_field.pole_b},
+                help_text=_(
+                    "De positie op ‘%(field)s’: van -2 (%(a)s) tot 2 (%(b)s), of beide polen. Leeg bij de grond "
+                    "‘niet te bepalen’; leeg zonder grond: geen codering, of de bestaande blijft."
+                ) % {"field": tension_field.name, "a": tension_field.pole_a, "b": tension_field.pole_b},
             )
-            f[f"veld_{tension_field.key}_onderbouwing"] = PlainTextField(
+            f[column + GROUNDS_SUFFIX] = self._grounds_field(_("de positie op ‘%(name)s’") % {"name": tension_field.name})
+            f[column + RATIONALE_SUFFIX] = PlainTextField(
                 required=False, help_text=_("Waarom die positie op ‘%(field)s’.") % {"field": tension_field.name}
             )
+
+    @staticmethod
+    def _grounds_field(what: str) -> VocabularyField:
+        return VocabularyField(
+            grounds_vocabulary(), required=False,
+            help_text=_(
+                "Hoe %(what)s gekend is: tekstbewijs (een passage uit de tekst, die u in de werkbank verankert), "
+                "interpretatie (de lezing van de onderzoekers), of niet te bepalen (zonder waarde). Leeg: een bestaande "
+                "codering houdt haar grond, een nieuwe wordt interpretatie."
+            ) % {"what": what},
+        )
 
     def clean_trefwoorden(self):
         validate_keyword_lengths(_keywords(self.cleaned_data["trefwoorden"]))
@@ -617,6 +682,19 @@ class CaseRowForm(forms.Form):
         coordinates_valid = "breedtegraad" not in self.errors and "lengtegraad" not in self.errors
         if coordinates_valid and (cleaned.get("breedtegraad") is None) != (cleaned.get("lengtegraad") is None):
             self.add_error("lengtegraad", _("Geef breedte- en lengtegraad samen, of geen van beide."))
+        for column, vocabulary in self.coding_values.items():
+            if column in self.errors or column + GROUNDS_SUFFIX in self.errors:
+                continue
+            value, given = cleaned.get(column), cleaned.get(column + GROUNDS_SUFFIX)
+            if given == Grounds.UNDETERMINED and value not in (None, ""):
+                self.add_error(
+                    column + GROUNDS_SUFFIX,
+                    _("Bij ‘niet te bepalen’ hoort geen waarde, maar kolom ‘%(column)s’ geeft ‘%(value)s’: maak die leeg, "
+                      "of kies als grond tekstbewijs of interpretatie.") % {"column": column, "value": str(self.data.get(column, "")).strip()},
+                )
+            elif given in (Grounds.EVIDENCE, Grounds.INTERPRETATION) and value in (None, "") and column in self.data:
+                # (Without the value column, an existing coding keeps its value: see _coding_fields.)
+                self.add_error(column, _value_missing(given, vocabulary))
         return cleaned
 
 
@@ -687,9 +765,12 @@ def _current_column_name(column: str) -> str:
     """`bron_struggle` of a file exported by the first release is `bron_strijd` now."""
     for prefix in ("bron_", "veld_"):
         if column.startswith(prefix):
-            key, sep, rest = column[len(prefix) :].partition("_onderbouwing")
+            key, suffix = column[len(prefix) :], ""
+            for known in (GROUNDS_SUFFIX, RATIONALE_SUFFIX):
+                if key.endswith(known):
+                    key, suffix = key.removesuffix(known), known
             if key in FORMER_KEYS:
-                return f"{prefix}{FORMER_KEYS[key]}{sep}{rest}"
+                return f"{prefix}{FORMER_KEYS[key]}{suffix}"
     return column
 
 
@@ -744,32 +825,47 @@ def _diff(existing: Case | None, data: dict, present: set[str], sources, tension
     strengths = {c.source_id: c for c in existing.source_codings.all()}
     for source in sources:
         column = f"bron_{source.key}"
-        coding = strengths.get(source.pk)
-        if _coding_given(data, column, present) and (
-            (coding.strength if coding else None) != data[column] or _rationale(data, column, present, coding) != (coding.rationale if coding else "")
-        ):
-            changes.append(column)
+        changes += _coding_changes(data, column, present, strengths.get(source.pk), _strength_cell)
     positions = {p.tension_field_id: p for p in existing.tension_positions.all()}
     for tension_field in tension_fields:
         column = f"veld_{tension_field.key}"
-        position = positions.get(tension_field.pk)
-        current = "" if position is None else (BOTH if position.holds_both else str(position.position))
-        if _coding_given(data, column, present) and (
-            current != data[column] or _rationale(data, column, present, position) != (position.rationale if position else "")
-        ):
-            changes.append(column)
+        changes += _coding_changes(data, column, present, positions.get(tension_field.pk), _position_cell)
     return ("changed" if changes else "unchanged"), changes
 
 
+def _coding_changes(data: dict, column: str, present: set[str], coding, value_of) -> list[str]:
+    """The columns of one coding whose cells differ from the stored coding: the value (with the rationale), the grounds."""
+    if not _coding_given(data, column, present):
+        return []
+    changes = []
+    value_changed = column in present and coding is not None and _or_blank(value_of(coding)) != _or_blank(data[column])
+    if coding is None or value_changed or _rationale(data, column, present, coding) != coding.rationale:
+        changes.append(column)
+    if coding is not None and _grounds_given(data, column, present) not in (None, coding.grounds):
+        changes.append(column + GROUNDS_SUFFIX)
+    return changes
+
+
+def _or_blank(value) -> str:
+    return "" if value is None else str(value)
+
+
 def _coding_given(data: dict, column: str, present: set[str]) -> bool:
-    """An empty coding cell leaves the coding as it is (an export writes one for "not coded")."""
-    return column in present and data[column] not in (None, "")
+    """A coding is in the row when its value or its grounds are; empty cells leave it as it is."""
+    return (column in present and data[column] not in (None, "")) or _grounds_given(data, column, present) is not None
+
+
+def _grounds_given(data: dict, column: str, present: set[str]) -> str | None:
+    """The grounds the row gives for a coding, or None: the file has no such column, or the cell is empty."""
+    if column + GROUNDS_SUFFIX in present and data[column + GROUNDS_SUFFIX]:
+        return data[column + GROUNDS_SUFFIX]
+    return None
 
 
 def _rationale(data: dict, column: str, present: set[str], current) -> str:
     """The rationale the row gives, or the current one when the file has no such column."""
-    if f"{column}_onderbouwing" in present:
-        return data[f"{column}_onderbouwing"]
+    if column + RATIONALE_SUFFIX in present:
+        return data[column + RATIONALE_SUFFIX]
     return current.rationale if current else ""
 
 
@@ -789,25 +885,38 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     for name, value in _case_values(data, present, domains).items():
         setattr(case, name, value)
     services.case_save(case=case)
-    strengths = {c.source_id: c for c in case.source_codings.all()}
+    # Read after the text is saved: its evidence is anchored, or orphaned, as the text now stands.
+    anchored = CodingEvidence.objects.filter(case=case).anchored()
+    cited = {("source", pk) for pk in anchored.filter(source__isnull=False).values_list("source_id", flat=True)}
+    cited |= {("field", pk) for pk in anchored.filter(tension_field__isnull=False).values_list("tension_field_id", flat=True)}
+    stored_strengths = {c.source_id: c for c in case.source_codings.all()}
     for source in sources:
         column = f"bron_{source.key}"
         if _coding_given(data, column, present):
-            rationale = _rationale(data, column, present, strengths.get(source.pk))
-            SourceCoding.objects.update_or_create(case=case, source=source, defaults={"strength": data[column], "rationale": rationale})
-    positions = {p.tension_field_id: p for p in case.tension_positions.all()}
+            current = stored_strengths.get(source.pk)
+            cell = _CodingCell(column, source.name, strengths(), _strength_cell, ("source", source.pk) in cited)
+            if (fields := _coding_fields(data, present, cell, current, result)) is not None:
+                value = fields.pop("value")
+                SourceCoding.objects.update_or_create(
+                    case=case, source=source, defaults={"strength": None if value == "" else int(value), **fields}
+                )
+    stored_positions = {p.tension_field_id: p for p in case.tension_positions.all()}
     for tension_field in tension_fields:
         column = f"veld_{tension_field.key}"
         if _coding_given(data, column, present):
-            both = data[column] == BOTH
-            rationale = _rationale(data, column, present, positions.get(tension_field.pk))
-            TensionPosition.objects.update_or_create(
-                case=case,
-                tension_field=tension_field,
-                defaults={"position": None if both else int(data[column]), "holds_both": both, "rationale": rationale},
-            )
+            current = stored_positions.get(tension_field.pk)
+            cell = _CodingCell(column, tension_field.name, positions(tension_field), _position_cell, ("field", tension_field.pk) in cited)
+            if (fields := _coding_fields(data, present, cell, current, result)) is not None:
+                value = fields.pop("value")
+                TensionPosition.objects.update_or_create(
+                    case=case,
+                    tension_field=tension_field,
+                    defaults={"position": None if value in ("", BOTH) else int(value), "holds_both": value == BOTH, **fields},
+                )
     if "trefwoorden" in present:
         case.keywords.set(_keywords(data["trefwoorden"]))
+    if result.errors:
+        return  # nothing of this row stays; its status is checked once its codings can be saved
     services.case_refresh_search(case=case)
     comment = (
         _("Geïmporteerd; gewijzigd: %(columns)s.") % {"columns": ", ".join(result.changes)} if result.changes else _("Geïmporteerd.")
@@ -827,6 +936,70 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
             result.errors.append(("status", _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(error.missing)}))
         except (services.TransitionError, PermissionDenied) as error:
             result.errors.append(("status", str(error)))
+
+
+@dataclass(frozen=True)
+class _CodingCell:
+    """One coding's columns in a row, and what the import needs to know to save it."""
+
+    column: str  # the value column, e.g. "bron_strijd"
+    name: str  # the source or tension field, for messages
+    vocabulary: Vocabulary  # the values the column takes
+    value_of: Callable  # a stored coding -> its value as the column writes it
+    cited: bool  # an anchored passage of the case's text supports it
+
+
+def _strength_cell(coding: SourceCoding) -> str:
+    return "" if coding.strength is None else str(coding.strength)
+
+
+def _coding_fields(data: dict, present: set[str], cell: _CodingCell, current, result: RowResult) -> dict | None:
+    """The value (as the column writes it), grounds, rationale and flag a row gives one coding.
+
+    None, with the error noted, when they cannot stand. Without grounds in the
+    row a coding keeps its own (a new one is an interpretation); without its
+    value column, its value. "Tekstbewijs" needs a passage anchored in the
+    case's text, which the import cannot add: the workbench does.
+    """
+    column = cell.column
+    given = _grounds_given(data, column, present)
+    grounds = given or (current.grounds if current else Grounds.INTERPRETATION)
+    if column in present:
+        value = "" if data[column] is None else str(data[column])
+    else:
+        value = cell.value_of(current) if current and grounds != Grounds.UNDETERMINED else ""
+    if given is None and grounds == Grounds.UNDETERMINED and value:
+        result.errors.append((
+            column,
+            _("‘%(name)s’ is nu ‘niet te bepalen’, zonder waarde. Geef bij deze waarde in kolom ‘%(grounds_column)s’ een grond "
+              "(tekstbewijs of interpretatie), of laat de waarde leeg.") % {"name": cell.name, "grounds_column": column + GROUNDS_SUFFIX},
+        ))
+        return None
+    if grounds != Grounds.UNDETERMINED and not value:
+        result.errors.append((column, _value_missing(grounds, cell.vocabulary)))
+        return None
+    if grounds == Grounds.EVIDENCE and not cell.cited:
+        result.errors.append((
+            column + GROUNDS_SUFFIX,
+            _("‘tekstbewijs’ vraagt een verankerde passage uit de tekst van deze praktijk voor ‘%(name)s’, en die is er niet. "
+              "De import leest geen tekstbewijs: voeg de passage toe in de werkbank onder ‘Tekstbewijs voor de codering’, "
+              "of kies hier interpretatie.") % {"name": cell.name},
+        ))
+        return None
+    return {
+        "value": "" if grounds == Grounds.UNDETERMINED else value,
+        "grounds": grounds,
+        "rationale": _rationale(data, column, present, current),
+        # Only an interpretation carries the flag of orphaned evidence; it stays until a passage is anchored again.
+        "evidence_orphaned": bool(current and current.evidence_orphaned and grounds == Grounds.INTERPRETATION),
+    }
+
+
+def _value_missing(grounds: str, vocabulary: Vocabulary) -> str:
+    return _("Bij de grond ‘%(grounds)s’ hoort een waarde. Mogelijk zijn: %(allowed)s. Of kies als grond niet_te_bepalen.") % {
+        "grounds": grounds_vocabulary().code(grounds),
+        "allowed": vocabulary.allowed(),
+    }
 
 
 # --- the admin's import form ------------------------------------------------------------------
@@ -942,11 +1115,14 @@ def template_table() -> list[list[str]]:
         "trefwoorden": "koken; ontmoeting",
         "status": statuses().code(Case.Status.DRAFT),
     }
+    interpretation = grounds_vocabulary().code(Grounds.INTERPRETATION)
     for source in sources:
         example[f"bron_{source.key}"] = "2"
-        example[f"bron_{source.key}_onderbouwing"] = "Waarom deze sterkte: wat in de praktijk erop wijst."
+        example[f"bron_{source.key}_grond"] = interpretation
+        example[f"bron_{source.key}_onderbouwing"] = "Interpretatie: waarom deze sterkte, en waarop die lezing steunt."
     for tension_field in tension_fields:
         example[f"veld_{tension_field.key}"] = "0"
-        example[f"veld_{tension_field.key}_onderbouwing"] = "Waarom deze positie."
+        example[f"veld_{tension_field.key}_grond"] = interpretation
+        example[f"veld_{tension_field.key}_onderbouwing"] = "Interpretatie: waarom deze positie."
     columns = all_columns(sources, tension_fields)
     return [columns, [example.get(column, "") for column in columns]]

@@ -19,11 +19,12 @@ from cases.models import (
     TEXT_SECTION_FIELDS,
     Case,
     CodingEvidence,
+    Grounds,
     KeywordedCase,
     SourceCoding,
-    Strength,
     TensionPosition,
     describe_position,
+    describe_strength,
 )
 from frameworks.models import Source, TensionField
 from frameworks.textdiff import word_diff
@@ -41,13 +42,24 @@ def versions_of(case: Case):
     return Version.objects.get_for_object(case).select_related("revision__user")
 
 
+@dataclass(frozen=True)
+class CodingState:
+    """One coding as a version holds it. `value` is the strength or position (None: both poles, or not to be told)."""
+
+    value: int | None
+    grounds: str
+    rationale: str
+    holds_both: bool = False
+    orphaned: bool = False
+
+
 @dataclass
 class Snapshot:
     """A case as one version holds it."""
 
     fields: dict
-    strengths: dict[int, tuple[int, str]] = field(default_factory=dict)
-    positions: dict[int, tuple[int | None, bool, str]] = field(default_factory=dict)
+    strengths: dict[int, CodingState] = field(default_factory=dict)
+    positions: dict[int, CodingState] = field(default_factory=dict)
     evidence: set[tuple[str, str, str]] = field(default_factory=set)
     evidence_rows: list[dict] = field(default_factory=list)
     keyword_ids: set[int] = field(default_factory=set)
@@ -61,9 +73,9 @@ def snapshot(version: Version) -> Snapshot:
     for item in related:
         data = item.field_dict
         if item.content_type_id == by_model[SourceCoding] and data["case_id"] == case_id:
-            shot.strengths[data["source_id"]] = (data["strength"], data["rationale"])
+            shot.strengths[data["source_id"]] = _coding_state(data, data["strength"])
         elif item.content_type_id == by_model[TensionPosition] and data["case_id"] == case_id:
-            shot.positions[data["tension_field_id"]] = (data["position"], data["holds_both"], data["rationale"])
+            shot.positions[data["tension_field_id"]] = _coding_state(data, data["position"], holds_both=data["holds_both"])
         elif item.content_type_id == by_model[CodingEvidence] and data["case_id"] == case_id:
             coding = f"source:{data['source_id']}" if data["source_id"] else f"field:{data['tension_field_id']}"
             shot.evidence.add((coding, data["case_field"], data["quote_exact"]))
@@ -71,6 +83,17 @@ def snapshot(version: Version) -> Snapshot:
         elif item.content_type_id == by_model[KeywordedCase] and data["content_object_id"] == case_id:
             shot.keyword_ids.add(data["tag_id"])
     return shot
+
+
+def _coding_state(data: dict, value, holds_both: bool = False) -> CodingState:
+    # Versions kept before codings had grounds read as the default: interpretation.
+    return CodingState(
+        value=value,
+        grounds=data.get("grounds") or Grounds.INTERPRETATION,
+        rationale=data["rationale"],
+        holds_both=holds_both,
+        orphaned=bool(data.get("evidence_orphaned")),
+    )
 
 
 @dataclass
@@ -93,13 +116,10 @@ def compare(older: Version, newer: Version) -> list[Change]:
             a_text, b_text = "" if a is None else str(a), "" if b is None else str(b)
             changes.append(Change(label, a_text, b_text, word_diff(a_text, b_text) if name in TEXT_FIELDS else None))
     for source in Source.objects.all():
-        a, b = old.strengths.get(source.pk), new.strengths.get(source.pk)
-        if a != b:
-            changes.append(Change(str(source.name), _strength(a), _strength(b)))
+        changes += _coding_changes(str(source.name), old.strengths.get(source.pk), new.strengths.get(source.pk), _strength)
     for tension_field in TensionField.objects.all():
         a, b = old.positions.get(tension_field.pk), new.positions.get(tension_field.pk)
-        if a != b:
-            changes.append(Change(tension_field.name, _position(tension_field, a), _position(tension_field, b)))
+        changes += _coding_changes(tension_field.name, a, b, lambda state, f=tension_field: _position(f, state))
     for removed in sorted(old.evidence - new.evidence):
         changes.append(Change("tekstbewijs", f"‘{removed[2]}’", ""))
     for added in sorted(new.evidence - old.evidence):
@@ -112,41 +132,93 @@ def compare(older: Version, newer: Version) -> list[Change]:
     return changes
 
 
-def _strength(value) -> str:
-    if value is None:
-        return "—"
-    strength, rationale = value
-    return f"{Strength(strength).label}: {rationale}".strip(": ")
+def _coding_changes(name: str, a: CodingState | None, b: CodingState | None, describe) -> list[Change]:
+    """A coding's value and rationale in one row, its grounds in another: each when it changed."""
+    changes = []
+    if a is None or b is None or (a.value, a.holds_both, a.rationale) != (b.value, b.holds_both, b.rationale):
+        if a != b:
+            changes.append(Change(name, describe(a), describe(b)))
+    if a is not None and b is not None and (a.grounds, a.orphaned) != (b.grounds, b.orphaned):
+        changes.append(Change(_("%(coding)s: grond") % {"coding": name}, _grounds(a), _grounds(b)))
+    return changes
 
 
-def _position(tension_field, value) -> str:
-    if value is None:
+def _grounds(state: CodingState) -> str:
+    label = str(Grounds(state.grounds).label)
+    return _("%(grounds)s (tekstbewijs verweesd)") % {"grounds": label} if state.orphaned else label
+
+
+def _strength(state: CodingState | None) -> str:
+    if state is None:
         return "—"
-    position, holds_both, rationale = value
-    return f"{describe_position(tension_field, position, holds_both)}: {rationale}".strip(": ")
+    return _with_grounds(describe_strength(state.value), state)
+
+
+def _position(tension_field, state: CodingState | None) -> str:
+    if state is None:
+        return "—"
+    if state.grounds == Grounds.UNDETERMINED:
+        return _with_grounds(str(Grounds.UNDETERMINED.label), state)
+    return _with_grounds(describe_position(tension_field, state.value, state.holds_both), state)
+
+
+def _with_grounds(value: str, state: CodingState) -> str:
+    """The value with its grounds and rationale, e.g. "matig (interpretatie): …"; "niet te bepalen" says it once."""
+    if state.grounds != Grounds.UNDETERMINED:
+        value = f"{value} ({Grounds(state.grounds).label})"
+    return f"{value}: {state.rationale}" if state.rationale.strip() else value
 
 
 # --- what one save in the admin changed ---------------------------------------------------------
 
 
-def change_message(form, formsets) -> str:
+def change_message(form, formsets, *, grounds_before: dict | None = None, grounds_after: dict | None = None) -> str:
     """What a save of the case form changed, in words a researcher reads; "" if nothing.
 
     Each coding names its own source or tension field with the old and new
     value (Django's own message takes the field labels of a formset from its
     first form, and so named the first source for every changed strength).
+    `grounds_before` and `grounds_after` (see `grounds_of`) are the grounds
+    stored before and after the save: where the evidence moved a coding's
+    grounds beyond what the form said (a passage orphaned by the edit, or
+    anchored again), that is named too.
     """
     parts = []
     labels = [str(_field_label(form, name)) for name in form.changed_data]
     if labels:
         parts.append(_("%(fields)s gewijzigd") % {"fields": get_text_list(labels, _("en"))})
+    said = dict(grounds_before or {})
     for formset in formsets:
         before = {f.instance.pk: f.initial for f in formset.initial_forms}
         parts += [_added(obj) for obj in formset.new_objects]
         parts += [_changed(obj, before.get(obj.pk, {}), fields) for obj, fields in formset.changed_objects]
         parts += [_deleted(obj) for obj in formset.deleted_objects]
+        for obj in [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]:
+            if isinstance(obj, SourceCoding | TensionPosition):
+                said[_coding_name(obj)] = obj.grounds
+    for name, grounds in (grounds_after or {}).items():
+        if name in said and said[name] != grounds:
+            parts.append(_moved_by_evidence(name, said[name], grounds))
     parts = [capfirst(part) for part in parts if part]
     return "; ".join(parts) + "." if parts else ""
+
+
+def grounds_of(case: Case) -> dict[str, str]:
+    """The stored grounds of each of the case's codings, by the name of its source or tension field."""
+    sources = SourceCoding.objects.filter(case=case).select_related("source")
+    fields = TensionPosition.objects.filter(case=case).select_related("tension_field")
+    return {str(c.source.name): c.grounds for c in sources} | {str(p.tension_field.name): p.grounds for p in fields}
+
+
+def _moved_by_evidence(name: str, old: str, new: str) -> str:
+    change = _grounds_change(old, new)
+    if new == Grounds.EVIDENCE:
+        return _("%(coding)s: %(change)s (tekstbewijs opnieuw verankerd)") % {"coding": name, "change": change}
+    return _("%(coding)s: %(change)s (het tekstbewijs staat niet meer in de tekst)") % {"coding": name, "change": change}
+
+
+def _grounds_change(old: str, new: str) -> str:
+    return _("grond %(old)s → %(new)s") % {"old": Grounds(old).label, "new": Grounds(new).label}
 
 
 def _field_label(form, name: str) -> str:
@@ -162,14 +234,19 @@ def _quote(text: str) -> str:
 
 
 def _coding_name(obj) -> str:
-    return str(obj.source.name if obj.source_id else obj.tension_field.name)
+    """The source or tension field of a coding or an evidence row."""
+    return str(obj.source.name if getattr(obj, "source_id", None) else obj.tension_field.name)
 
 
 def _added(obj) -> str:
-    if isinstance(obj, SourceCoding):
-        return _("%(coding)s: gecodeerd als %(strength)s") % {"coding": obj.source.name, "strength": obj.get_strength_display()}
-    if isinstance(obj, TensionPosition):
-        return _("%(coding)s: gecodeerd als %(position)s") % {"coding": obj.tension_field.name, "position": obj.label}
+    if isinstance(obj, SourceCoding | TensionPosition):
+        if obj.grounds == Grounds.UNDETERMINED:
+            return _("%(coding)s: gecodeerd als niet te bepalen") % {"coding": _coding_name(obj)}
+        return _("%(coding)s: gecodeerd als %(value)s, grond %(grounds)s") % {
+            "coding": _coding_name(obj),
+            "value": obj.label,
+            "grounds": obj.get_grounds_display(),
+        }
     if isinstance(obj, CodingEvidence):
         return _("tekstbewijs voor %(coding)s toegevoegd: %(passage)s") % {"coding": _coding_name(obj), "passage": _quote(obj.quote_exact)}
     return ""
@@ -191,16 +268,23 @@ def _changed(obj, before: dict, fields: list[str]) -> str:
         name = obj.source.name
         if "source" in fields:
             details.append(_("was ‘%(source)s’") % {"source": Source.objects.get(pk=before["source"]).name})
+        if "grounds" in fields:
+            details.append(_grounds_change(before["grounds"], obj.grounds))
         if "strength" in fields:
             details.append(
-                _("sterkte %(old)s → %(new)s") % {"old": Strength(before["strength"]).label, "new": obj.get_strength_display()}
+                _("sterkte %(old)s → %(new)s") % {"old": describe_strength(before["strength"]), "new": obj.label}
             )
     elif isinstance(obj, TensionPosition):
         name = obj.tension_field.name
         if "tension_field" in fields:
             details.append(_("was ‘%(field)s’") % {"field": TensionField.objects.get(pk=before["tension_field"]).name})
+        if "grounds" in fields:
+            details.append(_grounds_change(before["grounds"], obj.grounds))
         if {"position", "holds_both"} & set(fields):
-            old = describe_position(obj.tension_field, before.get("position"), before.get("holds_both", False))
+            if before.get("grounds") == Grounds.UNDETERMINED:
+                old = str(Grounds.UNDETERMINED.label)
+            else:
+                old = describe_position(obj.tension_field, before.get("position"), before.get("holds_both", False))
             details.append(_("positie %(old)s → %(new)s") % {"old": old, "new": obj.label})
     elif isinstance(obj, CodingEvidence):
         return _("tekstbewijs voor %(coding)s gewijzigd: %(passage)s") % {"coding": _coding_name(obj), "passage": _quote(obj.quote_exact)}

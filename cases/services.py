@@ -11,13 +11,14 @@ from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from cases import history
-from cases.evidence import reanchor_evidence
+from cases.evidence import reanchor_evidence, sync_grounds_with_evidence
 from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTION_FIELDS,
     Case,
     CaseTransition,
     CodingEvidence,
+    Grounds,
     SourceCoding,
     TensionPosition,
 )
@@ -191,16 +192,16 @@ def case_restore(*, case: Case, version, actor) -> Case:
     date = timezone.localtime(version.revision.date_created).strftime("%d-%m-%Y %H:%M")
     case_save(case=locked)
     SourceCoding.objects.filter(case=locked).exclude(source_id__in=shot.strengths).delete()
-    for source_id, (strength, rationale) in shot.strengths.items():
+    for source_id, state in shot.strengths.items():
         SourceCoding.objects.update_or_create(
-            case=locked, source_id=source_id, defaults={"strength": strength, "rationale": rationale}
+            case=locked, source_id=source_id, defaults={"strength": state.value, **_coding_defaults(state)}
         )
     TensionPosition.objects.filter(case=locked).exclude(tension_field_id__in=shot.positions).delete()
-    for field_id, (position, holds_both, rationale) in shot.positions.items():
+    for field_id, state in shot.positions.items():
         TensionPosition.objects.update_or_create(
             case=locked,
             tension_field_id=field_id,
-            defaults={"position": position, "holds_both": holds_both, "rationale": rationale},
+            defaults={"position": state.value, "holds_both": state.holds_both, **_coding_defaults(state)},
         )
     CodingEvidence.objects.filter(case=locked).delete()
     kept = ("source_id", "tension_field_id", "case_field", *SELECTOR_FIELDS, "text_revision", "note")
@@ -208,6 +209,9 @@ def case_restore(*, case: Case, version, actor) -> Case:
         CodingEvidence.objects.create(case=locked, **{name: row[name] for name in kept})
     for field in {row["case_field"] for row in shot.evidence_rows}:
         reanchor_evidence(locked, field)
+    # The grounds come back as the version had them, then follow the evidence as it
+    # stands in the restored text: no coding rests on a passage that is not there.
+    sync_grounds_with_evidence(locked)
     locked.keywords.set(list(Tag.objects.filter(pk__in=shot.keyword_ids)))
     case_refresh_search(case=locked)
     if locked.is_public:
@@ -218,6 +222,10 @@ def case_restore(*, case: Case, version, actor) -> Case:
     return locked
 
 
+def _coding_defaults(state: history.CodingState) -> dict:
+    return {"grounds": state.grounds, "rationale": state.rationale, "evidence_orphaned": state.orphaned}
+
+
 def dashboard() -> dict:
     """The planned case studies per domain and the pilots: status, completeness, gaps."""
     sources = list(Source.objects.all())
@@ -225,11 +233,25 @@ def dashboard() -> dict:
     cases = list(
         Case.objects.select_related("domain").prefetch_related("source_codings", "tension_positions").order_by("title")
     )
+    names = {("source", s.pk): s.name for s in sources} | {("field", f.pk): f.name for f in tension_fields}
     rows = []
     for case in cases:
         missing = case.missing_for_publication(sources, tension_fields)
         done = max(0, Case.REQUIREMENTS - len(missing))
-        rows.append({"case": case, "missing": missing, "complete": round(100 * done / Case.REQUIREMENTS)})
+        codings = [
+            *((("source", c.source_id), c) for c in case.source_codings.all()),
+            *((("field", p.tension_field_id), p) for p in case.tension_positions.all()),
+        ]
+        rows.append(
+            {
+                "case": case,
+                "missing": missing,
+                "complete": round(100 * done / Case.REQUIREMENTS),
+                # How the codings are known, e.g. "4 tekstbewijs · 3 interpretatie · 3 niet te bepalen".
+                "grounds": [(sum(1 for _key, c in codings if c.grounds == value), label) for value, label in Grounds.choices],
+                "orphaned": [names[key] for key, c in codings if c.evidence_orphaned],
+            }
+        )
     domains = []
     for domain in Domain.objects.all():
         studies = [row for row in rows if row["case"].domain_id == domain.pk and row["case"].kind == Case.Kind.CASE_STUDY]

@@ -74,9 +74,19 @@ def _add_form(**overrides):
         "evidence-INITIAL_FORMS": 0,
     }
     for i, source in enumerate(Source.objects.all()):
-        data |= {f"source_codings-{i}-source": source.pk, f"source_codings-{i}-strength": 2, f"source_codings-{i}-rationale": "omdat"}
+        data |= {
+            f"source_codings-{i}-source": source.pk,
+            f"source_codings-{i}-grounds": "interpretatie",
+            f"source_codings-{i}-strength": 2,
+            f"source_codings-{i}-rationale": "omdat",
+        }
     for i, field in enumerate(TensionField.objects.all()):
-        data |= {f"tension_positions-{i}-tension_field": field.pk, f"tension_positions-{i}-position": 0, f"tension_positions-{i}-rationale": "omdat"}
+        data |= {
+            f"tension_positions-{i}-tension_field": field.pk,
+            f"tension_positions-{i}-grounds": "interpretatie",
+            f"tension_positions-{i}-position": 0,
+            f"tension_positions-{i}-rationale": "omdat",
+        }
     data.update(overrides)
     return data
 

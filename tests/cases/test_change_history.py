@@ -129,5 +129,5 @@ def test_removed_and_added_codings_are_named(framework, researcher_client):
     solidarity = row_of(data, "source_codings", "source", Source.objects.get(key="wederzijdse-afhankelijkheid").pk)
     data[f"{solidarity}-DELETE"] = "on"
     assert researcher_client.post(change_url(case), data).status_code == 302
-    assert comments(case) == ["Strijd: gecodeerd als sterk; Wederzijdse afhankelijkheid: codering verwijderd."]
+    assert comments(case) == ["Strijd: gecodeerd als sterk, grond interpretatie; Wederzijdse afhankelijkheid: codering verwijderd."]
     assert Case.objects.get(pk=case.pk).source_codings.count() == 3
