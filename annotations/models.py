@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import TEXT_SECTIONS, Case, text_section
+from cases.models import TEXT_SECTIONS, Case, may_read_drafts, text_section
 from frameworks.models import Section
 
 CASE_FIELD_CHOICES = [(section.field, section.title) for section in TEXT_SECTIONS]
@@ -106,11 +106,6 @@ def _on_public_text() -> Q:
 def _public() -> Q:
     """Approved, anchored, and on a text the public may read."""
     return _on_public_text() & Q(status=Status.APPROVED, anchor_state=AnchorState.ANCHORED)
-
-
-def may_read_drafts(user) -> bool:
-    """Who may read the text of a case that is not published: those who may edit cases."""
-    return bool(user.is_authenticated and user.is_active and user.has_perm("cases.change_case"))
 
 
 class AnnotationQuerySet(models.QuerySet):

@@ -50,7 +50,12 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
     if not services.may_annotate(request.user):
         raise PermissionDenied(_("Alleen leden van een partnerorganisatie kunnen kanttekeningen schrijven."))
     source = request.POST if request.method == "POST" else request.GET
-    target = resolve_target(source.get("doel", ""))
+    try:
+        target = resolve_target(source.get("doel", ""))
+    except Http404:
+        if request.method == "POST":  # taken offline (or gone) while the member wrote
+            return _text_kept(request, _("Deze tekst is intussen niet meer openbaar; uw kanttekening kon niet bewaard worden."))
+        raise
     initial = {key: source.get(key) for key in ("doel", "start", "end", "exact", "revisie") if source.get(key)}
     form = AnnotationForm(request.POST or None, initial=initial)
     limited = None
@@ -89,6 +94,12 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
     return refused(response, limited) if limited else response
 
 
+def _text_kept(request: HttpRequest, message: str) -> HttpResponse:
+    """A submission that cannot be saved any more: say why, and give back what was typed to copy."""
+    typed = {name: request.POST.get(name, "") for name in ("body", "attribution", "link")}
+    return render(request, "annotations/text_kept.html", {"message": message, "typed": typed}, status=409)
+
+
 def _selection_preview(text: str, source) -> dict | None:
     """The selected passage in its context, when the browser sent a valid selection."""
     try:
@@ -116,6 +127,8 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The author edits their annotation; an approved one goes back to review."""
     annotation = _own_annotation(request, pk)
     if not annotation.target_readable:
+        if request.method == "POST":  # taken offline while the member wrote
+            return _text_kept(request, OFFLINE)
         messages.error(request, OFFLINE)
         return redirect("annotations-mine")
     if annotation.status not in services.EDITABLE:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -572,7 +573,9 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         """Every saved version, newest first: pick two to compare, or one to restore."""
-        case = get_object_or_404(Case, pk=object_id)
+        case = self.get_object(request, unquote(object_id))  # None for an id that is no case's
+        if case is None:
+            raise Http404
         if not self.has_view_or_change_permission(request, case):
             raise PermissionDenied
         context = {

@@ -702,7 +702,11 @@ def _errors_of(form: forms.Form) -> list[tuple[str, str]]:
     return [(column, message) for column, messages in form.errors.items() for message in messages]
 
 
-REQUIRED_COLUMNS = ("slug", "titel", "domein")
+def required_columns(sources, tension_fields, domains) -> list[str]:
+    """The columns every row needs (the row form's required fields), in the file's order."""
+    form = CaseRowForm(sources=sources, tension_fields=tension_fields, domains=domains)
+    return [name for name, field in form.fields.items() if field.required]
+
 
 
 def import_cases(content: bytes, *, filename: str, actor, dry_run: bool = True, progress=None) -> ImportReport:
@@ -718,7 +722,7 @@ def import_cases(content: bytes, *, filename: str, actor, dry_run: bool = True, 
     sources, tension_fields = _framework()
     domains = list(Domain.objects.all())
     present = set(header)
-    missing = [column for column in REQUIRED_COLUMNS if column not in present]
+    missing = [column for column in required_columns(sources, tension_fields, domains) if column not in present]
     if missing:
         report.file_errors.append(_("Deze kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(missing)})
     expected = all_columns(sources, tension_fields)

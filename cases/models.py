@@ -114,6 +114,11 @@ class Grounds(models.TextChoices):
     UNDETERMINED = "niet_te_bepalen", _("niet te bepalen")
 
 
+def may_read_drafts(user) -> bool:
+    """Who may read a case that is not published, through any page or annotation: those who may edit cases."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm("cases.change_case"))
+
+
 class CaseQuerySet(models.QuerySet):
     """The read vocabulary for cases. Every public view starts from `published()`."""
 
@@ -122,7 +127,7 @@ class CaseQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> CaseQuerySet:
         """Published cases, plus every case for those who may edit cases."""
-        if user.is_authenticated and user.is_active and user.has_perm("cases.change_case"):
+        if may_read_drafts(user):
             return self.all()
         return self.published()
 

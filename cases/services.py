@@ -133,8 +133,12 @@ def case_snapshot(*, case: Case, actor, comment: str) -> None:
 
     Taken explicitly at the end of a change (the admin's save, an import row, a
     restore), when every related row is written: django-reversion serialises
-    what it is given at the moment it is given it.
+    what it is given at the moment it is given it. A new version means the case
+    changed, its coding or keywords included: its `updated_at` (the feed's and
+    the sitemap's date) moves too, even when its own row was not written.
     """
+    case.updated_at = timezone.now()
+    Case.objects.filter(pk=case.pk).update(updated_at=case.updated_at)
     with reversion.create_revision(manage_manually=True):
         if actor is not None:
             reversion.set_user(actor)

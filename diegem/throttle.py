@@ -4,6 +4,9 @@ The count lives in the database (diegem.models.RequestLimit), not in the cache:
 each gunicorn worker has its own cache, so a limit kept there would be multiplied
 by the number of workers. Each use locks its rows first (in a fixed order, so two
 requests never wait on each other), then counts the uses within the period.
+Expired rows are cleared before, in a transaction of their own that waits for
+nobody: cleared inside the counting transaction, they would be locked out of
+that order, and two requests could deadlock. Call it outside a transaction.
 """
 
 from __future__ import annotations
@@ -35,11 +38,15 @@ class Limit:
         return hashlib.sha256(f"{settings.SECRET_KEY}:{self.action}:{self.who}".encode()).hexdigest()
 
 
-@transaction.atomic
 def use_within_limits(*limits: Limit) -> bool:
     """Count one use against every limit and return True, or count nothing and return False."""
     now = timezone.now()
     _forget_expired(now)
+    with transaction.atomic():
+        return _count(limits, now)
+
+
+def _count(limits, now) -> bool:
     counted = []
     for limit in sorted(limits, key=lambda limit: limit.key):
         row, _ = RequestLimit.objects.select_for_update().get_or_create(key=limit.key, defaults={"expires_at": now})
@@ -55,7 +62,8 @@ def use_within_limits(*limits: Limit) -> bool:
     return True
 
 
+@transaction.atomic
 def _forget_expired(now) -> None:
-    # Rows another request holds are skipped: it is using them.
+    # Rows another request holds are skipped (it is using them): this never waits.
     expired = RequestLimit.objects.filter(expires_at__lt=now).select_for_update(skip_locked=True)
     RequestLimit.objects.filter(pk__in=list(expired.values_list("pk", flat=True)[:100])).delete()

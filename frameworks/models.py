@@ -4,6 +4,7 @@ Rows are seed data loaded from `fixtures/framework.yaml` by natural key, so the
 fixture can be loaded again without duplicating anything.
 """
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -120,7 +121,9 @@ class TensionField(NaturalKeyModel):
     """One of the six tension fields: a spectrum between pole A and pole B."""
 
     key = models.SlugField(_("sleutel"), max_length=60, unique=True)
-    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+    number = models.PositiveSmallIntegerField(
+        _("nummer"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(6)], help_text=_("1 tot 6.")
+    )
     pole_a = models.CharField(_("pool A"), max_length=60)
     pole_b = models.CharField(_("pool B"), max_length=60)
     pole_a_description = models.CharField(_("pool A betekent"), max_length=300)
@@ -144,6 +147,7 @@ class TensionField(NaturalKeyModel):
             models.CheckConstraint(
                 condition=models.Q(number__gte=1, number__lte=6),
                 name="tensionfield_number_1_to_6",
+                violation_error_message=_("Het kader telt zes spanningsvelden: het nummer ligt tussen 1 en 6."),
             ),
         ]
 

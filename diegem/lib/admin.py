@@ -9,9 +9,12 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 
@@ -64,10 +67,24 @@ class GuardedAdminSite(admin.AdminSite):
         super().register(model_or_iterable, admin_class, **options)
 
 
+def boolean_icon(value) -> str:
+    """Django's yes/no/unknown icon with a translated text alternative (Django's own says "True")."""
+    name = {True: "yes", False: "no", None: "unknown"}[value]
+    label = {True: _("ja"), False: _("nee"), None: _("onbekend")}[value]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), label)
+
+
 class AdminConfig(DjangoAdminConfig):
     """`django.contrib.admin` with the guarded site as `admin.site` (listed in INSTALLED_APPS)."""
 
     default_site = "diegem.lib.admin.GuardedAdminSite"
+
+    def ready(self):
+        super().ready()
+        # Every yes/no column of every list (ours, auth's, axes') is drawn by this one
+        # function of Django's, whose alt text is the English word "True"; there is no
+        # setting for it. (The search box's alt text is in templates/admin/search_form.html.)
+        admin_list._boolean_icon = boolean_icon
 
 
 class ReadOnlyAdmin(GuardedAdmin):

@@ -10,13 +10,21 @@ from django.utils.cache import patch_cache_control
 SHOWN_NAME_LENGTH = 80
 
 
+# Posted values that views read before any form validates them (the target of a new note);
+# every other posted value belongs to a form field, which answers a NUL with its own error
+# beside the field and keeps what was typed (Django's ProhibitNullCharactersValidator).
+RAW_POSTED_PARAMETERS = frozenset({"doel", "next"})
+
+
 class RejectNulBytesMiddleware:
-    """Answer 400, naming the field, when a parameter holds a NUL byte; no view runs.
+    """Answer 400, naming the parameter, when a query parameter holds a NUL byte; no view runs.
 
     PostgreSQL refuses the NUL character in text, so such a value would fail in
-    whichever query first used it, as a 500. No form of this site has a use for
-    it, so it is refused here once for every view, query string and form alike
-    (url-encoded and multipart, names and values).
+    whichever query first used it, as a 500. Query strings are read directly by
+    the views (filters, search, paging), so a NUL there is refused here once for
+    every view; so are the names of posted parameters and the few posted values
+    read before a form (RAW_POSTED_PARAMETERS). Posted form fields are left to
+    their forms, which name the field and keep the rest of what was typed.
     """
 
     def __init__(self, get_response):
@@ -31,17 +39,33 @@ class RejectNulBytesMiddleware:
 
 
 def _parameter_with_nul(request) -> str | None:
-    parameters = [request.GET]
-    if request.method == "POST":
-        parameters.append(request.POST)  # parsed once; the view gets the same objects
-    for query in parameters:
-        for name, values in query.lists():
-            if "\0" in name or any("\0" in value for value in values):
-                return name
-    if request.method == "POST":
-        # Django strips unprintable characters from the names of the files themselves.
-        return next((name for name in request.FILES if "\0" in name), None)
-    return None
+    for name, values in request.GET.lists():
+        if "\0" in name or any("\0" in value for value in values):
+            return name
+    if request.method != "POST":
+        return None
+    for name, values in request.POST.lists():  # parsed once; the view gets the same objects
+        if "\0" in name or (name in RAW_POSTED_PARAMETERS and any("\0" in value for value in values)):
+            return name
+    # Django strips unprintable characters from the names of the files themselves.
+    return next((name for name in request.FILES if "\0" in name), None)
+
+
+class DropNulCookiesMiddleware:
+    """Forget a cookie whose value holds a NUL byte, before the session middleware reads it.
+
+    A session key with a NUL would reach PostgreSQL in the session lookup and
+    fail as a 500 on every page; the site never sets such a cookie, so the
+    visitor is simply treated as having none.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name in [name for name, value in request.COOKIES.items() if "\0" in name or "\0" in value]:
+            del request.COOKIES[name]
+        return self.get_response(request)
 
 
 class PrivateForUsersMiddleware:

@@ -94,7 +94,33 @@ def test_the_edit_page_is_refused_with_a_message_and_changes_nothing(offline, me
         "zodra de praktijk opnieuw gepubliceerd is."
     ]
     data = {"voice": "denker", "kind": "associatie", "body": "Anders.", "attribution": "", "link": "", "version": offline["pending"].version}
-    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 409
+    assert Annotation.objects.get(pk=offline["pending"].pk).body == "Bij ons ook, EIGENTEKST."
+
+
+# (what the member posts, where) for a submission the case went offline under.
+LATE_SUBMISSIONS = [
+    ("edit", {"voice": "denker", "kind": "associatie", "body": "Mijn zorgvuldig geschreven tekst.", "attribution": "Eigen ervaring"}),
+    ("new", {"doel": "case:kookploeg:praktijk", "voice": "doener", "kind": "voorbeeld", "body": "Mijn zorgvuldig geschreven tekst.",
+             "attribution": "Eigen ervaring", "passage": "koken buren samen"}),
+]
+
+
+@pytest.mark.parametrize(("where", "data"), LATE_SUBMISSIONS, ids=[w for w, _d in LATE_SUBMISSIONS])
+def test_a_submission_the_case_went_offline_under_gives_back_what_was_typed(offline, member_a, where, data):
+    client = logged_in(member_a)
+    before = Annotation.objects.count()
+    if where == "edit":
+        data = data | {"version": offline["pending"].version, "link": ""}
+        response = client.post(reverse("annotation-edit", args=[offline["pending"].pk]), data)
+    else:
+        response = client.post(reverse("annotation-new"), data)
+    assert response.status_code == 409
+    page = parse(response)
+    assert texts(page, "//textarea[@id='kept-body']") == ["Mijn zorgvuldig geschreven tekst."]
+    assert page.xpath("//input[@id='kept-attribution']/@value") == ["Eigen ervaring"]
+    assert_no_draft(response.content.decode(), f"the kept text ({where})")
+    assert Annotation.objects.count() == before
     assert Annotation.objects.get(pk=offline["pending"].pk).body == "Bij ons ook, EIGENTEKST."
 
 

@@ -238,3 +238,15 @@ def test_the_flag_limit_per_address_holds_under_simultaneous_flags(framework, se
     )
     assert Counter(type(o).__name__ for o in outcomes) == {"Flag": 5, "RateLimited": 7}
     assert Flag.objects.filter(client_hash="one-address").count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_flag_limit_per_address_holds_for_simultaneous_readers_through_http(live_server, framework, settings):
+    """Twelve readers behind one address flag twelve notes at once: exactly the limit gets through."""
+    settings.FLAGS_PER_HOUR = 5
+    settings.FLAGS_TO_HIDE = 99
+    member = make_member()
+    paths = [reverse("annotation-flag", args=[make_annotation(author=member, body=f"Noot {i}").pk]) for i in range(12)]
+    statuses = all_at_once(12, lambda n: http_post(live_server, paths[n], {"reason": "spam"}, source="127.0.0.9"))
+    assert Counter(statuses) == {302: 5, 429: 7}
+    assert Flag.objects.count() == 5

@@ -43,6 +43,8 @@ def public_pages() -> list[str]:
         "/praktijken/?soort=pilot&bron-strijd=1&economisch-cultureel-van=1&afstand-nabijheid-tot=2",
         # An error: the end of a range before its start.
         "/praktijken/?domein=ruimtevaart&onderhandelbaar-niet-onderhandelbaar-van=2&onderhandelbaar-niet-onderhandelbaar-tot=-2",
+        # Chips of values nobody chose from the list, one word of 199 letters each.
+        f"/praktijken/?plaats={'a' * 199}&trefwoord={'b' * 199}",
     ]
     pages += [case.get_absolute_url() for case in Case.objects.published().order_by("title")]
     pages += [
@@ -232,3 +234,12 @@ def test_logged_in_header_holds_every_role_on_one_row(live_server, viewport_page
     header.locator("summary.account__toggle").click()
     header.get_by_role("button", name="Afmelden").click()
     expect(header.get_by_role("link", name="Aanmelden")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_the_overview_fits_the_narrowest_phones(live_server, browser, seeded, width):
+    context = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/overzicht/")
+    assert horizontal_overflow(page) == 0
+    context.close()

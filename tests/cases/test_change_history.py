@@ -85,7 +85,7 @@ def test_a_save_that_only_adds_evidence_is_one_version_about_the_evidence(case, 
     assert CodingEvidence.objects.filter(case=case).count() == 1
     assert comments(case) == ["Tekstbewijs voor Ontmoeting toegevoegd: ‘koken buren samen’."]
     case.refresh_from_db()
-    assert case.updated_at == updated_at  # the case's own fields did not change
+    assert case.updated_at > updated_at  # a new version is a change of the case: the feed's date moves
 
 
 def test_a_changed_strength_names_its_own_source_with_both_values(case, researcher_client):
@@ -131,3 +131,13 @@ def test_removed_and_added_codings_are_named(framework, researcher_client):
     assert researcher_client.post(change_url(case), data).status_code == 302
     assert comments(case) == ["Strijd: gecodeerd als sterk, grond interpretatie; Wederzijdse afhankelijkheid: codering verwijderd."]
     assert Case.objects.get(pk=case.pk).source_codings.count() == 3
+
+
+def test_a_changed_strength_moves_the_cases_date_in_the_feed(case, researcher_client, client):
+    before = feed_updated(client, "buurtkeuken")
+    data = the_form(researcher_client, case)
+    row = next(key for key, value in data.items() if key.endswith("-source") and value == str(Source.objects.get(key="strijd").pk))
+    data[row.replace("-source", "-strength")] = "3"
+    assert researcher_client.post(change_url(case), data).status_code == 302
+    assert comments(case)[0].startswith("Strijd: sterkte")
+    assert feed_updated(client, "buurtkeuken") > before

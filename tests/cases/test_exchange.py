@@ -157,7 +157,7 @@ def test_a_publication_the_workflow_refuses_saves_nothing(framework, researcher)
 
 
 def test_missing_or_unknown_columns_are_refused(framework, researcher):
-    assert "ontbreken: domein" in run(b"slug,titel\nx,y\n", researcher).errors[0]
+    assert run(b"slug,titel\nx,y\n", researcher).errors[0] == "Deze kolommen ontbreken: soort, domein, gemeente, initiatief, samenvatting."
     content = wide_csv([good_row()]).replace(b"slug,", b"slug,kleur,", 1)
     assert "Onbekende kolommen" in run(content, researcher).errors[0]
     assert "csv" in run(b"x", researcher, filename="praktijken.pdf").errors[0]
@@ -363,7 +363,10 @@ def test_one_dry_run_reports_what_the_workflow_refuses_with_the_other_rows_error
 
 def test_the_summary_counts_file_errors_and_says_nothing_is_saved(framework, researcher):
     report = run(b"slug;kleur\nx;rood\n", researcher)
-    assert report.errors == ["Deze kolommen ontbreken: titel, domein.", "Onbekende kolommen: kleur."]
+    assert report.errors == [
+        "Deze kolommen ontbreken: titel, soort, domein, gemeente, initiatief, samenvatting.",
+        "Onbekende kolommen: kleur.",
+    ]
     assert report.summary == "2 fouten. Er wordt niets bewaard tot alle fouten opgelost zijn."
 
 
@@ -379,7 +382,16 @@ def test_a_clean_dry_run_counts_what_would_change(framework, researcher):
 
 
 def test_an_empty_file_names_the_columns_it_needs(framework, researcher):
-    assert run(b"", researcher).errors == ["Deze kolommen ontbreken: slug, titel, domein."]
+    assert run(b"", researcher).errors == ["Deze kolommen ontbreken: slug, titel, soort, domein, gemeente, initiatief, samenvatting."]
+
+
+def test_a_file_without_a_required_column_says_so_once_not_per_row(framework, researcher):
+    content = (
+        "slug,titel,domein,gemeente,initiatief,samenvatting\n"
+        "een,Een,wonen,Gent,Buurtwerk,Kort.\n"
+        "twee,Twee,wonen,Gent,Buurtwerk,Kort.\n"
+    )
+    assert run(content.encode(), researcher).errors == ["Deze kolommen ontbreken: soort."]
 
 
 def test_a_header_without_rows_says_the_file_has_no_rows(framework, researcher):

@@ -6,9 +6,10 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from diegem.lib.admin import GuardedListMixin
-from frameworks.models import Section
+from frameworks.models import Section, TensionField
 from tests.conftest import logged_in
-from tests.factories import make_user
+from tests.factories import make_case, make_user
+from tests.html import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -36,3 +37,35 @@ def test_an_unchanged_framework_section_saved_from_a_browser_is_no_change(framew
     data["body"] = section.body.replace("\n", "\r\n")
     assert client.post(url, data).status_code == 302
     assert LogEntry.objects.get(object_id=str(section.pk)).get_change_message() == "Geen velden gewijzigd."
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
+@pytest.mark.parametrize("page", ["change", "history", "delete"])
+def test_an_id_that_is_no_objects_is_never_a_500(framework, model, page):
+    client = logged_in(make_user("baas", is_staff=True, is_superuser=True))
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") + f"abc/{page}/"
+    assert client.get(url).status_code in (302, 403, 404)  # gone, refused (read-only logs) or not found
+
+
+def test_a_tension_field_number_off_the_six_is_named_on_its_field(framework):
+    field = TensionField.objects.get(number=1)
+    client = logged_in(make_user("baas", is_staff=True, is_superuser=True))
+    data = form_values(client.get(reverse("admin:frameworks_tensionfield_change", args=[field.pk])), "tensionfield_form")
+    response = client.post(reverse("admin:frameworks_tensionfield_change", args=[field.pk]), data | {"number": "7"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "tensionfield_number_1_to_6" not in page
+    assert "Zorg ervoor dat deze waarde hoogstens 6 is." in page
+    assert TensionField.objects.get(pk=field.pk).number == 1
+
+
+def test_no_list_in_the_admin_speaks_english_in_its_images(framework):
+    make_user("gewoon")  # beside the staff: a yes and a no in the users' staff column
+    make_case()
+    client = logged_in(make_user("baas", is_staff=True, is_superuser=True))
+    for model in admin.site._registry:
+        page = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")).content.decode()
+        for english in ('alt="True"', 'alt="False"', 'alt="None"', 'alt="Search"'):
+            assert english not in page, (model._meta.label, english)
+    users = client.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert 'alt="ja"' in users and 'alt="nee"' in users and 'alt="Zoeken"' in users

@@ -13,6 +13,7 @@ from annotations.targets import section_target
 from frameworks.models import Section
 from tests.conftest import logged_in
 from tests.factories import make_annotation, make_case
+from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +52,18 @@ def test_a_nul_byte_in_the_annotation_target_is_a_400_for_a_member(framework, me
     assert_refused(logged_in(member_a).get("/kanttekeningen/nieuw/?doel=%00"), "doel")
 
 
+NUL_FIELD_ERROR = "Null-tekens zijn niet toegestaan."
+
+
 @pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
-def test_a_nul_byte_in_a_posted_form_saves_nothing(framework, member_a, encoding):
+def test_a_nul_byte_in_a_posted_field_is_named_beside_it_and_the_rest_is_kept(framework, member_a, encoding):
     target = section_target(Section.objects.get(key="ontmoeting"))
     data = {
         "doel": target.key,
         "voice": "doener",
         "kind": "voorbeeld",
         "body": "Bij ons\x00 gebeurt dit ook.",
+        "attribution": "Buurtwerk De Brug",
         "exact": target.text[:30],
     }
     client = logged_in(member_a)
@@ -66,15 +71,31 @@ def test_a_nul_byte_in_a_posted_form_saves_nothing(framework, member_a, encoding
         response = client.post(reverse("annotation-new"), data)
     else:
         response = client.post(reverse("annotation-new"), urlencode(data), content_type="application/x-www-form-urlencoded")
-    assert_refused(response, "body")
+    assert response.status_code == 200
+    page = parse(response)
+    assert texts(page, "//p[@id='id_body_error']") == [NUL_FIELD_ERROR]
+    assert page.xpath("//input[@name='attribution']/@value") == ["Buurtwerk De Brug"]
     assert Annotation.objects.count() == 0
 
 
-def test_a_nul_byte_in_a_flag_from_an_anonymous_reader_saves_nothing(client, framework):
+def test_a_nul_byte_in_the_posted_target_of_a_note_is_a_400(framework, member_a):
+    response = logged_in(member_a).post(reverse("annotation-new"), {"doel": "section:ontmoeting\x00", "body": "x"})
+    assert_refused(response, "doel")
+    assert Annotation.objects.count() == 0
+
+
+def test_a_nul_byte_in_a_flag_from_an_anonymous_reader_is_named_and_saves_nothing(client, framework):
     annotation = make_annotation()
     response = client.post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam", "note": "\x00"})
-    assert_refused(response, "note")
+    assert response.status_code == 200
+    assert NUL_FIELD_ERROR in response.content.decode()
     assert Flag.objects.count() == 0
+
+
+def test_a_nul_byte_in_the_session_cookie_is_an_anonymous_visit_not_a_500(client, framework):
+    client.cookies["sessionid"] = "abcdefghij\x00k"
+    assert client.get("/").status_code == 200
+    assert client.get(reverse("case-list")).status_code == 200
 
 
 def test_a_nul_byte_in_the_name_of_an_uploaded_file_field_is_refused(framework, researcher_client):
@@ -84,9 +105,10 @@ def test_a_nul_byte_in_the_name_of_an_uploaded_file_field_is_refused(framework, 
     assert_refused(response, "bes\N{REPLACEMENT CHARACTER}tand")
 
 
-def test_a_nul_byte_in_the_login_name_is_refused_and_not_recorded(framework):
+def test_a_nul_byte_in_the_login_name_is_a_form_error_and_not_recorded(framework):
     response = Client().post(reverse("login"), {"username": "anna\x00", "password": "x"})
-    assert_refused(response, "username")
+    assert response.status_code == 200
+    assert NUL_FIELD_ERROR in response.content.decode()
     assert AccessAttempt.objects.count() == 0
 
 

@@ -1,10 +1,14 @@
 """Request limits count in the database, all or nothing, over a sliding period."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from diegem import throttle
 from diegem.models import RequestLimit
 from diegem.throttle import Limit, use_within_limits
 
@@ -35,3 +39,58 @@ def test_expired_rows_are_forgotten_and_nothing_is_stored_in_clear():
     use_within_limits(Limit("reset-email", "carla@example.org", 3))
     [row] = RequestLimit.objects.all()
     assert "carla" not in row.key and len(row.key) == 64
+
+
+@pytest.mark.django_db(transaction=True)
+def test_clearing_expired_rows_cannot_deadlock_two_requests(monkeypatch):
+    """Request B clears an expired row that request A is about to lock, then pauses.
+
+    Cleared inside B's counting transaction, the row stayed locked while B waited
+    for the address row A held: a deadlock, a 500 for one of them. Cleared in its
+    own transaction, it is released at once.
+    """
+    address = Limit("reset-address", "203.0.113.9", 5)
+
+    def email_after(prefix: str) -> Limit:
+        # An e-mail whose row sorts after the address row, so both requests lock the address first.
+        number = 0
+        while (limit := Limit("reset-email", f"{prefix}{number}@example.org", 3)).key < address.key:
+            number += 1
+        return limit
+
+    email_a, email_b = email_after("a"), email_after("b")
+    now = timezone.now()
+    RequestLimit.objects.create(key=address.key, uses=[now.timestamp() - 10], expires_at=now + timedelta(hours=1))
+    RequestLimit.objects.create(key=email_a.key, uses=[now.timestamp() - 7200], expires_at=now - timedelta(minutes=5))
+
+    real_forget = throttle._forget_expired
+    b_cleared = threading.Event()
+
+    def forget_then_pause(moment):
+        real_forget(moment)
+        if threading.current_thread().name == "B":
+            b_cleared.set()
+            time.sleep(1.5)
+
+    monkeypatch.setattr(throttle, "_forget_expired", forget_then_pause)
+    outcome = {}
+
+    def request(name: str, limits):
+        try:
+            if name == "A":
+                b_cleared.wait(10)
+            outcome[name] = use_within_limits(*limits)
+        except Exception as error:  # a deadlock surfaces as an OperationalError
+            outcome[name] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=request, args=("B", [address, email_b]), name="B"),
+        threading.Thread(target=request, args=("A", [address, email_a]), name="A"),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcome == {"A": True, "B": True}
