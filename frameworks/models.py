@@ -95,7 +95,7 @@ class Source(NaturalKeyModel):
     perspective = models.CharField(
         _("visie"), max_length=100, help_text=_("De maatschappijvisie erachter, bv. de liberale opvatting.")
     )
-    thinkers = models.CharField(_("klassieke denkers"), max_length=200)
+    thinkers = models.CharField(_("denkers"), max_length=200, help_text=_("De denkers die de brontekst bij deze bron noemt."))
     section = models.OneToOneField(
         Section,
         verbose_name=_("tekstdeel"),
