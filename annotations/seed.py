@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from annotations import services
-from annotations.models import Annotation, Kind, Voice
+from annotations.models import Annotation, Kind, Status, Voice
 from annotations.targets import Target, case_target, section_target
 from cases.models import Case, text_section
 from frameworks.models import Section
@@ -20,6 +20,10 @@ from frameworks.models import Section
 
 class SeedError(ValueError):
     """The notes file cannot be loaded; the message says where and why."""
+
+
+class NotAnchored(SeedError):
+    """A note's passage is not (exactly once) in its text: the text was edited since, or the file is wrong."""
 
 
 CONTENT = ("voice", "kind", "body", "attribution", "link")
@@ -43,6 +47,8 @@ def read_notes(path: Path) -> list[dict]:
         target = note.get("target") or {}
         if "section" not in target and text_section(target.get("field", "")) is None:
             raise SeedError(f"{where}: a target is a framework section or a case with a text field")
+        if note.get("echo_section") and "section" in target:
+            raise SeedError(f"{where}: only a note on a case can echo a framework section")
         result.append(
             {
                 "key": note["key"],
@@ -50,6 +56,8 @@ def read_notes(path: Path) -> list[dict]:
                 "target": _canonical_target(target),
                 "passage": note["passage"],
                 "echo_section": note.get("echo_section") or "",
+                # The seed approves its notes; one a reviewer took offline since counts as edited.
+                "status": Status.APPROVED.value,
             }
         )
     return result
@@ -84,19 +92,30 @@ def note_state(annotation: Annotation) -> dict:
         "target": target,
         "passage": annotation.quote_exact,
         "echo_section": annotation.echo_section.key if annotation.echo_section_id else "",
+        "status": annotation.status,
     }
 
 
 def note_write(note: dict) -> Annotation:
     """Create or overwrite the note's annotation (approved), anchored on its passage."""
+    echo_section = None
+    if note["echo_section"]:
+        echo_section = Section.objects.filter(key=note["echo_section"]).first()
+        if echo_section is None:
+            raise SeedError(f"{note['key']}: echo_section {note['echo_section']!r} is no framework section")
     try:
         annotation, _created = services.annotation_seed(
             key=note["key"],
             target=note_target(note),
             passage=note["passage"],
-            echo_section=Section.objects.filter(key=note["echo_section"]).first() if note["echo_section"] else None,
+            echo_section=echo_section,
             **{name: note[name] for name in CONTENT},
         )
     except services.AnchorError as error:
-        raise SeedError(str(error)) from error
+        raise NotAnchored(str(error)) from error
     return annotation
+
+
+def note_retire(seed_key: str) -> None:
+    """Remove a note the seed no longer has (the seeder checked nobody changed it)."""
+    Annotation.objects.filter(seed_key=seed_key).delete()

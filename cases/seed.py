@@ -63,6 +63,8 @@ def canonical_entry(entry: dict, *, where: str = "") -> dict:
     try:
         result = {
             "slug": entry["slug"],
+            # The seed publishes its pilots; one taken offline since counts as edited.
+            "status": Case.Status.PUBLISHED.value,
             "domain": entry["domain"],
             **{name: entry.get(name, None if name == "start_year" else "") for name in FIELDS},
             **{name: normalize_plain_text(entry.get(name) or "") for name in TEXTS},
@@ -108,6 +110,7 @@ def case_state(case: Case) -> dict:
 
     return {
         "slug": case.slug,
+        "status": case.status,
         "domain": case.domain.key,
         **{name: getattr(case, name) for name in (*FIELDS, *TEXTS)},
         "keywords": sorted(tag.name for tag in case.keywords.all()),
@@ -126,7 +129,7 @@ def case_state(case: Case) -> dict:
 
 @transaction.atomic
 def case_seed_write(*, entry: dict) -> Case:
-    """Create or overwrite a seed case as the entry describes it, published.
+    """Create a seed case as the entry describes it, published, or overwrite its contents.
 
     Refuses (SeedError) a passage that is not in the case's text, or a coding
     on "tekstbewijs" without a passage: the seed keeps the rules researchers keep.
@@ -139,9 +142,11 @@ def case_seed_write(*, entry: dict) -> Case:
         raise SeedError(f"{slug}: unknown domain {entry['domain']!r}; load the framework first") from None
     for name in (*FIELDS, *TEXTS):
         setattr(case, name, entry[name])
-    if case.status != Case.Status.PUBLISHED:
+    if case.pk is None:
         # The seed's cases are the research's own pilots: public from the start. The text
-        # gives no date, so the date is the day they were published on this site.
+        # gives no date, so the date is the day they were published on this site. A case
+        # that exists keeps its status: only the workflow publishes or takes offline
+        # (even `--reset` restores contents, not publication).
         case.status, case.published_at = Case.Status.PUBLISHED, timezone.now()
     case_save(case=case)
     _write_codings(case, entry)

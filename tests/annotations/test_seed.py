@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from annotations.models import Annotation, ModerationEvent
+from annotations.seed import SeedError
 from diegem.seeding import SeedReport, seed_margin_notes
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def test_every_seed_note_is_public_and_anchored_on_its_passage(framework):
     assert Annotation.objects.filter(section__key="wederzijdse-afhankelijkheid", attribution="Durkheim (1984)").exists()
 
 
-def test_a_broken_seed_file_is_refused_and_saves_nothing(framework, tmp_path):
+def test_a_note_whose_passage_is_not_in_its_text_is_skipped_reported_and_saves_nothing(framework, tmp_path):
     call_command("seed", verbosity=0)
     before = Annotation.objects.count()
     bad = tmp_path / "notes.yaml"
@@ -43,8 +44,10 @@ def test_a_broken_seed_file_is_refused_and_saves_nothing(framework, tmp_path):
         "- {key: goed, voice: denker, kind: associatie, attribution: A, target: {section: ontmoeting}, passage: 'zzz', body: x}\n",
         encoding="utf-8",
     )
-    with pytest.raises(Exception, match="passage not found"):
-        seed_margin_notes(bad, SeedReport())
+    report = SeedReport()
+    seed_margin_notes(bad, report)
+    assert str(report) == "0 nieuw, 0 bijgewerkt, 0 ongewijzigd, 0 behouden (bewerkt), 1 overgeslagen (passage niet gevonden)"
+    assert report.skipped == ["annotations.annotation:goed: goed: passage not found exactly once in section:ontmoeting: 'zzz'"]
     assert Annotation.objects.count() == before
     assert not Annotation.objects.filter(seed_key="goed").exists()
 
@@ -55,3 +58,23 @@ def test_the_seed_command_names_the_file_of_a_broken_seed(framework, tmp_path):
     (tmp_path / "margin-notes.yaml").write_text("- {key: zonder-tekst}\n", encoding="utf-8")
     with pytest.raises(CommandError, match="margin-notes.yaml"):
         call_command("seed", fixtures=tmp_path, verbosity=0)
+
+
+@pytest.mark.parametrize(
+    ("target", "echo", "message"),
+    [
+        ("{case: torekes, field: place_text}", "geen-sectie", "echo_section 'geen-sectie' is no framework section"),
+        ("{section: ontmoeting}", "ontmoeting", "only a note on a case can echo a framework section"),
+    ],
+)
+def test_a_wrong_echo_section_is_refused_naming_it(framework, tmp_path, target, echo, message):
+    call_command("seed", verbosity=0)
+    bad = tmp_path / "notes.yaml"
+    bad.write_text(
+        f"- {{key: echo, voice: doener, kind: voorbeeld, attribution: A, target: {target}, echo_section: {echo},"
+        " passage: 'een zekere verbondenheid', body: x}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SeedError, match=message):
+        seed_margin_notes(bad, SeedReport())
+    assert not Annotation.objects.filter(seed_key="echo").exists()

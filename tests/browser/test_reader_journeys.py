@@ -39,10 +39,12 @@ def test_reader_from_home_through_the_framework_to_a_case_and_a_tension_field(
     page.locator("ol.toc a", has_text="Ontmoeting").click()
     expect(page).to_have_url(re.compile("/kader/ontmoeting/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ontmoeting")
-    notes = page.locator("article.note")
+    notes = page.locator("article.note:not(.echoes article)")
     expect(notes).to_have_count(3)
     expect(notes.first).to_be_visible()
     expect(page.locator("mark.hl").first).to_be_visible()
+    # and below the text, the pilot note that the source text prints beside this part
+    expect(page.locator(".echoes article.note")).to_have_count(1)
     assert horizontal_overflow(page) == 0
 
     # The source's page: the cases that draw on it, strongest first.

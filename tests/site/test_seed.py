@@ -4,12 +4,14 @@ import shutil
 from io import StringIO
 
 import pytest
+import yaml
 from django.conf import settings
 from django.core.management import call_command
 
 from annotations.models import Annotation
+from annotations.services import annotation_moderate
 from cases.models import Case, Grounds, SourceCoding
-from cases.services import case_save
+from cases.services import case_save, case_transition
 from diegem.models import SeedRecord
 from frameworks.models import Section
 from frameworks.services import section_save
@@ -26,9 +28,16 @@ def seed(*args, **options) -> str:
 @pytest.fixture
 def fixtures(tmp_path):
     """A copy of the seed files that a test may change (a corrected fixture)."""
-    for name in ("framework.yaml", "pilots.yaml", "margin-notes.yaml"):
+    for name in ("framework.yaml", "pilots.yaml", "margin-notes.yaml", "seed-history.yaml"):
         shutil.copy(settings.BASE_DIR / "fixtures" / name, tmp_path / name)
     return tmp_path
+
+
+def rewrite(path, old: str, new: str) -> None:
+    """Correct a seed file: one passage of it replaced."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_a_second_load_changes_nothing():
@@ -51,14 +60,18 @@ def test_a_case_the_researchers_edited_is_left_alone():
     assert Case.objects.get(slug="torekes").summary == "Door de onderzoekers herschreven samenvatting."
 
 
-def test_an_edited_coding_counts_as_an_edit_of_its_case():
-    seed()
+def test_an_edited_coding_counts_as_an_edit_of_its_case(fixtures):
+    seed(fixtures=fixtures)
     SourceCoding.objects.filter(case__slug="mater-dei", source__key="strijd").update(
         grounds=Grounds.INTERPRETATION, strength=1, rationale="Onze lezing."
     )
-    seed()
+    summary = Case.objects.get(slug="mater-dei").summary
+    rewrite(fixtures / "pilots.yaml", summary, "Een verbeterde samenvatting.")
+    output = seed(fixtures=fixtures)
+    assert "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)" in output.splitlines()
     coding = SourceCoding.objects.get(case__slug="mater-dei", source__key="strijd")
     assert (coding.grounds, coding.strength, coding.rationale) == ("interpretatie", 1, "Onze lezing.")
+    assert Case.objects.get(slug="mater-dei").summary == summary
 
 
 def test_a_corrected_seed_reaches_a_case_nobody_touched(fixtures):
@@ -77,20 +90,118 @@ def test_reset_restores_the_seed_over_an_edit():
     original = section.body
     section.body = original + "\n\nEen alinea van de onderzoekers."
     section_save(section=section)
-    assert "behouden" in seed()
+    assert "kader: 0 nieuw, 0 bijgewerkt, 32 ongewijzigd, 1 behouden (bewerkt)" in seed().splitlines()
     assert Section.objects.get(key="ontmoeting").body.endswith("Een alinea van de onderzoekers.")
-    seed("--reset")
+    assert "kader: 0 nieuw, 1 bijgewerkt, 32 ongewijzigd, 0 behouden (bewerkt)" in seed("--reset").splitlines()
     assert Section.objects.get(key="ontmoeting").body == original
-    assert "kader: 0 nieuw, 0 bijgewerkt, 33 ongewijzigd" in seed()
+    assert "kader: 0 nieuw, 0 bijgewerkt, 33 ongewijzigd, 0 behouden (bewerkt)" in seed().splitlines()
 
 
-def test_a_margin_note_a_reviewer_changed_is_left_alone():
-    seed()
+def test_a_margin_note_a_reviewer_changed_is_left_alone(fixtures):
+    seed(fixtures=fixtures)
     note = Annotation.objects.get(seed_key="simmel-1950-ontmoeting")
+    seeded_body = note.body
     note.body = "Door een moderator verduidelijkt."
     note.save()
-    seed()
+    rewrite(fixtures / "margin-notes.yaml", seeded_body.splitlines()[0], "Een verbeterde kantnoot.")
+    output = seed(fixtures=fixtures)
+    assert "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 1 behouden (bewerkt)" in output.splitlines()
     assert Annotation.objects.get(seed_key="simmel-1950-ontmoeting").body == "Door een moderator verduidelijkt."
+
+
+def test_a_pilot_taken_offline_stays_offline_when_the_seed_changes(fixtures, researcher):
+    seed(fixtures=fixtures)
+    case_transition(case=Case.objects.get(slug="mater-dei"), action="unpublish", actor=researcher)
+    rewrite(fixtures / "pilots.yaml", Case.objects.get(slug="mater-dei").summary, "Een verbeterde samenvatting.")
+    assert "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)" in seed(fixtures=fixtures).splitlines()
+    assert Case.objects.get(slug="mater-dei").status == "draft"
+    # Even a reset restores contents only; publishing again is the workflow's.
+    seed("--reset", fixtures=fixtures)
+    case = Case.objects.get(slug="mater-dei")
+    assert (case.status, case.summary) == ("draft", "Een verbeterde samenvatting.")
+
+
+def test_a_note_a_reviewer_took_offline_stays_offline_when_the_seed_changes(fixtures, reviewer):
+    seed(fixtures=fixtures)
+    note = Annotation.objects.get(seed_key="simmel-1950-ontmoeting")
+    annotation_moderate(
+        annotation_id=note.pk, action="hide", actor=reviewer, expected_version=note.version, public_reason="Te herzien."
+    )
+    rewrite(fixtures / "margin-notes.yaml", note.body.splitlines()[0], "Een verbeterde kantnoot.")
+    assert "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 1 behouden (bewerkt)" in seed(fixtures=fixtures).splitlines()
+    assert Annotation.objects.get(seed_key="simmel-1950-ontmoeting").status == "hidden"
+    seed("--reset", fixtures=fixtures)
+    note = Annotation.objects.get(seed_key="simmel-1950-ontmoeting")
+    assert (note.status, note.body.splitlines()[0]) == ("hidden", "Een verbeterde kantnoot.")
+
+
+def test_a_note_whose_passage_left_an_edited_text_is_skipped_and_the_rest_loads():
+    seed()
+    Annotation.objects.filter(seed_key="torekes-tuiniers-stadsakker").delete()
+    case = Case.objects.get(slug="torekes")
+    passage = "Omdat ze dat terrein delen en er elk hun eigen activiteiten doen, ontstaat er toch een zekere verbondenheid."
+    assert passage in case.place_text
+    case.place_text = case.place_text.replace(passage, "De onderzoekers herschreven deze zin.")
+    case_save(case=case)
+    output = seed().splitlines()
+    assert (
+        "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 0 behouden (bewerkt), 1 overgeslagen (passage niet gevonden)"
+        in output
+    )
+    assert any(line.startswith("  overgeslagen, de passage staat niet (meer) in de tekst: annotations.annotation:torekes-tuiniers-stadsakker") for line in output)
+    assert not Annotation.objects.filter(seed_key="torekes-tuiniers-stadsakker").exists()
+
+
+def test_an_earlier_seed_version_nobody_touched_follows_the_seed(fixtures):
+    """A database loaded before the seed records: an object still as an earlier seed left it is updated."""
+    seed(fixtures=fixtures)
+    SeedRecord.objects.all().delete()
+    earlier = dict(line.strip().split(": ", 1) for line in seed("--fingerprints").splitlines())
+    history = fixtures / "seed-history.yaml"
+    history.write_text(
+        f"earlier:\n  cases.case:torekes: {earlier['cases.case:torekes']}\n"
+        f"  cases.case:mater-dei: {earlier['cases.case:mater-dei']}\n"
+        "retired: []\n",
+        encoding="utf-8",
+    )
+    chiro = Case.objects.get(slug="chiro-brussel").summary
+    for slug in ("torekes", "mater-dei", "chiro-brussel"):
+        rewrite(fixtures / "pilots.yaml", Case.objects.get(slug=slug).summary, f"Nieuwe samenvatting van {slug}.")
+    case = Case.objects.get(slug="mater-dei")
+    case.summary = "Door de onderzoekers herschreven."
+    case_save(case=case)
+    assert "pilootcases: 0 nieuw, 1 bijgewerkt, 1 ongewijzigd, 2 behouden (bewerkt)" in seed(fixtures=fixtures).splitlines()
+    assert [Case.objects.get(slug=slug).summary for slug in ("torekes", "mater-dei", "chiro-brussel")] == [
+        "Nieuwe samenvatting van torekes.",  # as an earlier seed left it
+        "Door de onderzoekers herschreven.",  # edited
+        chiro,  # no earlier version known: left alone
+    ]
+
+
+def test_a_note_the_seed_retired_leaves_unless_someone_changed_it(fixtures):
+    seed(fixtures=fixtures)
+    retired = ["simmel-1950-ontmoeting", "durkheim-1984-wederzijdse-afhankelijkheid"]
+    notes = fixtures / "margin-notes.yaml"
+    kept_notes = [note for note in yaml.safe_load(notes.read_text(encoding="utf-8")) if note["key"] not in retired]
+    notes.write_text(yaml.safe_dump(kept_notes, allow_unicode=True), encoding="utf-8")
+    (fixtures / "seed-history.yaml").write_text(
+        "retired:\n" + "".join(f"  - annotations.annotation:{key}\n" for key in retired), encoding="utf-8"
+    )
+    edited = Annotation.objects.get(seed_key="durkheim-1984-wederzijdse-afhankelijkheid")
+    edited.body = "Door een moderator verduidelijkt."
+    edited.save()
+    assert "kanttekeningen: 0 nieuw, 0 bijgewerkt, 46 ongewijzigd, 1 behouden (bewerkt), 1 verwijderd (uit de seed gehaald)" in seed(
+        fixtures=fixtures
+    ).splitlines()
+    assert not Annotation.objects.filter(seed_key="simmel-1950-ontmoeting").exists()
+    assert Annotation.objects.filter(seed_key="durkheim-1984-wederzijdse-afhankelijkheid").exists()
+
+
+def test_the_shipped_history_retires_only_keys_the_seed_no_longer_has():
+    history = (settings.BASE_DIR / "fixtures" / "seed-history.yaml").read_text(encoding="utf-8")
+    notes = (settings.BASE_DIR / "fixtures" / "margin-notes.yaml").read_text(encoding="utf-8")
+    assert "  - annotations.annotation:marc-jans-2014-inleiding" in history.splitlines()
+    assert "key: marc-jans-2014-inleiding" not in notes
 
 
 def test_objects_from_before_the_seed_records_are_only_adopted_when_equal_to_the_seed():

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from annotations.models import Annotation, Voice
 from cases.models import TEXT_SECTION_FIELDS, Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
-from frameworks.models import Section, Source
+from frameworks.models import Section, Source, TensionField
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,10 @@ def test_no_pilot_is_coded_where_the_text_is_silent(slug, key):
 def test_chiro_is_no_longer_coded_fully_negotiable_against_the_texts_own_example():
     # Audit defect 1: −2 read "permanente onderhandeling" (a 3.2 note) as 3.6 negotiability.
     row = coding("chiro-brussel", "onderhandelbaar-niet-onderhandelbaar")
-    assert row.position != -2
+    assert (row.grounds, row.position) == (Grounds.UNDETERMINED, None)
+    # Where the text does place Chiro (3.2, diversity as conflict and negotiation), the note is the evidence.
+    row = coding("chiro-brussel", "consensus-conflict")
+    assert (row.grounds, row.position) == (Grounds.EVIDENCE, 1)
 
 
 def test_chiro_encounter_and_struggle_claim_nothing_the_text_does_not_say():
@@ -173,3 +176,58 @@ def test_seed_notes_read_as_paraphrases_and_the_site_credits_the_text(client):
     credit = " ".join(texts(page, "//footer//p[@class='credit']"))
     assert "samenvattingen in eigen woorden" in credit and "Solidariteit in Superdiversiteit (DieGem, 2014)" in credit
 
+
+
+def test_the_chiro_narrative_claims_no_negotiation_about_smoking_and_drinking():
+    # Audit defect 2: the note concerns diversity, not where the group's solidarity comes from.
+    case = Case.objects.get(slug="chiro-brussel")
+    text = " ".join(getattr(case, field) for field in ("summary", *TEXT_SECTION_FIELDS))
+    assert "voortdurend onderhandeld" not in text
+    assert "onderhandeld over" not in text
+
+
+def test_the_sources_keep_the_texts_claims():
+    # Audit defects 8, 10 and 15: Parsons speaks of obligations; Fraser has identity replace class
+    # (not recognition "naast" the other two); §1 does not add the premise "in een andere mate".
+    assert "verantwoordelijk om zijn verplichtingen na te komen" in Source.objects.get(key="normen-en-waarden").summary
+    assert "verantwoordelijk voor de anderen" not in Source.objects.get(key="normen-en-waarden").summary
+    strijd = Source.objects.get(key="strijd").description
+    assert "vervangt het klassenbelang" in strijd
+    assert "naast die voor herverdeling en politieke vertegenwoordiging" not in strijd
+    assert not any("in een andere mate" in section.body for section in Section.objects.all())
+    assert "voor vreemdelingen vaak andere rechten golden" in Section.objects.get(key="opkomst-welvaartstaat").body
+
+
+def test_holding_both_poles_is_marked_as_the_banks_working_hypothesis():
+    description = TensionField.objects.get(key="integratie-transformatie").description
+    assert "Werkhypothese van de praktijkenbank, niet van de brontekst: een praktijk kan ook beide polen" in description
+
+
+SMALLER_ADDITIONS = [
+    ("mater-dei", "cafés, organisaties en bewoners"),
+    ("spring-global-mail", "ver buiten Mechelen"),
+    ("torekes", "van diverse herkomst"),
+    ("torekes", "van verschillende herkomst"),
+]
+
+
+@pytest.mark.parametrize(("slug", "phrase"), SMALLER_ADDITIONS)
+def test_smaller_additions_left_the_pilots(slug, phrase):
+    case = Case.objects.get(slug=slug)
+    texts_of_case = [case.summary, *(getattr(case, field) for field in TEXT_SECTION_FIELDS)]
+    rationales = [row.rationale for row in (*case.source_codings.all(), *case.tension_positions.all())]
+    assert not any(phrase in text for text in texts_of_case + rationales)
+
+
+# Audit defect 12: the notes keep the text's hedges and add nothing.
+NOTE_WORDING = [
+    ("mater-dei-kinderen-leren-van-elkaar", "minstens evenveel", True),
+    ("spring-global-mail-economische-collegialiteit", "misschien", True),
+    ("mater-dei-leerkrachten-in-de-buurt", "probeerde ze hen bijvoorbeeld mee te lokken", True),
+    ("hoorzitting-sociale-mix-onderhandelbaar", "nieuwe huurders", False),
+]
+
+
+@pytest.mark.parametrize(("key", "phrase", "present"), NOTE_WORDING)
+def test_notes_keep_the_texts_hedges(key, phrase, present):
+    assert (phrase in Annotation.objects.get(seed_key=key).body) is present
