@@ -197,3 +197,14 @@ def test_a_misspelling_gets_bedoelde_u_on_the_page_and_from_the_vocabulary(clien
     page = parse(client.get(reverse("search"), {"q": "ontmoetng"}))
     assert texts(page, "//p[contains(@class,'suggestion')]") == ["Bedoelde u: ontmoeting?"]
     assert page.xpath("//p[contains(@class,'suggestion')]/a/@href") == ["/zoeken/?q=ontmoeting"]
+
+
+def test_a_note_is_searched_as_written_whatever_wrote_it(framework):
+    """PostgreSQL computes a note's search vector from its row (a generated column): no service has to remember."""
+    park = searchable(title="Het park", practice="Buren spreken af in het park.")
+    note = make_annotation(target=park, passage="spreken af", body="Een moestuin.", attribution="")
+    Annotation.objects.filter(pk=note.pk).update(body="Een wijkfeest.")  # a bulk write: no save, no signal
+    assert list(Annotation.objects.public().search(parse_query("wijkfeest"))) == [note]
+    assert list(Annotation.objects.public().search(parse_query("moestuin"))) == []
+    Annotation.objects.filter(pk=note.pk).update(attribution="Durkheim (1984)")
+    assert list(Annotation.objects.public().search(parse_query("durkheim"))) == [note]
