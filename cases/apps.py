@@ -16,8 +16,8 @@ class CasesConfig(AppConfig):
 
         from taggit.models import Tag
 
+        from cases import vocabulary
         from cases.models import Case, CodingEvidence, KeywordedCase, SourceCoding, TensionPosition
-        from cases.search import rebuild_vocabulary
         from frameworks.annotatable import text_changed
         from frameworks.models import Section
         from frameworks.versioning import watch
@@ -27,7 +27,7 @@ class CasesConfig(AppConfig):
         def framework_text_changed(sender, **kwargs):
             # The vocabulary of "did you mean" includes the framework text.
             if sender is Section:
-                rebuild_vocabulary()
+                vocabulary.rebuild()
 
         text_changed.connect(framework_text_changed, weak=False, dispatch_uid="cases-vocabulary")
 

@@ -38,9 +38,8 @@ from cases.models import (
     TensionPosition,
     describe_position,
 )
-from cases.search import filter_by_text
+from diegem.lib.search import MAX_QUERY_LENGTH, parse_query
 from frameworks.models import Source, TensionField
-from frameworks.search import parse_query
 
 MIN_STRENGTH_CHOICES = [
     ("", _("alle")),
@@ -102,7 +101,7 @@ class CountedSelect(forms.Select):
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label=_("Zoeken"), required=False, max_length=200)
+    q = forms.CharField(label=_("Zoeken"), required=False, max_length=MAX_QUERY_LENGTH)
     domein = forms.ChoiceField(label=_("Domein"), required=False, widget=CountedSelect)
     soort = forms.ChoiceField(
         label=_("Soort"), choices=[("", _("alle soorten")), *Case.Kind.choices], required=False, widget=CountedSelect
@@ -183,7 +182,7 @@ class CaseFilterForm(forms.Form):
     def filter(self, queryset: QuerySet[Case], *, skip: frozenset[str] = frozenset()) -> QuerySet[Case]:
         """Narrow the queryset by every valid filter, except the facets named in `skip`."""
         if (parsed := self.parsed_query) is not None:
-            queryset = filter_by_text(queryset, parsed)
+            queryset = queryset.search(parsed)
         if "domein" not in skip and (key := self.value("domein")):
             queryset = queryset.filter(domain__key=key)
         if "soort" not in skip and (kind := self.value("soort")):

@@ -6,15 +6,19 @@ from dataclasses import dataclass
 
 import reversion
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import CombinedSearchVector, SearchRank, SearchVector, SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from cases.vocabulary import SearchTerm  # noqa: F401 (the vocabulary's model, registered with this app's models)
+from diegem.lib import search as full_text
 from frameworks.annotatable import normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
@@ -182,6 +186,86 @@ class CaseQuerySet(models.QuerySet):
             condition &= Q(position__lte=high)
         return self.filter(Exists(TensionPosition.objects.counted(evidence_only=evidence_only).filter(condition)))
 
+    # --- search (diegem.lib.search) ----------------------------------------------------------
+
+    def search(self, parsed: full_text.ParsedQuery) -> CaseQuerySet:
+        """Cases whose stored search vector matches the query (its GIN index)."""
+        return self.filter(search_vector=full_text.search_query(parsed))
+
+    def ranked(self, parsed: full_text.ParsedQuery) -> CaseQuerySet:
+        """These cases (already matching the query), best first.
+
+        Broad queries rank only the most recent CANDIDATE_CAP hits: ranking reads
+        every hit's vector, and nobody pages past a few hundred results.
+        """
+        candidates = self.order_by("-published_at", "-pk").values("pk")[: full_text.CANDIDATE_CAP]
+        return (
+            Case.objects.filter(pk__in=Subquery(candidates))
+            .annotate(rank=SearchRank(F("search_vector"), full_text.search_query(parsed)))
+            .order_by("-rank", "title", "pk")
+        )
+
+    def capped_count(self) -> tuple[int, bool]:
+        """How many cases there are, counting no further than the cap: (count, capped)."""
+        count = self.order_by().values("pk")[: full_text.CANDIDATE_CAP + 1].count()
+        return min(count, full_text.CANDIDATE_CAP), count > full_text.CANDIDATE_CAP
+
+    def attach_snippets(self, cases: list[Case], parsed: full_text.ParsedQuery) -> None:
+        """Give each case of a result page a `snippet` of its summary and text sections, hits marked."""
+        full_text.attach_snippets(
+            cases,
+            self,
+            _snippet_text(),
+            parsed,
+            _snippet_source,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=full_text.FRAGMENT_DELIMITER,
+        )
+
+    def refresh_search_vectors(self) -> int:
+        """Recompute these cases' stored search vectors (one UPDATE).
+
+        Not a generated column: the vector holds the keywords, rows of another table.
+        """
+        return self.update(search_vector=case_vector())
+
+
+def case_vector() -> CombinedSearchVector:
+    """Title above summary and keywords above the text sections."""
+    keywords = Coalesce(
+        Subquery(
+            KeywordedCase.objects.filter(content_object=OuterRef("pk"))
+            .values("content_object")
+            .annotate(names=StringAgg("tag__name", delimiter=Value(" ")))
+            .values("names")[:1]
+        ),
+        Value(""),
+        output_field=models.TextField(),
+    )
+    config = full_text.SEARCH_CONFIG
+    return (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector(keywords, weight="B", config=config)
+        + SearchVector("municipality", "neighbourhood", "initiative", weight="C", config=config)
+        + SearchVector(*TEXT_SECTION_FIELDS, weight="D", config=config)
+    )
+
+
+def _snippet_text() -> Concat:
+    """The text snippets are cut from, in the database: summary and the text sections."""
+    parts = []
+    for field in ("summary", *TEXT_SECTION_FIELDS):
+        parts += [F(field), Value(" \n")]
+    return Concat(*parts, output_field=models.TextField())
+
+
+def _snippet_source(case: Case) -> str:
+    """The text `_snippet_text()` builds in the database, built from the case in hand."""
+    return "".join(f"{getattr(case, field)} \n" for field in ("summary", *TEXT_SECTION_FIELDS))
+
 
 class CaseManager(models.Manager.from_queryset(CaseQuerySet)):
     def get_by_natural_key(self, slug):
@@ -283,8 +367,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
-    # Weighted Dutch search vector (cases.search.case_vector), kept up to date by
-    # the services; its GIN index is made in a PostgreSQL-only migration.
+    # Weighted Dutch search vector (case_vector), kept up to date by the services.
     search_vector = SearchVectorField(null=True, editable=False)
 
     keywords = TaggableManager(
@@ -346,6 +429,8 @@ class Case(models.Model):
                 name="case_published_by_title",
                 condition=Q(status=CaseStatus.PUBLISHED),
             ),
+            # Search: `search_vector @@ query`.
+            GinIndex(fields=["search_vector"], name="case_search_vector_gin"),
         ]
 
     def __str__(self) -> str:

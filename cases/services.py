@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
-from cases import history
+from cases import history, vocabulary
 from cases.evidence import reanchor_evidence, sync_grounds_with_evidence
 from cases.models import (
     PLAIN_TEXT_FIELDS,
@@ -22,7 +22,6 @@ from cases.models import (
     SourceCoding,
     TensionPosition,
 )
-from cases.search import rebuild_vocabulary, refresh_search_vectors
 from frameworks.anchoring import SELECTOR_FIELDS
 from frameworks.annotatable import announce_text_changes, normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
@@ -124,7 +123,7 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
     )
     if Status.PUBLISHED in (old_status, new_status):
         # The published texts changed: "did you mean" must know exactly those words.
-        rebuild_vocabulary()
+        vocabulary.rebuild()
     return locked
 
 
@@ -171,13 +170,13 @@ def case_save(*, case: Case) -> list[str]:
         return []
     changed = announce_text_changes(case, old_texts)
     if case.is_public:
-        rebuild_vocabulary()
+        vocabulary.rebuild()
     return changed
 
 
 def case_refresh_search(*, case: Case) -> None:
     """Recompute the case's search vector (after its text or keywords changed)."""
-    refresh_search_vectors(Case.objects.filter(pk=case.pk))
+    Case.objects.filter(pk=case.pk).refresh_search_vectors()
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases import exchange, search
+from cases import exchange
 from cases.charts import spectrum_columns
 from cases.filters import EVIDENCE_ONLY, GROUNDS_PARAM, CaseFilterForm, evidence_only, range_params
 from cases.models import (
@@ -26,6 +26,7 @@ from cases.models import (
     TensionPosition,
     describe_position,
 )
+from diegem.lib import search as full_text
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
 PAGE_SIZE = 20
@@ -48,15 +49,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     sort = form.value("sortering") or ("relevantie" if parsed else "")
     capped = False
     if parsed and sort == "relevantie":
-        ordered = search.ranked(matching, parsed)
-        capped = search.capped_count(matching)[1]
+        ordered = matching.ranked(parsed)
+        capped = matching.capped_count()[1]
     elif sort == "nieuw":
         ordered = matching.order_by("-published_at", "-pk")
     else:
         ordered = matching.order_by("title", "pk")
     page = Paginator(ordered.for_listing(evidence_only=form.evidence_only), PAGE_SIZE).get_page(request.GET.get("pagina"))
     if parsed:
-        search.attach_snippets(page.object_list, parsed)
+        Case.objects.attach_snippets(page.object_list, parsed)
     form.count_options(published)
     return render(
         request,
@@ -65,7 +66,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "capped": capped,
-            "cap": search.CANDIDATE_CAP,
+            "cap": full_text.CANDIDATE_CAP,
             "active_filters": form.active_filters(request.GET),
             "query_without_page": _without_page(request),
             "compare_url": reverse("case-compare"),

@@ -1,33 +1,23 @@
 """Test-run environment, loaded by pytest before Django reads its settings.
 
 Registered with `-p diegem.pytest_plugin` in pyproject.toml. It gives the run a
-secret key, lets TEST_DATABASE_URL point the suite at an existing PostgreSQL,
-and stops the run when the database is not PostgreSQL: the suite tests the real
-database, never SQLite or a mock.
+secret key and its database: TEST_DATABASE_URL when set (an existing PostgreSQL),
+otherwise a throwaway embedded PostgreSQL (diegem.lib.embedded_db) started here,
+in pytest's own process, and stopped and removed when the run ends. pytest-xdist
+workers inherit its URL and each make their own test database on it
+(test_diegem_gw0, test_diegem_gw1, ...), as pytest-django names them.
 """
 
 import os
 import tempfile
 
-import pytest
+from diegem.lib import embedded_db
 
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-the-test-suite-only")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 # whitenoise wants its root to exist; tests serve static files from the finders.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="diegem-static-"))
-if os.environ.get("TEST_DATABASE_URL"):
-    os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    from django.conf import settings
-
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if engine != "django.db.backends.postgresql":
-        pytest.exit(
-            "The test suite runs on PostgreSQL. Use `make test` (it starts a "
-            "throwaway server), or set TEST_DATABASE_URL=postgres://user@host:port/db "
-            "to an existing server.",
-            returncode=2,
-        )
+if not os.environ.get("TEST_DATABASE_URL"):
+    os.environ["TEST_DATABASE_URL"] = embedded_db.throwaway("diegem")
+os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]

@@ -3,7 +3,8 @@
 Every value that differs between a laptop, CI and production comes from an
 environment variable, read through the small typed helpers below. They refuse
 values they cannot read instead of guessing. With nothing set, a fresh checkout
-runs on SQLite with DEBUG off; `make run` sets DEBUG=true for the local server.
+runs on the embedded PostgreSQL in .postgres/ with DEBUG off; `make run` sets
+DEBUG=true for the local server.
 """
 
 import ipaddress
@@ -14,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from diegem.lib import embedded_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -165,22 +168,21 @@ TEMPLATES = [
     },
 ]
 
-# Databases: DATABASE_URL (e.g. postgres://user:pass@host:5432/diegem) or the
-# embedded SQLite file for trying the site. PostgreSQL is the real database.
+# Databases: DATABASE_URL (e.g. postgres://user:pass@host:5432/diegem), or else the
+# embedded PostgreSQL of `make run`, whose data and socket live in EMBEDDED_DATABASE_DIR
+# (None when DATABASE_URL is set). manage.py starts that server for as long as a
+# command runs, and the last command to end stops it (diegem.lib.embedded_db).
+_database_url = env_str("DATABASE_URL")  # not a setting: the debug page would show its password
+EMBEDDED_DATABASE_DIR = None if _database_url else Path(env_str("EMBEDDED_DATABASE_DIR") or BASE_DIR / ".postgres").resolve()
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        _database_url or embedded_db.url(EMBEDDED_DATABASE_DIR, "diegem"),
         conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] not in (
-    "django.db.backends.postgresql",
-    "django.db.backends.sqlite3",
-):
-    raise ImproperlyConfigured(
-        "DATABASE_URL must point at PostgreSQL (postgres://...) or SQLite (sqlite:///...)."
-    )
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

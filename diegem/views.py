@@ -8,13 +8,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from annotations import search as annotation_search
 from annotations.models import Annotation, Voice
-from cases import search as case_search
+from cases import vocabulary
 from cases.filters import evidence_only
 from cases.models import Case
+from diegem.lib.search import MAX_QUERY_LENGTH, parse_query
 from frameworks.models import Domain, Source, TensionField
-from frameworks.search import parse_query, suggest
 
 
 @require_safe
@@ -76,19 +75,18 @@ SEARCH_ANNOTATIONS_PER_PAGE = 20
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Dutch full-text search over published cases and approved annotations."""
-    q = request.GET.get("q", "")[:200]
+    q = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
     parsed = parse_query(q)
     context = {"q": q, "parsed": parsed}
     if parsed is not None:
-        matching = case_search.filter_by_text(Case.objects.published(), parsed)
-        cases = list(case_search.ranked(matching, parsed).select_related("domain")[:SEARCH_CASES_SHOWN])
-        case_search.attach_snippets(cases, parsed)
-        case_count, capped = case_search.capped_count(matching)
-        annotations = Paginator(annotation_search.search_annotations(parsed), SEARCH_ANNOTATIONS_PER_PAGE).get_page(
-            request.GET.get("pagina")
-        )
-        annotation_search.attach_snippets(annotations.object_list, parsed)
-        suggestion = suggest(parsed) if case_count + annotations.paginator.count < 3 else None
+        matching = Case.objects.published().search(parsed)
+        cases = list(matching.ranked(parsed).select_related("domain")[:SEARCH_CASES_SHOWN])
+        Case.objects.attach_snippets(cases, parsed)
+        case_count, capped = matching.capped_count()
+        found = Annotation.objects.public().search(parsed).ranked(parsed).with_target()
+        annotations = Paginator(found, SEARCH_ANNOTATIONS_PER_PAGE).get_page(request.GET.get("pagina"))
+        Annotation.objects.attach_snippets(annotations.object_list, parsed)
+        suggestion = vocabulary.suggest(parsed) if case_count + annotations.paginator.count < 3 else None
         context |= {
             "cases": cases,
             "case_count": case_count,

@@ -199,22 +199,3 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.counter)
-
-
-class SearchTerm(models.Model):
-    """A word of the published texts, for "did you mean" suggestions (pg_trgm).
-
-    Rebuilt from published cases and the framework text whenever those change
-    (`frameworks.search.rebuild_vocabulary`); never holds a word only a draft has.
-    """
-
-    word = models.CharField(_("woord"), max_length=80, primary_key=True)
-    frequency = models.PositiveIntegerField(_("aantal teksten"))
-
-    class Meta:
-        ordering = ["word"]
-        verbose_name = _("zoekterm")
-        verbose_name_plural = _("zoektermen")
-
-    def __str__(self) -> str:
-        return self.word

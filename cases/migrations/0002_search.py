@@ -3,8 +3,6 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-from frameworks.migration_operations import postgresql_only
-
 
 class Migration(migrations.Migration):
 
@@ -19,9 +17,10 @@ class Migration(migrations.Migration):
             name='search_vector',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
-        # Search: the GIN index behind `search_vector @@ query`.
-        postgresql_only(
+        # Search: the GIN index behind `search_vector @@ query`. (A PostgreSQL-only RunPython
+        # while the site also ran on SQLite; in the models' state since 0007.)
+        migrations.RunSQL(
             "CREATE INDEX case_search_vector_gin ON cases_case USING gin (search_vector)",
-            backwards_sql=("DROP INDEX IF EXISTS case_search_vector_gin",),
+            reverse_sql="DROP INDEX IF EXISTS case_search_vector_gin",
         ),
     ]

@@ -1,12 +1,19 @@
-"""What the site header shows a signed-in user."""
+"""What the site header shows: the search box's limit, and for a signed-in user their links."""
 
 from django import template
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
 from annotations.models import Annotation, Membership
+from diegem.lib.search import MAX_QUERY_LENGTH
 
 register = template.Library()
+
+
+@register.simple_tag
+def max_query_length() -> int:
+    """The `maxlength` of every search box: as much as a search reads."""
+    return MAX_QUERY_LENGTH
 
 
 @register.simple_tag

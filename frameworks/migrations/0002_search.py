@@ -2,8 +2,6 @@
 
 from django.db import migrations, models
 
-from frameworks.migration_operations import postgresql_only
-
 
 def create_version_row(apps, schema_editor):
     apps.get_model("frameworks", "ContentVersion").objects.get_or_create(pk=1)
@@ -45,16 +43,20 @@ class Migration(migrations.Migration):
         # Dutch full-text search that ignores accents, and trigram similarity for
         # "did you mean". pg_trgm and unaccent are trusted extensions: a database
         # owner may create them.
-        postgresql_only(
-            "CREATE EXTENSION IF NOT EXISTS unaccent",
-            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-            "CREATE TEXT SEARCH CONFIGURATION dutch_unaccent (COPY = pg_catalog.dutch)",
-            "ALTER TEXT SEARCH CONFIGURATION dutch_unaccent "
-            "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, dutch_stem",
-            "CREATE INDEX searchterm_word_trgm ON frameworks_searchterm USING gin (word gin_trgm_ops)",
-            backwards_sql=(
+        # (Written as a PostgreSQL-only RunPython while the site also ran on SQLite; the
+        # same statements.)
+        migrations.RunSQL(
+            [
+                "CREATE EXTENSION IF NOT EXISTS unaccent",
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                "CREATE TEXT SEARCH CONFIGURATION dutch_unaccent (COPY = pg_catalog.dutch)",
+                "ALTER TEXT SEARCH CONFIGURATION dutch_unaccent "
+                "ALTER MAPPING FOR hword, hword_part, word WITH unaccent, dutch_stem",
+                "CREATE INDEX searchterm_word_trgm ON frameworks_searchterm USING gin (word gin_trgm_ops)",
+            ],
+            reverse_sql=[
                 "DROP INDEX IF EXISTS searchterm_word_trgm",
                 "DROP TEXT SEARCH CONFIGURATION IF EXISTS dutch_unaccent",
-            ),
+            ],
         ),
     ]

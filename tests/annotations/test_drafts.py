@@ -16,7 +16,6 @@ from django.urls import reverse
 from annotations import services
 from annotations.models import Annotation, Status
 from annotations.roles import REVIEWERS_GROUP
-from annotations.search import refresh_search_vectors
 from annotations.targets import case_target
 from cases import services as case_services
 from cases.roles import RESEARCHERS_GROUP
@@ -46,7 +45,6 @@ def offline(framework, member_a, researcher):
     flagged = make_annotation(target=case, passage="koken buren samen", author=member_a, body="Goedgekeurd, EIGENTEKST.")
     flagged.flags.create(reader_key="r1", client_hash="h1", reason="spam")
     orphan = make_annotation(target=case, passage="Het stadsbestuur betaalt de huur", author=member_a, body="Wees, EIGENTEKST.")
-    refresh_search_vectors(Annotation.objects.all())
     case_services.case_transition(case=case, action="unpublish", actor=researcher)
     case.refresh_from_db()
     case.title, case.practice = "CONCEPTTITEL", DRAFT

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from annotations import services
 from annotations.models import Annotation, Status
-from annotations.search import refresh_search_vectors
 from annotations.targets import case_target
 from frameworks.models import Section
 from tests.conftest import logged_in
@@ -32,7 +31,6 @@ def test_the_url_of_an_annotation_has_one_fragment_its_own_id(case):
 
 def test_search_results_link_to_the_note(client, case):
     note = make_annotation(target=case, passage="koken samen", body="Een gemeenschappelijke keuken verbindt.")
-    refresh_search_vectors(Annotation.objects.all())
     page = parse(client.get(reverse("search"), {"q": "gemeenschappelijke"}))
     links = page.xpath("//section[@aria-labelledby='annotation-results-title']//a/@href")
     assert links == [f"/praktijken/buurtkeuken/#kanttekening-{note.pk}"]

@@ -198,7 +198,7 @@ def test_a_new_name_reaches_cached_bylines(client, framework, member_a):
 def test_concurrent_vocabulary_rebuilds(framework):
     from django.db import transaction
 
-    from cases.search import rebuild_vocabulary
+    from cases.vocabulary import rebuild as rebuild_vocabulary
 
     make_case(title="Woordenschat")
     barrier = threading.Barrier(2)

@@ -4,11 +4,8 @@ import lxml.html
 import pytest
 from django.urls import reverse
 
-from annotations.models import Annotation
-from annotations.search import refresh_search_vectors
 from cases.models import Case
-from cases.search import refresh_search_vectors as refresh_case_vectors
-from frameworks.search import FRAGMENT_DELIMITER, START_SEL, STOP_SEL, highlight_words, whole_words_snippet
+from diegem.lib.search import FRAGMENT_DELIMITER, START_SEL, STOP_SEL, whole_words_snippet
 from tests.factories import make_annotation, make_case
 from tests.html import parse, texts
 
@@ -16,26 +13,6 @@ TEXT = (
     "De Torekes zijn een complementaire munt in de wijk Rabot. Bewoners verdienen ze met vrijwilligerswerk "
     "in Ledeberg-Lindsakker en een basisschool in Lokeren doet mee."
 )
-
-
-# --- the fallback without full-text search (SQLite) -------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "words, snippet",
-    [
-        (("bewoners",), "…munt in de wijk Rabot. <mark>Bewoners</mark> verdienen ze met…"),
-        (("lindsakker",), "…vrijwilligerswerk in Ledeberg-<mark>Lindsakker</mark> en een basisschool…"),
-        (("torekes",), "De <mark>Torekes</mark> zijn een complementaire munt in de wijk Rabot.…"),
-        (("nergens",), "De Torekes zijn een complementaire munt in de wijk Rabot.…"),
-    ],
-)
-def test_the_fallback_cuts_between_words(words, snippet):
-    assert highlight_words(TEXT, words, length=60) == snippet
-
-
-def test_the_fallback_shows_a_short_text_whole():
-    assert highlight_words("Een korte noot.", ("korte",)) == "Een <mark>korte</mark> noot."
 
 
 # --- PostgreSQL's ts_headline ----------------------------------------------------------------------------
@@ -70,7 +47,6 @@ def test_search_results_show_the_attribution_beside_the_snippet_not_in_it(client
         "weken na elkaar, zonder dat iemand het had gepland of er een beleid voor had geschreven op het stadhuis."
     )
     make_annotation(body=body, attribution="Biesta (2012)")
-    refresh_search_vectors(Annotation.objects.all())
     for query, snippet in [
         ("wereld", "…<mark>wereld</mark> komt samen op de speelplaats van een basisschool in Lokeren. Ouders…"),
         # ts_headline starts this one at "Lindsakker", half of "Ledeberg-Lindsakker".
@@ -98,7 +74,7 @@ def test_case_search_snippets_keep_whole_words(client, framework):
         summary="Een school zoekt aansluiting bij haar buurt.",
         practice="Ouders uit veertig landen groeten elkaar elke ochtend in Ledeberg-Lindsakker aan de schoolpoort.",
     )
-    refresh_case_vectors(Case.objects.all())
+    Case.objects.all().refresh_search_vectors()
     page = parse(client.get(reverse("search"), {"q": "lindsakker"}))
     snippet = page.xpath("//section[@aria-labelledby='case-results-title']//p[contains(@class,'result__snippet')]")[0]
     assert "Ledeberg-<mark>Lindsakker</mark>" in inner_html(snippet)

@@ -1,8 +1,10 @@
 """Settings come from the environment and refuse what they cannot read."""
 
+import ast
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -60,10 +62,27 @@ def test_production_without_allowed_hosts_is_refused():
     assert "ALLOWED_HOSTS" in result.stderr
 
 
-def test_a_fresh_checkout_runs_on_sqlite_in_debug_mode():
+def test_a_fresh_checkout_runs_on_the_embedded_postgresql_in_debug_mode():
     result = _load_settings(DEBUG="true")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "django.db.backends.sqlite3"
+    assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_without_database_url_the_database_is_the_embedded_server_in_the_checkout():
+    """What `make run` connects to: database diegem over the socket in .postgres/ of the checkout."""
+
+    def database(**env) -> list:
+        result = _load_settings("DATABASES['default']", DEBUG="true", **env)
+        assert result.returncode == 0, result.stderr
+        settings = ast.literal_eval(result.stdout)
+        return [settings[key] for key in ("ENGINE", "NAME", "USER", "HOST", "PORT")]
+
+    checkout = Path(__file__).resolve().parents[2]
+    assert database() == ["django.db.backends.postgresql", "diegem", "postgres", str(checkout / ".postgres"), ""]
+    assert _load_settings("EMBEDDED_DATABASE_DIR", DEBUG="true").stdout.strip() == str(checkout / ".postgres")
+    elsewhere = {"DATABASE_URL": "postgres://u@db.example:5433/praktijken"}
+    assert database(**elsewhere) == ["django.db.backends.postgresql", "praktijken", "u", "db.example", 5433]
+    assert _load_settings("EMBEDDED_DATABASE_DIR", DEBUG="true", **elsewhere).stdout.strip() == "None"
 
 
 def test_database_url_selects_postgresql_and_refuses_other_engines():

@@ -8,8 +8,9 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
-import psycopg2
+import psycopg
 import pytest
 from django.db import connection
 
@@ -22,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def url_for(name: str) -> str:
     s = connection.settings_dict
     auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST']}:{s['PORT']}/{name}"
+    host = quote(s["HOST"], safe="") + (f":{s['PORT']}" if s["PORT"] else "")  # a socket folder or a host name
+    return f"postgres://{auth}@{host}/{name}"
 
 
 def synthesize(*args: str) -> subprocess.CompletedProcess:
@@ -36,12 +38,13 @@ def synthesize(*args: str) -> subprocess.CompletedProcess:
 def scratch():
     name = f"diegem_synth_test_{os.getpid()}"
     s = connection.settings_dict
-    admin = psycopg2.connect(dbname="postgres", user=s["USER"], password=s["PASSWORD"], host=s["HOST"], port=s["PORT"])
+    server = {"user": s["USER"], "password": s["PASSWORD"], "host": s["HOST"], "port": s["PORT"] or None}
+    admin = psycopg.connect(dbname="postgres", **server)
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    db = psycopg2.connect(dbname=name, user=s["USER"], password=s["PASSWORD"], host=s["HOST"], port=s["PORT"])
+    db = psycopg.connect(dbname=name, **server)
     db.autocommit = True
 
     def query(sql: str):

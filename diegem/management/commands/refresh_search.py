@@ -1,28 +1,27 @@
-"""Recompute every search vector and the "did you mean" vocabulary."""
+"""Recompute the cases' search vectors and the "did you mean" vocabulary.
+
+Annotations need nothing: PostgreSQL computes their vectors (a generated column).
+"""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from annotations.models import Annotation
-from annotations.search import refresh_search_vectors as refresh_annotations
+from cases import vocabulary
 from cases.models import Case
-from cases.search import rebuild_vocabulary
-from cases.search import refresh_search_vectors as refresh_cases
 from frameworks.versioning import bump_content_version
 
 
-def refresh_everything() -> tuple[int, int, int]:
+def refresh_everything() -> tuple[int, int]:
     with transaction.atomic():
-        cases = refresh_cases(Case.objects.all())
-        annotations = refresh_annotations(Annotation.objects.all())
-        words = rebuild_vocabulary()
+        cases = Case.objects.all().refresh_search_vectors()
+        words = vocabulary.rebuild()
         bump_content_version()
-    return cases, annotations, words
+    return cases, words
 
 
 class Command(BaseCommand):
-    help = "Recompute the search vectors of all cases and annotations and the vocabulary (PostgreSQL)."
+    help = "Recompute the search vectors of all cases and the vocabulary."
 
     def handle(self, *args, **options):
-        cases, annotations, words = refresh_everything()
-        self.stdout.write(f"Search refreshed: {cases} cases, {annotations} annotations, {words} words.")
+        cases, words = refresh_everything()
+        self.stdout.write(f"Search refreshed: {cases} cases, {words} words.")

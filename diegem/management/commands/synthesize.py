@@ -31,9 +31,8 @@ from taggit.models import Tag
 
 from annotations.models import Annotation, Status
 from annotations.rendering import render_markdown
-from annotations.search import annotation_vector
+from cases import vocabulary
 from cases.models import TEXT_SECTION_FIELDS, Case, KeywordedCase, SourceCoding, TensionPosition
-from cases.search import case_vector, rebuild_vocabulary
 from frameworks.anchoring import make_anchor
 from frameworks.annotatable import text_revision
 from frameworks.models import Domain, Source, TensionField
@@ -111,9 +110,8 @@ class Command(BaseCommand):
             count = self._annotations(rng, case_rows, annotations)
         self.stdout.write("Search vectors and vocabulary …")
         with transaction.atomic(using=ALIAS):
-            Case.objects.using(ALIAS).update(search_vector=case_vector())
-            Annotation.objects.using(ALIAS).update(search_vector=annotation_vector())
-            rebuild_vocabulary(using=ALIAS)
+            Case.objects.using(ALIAS).refresh_search_vectors()  # annotations' are generated columns
+            vocabulary.rebuild(using=ALIAS)
             bump_content_version(using=ALIAS)
         with connections[ALIAS].cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -1,29 +1,34 @@
-"""Dutch full-text search, shared by the apps: queries, snippets, suggestions.
+"""Dutch full-text search: the query parser, headlines and snippets (PostgreSQL).
 
-PostgreSQL: a stored, weighted tsvector per document with a GIN index, built
-with the `dutch_unaccent` configuration (the Dutch stemmer after unaccent, see
-frameworks/migrations/0002). Queries use websearch syntax (quotes, OR, minus),
-parsed here into a tsquery whose words also match as prefixes, so that
-"solidariteit" finds "solidariteitsmaaltijd" and "ontmoetingen" finds
-"ontmoeting". Only letters and digits of the user's words reach the tsquery,
-always as a bound parameter.
-
-SQLite (the embedded default for trying the site) has none of this: callers
-fall back to simple case-insensitive matching (`is_full_text`).
+Each searchable model keeps a stored, weighted tsvector with a GIN index, built
+with the `dutch_unaccent` configuration (the Dutch stemmer after unaccent, made in
+frameworks/migrations/0002), and searches through its queryset
+(`Case.objects.published().search(parsed)`, `Annotation.objects.public().search(parsed)`).
+Queries use websearch syntax (quotes, OR, minus), parsed here into a tsquery whose
+words also match as prefixes, so that "solidariteit" finds "solidariteitsmaaltijd"
+and "ontmoetingen" finds "ontmoeting". Only letters and digits of the user's words
+reach the tsquery, always as a bound parameter. The "did you mean" vocabulary is
+cases.vocabulary.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 SEARCH_CONFIG = "dutch_unaccent"
+# The longest query read: the search boxes' maxlength, the forms and the views.
 MAX_QUERY_LENGTH = 200
+# Broad queries are ranked among at most this many hits, the most recent first;
+# counting stops here too ("more than 500").
+CANDIDATE_CAP = 500
 MAX_TERMS = 12
 MIN_PREFIX_LENGTH = 3
 # Snippet markers: characters that never occur in the stored texts.
@@ -34,14 +39,9 @@ _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[^\W_]+")
 
 
-def is_full_text() -> bool:
-    """Whether the database does Dutch full-text search (PostgreSQL)."""
-    return connection.vendor == "postgresql"
-
-
 @dataclass(frozen=True)
 class ParsedQuery:
-    """A user's query: the tsquery for PostgreSQL, the plain words for the rest."""
+    """A user's query: the tsquery, and its plain words (for suggestions)."""
 
     tsquery: str
     words: tuple[str, ...]
@@ -96,6 +96,25 @@ def search_query(parsed: ParsedQuery) -> SearchQuery:
     return SearchQuery(parsed.tsquery, search_type="raw", config=SEARCH_CONFIG)
 
 
+def attach_snippets(
+    objects: list, queryset: QuerySet, text, parsed: ParsedQuery, source: Callable[[Any], str], **options
+) -> None:
+    """Give each of `objects` (a result page) a `snippet`: safe HTML, whole words, the hits marked.
+
+    One query: ts_headline of the expression `text` for each object's row in
+    `queryset` (with `options` such as max_words), widened to whole words of
+    `source(object)`, the same text built in Python.
+    """
+    if not objects:
+        return
+    headline = SearchHeadline(text, search_query(parsed), config=SEARCH_CONFIG, start_sel=START_SEL, stop_sel=STOP_SEL, **options)
+    headlines = dict(
+        queryset.filter(pk__in=[item.pk for item in objects]).annotate(headline=headline).values_list("pk", "headline")
+    )
+    for item in objects:
+        item.snippet = whole_words_snippet(headlines.get(item.pk), source(item))
+
+
 def snippet_html(headline: str | None) -> SafeString:
     """A ts_headline result as safe HTML: escape everything, then mark the hits.
 
@@ -104,14 +123,6 @@ def snippet_html(headline: str | None) -> SafeString:
     """
     escaped = escape(headline or "")
     return mark_safe(escaped.replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>"))
-
-
-def _mark_words(text: str, words: tuple[str, ...]) -> str:
-    """Escaped text with each of the words marked wherever it occurs."""
-    html = escape(text)
-    for word in sorted(set(words), key=len, reverse=True):
-        html = re.sub(f"({re.escape(escape(word))})", r"<mark>\1</mark>", html, flags=re.IGNORECASE)
-    return html
 
 
 def _word_start(text: str, position: int) -> int:
@@ -133,20 +144,6 @@ def _around(text: str, start: int, end: int, middle: str) -> SafeString:
     prefix = "…" if text[:start].strip() else ""
     suffix = "…" if text[end:].strip() else ""
     return mark_safe(prefix + middle + suffix)
-
-
-def highlight_words(text: str, words: tuple[str, ...], *, length: int = 240) -> SafeString:
-    """A plain-text excerpt of whole words with the words marked (the SQLite fallback's snippet)."""
-    lowered = text.lower()
-    first = min((i for i in (lowered.find(w) for w in words) if i >= 0), default=0)
-    start = _word_start(text, max(0, first - length // 3))
-    end = min(len(text), start + length)
-    if end < len(text) and not text[end].isspace():
-        # Cut before the word the limit falls in; a single word longer than the excerpt is cut at its end.
-        cut = _word_start(text, end)
-        end = cut if cut > start else _word_end(text, end)
-    excerpt = text[start:end].strip()
-    return _around(text, start, end, _mark_words(excerpt, words))
 
 
 FRAGMENT_DELIMITER = " … "
@@ -176,45 +173,3 @@ def _widened(fragment: str, text: str) -> tuple[int, int, str] | None:
     end = start + len(plain)
     wide_start, wide_end = _word_start(text, start), _word_end(text, end)
     return wide_start, wide_end, escape(text[wide_start:start]) + snippet_html(fragment) + escape(text[end:wide_end])
-
-
-# --- "did you mean" ---------------------------------------------------------------------------
-
-MIN_SUGGESTION_SIMILARITY = 0.45
-
-
-def suggest(parsed: ParsedQuery) -> str | None:
-    """A corrected query when some words are unknown but close to known ones."""
-    if not is_full_text():
-        return None
-    from django.contrib.postgres.search import TrigramSimilarity
-    from django.db.models.functions import Lower
-
-    from frameworks.models import SearchTerm
-
-    corrected = []
-    changed = False
-    for word in parsed.words:
-        if len(word) < 4 or _known(word):
-            corrected.append(word)
-            continue
-        best = (
-            SearchTerm.objects.annotate(similarity=TrigramSimilarity(Lower("word"), word))
-            .filter(similarity__gte=MIN_SUGGESTION_SIMILARITY)
-            .order_by("-similarity", "-frequency")
-            .values_list("word", flat=True)
-            .first()
-        )
-        if best and best != word:
-            corrected.append(best)
-            changed = True
-        else:
-            corrected.append(word)
-    return " ".join(corrected) if changed else None
-
-
-def _known(word: str) -> bool:
-    """A published word, or the start of one (a prefix search finds it anyway)."""
-    from frameworks.models import SearchTerm
-
-    return SearchTerm.objects.filter(word__startswith=word).exists()

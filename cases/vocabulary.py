@@ -1,0 +1,103 @@
+"""The "did you mean" vocabulary: the words of the published texts, and suggestions from them.
+
+`SearchTerm` holds each word of the published cases and the framework text with
+the number of texts it occurs in (pg_trgm's trigram index on it); `rebuild()`
+makes it anew whenever the published texts change (publication, a public case's
+edit, a framework section's edit); `suggest()` proposes a corrected query. It
+never holds a word that only a draft has, so no suggestion leaks one.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connections, models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from diegem.lib.search import ParsedQuery
+from frameworks.models import Section
+
+MIN_SUGGESTION_SIMILARITY = 0.45
+
+
+class SearchTerm(models.Model):
+    """A word of the published texts, for "did you mean" suggestions (pg_trgm)."""
+
+    word = models.CharField(_("woord"), max_length=80, primary_key=True)
+    frequency = models.PositiveIntegerField(_("aantal teksten"))
+
+    class Meta:
+        # Made in the frameworks app; the table kept its name when the model moved here.
+        db_table = "frameworks_searchterm"
+        ordering = ["word"]
+        verbose_name = _("zoekterm")
+        verbose_name_plural = _("zoektermen")
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="searchterm_word_trgm")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+def rebuild(using: str = "default") -> int:
+    """Rebuild the word list from published cases and the framework text; returns its size.
+
+    One statement; runs in the caller's transaction whenever the published
+    texts change. Only published words: a draft's vocabulary never leaks
+    through a suggestion.
+    """
+    # Imported here: cases.models imports this module (for SearchTerm) while it loads.
+    from cases.models import TEXT_SECTION_FIELDS, Case
+
+    fields = ["title", "summary", "municipality", "initiative", *TEXT_SECTION_FIELDS]
+    case_text = " || ' ' || ".join(f"coalesce(c.{field}, '')" for field in fields)
+    terms, cases, sections = SearchTerm._meta.db_table, Case._meta.db_table, Section._meta.db_table
+    with connections[using].cursor() as cursor:
+        # One rebuild at a time (readers go on); a second waits for the first to commit.
+        cursor.execute(f"LOCK TABLE {terms} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {terms}")
+        cursor.execute(
+            f"""
+            INSERT INTO {terms} (word, frequency)
+            SELECT word, count(*) FROM (
+                SELECT DISTINCT 'c' || c.id AS doc, lower(w) AS word
+                FROM {cases} c, regexp_split_to_table({case_text}, '[^[:alpha:]]+') AS w
+                WHERE c.status = %s AND length(w) BETWEEN 4 AND 80
+                UNION
+                SELECT DISTINCT 's' || s.id, lower(w)
+                FROM {sections} s, regexp_split_to_table(s.title || ' ' || s.body, '[^[:alpha:]]+') AS w
+                WHERE length(w) BETWEEN 4 AND 80
+            ) AS words
+            GROUP BY word
+            """,
+            [Case.Status.PUBLISHED.value],
+        )
+        return cursor.rowcount
+
+
+def suggest(parsed: ParsedQuery) -> str | None:
+    """A corrected query when some words are unknown but close to known ones."""
+    corrected = []
+    changed = False
+    for word in parsed.words:
+        if len(word) < 4 or _known(word):
+            corrected.append(word)
+            continue
+        best = (
+            SearchTerm.objects.annotate(similarity=TrigramSimilarity(Lower("word"), word))
+            .filter(similarity__gte=MIN_SUGGESTION_SIMILARITY)
+            .order_by("-similarity", "-frequency")
+            .values_list("word", flat=True)
+            .first()
+        )
+        if best and best != word:
+            corrected.append(best)
+            changed = True
+        else:
+            corrected.append(word)
+    return " ".join(corrected) if changed else None
+
+
+def _known(word: str) -> bool:
+    """A published word, or the start of one (a prefix search finds it anyway)."""
+    return SearchTerm.objects.filter(word__startswith=word).exists()
