@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from frameworks.annotatable import normalize_plain_text
+from diegem.lib.annotatable import normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
 
@@ -355,7 +355,7 @@ class Case(models.Model):
         return (self.slug,)
 
     def save(self, *args, **kwargs):
-        # Annotatable text is stored in one normal form (see frameworks.annotatable).
+        # Annotatable text is stored in one normal form (see diegem.lib.annotatable).
         for field in PLAIN_TEXT_FIELDS:
             setattr(self, field, normalize_plain_text(getattr(self, field)))
         super().save(*args, **kwargs)

@@ -23,8 +23,8 @@ from cases.models import (
     TensionPosition,
 )
 from cases.search import rebuild_vocabulary, refresh_search_vectors
+from diegem.lib.annotatable import announce_text_changes, normalize_plain_text
 from frameworks.anchoring import SELECTOR_FIELDS
-from frameworks.annotatable import announce_text_changes, normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
 Status = Case.Status

@@ -70,7 +70,7 @@ def test_moved_paragraph_is_followed(case):
 
 
 def test_reanchoring_commits_or_rolls_back_with_the_edit(case):
-    from frameworks.annotatable import text_changed
+    from diegem.lib.annotatable import text_changed
 
     annotation = make_annotation(target=case, passage="Het stadsbestuur betaalt de huur")
     original = (annotation.position_start, annotation.anchor_state, annotation.version)

@@ -94,7 +94,7 @@ def test_errors_and_pages_with_forms_for_one_visitor_are_not_cached(client, fram
 def test_the_version_changes_with_every_write_and_survives_no_rollback(framework):
     from django.db import transaction
 
-    from frameworks.versioning import current_content_version
+    from diegem.lib.versioning import current_content_version
 
     before = current_content_version()
     make_case()

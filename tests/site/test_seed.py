@@ -10,7 +10,7 @@ from django.core.management import call_command
 from annotations.models import Annotation
 from cases.models import Case, Grounds, SourceCoding
 from cases.services import case_save
-from diegem.models import SeedRecord
+from diegem.lib.models import SeedRecord
 from frameworks.models import Section
 from frameworks.services import section_save
 

@@ -8,7 +8,7 @@ from annotations.search import refresh_search_vectors as refresh_annotations
 from cases.models import Case
 from cases.search import rebuild_vocabulary
 from cases.search import refresh_search_vectors as refresh_cases
-from frameworks.versioning import bump_content_version
+from diegem.lib.versioning import bump_content_version
 
 
 def refresh_everything() -> tuple[int, int, int]:

@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from annotations.seed import SeedError as NotesError
 from annotations.services import reanchor_stale
 from cases.seed import SeedError as CasesError
+from diegem.lib.seeding import SeedReport
 from diegem.management.commands.refresh_search import refresh_everything
-from diegem.seeding import SeedReport, seed_cases, seed_framework, seed_margin_notes
+from diegem.seeding import seed_cases, seed_framework, seed_margin_notes
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
