@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from annotations.models import Membership
+from annotations.organisations import InvitationError, member_invite
+from annotations.services import ModerationError
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +60,14 @@ def test_inviting_an_existing_address_is_refused_with_a_message(staff, organisat
     assert response.status_code == 200
     assert "bestaat al een account" in response.content.decode()
     assert get_user_model().objects.filter(email__iexact=member_a.email).count() == 1
+
+
+def test_an_invitation_to_an_existing_address_is_an_invitation_error_and_sends_nothing(
+    staff, organisation_a, member_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvitationError) as refused:
+        member_invite(email=member_a.email.upper(), first_name="X", last_name="Y", organisation=organisation_a, invited_by=staff)
+    assert str(refused.value) == "Er bestaat al een account met dit e-mailadres."
+    assert not isinstance(refused.value, ModerationError)  # not a moderation decision
+    assert mail.outbox == []
+    assert Membership.objects.filter(organisation=organisation_a).count() == 1
