@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from annotations import services
+from annotations import organisations
 from annotations.forms import InviteForm
 from annotations.models import Annotation, Flag, Membership, ModerationEvent, Organisation
 from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
@@ -48,8 +48,8 @@ class OrganisationAdmin(GuardedAdmin):
         form = InviteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                user = services.member_invite(invited_by=request.user, **form.cleaned_data)
-            except services.ModerationError as error:
+                user = organisations.member_invite(invited_by=request.user, **form.cleaned_data)
+            except organisations.InvitationError as error:
                 form.add_error("email", str(error))
             else:
                 self.message_user(

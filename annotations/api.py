@@ -28,8 +28,8 @@ from django.views.decorators.http import require_safe
 
 from annotations.models import Annotation, Kind, Voice
 from cases.models import Case, text_section
+from diegem.lib.versioning import current_content_version
 from frameworks.models import Section
-from frameworks.versioning import current_content_version
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTENT_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'

@@ -18,7 +18,7 @@ from annotations.models import Annotation, Kind, Status, Voice
 from annotations.services import may_annotate
 from annotations.targets import Target, case_targets, section_target
 from cases.models import Case
-from frameworks.annotatable import Paragraph, paragraph_spans, text_revision
+from diegem.lib.annotatable import Paragraph, paragraph_spans, text_revision
 from frameworks.models import Section
 
 

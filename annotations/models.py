@@ -11,63 +11,14 @@ from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 
+# Organisations and memberships live in a module of their own; imported here,
+# Django and callers find them among the annotations models.
+from annotations.organisations import Membership, Organisation  # noqa: F401
 from cases.models import TEXT_SECTIONS, Case, may_read_drafts, text_section
 from diegem.lib import search as full_text
 from frameworks.models import Section
 
 CASE_FIELD_CHOICES = [(section.field, section.title) for section in TEXT_SECTIONS]
-
-
-class Organisation(models.Model):
-    """A stakeholder organisation (the advisory committee has 62); entered by staff."""
-
-    name = models.CharField(_("naam"), max_length=200, unique=True)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("omschrijving"), blank=True, max_length=1000)
-    in_advisory_committee = models.BooleanField(
-        _("lid van de begeleidingscommissie"), default=True
-    )
-    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("organisatie")
-        verbose_name_plural = _("organisaties")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Membership(models.Model):
-    """A user's membership of one stakeholder organisation: what lets them annotate."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("gebruiker"),
-        on_delete=models.CASCADE,
-        related_name="membership",
-    )
-    organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="memberships"
-    )
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uitgenodigd door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("sinds"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["organisation__name", "user__last_name"]
-        verbose_name = _("lidmaatschap")
-        verbose_name_plural = _("lidmaatschappen")
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.organisation}"
 
 
 class Voice(models.TextChoices):

@@ -1,6 +1,6 @@
 """The reviewers' group: who moderates annotations."""
 
-from cases.roles import ensure_group
+from diegem.lib.roles import ensure_group
 
 REVIEWERS_GROUP = "Moderatoren"
 

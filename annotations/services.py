@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
@@ -21,8 +20,6 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -33,15 +30,14 @@ from annotations.models import (
     Flag,
     Membership,
     ModerationEvent,
-    Organisation,
     Status,
 )
 from annotations.rendering import render_markdown
 from annotations.targets import Target
 from cases.models import Case
+from diegem.lib.annotatable import text_revision
 from diegem.lib.client_address import client_address
 from frameworks.anchoring import anchor_fields, find_again, find_passage, make_anchor, reanchor, same_passage, store_anchor
-from frameworks.annotatable import text_revision
 from frameworks.models import Section
 
 # --- the rules -------------------------------------------------------------------------
@@ -571,37 +567,6 @@ def annotation_attach_again(*, annotation_id: int, actor, expected_version: int,
     return annotation
 
 
-# --- members ---------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def member_invite(*, email: str, first_name: str, last_name: str, organisation: Organisation, invited_by) -> object:
-    """Create a member account without a password and mail a link to choose one."""
-    User = get_user_model()
-    email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ModerationError(_("Er bestaat al een account met dit e-mailadres."))
-    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
-    user.set_unusable_password()
-    user.save()
-    Membership.objects.create(user=user, organisation=organisation, invited_by=invited_by)
-    link = settings.SITE_URL + reverse(
-        "invitation-accept",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
-    )
-    context = {"user": user, "organisation": organisation, "link": link, "invited_by": invited_by}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=render_to_string("annotations/email/invitation_subject.txt", context).strip(),
-            message=render_to_string("annotations/email/invitation_body.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
-    )
-    return user
-
-
-
 # --- seed data -------------------------------------------------------------------------------------
 
 
@@ -622,7 +587,7 @@ def annotation_seed(
 
     Keyed by `key`. A new row gets its one ModerationEvent: from nothing to
     approved. (Whether an existing one may be overwritten is the seeder's call:
-    `diegem.seeding`.)
+    `diegem.lib.seeding`.)
     """
     search = find_passage(target.text, passage)
     if search.anchor is None or search.fuzzy:

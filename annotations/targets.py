@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cases.models import Case, text_section
-from frameworks.annotatable import text_revision
+from diegem.lib.annotatable import text_revision
 from frameworks.models import Section
 
 

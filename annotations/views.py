@@ -7,13 +7,12 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,8 +22,8 @@ from annotations import services
 from annotations.forms import AnnotationForm, AttachForm, EditForm, FlagForm, ModerationForm
 from annotations.models import Annotation, AnnotationVersion, Flag, ModerationEvent, Organisation, Status
 from annotations.targets import resolve_target
+from diegem.lib.textdiff import word_diff
 from frameworks.anchoring import same_passage
-from frameworks.textdiff import word_diff
 
 CONTEXT_CHARS = 160
 
@@ -485,7 +484,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back(request))
 
 
-# --- organisations and accounts ----------------------------------------------------------------------
+# --- organisations ------------------------------------------------------------------------------
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -494,16 +493,3 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         public_annotations=Count("annotations", filter=Q(annotations__in=Annotation.objects.public()))
     )
     return render(request, "annotations/organisations.html", {"organisations": organisations})
-
-
-class InvitationAcceptView(PasswordResetConfirmView):
-    """The link in an invitation: the new member chooses a password and is logged in."""
-
-    template_name = "registration/invitation_accept.html"
-    post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
-    success_url = reverse_lazy("annotations-mine")
-
-    def form_valid(self, form):
-        messages.success(self.request, _("Welkom! Uw account is klaar. Selecteer een passage in een tekst om een kanttekening te schrijven."))
-        return super().form_valid(form)

@@ -41,7 +41,7 @@ from cases.models import (
     describe_position,
 )
 from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
-from frameworks.annotatable import PlainTextField, normalize_plain_text
+from diegem.lib.annotatable import PlainTextField, normalize_plain_text
 from frameworks.models import Source, TensionField
 
 # --- the case's own fields -------------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
+from diegem.lib.annotatable import text_revision
+from diegem.lib.versioning import bump_content_version
 from frameworks.anchoring import Anchor, find_again, find_passage, store_anchor
-from frameworks.annotatable import text_revision
-from frameworks.versioning import bump_content_version
 
 
 class EvidenceNotFound(ValueError):
@@ -105,8 +105,3 @@ def orphaned_codings(case: Case) -> list[str]:
     sources = SourceCoding.objects.filter(case=case, evidence_orphaned=True).select_related("source")
     fields = TensionPosition.objects.filter(case=case, evidence_orphaned=True).select_related("tension_field")
     return [str(coding.source.name) for coding in sources] + [str(coding.tension_field.name) for coding in fields]
-
-
-def reanchor_on_text_change(sender, *, instance, field: str, **kwargs) -> None:
-    if sender is Case:
-        reanchor_evidence(instance, field)

@@ -55,7 +55,7 @@ from cases.models import (
     describe_position,
     text_section,
 )
-from frameworks.annotatable import PlainTextField
+from diegem.lib.annotatable import PlainTextField
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
 # --- the format ------------------------------------------------------------------------------

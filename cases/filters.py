@@ -27,6 +27,7 @@ from django import forms
 from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
 
 from cases.models import (
     Case,
@@ -299,8 +300,6 @@ class CaseFilterForm(forms.Form):
         self.keyword_names = {slug: name for slug, name, _n in rows}
         current = self.value("trefwoord")
         if current and current not in self.keyword_names:
-            from taggit.models import Tag
-
             self.keyword_names[current] = Tag.objects.filter(slug=current).values_list("name", flat=True).first() or current
         self.fields["trefwoord"].choices = [("", _("alle trefwoorden"))] + sorted(
             self.keyword_names.items(), key=lambda item: item[1].lower()

@@ -26,8 +26,8 @@ from cases.models import (
     describe_position,
     describe_strength,
 )
+from diegem.lib.textdiff import word_diff
 from frameworks.models import Source, TensionField
-from frameworks.textdiff import word_diff
 
 # The case's own fields a version shows and a restore brings back.
 RESTORED_FIELDS = [

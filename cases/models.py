@@ -19,7 +19,7 @@ from taggit.models import TaggedItemBase
 
 from cases.vocabulary import SearchTerm  # noqa: F401 (the vocabulary's model, registered with this app's models)
 from diegem.lib import search as full_text
-from frameworks.annotatable import normalize_plain_text
+from diegem.lib.annotatable import normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
 
@@ -440,7 +440,7 @@ class Case(models.Model):
         return (self.slug,)
 
     def save(self, *args, **kwargs):
-        # Annotatable text is stored in one normal form (see frameworks.annotatable).
+        # Annotatable text is stored in one normal form (see diegem.lib.annotatable).
         for field in PLAIN_TEXT_FIELDS:
             setattr(self, field, normalize_plain_text(getattr(self, field)))
         super().save(*args, **kwargs)

@@ -1,7 +1,8 @@
 """The researchers' group: who may enter, code and publish cases."""
 
-from django.contrib.auth.models import Group, Permission
 from django.db import DEFAULT_DB_ALIAS
+
+from diegem.lib.roles import ensure_group
 
 RESEARCHERS_GROUP = "Onderzoekers"
 
@@ -32,18 +33,6 @@ RESEARCHER_PERMISSIONS = [
     ("frameworks", "view_domain"),
     ("frameworks", "view_section"),
 ]
-
-
-def ensure_group(name: str, permissions: list[tuple[str, str]], using: str = DEFAULT_DB_ALIAS) -> Group:
-    """Create the group if needed and give it exactly these permissions."""
-    group, _ = Group.objects.using(using).get_or_create(name=name)
-    perms = []
-    for app_label, codename in permissions:
-        perms.extend(
-            Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename)
-        )
-    group.permissions.set(perms)
-    return group
 
 
 def ensure_researchers_group(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:

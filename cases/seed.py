@@ -29,7 +29,7 @@ from cases.models import (
     text_section,
 )
 from cases.services import case_refresh_search, case_save, case_snapshot
-from frameworks.annotatable import normalize_plain_text
+from diegem.lib.annotatable import normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
 BOTH = "both"

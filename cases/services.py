@@ -22,8 +22,8 @@ from cases.models import (
     SourceCoding,
     TensionPosition,
 )
+from diegem.lib.annotatable import announce_text_changes, normalize_plain_text
 from frameworks.anchoring import SELECTOR_FIELDS
-from frameworks.annotatable import announce_text_changes, normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
 Status = Case.Status

@@ -1,23 +1,27 @@
-"""Signing in and asking for a new password: Django's views, hardened.
+"""The site's account pages: signing in and out, a new password, accepting an invitation.
+
+Django's auth views with Dutch templates (templates/registration/), hardened:
 
 - The user name is checked against its length before anyone (django-axes
   included) stores it: a name longer than any account's is a form error.
 - Requests for a reset link are limited per client address and per e-mail
-  address, counted in the database (diegem.throttle). The refusal looks the
+  address, counted in the database (diegem.lib.throttle). The refusal looks the
   same whether or not an account has that address.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.http import HttpResponse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from diegem.lib.client_address import client_address
-from diegem.throttle import Limit, use_within_limits
+from diegem.lib.throttle import Limit, use_within_limits
 
 # django-axes keeps the user name of a failed login in a column of this length.
 AXES_USERNAME_LENGTH = 255
@@ -50,4 +54,17 @@ class PasswordResetView(auth_views.PasswordResetView):
             response = self.form_invalid(form)
             response.status_code = 429
             return response
+        return super().form_valid(form)
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The link in an invitation (`annotations.organisations.member_invite`): the new member chooses a password and is logged in."""
+
+    template_name = "registration/invitation_accept.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("annotations-mine")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Welkom! Uw account is klaar. Selecteer een passage in een tekst om een kanttekening te schrijven."))
         return super().form_valid(form)

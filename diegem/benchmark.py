@@ -4,7 +4,7 @@
   request, as `Server-Timing: app;dur=…`, and its SQL queries as `X-Query-Count`.
 - `hello`: a bare hello-world view under the same middleware, the yardstick.
 - Requests with `X-Bench-Cold: 1` skip the page cache, to measure what a page
-  costs to make (see frameworks.caching).
+  costs to make (see diegem.lib.caching).
 """
 
 import time

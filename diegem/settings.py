@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "cases.taggit_app.KeywordsConfig",  # django-taggit, named "Trefwoorden" in the admin
     "axes",
     "reversion",
+    "diegem.lib",  # the site's mechanisms (label "sitelib"): imports no app
     "frameworks",
     "cases",
     "annotations",
@@ -253,7 +254,7 @@ if env_bool("BEHIND_TLS_PROXY", False):
 TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # Caches: per process by default. Cached pages are keyed by the content version
-# (frameworks.caching), so a per-process cache is always correct; a shared cache
+# (diegem.lib.caching), so a per-process cache is always correct; a shared cache
 # only saves work across processes.
 CACHES = {
     "default": {

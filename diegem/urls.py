@@ -2,16 +2,18 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
 from cases import views as case_views
 from cases.feeds import LatestCasesFeed
-from diegem import views
+from diegem import accounts, views
+from diegem.benchmark import hello
+from diegem.lib.caching import public_page_cache as cached
 from diegem.sitemaps import SITEMAPS
 from frameworks import views as framework_views
-from frameworks.caching import public_page_cache as cached
 
 urlpatterns = [
     path("", cached(views.home), name="home"),
@@ -41,10 +43,28 @@ urlpatterns = [
     # a hashed name does not.
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True), name="favicon"),
     path("", include("annotations.urls")),
+    # Accounts: Django's auth views with Dutch templates (diegem.accounts).
+    path(
+        "account/aanmelden/",
+        auth_views.LoginView.as_view(authentication_form=accounts.LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("account/afmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/wachtwoord-vergeten/",
+        accounts.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
+        name="password_reset",
+    ),
+    path("account/wachtwoord-vergeten/verstuurd/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "account/wachtwoord-kiezen/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
+        name="password_reset_confirm",
+    ),
+    path("account/wachtwoord-gekozen/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("account/welkom/<uidb64>/<token>/", accounts.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("beheer/", admin.site.urls),
 ]
 
 if settings.BENCHMARK:
-    from diegem.benchmark import hello
-
     urlpatterns.insert(0, path("_bench/hello/", hello))

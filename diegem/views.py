@@ -1,4 +1,7 @@
-"""Site-wide pages that combine the apps: the home page and robots.txt."""
+"""Site-wide pages that combine the apps: home, search, bibliography, open data and robots.txt.
+
+The account pages are in `diegem.accounts`.
+"""
 
 from django.core.paginator import Paginator
 from django.db.models import Count

@@ -4,8 +4,8 @@ from django import forms
 from django.contrib import admin
 
 from diegem.lib.admin import GuardedAdmin
+from diegem.lib.annotatable import PlainTextField
 from frameworks import services
-from frameworks.annotatable import PlainTextField
 from frameworks.models import Domain, Section, Source, TensionField
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from frameworks.annotatable import normalize_plain_text
+from diegem.lib.annotatable import normalize_plain_text
 
 # The first keys of the sources and tension fields were English; they became the
 # Dutch words the site shows (issue 8). Old URLs, filter parameters and import
@@ -71,7 +71,7 @@ class Section(NaturalKeyModel):
         return f"{self.number} {self.title}".strip()
 
     def save(self, *args, **kwargs):
-        # Annotatable text is stored in one normal form (see frameworks.annotatable).
+        # Annotatable text is stored in one normal form (see diegem.lib.annotatable).
         self.body = normalize_plain_text(self.body)
         super().save(*args, **kwargs)
 
@@ -182,20 +182,3 @@ class Domain(NaturalKeyModel):
         return self.name
 
 
-class ContentVersion(models.Model):
-    """One value that every change to public content replaces.
-
-    Cached pages, counts and search results are keyed by it, so a cache can
-    never serve what was true before an edit, a publication or a withdrawal.
-    There is one row; `frameworks.versioning` reads and bumps it.
-    """
-
-    counter = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("inhoudsversie")
-        verbose_name_plural = _("inhoudsversie")
-        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="content_version_single_row")]
-
-    def __str__(self) -> str:
-        return str(self.counter)

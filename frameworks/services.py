@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from frameworks.annotatable import announce_text_changes
+from diegem.lib.annotatable import announce_text_changes
 from frameworks.models import Section
 
 

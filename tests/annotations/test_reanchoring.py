@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from annotations.models import Annotation, ModerationEvent
 from cases import services as case_services
+from diegem.lib.annotatable import text_changed
 from frameworks import services as framework_services
 from frameworks.models import Section
 from tests.conftest import logged_in
@@ -70,8 +71,6 @@ def test_moved_paragraph_is_followed(case):
 
 
 def test_reanchoring_commits_or_rolls_back_with_the_edit(case):
-    from frameworks.annotatable import text_changed
-
     annotation = make_annotation(target=case, passage="Het stadsbestuur betaalt de huur")
     original = (annotation.position_start, annotation.anchor_state, annotation.version)
 

@@ -7,7 +7,8 @@ from django.core.management.base import CommandError
 
 from annotations.models import Annotation, ModerationEvent
 from annotations.seed import SeedError
-from diegem.seeding import SeedReport, seed_margin_notes
+from diegem.lib.seeding import SeedReport
+from diegem.seeding import seed_margin_notes
 
 pytestmark = pytest.mark.django_db
 

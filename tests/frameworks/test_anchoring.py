@@ -2,8 +2,8 @@
 
 import pytest
 
+from diegem.lib.annotatable import normalize_plain_text, paragraph_spans
 from frameworks.anchoring import find_passage, make_anchor, reanchor
-from frameworks.annotatable import normalize_plain_text, paragraph_spans
 
 TEXT = (
     "In Rabot kun je ook burger zijn door heel gewone dingen te doen. "

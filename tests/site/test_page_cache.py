@@ -3,12 +3,14 @@
 import re
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from annotations import services as annotation_services
 from cases import services as case_services
 from cases.models import Case
+from diegem.lib.versioning import current_content_version
 from frameworks.models import Section
 from tests.conftest import logged_in
 from tests.factories import make_annotation, make_case
@@ -92,10 +94,6 @@ def test_errors_and_pages_with_forms_for_one_visitor_are_not_cached(client, fram
 
 
 def test_the_version_changes_with_every_write_and_survives_no_rollback(framework):
-    from django.db import transaction
-
-    from frameworks.versioning import current_content_version
-
     before = current_content_version()
     make_case()
     after = current_content_version()

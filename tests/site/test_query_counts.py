@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Case, Grounds, SourceCoding, TensionPosition
-from frameworks.versioning import bump_content_version
+from diegem.lib.versioning import bump_content_version
 from tests.factories import make_case, make_many_cases
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from annotations.models import Annotation
 from annotations.services import annotation_moderate
 from cases.models import Case, Grounds, SourceCoding
 from cases.services import case_save, case_transition
-from diegem.models import SeedRecord
+from diegem.lib.models import SeedRecord
 from frameworks.models import Section
 from frameworks.services import section_save
 

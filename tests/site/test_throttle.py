@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from diegem import throttle
-from diegem.models import RequestLimit
-from diegem.throttle import Limit, use_within_limits
+from diegem.lib import throttle
+from diegem.lib.models import RequestLimit
+from diegem.lib.throttle import Limit, use_within_limits
 
 pytestmark = pytest.mark.django_db
 

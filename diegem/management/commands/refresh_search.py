@@ -8,7 +8,7 @@ from django.db import transaction
 
 from cases import vocabulary
 from cases.models import Case
-from frameworks.versioning import bump_content_version
+from diegem.lib.versioning import bump_content_version
 
 
 def refresh_everything() -> tuple[int, int]:

@@ -8,8 +8,9 @@ from django.core.management.base import BaseCommand, CommandError
 from annotations.seed import SeedError as NotesError
 from annotations.services import reanchor_stale
 from cases.seed import SeedError as CasesError
+from diegem.lib.seeding import SeedHistory, SeedReport
 from diegem.management.commands.refresh_search import refresh_everything
-from diegem.seeding import SeedHistory, SeedReport, seed_cases, seed_framework, seed_margin_notes, stored_fingerprints
+from diegem.seeding import seed_cases, seed_framework, seed_margin_notes, stored_fingerprints
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
             ("pilootcases", seed_cases, fixtures / "pilots.yaml"),
             ("kanttekeningen", seed_margin_notes, fixtures / "margin-notes.yaml"),
         ]
-        history = SeedHistory.read(fixtures / "seed-history.yaml").observed()
+        history = SeedHistory.read(fixtures / "seed-history.yaml").observed(stored_fingerprints())
         for label, load, path in parts:
             report = SeedReport()
             try:

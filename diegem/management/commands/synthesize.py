@@ -33,10 +33,10 @@ from annotations.models import Annotation, Status
 from annotations.rendering import render_markdown
 from cases import vocabulary
 from cases.models import TEXT_SECTION_FIELDS, Case, KeywordedCase, SourceCoding, TensionPosition
+from diegem.lib.annotatable import text_revision
+from diegem.lib.versioning import bump_content_version
 from frameworks.anchoring import make_anchor
-from frameworks.annotatable import text_revision
 from frameworks.models import Domain, Source, TensionField
-from frameworks.versioning import bump_content_version
 
 ALIAS = "synthetic"
 BATCH = 2000

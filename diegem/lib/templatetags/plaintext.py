@@ -2,7 +2,7 @@
 
 from django import template
 
-from frameworks.annotatable import paragraph_spans
+from diegem.lib.annotatable import paragraph_spans
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 """Limits on how often one client may do something, exact under concurrency.
 
-The count lives in the database (diegem.models.RequestLimit), not in the cache:
+The count lives in the database (diegem.lib.models.RequestLimit), not in the cache:
 each gunicorn worker has its own cache, so a limit kept there would be multiplied
 by the number of workers. Each use locks its rows first (in a fixed order, so two
 requests never wait on each other), then counts the uses within the period.
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from diegem.models import RequestLimit
+from diegem.lib.models import RequestLimit
 
 HOUR = timedelta(hours=1)
 

@@ -2,7 +2,7 @@
 
 Anonymous readers get the same HTML for the same URL until the content
 changes; every content write gives the content a new version
-(`frameworks.versioning`), so a cached page never outlives the state it
+(`diegem.lib.versioning`), so a cached page never outlives the state it
 showed: an unpublished case or a hidden annotation is gone from every cached
 page at once. Reading the version costs one small query per request.
 
@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
-from frameworks.versioning import current_content_version
+from diegem.lib.versioning import current_content_version
 
 
 def _cacheable_request(request) -> bool:

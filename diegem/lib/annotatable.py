@@ -1,4 +1,4 @@
-"""The annotatable-text interface, low in the stack so every app can use it.
+"""The annotatable-text interface, at the bottom of the stack so every app can use it.
 
 Annotations anchor to plain text by Unicode code point. This module holds
 what the framework text, the cases and the annotations must agree on: how a
@@ -15,11 +15,27 @@ from dataclasses import dataclass
 from django import forms
 from django.dispatch import Signal
 
-# Sent by the services that change an annotatable text, inside their
-# transaction: sender is the model class, with keyword arguments `instance`,
-# `field` and `old_text`. The annotations app listens and re-anchors. It is a
-# domain event sent explicitly, not a model save signal.
 text_changed = Signal()
+"""An annotatable text changed; sent inside the transaction that changed it.
+
+Sent by the services that change such a text, through `announce_text_changes`:
+sender is the model class, with keyword arguments `instance`, `field` and
+`old_text`. A domain event sent explicitly, not a model save signal: it lets this
+bottom layer announce a change without importing the apps above that care.
+
+Its subscribers, in the order they run (tests/site/test_receivers.py holds this
+list to the receivers connected):
+
+- sender `cases.Case`:
+  1. `cases.receivers.reanchor_evidence_on_text_change`: the passages cited as
+     evidence for the coding are found again, or orphaned;
+  2. `annotations.receivers.reanchor_on_text_change`: the annotations on that
+     text are found again, or orphaned.
+- sender `frameworks.Section`:
+  1. `cases.receivers.rebuild_vocabulary_on_framework_text_change`: the words
+     of "did you mean" include the framework text;
+  2. `annotations.receivers.reanchor_on_text_change`: as for a case.
+"""
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")

@@ -1,4 +1,7 @@
-"""Members are invited by staff, log in and out, reset passwords; failed logins lock out."""
+"""The site's account pages: log in and out, reset passwords; failed logins lock out.
+
+Invitations, accepted on the account pages, are in tests/annotations/test_organisations.py.
+"""
 
 import http.cookiejar
 import re
@@ -9,62 +12,14 @@ import urllib.request
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from annotations.models import Membership
 from tests.factories import make_user
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(db):
-    return make_user("redactie", is_staff=True, is_superuser=True)
-
-
-def test_staff_invite_a_member_who_sets_a_password_and_can_annotate(staff, organisation_a, django_capture_on_commit_callbacks):
-    client = Client()
-    client.force_login(staff)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("admin:annotations_invite"),
-            {"email": "Nieuw.Lid@Example.org", "first_name": "Nora", "last_name": "Nieuw", "organisation": organisation_a.pk},
-        )
-    assert response.status_code == 302
-    user = get_user_model().objects.get(email="nieuw.lid@example.org")
-    assert not user.has_usable_password()
-    assert Membership.objects.get(user=user).organisation == organisation_a
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nieuw.lid@example.org"]
-    link = re.search(r"https?://\S+/account/welkom/\S+/", mail.outbox[0].body).group(0)
-    path = "/" + link.split("/", 3)[3]
-
-    invitee = Client()
-    form_page = invitee.get(path, follow=True)
-    assert "Dag Nora" in form_page.content.decode()
-    set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else path
-    response = invitee.post(set_url, {"new_password1": "een-lang-wachtwoord-42", "new_password2": "een-lang-wachtwoord-42"})
-    assert response.status_code == 302 and response["Location"] == reverse("annotations-mine")
-    user.refresh_from_db()
-    assert user.check_password("een-lang-wachtwoord-42")
-    assert invitee.get(reverse("annotation-new") + "?doel=section:ontmoeting").status_code == 200
-    # The link works once.
-    assert "niet (meer) geldig" in Client().get(path, follow=True).content.decode()
-
-
-def test_inviting_an_existing_address_is_refused_with_a_message(staff, organisation_a, member_a):
-    client = Client()
-    client.force_login(staff)
-    response = client.post(
-        reverse("admin:annotations_invite"),
-        {"email": member_a.email.upper(), "first_name": "X", "last_name": "Y", "organisation": organisation_a.pk},
-    )
-    assert response.status_code == 200
-    assert "bestaat al een account" in response.content.decode()
-    assert get_user_model().objects.filter(email__iexact=member_a.email).count() == 1
 
 
 def test_login_and_logout(db):

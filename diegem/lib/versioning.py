@@ -1,0 +1,93 @@
+"""The content version: what cached pages and results are keyed by.
+
+Every write to content that the public can see moves the counter on, in the
+writer's transaction. This module answers "what invalidates the page cache":
+
+- saves and deletes of the models in `WATCHED_MODELS` (and changes to their
+  many-to-many tables), through model signals connected once, at start-up, by
+  `diegem.lib.apps.LibConfig.ready`;
+- saves of a user that change what shows of them (a name in a byline; a login
+  or a new password shows nowhere): `user_saved`;
+- bulk writes, which send no signals, by calling `bump_content_version`
+  themselves (grounds synced with evidence in `cases.evidence`, the commands
+  `refresh_search` and `synthesize`).
+
+The models are named as "app_label.Model" strings so that this module imports
+no app.
+"""
+
+import secrets
+
+from django.apps import apps
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from diegem.lib.models import ContentVersion
+
+# Every model whose rows the public sees, whole or in part.
+WATCHED_MODELS = (
+    # The research framework.
+    "frameworks.Section",
+    "frameworks.Source",
+    "frameworks.TensionField",
+    "frameworks.Domain",
+    # Cases with their coding, evidence and keywords.
+    "cases.Case",
+    "cases.SourceCoding",
+    "cases.TensionPosition",
+    "cases.CodingEvidence",
+    "cases.KeywordedCase",
+    "taggit.Tag",
+    # Annotations and the organisations whose members wrote them.
+    "annotations.Annotation",
+    "annotations.Organisation",
+    "annotations.Membership",
+)
+
+# Saved alone, these fields of a user change nothing anyone sees.
+USER_FIELDS_SHOWN_NOWHERE = frozenset({"last_login", "password"})
+
+
+def bump_content_version(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Give the content of database `using` a new version (in the current transaction).
+
+    The version is random rather than counted: a write that rolls back can
+    never hand its version to a later, different state of the content.
+    """
+    version = secrets.randbits(62)
+    if not ContentVersion.objects.using(using).filter(pk=1).update(counter=version):
+        with transaction.atomic(using=using):
+            ContentVersion.objects.using(using).update_or_create(pk=1, defaults={"counter": version})
+
+
+def current_content_version() -> int:
+    """The current version, read from the database on every call (one small query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT counter FROM {ContentVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def user_saved(sender, update_fields=None, **kwargs) -> None:
+    """A user's name shows in bylines; a login or a new password shows nowhere."""
+    if update_fields and set(update_fields) <= USER_FIELDS_SHOWN_NOWHERE:
+        return
+    bump_content_version(**kwargs)
+
+
+def watch(model) -> None:
+    """Bump the content version whenever this model is saved or deleted, or its many-to-many tables change."""
+    uid = f"content-version-{model._meta.label_lower}"
+    post_save.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-save")
+    post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-delete")
+    for field in model._meta.many_to_many:
+        through = field.remote_field.through
+        m2m_changed.connect(bump_content_version, sender=through, dispatch_uid=f"{uid}-{field.name}")
+
+
+def watch_content() -> None:
+    """Connect everything above; called once, when the apps are ready (the uids keep it once)."""
+    for label in WATCHED_MODELS:
+        watch(apps.get_model(label))
+    post_save.connect(user_saved, sender=apps.get_model(settings.AUTH_USER_MODEL), dispatch_uid="content-version-user")

@@ -1,0 +1,21 @@
+# The content version moved to the site's mechanisms (diegem/lib, app "sitelib"),
+# keeping its table: only Django's idea of the model leaves this app.
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('frameworks', '0005_thinkers_label'),
+        ('sitelib', '0001_lib_models_moved_in'),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.DeleteModel(name='ContentVersion'),
+            ],
+            database_operations=[],
+        ),
+    ]

@@ -1,0 +1,108 @@
+"""Every write to a watched model gives the content a new version, so no cached page outlives it.
+
+The list of watched models is written out here, so that a model leaving it (or
+joining it) is a decision a test sees.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+from taggit.models import Tag
+
+from cases.evidence import anchor_passage, apply_anchor
+from cases.models import CodingEvidence, KeywordedCase, SourceCoding, TensionPosition
+from diegem.lib.versioning import WATCHED_MODELS, current_content_version
+from frameworks.models import Domain, Section, Source, TensionField
+from tests.factories import make_annotation, make_case, make_member, make_organisation, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _evidence():
+    case = make_case()
+    evidence = CodingEvidence(case=case, source=Source.objects.get(key="ontmoeting"), case_field="practice")
+    apply_anchor(evidence, anchor_passage(case, "practice", "Een tweede alinea."), case.practice)
+    evidence.save()
+    return evidence
+
+
+# The models whose writes change what the public sees.
+WATCHED = [
+    "frameworks.Section",
+    "frameworks.Source",
+    "frameworks.TensionField",
+    "frameworks.Domain",
+    "cases.Case",
+    "cases.SourceCoding",
+    "cases.TensionPosition",
+    "cases.CodingEvidence",
+    "cases.KeywordedCase",
+    "taggit.Tag",
+    "annotations.Annotation",
+    "annotations.Organisation",
+    "annotations.Membership",
+]
+
+# One row of each watched model, saved (the framework is loaded).
+ROWS = {
+    "frameworks.Section": lambda: Section.objects.create(key="proef", order=99, title="Proef", body="Een proeftekst."),
+    "frameworks.Source": lambda: Source.objects.create(
+        key="proef", order=99, name="Proef", summary="Kort.", description="Lang.", perspective="Visie.", thinkers="Niemand."
+    ),
+    "frameworks.TensionField": lambda: TensionField.objects.get(number=6),
+    "frameworks.Domain": lambda: Domain.objects.create(key="proef", order=99, name="Proef", description="Een domein."),
+    "cases.Case": lambda: make_case(coded=False),
+    "cases.SourceCoding": lambda: SourceCoding.objects.filter(case=make_case()).first(),
+    "cases.TensionPosition": lambda: TensionPosition.objects.filter(case=make_case()).first(),
+    "cases.CodingEvidence": _evidence,
+    "cases.KeywordedCase": lambda: KeywordedCase.objects.get(content_object=make_case(keywords=("buurtwerk",))),
+    "taggit.Tag": lambda: Tag.objects.create(name="proef", slug="proef"),
+    "annotations.Annotation": make_annotation,
+    "annotations.Organisation": make_organisation,
+    "annotations.Membership": lambda: make_member().membership,
+}
+
+
+def test_the_watched_models_are_these():
+    assert list(WATCHED_MODELS) == WATCHED
+
+
+@pytest.mark.parametrize("label", WATCHED)
+def test_saving_or_deleting_a_watched_row_gives_a_new_version(framework, label):
+    row = ROWS[label]()
+    assert row._meta.label == label
+    before = current_content_version()
+    row.save()
+    after_save = current_content_version()
+    assert after_save != before
+    row.delete()
+    assert current_content_version() != after_save
+
+
+def test_adding_a_keyword_or_a_researcher_to_a_case_gives_a_new_version(framework):
+    case = make_case()
+    before = current_content_version()
+    case.keywords.add("samen koken")
+    after_keyword = current_content_version()
+    assert after_keyword != before
+    researcher = make_user()
+    after_keyword = current_content_version()
+    case.researchers.add(researcher)
+    assert current_content_version() != after_keyword
+
+
+def test_a_users_name_gives_a_new_version_a_login_or_password_does_not(db):
+    user = make_user(first_name="Amal")
+    before = current_content_version()
+    user.save(update_fields=["last_login"])
+    user.set_password("een-nieuw-lang-wachtwoord")
+    user.save(update_fields=["password"])
+    assert current_content_version() == before
+    user.first_name = "Amala"
+    user.save(update_fields=["first_name"])
+    assert current_content_version() != before
+
+
+def test_a_write_to_an_unwatched_model_keeps_the_version(db):
+    before = current_content_version()
+    Group.objects.create(name="Leesclub")
+    assert current_content_version() == before
