@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from annotations.models import Annotation
 from cases.vocabulary import SearchTerm
-from diegem.lib.search import parse_query
 from diegem.lib.models import ContentVersion, RequestLimit, SeedRecord
+from diegem.lib.search import parse_query
 from tests.factories import make_user
 
 
