@@ -3,7 +3,6 @@
 from annotations.models import Annotation
 from annotations.services import reanchor_annotations
 from cases.models import Case
-from frameworks.annotatable import text_revision
 from frameworks.models import Section
 
 
@@ -15,5 +14,4 @@ def reanchor_on_text_change(sender, *, instance, field: str, old_text: str, **kw
         annotations = Annotation.objects.filter(case=instance, case_field=field)
     else:
         return
-    text = getattr(instance, field)
-    reanchor_annotations(annotations=annotations, text=text, revision=text_revision(text))
+    reanchor_annotations(annotations=annotations, text=getattr(instance, field))

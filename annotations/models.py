@@ -10,10 +10,9 @@ from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import TEXT_SECTIONS, Case, may_read_drafts, text_section
+from cases.models import TEXT_SECTION_CHOICES, TEXT_SECTION_FIELDS, Case, may_read_drafts, text_section
+from diegem.lib.anchoring import AnchoredPassage, AnchorState
 from frameworks.models import Section
-
-CASE_FIELD_CHOICES = [(section.field, section.title) for section in TEXT_SECTIONS]
 
 
 class Organisation(models.Model):
@@ -91,11 +90,6 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("afgewezen")
     WITHDRAWN = "withdrawn", _("ingetrokken")
     HIDDEN = "hidden", _("verborgen")
-
-
-class AnchorState(models.TextChoices):
-    ANCHORED = "anchored", _("verankerd")
-    ORPHANED = "orphaned", _("verweesd")
 
 
 def _on_public_text() -> Q:
@@ -179,21 +173,19 @@ class AnnotationQuerySet(models.QuerySet):
         return self.select_related("case", "section", "author", "organisation")
 
 
-class Annotation(models.Model):
+class Annotation(AnchoredPassage):
     """A margin annotation on a passage of a case section or of the framework text.
 
-    The anchor is stored as W3C Web Annotation selectors: a TextQuoteSelector
-    (exact, prefix, suffix) and a TextPositionSelector (start, end in Unicode
-    code points of the target's plain text), with the revision of the text they
-    fit. `body` is the Markdown source; `body_html` is rendered from it in one
-    place (`annotations.rendering`), and is the only annotation field a template
-    may mark safe.
+    The passage is an `AnchoredPassage`: W3C Web Annotation selectors (quote
+    with context, Unicode code point positions in the target's plain text) with
+    the revision of the text they fit. `body` is the Markdown source;
+    `body_html` is rendered from it in one place (`annotations.rendering`), and
+    is the only annotation field a template may mark safe.
     """
 
     Voice = Voice
     Kind = Kind
     Status = Status
-    AnchorState = AnchorState
 
     section = models.ForeignKey(
         Section,
@@ -212,7 +204,7 @@ class Annotation(models.Model):
         related_name="annotations",
     )
     case_field = models.CharField(
-        _("tekstsectie"), max_length=20, choices=CASE_FIELD_CHOICES, blank=True
+        _("tekstsectie"), max_length=20, choices=TEXT_SECTION_CHOICES, blank=True
     )
     # A pilot's note that the research text prints beside a section of the framework
     # is shown there too: the same annotation, not a copy that could drift apart.
@@ -224,15 +216,6 @@ class Annotation(models.Model):
         blank=True,
         related_name="echoed_annotations",
         help_text=_("Het deel van het kader waarnaast de brontekst deze kanttekening afdrukt."),
-    )
-    quote_exact = models.TextField(_("passage"))
-    quote_prefix = models.CharField(_("tekst ervoor"), max_length=64, blank=True)
-    quote_suffix = models.CharField(_("tekst erna"), max_length=64, blank=True)
-    position_start = models.PositiveIntegerField(_("begin"))
-    position_end = models.PositiveIntegerField(_("einde"))
-    text_revision = models.CharField(_("versie van de tekst"), max_length=16)
-    anchor_state = models.CharField(
-        _("verankering"), max_length=10, choices=AnchorState, default=AnchorState.ANCHORED
     )
 
     voice = models.CharField(_("stem"), max_length=10, choices=Voice)
@@ -285,19 +268,14 @@ class Annotation(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(section__isnull=False, case__isnull=True, case_field="")
-                    | Q(section__isnull=True, case__isnull=False, case_field__in=[f for f, _l in CASE_FIELD_CHOICES])
+                    | Q(section__isnull=True, case__isnull=False, case_field__in=list(TEXT_SECTION_FIELDS))
                 ),
                 name="annotation_one_target",
             ),
-            models.CheckConstraint(
-                condition=Q(position_end__gt=models.F("position_start")), name="annotation_span_not_empty"
-            ),
+            *AnchoredPassage.span_constraints("annotation"),
             models.CheckConstraint(condition=Q(voice__in=Voice.values), name="annotation_voice_valid"),
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="annotation_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="annotation_status_valid"),
-            models.CheckConstraint(
-                condition=Q(anchor_state__in=AnchorState.values), name="annotation_anchor_state_valid"
-            ),
             models.CheckConstraint(
                 condition=Q(link="") | Q(link__startswith="http://") | Q(link__startswith="https://"),
                 name="annotation_link_http",

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from annotations.models import (
-    AnchorState,
     Annotation,
     AnnotationVersion,
     Flag,
@@ -40,8 +39,8 @@ from annotations.rendering import render_markdown
 from annotations.search import refresh_search_vectors
 from annotations.targets import Target
 from cases.models import Case
+from diegem.lib.anchoring import PassageNotFound, locate_passage, make_anchor, reanchor, reanchor_passages, same_passage
 from diegem.lib.client_address import client_address
-from frameworks.anchoring import anchor_fields, find_again, find_passage, make_anchor, reanchor, same_passage, store_anchor
 from frameworks.annotatable import text_revision
 from frameworks.models import Section
 
@@ -243,15 +242,10 @@ def _anchor_for_submission(target: Target, *, start, end, exact, revision, passa
         if found is None:
             raise AnchorError(_("De gekozen passage staat niet (meer) in deze tekst. Laad de pagina opnieuw en selecteer ze nog eens."))
         return found.anchor
-    search = find_passage(text, passage or "")
-    if search.anchor is None:
-        if search.occurrences > 1:
-            raise AnchorError(
-                _("Deze passage komt %(count)d keer voor in de tekst. Neem er enkele woorden bij zodat ze maar één keer voorkomt.")
-                % {"count": search.occurrences}
-            )
-        raise AnchorError(_("Deze passage staat niet in de tekst van ‘%(title)s’. Kopieer ze letterlijk uit de tekst.") % {"title": target.title})
-    return search.anchor
+    try:
+        return locate_passage(text, passage or "")
+    except PassageNotFound as error:
+        raise AnchorError(error.message(_("de tekst van ‘%(title)s’") % {"title": target.title})) from None
 
 
 @transaction.atomic
@@ -279,8 +273,7 @@ def annotation_submit(
     now = timezone.now()
     annotation = Annotation.objects.create(
         **target.annotation_fields(),
-        **anchor_fields(anchor),
-        text_revision=target.revision,
+        **Annotation.anchor_fields(anchor, target.text),
         voice=voice,
         kind=kind,
         body=body,
@@ -509,46 +502,29 @@ def annotation_flag(*, annotation_id: int, reader_key: str, client_hash: str, us
 # --- anchoring after edits -----------------------------------------------------------------------
 
 
-def reanchor_annotations(*, annotations, text: str, revision: str) -> dict[str, int]:
+def reanchor_annotations(*, annotations, text: str) -> dict[str, int]:
     """Find each annotation again in the new text; orphan those that no longer fit.
 
     Runs inside the transaction that changed the text. Withdrawn and rejected
     annotations are left as they are: nobody will see them again.
     """
-    counts = {"kept": 0, "moved": 0, "orphaned": 0}
     live = annotations.exclude(status__in=[Status.WITHDRAWN, Status.REJECTED]).select_for_update()
-    for annotation in live:
-        match = find_again(text, annotation)
-        if match is None:
-            if annotation.anchor_state != AnchorState.ORPHANED:
-                annotation.anchor_state = AnchorState.ORPHANED
-                annotation.version += 1
-                annotation.save(update_fields=["anchor_state", "version", "updated_at"])
-                ModerationEvent.objects.create(
-                    annotation=annotation,
-                    action="orphan",
-                    old_status=annotation.status,
-                    new_status=annotation.status,
-                    internal_note=_("De passage is na een bewerking van de tekst niet meer gevonden."),
-                )
-            counts["orphaned"] += 1
-            continue
-        anchor = match.anchor
-        moved = (anchor.start, anchor.end, anchor.exact) != (
-            annotation.position_start,
-            annotation.position_end,
-            annotation.quote_exact,
-        )
-        store_anchor(annotation, anchor)
-        annotation.text_revision = revision
-        was_orphan = annotation.anchor_state == AnchorState.ORPHANED
-        annotation.anchor_state = AnchorState.ANCHORED
-        if was_orphan:
-            annotation.version += 1
-        annotation.save()
-        counts["moved" if moved else "kept"] += 1
+    counts = reanchor_passages(live, text, on_state_change=_record_anchor_change)
     refresh_search_vectors(annotations)
     return counts
+
+
+def _record_anchor_change(annotation: Annotation) -> None:
+    """An annotation orphaned by an edit, or anchored again: a new version; an orphan goes to the reviewers' queue, said in an event."""
+    annotation.version += 1
+    if annotation.is_orphaned:
+        ModerationEvent.objects.create(
+            annotation=annotation,
+            action="orphan",
+            old_status=annotation.status,
+            new_status=annotation.status,
+            internal_note=_("De passage is na een bewerking van de tekst niet meer gevonden."),
+        )
 
 
 @transaction.atomic
@@ -559,12 +535,10 @@ def annotation_attach_again(*, annotation_id: int, actor, expected_version: int,
     annotation = _lock(annotation_id, expected_version)
     _refuse_offline_target(annotation, actor)
     text = annotation.target_text
-    search = find_passage(text, passage)
-    if search.anchor is None:
-        raise AnchorError(_("Die passage staat niet (precies één keer) in de huidige tekst."))
-    store_anchor(annotation, search.anchor)
-    annotation.text_revision = text_revision(text)
-    annotation.anchor_state = AnchorState.ANCHORED
+    try:
+        annotation.anchor_to(locate_passage(text, passage), text)
+    except PassageNotFound:
+        raise AnchorError(_("Die passage staat niet (precies één keer) in de huidige tekst.")) from None
     annotation.version += 1
     annotation.save()
     ModerationEvent.objects.create(
@@ -631,14 +605,13 @@ def annotation_seed(
     approved. (Whether an existing one may be overwritten is the seeder's call:
     `diegem.seeding`.)
     """
-    search = find_passage(target.text, passage)
-    if search.anchor is None or search.fuzzy:
-        raise AnchorError(f"{key}: passage not found exactly once in {target.key}: {passage!r}")
+    try:
+        anchor = locate_passage(target.text, passage, close_match=False)
+    except PassageNotFound:
+        raise AnchorError(f"{key}: passage not found exactly once in {target.key}: {passage!r}") from None
     fields = {
         **target.annotation_fields(),
-        **anchor_fields(search.anchor),
-        "text_revision": target.revision,
-        "anchor_state": AnchorState.ANCHORED,
+        **Annotation.anchor_fields(anchor, target.text),
         "voice": voice,
         "kind": kind,
         "body": body,
@@ -678,15 +651,13 @@ def reanchor_stale() -> dict[str, int]:
     """
     totals = {"kept": 0, "moved": 0, "orphaned": 0}
     for section in Section.objects.filter(annotations__isnull=False).distinct():
-        revision = text_revision(section.body)
-        stale = Annotation.objects.filter(section=section).exclude(text_revision=revision)
-        for key, value in reanchor_annotations(annotations=stale, text=section.body, revision=revision).items():
+        stale = Annotation.objects.filter(section=section).exclude(text_revision=text_revision(section.body))
+        for key, value in reanchor_annotations(annotations=stale, text=section.body).items():
             totals[key] += value
     for case in Case.objects.filter(annotations__isnull=False).distinct():
         for field in Annotation.objects.filter(case=case).values_list("case_field", flat=True).distinct():
             text = getattr(case, field)
-            revision = text_revision(text)
-            stale = Annotation.objects.filter(case=case, case_field=field).exclude(text_revision=revision)
-            for key, value in reanchor_annotations(annotations=stale, text=text, revision=revision).items():
+            stale = Annotation.objects.filter(case=case, case_field=field).exclude(text_revision=text_revision(text))
+            for key, value in reanchor_annotations(annotations=stale, text=text).items():
                 totals[key] += value
     return totals

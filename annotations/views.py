@@ -23,7 +23,7 @@ from annotations import services
 from annotations.forms import AnnotationForm, AttachForm, EditForm, FlagForm, ModerationForm
 from annotations.models import Annotation, AnnotationVersion, Flag, ModerationEvent, Organisation, Status
 from annotations.targets import resolve_target
-from frameworks.anchoring import same_passage
+from diegem.lib.anchoring import same_passage
 from frameworks.textdiff import word_diff
 
 CONTEXT_CHARS = 160

@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from cases import exchange, history, services
-from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor, orphaned_codings, sync_grounds_with_evidence
+from cases.evidence import orphaned_codings, sync_grounds_with_evidence
 from cases.exchange import XLSX
 from cases.forms import validate_keyword_lengths
 from cases.models import (
@@ -41,6 +41,7 @@ from cases.models import (
     describe_position,
 )
 from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from diegem.lib.anchoring import PassageNotFound, locate_passage
 from frameworks.annotatable import PlainTextField, normalize_plain_text
 from frameworks.models import Source, TensionField
 
@@ -338,17 +339,15 @@ class EvidenceForm(forms.ModelForm):
             # The case is saved after this form is cleaned, in its normal form:
             # anchor on that same form of the (possibly just edited) text.
             text = normalize_plain_text(getattr(case, field))
-            probe = Case(**{field: text})
             try:
-                self._anchor = (anchor_passage(probe, field, passage), text)
-            except EvidenceNotFound as error:
-                self.add_error("passage", str(error))
+                self._anchor = (locate_passage(text, passage), text)
+            except PassageNotFound as error:
+                self.add_error("passage", error.message(_("de gekozen tekstsectie")))
         return cleaned
 
     def save(self, commit=True):
         if hasattr(self, "_anchor"):
-            anchor, text = self._anchor
-            apply_anchor(self.instance, anchor, text)
+            self.instance.anchor_to(*self._anchor)
         return super().save(commit)
 
 

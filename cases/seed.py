@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor, codings_without_evidence
+from cases.evidence import codings_without_evidence
 from cases.models import (
     TEXT_SECTION_FIELDS,
     Case,
@@ -29,6 +29,7 @@ from cases.models import (
     text_section,
 )
 from cases.services import case_refresh_search, case_save, case_snapshot
+from diegem.lib.anchoring import PassageNotFound, locate_passage
 from frameworks.annotatable import normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
@@ -197,10 +198,11 @@ def _framework_row(rows: dict, key: str, slug: str):
 
 def _write_evidence(case: Case, items: list[dict], **coding) -> None:
     for item in items:
+        text = getattr(case, item["section"])
         try:
-            anchor = anchor_passage(case, item["section"], item["passage"])
-        except EvidenceNotFound as error:
+            anchor = locate_passage(text, item["passage"])
+        except PassageNotFound as error:
             raise SeedError(f"{case.slug}, evidence in {item['section']}: {error} ({item['passage']!r})") from None
         evidence = CodingEvidence(case=case, case_field=item["section"], note=item["note"], **coding)
-        apply_anchor(evidence, anchor, getattr(case, item["section"]))
+        evidence.anchor_to(anchor, text)
         evidence.save()

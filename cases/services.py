@@ -23,7 +23,6 @@ from cases.models import (
     TensionPosition,
 )
 from cases.search import rebuild_vocabulary, refresh_search_vectors
-from frameworks.anchoring import SELECTOR_FIELDS
 from frameworks.annotatable import announce_text_changes, normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
@@ -208,7 +207,7 @@ def case_restore(*, case: Case, version, actor) -> Case:
             defaults={"position": state.value, "holds_both": state.holds_both, **_coding_defaults(state)},
         )
     CodingEvidence.objects.filter(case=locked).delete()
-    kept = ("source_id", "tension_field_id", "case_field", *SELECTOR_FIELDS, "text_revision", "note")
+    kept = ("source_id", "tension_field_id", "case_field", *CodingEvidence.SELECTORS, "text_revision", "note")
     for row in shot.evidence_rows:
         CodingEvidence.objects.create(case=locked, **{name: row[name] for name in kept})
     for field in {row["case_field"] for row in shot.evidence_rows}:

@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.models import Case, Grounds, SourceCoding, TensionPosition
+from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
+from diegem.lib.anchoring import locate_passage, make_anchor
 from frameworks.models import Domain, Source, TensionField
 
 _counter = itertools.count(1)
@@ -108,6 +109,17 @@ def code_case(case: Case, *, strengths=None, positions=None, grounds=None) -> No
     TensionPosition.objects.bulk_create(rows)
 
 
+def cite(case: Case, key: str, passage: str, *, field: str = "practice") -> CodingEvidence:
+    """An anchored passage of the case's text (`field`) as evidence for its coding on the source or tension field `key`."""
+    source = Source.objects.filter(key=key).first()
+    coding = {"source": source} if source else {"tension_field": TensionField.objects.get(key=key)}
+    text = getattr(case, field)
+    evidence = CodingEvidence(case=case, case_field=field, **coding)
+    evidence.anchor_to(locate_passage(text, passage), text)
+    evidence.save()
+    return evidence
+
+
 def make_many_cases(count: int, **overrides) -> list[Case]:
     """Many published, coded cases in a handful of bulk queries."""
     ensure_framework()
@@ -173,7 +185,6 @@ def make_annotation(*, target=None, passage: str | None = None, **overrides):
     from annotations.models import Annotation
     from annotations.rendering import render_markdown
     from annotations.targets import case_target, section_target
-    from frameworks.anchoring import make_anchor
     from frameworks.models import Section
 
     if target is None:
@@ -189,16 +200,10 @@ def make_annotation(*, target=None, passage: str | None = None, **overrides):
     else:
         start = text.index(passage)
         end = start + len(passage)
-    anchor = make_anchor(text, start, end)
     body = overrides.pop("body", "Een kanttekening.")
     fields = {
         **target.annotation_fields(),
-        "quote_exact": anchor.exact,
-        "quote_prefix": anchor.prefix,
-        "quote_suffix": anchor.suffix,
-        "position_start": anchor.start,
-        "position_end": anchor.end,
-        "text_revision": target.revision,
+        **Annotation.anchor_fields(make_anchor(text, start, end), text),
         "voice": "denker",
         "kind": "associatie",
         "body": body,

@@ -3,11 +3,11 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from cases.evidence import anchor_passage, apply_anchor, codings_without_evidence
-from cases.models import CodingEvidence, Grounds, SourceCoding, TensionPosition
+from cases.evidence import codings_without_evidence
+from cases.models import Grounds, SourceCoding, TensionPosition
 from cases.services import case_save
 from frameworks.models import Source, TensionField
-from tests.factories import make_case
+from tests.factories import cite, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -88,9 +88,7 @@ def test_an_absent_source_needs_its_rationale_too(framework):
 
 def _coding_on_evidence(case, passage: str) -> SourceCoding:
     coding = SourceCoding.objects.get(case=case, source__key="ontmoeting")
-    evidence = CodingEvidence(case=case, source=coding.source, case_field="practice")
-    apply_anchor(evidence, anchor_passage(case, "practice", passage), case.practice)
-    evidence.save()
+    cite(case, "ontmoeting", passage)
     SourceCoding.objects.filter(pk=coding.pk).update(grounds=Grounds.EVIDENCE)
     return coding
 

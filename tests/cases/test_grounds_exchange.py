@@ -9,24 +9,14 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases.evidence import anchor_passage, apply_anchor
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
-from frameworks.models import Source
 from tests.cases.test_exchange import good_row, run, wide_csv, xlsx_text_rows
-from tests.factories import make_case
+from tests.factories import cite, make_case
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
 
 PRACTICE = "Buren koken samen in het buurthuis.\n\nZe voeren actie tegen de sluiting van het zwembad."
-
-
-def cite(case: Case, key: str, passage: str) -> CodingEvidence:
-    """An anchored passage of the case's practice text for its coding on the source `key`."""
-    evidence = CodingEvidence(case=case, source=Source.objects.get(key=key), case_field="practice")
-    apply_anchor(evidence, anchor_passage(case, "practice", passage), case.practice)
-    evidence.save()
-    return evidence
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPos
 from cases.services import case_save
 from frameworks.models import Source, TensionField
 from tests.cases.test_change_history import change_url, comments, row_of, the_form
-from tests.cases.test_grounds_exchange import cite
-from tests.factories import make_case
+from tests.factories import cite, make_case
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,6 @@ from annotations.models import Annotation, Flag, ModerationEvent, Status
 from cases import exchange
 from cases.history import snapshot, versions_of
 from cases.models import Case, CodingEvidence
-from frameworks.anchoring import find_again, make_anchor
 from frameworks.models import Section, Source
 from tests.factories import make_annotation, make_case
 from tests.html import form_values
@@ -27,33 +26,6 @@ def test_three_sessions_from_one_address_do_not_hide_an_annotation(framework):
         Client(REMOTE_ADDR="198.51.100.7").post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam"})
     assert Flag.objects.filter(annotation=annotation).count() == 3
     assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
-
-
-# 2. A short quote does not wander to the same words elsewhere.
-def test_a_one_word_note_in_a_deleted_sentence_becomes_an_orphan():
-    text = "In de buurt groeit vertrouwen tussen bewoners. Later vertelt de buurtwerker over zijn vertrouwen in het stadsbestuur."
-    start = text.index("vertrouwen")
-    anchor = make_anchor(text, start, start + len("vertrouwen"))
-
-    class Held:
-        quote_exact, quote_prefix, quote_suffix, position_start = anchor.exact, anchor.prefix, anchor.suffix, anchor.start
-
-    edited = "Later vertelt de buurtwerker over zijn vertrouwen in het stadsbestuur."
-    assert find_again(edited, Held) is None
-
-
-def test_a_long_quote_is_found_even_when_both_neighbours_were_rewritten():
-    quote = "De tuiniers delen samen een stuk grond aan de rand van de wijk."
-    text = f"Eerste zin over iets. {quote} Laatste zin over iets."
-    start = text.index(quote)
-    anchor = make_anchor(text, start, start + len(quote))
-
-    class Held:
-        quote_exact, quote_prefix, quote_suffix, position_start = anchor.exact, anchor.prefix, anchor.suffix, anchor.start
-
-    edited = f"Helemaal nieuw begin van de paragraaf hier. {quote} En een ander slot, ook nieuw."
-    match = find_again(edited, Held)
-    assert match is not None and edited[match.anchor.start : match.anchor.end] == quote
 
 
 # 3. Evidence is checked against the text as edited in the same save, also on a new case.
