@@ -92,6 +92,29 @@ class Status(models.TextChoices):
     HIDDEN = "hidden", _("verborgen")
 
 
+class ModerationAction(models.TextChoices):
+    """What is done to an annotation, with the words pages and messages use for it.
+
+    The reviewers' and authors' moves are the rows of the moderation table
+    (`annotations.services.MODERATION`); a submission, an orphan after an edit,
+    an anchoring again by a reviewer and a loaded seed note are recorded beside
+    them. A moderation event's action is one of these (a database constraint).
+    """
+
+    APPROVE = "approve", _("Goedkeuren")
+    KEEP = "keep", _("Behouden (meldingen ongegrond)")
+    REQUEST_CHANGES = "request_changes", _("Aanpassing vragen")
+    REJECT = "reject", _("Afwijzen")
+    HIDE = "hide", _("Verbergen")
+    HIDE_BY_FLAGS = "hide_by_flags", _("Verbergen na meldingen")
+    EDIT = "edit", _("Bewerken")
+    WITHDRAW = "withdraw", _("Intrekken")
+    SUBMIT = "submit", _("Indienen")
+    ORPHAN = "orphan", _("Verweesd na een bewerking van de tekst")
+    ATTACH = "attach", _("Opnieuw verankeren")
+    SEED = "seed", _("Laden uit de brontekst")
+
+
 def _on_public_text() -> Q:
     """On a text the public may read: a framework section or a published case."""
     return Q(section__isnull=False) | Q(case__status=Case.Status.PUBLISHED)
@@ -437,7 +460,7 @@ class ModerationEvent(models.Model):
         related_name="moderation_events",
         help_text=_("Leeg wanneer het systeem handelde (bijvoorbeeld na drie meldingen)."),
     )
-    action = models.CharField(_("handeling"), max_length=30)
+    action = models.CharField(_("handeling"), max_length=30, choices=ModerationAction)
     old_status = models.CharField(_("van"), max_length=20, choices=Status, blank=True)
     new_status = models.CharField(_("naar"), max_length=20, choices=Status)
     public_reason = models.TextField(_("reden voor de auteur"), blank=True)
@@ -453,6 +476,7 @@ class ModerationEvent(models.Model):
                 condition=(Q(old_status="") | Q(old_status__in=Status.values)) & Q(new_status__in=Status.values),
                 name="moderation_event_statuses_valid",
             ),
+            models.CheckConstraint(condition=Q(action__in=ModerationAction.values), name="moderation_event_action_valid"),
         ]
 
     def __str__(self) -> str:

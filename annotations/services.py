@@ -1,8 +1,8 @@
 """State changes of annotations. Views, forms, admin and commands call these.
 
-Every status change goes through `_move`, driven by the one `TRANSITIONS`
-table; it runs inside the caller's transaction on a locked row, writes one
-ModerationEvent and mails the author after commit.
+Every status change goes through `annotation_transition`, driven by the one
+`MODERATION` table; it runs inside the caller's transaction on a locked row,
+writes one ModerationEvent and mails the author after commit.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from annotations.models import (
     Annotation,
@@ -35,77 +35,69 @@ from annotations.models import (
     Organisation,
     Status,
 )
+from annotations.models import ModerationAction as Action
 from annotations.rendering import render_markdown
 from annotations.search import refresh_search_vectors
 from annotations.targets import Target
 from cases.models import Case
 from diegem.lib.anchoring import PassageNotFound, locate_passage, make_anchor, reanchor, reanchor_passages, same_passage
 from diegem.lib.client_address import client_address
+from diegem.lib.workflow import IllegalTransition, Workflow
 from frameworks.annotatable import text_revision
 from frameworks.models import Section
 
 # --- the rules -------------------------------------------------------------------------
 
-# One table for every status change: (action, current status) -> new status.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    # A reviewer accepts a new or edited annotation: it goes public.
-    ("approve", Status.PENDING): Status.APPROVED,
-    # A reviewer finds the flags unfounded and puts a hidden annotation back.
-    ("approve", Status.HIDDEN): Status.APPROVED,
-    # A reviewer asks the author to rework it, with a message.
-    ("request_changes", Status.PENDING): Status.CHANGES_REQUESTED,
-    # A reviewer turns it down, with a reason.
-    ("reject", Status.PENDING): Status.REJECTED,
-    # A reviewer agrees with the flags on a hidden annotation.
-    ("reject", Status.HIDDEN): Status.REJECTED,
-    # A reviewer takes a public annotation out of view, with a reason.
-    ("hide", Status.APPROVED): Status.HIDDEN,
-    # A reviewer finds the flags on a public annotation unfounded: it stays, flags settled.
-    ("keep", Status.APPROVED): Status.APPROVED,
-    # A reviewer agrees with the flags on a public annotation: it goes, with a reason.
-    ("reject", Status.APPROVED): Status.REJECTED,
-    # Enough readers flagged a public annotation: out of view until a reviewer decides.
-    ("hide_by_flags", Status.APPROVED): Status.HIDDEN,
-    # The author edits a public annotation: it goes back to review.
-    ("edit", Status.APPROVED): Status.PENDING,
-    # The author reworks it after a request for changes: back to review.
-    ("edit", Status.CHANGES_REQUESTED): Status.PENDING,
-    # The author withdraws it, from any state that is not final.
-    ("withdraw", Status.PENDING): Status.WITHDRAWN,
-    ("withdraw", Status.APPROVED): Status.WITHDRAWN,
-    ("withdraw", Status.CHANGES_REQUESTED): Status.WITHDRAWN,
-    ("withdraw", Status.HIDDEN): Status.WITHDRAWN,
-}
-REVIEWER_ACTIONS = ("approve", "keep", "request_changes", "reject", "hide")
-# What each action is called on the page and in messages.
-ACTION_LABELS = {
-    "approve": gettext_lazy("Goedkeuren"),
-    "keep": gettext_lazy("Behouden (meldingen ongegrond)"),
-    "request_changes": gettext_lazy("Aanpassing vragen"),
-    "reject": gettext_lazy("Afwijzen"),
-    "hide": gettext_lazy("Verbergen"),
-    "hide_by_flags": gettext_lazy("Verbergen na meldingen"),
-    "edit": gettext_lazy("Bewerken"),
-    "withdraw": gettext_lazy("Intrekken"),
-}
-REASON_REQUIRED = {"request_changes", "reject", "hide"}
+# One table for every status change: (action, current status) -> new status. The actions
+# and their Dutch labels: ModerationAction (annotations.models), the choices of ModerationEvent.action.
+MODERATION = Workflow(
+    {
+        # A reviewer accepts a new or edited annotation: it goes public.
+        (Action.APPROVE, Status.PENDING): Status.APPROVED,
+        # A reviewer finds the flags unfounded and puts a hidden annotation back.
+        (Action.APPROVE, Status.HIDDEN): Status.APPROVED,
+        # A reviewer asks the author to rework it, with a message.
+        (Action.REQUEST_CHANGES, Status.PENDING): Status.CHANGES_REQUESTED,
+        # A reviewer turns it down, with a reason.
+        (Action.REJECT, Status.PENDING): Status.REJECTED,
+        # A reviewer agrees with the flags on a hidden annotation.
+        (Action.REJECT, Status.HIDDEN): Status.REJECTED,
+        # A reviewer takes a public annotation out of view, with a reason.
+        (Action.HIDE, Status.APPROVED): Status.HIDDEN,
+        # A reviewer finds the flags on a public annotation unfounded: it stays, flags settled.
+        (Action.KEEP, Status.APPROVED): Status.APPROVED,
+        # A reviewer agrees with the flags on a public annotation: it goes, with a reason.
+        (Action.REJECT, Status.APPROVED): Status.REJECTED,
+        # Enough readers flagged a public annotation: out of view until a reviewer decides.
+        (Action.HIDE_BY_FLAGS, Status.APPROVED): Status.HIDDEN,
+        # The author edits a public annotation: it goes back to review.
+        (Action.EDIT, Status.APPROVED): Status.PENDING,
+        # The author reworks it after a request for changes: back to review.
+        (Action.EDIT, Status.CHANGES_REQUESTED): Status.PENDING,
+        # The author withdraws it, from any state that is not final.
+        (Action.WITHDRAW, Status.PENDING): Status.WITHDRAWN,
+        (Action.WITHDRAW, Status.APPROVED): Status.WITHDRAWN,
+        (Action.WITHDRAW, Status.CHANGES_REQUESTED): Status.WITHDRAWN,
+        (Action.WITHDRAW, Status.HIDDEN): Status.WITHDRAWN,
+    }
+)
+REVIEWER_ACTIONS = (Action.APPROVE, Action.KEEP, Action.REQUEST_CHANGES, Action.REJECT, Action.HIDE)
+REASON_REQUIRED = {Action.REQUEST_CHANGES, Action.REJECT, Action.HIDE}
 # Decisions the author hears about by mail ("keep" changes nothing for them).
-NOTIFIED_ACTIONS = {"approve", "request_changes", "reject", "hide", "hide_by_flags"}
+NOTIFIED_ACTIONS = {Action.APPROVE, Action.REQUEST_CHANGES, Action.REJECT, Action.HIDE, Action.HIDE_BY_FLAGS}
+# The author may edit the content in these statuses (a pending one stays pending: no move of the table).
 EDITABLE = {Status.PENDING, Status.APPROVED, Status.CHANGES_REQUESTED}
-WITHDRAWABLE = {status for action, status in TRANSITIONS if action == "withdraw"}
+WITHDRAWABLE = {status for status in Status if MODERATION.next_status(Action.WITHDRAW, status)}
 
 
 def reviewer_actions_for(status: str) -> list[str]:
     """The reviewer's actions the table allows from this status, in the order of REVIEWER_ACTIONS."""
-    return [action for action in REVIEWER_ACTIONS if (action, status) in TRANSITIONS]
+    allowed = MODERATION.actions_from(status)
+    return [action for action in REVIEWER_ACTIONS if action in allowed]
 
 
 class ModerationError(Exception):
     """A state change that cannot be made; the message says why, for the user."""
-
-
-class IllegalTransition(ModerationError):
-    pass
 
 
 class StaleAnnotation(ModerationError):
@@ -287,7 +279,7 @@ def annotation_submit(
     )
     _record_version(annotation, author)
     ModerationEvent.objects.create(
-        annotation=annotation, actor=author, action="submit", old_status="", new_status=Status.PENDING
+        annotation=annotation, actor=author, action=Action.SUBMIT, old_status="", new_status=Status.PENDING
     )
     refresh_search_vectors(Annotation.objects.filter(pk=annotation.pk))
     return annotation
@@ -336,14 +328,14 @@ def annotation_edit(
     _record_version(annotation, author)
     refresh_search_vectors(Annotation.objects.filter(pk=annotation.pk))
     if annotation.status != Status.PENDING:
-        _move(annotation, action="edit", actor=author)
+        annotation_transition(annotation=annotation, action=Action.EDIT, actor=author)
     return annotation
 
 
 @transaction.atomic
 def annotation_withdraw(*, annotation_id: int, author) -> Annotation:
     annotation = _lock(annotation_id, None, author=author)
-    _move(annotation, action="withdraw", actor=author)
+    annotation_transition(annotation=annotation, action=Action.WITHDRAW, actor=author)
     return annotation
 
 
@@ -369,10 +361,10 @@ def annotation_moderate(
         raise ModerationError(_("Geef de auteur een reden mee."))
     annotation = _lock(annotation_id, expected_version)
     _refuse_offline_target(annotation, actor)
-    _move(annotation, action=action, actor=actor, public_reason=public_reason, internal_note=internal_note)
+    annotation_transition(annotation=annotation, action=action, actor=actor, public_reason=public_reason, internal_note=internal_note)
     # A reviewer's decision settles the open flags.
     annotation.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
-    if action == "approve":
+    if action == Action.APPROVE:
         # What the reviewer saw and approved: the newest content version.
         latest = annotation.versions.order_by("-number").first()
         if latest:
@@ -386,13 +378,20 @@ def _refuse_offline_target(annotation: Annotation, actor) -> None:
         raise TargetOffline(_("De praktijk bij deze kanttekening staat tijdelijk offline."))
 
 
-def _move(annotation: Annotation, *, action: str, actor, public_reason: str = "", internal_note: str = "") -> None:
-    """Apply one row of TRANSITIONS to a locked annotation and record it."""
-    new_status = TRANSITIONS.get((action, annotation.status))
+def annotation_transition(
+    *, annotation: Annotation, action: str, actor, public_reason: str = "", internal_note: str = ""
+) -> None:
+    """Apply one row of MODERATION to an annotation and record it: the engine of every status change.
+
+    Call it inside the caller's transaction with the annotation's row locked
+    (`_lock`): the callers check who may act and what else changes.
+    """
+    new_status = MODERATION.next_status(action, annotation.status)
     if new_status is None:
+        label = Action(action).label if action in Action.values else action
         raise IllegalTransition(
             _("‘%(action)s’ kan niet bij een kanttekening met status ‘%(status)s’.")
-            % {"action": ACTION_LABELS.get(action, action), "status": annotation.get_status_display()}
+            % {"action": label, "status": annotation.get_status_display()}
         )
     old_status = annotation.status
     annotation.status = new_status
@@ -495,7 +494,12 @@ def annotation_flag(*, annotation_id: int, reader_key: str, client_hash: str, us
         readers=Count("reader_key", distinct=True), addresses=Count("client_hash", distinct=True)
     )
     if min(open_flags["readers"], open_flags["addresses"]) >= settings.FLAGS_TO_HIDE:
-        _move(annotation, action="hide_by_flags", actor=None, public_reason=_("Verborgen na meldingen van lezers, in afwachting van een moderator."))
+        annotation_transition(
+            annotation=annotation,
+            action=Action.HIDE_BY_FLAGS,
+            actor=None,
+            public_reason=_("Verborgen na meldingen van lezers, in afwachting van een moderator."),
+        )
     return flag
 
 
@@ -515,12 +519,12 @@ def reanchor_annotations(*, annotations, text: str) -> dict[str, int]:
 
 
 def _record_anchor_change(annotation: Annotation) -> None:
-    """An annotation orphaned by an edit, or anchored again: a new version; an orphan goes to the reviewers' queue, said in an event."""
+    """An annotation orphaned by an edit, or anchored again, is a new version; an orphan's event puts it in the reviewers' queue."""
     annotation.version += 1
     if annotation.is_orphaned:
         ModerationEvent.objects.create(
             annotation=annotation,
-            action="orphan",
+            action=Action.ORPHAN,
             old_status=annotation.status,
             new_status=annotation.status,
             internal_note=_("De passage is na een bewerking van de tekst niet meer gevonden."),
@@ -544,7 +548,7 @@ def annotation_attach_again(*, annotation_id: int, actor, expected_version: int,
     ModerationEvent.objects.create(
         annotation=annotation,
         actor=actor,
-        action="attach",
+        action=Action.ATTACH,
         old_status=annotation.status,
         new_status=annotation.status,
         internal_note=_("Opnieuw verankerd door een moderator."),
@@ -626,7 +630,7 @@ def annotation_seed(
         refresh_search_vectors(Annotation.objects.filter(pk=annotation.pk))
         ModerationEvent.objects.create(
             annotation=annotation,
-            action="seed",
+            action=Action.SEED,
             old_status="",
             new_status=Status.APPROVED,
             internal_note=_("Kantnoot uit de brontekst ‘Solidariteit in superdiversiteit’."),

@@ -32,6 +32,7 @@ from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTIONS,
     Case,
+    CaseAction,
     CaseTransition,
     CodingEvidence,
     Grounds,
@@ -42,6 +43,7 @@ from cases.models import (
 )
 from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from diegem.lib.anchoring import PassageNotFound, locate_passage
+from diegem.lib.workflow import IllegalTransition
 from frameworks.annotatable import PlainTextField, normalize_plain_text
 from frameworks.models import Source, TensionField
 
@@ -483,7 +485,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         if case is not None:
             extra_context["workflow"] = {
                 "button": WORKFLOW_BUTTON,
-                "actions": [(action, services.ACTION_LABELS[action]) for action in services.allowed_actions(case, request.user)],
+                "actions": [(action, CaseAction(action).label) for action in services.allowed_actions(case, request.user)],
                 "missing": case.missing_for_publication(),
                 "orphaned": orphaned_codings(case),
                 "status": case.get_status_display(),
@@ -516,7 +518,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 % {"case": obj, "missing": " ".join(error.missing)},
                 messages.ERROR,
             )
-        except (services.TransitionError, PermissionDenied) as error:
+        except (IllegalTransition, PermissionDenied) as error:
             self.message_user(
                 request,
                 _("Uw wijzigingen zijn bewaard, maar de stap is niet gezet: %(error)s") % {"error": error},
@@ -538,7 +540,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 services.case_transition(case=case, action=action, actor=request.user)
             except services.CaseIncomplete as error:
                 self.message_user(request, f"{case}: {' '.join(error.missing)}", messages.ERROR)
-            except (services.TransitionError, PermissionDenied) as error:
+            except (IllegalTransition, PermissionDenied) as error:
                 self.message_user(request, f"{case}: {error}", messages.ERROR)
             else:
                 done += 1
@@ -549,21 +551,21 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description=_("Ter nalezing aanbieden"), permissions=["change"])
+    @admin.action(description=CaseAction.SUBMIT.label, permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._run(request, queryset, "submit")
+        self._run(request, queryset, CaseAction.SUBMIT)
 
-    @admin.action(description=_("Publiceren"), permissions=["publish"])
+    @admin.action(description=CaseAction.PUBLISH.label, permissions=["publish"])
     def publish(self, request, queryset):
-        self._run(request, queryset, "publish")
+        self._run(request, queryset, CaseAction.PUBLISH)
 
-    @admin.action(description=_("Terug naar concept"), permissions=["change"])
+    @admin.action(description=CaseAction.RETURN_TO_DRAFT.label, permissions=["change"])
     def return_to_draft(self, request, queryset):
-        self._run(request, queryset, "return_to_draft")
+        self._run(request, queryset, CaseAction.RETURN_TO_DRAFT)
 
-    @admin.action(description=_("Offline halen"), permissions=["publish"])
+    @admin.action(description=CaseAction.UNPUBLISH.label, permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._run(request, queryset, "unpublish")
+        self._run(request, queryset, CaseAction.UNPUBLISH)
 
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("cases.publish_case")
@@ -635,7 +637,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             return TemplateResponse(request, "admin/cases/case/restore.html", context)
         try:
             services.case_restore(case=case, version=version, actor=request.user)
-        except services.CaseIncomplete as error:
+        except services.VersionIncomplete as error:
             self.message_user(request, _("Niet teruggezet: deze versie is onvolledig voor een gepubliceerde praktijk. %(missing)s") % {"missing": " ".join(error.missing)}, messages.ERROR)
         else:
             self.message_user(request, _("De versie van %(date)s is teruggezet.") % {"date": version.revision.date_created.strftime("%d-%m-%Y %H:%M")}, messages.SUCCESS)

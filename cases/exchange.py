@@ -55,6 +55,7 @@ from cases.models import (
     describe_position,
     text_section,
 )
+from diegem.lib.workflow import IllegalTransition
 from frameworks.annotatable import PlainTextField
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
@@ -934,11 +935,11 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
             result.errors.append(("status", _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(missing)}))
     elif target and target != case.status:
         try:
-            for action in services.steps_between(case.status, target):
+            for action in services.WORKFLOW.path(case.status, target):
                 case = services.case_transition(case=case, action=action, actor=actor, note=_("Bij het importeren."))
         except services.CaseIncomplete as error:
             result.errors.append(("status", _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(error.missing)}))
-        except (services.TransitionError, PermissionDenied) as error:
+        except (IllegalTransition, PermissionDenied) as error:
             result.errors.append(("status", str(error)))
 
 

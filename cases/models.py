@@ -202,6 +202,15 @@ class CaseStatus(models.TextChoices):
     PUBLISHED = "published", _("gepubliceerd")
 
 
+class CaseAction(models.TextChoices):
+    """The moves of a case's workflow (`cases.services.WORKFLOW`), with the words the workbench uses for them."""
+
+    SUBMIT = "submit", _("Ter nalezing aanbieden")
+    PUBLISH = "publish", _("Publiceren")
+    RETURN_TO_DRAFT = "return_to_draft", _("Terug naar concept")
+    UNPUBLISH = "unpublish", _("Offline halen")
+
+
 def _degrees(verbose_name, limit: int, message, help_text) -> models.DecimalField:
     """A latitude or longitude in decimal degrees, between -limit and limit."""
     return models.DecimalField(

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from cases import history
@@ -16,6 +15,7 @@ from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTION_FIELDS,
     Case,
+    CaseAction,
     CaseTransition,
     CodingEvidence,
     Grounds,
@@ -23,17 +23,14 @@ from cases.models import (
     TensionPosition,
 )
 from cases.search import rebuild_vocabulary, refresh_search_vectors
+from diegem.lib.workflow import IllegalTransition, Workflow
 from frameworks.annotatable import announce_text_changes, normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
 Status = Case.Status
 
 
-class TransitionError(Exception):
-    """The move is not allowed from the case's current status."""
-
-
-class CaseIncomplete(TransitionError):
+class CaseIncomplete(IllegalTransition):
     """Publication refused: the coding is incomplete. `missing` says what lacks."""
 
     def __init__(self, missing: list[str]):
@@ -41,51 +38,36 @@ class CaseIncomplete(TransitionError):
         super().__init__(_("Deze praktijk is nog niet klaar om te publiceren: ") + " ".join(missing))
 
 
-# The workflow, one row per allowed move: (action, current status) -> new status.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    # A researcher offers a draft to colleagues for a second reading.
-    ("submit", Status.DRAFT): Status.IN_REVIEW,
-    # The reading is done and the coding complete: the case goes public.
-    ("publish", Status.IN_REVIEW): Status.PUBLISHED,
-    # The reader sends it back for more work.
-    ("return_to_draft", Status.IN_REVIEW): Status.DRAFT,
-    # A published case is taken off the public site to be reworked.
-    ("unpublish", Status.PUBLISHED): Status.DRAFT,
-}
+class VersionIncomplete(Exception):
+    """A published case is not restored to a version whose coding is incomplete. `missing` says what lacks."""
 
-ACTION_LABELS = {
-    "submit": gettext_lazy("Ter nalezing aanbieden"),
-    "publish": gettext_lazy("Publiceren"),
-    "return_to_draft": gettext_lazy("Terug naar concept"),
-    "unpublish": gettext_lazy("Offline halen"),
-}
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(_("Deze versie is onvolledig voor een gepubliceerde praktijk: ") + " ".join(missing))
+
+
+# The workflow, one row per allowed move: (action, current status) -> new status. The actions
+# and their Dutch labels: CaseAction (cases.models).
+WORKFLOW = Workflow(
+    {
+        # A researcher offers a draft to colleagues for a second reading.
+        (CaseAction.SUBMIT, Status.DRAFT): Status.IN_REVIEW,
+        # The reading is done and the coding complete: the case goes public.
+        (CaseAction.PUBLISH, Status.IN_REVIEW): Status.PUBLISHED,
+        # The reader sends it back for more work.
+        (CaseAction.RETURN_TO_DRAFT, Status.IN_REVIEW): Status.DRAFT,
+        # A published case is taken off the public site to be reworked.
+        (CaseAction.UNPUBLISH, Status.PUBLISHED): Status.DRAFT,
+    }
+)
 
 # Actions that make or unmake a public case need the publish permission.
-NEEDS_PUBLISH_PERMISSION = {"publish", "unpublish"}
-
-
-def steps_between(current: str, target: str) -> list[str]:
-    """The shortest run of workflow actions from one status to another (from TRANSITIONS)."""
-    routes = {current: []}
-    frontier = [current]
-    while frontier and target not in routes:
-        status = frontier.pop(0)
-        for (action, start), end in TRANSITIONS.items():
-            if start == status and end not in routes:
-                routes[end] = [*routes[status], action]
-                frontier.append(end)
-    if target not in routes:
-        raise TransitionError(_("Geen weg van ‘%(from)s’ naar ‘%(to)s’.") % {"from": current, "to": target})
-    return routes[target]
+NEEDS_PUBLISH_PERMISSION = {CaseAction.PUBLISH, CaseAction.UNPUBLISH}
 
 
 def allowed_actions(case: Case, user) -> list[str]:
     """The actions this user may take on the case in its current status."""
-    return [
-        action
-        for (action, status) in TRANSITIONS
-        if status == case.status and _may(user, action)
-    ]
+    return [action for action in WORKFLOW.actions_from(case.status) if _may(user, action)]
 
 
 def _may(user, action: str) -> bool:
@@ -104,11 +86,12 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
     if not _may(actor, action):
         raise PermissionDenied(_("U mag deze stap niet zetten."))
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    new_status = TRANSITIONS.get((action, locked.status))
+    new_status = WORKFLOW.next_status(action, locked.status)
     if new_status is None:
-        raise TransitionError(
+        label = CaseAction(action).label if action in CaseAction.values else action
+        raise IllegalTransition(
             _("De stap ‘%(action)s’ kan niet vanuit de status ‘%(status)s’.")
-            % {"action": ACTION_LABELS.get(action, action), "status": locked.get_status_display()}
+            % {"action": label, "status": locked.get_status_display()}
         )
     if new_status == Status.PUBLISHED:
         missing = locked.missing_for_publication()
@@ -220,7 +203,7 @@ def case_restore(*, case: Case, version, actor) -> Case:
     if locked.is_public:
         missing = locked.missing_for_publication()
         if missing:
-            raise CaseIncomplete(missing)
+            raise VersionIncomplete(missing)
     case_snapshot(case=locked, actor=actor, comment=_("Teruggezet naar de versie van %(date)s.") % {"date": date})
     return locked
 
