@@ -50,7 +50,7 @@ def offline(framework, member_a, researcher):
     case_services.case_transition(case=case, action="unpublish", actor=researcher)
     case.refresh_from_db()
     case.title, case.practice = "CONCEPTTITEL", DRAFT
-    case_services.case_save(case=case)
+    case_services.case_write(case=case, actor=None, comment="Herwerkt.")
     pending.refresh_from_db()
     orphan.refresh_from_db()
     assert pending.quote_exact == "Ze leren elkaars recepteen"  # the passage itself is now draft text
@@ -153,7 +153,7 @@ def test_the_queue_leaves_them_out_until_the_case_is_published_again(offline, re
     ]
     case = offline["case"]
     case.title = "Kookploeg De Pot"
-    case_services.case_save(case=case)
+    case_services.case_write(case=case, actor=None, comment="Herwerkt.")
     case_services.case_transition(case=case, action="submit", actor=researcher)
     case_services.case_transition(case=case, action="publish", actor=researcher)
     assert texts(parse(client.get(reverse("moderation-queue"))), "//nav[contains(@class,'tabs')]//a") == [

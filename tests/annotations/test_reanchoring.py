@@ -27,7 +27,7 @@ def case(framework):
 
 def edit_practice(case, new_text):
     case.practice = new_text
-    return case_services.case_save(case=case)
+    return case_services.case_write(case=case, actor=None, comment="De praktijk herschreven.")
 
 
 def test_inserted_sentence_moves_the_anchor(case):

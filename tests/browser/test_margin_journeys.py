@@ -139,7 +139,7 @@ def test_reviewer_works_the_three_queues(live_server, viewport_page: Page):
     services.annotation_flag(annotation_id=flagged.pk, reader_key="session:1", client_hash="h1", user=None, reason="off_topic", note="Hoort hier niet.")
     orphan = make_annotation(target=case, passage="Het stadsbestuur betaalt de huur", author=member, body="VERWEESD: een noot.")
     case.practice = PRACTICE  # the last paragraph goes: its note is orphaned
-    case_services.case_save(case=case)
+    case_services.case_write(case=case, actor=None, comment="De laatste alinea geschrapt.")
     assert Annotation.objects.get(pk=orphan.pk).anchor_state == "orphaned"
 
     log_in(page, live_server.url, "moderator")

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from cases.evidence import codings_without_evidence
 from cases.models import Grounds, SourceCoding, TensionPosition
-from cases.services import case_save
+from cases.services import case_write
 from frameworks.models import Source, TensionField
 from tests.factories import cite, make_case
 
@@ -97,12 +97,12 @@ def test_evidence_orphaned_by_an_edit_makes_the_coding_an_interpretation_until_i
     case = make_case(practice=PRACTICE)
     coding = _coding_on_evidence(case, "Buren koken elke woensdag samen")
     case.practice = "Ze delen recepten uit vele landen."
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="De praktijk herschreven.")
     coding.refresh_from_db()
     assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", True)
 
     case.practice = PRACTICE
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="De praktijk herschreven.")
     coding.refresh_from_db()
     assert (coding.grounds, coding.evidence_orphaned) == ("tekstbewijs", False)
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from cases.history import versions_of
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
-from cases.services import case_save
+from cases.services import case_write
 from frameworks.models import Source, TensionField
 from tests.cases.test_change_history import change_url, comments, row_of, the_form
 from tests.factories import cite, make_case
@@ -257,7 +257,7 @@ def test_an_edit_that_orphans_the_evidence_is_named_and_the_coding_warns(case, r
 def test_anchoring_a_passage_again_brings_the_coding_back_to_tekstbewijs(case, researcher_client):
     evidence = anchor(case, "strijd", "Ze voeren actie")
     case.practice = "Elke zaterdag koken buren samen in het buurthuis.\n\nZe protesteren tegen de sluiting van het zwembad."
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="De praktijk herschreven.")
     assert SourceCoding.objects.get(case=case, source__key="strijd").evidence_orphaned
     data = the_form(researcher_client, case)
     data[f"{row_of(data, 'evidence', 'id', evidence.pk)}-passage"] = "Ze protesteren tegen de sluiting"
@@ -277,7 +277,7 @@ def test_anchoring_a_passage_again_brings_the_coding_back_to_tekstbewijs(case, r
 def test_settling_an_orphaned_coding_as_niet_te_bepalen_clears_its_flag(case, researcher_client):
     anchor(case, "strijd", "Ze voeren actie")
     case.practice = "Elke zaterdag koken buren samen in het buurthuis."
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="De praktijk herschreven.")
     data = the_form(researcher_client, case)
     struggle = source_row(data, "strijd")
     data |= {f"{struggle}-grounds": "niet_te_bepalen", f"{struggle}-strength": ""}

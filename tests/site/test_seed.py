@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from annotations.models import Annotation
 from cases.models import Case, Grounds, SourceCoding
-from cases.services import case_save
+from cases.services import case_write
 from diegem.models import SeedRecord
 from frameworks.models import Section
 from frameworks.services import section_save
@@ -44,7 +44,7 @@ def test_a_case_the_researchers_edited_is_left_alone():
     seed()
     case = Case.objects.get(slug="torekes")
     case.summary = "Door de onderzoekers herschreven samenvatting."
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="Samenvatting herschreven.")
     output = seed()
     assert "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)" in output
     assert "behouden, want bewerkt sinds het laden: cases.case:torekes" in output
@@ -98,7 +98,7 @@ def test_objects_from_before_the_seed_records_are_only_adopted_when_equal_to_the
     SeedRecord.objects.all().delete()
     case = Case.objects.get(slug="chiro-brussel")
     case.summary = "Een oudere versie."
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="Samenvatting herschreven.")
     output = seed()
     assert "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)" in output
     assert SeedRecord.objects.filter(key="cases.case:torekes").exists()
