@@ -19,6 +19,14 @@ from frameworks.models import Domain, Source, TensionField
 
 _counter = itertools.count(1)
 
+# A case's practice text in three paragraphs, for tests that edit it and follow the annotations on it.
+KOOKPLOEG_PRACTICE = (
+    "Elke zaterdag koken buren samen in het buurthuis. Wie wil, schuift mee aan tafel.\n\n"
+    "De kookploeg bestaat uit nieuwkomers en mensen die al dertig jaar in de wijk wonen. "
+    "Ze leren elkaars recepten en spreken een mengeling van talen.\n\n"
+    "Het stadsbestuur betaalt de huur van de keuken."
+)
+
 
 def ensure_framework() -> None:
     """Load the framework seed unless it is there (transactional tests flush it)."""

@@ -20,8 +20,8 @@ from annotations.search import refresh_search_vectors
 from annotations.targets import case_target
 from cases import services as case_services
 from cases.roles import RESEARCHERS_GROUP
-from tests.annotations.test_reanchoring import PRACTICE
 from tests.conftest import logged_in
+from tests.factories import KOOKPLOEG_PRACTICE as PRACTICE
 from tests.factories import make_annotation, make_case, make_user
 from tests.html import parse, texts
 

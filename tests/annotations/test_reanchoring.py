@@ -8,16 +8,11 @@ from cases import services as case_services
 from frameworks import services as framework_services
 from frameworks.models import Section
 from tests.conftest import logged_in
+from tests.factories import KOOKPLOEG_PRACTICE as PRACTICE
 from tests.factories import make_annotation, make_case
 
 pytestmark = pytest.mark.django_db
 
-PRACTICE = (
-    "Elke zaterdag koken buren samen in het buurthuis. Wie wil, schuift mee aan tafel.\n\n"
-    "De kookploeg bestaat uit nieuwkomers en mensen die al dertig jaar in de wijk wonen. "
-    "Ze leren elkaars recepten en spreken een mengeling van talen.\n\n"
-    "Het stadsbestuur betaalt de huur van de keuken."
-)
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.urls import reverse
 
 from annotations import services
 from annotations.models import Annotation, AnnotationVersion, Flag, ModerationEvent, Status
@@ -338,6 +340,29 @@ def test_three_readers_hide_an_annotation_until_a_reviewer_decides(framework, me
     assert not Flag.objects.filter(annotation=annotation, resolved_at__isnull=True).exists()
     flag(annotation, 4)  # old flags no longer count
     assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
+
+
+def test_three_sessions_from_one_address_do_not_hide_an_annotation(framework):
+    """One anonymous visitor cannot hide an annotation by clearing cookies: readers count by address too."""
+    annotation = make_annotation()
+    for _ in range(3):
+        Client(REMOTE_ADDR="198.51.100.7").post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam"})
+    assert Flag.objects.filter(annotation=annotation).count() == 3
+    assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
+
+
+def test_a_reviewer_keeps_a_flagged_annotation_and_settles_its_flags(framework, reviewer, member_a):
+    annotation = make_annotation(author=member_a)
+    services.annotation_flag(annotation_id=annotation.pk, reader_key="r1", client_hash="h1", user=None, reason="spam")
+    services.annotation_moderate(annotation_id=annotation.pk, action="keep", actor=reviewer, expected_version=1)
+    annotation.refresh_from_db()
+    assert annotation.status == Status.APPROVED
+    assert not Flag.objects.filter(annotation=annotation, resolved_at__isnull=True).exists()
+    assert ModerationEvent.objects.get(annotation=annotation).action == "keep"
+    services.annotation_moderate(
+        annotation_id=annotation.pk, action="reject", actor=reviewer, expected_version=annotation.version, public_reason="Toch niet."
+    )
+    assert Annotation.objects.get(pk=annotation.pk).status == Status.REJECTED
 
 
 def test_one_flag_per_reader(framework, member_a):

@@ -14,9 +14,7 @@ from annotations.models import Annotation, Status
 from annotations.roles import REVIEWERS_GROUP
 from annotations.targets import case_target
 from cases import services as case_services
-from tests.browser.conftest import collect_console_errors, horizontal_overflow
-from tests.browser.test_accessibility import check as axe_clean
-from tests.browser.test_annotation_journey import PASSWORD, log_in
+from tests.browser.conftest import PASSWORD, axe_clean, collect_console_errors, horizontal_overflow, log_in
 from tests.factories import ensure_framework, make_annotation, make_case, make_member, make_organisation, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

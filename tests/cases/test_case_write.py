@@ -19,6 +19,7 @@ from cases.history import versions_of
 from cases.models import Case
 from cases.seed import case_seed_write, read_cases
 from frameworks.models import Domain, SearchTerm
+from tests.cases.conftest import change_url
 from tests.factories import good_row, make_case, run_import, wide_csv
 from tests.html import form_values
 
@@ -37,10 +38,6 @@ def refreshes(monkeypatch) -> list[list[int]]:
 
     monkeypatch.setattr(services, "refresh_search_vectors", counted)
     return calls
-
-
-def change_url(case: Case) -> str:
-    return reverse("admin:cases_case_change", args=[case.pk])
 
 
 def add_in_the_admin(client) -> Case:

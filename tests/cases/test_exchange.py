@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -221,8 +222,6 @@ def test_the_command_exports_and_imports(framework, researcher, tmp_path, capsys
 
 
 def test_the_admin_import_runs_a_dry_run_then_imports(framework, researcher_client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     upload = SimpleUploadedFile("praktijken.csv", wide_csv([good_row()]), content_type="text/csv")
     dry = researcher_client.post(reverse("admin:cases_case_import"), {"file": upload})
     assert dry.status_code == 200 and "Proefdraai: geen fouten" in dry.content.decode()
@@ -456,7 +455,6 @@ def test_a_tampered_carried_file_is_a_message_on_the_file_field_not_a_500(framew
 
 
 def test_the_admin_report_counts_errors_instead_of_new_rows(framework, researcher_client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("fout.csv", wide_csv([good_row(slug="een"), good_row(slug="twee", domein="maan")]))
     page = parse(researcher_client.post(reverse("admin:cases_case_import"), {"file": upload}))
@@ -511,3 +509,40 @@ def test_the_command_exports_excel(framework, tmp_path):
 def test_a_keyword_longer_than_the_database_holds_is_named(framework, researcher):
     report = run_import(wide_csv([good_row(trefwoorden="koken; " + "b" * 101)]), researcher)
     assert report.errors == [f"Rij 2, kolom ‘trefwoorden’: Een trefwoord is hoogstens 100 tekens lang: ‘{'b' * 30}…’"]
+
+
+# --- what the dry run names, and a big file --------------------------------------------------------------
+
+
+def one_row(**overrides) -> bytes:
+    return wide_csv([good_row(**{"slug": "uit-import", "titel": "Uit import", "status": "draft", **overrides})])
+
+
+def test_a_three_megabyte_import_goes_through_the_confirm_step(framework, researcher_client):
+    content = one_row(praktijk="Lange tekst. " * 250_000)
+    assert len(content) > 3_000_000
+    dry = researcher_client.post(reverse("admin:cases_case_import"), {"file": SimpleUploadedFile("p.csv", content)})
+    confirm = dry.context["confirm_form"]
+    response = researcher_client.post(
+        reverse("admin:cases_case_import"),
+        {"content": confirm.initial["content"], "filename": "p.csv", "confirm": "True"},
+    )
+    assert response.status_code == 302
+    assert Case.objects.filter(slug="uit-import").exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, column",
+    [({"website": "https://example.org/" + "x" * 200}, "website"), ({"trefwoorden": "k" * 101}, "trefwoorden")],
+)
+def test_too_long_values_are_errors_by_row_and_column(framework, researcher, overrides, column):
+    """Values the database would refuse are named in the dry run."""
+    report = exchange.import_cases(one_row(**overrides), filename="p.csv", actor=researcher, dry_run=True)
+    assert any(error.startswith(f"Rij 2, kolom ‘{column}’") for error in report.errors), report.errors
+
+
+def test_the_dry_run_reports_what_the_workflow_would_refuse(framework, researcher):
+    content = one_row(status="published", **{"bron_strijd_onderbouwing": ""})
+    report = exchange.import_cases(content, filename="p.csv", actor=researcher, dry_run=True)
+    assert any(error.startswith("Rij 2, kolom ‘status’: kan niet gepubliceerd worden") for error in report.errors)
+    assert not Case.objects.exists()

@@ -7,7 +7,7 @@ from cases.history import versions_of
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
 from cases.services import case_write
 from frameworks.models import Source, TensionField
-from tests.cases.test_change_history import change_url, comments, row_of, the_form
+from tests.cases.conftest import EVIDENCE_NEEDED, change_url, comments, row_of, the_form
 from tests.factories import cite, make_case
 from tests.html import parse, texts
 
@@ -20,10 +20,6 @@ GROUNDS_HELP = (
     "het materiaal laat geen {value} toe; laat de {value} leeg en zeg in de onderbouwing waarom."
 )
 ORPHANED = "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert."
-EVIDENCE_NEEDED = (
-    "‘Tekstbewijs’ vraagt minstens één passage uit de tekst van deze praktijk voor deze codering: voeg ze toe onder "
-    "‘Tekstbewijs voor de codering’, of kies ‘interpretatie’."
-)
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """Dutch full-text search: what a Dutch reader expects, and nothing unsafe or unpublished."""
 
+import threading
+
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 
 from cases.models import Case
@@ -155,3 +158,28 @@ def test_without_full_text_search_simple_matching_still_works(client, framework,
     monkeypatch.setattr(cases.search, "is_full_text", lambda: False)
     monkeypatch.setattr(frameworks.search, "is_full_text", lambda: False)
     assert [t for t in texts(parse(client.get(reverse("case-list"), {"q": "fietsen"})), "//*[contains(@class,'case-card')]//h3")] == ["Repair café"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_vocabulary_rebuilds(framework):
+    """Two vocabulary rebuilds at once do not collide."""
+    make_case(title="Woordenschat")
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def rebuild():
+        try:
+            with transaction.atomic():
+                barrier.wait(timeout=10)
+                rebuild_vocabulary()
+        except Exception as error:  # noqa: BLE001 - any failure is what we look for
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=rebuild) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
