@@ -7,10 +7,11 @@ from django.urls import reverse
 
 from cases.history import versions_of
 from cases.models import Case, CaseTransition, CodingEvidence, SourceCoding
+from frameworks.annotatable import text_revision
 from frameworks.models import Domain, Source
 from tests.cases.conftest import change_url
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case, make_user
+from tests.factories import cite, make_annotation, make_case, make_user
 from tests.html import form_values, parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -217,6 +218,19 @@ def test_evidence_follows_text_edits_or_leaves_the_page(framework, researcher_cl
     assert lost.anchor_state == "orphaned"
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Ze leren elkaars recepten" in page and "‘koken buren samen’" not in page
+
+
+def test_a_passage_whose_note_changes_in_the_save_that_edits_its_text_follows_the_text(framework, researcher_client):
+    case = make_case(practice=PRACTICE)
+    evidence = cite(case, "ontmoeting", "Ze leren elkaars recepten")
+    data = form_values(researcher_client.get(change_url(case)), "case_form")
+    data |= {"practice": "Nieuw begin.\r\n\r\n" + PRACTICE.replace("\n", "\r\n"), "evidence-0-note": "elke week"}
+    assert researcher_client.post(change_url(case), data).status_code == 302
+    case.refresh_from_db()
+    evidence.refresh_from_db()
+    assert evidence.note == "elke week"
+    assert case.practice[evidence.position_start : evidence.position_end] == "Ze leren elkaars recepten"
+    assert (evidence.anchor_state, evidence.text_revision) == ("anchored", text_revision(case.practice))
 
 
 # --- history --------------------------------------------------------------------------------
