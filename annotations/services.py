@@ -361,7 +361,9 @@ def annotation_moderate(
         raise ModerationError(_("Geef de auteur een reden mee."))
     annotation = _lock(annotation_id, expected_version)
     _refuse_offline_target(annotation, actor)
-    annotation_transition(annotation=annotation, action=action, actor=actor, public_reason=public_reason, internal_note=internal_note)
+    annotation_transition(
+        annotation=annotation, action=action, actor=actor, public_reason=public_reason, internal_note=internal_note
+    )
     # A reviewer's decision settles the open flags.
     annotation.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
     if action == Action.APPROVE:
@@ -519,7 +521,7 @@ def reanchor_annotations(*, annotations, text: str) -> dict[str, int]:
 
 
 def _record_anchor_change(annotation: Annotation) -> None:
-    """An annotation orphaned by an edit, or anchored again, is a new version; an orphan's event puts it in the reviewers' queue."""
+    """An annotation orphaned by an edit, or anchored again, is a new version; an orphan's event sends it to the reviewers."""
     annotation.version += 1
     if annotation.is_orphaned:
         ModerationEvent.objects.create(

@@ -131,7 +131,7 @@ def case_write(
     actor,
     comment: str | Callable[[], str],
 ) -> list[str]:
-    """The one way to write a case: its own fields, codings, positions, evidence, keywords (tags or names) and researchers.
+    """The one way to write a case, with its codings, positions, evidence, keywords (tags or names) and researchers.
 
     The admin, the import, restore, the seed and the commands all write here.
     Related rows not given (None) stay as they are. In order:
@@ -174,9 +174,9 @@ ROW_FIELDS = tuple(f.attname for f in Case._meta.concrete_fields if f.editable a
 def _save_fields(case: Case) -> list[str]:
     """Write the case's own fields unless they equal the stored row; announce changed text sections.
 
-    A published case whose row changed (or that was published) changes the
-    "did you mean" vocabulary: rebuilt after the commit. Returns the text
-    sections announced.
+    A changed row of a case that is (or was, before this write) published
+    changes the "did you mean" vocabulary: rebuilt after the commit. Returns
+    the text sections announced.
     """
     for name in PLAIN_TEXT_FIELDS:
         setattr(case, name, normalize_plain_text(getattr(case, name)))

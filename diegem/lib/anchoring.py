@@ -226,7 +226,9 @@ class PassageNotFound(ValueError):
     # What the person who copied it is told; `%(text)s` names the text they copied from.
     MESSAGES = {
         "missing": _("Deze passage staat niet in %(text)s. Kopieer ze letterlijk uit de tekst."),
-        "repeated": _("Deze passage komt %(count)d keer voor in %(text)s. Neem er enkele woorden bij zodat ze maar één keer voorkomt."),
+        "repeated": _(
+            "Deze passage komt %(count)d keer voor in %(text)s. Neem er enkele woorden bij zodat ze maar één keer voorkomt."
+        ),
     }
 
     def __init__(self, occurrences: int):
@@ -317,7 +319,9 @@ class AnchoredPassage(models.Model):
 
     def find_again(self, text: str) -> FoundAgain:
         """Search the remembered passage in a (possibly edited) text: anchor it there, or orphan it (not saved)."""
-        match = reanchor(text, exact=self.quote_exact, prefix=self.quote_prefix, suffix=self.quote_suffix, old_start=self.position_start)
+        match = reanchor(
+            text, exact=self.quote_exact, prefix=self.quote_prefix, suffix=self.quote_suffix, old_start=self.position_start
+        )
         if match is None:
             self.orphan()
             return FoundAgain.ORPHANED
@@ -325,11 +329,12 @@ class AnchoredPassage(models.Model):
         self.anchor_to(match.anchor, text)
         return FoundAgain.KEPT if (match.anchor.start, match.anchor.end, match.anchor.exact) == old else FoundAgain.MOVED
 
-    @classmethod
-    def span_constraints(cls, prefix: str) -> list[models.CheckConstraint]:
+    @staticmethod
+    def span_constraints(prefix: str) -> list[models.CheckConstraint]:
         """What every table of anchored passages holds: a span that is not empty, a known anchor state."""
+        span_not_empty = models.Q(position_end__gt=models.F("position_start"))
         return [
-            models.CheckConstraint(condition=models.Q(position_end__gt=models.F("position_start")), name=f"{prefix}_span_not_empty"),
+            models.CheckConstraint(condition=span_not_empty, name=f"{prefix}_span_not_empty"),
             models.CheckConstraint(condition=models.Q(anchor_state__in=AnchorState.values), name=f"{prefix}_anchor_state_valid"),
         ]
 
