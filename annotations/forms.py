@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from annotations.models import FlagReason, Kind, Organisation, Voice
-from annotations.services import ACTION_LABELS, REASON_REQUIRED, REVIEWER_ACTIONS
+from annotations.models import FlagReason, Kind, ModerationAction, Organisation, Voice
+from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
 
 http_only = URLValidator(schemes=["http", "https"], message=_("Geef een webadres dat begint met http:// of https://."))
 
@@ -93,7 +93,7 @@ class ModerationForm(PageFieldsMixin, forms.Form):
 
     action = forms.ChoiceField(
         label=_("Beslissing"),
-        choices=[(action, ACTION_LABELS[action]) for action in REVIEWER_ACTIONS],
+        choices=[(action, ModerationAction(action).label) for action in REVIEWER_ACTIONS],
         widget=forms.RadioSelect,
     )
     public_reason = forms.CharField(
@@ -112,8 +112,8 @@ class ModerationForm(PageFieldsMixin, forms.Form):
 
     def offer(self, actions) -> None:
         """Show only these actions (after validating against all, the service applies the table)."""
-        self.fields["action"].choices = [(action, ACTION_LABELS[action]) for action in actions]
-        needing_reason = [str(ACTION_LABELS[action]).lower() for action in actions if action in REASON_REQUIRED]
+        self.fields["action"].choices = [(action, ModerationAction(action).label) for action in actions]
+        needing_reason = [str(ModerationAction(action).label).lower() for action in actions if action in REASON_REQUIRED]
         if needing_reason:
             self.fields["public_reason"].help_text = _("Nodig bij: %(actions)s.") % {"actions": ", ".join(needing_reason)}
         else:

@@ -14,11 +14,10 @@ from django.utils.translation import gettext_lazy as _
 # Organisations and memberships live in a module of their own; imported here,
 # Django and callers find them among the annotations models.
 from annotations.organisations import Membership, Organisation  # noqa: F401
-from cases.models import TEXT_SECTIONS, Case, may_read_drafts, text_section
+from cases.models import TEXT_SECTION_CHOICES, TEXT_SECTION_FIELDS, Case, may_read_drafts, text_section
 from diegem.lib import search as full_text
+from diegem.lib.anchoring import AnchoredPassage, AnchorState
 from frameworks.models import Section
-
-CASE_FIELD_CHOICES = [(section.field, section.title) for section in TEXT_SECTIONS]
 
 
 class Voice(models.TextChoices):
@@ -46,9 +45,27 @@ class Status(models.TextChoices):
     HIDDEN = "hidden", _("verborgen")
 
 
-class AnchorState(models.TextChoices):
-    ANCHORED = "anchored", _("verankerd")
-    ORPHANED = "orphaned", _("verweesd")
+class ModerationAction(models.TextChoices):
+    """What is done to an annotation, with the words pages and messages use for it.
+
+    The reviewers' and authors' moves are the rows of the moderation table
+    (`annotations.services.MODERATION`); a submission, an orphan after an edit,
+    an anchoring again by a reviewer and a loaded seed note are recorded beside
+    them. A moderation event's action is one of these (a database constraint).
+    """
+
+    APPROVE = "approve", _("Goedkeuren")
+    KEEP = "keep", _("Behouden (meldingen ongegrond)")
+    REQUEST_CHANGES = "request_changes", _("Aanpassing vragen")
+    REJECT = "reject", _("Afwijzen")
+    HIDE = "hide", _("Verbergen")
+    HIDE_BY_FLAGS = "hide_by_flags", _("Verbergen na meldingen")
+    EDIT = "edit", _("Bewerken")
+    WITHDRAW = "withdraw", _("Intrekken")
+    SUBMIT = "submit", _("Indienen")
+    ORPHAN = "orphan", _("Verweesd na een bewerking van de tekst")
+    ATTACH = "attach", _("Opnieuw verankeren")
+    SEED = "seed", _("Laden uit de brontekst")
 
 
 def _on_public_text() -> Q:
@@ -160,21 +177,19 @@ class AnnotationQuerySet(models.QuerySet):
         )
 
 
-class Annotation(models.Model):
+class Annotation(AnchoredPassage):
     """A margin annotation on a passage of a case section or of the framework text.
 
-    The anchor is stored as W3C Web Annotation selectors: a TextQuoteSelector
-    (exact, prefix, suffix) and a TextPositionSelector (start, end in Unicode
-    code points of the target's plain text), with the revision of the text they
-    fit. `body` is the Markdown source; `body_html` is rendered from it in one
-    place (`annotations.rendering`), and is the only annotation field a template
-    may mark safe.
+    The passage is an `AnchoredPassage`: W3C Web Annotation selectors (quote
+    with context, Unicode code point positions in the target's plain text) with
+    the revision of the text they fit. `body` is the Markdown source;
+    `body_html` is rendered from it in one place (`annotations.rendering`), and
+    is the only annotation field a template may mark safe.
     """
 
     Voice = Voice
     Kind = Kind
     Status = Status
-    AnchorState = AnchorState
 
     section = models.ForeignKey(
         Section,
@@ -193,7 +208,7 @@ class Annotation(models.Model):
         related_name="annotations",
     )
     case_field = models.CharField(
-        _("tekstsectie"), max_length=20, choices=CASE_FIELD_CHOICES, blank=True
+        _("tekstsectie"), max_length=20, choices=TEXT_SECTION_CHOICES, blank=True
     )
     # A pilot's note that the research text prints beside a section of the framework
     # is shown there too: the same annotation, not a copy that could drift apart.
@@ -205,15 +220,6 @@ class Annotation(models.Model):
         blank=True,
         related_name="echoed_annotations",
         help_text=_("Het deel van het kader waarnaast de brontekst deze kanttekening afdrukt."),
-    )
-    quote_exact = models.TextField(_("passage"))
-    quote_prefix = models.CharField(_("tekst ervoor"), max_length=64, blank=True)
-    quote_suffix = models.CharField(_("tekst erna"), max_length=64, blank=True)
-    position_start = models.PositiveIntegerField(_("begin"))
-    position_end = models.PositiveIntegerField(_("einde"))
-    text_revision = models.CharField(_("versie van de tekst"), max_length=16)
-    anchor_state = models.CharField(
-        _("verankering"), max_length=10, choices=AnchorState, default=AnchorState.ANCHORED
     )
 
     voice = models.CharField(_("stem"), max_length=10, choices=Voice)
@@ -274,19 +280,14 @@ class Annotation(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(section__isnull=False, case__isnull=True, case_field="")
-                    | Q(section__isnull=True, case__isnull=False, case_field__in=[f for f, _l in CASE_FIELD_CHOICES])
+                    | Q(section__isnull=True, case__isnull=False, case_field__in=list(TEXT_SECTION_FIELDS))
                 ),
                 name="annotation_one_target",
             ),
-            models.CheckConstraint(
-                condition=Q(position_end__gt=models.F("position_start")), name="annotation_span_not_empty"
-            ),
+            *AnchoredPassage.span_constraints("annotation"),
             models.CheckConstraint(condition=Q(voice__in=Voice.values), name="annotation_voice_valid"),
             models.CheckConstraint(condition=Q(kind__in=Kind.values), name="annotation_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="annotation_status_valid"),
-            models.CheckConstraint(
-                condition=Q(anchor_state__in=AnchorState.values), name="annotation_anchor_state_valid"
-            ),
             models.CheckConstraint(
                 condition=Q(link="") | Q(link__startswith="http://") | Q(link__startswith="https://"),
                 name="annotation_link_http",
@@ -450,7 +451,7 @@ class ModerationEvent(models.Model):
         related_name="moderation_events",
         help_text=_("Leeg wanneer het systeem handelde (bijvoorbeeld na drie meldingen)."),
     )
-    action = models.CharField(_("handeling"), max_length=30)
+    action = models.CharField(_("handeling"), max_length=30, choices=ModerationAction)
     old_status = models.CharField(_("van"), max_length=20, choices=Status, blank=True)
     new_status = models.CharField(_("naar"), max_length=20, choices=Status)
     public_reason = models.TextField(_("reden voor de auteur"), blank=True)
@@ -466,6 +467,7 @@ class ModerationEvent(models.Model):
                 condition=(Q(old_status="") | Q(old_status__in=Status.values)) & Q(new_status__in=Status.values),
                 name="moderation_event_statuses_valid",
             ),
+            models.CheckConstraint(condition=Q(action__in=ModerationAction.values), name="moderation_event_action_valid"),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from annotations.models import Annotation
 from annotations.roles import ensure_reviewers_group
 from annotations.services import reanchor_annotations
 from cases.models import Case
-from diegem.lib.annotatable import text_changed, text_revision
+from diegem.lib.annotatable import text_changed
 from frameworks.models import Section
 
 
@@ -29,5 +29,4 @@ def reanchor_on_text_change(sender, *, instance, field: str, old_text: str, **kw
         annotations = Annotation.objects.filter(section=instance)
     else:
         annotations = Annotation.objects.filter(case=instance, case_field=field)
-    text = getattr(instance, field)
-    reanchor_annotations(annotations=annotations, text=text, revision=text_revision(text))
+    reanchor_annotations(annotations=annotations, text=getattr(instance, field))

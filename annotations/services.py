@@ -1,8 +1,8 @@
 """State changes of annotations. Views, forms, admin and commands call these.
 
-Every status change goes through `_move`, driven by the one `TRANSITIONS`
-table; it runs inside the caller's transaction on a locked row, writes one
-ModerationEvent and mails the author after commit.
+Every status change goes through `annotation_transition`, driven by the one
+`MODERATION` table; it runs inside the caller's transaction on a locked row,
+writes one ModerationEvent and mails the author after commit.
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from annotations.models import (
-    AnchorState,
     Annotation,
     AnnotationVersion,
     Flag,
@@ -32,76 +31,68 @@ from annotations.models import (
     ModerationEvent,
     Status,
 )
+from annotations.models import ModerationAction as Action
 from annotations.rendering import render_markdown
 from annotations.targets import Target
 from cases.models import Case
+from diegem.lib.anchoring import PassageNotFound, locate_passage, make_anchor, reanchor, reanchor_passages, same_passage
 from diegem.lib.annotatable import text_revision
 from diegem.lib.client_address import client_address
-from frameworks.anchoring import anchor_fields, find_again, find_passage, make_anchor, reanchor, same_passage, store_anchor
+from diegem.lib.workflow import IllegalTransition, Workflow
 from frameworks.models import Section
 
 # --- the rules -------------------------------------------------------------------------
 
-# One table for every status change: (action, current status) -> new status.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    # A reviewer accepts a new or edited annotation: it goes public.
-    ("approve", Status.PENDING): Status.APPROVED,
-    # A reviewer finds the flags unfounded and puts a hidden annotation back.
-    ("approve", Status.HIDDEN): Status.APPROVED,
-    # A reviewer asks the author to rework it, with a message.
-    ("request_changes", Status.PENDING): Status.CHANGES_REQUESTED,
-    # A reviewer turns it down, with a reason.
-    ("reject", Status.PENDING): Status.REJECTED,
-    # A reviewer agrees with the flags on a hidden annotation.
-    ("reject", Status.HIDDEN): Status.REJECTED,
-    # A reviewer takes a public annotation out of view, with a reason.
-    ("hide", Status.APPROVED): Status.HIDDEN,
-    # A reviewer finds the flags on a public annotation unfounded: it stays, flags settled.
-    ("keep", Status.APPROVED): Status.APPROVED,
-    # A reviewer agrees with the flags on a public annotation: it goes, with a reason.
-    ("reject", Status.APPROVED): Status.REJECTED,
-    # Enough readers flagged a public annotation: out of view until a reviewer decides.
-    ("hide_by_flags", Status.APPROVED): Status.HIDDEN,
-    # The author edits a public annotation: it goes back to review.
-    ("edit", Status.APPROVED): Status.PENDING,
-    # The author reworks it after a request for changes: back to review.
-    ("edit", Status.CHANGES_REQUESTED): Status.PENDING,
-    # The author withdraws it, from any state that is not final.
-    ("withdraw", Status.PENDING): Status.WITHDRAWN,
-    ("withdraw", Status.APPROVED): Status.WITHDRAWN,
-    ("withdraw", Status.CHANGES_REQUESTED): Status.WITHDRAWN,
-    ("withdraw", Status.HIDDEN): Status.WITHDRAWN,
-}
-REVIEWER_ACTIONS = ("approve", "keep", "request_changes", "reject", "hide")
-# What each action is called on the page and in messages.
-ACTION_LABELS = {
-    "approve": gettext_lazy("Goedkeuren"),
-    "keep": gettext_lazy("Behouden (meldingen ongegrond)"),
-    "request_changes": gettext_lazy("Aanpassing vragen"),
-    "reject": gettext_lazy("Afwijzen"),
-    "hide": gettext_lazy("Verbergen"),
-    "hide_by_flags": gettext_lazy("Verbergen na meldingen"),
-    "edit": gettext_lazy("Bewerken"),
-    "withdraw": gettext_lazy("Intrekken"),
-}
-REASON_REQUIRED = {"request_changes", "reject", "hide"}
+# One table for every status change: (action, current status) -> new status. The actions
+# and their Dutch labels: ModerationAction (annotations.models), the choices of ModerationEvent.action.
+MODERATION = Workflow(
+    {
+        # A reviewer accepts a new or edited annotation: it goes public.
+        (Action.APPROVE, Status.PENDING): Status.APPROVED,
+        # A reviewer finds the flags unfounded and puts a hidden annotation back.
+        (Action.APPROVE, Status.HIDDEN): Status.APPROVED,
+        # A reviewer asks the author to rework it, with a message.
+        (Action.REQUEST_CHANGES, Status.PENDING): Status.CHANGES_REQUESTED,
+        # A reviewer turns it down, with a reason.
+        (Action.REJECT, Status.PENDING): Status.REJECTED,
+        # A reviewer agrees with the flags on a hidden annotation.
+        (Action.REJECT, Status.HIDDEN): Status.REJECTED,
+        # A reviewer takes a public annotation out of view, with a reason.
+        (Action.HIDE, Status.APPROVED): Status.HIDDEN,
+        # A reviewer finds the flags on a public annotation unfounded: it stays, flags settled.
+        (Action.KEEP, Status.APPROVED): Status.APPROVED,
+        # A reviewer agrees with the flags on a public annotation: it goes, with a reason.
+        (Action.REJECT, Status.APPROVED): Status.REJECTED,
+        # Enough readers flagged a public annotation: out of view until a reviewer decides.
+        (Action.HIDE_BY_FLAGS, Status.APPROVED): Status.HIDDEN,
+        # The author edits a public annotation: it goes back to review.
+        (Action.EDIT, Status.APPROVED): Status.PENDING,
+        # The author reworks it after a request for changes: back to review.
+        (Action.EDIT, Status.CHANGES_REQUESTED): Status.PENDING,
+        # The author withdraws it, from any state that is not final.
+        (Action.WITHDRAW, Status.PENDING): Status.WITHDRAWN,
+        (Action.WITHDRAW, Status.APPROVED): Status.WITHDRAWN,
+        (Action.WITHDRAW, Status.CHANGES_REQUESTED): Status.WITHDRAWN,
+        (Action.WITHDRAW, Status.HIDDEN): Status.WITHDRAWN,
+    }
+)
+REVIEWER_ACTIONS = (Action.APPROVE, Action.KEEP, Action.REQUEST_CHANGES, Action.REJECT, Action.HIDE)
+REASON_REQUIRED = {Action.REQUEST_CHANGES, Action.REJECT, Action.HIDE}
 # Decisions the author hears about by mail ("keep" changes nothing for them).
-NOTIFIED_ACTIONS = {"approve", "request_changes", "reject", "hide", "hide_by_flags"}
+NOTIFIED_ACTIONS = {Action.APPROVE, Action.REQUEST_CHANGES, Action.REJECT, Action.HIDE, Action.HIDE_BY_FLAGS}
+# The author may edit the content in these statuses (a pending one stays pending: no move of the table).
 EDITABLE = {Status.PENDING, Status.APPROVED, Status.CHANGES_REQUESTED}
-WITHDRAWABLE = {status for action, status in TRANSITIONS if action == "withdraw"}
+WITHDRAWABLE = {status for status in Status if MODERATION.next_status(Action.WITHDRAW, status)}
 
 
 def reviewer_actions_for(status: str) -> list[str]:
     """The reviewer's actions the table allows from this status, in the order of REVIEWER_ACTIONS."""
-    return [action for action in REVIEWER_ACTIONS if (action, status) in TRANSITIONS]
+    allowed = MODERATION.actions_from(status)
+    return [action for action in REVIEWER_ACTIONS if action in allowed]
 
 
 class ModerationError(Exception):
     """A state change that cannot be made; the message says why, for the user."""
-
-
-class IllegalTransition(ModerationError):
-    pass
 
 
 class StaleAnnotation(ModerationError):
@@ -235,15 +226,10 @@ def _anchor_for_submission(target: Target, *, start, end, exact, revision, passa
         if found is None:
             raise AnchorError(_("De gekozen passage staat niet (meer) in deze tekst. Laad de pagina opnieuw en selecteer ze nog eens."))
         return found.anchor
-    search = find_passage(text, passage or "")
-    if search.anchor is None:
-        if search.occurrences > 1:
-            raise AnchorError(
-                _("Deze passage komt %(count)d keer voor in de tekst. Neem er enkele woorden bij zodat ze maar één keer voorkomt.")
-                % {"count": search.occurrences}
-            )
-        raise AnchorError(_("Deze passage staat niet in de tekst van ‘%(title)s’. Kopieer ze letterlijk uit de tekst.") % {"title": target.title})
-    return search.anchor
+    try:
+        return locate_passage(text, passage or "")
+    except PassageNotFound as error:
+        raise AnchorError(error.message(_("de tekst van ‘%(title)s’") % {"title": target.title})) from None
 
 
 @transaction.atomic
@@ -271,8 +257,7 @@ def annotation_submit(
     now = timezone.now()
     annotation = Annotation.objects.create(
         **target.annotation_fields(),
-        **anchor_fields(anchor),
-        text_revision=target.revision,
+        **Annotation.anchor_fields(anchor, target.text),
         voice=voice,
         kind=kind,
         body=body,
@@ -286,7 +271,7 @@ def annotation_submit(
     )
     _record_version(annotation, author)
     ModerationEvent.objects.create(
-        annotation=annotation, actor=author, action="submit", old_status="", new_status=Status.PENDING
+        annotation=annotation, actor=author, action=Action.SUBMIT, old_status="", new_status=Status.PENDING
     )
     return annotation
 
@@ -333,14 +318,14 @@ def annotation_edit(
     annotation.save()
     _record_version(annotation, author)
     if annotation.status != Status.PENDING:
-        _move(annotation, action="edit", actor=author)
+        annotation_transition(annotation=annotation, action=Action.EDIT, actor=author)
     return annotation
 
 
 @transaction.atomic
 def annotation_withdraw(*, annotation_id: int, author) -> Annotation:
     annotation = _lock(annotation_id, None, author=author)
-    _move(annotation, action="withdraw", actor=author)
+    annotation_transition(annotation=annotation, action=Action.WITHDRAW, actor=author)
     return annotation
 
 
@@ -366,10 +351,12 @@ def annotation_moderate(
         raise ModerationError(_("Geef de auteur een reden mee."))
     annotation = _lock(annotation_id, expected_version)
     _refuse_offline_target(annotation, actor)
-    _move(annotation, action=action, actor=actor, public_reason=public_reason, internal_note=internal_note)
+    annotation_transition(
+        annotation=annotation, action=action, actor=actor, public_reason=public_reason, internal_note=internal_note
+    )
     # A reviewer's decision settles the open flags.
     annotation.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
-    if action == "approve":
+    if action == Action.APPROVE:
         # What the reviewer saw and approved: the newest content version.
         latest = annotation.versions.order_by("-number").first()
         if latest:
@@ -383,13 +370,20 @@ def _refuse_offline_target(annotation: Annotation, actor) -> None:
         raise TargetOffline(_("De praktijk bij deze kanttekening staat tijdelijk offline."))
 
 
-def _move(annotation: Annotation, *, action: str, actor, public_reason: str = "", internal_note: str = "") -> None:
-    """Apply one row of TRANSITIONS to a locked annotation and record it."""
-    new_status = TRANSITIONS.get((action, annotation.status))
+def annotation_transition(
+    *, annotation: Annotation, action: str, actor, public_reason: str = "", internal_note: str = ""
+) -> None:
+    """Apply one row of MODERATION to an annotation and record it: the engine of every status change.
+
+    Call it inside the caller's transaction with the annotation's row locked
+    (`_lock`): the callers check who may act and what else changes.
+    """
+    new_status = MODERATION.next_status(action, annotation.status)
     if new_status is None:
+        label = Action(action).label if action in Action.values else action
         raise IllegalTransition(
             _("‘%(action)s’ kan niet bij een kanttekening met status ‘%(status)s’.")
-            % {"action": ACTION_LABELS.get(action, action), "status": annotation.get_status_display()}
+            % {"action": label, "status": annotation.get_status_display()}
         )
     old_status = annotation.status
     annotation.status = new_status
@@ -492,52 +486,40 @@ def annotation_flag(*, annotation_id: int, reader_key: str, client_hash: str, us
         readers=Count("reader_key", distinct=True), addresses=Count("client_hash", distinct=True)
     )
     if min(open_flags["readers"], open_flags["addresses"]) >= settings.FLAGS_TO_HIDE:
-        _move(annotation, action="hide_by_flags", actor=None, public_reason=_("Verborgen na meldingen van lezers, in afwachting van een moderator."))
+        annotation_transition(
+            annotation=annotation,
+            action=Action.HIDE_BY_FLAGS,
+            actor=None,
+            public_reason=_("Verborgen na meldingen van lezers, in afwachting van een moderator."),
+        )
     return flag
 
 
 # --- anchoring after edits -----------------------------------------------------------------------
 
 
-def reanchor_annotations(*, annotations, text: str, revision: str) -> dict[str, int]:
+def reanchor_annotations(*, annotations, text: str) -> dict[str, int]:
     """Find each annotation again in the new text; orphan those that no longer fit.
 
     Runs inside the transaction that changed the text. Withdrawn and rejected
     annotations are left as they are: nobody will see them again.
     """
-    counts = {"kept": 0, "moved": 0, "orphaned": 0}
     live = annotations.exclude(status__in=[Status.WITHDRAWN, Status.REJECTED]).select_for_update()
-    for annotation in live:
-        match = find_again(text, annotation)
-        if match is None:
-            if annotation.anchor_state != AnchorState.ORPHANED:
-                annotation.anchor_state = AnchorState.ORPHANED
-                annotation.version += 1
-                annotation.save(update_fields=["anchor_state", "version", "updated_at"])
-                ModerationEvent.objects.create(
-                    annotation=annotation,
-                    action="orphan",
-                    old_status=annotation.status,
-                    new_status=annotation.status,
-                    internal_note=_("De passage is na een bewerking van de tekst niet meer gevonden."),
-                )
-            counts["orphaned"] += 1
-            continue
-        anchor = match.anchor
-        moved = (anchor.start, anchor.end, anchor.exact) != (
-            annotation.position_start,
-            annotation.position_end,
-            annotation.quote_exact,
-        )
-        store_anchor(annotation, anchor)
-        annotation.text_revision = revision
-        was_orphan = annotation.anchor_state == AnchorState.ORPHANED
-        annotation.anchor_state = AnchorState.ANCHORED
-        if was_orphan:
-            annotation.version += 1
-        annotation.save()
-        counts["moved" if moved else "kept"] += 1
+    counts = reanchor_passages(live, text, on_state_change=_record_anchor_change)
     return counts
+
+
+def _record_anchor_change(annotation: Annotation) -> None:
+    """An annotation orphaned by an edit, or anchored again, is a new version; an orphan's event sends it to the reviewers."""
+    annotation.version += 1
+    if annotation.is_orphaned:
+        ModerationEvent.objects.create(
+            annotation=annotation,
+            action=Action.ORPHAN,
+            old_status=annotation.status,
+            new_status=annotation.status,
+            internal_note=_("De passage is na een bewerking van de tekst niet meer gevonden."),
+        )
 
 
 @transaction.atomic
@@ -548,18 +530,16 @@ def annotation_attach_again(*, annotation_id: int, actor, expected_version: int,
     annotation = _lock(annotation_id, expected_version)
     _refuse_offline_target(annotation, actor)
     text = annotation.target_text
-    search = find_passage(text, passage)
-    if search.anchor is None:
-        raise AnchorError(_("Die passage staat niet (precies één keer) in de huidige tekst."))
-    store_anchor(annotation, search.anchor)
-    annotation.text_revision = text_revision(text)
-    annotation.anchor_state = AnchorState.ANCHORED
+    try:
+        annotation.anchor_to(locate_passage(text, passage), text)
+    except PassageNotFound:
+        raise AnchorError(_("Die passage staat niet (precies één keer) in de huidige tekst.")) from None
     annotation.version += 1
     annotation.save()
     ModerationEvent.objects.create(
         annotation=annotation,
         actor=actor,
-        action="attach",
+        action=Action.ATTACH,
         old_status=annotation.status,
         new_status=annotation.status,
         internal_note=_("Opnieuw verankerd door een moderator."),
@@ -589,14 +569,13 @@ def annotation_seed(
     approved. (Whether an existing one may be overwritten is the seeder's call:
     `diegem.lib.seeding`.)
     """
-    search = find_passage(target.text, passage)
-    if search.anchor is None or search.fuzzy:
-        raise AnchorError(f"{key}: passage not found exactly once in {target.key}: {passage!r}")
+    try:
+        anchor = locate_passage(target.text, passage, close_match=False)
+    except PassageNotFound:
+        raise AnchorError(f"{key}: passage not found exactly once in {target.key}: {passage!r}") from None
     fields = {
         **target.annotation_fields(),
-        **anchor_fields(search.anchor),
-        "text_revision": target.revision,
-        "anchor_state": AnchorState.ANCHORED,
+        **Annotation.anchor_fields(anchor, target.text),
         "voice": voice,
         "kind": kind,
         "body": body,
@@ -610,7 +589,7 @@ def annotation_seed(
         annotation = Annotation.objects.create(seed_key=key, status=Status.APPROVED, submitted_at=timezone.now(), **fields)
         ModerationEvent.objects.create(
             annotation=annotation,
-            action="seed",
+            action=Action.SEED,
             old_status="",
             new_status=Status.APPROVED,
             internal_note=_("Kantnoot uit de brontekst ‘Solidariteit in superdiversiteit’."),
@@ -634,15 +613,13 @@ def reanchor_stale() -> dict[str, int]:
     """
     totals = {"kept": 0, "moved": 0, "orphaned": 0}
     for section in Section.objects.filter(annotations__isnull=False).distinct():
-        revision = text_revision(section.body)
-        stale = Annotation.objects.filter(section=section).exclude(text_revision=revision)
-        for key, value in reanchor_annotations(annotations=stale, text=section.body, revision=revision).items():
+        stale = Annotation.objects.filter(section=section).exclude(text_revision=text_revision(section.body))
+        for key, value in reanchor_annotations(annotations=stale, text=section.body).items():
             totals[key] += value
     for case in Case.objects.filter(annotations__isnull=False).distinct():
         for field in Annotation.objects.filter(case=case).values_list("case_field", flat=True).distinct():
             text = getattr(case, field)
-            revision = text_revision(text)
-            stale = Annotation.objects.filter(case=case, case_field=field).exclude(text_revision=revision)
-            for key, value in reanchor_annotations(annotations=stale, text=text, revision=revision).items():
+            stale = Annotation.objects.filter(case=case, case_field=field).exclude(text_revision=text_revision(text))
+            for key, value in reanchor_annotations(annotations=stale, text=text).items():
                 totals[key] += value
     return totals

@@ -22,8 +22,9 @@ from annotations import services
 from annotations.forms import AnnotationForm, AttachForm, EditForm, FlagForm, ModerationForm
 from annotations.models import Annotation, AnnotationVersion, Flag, ModerationEvent, Organisation, Status
 from annotations.targets import resolve_target
+from diegem.lib.anchoring import same_passage
 from diegem.lib.textdiff import word_diff
-from frameworks.anchoring import same_passage
+from diegem.lib.workflow import IllegalTransition
 
 CONTEXT_CHARS = 160
 
@@ -152,7 +153,7 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.RateLimited as error:
             form.add_error(None, str(error))
             limited = error
-        except services.ModerationError as error:
+        except (services.ModerationError, IllegalTransition) as error:
             # Changed meanwhile (a reviewer decided): show what it is now, keep what was typed.
             annotation = _own_annotation(request, pk)
             form = EditForm({**request.POST.dict(), "version": annotation.version})
@@ -180,7 +181,7 @@ def annotation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.annotation_withdraw(annotation_id=annotation.pk, author=request.user)
-        except services.ModerationError as error:
+        except (services.ModerationError, IllegalTransition) as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Uw kanttekening is ingetrokken."))
@@ -449,7 +450,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     except services.TargetOffline:
         messages.error(request, OFFLINE_FOR_REVIEWERS)
         return redirect(_back(request))
-    except services.ModerationError as error:
+    except (services.ModerationError, IllegalTransition) as error:
         return _refused_decision(request, pk, "decide", str(error))
     annotation.refresh_from_db()
     messages.success(

@@ -8,10 +8,12 @@ a dashboard of the planned case studies, and import from a spreadsheet.
 """
 
 import io
+import json
 from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -25,13 +27,15 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from cases import exchange, history, services
-from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor, orphaned_codings, sync_grounds_with_evidence
+from cases.dashboard import dashboard
+from cases.evidence import orphaned_codings
 from cases.exchange import XLSX
 from cases.forms import validate_keyword_lengths
 from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTIONS,
     Case,
+    CaseAction,
     CaseTransition,
     CodingEvidence,
     Grounds,
@@ -41,7 +45,9 @@ from cases.models import (
     describe_position,
 )
 from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from diegem.lib.anchoring import PassageNotFound, locate_passage
 from diegem.lib.annotatable import PlainTextField, normalize_plain_text
+from diegem.lib.workflow import IllegalTransition
 from frameworks.models import Source, TensionField
 
 # --- the case's own fields -------------------------------------------------------------------
@@ -338,18 +344,26 @@ class EvidenceForm(forms.ModelForm):
             # The case is saved after this form is cleaned, in its normal form:
             # anchor on that same form of the (possibly just edited) text.
             text = normalize_plain_text(getattr(case, field))
-            probe = Case(**{field: text})
             try:
-                self._anchor = (anchor_passage(probe, field, passage), text)
-            except EvidenceNotFound as error:
-                self.add_error("passage", str(error))
+                self._anchor = (locate_passage(text, passage), text)
+            except PassageNotFound as error:
+                self.add_error("passage", error.message(_("de gekozen tekstsectie")))
         return cleaned
 
     def save(self, commit=True):
         if hasattr(self, "_anchor"):
-            anchor, text = self._anchor
-            apply_anchor(self.instance, anchor, text)
+            self.instance.anchor_to(*self._anchor)
         return super().save(commit)
+
+
+def _unsaved_rows(formset) -> services.Rows:
+    """What an inline formset saves and deletes, not yet written (`case_write` writes it)."""
+    return services.Rows(save=formset.save(commit=False), delete=formset.deleted_objects)
+
+
+def _as_logged(message) -> str:
+    """A change message as the admin's log entry renders it: a list of changes in words, or the text itself."""
+    return LogEntry(change_message=message if isinstance(message, str) else json.dumps(message)).get_change_message()
 
 
 class EvidenceInline(admin.StackedInline):
@@ -400,46 +414,49 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         (_("Status"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
     ]
 
-    # Saving goes through the services: changed text re-anchors annotations and
-    # evidence, the search vector follows, and the workflow stays the services' job.
-    # A case whose own fields did not change is not written (its `updated_at` stays).
+    # The case is written in `save_related`, together with everything its form and
+    # inline rows hold, by the one service that writes a case (`services.case_write`):
+    # changed text re-anchors annotations and evidence, the grounds follow the
+    # evidence, the search vector follows, one version is kept. A case whose own
+    # fields did not change is not written (its `updated_at` stays).
     def save_model(self, request, obj, form, change):
-        # The grounds as stored before this save: the change message names what the
-        # evidence changed besides the form (a passage orphaned or anchored again).
-        form.grounds_before = history.grounds_of(obj) if obj.pk else {}
-        services.case_save(case=obj)
+        """Nothing yet: `save_related` writes the case with its rows, in one `case_write`."""
 
-    # Versions are taken by `services.case_snapshot` once everything is saved (see
-    # log_change), not by django-reversion's per-save signal, which would miss
-    # keywords written in bulk and keep rows deleted later in the same save.
+    # Versions are taken by `services.case_write` once everything is saved, not by
+    # django-reversion's per-save signal, which would miss keywords written in bulk
+    # and keep rows deleted later in the same save.
     @contextmanager
     def create_revision(self, request):
         yield
 
-    def construct_change_message(self, request, form, formsets, add=False):
-        if add:
-            return super().construct_change_message(request, form, formsets, add)
-        return history.change_message(
-            form, formsets, grounds_before=getattr(form, "grounds_before", {}), grounds_after=history.grounds_of(form.instance)
+    def save_related(self, request, form, formsets, change):
+        # The grounds as stored before this save: the change message names what the
+        # evidence changed besides the form (a passage orphaned or anchored again).
+        form.grounds_before = history.grounds_of(form.instance) if change else {}
+        rows = {formset.model: _unsaved_rows(formset) for formset in formsets}  # the workflow log is read-only: none
+        services.case_write(
+            case=form.instance,
+            codings=rows.get(SourceCoding),
+            positions=rows.get(TensionPosition),
+            evidence=rows.get(CodingEvidence),
+            keywords=form.cleaned_data.get("keywords"),
+            researchers=form.cleaned_data.get("researchers"),
+            actor=request.user,
+            # Said once everything is written (the grounds the evidence left are part of
+            # it), as the log entry says it; a save that changed nothing is no new version.
+            comment=lambda: _as_logged(self.construct_change_message(request, form, formsets, add=not change)),
         )
 
-    def log_addition(self, request, obj, message):
-        entry = super().log_addition(request, obj, message)
-        services.case_snapshot(case=obj, actor=request.user, comment=entry.get_change_message() or _("Eerste versie."))
-        return entry
-
-    def log_change(self, request, obj, message):
-        entry = super().log_change(request, obj, message)
-        if message:  # a save that changed nothing is no new version
-            services.case_snapshot(case=obj, actor=request.user, comment=message)
-        return entry
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # The evidence rows are saved last: a passage anchored again brings its coding
-        # back to "tekstbewijs", and no coding stays on evidence that is not in the text.
-        sync_grounds_with_evidence(form.instance)
-        services.case_refresh_search(case=form.instance)
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Asked twice (the version's comment, then the log entry), said once.
+        if not hasattr(form, "change_message"):
+            if add:
+                form.change_message = super().construct_change_message(request, form, formsets, add)
+            else:
+                form.change_message = history.change_message(
+                    form, formsets, grounds_before=form.grounds_before, grounds_after=history.grounds_of(form.instance)
+                )
+        return form.change_message
 
     def _create_formsets(self, request, obj, change):
         # The coding rows check "tekstbewijs" against the evidence rows of the same submission.
@@ -484,7 +501,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         if case is not None:
             extra_context["workflow"] = {
                 "button": WORKFLOW_BUTTON,
-                "actions": [(action, services.ACTION_LABELS[action]) for action in services.allowed_actions(case, request.user)],
+                "actions": [(action, CaseAction(action).label) for action in services.allowed_actions(case, request.user)],
                 "missing": case.missing_for_publication(),
                 "orphaned": orphaned_codings(case),
                 "status": case.get_status_display(),
@@ -517,7 +534,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 % {"case": obj, "missing": " ".join(error.missing)},
                 messages.ERROR,
             )
-        except (services.TransitionError, PermissionDenied) as error:
+        except (IllegalTransition, PermissionDenied) as error:
             self.message_user(
                 request,
                 _("Uw wijzigingen zijn bewaard, maar de stap is niet gezet: %(error)s") % {"error": error},
@@ -539,7 +556,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 services.case_transition(case=case, action=action, actor=request.user)
             except services.CaseIncomplete as error:
                 self.message_user(request, f"{case}: {' '.join(error.missing)}", messages.ERROR)
-            except (services.TransitionError, PermissionDenied) as error:
+            except (IllegalTransition, PermissionDenied) as error:
                 self.message_user(request, f"{case}: {error}", messages.ERROR)
             else:
                 done += 1
@@ -550,21 +567,21 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description=_("Ter nalezing aanbieden"), permissions=["change"])
+    @admin.action(description=CaseAction.SUBMIT.label, permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._run(request, queryset, "submit")
+        self._run(request, queryset, CaseAction.SUBMIT)
 
-    @admin.action(description=_("Publiceren"), permissions=["publish"])
+    @admin.action(description=CaseAction.PUBLISH.label, permissions=["publish"])
     def publish(self, request, queryset):
-        self._run(request, queryset, "publish")
+        self._run(request, queryset, CaseAction.PUBLISH)
 
-    @admin.action(description=_("Terug naar concept"), permissions=["change"])
+    @admin.action(description=CaseAction.RETURN_TO_DRAFT.label, permissions=["change"])
     def return_to_draft(self, request, queryset):
-        self._run(request, queryset, "return_to_draft")
+        self._run(request, queryset, CaseAction.RETURN_TO_DRAFT)
 
-    @admin.action(description=_("Offline halen"), permissions=["publish"])
+    @admin.action(description=CaseAction.UNPUBLISH.label, permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._run(request, queryset, "unpublish")
+        self._run(request, queryset, CaseAction.UNPUBLISH)
 
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("cases.publish_case")
@@ -636,7 +653,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             return TemplateResponse(request, "admin/cases/case/restore.html", context)
         try:
             services.case_restore(case=case, version=version, actor=request.user)
-        except services.CaseIncomplete as error:
+        except services.VersionIncomplete as error:
             self.message_user(request, _("Niet teruggezet: deze versie is onvolledig voor een gepubliceerde praktijk. %(missing)s") % {"missing": " ".join(error.missing)}, messages.ERROR)
         else:
             self.message_user(request, _("De versie van %(date)s is teruggezet.") % {"date": version.revision.date_created.strftime("%d-%m-%Y %H:%M")}, messages.SUCCESS)
@@ -651,7 +668,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Dashboard van de casestudies"),
-            **services.dashboard(),
+            **dashboard(),
         }
         return TemplateResponse(request, "admin/cases/case/dashboard.html", context)
 

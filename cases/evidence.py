@@ -2,36 +2,12 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from collections.abc import Sequence
 
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
+from diegem.lib.anchoring import reanchor_passages
 from diegem.lib.annotatable import text_revision
 from diegem.lib.versioning import bump_content_version
-from frameworks.anchoring import Anchor, find_again, find_passage, store_anchor
-
-
-class EvidenceNotFound(ValueError):
-    """The passage is not (exactly once) in the case's text section."""
-
-
-def anchor_passage(case: Case, field: str, passage: str) -> Anchor:
-    """Selectors for a passage a researcher copied from the case's text section."""
-    text = getattr(case, field)
-    search = find_passage(text, passage)
-    if search.anchor is None:
-        if search.occurrences > 1:
-            raise EvidenceNotFound(
-                _("Deze passage komt %(count)d keer voor in de tekstsectie; neem er enkele woorden bij.")
-                % {"count": search.occurrences}
-            )
-        raise EvidenceNotFound(_("Deze passage staat niet in de gekozen tekstsectie; kopieer ze letterlijk."))
-    return search.anchor
-
-
-def apply_anchor(evidence: CodingEvidence, anchor: Anchor, text: str) -> None:
-    store_anchor(evidence, anchor)
-    evidence.text_revision = text_revision(text)
-    evidence.anchor_state = CodingEvidence.AnchorState.ANCHORED
 
 
 def reanchor_evidence(case: Case, field: str) -> dict[str, int]:
@@ -40,19 +16,21 @@ def reanchor_evidence(case: Case, field: str) -> dict[str, int]:
     A coding whose last passage no longer fits stops counting as evidence
     (`sync_grounds_with_evidence`).
     """
-    text = getattr(case, field)
-    counts = {"kept": 0, "orphaned": 0}
-    for evidence in CodingEvidence.objects.filter(case=case, case_field=field):
-        match = find_again(text, evidence)
-        if match is None:
-            evidence.anchor_state = CodingEvidence.AnchorState.ORPHANED
-            counts["orphaned"] += 1
-        else:
-            apply_anchor(evidence, match.anchor, text)
-            counts["kept"] += 1
-        evidence.save()
+    counts = reanchor_passages(CodingEvidence.objects.filter(case=case, case_field=field), getattr(case, field))
     sync_grounds_with_evidence(case)
     return counts
+
+
+def reanchor_stale_evidence(case: Case, evidence: Sequence[CodingEvidence]) -> None:
+    """Find again those of these evidence rows that were anchored on another version of their text than the case has now.
+
+    A restored version's passages, or a row a form held while the text was
+    edited in the same save: each follows the text as it now stands, or is orphaned.
+    """
+    for field in {row.case_field for row in evidence}:
+        text = getattr(case, field)
+        revision = text_revision(text)
+        reanchor_passages([row for row in evidence if row.case_field == field and row.text_revision != revision], text)
 
 
 # The two kinds of coding and the column by which evidence points at each.

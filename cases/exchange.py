@@ -46,7 +46,6 @@ from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTIONS,
     Case,
-    CodingEvidence,
     Grounds,
     Position,
     SourceCoding,
@@ -56,6 +55,7 @@ from cases.models import (
     text_section,
 )
 from diegem.lib.annotatable import PlainTextField
+from diegem.lib.workflow import IllegalTransition
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
 # --- the format ------------------------------------------------------------------------------
@@ -885,48 +885,80 @@ def _keywords(text: str) -> list[str]:
 
 
 def _save_row(data, present, actor, sources, tension_fields, domains, result: RowResult) -> None:
+    """Write one row through `case_write`, then move the case through the workflow to the row's status.
+
+    What the row cannot save is noted in `result` (the import then rolls
+    everything back). A coding the row puts on "tekstbewijs" needs a passage
+    anchored in the case's text as it stands after the write: the row may have
+    edited the text, and the import cannot add passages.
+    """
     case = Case.objects.filter(slug=data["slug"]).first() or Case()
     for name, value in _case_values(data, present, domains).items():
         setattr(case, name, value)
-    services.case_save(case=case)
-    # Read after the text is saved: its evidence is anchored, or orphaned, as the text now stands.
-    anchored = CodingEvidence.objects.filter(case=case).anchored()
-    cited = {("source", pk) for pk in anchored.filter(source__isnull=False).values_list("source_id", flat=True)}
-    cited |= {("field", pk) for pk in anchored.filter(tension_field__isnull=False).values_list("tension_field_id", flat=True)}
-    stored_strengths = {c.source_id: c for c in case.source_codings.all()}
+    stored_strengths = {c.source_id: c for c in case.source_codings.all()} if case.pk else {}
+    stored_positions = {p.tension_field_id: p for p in case.tension_positions.all()} if case.pk else {}
+    source_codings, tension_positions, on_evidence = [], [], []
     for source in sources:
         column = f"bron_{source.key}"
         if _coding_given(data, column, present):
             current = stored_strengths.get(source.pk)
-            cell = _CodingCell(column, source.name, strengths(), _strength_cell, ("source", source.pk) in cited)
+            cell = _CodingCell(column, source.name, strengths(), _strength_cell)
             if (fields := _coding_fields(data, present, cell, current, result)) is not None:
                 value = fields.pop("value")
-                SourceCoding.objects.update_or_create(
-                    case=case, source=source, defaults={"strength": None if value == "" else int(value), **fields}
-                )
-    stored_positions = {p.tension_field_id: p for p in case.tension_positions.all()}
+                strength = None if value == "" else int(value)
+                coding = _set(current or SourceCoding(case=case, source=source), strength=strength, **fields)
+                source_codings.append(coding)
+                on_evidence += [(cell, coding)] if _grounds_given(data, column, present) == Grounds.EVIDENCE else []
     for tension_field in tension_fields:
         column = f"veld_{tension_field.key}"
         if _coding_given(data, column, present):
             current = stored_positions.get(tension_field.pk)
-            cell = _CodingCell(column, tension_field.name, positions(tension_field), _position_cell, ("field", tension_field.pk) in cited)
+            cell = _CodingCell(column, tension_field.name, positions(tension_field), _position_cell)
             if (fields := _coding_fields(data, present, cell, current, result)) is not None:
                 value = fields.pop("value")
-                TensionPosition.objects.update_or_create(
-                    case=case,
-                    tension_field=tension_field,
-                    defaults={"position": None if value in ("", BOTH) else int(value), "holds_both": value == BOTH, **fields},
+                position = _set(
+                    current or TensionPosition(case=case, tension_field=tension_field),
+                    position=None if value in ("", BOTH) else int(value),
+                    holds_both=value == BOTH,
+                    **fields,
                 )
-    if "trefwoorden" in present:
-        case.keywords.set(_keywords(data["trefwoorden"]))
+                tension_positions.append(position)
+                on_evidence += [(cell, position)] if _grounds_given(data, column, present) == Grounds.EVIDENCE else []
+    comment = _("Geïmporteerd; gewijzigd: %(columns)s.") % {"columns": ", ".join(result.changes)} if result.changes else ""
+    services.case_write(
+        case=case,
+        codings=services.Rows(save=source_codings),
+        positions=services.Rows(save=tension_positions),
+        keywords=_keywords(data["trefwoorden"]) if "trefwoorden" in present else None,
+        actor=actor,
+        comment=comment or _("Geïmporteerd."),
+    )
+    for cell, coding in on_evidence:
+        coding.refresh_from_db(fields=["grounds"])
+        if coding.grounds != Grounds.EVIDENCE:  # no anchored passage for it: `case_write` made it an interpretation
+            result.errors.append((cell.column + GROUNDS_SUFFIX, _no_evidence(cell)))
     if result.errors:
         return  # nothing of this row stays; its status is checked once its codings can be saved
-    services.case_refresh_search(case=case)
-    comment = (
-        _("Geïmporteerd; gewijzigd: %(columns)s.") % {"columns": ", ".join(result.changes)} if result.changes else _("Geïmporteerd.")
-    )
-    services.case_snapshot(case=case, actor=actor, comment=comment)
-    target = data.get("status")
+    _move_to_status(case, data.get("status"), actor, result)
+
+
+def _set(coding, **values):
+    """The coding with these values (not saved)."""
+    for name, value in values.items():
+        setattr(coding, name, value)
+    return coding
+
+
+def _no_evidence(cell: _CodingCell) -> str:
+    return _(
+        "‘tekstbewijs’ vraagt een verankerde passage uit de tekst van deze praktijk voor ‘%(name)s’, en die is er niet. "
+        "De import leest geen tekstbewijs: voeg de passage toe in de werkbank onder ‘Tekstbewijs voor de codering’, "
+        "of kies hier interpretatie."
+    ) % {"name": cell.name}
+
+
+def _move_to_status(case: Case, target: str | None, actor, result: RowResult) -> None:
+    """Move the case through the workflow to the row's status (with the workflow's checks)."""
     if target and target != case.status and actor is None:
         # A dry run without a user in whose name to move it: check what publication checks.
         missing = case.missing_for_publication() if target == Case.Status.PUBLISHED else []
@@ -934,11 +966,11 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
             result.errors.append(("status", _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(missing)}))
     elif target and target != case.status:
         try:
-            for action in services.steps_between(case.status, target):
+            for action in services.WORKFLOW.path(case.status, target):
                 case = services.case_transition(case=case, action=action, actor=actor, note=_("Bij het importeren."))
         except services.CaseIncomplete as error:
             result.errors.append(("status", _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(error.missing)}))
-        except (services.TransitionError, PermissionDenied) as error:
+        except (IllegalTransition, PermissionDenied) as error:
             result.errors.append(("status", str(error)))
 
 
@@ -950,7 +982,6 @@ class _CodingCell:
     name: str  # the source or tension field, for messages
     vocabulary: Vocabulary  # the values the column takes
     value_of: Callable  # a stored coding -> its value as the column writes it
-    cited: bool  # an anchored passage of the case's text supports it
 
 
 def _strength_cell(coding: SourceCoding) -> str:
@@ -962,8 +993,8 @@ def _coding_fields(data: dict, present: set[str], cell: _CodingCell, current, re
 
     None, with the error noted, when they cannot stand. Without grounds in the
     row a coding keeps its own (a new one is an interpretation); without its
-    value column, its value. "Tekstbewijs" needs a passage anchored in the
-    case's text, which the import cannot add: the workbench does.
+    value column, its value. (Whether "tekstbewijs" has its passage is
+    checked once the row is written: `_save_row`.)
     """
     column = cell.column
     given = _grounds_given(data, column, present)
@@ -981,14 +1012,6 @@ def _coding_fields(data: dict, present: set[str], cell: _CodingCell, current, re
         return None
     if grounds != Grounds.UNDETERMINED and not value:
         result.errors.append((column, _value_missing(grounds, cell.vocabulary)))
-        return None
-    if grounds == Grounds.EVIDENCE and not cell.cited:
-        result.errors.append((
-            column + GROUNDS_SUFFIX,
-            _("‘tekstbewijs’ vraagt een verankerde passage uit de tekst van deze praktijk voor ‘%(name)s’, en die is er niet. "
-              "De import leest geen tekstbewijs: voeg de passage toe in de werkbank onder ‘Tekstbewijs voor de codering’, "
-              "of kies hier interpretatie.") % {"name": cell.name},
-        ))
         return None
     return {
         "value": "" if grounds == Grounds.UNDETERMINED else value,

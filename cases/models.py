@@ -19,6 +19,7 @@ from taggit.models import TaggedItemBase
 
 from cases.vocabulary import SearchTerm  # noqa: F401 (the vocabulary's model, registered with this app's models)
 from diegem.lib import search as full_text
+from diegem.lib.anchoring import AnchoredPassage
 from diegem.lib.annotatable import normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
@@ -75,6 +76,8 @@ TEXT_SECTIONS: tuple[TextSection, ...] = (
     ),
 )
 TEXT_SECTION_FIELDS = tuple(section.field for section in TEXT_SECTIONS)
+# The text sections as the choices of a field that names one (annotations, evidence).
+TEXT_SECTION_CHOICES = [(section.field, section.title) for section in TEXT_SECTIONS]
 # The fields stored in the normal form of annotatable text (see Case.save).
 PLAIN_TEXT_FIELDS = ("summary", *TEXT_SECTION_FIELDS)
 _TEXT_SECTION_BY_NAME = {name: section for section in TEXT_SECTIONS for name in (section.slug, section.field)}
@@ -281,6 +284,15 @@ class CaseStatus(models.TextChoices):
     DRAFT = "draft", _("concept")
     IN_REVIEW = "in_review", _("ter nalezing")
     PUBLISHED = "published", _("gepubliceerd")
+
+
+class CaseAction(models.TextChoices):
+    """The moves of a case's workflow (`cases.services.WORKFLOW`), with the words the workbench uses for them."""
+
+    SUBMIT = "submit", _("Ter nalezing aanbieden")
+    PUBLISH = "publish", _("Publiceren")
+    RETURN_TO_DRAFT = "return_to_draft", _("Terug naar concept")
+    UNPUBLISH = "unpublish", _("Offline halen")
 
 
 def _degrees(verbose_name, limit: int, message, help_text) -> models.DecimalField:
@@ -813,20 +825,17 @@ class CaseTransition(models.Model):
 
 class EvidenceQuerySet(models.QuerySet):
     def anchored(self) -> EvidenceQuerySet:
-        return self.filter(anchor_state=CodingEvidence.AnchorState.ANCHORED)
+        return self.filter(anchor_state=AnchoredPassage.AnchorState.ANCHORED)
 
 
-class CodingEvidence(models.Model):
+class CodingEvidence(AnchoredPassage):
     """A passage of a case's own text that supports one of its codings.
 
-    Anchored like annotations (quote with context, code point positions, text
-    revision) and found again when the text changes; a passage that no longer
-    fits is kept as an orphan, off the public page, for the researchers to fix.
+    Anchored like annotations (an `AnchoredPassage`: quote with context, code
+    point positions, text revision) and found again when the text changes; a
+    passage that no longer fits is kept as an orphan, off the public page, for
+    the researchers to fix.
     """
-
-    class AnchorState(models.TextChoices):
-        ANCHORED = "anchored", _("verankerd")
-        ORPHANED = "orphaned", _("verweesd")
 
     case = models.ForeignKey(Case, verbose_name=_("praktijk"), on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(
@@ -835,18 +844,7 @@ class CodingEvidence(models.Model):
     tension_field = models.ForeignKey(
         TensionField, verbose_name=_("spanningsveld"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    case_field = models.CharField(
-        _("tekstsectie"), max_length=20, choices=[(s.field, s.title) for s in TEXT_SECTIONS]
-    )
-    quote_exact = models.TextField(_("passage"))
-    quote_prefix = models.CharField(max_length=64, blank=True)
-    quote_suffix = models.CharField(max_length=64, blank=True)
-    position_start = models.PositiveIntegerField()
-    position_end = models.PositiveIntegerField()
-    text_revision = models.CharField(max_length=16)
-    anchor_state = models.CharField(
-        _("verankering"), max_length=10, choices=AnchorState, default=AnchorState.ANCHORED
-    )
+    case_field = models.CharField(_("tekstsectie"), max_length=20, choices=TEXT_SECTION_CHOICES)
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
 
     objects = EvidenceQuerySet.as_manager()
@@ -861,11 +859,8 @@ class CodingEvidence(models.Model):
                 | Q(source__isnull=True, tension_field__isnull=False),
                 name="evidence_for_one_coding",
             ),
-            models.CheckConstraint(condition=Q(position_end__gt=models.F("position_start")), name="evidence_span_not_empty"),
             models.CheckConstraint(condition=Q(case_field__in=TEXT_SECTION_FIELDS), name="evidence_case_field_valid"),
-            models.CheckConstraint(
-                condition=Q(anchor_state__in=["anchored", "orphaned"]), name="evidence_anchor_state_valid"
-            ),
+            *AnchoredPassage.span_constraints("evidence"),
         ]
 
     def __str__(self) -> str:

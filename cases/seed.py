@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor, codings_without_evidence
 from cases.models import (
     TEXT_SECTION_FIELDS,
     Case,
@@ -28,7 +27,8 @@ from cases.models import (
     TensionPosition,
     text_section,
 )
-from cases.services import case_refresh_search, case_save, case_snapshot
+from cases.services import Rows, case_write
+from diegem.lib.anchoring import PassageNotFound, locate_passage
 from diegem.lib.annotatable import normalize_plain_text
 from frameworks.models import Domain, Source, TensionField
 
@@ -129,7 +129,7 @@ def case_state(case: Case) -> dict:
 
 @transaction.atomic
 def case_seed_write(*, entry: dict) -> Case:
-    """Create a seed case as the entry describes it, published, or overwrite its contents.
+    """Create a seed case as the entry describes it, published, or overwrite its contents, through `case_write`.
 
     Refuses (SeedError) a passage that is not in the case's text, or a coding
     on "tekstbewijs" without a passage: the seed keeps the rules researchers keep.
@@ -148,49 +148,54 @@ def case_seed_write(*, entry: dict) -> Case:
         # that exists keeps its status: only the workflow publishes or takes offline
         # (even `--reset` restores contents, not publication).
         case.status, case.published_at = Case.Status.PUBLISHED, timezone.now()
-    case_save(case=case)
-    _write_codings(case, entry)
-    case.keywords.set(entry["keywords"])
-    unbacked = codings_without_evidence(case)
-    if unbacked:
-        raise SeedError(f"{slug}: tekstbewijs without an anchored passage for {', '.join(unbacked)}")
-    case_refresh_search(case=case)
-    case_snapshot(case=case, actor=None, comment=_("Geladen uit de seed (pilots.yaml)."))
+    codings, positions, evidence = _rows(case, entry)
+    case_write(
+        case=case,
+        codings=codings,
+        positions=positions,
+        evidence=evidence,
+        keywords=entry["keywords"],
+        actor=None,
+        comment=_("Geladen uit de seed (pilots.yaml)."),
+    )
     return case
 
 
-def _write_codings(case: Case, entry: dict) -> None:
+def _rows(case: Case, entry: dict) -> tuple[Rows, Rows, Rows]:
+    """The entry's codings, positions and evidence as rows to write; the case's other evidence goes."""
     sources = {source.key: source for source in Source.objects.all()}
     fields = {field.key: field for field in TensionField.objects.all()}
-    CodingEvidence.objects.filter(case=case).delete()
+    stored_codings = {c.source_id: c for c in case.source_codings.all()} if case.pk else {}
+    stored_positions = {p.tension_field_id: p for p in case.tension_positions.all()} if case.pk else {}
+    codings, positions, evidence = [], [], []
     for key, coding in entry["sources"].items():
         source = _framework_row(sources, key, case.slug)
-        SourceCoding.objects.update_or_create(
-            case=case,
-            source=source,
-            defaults={
-                "grounds": coding["grounds"],
-                "strength": coding.get("strength"),
-                "rationale": coding["rationale"],
-                "evidence_orphaned": False,
-            },
-        )
-        _write_evidence(case, coding["evidence"], source=source)
+        row = stored_codings.get(source.pk) or SourceCoding(case=case, source=source)
+        codings.append(_set(row, grounds=coding["grounds"], strength=coding.get("strength"), rationale=coding["rationale"]))
+        evidence += _evidence(case, source.name, coding, source=source)
     for key, coding in entry["tension_fields"].items():
         tension_field = _framework_row(fields, key, case.slug)
         value = coding.get("position")
-        TensionPosition.objects.update_or_create(
-            case=case,
-            tension_field=tension_field,
-            defaults={
-                "grounds": coding["grounds"],
-                "position": None if value in (None, BOTH) else value,
-                "holds_both": value == BOTH,
-                "rationale": coding["rationale"],
-                "evidence_orphaned": False,
-            },
+        row = stored_positions.get(tension_field.pk) or TensionPosition(case=case, tension_field=tension_field)
+        positions.append(
+            _set(
+                row,
+                grounds=coding["grounds"],
+                position=None if value in (None, BOTH) else value,
+                holds_both=value == BOTH,
+                rationale=coding["rationale"],
+            )
         )
-        _write_evidence(case, coding["evidence"], tension_field=tension_field)
+        evidence += _evidence(case, tension_field.name, coding, tension_field=tension_field)
+    stored_evidence = list(CodingEvidence.objects.filter(case=case)) if case.pk else []
+    return Rows(save=codings), Rows(save=positions), Rows(save=evidence, delete=stored_evidence)
+
+
+def _set(coding, **values):
+    """The coding with these values, its evidence not orphaned (not saved)."""
+    for name, value in {**values, "evidence_orphaned": False}.items():
+        setattr(coding, name, value)
+    return coding
 
 
 def _framework_row(rows: dict, key: str, slug: str):
@@ -200,12 +205,18 @@ def _framework_row(rows: dict, key: str, slug: str):
         raise SeedError(f"{slug}: unknown source or tension field {key!r}") from None
 
 
-def _write_evidence(case: Case, items: list[dict], **coding) -> None:
-    for item in items:
+def _evidence(case: Case, name: str, coding: dict, **framework_row) -> list[CodingEvidence]:
+    """The coding's evidence passages, anchored in the case's text (not saved)."""
+    if coding["grounds"] == Grounds.EVIDENCE and not coding["evidence"]:
+        raise SeedError(f"{case.slug}: tekstbewijs without an anchored passage for {name}")
+    rows = []
+    for item in coding["evidence"]:
+        text = getattr(case, item["section"])
         try:
-            anchor = anchor_passage(case, item["section"], item["passage"])
-        except EvidenceNotFound as error:
+            anchor = locate_passage(text, item["passage"])
+        except PassageNotFound as error:
             raise SeedError(f"{case.slug}, evidence in {item['section']}: {error} ({item['passage']!r})") from None
-        evidence = CodingEvidence(case=case, case_field=item["section"], note=item["note"], **coding)
-        apply_anchor(evidence, anchor, getattr(case, item["section"]))
-        evidence.save()
+        evidence = CodingEvidence(case=case, case_field=item["section"], note=item["note"], **framework_row)
+        evidence.anchor_to(anchor, text)
+        rows.append(evidence)
+    return rows

@@ -2,38 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
 import reversion
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from cases import history, vocabulary
-from cases.evidence import reanchor_evidence, sync_grounds_with_evidence
+from cases.evidence import reanchor_stale_evidence, sync_grounds_with_evidence
 from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTION_FIELDS,
     Case,
+    CaseAction,
     CaseTransition,
     CodingEvidence,
-    Grounds,
     SourceCoding,
     TensionPosition,
 )
 from diegem.lib.annotatable import announce_text_changes, normalize_plain_text
-from frameworks.anchoring import SELECTOR_FIELDS
-from frameworks.models import Domain, Source, TensionField
+from diegem.lib.workflow import IllegalTransition, Workflow
 
 Status = Case.Status
 
 
-class TransitionError(Exception):
-    """The move is not allowed from the case's current status."""
-
-
-class CaseIncomplete(TransitionError):
+class CaseIncomplete(IllegalTransition):
     """Publication refused: the coding is incomplete. `missing` says what lacks."""
 
     def __init__(self, missing: list[str]):
@@ -41,51 +38,36 @@ class CaseIncomplete(TransitionError):
         super().__init__(_("Deze praktijk is nog niet klaar om te publiceren: ") + " ".join(missing))
 
 
-# The workflow, one row per allowed move: (action, current status) -> new status.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    # A researcher offers a draft to colleagues for a second reading.
-    ("submit", Status.DRAFT): Status.IN_REVIEW,
-    # The reading is done and the coding complete: the case goes public.
-    ("publish", Status.IN_REVIEW): Status.PUBLISHED,
-    # The reader sends it back for more work.
-    ("return_to_draft", Status.IN_REVIEW): Status.DRAFT,
-    # A published case is taken off the public site to be reworked.
-    ("unpublish", Status.PUBLISHED): Status.DRAFT,
-}
+class VersionIncomplete(Exception):
+    """A published case is not restored to a version whose coding is incomplete. `missing` says what lacks."""
 
-ACTION_LABELS = {
-    "submit": gettext_lazy("Ter nalezing aanbieden"),
-    "publish": gettext_lazy("Publiceren"),
-    "return_to_draft": gettext_lazy("Terug naar concept"),
-    "unpublish": gettext_lazy("Offline halen"),
-}
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(_("Deze versie is onvolledig voor een gepubliceerde praktijk: ") + " ".join(missing))
+
+
+# The workflow, one row per allowed move: (action, current status) -> new status. The actions
+# and their Dutch labels: CaseAction (cases.models).
+WORKFLOW = Workflow(
+    {
+        # A researcher offers a draft to colleagues for a second reading.
+        (CaseAction.SUBMIT, Status.DRAFT): Status.IN_REVIEW,
+        # The reading is done and the coding complete: the case goes public.
+        (CaseAction.PUBLISH, Status.IN_REVIEW): Status.PUBLISHED,
+        # The reader sends it back for more work.
+        (CaseAction.RETURN_TO_DRAFT, Status.IN_REVIEW): Status.DRAFT,
+        # A published case is taken off the public site to be reworked.
+        (CaseAction.UNPUBLISH, Status.PUBLISHED): Status.DRAFT,
+    }
+)
 
 # Actions that make or unmake a public case need the publish permission.
-NEEDS_PUBLISH_PERMISSION = {"publish", "unpublish"}
-
-
-def steps_between(current: str, target: str) -> list[str]:
-    """The shortest run of workflow actions from one status to another (from TRANSITIONS)."""
-    routes = {current: []}
-    frontier = [current]
-    while frontier and target not in routes:
-        status = frontier.pop(0)
-        for (action, start), end in TRANSITIONS.items():
-            if start == status and end not in routes:
-                routes[end] = [*routes[status], action]
-                frontier.append(end)
-    if target not in routes:
-        raise TransitionError(_("Geen weg van ‘%(from)s’ naar ‘%(to)s’.") % {"from": current, "to": target})
-    return routes[target]
+NEEDS_PUBLISH_PERMISSION = {CaseAction.PUBLISH, CaseAction.UNPUBLISH}
 
 
 def allowed_actions(case: Case, user) -> list[str]:
     """The actions this user may take on the case in its current status."""
-    return [
-        action
-        for (action, status) in TRANSITIONS
-        if status == case.status and _may(user, action)
-    ]
+    return [action for action in WORKFLOW.actions_from(case.status) if _may(user, action)]
 
 
 def _may(user, action: str) -> bool:
@@ -104,11 +86,12 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
     if not _may(actor, action):
         raise PermissionDenied(_("U mag deze stap niet zetten."))
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    new_status = TRANSITIONS.get((action, locked.status))
+    new_status = WORKFLOW.next_status(action, locked.status)
     if new_status is None:
-        raise TransitionError(
+        label = CaseAction(action).label if action in CaseAction.values else action
+        raise IllegalTransition(
             _("De stap ‘%(action)s’ kan niet vanuit de status ‘%(status)s’.")
-            % {"action": ACTION_LABELS.get(action, action), "status": locked.get_status_display()}
+            % {"action": label, "status": locked.get_status_display()}
         )
     if new_status == Status.PUBLISHED:
         missing = locked.missing_for_publication()
@@ -123,18 +106,124 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
     )
     if Status.PUBLISHED in (old_status, new_status):
         # The published texts changed: "did you mean" must know exactly those words.
-        vocabulary.rebuild()
+        rebuild_vocabulary_on_commit()
     return locked
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Related rows of one write of a case: instances to save (new or changed, not yet saved), and stored ones to delete."""
+
+    save: Sequence[models.Model] = ()
+    delete: Sequence[models.Model] = ()
+
+
+@transaction.atomic
+def case_write(
+    *,
+    case: Case,
+    codings: Rows | None = None,
+    positions: Rows | None = None,
+    evidence: Rows | None = None,
+    keywords: list | None = None,
+    researchers=None,
+    actor,
+    comment: str | Callable[[], str],
+) -> list[str]:
+    """The one way to write a case, with its codings, positions, evidence, keywords (tags or names) and researchers.
+
+    The admin, the import, restore, the seed and the commands all write here.
+    Related rows not given (None) stay as they are. In order:
+    - the case's own fields, written only when they differ from the stored row
+      (its `updated_at`, the feed's date, stays otherwise); changed text
+      sections are announced (`text_changed`), so annotations and evidence
+      re-anchor in this transaction;
+    - the related rows (deletions first); evidence anchored on another version
+      of its text follows the text as it now stands; the grounds follow the
+      evidence (`sync_grounds_with_evidence`);
+    - the search vector, once; the "did you mean" vocabulary, once per
+      transaction after the commit, when a published case's row changed;
+    - one version (`case_snapshot`) with `comment`, which may be a function
+      called once everything is written (the admin names what the evidence
+      moved). An empty comment means nothing changed: no version.
+
+    Returns the text sections whose change was announced.
+    """
+    changed = _save_fields(case)
+    for rows in (codings, positions, evidence):
+        _write_rows(rows)
+    if evidence is not None:
+        reanchor_stale_evidence(case, evidence.save)
+    sync_grounds_with_evidence(case)
+    if keywords is not None:
+        case.keywords.set(keywords)
+    if researchers is not None:
+        case.researchers.set(researchers)
+    Case.objects.filter(pk=case.pk).refresh_search_vectors()
+    comment = comment() if callable(comment) else comment
+    if comment:
+        case_snapshot(case=case, actor=actor, comment=comment)
+    return changed
+
+
+# The case's own columns that a save writes (not its timestamps or search vector).
+ROW_FIELDS = tuple(f.attname for f in Case._meta.concrete_fields if f.editable and not f.primary_key)
+
+
+def _save_fields(case: Case) -> list[str]:
+    """Write the case's own fields unless they equal the stored row; announce changed text sections.
+
+    A changed row of a case that is (or was, before this write) published
+    changes the "did you mean" vocabulary: rebuilt after the commit. Returns
+    the text sections announced.
+    """
+    for name in PLAIN_TEXT_FIELDS:
+        setattr(case, name, normalize_plain_text(getattr(case, name)))
+    stored = Case.objects.filter(pk=case.pk).values(*ROW_FIELDS).first() if case.pk else None
+    if stored is not None and all(stored[name] == getattr(case, name) for name in ROW_FIELDS):
+        return []
+    case.save()
+    if case.is_public or (stored is not None and stored["status"] == Status.PUBLISHED):
+        rebuild_vocabulary_on_commit()
+    if stored is None:
+        return []
+    return announce_text_changes(case, {name: stored[name] for name in TEXT_SECTION_FIELDS})
+
+
+def _write_rows(rows: Rows | None) -> None:
+    if rows is None:
+        return
+    for row in rows.delete:
+        row.delete()
+    for row in rows.save:
+        row.save()
+
+
+def rebuild_vocabulary_on_commit() -> None:
+    """Rebuild the "did you mean" vocabulary once this transaction commits, however many writes ask for it.
+
+    The rebuild locks its table and reads every published text: one per
+    transaction (an import of many rows), after the commit, with the published
+    texts as committed.
+    """
+    connection = transaction.get_connection()
+    if not any(callback is _rebuild_vocabulary for _savepoints, callback, _robust in connection.run_on_commit):
+        transaction.on_commit(_rebuild_vocabulary)
+
+
+def _rebuild_vocabulary() -> None:
+    with transaction.atomic():
+        vocabulary.rebuild()
 
 
 def case_snapshot(*, case: Case, actor, comment: str) -> None:
     """Keep a version of the case as it now stands, with its coding, evidence and keywords.
 
-    Taken explicitly at the end of a change (the admin's save, an import row, a
-    restore), when every related row is written: django-reversion serialises
-    what it is given at the moment it is given it. A new version means the case
-    changed, its coding or keywords included: its `updated_at` (the feed's and
-    the sitemap's date) moves too, even when its own row was not written.
+    Taken by `case_write` at the end of a write, when every related row is
+    written: django-reversion serialises what it is given at the moment it is
+    given it. A new version means the case changed, its coding or keywords
+    included: its `updated_at` (the feed's and the sitemap's date) moves too,
+    even when its own row was not written.
     """
     case.updated_at = timezone.now()
     Case.objects.filter(pk=case.pk).update(updated_at=case.updated_at)
@@ -145,133 +234,63 @@ def case_snapshot(*, case: Case, actor, comment: str) -> None:
         reversion.add_to_revision(case)
 
 
-# The case's own columns that a save writes (not its timestamps or search vector).
-ROW_FIELDS = tuple(f.attname for f in Case._meta.concrete_fields if f.editable and not f.primary_key)
-
-
-@transaction.atomic
-def case_save(*, case: Case) -> list[str]:
-    """Save a case's own fields; announce changed text sections so annotations re-anchor.
-
-    A case whose fields all equal the stored row is not written: its
-    `updated_at` (the feed's date) stays. Returns the text sections that
-    changed. (Callers keep a version with `case_snapshot` once the related
-    rows are written too.)
-    """
-    for name in PLAIN_TEXT_FIELDS:
-        setattr(case, name, normalize_plain_text(getattr(case, name)))
-    stored = Case.objects.filter(pk=case.pk).values(*ROW_FIELDS).first() if case.pk else None
-    if stored is not None and all(stored[name] == getattr(case, name) for name in ROW_FIELDS):
-        return []
-    old_texts = {name: stored[name] for name in TEXT_SECTION_FIELDS} if stored is not None else None
-    case.save()
-    case_refresh_search(case=case)
-    if old_texts is None:
-        return []
-    changed = announce_text_changes(case, old_texts)
-    if case.is_public:
-        vocabulary.rebuild()
-    return changed
-
-
-def case_refresh_search(*, case: Case) -> None:
-    """Recompute the case's search vector (after its text or keywords changed)."""
-    Case.objects.filter(pk=case.pk).refresh_search_vectors()
-
-
 @transaction.atomic
 def case_restore(*, case: Case, version, actor) -> Case:
     """Bring a case back to one of its saved versions: its fields, coding, evidence, keywords.
 
-    Goes through `case_save`, so annotations and evidence re-anchor on the
-    restored text; the status stays. A published case is not restored to an
-    incomplete version.
+    Written by `case_write`, so annotations and evidence re-anchor on the
+    restored text; the status stays. The grounds come back as the version had
+    them, then follow the evidence as it stands in the restored text. A
+    published case is not restored to an incomplete version (VersionIncomplete).
     """
     shot = history.snapshot(version)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     for name in history.RESTORED_FIELDS:
         attname = Case._meta.get_field(name).attname
         setattr(locked, attname, shot.fields[attname])
+    strengths = {coding.source_id: coding for coding in SourceCoding.objects.filter(case=locked)}
+    positions = {coding.tension_field_id: coding for coding in TensionPosition.objects.filter(case=locked)}
+    kept = ("source_id", "tension_field_id", "case_field", *CodingEvidence.SELECTORS, "text_revision", "note")
     date = timezone.localtime(version.revision.date_created).strftime("%d-%m-%Y %H:%M")
-    case_save(case=locked)
-    SourceCoding.objects.filter(case=locked).exclude(source_id__in=shot.strengths).delete()
-    for source_id, state in shot.strengths.items():
-        SourceCoding.objects.update_or_create(
-            case=locked, source_id=source_id, defaults={"strength": state.value, **_coding_defaults(state)}
-        )
-    TensionPosition.objects.filter(case=locked).exclude(tension_field_id__in=shot.positions).delete()
-    for field_id, state in shot.positions.items():
-        TensionPosition.objects.update_or_create(
-            case=locked,
-            tension_field_id=field_id,
-            defaults={"position": state.value, "holds_both": state.holds_both, **_coding_defaults(state)},
-        )
-    CodingEvidence.objects.filter(case=locked).delete()
-    kept = ("source_id", "tension_field_id", "case_field", *SELECTOR_FIELDS, "text_revision", "note")
-    for row in shot.evidence_rows:
-        CodingEvidence.objects.create(case=locked, **{name: row[name] for name in kept})
-    for field in {row["case_field"] for row in shot.evidence_rows}:
-        reanchor_evidence(locked, field)
-    # The grounds come back as the version had them, then follow the evidence as it
-    # stands in the restored text: no coding rests on a passage that is not there.
-    sync_grounds_with_evidence(locked)
-    locked.keywords.set(list(Tag.objects.filter(pk__in=shot.keyword_ids)))
-    case_refresh_search(case=locked)
+    case_write(
+        case=locked,
+        codings=Rows(
+            save=[
+                _restored(strengths.get(pk) or SourceCoding(case=locked, source_id=pk), state, strength=state.value)
+                for pk, state in shot.strengths.items()
+            ],
+            delete=[coding for pk, coding in strengths.items() if pk not in shot.strengths],
+        ),
+        positions=Rows(
+            save=[
+                _restored(
+                    positions.get(pk) or TensionPosition(case=locked, tension_field_id=pk),
+                    state,
+                    position=state.value,
+                    holds_both=state.holds_both,
+                )
+                for pk, state in shot.positions.items()
+            ],
+            delete=[coding for pk, coding in positions.items() if pk not in shot.positions],
+        ),
+        evidence=Rows(
+            save=[CodingEvidence(case=locked, **{name: row[name] for name in kept}) for row in shot.evidence_rows],
+            delete=list(CodingEvidence.objects.filter(case=locked)),
+        ),
+        keywords=list(Tag.objects.filter(pk__in=shot.keyword_ids)),
+        actor=actor,
+        comment=_("Teruggezet naar de versie van %(date)s.") % {"date": date},
+    )
     if locked.is_public:
         missing = locked.missing_for_publication()
         if missing:
-            raise CaseIncomplete(missing)
-    case_snapshot(case=locked, actor=actor, comment=_("Teruggezet naar de versie van %(date)s.") % {"date": date})
+            raise VersionIncomplete(missing)  # rolls the whole restore back, its version included
     return locked
 
 
-def _coding_defaults(state: history.CodingState) -> dict:
-    return {"grounds": state.grounds, "rationale": state.rationale, "evidence_orphaned": state.orphaned}
-
-
-def dashboard() -> dict:
-    """The planned case studies per domain and the pilots: status, completeness, gaps."""
-    sources = list(Source.objects.all())
-    tension_fields = list(TensionField.objects.all())
-    cases = list(
-        Case.objects.select_related("domain").prefetch_related("source_codings", "tension_positions").order_by("title")
-    )
-    names = {("source", s.pk): s.name for s in sources} | {("field", f.pk): f.name for f in tension_fields}
-    rows = []
-    for case in cases:
-        missing = case.missing_for_publication(sources, tension_fields)
-        done = max(0, Case.REQUIREMENTS - len(missing))
-        codings = [
-            *((("source", c.source_id), c) for c in case.source_codings.all()),
-            *((("field", p.tension_field_id), p) for p in case.tension_positions.all()),
-        ]
-        rows.append(
-            {
-                "case": case,
-                "missing": missing,
-                "complete": round(100 * done / Case.REQUIREMENTS),
-                # How the codings are known, e.g. "4 tekstbewijs · 3 interpretatie · 3 niet te bepalen".
-                "grounds": [(sum(1 for _key, c in codings if c.grounds == value), label) for value, label in Grounds.choices],
-                "orphaned": [names[key] for key, c in codings if c.evidence_orphaned],
-            }
-        )
-    domains = []
-    for domain in Domain.objects.all():
-        studies = [row for row in rows if row["case"].domain_id == domain.pk and row["case"].kind == Case.Kind.CASE_STUDY]
-        counts = {status: sum(1 for row in studies if row["case"].status == status) for status in Case.Status.values}
-        domains.append(
-            {
-                "domain": domain,
-                "planned": domain.planned_case_studies,
-                "entered": len(studies),
-                "to_enter": max(0, domain.planned_case_studies - len(studies)),
-                "counts": counts,
-                "rows": studies,
-            }
-        )
-    return {
-        "domains": domains,
-        "pilots": [row for row in rows if row["case"].kind == Case.Kind.PILOT],
-        "planned_total": sum(d["planned"] for d in domains),
-        "published_total": sum(d["counts"][Case.Status.PUBLISHED] for d in domains),
-    }
+def _restored(coding, state: history.CodingState, **values):
+    """A coding with the value, grounds and rationale a version holds (not saved)."""
+    values |= {"grounds": state.grounds, "rationale": state.rationale, "evidence_orphaned": state.orphaned}
+    for name, value in values.items():
+        setattr(coding, name, value)
+    return coding

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
+from openpyxl import load_workbook
 
-from cases.models import Case, Grounds, SourceCoding, TensionPosition
+from cases import exchange
+from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
+from diegem.lib.anchoring import locate_passage, make_anchor
 from frameworks.models import Domain, Source, TensionField
 
 _counter = itertools.count(1)
+
+# A case's practice text in three paragraphs, for tests that edit it and follow the annotations on it.
+KOOKPLOEG_PRACTICE = (
+    "Elke zaterdag koken buren samen in het buurthuis. Wie wil, schuift mee aan tafel.\n\n"
+    "De kookploeg bestaat uit nieuwkomers en mensen die al dertig jaar in de wijk wonen. "
+    "Ze leren elkaars recepten en spreken een mengeling van talen.\n\n"
+    "Het stadsbestuur betaalt de huur van de keuken."
+)
 
 
 def ensure_framework() -> None:
@@ -108,6 +121,17 @@ def code_case(case: Case, *, strengths=None, positions=None, grounds=None) -> No
     TensionPosition.objects.bulk_create(rows)
 
 
+def cite(case: Case, key: str, passage: str, *, field: str = "practice") -> CodingEvidence:
+    """An anchored passage of the case's text (`field`) as evidence for its coding on the source or tension field `key`."""
+    source = Source.objects.filter(key=key).first()
+    coding = {"source": source} if source else {"tension_field": TensionField.objects.get(key=key)}
+    text = getattr(case, field)
+    evidence = CodingEvidence(case=case, case_field=field, **coding)
+    evidence.anchor_to(locate_passage(text, passage), text)
+    evidence.save()
+    return evidence
+
+
 def make_many_cases(count: int, **overrides) -> list[Case]:
     """Many published, coded cases in a handful of bulk queries."""
     ensure_framework()
@@ -173,7 +197,6 @@ def make_annotation(*, target=None, passage: str | None = None, **overrides):
     from annotations.models import Annotation
     from annotations.rendering import render_markdown
     from annotations.targets import case_target, section_target
-    from frameworks.anchoring import make_anchor
     from frameworks.models import Section
 
     if target is None:
@@ -189,16 +212,10 @@ def make_annotation(*, target=None, passage: str | None = None, **overrides):
     else:
         start = text.index(passage)
         end = start + len(passage)
-    anchor = make_anchor(text, start, end)
     body = overrides.pop("body", "Een kanttekening.")
     fields = {
         **target.annotation_fields(),
-        "quote_exact": anchor.exact,
-        "quote_prefix": anchor.prefix,
-        "quote_suffix": anchor.suffix,
-        "position_start": anchor.start,
-        "position_end": anchor.end,
-        "text_revision": target.revision,
+        **Annotation.anchor_fields(make_anchor(text, start, end), text),
         "voice": "denker",
         "kind": "associatie",
         "body": body,
@@ -211,3 +228,62 @@ def make_annotation(*, target=None, passage: str | None = None, **overrides):
         membership = getattr(fields["author"], "membership", None)
         fields["organisation"] = membership.organisation if membership else None
     return Annotation.objects.create(**fields)
+
+
+# --- exchange files ---------------------------------------------------------------------------------
+
+
+def good_row(**overrides) -> dict:
+    """A row of the exchange format that imports cleanly: a published, fully coded case."""
+    row = {
+        "slug": "buurtkeuken-gent",
+        "titel": "Buurtkeuken Gent",
+        "soort": "case_study",
+        "domein": "wonen",
+        "gemeente": "Gent",
+        "initiatief": "vzw De Keuken",
+        "samenvatting": "Buren koken samen.",
+        "praktijk": "Elke vrijdag koken buren.\n\nIedereen is welkom.",
+        "trefwoorden": "koken; buurt",
+        "status": "published",
+    }
+    for key in ("wederzijdse-afhankelijkheid", "normen-en-waarden", "strijd", "ontmoeting"):
+        row[f"bron_{key}"] = "2"
+        row[f"bron_{key}_onderbouwing"] = "Omdat."
+    for key in ("universeel-particularistisch", "consensus-conflict", "economisch-cultureel",
+                "integratie-transformatie", "afstand-nabijheid", "onderhandelbaar-niet-onderhandelbaar"):
+        row[f"veld_{key}"] = "-1"
+        row[f"veld_{key}_onderbouwing"] = "Omdat."
+    row["veld_consensus-conflict"] = "beide"
+    row.update(overrides)
+    return row
+
+
+def wide_csv(rows: list[dict], *, delimiter=",") -> bytes:
+    """The rows as a CSV file in the wide exchange format (every column, empty where a row gives none)."""
+    columns = exchange.all_columns(list(Source.objects.all()), list(TensionField.objects.all()))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, delimiter=delimiter)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({column: row.get(column, "") for column in columns})
+    return out.getvalue().encode("utf-8")
+
+
+def run_import(content: bytes, researcher, *, filename="praktijken.csv", dry_run=False):
+    """Import a file in the researcher's name (for real unless `dry_run`)."""
+    return exchange.import_cases(content, filename=filename, actor=researcher, dry_run=dry_run)
+
+
+def xlsx_text_rows(content: bytes) -> list[list[str]]:
+    """The rows of a workbook's first sheet as the text a CSV holds (numbers written out, six decimals for fractions)."""
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+
+    def text(value):
+        if value is None:
+            return ""
+        if isinstance(value, float):
+            return f"{value:f}"
+        return str(value)
+
+    return [[text(value) for value in row] for row in sheet.iter_rows(values_only=True)]

@@ -17,6 +17,7 @@ from referencing.jsonschema import DRAFT4
 
 from annotations.api import CONTENT_TYPE
 from annotations.models import Annotation
+from cases import services as case_services
 from cases.models import Case
 from frameworks.models import Section
 from tests.factories import make_annotation, make_case, make_member
@@ -221,3 +222,12 @@ def test_member_name_is_the_creator_and_seed_notes_are_the_editors_paraphrase(cl
         '<p class="attribution">Naar Simmel (1950). Samengevat in eigen woorden uit '
         "‘Solidariteit in Superdiversiteit’ (DieGem, 2014).</p>"
     )
+
+
+def test_api_etags_change_with_the_content(client, framework, researcher):
+    """An API client's ETag does not survive a change of what is public."""
+    make_annotation(target=make_case(title="A"))
+    other = make_case(title="B", status=Case.Status.IN_REVIEW)
+    etag = client.get(reverse("api-annotations"))["ETag"]
+    case_services.case_transition(case=other, action="publish", actor=researcher)
+    assert client.get(reverse("api-annotations"), HTTP_IF_NONE_MATCH=etag).status_code == 200

@@ -19,8 +19,8 @@ from annotations.roles import REVIEWERS_GROUP
 from annotations.targets import case_target
 from cases import services as case_services
 from cases.roles import RESEARCHERS_GROUP
-from tests.annotations.test_reanchoring import PRACTICE
 from tests.conftest import logged_in
+from tests.factories import KOOKPLOEG_PRACTICE as PRACTICE
 from tests.factories import make_annotation, make_case, make_user
 from tests.html import parse, texts
 
@@ -48,7 +48,7 @@ def offline(framework, member_a, researcher):
     case_services.case_transition(case=case, action="unpublish", actor=researcher)
     case.refresh_from_db()
     case.title, case.practice = "CONCEPTTITEL", DRAFT
-    case_services.case_save(case=case)
+    case_services.case_write(case=case, actor=None, comment="Herwerkt.")
     pending.refresh_from_db()
     orphan.refresh_from_db()
     assert pending.quote_exact == "Ze leren elkaars recepteen"  # the passage itself is now draft text
@@ -151,7 +151,7 @@ def test_the_queue_leaves_them_out_until_the_case_is_published_again(offline, re
     ]
     case = offline["case"]
     case.title = "Kookploeg De Pot"
-    case_services.case_save(case=case)
+    case_services.case_write(case=case, actor=None, comment="Herwerkt.")
     case_services.case_transition(case=case, action="submit", actor=researcher)
     case_services.case_transition(case=case, action="publish", actor=researcher)
     assert texts(parse(client.get(reverse("moderation-queue"))), "//nav[contains(@class,'tabs')]//a") == [

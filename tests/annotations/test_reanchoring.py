@@ -9,16 +9,11 @@ from diegem.lib.annotatable import text_changed
 from frameworks import services as framework_services
 from frameworks.models import Section
 from tests.conftest import logged_in
+from tests.factories import KOOKPLOEG_PRACTICE as PRACTICE
 from tests.factories import make_annotation, make_case
 
 pytestmark = pytest.mark.django_db
 
-PRACTICE = (
-    "Elke zaterdag koken buren samen in het buurthuis. Wie wil, schuift mee aan tafel.\n\n"
-    "De kookploeg bestaat uit nieuwkomers en mensen die al dertig jaar in de wijk wonen. "
-    "Ze leren elkaars recepten en spreken een mengeling van talen.\n\n"
-    "Het stadsbestuur betaalt de huur van de keuken."
-)
 
 
 @pytest.fixture
@@ -28,7 +23,7 @@ def case(framework):
 
 def edit_practice(case, new_text):
     case.practice = new_text
-    return case_services.case_save(case=case)
+    return case_services.case_write(case=case, actor=None, comment="De praktijk herschreven.")
 
 
 def test_inserted_sentence_moves_the_anchor(case):

@@ -4,19 +4,28 @@ import threading
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.urls import reverse
 
 from annotations import services
 from annotations.models import Annotation, AnnotationVersion, Flag, ModerationEvent, Status
 from annotations.targets import section_target
+from diegem.lib.workflow import IllegalTransition
 from frameworks.models import Section
 from tests.factories import make_annotation, make_member, make_user
 
 pytestmark = pytest.mark.django_db
 
-ALL_STATUSES = list(Status)
-REVIEWER = ["approve", "request_changes", "reject", "hide"]
+PENDING, APPROVED, CHANGES, REJECTED, WITHDRAWN, HIDDEN = (
+    Status.PENDING,
+    Status.APPROVED,
+    Status.CHANGES_REQUESTED,
+    Status.REJECTED,
+    Status.WITHDRAWN,
+    Status.HIDDEN,
+)
 
 
 def submit(author, **overrides):
@@ -29,14 +38,47 @@ def submit(author, **overrides):
 # --- the table, row by row ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", ALL_STATUSES)
-@pytest.mark.parametrize("action", REVIEWER)
-def test_reviewer_actions_follow_the_table(framework, reviewer, member_a, action, status):
+# Every reviewer action from every status: the new status, or None when it is refused.
+@pytest.mark.parametrize(
+    "action, status, expected",
+    [
+        ("approve", PENDING, APPROVED),  # accepted: public
+        ("approve", APPROVED, None),
+        ("approve", CHANGES, None),  # the author must rework it first
+        ("approve", REJECTED, None),  # final
+        ("approve", WITHDRAWN, None),  # final
+        ("approve", HIDDEN, APPROVED),  # the flags were unfounded: back in view
+        ("request_changes", PENDING, CHANGES),  # back to the author, with a message
+        ("request_changes", APPROVED, None),
+        ("request_changes", CHANGES, None),
+        ("request_changes", REJECTED, None),
+        ("request_changes", WITHDRAWN, None),
+        ("request_changes", HIDDEN, None),
+        ("reject", PENDING, REJECTED),  # turned down, with a reason
+        ("reject", APPROVED, REJECTED),  # the flags on a public one were right
+        ("reject", CHANGES, None),
+        ("reject", REJECTED, None),
+        ("reject", WITHDRAWN, None),
+        ("reject", HIDDEN, REJECTED),  # the flags on a hidden one were right
+        ("hide", PENDING, None),
+        ("hide", APPROVED, HIDDEN),  # taken out of view, with a reason
+        ("hide", CHANGES, None),
+        ("hide", REJECTED, None),
+        ("hide", WITHDRAWN, None),
+        ("hide", HIDDEN, None),
+        ("keep", PENDING, None),
+        ("keep", APPROVED, APPROVED),  # the flags on a public one were unfounded: it stays
+        ("keep", CHANGES, None),
+        ("keep", REJECTED, None),
+        ("keep", WITHDRAWN, None),
+        ("keep", HIDDEN, None),
+    ],
+)
+def test_reviewer_actions_follow_the_table(framework, reviewer, member_a, action, status, expected):
     annotation = make_annotation(author=member_a, status=status)
-    expected = services.TRANSITIONS.get((action, status))
     reason = "Omdat het zo is."
     if expected is None:
-        with pytest.raises(services.IllegalTransition):
+        with pytest.raises(IllegalTransition):
             services.annotation_moderate(
                 annotation_id=annotation.pk, action=action, actor=reviewer, expected_version=1, public_reason=reason
             )
@@ -58,12 +100,21 @@ def test_reviewer_actions_follow_the_table(framework, reviewer, member_a, action
         )
 
 
-@pytest.mark.parametrize("status", ALL_STATUSES)
-def test_withdraw_follows_the_table(framework, member_a, status):
+@pytest.mark.parametrize(
+    "status, expected",
+    [
+        (PENDING, WITHDRAWN),
+        (APPROVED, WITHDRAWN),
+        (CHANGES, WITHDRAWN),
+        (REJECTED, None),  # final
+        (WITHDRAWN, None),  # final
+        (HIDDEN, WITHDRAWN),
+    ],
+)
+def test_withdraw_follows_the_table(framework, member_a, status, expected):
     annotation = make_annotation(author=member_a, status=status)
-    expected = services.TRANSITIONS.get(("withdraw", status))
     if expected is None:
-        with pytest.raises(services.IllegalTransition):
+        with pytest.raises(IllegalTransition):
             services.annotation_withdraw(annotation_id=annotation.pk, author=member_a)
         assert not ModerationEvent.objects.filter(annotation=annotation).exists()
     else:
@@ -72,12 +123,16 @@ def test_withdraw_follows_the_table(framework, member_a, status):
         assert ModerationEvent.objects.filter(annotation=annotation, action="withdraw").count() == 1
 
 
-@pytest.mark.parametrize("status", ALL_STATUSES)
-def test_edit_follows_the_table(framework, member_a, status):
+# The author edits: back to review (a pending one stays pending, without an event), or refused.
+@pytest.mark.parametrize(
+    "status, editable",
+    [(PENDING, True), (APPROVED, True), (CHANGES, True), (REJECTED, False), (WITHDRAWN, False), (HIDDEN, False)],
+)
+def test_edit_follows_the_table(framework, member_a, status, editable):
     annotation = make_annotation(author=member_a, status=status)
     edit = dict(voice="planner", kind="aanmerking", body="Herwerkt.", attribution="", link="")
-    if status not in services.EDITABLE:
-        with pytest.raises(services.IllegalTransition):
+    if not editable:
+        with pytest.raises(IllegalTransition):
             services.annotation_edit(annotation_id=annotation.pk, author=member_a, expected_version=1, **edit)
         assert Annotation.objects.get(pk=annotation.pk).body == "Een kanttekening."
         return
@@ -91,6 +146,32 @@ def test_edit_follows_the_table(framework, member_a, status):
     else:
         assert [(e.action, e.old_status, e.new_status) for e in events] == [("edit", status, Status.PENDING)]
     assert AnnotationVersion.objects.filter(annotation=annotation, body="Herwerkt.").count() == 1
+
+
+@pytest.mark.parametrize(
+    "status, actions",
+    [
+        (PENDING, ["approve", "request_changes", "reject"]),
+        (APPROVED, ["keep", "reject", "hide"]),
+        (CHANGES, []),
+        (REJECTED, []),
+        (WITHDRAWN, []),
+        (HIDDEN, ["approve", "reject"]),
+    ],
+)
+def test_the_reviewer_is_offered_the_actions_of_the_table(status, actions):
+    assert services.reviewer_actions_for(status) == actions
+
+
+def test_a_mistyped_event_action_is_refused_by_the_database(framework, member_a):
+    annotation = make_annotation(author=member_a, status=PENDING)
+    event = ModerationEvent(annotation=annotation, actor=member_a, action="aprove", old_status=PENDING, new_status=APPROVED)
+    with pytest.raises(ValidationError) as refused:
+        event.full_clean()
+    assert list(refused.value.message_dict) == ["action"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        event.save()
+    assert not ModerationEvent.objects.filter(annotation=annotation).exists()
 
 
 def test_every_transition_writes_exactly_one_event(framework, reviewer, member_a):
@@ -259,6 +340,29 @@ def test_three_readers_hide_an_annotation_until_a_reviewer_decides(framework, me
     assert not Flag.objects.filter(annotation=annotation, resolved_at__isnull=True).exists()
     flag(annotation, 4)  # old flags no longer count
     assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
+
+
+def test_three_sessions_from_one_address_do_not_hide_an_annotation(framework):
+    """One anonymous visitor cannot hide an annotation by clearing cookies: readers count by address too."""
+    annotation = make_annotation()
+    for _ in range(3):
+        Client(REMOTE_ADDR="198.51.100.7").post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam"})
+    assert Flag.objects.filter(annotation=annotation).count() == 3
+    assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
+
+
+def test_a_reviewer_keeps_a_flagged_annotation_and_settles_its_flags(framework, reviewer, member_a):
+    annotation = make_annotation(author=member_a)
+    services.annotation_flag(annotation_id=annotation.pk, reader_key="r1", client_hash="h1", user=None, reason="spam")
+    services.annotation_moderate(annotation_id=annotation.pk, action="keep", actor=reviewer, expected_version=1)
+    annotation.refresh_from_db()
+    assert annotation.status == Status.APPROVED
+    assert not Flag.objects.filter(annotation=annotation, resolved_at__isnull=True).exists()
+    assert ModerationEvent.objects.get(annotation=annotation).action == "keep"
+    services.annotation_moderate(
+        annotation_id=annotation.pk, action="reject", actor=reviewer, expected_version=annotation.version, public_reason="Toch niet."
+    )
+    assert Annotation.objects.get(pk=annotation.pk).status == Status.REJECTED
 
 
 def test_one_flag_per_reader(framework, member_a):

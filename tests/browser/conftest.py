@@ -5,6 +5,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
 
 # Django's live server runs in a thread; Playwright's sync API runs an event loop
 # in the test thread, which Django would otherwise take for async code.
@@ -91,3 +93,25 @@ def horizontal_overflow(page) -> int:
     too wide, so innerWidth grows with the overflow and the difference stays 0.
     """
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+# --- shared by the journeys ---------------------------------------------------------------------
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+# The password of the accounts the journeys log in with.
+PASSWORD = "een-lang-wachtwoord-7"
+
+
+def axe_clean(page: Page) -> None:
+    """axe-core finds no WCAG 2.1 A/AA violation on the page as it now stands."""
+    violations = Axe().run(page, options=WCAG_AA).response["violations"]
+    assert violations == [], "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
+    )
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/account/aanmelden/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()

@@ -5,6 +5,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page
 
+from tests.browser.conftest import WCAG_AA, axe_clean
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
@@ -38,9 +40,6 @@ PAGES = [
     "/bronnen/ontmoeting/?grond=tekstbewijs",
     "/praktijken/?grond=tekstbewijs&bron-ontmoeting=2",
 ]
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
-
-
 @pytest.fixture
 def seeded(transactional_db):
     call_command("seed", verbosity=0)
@@ -73,15 +72,8 @@ def test_phone_layouts_have_no_wcag_violations(live_server, browser: Browser, se
     page = context.new_page()
     for path in PHONE_PAGES:
         page.goto(live_server.url + path)
-        check(page)
+        axe_clean(page)
     context.close()
-
-
-def check(page: Page) -> None:
-    violations = Axe().run(page, options=WCAG_AA).response["violations"]
-    assert violations == [], "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
-    )
 
 
 def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Page, seeded):
@@ -106,7 +98,7 @@ def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Pa
         page.get_by_role("button", name="Aanmelden").click()
         for path in paths:
             page.goto(live_server.url + path)
-            check(page)
+            axe_clean(page)
         # The account menu, open.
         page.locator("summary.account__toggle").click()
-        check(page)
+        axe_clean(page)

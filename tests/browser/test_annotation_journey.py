@@ -8,19 +8,10 @@ from playwright.sync_api import Browser, Page, expect
 from annotations.models import Annotation
 from annotations.roles import REVIEWERS_GROUP
 from frameworks.models import Section
+from tests.browser.conftest import PASSWORD, log_in
 from tests.factories import ensure_framework, make_member, make_organisation, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "een-lang-wachtwoord-7"
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/account/aanmelden/")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-
 
 def test_member_annotates_reviewer_approves_reader_sees(live_server, browser: Browser, screenshot_dir, csp_violations, page: Page):
     ensure_framework()

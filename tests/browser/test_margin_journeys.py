@@ -14,9 +14,7 @@ from annotations.models import Annotation, Status
 from annotations.roles import REVIEWERS_GROUP
 from annotations.targets import case_target
 from cases import services as case_services
-from tests.browser.conftest import collect_console_errors, horizontal_overflow
-from tests.browser.test_accessibility import check as axe_clean
-from tests.browser.test_annotation_journey import PASSWORD, log_in
+from tests.browser.conftest import PASSWORD, axe_clean, collect_console_errors, horizontal_overflow, log_in
 from tests.factories import ensure_framework, make_annotation, make_case, make_member, make_organisation, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -139,7 +137,7 @@ def test_reviewer_works_the_three_queues(live_server, viewport_page: Page):
     services.annotation_flag(annotation_id=flagged.pk, reader_key="session:1", client_hash="h1", user=None, reason="off_topic", note="Hoort hier niet.")
     orphan = make_annotation(target=case, passage="Het stadsbestuur betaalt de huur", author=member, body="VERWEESD: een noot.")
     case.practice = PRACTICE  # the last paragraph goes: its note is orphaned
-    case_services.case_save(case=case)
+    case_services.case_write(case=case, actor=None, comment="De laatste alinea geschrapt.")
     assert Annotation.objects.get(pk=orphan.pk).anchor_state == "orphaned"
 
     log_in(page, live_server.url, "moderator")

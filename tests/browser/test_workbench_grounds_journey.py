@@ -13,9 +13,8 @@ from playwright.sync_api import expect
 
 from cases.models import Case, CodingEvidence, SourceCoding
 from cases.roles import RESEARCHERS_GROUP
-from tests.browser.conftest import collect_console_errors, horizontal_overflow
-from tests.browser.test_accessibility import WCAG_AA
-from tests.cases.test_grounds_in_the_workbench import EVIDENCE_NEEDED
+from tests.browser.conftest import WCAG_AA, collect_console_errors, horizontal_overflow
+from tests.cases.conftest import EVIDENCE_NEEDED
 from tests.factories import ensure_framework, make_case, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,40 +4,20 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from lxml import etree
+from taggit.models import Tag
 
-from cases.history import versions_of
+from cases import exchange
+from cases.history import snapshot, versions_of
 from cases.models import Case, CodingEvidence, SourceCoding, TensionPosition
 from frameworks.models import Source
-from tests.factories import make_case
+from tests.cases.conftest import change_url, comments, row_of, the_form
+from tests.factories import good_row, make_case, wide_csv
 from tests.html import form_values
 
 pytestmark = pytest.mark.django_db
 
 PRACTICE = "Elke zaterdag koken buren samen in het buurthuis.\n\nZe leren elkaars recepten en talen."
 CONTEXT = "Een wijk met veel nieuwkomers.\n\nHet buurthuis is oud."
-
-
-def change_url(case):
-    return reverse("admin:cases_case_change", args=[case.pk])
-
-
-def as_a_browser_sends_it(data: dict) -> dict:
-    """Browsers submit every textarea with CRLF line ends."""
-    return {name: value.replace("\n", "\r\n") if isinstance(value, str) else value for name, value in data.items()}
-
-
-def the_form(client, case) -> dict:
-    return as_a_browser_sends_it(form_values(client.get(change_url(case)), "case_form"))
-
-
-def row_of(data: dict, prefix: str, name: str, value) -> str:
-    """The prefix of the inline row whose `name` field holds `value`, e.g. "source_codings-2"."""
-    key = next(k for k, v in data.items() if k.startswith(f"{prefix}-") and k.endswith(f"-{name}") and v == str(value))
-    return key.rsplit("-", 1)[0]
-
-
-def comments(case) -> list[str]:
-    return [version.revision.get_comment() for version in versions_of(case)]
 
 
 def feed_updated(client, slug: str) -> str:
@@ -141,3 +121,19 @@ def test_a_changed_strength_moves_the_cases_date_in_the_feed(case, researcher_cl
     assert researcher_client.post(change_url(case), data).status_code == 302
     assert comments(case)[0].startswith("Strijd: sterkte")
     assert feed_updated(client, "buurtkeuken") > before
+
+
+def test_versions_hold_what_the_change_wrote(framework, researcher, researcher_client):
+    """A version holds the coding and keywords written in the same change: by an import, and in the admin."""
+    content = wide_csv([good_row(slug="uit-import", titel="Uit import", status="draft")])
+    report = exchange.import_cases(content, filename="p.csv", actor=researcher, dry_run=False)
+    assert report.saved, report.errors
+    case = Case.objects.get(slug="uit-import")
+    shot = snapshot(versions_of(case).first())
+    assert len(shot.strengths) == 4 and len(shot.positions) == 6
+    data = form_values(researcher_client.get(change_url(case)), "case_form")
+    data["keywords"] = "markt, taal"
+    assert researcher_client.post(change_url(case), data).status_code == 302
+
+    latest = snapshot(versions_of(case).first())
+    assert {Tag.objects.get(pk=pk).name for pk in latest.keyword_ids} == {"markt", "taal"}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -15,62 +16,21 @@ from lxml import etree
 from cases import exchange
 from cases.history import versions_of
 from cases.models import Case, CaseTransition, Grounds, SourceCoding, TensionPosition
-from tests.factories import make_case
+from tests.factories import good_row, make_case, run_import, wide_csv, xlsx_text_rows
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
 STANDARDS = Path(__file__).resolve().parent.parent / "standards"
 
 
-def wide_csv(rows: list[dict], *, delimiter=",") -> bytes:
-    from frameworks.models import Source, TensionField
-
-    columns = exchange.all_columns(list(Source.objects.all()), list(TensionField.objects.all()))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, delimiter=delimiter)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({column: row.get(column, "") for column in columns})
-    return out.getvalue().encode("utf-8")
-
-
-def good_row(**overrides) -> dict:
-    row = {
-        "slug": "buurtkeuken-gent",
-        "titel": "Buurtkeuken Gent",
-        "soort": "case_study",
-        "domein": "wonen",
-        "gemeente": "Gent",
-        "initiatief": "vzw De Keuken",
-        "samenvatting": "Buren koken samen.",
-        "praktijk": "Elke vrijdag koken buren.\n\nIedereen is welkom.",
-        "trefwoorden": "koken; buurt",
-        "status": "published",
-    }
-    for key in ("wederzijdse-afhankelijkheid", "normen-en-waarden", "strijd", "ontmoeting"):
-        row[f"bron_{key}"] = "2"
-        row[f"bron_{key}_onderbouwing"] = "Omdat."
-    for key in ("universeel-particularistisch", "consensus-conflict", "economisch-cultureel",
-                "integratie-transformatie", "afstand-nabijheid", "onderhandelbaar-niet-onderhandelbaar"):
-        row[f"veld_{key}"] = "-1"
-        row[f"veld_{key}_onderbouwing"] = "Omdat."
-    row["veld_consensus-conflict"] = "beide"
-    row.update(overrides)
-    return row
-
-
-def run(content: bytes, researcher, *, filename="praktijken.csv", dry_run=False):
-    return exchange.import_cases(content, filename=filename, actor=researcher, dry_run=dry_run)
-
-
 def test_a_good_file_is_reported_in_a_dry_run_and_saved_for_real(framework, researcher):
     content = wide_csv([good_row(), good_row(slug="tweede", titel="Tweede", status="draft")])
-    dry = run(content, researcher, dry_run=True)
+    dry = run_import(content, researcher, dry_run=True)
     assert dry.ok and not dry.saved
     assert [(r.number, r.action) for r in dry.rows] == [(2, "new"), (3, "new")]
     assert not Case.objects.exists()
 
-    report = run(content, researcher)
+    report = run_import(content, researcher)
     assert report.saved
     case = Case.objects.get(slug="buurtkeuken-gent")
     assert case.status == Case.Status.PUBLISHED
@@ -87,7 +47,7 @@ def test_a_good_file_is_reported_in_a_dry_run_and_saved_for_real(framework, rese
 
 
 def test_semicolon_csv_and_xlsx_are_read_too(framework, researcher):
-    assert run(wide_csv([good_row()], delimiter=";"), researcher, dry_run=True).ok
+    assert run_import(wide_csv([good_row()], delimiter=";"), researcher, dry_run=True).ok
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -98,7 +58,7 @@ def test_semicolon_csv_and_xlsx_are_read_too(framework, researcher):
     sheet.append([float(row[c]) if c in ("breedtegraad", "lengtegraad") else (int(row[c]) if c == "startjaar" else row.get(c, "")) for c in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    report = run(buffer.getvalue(), researcher, filename="praktijken.xlsx")
+    report = run_import(buffer.getvalue(), researcher, filename="praktijken.xlsx")
     assert report.saved, report.errors
     case = Case.objects.get(slug="buurtkeuken-gent")
     assert case.start_year == 2012 and str(case.latitude) == "51.050000"
@@ -126,14 +86,14 @@ def test_semicolon_csv_and_xlsx_are_read_too(framework, researcher):
 )
 def test_each_bad_value_is_named_by_row_and_column_and_nothing_is_saved(framework, researcher, overrides, column, message):
     content = wide_csv([good_row(slug="eerste-goede"), good_row(**overrides)])
-    report = run(content, researcher)
+    report = run_import(content, researcher)
     assert not report.saved
     assert report.errors == [f"Rij 3, kolom ‘{column}’: {message}"]
     assert not Case.objects.exists()  # not even the good first row
 
 
 def test_a_duplicate_slug_is_named_with_both_rows(framework, researcher):
-    report = run(wide_csv([good_row(), good_row(titel="Dubbel")]), researcher)
+    report = run_import(wide_csv([good_row(), good_row(titel="Dubbel")]), researcher)
     assert not report.saved
     assert report.errors == ["Rij 3, kolom ‘slug’: ‘buurtkeuken-gent’ staat ook al in rij 2."]
     assert not Case.objects.exists()
@@ -141,7 +101,7 @@ def test_a_duplicate_slug_is_named_with_both_rows(framework, researcher):
 
 def test_a_wrong_encoding_is_named_by_row_and_column(framework, researcher):
     content = wide_csv([good_row(), good_row(slug="tweede", samenvatting="Café in Rabot")]).decode().encode("latin-1")
-    report = run(content, researcher)
+    report = run_import(content, researcher)
     assert not report.saved
     assert len(report.errors) == 1
     assert report.errors[0].startswith("Rij 3, kolom ‘samenvatting’: het bestand is niet in UTF-8 gecodeerd")
@@ -150,17 +110,17 @@ def test_a_wrong_encoding_is_named_by_row_and_column(framework, researcher):
 
 def test_a_publication_the_workflow_refuses_saves_nothing(framework, researcher):
     incomplete = good_row(slug="onvolledig", **{"bron_ontmoeting": "2", "bron_ontmoeting_onderbouwing": ""})
-    report = run(wide_csv([good_row(), incomplete]), researcher)
+    report = run_import(wide_csv([good_row(), incomplete]), researcher)
     assert not report.saved
     assert any(m.startswith("Rij 3, kolom ‘status’: kan niet gepubliceerd worden") for m in report.errors)
     assert not Case.objects.exists()
 
 
 def test_missing_or_unknown_columns_are_refused(framework, researcher):
-    assert run(b"slug,titel\nx,y\n", researcher).errors[0] == "Deze kolommen ontbreken: soort, domein, gemeente, initiatief, samenvatting."
+    assert run_import(b"slug,titel\nx,y\n", researcher).errors[0] == "Deze kolommen ontbreken: soort, domein, gemeente, initiatief, samenvatting."
     content = wide_csv([good_row()]).replace(b"slug,", b"slug,kleur,", 1)
-    assert "Onbekende kolommen" in run(content, researcher).errors[0]
-    assert "csv" in run(b"x", researcher, filename="praktijken.pdf").errors[0]
+    assert "Onbekende kolommen" in run_import(content, researcher).errors[0]
+    assert "csv" in run_import(b"x", researcher, filename="praktijken.pdf").errors[0]
 
 
 def test_export_then_import_gives_the_same_data(framework, researcher):
@@ -171,7 +131,7 @@ def test_export_then_import_gives_the_same_data(framework, researcher):
     first = io.StringIO()
     exchange.export_wide_csv(exchange.published_cases(), first)
     Case.objects.all().delete()
-    report = run(first.getvalue().encode(), researcher)
+    report = run_import(first.getvalue().encode(), researcher)
     assert report.saved, report.errors
     second = io.StringIO()
     exchange.export_wide_csv(exchange.published_cases(), second)
@@ -262,8 +222,6 @@ def test_the_command_exports_and_imports(framework, researcher, tmp_path, capsys
 
 
 def test_the_admin_import_runs_a_dry_run_then_imports(framework, researcher_client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     upload = SimpleUploadedFile("praktijken.csv", wide_csv([good_row()]), content_type="text/csv")
     dry = researcher_client.post(reverse("admin:cases_case_import"), {"file": upload})
     assert dry.status_code == 200 and "Proefdraai: geen fouten" in dry.content.decode()
@@ -301,7 +259,7 @@ def test_the_import_reads_the_admins_words_whatever_their_capitals(framework, re
             "veld_onderhandelbaar-niet-onderhandelbaar": "BEIDE",
         },
     )
-    report = run(wide_csv([row]), researcher)
+    report = run_import(wide_csv([row]), researcher)
     assert report.saved, report.errors
     case = Case.objects.get(slug="buurtkeuken-gent")
     assert (case.kind, case.status, case.domain.key) == ("pilot", "in_review", "vrije-tijd")
@@ -320,7 +278,7 @@ def test_the_import_reads_the_admins_words_whatever_their_capitals(framework, re
 
 def test_files_with_the_first_releases_english_codes_still_import(framework, researcher):
     rows = [good_row(soort="case_study", status="published"), good_row(slug="piloot", titel="Piloot", soort="pilot", status="in_review")]
-    report = run(wide_csv(rows), researcher)
+    report = run_import(wide_csv(rows), researcher)
     assert report.saved, report.errors
     assert list(Case.objects.order_by("slug").values_list("slug", "kind", "status")) == [
         ("buurtkeuken-gent", "case_study", "published"),
@@ -338,7 +296,7 @@ def test_exports_write_dutch_codes(client, framework):
 
 
 def test_a_duplicate_slug_is_reported_even_when_its_first_row_has_another_error(framework, researcher):
-    report = run(wide_csv([good_row(titel=""), good_row(titel="Dubbel")]), researcher, dry_run=True)
+    report = run_import(wide_csv([good_row(titel=""), good_row(titel="Dubbel")]), researcher, dry_run=True)
     assert report.errors == [
         "Rij 2, kolom ‘titel’: Dit veld is verplicht.",
         "Rij 3, kolom ‘slug’: ‘buurtkeuken-gent’ staat ook al in rij 2.",
@@ -352,7 +310,7 @@ def test_one_dry_run_reports_what_the_workflow_refuses_with_the_other_rows_error
         good_row(slug="goed", titel="Goed"),
         good_row(slug="fout-6", status="published", **{"bron_ontmoeting": "", "bron_ontmoeting_onderbouwing": ""}),
     ]
-    report = run(wide_csv(rows), researcher if who == "researcher" else None, dry_run=True)
+    report = run_import(wide_csv(rows), researcher if who == "researcher" else None, dry_run=True)
     assert report.errors == [
         "Rij 2, kolom ‘domein’: ‘maan’ is geen geldige waarde. Mogelijk zijn: wonen, werken, leren, vrije-tijd (of: Vrije tijd).",
         "Rij 4, kolom ‘status’: kan niet gepubliceerd worden: De bron ‘Ontmoeting’ is niet gecodeerd.",
@@ -362,7 +320,7 @@ def test_one_dry_run_reports_what_the_workflow_refuses_with_the_other_rows_error
 
 
 def test_the_summary_counts_file_errors_and_says_nothing_is_saved(framework, researcher):
-    report = run(b"slug;kleur\nx;rood\n", researcher)
+    report = run_import(b"slug;kleur\nx;rood\n", researcher)
     assert report.errors == [
         "Deze kolommen ontbreken: titel, soort, domein, gemeente, initiatief, samenvatting.",
         "Onbekende kolommen: kleur.",
@@ -376,13 +334,13 @@ def test_a_clean_dry_run_counts_what_would_change(framework, researcher):
     exchange.export_wide_csv(exchange.published_cases(), first)
     rows = list(csv.DictReader(io.StringIO(first.getvalue())))
     changed = dict(rows[0], titel="Bestaand, herzien")
-    report = run(wide_csv([good_row(), changed, good_row(slug="ander", titel="Ander")]), researcher, dry_run=True)
+    report = run_import(wide_csv([good_row(), changed, good_row(slug="ander", titel="Ander")]), researcher, dry_run=True)
     assert report.ok
     assert report.summary == "2 nieuw, 1 gewijzigd, 0 ongewijzigd"
 
 
 def test_an_empty_file_names_the_columns_it_needs(framework, researcher):
-    assert run(b"", researcher).errors == ["Deze kolommen ontbreken: slug, titel, soort, domein, gemeente, initiatief, samenvatting."]
+    assert run_import(b"", researcher).errors == ["Deze kolommen ontbreken: slug, titel, soort, domein, gemeente, initiatief, samenvatting."]
 
 
 def test_a_file_without_a_required_column_says_so_once_not_per_row(framework, researcher):
@@ -391,24 +349,24 @@ def test_a_file_without_a_required_column_says_so_once_not_per_row(framework, re
         "een,Een,wonen,Gent,Buurtwerk,Kort.\n"
         "twee,Twee,wonen,Gent,Buurtwerk,Kort.\n"
     )
-    assert run(content.encode(), researcher).errors == ["Deze kolommen ontbreken: soort."]
+    assert run_import(content.encode(), researcher).errors == ["Deze kolommen ontbreken: soort."]
 
 
 def test_a_header_without_rows_says_the_file_has_no_rows(framework, researcher):
-    assert run(wide_csv([]), researcher).errors == ["Het bestand bevat geen rijen."]
+    assert run_import(wide_csv([]), researcher).errors == ["Het bestand bevat geen rijen."]
     with_empty_lines = wide_csv([]) + b",,,,\n\n" + b"," * 40 + b"\n"
-    assert run(with_empty_lines, researcher).errors == ["Het bestand bevat geen rijen."]
+    assert run_import(with_empty_lines, researcher).errors == ["Het bestand bevat geen rijen."]
     from openpyxl import Workbook
 
     workbook = Workbook()
     workbook.active.append(list(csv.reader([wide_csv([]).decode().strip()]))[0])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    assert run(buffer.getvalue(), researcher, filename="leeg.xlsx").errors == ["Het bestand bevat geen rijen."]
+    assert run_import(buffer.getvalue(), researcher, filename="leeg.xlsx").errors == ["Het bestand bevat geen rijen."]
 
 
 def test_coordinates_may_use_a_decimal_comma(framework, researcher):
-    report = run(wide_csv([good_row(breedtegraad="51,054300", lengtegraad="3,7174")], delimiter=";"), researcher)
+    report = run_import(wide_csv([good_row(breedtegraad="51,054300", lengtegraad="3,7174")], delimiter=";"), researcher)
     assert report.saved, report.errors
     assert str(Case.objects.get().latitude) == "51.054300"
 
@@ -419,7 +377,7 @@ def test_rows_that_change_nothing_are_left_alone(framework, researcher):
     out = io.StringIO()
     exchange.export_wide_csv(exchange.published_cases(), out)
     crlf = out.getvalue().replace("\n\nEen tweede alinea.", "\r\n\r\nEen tweede alinea.")
-    report = run(crlf.encode(), researcher)
+    report = run_import(crlf.encode(), researcher)
     assert [(row.slug, row.action) for row in report.rows] == [("bestaand", "unchanged")]
     assert report.saved
     case.refresh_from_db()
@@ -432,7 +390,7 @@ def test_a_file_without_rationale_columns_keeps_the_rationales(framework, resear
     content = b"slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd\n" + (
         f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},3\n".encode()
     )
-    report = run(content, researcher)
+    report = run_import(content, researcher)
     assert report.saved, report.errors
     assert [(row.action, row.changes) for row in report.rows] == [("changed", ["bron_strijd"])]
     coding = SourceCoding.objects.get(case=case, source__key="strijd")
@@ -451,13 +409,13 @@ def test_the_template_files_hold_the_header_and_an_example_that_imports(framewor
     assert len(rows) == 2
     example = dict(zip(rows[0], rows[1], strict=True))
     assert (example["slug"], example["soort"], example["status"], example["bron_strijd"]) == ("voorbeeld-buurtrestaurant", "casestudie", "concept", "2")
-    dry = run(csv_response.content, researcher, dry_run=True)
+    dry = run_import(csv_response.content, researcher, dry_run=True)
     assert dry.ok and [(r.slug, r.action) for r in dry.rows] == [("voorbeeld-buurtrestaurant", "new")]
 
     xlsx_response = researcher_client.get(reverse("admin:cases_case_import_template", args=["xlsx"]))
     assert xlsx_response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert xlsx_text_rows(xlsx_response.content) == rows
-    assert run(xlsx_response.content, researcher, filename="sjabloon.xlsx", dry_run=True).ok
+    assert run_import(xlsx_response.content, researcher, filename="sjabloon.xlsx", dry_run=True).ok
     assert researcher_client.get(reverse("admin:cases_case_import_template", args=["pdf"])).status_code == 404
 
 
@@ -497,7 +455,6 @@ def test_a_tampered_carried_file_is_a_message_on_the_file_field_not_a_500(framew
 
 
 def test_the_admin_report_counts_errors_instead_of_new_rows(framework, researcher_client):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("fout.csv", wide_csv([good_row(slug="een"), good_row(slug="twee", domein="maan")]))
     page = parse(researcher_client.post(reverse("admin:cases_case_import"), {"file": upload}))
@@ -508,22 +465,6 @@ def test_the_admin_report_counts_errors_instead_of_new_rows(framework, researche
 
 
 # --- Excel-ready exports ------------------------------------------------------------------------------
-
-
-def xlsx_text_rows(content: bytes) -> list[list[str]]:
-    """The rows of a workbook's first sheet as the text a CSV holds (numbers written out, six decimals for fractions)."""
-    from openpyxl import load_workbook
-
-    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
-
-    def text(value):
-        if value is None:
-            return ""
-        if isinstance(value, float):
-            return f"{value:f}"
-        return str(value)
-
-    return [[text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
 
 
 @pytest.mark.parametrize("xlsx, csv_name", [("export-cases-xlsx", "export-cases-csv"), ("export-codings-xlsx", "export-codings-csv")])
@@ -549,7 +490,7 @@ def test_the_excel_export_imports_back_unchanged(client, framework, researcher):
     before = client.get(reverse("export-cases-csv")).content
     workbook = client.get(reverse("export-cases-xlsx")).content
     Case.objects.all().delete()
-    report = run(workbook, researcher, filename="praktijken.xlsx")
+    report = run_import(workbook, researcher, filename="praktijken.xlsx")
     assert report.saved, report.errors
     cache.clear()
     assert client.get(reverse("export-cases-csv")).content == before
@@ -566,5 +507,42 @@ def test_the_command_exports_excel(framework, tmp_path):
 
 
 def test_a_keyword_longer_than_the_database_holds_is_named(framework, researcher):
-    report = run(wide_csv([good_row(trefwoorden="koken; " + "b" * 101)]), researcher)
+    report = run_import(wide_csv([good_row(trefwoorden="koken; " + "b" * 101)]), researcher)
     assert report.errors == [f"Rij 2, kolom ‘trefwoorden’: Een trefwoord is hoogstens 100 tekens lang: ‘{'b' * 30}…’"]
+
+
+# --- what the dry run names, and a big file --------------------------------------------------------------
+
+
+def one_row(**overrides) -> bytes:
+    return wide_csv([good_row(**{"slug": "uit-import", "titel": "Uit import", "status": "draft", **overrides})])
+
+
+def test_a_three_megabyte_import_goes_through_the_confirm_step(framework, researcher_client):
+    content = one_row(praktijk="Lange tekst. " * 250_000)
+    assert len(content) > 3_000_000
+    dry = researcher_client.post(reverse("admin:cases_case_import"), {"file": SimpleUploadedFile("p.csv", content)})
+    confirm = dry.context["confirm_form"]
+    response = researcher_client.post(
+        reverse("admin:cases_case_import"),
+        {"content": confirm.initial["content"], "filename": "p.csv", "confirm": "True"},
+    )
+    assert response.status_code == 302
+    assert Case.objects.filter(slug="uit-import").exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, column",
+    [({"website": "https://example.org/" + "x" * 200}, "website"), ({"trefwoorden": "k" * 101}, "trefwoorden")],
+)
+def test_too_long_values_are_errors_by_row_and_column(framework, researcher, overrides, column):
+    """Values the database would refuse are named in the dry run."""
+    report = exchange.import_cases(one_row(**overrides), filename="p.csv", actor=researcher, dry_run=True)
+    assert any(error.startswith(f"Rij 2, kolom ‘{column}’") for error in report.errors), report.errors
+
+
+def test_the_dry_run_reports_what_the_workflow_would_refuse(framework, researcher):
+    content = one_row(status="published", **{"bron_strijd_onderbouwing": ""})
+    report = exchange.import_cases(content, filename="p.csv", actor=researcher, dry_run=True)
+    assert any(error.startswith("Rij 2, kolom ‘status’: kan niet gepubliceerd worden") for error in report.errors)
+    assert not Case.objects.exists()

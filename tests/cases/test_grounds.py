@@ -3,11 +3,11 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from cases.evidence import anchor_passage, apply_anchor, codings_without_evidence
-from cases.models import CodingEvidence, Grounds, SourceCoding, TensionPosition
-from cases.services import case_save
+from cases.evidence import codings_without_evidence
+from cases.models import Grounds, SourceCoding, TensionPosition
+from cases.services import case_write
 from frameworks.models import Source, TensionField
-from tests.factories import make_case
+from tests.factories import cite, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -88,9 +88,7 @@ def test_an_absent_source_needs_its_rationale_too(framework):
 
 def _coding_on_evidence(case, passage: str) -> SourceCoding:
     coding = SourceCoding.objects.get(case=case, source__key="ontmoeting")
-    evidence = CodingEvidence(case=case, source=coding.source, case_field="practice")
-    apply_anchor(evidence, anchor_passage(case, "practice", passage), case.practice)
-    evidence.save()
+    cite(case, "ontmoeting", passage)
     SourceCoding.objects.filter(pk=coding.pk).update(grounds=Grounds.EVIDENCE)
     return coding
 
@@ -99,12 +97,12 @@ def test_evidence_orphaned_by_an_edit_makes_the_coding_an_interpretation_until_i
     case = make_case(practice=PRACTICE)
     coding = _coding_on_evidence(case, "Buren koken elke woensdag samen")
     case.practice = "Ze delen recepten uit vele landen."
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="De praktijk herschreven.")
     coding.refresh_from_db()
     assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", True)
 
     case.practice = PRACTICE
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="De praktijk herschreven.")
     coding.refresh_from_db()
     assert (coding.grounds, coding.evidence_orphaned) == ("tekstbewijs", False)
 

@@ -9,24 +9,13 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases.evidence import anchor_passage, apply_anchor
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
-from frameworks.models import Source
-from tests.cases.test_exchange import good_row, run, wide_csv, xlsx_text_rows
-from tests.factories import make_case
+from tests.factories import cite, good_row, make_case, run_import, wide_csv, xlsx_text_rows
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
 
 PRACTICE = "Buren koken samen in het buurthuis.\n\nZe voeren actie tegen de sluiting van het zwembad."
-
-
-def cite(case: Case, key: str, passage: str) -> CodingEvidence:
-    """An anchored passage of the case's practice text for its coding on the source `key`."""
-    evidence = CodingEvidence(case=case, source=Source.objects.get(key=key), case_field="practice")
-    apply_anchor(evidence, anchor_passage(case, "practice", passage), case.practice)
-    evidence.save()
-    return evidence
 
 
 @pytest.fixture
@@ -149,7 +138,7 @@ def test_the_import_reads_the_grounds_as_codes_or_as_the_admin_writes_them(frame
         "veld_consensus-conflict": "", "veld_consensus-conflict_grond": "niet_te_bepalen",
         "veld_afstand-nabijheid_grond": "interpretatie",
     })
-    report = run(wide_csv([row]), researcher)
+    report = run_import(wide_csv([row]), researcher)
     assert report.saved, report.errors
     assert dict(SourceCoding.objects.filter(case=case).values_list("source__key", "grounds")) == {
         "wederzijdse-afhankelijkheid": "interpretatie",
@@ -170,7 +159,7 @@ def test_a_file_without_grounds_columns_keeps_the_grounds_and_new_codings_are_in
     cite(case, "strijd", "Ze voeren actie")
     header = "slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd,bron_ontmoeting\n"
     rows = f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},3,2\nnieuw,Nieuw,wonen,casestudie,Gent,X,Y,1,0\n"
-    report = run((header + rows).encode(), researcher)
+    report = run_import((header + rows).encode(), researcher)
     assert report.saved, report.errors
     assert SourceCoding.objects.filter(case=case, source__key="strijd").values_list("grounds", "strength").get() == ("tekstbewijs", 3)
     assert SourceCoding.objects.get(case=case, source__key="ontmoeting").grounds == "interpretatie"
@@ -184,7 +173,7 @@ def test_a_file_with_grounds_but_no_value_columns_changes_the_grounds_and_keeps_
     case = make_case(slug="bestaand", title="Bestaand", practice=PRACTICE, strengths={"strijd": 2}, positions={"afstand-nabijheid": 1})
     cite(case, "strijd", "Ze voeren actie")
     row = f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},tekstbewijs,niet te bepalen,Interpretatie\n"
-    report = run((FEW_COLUMNS + row).encode(), researcher)
+    report = run_import((FEW_COLUMNS + row).encode(), researcher)
     assert report.saved, report.errors
     assert [(r.action, r.changes) for r in report.rows] == [("changed", ["bron_strijd_grond", "bron_ontmoeting_grond"])]
     assert dict(SourceCoding.objects.filter(case=case).values_list("source__key", "grounds")) == {
@@ -198,7 +187,7 @@ def test_a_file_with_grounds_but_no_value_columns_changes_the_grounds_and_keeps_
 
 def test_new_grounds_without_a_value_column_for_a_new_coding_are_refused(framework, researcher):
     row = "nieuw,Nieuw,wonen,casestudie,Gent,X,Y,interpretatie,,\n"
-    report = run((FEW_COLUMNS + row).encode(), researcher)
+    report = run_import((FEW_COLUMNS + row).encode(), researcher)
     assert report.errors == [
         "Rij 2, kolom ‘bron_strijd’: Bij de grond ‘interpretatie’ hoort een waarde. Mogelijk zijn: 0, 1, 2, 3 (of: afwezig, zwak, "
         "matig, sterk). Of kies als grond niet_te_bepalen."
@@ -242,7 +231,7 @@ BAD_GROUNDS = [
 
 @pytest.mark.parametrize(("overrides", "column", "message"), BAD_GROUNDS)
 def test_grounds_that_cannot_stand_are_named_by_row_and_column_and_nothing_is_saved(framework, researcher, overrides, column, message):
-    report = run(wide_csv([good_row(slug="eerste-goede"), good_row(**overrides)]), researcher)
+    report = run_import(wide_csv([good_row(slug="eerste-goede"), good_row(**overrides)]), researcher)
     assert not report.saved
     assert report.errors == [f"Rij 3, kolom ‘{column}’: {message}"]
     assert not Case.objects.exists()
@@ -251,7 +240,7 @@ def test_grounds_that_cannot_stand_are_named_by_row_and_column_and_nothing_is_sa
 def test_tekstbewijs_for_a_case_whose_passage_is_orphaned_is_refused(framework, researcher):
     case = make_case(slug="buurtkeuken-gent", practice=PRACTICE)
     CodingEvidence.objects.filter(pk=cite(case, "strijd", "Ze voeren actie").pk).update(anchor_state="orphaned")
-    report = run(wide_csv([good_row(praktijk=PRACTICE, bron_strijd_grond="tekstbewijs")]), researcher, dry_run=True)
+    report = run_import(wide_csv([good_row(praktijk=PRACTICE, bron_strijd_grond="tekstbewijs")]), researcher, dry_run=True)
     assert report.errors == [
         "Rij 2, kolom ‘bron_strijd_grond’: ‘tekstbewijs’ vraagt een verankerde passage uit de tekst van deze praktijk voor ‘Strijd’, "
         "en die is er niet. De import leest geen tekstbewijs: voeg de passage toe in de werkbank onder ‘Tekstbewijs voor de "
@@ -265,7 +254,7 @@ def test_a_value_for_a_coding_that_cannot_be_told_needs_its_grounds(framework, r
     content = b"slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd\n" + (
         f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},3\n".encode()
     )
-    report = run(content, researcher)
+    report = run_import(content, researcher)
     assert report.errors == [
         "Rij 2, kolom ‘bron_strijd’: ‘Strijd’ is nu ‘niet te bepalen’, zonder waarde. Geef bij deze waarde in kolom "
         "‘bron_strijd_grond’ een grond (tekstbewijs of interpretatie), of laat de waarde leeg."
@@ -324,11 +313,11 @@ def test_the_round_trip_on_the_seed_keeps_every_grounds(client, framework, resea
     filename = f"praktijken.{fmt}"
 
     # Imported over itself, the export changes nothing.
-    untouched = run(exported, researcher, filename=filename, dry_run=True)
+    untouched = run_import(exported, researcher, filename=filename, dry_run=True)
     assert untouched.ok and {row.action for row in untouched.rows} == {"unchanged"}
 
     unsettle_every_grounds()
-    report = run(exported, researcher, filename=filename)
+    report = run_import(exported, researcher, filename=filename)
     assert report.saved, report.errors
     assert stored_grounds() == before
     cache.clear()

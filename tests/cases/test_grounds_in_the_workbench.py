@@ -5,11 +5,10 @@ from django.urls import reverse
 
 from cases.history import versions_of
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
-from cases.services import case_save
+from cases.services import case_write
 from frameworks.models import Source, TensionField
-from tests.cases.test_change_history import change_url, comments, row_of, the_form
-from tests.cases.test_grounds_exchange import cite
-from tests.factories import make_case
+from tests.cases.conftest import EVIDENCE_NEEDED, change_url, comments, row_of, the_form
+from tests.factories import cite, make_case
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +20,6 @@ GROUNDS_HELP = (
     "het materiaal laat geen {value} toe; laat de {value} leeg en zeg in de onderbouwing waarom."
 )
 ORPHANED = "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert."
-EVIDENCE_NEEDED = (
-    "‘Tekstbewijs’ vraagt minstens één passage uit de tekst van deze praktijk voor deze codering: voeg ze toe onder "
-    "‘Tekstbewijs voor de codering’, of kies ‘interpretatie’."
-)
 
 
 @pytest.fixture
@@ -258,7 +253,7 @@ def test_an_edit_that_orphans_the_evidence_is_named_and_the_coding_warns(case, r
 def test_anchoring_a_passage_again_brings_the_coding_back_to_tekstbewijs(case, researcher_client):
     evidence = anchor(case, "strijd", "Ze voeren actie")
     case.practice = "Elke zaterdag koken buren samen in het buurthuis.\n\nZe protesteren tegen de sluiting van het zwembad."
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="De praktijk herschreven.")
     assert SourceCoding.objects.get(case=case, source__key="strijd").evidence_orphaned
     data = the_form(researcher_client, case)
     data[f"{row_of(data, 'evidence', 'id', evidence.pk)}-passage"] = "Ze protesteren tegen de sluiting"
@@ -278,7 +273,7 @@ def test_anchoring_a_passage_again_brings_the_coding_back_to_tekstbewijs(case, r
 def test_settling_an_orphaned_coding_as_niet_te_bepalen_clears_its_flag(case, researcher_client):
     anchor(case, "strijd", "Ze voeren actie")
     case.practice = "Elke zaterdag koken buren samen in het buurthuis."
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="De praktijk herschreven.")
     data = the_form(researcher_client, case)
     struggle = source_row(data, "strijd")
     data |= {f"{struggle}-grounds": "niet_te_bepalen", f"{struggle}-strength": ""}

@@ -18,10 +18,9 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from cases.evidence import anchor_passage, apply_anchor
-from cases.models import Case, CodingEvidence, Grounds, SourceCoding
+from cases.models import Case, Grounds, SourceCoding
 from frameworks.models import Source, TensionField
-from tests.factories import make_case
+from tests.factories import cite, make_case
 from tests.html import form_values, parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -114,12 +113,6 @@ def test_the_filter_form_keeps_the_restriction_and_a_chip_removes_it(client, gra
 # --- the case profile -------------------------------------------------------------------------
 
 
-def _evidence(case, source_key: str, passage: str) -> None:
-    evidence = CodingEvidence(case=case, source=Source.objects.get(key=source_key), case_field="practice")
-    apply_anchor(evidence, anchor_passage(case, "practice", passage), case.practice)
-    evidence.save()
-
-
 def test_the_profile_shows_each_codings_grounds_in_words_and_links_evidence_to_its_passage(client, framework):
     case = make_case(
         title="Buurtkeuken",
@@ -128,7 +121,7 @@ def test_the_profile_shows_each_codings_grounds_in_words_and_links_evidence_to_i
         positions={"consensus-conflict": "both"},
         grounds={"ontmoeting": EV, "strijd": UND, "economisch-cultureel": UND, "consensus-conflict": EV},
     )
-    _evidence(case, "ontmoeting", "Buren koken elke woensdag samen")
+    cite(case, "ontmoeting", "Buren koken elke woensdag samen")
     SourceCoding.objects.filter(case=case, source__key="normen-en-waarden").update(evidence_orphaned=True)
     tree = get(client, "case-detail", case.slug)
 

@@ -1,6 +1,9 @@
 """Dutch full-text search: what a Dutch reader expects, and nothing unsafe or unpublished."""
 
+import threading
+
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
 
 from annotations.models import Annotation
@@ -208,3 +211,26 @@ def test_a_note_is_searched_as_written_whatever_wrote_it(framework):
     assert list(Annotation.objects.public().search(parse_query("moestuin"))) == []
     Annotation.objects.filter(pk=note.pk).update(attribution="Durkheim (1984)")
     assert list(Annotation.objects.public().search(parse_query("durkheim"))) == [note]
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_vocabulary_rebuilds(framework):
+    """Two vocabulary rebuilds at once do not collide."""
+    make_case(title="Woordenschat")
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def rebuild():
+        try:
+            with transaction.atomic():
+                barrier.wait(timeout=10)
+                vocabulary.rebuild()
+        except Exception as error:  # noqa: BLE001 - any failure is what we look for
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=rebuild) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from cases import services
 from cases.models import Case, CaseTransition, SourceCoding
+from diegem.lib.workflow import IllegalTransition
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ D, R, P = Case.Status.DRAFT, Case.Status.IN_REVIEW, Case.Status.PUBLISHED
 def test_transition_table(framework, researcher, action, start, expected):
     case = make_case(status=start)
     if expected is None:
-        with pytest.raises(services.TransitionError):
+        with pytest.raises(IllegalTransition):
             services.case_transition(case=case, action=action, actor=researcher)
         case.refresh_from_db()
         assert case.status == start
@@ -89,5 +90,10 @@ def test_allowed_actions_follow_status_and_permission(framework, researcher):
         (D, D, []),
     ],
 )
-def test_steps_between_statuses_follow_the_table(start, target, steps):
-    assert services.steps_between(start, target) == steps
+def test_the_path_between_statuses_follows_the_table(start, target, steps):
+    assert services.WORKFLOW.path(start, target) == steps
+
+
+def test_there_is_no_path_to_an_unknown_status():
+    with pytest.raises(IllegalTransition):
+        services.WORKFLOW.path(D, "archived")

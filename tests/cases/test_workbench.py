@@ -7,18 +7,16 @@ from django.urls import reverse
 
 from cases.history import versions_of
 from cases.models import Case, CaseTransition, CodingEvidence, SourceCoding
-from frameworks.models import Source
+from diegem.lib.annotatable import text_revision
+from frameworks.models import Domain, Source
+from tests.cases.conftest import change_url
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case, make_user
+from tests.factories import cite, make_annotation, make_case, make_user
 from tests.html import form_values, parse, texts
 
 pytestmark = pytest.mark.django_db
 
 PRACTICE = "Elke zaterdag koken buren samen in het buurthuis.\n\nZe leren elkaars recepten en talen."
-
-
-def change_url(case):
-    return reverse("admin:cases_case_change", args=[case.pk])
 
 
 def save_in_admin(client, case, **changes):
@@ -171,6 +169,38 @@ def test_evidence_that_is_not_in_the_text_is_refused_and_nothing_saved(framework
     assert not CodingEvidence.objects.exists()
 
 
+def test_evidence_on_the_add_form_and_on_text_edited_in_the_same_save(framework, researcher_client):
+    """Evidence is checked against the text as edited in the same save, also on a new case."""
+    encounter = Source.objects.get(key="ontmoeting").pk
+    add = form_values(researcher_client.get(reverse("admin:cases_case_add")), "case_form")
+    add.update({
+        "title": "Nieuwe praktijk", "slug": "nieuwe-praktijk", "domain": str(Domain.objects.get(key="wonen").pk),
+        "initiative": "vzw", "municipality": "Gent", "summary": "Kort.", "practice": "Buren koken samen op vrijdag.",
+        "evidence-TOTAL_FORMS": "1", "evidence-0-coding": f"source:{encounter}", "evidence-0-case_field": "practice",
+        "evidence-0-passage": "koken samen",
+    })
+    response = researcher_client.post(reverse("admin:cases_case_add"), add)
+    assert response.status_code == 302
+    case = Case.objects.get(slug="nieuwe-praktijk")
+    assert CodingEvidence.objects.get(case=case).quote_exact == "koken samen"
+
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    data = form_values(researcher_client.get(url), "case_form")
+    data.update({"practice": "Buren eten samen op zaterdag.", "evidence-TOTAL_FORMS": "2",
+                 "evidence-1-coding": f"source:{encounter}", "evidence-1-case_field": "practice", "evidence-1-passage": "eten samen"})
+    response = researcher_client.post(url, data)
+    assert response.status_code == 302, [(f.formset.prefix, f.formset.errors) for f in response.context["inline_admin_formsets"]]
+    assert CodingEvidence.objects.filter(case=case, quote_exact="eten samen", anchor_state="anchored").exists()
+
+    data = form_values(researcher_client.get(url), "case_form")
+    data.update({"practice": "Iets heel anders.", "evidence-TOTAL_FORMS": str(int(data["evidence-TOTAL_FORMS"]) + 1)})
+    index = int(data["evidence-TOTAL_FORMS"]) - 1
+    data.update({f"evidence-{index}-coding": f"source:{encounter}", f"evidence-{index}-case_field": "practice",
+                 f"evidence-{index}-passage": "eten samen op zaterdag"})
+    response = researcher_client.post(url, data)
+    assert response.status_code == 200 and "staat niet in de gekozen tekstsectie" in response.content.decode()
+
+
 def test_evidence_follows_text_edits_or_leaves_the_page(framework, researcher_client, client):
     case = make_case(practice=PRACTICE)
     encounter = Source.objects.get(key="ontmoeting")
@@ -188,6 +218,19 @@ def test_evidence_follows_text_edits_or_leaves_the_page(framework, researcher_cl
     assert lost.anchor_state == "orphaned"
     page = client.get(case.get_absolute_url()).content.decode()
     assert "Ze leren elkaars recepten" in page and "‘koken buren samen’" not in page
+
+
+def test_a_passage_whose_note_changes_in_the_save_that_edits_its_text_follows_the_text(framework, researcher_client):
+    case = make_case(practice=PRACTICE)
+    evidence = cite(case, "ontmoeting", "Ze leren elkaars recepten")
+    data = form_values(researcher_client.get(change_url(case)), "case_form")
+    data |= {"practice": "Nieuw begin.\r\n\r\n" + PRACTICE.replace("\n", "\r\n"), "evidence-0-note": "elke week"}
+    assert researcher_client.post(change_url(case), data).status_code == 302
+    case.refresh_from_db()
+    evidence.refresh_from_db()
+    assert evidence.note == "elke week"
+    assert case.practice[evidence.position_start : evidence.position_end] == "Ze leren elkaars recepten"
+    assert (evidence.anchor_state, evidence.text_revision) == ("anchored", text_revision(case.practice))
 
 
 # --- history --------------------------------------------------------------------------------

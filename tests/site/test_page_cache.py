@@ -116,3 +116,21 @@ def test_a_cached_page_never_changes_what_a_user_wrote(client, framework):
     # The page's scripts still carry the nonce of the response that serves them.
     body_nonces, header_nonce = nonces(second)
     assert header_nonce and body_nonces == {header_nonce}
+
+
+def test_cached_exports_keep_their_headers(client, framework):
+    """A cached download is still a download."""
+    make_case()
+    first = client.get(reverse("export-cases-csv"))
+    second = client.get(reverse("export-cases-csv"))
+    assert second["X-Page-Cache"] == "hit"
+    assert second["Content-Disposition"] == first["Content-Disposition"] == 'attachment; filename="praktijken.csv"'
+
+
+def test_a_new_name_reaches_cached_bylines(client, framework, member_a):
+    section = Section.objects.get(key="ontmoeting")
+    make_annotation(target=section, author=member_a)
+    assert "Amal Auteur" in client.get(section.get_absolute_url()).content.decode()
+    member_a.last_name = "Anders"
+    member_a.save()
+    assert "Amal Anders" in client.get(section.get_absolute_url()).content.decode()

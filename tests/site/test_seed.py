@@ -11,7 +11,7 @@ from django.core.management import call_command
 from annotations.models import Annotation
 from annotations.services import annotation_moderate
 from cases.models import Case, Grounds, SourceCoding
-from cases.services import case_save, case_transition
+from cases.services import case_transition, case_write
 from diegem.lib.models import SeedRecord
 from frameworks.models import Section
 from frameworks.services import section_save
@@ -53,7 +53,7 @@ def test_a_case_the_researchers_edited_is_left_alone():
     seed()
     case = Case.objects.get(slug="torekes")
     case.summary = "Door de onderzoekers herschreven samenvatting."
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="Samenvatting herschreven.")
     output = seed()
     assert "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)" in output
     assert "behouden, want bewerkt sinds het laden: cases.case:torekes" in output
@@ -142,7 +142,7 @@ def test_a_note_whose_passage_left_an_edited_text_is_skipped_and_the_rest_loads(
     passage = "Omdat ze dat terrein delen en er elk hun eigen activiteiten doen, ontstaat er toch een zekere verbondenheid."
     assert passage in case.place_text
     case.place_text = case.place_text.replace(passage, "De onderzoekers herschreven deze zin.")
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="Door de onderzoekers bewerkt.")
     output = seed().splitlines()
     assert (
         "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 0 behouden (bewerkt), 1 overgeslagen (passage niet gevonden)"
@@ -169,7 +169,7 @@ def test_an_earlier_seed_version_nobody_touched_follows_the_seed(fixtures):
         rewrite(fixtures / "pilots.yaml", Case.objects.get(slug=slug).summary, f"Nieuwe samenvatting van {slug}.")
     case = Case.objects.get(slug="mater-dei")
     case.summary = "Door de onderzoekers herschreven."
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="Door de onderzoekers bewerkt.")
     assert "pilootcases: 0 nieuw, 1 bijgewerkt, 1 ongewijzigd, 2 behouden (bewerkt)" in seed(fixtures=fixtures).splitlines()
     assert [Case.objects.get(slug=slug).summary for slug in ("torekes", "mater-dei", "chiro-brussel")] == [
         "Nieuwe samenvatting van torekes.",  # as an earlier seed left it
@@ -209,7 +209,7 @@ def test_objects_from_before_the_seed_records_are_only_adopted_when_equal_to_the
     SeedRecord.objects.all().delete()
     case = Case.objects.get(slug="chiro-brussel")
     case.summary = "Een oudere versie."
-    case_save(case=case)
+    case_write(case=case, actor=None, comment="Samenvatting herschreven.")
     output = seed()
     assert "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)" in output
     assert SeedRecord.objects.filter(key="cases.case:torekes").exists()

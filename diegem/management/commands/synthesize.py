@@ -33,9 +33,8 @@ from annotations.models import Annotation, Status
 from annotations.rendering import render_markdown
 from cases import vocabulary
 from cases.models import TEXT_SECTION_FIELDS, Case, KeywordedCase, SourceCoding, TensionPosition
-from diegem.lib.annotatable import text_revision
+from diegem.lib.anchoring import make_anchor
 from diegem.lib.versioning import bump_content_version
-from frameworks.anchoring import make_anchor
 from frameworks.models import Domain, Source, TensionField
 
 ALIAS = "synthetic"
@@ -208,7 +207,6 @@ class Command(BaseCommand):
         while len(plan) < count:
             case = rng.choice(public_cases[1:] or public_cases)
             plan.append((case, rng.choice(TEXT_SECTION_FIELDS)))
-        revisions: dict[tuple[int, str], str] = {}
         made = 0
         batch: list[Annotation] = []
         for n, (case, field) in enumerate(plan):
@@ -216,9 +214,6 @@ class Command(BaseCommand):
             start = rng.randrange(0, max(1, len(text) - 60))
             end = min(len(text), start + rng.randint(15, 60))
             anchor = make_anchor(text, start, end)
-            key = (case.pk, field)
-            if key not in revisions:
-                revisions[key] = text_revision(text)
             body = _paragraph(rng, rng.randint(1, 3))
             status = Status.APPROVED if n < 20 else rng.choices(
                 [Status.APPROVED, Status.PENDING, Status.REJECTED, Status.HIDDEN], weights=[80, 12, 5, 3]
@@ -227,12 +222,7 @@ class Command(BaseCommand):
                 Annotation(
                     case=case,
                     case_field=field,
-                    quote_exact=anchor.exact,
-                    quote_prefix=anchor.prefix,
-                    quote_suffix=anchor.suffix,
-                    position_start=anchor.start,
-                    position_end=anchor.end,
-                    text_revision=revisions[key],
+                    **Annotation.anchor_fields(anchor, text),
                     voice=rng.choice(["denker", "planner", "doener"]),
                     kind=rng.choice(["associatie", "aanmerking", "voorbeeld"]),
                     body=body,

@@ -12,14 +12,27 @@ researchers edit the text the passage can be found again:
    a short quote (a word or two) is only accepted where its context still fits;
 3. below the threshold the annotation is an orphan: it leaves the margin and
    goes to the reviewers' queue, never silently moved.
+
+What is anchored (annotations, coding evidence) is an `AnchoredPassage`: the
+selectors, the revision of the text they fit and the anchor state, with
+`anchor_to`, `orphan` and `find_again`. A passage a person copied is located
+with `locate_passage`; `reanchor_passages` is the one loop that finds stored
+passages again after an edit.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
+
+# TODO(issue 10, merge): text_revision moves to diegem.lib.annotatable (part LIB); lib imports no app.
+from diegem.lib.annotatable import text_revision
 
 CONTEXT_LENGTH = 32
 # A fuzzy candidate must match the quote at least this well (0-100) ...
@@ -65,24 +78,25 @@ def make_anchor(text: str, start: int, end: int) -> Anchor:
     )
 
 
-def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
-    """How well the text around a candidate matches the remembered context (0-100)."""
+def _context_scores(text: str, start: int, end: int, prefix: str, suffix: str) -> list[float]:
+    """How well the text on each side of a candidate matches the remembered context (0-100 per remembered side)."""
     scores = []
     if prefix:
         scores.append(fuzz.ratio(prefix, text[max(0, start - len(prefix)) : start]))
     if suffix:
         scores.append(fuzz.ratio(suffix, text[end : end + len(suffix)]))
+    return scores
+
+
+def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
+    """How well the text around a candidate matches the remembered context: both sides together."""
+    scores = _context_scores(text, start, end, prefix, suffix)
     return sum(scores) / len(scores) if scores else 100.0
 
 
 def _context_support(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
     """The better of the two sides: does the text still fit before or after the passage?"""
-    scores = []
-    if prefix:
-        scores.append(fuzz.ratio(prefix, text[max(0, start - len(prefix)) : start]))
-    if suffix:
-        scores.append(fuzz.ratio(suffix, text[end : end + len(suffix)]))
-    return max(scores) if scores else 100.0
+    return max(_context_scores(text, start, end, prefix, suffix), default=100.0)
 
 
 def _plausible(text: str, start: int, end: int, exact: str, prefix: str, suffix: str) -> bool:
@@ -206,34 +220,143 @@ def find_passage(text: str, passage: str) -> PassageSearch:
     return PassageSearch(None, 0)
 
 
-# Objects anchored to a text (annotations, coding evidence) keep their selectors
-# in fields of these names.
-SELECTOR_FIELDS = ("quote_exact", "quote_prefix", "quote_suffix", "position_start", "position_end")
+class PassageNotFound(ValueError):
+    """A passage someone copied is not in the text exactly once; `occurrences` says how often it is (0, or more than 1)."""
 
-
-def anchor_fields(anchor: Anchor) -> dict:
-    """The selector fields for an anchor, to create or update an anchored object."""
-    return {
-        "quote_exact": anchor.exact,
-        "quote_prefix": anchor.prefix,
-        "quote_suffix": anchor.suffix,
-        "position_start": anchor.start,
-        "position_end": anchor.end,
+    # What the person who copied it is told; `%(text)s` names the text they copied from.
+    MESSAGES = {
+        "missing": _("Deze passage staat niet in %(text)s. Kopieer ze letterlijk uit de tekst."),
+        "repeated": _(
+            "Deze passage komt %(count)d keer voor in %(text)s. Neem er enkele woorden bij zodat ze maar één keer voorkomt."
+        ),
     }
 
+    def __init__(self, occurrences: int):
+        self.occurrences = occurrences
+        super().__init__(self.message())
 
-def store_anchor(holder, anchor: Anchor) -> None:
-    """Put an anchor's selectors on an anchored object (not saved)."""
-    for name, value in anchor_fields(anchor).items():
-        setattr(holder, name, value)
+    def message(self, text: str = _("de tekst")) -> str:
+        """The message, naming the text, e.g. "de gekozen tekstsectie" or "de tekst van ‘Buurtkeuken’"."""
+        key = "repeated" if self.occurrences > 1 else "missing"
+        return str(self.MESSAGES[key]) % {"count": self.occurrences, "text": text}
 
 
-def find_again(text: str, holder) -> Match | None:
-    """Re-anchor an anchored object's remembered passage in a (possibly edited) text."""
-    return reanchor(
-        text,
-        exact=holder.quote_exact,
-        prefix=holder.quote_prefix,
-        suffix=holder.quote_suffix,
-        old_start=holder.position_start,
-    )
+def locate_passage(text: str, passage: str, *, close_match: bool = True) -> Anchor:
+    """The anchor of a passage someone copied from `text` (whitespace may differ).
+
+    Raises PassageNotFound when it is not there exactly once. A close (fuzzy)
+    match counts unless `close_match` is false.
+    """
+    search = find_passage(text, passage)
+    if search.anchor is None or (search.fuzzy and not close_match):
+        raise PassageNotFound(search.occurrences)
+    return search.anchor
+
+
+class AnchorState(models.TextChoices):
+    ANCHORED = "anchored", _("verankerd")
+    ORPHANED = "orphaned", _("verweesd")
+
+
+class FoundAgain(StrEnum):
+    """What became of a stored passage when its text was searched again."""
+
+    KEPT = "kept"  # where it was
+    MOVED = "moved"  # the same words, elsewhere (or a little changed)
+    ORPHANED = "orphaned"  # not found: off the page until someone anchors it again
+
+
+class AnchoredPassage(models.Model):
+    """A passage of a text, held by W3C Web Annotation selectors, that follows the text's edits.
+
+    A TextQuoteSelector (exact, prefix, suffix) and a TextPositionSelector
+    (start, end in Unicode code points of the text), with the revision of the
+    text they fit and whether the passage still stands in it. Annotations and
+    coding evidence are anchored passages; the methods change the instance
+    and leave saving to the caller.
+    """
+
+    AnchorState = AnchorState
+    # The fields of the selectors (where the passage stood in the text of `text_revision`).
+    SELECTORS = ("quote_exact", "quote_prefix", "quote_suffix", "position_start", "position_end")
+
+    quote_exact = models.TextField(_("passage"))
+    quote_prefix = models.CharField(_("tekst ervoor"), max_length=64, blank=True)
+    quote_suffix = models.CharField(_("tekst erna"), max_length=64, blank=True)
+    position_start = models.PositiveIntegerField(_("begin"))
+    position_end = models.PositiveIntegerField(_("einde"))
+    text_revision = models.CharField(_("versie van de tekst"), max_length=16)
+    anchor_state = models.CharField(_("verankering"), max_length=10, choices=AnchorState, default=AnchorState.ANCHORED)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def anchor_fields(anchor: Anchor, text: str) -> dict:
+        """The field values of a passage anchored at `anchor` in `text` (to create or compare rows)."""
+        return {
+            "quote_exact": anchor.exact,
+            "quote_prefix": anchor.prefix,
+            "quote_suffix": anchor.suffix,
+            "position_start": anchor.start,
+            "position_end": anchor.end,
+            "text_revision": text_revision(text),
+            "anchor_state": AnchorState.ANCHORED,
+        }
+
+    def anchor_to(self, anchor: Anchor, text: str) -> None:
+        """Anchor the passage at `anchor` in `text` (not saved)."""
+        for name, value in self.anchor_fields(anchor, text).items():
+            setattr(self, name, value)
+
+    def orphan(self) -> None:
+        """The passage no longer stands in its text (not saved); its selectors keep what it was."""
+        self.anchor_state = AnchorState.ORPHANED
+
+    @property
+    def is_orphaned(self) -> bool:
+        return self.anchor_state == AnchorState.ORPHANED
+
+    def find_again(self, text: str) -> FoundAgain:
+        """Search the remembered passage in a (possibly edited) text: anchor it there, or orphan it (not saved)."""
+        match = reanchor(
+            text, exact=self.quote_exact, prefix=self.quote_prefix, suffix=self.quote_suffix, old_start=self.position_start
+        )
+        if match is None:
+            self.orphan()
+            return FoundAgain.ORPHANED
+        old = (self.position_start, self.position_end, self.quote_exact)
+        self.anchor_to(match.anchor, text)
+        return FoundAgain.KEPT if (match.anchor.start, match.anchor.end, match.anchor.exact) == old else FoundAgain.MOVED
+
+    @staticmethod
+    def span_constraints(prefix: str) -> list[models.CheckConstraint]:
+        """What every table of anchored passages holds: a span that is not empty, a known anchor state."""
+        span_not_empty = models.Q(position_end__gt=models.F("position_start"))
+        return [
+            models.CheckConstraint(condition=span_not_empty, name=f"{prefix}_span_not_empty"),
+            models.CheckConstraint(condition=models.Q(anchor_state__in=AnchorState.values), name=f"{prefix}_anchor_state_valid"),
+        ]
+
+
+def reanchor_passages(
+    passages: Iterable[AnchoredPassage], text: str, *, on_state_change: Callable[[AnchoredPassage], None] | None = None
+) -> dict[str, int]:
+    """Find each stored passage again in `text` and save it: moved with the words, or orphaned.
+
+    A passage that was an orphan and still is not found is left as it is.
+    `on_state_change` is called, before the save, for each passage that
+    becomes an orphan or is anchored again: the caller records it (a version,
+    an event). Returns how many were kept, moved and orphaned.
+    """
+    counts = {outcome.value: 0 for outcome in FoundAgain}
+    for passage in passages:
+        was_orphaned = passage.is_orphaned
+        outcome = passage.find_again(text)
+        counts[outcome] += 1
+        if outcome == FoundAgain.ORPHANED and was_orphaned:
+            continue
+        if was_orphaned != passage.is_orphaned and on_state_change is not None:
+            on_state_change(passage)
+        passage.save()
+    return counts

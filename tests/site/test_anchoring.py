@@ -2,8 +2,10 @@
 
 import pytest
 
-from diegem.lib.annotatable import normalize_plain_text, paragraph_spans
-from frameworks.anchoring import find_passage, make_anchor, reanchor
+from annotations.models import Annotation
+from cases.models import CodingEvidence
+from diegem.lib.anchoring import FoundAgain, PassageNotFound, find_passage, locate_passage, make_anchor, reanchor
+from diegem.lib.annotatable import normalize_plain_text, paragraph_spans, text_revision
 
 TEXT = (
     "In Rabot kun je ook burger zijn door heel gewone dingen te doen. "
@@ -102,6 +104,50 @@ def test_repeated_quote_is_told_apart_by_its_context():
     assert match.anchor.start == edited.rindex("delen ze grond")
 
 
+def anchored(model, text: str, quote: str):
+    """An unsaved annotation or evidence row anchored on `quote` in `text`."""
+    passage = model()
+    passage.anchor_to(anchor_of(text, quote), text)
+    return passage
+
+
+@pytest.mark.parametrize("model", [Annotation, CodingEvidence])
+def test_a_stored_passage_is_kept_moved_or_orphaned(model):
+    kept = anchored(model, TEXT, QUOTE)
+    assert kept.find_again(TEXT) == FoundAgain.KEPT
+    moved = anchored(model, TEXT, QUOTE)
+    edited = "Een nieuwe eerste zin. " + TEXT
+    assert moved.find_again(edited) == FoundAgain.MOVED
+    assert (edited[moved.position_start : moved.position_end], moved.text_revision) == (QUOTE, text_revision(edited))
+    lost = anchored(model, TEXT, QUOTE)
+    assert lost.find_again(TEXT.replace(QUOTE, "ontstaat er geleidelijk iets als een gemeenschap")) == FoundAgain.ORPHANED
+    assert (lost.anchor_state, lost.quote_exact, lost.text_revision) == ("orphaned", QUOTE, text_revision(TEXT))
+
+
+def test_an_orphan_anchored_again_is_anchored():
+    passage = anchored(Annotation, TEXT, QUOTE)
+    passage.orphan()
+    assert passage.anchor_state == "orphaned"
+    passage.anchor_to(anchor_of(TEXT, "De stadsakker"), TEXT)
+    assert (passage.anchor_state, passage.quote_exact, passage.position_start) == ("anchored", "De stadsakker", TEXT.index("De stadsakker"))
+
+
+# A short quote does not wander to the same words elsewhere.
+def test_a_one_word_note_in_a_deleted_sentence_becomes_an_orphan():
+    text = "In de buurt groeit vertrouwen tussen bewoners. Later vertelt de buurtwerker over zijn vertrouwen in het stadsbestuur."
+    note = anchored(Annotation, text, "vertrouwen")
+    edited = "Later vertelt de buurtwerker over zijn vertrouwen in het stadsbestuur."
+    assert note.find_again(edited) == FoundAgain.ORPHANED
+
+
+def test_a_long_quote_is_found_even_when_both_neighbours_were_rewritten():
+    quote = "De tuiniers delen samen een stuk grond aan de rand van de wijk."
+    evidence = anchored(CodingEvidence, f"Eerste zin over iets. {quote} Laatste zin over iets.", quote)
+    edited = f"Helemaal nieuw begin van de paragraaf hier. {quote} En een ander slot, ook nieuw."
+    assert evidence.find_again(edited) == FoundAgain.MOVED
+    assert edited[evidence.position_start : evidence.position_end] == quote
+
+
 def test_pasted_passage_with_other_whitespace_is_found():
     found = find_passage(TEXT, "  groeit er toch\n een   zekere verbondenheid ")
     assert TEXT[found.anchor.start : found.anchor.end] == QUOTE
@@ -121,6 +167,27 @@ def test_pasted_passage_with_a_small_typo_is_proposed_as_fuzzy():
 def test_pasted_passage_that_is_not_in_the_text_is_refused():
     found = find_passage(TEXT, "iets dat hier helemaal niet staat")
     assert found.anchor is None and found.occurrences == 0
+
+
+def test_locating_a_passage_says_how_often_it_is_there():
+    assert locate_passage(TEXT, "  groeit er toch\n een   zekere verbondenheid ") == anchor_of(TEXT, QUOTE)
+    with pytest.raises(PassageNotFound) as twice:
+        locate_passage("de buurt en de buurt", "de buurt")
+    assert twice.value.occurrences == 2
+    assert twice.value.message("de gekozen tekstsectie") == (
+        "Deze passage komt 2 keer voor in de gekozen tekstsectie. Neem er enkele woorden bij zodat ze maar één keer voorkomt."
+    )
+    with pytest.raises(PassageNotFound) as missing:
+        locate_passage(TEXT, "iets dat hier helemaal niet staat")
+    assert missing.value.occurrences == 0
+    assert str(missing.value) == "Deze passage staat niet in de tekst. Kopieer ze letterlijk uit de tekst."
+
+
+def test_a_close_match_counts_unless_refused():
+    typo = "groeit er toch een zekere verbondenhied"
+    assert locate_passage(TEXT, typo) == anchor_of(TEXT, QUOTE)
+    with pytest.raises(PassageNotFound):
+        locate_passage(TEXT, typo, close_match=False)
 
 
 def test_paragraph_spans_are_slices_of_the_text():
