@@ -208,3 +208,14 @@ def test_a_note_is_searched_as_written_whatever_wrote_it(framework):
     assert list(Annotation.objects.public().search(parse_query("moestuin"))) == []
     Annotation.objects.filter(pk=note.pk).update(attribution="Durkheim (1984)")
     assert list(Annotation.objects.public().search(parse_query("durkheim"))) == [note]
+
+
+def test_every_search_box_takes_as_much_as_a_search_reads(client, framework):
+    """One limit (diegem.lib.search.MAX_QUERY_LENGTH): the boxes' maxlength, the form, the search page."""
+    for url in (reverse("home"), reverse("search"), reverse("case-list")):
+        assert set(parse(client.get(url)).xpath("//input[@name='q']/@maxlength")) == {"200"}, url
+    long_query = "woord " * 50  # 300 characters
+    page = parse(client.get(reverse("search"), {"q": long_query}))
+    assert page.xpath("//input[@id='search-q']/@value") == [long_query[:200]]
+    listing = client.get(reverse("case-list"), {"q": long_query})
+    assert listing.status_code == 200
