@@ -234,3 +234,14 @@ def test_concurrent_vocabulary_rebuilds(framework):
     for thread in threads:
         thread.join(timeout=30)
     assert errors == []
+
+
+def test_every_search_box_takes_as_much_as_a_search_reads(client, framework):
+    """One limit (diegem.lib.search.MAX_QUERY_LENGTH): the boxes' maxlength, the form, the search page."""
+    for url in (reverse("home"), reverse("search"), reverse("case-list")):
+        assert set(parse(client.get(url)).xpath("//input[@name='q']/@maxlength")) == {"200"}, url
+    long_query = "woord " * 50  # 300 characters
+    page = parse(client.get(reverse("search"), {"q": long_query}))
+    assert page.xpath("//input[@id='search-q']/@value") == [long_query[:200]]
+    listing = client.get(reverse("case-list"), {"q": long_query})
+    assert listing.status_code == 200
