@@ -25,7 +25,15 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
 from cases import exchange, history, services
-from cases.evidence import EvidenceNotFound, anchor_passage, apply_anchor, orphaned_codings, sync_grounds_with_evidence
+from cases.evidence import (
+    EvidenceNotFound,
+    anchor_passage,
+    apply_anchor,
+    lacks_evidence,
+    orphaned_codings,
+    rationale_refusal,
+    sync_grounds_with_evidence,
+)
 from cases.exchange import XLSX
 from cases.forms import validate_keyword_lengths
 from cases.models import (
@@ -213,7 +221,8 @@ def _initial_object(form, name, model):
 
 
 class CodingFormSet(forms.BaseInlineFormSet):
-    """The codings of a case: "tekstbewijs" only for a coding with a passage in the text.
+    """The codings of a case: "tekstbewijs" only for a coding with a passage in the text,
+    and a rationale for every coding once the case is in review or published.
 
     A passage counts when it is anchored and not deleted in this submission, or
     new or changed in it (its own row checks that it is in the text). The case
@@ -228,12 +237,16 @@ class CodingFormSet(forms.BaseInlineFormSet):
         cited = None
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or data.get("grounds") != Grounds.EVIDENCE or (self.can_delete and self._should_delete_form(form)):
+            if not data or (self.can_delete and self._should_delete_form(form)):
                 continue
-            if cited is None:
-                cited = self._cited_codings()
-            if form.coding_key() not in cited:
+            grounds = data.get("grounds")
+            if grounds == Grounds.EVIDENCE and cited is None:
+                cited = self._cited_codings()  # read only when a coding claims evidence
+            if lacks_evidence(grounds, cited=form.coding_key() in (cited or set())):
                 form.add_error("grounds", EVIDENCE_NEEDED)
+            # The case's status as stored: the workbench does not change it in the same save.
+            if refusal := rationale_refusal(grounds=grounds, rationale=data.get("rationale"), status=self.instance.status):
+                form.add_error("rationale", refusal)
 
     def _cited_codings(self) -> set[str]:
         if self.evidence_formset is None:

@@ -1,8 +1,14 @@
-"""Text evidence for codings: anchoring a passage, and finding it again after edits."""
+"""Text evidence for codings: anchoring a passage, finding it again after edits, and what a coding needs to stand.
+
+The rules a coding must meet before it is saved (`lacks_evidence`, `rationale_refusal`)
+live here once: the workbench, the import and the seed call them, each with what it
+knows of the case (the passages of the same submission, or those stored).
+"""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
 from frameworks.anchoring import Anchor, find_again, find_passage, store_anchor
@@ -12,6 +18,33 @@ from frameworks.versioning import bump_content_version
 
 class EvidenceNotFound(ValueError):
     """The passage is not (exactly once) in the case's text section."""
+
+
+def lacks_evidence(grounds: str | None, *, cited: bool) -> bool:
+    """Whether a coding claims "tekstbewijs" without an anchored passage of its case's text to stand on."""
+    return grounds == Grounds.EVIDENCE and not cited
+
+
+# What the rationale of a coding says, by its grounds (as the workbench's help text asks it).
+RATIONALE_ASKS = {
+    Grounds.EVIDENCE: gettext_lazy("zeg wat het tekstbewijs toont"),
+    Grounds.INTERPRETATION: gettext_lazy("zeg waarop de interpretatie steunt"),
+    Grounds.UNDETERMINED: gettext_lazy("zeg waarom het materiaal geen waarde toelaat"),
+}
+
+
+def rationale_refusal(*, grounds: str | None, rationale: str | None, status: str) -> str | None:
+    """Why a coding cannot be saved with this (empty) rationale, or None when it can.
+
+    A case is complete when each coding has grounds and a rationale
+    (`Case.missing_for_publication`). A draft may be incomplete; a case in review
+    or published may not be left so by any save.
+    """
+    if status == Case.Status.DRAFT or (rationale or "").strip() or grounds not in RATIONALE_ASKS:
+        return None
+    return _("Een onderbouwing is nodig zolang de praktijk ter nalezing ligt of gepubliceerd is: %(asks)s.") % {
+        "asks": RATIONALE_ASKS[grounds]
+    }
 
 
 def anchor_passage(case: Case, field: str, passage: str) -> Anchor:
@@ -94,9 +127,12 @@ def codings_without_evidence(case: Case) -> list[str]:
     missing = []
     for model, column in _CODING_MODELS:
         anchored = _anchored_keys(case, column)
-        on_evidence = model.objects.filter(case=case, grounds=Grounds.EVIDENCE).exclude(**{f"{column}__in": anchored})
         framework = "source" if model is SourceCoding else "tension_field"
-        missing += [str(getattr(coding, framework)) for coding in on_evidence.select_related(framework)]
+        missing += [
+            str(getattr(coding, framework))
+            for coding in model.objects.filter(case=case).select_related(framework)
+            if lacks_evidence(coding.grounds, cited=getattr(coding, column) in anchored)
+        ]
     return missing
 
 

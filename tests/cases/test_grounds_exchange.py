@@ -276,6 +276,62 @@ def test_a_value_for_a_coding_that_cannot_be_told_needs_its_grounds(framework, r
     )
 
 
+RATIONALE_NEEDED = "Een onderbouwing is nodig zolang de praktijk ter nalezing ligt of gepubliceerd is: {asks}."
+
+
+# (the row's status, what it says of one coding, the column named, the message)
+ROWS_WITHOUT_RATIONALE = [
+    (
+        "published",
+        {"bron_strijd_grond": "interpretatie", "bron_strijd_onderbouwing": ""},
+        "bron_strijd_onderbouwing",
+        RATIONALE_NEEDED.format(asks="zeg waarop de interpretatie steunt"),
+    ),
+    (
+        "published",
+        {"veld_consensus-conflict": "", "veld_consensus-conflict_grond": "niet_te_bepalen", "veld_consensus-conflict_onderbouwing": " "},
+        "veld_consensus-conflict_onderbouwing",
+        RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat"),
+    ),
+    (
+        "in_review",
+        {"bron_ontmoeting": "", "bron_ontmoeting_grond": "niet te bepalen", "bron_ontmoeting_onderbouwing": ""},
+        "bron_ontmoeting_onderbouwing",
+        RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("status", "overrides", "column", "message"), ROWS_WITHOUT_RATIONALE)
+def test_a_coding_without_rationale_for_a_case_in_review_or_published_is_refused_by_row_and_column(
+    framework, researcher, status, overrides, column, message
+):
+    report = run(wide_csv([good_row(slug="eerste-goede"), good_row(status=status, **overrides)]), researcher)
+    assert not report.saved
+    assert report.errors == [f"Rij 3, kolom ‘{column}’: {message}"]
+    assert not Case.objects.exists()
+
+
+def test_a_published_case_cannot_lose_a_rationale_through_the_import(framework, researcher):
+    case = make_case(slug="bestaand", title="Bestaand", grounds={"strijd": Grounds.UNDETERMINED})
+    content = b"slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd_grond,bron_strijd_onderbouwing\n" + (
+        f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},niet_te_bepalen,\n".encode()
+    )
+    report = run(content, researcher)
+    assert report.errors == [
+        "Rij 2, kolom ‘bron_strijd_onderbouwing’: " + RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat")
+    ]
+    assert SourceCoding.objects.get(case=case, source__key="strijd").rationale == "Onderbouwing voor Strijd."
+
+
+def test_a_draft_may_come_in_without_a_rationale(framework, researcher):
+    row = good_row(status="draft", bron_strijd_grond="interpretatie", bron_strijd_onderbouwing="")
+    report = run(wide_csv([row]), researcher)
+    assert report.saved, report.errors
+    coding = SourceCoding.objects.get(case__slug="buurtkeuken-gent", source__key="strijd")
+    assert (coding.grounds, coding.strength, coding.rationale) == ("interpretatie", 2, "")
+
+
 def test_the_guide_and_the_template_show_the_grounds_columns(framework, researcher, researcher_client):
     page = parse(researcher_client.get(reverse("admin:cases_case_import")))
     guide = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in page.xpath("//table[contains(@class,'import-guide')]/tbody/tr"))}

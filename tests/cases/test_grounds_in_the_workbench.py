@@ -126,23 +126,34 @@ BAD_CODINGS = [
 ]
 
 
+def type_into_coding(data: dict, key: str, typed: dict) -> str:
+    """A new title and, in the coding on `key`, what is `typed`; returns the coding's row."""
+    row = source_row(data, key) if "strength" in typed else field_row(data, key)
+    data |= {"title": "Nieuwe titel"} | {f"{row}-{name}": value for name, value in typed.items()}
+    return row
+
+
+def still_typed(page, row: str, typed: dict) -> None:
+    """The refused form shows what was typed: the coding's grounds, value and rationale, and the title."""
+    assert page.xpath(f"//input[@name='{row}-grounds' and @checked]/@value") == [typed["grounds"]]
+    value_name = "strength" if "strength" in typed else "position"
+    assert page.xpath(f"//select[@name='{row}-{value_name}']/option[@selected]/@value") == [typed[value_name]]
+    assert texts(page, f"//textarea[@name='{row}-rationale']") == [typed["rationale"].strip()]
+    assert page.xpath("//input[@name='title']/@value") == ["Nieuwe titel"]
+
+
 @pytest.mark.parametrize(("key", "typed", "field", "message"), BAD_CODINGS)
 def test_grounds_that_do_not_fit_the_value_or_the_evidence_are_named_on_their_field(case, researcher_client, key, typed, field, message):
     data = the_form(researcher_client, case)
-    row = source_row(data, key) if "strength" in typed else field_row(data, key)
-    data |= {"title": "Nieuwe titel", f"{row}-rationale": "Net getypt."} | {f"{row}-{name}": value for name, value in typed.items()}
+    typed = {"rationale": "Net getypt.", **typed}
+    row = type_into_coding(data, key, typed)
 
     response = researcher_client.post(change_url(case), data)
 
     assert response.status_code == 200
     page = parse(response)
     assert errors_at(page, row, field) == [message]
-    # Everything typed is still there.
-    assert page.xpath(f"//input[@name='{row}-grounds' and @checked]/@value") == [typed["grounds"]]
-    value_name = "strength" if "strength" in typed else "position"
-    assert page.xpath(f"//select[@name='{row}-{value_name}']/option[@selected]/@value") == [typed[value_name]]
-    assert texts(page, f"//textarea[@name='{row}-rationale']") == ["Net getypt."]
-    assert page.xpath("//input[@name='title']/@value") == ["Nieuwe titel"]
+    still_typed(page, row, typed)
     # And nothing is saved.
     case.refresh_from_db()
     assert case.title == "Buurtkeuken"
@@ -225,6 +236,84 @@ def test_niet_te_bepalen_without_a_value_is_saved_with_no_value_and_named(case, 
         "Consensus – conflict: grond interpretatie → niet te bepalen, positie in het midden → niet te bepalen, onderbouwing gewijzigd."
     ]
     assert Case.objects.get(pk=case.pk).missing_for_publication() == []
+
+
+# --- a case in review or published keeps a rationale for every coding ------------------------------
+
+RATIONALE_NEEDED = "Een onderbouwing is nodig zolang de praktijk ter nalezing ligt of gepubliceerd is: {asks}."
+
+# (row key, what is typed besides an empty rationale, the message on the rationale)
+CODINGS_WITHOUT_RATIONALE = [
+    ("strijd", {"grounds": "interpretatie", "strength": "2"}, RATIONALE_NEEDED.format(asks="zeg waarop de interpretatie steunt")),
+    (
+        "strijd",
+        {"grounds": "niet_te_bepalen", "strength": ""},
+        RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat"),
+    ),
+    (
+        "consensus-conflict",
+        {"grounds": "interpretatie", "position": "-1"},
+        RATIONALE_NEEDED.format(asks="zeg waarop de interpretatie steunt"),
+    ),
+    (
+        "consensus-conflict",
+        {"grounds": "niet_te_bepalen", "position": ""},
+        RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat"),
+    ),
+]
+
+
+@pytest.mark.parametrize("status", [Case.Status.PUBLISHED, Case.Status.IN_REVIEW])
+@pytest.mark.parametrize(("key", "typed", "message"), CODINGS_WITHOUT_RATIONALE)
+def test_a_case_in_review_or_published_keeps_a_rationale_for_every_coding(framework, researcher_client, status, key, typed, message):
+    case = make_case(slug="buurtkeuken", title="Buurtkeuken", practice=PRACTICE, status=status)
+    data = the_form(researcher_client, case)
+    typed = {"rationale": "  ", **typed}
+    row = type_into_coding(data, key, typed)
+
+    response = researcher_client.post(change_url(case), data)
+
+    assert response.status_code == 200
+    page = parse(response)
+    assert errors_at(page, row, "rationale") == [message]
+    # What was typed is still there, and nothing is saved.
+    still_typed(page, row, typed)
+    case.refresh_from_db()
+    assert case.title == "Buurtkeuken"
+    assert Case.objects.get(pk=case.pk).missing_for_publication() == []
+    assert not versions_of(case).exists()
+
+
+def test_tekstbewijs_on_a_published_case_needs_a_rationale_too(framework, researcher_client):
+    case = make_case(slug="buurtkeuken", title="Buurtkeuken", practice=PRACTICE)
+    anchor(case, "strijd", "Ze voeren actie")
+    data = the_form(researcher_client, case)
+    struggle = source_row(data, "strijd")
+    data[f"{struggle}-rationale"] = ""
+
+    response = researcher_client.post(change_url(case), data)
+
+    assert response.status_code == 200
+    assert errors_at(parse(response), struggle, "rationale") == [RATIONALE_NEEDED.format(asks="zeg wat het tekstbewijs toont")]
+    assert SourceCoding.objects.get(case=case, source__key="strijd").rationale == "Onderbouwing voor Strijd."
+
+
+def test_a_draft_may_leave_a_rationale_empty_for_now(case, researcher_client):
+    data = the_form(researcher_client, case)
+    struggle, conflict = source_row(data, "strijd"), field_row(data, "consensus-conflict")
+    data |= {
+        f"{struggle}-rationale": "",
+        f"{conflict}-grounds": "niet_te_bepalen",
+        f"{conflict}-position": "",
+        f"{conflict}-rationale": "",
+    }
+
+    assert researcher_client.post(change_url(case), data).status_code == 302
+
+    assert Case.objects.get(pk=case.pk).missing_for_publication() == [
+        "De codering van de bron ‘Strijd’ heeft geen onderbouwing.",
+        "De positie op ‘consensus – conflict’ heeft geen onderbouwing.",
+    ]
 
 
 # --- orphaned evidence: a warning, and back to tekstbewijs once anchored again ----------------------
