@@ -79,7 +79,8 @@ class CaseForm(forms.ModelForm):
 # --- the coding, with the framework's words beside each field -----------------------------
 
 ORPHANED_WARNING = _(
-    "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert."
+    "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert. "
+    "Blijft ze een interpretatie, pas dan de onderbouwing aan (waarop steunt ze nu?) en bewaar: zo bevestigt u ze."
 )
 EVIDENCE_NEEDED = _(
     "‘Tekstbewijs’ vraagt minstens één passage uit de tekst van deze praktijk voor deze codering: voeg ze toe onder "
@@ -109,10 +110,17 @@ class CodingForm(forms.ModelForm):
         """The coding as evidence rows name it ("source:3", "field:2"), from what was submitted."""
         raise NotImplementedError
 
+    # Set by the formset: a passage for this coding is anchored in the same submission.
+    cited = False
+
     def save(self, commit=True):
-        # Only an interpretation carries the flag of orphaned evidence: a researcher who
-        # settles the grounds otherwise has dealt with it (the database holds this too).
-        if self.instance.grounds != Grounds.INTERPRETATION:
+        # The formset saves only a coding the researcher changed: saved as an interpretation
+        # it is confirmed as one, saved otherwise it is settled; either way the flag of
+        # orphaned evidence has been dealt with. Unless, still an interpretation, a passage
+        # for it is anchored again in the same save: then it keeps the flag and returns to
+        # "tekstbewijs" with its passage (`sync_grounds_with_evidence`, once the evidence
+        # rows are saved).
+        if not (self.cited and self.instance.grounds == Grounds.INTERPRETATION):
             self.instance.evidence_orphaned = False
         return super().save(commit)
 
@@ -240,9 +248,10 @@ class CodingFormSet(forms.BaseInlineFormSet):
             if not data or (self.can_delete and self._should_delete_form(form)):
                 continue
             grounds = data.get("grounds")
-            if grounds == Grounds.EVIDENCE and cited is None:
-                cited = self._cited_codings()  # read only when a coding claims evidence
-            if lacks_evidence(grounds, cited=form.coding_key() in (cited or set())):
+            if cited is None and (grounds == Grounds.EVIDENCE or form.instance.evidence_orphaned):
+                cited = self._cited_codings()  # read only when a coding claims evidence or lost it
+            form.cited = form.coding_key() in (cited or set())
+            if lacks_evidence(grounds, cited=form.cited):
                 form.add_error("grounds", EVIDENCE_NEEDED)
             # The case's status as stored: the workbench does not change it in the same save.
             if refusal := rationale_refusal(grounds=grounds, rationale=data.get("rationale"), status=self.instance.status):

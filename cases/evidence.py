@@ -92,31 +92,38 @@ def reanchor_evidence(case: Case, field: str) -> dict[str, int]:
 _CODING_MODELS = ((SourceCoding, "source_id"), (TensionPosition, "tension_field_id"))
 
 
-def _anchored_keys(case: Case, column: str) -> set[int]:
-    rows = CodingEvidence.objects.filter(case=case, anchor_state=CodingEvidence.AnchorState.ANCHORED)
+def _keys(case: Case, column: str, state: str) -> set[int]:
+    """The sources (or tension fields) of the case with an evidence row in this anchor state."""
+    rows = CodingEvidence.objects.filter(case=case, anchor_state=state)
     return set(rows.filter(**{f"{column}__isnull": False}).values_list(column, flat=True))
+
+
+def _anchored_keys(case: Case, column: str) -> set[int]:
+    return _keys(case, column, CodingEvidence.AnchorState.ANCHORED)
 
 
 def sync_grounds_with_evidence(case: Case) -> int:
     """Keep "tekstbewijs" true to the anchored passages; returns how many codings changed.
 
-    A coding on evidence whose last passage was orphaned by an edit becomes an
-    interpretation, flagged (`evidence_orphaned`) for the researchers; once a
-    passage for it is anchored again, it rests on evidence again. Never is a
-    coding silently left on evidence that no longer stands in the text.
+    A coding on evidence without an anchored passage becomes an interpretation;
+    when its passages were orphaned by an edit it is flagged (`evidence_orphaned`)
+    for the researchers. Once a passage for it is anchored again, it rests on
+    evidence again; once no orphaned passage for it remains (deleted), it stays an
+    interpretation and the flag has nothing left to say. (A researcher who saves
+    the coding as an interpretation settles the flag too: the workbench's form.)
+    Never is a coding silently left on evidence that no longer stands in the text.
     """
     changed = 0
     for model, column in _CODING_MODELS:
         anchored = _anchored_keys(case, column)
+        orphaned = _keys(case, column, CodingEvidence.AnchorState.ORPHANED)
         codings = model.objects.filter(case=case)
-        changed += (
-            codings.filter(grounds=Grounds.EVIDENCE)
-            .exclude(**{f"{column}__in": anchored})
-            .update(grounds=Grounds.INTERPRETATION, evidence_orphaned=True)
-        )
-        changed += codings.filter(evidence_orphaned=True, **{f"{column}__in": anchored}).update(
-            grounds=Grounds.EVIDENCE, evidence_orphaned=False
-        )
+        unanchored = codings.filter(grounds=Grounds.EVIDENCE).exclude(**{f"{column}__in": anchored})
+        changed += unanchored.filter(**{f"{column}__in": orphaned}).update(grounds=Grounds.INTERPRETATION, evidence_orphaned=True)
+        changed += unanchored.update(grounds=Grounds.INTERPRETATION)  # no passage at all: nothing is orphaned
+        flagged = codings.filter(evidence_orphaned=True)
+        changed += flagged.filter(**{f"{column}__in": anchored}).update(grounds=Grounds.EVIDENCE, evidence_orphaned=False)
+        changed += flagged.exclude(**{f"{column}__in": orphaned}).update(evidence_orphaned=False)
     if changed:
         bump_content_version()  # bulk updates send no save signal
     return changed

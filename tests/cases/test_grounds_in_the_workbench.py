@@ -20,7 +20,10 @@ GROUNDS_HELP = (
     "codering’). Interpretatie: de lezing van de onderzoekers; zeg in de onderbouwing waarop ze steunt. Niet te bepalen: "
     "het materiaal laat geen {value} toe; laat de {value} leeg en zeg in de onderbouwing waarom."
 )
-ORPHANED = "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert."
+ORPHANED = (
+    "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert. "
+    "Blijft ze een interpretatie, pas dan de onderbouwing aan (waarop steunt ze nu?) en bewaar: zo bevestigt u ze."
+)
 EVIDENCE_NEEDED = (
     "‘Tekstbewijs’ vraagt minstens één passage uit de tekst van deze praktijk voor deze codering: voeg ze toe onder "
     "‘Tekstbewijs voor de codering’, of kies ‘interpretatie’."
@@ -338,7 +341,8 @@ def test_an_edit_that_orphans_the_evidence_is_named_and_the_coding_warns(case, r
     ]
     assert texts(page, "//section[contains(@class,'workflow')]//p[contains(@class,'workflow__orphaned')]") == [
         "Tekstbewijs verweesd: Strijd. Het tekstbewijs staat niet meer in de tekst; deze coderingen tellen als interpretatie "
-        "tot u een passage opnieuw verankert onder ‘Tekstbewijs voor de codering’."
+        "tot u een passage opnieuw verankert onder ‘Tekstbewijs voor de codering’. Blijft een codering een interpretatie, pas "
+        "dan haar onderbouwing aan en bewaar, of verwijder de verweesde passage."
     ]
     # Only the orphaned coding warns.
     assert len(page.xpath("//strong[contains(@class,'coding-orphaned')]")) == 1
@@ -374,6 +378,63 @@ def test_settling_an_orphaned_coding_as_niet_te_bepalen_clears_its_flag(case, re
     assert researcher_client.post(change_url(case), data).status_code == 302
     coding = SourceCoding.objects.get(case=case, source__key="strijd")
     assert (coding.grounds, coding.strength, coding.evidence_orphaned) == ("niet_te_bepalen", None, False)
+
+
+def orphan(case, key: str, passage: str) -> CodingEvidence:
+    """A passage for the coding on `key`, then an edit of the text that orphans it."""
+    evidence = anchor(case, key, passage)
+    case.practice = "Elke zaterdag koken buren samen in het buurthuis."
+    case_save(case=case)
+    coding = SourceCoding.objects.get(case=case, source__key=key)
+    assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", True)
+    return evidence
+
+
+def test_saving_an_orphaned_coding_as_interpretatie_confirms_it(case, researcher_client):
+    orphan(case, "strijd", "Ze voeren actie")
+    # A save that leaves the coding as it is does not confirm it.
+    assert researcher_client.post(change_url(case), the_form(researcher_client, case) | {"title": "Buurtkeuken!"}).status_code == 302
+    assert SourceCoding.objects.get(case=case, source__key="strijd").evidence_orphaned
+
+    data = the_form(researcher_client, case)
+    struggle = source_row(data, "strijd")
+    assert data[f"{struggle}-grounds"] == "interpretatie"
+    data[f"{struggle}-rationale"] = "De actie staat niet meer in de tekst; wij lezen strijd in hun overleg met de stad."
+
+    assert researcher_client.post(change_url(case), data).status_code == 302
+
+    coding = SourceCoding.objects.get(case=case, source__key="strijd")
+    assert (coding.grounds, coding.strength, coding.evidence_orphaned) == ("interpretatie", 1, False)
+    assert coding.rationale == "De actie staat niet meer in de tekst; wij lezen strijd in hun overleg met de stad."
+    page = parse(researcher_client.get(change_url(case)))
+    assert not page.xpath("//strong[contains(@class,'coding-orphaned')]")
+    assert not page.xpath("//p[contains(@class,'workflow__orphaned')]")
+
+
+def test_deleting_the_orphaned_passage_leaves_an_interpretation_without_the_flag(case, researcher_client):
+    evidence = orphan(case, "strijd", "Ze voeren actie")
+    data = the_form(researcher_client, case)
+    data[f"{row_of(data, 'evidence', 'id', evidence.pk)}-DELETE"] = "on"
+
+    assert researcher_client.post(change_url(case), data).status_code == 302
+
+    assert not CodingEvidence.objects.filter(case=case).exists()
+    coding = SourceCoding.objects.get(case=case, source__key="strijd")
+    assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", False)
+    assert not parse(researcher_client.get(change_url(case))).xpath("//strong[contains(@class,'coding-orphaned')]")
+
+
+def test_a_passage_anchored_again_while_the_rationale_changes_brings_the_coding_back_to_tekstbewijs(case, researcher_client):
+    evidence = orphan(case, "strijd", "Ze voeren actie")
+    data = the_form(researcher_client, case)
+    data[f"{row_of(data, 'evidence', 'id', evidence.pk)}-passage"] = "koken buren samen"
+    data[f"{source_row(data, 'strijd')}-rationale"] = "Samen koken is hier ook een daad van verzet."
+
+    assert researcher_client.post(change_url(case), data).status_code == 302
+
+    coding = SourceCoding.objects.get(case=case, source__key="strijd")
+    assert (coding.grounds, coding.evidence_orphaned) == ("tekstbewijs", False)
+    assert coding.rationale == "Samen koken is hier ook een daad van verzet."
 
 
 # --- history: versions keep the grounds; compare and restore show and bring them back -------------
@@ -431,8 +492,9 @@ def test_a_restored_coding_on_tekstbewijs_follows_the_evidence_as_it_stands(case
 
     services.case_restore(case=case, version=version, actor=researcher)
 
+    # No passage at all: nothing is orphaned, so no flag to settle.
     coding = SourceCoding.objects.get(case=case, source__key="strijd")
-    assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", True)
+    assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", False)
 
 
 # --- the dashboard ---------------------------------------------------------------------------------
