@@ -95,13 +95,19 @@ def _coding_on_evidence(case, passage: str) -> SourceCoding:
     return coding
 
 
-def test_evidence_orphaned_by_an_edit_makes_the_coding_an_interpretation_until_it_is_found_again(framework):
-    case = make_case(practice=PRACTICE)
+def _orphaned_coding(case) -> SourceCoding:
+    """The coding on ontmoeting on evidence, then an edit of the text that orphans its passage."""
     coding = _coding_on_evidence(case, "Buren koken elke woensdag samen")
     case.practice = "Ze delen recepten uit vele landen."
     case_save(case=case)
     coding.refresh_from_db()
     assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", True)
+    return coding
+
+
+def test_evidence_orphaned_by_an_edit_makes_the_coding_an_interpretation_until_it_is_found_again(framework):
+    case = make_case(practice=PRACTICE)
+    coding = _orphaned_coding(case)
 
     case.practice = PRACTICE
     case_save(case=case)
@@ -118,11 +124,7 @@ def test_a_coding_on_evidence_without_an_anchored_passage_is_named(framework):
 
 def test_deleting_the_orphaned_passages_settles_the_flag_and_leaves_an_interpretation(framework):
     case = make_case(practice=PRACTICE)
-    coding = _coding_on_evidence(case, "Buren koken elke woensdag samen")
-    case.practice = "Ze delen recepten uit vele landen."
-    case_save(case=case)
-    coding.refresh_from_db()
-    assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", True)
+    coding = _orphaned_coding(case)
     # Another orphaned passage, for another coding, stays flagged.
     other = SourceCoding.objects.get(case=case, source__key="strijd")
     SourceCoding.objects.filter(pk=other.pk).update(grounds=Grounds.INTERPRETATION, evidence_orphaned=True)
