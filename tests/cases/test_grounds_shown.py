@@ -394,11 +394,29 @@ def test_the_options_count_only_codings_on_text_evidence_with_the_restriction(cl
         tree = parse(client.get(reverse("case-list"), params))
         return texts(tree, f"//select[@name='{name}']/option")
 
-    assert options({}, "bron-strijd") == ["alle", "minstens zwak (2)", "minstens matig (2)", "sterk (1)"]
-    assert options(ONLY, "bron-strijd") == ["alle", "minstens zwak (1)", "minstens matig (1)", "sterk (1)"]
-    assert options({}, "consensus-conflict-van") == [
-        "–", "sterk consensus (2)", "eerder consensus (1)", "in het midden (1)", "eerder conflict (1)", "sterk conflict (0)",
+    # Every coding counts, and each option says how many of its cases have the coding on text evidence.
+    assert options({}, "bron-strijd") == [
+        "alle",
+        "minstens zwak (2, ● 1 met tekstbewijs)",
+        "minstens matig (2, ● 1 met tekstbewijs)",
+        "sterk (1, ● 1 met tekstbewijs)",
     ]
+    assert options({}, "bron-ontmoeting") == [
+        "alle",
+        "minstens zwak (3, ● 2 met tekstbewijs)",
+        "minstens matig (2, ● 1 met tekstbewijs)",
+        "sterk (1, ● 1 met tekstbewijs)",
+    ]
+    assert options({}, "consensus-conflict-van") == [
+        "–",
+        "sterk consensus (2, ● 1 met tekstbewijs)",
+        "eerder consensus (1, ● 0 met tekstbewijs)",
+        "in het midden (1, ● 0 met tekstbewijs)",
+        "eerder conflict (1, ● 0 met tekstbewijs)",
+        "sterk conflict (0)",
+    ]
+    # Only codings on text evidence count: no split to show.
+    assert options(ONLY, "bron-strijd") == ["alle", "minstens zwak (1)", "minstens matig (1)", "sterk (1)"]
     assert options(ONLY, "consensus-conflict-van") == [
         "–", "sterk consensus (1)", "eerder consensus (0)", "in het midden (0)", "eerder conflict (0)", "sterk conflict (0)",
     ]
