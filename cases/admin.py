@@ -98,8 +98,9 @@ class CodingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         help_text = _(
             "Tekstbewijs: een passage uit de tekst van deze praktijk draagt de codering (voeg ze toe onder ‘Tekstbewijs "
-            "voor de codering’). Interpretatie: de lezing van de onderzoekers; zeg in de onderbouwing waarop ze steunt. "
-            "Niet te bepalen: het materiaal laat geen %(value)s toe; laat de %(value)s leeg en zeg in de onderbouwing waarom."
+            "voor de codering’). Interpretatie: de lezing van wie codeert (onderzoekers of de redactie); zeg in de "
+            "onderbouwing waarop ze steunt. Niet te bepalen: het materiaal laat geen %(value)s toe; laat de %(value)s leeg "
+            "en zeg in de onderbouwing waarom."
         ) % {"value": self.value_name}
         if self.instance.pk and self.instance.evidence_orphaned:
             # The admin shows help text as HTML; the warning is escaped like any text.

@@ -669,7 +669,7 @@ class CaseRowForm(forms.Form):
             grounds_vocabulary(), required=False,
             help_text=_(
                 "Hoe %(what)s gekend is: tekstbewijs (een passage uit de tekst, die u in de werkbank verankert), "
-                "interpretatie (de lezing van de onderzoekers), of niet te bepalen (zonder waarde). Leeg: een bestaande "
+                "interpretatie (de lezing van wie codeerde: onderzoekers of de redactie), of niet te bepalen (zonder waarde). Leeg: een bestaande "
                 "codering houdt haar grond, een nieuwe wordt interpretatie."
             ) % {"what": what},
         )

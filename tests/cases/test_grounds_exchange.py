@@ -128,6 +128,10 @@ def test_the_data_page_explains_the_three_grounds_and_names_the_columns(client, 
     section = page.xpath("//section[@aria-labelledby='grounds-title']")[0]
     assert texts(section, ".//h2") == ["Hoe elke codering gekend is"]
     assert texts(section, ".//dt") == ["tekstbewijs", "interpretatie", "niet te bepalen"]
+    # Interpretations are credited to whoever coded: the seed's are the bank's editors', others the researchers'.
+    assert texts(section, ".//dd")[1] == (
+        "De lezing van wie de praktijk codeerde: onderzoekers of de redactie van de praktijkenbank. De onderbouwing zegt waarop ze steunt."
+    )
     assert texts(section, ".//dd")[2] == (
         "Het materiaal laat geen waarde toe. Er is dan geen sterkte of positie (dus niet 0 en niet ‘afwezig’); de onderbouwing zegt waarom."
     )
@@ -337,8 +341,8 @@ def test_the_guide_and_the_template_show_the_grounds_columns(framework, research
     guide = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in page.xpath("//table[contains(@class,'import-guide')]/tbody/tr"))}
     assert guide["bron_strijd_grond"] == [
         "Hoe de sterkte voor ‘Strijd’ gekend is: tekstbewijs (een passage uit de tekst, die u in de werkbank verankert), "
-        "interpretatie (de lezing van de onderzoekers), of niet te bepalen (zonder waarde). Leeg: een bestaande codering houdt "
-        "haar grond, een nieuwe wordt interpretatie.",
+        "interpretatie (de lezing van wie codeerde: onderzoekers of de redactie), of niet te bepalen (zonder waarde). Leeg: een "
+        "bestaande codering houdt haar grond, een nieuwe wordt interpretatie.",
         "tekstbewijs, interpretatie, niet_te_bepalen (of: niet te bepalen)",
         "nee",
     ]

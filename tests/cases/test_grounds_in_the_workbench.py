@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 PRACTICE = "Elke zaterdag koken buren samen in het buurthuis.\n\nZe voeren actie tegen de sluiting van het zwembad."
 GROUNDS_HELP = (
     "Tekstbewijs: een passage uit de tekst van deze praktijk draagt de codering (voeg ze toe onder ‘Tekstbewijs voor de "
-    "codering’). Interpretatie: de lezing van de onderzoekers; zeg in de onderbouwing waarop ze steunt. Niet te bepalen: "
-    "het materiaal laat geen {value} toe; laat de {value} leeg en zeg in de onderbouwing waarom."
+    "codering’). Interpretatie: de lezing van wie codeert (onderzoekers of de redactie); zeg in de onderbouwing waarop ze "
+    "steunt. Niet te bepalen: het materiaal laat geen {value} toe; laat de {value} leeg en zeg in de onderbouwing waarom."
 )
 ORPHANED = (
     "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert. "

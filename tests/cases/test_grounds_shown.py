@@ -93,6 +93,17 @@ def test_the_toggle_keeps_the_other_parameters_drops_the_page_and_says_which_is_
     ]
 
 
+def test_the_key_credits_an_interpretation_to_whoever_coded_the_case(client, graded):
+    """Seed rationales say "Interpretatie van de redactie", others are the researchers': the key is true of both."""
+    tree = get(client, "overview")
+    assert texts(tree, "//ul[contains(@class,'grounds-key')]/li") == [
+        "● tekstbewijs: een passage uit de tekst van de praktijk staaft de codering",
+        "○ interpretatie: de lezing van wie de praktijk codeerde (onderzoekers of de redactie van de praktijkenbank), met de "
+        "reden erbij",
+        "niet te bepalen: het materiaal laat geen waarde toe; telt nergens mee",
+    ]
+
+
 def test_any_other_value_of_the_parameter_means_every_coding(client, graded):
     assert texts(get(client, "source-detail", "strijd", params={"grond": "interpretatie"}), "//ol[contains(@class,'ranked-list')]/li/a") == [
         "Akker",
