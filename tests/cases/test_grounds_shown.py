@@ -269,6 +269,31 @@ def test_a_spectrum_with_nothing_on_text_evidence_says_so(client, graded):
     assert texts(tree, "//p[contains(@class,'spectrum-left-out')]") == ["3 posities die op interpretatie steunen, staan hier niet."]
 
 
+def test_a_spectrum_where_no_published_position_can_be_told_says_so_and_names_them(client, framework):
+    make_case(title="Akker", grounds={"integratie-transformatie": UND})
+    make_case(title="Brug", grounds={"integratie-transformatie": UND})
+    make_case(title="Dijk", status=Case.Status.DRAFT, positions={"integratie-transformatie": 2})
+    for params in ({}, ONLY):
+        tree = get(client, "tension-field-detail", "integratie-transformatie", params=params)
+        assert not tree.xpath("//figure[contains(@class,'spectrum-chart')]")
+        section = " ".join(texts(tree, "//section[@aria-labelledby='chart-title']"))
+        assert "Nog geen gepubliceerde praktijk is op dit spanningsveld gecodeerd." not in section
+        assert texts(tree, "//p[contains(@class,'spectrum-undetermined')]") == [
+            "2 praktijken: niet te bepalen. Het materiaal laat geen positie op dit spanningsveld toe; "
+            "ze staan daarom niet op het spectrum: Akker, Brug."
+        ]
+    assert texts(get(client, "tension-field-detail", "integratie-transformatie"), "//p[contains(@class,'spectrum-none')]") == [
+        "Bij geen enkele gepubliceerde praktijk is een positie op dit spanningsveld te bepalen."
+    ]
+
+
+def test_a_spectrum_nobody_has_coded_yet_says_so(client, framework):
+    make_case(title="Dijk", status=Case.Status.DRAFT)
+    tree = get(client, "tension-field-detail", "integratie-transformatie")
+    assert "Nog geen gepubliceerde praktijk is op dit spanningsveld gecodeerd." in texts(tree, "//main")[0]
+    assert not tree.xpath("//p[contains(@class,'spectrum-undetermined')]")
+
+
 def test_column_links_lead_to_lists_of_the_counted_size_with_and_without_the_restriction(client, framework):
     for i in range(14):
         make_case(title=f"Case {i:02d}", positions={"afstand-nabijheid": 1}, grounds={"afstand-nabijheid": EV if i % 2 else INT})
