@@ -142,7 +142,7 @@ def test_too_long_values_are_errors_by_row_and_column(framework, researcher, ove
 
 
 def test_the_dry_run_reports_what_the_workflow_would_refuse(framework, researcher):
-    content = exchange_row_csv(status="published", **{"bron_strijd_onderbouwing": ""})
+    content = exchange_row_csv(status="published", **{"bron_strijd": "", "bron_strijd_onderbouwing": ""})  # strijd not coded
     report = exchange.import_cases(content, filename="p.csv", actor=researcher, dry_run=True)
     assert any(error.startswith("Rij 2, kolom ‘status’: kan niet gepubliceerd worden") for error in report.errors)
     assert not Case.objects.exists()
