@@ -28,7 +28,7 @@ from reversion.admin import VersionAdmin
 
 from cases import exchange, history, services
 from cases.dashboard import dashboard
-from cases.evidence import orphaned_codings
+from cases.evidence import lacks_evidence, orphaned_codings, rationale_refusal
 from cases.exchange import XLSX
 from cases.forms import validate_keyword_lengths
 from cases.models import (
@@ -77,7 +77,8 @@ class CaseForm(forms.ModelForm):
 # --- the coding, with the framework's words beside each field -----------------------------
 
 ORPHANED_WARNING = _(
-    "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert."
+    "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert. "
+    "Blijft ze een interpretatie, pas dan de onderbouwing aan (waarop steunt ze nu?) en bewaar: zo bevestigt u ze."
 )
 EVIDENCE_NEEDED = _(
     "‘Tekstbewijs’ vraagt minstens één passage uit de tekst van deze praktijk voor deze codering: voeg ze toe onder "
@@ -95,8 +96,9 @@ class CodingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         help_text = _(
             "Tekstbewijs: een passage uit de tekst van deze praktijk draagt de codering (voeg ze toe onder ‘Tekstbewijs "
-            "voor de codering’). Interpretatie: de lezing van de onderzoekers; zeg in de onderbouwing waarop ze steunt. "
-            "Niet te bepalen: het materiaal laat geen %(value)s toe; laat de %(value)s leeg en zeg in de onderbouwing waarom."
+            "voor de codering’). Interpretatie: de lezing van wie codeert (onderzoekers of de redactie); zeg in de "
+            "onderbouwing waarop ze steunt. Niet te bepalen: het materiaal laat geen %(value)s toe; laat de %(value)s leeg "
+            "en zeg in de onderbouwing waarom."
         ) % {"value": self.value_name}
         if self.instance.pk and self.instance.evidence_orphaned:
             # The admin shows help text as HTML; the warning is escaped like any text.
@@ -107,10 +109,17 @@ class CodingForm(forms.ModelForm):
         """The coding as evidence rows name it ("source:3", "field:2"), from what was submitted."""
         raise NotImplementedError
 
+    # Set by the formset: a passage for this coding is anchored in the same submission.
+    cited = False
+
     def save(self, commit=True):
-        # Only an interpretation carries the flag of orphaned evidence: a researcher who
-        # settles the grounds otherwise has dealt with it (the database holds this too).
-        if self.instance.grounds != Grounds.INTERPRETATION:
+        # The formset saves only a coding the researcher changed: saved as an interpretation
+        # it is confirmed as one, saved otherwise it is settled; either way the flag of
+        # orphaned evidence has been dealt with. Unless, still an interpretation, a passage
+        # for it is anchored again in the same save: then it keeps the flag and returns to
+        # "tekstbewijs" with its passage (`sync_grounds_with_evidence`, once the evidence
+        # rows are saved).
+        if not (self.cited and self.instance.grounds == Grounds.INTERPRETATION):
             self.instance.evidence_orphaned = False
         return super().save(commit)
 
@@ -219,7 +228,8 @@ def _initial_object(form, name, model):
 
 
 class CodingFormSet(forms.BaseInlineFormSet):
-    """The codings of a case: "tekstbewijs" only for a coding with a passage in the text.
+    """The codings of a case: "tekstbewijs" only for a coding with a passage in the text,
+    and a rationale for every coding once the case is in review or published.
 
     A passage counts when it is anchored and not deleted in this submission, or
     new or changed in it (its own row checks that it is in the text). The case
@@ -234,12 +244,17 @@ class CodingFormSet(forms.BaseInlineFormSet):
         cited = None
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
-            if not data or data.get("grounds") != Grounds.EVIDENCE or (self.can_delete and self._should_delete_form(form)):
+            if not data or (self.can_delete and self._should_delete_form(form)):
                 continue
-            if cited is None:
-                cited = self._cited_codings()
-            if form.coding_key() not in cited:
+            grounds = data.get("grounds")
+            if cited is None and (grounds == Grounds.EVIDENCE or form.instance.evidence_orphaned):
+                cited = self._cited_codings()  # read only when a coding claims evidence or lost it
+            form.cited = form.coding_key() in (cited or set())
+            if lacks_evidence(grounds, cited=form.cited):
                 form.add_error("grounds", EVIDENCE_NEEDED)
+            # The case's status as stored: the workbench does not change it in the same save.
+            if refusal := rationale_refusal(grounds=grounds, rationale=data.get("rationale"), status=self.instance.status):
+                form.add_error("rationale", refusal)
 
     def _cited_codings(self) -> set[str]:
         if self.evidence_formset is None:

@@ -41,11 +41,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cases import services
+from cases.evidence import lacks_evidence, rationale_refusal
 from cases.forms import KEYWORD_MAX_LENGTH, validate_keyword_lengths
 from cases.models import (
     PLAIN_TEXT_FIELDS,
     TEXT_SECTIONS,
     Case,
+    CodingEvidence,
     Grounds,
     Position,
     SourceCoding,
@@ -668,7 +670,7 @@ class CaseRowForm(forms.Form):
             grounds_vocabulary(), required=False,
             help_text=_(
                 "Hoe %(what)s gekend is: tekstbewijs (een passage uit de tekst, die u in de werkbank verankert), "
-                "interpretatie (de lezing van de onderzoekers), of niet te bepalen (zonder waarde). Leeg: een bestaande "
+                "interpretatie (de lezing van wie codeerde: onderzoekers of de redactie), of niet te bepalen (zonder waarde). Leeg: een bestaande "
                 "codering houdt haar grond, een nieuwe wordt interpretatie."
             ) % {"what": what},
         )
@@ -898,12 +900,19 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     stored_strengths = {c.source_id: c for c in case.source_codings.all()} if case.pk else {}
     stored_positions = {p.tension_field_id: p for p in case.tension_positions.all()} if case.pk else {}
     source_codings, tension_positions, on_evidence = [], [], []
+    # The passages the case cites now (the import adds none: the workbench does). Whether they still
+    # stand once the row's text is written is checked again after the write, below.
+    anchored = CodingEvidence.objects.filter(case=case).anchored() if case.pk else CodingEvidence.objects.none()
+    cited = {("source", pk) for pk in anchored.filter(source__isnull=False).values_list("source_id", flat=True)}
+    cited |= {("field", pk) for pk in anchored.filter(tension_field__isnull=False).values_list("tension_field_id", flat=True)}
+    # The status the case will have once the row is saved: a case in review or published needs every rationale.
+    status = data.get("status") or case.status
     for source in sources:
         column = f"bron_{source.key}"
         if _coding_given(data, column, present):
             current = stored_strengths.get(source.pk)
-            cell = _CodingCell(column, source.name, strengths(), _strength_cell)
-            if (fields := _coding_fields(data, present, cell, current, result)) is not None:
+            cell = _CodingCell(column, source.name, strengths(), _strength_cell, ("source", source.pk) in cited)
+            if (fields := _coding_fields(data, present, cell, current, status, result)) is not None:
                 value = fields.pop("value")
                 strength = None if value == "" else int(value)
                 coding = _set(current or SourceCoding(case=case, source=source), strength=strength, **fields)
@@ -913,8 +922,8 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
         column = f"veld_{tension_field.key}"
         if _coding_given(data, column, present):
             current = stored_positions.get(tension_field.pk)
-            cell = _CodingCell(column, tension_field.name, positions(tension_field), _position_cell)
-            if (fields := _coding_fields(data, present, cell, current, result)) is not None:
+            cell = _CodingCell(column, tension_field.name, positions(tension_field), _position_cell, ("field", tension_field.pk) in cited)
+            if (fields := _coding_fields(data, present, cell, current, status, result)) is not None:
                 value = fields.pop("value")
                 position = _set(
                     current or TensionPosition(case=case, tension_field=tension_field),
@@ -982,19 +991,23 @@ class _CodingCell:
     name: str  # the source or tension field, for messages
     vocabulary: Vocabulary  # the values the column takes
     value_of: Callable  # a stored coding -> its value as the column writes it
+    cited: bool = False  # the coding has a passage anchored in the case's text
 
 
 def _strength_cell(coding: SourceCoding) -> str:
     return "" if coding.strength is None else str(coding.strength)
 
 
-def _coding_fields(data: dict, present: set[str], cell: _CodingCell, current, result: RowResult) -> dict | None:
+def _coding_fields(data: dict, present: set[str], cell: _CodingCell, current, status: str, result: RowResult) -> dict | None:
     """The value (as the column writes it), grounds, rationale and flag a row gives one coding.
 
     None, with the error noted, when they cannot stand. Without grounds in the
     row a coding keeps its own (a new one is an interpretation); without its
-    value column, its value. (Whether "tekstbewijs" has its passage is
-    checked once the row is written: `_save_row`.)
+    value column, its value; without its rationale column, its rationale.
+    "Tekstbewijs" needs a passage anchored in the case's text, which the import
+    cannot add: the workbench does (checked again once the row is written:
+    `_save_row`). A case in review or published (`status`, as the row leaves
+    it) needs a rationale for every coding.
     """
     column = cell.column
     given = _grounds_given(data, column, present)
@@ -1013,10 +1026,22 @@ def _coding_fields(data: dict, present: set[str], cell: _CodingCell, current, re
     if grounds != Grounds.UNDETERMINED and not value:
         result.errors.append((column, _value_missing(grounds, cell.vocabulary)))
         return None
+    if lacks_evidence(grounds, cited=cell.cited):
+        result.errors.append((
+            column + GROUNDS_SUFFIX,
+            _("‘tekstbewijs’ vraagt een verankerde passage uit de tekst van deze praktijk voor ‘%(name)s’, en die is er niet. "
+              "De import leest geen tekstbewijs: voeg de passage toe in de werkbank onder ‘Tekstbewijs voor de codering’, "
+              "of kies hier interpretatie.") % {"name": cell.name},
+        ))
+        return None
+    rationale = _rationale(data, column, present, current)
+    if refusal := rationale_refusal(grounds=grounds, rationale=rationale, status=status):
+        result.errors.append((column + RATIONALE_SUFFIX, refusal))
+        return None
     return {
         "value": "" if grounds == Grounds.UNDETERMINED else value,
         "grounds": grounds,
-        "rationale": _rationale(data, column, present, current),
+        "rationale": rationale,
         # Only an interpretation carries the flag of orphaned evidence; it stays until a passage is anchored again.
         "evidence_orphaned": bool(current and current.evidence_orphaned and grounds == Grounds.INTERPRETATION),
     }

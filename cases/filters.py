@@ -12,7 +12,8 @@ then match only codings that rest on the text, and their counts follow.
 
 Every option shows how many cases it would leave: the count with that option
 chosen and every other active filter kept (a facet's own filter is left out
-when counting its options). Counting takes three queries whatever the filters:
+when counting its options). Without the restriction, a source or tension-field
+option also says how many of those cases have that coding on text evidence. Counting takes three queries whatever the filters:
 one for domain, kind and place together, one for keywords, and one UNION ALL of
 the source and tension-field histograms (each filtered facet counted against
 its own base).
@@ -82,20 +83,55 @@ class ActiveFilter:
     remove_query: str
 
 
+class GroundsTally:
+    """Per source and per tension field: how many codings per value, how many of them on
+    text evidence, and how many undetermined (never a value). The overview and the
+    case list's facets count with it."""
+
+    def __init__(self, sources, tension_fields):
+        strength_keys = Strength.values
+        position_keys = [*Position.values, "both"]
+        self.strengths = {source.pk: self._empty(strength_keys) for source in sources}
+        self.positions = {field.pk: self._empty(position_keys) for field in tension_fields}
+
+    @staticmethod
+    def _empty(keys) -> dict:
+        return {"all": dict.fromkeys(keys, 0), "evidence": dict.fromkeys(keys, 0), "undetermined": 0}
+
+    @staticmethod
+    def add(counts: dict, grounds: str, value, n: int) -> None:
+        if grounds == Grounds.UNDETERMINED:
+            counts["undetermined"] += n
+            return
+        counts["all"][value] += n
+        if grounds == Grounds.EVIDENCE:
+            counts["evidence"][value] += n
+
+
 class CountedSelect(forms.Select):
     """A select whose options carry how many results they would leave.
 
     `counts` maps option values to counts; an option that would leave nothing
-    is disabled unless it is the one chosen.
+    is disabled unless it is the one chosen. `evidence_counts`, when given, says
+    how many of those results have the coding on text evidence, as the overview
+    does beside its counts: "minstens matig (3, ● 1 met tekstbewijs)".
     """
 
     counts: dict[str, int] | None = None
+    evidence_counts: dict[str, int] | None = None
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         if self.counts is not None and value not in ("", None):
             count = self.counts.get(str(value), 0)
-            option["label"] = f"{label} ({count})"
+            if count and self.evidence_counts is not None:
+                option["label"] = _("%(label)s (%(count)d, ● %(evidence)d met tekstbewijs)") % {
+                    "label": label,
+                    "count": count,
+                    "evidence": self.evidence_counts.get(str(value), 0),
+                }
+            else:
+                option["label"] = f"{label} ({count})"
             if count == 0 and not selected:
                 option["attrs"]["disabled"] = True
         return option
@@ -264,8 +300,10 @@ class CaseFilterForm(forms.Form):
         self._count_keywords(published)
         self._count_sources_and_ranges(published)
 
-    def _set_counts(self, name: str, counts: dict) -> None:
-        self.fields[name].widget.counts = {str(key): value for key, value in counts.items()}
+    def _set_counts(self, name: str, counts: dict, evidence: dict | None = None) -> None:
+        widget = self.fields[name].widget
+        widget.counts = {str(key): value for key, value in counts.items()}
+        widget.evidence_counts = None if evidence is None else {str(key): value for key, value in evidence.items()}
 
     def _count_domain_kind_place(self, published):
         rows = (
@@ -326,47 +364,69 @@ class CaseFilterForm(forms.Form):
         if inactive_sources:
             queries.append(
                 self._source_codings().filter(case__in=base, source__in=inactive_sources)
-                .values_list(Value("s"), "source", "strength")
+                .values_list(Value("s"), "source", "strength", "grounds")
             )
         if inactive_fields:
             queries.append(
                 self._tension_positions().filter(case__in=base, tension_field__in=inactive_fields, holds_both=False)
-                .values_list(Value("t"), "tension_field", "position")
+                .values_list(Value("t"), "tension_field", "position", "grounds")
             )
         for source in self.sources:
             name = source_param(source)
             if self.value(name):
                 own = self.filter(published, skip=frozenset({name})).order_by().values("pk")
                 queries.append(
-                    self._source_codings().filter(case__in=own, source=source).values_list(Value("s"), "source", "strength")
+                    self._source_codings().filter(case__in=own, source=source).values_list(Value("s"), "source", "strength", "grounds")
                 )
         for field in self.tension_fields:
             if self.range_of(field) != (None, None):
                 own = self.filter(published, skip=frozenset({field.key})).order_by().values("pk")
                 queries.append(
                     self._tension_positions().filter(case__in=own, tension_field=field, holds_both=False)
-                    .values_list(Value("t"), "tension_field", "position")
+                    .values_list(Value("t"), "tension_field", "position", "grounds")
                 )
         return [q.annotate(n=Count("pk")).order_by() for q in queries]
 
     def _count_sources_and_ranges(self, published):
-        """Both histograms in one query: a UNION ALL of the per-facet counts."""
+        """Both histograms in one query: a UNION ALL of the per-facet counts.
+
+        Without the restriction each option also says how many of its cases have
+        that coding on text evidence; with it, every count is on evidence already.
+        """
         queries = self._histogram_queries(published)
         rows = queries[0].union(*queries[1:], all=True).order_by() if queries else []
-        strengths: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        positions: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        for kind, owner, value, n in rows:
-            (strengths if kind == "s" else positions)[owner][value] += n
+        tally = GroundsTally(self.sources, self.tension_fields)
+        for kind, owner, value, grounds, n in rows:
+            tally.add((tally.strengths if kind == "s" else tally.positions)[owner], grounds, value, n)
+        split = not self.evidence_only
+
+        def at_least(histogram: dict, k: int) -> int:
+            return sum(n for s, n in histogram.items() if s >= k)
+
         for source in self.sources:
-            histogram = strengths[source.pk]
+            counts = tally.strengths[source.pk]
             self._set_counts(
-                source_param(source), {k: sum(n for s, n in histogram.items() if s >= k) for k in (1, 2, 3)}
+                source_param(source),
+                {k: at_least(counts["all"], k) for k in (1, 2, 3)},
+                {k: at_least(counts["evidence"], k) for k in (1, 2, 3)} if split else None,
             )
         for field in self.tension_fields:
-            histogram = positions[field.pk]
+            counts = tally.positions[field.pk]
             low, high = self.range_of(field)
             top = Position.POLE_B if high is None else high
             bottom = Position.POLE_A if low is None else low
             low_name, high_name = range_params(field)
-            self._set_counts(low_name, {v: sum(n for p, n in histogram.items() if v <= p <= top) for v in Position.values})
-            self._set_counts(high_name, {v: sum(n for p, n in histogram.items() if bottom <= p <= v) for v in Position.values})
+
+            def between(histogram: dict, start: int, end: int) -> int:
+                return sum(n for p, n in histogram.items() if p != "both" and start <= p <= end)
+
+            self._set_counts(
+                low_name,
+                {v: between(counts["all"], v, top) for v in Position.values},
+                {v: between(counts["evidence"], v, top) for v in Position.values} if split else None,
+            )
+            self._set_counts(
+                high_name,
+                {v: between(counts["all"], bottom, v) for v in Position.values},
+                {v: between(counts["evidence"], bottom, v) for v in Position.values} if split else None,
+            )

@@ -112,8 +112,9 @@ class Grounds(models.TextChoices):
 
     The research text never scores a case; it places notes beside sources and
     fields. So every coding says whether the case's own text supports it
-    (anchored evidence passages), whether it is the researchers' reading, or
-    whether the material allows no value at all.
+    (anchored evidence passages), whether it is the reading of whoever coded it
+    (researchers or the bank's editors), or whether the material allows no value
+    at all.
     """
 
     EVIDENCE = "tekstbewijs", _("tekstbewijs")

@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 
 from cases import exchange
 from cases.charts import spectrum_columns
-from cases.filters import EVIDENCE_ONLY, GROUNDS_PARAM, CaseFilterForm, evidence_only, range_params
+from cases.filters import EVIDENCE_ONLY, GROUNDS_PARAM, CaseFilterForm, GroundsTally, evidence_only, range_params
 from cases.models import (
     Case,
     CodingEvidence,
-    Grounds,
     Position,
     SourceCoding,
     Strength,
@@ -241,7 +240,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     only_evidence = evidence_only(request.GET)
     published = Case.objects.published().values("pk")
     total = Case.objects.published().count()
-    tally = OverviewTally(sources, tension_fields)
+    tally = GroundsTally(sources, tension_fields)
     for source_id, grounds, strength, n in (
         SourceCoding.objects.shown(evidence_only=only_evidence)
         .filter(case__in=published)
@@ -276,31 +275,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-class OverviewTally:
-    """Per source and per tension field: how many codings per value, how many of them on
-    text evidence, and how many undetermined (never a value)."""
-
-    def __init__(self, sources, tension_fields):
-        strength_keys = Strength.values
-        position_keys = [*Position.values, "both"]
-        self.strengths = {source.pk: self._empty(strength_keys) for source in sources}
-        self.positions = {field.pk: self._empty(position_keys) for field in tension_fields}
-
-    @staticmethod
-    def _empty(keys) -> dict:
-        return {"all": dict.fromkeys(keys, 0), "evidence": dict.fromkeys(keys, 0), "undetermined": 0}
-
-    @staticmethod
-    def add(counts: dict, grounds: str, value, n: int) -> None:
-        if grounds == Grounds.UNDETERMINED:
-            counts["undetermined"] += n
-            return
-        counts["all"][value] += n
-        if grounds == Grounds.EVIDENCE:
-            counts["evidence"][value] += n
-
-
-def overview_context(sources, tension_fields, total, tally: OverviewTally, heat, only_evidence: bool) -> dict:
+def overview_context(sources, tension_fields, total, tally: GroundsTally, heat, only_evidence: bool) -> dict:
     """Shape the overview's counts for the template: shares, heat classes, links.
 
     Every link carries the restriction, so each count matches the list it opens.

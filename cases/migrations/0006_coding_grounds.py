@@ -16,6 +16,15 @@ def evidence_backed_codings(apps, schema_editor):
         TensionPosition.objects.filter(case_id=case_id, tension_field_id=field_id).update(grounds="tekstbewijs")
 
 
+def drop_codings_without_value(apps, schema_editor):
+    """Going back: the old schema has no coding without a value (a strength or position was
+    required, and "niet te bepalen" did not exist), so codings that cannot be told are
+    deleted; their case is simply not coded on that source or field any more, which the
+    old schema could say. Everything else keeps its value."""
+    apps.get_model("cases", "SourceCoding").objects.filter(grounds="niet_te_bepalen").delete()
+    apps.get_model("cases", "TensionPosition").objects.filter(grounds="niet_te_bepalen").delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -68,6 +77,8 @@ class Migration(migrations.Migration):
             name='position',
             field=models.SmallIntegerField(blank=True, choices=[(-2, 'sterk naar pool A'), (-1, 'eerder pool A'), (0, 'in het midden'), (1, 'eerder pool B'), (2, 'sterk naar pool B')], help_text='Van -2 (pool A) tot +2 (pool B). Leeg als de praktijk beide polen vasthoudt of als de positie niet te bepalen is.', null=True, verbose_name='positie'),
         ),
+        # Reversed before the value columns become required again (operations reverse in reverse order).
+        migrations.RunPython(migrations.RunPython.noop, drop_codings_without_value),
         migrations.AddConstraint(
             model_name='sourcecoding',
             constraint=models.CheckConstraint(condition=models.Q(('strength__isnull', True), models.Q(('strength__gte', 0), ('strength__lte', 3)), _connector='OR'), name='source_strength_0_to_3'),

@@ -17,6 +17,28 @@ def result_count(client, params: dict) -> int:
     return int(texts(tree, "//h2[@id='results-title']")[0].split()[0])
 
 
+def cards_on_evidence(client, params: dict, source_key: str) -> int:
+    """How many result cards, on every page, mark their coding on the source as tekstbewijs."""
+    url, found = reverse("case-list") + "?" + urlencode(params, doseq=True), 0
+    while url:
+        tree = parse(client.get(url))
+        found += len(tree.xpath(f"//article[contains(@class,'case-card')]//li[contains(@class,'source--{source_key}')]"
+                                "//span[contains(@class,'grounds--tekstbewijs')]"))
+        following = tree.xpath("//a[@rel='next']/@href")  # "?…&pagina=2"
+        url = reverse("case-list") + following[0] if following else None
+    return found
+
+
+def option_counts(label: str) -> tuple[int, int | None]:
+    """'minstens matig (3, ● 1 met tekstbewijs)' -> (3, 1); 'minstens matig (3)' -> (3, None)."""
+    counts = label.rsplit(" (", 1)[1].rstrip(")")
+    if ", ● " not in counts:
+        return int(counts), None
+    total, evidence = counts.split(", ● ")
+    assert evidence.endswith(" met tekstbewijs"), label
+    return int(total), int(evidence.removesuffix(" met tekstbewijs"))
+
+
 SOURCES = ("wederzijdse-afhankelijkheid", "normen-en-waarden", "strijd", "ontmoeting")
 FIELDS = (
     "universeel-particularistisch", "consensus-conflict", "economisch-cultureel",
@@ -68,7 +90,10 @@ ONLY = {"grond": "tekstbewijs"}
 )
 def test_every_option_count_matches_the_results_it_leads_to(client, varied, state):
     tree = parse(client.get(reverse("case-list") + "?" + urlencode(state)))
-    checked = 0
+    restricted = state.get("grond") == "tekstbewijs"
+    # Without other coding filters, an option's cases with the coding on text evidence are those the restriction leaves.
+    coding_filters = [name for name in state if name.startswith("bron-") or name.endswith(("-van", "-tot"))]
+    checked = split = 0
     for select in tree.xpath("//form[@id='filters']//select"):
         name = select.get("name")
         if name == "sortering":
@@ -77,13 +102,36 @@ def test_every_option_count_matches_the_results_it_leads_to(client, varied, stat
             value, label = option.get("value"), option.text_content()
             if not value or "(" not in label:
                 continue
-            shown = int(label.rsplit("(", 1)[1].rstrip(")"))
+            shown, on_evidence = option_counts(label)
             if option.get("disabled") is not None:
                 assert shown == 0  # an option that would leave nothing cannot be chosen
                 continue
-            assert result_count(client, {**state, name: value}) == shown, (state, name, value, label)
+            chosen = {**state, name: value}
+            assert result_count(client, chosen) == shown, (state, name, value, label)
             checked += 1
+            is_coding = name.startswith("bron-") or name.endswith(("-van", "-tot"))
+            # Every coding facet says how many rest on text evidence, unless the restriction is on (or there are none).
+            assert (on_evidence is not None) == (is_coding and not restricted and shown > 0), label
+            if on_evidence is None:
+                continue
+            if name.startswith("bron-"):
+                assert cards_on_evidence(client, chosen, name.removeprefix("bron-")) == on_evidence, (state, name, value, label)
+                split += 1
+            if not [other for other in coding_filters if other not in (name, *_range_pair(name))]:
+                assert result_count(client, {**chosen, **ONLY}) == on_evidence, (state, name, value, label)
+                split += 1
     assert checked >= 5
+    if not restricted and not coding_filters:
+        assert split >= 5  # the evidence counts were checked, not skipped
+
+
+def _range_pair(name: str) -> tuple[str, ...]:
+    """Both ends of a tension-field range, from either one's name."""
+    for suffix in ("-van", "-tot"):
+        if name.endswith(suffix):
+            key = name.removesuffix(suffix)
+            return f"{key}-van", f"{key}-tot"
+    return ()
 
 
 def test_place_and_keyword_filters(client, varied):

@@ -3,8 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from cases.evidence import codings_without_evidence
-from cases.models import Grounds, SourceCoding, TensionPosition
+from cases.evidence import codings_without_evidence, sync_grounds_with_evidence
+from cases.models import CodingEvidence, Grounds, SourceCoding, TensionPosition
 from cases.services import case_write
 from frameworks.models import Source, TensionField
 from tests.factories import cite, make_case
@@ -93,13 +93,19 @@ def _coding_on_evidence(case, passage: str) -> SourceCoding:
     return coding
 
 
-def test_evidence_orphaned_by_an_edit_makes_the_coding_an_interpretation_until_it_is_found_again(framework):
-    case = make_case(practice=PRACTICE)
+def _orphaned_coding(case) -> SourceCoding:
+    """The coding on ontmoeting on evidence, then an edit of the text that orphans its passage."""
     coding = _coding_on_evidence(case, "Buren koken elke woensdag samen")
     case.practice = "Ze delen recepten uit vele landen."
     case_write(case=case, actor=None, comment="De praktijk herschreven.")
     coding.refresh_from_db()
     assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", True)
+    return coding
+
+
+def test_evidence_orphaned_by_an_edit_makes_the_coding_an_interpretation_until_it_is_found_again(framework):
+    case = make_case(practice=PRACTICE)
+    coding = _orphaned_coding(case)
 
     case.practice = PRACTICE
     case_write(case=case, actor=None, comment="De praktijk herschreven.")
@@ -112,3 +118,31 @@ def test_a_coding_on_evidence_without_an_anchored_passage_is_named(framework):
     _coding_on_evidence(case, "Ze delen recepten")
     SourceCoding.objects.filter(case=case, source__key="strijd").update(grounds=Grounds.EVIDENCE)
     assert codings_without_evidence(case) == ["Strijd"]
+
+
+def test_deleting_the_orphaned_passages_settles_the_flag_and_leaves_an_interpretation(framework):
+    case = make_case(practice=PRACTICE)
+    coding = _orphaned_coding(case)
+    # Another orphaned passage, for another coding, stays flagged.
+    other = SourceCoding.objects.get(case=case, source__key="strijd")
+    SourceCoding.objects.filter(pk=other.pk).update(grounds=Grounds.INTERPRETATION, evidence_orphaned=True)
+    CodingEvidence.objects.create(
+        case=case, source=other.source, case_field="practice", quote_exact="weg", position_start=0, position_end=3,
+        text_revision="x", anchor_state=CodingEvidence.AnchorState.ORPHANED,
+    )
+
+    CodingEvidence.objects.filter(case=case, source=coding.source).delete()
+
+    assert sync_grounds_with_evidence(case) == 1
+    coding.refresh_from_db()
+    assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", False)
+    assert SourceCoding.objects.get(pk=other.pk).evidence_orphaned
+    assert sync_grounds_with_evidence(case) == 0
+
+
+def test_a_coding_on_evidence_without_any_passage_becomes_an_interpretation_without_a_flag(framework):
+    case = make_case(practice=PRACTICE)
+    SourceCoding.objects.filter(case=case, source__key="strijd").update(grounds=Grounds.EVIDENCE)
+    assert sync_grounds_with_evidence(case) == 1
+    coding = SourceCoding.objects.get(case=case, source__key="strijd")
+    assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", False)

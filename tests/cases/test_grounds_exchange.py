@@ -117,6 +117,10 @@ def test_the_data_page_explains_the_three_grounds_and_names_the_columns(client, 
     section = page.xpath("//section[@aria-labelledby='grounds-title']")[0]
     assert texts(section, ".//h2") == ["Hoe elke codering gekend is"]
     assert texts(section, ".//dt") == ["tekstbewijs", "interpretatie", "niet te bepalen"]
+    # Interpretations are credited to whoever coded: the seed's are the bank's editors', others the researchers'.
+    assert texts(section, ".//dd")[1] == (
+        "De lezing van wie de praktijk codeerde: onderzoekers of de redactie van de praktijkenbank. De onderbouwing zegt waarop ze steunt."
+    )
     assert texts(section, ".//dd")[2] == (
         "Het materiaal laat geen waarde toe. Er is dan geen sterkte of positie (dus niet 0 en niet ‘afwezig’); de onderbouwing zegt waarom."
     )
@@ -265,13 +269,69 @@ def test_a_value_for_a_coding_that_cannot_be_told_needs_its_grounds(framework, r
     )
 
 
+RATIONALE_NEEDED = "Een onderbouwing is nodig zolang de praktijk ter nalezing ligt of gepubliceerd is: {asks}."
+
+
+# (the row's status, what it says of one coding, the column named, the message)
+ROWS_WITHOUT_RATIONALE = [
+    (
+        "published",
+        {"bron_strijd_grond": "interpretatie", "bron_strijd_onderbouwing": ""},
+        "bron_strijd_onderbouwing",
+        RATIONALE_NEEDED.format(asks="zeg waarop de interpretatie steunt"),
+    ),
+    (
+        "published",
+        {"veld_consensus-conflict": "", "veld_consensus-conflict_grond": "niet_te_bepalen", "veld_consensus-conflict_onderbouwing": " "},
+        "veld_consensus-conflict_onderbouwing",
+        RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat"),
+    ),
+    (
+        "in_review",
+        {"bron_ontmoeting": "", "bron_ontmoeting_grond": "niet te bepalen", "bron_ontmoeting_onderbouwing": ""},
+        "bron_ontmoeting_onderbouwing",
+        RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("status", "overrides", "column", "message"), ROWS_WITHOUT_RATIONALE)
+def test_a_coding_without_rationale_for_a_case_in_review_or_published_is_refused_by_row_and_column(
+    framework, researcher, status, overrides, column, message
+):
+    report = run_import(wide_csv([good_row(slug="eerste-goede"), good_row(status=status, **overrides)]), researcher)
+    assert not report.saved
+    assert report.errors == [f"Rij 3, kolom ‘{column}’: {message}"]
+    assert not Case.objects.exists()
+
+
+def test_a_published_case_cannot_lose_a_rationale_through_the_import(framework, researcher):
+    case = make_case(slug="bestaand", title="Bestaand", grounds={"strijd": Grounds.UNDETERMINED})
+    content = b"slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd_grond,bron_strijd_onderbouwing\n" + (
+        f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},niet_te_bepalen,\n".encode()
+    )
+    report = run_import(content, researcher)
+    assert report.errors == [
+        "Rij 2, kolom ‘bron_strijd_onderbouwing’: " + RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat")
+    ]
+    assert SourceCoding.objects.get(case=case, source__key="strijd").rationale == "Onderbouwing voor Strijd."
+
+
+def test_a_draft_may_come_in_without_a_rationale(framework, researcher):
+    row = good_row(status="draft", bron_strijd_grond="interpretatie", bron_strijd_onderbouwing="")
+    report = run_import(wide_csv([row]), researcher)
+    assert report.saved, report.errors
+    coding = SourceCoding.objects.get(case__slug="buurtkeuken-gent", source__key="strijd")
+    assert (coding.grounds, coding.strength, coding.rationale) == ("interpretatie", 2, "")
+
+
 def test_the_guide_and_the_template_show_the_grounds_columns(framework, researcher, researcher_client):
     page = parse(researcher_client.get(reverse("admin:cases_case_import")))
     guide = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in page.xpath("//table[contains(@class,'import-guide')]/tbody/tr"))}
     assert guide["bron_strijd_grond"] == [
         "Hoe de sterkte voor ‘Strijd’ gekend is: tekstbewijs (een passage uit de tekst, die u in de werkbank verankert), "
-        "interpretatie (de lezing van de onderzoekers), of niet te bepalen (zonder waarde). Leeg: een bestaande codering houdt "
-        "haar grond, een nieuwe wordt interpretatie.",
+        "interpretatie (de lezing van wie codeerde: onderzoekers of de redactie), of niet te bepalen (zonder waarde). Leeg: een "
+        "bestaande codering houdt haar grond, een nieuwe wordt interpretatie.",
         "tekstbewijs, interpretatie, niet_te_bepalen (of: niet te bepalen)",
         "nee",
     ]

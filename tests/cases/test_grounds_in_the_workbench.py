@@ -16,10 +16,13 @@ pytestmark = pytest.mark.django_db
 PRACTICE = "Elke zaterdag koken buren samen in het buurthuis.\n\nZe voeren actie tegen de sluiting van het zwembad."
 GROUNDS_HELP = (
     "Tekstbewijs: een passage uit de tekst van deze praktijk draagt de codering (voeg ze toe onder ‘Tekstbewijs voor de "
-    "codering’). Interpretatie: de lezing van de onderzoekers; zeg in de onderbouwing waarop ze steunt. Niet te bepalen: "
-    "het materiaal laat geen {value} toe; laat de {value} leeg en zeg in de onderbouwing waarom."
+    "codering’). Interpretatie: de lezing van wie codeert (onderzoekers of de redactie); zeg in de onderbouwing waarop ze "
+    "steunt. Niet te bepalen: het materiaal laat geen {value} toe; laat de {value} leeg en zeg in de onderbouwing waarom."
 )
-ORPHANED = "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert."
+ORPHANED = (
+    "Het tekstbewijs staat niet meer in de tekst; deze codering telt als interpretatie tot u een passage opnieuw verankert. "
+    "Blijft ze een interpretatie, pas dan de onderbouwing aan (waarop steunt ze nu?) en bewaar: zo bevestigt u ze."
+)
 
 
 @pytest.fixture
@@ -121,23 +124,34 @@ BAD_CODINGS = [
 ]
 
 
+def type_into_coding(data: dict, key: str, typed: dict) -> str:
+    """A new title and, in the coding on `key`, what is `typed`; returns the coding's row."""
+    row = source_row(data, key) if "strength" in typed else field_row(data, key)
+    data |= {"title": "Nieuwe titel"} | {f"{row}-{name}": value for name, value in typed.items()}
+    return row
+
+
+def still_typed(page, row: str, typed: dict) -> None:
+    """The refused form shows what was typed: the coding's grounds, value and rationale, and the title."""
+    assert page.xpath(f"//input[@name='{row}-grounds' and @checked]/@value") == [typed["grounds"]]
+    value_name = "strength" if "strength" in typed else "position"
+    assert page.xpath(f"//select[@name='{row}-{value_name}']/option[@selected]/@value") == [typed[value_name]]
+    assert texts(page, f"//textarea[@name='{row}-rationale']") == [typed["rationale"].strip()]
+    assert page.xpath("//input[@name='title']/@value") == ["Nieuwe titel"]
+
+
 @pytest.mark.parametrize(("key", "typed", "field", "message"), BAD_CODINGS)
 def test_grounds_that_do_not_fit_the_value_or_the_evidence_are_named_on_their_field(case, researcher_client, key, typed, field, message):
     data = the_form(researcher_client, case)
-    row = source_row(data, key) if "strength" in typed else field_row(data, key)
-    data |= {"title": "Nieuwe titel", f"{row}-rationale": "Net getypt."} | {f"{row}-{name}": value for name, value in typed.items()}
+    typed = {"rationale": "Net getypt.", **typed}
+    row = type_into_coding(data, key, typed)
 
     response = researcher_client.post(change_url(case), data)
 
     assert response.status_code == 200
     page = parse(response)
     assert errors_at(page, row, field) == [message]
-    # Everything typed is still there.
-    assert page.xpath(f"//input[@name='{row}-grounds' and @checked]/@value") == [typed["grounds"]]
-    value_name = "strength" if "strength" in typed else "position"
-    assert page.xpath(f"//select[@name='{row}-{value_name}']/option[@selected]/@value") == [typed[value_name]]
-    assert texts(page, f"//textarea[@name='{row}-rationale']") == ["Net getypt."]
-    assert page.xpath("//input[@name='title']/@value") == ["Nieuwe titel"]
+    still_typed(page, row, typed)
     # And nothing is saved.
     case.refresh_from_db()
     assert case.title == "Buurtkeuken"
@@ -222,6 +236,84 @@ def test_niet_te_bepalen_without_a_value_is_saved_with_no_value_and_named(case, 
     assert Case.objects.get(pk=case.pk).missing_for_publication() == []
 
 
+# --- a case in review or published keeps a rationale for every coding ------------------------------
+
+RATIONALE_NEEDED = "Een onderbouwing is nodig zolang de praktijk ter nalezing ligt of gepubliceerd is: {asks}."
+
+# (row key, what is typed besides an empty rationale, the message on the rationale)
+CODINGS_WITHOUT_RATIONALE = [
+    ("strijd", {"grounds": "interpretatie", "strength": "2"}, RATIONALE_NEEDED.format(asks="zeg waarop de interpretatie steunt")),
+    (
+        "strijd",
+        {"grounds": "niet_te_bepalen", "strength": ""},
+        RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat"),
+    ),
+    (
+        "consensus-conflict",
+        {"grounds": "interpretatie", "position": "-1"},
+        RATIONALE_NEEDED.format(asks="zeg waarop de interpretatie steunt"),
+    ),
+    (
+        "consensus-conflict",
+        {"grounds": "niet_te_bepalen", "position": ""},
+        RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat"),
+    ),
+]
+
+
+@pytest.mark.parametrize("status", [Case.Status.PUBLISHED, Case.Status.IN_REVIEW])
+@pytest.mark.parametrize(("key", "typed", "message"), CODINGS_WITHOUT_RATIONALE)
+def test_a_case_in_review_or_published_keeps_a_rationale_for_every_coding(framework, researcher_client, status, key, typed, message):
+    case = make_case(slug="buurtkeuken", title="Buurtkeuken", practice=PRACTICE, status=status)
+    data = the_form(researcher_client, case)
+    typed = {"rationale": "  ", **typed}
+    row = type_into_coding(data, key, typed)
+
+    response = researcher_client.post(change_url(case), data)
+
+    assert response.status_code == 200
+    page = parse(response)
+    assert errors_at(page, row, "rationale") == [message]
+    # What was typed is still there, and nothing is saved.
+    still_typed(page, row, typed)
+    case.refresh_from_db()
+    assert case.title == "Buurtkeuken"
+    assert Case.objects.get(pk=case.pk).missing_for_publication() == []
+    assert not versions_of(case).exists()
+
+
+def test_tekstbewijs_on_a_published_case_needs_a_rationale_too(framework, researcher_client):
+    case = make_case(slug="buurtkeuken", title="Buurtkeuken", practice=PRACTICE)
+    anchor(case, "strijd", "Ze voeren actie")
+    data = the_form(researcher_client, case)
+    struggle = source_row(data, "strijd")
+    data[f"{struggle}-rationale"] = ""
+
+    response = researcher_client.post(change_url(case), data)
+
+    assert response.status_code == 200
+    assert errors_at(parse(response), struggle, "rationale") == [RATIONALE_NEEDED.format(asks="zeg wat het tekstbewijs toont")]
+    assert SourceCoding.objects.get(case=case, source__key="strijd").rationale == "Onderbouwing voor Strijd."
+
+
+def test_a_draft_may_leave_a_rationale_empty_for_now(case, researcher_client):
+    data = the_form(researcher_client, case)
+    struggle, conflict = source_row(data, "strijd"), field_row(data, "consensus-conflict")
+    data |= {
+        f"{struggle}-rationale": "",
+        f"{conflict}-grounds": "niet_te_bepalen",
+        f"{conflict}-position": "",
+        f"{conflict}-rationale": "",
+    }
+
+    assert researcher_client.post(change_url(case), data).status_code == 302
+
+    assert Case.objects.get(pk=case.pk).missing_for_publication() == [
+        "De codering van de bron ‘Strijd’ heeft geen onderbouwing.",
+        "De positie op ‘consensus – conflict’ heeft geen onderbouwing.",
+    ]
+
+
 # --- orphaned evidence: a warning, and back to tekstbewijs once anchored again ----------------------
 
 
@@ -244,7 +336,8 @@ def test_an_edit_that_orphans_the_evidence_is_named_and_the_coding_warns(case, r
     ]
     assert texts(page, "//section[contains(@class,'workflow')]//p[contains(@class,'workflow__orphaned')]") == [
         "Tekstbewijs verweesd: Strijd. Het tekstbewijs staat niet meer in de tekst; deze coderingen tellen als interpretatie "
-        "tot u een passage opnieuw verankert onder ‘Tekstbewijs voor de codering’."
+        "tot u een passage opnieuw verankert onder ‘Tekstbewijs voor de codering’. Blijft een codering een interpretatie, pas "
+        "dan haar onderbouwing aan en bewaar, of verwijder de verweesde passage."
     ]
     # Only the orphaned coding warns.
     assert len(page.xpath("//strong[contains(@class,'coding-orphaned')]")) == 1
@@ -280,6 +373,63 @@ def test_settling_an_orphaned_coding_as_niet_te_bepalen_clears_its_flag(case, re
     assert researcher_client.post(change_url(case), data).status_code == 302
     coding = SourceCoding.objects.get(case=case, source__key="strijd")
     assert (coding.grounds, coding.strength, coding.evidence_orphaned) == ("niet_te_bepalen", None, False)
+
+
+def orphan(case, key: str, passage: str) -> CodingEvidence:
+    """A passage for the coding on `key`, then an edit of the text that orphans it."""
+    evidence = anchor(case, key, passage)
+    case.practice = "Elke zaterdag koken buren samen in het buurthuis."
+    case_write(case=case, actor=None, comment="De praktijk herschreven.")
+    coding = SourceCoding.objects.get(case=case, source__key=key)
+    assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", True)
+    return evidence
+
+
+def test_saving_an_orphaned_coding_as_interpretatie_confirms_it(case, researcher_client):
+    orphan(case, "strijd", "Ze voeren actie")
+    # A save that leaves the coding as it is does not confirm it.
+    assert researcher_client.post(change_url(case), the_form(researcher_client, case) | {"title": "Buurtkeuken!"}).status_code == 302
+    assert SourceCoding.objects.get(case=case, source__key="strijd").evidence_orphaned
+
+    data = the_form(researcher_client, case)
+    struggle = source_row(data, "strijd")
+    assert data[f"{struggle}-grounds"] == "interpretatie"
+    data[f"{struggle}-rationale"] = "De actie staat niet meer in de tekst; wij lezen strijd in hun overleg met de stad."
+
+    assert researcher_client.post(change_url(case), data).status_code == 302
+
+    coding = SourceCoding.objects.get(case=case, source__key="strijd")
+    assert (coding.grounds, coding.strength, coding.evidence_orphaned) == ("interpretatie", 1, False)
+    assert coding.rationale == "De actie staat niet meer in de tekst; wij lezen strijd in hun overleg met de stad."
+    page = parse(researcher_client.get(change_url(case)))
+    assert not page.xpath("//strong[contains(@class,'coding-orphaned')]")
+    assert not page.xpath("//p[contains(@class,'workflow__orphaned')]")
+
+
+def test_deleting_the_orphaned_passage_leaves_an_interpretation_without_the_flag(case, researcher_client):
+    evidence = orphan(case, "strijd", "Ze voeren actie")
+    data = the_form(researcher_client, case)
+    data[f"{row_of(data, 'evidence', 'id', evidence.pk)}-DELETE"] = "on"
+
+    assert researcher_client.post(change_url(case), data).status_code == 302
+
+    assert not CodingEvidence.objects.filter(case=case).exists()
+    coding = SourceCoding.objects.get(case=case, source__key="strijd")
+    assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", False)
+    assert not parse(researcher_client.get(change_url(case))).xpath("//strong[contains(@class,'coding-orphaned')]")
+
+
+def test_a_passage_anchored_again_while_the_rationale_changes_brings_the_coding_back_to_tekstbewijs(case, researcher_client):
+    evidence = orphan(case, "strijd", "Ze voeren actie")
+    data = the_form(researcher_client, case)
+    data[f"{row_of(data, 'evidence', 'id', evidence.pk)}-passage"] = "koken buren samen"
+    data[f"{source_row(data, 'strijd')}-rationale"] = "Samen koken is hier ook een daad van verzet."
+
+    assert researcher_client.post(change_url(case), data).status_code == 302
+
+    coding = SourceCoding.objects.get(case=case, source__key="strijd")
+    assert (coding.grounds, coding.evidence_orphaned) == ("tekstbewijs", False)
+    assert coding.rationale == "Samen koken is hier ook een daad van verzet."
 
 
 # --- history: versions keep the grounds; compare and restore show and bring them back -------------
@@ -337,8 +487,9 @@ def test_a_restored_coding_on_tekstbewijs_follows_the_evidence_as_it_stands(case
 
     services.case_restore(case=case, version=version, actor=researcher)
 
+    # No passage at all: nothing is orphaned, so no flag to settle.
     coding = SourceCoding.objects.get(case=case, source__key="strijd")
-    assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", True)
+    assert (coding.grounds, coding.evidence_orphaned) == ("interpretatie", False)
 
 
 # --- the dashboard ---------------------------------------------------------------------------------

@@ -92,6 +92,17 @@ def test_the_toggle_keeps_the_other_parameters_drops_the_page_and_says_which_is_
     ]
 
 
+def test_the_key_credits_an_interpretation_to_whoever_coded_the_case(client, graded):
+    """Seed rationales say "Interpretatie van de redactie", others are the researchers': the key is true of both."""
+    tree = get(client, "overview")
+    assert texts(tree, "//ul[contains(@class,'grounds-key')]/li") == [
+        "● tekstbewijs: een passage uit de tekst van de praktijk staaft de codering",
+        "○ interpretatie: de lezing van wie de praktijk codeerde (onderzoekers of de redactie van de praktijkenbank), met de "
+        "reden erbij",
+        "niet te bepalen: het materiaal laat geen waarde toe; telt nergens mee",
+    ]
+
+
 def test_any_other_value_of_the_parameter_means_every_coding(client, graded):
     assert texts(get(client, "source-detail", "strijd", params={"grond": "interpretatie"}), "//ol[contains(@class,'ranked-list')]/li/a") == [
         "Akker",
@@ -251,6 +262,31 @@ def test_a_spectrum_with_nothing_on_text_evidence_says_so(client, graded):
     assert texts(tree, "//p[contains(@class,'spectrum-left-out')]") == ["3 posities die op interpretatie steunen, staan hier niet."]
 
 
+def test_a_spectrum_where_no_published_position_can_be_told_says_so_and_names_them(client, framework):
+    make_case(title="Akker", grounds={"integratie-transformatie": UND})
+    make_case(title="Brug", grounds={"integratie-transformatie": UND})
+    make_case(title="Dijk", status=Case.Status.DRAFT, positions={"integratie-transformatie": 2})
+    for params in ({}, ONLY):
+        tree = get(client, "tension-field-detail", "integratie-transformatie", params=params)
+        assert not tree.xpath("//figure[contains(@class,'spectrum-chart')]")
+        section = " ".join(texts(tree, "//section[@aria-labelledby='chart-title']"))
+        assert "Nog geen gepubliceerde praktijk is op dit spanningsveld gecodeerd." not in section
+        assert texts(tree, "//p[contains(@class,'spectrum-undetermined')]") == [
+            "2 praktijken: niet te bepalen. Het materiaal laat geen positie op dit spanningsveld toe; "
+            "ze staan daarom niet op het spectrum: Akker, Brug."
+        ]
+    assert texts(get(client, "tension-field-detail", "integratie-transformatie"), "//p[contains(@class,'spectrum-none')]") == [
+        "Bij geen enkele gepubliceerde praktijk is een positie op dit spanningsveld te bepalen."
+    ]
+
+
+def test_a_spectrum_nobody_has_coded_yet_says_so(client, framework):
+    make_case(title="Dijk", status=Case.Status.DRAFT)
+    tree = get(client, "tension-field-detail", "integratie-transformatie")
+    assert "Nog geen gepubliceerde praktijk is op dit spanningsveld gecodeerd." in texts(tree, "//main")[0]
+    assert not tree.xpath("//p[contains(@class,'spectrum-undetermined')]")
+
+
 def test_column_links_lead_to_lists_of_the_counted_size_with_and_without_the_restriction(client, framework):
     for i in range(14):
         make_case(title=f"Case {i:02d}", positions={"afstand-nabijheid": 1}, grounds={"afstand-nabijheid": EV if i % 2 else INT})
@@ -387,11 +423,29 @@ def test_the_options_count_only_codings_on_text_evidence_with_the_restriction(cl
         tree = parse(client.get(reverse("case-list"), params))
         return texts(tree, f"//select[@name='{name}']/option")
 
-    assert options({}, "bron-strijd") == ["alle", "minstens zwak (2)", "minstens matig (2)", "sterk (1)"]
-    assert options(ONLY, "bron-strijd") == ["alle", "minstens zwak (1)", "minstens matig (1)", "sterk (1)"]
-    assert options({}, "consensus-conflict-van") == [
-        "–", "sterk consensus (2)", "eerder consensus (1)", "in het midden (1)", "eerder conflict (1)", "sterk conflict (0)",
+    # Every coding counts, and each option says how many of its cases have the coding on text evidence.
+    assert options({}, "bron-strijd") == [
+        "alle",
+        "minstens zwak (2, ● 1 met tekstbewijs)",
+        "minstens matig (2, ● 1 met tekstbewijs)",
+        "sterk (1, ● 1 met tekstbewijs)",
     ]
+    assert options({}, "bron-ontmoeting") == [
+        "alle",
+        "minstens zwak (3, ● 2 met tekstbewijs)",
+        "minstens matig (2, ● 1 met tekstbewijs)",
+        "sterk (1, ● 1 met tekstbewijs)",
+    ]
+    assert options({}, "consensus-conflict-van") == [
+        "–",
+        "sterk consensus (2, ● 1 met tekstbewijs)",
+        "eerder consensus (1, ● 0 met tekstbewijs)",
+        "in het midden (1, ● 0 met tekstbewijs)",
+        "eerder conflict (1, ● 0 met tekstbewijs)",
+        "sterk conflict (0)",
+    ]
+    # Only codings on text evidence count: no split to show.
+    assert options(ONLY, "bron-strijd") == ["alle", "minstens zwak (1)", "minstens matig (1)", "sterk (1)"]
     assert options(ONLY, "consensus-conflict-van") == [
         "–", "sterk consensus (1)", "eerder consensus (0)", "in het midden (0)", "eerder conflict (0)", "sterk conflict (0)",
     ]
