@@ -37,7 +37,11 @@ class OrganisationAdmin(GuardedAdmin):
 
     def get_urls(self):
         return [
-            path("uitnodigen/", self.admin_site.admin_view(self.invite_view), name="annotations_invite"),
+            path(
+                "uitnodigen/",
+                self.admin_site.admin_view(self.invite_view),
+                name="annotations_invite",
+            ),
             *super().get_urls(),
         ]
 
@@ -79,14 +83,32 @@ class MembershipAdmin(GuardedAdmin):
 
 class ModerationEventInline(ReadOnlyInline):
     model = ModerationEvent
-    fields = ["created_at", "actor", "action", "old_status", "new_status", "public_reason", "internal_note"]
+    fields = [
+        "created_at",
+        "actor",
+        "action",
+        "old_status",
+        "new_status",
+        "public_reason",
+        "internal_note",
+    ]
 
 
 @admin.register(Annotation)
 class AnnotationAdmin(GuardedAdmin):
     """Annotations for reading and searching; decisions go through the queue."""
 
-    list_display = ["pk", "short_quote", "voice", "kind", "status", "anchor_state", "author", "organisation", "submitted_at"]
+    list_display = [
+        "pk",
+        "short_quote",
+        "voice",
+        "kind",
+        "status",
+        "anchor_state",
+        "author",
+        "organisation",
+        "submitted_at",
+    ]
     list_filter = ["status", "anchor_state", "voice", "kind", "organisation"]
     search_fields = ["body", "quote_exact", "attribution", "author__email"]
     list_select_related = ["author", "organisation"]
@@ -129,7 +151,11 @@ class AnnotationAdmin(GuardedAdmin):
 
     @admin.display(description=_("moderatie"))
     def queue_link(self, obj) -> str:
-        return format_html('<a href="{}">{}</a>', reverse("moderation-queue"), _("Naar de wachtrij van de moderatoren"))
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("moderation-queue"),
+            _("Naar de wachtrij van de moderatoren"),
+        )
 
     def has_add_permission(self, request):
         return False

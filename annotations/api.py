@@ -54,10 +54,14 @@ def text_url(annotation: Annotation) -> str:
     """The plain text resource an annotation's selectors count in."""
     if annotation.section_id:
         return reverse("section-text", args=[annotation.section.key])
-    return reverse("case-text", args=[annotation.case.slug, text_section(annotation.case_field).slug])
+    return reverse(
+        "case-text", args=[annotation.case.slug, text_section(annotation.case_field).slug]
+    )
 
 
-def annotation_jsonld(annotation: Annotation, request: HttpRequest, *, with_context: bool = True) -> dict:
+def annotation_jsonld(
+    annotation: Annotation, request: HttpRequest, *, with_context: bool = True
+) -> dict:
     """One public annotation as a W3C Web Annotation."""
     absolute = request.build_absolute_uri
     html = annotation.body_html
@@ -71,17 +75,40 @@ def annotation_jsonld(annotation: Annotation, request: HttpRequest, *, with_cont
     elif annotation.attribution:
         html += format_html('<p class="attribution">— {}</p>', annotation.attribution)
     body: list[dict] = [
-        {"type": "TextualBody", "value": html, "format": "text/html", "language": "nl", "purpose": MOTIVATIONS[annotation.kind]},
-        {"type": "TextualBody", "value": str(Voice(annotation.voice).label), "purpose": "tagging", "language": "nl"},
-        {"type": "TextualBody", "value": str(Kind(annotation.kind).label), "purpose": "tagging", "language": "nl"},
+        {
+            "type": "TextualBody",
+            "value": html,
+            "format": "text/html",
+            "language": "nl",
+            "purpose": MOTIVATIONS[annotation.kind],
+        },
+        {
+            "type": "TextualBody",
+            "value": str(Voice(annotation.voice).label),
+            "purpose": "tagging",
+            "language": "nl",
+        },
+        {
+            "type": "TextualBody",
+            "value": str(Kind(annotation.kind).label),
+            "purpose": "tagging",
+            "language": "nl",
+        },
     ]
     if annotation.link:
         body.append({"type": "SpecificResource", "source": annotation.link, "purpose": "linking"})
     creator = (
-        {"type": "Person", "name": annotation.author.get_full_name() or annotation.author.get_username()}
+        {
+            "type": "Person",
+            "name": annotation.author.get_full_name() or annotation.author.get_username(),
+        }
         if annotation.author_id
         # Who wrote the words: the practice bank's editors, summarising the research text.
-        else {"type": "Organization", "name": str(_("Redactie van de praktijkenbank DieGem")), "homepage": absolute(reverse("home"))}
+        else {
+            "type": "Organization",
+            "name": str(_("Redactie van de praktijkenbank DieGem")),
+            "homepage": absolute(reverse("home")),
+        }
     )
     data = {
         "id": absolute(reverse("api-annotation", args=[annotation.pk])),
@@ -90,7 +117,11 @@ def annotation_jsonld(annotation: Annotation, request: HttpRequest, *, with_cont
         "created": _iso(annotation.created_at),
         "modified": _iso(annotation.updated_at),
         "creator": creator,
-        "generator": {"id": absolute(reverse("home")), "type": "Software", "name": "Praktijkenbank DieGem"},
+        "generator": {
+            "id": absolute(reverse("home")),
+            "type": "Software",
+            "name": "Praktijkenbank DieGem",
+        },
         "rights": RIGHTS,
         "body": body,
         "target": {
@@ -104,7 +135,11 @@ def annotation_jsonld(annotation: Annotation, request: HttpRequest, *, with_cont
                     "prefix": annotation.quote_prefix,
                     "suffix": annotation.quote_suffix,
                 },
-                {"type": "TextPositionSelector", "start": annotation.position_start, "end": annotation.position_end},
+                {
+                    "type": "TextPositionSelector",
+                    "start": annotation.position_start,
+                    "end": annotation.position_end,
+                },
             ],
         },
     }
@@ -116,7 +151,9 @@ def _jsonld_response(request: HttpRequest, data: dict, etag: str) -> HttpRespons
     if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type=CONTENT_TYPE)
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type=CONTENT_TYPE
+        )
     response["ETag"] = etag
     response["Vary"] = "Accept"
     response["Access-Control-Allow-Origin"] = "*"
@@ -134,7 +171,9 @@ def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _collection(request: HttpRequest, annotations, collection_url: str, label: str) -> HttpResponse:
     """An AnnotationCollection (no `pagina`) or one of its AnnotationPages."""
-    paginator = Paginator(annotations.with_target().order_by("pk"), PAGE_SIZE, allow_empty_first_page=True)
+    paginator = Paginator(
+        annotations.with_target().order_by("pk"), PAGE_SIZE, allow_empty_first_page=True
+    )
     total = paginator.count  # one count, shared with the paging
     absolute_collection = request.build_absolute_uri(collection_url)
 
@@ -176,7 +215,10 @@ def _collection(request: HttpRequest, annotations, collection_url: str, label: s
 @require_safe
 def collection_all(request: HttpRequest) -> HttpResponse:
     return _collection(
-        request, Annotation.objects.public(), reverse("api-annotations"), "Kanttekeningen in de praktijkenbank DieGem"
+        request,
+        Annotation.objects.public(),
+        reverse("api-annotations"),
+        "Kanttekeningen in de praktijkenbank DieGem",
     )
 
 

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from annotations.models import FlagReason, Kind, ModerationAction, Organisation, Voice
 from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
 
-http_only = URLValidator(schemes=["http", "https"], message=_("Geef een webadres dat begint met http:// of https://."))
+http_only = URLValidator(
+    schemes=["http", "https"], message=_("Geef een webadres dat begint met http:// of https://.")
+)
 
 PAGE_OUT_OF_DATE = _(
     "Deze pagina is verouderd of onvolledig doorgestuurd. Laad ze opnieuw en probeer het nog eens; "
@@ -25,7 +27,11 @@ class PageFieldsMixin:
 
     def full_clean(self):
         super().full_clean()
-        hidden = [name for name in self._errors if name in self.fields and self.fields[name].widget.is_hidden]
+        hidden = [
+            name
+            for name in self._errors
+            if name in self.fields and self.fields[name].widget.is_hidden
+        ]
         if hidden:
             for name in hidden:
                 del self._errors[name]
@@ -35,8 +41,14 @@ class PageFieldsMixin:
 class AnnotationContentForm(forms.Form):
     """What an annotation says: voice, kind, text, attribution, link."""
 
-    voice = forms.ChoiceField(label=_("Stem"), choices=Voice.choices, widget=forms.RadioSelect,
-                              help_text=_("Denker: uit de literatuur. Planner: uit beleid of plannen. Doener: uit de praktijk."))
+    voice = forms.ChoiceField(
+        label=_("Stem"),
+        choices=Voice.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Denker: uit de literatuur. Planner: uit beleid of plannen. Doener: uit de praktijk."
+        ),
+    )
     kind = forms.ChoiceField(label=_("Soort"), choices=Kind.choices, widget=forms.RadioSelect)
     body = forms.CharField(
         label=_("Kanttekening"),
@@ -44,10 +56,19 @@ class AnnotationContentForm(forms.Form):
         max_length=settings.ANNOTATION_BODY_MAX_LENGTH,
         help_text=_("Markdown mag: *cursief*, **vet**, [tekst](https://…), lijstjes met - ."),
     )
-    attribution = forms.CharField(label=_("Bron (optioneel)"), max_length=200, required=False,
-                                  help_text=_("Bijvoorbeeld ‘Durkheim (1984)’ of de titel van een beleidsnota."))
-    link = forms.URLField(label=_("Link (optioneel)"), max_length=500, required=False, assume_scheme="https",
-                          validators=[http_only])
+    attribution = forms.CharField(
+        label=_("Bron (optioneel)"),
+        max_length=200,
+        required=False,
+        help_text=_("Bijvoorbeeld ‘Durkheim (1984)’ of de titel van een beleidsnota."),
+    )
+    link = forms.URLField(
+        label=_("Link (optioneel)"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        validators=[http_only],
+    )
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
@@ -69,7 +90,9 @@ class AnnotationForm(PageFieldsMixin, AnnotationContentForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=5000,
-        help_text=_("Kopieer de zin of het zinsdeel uit de tekst waarbij u de kanttekening schrijft."),
+        help_text=_(
+            "Kopieer de zin of het zinsdeel uit de tekst waarbij u de kanttekening schrijft."
+        ),
     )
 
     field_order = ["passage", "voice", "kind", "body", "attribution", "link"]
@@ -77,7 +100,10 @@ class AnnotationForm(PageFieldsMixin, AnnotationContentForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("exact") and not (cleaned.get("passage") or "").strip():
-            self.add_error("passage", _("Kopieer de passage uit de tekst waarbij u deze kanttekening schrijft."))
+            self.add_error(
+                "passage",
+                _("Kopieer de passage uit de tekst waarbij u deze kanttekening schrijft."),
+            )
         start, end = cleaned.get("start"), cleaned.get("end")
         if start is not None and end is not None and end <= start:
             self.add_error("passage", _("De selectie is leeg; selecteer de passage opnieuw."))
@@ -103,7 +129,12 @@ class ModerationForm(PageFieldsMixin, forms.Form):
         max_length=2000,
         help_text=_("Nodig bij aanpassing vragen, afwijzen en verbergen."),
     )
-    internal_note = forms.CharField(label=_("Interne notitie"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    internal_note = forms.CharField(
+        label=_("Interne notitie"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, actions=REVIEWER_ACTIONS, **kwargs):
@@ -112,33 +143,59 @@ class ModerationForm(PageFieldsMixin, forms.Form):
 
     def offer(self, actions) -> None:
         """Show only these actions (after validating against all, the service applies the table)."""
-        self.fields["action"].choices = [(action, ModerationAction(action).label) for action in actions]
-        needing_reason = [str(ModerationAction(action).label).lower() for action in actions if action in REASON_REQUIRED]
+        self.fields["action"].choices = [
+            (action, ModerationAction(action).label) for action in actions
+        ]
+        needing_reason = [
+            str(ModerationAction(action).label).lower()
+            for action in actions
+            if action in REASON_REQUIRED
+        ]
         if needing_reason:
-            self.fields["public_reason"].help_text = _("Nodig bij: %(actions)s.") % {"actions": ", ".join(needing_reason)}
+            self.fields["public_reason"].help_text = _("Nodig bij: %(actions)s.") % {
+                "actions": ", ".join(needing_reason)
+            }
         else:
             self.fields["public_reason"].help_text = _("Optioneel.")
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") in REASON_REQUIRED and not cleaned.get("public_reason", "").strip():
+        if (
+            cleaned.get("action") in REASON_REQUIRED
+            and not cleaned.get("public_reason", "").strip()
+        ):
             self.add_error("public_reason", _("Geef de auteur een reden mee bij deze beslissing."))
         return cleaned
 
 
 class AttachForm(PageFieldsMixin, forms.Form):
-    passage = forms.CharField(label=_("Nieuwe passage"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000,
-                              help_text=_("Kopieer de passage uit de huidige tekst."))
+    passage = forms.CharField(
+        label=_("Nieuwe passage"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        help_text=_("Kopieer de passage uit de huidige tekst."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Waarom meldt u deze kanttekening?"), choices=FlagReason.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Toelichting (optioneel)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.ChoiceField(
+        label=_("Waarom meldt u deze kanttekening?"),
+        choices=FlagReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Toelichting (optioneel)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("E-mailadres"))
     first_name = forms.CharField(label=_("Voornaam"), max_length=150)
     last_name = forms.CharField(label=_("Familienaam"), max_length=150)
-    organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.all())
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"), queryset=Organisation.objects.all()
+    )

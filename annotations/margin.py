@@ -75,7 +75,9 @@ class MarginFilter:
     def from_request(cls, request) -> MarginFilter:
         voice = request.GET.get("stem", "")
         kind = request.GET.get("soort", "")
-        return cls(voice=voice if voice in Voice.values else "", kind=kind if kind in Kind.values else "")
+        return cls(
+            voice=voice if voice in Voice.values else "", kind=kind if kind in Kind.values else ""
+        )
 
     def apply(self, queryset):
         if self.voice:
@@ -101,11 +103,16 @@ def build_blocks(text: str, annotations: list[Annotation]) -> list[Block]:
     blocks = []
     for index, paragraph in enumerate(paragraphs):
         next_start = paragraphs[index + 1].start if index + 1 < len(paragraphs) else len(text) + 1
-        covering = [a for a in annotations if a.position_start < paragraph.end and a.position_end > paragraph.start]
+        covering = [
+            a
+            for a in annotations
+            if a.position_start < paragraph.end and a.position_end > paragraph.start
+        ]
         notes = [
             a
             for a in annotations
-            if (paragraph.start <= a.position_start < next_start) or (index == 0 and a.position_start < paragraph.start)
+            if (paragraph.start <= a.position_start < next_start)
+            or (index == 0 and a.position_start < paragraph.start)
         ]
         blocks.append(Block(paragraph, _segments(paragraph, covering), notes))
     return blocks
@@ -139,7 +146,9 @@ def _margin_queryset(user, margin_filter: MarginFilter, reader_key: str | None):
     return annotations.select_related("author", "organisation")
 
 
-def case_margin(case: Case, user, margin_filter: MarginFilter, reader_key: str | None = None) -> list[AnnotatedText]:
+def case_margin(
+    case: Case, user, margin_filter: MarginFilter, reader_key: str | None = None
+) -> list[AnnotatedText]:
     """Every text section of a case with its margin: one query for the annotations."""
     by_field: dict[str, list[Annotation]] = defaultdict(list)
     if case.is_public:
@@ -147,7 +156,12 @@ def case_margin(case: Case, user, margin_filter: MarginFilter, reader_key: str |
             by_field[annotation.case_field].append(annotation)
     can_annotate = case.is_public and may_annotate(user)
     return [
-        AnnotatedText(target, build_blocks(target.text, by_field[target.case_field]), len(by_field[target.case_field]), can_annotate)
+        AnnotatedText(
+            target,
+            build_blocks(target.text, by_field[target.case_field]),
+            len(by_field[target.case_field]),
+            can_annotate,
+        )
         for target in case_targets(case)
     ]
 
@@ -166,7 +180,11 @@ def section_echoes(section: Section, reader_key: str | None = None) -> list[Anno
     )
 
 
-def section_margin(section: Section, user, margin_filter: MarginFilter, reader_key: str | None = None) -> AnnotatedText:
+def section_margin(
+    section: Section, user, margin_filter: MarginFilter, reader_key: str | None = None
+) -> AnnotatedText:
     annotations = list(_margin_queryset(user, margin_filter, reader_key).filter(section=section))
     target = section_target(section)
-    return AnnotatedText(target, build_blocks(target.text, annotations), len(annotations), may_annotate(user))
+    return AnnotatedText(
+        target, build_blocks(target.text, annotations), len(annotations), may_annotate(user)
+    )

@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 # Organisations and memberships live in a module of their own; imported here,
 # Django and callers find them among the annotations models.
 from annotations.organisations import Membership, Organisation  # noqa: F401
-from cases.models import TEXT_SECTION_CHOICES, TEXT_SECTION_FIELDS, Case, may_read_drafts, text_section
+from cases.models import (
+    TEXT_SECTION_CHOICES,
+    TEXT_SECTION_FIELDS,
+    Case,
+    may_read_drafts,
+    text_section,
+)
 from diegem.lib import search as full_text
 from diegem.lib.anchoring import AnchoredPassage, AnchorState
 from frameworks.models import Section
@@ -103,7 +109,9 @@ class AnnotationQuerySet(models.QuerySet):
         """Each annotation with `target_readable`: may this user see its passage and case?"""
         if may_read_drafts(user):
             return self.annotate(target_readable=Value(True, output_field=BooleanField()))
-        return self.annotate(target_readable=ExpressionWrapper(_on_public_text(), output_field=BooleanField()))
+        return self.annotate(
+            target_readable=ExpressionWrapper(_on_public_text(), output_field=BooleanField())
+        )
 
     def visible_to(self, user) -> AnnotationQuerySet:
         """What this user may read: the public ones, their own, and (reviewers) those on texts they may read."""
@@ -117,7 +125,11 @@ class AnnotationQuerySet(models.QuerySet):
         """What a reader sees in a margin: public annotations plus their own in progress."""
         if not user.is_authenticated or not user.is_active:
             return self.public()
-        own = Q(author=user, status__in=[Status.PENDING, Status.CHANGES_REQUESTED], anchor_state=AnchorState.ANCHORED)
+        own = Q(
+            author=user,
+            status__in=[Status.PENDING, Status.CHANGES_REQUESTED],
+            anchor_state=AnchorState.ANCHORED,
+        )
         return self.filter(_public() | own)
 
     def awaiting_review(self) -> AnnotationQuerySet:
@@ -130,7 +142,9 @@ class AnnotationQuerySet(models.QuerySet):
         also matches annotations without any flag (the LEFT JOIN gives a NULL).
         """
         open_flag = Flag.objects.filter(annotation=OuterRef("pk"), resolved_at__isnull=True)
-        return self.filter(Exists(open_flag), status__in=[Status.APPROVED, Status.HIDDEN]).order_by("submitted_at", "pk")
+        return self.filter(Exists(open_flag), status__in=[Status.APPROVED, Status.HIDDEN]).order_by(
+            "submitted_at", "pk"
+        )
 
     def orphaned(self) -> AnnotationQuerySet:
         return self.filter(
@@ -142,7 +156,9 @@ class AnnotationQuerySet(models.QuerySet):
         """Each annotation with `flagged_by_reader`: has this reader an open flag on it?"""
         if not reader_key:
             return self.annotate(flagged_by_reader=Value(False, output_field=BooleanField()))
-        mine = Flag.objects.filter(annotation=OuterRef("pk"), reader_key=reader_key, resolved_at__isnull=True)
+        mine = Flag.objects.filter(
+            annotation=OuterRef("pk"), reader_key=reader_key, resolved_at__isnull=True
+        )
         return self.annotate(flagged_by_reader=Exists(mine))
 
     def with_target(self) -> AnnotationQuerySet:
@@ -160,7 +176,11 @@ class AnnotationQuerySet(models.QuerySet):
         Broad queries rank only the CANDIDATE_CAP most recent hits; their ids are
         fetched once, here, so counting and paging do not run the match again.
         """
-        candidates = list(self.order_by("-submitted_at", "-pk").values_list("pk", flat=True)[: full_text.CANDIDATE_CAP])
+        candidates = list(
+            self.order_by("-submitted_at", "-pk").values_list("pk", flat=True)[
+                : full_text.CANDIDATE_CAP
+            ]
+        )
         return (
             Annotation.objects.filter(pk__in=candidates)
             .annotate(rank=SearchRank(F("search_vector"), full_text.search_query(parsed)))
@@ -173,7 +193,13 @@ class AnnotationQuerySet(models.QuerySet):
         Only the body: the page shows the attribution beside it, on its own.
         """
         full_text.attach_snippets(
-            annotations, self, F("body"), parsed, lambda annotation: annotation.body, max_words=30, min_words=12
+            annotations,
+            self,
+            F("body"),
+            parsed,
+            lambda annotation: annotation.body,
+            max_words=30,
+            min_words=12,
         )
 
 
@@ -227,7 +253,10 @@ class Annotation(AnchoredPassage):
     body = models.TextField(_("tekst"))
     body_html = models.TextField(_("tekst als HTML"), editable=False)
     attribution = models.CharField(
-        _("bron"), max_length=200, blank=True, help_text=_("Bijvoorbeeld ‘Durkheim (1984)’ of een beleidsdocument.")
+        _("bron"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bijvoorbeeld ‘Durkheim (1984)’ of een beleidsdocument."),
     )
     link = models.URLField(_("link"), max_length=500, blank=True)
 
@@ -252,7 +281,12 @@ class Annotation(AnchoredPassage):
         _("versie"), default=1, help_text=_("Telt elke wijziging; moderatie vergelijkt ze.")
     )
     seed_key = models.SlugField(
-        _("sleutel in de brontekst"), max_length=120, unique=True, null=True, blank=True, editable=False
+        _("sleutel in de brontekst"),
+        max_length=120,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
     )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
@@ -280,34 +314,51 @@ class Annotation(AnchoredPassage):
             models.CheckConstraint(
                 condition=(
                     Q(section__isnull=False, case__isnull=True, case_field="")
-                    | Q(section__isnull=True, case__isnull=False, case_field__in=list(TEXT_SECTION_FIELDS))
+                    | Q(
+                        section__isnull=True,
+                        case__isnull=False,
+                        case_field__in=list(TEXT_SECTION_FIELDS),
+                    )
                 ),
                 name="annotation_one_target",
             ),
             *AnchoredPassage.span_constraints("annotation"),
-            models.CheckConstraint(condition=Q(voice__in=Voice.values), name="annotation_voice_valid"),
-            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="annotation_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=Status.values), name="annotation_status_valid"),
             models.CheckConstraint(
-                condition=Q(link="") | Q(link__startswith="http://") | Q(link__startswith="https://"),
+                condition=Q(voice__in=Voice.values), name="annotation_voice_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="annotation_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="annotation_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(link="")
+                | Q(link__startswith="http://")
+                | Q(link__startswith="https://"),
                 name="annotation_link_http",
             ),
             models.CheckConstraint(condition=~Q(quote_exact=""), name="annotation_quote_not_empty"),
             models.CheckConstraint(
-                condition=Q(echo_section__isnull=True) | Q(case__isnull=False), name="annotation_echo_only_for_case_notes"
+                condition=Q(echo_section__isnull=True) | Q(case__isnull=False),
+                name="annotation_echo_only_for_case_notes",
             ),
         ]
         indexes = [
             # The reviewers' queue: pending annotations, oldest first.
             models.Index(
-                fields=["submitted_at"], name="annotation_pending_queue", condition=Q(status="pending")
+                fields=["submitted_at"],
+                name="annotation_pending_queue",
+                condition=Q(status="pending"),
             ),
             # The orphans' tab of the queue.
             models.Index(
-                fields=["submitted_at"], name="annotation_orphan_queue", condition=Q(anchor_state="orphaned")
+                fields=["submitted_at"],
+                name="annotation_orphan_queue",
+                condition=Q(anchor_state="orphaned"),
             ),
             # A case or section page's margin: its approved annotations in text order.
-            models.Index(fields=["case", "case_field", "position_start"], name="annotation_case_margin"),
+            models.Index(
+                fields=["case", "case_field", "position_start"], name="annotation_case_margin"
+            ),
             models.Index(fields=["section", "position_start"], name="annotation_section_margin"),
             # Search candidates for broad queries: the most recent approved annotations.
             models.Index(
@@ -398,7 +449,11 @@ class Annotation(AnchoredPassage):
 
     @property
     def is_public(self) -> bool:
-        return self.status == Status.APPROVED and self.anchor_state == AnchorState.ANCHORED and self.on_public_text
+        return (
+            self.status == Status.APPROVED
+            and self.anchor_state == AnchorState.ANCHORED
+            and self.on_public_text
+        )
 
 
 class AnnotationVersion(models.Model):
@@ -409,7 +464,10 @@ class AnnotationVersion(models.Model):
     """
 
     annotation = models.ForeignKey(
-        Annotation, verbose_name=_("kanttekening"), on_delete=models.CASCADE, related_name="versions"
+        Annotation,
+        verbose_name=_("kanttekening"),
+        on_delete=models.CASCADE,
+        related_name="versions",
     )
     number = models.PositiveIntegerField(_("versie"))
     author = models.ForeignKey(
@@ -428,7 +486,9 @@ class AnnotationVersion(models.Model):
         verbose_name = _("versie van een kanttekening")
         verbose_name_plural = _("versies van kanttekeningen")
         constraints = [
-            models.UniqueConstraint(fields=["annotation", "number"], name="annotation_version_once"),
+            models.UniqueConstraint(
+                fields=["annotation", "number"], name="annotation_version_once"
+            ),
         ]
         indexes = [
             # The per-author submission rate: versions by author in the last hour.
@@ -464,10 +524,14 @@ class ModerationEvent(models.Model):
         verbose_name_plural = _("moderatiestappen")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(old_status="") | Q(old_status__in=Status.values)) & Q(new_status__in=Status.values),
+                condition=(Q(old_status="") | Q(old_status__in=Status.values))
+                & Q(new_status__in=Status.values),
                 name="moderation_event_statuses_valid",
             ),
-            models.CheckConstraint(condition=Q(action__in=ModerationAction.values), name="moderation_event_action_valid"),
+            models.CheckConstraint(
+                condition=Q(action__in=ModerationAction.values),
+                name="moderation_event_action_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -490,12 +554,16 @@ class Flag(models.Model):
         Annotation, verbose_name=_("kanttekening"), on_delete=models.CASCADE, related_name="flags"
     )
     reader_key = models.CharField(
-        _("lezer"), max_length=80, help_text=_("De gebruiker, of een hash van de sessie van een anonieme lezer.")
+        _("lezer"),
+        max_length=80,
+        help_text=_("De gebruiker, of een hash van de sessie van een anonieme lezer."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    client_hash = models.CharField(_("herkomst"), max_length=64, help_text=_("Hash van het IP-adres, voor de limiet."))
+    client_hash = models.CharField(
+        _("herkomst"), max_length=64, help_text=_("Hash van het IP-adres, voor de limiet.")
+    )
     reason = models.CharField(_("reden"), max_length=20, choices=Reason)
     note = models.CharField(_("toelichting"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
@@ -506,8 +574,12 @@ class Flag(models.Model):
         verbose_name = _("melding")
         verbose_name_plural = _("meldingen")
         constraints = [
-            models.UniqueConstraint(fields=["annotation", "reader_key"], name="one_flag_per_reader"),
-            models.CheckConstraint(condition=Q(reason__in=FlagReason.values), name="flag_reason_valid"),
+            models.UniqueConstraint(
+                fields=["annotation", "reader_key"], name="one_flag_per_reader"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=FlagReason.values), name="flag_reason_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["client_hash", "created_at"], name="flag_rate"),

@@ -29,9 +29,7 @@ class Organisation(models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("omschrijving"), blank=True, max_length=1000)
-    in_advisory_committee = models.BooleanField(
-        _("lid van de begeleidingscommissie"), default=True
-    )
+    in_advisory_committee = models.BooleanField(_("lid van de begeleidingscommissie"), default=True)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
 
     class Meta:
@@ -53,7 +51,10 @@ class Membership(models.Model):
         related_name="membership",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisatie"), on_delete=models.PROTECT, related_name="memberships"
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -79,7 +80,9 @@ class InvitationError(Exception):
 
 
 @transaction.atomic
-def member_invite(*, email: str, first_name: str, last_name: str, organisation: Organisation, invited_by) -> object:
+def member_invite(
+    *, email: str, first_name: str, last_name: str, organisation: Organisation, invited_by
+) -> object:
     """Create a member account without a password and mail a link to choose one."""
     User = get_user_model()
     email = User.objects.normalize_email(email).lower()
@@ -91,7 +94,10 @@ def member_invite(*, email: str, first_name: str, last_name: str, organisation: 
     Membership.objects.create(user=user, organisation=organisation, invited_by=invited_by)
     link = settings.SITE_URL + reverse(
         "invitation-accept",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     context = {"user": user, "organisation": organisation, "link": link, "invited_by": invited_by}
     transaction.on_commit(

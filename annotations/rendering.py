@@ -11,9 +11,9 @@ link through.
 import nh3
 from markdown_it import MarkdownIt
 
-_markdown = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False}).disable(
-    ["image", "heading", "lheading", "table", "hr", "html_block", "html_inline"]
-)
+_markdown = MarkdownIt(
+    "js-default", {"html": False, "linkify": False, "typographer": False}
+).disable(["image", "heading", "lheading", "table", "hr", "html_block", "html_inline"])
 
 ALLOWED_TAGS = {"p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}

@@ -43,7 +43,9 @@ def read_notes(path: Path) -> list[dict]:
         if not isinstance(note, dict) or not note.get("key") or not note.get("passage"):
             raise SeedError(f"{where}: every note needs a key, a target and a passage")
         if note.get("voice") not in Voice.values or note.get("kind") not in Kind.values:
-            raise SeedError(f"{where}: voice must be one of {Voice.values}, kind one of {Kind.values}")
+            raise SeedError(
+                f"{where}: voice must be one of {Voice.values}, kind one of {Kind.values}"
+            )
         target = note.get("target") or {}
         if "section" not in target and text_section(target.get("field", "")) is None:
             raise SeedError(f"{where}: a target is a framework section or a case with a text field")
@@ -77,7 +79,9 @@ def note_target(note: dict) -> Target:
             return section_target(Section.objects.get(key=spec["section"]))
         return case_target(Case.objects.get(slug=spec["case"]), spec["field"])
     except (Section.DoesNotExist, Case.DoesNotExist):
-        raise SeedError(f"{note['key']}: target {spec} does not exist; load the framework and pilots first") from None
+        raise SeedError(
+            f"{note['key']}: target {spec} does not exist; load the framework and pilots first"
+        ) from None
 
 
 def note_state(annotation: Annotation) -> dict:
@@ -102,7 +106,9 @@ def note_write(note: dict) -> Annotation:
     if note["echo_section"]:
         echo_section = Section.objects.filter(key=note["echo_section"]).first()
         if echo_section is None:
-            raise SeedError(f"{note['key']}: echo_section {note['echo_section']!r} is no framework section")
+            raise SeedError(
+                f"{note['key']}: echo_section {note['echo_section']!r} is no framework section"
+            )
     try:
         annotation, _created = services.annotation_seed(
             key=note["key"],

@@ -35,7 +35,14 @@ from annotations.models import ModerationAction as Action
 from annotations.rendering import render_markdown
 from annotations.targets import Target
 from cases.models import Case
-from diegem.lib.anchoring import PassageNotFound, locate_passage, make_anchor, reanchor, reanchor_passages, same_passage
+from diegem.lib.anchoring import (
+    PassageNotFound,
+    locate_passage,
+    make_anchor,
+    reanchor,
+    reanchor_passages,
+    same_passage,
+)
 from diegem.lib.annotatable import text_revision
 from diegem.lib.client_address import client_address
 from diegem.lib.workflow import IllegalTransition, Workflow
@@ -79,7 +86,13 @@ MODERATION = Workflow(
 REVIEWER_ACTIONS = (Action.APPROVE, Action.KEEP, Action.REQUEST_CHANGES, Action.REJECT, Action.HIDE)
 REASON_REQUIRED = {Action.REQUEST_CHANGES, Action.REJECT, Action.HIDE}
 # Decisions the author hears about by mail ("keep" changes nothing for them).
-NOTIFIED_ACTIONS = {Action.APPROVE, Action.REQUEST_CHANGES, Action.REJECT, Action.HIDE, Action.HIDE_BY_FLAGS}
+NOTIFIED_ACTIONS = {
+    Action.APPROVE,
+    Action.REQUEST_CHANGES,
+    Action.REJECT,
+    Action.HIDE,
+    Action.HIDE_BY_FLAGS,
+}
 # The author may edit the content in these statuses (a pending one stays pending: no move of the table).
 EDITABLE = {Status.PENDING, Status.APPROVED, Status.CHANGES_REQUESTED}
 WITHDRAWABLE = {status for status in Status if MODERATION.next_status(Action.WITHDRAW, status)}
@@ -115,7 +128,11 @@ def minutes_from_now(seconds: int) -> str:
 class RateLimited(Exception):
     def __init__(self, retry_after: int, message: str = ""):
         self.retry_after = retry_after
-        super().__init__(message or _("Te veel in korte tijd; probeer het %(when)s opnieuw.") % {"when": minutes_from_now(retry_after)})
+        super().__init__(
+            message
+            or _("Te veel in korte tijd; probeer het %(when)s opnieuw.")
+            % {"when": minutes_from_now(retry_after)}
+        )
 
 
 class AlreadyFlagged(ModerationError):
@@ -138,11 +155,17 @@ def _one_at_a_time(name: str) -> None:
 
 def may_annotate(user) -> bool:
     """Members of a stakeholder organisation may annotate."""
-    return bool(user.is_authenticated and user.is_active and Membership.objects.filter(user=user).exists())
+    return bool(
+        user.is_authenticated and user.is_active and Membership.objects.filter(user=user).exists()
+    )
 
 
 def is_reviewer(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm("annotations.moderate_annotation"))
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.has_perm("annotations.moderate_annotation")
+    )
 
 
 # --- writing annotations -------------------------------------------------------------------
@@ -175,7 +198,9 @@ def submission_allowance(user) -> Allowance:
     limit = settings.ANNOTATION_SUBMISSIONS_PER_HOUR
     since = timezone.now() - timedelta(hours=1)
     times = list(
-        AnnotationVersion.objects.filter(author=user, created_at__gte=since).order_by("created_at").values_list("created_at", flat=True)
+        AnnotationVersion.objects.filter(author=user, created_at__gte=since)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
     )
     left = max(0, limit - len(times))
     # None left: one comes free when the submission that puts the count at the limit leaves the hour.
@@ -224,12 +249,18 @@ def _anchor_for_submission(target: Target, *, start, end, exact, revision, passa
             return make_anchor(text, start, end)
         found = reanchor(text, exact=exact, prefix="", suffix="", old_start=start or 0)
         if found is None:
-            raise AnchorError(_("De gekozen passage staat niet (meer) in deze tekst. Laad de pagina opnieuw en selecteer ze nog eens."))
+            raise AnchorError(
+                _(
+                    "De gekozen passage staat niet (meer) in deze tekst. Laad de pagina opnieuw en selecteer ze nog eens."
+                )
+            )
         return found.anchor
     try:
         return locate_passage(text, passage or "")
     except PassageNotFound as error:
-        raise AnchorError(error.message(_("de tekst van ‘%(title)s’") % {"title": target.title})) from None
+        raise AnchorError(
+            error.message(_("de tekst van ‘%(title)s’") % {"title": target.title})
+        ) from None
 
 
 @transaction.atomic
@@ -250,10 +281,14 @@ def annotation_submit(
 ) -> Annotation:
     """A member annotates a passage: the annotation waits for a reviewer."""
     if not may_annotate(author):
-        raise PermissionDenied(_("Alleen leden van een partnerorganisatie kunnen kanttekeningen schrijven."))
+        raise PermissionDenied(
+            _("Alleen leden van een partnerorganisatie kunnen kanttekeningen schrijven.")
+        )
     _lock_member(author)
     _check_submission_rate(author)
-    anchor = _anchor_for_submission(target, start=start, end=end, exact=exact, revision=revision, passage=passage)
+    anchor = _anchor_for_submission(
+        target, start=start, end=end, exact=exact, revision=revision, passage=passage
+    )
     now = timezone.now()
     annotation = Annotation.objects.create(
         **target.annotation_fields(),
@@ -271,7 +306,11 @@ def annotation_submit(
     )
     _record_version(annotation, author)
     ModerationEvent.objects.create(
-        annotation=annotation, actor=author, action=Action.SUBMIT, old_status="", new_status=Status.PENDING
+        annotation=annotation,
+        actor=author,
+        action=Action.SUBMIT,
+        old_status="",
+        new_status=Status.PENDING,
     )
     return annotation
 
@@ -284,9 +323,15 @@ def _lock(annotation_id: int, expected_version: int | None, **lookup) -> Annotat
         raise PermissionDenied(_("Deze kanttekening bestaat niet of is niet van u.")) from None
     if expected_version is not None and annotation.version != expected_version:
         last = annotation.events.select_related("actor").first()
-        who = (last.actor.get_full_name() or last.actor.get_username()) if last and last.actor else _("iemand anders")
+        who = (
+            (last.actor.get_full_name() or last.actor.get_username())
+            if last and last.actor
+            else _("iemand anders")
+        )
         raise StaleAnnotation(
-            _("Deze kanttekening is intussen gewijzigd door %(who)s (nu: %(status)s). Bekijk ze opnieuw voor u iets beslist.")
+            _(
+                "Deze kanttekening is intussen gewijzigd door %(who)s (nu: %(status)s). Bekijk ze opnieuw voor u iets beslist."
+            )
             % {"who": who, "status": annotation.get_status_display()}
         )
     return annotation
@@ -308,7 +353,10 @@ def annotation_edit(
     _lock_member(author)  # first, as in annotation_submit: one lock order for every submission
     annotation = _lock(annotation_id, expected_version, author=author)
     if annotation.status not in EDITABLE:
-        raise IllegalTransition(_("Een kanttekening met status ‘%(status)s’ kan niet meer bewerkt worden.") % {"status": annotation.get_status_display()})
+        raise IllegalTransition(
+            _("Een kanttekening met status ‘%(status)s’ kan niet meer bewerkt worden.")
+            % {"status": annotation.get_status_display()}
+        )
     _check_submission_rate(author)
     annotation.voice, annotation.kind = voice, kind
     annotation.body, annotation.body_html = body, render_markdown(body)
@@ -352,7 +400,11 @@ def annotation_moderate(
     annotation = _lock(annotation_id, expected_version)
     _refuse_offline_target(annotation, actor)
     annotation_transition(
-        annotation=annotation, action=action, actor=actor, public_reason=public_reason, internal_note=internal_note
+        annotation=annotation,
+        action=action,
+        actor=actor,
+        public_reason=public_reason,
+        internal_note=internal_note,
     )
     # A reviewer's decision settles the open flags.
     annotation.flags.filter(resolved_at__isnull=True).update(resolved_at=timezone.now())
@@ -404,7 +456,9 @@ def annotation_transition(
 
 def notify_author(event_id: int) -> None:
     """Mail the author what happened to their annotation (after the commit)."""
-    event = ModerationEvent.objects.select_related("annotation__author", "annotation__case", "annotation__section").get(pk=event_id)
+    event = ModerationEvent.objects.select_related(
+        "annotation__author", "annotation__case", "annotation__section"
+    ).get(pk=event_id)
     author = event.annotation.author
     if author is None or not author.email:
         return
@@ -437,7 +491,9 @@ def reader_key_for(request) -> str:
         return f"user:{request.user.pk}"
     if not request.session.session_key:
         request.session.save()
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{request.session.session_key}".encode()).hexdigest()
+    digest = hashlib.sha256(
+        f"{settings.SECRET_KEY}:{request.session.session_key}".encode()
+    ).hexdigest()
     return f"session:{digest[:40]}"
 
 
@@ -454,7 +510,9 @@ def client_hash_for(request) -> str:
 
 
 @transaction.atomic
-def annotation_flag(*, annotation_id: int, reader_key: str, client_hash: str, user, reason: str, note: str = "") -> Flag:
+def annotation_flag(
+    *, annotation_id: int, reader_key: str, client_hash: str, user, reason: str, note: str = ""
+) -> Flag:
     """A reader flags a public annotation; enough readers hide it until a reviewer decides.
 
     Two locks make the counts exact under simultaneous requests, always taken in
@@ -462,9 +520,13 @@ def annotation_flag(*, annotation_id: int, reader_key: str, client_hash: str, us
     """
     _one_at_a_time(f"flag-rate:{client_hash}")
     try:
-        annotation = Annotation.objects.public().select_for_update(of=("self",)).get(pk=annotation_id)
+        annotation = (
+            Annotation.objects.public().select_for_update(of=("self",)).get(pk=annotation_id)
+        )
     except Annotation.DoesNotExist:
-        raise NotFlaggable(_("Deze kanttekening staat niet (meer) in de kantlijn en kan niet gemeld worden.")) from None
+        raise NotFlaggable(
+            _("Deze kanttekening staat niet (meer) in de kantlijn en kan niet gemeld worden.")
+        ) from None
     since = timezone.now() - timedelta(hours=1)
     recent = Flag.objects.filter(client_hash=client_hash, created_at__gte=since).count()
     if recent >= settings.FLAGS_PER_HOUR:
@@ -480,7 +542,9 @@ def annotation_flag(*, annotation_id: int, reader_key: str, client_hash: str, us
                 note=note,
             )
     except IntegrityError:
-        raise AlreadyFlagged(_("U hebt deze kanttekening al gemeld. Een moderator bekijkt ze.")) from None
+        raise AlreadyFlagged(
+            _("U hebt deze kanttekening al gemeld. Een moderator bekijkt ze.")
+        ) from None
     # Different readers, from different addresses: clearing cookies does not make a new reader.
     open_flags = annotation.flags.filter(resolved_at__isnull=True).aggregate(
         readers=Count("reader_key", distinct=True), addresses=Count("client_hash", distinct=True)
@@ -523,7 +587,9 @@ def _record_anchor_change(annotation: Annotation) -> None:
 
 
 @transaction.atomic
-def annotation_attach_again(*, annotation_id: int, actor, expected_version: int, passage: str) -> Annotation:
+def annotation_attach_again(
+    *, annotation_id: int, actor, expected_version: int, passage: str
+) -> Annotation:
     """A reviewer anchors an orphan to a passage of the current text."""
     if not is_reviewer(actor):
         raise PermissionDenied(_("Alleen moderatoren kunnen dit."))
@@ -533,7 +599,9 @@ def annotation_attach_again(*, annotation_id: int, actor, expected_version: int,
     try:
         annotation.anchor_to(locate_passage(text, passage), text)
     except PassageNotFound:
-        raise AnchorError(_("Die passage staat niet (precies één keer) in de huidige tekst.")) from None
+        raise AnchorError(
+            _("Die passage staat niet (precies één keer) in de huidige tekst.")
+        ) from None
     annotation.version += 1
     annotation.save()
     ModerationEvent.objects.create(
@@ -572,7 +640,9 @@ def annotation_seed(
     try:
         anchor = locate_passage(target.text, passage, close_match=False)
     except PassageNotFound:
-        raise AnchorError(f"{key}: passage not found exactly once in {target.key}: {passage!r}") from None
+        raise AnchorError(
+            f"{key}: passage not found exactly once in {target.key}: {passage!r}"
+        ) from None
     fields = {
         **target.annotation_fields(),
         **Annotation.anchor_fields(anchor, target.text),
@@ -586,7 +656,9 @@ def annotation_seed(
     }
     annotation = Annotation.objects.filter(seed_key=key).first()
     if annotation is None:
-        annotation = Annotation.objects.create(seed_key=key, status=Status.APPROVED, submitted_at=timezone.now(), **fields)
+        annotation = Annotation.objects.create(
+            seed_key=key, status=Status.APPROVED, submitted_at=timezone.now(), **fields
+        )
         ModerationEvent.objects.create(
             annotation=annotation,
             action=Action.SEED,
@@ -613,13 +685,19 @@ def reanchor_stale() -> dict[str, int]:
     """
     totals = {"kept": 0, "moved": 0, "orphaned": 0}
     for section in Section.objects.filter(annotations__isnull=False).distinct():
-        stale = Annotation.objects.filter(section=section).exclude(text_revision=text_revision(section.body))
+        stale = Annotation.objects.filter(section=section).exclude(
+            text_revision=text_revision(section.body)
+        )
         for key, value in reanchor_annotations(annotations=stale, text=section.body).items():
             totals[key] += value
     for case in Case.objects.filter(annotations__isnull=False).distinct():
-        for field in Annotation.objects.filter(case=case).values_list("case_field", flat=True).distinct():
+        for field in (
+            Annotation.objects.filter(case=case).values_list("case_field", flat=True).distinct()
+        ):
             text = getattr(case, field)
-            stale = Annotation.objects.filter(case=case, case_field=field).exclude(text_revision=text_revision(text))
+            stale = Annotation.objects.filter(case=case, case_field=field).exclude(
+                text_revision=text_revision(text)
+            )
             for key, value in reanchor_annotations(annotations=stale, text=text).items():
                 totals[key] += value
     return totals

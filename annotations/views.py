@@ -20,7 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations import services
 from annotations.forms import AnnotationForm, AttachForm, EditForm, FlagForm, ModerationForm
-from annotations.models import Annotation, AnnotationVersion, Flag, ModerationEvent, Organisation, Status
+from annotations.models import (
+    Annotation,
+    AnnotationVersion,
+    Flag,
+    ModerationEvent,
+    Organisation,
+    Status,
+)
 from annotations.targets import resolve_target
 from diegem.lib.anchoring import same_passage
 from diegem.lib.textdiff import word_diff
@@ -48,15 +55,26 @@ def refused(response: HttpResponse, error: services.RateLimited) -> HttpResponse
 def annotation_new(request: HttpRequest) -> HttpResponse:
     """Write an annotation on a passage: from a selection (JS) or a pasted passage."""
     if not services.may_annotate(request.user):
-        raise PermissionDenied(_("Alleen leden van een partnerorganisatie kunnen kanttekeningen schrijven."))
+        raise PermissionDenied(
+            _("Alleen leden van een partnerorganisatie kunnen kanttekeningen schrijven.")
+        )
     source = request.POST if request.method == "POST" else request.GET
     try:
         target = resolve_target(source.get("doel", ""))
     except Http404:
         if request.method == "POST":  # taken offline (or gone) while the member wrote
-            return _text_kept(request, _("Deze tekst is intussen niet meer openbaar; uw kanttekening kon niet bewaard worden."))
+            return _text_kept(
+                request,
+                _(
+                    "Deze tekst is intussen niet meer openbaar; uw kanttekening kon niet bewaard worden."
+                ),
+            )
         raise
-    initial = {key: source.get(key) for key in ("doel", "start", "end", "exact", "revisie") if source.get(key)}
+    initial = {
+        key: source.get(key)
+        for key in ("doel", "start", "end", "exact", "revisie")
+        if source.get(key)
+    }
     form = AnnotationForm(request.POST or None, initial=initial)
     limited = None
     if request.method == "POST" and form.is_valid():
@@ -82,7 +100,10 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
         except services.AnchorError as error:
             form.add_error("passage", str(error))
         else:
-            messages.success(request, _("Bedankt. Uw kanttekening wacht nu op een moderator; tot dan ziet alleen u ze."))
+            messages.success(
+                request,
+                _("Bedankt. Uw kanttekening wacht nu op een moderator; tot dan ziet alleen u ze."),
+            )
             return redirect(annotation.get_absolute_url())
     context = {
         "form": form,
@@ -97,7 +118,9 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
 def _text_kept(request: HttpRequest, message: str) -> HttpResponse:
     """A submission that cannot be saved any more: say why, and give back what was typed to copy."""
     typed = {name: request.POST.get(name, "") for name in ("body", "attribution", "link")}
-    return render(request, "annotations/text_kept.html", {"message": message, "typed": typed}, status=409)
+    return render(
+        request, "annotations/text_kept.html", {"message": message, "typed": typed}, status=409
+    )
 
 
 def _selection_preview(text: str, source) -> dict | None:
@@ -106,7 +129,9 @@ def _selection_preview(text: str, source) -> dict | None:
         start, end = int(source.get("start", "")), int(source.get("end", ""))
     except ValueError:
         return None
-    if not (0 <= start < end <= len(text)) or not same_passage(text[start:end], source.get("exact", "")):
+    if not (0 <= start < end <= len(text)) or not same_passage(
+        text[start:end], source.get("exact", "")
+    ):
         return None
     return {
         "before": text[max(0, start - CONTEXT_CHARS) : start],
@@ -118,7 +143,9 @@ def _selection_preview(text: str, source) -> dict | None:
 def _own_annotation(request: HttpRequest, pk: int) -> Annotation:
     """The user's own annotation (404 for anyone else's), marked with whether its text may be shown."""
     return get_object_or_404(
-        Annotation.objects.with_target().with_readable_target(request.user), pk=pk, author=request.user
+        Annotation.objects.with_target().with_readable_target(request.user),
+        pk=pk,
+        author=request.user,
     )
 
 
@@ -134,7 +161,10 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if annotation.status not in services.EDITABLE:
         messages.error(request, _("Deze kanttekening kan niet meer bewerkt worden."))
         return redirect("annotations-mine")
-    initial = {field: getattr(annotation, field) for field in ("voice", "kind", "body", "attribution", "link")}
+    initial = {
+        field: getattr(annotation, field)
+        for field in ("voice", "kind", "body", "attribution", "link")
+    }
     form = EditForm(request.POST or None, initial={**initial, "version": annotation.version})
     limited = None
     if request.method == "POST" and form.is_valid():
@@ -161,14 +191,21 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             if annotation.status == Status.APPROVED:
-                messages.success(request, _("Bewaard. De gewijzigde kanttekening gaat opnieuw naar een moderator."))
+                messages.success(
+                    request,
+                    _("Bewaard. De gewijzigde kanttekening gaat opnieuw naar een moderator."),
+                )
             else:
                 messages.success(request, _("Bewaard."))
             annotation.refresh_from_db()
             if annotation.anchor_state == Annotation.AnchorState.ANCHORED:
                 return redirect(annotation.get_absolute_url())
             return redirect("annotations-mine")
-    context = {"form": form, "annotation": annotation, "allowance": services.submission_allowance(request.user)}
+    context = {
+        "form": form,
+        "annotation": annotation,
+        "allowance": services.submission_allowance(request.user),
+    }
     response = render(request, "annotations/edit.html", context)
     return refused(response, limited) if limited else response
 
@@ -199,7 +236,13 @@ def my_annotations(request: HttpRequest) -> HttpResponse:
         Annotation.objects.filter(author=request.user)
         .with_target()
         .with_readable_target(request.user)
-        .prefetch_related(Prefetch("events", queryset=ModerationEvent.objects.exclude(public_reason=""), to_attr="notices"))
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=ModerationEvent.objects.exclude(public_reason=""),
+                to_attr="notices",
+            )
+        )
         .order_by("-updated_at", "-pk")
     )
     page = Paginator(annotations, 25).get_page(request.GET.get("pagina"))
@@ -227,8 +270,15 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
     """
     annotation = Annotation.objects.public().with_target().filter(pk=pk).first()
     if annotation is None:
-        gone = Annotation.objects.on_public_text().filter(pk=pk, status=Status.HIDDEN).with_target().first()
-        if request.method == "POST" and gone is not None:  # hidden while this reader filled in the form
+        gone = (
+            Annotation.objects.on_public_text()
+            .filter(pk=pk, status=Status.HIDDEN)
+            .with_target()
+            .first()
+        )
+        if (
+            request.method == "POST" and gone is not None
+        ):  # hidden while this reader filled in the form
             return _flag_gone(request, gone)
         raise Http404
     form = FlagForm(request.POST or None)
@@ -244,21 +294,34 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.RateLimited as error:
             form.add_error(None, str(error))
-            return refused(render(request, "annotations/flag.html", {"form": form, "annotation": annotation}), error)
+            return refused(
+                render(request, "annotations/flag.html", {"form": form, "annotation": annotation}),
+                error,
+            )
         except services.AlreadyFlagged:
             pass  # the note says so
         except services.NotFlaggable:
             return _flag_gone(request, annotation)
         annotation.refresh_from_db(fields=["status"])
         if annotation.status != Status.APPROVED:
-            messages.success(request, _("Bedankt voor uw melding. De kanttekening is verborgen tot een moderator beslist."))
+            messages.success(
+                request,
+                _(
+                    "Bedankt voor uw melding. De kanttekening is verborgen tot een moderator beslist."
+                ),
+            )
             return redirect(annotation.page_url)
         return redirect(annotation.get_absolute_url())
     return render(request, "annotations/flag.html", {"form": form, "annotation": annotation})
 
 
 def _flag_gone(request: HttpRequest, annotation: Annotation) -> HttpResponse:
-    messages.info(request, _("Deze kanttekening is intussen al uit de kantlijn gehaald; een moderator bekijkt ze. Bedankt."))
+    messages.info(
+        request,
+        _(
+            "Deze kanttekening is intussen al uit de kantlijn gehaald; een moderator bekijkt ze. Bedankt."
+        ),
+    )
     return redirect(annotation.page_url)
 
 
@@ -296,23 +359,48 @@ def _queues(user) -> dict:
     is published again (a reviewer who may edit cases sees them).
     """
     readable = Annotation.objects.on_readable_text(user)
-    return {"wachtend": readable.awaiting_review(), "gemeld": readable.flagged(), "verweesd": readable.orphaned()}
+    return {
+        "wachtend": readable.awaiting_review(),
+        "gemeld": readable.flagged(),
+        "verweesd": readable.orphaned(),
+    }
 
 
 def _with_queue_data(annotations):
     return annotations.with_target().prefetch_related(
-        Prefetch("flags", queryset=Flag.objects.filter(resolved_at__isnull=True), to_attr="open_flag_list"),
-        Prefetch("versions", queryset=AnnotationVersion.objects.order_by("number"), to_attr="version_list"),
+        Prefetch(
+            "flags",
+            queryset=Flag.objects.filter(resolved_at__isnull=True),
+            to_attr="open_flag_list",
+        ),
+        Prefetch(
+            "versions",
+            queryset=AnnotationVersion.objects.order_by("number"),
+            to_attr="version_list",
+        ),
     )
 
 
-def _queue_item(annotation: Annotation, orphans: bool, form: ModerationForm | None, attach_form: AttachForm | None) -> QueueItem:
+def _queue_item(
+    annotation: Annotation,
+    orphans: bool,
+    form: ModerationForm | None,
+    attach_form: AttachForm | None,
+) -> QueueItem:
     if annotation.anchor_state == Annotation.AnchorState.ORPHANED:
-        before, exact, after = annotation.quote_prefix, annotation.quote_exact, annotation.quote_suffix
+        before, exact, after = (
+            annotation.quote_prefix,
+            annotation.quote_exact,
+            annotation.quote_suffix,
+        )
     else:
         text = annotation.target_text
         start, end = annotation.position_start, annotation.position_end
-        before, exact, after = text[max(0, start - CONTEXT_CHARS) : start], text[start:end], text[end : end + CONTEXT_CHARS]
+        before, exact, after = (
+            text[max(0, start - CONTEXT_CHARS) : start],
+            text[start:end],
+            text[end : end + CONTEXT_CHARS],
+        )
     changes = None
     approved = [v for v in annotation.version_list if v.approved]
     if approved and annotation.version_list and annotation.version_list[-1].pk != approved[-1].pk:
@@ -323,9 +411,13 @@ def _queue_item(annotation: Annotation, orphans: bool, form: ModerationForm | No
         )
     actions = services.reviewer_actions_for(annotation.status)
     if form is None:
-        form = ModerationForm(initial={"version": annotation.version}, prefix=f"a{annotation.pk}", actions=actions)
+        form = ModerationForm(
+            initial={"version": annotation.version}, prefix=f"a{annotation.pk}", actions=actions
+        )
     if attach_form is None and orphans:
-        attach_form = AttachForm(initial={"version": annotation.version}, prefix=f"h{annotation.pk}")
+        attach_form = AttachForm(
+            initial={"version": annotation.version}, prefix=f"h{annotation.pk}"
+        )
     return QueueItem(
         annotation=annotation,
         before=before,
@@ -342,7 +434,9 @@ def _queue_name(value: str | None) -> str:
     return value if value in QUEUES else "wachtend"
 
 
-def _render_queue(request: HttpRequest, *, name: str, page_number, next_url: str, bound: dict | None = None):
+def _render_queue(
+    request: HttpRequest, *, name: str, page_number, next_url: str, bound: dict | None = None
+):
     """The queue page; `bound` holds a reviewer's refused form per annotation, shown at its item with its errors."""
     bound = bound or {}
     queues = _queues(request.user)
@@ -352,12 +446,23 @@ def _render_queue(request: HttpRequest, *, name: str, page_number, next_url: str
     shown = {a.pk for a in annotations}
     missing = [pk for pk in bound if pk not in shown]
     if missing:
-        annotations = list(_with_queue_data(Annotation.objects.on_readable_text(request.user).filter(pk__in=missing))) + annotations
+        annotations = (
+            list(
+                _with_queue_data(
+                    Annotation.objects.on_readable_text(request.user).filter(pk__in=missing)
+                )
+            )
+            + annotations
+        )
     orphans = name == "verweesd"
     items = []
     for annotation in annotations:
         forms = bound.get(annotation.pk, {})
-        items.append(_queue_item(annotation, orphans or "attach" in forms, forms.get("decide"), forms.get("attach")))
+        items.append(
+            _queue_item(
+                annotation, orphans or "attach" in forms, forms.get("decide"), forms.get("attach")
+            )
+        )
     counts = {key: queryset.count() for key, queryset in queues.items()}
     context = {
         "queue": name,
@@ -384,7 +489,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 def _back(request: HttpRequest) -> str:
     """Where a decision returns to: the queue page it was made on (never another site)."""
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = reverse("moderation-queue")
     return back
 
@@ -455,7 +562,8 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     annotation.refresh_from_db()
     messages.success(
         request,
-        _("Kanttekening %(pk)d: %(status)s.") % {"pk": annotation.pk, "status": annotation.get_status_display()},
+        _("Kanttekening %(pk)d: %(status)s.")
+        % {"pk": annotation.pk, "status": annotation.get_status_display()},
     )
     return redirect(_back(request))
 
@@ -491,6 +599,8 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """The stakeholder organisations, with how many public annotations each wrote."""
     organisations = Organisation.objects.annotate(
-        public_annotations=Count("annotations", filter=Q(annotations__in=Annotation.objects.public()))
+        public_annotations=Count(
+            "annotations", filter=Q(annotations__in=Annotation.objects.public())
+        )
     )
     return render(request, "annotations/organisations.html", {"organisations": organisations})

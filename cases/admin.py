@@ -102,7 +102,11 @@ class CodingForm(forms.ModelForm):
         ) % {"value": self.value_name}
         if self.instance.pk and self.instance.evidence_orphaned:
             # The admin shows help text as HTML; the warning is escaped like any text.
-            help_text = format_html('<strong class="errornote coding-orphaned">{}</strong>{}', ORPHANED_WARNING, help_text)
+            help_text = format_html(
+                '<strong class="errornote coding-orphaned">{}</strong>{}',
+                ORPHANED_WARNING,
+                help_text,
+            )
         self.fields["grounds"].help_text = help_text
 
     def coding_key(self) -> str | None:
@@ -135,10 +139,16 @@ class SourceCodingForm(CodingForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        source = self.instance.source if self.instance.source_id else _initial_object(self, "source", Source)
+        source = (
+            self.instance.source
+            if self.instance.source_id
+            else _initial_object(self, "source", Source)
+        )
         if source:
             self.fields["strength"].label = _("Sterkte van ‘%(name)s’") % {"name": source.name}
-            self.fields["strength"].help_text = f"{source.summary} ({source.perspective}; {source.thinkers})"
+            self.fields[
+                "strength"
+            ].help_text = f"{source.summary} ({source.perspective}; {source.thinkers})"
 
     def clean(self):
         cleaned = super().clean()
@@ -146,9 +156,15 @@ class SourceCodingForm(CodingForm):
         if grounds == Grounds.UNDETERMINED and strength is not None:
             self.add_error(
                 "strength",
-                _("Bij de grond ‘niet te bepalen’ hoort geen sterkte: maak de sterkte leeg (—), of kies ‘tekstbewijs’ of ‘interpretatie’."),
+                _(
+                    "Bij de grond ‘niet te bepalen’ hoort geen sterkte: maak de sterkte leeg (—), of kies ‘tekstbewijs’ of ‘interpretatie’."
+                ),
             )
-        elif grounds in (Grounds.EVIDENCE, Grounds.INTERPRETATION) and strength is None and "strength" not in self.errors:
+        elif (
+            grounds in (Grounds.EVIDENCE, Grounds.INTERPRETATION)
+            and strength is None
+            and "strength" not in self.errors
+        ):
             self.add_error("strength", _("Kies een sterkte, of de grond ‘niet te bepalen’."))
         return cleaned
 
@@ -159,7 +175,9 @@ class SourceCodingForm(CodingForm):
 
 # An example of holding both poles, where the framework text gives one.
 HOLDS_BOTH_EXAMPLES = {
-    "universeel-particularistisch": _("Bijvoorbeeld ‘inclusief als het kan, categoriaal als het moet’."),
+    "universeel-particularistisch": _(
+        "Bijvoorbeeld ‘inclusief als het kan, categoriaal als het moet’."
+    ),
 }
 
 
@@ -174,17 +192,28 @@ class TensionPositionForm(CodingForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.instance.tension_field if self.instance.tension_field_id else _initial_object(self, "tension_field", TensionField)
+        field = (
+            self.instance.tension_field
+            if self.instance.tension_field_id
+            else _initial_object(self, "tension_field", TensionField)
+        )
         if field:
             self.fields["position"].label = _("Positie op ‘%(name)s’") % {"name": field.name}
             self.fields["position"].choices = [("", "—")] + [
-                (p.value, f"{p.value:+d}: {describe_position(field, p.value, False)}" if p.value else f"0: {describe_position(field, 0, False)}")
+                (
+                    p.value,
+                    f"{p.value:+d}: {describe_position(field, p.value, False)}"
+                    if p.value
+                    else f"0: {describe_position(field, 0, False)}",
+                )
                 for p in Position
             ]
-            self.fields["position"].help_text = (
-                f"−2 {field.pole_a}: {field.pole_a_description} · +2 {field.pole_b}: {field.pole_b_description}"
-            )
-            help_text = _("De praktijk kiest geen plaats tussen ‘%(a)s’ en ‘%(b)s’ maar houdt beide vast.") % {
+            self.fields[
+                "position"
+            ].help_text = f"−2 {field.pole_a}: {field.pole_a_description} · +2 {field.pole_b}: {field.pole_b_description}"
+            help_text = _(
+                "De praktijk kiest geen plaats tussen ‘%(a)s’ en ‘%(b)s’ maar houdt beide vast."
+            ) % {
                 "a": field.pole_a,
                 "b": field.pole_b,
             }
@@ -193,26 +222,44 @@ class TensionPositionForm(CodingForm):
 
     def clean(self):
         cleaned = super().clean()
-        grounds, position, both = cleaned.get("grounds"), cleaned.get("position"), cleaned.get("holds_both")
+        grounds, position, both = (
+            cleaned.get("grounds"),
+            cleaned.get("position"),
+            cleaned.get("holds_both"),
+        )
         if grounds == Grounds.UNDETERMINED:
             if position is not None:
                 self.add_error(
                     "position",
-                    _("Bij de grond ‘niet te bepalen’ hoort geen positie: maak de positie leeg (—), of kies ‘tekstbewijs’ of ‘interpretatie’."),
+                    _(
+                        "Bij de grond ‘niet te bepalen’ hoort geen positie: maak de positie leeg (—), of kies ‘tekstbewijs’ of ‘interpretatie’."
+                    ),
                 )
             if both:
                 self.add_error(
                     "holds_both",
-                    _("Bij de grond ‘niet te bepalen’ houdt de praktijk ook niet beide polen vast: vink dit uit, of kies "
-                      "‘tekstbewijs’ of ‘interpretatie’."),
+                    _(
+                        "Bij de grond ‘niet te bepalen’ houdt de praktijk ook niet beide polen vast: vink dit uit, of kies "
+                        "‘tekstbewijs’ of ‘interpretatie’."
+                    ),
                 )
-        elif grounds in (Grounds.EVIDENCE, Grounds.INTERPRETATION) and "position" not in self.errors:
+        elif (
+            grounds in (Grounds.EVIDENCE, Grounds.INTERPRETATION) and "position" not in self.errors
+        ):
             if position is None and not both:
                 self.add_error(
-                    "position", _("Kies een positie of vink ‘houdt beide polen vast’ aan, of kies de grond ‘niet te bepalen’.")
+                    "position",
+                    _(
+                        "Kies een positie of vink ‘houdt beide polen vast’ aan, of kies de grond ‘niet te bepalen’."
+                    ),
                 )
             elif position is not None and both:
-                self.add_error("holds_both", _("Kies een positie of vink ‘houdt beide polen vast’ aan: precies één van beide."))
+                self.add_error(
+                    "holds_both",
+                    _(
+                        "Kies een positie of vink ‘houdt beide polen vast’ aan: precies één van beide."
+                    ),
+                )
         return cleaned
 
     def coding_key(self) -> str | None:
@@ -253,18 +300,28 @@ class CodingFormSet(forms.BaseInlineFormSet):
             if lacks_evidence(grounds, cited=form.cited):
                 form.add_error("grounds", EVIDENCE_NEEDED)
             # The case's status as stored: the workbench does not change it in the same save.
-            if refusal := rationale_refusal(grounds=grounds, rationale=data.get("rationale"), status=self.instance.status):
+            if refusal := rationale_refusal(
+                grounds=grounds, rationale=data.get("rationale"), status=self.instance.status
+            ):
                 form.add_error("rationale", refusal)
 
     def _cited_codings(self) -> set[str]:
         if self.evidence_formset is None:
-            rows = CodingEvidence.objects.filter(case=self.instance).anchored() if self.instance.pk else []
+            rows = (
+                CodingEvidence.objects.filter(case=self.instance).anchored()
+                if self.instance.pk
+                else []
+            )
             return {_evidence_key(row) for row in rows}
         return cited_codings(self.evidence_formset)
 
 
 def _evidence_key(evidence: CodingEvidence) -> str:
-    return f"source:{evidence.source_id}" if evidence.source_id else f"field:{evidence.tension_field_id}"
+    return (
+        f"source:{evidence.source_id}"
+        if evidence.source_id
+        else f"field:{evidence.tension_field_id}"
+    )
 
 
 def cited_codings(evidence_formset) -> set[str]:
@@ -279,9 +336,13 @@ def cited_codings(evidence_formset) -> set[str]:
             continue  # an empty row
         coding = data.get("coding") or form["coding"].value()
         if form.instance.pk and not {"passage", "case_field"} & set(form.changed_data):
-            anchored = form.instance.anchor_state == CodingEvidence.AnchorState.ANCHORED  # stays as it is stored
+            anchored = (
+                form.instance.anchor_state == CodingEvidence.AnchorState.ANCHORED
+            )  # stays as it is stored
         else:
-            anchored = bool((data.get("passage") or form["passage"].value() or "").strip())  # its row checks it is in the text
+            anchored = bool(
+                (data.get("passage") or form["passage"].value() or "").strip()
+            )  # its row checks it is in the text
         if coding and anchored:
             cited.add(coding)
     return cited
@@ -331,20 +392,36 @@ class EvidenceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["coding"].choices = [("", "—")] + [
-            (f"source:{s.pk}", _("bron: %(name)s") % {"name": s.name}) for s in Source.objects.all()
-        ] + [(f"field:{f.pk}", _("spanningsveld: %(name)s") % {"name": f.name}) for f in TensionField.objects.all()]
+        self.fields["coding"].choices = (
+            [("", "—")]
+            + [
+                (f"source:{s.pk}", _("bron: %(name)s") % {"name": s.name})
+                for s in Source.objects.all()
+            ]
+            + [
+                (f"field:{f.pk}", _("spanningsveld: %(name)s") % {"name": f.name})
+                for f in TensionField.objects.all()
+            ]
+        )
         if self.instance.pk:
             self.initial["coding"] = (
-                f"source:{self.instance.source_id}" if self.instance.source_id else f"field:{self.instance.tension_field_id}"
+                f"source:{self.instance.source_id}"
+                if self.instance.source_id
+                else f"field:{self.instance.tension_field_id}"
             )
             self.initial["passage"] = self.instance.quote_exact
         if self.instance.pk and self.instance.anchor_state == CodingEvidence.AnchorState.ORPHANED:
-            self.fields["passage"].help_text = _("Deze passage staat niet meer in de tekst: kies een nieuwe.")
+            self.fields["passage"].help_text = _(
+                "Deze passage staat niet meer in de tekst: kies een nieuwe."
+            )
 
     def clean(self):
         cleaned = super().clean()
-        coding, field, passage = cleaned.get("coding"), cleaned.get("case_field"), cleaned.get("passage")
+        coding, field, passage = (
+            cleaned.get("coding"),
+            cleaned.get("case_field"),
+            cleaned.get("passage"),
+        )
         if coding:
             kind, _sep, pk = coding.partition(":")
             self.instance.source_id = int(pk) if kind == "source" else None
@@ -378,7 +455,9 @@ def _unsaved_rows(formset) -> services.Rows:
 
 def _as_logged(message) -> str:
     """A change message as the admin's log entry renders it: a list of changes in words, or the text itself."""
-    return LogEntry(change_message=message if isinstance(message, str) else json.dumps(message)).get_change_message()
+    return LogEntry(
+        change_message=message if isinstance(message, str) else json.dumps(message)
+    ).get_change_message()
 
 
 class EvidenceInline(admin.StackedInline):
@@ -419,7 +498,10 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
     object_history_template = "admin/cases/case/history.html"
     history_latest_first = True
     fieldsets = [
-        (_("Wat en wie"), {"fields": ["title", "slug", "kind", "domain", "initiative", "website", "start_year"]}),
+        (
+            _("Wat en wie"),
+            {"fields": ["title", "slug", "kind", "domain", "initiative", "website", "start_year"]},
+        ),
         (_("Plaats"), {"fields": ["municipality", "neighbourhood", "latitude", "longitude"]}),
         (
             _("Tekst"),
@@ -448,7 +530,9 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         # The grounds as stored before this save: the change message names what the
         # evidence changed besides the form (a passage orphaned or anchored again).
         form.grounds_before = history.grounds_of(form.instance) if change else {}
-        rows = {formset.model: _unsaved_rows(formset) for formset in formsets}  # the workflow log is read-only: none
+        rows = {
+            formset.model: _unsaved_rows(formset) for formset in formsets
+        }  # the workflow log is read-only: none
         services.case_write(
             case=form.instance,
             codings=rows.get(SourceCoding),
@@ -459,7 +543,9 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             actor=request.user,
             # Said once everything is written (the grounds the evidence left are part of
             # it), as the log entry says it; a save that changed nothing is no new version.
-            comment=lambda: _as_logged(self.construct_change_message(request, form, formsets, add=not change)),
+            comment=lambda: _as_logged(
+                self.construct_change_message(request, form, formsets, add=not change)
+            ),
         )
 
     def construct_change_message(self, request, form, formsets, add=False):
@@ -469,7 +555,10 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 form.change_message = super().construct_change_message(request, form, formsets, add)
             else:
                 form.change_message = history.change_message(
-                    form, formsets, grounds_before=form.grounds_before, grounds_after=history.grounds_of(form.instance)
+                    form,
+                    formsets,
+                    grounds_before=form.grounds_before,
+                    grounds_after=history.grounds_of(form.instance),
                 )
         return form.change_message
 
@@ -502,10 +591,18 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         saved = obj is not None and obj.pk is not None
         if isinstance(inline, SourceCodingInline):
             coded = set(obj.source_codings.values_list("source_id", flat=True)) if saved else set()
-            kwargs["initial"] = [{"source": s.pk} for s in Source.objects.all() if s.pk not in coded]
+            kwargs["initial"] = [
+                {"source": s.pk} for s in Source.objects.all() if s.pk not in coded
+            ]
         elif isinstance(inline, TensionPositionInline):
-            coded = set(obj.tension_positions.values_list("tension_field_id", flat=True)) if saved else set()
-            kwargs["initial"] = [{"tension_field": t.pk} for t in TensionField.objects.all() if t.pk not in coded]
+            coded = (
+                set(obj.tension_positions.values_list("tension_field_id", flat=True))
+                if saved
+                else set()
+            )
+            kwargs["initial"] = [
+                {"tension_field": t.pk} for t in TensionField.objects.all() if t.pk not in coded
+            ]
         return kwargs
 
     # --- workflow --------------------------------------------------------------------------
@@ -516,7 +613,10 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         if case is not None:
             extra_context["workflow"] = {
                 "button": WORKFLOW_BUTTON,
-                "actions": [(action, CaseAction(action).label) for action in services.allowed_actions(case, request.user)],
+                "actions": [
+                    (action, CaseAction(action).label)
+                    for action in services.allowed_actions(case, request.user)
+                ],
                 "missing": case.missing_for_publication(),
                 "orphaned": orphaned_codings(case),
                 "status": case.get_status_display(),
@@ -525,11 +625,31 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
 
     def get_urls(self):
         return [
-            path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="cases_case_dashboard"),
-            path("importeren/", self.admin_site.admin_view(self.import_view), name="cases_case_import"),
-            path("importeren/sjabloon.<str:fmt>", self.admin_site.admin_view(self.import_template_view), name="cases_case_import_template"),
-            path("<int:pk>/versies/vergelijken/", self.admin_site.admin_view(self.compare_view), name="cases_case_compare"),
-            path("<int:pk>/versies/<int:version_id>/terugzetten/", self.admin_site.admin_view(self.restore_view), name="cases_case_restore"),
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="cases_case_dashboard",
+            ),
+            path(
+                "importeren/",
+                self.admin_site.admin_view(self.import_view),
+                name="cases_case_import",
+            ),
+            path(
+                "importeren/sjabloon.<str:fmt>",
+                self.admin_site.admin_view(self.import_template_view),
+                name="cases_case_import_template",
+            ),
+            path(
+                "<int:pk>/versies/vergelijken/",
+                self.admin_site.admin_view(self.compare_view),
+                name="cases_case_compare",
+            ),
+            path(
+                "<int:pk>/versies/<int:version_id>/terugzetten/",
+                self.admin_site.admin_view(self.restore_view),
+                name="cases_case_restore",
+            ),
             *super().get_urls(),
         ]
 
@@ -545,21 +665,25 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         except services.CaseIncomplete as error:
             self.message_user(
                 request,
-                _("Uw wijzigingen zijn bewaard, maar ‘%(case)s’ is nog niet klaar om te publiceren: %(missing)s")
+                _(
+                    "Uw wijzigingen zijn bewaard, maar ‘%(case)s’ is nog niet klaar om te publiceren: %(missing)s"
+                )
                 % {"case": obj, "missing": " ".join(error.missing)},
                 messages.ERROR,
             )
         except (IllegalTransition, PermissionDenied) as error:
             self.message_user(
                 request,
-                _("Uw wijzigingen zijn bewaard, maar de stap is niet gezet: %(error)s") % {"error": error},
+                _("Uw wijzigingen zijn bewaard, maar de stap is niet gezet: %(error)s")
+                % {"error": error},
                 messages.ERROR,
             )
         else:
             obj.refresh_from_db()
             self.message_user(
                 request,
-                _("‘%(case)s’ is bewaard en is nu: %(status)s.") % {"case": obj, "status": obj.get_status_display()},
+                _("‘%(case)s’ is bewaard en is nu: %(status)s.")
+                % {"case": obj, "status": obj.get_status_display()},
                 messages.SUCCESS,
             )
         return redirect("admin:cases_case_change", obj.pk)
@@ -578,7 +702,8 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         if done:
             self.message_user(
                 request,
-                ngettext("%(count)d praktijk bijgewerkt.", "%(count)d praktijken bijgewerkt.", done) % {"count": done},
+                ngettext("%(count)d praktijk bijgewerkt.", "%(count)d praktijken bijgewerkt.", done)
+                % {"count": done},
                 messages.SUCCESS,
             )
 
@@ -669,9 +794,21 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         try:
             services.case_restore(case=case, version=version, actor=request.user)
         except services.VersionIncomplete as error:
-            self.message_user(request, _("Niet teruggezet: deze versie is onvolledig voor een gepubliceerde praktijk. %(missing)s") % {"missing": " ".join(error.missing)}, messages.ERROR)
+            self.message_user(
+                request,
+                _(
+                    "Niet teruggezet: deze versie is onvolledig voor een gepubliceerde praktijk. %(missing)s"
+                )
+                % {"missing": " ".join(error.missing)},
+                messages.ERROR,
+            )
         else:
-            self.message_user(request, _("De versie van %(date)s is teruggezet.") % {"date": version.revision.date_created.strftime("%d-%m-%Y %H:%M")}, messages.SUCCESS)
+            self.message_user(
+                request,
+                _("De versie van %(date)s is teruggezet.")
+                % {"date": version.revision.date_created.strftime("%d-%m-%Y %H:%M")},
+                messages.SUCCESS,
+            )
         return redirect("admin:cases_case_change", case.pk)
 
     # --- dashboard and import ----------------------------------------------------------------------
@@ -694,10 +831,17 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         report = None
         if request.method == "POST" and form.is_valid():
             report = exchange.import_cases(
-                form.file_content(), filename=form.file_name(), actor=request.user, dry_run=not form.cleaned_data["confirm"]
+                form.file_content(),
+                filename=form.file_name(),
+                actor=request.user,
+                dry_run=not form.cleaned_data["confirm"],
             )
             if report.saved:
-                self.message_user(request, _("Geïmporteerd: %(summary)s") % {"summary": report.summary}, messages.SUCCESS)
+                self.message_user(
+                    request,
+                    _("Geïmporteerd: %(summary)s") % {"summary": report.summary},
+                    messages.SUCCESS,
+                )
                 return redirect("admin:cases_case_changelist")
         context = {
             **self.admin_site.each_context(request),

@@ -65,7 +65,11 @@ class Spectrum:
 
 
 def spectrum_columns(
-    tension_field: TensionField, cases: QuerySet[Case], *, evidence_only: bool = False, per_column: int = 12
+    tension_field: TensionField,
+    cases: QuerySet[Case],
+    *,
+    evidence_only: bool = False,
+    per_column: int = 12,
 ) -> Spectrum:
     """Five position columns and a 'both poles' column for the given cases.
 
@@ -91,7 +95,9 @@ def spectrum_columns(
             return undetermined
         return columns[BOTH if holds_both else position]
 
-    on_field = TensionPosition.objects.filter(tension_field=tension_field, case__in=cases.values("pk"))
+    on_field = TensionPosition.objects.filter(
+        tension_field=tension_field, case__in=cases.values("pk")
+    )
     shown = on_field.shown(evidence_only=evidence_only)
     for grounds, position, holds_both, n in (
         shown.values_list("grounds", "position", "holds_both").annotate(n=Count("pk")).order_by()

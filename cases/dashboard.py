@@ -11,9 +11,13 @@ def dashboard() -> dict:
     sources = list(Source.objects.all())
     tension_fields = list(TensionField.objects.all())
     cases = list(
-        Case.objects.select_related("domain").prefetch_related("source_codings", "tension_positions").order_by("title")
+        Case.objects.select_related("domain")
+        .prefetch_related("source_codings", "tension_positions")
+        .order_by("title")
     )
-    names = {("source", s.pk): s.name for s in sources} | {("field", f.pk): f.name for f in tension_fields}
+    names = {("source", s.pk): s.name for s in sources} | {
+        ("field", f.pk): f.name for f in tension_fields
+    }
     rows = []
     for case in cases:
         missing = case.missing_for_publication(sources, tension_fields)
@@ -28,14 +32,24 @@ def dashboard() -> dict:
                 "missing": missing,
                 "complete": round(100 * done / Case.REQUIREMENTS),
                 # How the codings are known, e.g. "4 tekstbewijs · 3 interpretatie · 3 niet te bepalen".
-                "grounds": [(sum(1 for _key, c in codings if c.grounds == value), label) for value, label in Grounds.choices],
+                "grounds": [
+                    (sum(1 for _key, c in codings if c.grounds == value), label)
+                    for value, label in Grounds.choices
+                ],
                 "orphaned": [names[key] for key, c in codings if c.evidence_orphaned],
             }
         )
     domains = []
     for domain in Domain.objects.all():
-        studies = [row for row in rows if row["case"].domain_id == domain.pk and row["case"].kind == Case.Kind.CASE_STUDY]
-        counts = {status: sum(1 for row in studies if row["case"].status == status) for status in Case.Status.values}
+        studies = [
+            row
+            for row in rows
+            if row["case"].domain_id == domain.pk and row["case"].kind == Case.Kind.CASE_STUDY
+        ]
+        counts = {
+            status: sum(1 for row in studies if row["case"].status == status)
+            for status in Case.Status.values
+        }
         domains.append(
             {
                 "domain": domain,

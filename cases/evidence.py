@@ -40,9 +40,9 @@ def rationale_refusal(*, grounds: str | None, rationale: str | None, status: str
     """
     if status == Case.Status.DRAFT or (rationale or "").strip() or grounds not in RATIONALE_ASKS:
         return None
-    return _("Een onderbouwing is nodig zolang de praktijk ter nalezing ligt of gepubliceerd is: %(asks)s.") % {
-        "asks": RATIONALE_ASKS[grounds]
-    }
+    return _(
+        "Een onderbouwing is nodig zolang de praktijk ter nalezing ligt of gepubliceerd is: %(asks)s."
+    ) % {"asks": RATIONALE_ASKS[grounds]}
 
 
 def reanchor_evidence(case: Case, field: str) -> dict[str, int]:
@@ -51,7 +51,9 @@ def reanchor_evidence(case: Case, field: str) -> dict[str, int]:
     A coding whose last passage no longer fits stops counting as evidence
     (`sync_grounds_with_evidence`).
     """
-    counts = reanchor_passages(CodingEvidence.objects.filter(case=case, case_field=field), getattr(case, field))
+    counts = reanchor_passages(
+        CodingEvidence.objects.filter(case=case, case_field=field), getattr(case, field)
+    )
     sync_grounds_with_evidence(case)
     return counts
 
@@ -65,7 +67,10 @@ def reanchor_stale_evidence(case: Case, evidence: Sequence[CodingEvidence]) -> N
     for field in {row.case_field for row in evidence}:
         text = getattr(case, field)
         revision = text_revision(text)
-        reanchor_passages([row for row in evidence if row.case_field == field and row.text_revision != revision], text)
+        reanchor_passages(
+            [row for row in evidence if row.case_field == field and row.text_revision != revision],
+            text,
+        )
 
 
 # The two kinds of coding and the column by which evidence points at each.
@@ -99,10 +104,16 @@ def sync_grounds_with_evidence(case: Case) -> int:
         orphaned = _keys(case, column, CodingEvidence.AnchorState.ORPHANED)
         codings = model.objects.filter(case=case)
         unanchored = codings.filter(grounds=Grounds.EVIDENCE).exclude(**{f"{column}__in": anchored})
-        changed += unanchored.filter(**{f"{column}__in": orphaned}).update(grounds=Grounds.INTERPRETATION, evidence_orphaned=True)
-        changed += unanchored.update(grounds=Grounds.INTERPRETATION)  # no passage at all: nothing is orphaned
+        changed += unanchored.filter(**{f"{column}__in": orphaned}).update(
+            grounds=Grounds.INTERPRETATION, evidence_orphaned=True
+        )
+        changed += unanchored.update(
+            grounds=Grounds.INTERPRETATION
+        )  # no passage at all: nothing is orphaned
         flagged = codings.filter(evidence_orphaned=True)
-        changed += flagged.filter(**{f"{column}__in": anchored}).update(grounds=Grounds.EVIDENCE, evidence_orphaned=False)
+        changed += flagged.filter(**{f"{column}__in": anchored}).update(
+            grounds=Grounds.EVIDENCE, evidence_orphaned=False
+        )
         changed += flagged.exclude(**{f"{column}__in": orphaned}).update(evidence_orphaned=False)
     if changed:
         bump_content_version()  # bulk updates send no save signal
@@ -125,6 +136,12 @@ def codings_without_evidence(case: Case) -> list[str]:
 
 def orphaned_codings(case: Case) -> list[str]:
     """The sources and tension fields whose evidence an edit orphaned: interpretations until anchored again."""
-    sources = SourceCoding.objects.filter(case=case, evidence_orphaned=True).select_related("source")
-    fields = TensionPosition.objects.filter(case=case, evidence_orphaned=True).select_related("tension_field")
-    return [str(coding.source.name) for coding in sources] + [str(coding.tension_field.name) for coding in fields]
+    sources = SourceCoding.objects.filter(case=case, evidence_orphaned=True).select_related(
+        "source"
+    )
+    fields = TensionPosition.objects.filter(case=case, evidence_orphaned=True).select_related(
+        "tension_field"
+    )
+    return [str(coding.source.name) for coding in sources] + [
+        str(coding.tension_field.name) for coding in fields
+    ]

@@ -88,7 +88,9 @@ assert set(CASE_COLUMNS.values()) >= {s.field for s in TEXT_SECTIONS}
 BOTH = "beide"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NAMESPACE = uuid.UUID("6f1d6c1e-0b7a-5c3e-9a55-5d1e3a4c2b10")  # fixed: codebook identifiers stay the same
+NAMESPACE = uuid.UUID(
+    "6f1d6c1e-0b7a-5c3e-9a55-5d1e3a4c2b10"
+)  # fixed: codebook identifiers stay the same
 
 
 # --- the values of choice columns ------------------------------------------------------------
@@ -139,18 +141,37 @@ def _spelling(text) -> str:
 
 
 def kinds() -> Vocabulary:
-    return Vocabulary((
-        Choice(Case.Kind.PILOT, "pilootcase", (str(Case.Kind.PILOT.label),), ("pilot",)),
-        Choice(Case.Kind.CASE_STUDY, "casestudie", (str(Case.Kind.CASE_STUDY.label),), ("case_study",)),
-    ))
+    return Vocabulary(
+        (
+            Choice(Case.Kind.PILOT, "pilootcase", (str(Case.Kind.PILOT.label),), ("pilot",)),
+            Choice(
+                Case.Kind.CASE_STUDY,
+                "casestudie",
+                (str(Case.Kind.CASE_STUDY.label),),
+                ("case_study",),
+            ),
+        )
+    )
 
 
 def statuses() -> Vocabulary:
-    return Vocabulary((
-        Choice(Case.Status.DRAFT, "concept", (str(Case.Status.DRAFT.label),), ("draft",)),
-        Choice(Case.Status.IN_REVIEW, "ter-nalezing", (str(Case.Status.IN_REVIEW.label),), ("in_review",)),
-        Choice(Case.Status.PUBLISHED, "gepubliceerd", (str(Case.Status.PUBLISHED.label),), ("published",)),
-    ))
+    return Vocabulary(
+        (
+            Choice(Case.Status.DRAFT, "concept", (str(Case.Status.DRAFT.label),), ("draft",)),
+            Choice(
+                Case.Status.IN_REVIEW,
+                "ter-nalezing",
+                (str(Case.Status.IN_REVIEW.label),),
+                ("in_review",),
+            ),
+            Choice(
+                Case.Status.PUBLISHED,
+                "gepubliceerd",
+                (str(Case.Status.PUBLISHED.label),),
+                ("published",),
+            ),
+        )
+    )
 
 
 def domain_choices(domains) -> Vocabulary:
@@ -164,7 +185,12 @@ def strengths() -> Vocabulary:
 def positions(tension_field: TensionField) -> Vocabulary:
     """-2..2 (also written +1, +2), the words of the field's own poles, or both poles."""
     steps = tuple(
-        Choice(str(p.value), str(p.value), (describe_position(tension_field, p.value, False),), (f"{p.value:+d}",))
+        Choice(
+            str(p.value),
+            str(p.value),
+            (describe_position(tension_field, p.value, False),),
+            (f"{p.value:+d}",),
+        )
         for p in Position
     )
     return Vocabulary((*steps, Choice(BOTH, BOTH, (describe_position(tension_field, None, True),))))
@@ -172,11 +198,18 @@ def positions(tension_field: TensionField) -> Vocabulary:
 
 def grounds_vocabulary() -> Vocabulary:
     """How a coding is known; "niet te bepalen" is also read as the admin and the site write it."""
-    return Vocabulary((
-        Choice(Grounds.EVIDENCE, "tekstbewijs", (str(Grounds.EVIDENCE.label),)),
-        Choice(Grounds.INTERPRETATION, "interpretatie", (str(Grounds.INTERPRETATION.label),)),
-        Choice(Grounds.UNDETERMINED, "niet_te_bepalen", (str(Grounds.UNDETERMINED.label),), ("niet-te-bepalen",)),
-    ))
+    return Vocabulary(
+        (
+            Choice(Grounds.EVIDENCE, "tekstbewijs", (str(Grounds.EVIDENCE.label),)),
+            Choice(Grounds.INTERPRETATION, "interpretatie", (str(Grounds.INTERPRETATION.label),)),
+            Choice(
+                Grounds.UNDETERMINED,
+                "niet_te_bepalen",
+                (str(Grounds.UNDETERMINED.label),),
+                ("niet-te-bepalen",),
+            ),
+        )
+    )
 
 
 # The columns that follow each coding's value column, in the order of the file.
@@ -222,7 +255,9 @@ def case_row(case: Case, sources, tension_fields) -> dict[str, str]:
     positions = {p.tension_field_id: p for p in case.tension_positions.all()}
     for source in sources:
         coding = strengths.get(source.pk)
-        row[f"bron_{source.key}"] = "" if coding is None or coding.strength is None else str(coding.strength)
+        row[f"bron_{source.key}"] = (
+            "" if coding is None or coding.strength is None else str(coding.strength)
+        )
         _coding_cells(row, f"bron_{source.key}", coding)
     for tension_field in tension_fields:
         position = positions.get(tension_field.pk)
@@ -239,7 +274,9 @@ def _position_cell(position: TensionPosition | None) -> str:
 
 
 def _coding_cells(row: dict, column: str, coding) -> None:
-    row[column + GROUNDS_SUFFIX] = "" if coding is None else grounds_vocabulary().code(coding.grounds)
+    row[column + GROUNDS_SUFFIX] = (
+        "" if coding is None else grounds_vocabulary().code(coding.grounds)
+    )
     row[column + RATIONALE_SUFFIX] = "" if coding is None else coding.rationale
 
 
@@ -254,7 +291,18 @@ def wide_table(cases: Iterable[Case]) -> Iterator[list]:
 
 
 LONG_COLUMNS = [
-    "slug", "titel", "soort", "domein", "gemeente", "dimensie", "sleutel", "naam", "waarde", "beide_polen", "grond", "onderbouwing",
+    "slug",
+    "titel",
+    "soort",
+    "domein",
+    "gemeente",
+    "dimensie",
+    "sleutel",
+    "naam",
+    "waarde",
+    "beide_polen",
+    "grond",
+    "onderbouwing",
 ]
 
 
@@ -271,12 +319,30 @@ def long_table(cases: Iterable[Case]) -> Iterator[list]:
             both = "" if coding.grounds == Grounds.UNDETERMINED else 0
             value = "" if coding.strength is None else coding.strength
             source = coding.source
-            yield [*base, "bron", source.key, source.name, value, both, vocabulary.code(coding.grounds), coding.rationale]
+            yield [
+                *base,
+                "bron",
+                source.key,
+                source.name,
+                value,
+                both,
+                vocabulary.code(coding.grounds),
+                coding.rationale,
+            ]
         for position in sorted(case.tension_positions.all(), key=lambda p: p.tension_field.number):
             field_ = position.tension_field
             value = "" if position.position is None else position.position
             both = "" if position.grounds == Grounds.UNDETERMINED else int(position.holds_both)
-            yield [*base, "spanningsveld", field_.key, field_.name, value, both, vocabulary.code(position.grounds), position.rationale]
+            yield [
+                *base,
+                "spanningsveld",
+                field_.key,
+                field_.name,
+                value,
+                both,
+                vocabulary.code(position.grounds),
+                position.rationale,
+            ]
 
 
 def write_csv(table: Iterable[list], out: io.TextIOBase) -> int:
@@ -305,7 +371,9 @@ def write_xlsx(table: Iterable[list], title: str) -> bytes:
             elif _is_number_column(column) and _NUMBER.fullmatch(text := str(value)):
                 cell = WriteOnlyCell(sheet, value=float(text) if "." in text else int(text))
                 if "." in text:
-                    cell.number_format = "0.000000"  # coordinates: the six decimals they are stored with
+                    cell.number_format = (
+                        "0.000000"  # coordinates: the six decimals they are stored with
+                    )
                 cells.append(cell)
             else:
                 # Case text is data: "=…" stays text, and characters XML cannot hold are dropped.
@@ -324,7 +392,9 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 def _is_number_column(column: str) -> bool:
     if column in ("breedtegraad", "lengtegraad", "startjaar", "waarde", "beide_polen"):
         return True
-    return column.startswith(("bron_", "veld_")) and not column.endswith((GROUNDS_SUFFIX, RATIONALE_SUFFIX))
+    return column.startswith(("bron_", "veld_")) and not column.endswith(
+        (GROUNDS_SUFFIX, RATIONALE_SUFFIX)
+    )
 
 
 def export_wide_csv(cases: Iterable[Case], out: io.TextIOBase) -> int:
@@ -368,9 +438,13 @@ def export_json(cases: Iterable[Case], site_url: str) -> str:
                     },
                     "spanningsvelden": {
                         f.key: {
-                            "positie": None if row[f"veld_{f.key}"] in ("", BOTH) else int(row[f"veld_{f.key}"]),
+                            "positie": None
+                            if row[f"veld_{f.key}"] in ("", BOTH)
+                            else int(row[f"veld_{f.key}"]),
                             # Not to be told: neither a place nor both poles (null, not false).
-                            "beide_polen": None if row[f"veld_{f.key}"] == "" else row[f"veld_{f.key}"] == BOTH,
+                            "beide_polen": None
+                            if row[f"veld_{f.key}"] == ""
+                            else row[f"veld_{f.key}"] == BOTH,
                             "grond": row[f"veld_{f.key}_grond"] or None,
                             "onderbouwing": row[f"veld_{f.key}_onderbouwing"],
                         }
@@ -380,7 +454,11 @@ def export_json(cases: Iterable[Case], site_url: str) -> str:
             }
         )
     return json.dumps(
-        {"licentie": "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)", "bron": site_url, "praktijken": items},
+        {
+            "licentie": "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)",
+            "bron": site_url,
+            "praktijken": items,
+        },
         ensure_ascii=False,
         indent=2,
     )
@@ -407,7 +485,12 @@ def export_codebook() -> bytes:
         element = ET.SubElement(
             parent,
             f"{{{ns}}}Code",
-            {"guid": _guid(kind, key), "name": name, "isCodable": "true" if codable else "false", **({"color": color} if color else {})},
+            {
+                "guid": _guid(kind, key),
+                "name": name,
+                "isCodable": "true" if codable else "false",
+                **({"color": color} if color else {}),
+            },
         )
         if description:
             ET.SubElement(element, f"{{{ns}}}Description").text = description
@@ -415,24 +498,91 @@ def export_codebook() -> bytes:
 
     root = ET.Element(f"{{{ns}}}CodeBook", {"origin": "Praktijkenbank DieGem"})
     codes = ET.SubElement(root, f"{{{ns}}}Codes")
-    source_group = code(codes, "group", "sources", "Bronnen van solidariteit", False,
-                        "Waar solidariteit vandaan komt; een praktijk kan uit meerdere bronnen tegelijk putten.")
-    colors = {"wederzijdse-afhankelijkheid": "#1F4E79", "normen-en-waarden": "#6B3D8F", "strijd": "#A4262C", "ontmoeting": "#1E6B35"}
+    source_group = code(
+        codes,
+        "group",
+        "sources",
+        "Bronnen van solidariteit",
+        False,
+        "Waar solidariteit vandaan komt; een praktijk kan uit meerdere bronnen tegelijk putten.",
+    )
+    colors = {
+        "wederzijdse-afhankelijkheid": "#1F4E79",
+        "normen-en-waarden": "#6B3D8F",
+        "strijd": "#A4262C",
+        "ontmoeting": "#1E6B35",
+    }
     for source in Source.objects.all():
-        code(source_group, "source", source.key, source.name, True, source.summary, colors.get(source.key))
-    field_group = code(codes, "group", "tension-fields", "Spanningsvelden", False,
-                       "Zes spectra tussen twee polen; een praktijk neemt een positie in of houdt beide polen vast.")
+        code(
+            source_group,
+            "source",
+            source.key,
+            source.name,
+            True,
+            source.summary,
+            colors.get(source.key),
+        )
+    field_group = code(
+        codes,
+        "group",
+        "tension-fields",
+        "Spanningsvelden",
+        False,
+        "Zes spectra tussen twee polen; een praktijk neemt een positie in of houdt beide polen vast.",
+    )
     pole_guids = []
     for tension_field in TensionField.objects.all():
-        spectrum = code(field_group, "tension-field", tension_field.key, tension_field.name, False, tension_field.question)
-        code(spectrum, "pole-a", tension_field.key, tension_field.pole_a, True, tension_field.pole_a_description)
-        code(spectrum, "pole-b", tension_field.key, tension_field.pole_b, True, tension_field.pole_b_description)
-        code(spectrum, "both-poles", tension_field.key, f"{tension_field.name}: beide polen", True, "De praktijk houdt beide polen vast.")
+        spectrum = code(
+            field_group,
+            "tension-field",
+            tension_field.key,
+            tension_field.name,
+            False,
+            tension_field.question,
+        )
+        code(
+            spectrum,
+            "pole-a",
+            tension_field.key,
+            tension_field.pole_a,
+            True,
+            tension_field.pole_a_description,
+        )
+        code(
+            spectrum,
+            "pole-b",
+            tension_field.key,
+            tension_field.pole_b,
+            True,
+            tension_field.pole_b_description,
+        )
+        code(
+            spectrum,
+            "both-poles",
+            tension_field.key,
+            f"{tension_field.name}: beide polen",
+            True,
+            "De praktijk houdt beide polen vast.",
+        )
         pole_guids += [_guid("pole-a", tension_field.key), _guid("pole-b", tension_field.key)]
-    lens = code(codes, "group", "here-and-now", "Hier en nu", False, "Waar en hoe de solidariteit zich toont.")
+    lens = code(
+        codes,
+        "group",
+        "here-and-now",
+        "Hier en nu",
+        False,
+        "Waar en hoe de solidariteit zich toont.",
+    )
     for section in TEXT_SECTIONS[2:]:
         code(lens, "lens", section.field, str(section.title), True, str(section.help_text))
-    domains = code(codes, "group", "domains", "Domeinen", False, "Vier domeinen van het maatschappelijke leven.")
+    domains = code(
+        codes,
+        "group",
+        "domains",
+        "Domeinen",
+        False,
+        "Vier domeinen van het maatschappelijke leven.",
+    )
     for domain in Domain.objects.all():
         code(domains, "domain", domain.key, domain.name, True, domain.description)
     sets = ET.SubElement(root, f"{{{ns}}}Sets")
@@ -474,7 +624,11 @@ class ImportReport:
     def errors(self) -> list[str]:
         messages = list(self.file_errors)
         for row in self.rows:
-            messages += [_("Rij %(row)d, kolom ‘%(column)s’: %(message)s") % {"row": row.number, "column": c, "message": m} for c, m in row.errors]
+            messages += [
+                _("Rij %(row)d, kolom ‘%(column)s’: %(message)s")
+                % {"row": row.number, "column": c, "message": m}
+                for c, m in row.errors
+            ]
         return messages
 
     @property
@@ -489,9 +643,14 @@ class ImportReport:
             text = ngettext("%(count)d fout", "%(count)d fouten", errors) % {"count": errors}
             rows = sum(1 for row in self.rows if row.errors)
             if rows:
-                text += " " + ngettext("in %(count)d rij", "in %(count)d rijen", rows) % {"count": rows}
+                text += " " + ngettext("in %(count)d rij", "in %(count)d rijen", rows) % {
+                    "count": rows
+                }
             return text + ". " + _("Er wordt niets bewaard tot alle fouten opgelost zijn.")
-        counts = {action: sum(1 for row in self.rows if row.action == action) for action in ("new", "changed", "unchanged")}
+        counts = {
+            action: sum(1 for row in self.rows if row.action == action)
+            for action in ("new", "changed", "unchanged")
+        }
         return _("%(new)d nieuw, %(changed)d gewijzigd, %(unchanged)d ongewijzigd") % counts
 
 
@@ -516,9 +675,14 @@ def _read_csv(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
         raise _encoding_error(content) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    csv.field_size_limit(MAX_FILE_BYTES)  # long text sections are fine; the file as a whole is capped
+    csv.field_size_limit(
+        MAX_FILE_BYTES
+    )  # long text sections are fine; the file as a whole is capped
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    rows = [{key.strip(): (value or "") for key, value in row.items() if key is not None} for row in reader]
+    rows = [
+        {key.strip(): (value or "") for key, value in row.items() if key is not None}
+        for row in reader
+    ]
     header = [name.strip() for name in reader.fieldnames or []]
     return header, [row for row in rows if any(value.strip() for value in row.values())]
 
@@ -535,24 +699,37 @@ def _encoding_error(content: bytes) -> ImportFileError:
             if "\ufffd" in cell:
                 column = header[index] if index < len(header) else "?"
                 return ImportFileError(
-                    _("Rij %(row)d, kolom ‘%(column)s’: het bestand is niet in UTF-8 gecodeerd. Bewaar het als ‘CSV UTF-8’ en probeer opnieuw.")
+                    _(
+                        "Rij %(row)d, kolom ‘%(column)s’: het bestand is niet in UTF-8 gecodeerd. Bewaar het als ‘CSV UTF-8’ en probeer opnieuw."
+                    )
                     % {"row": number, "column": column}
                 )
-    return ImportFileError(_("Het bestand is niet in UTF-8 gecodeerd. Bewaar het als ‘CSV UTF-8’ en probeer opnieuw."))
+    return ImportFileError(
+        _("Het bestand is niet in UTF-8 gecodeerd. Bewaar het als ‘CSV UTF-8’ en probeer opnieuw.")
+    )
 
 
 def _read_xlsx(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ImportFileError(_("Dit is geen leesbaar XLSX-bestand (%(error)s).") % {"error": error.__class__.__name__}) from None
+        raise ImportFileError(
+            _("Dit is geen leesbaar XLSX-bestand (%(error)s).")
+            % {"error": error.__class__.__name__}
+        ) from None
     rows = workbook.worksheets[0].iter_rows(values_only=True)
     header = [str(cell).strip() if cell is not None else "" for cell in next(rows, [])]
     result = []
     for values in rows:
         if values is None or all(v in (None, "") for v in values):
             continue
-        result.append({column: _cell_text(value) for column, value in zip(header, values, strict=False) if column})
+        result.append(
+            {
+                column: _cell_text(value)
+                for column, value in zip(header, values, strict=False)
+                if column
+            }
+        )
     return [column for column in header if column], result
 
 
@@ -602,36 +779,82 @@ class CaseRowForm(forms.Form):
     def __init__(self, data=None, *, sources, tension_fields, domains):
         super().__init__(data)
         f = self.fields
-        f["slug"] = forms.SlugField(max_length=200, help_text=_("Het laatste deel van het webadres; zo herkent de import een bestaande praktijk."))
+        f["slug"] = forms.SlugField(
+            max_length=200,
+            help_text=_(
+                "Het laatste deel van het webadres; zo herkent de import een bestaande praktijk."
+            ),
+        )
         f["titel"] = forms.CharField(max_length=200, help_text=_("De naam van de praktijk."))
         f["soort"] = VocabularyField(kinds(), help_text=_("Een pilootcase of een casestudie."))
-        f["domein"] = VocabularyField(domain_choices(domains), help_text=_("Het domein van het maatschappelijke leven."))
-        f["gemeente"] = forms.CharField(max_length=100, help_text=_("De gemeente waar de praktijk plaatsvindt."))
-        f["buurt"] = forms.CharField(max_length=100, required=False, help_text=_("De buurt of wijk."))
+        f["domein"] = VocabularyField(
+            domain_choices(domains), help_text=_("Het domein van het maatschappelijke leven.")
+        )
+        f["gemeente"] = forms.CharField(
+            max_length=100, help_text=_("De gemeente waar de praktijk plaatsvindt.")
+        )
+        f["buurt"] = forms.CharField(
+            max_length=100, required=False, help_text=_("De buurt of wijk.")
+        )
         f["breedtegraad"] = DegreesField(
-            max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False,
-            help_text=_("Breedtegraad in decimale graden; samen met de lengtegraad, of geen van beide."),
+            max_digits=9,
+            decimal_places=6,
+            min_value=-90,
+            max_value=90,
+            required=False,
+            help_text=_(
+                "Breedtegraad in decimale graden; samen met de lengtegraad, of geen van beide."
+            ),
         )
         f["lengtegraad"] = DegreesField(
-            max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False,
-            help_text=_("Lengtegraad in decimale graden; samen met de breedtegraad, of geen van beide."),
+            max_digits=9,
+            decimal_places=6,
+            min_value=-180,
+            max_value=180,
+            required=False,
+            help_text=_(
+                "Lengtegraad in decimale graden; samen met de breedtegraad, of geen van beide."
+            ),
         )
-        f["initiatief"] = forms.CharField(max_length=200, help_text=_("De organisatie, het initiatief of het netwerk dat de praktijk draagt."))
-        f["website"] = forms.URLField(max_length=200, required=False, assume_scheme="https", help_text=_("De website van het initiatief."))
-        f["startjaar"] = forms.IntegerField(min_value=1800, max_value=2100, required=False, help_text=_("Het jaar waarin het initiatief begon."))
-        f["samenvatting"] = PlainTextField(max_length=1200, help_text=_("Twee tot vijf zinnen voor de lijst en de zoekresultaten."))
+        f["initiatief"] = forms.CharField(
+            max_length=200,
+            help_text=_("De organisatie, het initiatief of het netwerk dat de praktijk draagt."),
+        )
+        f["website"] = forms.URLField(
+            max_length=200,
+            required=False,
+            assume_scheme="https",
+            help_text=_("De website van het initiatief."),
+        )
+        f["startjaar"] = forms.IntegerField(
+            min_value=1800,
+            max_value=2100,
+            required=False,
+            help_text=_("Het jaar waarin het initiatief begon."),
+        )
+        f["samenvatting"] = PlainTextField(
+            max_length=1200, help_text=_("Twee tot vijf zinnen voor de lijst en de zoekresultaten.")
+        )
         for column, name in CASE_COLUMNS.items():
             if section := text_section(name):
                 f[column] = PlainTextField(
-                    required=False, help_text=_("Tekstsectie ‘%(title)s’; een lege regel begint een nieuwe alinea.") % {"title": section.title}
+                    required=False,
+                    help_text=_("Tekstsectie ‘%(title)s’; een lege regel begint een nieuwe alinea.")
+                    % {"title": section.title},
                 )
         f["trefwoorden"] = forms.CharField(
             required=False,
-            help_text=_("Trefwoorden, gescheiden door een puntkomma (of een komma); elk hoogstens %(max)d tekens.")
+            help_text=_(
+                "Trefwoorden, gescheiden door een puntkomma (of een komma); elk hoogstens %(max)d tekens."
+            )
             % {"max": KEYWORD_MAX_LENGTH},
         )
         f["status"] = VocabularyField(
-            statuses(), required=False, help_text=_("Leeg: een nieuwe praktijk wordt een concept, een bestaande houdt haar status.")
+            statuses(),
+            required=False,
+            help_text=_(
+                "Leeg: een nieuwe praktijk wordt een concept, een bestaande houdt haar status."
+            ),
         )
         # The value column of each coding and its vocabulary (see `clean`).
         self.coding_values: dict[str, Vocabulary] = {}
@@ -639,40 +862,57 @@ class CaseRowForm(forms.Form):
             column = f"bron_{source.key}"
             self.coding_values[column] = strengths()
             f[column] = VocabularyField(
-                strengths(), empty_value=None, required=False,
+                strengths(),
+                empty_value=None,
+                required=False,
                 help_text=_(
                     "Hoe sterk de praktijk put uit de bron ‘%(source)s’. Leeg bij de grond ‘niet te bepalen’; "
                     "leeg zonder grond: geen codering, of de bestaande blijft."
-                ) % {"source": source.name},
+                )
+                % {"source": source.name},
             )
-            f[column + GROUNDS_SUFFIX] = self._grounds_field(_("de sterkte voor ‘%(name)s’") % {"name": source.name})
+            f[column + GROUNDS_SUFFIX] = self._grounds_field(
+                _("de sterkte voor ‘%(name)s’") % {"name": source.name}
+            )
             f[column + RATIONALE_SUFFIX] = PlainTextField(
-                required=False, help_text=_("Waarom die sterkte voor ‘%(source)s’.") % {"source": source.name}
+                required=False,
+                help_text=_("Waarom die sterkte voor ‘%(source)s’.") % {"source": source.name},
             )
         for tension_field in tension_fields:
             column = f"veld_{tension_field.key}"
             self.coding_values[column] = positions(tension_field)
             f[column] = VocabularyField(
-                positions(tension_field), required=False,
+                positions(tension_field),
+                required=False,
                 help_text=_(
                     "De positie op ‘%(field)s’: van -2 (%(a)s) tot 2 (%(b)s), of beide polen. Leeg bij de grond "
                     "‘niet te bepalen’; leeg zonder grond: geen codering, of de bestaande blijft."
-                ) % {"field": tension_field.name, "a": tension_field.pole_a, "b": tension_field.pole_b},
+                )
+                % {
+                    "field": tension_field.name,
+                    "a": tension_field.pole_a,
+                    "b": tension_field.pole_b,
+                },
             )
-            f[column + GROUNDS_SUFFIX] = self._grounds_field(_("de positie op ‘%(name)s’") % {"name": tension_field.name})
+            f[column + GROUNDS_SUFFIX] = self._grounds_field(
+                _("de positie op ‘%(name)s’") % {"name": tension_field.name}
+            )
             f[column + RATIONALE_SUFFIX] = PlainTextField(
-                required=False, help_text=_("Waarom die positie op ‘%(field)s’.") % {"field": tension_field.name}
+                required=False,
+                help_text=_("Waarom die positie op ‘%(field)s’.") % {"field": tension_field.name},
             )
 
     @staticmethod
     def _grounds_field(what: str) -> VocabularyField:
         return VocabularyField(
-            grounds_vocabulary(), required=False,
+            grounds_vocabulary(),
+            required=False,
             help_text=_(
                 "Hoe %(what)s gekend is: tekstbewijs (een passage uit de tekst, die u in de werkbank verankert), "
                 "interpretatie (de lezing van wie codeerde: onderzoekers of de redactie), of niet te bepalen (zonder waarde). Leeg: een bestaande "
                 "codering houdt haar grond, een nieuwe wordt interpretatie."
-            ) % {"what": what},
+            )
+            % {"what": what},
         )
 
     def clean_trefwoorden(self):
@@ -682,8 +922,12 @@ class CaseRowForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         coordinates_valid = "breedtegraad" not in self.errors and "lengtegraad" not in self.errors
-        if coordinates_valid and (cleaned.get("breedtegraad") is None) != (cleaned.get("lengtegraad") is None):
-            self.add_error("lengtegraad", _("Geef breedte- en lengtegraad samen, of geen van beide."))
+        if coordinates_valid and (cleaned.get("breedtegraad") is None) != (
+            cleaned.get("lengtegraad") is None
+        ):
+            self.add_error(
+                "lengtegraad", _("Geef breedte- en lengtegraad samen, of geen van beide.")
+            )
         for column, vocabulary in self.coding_values.items():
             if column in self.errors or column + GROUNDS_SUFFIX in self.errors:
                 continue
@@ -691,10 +935,17 @@ class CaseRowForm(forms.Form):
             if given == Grounds.UNDETERMINED and value not in (None, ""):
                 self.add_error(
                     column + GROUNDS_SUFFIX,
-                    _("Bij ‘niet te bepalen’ hoort geen waarde, maar kolom ‘%(column)s’ geeft ‘%(value)s’: maak die leeg, "
-                      "of kies als grond tekstbewijs of interpretatie.") % {"column": column, "value": str(self.data.get(column, "")).strip()},
+                    _(
+                        "Bij ‘niet te bepalen’ hoort geen waarde, maar kolom ‘%(column)s’ geeft ‘%(value)s’: maak die leeg, "
+                        "of kies als grond tekstbewijs of interpretatie."
+                    )
+                    % {"column": column, "value": str(self.data.get(column, "")).strip()},
                 )
-            elif given in (Grounds.EVIDENCE, Grounds.INTERPRETATION) and value in (None, "") and column in self.data:
+            elif (
+                given in (Grounds.EVIDENCE, Grounds.INTERPRETATION)
+                and value in (None, "")
+                and column in self.data
+            ):
                 # (Without the value column, an existing coding keeps its value: see _coding_fields.)
                 self.add_error(column, _value_missing(given, vocabulary))
         return cleaned
@@ -710,8 +961,9 @@ def required_columns(sources, tension_fields, domains) -> list[str]:
     return [name for name, field in form.fields.items() if field.required]
 
 
-
-def import_cases(content: bytes, *, filename: str, actor, dry_run: bool = True, progress=None) -> ImportReport:
+def import_cases(
+    content: bytes, *, filename: str, actor, dry_run: bool = True, progress=None
+) -> ImportReport:
     """Check every row and report every error; unless this is a dry run and if all is well, save them all."""
     report = ImportReport(dry_run=dry_run)
     try:
@@ -724,13 +976,21 @@ def import_cases(content: bytes, *, filename: str, actor, dry_run: bool = True, 
     sources, tension_fields = _framework()
     domains = list(Domain.objects.all())
     present = set(header)
-    missing = [column for column in required_columns(sources, tension_fields, domains) if column not in present]
+    missing = [
+        column
+        for column in required_columns(sources, tension_fields, domains)
+        if column not in present
+    ]
     if missing:
-        report.file_errors.append(_("Deze kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(missing)})
+        report.file_errors.append(
+            _("Deze kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
     expected = all_columns(sources, tension_fields)
     unknown = [column for column in header if column not in expected]
     if unknown:
-        report.file_errors.append(_("Onbekende kolommen: %(columns)s.") % {"columns": ", ".join(unknown)})
+        report.file_errors.append(
+            _("Onbekende kolommen: %(columns)s.") % {"columns": ", ".join(unknown)}
+        )
     if not report.file_errors and not rows:
         report.file_errors.append(_("Het bestand bevat geen rijen."))
     if report.file_errors:
@@ -740,15 +1000,31 @@ def import_cases(content: bytes, *, filename: str, actor, dry_run: bool = True, 
     for number, raw in enumerate(_progress(rows, progress), start=2):
         form = CaseRowForm(raw, sources=sources, tension_fields=tension_fields, domains=domains)
         valid = form.is_valid()
-        slug = form.cleaned_data["slug"] if "slug" in form.cleaned_data else (raw.get("slug") or "").strip()
+        slug = (
+            form.cleaned_data["slug"]
+            if "slug" in form.cleaned_data
+            else (raw.get("slug") or "").strip()
+        )
         result = RowResult(number=number, slug=slug, errors=_errors_of(form))
         if slug in seen:
-            result.errors.append(("slug", _("‘%(slug)s’ staat ook al in rij %(row)d.") % {"slug": slug, "row": seen[slug]}))
+            result.errors.append(
+                (
+                    "slug",
+                    _("‘%(slug)s’ staat ook al in rij %(row)d.")
+                    % {"slug": slug, "row": seen[slug]},
+                )
+            )
         elif slug:
             seen[slug] = number
         if valid and not result.errors:
-            existing = Case.objects.filter(slug=slug).prefetch_related("source_codings", "tension_positions", "keywords").first()
-            result.action, result.changes = _diff(existing, form.cleaned_data, present, sources, tension_fields)
+            existing = (
+                Case.objects.filter(slug=slug)
+                .prefetch_related("source_codings", "tension_positions", "keywords")
+                .first()
+            )
+            result.action, result.changes = _diff(
+                existing, form.cleaned_data, present, sources, tension_fields
+            )
         report.rows.append(result)
         checked.append((result, form))
     # Save every row that passed its checks, through the services and the workflow,
@@ -758,7 +1034,9 @@ def import_cases(content: bytes, *, filename: str, actor, dry_run: bool = True, 
         with transaction.atomic():
             for result, form in checked:
                 if result.action in ("new", "changed"):
-                    _save_row(form.cleaned_data, present, actor, sources, tension_fields, domains, result)
+                    _save_row(
+                        form.cleaned_data, present, actor, sources, tension_fields, domains, result
+                    )
             if dry_run or not report.ok:
                 raise _Undo
     except _Undo:
@@ -807,7 +1085,9 @@ def _case_values(data: dict, present: set[str], domains) -> dict:
     return values
 
 
-def _diff(existing: Case | None, data: dict, present: set[str], sources, tension_fields) -> tuple[str, list[str]]:
+def _diff(
+    existing: Case | None, data: dict, present: set[str], sources, tension_fields
+) -> tuple[str, list[str]]:
     if existing is None:
         return "new", []
     changes = []
@@ -818,13 +1098,19 @@ def _diff(existing: Case | None, data: dict, present: set[str], sources, tension
         new = data[column]
         if isinstance(current, Decimal) or isinstance(new, Decimal):
             same = _decimal(current) == _decimal(new)
-        elif name in PLAIN_TEXT_FIELDS:  # the new text is in its stored form already (PlainTextField)
+        elif (
+            name in PLAIN_TEXT_FIELDS
+        ):  # the new text is in its stored form already (PlainTextField)
             same = current == new
         else:
-            same = (current or "") == (new or "") or str(current or "").strip() == str(new or "").strip()
+            same = (current or "") == (new or "") or str(current or "").strip() == str(
+                new or ""
+            ).strip()
         if not same:
             changes.append(column)
-    if "trefwoorden" in present and sorted(t.name for t in existing.keywords.all()) != _keywords(data["trefwoorden"]):
+    if "trefwoorden" in present and sorted(t.name for t in existing.keywords.all()) != _keywords(
+        data["trefwoorden"]
+    ):
         changes.append("trefwoorden")
     if data.get("status") and data["status"] != existing.status:
         changes.append("status")
@@ -835,7 +1121,9 @@ def _diff(existing: Case | None, data: dict, present: set[str], sources, tension
     positions = {p.tension_field_id: p for p in existing.tension_positions.all()}
     for tension_field in tension_fields:
         column = f"veld_{tension_field.key}"
-        changes += _coding_changes(data, column, present, positions.get(tension_field.pk), _position_cell)
+        changes += _coding_changes(
+            data, column, present, positions.get(tension_field.pk), _position_cell
+        )
     return ("changed" if changes else "unchanged"), changes
 
 
@@ -844,8 +1132,16 @@ def _coding_changes(data: dict, column: str, present: set[str], coding, value_of
     if not _coding_given(data, column, present):
         return []
     changes = []
-    value_changed = column in present and coding is not None and _or_blank(value_of(coding)) != _or_blank(data[column])
-    if coding is None or value_changed or _rationale(data, column, present, coding) != coding.rationale:
+    value_changed = (
+        column in present
+        and coding is not None
+        and _or_blank(value_of(coding)) != _or_blank(data[column])
+    )
+    if (
+        coding is None
+        or value_changed
+        or _rationale(data, column, present, coding) != coding.rationale
+    ):
         changes.append(column)
     if coding is not None and _grounds_given(data, column, present) not in (None, coding.grounds):
         changes.append(column + GROUNDS_SUFFIX)
@@ -858,7 +1154,9 @@ def _or_blank(value) -> str:
 
 def _coding_given(data: dict, column: str, present: set[str]) -> bool:
     """A coding is in the row when its value or its grounds are; empty cells leave it as it is."""
-    return (column in present and data[column] not in (None, "")) or _grounds_given(data, column, present) is not None
+    return (column in present and data[column] not in (None, "")) or _grounds_given(
+        data, column, present
+    ) is not None
 
 
 def _grounds_given(data: dict, column: str, present: set[str]) -> str | None:
@@ -883,7 +1181,9 @@ def _decimal(value):
 
 
 def _keywords(text: str) -> list[str]:
-    return sorted({part.strip() for part in (text or "").replace(",", ";").split(";") if part.strip()})
+    return sorted(
+        {part.strip() for part in (text or "").replace(",", ";").split(";") if part.strip()}
+    )
 
 
 def _save_row(data, present, actor, sources, tension_fields, domains, result: RowResult) -> None:
@@ -898,31 +1198,59 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     for name, value in _case_values(data, present, domains).items():
         setattr(case, name, value)
     stored_strengths = {c.source_id: c for c in case.source_codings.all()} if case.pk else {}
-    stored_positions = {p.tension_field_id: p for p in case.tension_positions.all()} if case.pk else {}
+    stored_positions = (
+        {p.tension_field_id: p for p in case.tension_positions.all()} if case.pk else {}
+    )
     source_codings, tension_positions, on_evidence = [], [], []
     # The passages the case cites now (the import adds none: the workbench does). Whether they still
     # stand once the row's text is written is checked again after the write, below.
-    anchored = CodingEvidence.objects.filter(case=case).anchored() if case.pk else CodingEvidence.objects.none()
-    cited = {("source", pk) for pk in anchored.filter(source__isnull=False).values_list("source_id", flat=True)}
-    cited |= {("field", pk) for pk in anchored.filter(tension_field__isnull=False).values_list("tension_field_id", flat=True)}
+    anchored = (
+        CodingEvidence.objects.filter(case=case).anchored()
+        if case.pk
+        else CodingEvidence.objects.none()
+    )
+    cited = {
+        ("source", pk)
+        for pk in anchored.filter(source__isnull=False).values_list("source_id", flat=True)
+    }
+    cited |= {
+        ("field", pk)
+        for pk in anchored.filter(tension_field__isnull=False).values_list(
+            "tension_field_id", flat=True
+        )
+    }
     # The status the case will have once the row is saved: a case in review or published needs every rationale.
     status = data.get("status") or case.status
     for source in sources:
         column = f"bron_{source.key}"
         if _coding_given(data, column, present):
             current = stored_strengths.get(source.pk)
-            cell = _CodingCell(column, source.name, strengths(), _strength_cell, ("source", source.pk) in cited)
+            cell = _CodingCell(
+                column, source.name, strengths(), _strength_cell, ("source", source.pk) in cited
+            )
             if (fields := _coding_fields(data, present, cell, current, status, result)) is not None:
                 value = fields.pop("value")
                 strength = None if value == "" else int(value)
-                coding = _set(current or SourceCoding(case=case, source=source), strength=strength, **fields)
+                coding = _set(
+                    current or SourceCoding(case=case, source=source), strength=strength, **fields
+                )
                 source_codings.append(coding)
-                on_evidence += [(cell, coding)] if _grounds_given(data, column, present) == Grounds.EVIDENCE else []
+                on_evidence += (
+                    [(cell, coding)]
+                    if _grounds_given(data, column, present) == Grounds.EVIDENCE
+                    else []
+                )
     for tension_field in tension_fields:
         column = f"veld_{tension_field.key}"
         if _coding_given(data, column, present):
             current = stored_positions.get(tension_field.pk)
-            cell = _CodingCell(column, tension_field.name, positions(tension_field), _position_cell, ("field", tension_field.pk) in cited)
+            cell = _CodingCell(
+                column,
+                tension_field.name,
+                positions(tension_field),
+                _position_cell,
+                ("field", tension_field.pk) in cited,
+            )
             if (fields := _coding_fields(data, present, cell, current, status, result)) is not None:
                 value = fields.pop("value")
                 position = _set(
@@ -932,8 +1260,16 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
                     **fields,
                 )
                 tension_positions.append(position)
-                on_evidence += [(cell, position)] if _grounds_given(data, column, present) == Grounds.EVIDENCE else []
-    comment = _("Geïmporteerd; gewijzigd: %(columns)s.") % {"columns": ", ".join(result.changes)} if result.changes else ""
+                on_evidence += (
+                    [(cell, position)]
+                    if _grounds_given(data, column, present) == Grounds.EVIDENCE
+                    else []
+                )
+    comment = (
+        _("Geïmporteerd; gewijzigd: %(columns)s.") % {"columns": ", ".join(result.changes)}
+        if result.changes
+        else ""
+    )
     services.case_write(
         case=case,
         codings=services.Rows(save=source_codings),
@@ -944,7 +1280,9 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     )
     for cell, coding in on_evidence:
         coding.refresh_from_db(fields=["grounds"])
-        if coding.grounds != Grounds.EVIDENCE:  # no anchored passage for it: `case_write` made it an interpretation
+        if (
+            coding.grounds != Grounds.EVIDENCE
+        ):  # no anchored passage for it: `case_write` made it an interpretation
             result.errors.append((cell.column + GROUNDS_SUFFIX, _no_evidence(cell)))
     if result.errors:
         return  # nothing of this row stays; its status is checked once its codings can be saved
@@ -972,13 +1310,26 @@ def _move_to_status(case: Case, target: str | None, actor, result: RowResult) ->
         # A dry run without a user in whose name to move it: check what publication checks.
         missing = case.missing_for_publication() if target == Case.Status.PUBLISHED else []
         if missing:
-            result.errors.append(("status", _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(missing)}))
+            result.errors.append(
+                (
+                    "status",
+                    _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(missing)},
+                )
+            )
     elif target and target != case.status:
         try:
             for action in services.WORKFLOW.path(case.status, target):
-                case = services.case_transition(case=case, action=action, actor=actor, note=_("Bij het importeren."))
+                case = services.case_transition(
+                    case=case, action=action, actor=actor, note=_("Bij het importeren.")
+                )
         except services.CaseIncomplete as error:
-            result.errors.append(("status", _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(error.missing)}))
+            result.errors.append(
+                (
+                    "status",
+                    _("kan niet gepubliceerd worden: %(missing)s")
+                    % {"missing": " ".join(error.missing)},
+                )
+            )
         except (IllegalTransition, PermissionDenied) as error:
             result.errors.append(("status", str(error)))
 
@@ -998,7 +1349,9 @@ def _strength_cell(coding: SourceCoding) -> str:
     return "" if coding.strength is None else str(coding.strength)
 
 
-def _coding_fields(data: dict, present: set[str], cell: _CodingCell, current, status: str, result: RowResult) -> dict | None:
+def _coding_fields(
+    data: dict, present: set[str], cell: _CodingCell, current, status: str, result: RowResult
+) -> dict | None:
     """The value (as the column writes it), grounds, rationale and flag a row gives one coding.
 
     None, with the error noted, when they cannot stand. Without grounds in the
@@ -1017,22 +1370,32 @@ def _coding_fields(data: dict, present: set[str], cell: _CodingCell, current, st
     else:
         value = cell.value_of(current) if current and grounds != Grounds.UNDETERMINED else ""
     if given is None and grounds == Grounds.UNDETERMINED and value:
-        result.errors.append((
-            column,
-            _("‘%(name)s’ is nu ‘niet te bepalen’, zonder waarde. Geef bij deze waarde in kolom ‘%(grounds_column)s’ een grond "
-              "(tekstbewijs of interpretatie), of laat de waarde leeg.") % {"name": cell.name, "grounds_column": column + GROUNDS_SUFFIX},
-        ))
+        result.errors.append(
+            (
+                column,
+                _(
+                    "‘%(name)s’ is nu ‘niet te bepalen’, zonder waarde. Geef bij deze waarde in kolom ‘%(grounds_column)s’ een grond "
+                    "(tekstbewijs of interpretatie), of laat de waarde leeg."
+                )
+                % {"name": cell.name, "grounds_column": column + GROUNDS_SUFFIX},
+            )
+        )
         return None
     if grounds != Grounds.UNDETERMINED and not value:
         result.errors.append((column, _value_missing(grounds, cell.vocabulary)))
         return None
     if lacks_evidence(grounds, cited=cell.cited):
-        result.errors.append((
-            column + GROUNDS_SUFFIX,
-            _("‘tekstbewijs’ vraagt een verankerde passage uit de tekst van deze praktijk voor ‘%(name)s’, en die is er niet. "
-              "De import leest geen tekstbewijs: voeg de passage toe in de werkbank onder ‘Tekstbewijs voor de codering’, "
-              "of kies hier interpretatie.") % {"name": cell.name},
-        ))
+        result.errors.append(
+            (
+                column + GROUNDS_SUFFIX,
+                _(
+                    "‘tekstbewijs’ vraagt een verankerde passage uit de tekst van deze praktijk voor ‘%(name)s’, en die is er niet. "
+                    "De import leest geen tekstbewijs: voeg de passage toe in de werkbank onder ‘Tekstbewijs voor de codering’, "
+                    "of kies hier interpretatie."
+                )
+                % {"name": cell.name},
+            )
+        )
         return None
     rationale = _rationale(data, column, present, current)
     if refusal := rationale_refusal(grounds=grounds, rationale=rationale, status=status):
@@ -1043,12 +1406,16 @@ def _coding_fields(data: dict, present: set[str], cell: _CodingCell, current, st
         "grounds": grounds,
         "rationale": rationale,
         # Only an interpretation carries the flag of orphaned evidence; it stays until a passage is anchored again.
-        "evidence_orphaned": bool(current and current.evidence_orphaned and grounds == Grounds.INTERPRETATION),
+        "evidence_orphaned": bool(
+            current and current.evidence_orphaned and grounds == Grounds.INTERPRETATION
+        ),
     }
 
 
 def _value_missing(grounds: str, vocabulary: Vocabulary) -> str:
-    return _("Bij de grond ‘%(grounds)s’ hoort een waarde. Mogelijk zijn: %(allowed)s. Of kies als grond niet_te_bepalen.") % {
+    return _(
+        "Bij de grond ‘%(grounds)s’ hoort een waarde. Mogelijk zijn: %(allowed)s. Of kies als grond niet_te_bepalen."
+    ) % {
         "grounds": grounds_vocabulary().code(grounds),
         "allowed": vocabulary.allowed(),
     }
@@ -1075,9 +1442,19 @@ class ImportForm(forms.Form):
                 self._content = base64.b64decode(cleaned["content"], validate=True)
             except (binascii.Error, ValueError):
                 # Only a changed page sends this: name what the researcher can act on.
-                self.add_error("file", _("Het bestand van de proefdraai kwam beschadigd terug. Kies het bestand opnieuw."))
+                self.add_error(
+                    "file",
+                    _(
+                        "Het bestand van de proefdraai kwam beschadigd terug. Kies het bestand opnieuw."
+                    ),
+                )
             if not cleaned.get("filename"):
-                self.add_error("file", _("Het bestand van de proefdraai kwam zonder naam terug. Kies het bestand opnieuw."))
+                self.add_error(
+                    "file",
+                    _(
+                        "Het bestand van de proefdraai kwam zonder naam terug. Kies het bestand opnieuw."
+                    ),
+                )
         else:
             self.add_error("file", _("Kies een bestand."))
         return cleaned
@@ -1119,9 +1496,16 @@ class ColumnGuide:
 def column_guide() -> list[ColumnGuide]:
     """Every column of the import, what it means and what it takes: read from the import's own form."""
     sources, tension_fields = _framework()
-    form = CaseRowForm(sources=sources, tension_fields=tension_fields, domains=list(Domain.objects.all()))
+    form = CaseRowForm(
+        sources=sources, tension_fields=tension_fields, domains=list(Domain.objects.all())
+    )
     return [
-        ColumnGuide(column, str(form.fields[column].help_text), _allowed(form.fields[column]), form.fields[column].required)
+        ColumnGuide(
+            column,
+            str(form.fields[column].help_text),
+            _allowed(form.fields[column]),
+            form.fields[column].required,
+        )
         for column in all_columns(sources, tension_fields)
     ]
 
@@ -1130,15 +1514,22 @@ def _allowed(field: forms.Field) -> str:
     if isinstance(field, VocabularyField):
         return field.vocabulary.allowed()
     if isinstance(field, forms.DecimalField):
-        return _("een getal van %(min)s tot %(max)s, met hoogstens %(places)d cijfers na de komma") % {
-            "min": field.min_value, "max": field.max_value, "places": field.decimal_places,
+        return _(
+            "een getal van %(min)s tot %(max)s, met hoogstens %(places)d cijfers na de komma"
+        ) % {
+            "min": field.min_value,
+            "max": field.max_value,
+            "places": field.decimal_places,
         }
     if isinstance(field, forms.IntegerField):
-        return _("een jaartal van %(min)s tot %(max)s") % {"min": field.min_value, "max": field.max_value}
-    if isinstance(field, forms.SlugField):
-        return _("letters, cijfers, liggende streepjes en koppeltekens, zonder spaties; hoogstens %(max)d tekens") % {
-            "max": field.max_length
+        return _("een jaartal van %(min)s tot %(max)s") % {
+            "min": field.min_value,
+            "max": field.max_value,
         }
+    if isinstance(field, forms.SlugField):
+        return _(
+            "letters, cijfers, liggende streepjes en koppeltekens, zonder spaties; hoogstens %(max)d tekens"
+        ) % {"max": field.max_length}
     if isinstance(field, forms.URLField):
         return _("een webadres (http of https)")
     if field.max_length:
@@ -1171,7 +1562,9 @@ def template_table() -> list[list[str]]:
     for source in sources:
         example[f"bron_{source.key}"] = "2"
         example[f"bron_{source.key}_grond"] = interpretation
-        example[f"bron_{source.key}_onderbouwing"] = "Interpretatie: waarom deze sterkte, en waarop die lezing steunt."
+        example[f"bron_{source.key}_onderbouwing"] = (
+            "Interpretatie: waarom deze sterkte, en waarop die lezing steunt."
+        )
     for tension_field in tension_fields:
         example[f"veld_{tension_field.key}"] = "0"
         example[f"veld_{tension_field.key}_grond"] = interpretation

@@ -11,11 +11,15 @@ from cases.models import Case
 class LatestCasesFeed(Feed):
     feed_type = Atom1Feed
     title = _("Praktijkenbank DieGem: nieuwe praktijken")
-    subtitle = _("Nieuw gepubliceerde casestudies en pilootcases over solidariteit in superdiversiteit.")
+    subtitle = _(
+        "Nieuw gepubliceerde casestudies en pilootcases over solidariteit in superdiversiteit."
+    )
     link = reverse_lazy("case-list")
 
     def items(self):
-        return Case.objects.published().select_related("domain").order_by("-published_at", "-pk")[:20]
+        return (
+            Case.objects.published().select_related("domain").order_by("-published_at", "-pk")[:20]
+        )
 
     def item_title(self, item: Case) -> str:
         return item.title

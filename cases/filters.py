@@ -96,7 +96,11 @@ class GroundsTally:
 
     @staticmethod
     def _empty(keys) -> dict:
-        return {"all": dict.fromkeys(keys, 0), "evidence": dict.fromkeys(keys, 0), "undetermined": 0}
+        return {
+            "all": dict.fromkeys(keys, 0),
+            "evidence": dict.fromkeys(keys, 0),
+            "undetermined": 0,
+        }
 
     @staticmethod
     def add(counts: dict, grounds: str, value, n: int) -> None:
@@ -141,7 +145,10 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=MAX_QUERY_LENGTH)
     domein = forms.ChoiceField(label=_("Domein"), required=False, widget=CountedSelect)
     soort = forms.ChoiceField(
-        label=_("Soort"), choices=[("", _("alle soorten")), *Case.Kind.choices], required=False, widget=CountedSelect
+        label=_("Soort"),
+        choices=[("", _("alle soorten")), *Case.Kind.choices],
+        required=False,
+        widget=CountedSelect,
     )
     plaats = forms.ChoiceField(label=_("Plaats"), required=False, widget=CountedSelect)
     trefwoord = forms.ChoiceField(label=_("Trefwoord"), required=False, widget=CountedSelect)
@@ -154,7 +161,9 @@ class CaseFilterForm(forms.Form):
         self.sources = list(sources)
         self.tension_fields = list(tension_fields)
         self.domains = {domain.key: domain for domain in domains}
-        self.fields["domein"].choices = [("", _("alle domeinen"))] + [(d.key, d.name) for d in self.domains.values()]
+        self.fields["domein"].choices = [("", _("alle domeinen"))] + [
+            (d.key, d.name) for d in self.domains.values()
+        ]
         # Place and keyword options come from the facet counts; any value is
         # accepted (an unknown one simply leaves no cases).
         for name, empty in (("plaats", _("alle plaatsen")), ("trefwoord", _("alle trefwoorden"))):
@@ -162,7 +171,11 @@ class CaseFilterForm(forms.Form):
             self.fields[name].choices = [("", empty)] + ([(value, value)] if value else [])
         for source in self.sources:
             self.fields[source_param(source)] = forms.TypedChoiceField(
-                label=source.name, choices=MIN_STRENGTH_CHOICES, coerce=int, empty_value=None, required=False,
+                label=source.name,
+                choices=MIN_STRENGTH_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
                 widget=CountedSelect,
             )
         for field in self.tension_fields:
@@ -172,20 +185,30 @@ class CaseFilterForm(forms.Form):
             ]
             for name, label in ((low, _("%(field)s: van")), (high, _("%(field)s: tot"))):
                 self.fields[name] = forms.TypedChoiceField(
-                    label=label % {"field": field.name}, choices=position_choices, coerce=int, empty_value=None,
-                    required=False, widget=CountedSelect,
+                    label=label % {"field": field.name},
+                    choices=position_choices,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    widget=CountedSelect,
                 )
 
     def clean(self):
         cleaned = super().clean()
         for field in self.tension_fields:
             low, high = range_params(field)
-            if cleaned.get(low) is not None and cleaned.get(high) is not None and cleaned[low] > cleaned[high]:
+            if (
+                cleaned.get(low) is not None
+                and cleaned.get(high) is not None
+                and cleaned[low] > cleaned[high]
+            ):
                 # The range as a whole is unusable: report it once, ignore both ends.
                 del cleaned[low]
                 self.add_error(
                     high,
-                    _("Het einde van het bereik ligt vóór het begin; kies een positie verder naar %(pole)s.")
+                    _(
+                        "Het einde van het bereik ligt vóór het begin; kies een positie verder naar %(pole)s."
+                    )
                     % {"pole": field.pole_b},
                 )
         return cleaned
@@ -208,7 +231,10 @@ class CaseFilterForm(forms.Form):
         return [(source, self[source_param(source)]) for source in self.sources]
 
     def range_fields(self):
-        return [(field, self[range_params(field)[0]], self[range_params(field)[1]]) for field in self.tension_fields]
+        return [
+            (field, self[range_params(field)[0]], self[range_params(field)[1]])
+            for field in self.tension_fields
+        ]
 
     def range_of(self, field: TensionField) -> tuple[int | None, int | None]:
         low, high = range_params(field)
@@ -216,7 +242,9 @@ class CaseFilterForm(forms.Form):
 
     # --- filtering -------------------------------------------------------------------------
 
-    def filter(self, queryset: QuerySet[Case], *, skip: frozenset[str] = frozenset()) -> QuerySet[Case]:
+    def filter(
+        self, queryset: QuerySet[Case], *, skip: frozenset[str] = frozenset()
+    ) -> QuerySet[Case]:
         """Narrow the queryset by every valid filter, except the facets named in `skip`."""
         if (parsed := self.parsed_query) is not None:
             queryset = queryset.search(parsed)
@@ -227,7 +255,11 @@ class CaseFilterForm(forms.Form):
         if "plaats" not in skip and (place := self.value("plaats")):
             queryset = queryset.filter(municipality=place)
         if "trefwoord" not in skip and (keyword := self.value("trefwoord")):
-            queryset = queryset.filter(Exists(KeywordedCase.objects.filter(content_object=OuterRef("pk"), tag__slug=keyword)))
+            queryset = queryset.filter(
+                Exists(
+                    KeywordedCase.objects.filter(content_object=OuterRef("pk"), tag__slug=keyword)
+                )
+            )
         for source in self.sources:
             name = source_param(source)
             if name not in skip and (strength := self.value(name)):
@@ -254,13 +286,26 @@ class CaseFilterForm(forms.Form):
         if q := self.value("q"):
             active.append(ActiveFilter(_("Zoekterm: %(q)s") % {"q": q}, without("q")))
         if key := self.value("domein"):
-            active.append(ActiveFilter(_("Domein: %(name)s") % {"name": self.domains[key].name}, without("domein")))
+            active.append(
+                ActiveFilter(
+                    _("Domein: %(name)s") % {"name": self.domains[key].name}, without("domein")
+                )
+            )
         if kind := self.value("soort"):
-            active.append(ActiveFilter(_("Soort: %(name)s") % {"name": Case.Kind(kind).label}, without("soort")))
+            active.append(
+                ActiveFilter(
+                    _("Soort: %(name)s") % {"name": Case.Kind(kind).label}, without("soort")
+                )
+            )
         if place := self.value("plaats"):
             active.append(ActiveFilter(_("Plaats: %(name)s") % {"name": place}, without("plaats")))
         if keyword := self.value("trefwoord"):
-            active.append(ActiveFilter(_("Trefwoord: %(name)s") % {"name": self.keyword_names.get(keyword, keyword)}, without("trefwoord")))
+            active.append(
+                ActiveFilter(
+                    _("Trefwoord: %(name)s") % {"name": self.keyword_names.get(keyword, keyword)},
+                    without("trefwoord"),
+                )
+            )
         for source in self.sources:
             name = source_param(source)
             if strength := self.value(name):
@@ -270,7 +315,9 @@ class CaseFilterForm(forms.Form):
             low, high = self.range_of(field)
             if low is None and high is None:
                 continue
-            active.append(ActiveFilter(self._range_label(field, low, high), without(*range_params(field))))
+            active.append(
+                ActiveFilter(self._range_label(field, low, high), without(*range_params(field)))
+            )
         if self.evidence_only:
             active.append(ActiveFilter(_("Alleen met tekstbewijs"), without(GROUNDS_PARAM)))
         return active
@@ -280,11 +327,20 @@ class CaseFilterForm(forms.Form):
         """'Consensus – conflict: eerder consensus tot in het midden', one position, or one open end."""
         name = capfirst(field.name)
         if low is not None and low == high:
-            return _("%(field)s: %(position)s") % {"field": name, "position": describe_position(field, low, False)}
+            return _("%(field)s: %(position)s") % {
+                "field": name,
+                "position": describe_position(field, low, False),
+            }
         if high is None:
-            return _("%(field)s: vanaf %(low)s") % {"field": name, "low": describe_position(field, low, False)}
+            return _("%(field)s: vanaf %(low)s") % {
+                "field": name,
+                "low": describe_position(field, low, False),
+            }
         if low is None:
-            return _("%(field)s: tot %(high)s") % {"field": name, "high": describe_position(field, high, False)}
+            return _("%(field)s: tot %(high)s") % {
+                "field": name,
+                "high": describe_position(field, high, False),
+            }
         return _("%(field)s: %(low)s tot %(high)s") % {
             "field": name,
             "low": describe_position(field, low, False),
@@ -303,7 +359,9 @@ class CaseFilterForm(forms.Form):
     def _set_counts(self, name: str, counts: dict, evidence: dict | None = None) -> None:
         widget = self.fields[name].widget
         widget.counts = {str(key): value for key, value in counts.items()}
-        widget.evidence_counts = None if evidence is None else {str(key): value for key, value in evidence.items()}
+        widget.evidence_counts = (
+            None if evidence is None else {str(key): value for key, value in evidence.items()}
+        )
 
     def _count_domain_kind_place(self, published):
         rows = (
@@ -312,7 +370,11 @@ class CaseFilterForm(forms.Form):
             .annotate(n=Count("pk"))
             .order_by()
         )
-        chosen = {"domein": self.value("domein"), "soort": self.value("soort"), "plaats": self.value("plaats")}
+        chosen = {
+            "domein": self.value("domein"),
+            "soort": self.value("soort"),
+            "plaats": self.value("plaats"),
+        }
         counts = {name: defaultdict(int) for name in chosen}
         for domain, kind, place, n in rows:
             values = {"domein": domain, "soort": kind, "plaats": place}
@@ -322,15 +384,23 @@ class CaseFilterForm(forms.Form):
                     counts[name][values[name]] += n
         for name in ("domein", "soort"):
             self._set_counts(name, counts[name])
-        places = sorted(counts["plaats"].items(), key=lambda item: (-item[1], item[0]))[:PLACE_OPTIONS]
+        places = sorted(counts["plaats"].items(), key=lambda item: (-item[1], item[0]))[
+            :PLACE_OPTIONS
+        ]
         current = self.value("plaats")
         options = sorted({place for place, _n in places} | ({current} if current else set()))
-        self.fields["plaats"].choices = [("", _("alle plaatsen"))] + [(place, place) for place in options]
+        self.fields["plaats"].choices = [("", _("alle plaatsen"))] + [
+            (place, place) for place in options
+        ]
         self._set_counts("plaats", counts["plaats"])
 
     def _count_keywords(self, published):
         rows = (
-            KeywordedCase.objects.filter(content_object__in=self.filter(published, skip=frozenset({"trefwoord"})).values("pk"))
+            KeywordedCase.objects.filter(
+                content_object__in=self.filter(published, skip=frozenset({"trefwoord"})).values(
+                    "pk"
+                )
+            )
             .values_list("tag__slug", "tag__name")
             .annotate(n=Count("pk"))
             .order_by("-n", "tag__name")[:KEYWORD_OPTIONS]
@@ -338,7 +408,9 @@ class CaseFilterForm(forms.Form):
         self.keyword_names = {slug: name for slug, name, _n in rows}
         current = self.value("trefwoord")
         if current and current not in self.keyword_names:
-            self.keyword_names[current] = Tag.objects.filter(slug=current).values_list("name", flat=True).first() or current
+            self.keyword_names[current] = (
+                Tag.objects.filter(slug=current).values_list("name", flat=True).first() or current
+            )
         self.fields["trefwoord"].choices = [("", _("alle trefwoorden"))] + sorted(
             self.keyword_names.items(), key=lambda item: item[1].lower()
         )
@@ -363,12 +435,14 @@ class CaseFilterForm(forms.Form):
         queries = []
         if inactive_sources:
             queries.append(
-                self._source_codings().filter(case__in=base, source__in=inactive_sources)
+                self._source_codings()
+                .filter(case__in=base, source__in=inactive_sources)
                 .values_list(Value("s"), "source", "strength", "grounds")
             )
         if inactive_fields:
             queries.append(
-                self._tension_positions().filter(case__in=base, tension_field__in=inactive_fields, holds_both=False)
+                self._tension_positions()
+                .filter(case__in=base, tension_field__in=inactive_fields, holds_both=False)
                 .values_list(Value("t"), "tension_field", "position", "grounds")
             )
         for source in self.sources:
@@ -376,13 +450,16 @@ class CaseFilterForm(forms.Form):
             if self.value(name):
                 own = self.filter(published, skip=frozenset({name})).order_by().values("pk")
                 queries.append(
-                    self._source_codings().filter(case__in=own, source=source).values_list(Value("s"), "source", "strength", "grounds")
+                    self._source_codings()
+                    .filter(case__in=own, source=source)
+                    .values_list(Value("s"), "source", "strength", "grounds")
                 )
         for field in self.tension_fields:
             if self.range_of(field) != (None, None):
                 own = self.filter(published, skip=frozenset({field.key})).order_by().values("pk")
                 queries.append(
-                    self._tension_positions().filter(case__in=own, tension_field=field, holds_both=False)
+                    self._tension_positions()
+                    .filter(case__in=own, tension_field=field, holds_both=False)
                     .values_list(Value("t"), "tension_field", "position", "grounds")
                 )
         return [q.annotate(n=Count("pk")).order_by() for q in queries]
@@ -397,7 +474,9 @@ class CaseFilterForm(forms.Form):
         rows = queries[0].union(*queries[1:], all=True).order_by() if queries else []
         tally = GroundsTally(self.sources, self.tension_fields)
         for kind, owner, value, grounds, n in rows:
-            tally.add((tally.strengths if kind == "s" else tally.positions)[owner], grounds, value, n)
+            tally.add(
+                (tally.strengths if kind == "s" else tally.positions)[owner], grounds, value, n
+            )
         split = not self.evidence_only
 
         def at_least(histogram: dict, k: int) -> int:
@@ -423,10 +502,14 @@ class CaseFilterForm(forms.Form):
             self._set_counts(
                 low_name,
                 {v: between(counts["all"], v, top) for v in Position.values},
-                {v: between(counts["evidence"], v, top) for v in Position.values} if split else None,
+                {v: between(counts["evidence"], v, top) for v in Position.values}
+                if split
+                else None,
             )
             self._set_counts(
                 high_name,
                 {v: between(counts["all"], bottom, v) for v in Position.values},
-                {v: between(counts["evidence"], bottom, v) for v in Position.values} if split else None,
+                {v: between(counts["evidence"], bottom, v) for v in Position.values}
+                if split
+                else None,
             )

@@ -11,5 +11,6 @@ def validate_keyword_lengths(names: list[str]) -> None:
     too_long = [name for name in names if len(name) > KEYWORD_MAX_LENGTH]
     if too_long:
         raise forms.ValidationError(
-            _("Een trefwoord is hoogstens %(max)d tekens lang: ‘%(name)s…’") % {"max": KEYWORD_MAX_LENGTH, "name": too_long[0][:30]}
+            _("Een trefwoord is hoogstens %(max)d tekens lang: ‘%(name)s…’")
+            % {"max": KEYWORD_MAX_LENGTH, "name": too_long[0][:30]}
         )

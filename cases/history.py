@@ -31,8 +31,19 @@ from frameworks.models import Source, TensionField
 
 # The case's own fields a version shows and a restore brings back.
 RESTORED_FIELDS = [
-    "title", "slug", "kind", "domain", "municipality", "neighbourhood", "latitude", "longitude", "initiative",
-    "website", "start_year", "summary", *TEXT_SECTION_FIELDS,
+    "title",
+    "slug",
+    "kind",
+    "domain",
+    "municipality",
+    "neighbourhood",
+    "latitude",
+    "longitude",
+    "initiative",
+    "website",
+    "start_year",
+    "summary",
+    *TEXT_SECTION_FIELDS,
 ]
 TEXT_FIELDS = {"title", "summary", *TEXT_SECTION_FIELDS}
 
@@ -67,7 +78,10 @@ class Snapshot:
 
 def snapshot(version: Version) -> Snapshot:
     related = version.revision.version_set.all()
-    by_model = {model: ContentType.objects.get_for_model(model).pk for model in (SourceCoding, TensionPosition, CodingEvidence, KeywordedCase)}
+    by_model = {
+        model: ContentType.objects.get_for_model(model).pk
+        for model in (SourceCoding, TensionPosition, CodingEvidence, KeywordedCase)
+    }
     shot = Snapshot(fields=version.field_dict)
     case_id = int(version.object_id)
     for item in related:
@@ -75,12 +89,20 @@ def snapshot(version: Version) -> Snapshot:
         if item.content_type_id == by_model[SourceCoding] and data["case_id"] == case_id:
             shot.strengths[data["source_id"]] = _coding_state(data, data["strength"])
         elif item.content_type_id == by_model[TensionPosition] and data["case_id"] == case_id:
-            shot.positions[data["tension_field_id"]] = _coding_state(data, data["position"], holds_both=data["holds_both"])
+            shot.positions[data["tension_field_id"]] = _coding_state(
+                data, data["position"], holds_both=data["holds_both"]
+            )
         elif item.content_type_id == by_model[CodingEvidence] and data["case_id"] == case_id:
-            coding = f"source:{data['source_id']}" if data["source_id"] else f"field:{data['tension_field_id']}"
+            coding = (
+                f"source:{data['source_id']}"
+                if data["source_id"]
+                else f"field:{data['tension_field_id']}"
+            )
             shot.evidence.add((coding, data["case_field"], data["quote_exact"]))
             shot.evidence_rows.append(data)
-        elif item.content_type_id == by_model[KeywordedCase] and data["content_object_id"] == case_id:
+        elif (
+            item.content_type_id == by_model[KeywordedCase] and data["content_object_id"] == case_id
+        ):
             shot.keyword_ids.add(data["tag_id"])
     return shot
 
@@ -114,28 +136,51 @@ def compare(older: Version, newer: Version) -> list[Change]:
         if a != b:
             label = str(Case._meta.get_field(name).verbose_name)
             a_text, b_text = "" if a is None else str(a), "" if b is None else str(b)
-            changes.append(Change(label, a_text, b_text, word_diff(a_text, b_text) if name in TEXT_FIELDS else None))
+            changes.append(
+                Change(
+                    label,
+                    a_text,
+                    b_text,
+                    word_diff(a_text, b_text) if name in TEXT_FIELDS else None,
+                )
+            )
     for source in Source.objects.all():
-        changes += _coding_changes(str(source.name), old.strengths.get(source.pk), new.strengths.get(source.pk), _strength)
+        changes += _coding_changes(
+            str(source.name), old.strengths.get(source.pk), new.strengths.get(source.pk), _strength
+        )
     for tension_field in TensionField.objects.all():
         a, b = old.positions.get(tension_field.pk), new.positions.get(tension_field.pk)
-        changes += _coding_changes(tension_field.name, a, b, lambda state, f=tension_field: _position(f, state))
+        changes += _coding_changes(
+            tension_field.name, a, b, lambda state, f=tension_field: _position(f, state)
+        )
     for removed in sorted(old.evidence - new.evidence):
         changes.append(Change("tekstbewijs", f"‘{removed[2]}’", ""))
     for added in sorted(new.evidence - old.evidence):
         changes.append(Change("tekstbewijs", "", f"‘{added[2]}’"))
     if old.keyword_ids != new.keyword_ids:
-        names = dict(Tag.objects.filter(pk__in=old.keyword_ids | new.keyword_ids).values_list("pk", "name"))
+        names = dict(
+            Tag.objects.filter(pk__in=old.keyword_ids | new.keyword_ids).values_list("pk", "name")
+        )
         changes.append(
-            Change("trefwoorden", ", ".join(sorted(names[i] for i in old.keyword_ids if i in names)), ", ".join(sorted(names[i] for i in new.keyword_ids if i in names)))
+            Change(
+                "trefwoorden",
+                ", ".join(sorted(names[i] for i in old.keyword_ids if i in names)),
+                ", ".join(sorted(names[i] for i in new.keyword_ids if i in names)),
+            )
         )
     return changes
 
 
-def _coding_changes(name: str, a: CodingState | None, b: CodingState | None, describe) -> list[Change]:
+def _coding_changes(
+    name: str, a: CodingState | None, b: CodingState | None, describe
+) -> list[Change]:
     """A coding's value and rationale in one row, its grounds in another: each when it changed."""
     changes = []
-    if a is None or b is None or (a.value, a.holds_both, a.rationale) != (b.value, b.holds_both, b.rationale):
+    if (
+        a is None
+        or b is None
+        or (a.value, a.holds_both, a.rationale) != (b.value, b.holds_both, b.rationale)
+    ):
         if a != b:
             changes.append(Change(name, describe(a), describe(b)))
     if a is not None and b is not None and (a.grounds, a.orphaned) != (b.grounds, b.orphaned):
@@ -172,7 +217,9 @@ def _with_grounds(value: str, state: CodingState) -> str:
 # --- what one save in the admin changed ---------------------------------------------------------
 
 
-def change_message(form, formsets, *, grounds_before: dict | None = None, grounds_after: dict | None = None) -> str:
+def change_message(
+    form, formsets, *, grounds_before: dict | None = None, grounds_after: dict | None = None
+) -> str:
     """What a save of the case form changed, in words a researcher reads; "" if nothing.
 
     Each coding names its own source or tension field with the old and new
@@ -191,7 +238,9 @@ def change_message(form, formsets, *, grounds_before: dict | None = None, ground
     for formset in formsets:
         before = {f.instance.pk: f.initial for f in formset.initial_forms}
         parts += [_added(obj) for obj in formset.new_objects]
-        parts += [_changed(obj, before.get(obj.pk, {}), fields) for obj, fields in formset.changed_objects]
+        parts += [
+            _changed(obj, before.get(obj.pk, {}), fields) for obj, fields in formset.changed_objects
+        ]
         parts += [_deleted(obj) for obj in formset.deleted_objects]
         for obj in [*formset.new_objects, *(obj for obj, _fields in formset.changed_objects)]:
             if isinstance(obj, SourceCoding | TensionPosition):
@@ -207,14 +256,22 @@ def grounds_of(case: Case) -> dict[str, str]:
     """The stored grounds of each of the case's codings, by the name of its source or tension field."""
     sources = SourceCoding.objects.filter(case=case).select_related("source")
     fields = TensionPosition.objects.filter(case=case).select_related("tension_field")
-    return {str(c.source.name): c.grounds for c in sources} | {str(p.tension_field.name): p.grounds for p in fields}
+    return {str(c.source.name): c.grounds for c in sources} | {
+        str(p.tension_field.name): p.grounds for p in fields
+    }
 
 
 def _moved_by_evidence(name: str, old: str, new: str) -> str:
     change = _grounds_change(old, new)
     if new == Grounds.EVIDENCE:
-        return _("%(coding)s: %(change)s (tekstbewijs opnieuw verankerd)") % {"coding": name, "change": change}
-    return _("%(coding)s: %(change)s (het tekstbewijs staat niet meer in de tekst)") % {"coding": name, "change": change}
+        return _("%(coding)s: %(change)s (tekstbewijs opnieuw verankerd)") % {
+            "coding": name,
+            "change": change,
+        }
+    return _("%(coding)s: %(change)s (het tekstbewijs staat niet meer in de tekst)") % {
+        "coding": name,
+        "change": change,
+    }
 
 
 def _grounds_change(old: str, new: str) -> str:
@@ -248,7 +305,10 @@ def _added(obj) -> str:
             "grounds": obj.get_grounds_display(),
         }
     if isinstance(obj, CodingEvidence):
-        return _("tekstbewijs voor %(coding)s toegevoegd: %(passage)s") % {"coding": _coding_name(obj), "passage": _quote(obj.quote_exact)}
+        return _("tekstbewijs voor %(coding)s toegevoegd: %(passage)s") % {
+            "coding": _coding_name(obj),
+            "passage": _quote(obj.quote_exact),
+        }
     return ""
 
 
@@ -258,7 +318,10 @@ def _deleted(obj) -> str:
     if isinstance(obj, TensionPosition):
         return _("%(coding)s: codering verwijderd") % {"coding": obj.tension_field.name}
     if isinstance(obj, CodingEvidence):
-        return _("tekstbewijs voor %(coding)s verwijderd: %(passage)s") % {"coding": _coding_name(obj), "passage": _quote(obj.quote_exact)}
+        return _("tekstbewijs voor %(coding)s verwijderd: %(passage)s") % {
+            "coding": _coding_name(obj),
+            "passage": _quote(obj.quote_exact),
+        }
     return ""
 
 
@@ -267,27 +330,38 @@ def _changed(obj, before: dict, fields: list[str]) -> str:
     if isinstance(obj, SourceCoding):
         name = obj.source.name
         if "source" in fields:
-            details.append(_("was ‘%(source)s’") % {"source": Source.objects.get(pk=before["source"]).name})
+            details.append(
+                _("was ‘%(source)s’") % {"source": Source.objects.get(pk=before["source"]).name}
+            )
         if "grounds" in fields:
             details.append(_grounds_change(before["grounds"], obj.grounds))
         if "strength" in fields:
             details.append(
-                _("sterkte %(old)s → %(new)s") % {"old": describe_strength(before["strength"]), "new": obj.label}
+                _("sterkte %(old)s → %(new)s")
+                % {"old": describe_strength(before["strength"]), "new": obj.label}
             )
     elif isinstance(obj, TensionPosition):
         name = obj.tension_field.name
         if "tension_field" in fields:
-            details.append(_("was ‘%(field)s’") % {"field": TensionField.objects.get(pk=before["tension_field"]).name})
+            details.append(
+                _("was ‘%(field)s’")
+                % {"field": TensionField.objects.get(pk=before["tension_field"]).name}
+            )
         if "grounds" in fields:
             details.append(_grounds_change(before["grounds"], obj.grounds))
         if {"position", "holds_both"} & set(fields):
             if before.get("grounds") == Grounds.UNDETERMINED:
                 old = str(Grounds.UNDETERMINED.label)
             else:
-                old = describe_position(obj.tension_field, before.get("position"), before.get("holds_both", False))
+                old = describe_position(
+                    obj.tension_field, before.get("position"), before.get("holds_both", False)
+                )
             details.append(_("positie %(old)s → %(new)s") % {"old": old, "new": obj.label})
     elif isinstance(obj, CodingEvidence):
-        return _("tekstbewijs voor %(coding)s gewijzigd: %(passage)s") % {"coding": _coding_name(obj), "passage": _quote(obj.quote_exact)}
+        return _("tekstbewijs voor %(coding)s gewijzigd: %(passage)s") % {
+            "coding": _coding_name(obj),
+            "passage": _quote(obj.quote_exact),
+        }
     else:
         return ""
     if "rationale" in fields:

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 import reversion
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import CombinedSearchVector, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    CombinedSearchVector,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
@@ -42,13 +47,22 @@ class TextSection:
 # lens of the framework (place, citizenship, learning), then what the research
 # asks of every case at its close (interventions, lessons).
 TEXT_SECTIONS: tuple[TextSection, ...] = (
-    TextSection("context", "context", _("Context"), _("De achtergrond: buurt, organisatie, aanleiding.")),
-    TextSection("practice", "praktijk", _("De praktijk"), _("Wat er gebeurt, door wie, hoe vaak, sinds wanneer.")),
+    TextSection(
+        "context", "context", _("Context"), _("De achtergrond: buurt, organisatie, aanleiding.")
+    ),
+    TextSection(
+        "practice",
+        "praktijk",
+        _("De praktijk"),
+        _("Wat er gebeurt, door wie, hoe vaak, sinds wanneer."),
+    ),
     TextSection(
         "place_text",
         "plaats",
         _("Plaats"),
-        _("De plaats relationeel bekeken: de locatie en de netwerken die ze met andere plaatsen verbinden."),
+        _(
+            "De plaats relationeel bekeken: de locatie en de netwerken die ze met andere plaatsen verbinden."
+        ),
     ),
     TextSection(
         "citizenship",
@@ -66,7 +80,9 @@ TEXT_SECTIONS: tuple[TextSection, ...] = (
         "interventions",
         "interventies",
         _("Interventies en de rol van professionals"),
-        _("Hoe professionals en organisaties ingrijpen op ruimte, leerprocessen en burgerschapspraktijken."),
+        _(
+            "Hoe professionals en organisaties ingrijpen op ruimte, leerprocessen en burgerschapspraktijken."
+        ),
     ),
     TextSection(
         "lessons",
@@ -80,7 +96,9 @@ TEXT_SECTION_FIELDS = tuple(section.field for section in TEXT_SECTIONS)
 TEXT_SECTION_CHOICES = [(section.field, section.title) for section in TEXT_SECTIONS]
 # The fields stored in the normal form of annotatable text (see Case.save).
 PLAIN_TEXT_FIELDS = ("summary", *TEXT_SECTION_FIELDS)
-_TEXT_SECTION_BY_NAME = {name: section for section in TEXT_SECTIONS for name in (section.slug, section.field)}
+_TEXT_SECTION_BY_NAME = {
+    name: section for section in TEXT_SECTIONS for name in (section.slug, section.field)
+}
 
 
 def text_section(name: str) -> TextSection | None:
@@ -148,11 +166,15 @@ class CaseQuerySet(models.QuerySet):
         return self.select_related("domain").prefetch_related(
             Prefetch(
                 "source_codings",
-                queryset=SourceCoding.objects.shown(evidence_only=evidence_only).select_related("source"),
+                queryset=SourceCoding.objects.shown(evidence_only=evidence_only).select_related(
+                    "source"
+                ),
             ),
             Prefetch(
                 "tension_positions",
-                queryset=TensionPosition.objects.shown(evidence_only=evidence_only).select_related("tension_field"),
+                queryset=TensionPosition.objects.shown(evidence_only=evidence_only).select_related(
+                    "tension_field"
+                ),
             ),
         )
 
@@ -162,7 +184,9 @@ class CaseQuerySet(models.QuerySet):
         With `evidence_only` ("alleen met tekstbewijs") only the codings that rest on
         the text come along, so a card's mini-profile shows nothing else.
         """
-        codings = SourceCoding.objects.counted(evidence_only=evidence_only).filter(strength__gte=Strength.WEAK)
+        codings = SourceCoding.objects.counted(evidence_only=evidence_only).filter(
+            strength__gte=Strength.WEAK
+        )
         return self.select_related("domain").prefetch_related(
             Prefetch("source_codings", queryset=codings.select_related("source"))
         )
@@ -172,7 +196,9 @@ class CaseQuerySet(models.QuerySet):
     ) -> CaseQuerySet:
         """Cases coded at least `min_strength` on the source (on text evidence only, when asked)."""
         codings = SourceCoding.objects.counted(evidence_only=evidence_only)
-        return self.filter(Exists(codings.filter(case=OuterRef("pk"), source=source, strength__gte=min_strength)))
+        return self.filter(
+            Exists(codings.filter(case=OuterRef("pk"), source=source, strength__gte=min_strength))
+        )
 
     def positioned_on(
         self,
@@ -188,7 +214,9 @@ class CaseQuerySet(models.QuerySet):
             condition &= Q(position__gte=low)
         if high is not None:
             condition &= Q(position__lte=high)
-        return self.filter(Exists(TensionPosition.objects.counted(evidence_only=evidence_only).filter(condition)))
+        return self.filter(
+            Exists(TensionPosition.objects.counted(evidence_only=evidence_only).filter(condition))
+        )
 
     # --- search (diegem.lib.search) ----------------------------------------------------------
 
@@ -344,7 +372,9 @@ class Case(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     summary = models.TextField(
-        _("samenvatting"), max_length=1200, help_text=_("Twee tot vijf zinnen voor de lijst en de zoekresultaten.")
+        _("samenvatting"),
+        max_length=1200,
+        help_text=_("Twee tot vijf zinnen voor de lijst en de zoekresultaten."),
     )
     context = models.TextField(_("context"), blank=True, help_text=TEXT_SECTIONS[0].help_text)
     practice = models.TextField(_("de praktijk"), blank=True, help_text=TEXT_SECTIONS[1].help_text)
@@ -352,12 +382,16 @@ class Case(models.Model):
     citizenship = models.TextField(
         _("burgerschapspraktijken"), blank=True, help_text=TEXT_SECTIONS[3].help_text
     )
-    learning = models.TextField(_("leerprocessen"), blank=True, help_text=TEXT_SECTIONS[4].help_text)
+    learning = models.TextField(
+        _("leerprocessen"), blank=True, help_text=TEXT_SECTIONS[4].help_text
+    )
     interventions = models.TextField(
         _("interventies en rol van professionals"), blank=True, help_text=TEXT_SECTIONS[5].help_text
     )
     lessons = models.TextField(
-        _("aandachtspunten voor beleid en praktijk"), blank=True, help_text=TEXT_SECTIONS[6].help_text
+        _("aandachtspunten voor beleid en praktijk"),
+        blank=True,
+        help_text=TEXT_SECTIONS[6].help_text,
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
@@ -423,7 +457,8 @@ class Case(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(start_year__isnull=True) | Q(start_year__gte=1800, start_year__lte=2100),
+                condition=Q(start_year__isnull=True)
+                | Q(start_year__gte=1800, start_year__lte=2100),
                 name="case_start_year_plausible",
                 violation_error_message=_("Het startjaar ligt tussen 1800 en 2100."),
             ),
@@ -493,7 +528,8 @@ class Case(models.Model):
         for field in ("summary", "municipality", "initiative"):
             if not getattr(self, field).strip():
                 missing.append(
-                    str(_("Het veld ‘%(field)s’ is leeg.")) % {"field": self._meta.get_field(field).verbose_name}
+                    str(_("Het veld ‘%(field)s’ is leeg."))
+                    % {"field": self._meta.get_field(field).verbose_name}
                 )
         if not any(text.strip() for _section, text in self.text_sections()):
             missing.append(str(_("Er is nog geen enkele tekstsectie ingevuld.")))
@@ -501,21 +537,28 @@ class Case(models.Model):
         for source in sources if sources is not None else Source.objects.all():
             coding = codings.get(source.pk)
             if coding is None:
-                missing.append(str(_("De bron ‘%(source)s’ is niet gecodeerd.")) % {"source": source})
+                missing.append(
+                    str(_("De bron ‘%(source)s’ is niet gecodeerd.")) % {"source": source}
+                )
             elif not coding.rationale.strip():
                 missing.append(
-                    str(_("De codering van de bron ‘%(source)s’ heeft geen onderbouwing.")) % {"source": source}
+                    str(_("De codering van de bron ‘%(source)s’ heeft geen onderbouwing."))
+                    % {"source": source}
                 )
         positions = {p.tension_field_id: p for p in self.tension_positions.all()}
-        for tension_field in tension_fields if tension_fields is not None else TensionField.objects.all():
+        for tension_field in (
+            tension_fields if tension_fields is not None else TensionField.objects.all()
+        ):
             position = positions.get(tension_field.pk)
             if position is None:
                 missing.append(
-                    str(_("Het spanningsveld ‘%(field)s’ is niet gecodeerd.")) % {"field": tension_field}
+                    str(_("Het spanningsveld ‘%(field)s’ is niet gecodeerd."))
+                    % {"field": tension_field}
                 )
             elif not position.rationale.strip():
                 missing.append(
-                    str(_("De positie op ‘%(field)s’ heeft geen onderbouwing.")) % {"field": tension_field}
+                    str(_("De positie op ‘%(field)s’ heeft geen onderbouwing."))
+                    % {"field": tension_field}
                 )
         return missing
 
@@ -600,13 +643,17 @@ class Coding(models.Model):
     researchers, until a passage is anchored again (cases.evidence).
     """
 
-    grounds = models.CharField(_("grond"), max_length=20, choices=Grounds, default=Grounds.INTERPRETATION)
+    grounds = models.CharField(
+        _("grond"), max_length=20, choices=Grounds, default=Grounds.INTERPRETATION
+    )
     rationale = models.TextField(_("onderbouwing"), blank=True)
     evidence_orphaned = models.BooleanField(
         _("tekstbewijs verweesd"),
         default=False,
         editable=False,
-        help_text=_("Het tekstbewijs staat niet meer in de tekst; tot het opnieuw verankerd is, telt de codering als interpretatie."),
+        help_text=_(
+            "Het tekstbewijs staat niet meer in de tekst; tot het opnieuw verankerd is, telt de codering als interpretatie."
+        ),
     )
 
     class Meta:
@@ -624,7 +671,9 @@ class Coding(models.Model):
 def grounds_constraints(prefix: str) -> list[models.CheckConstraint]:
     """The rules every coding table keeps about its grounds."""
     return [
-        models.CheckConstraint(condition=Q(grounds__in=Grounds.values), name=f"{prefix}_grounds_valid"),
+        models.CheckConstraint(
+            condition=Q(grounds__in=Grounds.values), name=f"{prefix}_grounds_valid"
+        ),
         models.CheckConstraint(
             condition=Q(evidence_orphaned=False) | Q(grounds=Grounds.INTERPRETATION),
             name=f"{prefix}_orphaned_evidence_is_interpretation",
@@ -642,7 +691,11 @@ class SourceCoding(Coding):
         Source, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="codings"
     )
     strength = models.SmallIntegerField(
-        _("sterkte"), choices=Strength, null=True, blank=True, help_text=_("Leeg als de sterkte niet te bepalen is.")
+        _("sterkte"),
+        choices=Strength,
+        null=True,
+        blank=True,
+        help_text=_("Leeg als de sterkte niet te bepalen is."),
     )
 
     objects = SourceCodingManager()
@@ -652,9 +705,12 @@ class SourceCoding(Coding):
         verbose_name = _("codering op een bron")
         verbose_name_plural = _("coderingen op de bronnen")
         constraints = [
-            models.UniqueConstraint(fields=["case", "source"], name="one_coding_per_case_and_source"),
+            models.UniqueConstraint(
+                fields=["case", "source"], name="one_coding_per_case_and_source"
+            ),
             models.CheckConstraint(
-                condition=Q(strength__isnull=True) | Q(strength__gte=Strength.ABSENT, strength__lte=Strength.STRONG),
+                condition=Q(strength__isnull=True)
+                | Q(strength__gte=Strength.ABSENT, strength__lte=Strength.STRONG),
                 name="source_strength_0_to_3",
             ),
             # A strength exactly when the grounds allow one.
@@ -662,7 +718,9 @@ class SourceCoding(Coding):
                 condition=Q(grounds=Grounds.UNDETERMINED, strength__isnull=True)
                 | (~Q(grounds=Grounds.UNDETERMINED) & Q(strength__isnull=False)),
                 name="source_strength_iff_determined",
-                violation_error_message=_("Kies een sterkte, of de grond ‘niet te bepalen’ zonder sterkte."),
+                violation_error_message=_(
+                    "Kies een sterkte, of de grond ‘niet te bepalen’ zonder sterkte."
+                ),
             ),
             *grounds_constraints("source_coding"),
         ]
@@ -702,12 +760,16 @@ class TensionPosition(Coding):
         choices=Position,
         null=True,
         blank=True,
-        help_text=_("Van -2 (pool A) tot +2 (pool B). Leeg als de praktijk beide polen vasthoudt of als de positie niet te bepalen is."),
+        help_text=_(
+            "Van -2 (pool A) tot +2 (pool B). Leeg als de praktijk beide polen vasthoudt of als de positie niet te bepalen is."
+        ),
     )
     holds_both = models.BooleanField(
         _("houdt beide polen vast"),
         default=False,
-        help_text=_("De praktijk kiest geen plaats tussen de twee polen maar houdt ze allebei vast."),
+        help_text=_(
+            "De praktijk kiest geen plaats tussen de twee polen maar houdt ze allebei vast."
+        ),
     )
 
     objects = TensionPositionManager()
@@ -812,7 +874,8 @@ class CaseTransition(models.Model):
         verbose_name_plural = _("statuswijzigingen")
         constraints = [
             models.CheckConstraint(
-                condition=Q(old_status__in=Case.Status.values) & Q(new_status__in=Case.Status.values),
+                condition=Q(old_status__in=Case.Status.values)
+                & Q(new_status__in=Case.Status.values),
                 name="transition_statuses_valid",
             ),
             models.CheckConstraint(
@@ -838,12 +901,24 @@ class CodingEvidence(AnchoredPassage):
     the researchers to fix.
     """
 
-    case = models.ForeignKey(Case, verbose_name=_("praktijk"), on_delete=models.CASCADE, related_name="evidence")
+    case = models.ForeignKey(
+        Case, verbose_name=_("praktijk"), on_delete=models.CASCADE, related_name="evidence"
+    )
     source = models.ForeignKey(
-        Source, verbose_name=_("bron"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Source,
+        verbose_name=_("bron"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     tension_field = models.ForeignKey(
-        TensionField, verbose_name=_("spanningsveld"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        TensionField,
+        verbose_name=_("spanningsveld"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     case_field = models.CharField(_("tekstsectie"), max_length=20, choices=TEXT_SECTION_CHOICES)
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
@@ -860,7 +935,9 @@ class CodingEvidence(AnchoredPassage):
                 | Q(source__isnull=True, tension_field__isnull=False),
                 name="evidence_for_one_coding",
             ),
-            models.CheckConstraint(condition=Q(case_field__in=TEXT_SECTION_FIELDS), name="evidence_case_field_valid"),
+            models.CheckConstraint(
+                condition=Q(case_field__in=TEXT_SECTION_FIELDS), name="evidence_case_field_valid"
+            ),
             *AnchoredPassage.span_constraints("evidence"),
         ]
 

@@ -51,7 +51,10 @@ def read_cases(path: Path) -> list[dict]:
         raise SeedError(f"{path}: {error}") from error
     if not isinstance(document, dict) or not isinstance(document.get("cases"), list):
         raise SeedError(f"{path}: expected a mapping with a list under 'cases'")
-    return [canonical_entry(entry, where=f"{path.name}, case {number}") for number, entry in enumerate(document["cases"], 1)]
+    return [
+        canonical_entry(entry, where=f"{path.name}, case {number}")
+        for number, entry in enumerate(document["cases"], 1)
+    ]
 
 
 def canonical_entry(entry: dict, *, where: str = "") -> dict:
@@ -69,9 +72,13 @@ def canonical_entry(entry: dict, *, where: str = "") -> dict:
             **{name: entry.get(name, None if name == "start_year" else "") for name in FIELDS},
             **{name: normalize_plain_text(entry.get(name) or "") for name in TEXTS},
             "keywords": sorted(entry.get("keywords") or []),
-            "sources": {key: _canonical_coding(value, "strength") for key, value in (entry.get("sources") or {}).items()},
+            "sources": {
+                key: _canonical_coding(value, "strength")
+                for key, value in (entry.get("sources") or {}).items()
+            },
             "tension_fields": {
-                key: _canonical_coding(value, "position") for key, value in (entry.get("tension_fields") or {}).items()
+                key: _canonical_coding(value, "position")
+                for key, value in (entry.get("tension_fields") or {}).items()
             },
         }
     except (KeyError, TypeError, AttributeError) as error:
@@ -86,7 +93,11 @@ def _canonical_coding(value: dict, value_key: str) -> dict:
         coding[value_key] = value[value_key]
     coding["evidence"] = sorted(
         (
-            {"section": text_section(item["section"]).field, "passage": item["passage"], "note": item.get("note") or ""}
+            {
+                "section": text_section(item["section"]).field,
+                "passage": item["passage"],
+                "note": item.get("note") or "",
+            }
             for item in value.get("evidence") or []
         ),
         key=lambda item: (item["section"], item["passage"]),
@@ -99,13 +110,17 @@ def case_state(case: Case) -> dict:
     evidence: dict[tuple[str, int], list[dict]] = {}
     for item in case.evidence.all():
         key = ("source", item.source_id) if item.source_id else ("field", item.tension_field_id)
-        evidence.setdefault(key, []).append({"section": item.case_field, "passage": item.quote_exact, "note": item.note})
+        evidence.setdefault(key, []).append(
+            {"section": item.case_field, "passage": item.quote_exact, "note": item.note}
+        )
 
     def coding(row, kind: str, pk: int, value_key: str, value) -> dict:
         result = {"grounds": row.grounds, "rationale": row.rationale}
         if row.grounds != Grounds.UNDETERMINED:
             result[value_key] = value
-        result["evidence"] = sorted(evidence.get((kind, pk), []), key=lambda item: (item["section"], item["passage"]))
+        result["evidence"] = sorted(
+            evidence.get((kind, pk), []), key=lambda item: (item["section"], item["passage"])
+        )
         return result
 
     return {
@@ -120,7 +135,11 @@ def case_state(case: Case) -> dict:
         },
         "tension_fields": {
             row.tension_field.key: coding(
-                row, "field", row.tension_field_id, "position", BOTH if row.holds_both else row.position
+                row,
+                "field",
+                row.tension_field_id,
+                "position",
+                BOTH if row.holds_both else row.position,
             )
             for row in case.tension_positions.select_related("tension_field")
         },
@@ -139,7 +158,9 @@ def case_seed_write(*, entry: dict) -> Case:
     try:
         case.domain = Domain.objects.get(key=entry["domain"])
     except Domain.DoesNotExist:
-        raise SeedError(f"{slug}: unknown domain {entry['domain']!r}; load the framework first") from None
+        raise SeedError(
+            f"{slug}: unknown domain {entry['domain']!r}; load the framework first"
+        ) from None
     for name in (*FIELDS, *TEXTS):
         setattr(case, name, entry[name])
     if case.pk is None:
@@ -166,17 +187,28 @@ def _rows(case: Case, entry: dict) -> tuple[Rows, Rows, Rows]:
     sources = {source.key: source for source in Source.objects.all()}
     fields = {field.key: field for field in TensionField.objects.all()}
     stored_codings = {c.source_id: c for c in case.source_codings.all()} if case.pk else {}
-    stored_positions = {p.tension_field_id: p for p in case.tension_positions.all()} if case.pk else {}
+    stored_positions = (
+        {p.tension_field_id: p for p in case.tension_positions.all()} if case.pk else {}
+    )
     codings, positions, evidence = [], [], []
     for key, coding in entry["sources"].items():
         source = _framework_row(sources, key, case.slug)
         row = stored_codings.get(source.pk) or SourceCoding(case=case, source=source)
-        codings.append(_set(row, grounds=coding["grounds"], strength=coding.get("strength"), rationale=coding["rationale"]))
+        codings.append(
+            _set(
+                row,
+                grounds=coding["grounds"],
+                strength=coding.get("strength"),
+                rationale=coding["rationale"],
+            )
+        )
         evidence += _evidence(case, source.name, coding, source=source)
     for key, coding in entry["tension_fields"].items():
         tension_field = _framework_row(fields, key, case.slug)
         value = coding.get("position")
-        row = stored_positions.get(tension_field.pk) or TensionPosition(case=case, tension_field=tension_field)
+        row = stored_positions.get(tension_field.pk) or TensionPosition(
+            case=case, tension_field=tension_field
+        )
         positions.append(
             _set(
                 row,
@@ -215,8 +247,12 @@ def _evidence(case: Case, name: str, coding: dict, **framework_row) -> list[Codi
         try:
             anchor = locate_passage(text, item["passage"])
         except PassageNotFound as error:
-            raise SeedError(f"{case.slug}, evidence in {item['section']}: {error} ({item['passage']!r})") from None
-        evidence = CodingEvidence(case=case, case_field=item["section"], note=item["note"], **framework_row)
+            raise SeedError(
+                f"{case.slug}, evidence in {item['section']}: {error} ({item['passage']!r})"
+            ) from None
+        evidence = CodingEvidence(
+            case=case, case_field=item["section"], note=item["note"], **framework_row
+        )
         evidence.anchor_to(anchor, text)
         rows.append(evidence)
     return rows

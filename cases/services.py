@@ -35,7 +35,9 @@ class CaseIncomplete(IllegalTransition):
 
     def __init__(self, missing: list[str]):
         self.missing = missing
-        super().__init__(_("Deze praktijk is nog niet klaar om te publiceren: ") + " ".join(missing))
+        super().__init__(
+            _("Deze praktijk is nog niet klaar om te publiceren: ") + " ".join(missing)
+        )
 
 
 class VersionIncomplete(Exception):
@@ -43,7 +45,9 @@ class VersionIncomplete(Exception):
 
     def __init__(self, missing: list[str]):
         self.missing = missing
-        super().__init__(_("Deze versie is onvolledig voor een gepubliceerde praktijk: ") + " ".join(missing))
+        super().__init__(
+            _("Deze versie is onvolledig voor een gepubliceerde praktijk: ") + " ".join(missing)
+        )
 
 
 # The workflow, one row per allowed move: (action, current status) -> new status. The actions
@@ -167,7 +171,9 @@ def case_write(
 
 
 # The case's own columns that a save writes (not its timestamps or search vector).
-ROW_FIELDS = tuple(f.attname for f in Case._meta.concrete_fields if f.editable and not f.primary_key)
+ROW_FIELDS = tuple(
+    f.attname for f in Case._meta.concrete_fields if f.editable and not f.primary_key
+)
 
 
 def _save_fields(case: Case) -> list[str]:
@@ -207,7 +213,10 @@ def rebuild_vocabulary_on_commit() -> None:
     texts as committed.
     """
     connection = transaction.get_connection()
-    if not any(callback is _rebuild_vocabulary for _savepoints, callback, _robust in connection.run_on_commit):
+    if not any(
+        callback is _rebuild_vocabulary
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
         transaction.on_commit(_rebuild_vocabulary)
 
 
@@ -249,14 +258,27 @@ def case_restore(*, case: Case, version, actor) -> Case:
         attname = Case._meta.get_field(name).attname
         setattr(locked, attname, shot.fields[attname])
     strengths = {coding.source_id: coding for coding in SourceCoding.objects.filter(case=locked)}
-    positions = {coding.tension_field_id: coding for coding in TensionPosition.objects.filter(case=locked)}
-    kept = ("source_id", "tension_field_id", "case_field", *CodingEvidence.SELECTORS, "text_revision", "note")
+    positions = {
+        coding.tension_field_id: coding for coding in TensionPosition.objects.filter(case=locked)
+    }
+    kept = (
+        "source_id",
+        "tension_field_id",
+        "case_field",
+        *CodingEvidence.SELECTORS,
+        "text_revision",
+        "note",
+    )
     date = timezone.localtime(version.revision.date_created).strftime("%d-%m-%Y %H:%M")
     case_write(
         case=locked,
         codings=Rows(
             save=[
-                _restored(strengths.get(pk) or SourceCoding(case=locked, source_id=pk), state, strength=state.value)
+                _restored(
+                    strengths.get(pk) or SourceCoding(case=locked, source_id=pk),
+                    state,
+                    strength=state.value,
+                )
                 for pk, state in shot.strengths.items()
             ],
             delete=[coding for pk, coding in strengths.items() if pk not in shot.strengths],
@@ -274,7 +296,10 @@ def case_restore(*, case: Case, version, actor) -> Case:
             delete=[coding for pk, coding in positions.items() if pk not in shot.positions],
         ),
         evidence=Rows(
-            save=[CodingEvidence(case=locked, **{name: row[name] for name in kept}) for row in shot.evidence_rows],
+            save=[
+                CodingEvidence(case=locked, **{name: row[name] for name in kept})
+                for row in shot.evidence_rows
+            ],
             delete=list(CodingEvidence.objects.filter(case=locked)),
         ),
         keywords=list(Tag.objects.filter(pk__in=shot.keyword_ids)),
@@ -290,7 +315,11 @@ def case_restore(*, case: Case, version, actor) -> Case:
 
 def _restored(coding, state: history.CodingState, **values):
     """A coding with the value, grounds and rationale a version holds (not saved)."""
-    values |= {"grounds": state.grounds, "rationale": state.rationale, "evidence_orphaned": state.orphaned}
+    values |= {
+        "grounds": state.grounds,
+        "rationale": state.rationale,
+        "evidence_orphaned": state.orphaned,
+    }
     for name, value in values.items():
         setattr(coding, name, value)
     return coding

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 
 from cases import exchange
 from cases.charts import spectrum_columns
-from cases.filters import EVIDENCE_ONLY, GROUNDS_PARAM, CaseFilterForm, GroundsTally, evidence_only, range_params
+from cases.filters import (
+    EVIDENCE_ONLY,
+    GROUNDS_PARAM,
+    CaseFilterForm,
+    GroundsTally,
+    evidence_only,
+    range_params,
+)
 from cases.models import (
     Case,
     CodingEvidence,
@@ -41,7 +48,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if moved := former_parameters_redirect(request):
         return moved
     sources, tension_fields, domains = framework_lists()
-    form = CaseFilterForm(request.GET or None, sources=sources, tension_fields=tension_fields, domains=domains)
+    form = CaseFilterForm(
+        request.GET or None, sources=sources, tension_fields=tension_fields, domains=domains
+    )
     published = Case.objects.published()
     matching = form.filter(published)
     parsed = form.parsed_query
@@ -54,7 +63,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         ordered = matching.order_by("-published_at", "-pk")
     else:
         ordered = matching.order_by("title", "pk")
-    page = Paginator(ordered.for_listing(evidence_only=form.evidence_only), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    page = Paginator(ordered.for_listing(evidence_only=form.evidence_only), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
     if parsed:
         Case.objects.attach_snippets(page.object_list, parsed)
     form.count_options(published)
@@ -84,7 +95,11 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(
         Case.objects.visible_to(request.user)
         .with_profile()
-        .prefetch_related("keywords", "researchers", Prefetch("evidence", queryset=CodingEvidence.objects.anchored())),
+        .prefetch_related(
+            "keywords",
+            "researchers",
+            Prefetch("evidence", queryset=CodingEvidence.objects.anchored()),
+        ),
         slug=slug,
     )
     positions = {p.tension_field_id: p for p in case.tension_positions.all()}
@@ -100,10 +115,12 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "case": case,
             "source_strengths": [
-                (source, coding, evidence["source"][source.pk]) for source, coding in case.source_strengths()
+                (source, coding, evidence["source"][source.pk])
+                for source, coding in case.source_strengths()
             ],
             "spectra": [
-                (field, positions.get(field.pk), evidence["field"][field.pk]) for field in TensionField.objects.all()
+                (field, positions.get(field.pk), evidence["field"][field.pk])
+                for field in TensionField.objects.all()
             ],
             "spectrum_steps": Position.values,
         },
@@ -126,7 +143,9 @@ def source_detail(request: HttpRequest, key: str) -> HttpResponse:
         return moved
     source = get_object_or_404(Source.objects.select_related("section"), key=key)
     only_evidence = evidence_only(request.GET)
-    on_source = SourceCoding.objects.filter(source=source, case__in=Case.objects.published().values("pk"))
+    on_source = SourceCoding.objects.filter(
+        source=source, case__in=Case.objects.published().values("pk")
+    )
     codings = (
         on_source.counted(evidence_only=only_evidence)
         .filter(strength__gte=Strength.WEAK)
@@ -136,7 +155,10 @@ def source_detail(request: HttpRequest, key: str) -> HttpResponse:
     page = Paginator(codings, PAGE_SIZE).get_page(request.GET.get("pagina"))
     left_out = 0
     if only_evidence:
-        left_out = on_source.determined().filter(strength__gte=Strength.WEAK).count() - page.paginator.count
+        left_out = (
+            on_source.determined().filter(strength__gte=Strength.WEAK).count()
+            - page.paginator.count
+        )
     return render(
         request,
         "cases/source_detail.html",
@@ -158,7 +180,9 @@ def tension_field_detail(request: HttpRequest, key: str) -> HttpResponse:
         return moved
     tension_field = get_object_or_404(TensionField.objects.select_related("section"), key=key)
     only_evidence = evidence_only(request.GET)
-    spectrum = spectrum_columns(tension_field, Case.objects.published(), evidence_only=only_evidence)
+    spectrum = spectrum_columns(
+        tension_field, Case.objects.published(), evidence_only=only_evidence
+    )
     return render(
         request,
         "cases/tension_field_detail.html",
@@ -183,16 +207,22 @@ def case_compare(request: HttpRequest) -> HttpResponse:
     """
     slugs = list(dict.fromkeys(request.GET.getlist("praktijk")))
     if len(slugs) > MAX_COMPARED:
-        messages.warning(request, _("U kunt tot vier praktijken vergelijken; de eerste vier staan hieronder."))
+        messages.warning(
+            request, _("U kunt tot vier praktijken vergelijken; de eerste vier staan hieronder.")
+        )
         slugs = slugs[:MAX_COMPARED]
     only_evidence = evidence_only(request.GET)
     found = {
         case.slug: case
-        for case in Case.objects.published().with_profile(evidence_only=only_evidence).filter(slug__in=slugs)
+        for case in Case.objects.published()
+        .with_profile(evidence_only=only_evidence)
+        .filter(slug__in=slugs)
     }
     missing = [slug for slug in slugs if slug not in found]
     if missing:
-        messages.warning(request, _("Niet gevonden of niet openbaar: %(slugs)s.") % {"slugs": ", ".join(missing)})
+        messages.warning(
+            request, _("Niet gevonden of niet openbaar: %(slugs)s.") % {"slugs": ", ".join(missing)}
+        )
     cases = [found[slug] for slug in slugs if slug in found]
     sources, tension_fields, _domains = framework_lists()
     letters = "ABCD"
@@ -204,7 +234,8 @@ def case_compare(request: HttpRequest) -> HttpResponse:
     # Each value paired with its case's column: the wide table reads across, the phone's
     # labelled rows name the case beside each value.
     rows_sources = [
-        (source, [(column, column["codings"].get(source.pk)) for column in columns]) for source in sources
+        (source, [(column, column["codings"].get(source.pk)) for column in columns])
+        for source in sources
     ]
     spectra = []
     for field in tension_fields:
@@ -215,7 +246,14 @@ def case_compare(request: HttpRequest) -> HttpResponse:
             if position is None or not position.is_determined:
                 continue  # no place on the spectrum: the table says why
             (both if position.holds_both else steps[position.position]).append((column, position))
-        spectra.append({"field": field, "steps": steps, "both": both, "positions": [(c, c["positions"].get(field.pk)) for c in columns]})
+        spectra.append(
+            {
+                "field": field,
+                "steps": steps,
+                "both": both,
+                "positions": [(c, c["positions"].get(field.pk)) for c in columns],
+            }
+        )
     return render(
         request,
         "cases/compare.html",
@@ -257,7 +295,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         .order_by()
     ):
         tally.add(tally.positions[field_id], grounds, "both" if holds_both else position, n)
-    strong_codings = SourceCoding.objects.counted(evidence_only=only_evidence).filter(strength__gte=Strength.MODERATE)
+    strong_codings = SourceCoding.objects.counted(evidence_only=only_evidence).filter(
+        strength__gte=Strength.MODERATE
+    )
     heat_rows = (
         TensionPosition.objects.counted(evidence_only=only_evidence)
         .filter(case__in=published, holds_both=False, case__source_codings__in=strong_codings)
@@ -271,11 +311,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/overview.html",
-        {**overview_context(sources, tension_fields, total, tally, heat, only_evidence), "evidence_only": only_evidence},
+        {
+            **overview_context(sources, tension_fields, total, tally, heat, only_evidence),
+            "evidence_only": only_evidence,
+        },
     )
 
 
-def overview_context(sources, tension_fields, total, tally: GroundsTally, heat, only_evidence: bool) -> dict:
+def overview_context(
+    sources, tension_fields, total, tally: GroundsTally, heat, only_evidence: bool
+) -> dict:
     """Shape the overview's counts for the template: shares, heat classes, links.
 
     Every link carries the restriction, so each count matches the list it opens.
@@ -330,7 +375,9 @@ def overview_context(sources, tension_fields, total, tally: GroundsTally, heat, 
                 "url": "",
             }
         )
-        spectrum_rows.append({"field": field, "steps": steps, "undetermined": counts["undetermined"]})
+        spectrum_rows.append(
+            {"field": field, "steps": steps, "undetermined": counts["undetermined"]}
+        )
     # One small table per tension field (sources down, its two poles across), so the
     # matrix fits a phone and no field hides in a scroll box on a laptop.
     heat_fields = []
@@ -341,7 +388,10 @@ def overview_context(sources, tension_fields, total, tally: GroundsTally, heat, 
             strengths = tally.strengths[source.pk]["all"]
             base = strengths[Strength.MODERATE] + strengths[Strength.STRONG]
             cells = []
-            for side, pole, query in (("a", field.pole_a, {high: -1}), ("b", field.pole_b, {low: 1})):
+            for side, pole, query in (
+                ("a", field.pole_a, {high: -1}),
+                ("b", field.pole_b, {low: 1}),
+            ):
                 n = heat.get((source.pk, field.pk, side), 0)
                 share = n / base if base else 0
                 cells.append(
@@ -417,17 +467,25 @@ def export_codings_csv(request: HttpRequest) -> HttpResponse:
 
 def export_cases_xlsx(request: HttpRequest) -> HttpResponse:
     """The one-row-per-case export as an Excel workbook: opens in columns in any Excel."""
-    return _download(exchange.export_wide_xlsx(exchange.published_cases()), exchange.XLSX, "praktijken.xlsx")
+    return _download(
+        exchange.export_wide_xlsx(exchange.published_cases()), exchange.XLSX, "praktijken.xlsx"
+    )
 
 
 def export_codings_xlsx(request: HttpRequest) -> HttpResponse:
     """The long export as an Excel workbook."""
-    return _download(exchange.export_long_xlsx(exchange.published_cases()), exchange.XLSX, "praktijken-lang.xlsx")
+    return _download(
+        exchange.export_long_xlsx(exchange.published_cases()), exchange.XLSX, "praktijken-lang.xlsx"
+    )
 
 
 def export_cases_json(request: HttpRequest) -> HttpResponse:
     site = request.build_absolute_uri("/").rstrip("/")
-    return _download(exchange.export_json(exchange.published_cases(), site), "application/json", "praktijken.json")
+    return _download(
+        exchange.export_json(exchange.published_cases(), site),
+        "application/json",
+        "praktijken.json",
+    )
 
 
 def export_codebook(request: HttpRequest) -> HttpResponse:

@@ -46,11 +46,20 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form) -> HttpResponse:
         email = form.cleaned_data["email"].strip().lower()
         allowed = use_within_limits(
-            Limit("password-reset-address", client_address(self.request), settings.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR),
+            Limit(
+                "password-reset-address",
+                client_address(self.request),
+                settings.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
+            ),
             Limit("password-reset-email", email, settings.PASSWORD_RESETS_PER_EMAIL_PER_HOUR),
         )
         if not allowed:
-            form.add_error(None, _("Er werd het voorbije uur te vaak een link aangevraagd. Probeer het over een uur opnieuw."))
+            form.add_error(
+                None,
+                _(
+                    "Er werd het voorbije uur te vaak een link aangevraagd. Probeer het over een uur opnieuw."
+                ),
+            )
             response = self.form_invalid(form)
             response.status_code = 429
             return response
@@ -66,5 +75,10 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("annotations-mine")
 
     def form_valid(self, form):
-        messages.success(self.request, _("Welkom! Uw account is klaar. Selecteer een passage in een tekst om een kanttekening te schrijven."))
+        messages.success(
+            self.request,
+            _(
+                "Welkom! Uw account is klaar. Selecteer een passage in een tekst om een kanttekening te schrijven."
+            ),
+        )
         return super().form_valid(form)

@@ -14,7 +14,14 @@ from annotations.models import Annotation
 from annotations.seed import NotAnchored, note_retire, note_state, note_write, read_notes
 from cases.models import Case
 from cases.seed import case_seed_write, case_state, read_cases
-from diegem.lib.seeding import NO_HISTORY, SeedHistory, SeedReport, fingerprint, retire_object, seed_object
+from diegem.lib.seeding import (
+    NO_HISTORY,
+    SeedHistory,
+    SeedReport,
+    fingerprint,
+    retire_object,
+    seed_object,
+)
 from frameworks.models import Domain, Section, Source, TensionField
 from frameworks.services import section_save
 
@@ -28,10 +35,14 @@ def _row_description(instance) -> dict:
     }
 
 
-def seed_framework(path: Path, report: SeedReport, *, reset: bool = False, history: SeedHistory = NO_HISTORY) -> None:
+def seed_framework(
+    path: Path, report: SeedReport, *, reset: bool = False, history: SeedHistory = NO_HISTORY
+) -> None:
     """The framework fixture (sections, sources, tension fields, domains), row by row."""
     with path.open(encoding="utf-8") as stream:
-        for deserialized in serializers.deserialize("yaml", stream, handle_forward_references=False):
+        for deserialized in serializers.deserialize(
+            "yaml", stream, handle_forward_references=False
+        ):
             instance = deserialized.object
             model = type(instance)
             natural_key = instance.natural_key()
@@ -59,7 +70,9 @@ def seed_framework(path: Path, report: SeedReport, *, reset: bool = False, histo
             )
 
 
-def seed_cases(path: Path, report: SeedReport, *, reset: bool = False, history: SeedHistory = NO_HISTORY) -> None:
+def seed_cases(
+    path: Path, report: SeedReport, *, reset: bool = False, history: SeedHistory = NO_HISTORY
+) -> None:
     """The pilot cases with their coding, evidence and keywords."""
     for entry in read_cases(path):
 
@@ -82,11 +95,17 @@ NOTE_PREFIX = "annotations.annotation:"
 
 
 def _read_note(seed_key: str) -> dict | None:
-    annotation = Annotation.objects.filter(seed_key=seed_key).select_related("section", "case", "echo_section").first()
+    annotation = (
+        Annotation.objects.filter(seed_key=seed_key)
+        .select_related("section", "case", "echo_section")
+        .first()
+    )
     return None if annotation is None else note_state(annotation)
 
 
-def seed_margin_notes(path: Path, report: SeedReport, *, reset: bool = False, history: SeedHistory = NO_HISTORY) -> None:
+def seed_margin_notes(
+    path: Path, report: SeedReport, *, reset: bool = False, history: SeedHistory = NO_HISTORY
+) -> None:
     """The margin notes of the research text, as approved annotations; retired notes leave."""
     for note in read_notes(path):
         seed_object(
@@ -120,6 +139,8 @@ def stored_fingerprints() -> dict[str, str]:
             result[f"{model._meta.label_lower}:{row.key}"] = fingerprint(_row_description(row))
     for case in Case.objects.all():
         result[f"cases.case:{case.slug}"] = fingerprint(case_state(case))
-    for annotation in Annotation.objects.exclude(seed_key=None).select_related("section", "case", "echo_section"):
+    for annotation in Annotation.objects.exclude(seed_key=None).select_related(
+        "section", "case", "echo_section"
+    ):
         result[f"{NOTE_PREFIX}{annotation.seed_key}"] = fingerprint(note_state(annotation))
     return result

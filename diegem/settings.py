@@ -73,7 +73,9 @@ def env_networks(name: str) -> list[str]:
         try:
             networks.append(str(ipaddress.ip_network(item, strict=False)))
         except ValueError:
-            raise ImproperlyConfigured(f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.0/8).") from None
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.0/8)."
+            ) from None
     return networks
 
 
@@ -88,9 +90,7 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-key-for-local-use-only"
 
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "ALLOWED_HOSTS is empty: list the host names the site answers to, comma-separated."
@@ -174,7 +174,11 @@ TEMPLATES = [
 # (None when DATABASE_URL is set). manage.py starts that server for as long as a
 # command runs, and the last command to end stops it (diegem.lib.embedded_db).
 _database_url = env_str("DATABASE_URL")  # not a setting: the debug page would show its password
-EMBEDDED_DATABASE_DIR = None if _database_url else Path(env_str("EMBEDDED_DATABASE_DIR") or BASE_DIR / ".postgres").resolve()
+EMBEDDED_DATABASE_DIR = (
+    None
+    if _database_url
+    else Path(env_str("EMBEDDED_DATABASE_DIR") or BASE_DIR / ".postgres").resolve()
+)
 DATABASES = {
     "default": dj_database_url.parse(
         _database_url or embedded_db.url(EMBEDDED_DATABASE_DIR, "diegem"),
@@ -303,7 +307,9 @@ FLAGS_TO_HIDE = env_int("FLAGS_TO_HIDE", 3, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "praktijkenbank@solidariteitdiversiteit.be")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _smtp = "django.core.mail.backends.smtp.EmailBackend"
-_mail_backend = env_str("EMAIL_BACKEND") or (_smtp if env_str("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend")
+_mail_backend = env_str("EMAIL_BACKEND") or (
+    _smtp if env_str("EMAIL_HOST") else "django.core.mail.backends.console.EmailBackend"
+)
 MAILERS = {"default": {"BACKEND": _mail_backend}}
 if _mail_backend == _smtp:
     MAILERS["default"]["OPTIONS"] = {

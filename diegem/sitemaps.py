@@ -31,7 +31,15 @@ class StaticSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["home", "framework", "case-list", "overview", "bibliography", "organisations", "open-data"]
+        return [
+            "home",
+            "framework",
+            "case-list",
+            "overview",
+            "bibliography",
+            "organisations",
+            "open-data",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

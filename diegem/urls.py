@@ -20,7 +20,11 @@ urlpatterns = [
     path("kader/", cached(framework_views.overview), name="framework"),
     path("kader/<slug:key>/", cached(framework_views.section_detail), name="section-detail"),
     path("bronnen/<slug:key>/", cached(case_views.source_detail), name="source-detail"),
-    path("spanningsvelden/<slug:key>/", cached(case_views.tension_field_detail), name="tension-field-detail"),
+    path(
+        "spanningsvelden/<slug:key>/",
+        cached(case_views.tension_field_detail),
+        name="tension-field-detail",
+    ),
     path("zoeken/", cached(views.search), name="search"),
     path("vergelijken/", cached(case_views.case_compare), name="case-compare"),
     path("overzicht/", cached(case_views.overview), name="overview"),
@@ -30,7 +34,9 @@ urlpatterns = [
     path("literatuur/", cached(views.bibliography), name="bibliography"),
     path("data/", cached(views.open_data), name="open-data"),
     path("data/praktijken.csv", cached(case_views.export_cases_csv), name="export-cases-csv"),
-    path("data/praktijken-lang.csv", cached(case_views.export_codings_csv), name="export-codings-csv"),
+    path(
+        "data/praktijken-lang.csv", cached(case_views.export_codings_csv), name="export-codings-csv"
+    ),
     # Not in the page cache: it keeps text, and a workbook is binary (and cheap to make).
     path("data/praktijken.xlsx", case_views.export_cases_xlsx, name="export-cases-xlsx"),
     path("data/praktijken-lang.xlsx", case_views.export_codings_xlsx, name="export-codings-xlsx"),
@@ -41,12 +47,18 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links to (the admin links none).
     # The unhashed static name, not static(): a permanent redirect outlives a deploy,
     # a hashed name does not.
-    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True), name="favicon"),
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True),
+        name="favicon",
+    ),
     path("", include("annotations.urls")),
     # Accounts: Django's auth views with Dutch templates (diegem.accounts).
     path(
         "account/aanmelden/",
-        auth_views.LoginView.as_view(authentication_form=accounts.LoginForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=accounts.LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("account/afmelden/", auth_views.LogoutView.as_view(), name="logout"),
@@ -55,14 +67,28 @@ urlpatterns = [
         accounts.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
         name="password_reset",
     ),
-    path("account/wachtwoord-vergeten/verstuurd/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "account/wachtwoord-vergeten/verstuurd/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path(
         "account/wachtwoord-kiezen/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("password_reset_complete")
+        ),
         name="password_reset_confirm",
     ),
-    path("account/wachtwoord-gekozen/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("account/welkom/<uidb64>/<token>/", accounts.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path(
+        "account/wachtwoord-gekozen/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "account/welkom/<uidb64>/<token>/",
+        accounts.InvitationAcceptView.as_view(),
+        name="invitation-accept",
+    ),
     path("beheer/", admin.site.urls),
 ]
 

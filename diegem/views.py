@@ -33,7 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "diegem/home.html",
         {
-            "latest_cases": published.for_listing(evidence_only=only_evidence).order_by("-published_at", "-pk")[:6],
+            "latest_cases": published.for_listing(evidence_only=only_evidence).order_by(
+                "-published_at", "-pk"
+            )[:6],
             "evidence_only": only_evidence,
             "sources": Source.objects.all(),
             "tension_fields": TensionField.objects.all(),
@@ -63,9 +65,13 @@ def bibliography(request: HttpRequest) -> HttpResponse:
     groups: dict[str, dict[str, dict[tuple, Annotation]]] = {Voice.THINKER: {}, Voice.PLANNER: {}}
     for annotation in cited:
         places = groups[annotation.voice].setdefault(annotation.attribution, {})
-        places.setdefault((annotation.section_id, annotation.case_id, annotation.case_field), annotation)
+        places.setdefault(
+            (annotation.section_id, annotation.case_id, annotation.case_field), annotation
+        )
     thinkers, planners = (
-        sorted((attribution, list(places.values())) for attribution, places in groups[voice].items())
+        sorted(
+            (attribution, list(places.values())) for attribution, places in groups[voice].items()
+        )
         for voice in (Voice.THINKER, Voice.PLANNER)
     )
     return render(request, "diegem/bibliography.html", {"thinkers": thinkers, "planners": planners})
@@ -87,16 +93,22 @@ def search(request: HttpRequest) -> HttpResponse:
         Case.objects.attach_snippets(cases, parsed)
         case_count, capped = matching.capped_count()
         found = Annotation.objects.public().search(parsed).ranked(parsed).with_target()
-        annotations = Paginator(found, SEARCH_ANNOTATIONS_PER_PAGE).get_page(request.GET.get("pagina"))
+        annotations = Paginator(found, SEARCH_ANNOTATIONS_PER_PAGE).get_page(
+            request.GET.get("pagina")
+        )
         Annotation.objects.attach_snippets(annotations.object_list, parsed)
-        suggestion = vocabulary.suggest(parsed) if case_count + annotations.paginator.count < 3 else None
+        suggestion = (
+            vocabulary.suggest(parsed) if case_count + annotations.paginator.count < 3 else None
+        )
         context |= {
             "cases": cases,
             "case_count": case_count,
             "capped": capped,
             "annotations": annotations,
             "suggestion": suggestion,
-            "suggestion_url": f"{reverse('search')}?{urlencode({'q': suggestion})}" if suggestion else "",
+            "suggestion_url": f"{reverse('search')}?{urlencode({'q': suggestion})}"
+            if suggestion
+            else "",
             "all_cases_url": f"{reverse('case-list')}?{urlencode({'q': q})}",
             "query_without_page": urlencode({"q": q}),
         }
@@ -106,4 +118,6 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_safe
 def open_data(request: HttpRequest) -> HttpResponse:
     """The public exports, the codebook and the annotation API, with their licence."""
-    return render(request, "diegem/open_data.html", {"case_count": Case.objects.published().count()})
+    return render(
+        request, "diegem/open_data.html", {"case_count": Case.objects.published().count()}
+    )

@@ -56,11 +56,16 @@ class Section(NaturalKeyModel):
 
     key = models.SlugField(_("sleutel"), max_length=40, unique=True)
     number = models.CharField(
-        _("nummer"), max_length=10, blank=True, help_text=_("Bijvoorbeeld 1.2; leeg voor inleiding en slot.")
+        _("nummer"),
+        max_length=10,
+        blank=True,
+        help_text=_("Bijvoorbeeld 1.2; leeg voor inleiding en slot."),
     )
     order = models.PositiveSmallIntegerField(_("volgorde"), unique=True)
     title = models.CharField(_("titel"), max_length=200)
-    body = models.TextField(_("tekst"), help_text=_("Platte tekst; alinea's gescheiden door een witregel."))
+    body = models.TextField(
+        _("tekst"), help_text=_("Platte tekst; alinea's gescheiden door een witregel.")
+    )
 
     class Meta:
         ordering = ["order"]
@@ -93,9 +98,15 @@ class Source(NaturalKeyModel):
     summary = models.CharField(_("korte omschrijving"), max_length=300)
     description = models.TextField(_("beschrijving"))
     perspective = models.CharField(
-        _("visie"), max_length=100, help_text=_("De maatschappijvisie erachter, bv. de liberale opvatting.")
+        _("visie"),
+        max_length=100,
+        help_text=_("De maatschappijvisie erachter, bv. de liberale opvatting."),
     )
-    thinkers = models.CharField(_("denkers"), max_length=200, help_text=_("De denkers die de brontekst bij deze bron noemt."))
+    thinkers = models.CharField(
+        _("denkers"),
+        max_length=200,
+        help_text=_("De denkers die de brontekst bij deze bron noemt."),
+    )
     section = models.OneToOneField(
         Section,
         verbose_name=_("tekstdeel"),
@@ -122,7 +133,10 @@ class TensionField(NaturalKeyModel):
 
     key = models.SlugField(_("sleutel"), max_length=60, unique=True)
     number = models.PositiveSmallIntegerField(
-        _("nummer"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(6)], help_text=_("1 tot 6.")
+        _("nummer"),
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text=_("1 tot 6."),
     )
     pole_a = models.CharField(_("pool A"), max_length=60)
     pole_b = models.CharField(_("pool B"), max_length=60)
@@ -147,7 +161,9 @@ class TensionField(NaturalKeyModel):
             models.CheckConstraint(
                 condition=models.Q(number__gte=1, number__lte=6),
                 name="tensionfield_number_1_to_6",
-                violation_error_message=_("Het kader telt zes spanningsvelden: het nummer ligt tussen 1 en 6."),
+                violation_error_message=_(
+                    "Het kader telt zes spanningsvelden: het nummer ligt tussen 1 en 6."
+                ),
             ),
         ]
 
@@ -169,9 +185,7 @@ class Domain(NaturalKeyModel):
     order = models.PositiveSmallIntegerField(_("volgorde"), unique=True)
     name = models.CharField(_("naam"), max_length=60)
     description = models.CharField(_("omschrijving"), max_length=300)
-    planned_case_studies = models.PositiveSmallIntegerField(
-        _("geplande casestudies"), default=8
-    )
+    planned_case_studies = models.PositiveSmallIntegerField(_("geplande casestudies"), default=8)
 
     class Meta:
         ordering = ["order"]
@@ -180,5 +194,3 @@ class Domain(NaturalKeyModel):
 
     def __str__(self) -> str:
         return self.name
-
-

@@ -22,9 +22,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def section_detail(request: HttpRequest, key: str) -> HttpResponse:
     """One section of the framework text, with the way back and forth."""
-    section = get_object_or_404(
-        Section.objects.select_related("source", "tension_field"), key=key
-    )
+    section = get_object_or_404(Section.objects.select_related("source", "tension_field"), key=key)
     neighbours = list(
         Section.objects.filter(order__in=[section.order - 1, section.order + 1]).only(
             "key", "number", "title", "order"

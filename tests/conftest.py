@@ -1,6 +1,7 @@
 """Personas and shared fixtures for the whole suite."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from annotations.roles import REVIEWERS_GROUP
@@ -21,7 +22,13 @@ def anonymous_client(db) -> Client:
 
 @pytest.fixture
 def researcher(db):
-    return make_user("onderzoeker", groups=(RESEARCHERS_GROUP,), is_staff=True, first_name="Rita", last_name="Onderzoek")
+    return make_user(
+        "onderzoeker",
+        groups=(RESEARCHERS_GROUP,),
+        is_staff=True,
+        first_name="Rita",
+        last_name="Onderzoek",
+    )
 
 
 @pytest.fixture
@@ -74,7 +81,9 @@ def member_b(organisation_b):
 
 @pytest.fixture
 def reviewer(db):
-    return make_user("moderator", groups=(REVIEWERS_GROUP,), first_name="Mona", last_name="Moderator")
+    return make_user(
+        "moderator", groups=(REVIEWERS_GROUP,), first_name="Mona", last_name="Moderator"
+    )
 
 
 def logged_in(user) -> Client:
@@ -103,7 +112,6 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def empty_caches():
     """Each test starts with empty caches (the page cache lives in this process)."""
-    from django.core.cache import cache
 
     cache.clear()
     yield

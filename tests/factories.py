@@ -12,10 +12,13 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from annotations.models import Annotation, Membership, Organisation
+from annotations.rendering import render_markdown
+from annotations.targets import case_target, section_target
 from cases import exchange
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
 from diegem.lib.anchoring import locate_passage, make_anchor
-from frameworks.models import Domain, Source, TensionField
+from frameworks.models import Domain, Section, Source, TensionField
 
 _counter = itertools.count(1)
 
@@ -162,9 +165,7 @@ def make_many_cases(count: int, **overrides) -> list[Case]:
         for j, source in enumerate(sources)
     )
     TensionPosition.objects.bulk_create(
-        TensionPosition(
-            case=case, tension_field=field, position=((i + j) % 5) - 2, rationale="r"
-        )
+        TensionPosition(case=case, tension_field=field, position=((i + j) % 5) - 2, rationale="r")
         for i, case in enumerate(cases)
         for j, field in enumerate(fields)
     )
@@ -172,7 +173,6 @@ def make_many_cases(count: int, **overrides) -> list[Case]:
 
 
 def make_organisation(name: str | None = None):
-    from annotations.models import Organisation
 
     n = next(_counter)
     name = name or f"Organisatie {n}"
@@ -181,7 +181,6 @@ def make_organisation(name: str | None = None):
 
 def make_member(organisation=None, **fields):
     """A user who belongs to a stakeholder organisation (and so may annotate)."""
-    from annotations.models import Membership
 
     user = make_user(**fields)
     Membership.objects.create(user=user, organisation=organisation or make_organisation())
@@ -194,10 +193,6 @@ def make_annotation(*, target=None, passage: str | None = None, **overrides):
     Writes the row directly, so tests can set up any status; behaviour under
     test goes through the services.
     """
-    from annotations.models import Annotation
-    from annotations.rendering import render_markdown
-    from annotations.targets import case_target, section_target
-    from frameworks.models import Section
 
     if target is None:
         ensure_framework()
@@ -250,8 +245,14 @@ def good_row(**overrides) -> dict:
     for key in ("wederzijdse-afhankelijkheid", "normen-en-waarden", "strijd", "ontmoeting"):
         row[f"bron_{key}"] = "2"
         row[f"bron_{key}_onderbouwing"] = "Omdat."
-    for key in ("universeel-particularistisch", "consensus-conflict", "economisch-cultureel",
-                "integratie-transformatie", "afstand-nabijheid", "onderhandelbaar-niet-onderhandelbaar"):
+    for key in (
+        "universeel-particularistisch",
+        "consensus-conflict",
+        "economisch-cultureel",
+        "integratie-transformatie",
+        "afstand-nabijheid",
+        "onderhandelbaar-niet-onderhandelbaar",
+    ):
         row[f"veld_{key}"] = "-1"
         row[f"veld_{key}_onderbouwing"] = "Omdat."
     row["veld_consensus-conflict"] = "beide"

@@ -36,7 +36,9 @@ def form_values(response, form_id: str) -> dict:
             if element.get("multiple") is not None:
                 data.setdefault(name, []).extend(chosen)
             else:
-                data.setdefault(name, []).append(chosen[0] if chosen else (element.xpath(".//option/@value") or [""])[0])
+                data.setdefault(name, []).append(
+                    chosen[0] if chosen else (element.xpath(".//option/@value") or [""])[0]
+                )
         else:
             data.setdefault(name, []).append(element.text or "")
     return {name: values if len(values) != 1 else values[0] for name, values in data.items()}

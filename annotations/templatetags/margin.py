@@ -45,11 +45,17 @@ def case_annotations_link(case) -> str:
     """`<link rel="alternate">` to the case's W3C AnnotationCollection, for clients and crawlers."""
     if not case.is_public:
         return ""
-    return format_html('<link rel="alternate" type="{}" href="{}">', CONTENT_TYPE, reverse("api-case-annotations", args=[case.slug]))
+    return format_html(
+        '<link rel="alternate" type="{}" href="{}">',
+        CONTENT_TYPE,
+        reverse("api-case-annotations", args=[case.slug]),
+    )
 
 
 @register.simple_tag
 def section_annotations_link(section) -> str:
     return format_html(
-        '<link rel="alternate" type="{}" href="{}">', CONTENT_TYPE, reverse("api-section-annotations", args=[section.key])
+        '<link rel="alternate" type="{}" href="{}">',
+        CONTENT_TYPE,
+        reverse("api-section-annotations", args=[section.key]),
     )

@@ -48,7 +48,9 @@ class GuardedListMixin:
             for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
                 self.model._meta.pk.to_python(value)
         except ValidationError:
-            self.message_user(request, _("Die selectie bestaat niet; kies de items opnieuw."), messages.ERROR)
+            self.message_user(
+                request, _("Die selectie bestaat niet; kies de items opnieuw."), messages.ERROR
+            )
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset, **kwargs)
 
@@ -63,7 +65,11 @@ class GuardedAdminSite(admin.AdminSite):
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, GuardedListMixin):
-            admin_class = type(admin_class.__name__, (GuardedListMixin, admin_class), {"__module__": admin_class.__module__})
+            admin_class = type(
+                admin_class.__name__,
+                (GuardedListMixin, admin_class),
+                {"__module__": admin_class.__module__},
+            )
         super().register(model_or_iterable, admin_class, **options)
 
 

@@ -100,7 +100,10 @@ def _context_support(text: str, start: int, end: int, prefix: str, suffix: str) 
 
 
 def _plausible(text: str, start: int, end: int, exact: str, prefix: str, suffix: str) -> bool:
-    return len(exact) >= SELF_EVIDENT_LENGTH or _context_support(text, start, end, prefix, suffix) >= MIN_CONTEXT_SUPPORT
+    return (
+        len(exact) >= SELF_EVIDENT_LENGTH
+        or _context_support(text, start, end, prefix, suffix) >= MIN_CONTEXT_SUPPORT
+    )
 
 
 def _exact_candidates(text: str, exact: str) -> list[int]:
@@ -113,8 +116,12 @@ def reanchor(text: str, *, exact: str, prefix: str, suffix: str, old_start: int)
         return None
     starts = _exact_candidates(text, exact)
     if starts:
+
         def rank(start: int) -> tuple[float, int]:
-            return (-_context_score(text, start, start + len(exact), prefix, suffix), abs(start - old_start))
+            return (
+                -_context_score(text, start, start + len(exact), prefix, suffix),
+                abs(start - old_start),
+            )
 
         best = min(starts, key=rank)
         if _plausible(text, best, best + len(exact), exact, prefix, suffix):
@@ -163,7 +170,11 @@ def _fuzzy_span(text: str, exact: str, low: int, high: int) -> tuple[int, int] |
     head, tail = exact[:EDGE], exact[-EDGE:]
     head_match = fuzz.partial_ratio_alignment(head, text[region_low:region_high])
     start = region_low + head_match.dest_start if head_match else low + rough.dest_start
-    tail_match = fuzz.partial_ratio_alignment(tail, text[start:region_high]) if region_high - start >= len(tail) else None
+    tail_match = (
+        fuzz.partial_ratio_alignment(tail, text[start:region_high])
+        if region_high - start >= len(tail)
+        else None
+    )
     end = start + tail_match.dest_end if tail_match else low + rough.dest_end
     if end <= start:
         return None
@@ -286,7 +297,9 @@ class AnchoredPassage(models.Model):
     position_start = models.PositiveIntegerField(_("begin"))
     position_end = models.PositiveIntegerField(_("einde"))
     text_revision = models.CharField(_("versie van de tekst"), max_length=16)
-    anchor_state = models.CharField(_("verankering"), max_length=10, choices=AnchorState, default=AnchorState.ANCHORED)
+    anchor_state = models.CharField(
+        _("verankering"), max_length=10, choices=AnchorState, default=AnchorState.ANCHORED
+    )
 
     class Meta:
         abstract = True
@@ -320,14 +333,22 @@ class AnchoredPassage(models.Model):
     def find_again(self, text: str) -> FoundAgain:
         """Search the remembered passage in a (possibly edited) text: anchor it there, or orphan it (not saved)."""
         match = reanchor(
-            text, exact=self.quote_exact, prefix=self.quote_prefix, suffix=self.quote_suffix, old_start=self.position_start
+            text,
+            exact=self.quote_exact,
+            prefix=self.quote_prefix,
+            suffix=self.quote_suffix,
+            old_start=self.position_start,
         )
         if match is None:
             self.orphan()
             return FoundAgain.ORPHANED
         old = (self.position_start, self.position_end, self.quote_exact)
         self.anchor_to(match.anchor, text)
-        return FoundAgain.KEPT if (match.anchor.start, match.anchor.end, match.anchor.exact) == old else FoundAgain.MOVED
+        return (
+            FoundAgain.KEPT
+            if (match.anchor.start, match.anchor.end, match.anchor.exact) == old
+            else FoundAgain.MOVED
+        )
 
     @staticmethod
     def span_constraints(prefix: str) -> list[models.CheckConstraint]:
@@ -335,12 +356,18 @@ class AnchoredPassage(models.Model):
         span_not_empty = models.Q(position_end__gt=models.F("position_start"))
         return [
             models.CheckConstraint(condition=span_not_empty, name=f"{prefix}_span_not_empty"),
-            models.CheckConstraint(condition=models.Q(anchor_state__in=AnchorState.values), name=f"{prefix}_anchor_state_valid"),
+            models.CheckConstraint(
+                condition=models.Q(anchor_state__in=AnchorState.values),
+                name=f"{prefix}_anchor_state_valid",
+            ),
         ]
 
 
 def reanchor_passages(
-    passages: Iterable[AnchoredPassage], text: str, *, on_state_change: Callable[[AnchoredPassage], None] | None = None
+    passages: Iterable[AnchoredPassage],
+    text: str,
+    *,
+    on_state_change: Callable[[AnchoredPassage], None] | None = None,
 ) -> dict[str, int]:
     """Find each stored passage again in `text` and save it: moved with the words, or orphaned.
 

@@ -89,9 +89,7 @@ def announce_text_changes(instance, old_texts: dict[str, str]) -> list[str]:
     Call it inside the transaction that saved `instance`, so that listeners
     (re-anchoring) commit or roll back with the edit. Returns the changed fields.
     """
-    changed = [
-        field for field, old in old_texts.items() if getattr(instance, field) != old
-    ]
+    changed = [field for field, old in old_texts.items() if getattr(instance, field) != old]
     for field in changed:
         text_changed.send(
             sender=type(instance), instance=instance, field=field, old_text=old_texts[field]

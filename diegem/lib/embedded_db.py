@@ -96,10 +96,14 @@ def _environment(**values: str):
                 os.environ[name] = value
 
 
-def _start(data_dir: Path, *, cleanup_mode: str | None, settings: dict[str, str] | None = None) -> PostgresServer:
+def _start(
+    data_dir: Path, *, cleanup_mode: str | None, settings: dict[str, str] | None = None
+) -> PostgresServer:
     data_dir.mkdir(parents=True, exist_ok=True)
     _forget_ended_holders(data_dir)
-    server = PostgresServer._instances.get(data_dir) or _Server(data_dir, cleanup_mode=cleanup_mode, settings=settings or {})
+    server = PostgresServer._instances.get(data_dir) or _Server(
+        data_dir, cleanup_mode=cleanup_mode, settings=settings or {}
+    )
     # Registered after the package's own exit handler, so it runs first (atexit is last in, first out).
     atexit.register(_forget_ended_holders, data_dir)
     return server
@@ -126,7 +130,10 @@ def _end_on_sigterm(exception: type[BaseException]) -> None:
     def handler(signum, frame):
         raise exception(128 + signum)
 
-    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+    if (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    ):
         signal.signal(signal.SIGTERM, handler)
 
 

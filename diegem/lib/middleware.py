@@ -45,7 +45,9 @@ def _parameter_with_nul(request) -> str | None:
     if request.method != "POST":
         return None
     for name, values in request.POST.lists():  # parsed once; the view gets the same objects
-        if "\0" in name or (name in RAW_POSTED_PARAMETERS and any("\0" in value for value in values)):
+        if "\0" in name or (
+            name in RAW_POSTED_PARAMETERS and any("\0" in value for value in values)
+        ):
             return name
     # Django strips unprintable characters from the names of the files themselves.
     return next((name for name in request.FILES if "\0" in name), None)
@@ -63,7 +65,9 @@ class DropNulCookiesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        for name in [name for name, value in request.COOKIES.items() if "\0" in name or "\0" in value]:
+        for name in [
+            name for name, value in request.COOKIES.items() if "\0" in name or "\0" in value
+        ]:
             del request.COOKIES[name]
         return self.get_response(request)
 
@@ -85,6 +89,8 @@ class PrivateForUsersMiddleware:
         # Signing in goes through the session: a user without a session cookie, sent or
         # being set, is anonymous. Reading request.user here would cost queries.
         session = settings.SESSION_COOKIE_NAME
-        if "Cache-Control" not in response and (session in request.COOKIES or session in response.cookies):
+        if "Cache-Control" not in response and (
+            session in request.COOKIES or session in response.cookies
+        ):
             patch_cache_control(response, private=True, no_cache=True)
         return response

@@ -23,7 +23,9 @@ class ContentVersion(models.Model):
         db_table = "frameworks_contentversion"
         verbose_name = _("inhoudsversie")
         verbose_name_plural = _("inhoudsversie")
-        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="content_version_single_row")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="content_version_single_row")
+        ]
 
     def __str__(self) -> str:
         return str(self.counter)
@@ -39,7 +41,9 @@ class RequestLimit(models.Model):
     """
 
     key = models.CharField(_("sleutel"), max_length=64, unique=True)
-    uses = models.JSONField(_("gebruik"), default=list, help_text=_("Tijdstippen (Unix-tijd) binnen de periode."))
+    uses = models.JSONField(
+        _("gebruik"), default=list, help_text=_("Tijdstippen (Unix-tijd) binnen de periode.")
+    )
     expires_at = models.DateTimeField(_("vervalt"), db_index=True)
 
     class Meta:
@@ -58,7 +62,9 @@ class SeedRecord(models.Model):
     edited (left alone). Written only by `diegem.lib.seeding`.
     """
 
-    key = models.CharField(_("object"), max_length=200, unique=True, help_text=_("Model en natuurlijke sleutel."))
+    key = models.CharField(
+        _("object"), max_length=200, unique=True, help_text=_("Model en natuurlijke sleutel.")
+    )
     wanted = models.CharField(_("vingerafdruk van de seed"), max_length=64)
     written = models.CharField(_("vingerafdruk na het laden"), max_length=64)
     loaded_at = models.DateTimeField(_("geladen"), auto_now=True)

@@ -9,13 +9,17 @@ from django.contrib.auth.models import Group, Permission
 from django.db import DEFAULT_DB_ALIAS
 
 
-def ensure_group(name: str, permissions: list[tuple[str, str]], using: str = DEFAULT_DB_ALIAS) -> Group:
+def ensure_group(
+    name: str, permissions: list[tuple[str, str]], using: str = DEFAULT_DB_ALIAS
+) -> Group:
     """Create the group if needed and give it exactly these permissions, as (app label, codename) pairs."""
     group, _ = Group.objects.using(using).get_or_create(name=name)
     perms = []
     for app_label, codename in permissions:
         perms.extend(
-            Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename)
+            Permission.objects.using(using).filter(
+                content_type__app_label=app_label, codename=codename
+            )
         )
     group.permissions.set(perms)
     return group

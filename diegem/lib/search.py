@@ -97,7 +97,12 @@ def search_query(parsed: ParsedQuery) -> SearchQuery:
 
 
 def attach_snippets(
-    objects: list, queryset: QuerySet, text, parsed: ParsedQuery, source: Callable[[Any], str], **options
+    objects: list,
+    queryset: QuerySet,
+    text,
+    parsed: ParsedQuery,
+    source: Callable[[Any], str],
+    **options,
 ) -> None:
     """Give each of `objects` (a result page) a `snippet`: safe HTML, whole words, the hits marked.
 
@@ -107,9 +112,18 @@ def attach_snippets(
     """
     if not objects:
         return
-    headline = SearchHeadline(text, search_query(parsed), config=SEARCH_CONFIG, start_sel=START_SEL, stop_sel=STOP_SEL, **options)
+    headline = SearchHeadline(
+        text,
+        search_query(parsed),
+        config=SEARCH_CONFIG,
+        start_sel=START_SEL,
+        stop_sel=STOP_SEL,
+        **options,
+    )
     headlines = dict(
-        queryset.filter(pk__in=[item.pk for item in objects]).annotate(headline=headline).values_list("pk", "headline")
+        queryset.filter(pk__in=[item.pk for item in objects])
+        .annotate(headline=headline)
+        .values_list("pk", "headline")
     )
     for item in objects:
         item.snippet = whole_words_snippet(headlines.get(item.pk), source(item))
@@ -172,4 +186,8 @@ def _widened(fragment: str, text: str) -> tuple[int, int, str] | None:
         return None
     end = start + len(plain)
     wide_start, wide_end = _word_start(text, start), _word_end(text, end)
-    return wide_start, wide_end, escape(text[wide_start:start]) + snippet_html(fragment) + escape(text[end:wide_end])
+    return (
+        wide_start,
+        wide_end,
+        escape(text[wide_start:start]) + snippet_html(fragment) + escape(text[end:wide_end]),
+    )

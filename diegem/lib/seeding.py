@@ -57,7 +57,9 @@ class SeedHistory:
         if not path.exists():
             return cls()
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        earlier = {key: frozenset(values) for key, values in (document.get("earlier") or {}).items()}
+        earlier = {
+            key: frozenset(values) for key, values in (document.get("earlier") or {}).items()
+        }
         return cls(earlier=earlier, retired=tuple(document.get("retired") or ()))
 
     def observed(self, at_start: dict[str, str]) -> SeedHistory:
@@ -92,7 +94,13 @@ class SeedReport:
     skipped: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        outcomes = [NEW, UPDATED, UNCHANGED, KEPT, *(outcome for outcome in (REMOVED, SKIPPED) if self.counts[outcome])]
+        outcomes = [
+            NEW,
+            UPDATED,
+            UNCHANGED,
+            KEPT,
+            *(outcome for outcome in (REMOVED, SKIPPED) if self.counts[outcome]),
+        ]
         return ", ".join(f"{self.counts[outcome]} {outcome}" for outcome in outcomes)
 
 
@@ -145,7 +153,10 @@ def seed_object(
         report.kept.append(key)
         return outcome
     recorded = {"wanted": fingerprint(wanted), "written": fingerprint(current)}
-    if record is None or (record.wanted, record.written) != (recorded["wanted"], recorded["written"]):
+    if record is None or (record.wanted, record.written) != (
+        recorded["wanted"],
+        recorded["written"],
+    ):
         SeedRecord.objects.update_or_create(key=key, defaults=recorded)
     return outcome
 
@@ -167,7 +178,11 @@ def retire_object(
         if record is not None:
             record.delete()
         return None
-    untouched = record.written == history.before(key, current) if record is not None else history.wrote(key, current)
+    untouched = (
+        record.written == history.before(key, current)
+        if record is not None
+        else history.wrote(key, current)
+    )
     if not (untouched or reset):
         report.counts[KEPT] += 1
         report.kept.append(key)

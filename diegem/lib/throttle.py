@@ -35,7 +35,9 @@ class Limit:
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(f"{settings.SECRET_KEY}:{self.action}:{self.who}".encode()).hexdigest()
+        return hashlib.sha256(
+            f"{settings.SECRET_KEY}:{self.action}:{self.who}".encode()
+        ).hexdigest()
 
 
 def use_within_limits(*limits: Limit) -> bool:
@@ -49,7 +51,9 @@ def use_within_limits(*limits: Limit) -> bool:
 def _count(limits, now) -> bool:
     counted = []
     for limit in sorted(limits, key=lambda limit: limit.key):
-        row, _ = RequestLimit.objects.select_for_update().get_or_create(key=limit.key, defaults={"expires_at": now})
+        row, _ = RequestLimit.objects.select_for_update().get_or_create(
+            key=limit.key, defaults={"expires_at": now}
+        )
         since = (now - limit.period).timestamp()
         recent = [moment for moment in row.uses if moment > since]
         if len(recent) >= limit.uses:

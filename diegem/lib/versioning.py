@@ -58,7 +58,9 @@ def bump_content_version(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     version = secrets.randbits(62)
     if not ContentVersion.objects.using(using).filter(pk=1).update(counter=version):
         with transaction.atomic(using=using):
-            ContentVersion.objects.using(using).update_or_create(pk=1, defaults={"counter": version})
+            ContentVersion.objects.using(using).update_or_create(
+                pk=1, defaults={"counter": version}
+            )
 
 
 def current_content_version() -> int:
@@ -83,11 +85,17 @@ def watch(model) -> None:
     post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-delete")
     for field in model._meta.many_to_many:
         through = field.remote_field.through
-        m2m_changed.connect(bump_content_version, sender=through, dispatch_uid=f"{uid}-{field.name}")
+        m2m_changed.connect(
+            bump_content_version, sender=through, dispatch_uid=f"{uid}-{field.name}"
+        )
 
 
 def watch_content() -> None:
     """Connect everything above; called once, when the apps are ready (the uids keep it once)."""
     for label in WATCHED_MODELS:
         watch(apps.get_model(label))
-    post_save.connect(user_saved, sender=apps.get_model(settings.AUTH_USER_MODEL), dispatch_uid="content-version-user")
+    post_save.connect(
+        user_saved,
+        sender=apps.get_model(settings.AUTH_USER_MODEL),
+        dispatch_uid="content-version-user",
+    )

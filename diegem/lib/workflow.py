@@ -40,5 +40,7 @@ class Workflow:
                     routes[end] = [*routes[status], action]
                     frontier.append(end)
         if target not in routes:
-            raise IllegalTransition(_("Geen weg van ‘%(from)s’ naar ‘%(to)s’.") % {"from": start, "to": target})
+            raise IllegalTransition(
+                _("Geen weg van ‘%(from)s’ naar ‘%(to)s’.") % {"from": start, "to": target}
+            )
         return routes[target]

@@ -27,7 +27,8 @@ def offers_my_annotations(user) -> bool:
         get_user_model()
         .objects.filter(pk=user.pk)
         .filter(
-            Exists(Membership.objects.filter(user=OuterRef("pk"))) | Exists(Annotation.objects.filter(author=OuterRef("pk")))
+            Exists(Membership.objects.filter(user=OuterRef("pk")))
+            | Exists(Annotation.objects.filter(author=OuterRef("pk")))
         )
         .exists()
     )

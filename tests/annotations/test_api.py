@@ -15,7 +15,7 @@ from pyld import jsonld
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from annotations.api import CONTENT_TYPE
+from annotations.api import CONTENT_TYPE, MOTIVATIONS
 from annotations.models import Annotation
 from cases import services as case_services
 from cases.models import Case
@@ -53,7 +53,9 @@ def registry() -> Registry:
     resources = []
     for path in definitions.glob("*.json"):
         schema = json.loads(path.read_text())
-        resources.append((schema["id"], Resource.from_contents(schema, default_specification=DRAFT4)))
+        resources.append(
+            (schema["id"], Resource.from_contents(schema, default_specification=DRAFT4))
+        )
     return Registry().with_resources(resources)
 
 
@@ -62,8 +64,13 @@ def annotations(framework, member_a):
     call_command("seed", verbosity=0)
     case = Case.objects.get(slug="torekes")
     member_note = make_annotation(
-        target=case, passage=case.practice[:25], author=member_a, body="Zie ook [onze werking](https://example.org/werking).",
-        link="https://example.org/werking", attribution="Eigen observatie", kind="aanmerking",
+        target=case,
+        passage=case.practice[:25],
+        author=member_a,
+        body="Zie ook [onze werking](https://example.org/werking).",
+        link="https://example.org/werking",
+        attribution="Eigen observatie",
+        kind="aanmerking",
     )
     return list(Annotation.objects.public()), member_note
 
@@ -84,9 +91,15 @@ def test_every_public_annotation_meets_the_w3c_must_assertions(client, annotatio
     for annotation in public:
         _response, data = get_json(client, reverse("api-annotation", args=[annotation.pk]))
         for assertion in assertions:
-            validator = Draft4Validator(assertion, registry=reg, format_checker=Draft4Validator.FORMAT_CHECKER)
+            validator = Draft4Validator(
+                assertion, registry=reg, format_checker=Draft4Validator.FORMAT_CHECKER
+            )
             valid = validator.is_valid(data)
-            assert valid == (assertion["expectedResult"] == "valid"), (annotation.pk, assertion["id"], assertion["errorMessage"])
+            assert valid == (assertion["expectedResult"] == "valid"), (
+                annotation.pk,
+                assertion["id"],
+                assertion["errorMessage"],
+            )
 
 
 def test_the_w3c_assertions_can_fail(client, annotations):
@@ -95,13 +108,14 @@ def test_the_w3c_assertions_can_fail(client, annotations):
     _response, data = get_json(client, reverse("api-annotation", args=[public[0].pk]))
     broken = {key: value for key, value in data.items() if key not in ("@context", "target")}
     reg = registry()
-    failures = [a["id"] for a in must_assertions() if not Draft4Validator(a, registry=reg).is_valid(broken)]
+    failures = [
+        a["id"] for a in must_assertions() if not Draft4Validator(a, registry=reg).is_valid(broken)
+    ]
     assert "3.1-annotationContextValidated.json" in failures
     assert "3.1-targetKeyFound.json" in failures
 
 
 def test_every_motivation_is_a_term_of_the_context(client, annotations):
-    from annotations.api import MOTIVATIONS
 
     context = json.loads((STANDARDS / "anno.jsonld").read_text())["@context"]
     for motivation in MOTIVATIONS.values():
@@ -118,7 +132,9 @@ def test_annotation_expands_as_json_ld_with_the_required_properties(client, anno
     assert node["@type"] == [OA + "Annotation"]
     assert node[OA + "motivatedBy"] == [{"@id": OA + "questioning"}]
     target = node[OA + "hasTarget"][0]
-    assert target[OA + "hasSource"][0]["@id"].endswith(reverse("case-text", args=["torekes", "praktijk"]))
+    assert target[OA + "hasSource"][0]["@id"].endswith(
+        reverse("case-text", args=["torekes", "praktijk"])
+    )
     assert target[OA + "hasScope"][0]["@id"].endswith("/praktijken/torekes/#praktijk")
     selectors = {s["@type"][0]: s for s in target[OA + "hasSelector"]}
     quote = selectors[OA + "TextQuoteSelector"]
@@ -130,7 +146,10 @@ def test_annotation_expands_as_json_ld_with_the_required_properties(client, anno
     assert case.practice[start:end] == case.practice[:25]
     bodies = node[OA + "hasBody"]
     textual = [b for b in bodies if b.get("@type") == [OA + "TextualBody"]]
-    assert any("onze werking" in b["http://www.w3.org/1999/02/22-rdf-syntax-ns#value"][0]["@value"] for b in textual)
+    assert any(
+        "onze werking" in b["http://www.w3.org/1999/02/22-rdf-syntax-ns#value"][0]["@value"]
+        for b in textual
+    )
     assert any(b.get(OA + "hasPurpose") == [{"@id": OA + "tagging"}] for b in textual)
     assert "http://purl.org/dc/terms/created" in node and "http://purl.org/dc/terms/rights" in node
 
@@ -142,7 +161,9 @@ def test_the_target_source_serves_the_text_the_selectors_count_in(client, annota
         text_response = client.get(data["target"]["source"].replace("http://testserver", ""))
         assert text_response["Content-Type"] == "text/plain; charset=utf-8"
         text = text_response.content.decode()
-        position = next(s for s in data["target"]["selector"] if s["type"] == "TextPositionSelector")
+        position = next(
+            s for s in data["target"]["selector"] if s["type"] == "TextPositionSelector"
+        )
         quote = next(s for s in data["target"]["selector"] if s["type"] == "TextQuoteSelector")
         assert text[position["start"] : position["end"]] == quote["exact"]
 
@@ -178,8 +199,13 @@ def test_collection_and_pages(client, annotations, settings):
 def test_collections_per_case_and_section(client, annotations):
     _response, torekes = get_json(client, reverse("api-case-annotations", args=["torekes"]))
     assert torekes["total"] == Annotation.objects.public().filter(case__slug="torekes").count() > 0
-    _response, section = get_json(client, reverse("api-section-annotations", args=["wederzijdse-afhankelijkheid"]))
-    assert section["total"] == Annotation.objects.public().filter(section__key="wederzijdse-afhankelijkheid").count()
+    _response, section = get_json(
+        client, reverse("api-section-annotations", args=["wederzijdse-afhankelijkheid"])
+    )
+    assert (
+        section["total"]
+        == Annotation.objects.public().filter(section__key="wederzijdse-afhankelijkheid").count()
+    )
     draft = make_case(status=Case.Status.DRAFT)
     assert client.get(reverse("api-case-annotations", args=[draft.slug])).status_code == 404
 
@@ -187,14 +213,25 @@ def test_collections_per_case_and_section(client, annotations):
 def test_pages_with_annotations_link_their_collection(client, annotations):
     for url, collection in [
         ("/praktijken/torekes/", reverse("api-case-annotations", args=["torekes"])),
-        (Section.objects.get(key="ontmoeting").get_absolute_url(), reverse("api-section-annotations", args=["ontmoeting"])),
+        (
+            Section.objects.get(key="ontmoeting").get_absolute_url(),
+            reverse("api-section-annotations", args=["ontmoeting"]),
+        ),
     ]:
         response = client.get(url)
         html = response.content.decode()
-        assert 'type="application/ld+json; profile=&quot;http://www.w3.org/ns/anno.jsonld&quot;"' in html
-        links = parse(response).xpath("//head/link[@rel='alternate' and starts-with(@type, 'application/ld+json')]")
+        assert (
+            'type="application/ld+json; profile=&quot;http://www.w3.org/ns/anno.jsonld&quot;"'
+            in html
+        )
+        links = parse(response).xpath(
+            "//head/link[@rel='alternate' and starts-with(@type, 'application/ld+json')]"
+        )
         assert [link.get("href") for link in links] == [collection]
-        assert links[0].get("type") == 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+        assert (
+            links[0].get("type")
+            == 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
+        )
 
 
 def test_api_is_read_only(client, annotations):
@@ -206,7 +243,9 @@ def test_api_is_read_only(client, annotations):
 def test_member_name_is_the_creator_and_seed_notes_are_the_editors_paraphrase(client, framework):
     member = make_member(first_name="Fatima", last_name="El Idrissi")
     own = make_annotation(author=member, attribution="Eigen observatie")
-    seed = make_annotation(attribution="Simmel (1950)", body="Kleine ontmoetingen binden.", seed_key="simmel-test")
+    seed = make_annotation(
+        attribution="Simmel (1950)", body="Kleine ontmoetingen binden.", seed_key="simmel-test"
+    )
     _r, own_data = get_json(client, reverse("api-annotation", args=[own.pk]))
     _r, seed_data = get_json(client, reverse("api-annotation", args=[seed.pk]))
     assert own_data["creator"] == {"type": "Person", "name": "Fatima El Idrissi"}

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from annotations import services
-from annotations.models import Annotation, Status
+from annotations.models import Annotation, Membership, Status
 from annotations.roles import REVIEWERS_GROUP
 from annotations.targets import case_target
 from cases import services as case_services
@@ -39,26 +39,41 @@ def offline(framework, member_a, researcher):
     """The case, taken offline and reworked, with a pending, a flagged and an orphaned note of member A."""
     case = make_case(title="Kookploeg De Pot", slug="kookploeg", practice=PRACTICE)
     pending = services.annotation_submit(
-        author=member_a, target=case_target(case, "practice"), voice="doener", kind="voorbeeld",
-        body="Bij ons ook, EIGENTEKST.", passage="Ze leren elkaars recepten",
+        author=member_a,
+        target=case_target(case, "practice"),
+        voice="doener",
+        kind="voorbeeld",
+        body="Bij ons ook, EIGENTEKST.",
+        passage="Ze leren elkaars recepten",
     )
-    flagged = make_annotation(target=case, passage="koken buren samen", author=member_a, body="Goedgekeurd, EIGENTEKST.")
+    flagged = make_annotation(
+        target=case, passage="koken buren samen", author=member_a, body="Goedgekeurd, EIGENTEKST."
+    )
     flagged.flags.create(reader_key="r1", client_hash="h1", reason="spam")
-    orphan = make_annotation(target=case, passage="Het stadsbestuur betaalt de huur", author=member_a, body="Wees, EIGENTEKST.")
+    orphan = make_annotation(
+        target=case,
+        passage="Het stadsbestuur betaalt de huur",
+        author=member_a,
+        body="Wees, EIGENTEKST.",
+    )
     case_services.case_transition(case=case, action="unpublish", actor=researcher)
     case.refresh_from_db()
     case.title, case.practice = "CONCEPTTITEL", DRAFT
     case_services.case_write(case=case, actor=None, comment="Herwerkt.")
     pending.refresh_from_db()
     orphan.refresh_from_db()
-    assert pending.quote_exact == "Ze leren elkaars recepteen"  # the passage itself is now draft text
+    assert (
+        pending.quote_exact == "Ze leren elkaars recepteen"
+    )  # the passage itself is now draft text
     assert orphan.anchor_state == "orphaned"
     return {"case": case, "pending": pending, "flagged": flagged, "orphan": orphan}
 
 
 @pytest.fixture
 def reviewer_and_researcher(db):
-    return make_user("beide", groups=(REVIEWERS_GROUP, RESEARCHERS_GROUP), is_staff=True, first_name="Bea")
+    return make_user(
+        "beide", groups=(REVIEWERS_GROUP, RESEARCHERS_GROUP), is_staff=True, first_name="Bea"
+    )
 
 
 def assert_no_draft(body: str, where: str) -> None:
@@ -91,21 +106,47 @@ def test_the_edit_page_is_refused_with_a_message_and_changes_nothing(offline, me
         "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt de kanttekening weer bekijken en bewerken "
         "zodra de praktijk opnieuw gepubliceerd is."
     ]
-    data = {"voice": "denker", "kind": "associatie", "body": "Anders.", "attribution": "", "link": "", "version": offline["pending"].version}
+    data = {
+        "voice": "denker",
+        "kind": "associatie",
+        "body": "Anders.",
+        "attribution": "",
+        "link": "",
+        "version": offline["pending"].version,
+    }
     assert client.post(url, data).status_code == 409
     assert Annotation.objects.get(pk=offline["pending"].pk).body == "Bij ons ook, EIGENTEKST."
 
 
 # (what the member posts, where) for a submission the case went offline under.
 LATE_SUBMISSIONS = [
-    ("edit", {"voice": "denker", "kind": "associatie", "body": "Mijn zorgvuldig geschreven tekst.", "attribution": "Eigen ervaring"}),
-    ("new", {"doel": "case:kookploeg:praktijk", "voice": "doener", "kind": "voorbeeld", "body": "Mijn zorgvuldig geschreven tekst.",
-             "attribution": "Eigen ervaring", "passage": "koken buren samen"}),
+    (
+        "edit",
+        {
+            "voice": "denker",
+            "kind": "associatie",
+            "body": "Mijn zorgvuldig geschreven tekst.",
+            "attribution": "Eigen ervaring",
+        },
+    ),
+    (
+        "new",
+        {
+            "doel": "case:kookploeg:praktijk",
+            "voice": "doener",
+            "kind": "voorbeeld",
+            "body": "Mijn zorgvuldig geschreven tekst.",
+            "attribution": "Eigen ervaring",
+            "passage": "koken buren samen",
+        },
+    ),
 ]
 
 
 @pytest.mark.parametrize(("where", "data"), LATE_SUBMISSIONS, ids=[w for w, _d in LATE_SUBMISSIONS])
-def test_a_submission_the_case_went_offline_under_gives_back_what_was_typed(offline, member_a, where, data):
+def test_a_submission_the_case_went_offline_under_gives_back_what_was_typed(
+    offline, member_a, where, data
+):
     client = logged_in(member_a)
     before = Annotation.objects.count()
     if where == "edit":
@@ -134,10 +175,18 @@ def test_withdrawing_is_possible_and_its_page_shows_no_draft(offline, member_a):
 
 def test_writing_or_flagging_on_the_draft_is_not_possible(offline, member_a):
     client = logged_in(member_a)
-    assert client.get(reverse("annotation-new"), {"doel": "case:kookploeg:praktijk"}).status_code == 404
+    assert (
+        client.get(reverse("annotation-new"), {"doel": "case:kookploeg:praktijk"}).status_code
+        == 404
+    )
     for note in ("pending", "flagged", "orphan"):
         assert client.get(reverse("annotation-flag", args=[offline[note].pk])).status_code == 404
-        assert Client().post(reverse("annotation-flag", args=[offline[note].pk]), {"reason": "spam"}).status_code == 404
+        assert (
+            Client()
+            .post(reverse("annotation-flag", args=[offline[note].pk]), {"reason": "spam"})
+            .status_code
+            == 404
+        )
 
 
 def test_the_queue_leaves_them_out_until_the_case_is_published_again(offline, reviewer, researcher):
@@ -146,26 +195,40 @@ def test_the_queue_leaves_them_out_until_the_case_is_published_again(offline, re
         page = client.get(reverse("moderation-queue"), {"lijst": queue})
         assert_no_draft(page.content.decode(), f"the {queue} queue")
         assert not parse(page).xpath("//li[contains(@class,'queue-item')]")
-    assert texts(parse(client.get(reverse("moderation-queue"))), "//nav[contains(@class,'tabs')]//a") == [
-        "Wachtend (0)", "Gemeld (0)", "Verweesd (0)",
+    assert texts(
+        parse(client.get(reverse("moderation-queue"))), "//nav[contains(@class,'tabs')]//a"
+    ) == [
+        "Wachtend (0)",
+        "Gemeld (0)",
+        "Verweesd (0)",
     ]
     case = offline["case"]
     case.title = "Kookploeg De Pot"
     case_services.case_write(case=case, actor=None, comment="Herwerkt.")
     case_services.case_transition(case=case, action="submit", actor=researcher)
     case_services.case_transition(case=case, action="publish", actor=researcher)
-    assert texts(parse(client.get(reverse("moderation-queue"))), "//nav[contains(@class,'tabs')]//a") == [
-        "Wachtend (1)", "Gemeld (1)", "Verweesd (1)",
+    assert texts(
+        parse(client.get(reverse("moderation-queue"))), "//nav[contains(@class,'tabs')]//a"
+    ) == [
+        "Wachtend (1)",
+        "Gemeld (1)",
+        "Verweesd (1)",
     ]
 
 
 def test_a_reviewer_who_may_edit_cases_sees_them(offline, reviewer_and_researcher):
     client = logged_in(reviewer_and_researcher)
-    assert texts(parse(client.get(reverse("moderation-queue"))), "//nav[contains(@class,'tabs')]//a") == [
-        "Wachtend (1)", "Gemeld (1)", "Verweesd (1)",
+    assert texts(
+        parse(client.get(reverse("moderation-queue"))), "//nav[contains(@class,'tabs')]//a"
+    ) == [
+        "Wachtend (1)",
+        "Gemeld (1)",
+        "Verweesd (1)",
     ]
     page = client.get(reverse("moderation-queue")).content.decode()
-    assert "CONCEPTTITEL" in page and "recepteen" in page and "CONCEPTZIN" not in page  # context: 160 characters
+    assert (
+        "CONCEPTTITEL" in page and "recepteen" in page and "CONCEPTZIN" not in page
+    )  # context: 160 characters
 
 
 def test_a_reviewer_cannot_decide_on_them_while_offline(offline, reviewer):
@@ -184,20 +247,33 @@ def test_a_reviewer_cannot_decide_on_them_while_offline(offline, reviewer):
         ]
         assert Annotation.objects.get(pk=pending.pk).status == Status.PENDING
     with pytest.raises(services.TargetOffline):
-        services.annotation_attach_again(annotation_id=orphan.pk, actor=reviewer, expected_version=orphan.version, passage="Wie wil")
+        services.annotation_attach_again(
+            annotation_id=orphan.pk,
+            actor=reviewer,
+            expected_version=orphan.version,
+            passage="Wie wil",
+        )
     assert pending.events.count() == 1  # the submission only
 
 
-def test_the_decision_mail_names_no_draft(offline, member_a, reviewer_and_researcher, django_capture_on_commit_callbacks):
+def test_the_decision_mail_names_no_draft(
+    offline, member_a, reviewer_and_researcher, django_capture_on_commit_callbacks
+):
     pending = offline["pending"]
     with django_capture_on_commit_callbacks(execute=True):
         services.annotation_moderate(
-            annotation_id=pending.pk, action="request_changes", actor=reviewer_and_researcher,
-            expected_version=pending.version, public_reason="Voeg een voorbeeld toe.",
+            annotation_id=pending.pk,
+            action="request_changes",
+            actor=reviewer_and_researcher,
+            expected_version=pending.version,
+            public_reason="Voeg een voorbeeld toe.",
         )
     (message,) = mail.outbox
     assert_no_draft(message.subject + message.body, "the decision mail")
-    assert "Uw kanttekening bij een praktijk die tijdelijk offline staat, heeft nu de status: aanpassing gevraagd." in message.body
+    assert (
+        "Uw kanttekening bij een praktijk die tijdelijk offline staat, heeft nu de status: aanpassing gevraagd."
+        in message.body
+    )
     assert "Voeg een voorbeeld toe." in message.body
     assert message.body.count("http") == 1 and "/kanttekeningen/mijn/" in message.body
 
@@ -207,7 +283,9 @@ def test_search_and_the_admin_show_no_draft(offline, reviewer):
         for word in ("recepteen", "CONCEPTZIN", "EIGENTEKST", "koken"):
             results = parse(client.get(reverse("search"), {"q": word})).xpath("//main//section")
             found = " ".join(section.text_content() for section in results)
-            assert "Geen praktijken gevonden." in found and "Geen kanttekeningen gevonden." in found, word
+            assert (
+                "Geen praktijken gevonden." in found and "Geen kanttekeningen gevonden." in found
+            ), word
     reviewer.is_staff = True
     reviewer.save()
     staff = logged_in(reviewer)
@@ -219,7 +297,9 @@ def test_search_and_the_admin_show_no_draft(offline, reviewer):
         response = staff.get(url)
         assert response.status_code == 200
         assert_no_draft(response.content.decode(), url)
-    response = staff.get(reverse("admin:annotations_annotation_change", args=[offline["pending"].pk]), follow=True)
+    response = staff.get(
+        reverse("admin:annotations_annotation_change", args=[offline["pending"].pk]), follow=True
+    )
     assert_no_draft(response.content.decode(), "the annotation's admin page")
 
 
@@ -231,11 +311,17 @@ def test_after_publication_the_author_sees_the_passage_again(offline, member_a, 
     assert "CONCEPTTITEL · De praktijk" in texts(page, "//li[contains(@class,'my-note')]//p/a")
 
 
-def test_a_researcher_who_writes_notes_sees_the_draft_with_them(offline, researcher, organisation_a):
-    from annotations.models import Membership
+def test_a_researcher_who_writes_notes_sees_the_draft_with_them(
+    offline, researcher, organisation_a
+):
 
     Membership.objects.create(user=researcher, organisation=organisation_a)
     Annotation.objects.filter(pk=offline["pending"].pk).update(author=researcher)
     mine = parse(logged_in(researcher).get(reverse("annotations-mine")))
     assert texts(mine, "//li[contains(@class,'my-note')]//p/a") == ["CONCEPTTITEL · De praktijk"]
-    assert logged_in(researcher).get(reverse("annotation-edit", args=[offline["pending"].pk])).status_code == 200
+    assert (
+        logged_in(researcher)
+        .get(reverse("annotation-edit", args=[offline["pending"].pk]))
+        .status_code
+        == 200
+    )

@@ -5,6 +5,7 @@ anonymous reader or a member of another organisation can look.
 """
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 
@@ -64,12 +65,28 @@ def test_no_unapproved_annotation_reaches_a_public_surface(framework, member_a, 
     hidden = []
     for marker, state in HIDDEN_STATES.items():
         for target in (case, section):
-            hidden.append(make_annotation(target=target, author=member_a, body=f"{marker} in de tekst", attribution=f"{marker}-bron", link=f"https://example.org/{marker}", **state))
+            hidden.append(
+                make_annotation(
+                    target=target,
+                    author=member_a,
+                    body=f"{marker} in de tekst",
+                    attribution=f"{marker}-bron",
+                    link=f"https://example.org/{marker}",
+                    **state,
+                )
+            )
     # An approved annotation on a draft case is not public either.
-    hidden.append(make_annotation(target=draft, author=member_a, body="DRAFTCASEMARKER", attribution="DRAFTCASEMARKER"))
+    hidden.append(
+        make_annotation(
+            target=draft, author=member_a, body="DRAFTCASEMARKER", attribution="DRAFTCASEMARKER"
+        )
+    )
     visible = make_annotation(target=case, author=member_a, body="VISIBLEMARKER")
 
-    for who, client in {"anonymous": Client(), "member of another organisation": logged_in(member_b)}.items():
+    for who, client in {
+        "anonymous": Client(),
+        "member of another organisation": logged_in(member_b),
+    }.items():
         seen_visible = False
         for url in public_surfaces(case, draft):
             response = client.get(url)
@@ -79,8 +96,12 @@ def test_no_unapproved_annotation_reaches_a_public_surface(framework, member_a, 
             seen_visible |= "VISIBLEMARKER" in body
         assert seen_visible, "the control annotation should be visible somewhere"
         for annotation in hidden:
-            assert client.get(reverse("api-annotation", args=[annotation.pk])).status_code == 404, who
-            assert client.get(reverse("annotation-flag", args=[annotation.pk])).status_code == 404, who
+            assert client.get(reverse("api-annotation", args=[annotation.pk])).status_code == 404, (
+                who
+            )
+            assert (
+                client.get(reverse("annotation-flag", args=[annotation.pk])).status_code == 404
+            ), who
         assert client.get(reverse("api-annotation", args=[visible.pk])).status_code == 200
 
 
@@ -95,10 +116,11 @@ def test_public_queryset_excludes_every_hidden_state(framework, member_a):
     assert Annotation.objects.public().filter(case=draft).count() == 0
 
 
-def test_visible_to_gives_authors_their_own_and_reviewers_all(framework, member_a, member_b, reviewer):
+def test_visible_to_gives_authors_their_own_and_reviewers_all(
+    framework, member_a, member_b, reviewer
+):
     mine = make_annotation(author=member_a, status=Status.PENDING)
     public = make_annotation(author=member_b)
-    from django.contrib.auth.models import AnonymousUser
 
     assert set(Annotation.objects.visible_to(member_a)) == {mine, public}
     assert set(Annotation.objects.visible_to(member_b)) == {public}

@@ -28,8 +28,17 @@ def submissions(member, count: int, minutes_ago: int = 10) -> None:
     """`count` submissions by the member, made `minutes_ago` minutes ago."""
     target = section_target(Section.objects.get(key="ontmoeting"))
     for _ in range(count):
-        services.annotation_submit(author=member, target=target, voice="denker", kind="associatie", body="x", passage=target.text[:30])
-    AnnotationVersion.objects.filter(author=member).update(created_at=timezone.now() - timedelta(minutes=minutes_ago))
+        services.annotation_submit(
+            author=member,
+            target=target,
+            voice="denker",
+            kind="associatie",
+            body="x",
+            passage=target.text[:30],
+        )
+    AnnotationVersion.objects.filter(author=member).update(
+        created_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
 
 
 def allowance_text(response) -> list[str]:
@@ -49,7 +58,9 @@ def allowance_text(response) -> list[str]:
         (9, ["U kunt dit uur nog 1 kanttekening indienen of bewerken."]),
     ],
 )
-def test_the_forms_say_how_many_submissions_are_left_when_it_matters(framework, member_a, settings, used, said):
+def test_the_forms_say_how_many_submissions_are_left_when_it_matters(
+    framework, member_a, settings, used, said
+):
     settings.ANNOTATION_SUBMISSIONS_PER_HOUR = 10
     submissions(member_a, used)
     client = logged_in(member_a)
@@ -63,7 +74,10 @@ def test_the_forms_say_how_many_submissions_are_left_when_it_matters(framework, 
 def test_with_none_left_the_form_says_so_and_when_it_resets(framework, member_a, settings):
     settings.ANNOTATION_SUBMISSIONS_PER_HOUR = 2
     submissions(member_a, 2, minutes_ago=45)
-    resets = timezone.localtime(AnnotationVersion.objects.filter(author=member_a).earliest("created_at").created_at + timedelta(hours=1))
+    resets = timezone.localtime(
+        AnnotationVersion.objects.filter(author=member_a).earliest("created_at").created_at
+        + timedelta(hours=1)
+    )
     said = allowance_text(logged_in(member_a).get(NEW, {"doel": "section:ontmoeting"}))
     assert said == [
         f"U hebt dit uur al 2 kanttekeningen ingediend of bewerkt, het maximum per uur. Vanaf {resets:%H:%M} kunt u weer indienen. "
@@ -85,25 +99,45 @@ def test_a_refused_edit_keeps_what_was_typed(framework, member_a, settings):
     own = Annotation.objects.get(author=member_a)
     response = logged_in(member_a).post(
         reverse("annotation-edit", args=[own.pk]),
-        {"voice": "planner", "kind": "voorbeeld", "body": "Mijn herwerkte tekst.", "attribution": "Nota 2024", "link": "", "version": own.version},
+        {
+            "voice": "planner",
+            "kind": "voorbeeld",
+            "body": "Mijn herwerkte tekst.",
+            "attribution": "Nota 2024",
+            "link": "",
+            "version": own.version,
+        },
     )
     assert response.status_code == 429
     page = parse(response)
     assert textarea(page, "body") == "Mijn herwerkte tekst."
     assert page.xpath("//input[@name='attribution']/@value") == ["Nota 2024"]
     assert page.xpath("//input[@name='voice'][@checked]/@value") == ["planner"]
-    assert texts(page, "//div[contains(@class,'form-errors')]//li")[0].startswith("U hebt dit uur al 1 kanttekeningen")
+    assert texts(page, "//div[contains(@class,'form-errors')]//li")[0].startswith(
+        "U hebt dit uur al 1 kanttekeningen"
+    )
     assert Annotation.objects.get(pk=own.pk).body == "x"
 
 
 @pytest.mark.django_db
-def test_an_edit_refused_because_a_reviewer_acted_keeps_what_was_typed(framework, member_a, reviewer):
+def test_an_edit_refused_because_a_reviewer_acted_keeps_what_was_typed(
+    framework, member_a, reviewer
+):
     submissions(member_a, 1)
     own = Annotation.objects.get(author=member_a)
-    services.annotation_moderate(annotation_id=own.pk, action="approve", actor=reviewer, expected_version=1)
+    services.annotation_moderate(
+        annotation_id=own.pk, action="approve", actor=reviewer, expected_version=1
+    )
     response = logged_in(member_a).post(
         reverse("annotation-edit", args=[own.pk]),
-        {"voice": "denker", "kind": "associatie", "body": "Wat ik net schreef.", "attribution": "", "link": "", "version": 1},
+        {
+            "voice": "denker",
+            "kind": "associatie",
+            "body": "Wat ik net schreef.",
+            "attribution": "",
+            "link": "",
+            "version": 1,
+        },
     )
     assert response.status_code == 200
     page = parse(response)
@@ -120,7 +154,10 @@ def test_a_flag_refused_by_the_address_limit_keeps_the_note(framework, member_a,
     first, second = make_annotation(author=member_a), make_annotation(author=member_a)
     reader = Client(REMOTE_ADDR="198.51.100.4")
     reader.post(reverse("annotation-flag", args=[first.pk]), {"reason": "spam"})
-    response = reader.post(reverse("annotation-flag", args=[second.pk]), {"reason": "other", "note": "Dit is reclame voor een winkel."})
+    response = reader.post(
+        reverse("annotation-flag", args=[second.pk]),
+        {"reason": "other", "note": "Dit is reclame voor een winkel."},
+    )
     assert response.status_code == 429
     assert textarea(parse(response), "note") == "Dit is reclame voor een winkel."
     assert Flag.objects.count() == 1
@@ -131,16 +168,23 @@ def test_a_flag_refused_by_the_address_limit_keeps_the_note(framework, member_a,
 TOKEN = "k" * 32  # a CSRF secret of our own, sent as cookie and as form field
 
 
-def http_post(live_server, path: str, data: dict, *, cookies: dict | None = None, source: str = "127.0.0.1") -> int:
+def http_post(
+    live_server, path: str, data: dict, *, cookies: dict | None = None, source: str = "127.0.0.1"
+) -> int:
     """POST a form to the live server from `source` (any 127.x address on Linux), as a browser would."""
     url = urllib.parse.urlsplit(live_server.url)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60, source_address=(source, 0))
+    conn = http.client.HTTPConnection(
+        url.hostname, url.port, timeout=60, source_address=(source, 0)
+    )
     jar = {django_settings.CSRF_COOKIE_NAME: TOKEN, **(cookies or {})}
     conn.request(
         "POST",
         path,
         body=urllib.parse.urlencode({**data, "csrfmiddlewaretoken": TOKEN}),
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())},
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+        },
     )
     response = conn.getresponse()
     response.read()
@@ -171,16 +215,28 @@ def all_at_once(count: int, work) -> list:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_fifteen_simultaneous_posts_by_one_member_get_exactly_the_limit(live_server, framework, settings):
+def test_fifteen_simultaneous_posts_by_one_member_get_exactly_the_limit(
+    live_server, framework, settings
+):
     settings.ANNOTATION_SUBMISSIONS_PER_HOUR = 10
     member = make_member()
     client = Client()
     client.force_login(member)
-    session = {django_settings.SESSION_COOKIE_NAME: client.cookies[django_settings.SESSION_COOKIE_NAME].value}
+    session = {
+        django_settings.SESSION_COOKIE_NAME: client.cookies[
+            django_settings.SESSION_COOKIE_NAME
+        ].value
+    }
     passage = Section.objects.get(key="ontmoeting").body[:30]
 
     def post(n):
-        data = {"doel": "section:ontmoeting", "passage": passage, "voice": "doener", "kind": "voorbeeld", "body": f"Noot {n}"}
+        data = {
+            "doel": "section:ontmoeting",
+            "passage": passage,
+            "voice": "doener",
+            "kind": "voorbeeld",
+            "body": f"Noot {n}",
+        }
         return http_post(live_server, NEW, data, cookies=session)
 
     statuses = all_at_once(15, post)
@@ -190,14 +246,22 @@ def test_fifteen_simultaneous_posts_by_one_member_get_exactly_the_limit(live_ser
 
 
 def flag_by_service(note, n: int):
-    return services.annotation_flag(annotation_id=note.pk, reader_key=f"session:{n}", client_hash=f"address-{n}", user=None, reason="spam")
+    return services.annotation_flag(
+        annotation_id=note.pk,
+        reader_key=f"session:{n}",
+        client_hash=f"address-{n}",
+        user=None,
+        reason="spam",
+    )
 
 
 def assert_each_hidden_once(notes) -> None:
     for note in notes:
         note.refresh_from_db()
         assert note.status == Status.HIDDEN, note.pk
-        assert ModerationEvent.objects.filter(annotation=note, action="hide_by_flags").count() == 1, note.pk
+        assert (
+            ModerationEvent.objects.filter(annotation=note, action="hide_by_flags").count() == 1
+        ), note.pk
         assert note.flags.filter(resolved_at__isnull=True).count() == 3, note.pk
 
 
@@ -214,14 +278,21 @@ def test_six_readers_flagging_at_once_hide_every_note_exactly_once(framework, se
 
 
 @pytest.mark.django_db(transaction=True)
-def test_six_readers_from_six_addresses_flagging_through_http_hide_every_note_exactly_once(live_server, framework, settings):
+def test_six_readers_from_six_addresses_flagging_through_http_hide_every_note_exactly_once(
+    live_server, framework, settings
+):
     settings.FLAGS_TO_HIDE = 3
     member = make_member()
     notes = [make_annotation(author=member, body=f"Noot {i}") for i in range(10)]
     for note in notes:
         path = reverse("annotation-flag", args=[note.pk])
         # Each reader its own address (127.0.0.2 to .7) and, without a session, a new anonymous reader.
-        statuses = all_at_once(6, lambda n, path=path: http_post(live_server, path, {"reason": "spam"}, source=f"127.0.0.{n + 2}"))
+        statuses = all_at_once(
+            6,
+            lambda n, path=path: http_post(
+                live_server, path, {"reason": "spam"}, source=f"127.0.0.{n + 2}"
+            ),
+        )
         assert statuses == [302] * 6
     assert_each_hidden_once(notes)
 
@@ -234,19 +305,32 @@ def test_the_flag_limit_per_address_holds_under_simultaneous_flags(framework, se
     notes = [make_annotation(author=member, body=f"Noot {i}") for i in range(12)]
     outcomes = all_at_once(
         12,
-        lambda n: services.annotation_flag(annotation_id=notes[n].pk, reader_key=f"session:{n}", client_hash="one-address", user=None, reason="spam"),
+        lambda n: services.annotation_flag(
+            annotation_id=notes[n].pk,
+            reader_key=f"session:{n}",
+            client_hash="one-address",
+            user=None,
+            reason="spam",
+        ),
     )
     assert Counter(type(o).__name__ for o in outcomes) == {"Flag": 5, "RateLimited": 7}
     assert Flag.objects.filter(client_hash="one-address").count() == 5
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_flag_limit_per_address_holds_for_simultaneous_readers_through_http(live_server, framework, settings):
+def test_the_flag_limit_per_address_holds_for_simultaneous_readers_through_http(
+    live_server, framework, settings
+):
     """Twelve readers behind one address flag twelve notes at once: exactly the limit gets through."""
     settings.FLAGS_PER_HOUR = 5
     settings.FLAGS_TO_HIDE = 99
     member = make_member()
-    paths = [reverse("annotation-flag", args=[make_annotation(author=member, body=f"Noot {i}").pk]) for i in range(12)]
-    statuses = all_at_once(12, lambda n: http_post(live_server, paths[n], {"reason": "spam"}, source="127.0.0.9"))
+    paths = [
+        reverse("annotation-flag", args=[make_annotation(author=member, body=f"Noot {i}").pk])
+        for i in range(12)
+    ]
+    statuses = all_at_once(
+        12, lambda n: http_post(live_server, paths[n], {"reason": "spam"}, source="127.0.0.9")
+    )
     assert Counter(statuses) == {302: 5, 429: 7}
     assert Flag.objects.count() == 5

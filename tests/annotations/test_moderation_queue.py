@@ -9,7 +9,7 @@ from annotations import services
 from annotations.models import Annotation, Flag, Status
 from frameworks.models import Section
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case
+from tests.factories import make_annotation, make_case, make_user
 from tests.html import parse, textarea, texts
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,9 @@ def section(framework):
 
 
 def tabs(client) -> list[str]:
-    return texts(parse(client.get(reverse("moderation-queue"))), "//nav[contains(@class,'tabs')]//a")
+    return texts(
+        parse(client.get(reverse("moderation-queue"))), "//nav[contains(@class,'tabs')]//a"
+    )
 
 
 def listed(client, queue: str) -> list[str]:
@@ -30,7 +32,13 @@ def listed(client, queue: str) -> list[str]:
 
 
 def flag(annotation, n: int):
-    services.annotation_flag(annotation_id=annotation.pk, reader_key=f"session:{n}", client_hash=f"ip{n}", user=None, reason="spam")
+    services.annotation_flag(
+        annotation_id=annotation.pk,
+        reader_key=f"session:{n}",
+        client_hash=f"ip{n}",
+        user=None,
+        reason="spam",
+    )
 
 
 # --- the flagged tab ------------------------------------------------------------------------------
@@ -51,7 +59,9 @@ def test_the_flagged_tab_lists_what_has_an_open_flag_and_nothing_else(section, r
     flag(notes[1], 2)  # two flags on one note: still one item
     assert tabs(client) == ["Wachtend (0)", "Gemeld (1)", "Verweesd (0)"]
     assert listed(client, "gemeld") == [f"item-{notes[1].pk}"]
-    services.annotation_moderate(annotation_id=notes[1].pk, action="keep", actor=reviewer, expected_version=1)
+    services.annotation_moderate(
+        annotation_id=notes[1].pk, action="keep", actor=reviewer, expected_version=1
+    )
     assert Flag.objects.filter(annotation=notes[1], resolved_at__isnull=False).count() == 2
     assert tabs(client) == ["Wachtend (0)", "Gemeld (0)", "Verweesd (0)"]
     assert listed(client, "gemeld") == []
@@ -60,7 +70,9 @@ def test_the_flagged_tab_lists_what_has_an_open_flag_and_nothing_else(section, r
 def test_flagged_queryset_ignores_unflagged_and_resolved(section, member_a):
     unflagged = make_annotation(target=section, author=member_a)
     resolved = make_annotation(target=section, author=member_a)
-    resolved.flags.create(reader_key="r1", client_hash="h1", reason="spam", resolved_at="2026-01-01T00:00:00Z")
+    resolved.flags.create(
+        reader_key="r1", client_hash="h1", reason="spam", resolved_at="2026-01-01T00:00:00Z"
+    )
     open_twice = make_annotation(target=section, author=member_a)
     open_twice.flags.create(reader_key="r1", client_hash="h1", reason="spam")
     open_twice.flags.create(reader_key="r2", client_hash="h2", reason="spam")
@@ -88,12 +100,22 @@ def test_logged_in_without_the_permission_the_queue_is_refused(member_a):
     "state, queue, offered",
     [
         ({"status": Status.PENDING}, "wachtend", ["Goedkeuren", "Aanpassing vragen", "Afwijzen"]),
-        ({"status": Status.APPROVED, "flagged": True}, "gemeld", ["Behouden (meldingen ongegrond)", "Afwijzen", "Verbergen"]),
+        (
+            {"status": Status.APPROVED, "flagged": True},
+            "gemeld",
+            ["Behouden (meldingen ongegrond)", "Afwijzen", "Verbergen"],
+        ),
         ({"status": Status.HIDDEN, "flagged": True}, "gemeld", ["Goedkeuren", "Afwijzen"]),
-        ({"status": Status.PENDING, "anchor_state": "orphaned"}, "verweesd", ["Goedkeuren", "Aanpassing vragen", "Afwijzen"]),
+        (
+            {"status": Status.PENDING, "anchor_state": "orphaned"},
+            "verweesd",
+            ["Goedkeuren", "Aanpassing vragen", "Afwijzen"],
+        ),
     ],
 )
-def test_only_the_decisions_the_status_allows_are_offered(section, reviewer, member_a, state, queue, offered):
+def test_only_the_decisions_the_status_allows_are_offered(
+    section, reviewer, member_a, state, queue, offered
+):
     state = dict(state)
     flagged = state.pop("flagged", False)
     annotation = make_annotation(target=section, author=member_a, **state)
@@ -113,34 +135,63 @@ def decide(client, annotation, **fields):
     return client.post(reverse("moderation-decide", args=[annotation.pk]), data)
 
 
-def test_a_refusal_without_reason_keeps_the_choice_and_texts_and_shows_the_error_at_the_item(section, reviewer, member_a):
+def test_a_refusal_without_reason_keeps_the_choice_and_texts_and_shows_the_error_at_the_item(
+    section, reviewer, member_a
+):
     first = make_annotation(target=section, author=member_a, status=Status.PENDING, body="Eerste")
     second = make_annotation(target=section, author=member_a, status=Status.PENDING, body="Tweede")
-    response = decide(logged_in(reviewer), second, action="reject", version=1, public_reason="  ", internal_note="Twijfel over de bron.")
+    response = decide(
+        logged_in(reviewer),
+        second,
+        action="reject",
+        version=1,
+        public_reason="  ",
+        internal_note="Twijfel over de bron.",
+    )
     assert response.status_code == 200
     page = parse(response)
     item = page.xpath(f"//li[@id='item-{second.pk}']")[0]
     assert item.xpath(".//input[@type='radio'][@checked]/@value") == ["reject"]
     assert textarea(item, f"a{second.pk}-internal_note") == "Twijfel over de bron."
-    reason = item.xpath(f".//textarea[@name='a{second.pk}-public_reason']/ancestor::div[contains(@class,'field')][1]")[0]
-    assert texts(reason, ".//p[contains(@class,'field-error')]") == ["Geef de auteur een reden mee bij deze beslissing."]
-    assert texts(item, ".//div[contains(@class,'form-errors')]//li") == ["Bericht aan de auteur: Geef de auteur een reden mee bij deze beslissing."]
-    assert item.xpath(".//form[contains(@class,'decision')]/@action") == [f"/moderatie/{second.pk}/#a{second.pk}-errors"]
+    reason = item.xpath(
+        f".//textarea[@name='a{second.pk}-public_reason']/ancestor::div[contains(@class,'field')][1]"
+    )[0]
+    assert texts(reason, ".//p[contains(@class,'field-error')]") == [
+        "Geef de auteur een reden mee bij deze beslissing."
+    ]
+    assert texts(item, ".//div[contains(@class,'form-errors')]//li") == [
+        "Bericht aan de auteur: Geef de auteur een reden mee bij deze beslissing."
+    ]
+    assert item.xpath(".//form[contains(@class,'decision')]/@action") == [
+        f"/moderatie/{second.pk}/#a{second.pk}-errors"
+    ]
     assert item.xpath(".//input[@name='next']/@value") == ["/moderatie/?lijst=wachtend"]
     # The other item is as it was, and the page is the queue it came from.
     other = page.xpath(f"//li[@id='item-{first.pk}']")[0]
-    assert not other.xpath(".//input[@checked]") and not other.xpath(".//*[contains(@class,'field-error')]")
-    assert texts(page, "//nav[contains(@class,'tabs')]//a[@aria-current='page']") == ["Wachtend (2)"]
+    assert not other.xpath(".//input[@checked]") and not other.xpath(
+        ".//*[contains(@class,'field-error')]"
+    )
+    assert texts(page, "//nav[contains(@class,'tabs')]//a[@aria-current='page']") == [
+        "Wachtend (2)"
+    ]
     assert Annotation.objects.get(pk=second.pk).status == Status.PENDING
 
     # With a reason it goes through.
-    response = decide(logged_in(reviewer), second, action="reject", version=1, public_reason="Hoort bij een andere passage.")
+    response = decide(
+        logged_in(reviewer),
+        second,
+        action="reject",
+        version=1,
+        public_reason="Hoort bij een andere passage.",
+    )
     assert response.status_code == 302 and response["Location"] == "/moderatie/?lijst=wachtend"
     assert Annotation.objects.get(pk=second.pk).status == Status.REJECTED
 
 
 @pytest.mark.parametrize("version", ["abc", "", "0", "1e9999"])
-def test_a_tampered_version_gets_a_clear_message_not_a_field_name(section, reviewer, member_a, version):
+def test_a_tampered_version_gets_a_clear_message_not_a_field_name(
+    section, reviewer, member_a, version
+):
     annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
     response = decide(logged_in(reviewer), annotation, action="approve", version=version)
     assert response.status_code == 200
@@ -161,50 +212,76 @@ def test_a_decision_the_status_does_not_allow_is_named_in_dutch(section, reviewe
     ]
 
 
-def test_a_stale_decision_keeps_what_the_reviewer_wrote_and_says_who_acted(section, reviewer, member_a):
-    from tests.factories import make_user
+def test_a_stale_decision_keeps_what_the_reviewer_wrote_and_says_who_acted(
+    section, reviewer, member_a
+):
 
     other = make_user("tweede", groups=("Moderatoren",), first_name="Tom", last_name="Twee")
     annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
-    services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1)
-    annotation.flags.create(reader_key="r1", client_hash="h1", reason="spam")  # so it is in a queue again
-    response = decide(logged_in(other), annotation, action="reject", version=1, public_reason="Past niet.")
+    services.annotation_moderate(
+        annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1
+    )
+    annotation.flags.create(
+        reader_key="r1", client_hash="h1", reason="spam"
+    )  # so it is in a queue again
+    response = decide(
+        logged_in(other), annotation, action="reject", version=1, public_reason="Past niet."
+    )
     assert response.status_code == 200
     item = parse(response).xpath(f"//li[@id='item-{annotation.pk}']")[0]
     assert texts(item, ".//div[contains(@class,'form-errors')]//li") == [
         "Deze kanttekening is intussen gewijzigd door Mona Moderator (nu: goedgekeurd). Bekijk ze opnieuw voor u iets beslist."
     ]
     assert textarea(item, f"a{annotation.pk}-public_reason") == "Past niet."
-    assert item.xpath(f".//input[@name='a{annotation.pk}-version']/@value") == ["2"]  # deciding again is deciding knowingly
+    assert item.xpath(f".//input[@name='a{annotation.pk}-version']/@value") == [
+        "2"
+    ]  # deciding again is deciding knowingly
     assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
 
 
 def test_an_orphan_that_cannot_be_attached_keeps_the_pasted_passage(section, reviewer):
-    annotation = make_annotation(target=section, anchor_state="orphaned", quote_exact="verdwenen zin")
+    annotation = make_annotation(
+        target=section, anchor_state="orphaned", quote_exact="verdwenen zin"
+    )
     response = logged_in(reviewer).post(
         reverse("moderation-attach", args=[annotation.pk]),
-        {f"h{annotation.pk}-passage": "Deze zin staat nergens.", f"h{annotation.pk}-version": 1, "next": "/moderatie/?lijst=verweesd"},
+        {
+            f"h{annotation.pk}-passage": "Deze zin staat nergens.",
+            f"h{annotation.pk}-version": 1,
+            "next": "/moderatie/?lijst=verweesd",
+        },
     )
     assert response.status_code == 200
     item = parse(response).xpath(f"//li[@id='item-{annotation.pk}']")[0]
     assert textarea(item, f"h{annotation.pk}-passage") == "Deze zin staat nergens."
-    assert texts(item, ".//form[contains(@action,'verankeren')]//div[contains(@class,'form-errors')]//li") == [
-        "Die passage staat niet (precies één keer) in de huidige tekst."
-    ]
+    assert texts(
+        item, ".//form[contains(@action,'verankeren')]//div[contains(@class,'form-errors')]//li"
+    ) == ["Die passage staat niet (precies één keer) in de huidige tekst."]
 
 
 # --- the passage on the page -------------------------------------------------------------------------
 
 
 def test_each_item_links_to_its_passage_on_the_public_page(framework, reviewer, member_a):
-    case = make_case(slug="buurtkeuken", practice="Buren koken samen op vrijdag in het buurthuis.\n\nDaarna eten ze samen.")
-    pending = make_annotation(target=case, passage="koken samen op vrijdag", author=member_a, status=Status.PENDING)
+    case = make_case(
+        slug="buurtkeuken",
+        practice="Buren koken samen op vrijdag in het buurthuis.\n\nDaarna eten ze samen.",
+    )
+    pending = make_annotation(
+        target=case, passage="koken samen op vrijdag", author=member_a, status=Status.PENDING
+    )
     flagged = make_annotation(target=case, passage="eten ze samen", author=member_a)
     flagged.flags.create(reader_key="r1", client_hash="h1", reason="spam")
     client = logged_in(reviewer)
     for queue, annotation, href in [
-        ("wachtend", pending, "/praktijken/buurtkeuken/#praktijk:~:text=koken%20samen%20op%20vrijdag"),
+        (
+            "wachtend",
+            pending,
+            "/praktijken/buurtkeuken/#praktijk:~:text=koken%20samen%20op%20vrijdag",
+        ),
         ("gemeld", flagged, f"/praktijken/buurtkeuken/#passage-{flagged.pk}"),
     ]:
-        item = parse(client.get(reverse("moderation-queue"), {"lijst": queue})).xpath(f"//li[@id='item-{annotation.pk}']")[0]
+        item = parse(client.get(reverse("moderation-queue"), {"lijst": queue})).xpath(
+            f"//li[@id='item-{annotation.pk}']"
+        )[0]
         assert item.xpath(".//a[text()='De passage op de pagina bekijken']/@href") == [href]

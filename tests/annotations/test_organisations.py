@@ -21,13 +21,20 @@ def staff(db):
     return make_user("redactie", is_staff=True, is_superuser=True)
 
 
-def test_staff_invite_a_member_who_sets_a_password_and_can_annotate(staff, organisation_a, django_capture_on_commit_callbacks):
+def test_staff_invite_a_member_who_sets_a_password_and_can_annotate(
+    staff, organisation_a, django_capture_on_commit_callbacks
+):
     client = Client()
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("admin:annotations_invite"),
-            {"email": "Nieuw.Lid@Example.org", "first_name": "Nora", "last_name": "Nieuw", "organisation": organisation_a.pk},
+            {
+                "email": "Nieuw.Lid@Example.org",
+                "first_name": "Nora",
+                "last_name": "Nieuw",
+                "organisation": organisation_a.pk,
+            },
         )
     assert response.status_code == 302
     user = get_user_model().objects.get(email="nieuw.lid@example.org")
@@ -41,7 +48,10 @@ def test_staff_invite_a_member_who_sets_a_password_and_can_annotate(staff, organ
     form_page = invitee.get(path, follow=True)
     assert "Dag Nora" in form_page.content.decode()
     set_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else path
-    response = invitee.post(set_url, {"new_password1": "een-lang-wachtwoord-42", "new_password2": "een-lang-wachtwoord-42"})
+    response = invitee.post(
+        set_url,
+        {"new_password1": "een-lang-wachtwoord-42", "new_password2": "een-lang-wachtwoord-42"},
+    )
     assert response.status_code == 302 and response["Location"] == reverse("annotations-mine")
     user.refresh_from_db()
     assert user.check_password("een-lang-wachtwoord-42")
@@ -55,7 +65,12 @@ def test_inviting_an_existing_address_is_refused_with_a_message(staff, organisat
     client.force_login(staff)
     response = client.post(
         reverse("admin:annotations_invite"),
-        {"email": member_a.email.upper(), "first_name": "X", "last_name": "Y", "organisation": organisation_a.pk},
+        {
+            "email": member_a.email.upper(),
+            "first_name": "X",
+            "last_name": "Y",
+            "organisation": organisation_a.pk,
+        },
     )
     assert response.status_code == 200
     assert "bestaat al een account" in response.content.decode()
@@ -65,8 +80,17 @@ def test_inviting_an_existing_address_is_refused_with_a_message(staff, organisat
 def test_an_invitation_to_an_existing_address_is_an_invitation_error_and_sends_nothing(
     staff, organisation_a, member_a, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvitationError) as refused:
-        member_invite(email=member_a.email.upper(), first_name="X", last_name="Y", organisation=organisation_a, invited_by=staff)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(InvitationError) as refused,
+    ):
+        member_invite(
+            email=member_a.email.upper(),
+            first_name="X",
+            last_name="Y",
+            organisation=organisation_a,
+            invited_by=staff,
+        )
     assert str(refused.value) == "Er bestaat al een account met dit e-mailadres."
     assert not isinstance(refused.value, ModerationError)  # not a moderation decision
     assert mail.outbox == []

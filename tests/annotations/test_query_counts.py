@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from annotations.models import Status
+from annotations.models import Membership, Status
 from frameworks.models import Section
 from tests.conftest import logged_in
 from tests.factories import make_annotation, make_case
@@ -51,7 +51,6 @@ def test_annotated_pages_do_not_grow_with_annotations(framework, member_a, revie
     case = make_case()
     section = Section.objects.get(key="ontmoeting")
     # Reviewers are members too here, so every page (queue and "mine") has rows.
-    from annotations.models import Membership
 
     Membership.objects.create(user=reviewer, organisation=member_a.membership.organisation)
     client = logged_in(reviewer)

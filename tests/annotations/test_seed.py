@@ -28,16 +28,23 @@ def test_every_seed_note_is_public_and_anchored_on_its_passage(framework):
     call_command("seed", verbosity=0)
     voices = set()
     for annotation in Annotation.objects.public().with_target():
-        assert annotation.target_text[annotation.position_start : annotation.position_end] == annotation.quote_exact
+        assert (
+            annotation.target_text[annotation.position_start : annotation.position_end]
+            == annotation.quote_exact
+        )
         assert annotation.attribution
         voices.add(annotation.voice)
     assert Annotation.objects.public().count() == NOTES
     assert voices == {"denker", "planner", "doener"}
     assert Annotation.objects.filter(case__slug="torekes", voice="doener").exists()
-    assert Annotation.objects.filter(section__key="wederzijdse-afhankelijkheid", attribution="Durkheim (1984)").exists()
+    assert Annotation.objects.filter(
+        section__key="wederzijdse-afhankelijkheid", attribution="Durkheim (1984)"
+    ).exists()
 
 
-def test_a_note_whose_passage_is_not_in_its_text_is_skipped_reported_and_saves_nothing(framework, tmp_path):
+def test_a_note_whose_passage_is_not_in_its_text_is_skipped_reported_and_saves_nothing(
+    framework, tmp_path
+):
     call_command("seed", verbosity=0)
     before = Annotation.objects.count()
     bad = tmp_path / "notes.yaml"
@@ -47,8 +54,13 @@ def test_a_note_whose_passage_is_not_in_its_text_is_skipped_reported_and_saves_n
     )
     report = SeedReport()
     seed_margin_notes(bad, report)
-    assert str(report) == "0 nieuw, 0 bijgewerkt, 0 ongewijzigd, 0 behouden (bewerkt), 1 overgeslagen (passage niet gevonden)"
-    assert report.skipped == ["annotations.annotation:goed: goed: passage not found exactly once in section:ontmoeting: 'zzz'"]
+    assert (
+        str(report)
+        == "0 nieuw, 0 bijgewerkt, 0 ongewijzigd, 0 behouden (bewerkt), 1 overgeslagen (passage niet gevonden)"
+    )
+    assert report.skipped == [
+        "annotations.annotation:goed: goed: passage not found exactly once in section:ontmoeting: 'zzz'"
+    ]
     assert Annotation.objects.count() == before
     assert not Annotation.objects.filter(seed_key="goed").exists()
 
@@ -64,8 +76,16 @@ def test_the_seed_command_names_the_file_of_a_broken_seed(framework, tmp_path):
 @pytest.mark.parametrize(
     ("target", "echo", "message"),
     [
-        ("{case: torekes, field: place_text}", "geen-sectie", "echo_section 'geen-sectie' is no framework section"),
-        ("{section: ontmoeting}", "ontmoeting", "only a note on a case can echo a framework section"),
+        (
+            "{case: torekes, field: place_text}",
+            "geen-sectie",
+            "echo_section 'geen-sectie' is no framework section",
+        ),
+        (
+            "{section: ontmoeting}",
+            "ontmoeting",
+            "only a note on a case can echo a framework section",
+        ),
     ],
 )
 def test_a_wrong_echo_section_is_refused_naming_it(framework, tmp_path, target, echo, message):

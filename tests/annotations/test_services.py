@@ -31,7 +31,12 @@ PENDING, APPROVED, CHANGES, REJECTED, WITHDRAWN, HIDDEN = (
 def submit(author, **overrides):
     target = section_target(Section.objects.get(key="ontmoeting"))
     passage = overrides.pop("passage", target.text.split(".")[0])
-    fields = {"voice": "doener", "kind": "voorbeeld", "body": "In onze buurt zie ik dit elke dag.", "passage": passage}
+    fields = {
+        "voice": "doener",
+        "kind": "voorbeeld",
+        "body": "In onze buurt zie ik dit elke dag.",
+        "passage": passage,
+    }
     return services.annotation_submit(author=author, target=target, **{**fields, **overrides})
 
 
@@ -80,18 +85,32 @@ def test_reviewer_actions_follow_the_table(framework, reviewer, member_a, action
     if expected is None:
         with pytest.raises(IllegalTransition):
             services.annotation_moderate(
-                annotation_id=annotation.pk, action=action, actor=reviewer, expected_version=1, public_reason=reason
+                annotation_id=annotation.pk,
+                action=action,
+                actor=reviewer,
+                expected_version=1,
+                public_reason=reason,
             )
         assert Annotation.objects.get(pk=annotation.pk).status == status
         assert not ModerationEvent.objects.filter(annotation=annotation).exists()
     else:
         services.annotation_moderate(
-            annotation_id=annotation.pk, action=action, actor=reviewer, expected_version=1, public_reason=reason
+            annotation_id=annotation.pk,
+            action=action,
+            actor=reviewer,
+            expected_version=1,
+            public_reason=reason,
         )
         annotation.refresh_from_db()
         assert annotation.status == expected
         event = ModerationEvent.objects.get(annotation=annotation)
-        assert (event.actor, event.action, event.old_status, event.new_status, event.public_reason) == (
+        assert (
+            event.actor,
+            event.action,
+            event.old_status,
+            event.new_status,
+            event.public_reason,
+        ) == (
             reviewer,
             action,
             status,
@@ -126,17 +145,28 @@ def test_withdraw_follows_the_table(framework, member_a, status, expected):
 # The author edits: back to review (a pending one stays pending, without an event), or refused.
 @pytest.mark.parametrize(
     "status, editable",
-    [(PENDING, True), (APPROVED, True), (CHANGES, True), (REJECTED, False), (WITHDRAWN, False), (HIDDEN, False)],
+    [
+        (PENDING, True),
+        (APPROVED, True),
+        (CHANGES, True),
+        (REJECTED, False),
+        (WITHDRAWN, False),
+        (HIDDEN, False),
+    ],
 )
 def test_edit_follows_the_table(framework, member_a, status, editable):
     annotation = make_annotation(author=member_a, status=status)
     edit = dict(voice="planner", kind="aanmerking", body="Herwerkt.", attribution="", link="")
     if not editable:
         with pytest.raises(IllegalTransition):
-            services.annotation_edit(annotation_id=annotation.pk, author=member_a, expected_version=1, **edit)
+            services.annotation_edit(
+                annotation_id=annotation.pk, author=member_a, expected_version=1, **edit
+            )
         assert Annotation.objects.get(pk=annotation.pk).body == "Een kanttekening."
         return
-    services.annotation_edit(annotation_id=annotation.pk, author=member_a, expected_version=1, **edit)
+    services.annotation_edit(
+        annotation_id=annotation.pk, author=member_a, expected_version=1, **edit
+    )
     annotation.refresh_from_db()
     assert annotation.body == "Herwerkt." and annotation.body_html == "<p>Herwerkt.</p>"
     assert annotation.status == Status.PENDING
@@ -144,7 +174,9 @@ def test_edit_follows_the_table(framework, member_a, status, editable):
     if status == Status.PENDING:
         assert not events.exists()  # no change of status, no event; the version row records it
     else:
-        assert [(e.action, e.old_status, e.new_status) for e in events] == [("edit", status, Status.PENDING)]
+        assert [(e.action, e.old_status, e.new_status) for e in events] == [
+            ("edit", status, Status.PENDING)
+        ]
     assert AnnotationVersion.objects.filter(annotation=annotation, body="Herwerkt.").count() == 1
 
 
@@ -165,7 +197,13 @@ def test_the_reviewer_is_offered_the_actions_of_the_table(status, actions):
 
 def test_a_mistyped_event_action_is_refused_by_the_database(framework, member_a):
     annotation = make_annotation(author=member_a, status=PENDING)
-    event = ModerationEvent(annotation=annotation, actor=member_a, action="aprove", old_status=PENDING, new_status=APPROVED)
+    event = ModerationEvent(
+        annotation=annotation,
+        actor=member_a,
+        action="aprove",
+        old_status=PENDING,
+        new_status=APPROVED,
+    )
     with pytest.raises(ValidationError) as refused:
         event.full_clean()
     assert list(refused.value.message_dict) == ["action"]
@@ -177,18 +215,45 @@ def test_a_mistyped_event_action_is_refused_by_the_database(framework, member_a)
 def test_every_transition_writes_exactly_one_event(framework, reviewer, member_a):
     annotation = submit(member_a)
     steps = [
-        lambda: services.annotation_moderate(annotation_id=annotation.pk, action="request_changes", actor=reviewer, expected_version=1, public_reason="Bron?"),
-        lambda: services.annotation_edit(annotation_id=annotation.pk, author=member_a, expected_version=2, voice="doener", kind="voorbeeld", body="Met bron.", attribution="Eigen waarneming", link=""),
-        lambda: services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=4),
-        lambda: services.annotation_moderate(annotation_id=annotation.pk, action="hide", actor=reviewer, expected_version=5, public_reason="Even nakijken."),
-        lambda: services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=6),
+        lambda: services.annotation_moderate(
+            annotation_id=annotation.pk,
+            action="request_changes",
+            actor=reviewer,
+            expected_version=1,
+            public_reason="Bron?",
+        ),
+        lambda: services.annotation_edit(
+            annotation_id=annotation.pk,
+            author=member_a,
+            expected_version=2,
+            voice="doener",
+            kind="voorbeeld",
+            body="Met bron.",
+            attribution="Eigen waarneming",
+            link="",
+        ),
+        lambda: services.annotation_moderate(
+            annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=4
+        ),
+        lambda: services.annotation_moderate(
+            annotation_id=annotation.pk,
+            action="hide",
+            actor=reviewer,
+            expected_version=5,
+            public_reason="Even nakijken.",
+        ),
+        lambda: services.annotation_moderate(
+            annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=6
+        ),
         lambda: services.annotation_withdraw(annotation_id=annotation.pk, author=member_a),
     ]
     statuses = [Annotation.objects.get(pk=annotation.pk).status]
     for step in steps:
         step()
         statuses.append(Annotation.objects.get(pk=annotation.pk).status)
-    events = list(ModerationEvent.objects.filter(annotation=annotation).order_by("created_at", "pk"))
+    events = list(
+        ModerationEvent.objects.filter(annotation=annotation).order_by("created_at", "pk")
+    )
     assert len(events) == 1 + len(steps)  # the submission, then one per step
     assert [e.new_status for e in events] == statuses
     assert [e.old_status for e in events] == [""] + statuses[:-1]
@@ -206,7 +271,9 @@ def test_only_reviewers_moderate(framework, member_a, member_b):
     annotation = make_annotation(author=member_a, status=Status.PENDING)
     for actor in (member_a, member_b):
         with pytest.raises(PermissionDenied):
-            services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=actor, expected_version=1)
+            services.annotation_moderate(
+                annotation_id=annotation.pk, action="approve", actor=actor, expected_version=1
+            )
     assert Annotation.objects.get(pk=annotation.pk).status == Status.PENDING
 
 
@@ -215,7 +282,14 @@ def test_only_the_author_edits_or_withdraws(framework, member_a, member_b):
     with pytest.raises(PermissionDenied):
         services.annotation_withdraw(annotation_id=annotation.pk, author=member_b)
     with pytest.raises(PermissionDenied):
-        services.annotation_edit(annotation_id=annotation.pk, author=member_b, expected_version=1, voice="denker", kind="associatie", body="x")
+        services.annotation_edit(
+            annotation_id=annotation.pk,
+            author=member_b,
+            expected_version=1,
+            voice="denker",
+            kind="associatie",
+            body="x",
+        )
     assert Annotation.objects.get(pk=annotation.pk).status == Status.PENDING
 
 
@@ -223,16 +297,30 @@ def test_reasons_are_required_for_refusals(framework, reviewer, member_a):
     annotation = make_annotation(author=member_a, status=Status.PENDING)
     for action in ("request_changes", "reject"):
         with pytest.raises(services.ModerationError):
-            services.annotation_moderate(annotation_id=annotation.pk, action=action, actor=reviewer, expected_version=1, public_reason="  ")
+            services.annotation_moderate(
+                annotation_id=annotation.pk,
+                action=action,
+                actor=reviewer,
+                expected_version=1,
+                public_reason="  ",
+            )
     assert Annotation.objects.get(pk=annotation.pk).status == Status.PENDING
 
 
 def test_a_stale_decision_is_refused_and_names_who_acted(framework, member_a, reviewer):
     other = make_user("tweede-moderator", groups=("Moderatoren",), first_name="Tom")
     annotation = make_annotation(author=member_a, status=Status.PENDING)
-    services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1)
+    services.annotation_moderate(
+        annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1
+    )
     with pytest.raises(services.StaleAnnotation, match="Mona Moderator"):
-        services.annotation_moderate(annotation_id=annotation.pk, action="hide", actor=other, expected_version=1, public_reason="x")
+        services.annotation_moderate(
+            annotation_id=annotation.pk,
+            action="hide",
+            actor=other,
+            expected_version=1,
+            public_reason="x",
+        )
     assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
 
 
@@ -243,7 +331,9 @@ def test_submission_stores_selectors_version_and_event(framework, member_a):
     annotation = submit(member_a, body="*Zo* is het.")
     section = Section.objects.get(key="ontmoeting")
     assert annotation.status == Status.PENDING
-    assert section.body[annotation.position_start : annotation.position_end] == annotation.quote_exact
+    assert (
+        section.body[annotation.position_start : annotation.position_end] == annotation.quote_exact
+    )
     assert annotation.organisation == member_a.membership.organisation
     assert annotation.body_html == "<p><em>Zo</em> is het.</p>"
     assert annotation.versions.count() == 1
@@ -254,8 +344,15 @@ def test_submission_from_a_browser_selection_uses_the_positions(framework, membe
     target = section_target(Section.objects.get(key="ontmoeting"))
     start = target.text.index("ontmoeting") if "ontmoeting" in target.text else 5
     annotation = services.annotation_submit(
-        author=member_a, target=target, voice="denker", kind="associatie", body="x",
-        start=start, end=start + 10, exact=target.text[start : start + 10], revision=target.revision,
+        author=member_a,
+        target=target,
+        voice="denker",
+        kind="associatie",
+        body="x",
+        start=start,
+        end=start + 10,
+        exact=target.text[start : start + 10],
+        revision=target.revision,
     )
     assert (annotation.position_start, annotation.position_end) == (start, start + 10)
 
@@ -264,14 +361,28 @@ def test_a_selection_made_on_an_older_text_is_found_again_or_refused(framework, 
     target = section_target(Section.objects.get(key="ontmoeting"))
     words = target.text[:40]
     annotation = services.annotation_submit(
-        author=member_a, target=target, voice="denker", kind="associatie", body="x",
-        start=3, end=43, exact=words, revision="oud",
+        author=member_a,
+        target=target,
+        voice="denker",
+        kind="associatie",
+        body="x",
+        start=3,
+        end=43,
+        exact=words,
+        revision="oud",
     )
     assert annotation.quote_exact == words
     with pytest.raises(services.AnchorError):
         services.annotation_submit(
-            author=member_a, target=target, voice="denker", kind="associatie", body="x",
-            start=3, end=43, exact="dit staat nergens in de tekst van de paragraaf", revision="oud",
+            author=member_a,
+            target=target,
+            voice="denker",
+            kind="associatie",
+            body="x",
+            start=3,
+            end=43,
+            exact="dit staat nergens in de tekst van de paragraaf",
+            revision="oud",
         )
 
 
@@ -288,11 +399,17 @@ def test_submission_rate_is_limited(framework, member_a, settings):
 # --- mail -------------------------------------------------------------------------------------
 
 
-def test_the_author_is_mailed_after_commit(framework, reviewer, member_a, django_capture_on_commit_callbacks):
+def test_the_author_is_mailed_after_commit(
+    framework, reviewer, member_a, django_capture_on_commit_callbacks
+):
     annotation = make_annotation(author=member_a, status=Status.PENDING)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.annotation_moderate(
-            annotation_id=annotation.pk, action="request_changes", actor=reviewer, expected_version=1, public_reason="Welke bron?"
+            annotation_id=annotation.pk,
+            action="request_changes",
+            actor=reviewer,
+            expected_version=1,
+            public_reason="Welke bron?",
         )
     assert mail.outbox == []  # nothing before the commit
     for callback in callbacks:
@@ -304,14 +421,19 @@ def test_the_author_is_mailed_after_commit(framework, reviewer, member_a, django
     assert "Welke bron?" in message.body
 
 
-def test_no_mail_when_the_transaction_rolls_back(framework, reviewer, member_a, django_capture_on_commit_callbacks):
+def test_no_mail_when_the_transaction_rolls_back(
+    framework, reviewer, member_a, django_capture_on_commit_callbacks
+):
     annotation = make_annotation(author=member_a, status=Status.PENDING)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError):
-            from django.db import transaction
-
             with transaction.atomic():
-                services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1)
+                services.annotation_moderate(
+                    annotation_id=annotation.pk,
+                    action="approve",
+                    actor=reviewer,
+                    expected_version=1,
+                )
                 raise RuntimeError("boom")
     assert callbacks == []
     assert mail.outbox == []
@@ -322,7 +444,13 @@ def test_no_mail_when_the_transaction_rolls_back(framework, reviewer, member_a, 
 
 
 def flag(annotation, n: int, **overrides):
-    fields = dict(annotation_id=annotation.pk, reader_key=f"session:{n}", client_hash=f"ip{n}", user=None, reason="spam")
+    fields = dict(
+        annotation_id=annotation.pk,
+        reader_key=f"session:{n}",
+        client_hash=f"ip{n}",
+        user=None,
+        reason="spam",
+    )
     return services.annotation_flag(**{**fields, **overrides})
 
 
@@ -335,8 +463,18 @@ def test_three_readers_hide_an_annotation_until_a_reviewer_decides(framework, me
     annotation.refresh_from_db()
     assert annotation.status == Status.HIDDEN
     event = ModerationEvent.objects.get(annotation=annotation)
-    assert (event.action, event.actor, event.old_status, event.new_status) == ("hide_by_flags", None, Status.APPROVED, Status.HIDDEN)
-    services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=annotation.version)
+    assert (event.action, event.actor, event.old_status, event.new_status) == (
+        "hide_by_flags",
+        None,
+        Status.APPROVED,
+        Status.HIDDEN,
+    )
+    services.annotation_moderate(
+        annotation_id=annotation.pk,
+        action="approve",
+        actor=reviewer,
+        expected_version=annotation.version,
+    )
     assert not Flag.objects.filter(annotation=annotation, resolved_at__isnull=True).exists()
     flag(annotation, 4)  # old flags no longer count
     assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
@@ -346,21 +484,31 @@ def test_three_sessions_from_one_address_do_not_hide_an_annotation(framework):
     """One anonymous visitor cannot hide an annotation by clearing cookies: readers count by address too."""
     annotation = make_annotation()
     for _ in range(3):
-        Client(REMOTE_ADDR="198.51.100.7").post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam"})
+        Client(REMOTE_ADDR="198.51.100.7").post(
+            reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam"}
+        )
     assert Flag.objects.filter(annotation=annotation).count() == 3
     assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
 
 
 def test_a_reviewer_keeps_a_flagged_annotation_and_settles_its_flags(framework, reviewer, member_a):
     annotation = make_annotation(author=member_a)
-    services.annotation_flag(annotation_id=annotation.pk, reader_key="r1", client_hash="h1", user=None, reason="spam")
-    services.annotation_moderate(annotation_id=annotation.pk, action="keep", actor=reviewer, expected_version=1)
+    services.annotation_flag(
+        annotation_id=annotation.pk, reader_key="r1", client_hash="h1", user=None, reason="spam"
+    )
+    services.annotation_moderate(
+        annotation_id=annotation.pk, action="keep", actor=reviewer, expected_version=1
+    )
     annotation.refresh_from_db()
     assert annotation.status == Status.APPROVED
     assert not Flag.objects.filter(annotation=annotation, resolved_at__isnull=True).exists()
     assert ModerationEvent.objects.get(annotation=annotation).action == "keep"
     services.annotation_moderate(
-        annotation_id=annotation.pk, action="reject", actor=reviewer, expected_version=annotation.version, public_reason="Toch niet."
+        annotation_id=annotation.pk,
+        action="reject",
+        actor=reviewer,
+        expected_version=annotation.version,
+        public_reason="Toch niet.",
     )
     assert Annotation.objects.get(pk=annotation.pk).status == Status.REJECTED
 
@@ -406,7 +554,11 @@ def test_two_reviewers_at_once_cannot_both_win(framework):
         try:
             barrier.wait(timeout=10)
             services.annotation_moderate(
-                annotation_id=annotation.pk, action=action, actor=actor, expected_version=1, public_reason="reden"
+                annotation_id=annotation.pk,
+                action=action,
+                actor=actor,
+                expected_version=1,
+                public_reason="reden",
             )
             outcomes[name] = "won"
         except services.ModerationError as error:

@@ -1,14 +1,21 @@
 """The annotation flows through the web: write, see, edit, withdraw, flag, moderate."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.test import Client as Fresh
 from django.urls import reverse
+from django.utils import timezone
 
+from annotations import services
 from annotations.models import Annotation, Flag, Status
 from annotations.targets import case_target, section_target
 from frameworks.models import Section
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case
+from tests.factories import make_annotation, make_case, make_user
 from tests.html import parse, textarea, texts
 
 pytestmark = pytest.mark.django_db
@@ -38,31 +45,53 @@ def test_member_annotates_a_selected_passage(section, member_a):
     target = section_target(section)
     start, end = 0, 30
     client = logged_in(member_a)
-    query = {"doel": target.key, "start": start, "end": end, "exact": target.text[start:end], "revisie": target.revision}
+    query = {
+        "doel": target.key,
+        "start": start,
+        "end": end,
+        "exact": target.text[start:end],
+        "revisie": target.revision,
+    }
     page = client.get(reverse("annotation-new"), query)
     assert page.status_code == 200
-    assert target.text[start:end] in texts(parse(page), "//figure[contains(@class,'passage-preview')]//mark")[0]
-    response = client.post(reverse("annotation-new"), form_data(target, **{k: v for k, v in query.items() if k != "doel"}))
+    assert (
+        target.text[start:end]
+        in texts(parse(page), "//figure[contains(@class,'passage-preview')]//mark")[0]
+    )
+    response = client.post(
+        reverse("annotation-new"),
+        form_data(target, **{k: v for k, v in query.items() if k != "doel"}),
+    )
     assert response.status_code == 302
     annotation = Annotation.objects.get()
-    assert (annotation.position_start, annotation.position_end, annotation.status) == (0, 30, Status.PENDING)
+    assert (annotation.position_start, annotation.position_end, annotation.status) == (
+        0,
+        30,
+        Status.PENDING,
+    )
     assert response["Location"] == annotation.get_absolute_url()
 
 
 def test_member_annotates_a_pasted_passage_without_javascript(section, member_a):
     target = section_target(section)
     passage = target.text.split(". ")[1][:50]
-    response = logged_in(member_a).post(reverse("annotation-new"), form_data(target, passage=f"  {passage}  "))
+    response = logged_in(member_a).post(
+        reverse("annotation-new"), form_data(target, passage=f"  {passage}  ")
+    )
     assert response.status_code == 302
     assert Annotation.objects.get().quote_exact == passage.strip()
 
 
 def test_a_passage_that_is_not_in_the_text_is_refused_with_a_clear_message(section, member_a):
     target = section_target(section)
-    response = logged_in(member_a).post(reverse("annotation-new"), form_data(target, passage="Dit zinnetje bestaat niet."))
+    response = logged_in(member_a).post(
+        reverse("annotation-new"), form_data(target, passage="Dit zinnetje bestaat niet.")
+    )
     assert response.status_code == 200
     errors = texts(parse(response), "//div[contains(@class,'form-errors')]//li")
-    assert any(error.startswith("Passage:") and "staat niet in de tekst" in error for error in errors)
+    assert any(
+        error.startswith("Passage:") and "staat niet in de tekst" in error for error in errors
+    )
     assert not Annotation.objects.exists()
 
 
@@ -91,7 +120,13 @@ def test_bad_input_names_the_field_and_saves_nothing(section, member_a, override
 def test_unpublished_or_unknown_targets_cannot_be_annotated(framework, member_a):
     draft = make_case(status="draft")
     client = logged_in(member_a)
-    for key in (f"case:{draft.slug}:practice", "case:bestaat-niet:practice", "section:geen", "case:x", ""):
+    for key in (
+        f"case:{draft.slug}:practice",
+        "case:bestaat-niet:practice",
+        "section:geen",
+        "case:x",
+        "",
+    ):
         assert client.get(reverse("annotation-new"), {"doel": key}).status_code == 404, key
 
 
@@ -99,8 +134,19 @@ def test_submitting_too_often_is_refused_with_everything_typed_kept(section, mem
     settings.ANNOTATION_SUBMISSIONS_PER_HOUR = 1
     target = section_target(section)
     client = logged_in(member_a)
-    assert client.post(reverse("annotation-new"), form_data(target, passage=target.text[:30])).status_code == 302
-    typed = form_data(target, passage=target.text[:30], body="Een lange tekst die niet verloren mag gaan.", attribution="Fraser (1997)", link="https://example.org/x")
+    assert (
+        client.post(
+            reverse("annotation-new"), form_data(target, passage=target.text[:30])
+        ).status_code
+        == 302
+    )
+    typed = form_data(
+        target,
+        passage=target.text[:30],
+        body="Een lange tekst die niet verloren mag gaan.",
+        attribution="Fraser (1997)",
+        link="https://example.org/x",
+    )
     response = client.post(reverse("annotation-new"), typed)
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
@@ -111,7 +157,9 @@ def test_submitting_too_often_is_refused_with_everything_typed_kept(section, mem
     assert page.xpath("//input[@name='link']/@value") == ["https://example.org/x"]
     assert page.xpath("//input[@name='voice'][@checked]/@value") == ["doener"]
     errors = texts(page, "//div[contains(@class,'form-errors')]//li")
-    assert len(errors) == 1 and errors[0].startswith("U hebt dit uur al 1 kanttekeningen ingediend of bewerkt, het maximum.")
+    assert len(errors) == 1 and errors[0].startswith(
+        "U hebt dit uur al 1 kanttekeningen ingediend of bewerkt, het maximum."
+    )
     assert Annotation.objects.count() == 1
 
 
@@ -121,9 +169,16 @@ def test_submitting_too_often_is_refused_with_everything_typed_kept(section, mem
 def test_approved_annotation_sits_in_the_margin_beside_its_highlighted_passage(client, framework):
     case = make_case()
     target = case_target(case, "practice")
-    annotation = make_annotation(target=case, passage=target.text[:20], body="Een *goede* opmerking.", attribution="Simmel (1950)")
+    annotation = make_annotation(
+        target=case,
+        passage=target.text[:20],
+        body="Een *goede* opmerking.",
+        attribution="Simmel (1950)",
+    )
     tree = parse(client.get(case.get_absolute_url()))
-    row = tree.xpath(f"//div[contains(@class,'annotated__row')][.//article[@id='kanttekening-{annotation.pk}']]")[0]
+    row = tree.xpath(
+        f"//div[contains(@class,'annotated__row')][.//article[@id='kanttekening-{annotation.pk}']]"
+    )[0]
     assert texts(row, ".//mark[contains(@class,'hl')]") == [target.text[:20]]
     assert row.xpath(".//mark/@data-annotations")[0] == str(annotation.pk)
     note = row.xpath(f".//article[@id='kanttekening-{annotation.pk}']")[0]
@@ -132,7 +187,9 @@ def test_approved_annotation_sits_in_the_margin_beside_its_highlighted_passage(c
 
 
 def test_margin_filters_by_voice_and_kind(client, section):
-    thinker = make_annotation(target=section, voice="denker", kind="associatie", body="Denkerstekst")
+    thinker = make_annotation(
+        target=section, voice="denker", kind="associatie", body="Denkerstekst"
+    )
     doer = make_annotation(target=section, voice="doener", kind="voorbeeld", body="Doenerstekst")
     url = section.get_absolute_url()
     page = client.get(url, {"stem": "doener"}).content.decode()
@@ -144,8 +201,12 @@ def test_margin_filters_by_voice_and_kind(client, section):
     assert thinker.pk != doer.pk
 
 
-def test_author_sees_own_pending_annotation_marked_others_do_not(section, member_a, member_b, client):
-    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING, body="Nog niet goedgekeurd")
+def test_author_sees_own_pending_annotation_marked_others_do_not(
+    section, member_a, member_b, client
+):
+    annotation = make_annotation(
+        target=section, author=member_a, status=Status.PENDING, body="Nog niet goedgekeurd"
+    )
     mine = parse(logged_in(member_a).get(section.get_absolute_url()))
     note = mine.xpath(f"//article[@id='kanttekening-{annotation.pk}']")[0]
     assert "wacht op moderatie" in note.text_content()
@@ -160,7 +221,9 @@ def test_members_get_the_write_link_and_script_readers_only_the_text(section, me
     assert "'nonce-" in member_page["Content-Security-Policy"]
     script = parse(member_page).xpath("//script[@src]")[0]
     assert script.get("nonce") and script.get("nonce") in member_page["Content-Security-Policy"]
-    assert not parse(client.get(section.get_absolute_url())).xpath("//a[contains(@class,'annotated__write')]")
+    assert not parse(client.get(section.get_absolute_url())).xpath(
+        "//a[contains(@class,'annotated__write')]"
+    )
 
 
 # --- editing and withdrawing ------------------------------------------------------------------
@@ -170,7 +233,14 @@ def test_editing_an_approved_annotation_sends_it_back_to_review(section, member_
     annotation = make_annotation(target=section, author=member_a, body="Eerste versie")
     response = logged_in(member_a).post(
         reverse("annotation-edit", args=[annotation.pk]),
-        {"voice": "denker", "kind": "associatie", "body": "Tweede versie", "attribution": "", "link": "", "version": 1},
+        {
+            "voice": "denker",
+            "kind": "associatie",
+            "body": "Tweede versie",
+            "attribution": "",
+            "link": "",
+            "version": 1,
+        },
     )
     assert response.status_code == 302
     annotation.refresh_from_db()
@@ -183,7 +253,14 @@ def test_edit_with_an_old_version_is_refused(section, member_a):
     client = logged_in(member_a)
     response = client.post(
         reverse("annotation-edit", args=[annotation.pk]),
-        {"voice": "denker", "kind": "associatie", "body": "Nieuw", "attribution": "", "link": "", "version": 2},
+        {
+            "voice": "denker",
+            "kind": "associatie",
+            "body": "Nieuw",
+            "attribution": "",
+            "link": "",
+            "version": 2,
+        },
         follow=True,
     )
     assert "intussen gewijzigd" in response.content.decode()
@@ -197,12 +274,16 @@ def test_withdraw_asks_for_confirmation_first_and_only_the_author_can(section, m
     assert confirmation.status_code == 200
     form = parse(confirmation).xpath("//main//form[@method='post']")[0]
     assert form.xpath(".//button/text()") == ["Ja, intrekken"]
-    assert Annotation.objects.get(pk=annotation.pk).status == Status.PENDING  # looking changes nothing
+    assert (
+        Annotation.objects.get(pk=annotation.pk).status == Status.PENDING
+    )  # looking changes nothing
     assert logged_in(member_b).get(url).status_code == 404
     assert logged_in(member_b).post(url).status_code == 404
     assert logged_in(member_a).post(url).status_code == 302
     assert Annotation.objects.get(pk=annotation.pk).status == Status.WITHDRAWN
-    assert logged_in(member_a).post(url, follow=True).status_code == 200  # again: a message, no change
+    assert (
+        logged_in(member_a).post(url, follow=True).status_code == 200
+    )  # again: a message, no change
     assert Annotation.objects.get(pk=annotation.pk).status == Status.WITHDRAWN
     again = logged_in(member_a).get(url, follow=True)
     assert "kan niet meer ingetrokken worden" in again.content.decode()
@@ -213,17 +294,30 @@ def test_my_annotations_links_to_the_confirmation_as_a_secondary_action(section,
     page = parse(logged_in(member_a).get(reverse("annotations-mine")))
     actions = page.xpath("//div[contains(@class,'my-note__actions')]/*")
     assert [(a.tag, a.get("href"), a.get("class")) for a in actions] == [
-        ("a", f"/kanttekeningen/{annotation.pk}/bewerken/", "button button--small button--secondary"),
-        ("a", f"/kanttekeningen/{annotation.pk}/intrekken/", "button button--small button--secondary"),
+        (
+            "a",
+            f"/kanttekeningen/{annotation.pk}/bewerken/",
+            "button button--small button--secondary",
+        ),
+        (
+            "a",
+            f"/kanttekeningen/{annotation.pk}/intrekken/",
+            "button button--small button--secondary",
+        ),
     ]
     assert not page.xpath("//div[contains(@class,'my-note__actions')]//form")
 
 
 def test_my_annotations_shows_status_and_the_moderators_message(section, member_a, reviewer):
-    from annotations import services
 
     annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
-    services.annotation_moderate(annotation_id=annotation.pk, action="request_changes", actor=reviewer, expected_version=1, public_reason="Voeg een bron toe.")
+    services.annotation_moderate(
+        annotation_id=annotation.pk,
+        action="request_changes",
+        actor=reviewer,
+        expected_version=1,
+        public_reason="Voeg een bron toe.",
+    )
     page = parse(logged_in(member_a).get(reverse("annotations-mine")))
     item = page.xpath("//li[contains(@class,'my-note')]")[0]
     assert "aanpassing gevraagd" in item.text_content()
@@ -246,18 +340,21 @@ def test_flag_without_a_reason_names_the_field(client, section):
     annotation = make_annotation(target=section)
     response = client.post(reverse("annotation-flag", args=[annotation.pk]), {"reason": ""})
     assert response.status_code == 200
-    assert any(e.startswith("Waarom meldt u") for e in texts(parse(response), "//div[contains(@class,'form-errors')]//li"))
+    assert any(
+        e.startswith("Waarom meldt u")
+        for e in texts(parse(response), "//div[contains(@class,'form-errors')]//li")
+    )
     assert not Flag.objects.exists()
 
 
 def test_three_readers_flagging_hide_it_from_the_margin(section):
-    from django.test import Client
 
     annotation = make_annotation(target=section, body="Omstreden tekst")
     for n in range(3):
-        Client(REMOTE_ADDR=f"10.0.0.{n}").post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "off_topic"})
+        Client(REMOTE_ADDR=f"10.0.0.{n}").post(
+            reverse("annotation-flag", args=[annotation.pk]), {"reason": "off_topic"}
+        )
     assert Annotation.objects.get(pk=annotation.pk).status == Status.HIDDEN
-    from django.test import Client as Fresh
 
     assert "Omstreden tekst" not in Fresh().get(section.get_absolute_url()).content.decode()
 
@@ -266,12 +363,15 @@ def test_three_readers_flagging_hide_it_from_the_margin(section):
 
 
 def test_queue_lists_pending_oldest_first_with_the_passage_in_context(section, reviewer, member_a):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     newer = make_annotation(target=section, author=member_a, status=Status.PENDING, body="Nieuwer")
-    older = make_annotation(target=section, author=member_a, status=Status.PENDING, body="Ouder", submitted_at=timezone.now() - timedelta(days=2))
+    older = make_annotation(
+        target=section,
+        author=member_a,
+        status=Status.PENDING,
+        body="Ouder",
+        submitted_at=timezone.now() - timedelta(days=2),
+    )
     make_annotation(target=section, author=member_a, status=Status.APPROVED, body="Al goedgekeurd")
     page = parse(logged_in(reviewer).get(reverse("moderation-queue")))
     items = page.xpath("//li[contains(@class,'queue-item')]")
@@ -280,21 +380,42 @@ def test_queue_lists_pending_oldest_first_with_the_passage_in_context(section, r
 
 
 def test_queue_shows_what_changed_in_an_edit(section, reviewer, member_a):
-    from annotations import services
 
-    annotation = services.annotation_submit(author=member_a, target=section_target(section), voice="denker", kind="associatie", body="De buurt is sterk.", passage=section.body[:30])
-    services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1)
-    services.annotation_edit(annotation_id=annotation.pk, author=member_a, expected_version=2, voice="denker", kind="associatie", body="De buurt is erg sterk.")
+    annotation = services.annotation_submit(
+        author=member_a,
+        target=section_target(section),
+        voice="denker",
+        kind="associatie",
+        body="De buurt is sterk.",
+        passage=section.body[:30],
+    )
+    services.annotation_moderate(
+        annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1
+    )
+    services.annotation_edit(
+        annotation_id=annotation.pk,
+        author=member_a,
+        expected_version=2,
+        voice="denker",
+        kind="associatie",
+        body="De buurt is erg sterk.",
+    )
     page = parse(logged_in(reviewer).get(reverse("moderation-queue")))
     assert texts(page, "//p[contains(@class,'diff')]//ins") == ["erg"]
 
 
-def test_reviewer_decides_from_the_queue_and_the_author_gets_mail(section, reviewer, member_a, django_capture_on_commit_callbacks):
+def test_reviewer_decides_from_the_queue_and_the_author_gets_mail(
+    section, reviewer, member_a, django_capture_on_commit_callbacks
+):
     annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
     with django_capture_on_commit_callbacks(execute=True):
         response = logged_in(reviewer).post(
             reverse("moderation-decide", args=[annotation.pk]),
-            {f"a{annotation.pk}-action": "reject", f"a{annotation.pk}-public_reason": "Hoort niet bij deze passage.", f"a{annotation.pk}-version": 1},
+            {
+                f"a{annotation.pk}-action": "reject",
+                f"a{annotation.pk}-public_reason": "Hoort niet bij deze passage.",
+                f"a{annotation.pk}-version": 1,
+            },
         )
     assert response.status_code == 302
     assert Annotation.objects.get(pk=annotation.pk).status == Status.REJECTED
@@ -302,7 +423,6 @@ def test_reviewer_decides_from_the_queue_and_the_author_gets_mail(section, revie
 
 
 def test_second_reviewer_with_a_stale_form_gets_a_clear_message(section, reviewer, member_a):
-    from tests.factories import make_user
 
     other = make_user("tweede", groups=("Moderatoren",))
     annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
@@ -325,15 +445,20 @@ def test_refusal_without_reason_names_the_field(section, reviewer, member_a):
     )
     assert response.status_code == 200
     item = parse(response).xpath(f"//li[@id='item-{annotation.pk}']")[0]
-    assert texts(item, ".//p[contains(@class,'field-error')]") == ["Geef de auteur een reden mee bij deze beslissing."]
+    assert texts(item, ".//p[contains(@class,'field-error')]") == [
+        "Geef de auteur een reden mee bij deze beslissing."
+    ]
     assert Annotation.objects.get(pk=annotation.pk).status == Status.PENDING
 
 
 def test_reviewer_attaches_an_orphan_again(section, reviewer):
-    annotation = make_annotation(target=section, anchor_state="orphaned", quote_exact="verdwenen zin")
+    annotation = make_annotation(
+        target=section, anchor_state="orphaned", quote_exact="verdwenen zin"
+    )
     passage = section.body[40:80]
     response = logged_in(reviewer).post(
-        reverse("moderation-attach", args=[annotation.pk]), {f"h{annotation.pk}-passage": passage, f"h{annotation.pk}-version": 1}
+        reverse("moderation-attach", args=[annotation.pk]),
+        {f"h{annotation.pk}-passage": passage, f"h{annotation.pk}-version": 1},
     )
     assert response.status_code == 302
     annotation.refresh_from_db()
@@ -341,8 +466,9 @@ def test_reviewer_attaches_an_orphan_again(section, reviewer):
     assert section.body[annotation.position_start : annotation.position_end] == passage.strip()
 
 
-def test_bibliography_lists_cited_thinkers_and_policy_documents_with_their_places(client, framework):
-    from django.core.management import call_command
+def test_bibliography_lists_cited_thinkers_and_policy_documents_with_their_places(
+    client, framework
+):
 
     call_command("seed", verbosity=0)
     make_annotation(voice="denker", attribution="VERBORGEN (2020)", status=Status.PENDING)
@@ -353,29 +479,42 @@ def test_bibliography_lists_cited_thinkers_and_policy_documents_with_their_place
     assert "Antwerpen 2013-2018" in planners
     assert "VERBORGEN (2020)" not in thinkers
     links = page.xpath("//dl[contains(@class,'citations')]//a/@href")
-    assert any(link.startswith("/kader/wederzijdse-afhankelijkheid/#kanttekening-") for link in links)
+    assert any(
+        link.startswith("/kader/wederzijdse-afhankelijkheid/#kanttekening-") for link in links
+    )
 
 
 def test_moderation_log_is_read_only_in_the_admin(framework, member_a, reviewer):
-    from tests.factories import make_user
 
     superuser = make_user(is_staff=True, is_superuser=True)
     annotation = make_annotation(author=member_a, status=Status.PENDING)
-    from annotations import services
 
-    services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1)
+    services.annotation_moderate(
+        annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1
+    )
     event = annotation.events.get()
     client = logged_in(superuser)
     assert client.get(reverse("admin:annotations_moderationevent_changelist")).status_code == 200
     assert client.get(reverse("admin:annotations_moderationevent_add")).status_code == 403
-    change = client.post(reverse("admin:annotations_moderationevent_change", args=[event.pk]), {"new_status": "rejected"})
+    change = client.post(
+        reverse("admin:annotations_moderationevent_change", args=[event.pk]),
+        {"new_status": "rejected"},
+    )
     assert change.status_code == 403
-    assert client.post(reverse("admin:annotations_moderationevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:annotations_moderationevent_delete", args=[event.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     event.refresh_from_db()
     assert event.new_status == "approved"
 
 
-@pytest.mark.parametrize("next_url", ["//evil.example/x", "https://evil.example/", "javascript:alert(1)", "/\\evil.example"])
+@pytest.mark.parametrize(
+    "next_url",
+    ["//evil.example/x", "https://evil.example/", "javascript:alert(1)", "/\\evil.example"],
+)
 def test_moderation_never_redirects_off_the_site(section, reviewer, member_a, next_url):
     annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
     response = logged_in(reviewer).post(
@@ -390,6 +529,10 @@ def test_moderation_returns_to_the_queue_page_it_came_from(section, reviewer, me
     annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
     response = logged_in(reviewer).post(
         reverse("moderation-decide", args=[annotation.pk]),
-        {f"a{annotation.pk}-action": "approve", f"a{annotation.pk}-version": 1, "next": "/moderatie/?lijst=gemeld"},
+        {
+            f"a{annotation.pk}-action": "approve",
+            f"a{annotation.pk}-version": 1,
+            "next": "/moderatie/?lijst=gemeld",
+        },
     )
     assert response["Location"] == "/moderatie/?lijst=gemeld"

@@ -4,6 +4,7 @@ import json
 
 import lxml.html
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from annotations.models import Annotation
@@ -38,21 +39,43 @@ PAYLOADS = [
 
 def assert_inert(tree, where: str):
     # The header's own account menu is a <details>; only that one is the site's markup.
-    account_menu = set(tree.xpath("//header[@class='site-header']//nav[@class='account']/details[@class='account__details']"))
+    account_menu = set(
+        tree.xpath(
+            "//header[@class='site-header']//nav[@class='account']/details[@class='account__details']"
+        )
+    )
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
         if element not in account_menu:
-            assert element.tag not in {"iframe", "style", "svg", "img", "math", "details"}, (where, element.tag)
+            assert element.tag not in {"iframe", "style", "svg", "img", "math", "details"}, (
+                where,
+                element.tag,
+            )
         if element.tag == "script":
             assert element.get("src") and element.get("nonce"), where
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), (where, name)
             if name in {"href", "src"}:
-                assert not value.strip().lower().startswith(("javascript:", "data:", "vbscript:")), (where, value)
+                assert (
+                    not value.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+                ), (where, value)
 
 
-ALLOWED_TAGS = {"div", "p", "br", "em", "strong", "a", "ul", "ol", "li", "blockquote", "code", "pre"}
+ALLOWED_TAGS = {
+    "div",
+    "p",
+    "br",
+    "em",
+    "strong",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+}
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -68,10 +91,20 @@ def test_rendered_markdown_is_inert(payload):
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_payloads_are_inert_on_every_page_that_shows_annotations(framework, client, member_a, reviewer, payload):
+def test_payloads_are_inert_on_every_page_that_shows_annotations(
+    framework, client, member_a, reviewer, payload
+):
     section = Section.objects.get(key="ontmoeting")
-    approved = make_annotation(target=section, author=member_a, body=payload, attribution=payload, link="https://ok.example/?q=%22%3E%3Cscript%3E")
-    pending = make_annotation(target=section, author=member_a, status="pending", body=payload, attribution=payload)
+    approved = make_annotation(
+        target=section,
+        author=member_a,
+        body=payload,
+        attribution=payload,
+        link="https://ok.example/?q=%22%3E%3Cscript%3E",
+    )
+    pending = make_annotation(
+        target=section, author=member_a, status="pending", body=payload, attribution=payload
+    )
     pages = {
         "section page (anonymous)": client.get(section.get_absolute_url()),
         "section page (author)": logged_in(member_a).get(section.get_absolute_url()),
@@ -90,21 +123,29 @@ def test_form_refuses_links_that_are_not_http(framework, member_a):
     for link in ["javascript:alert(1)", "data:text/html,x", "vbscript:x", "ftp://x.example/"]:
         response = logged_in(member_a).post(
             reverse("annotation-new"),
-            {"doel": target.key, "passage": target.text[:30], "voice": "denker", "kind": "associatie", "body": "x", "link": link},
+            {
+                "doel": target.key,
+                "passage": target.text[:30],
+                "voice": "denker",
+                "kind": "associatie",
+                "body": "x",
+                "link": link,
+            },
         )
         assert response.status_code == 200, link
     assert not Annotation.objects.exists()
 
 
 def test_database_refuses_links_that_are_not_http(framework):
-    from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
         make_annotation(link="javascript:alert(1)")
 
 
 def test_api_carries_payloads_as_data_only(framework, client):
-    annotation = make_annotation(body="<script>alert(1)</script>", attribution="<img src=x onerror=alert(1)>")
+    annotation = make_annotation(
+        body="<script>alert(1)</script>", attribution="<img src=x onerror=alert(1)>"
+    )
     data = json.loads(client.get(reverse("api-annotation", args=[annotation.pk])).content)
     html = data["body"][0]["value"]
     assert "<script" not in html and "<img" not in html

@@ -25,14 +25,20 @@ CHROMIUM_ARGS = [
 
 
 def _chromium() -> str | None:
-    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     path = _chromium()
     if not path:
-        pytest.fail("Chromium not found: `make test` installs Debian's chromium, or set CHROMIUM_PATH.")
+        pytest.fail(
+            "Chromium not found: `make test` installs Debian's chromium, or set CHROMIUM_PATH."
+        )
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
@@ -50,9 +56,11 @@ def csp_violations(page):
     found: list[str] = []
     page.on(
         "console",
-        lambda message: found.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            found.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     return found
 
@@ -64,7 +72,9 @@ VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, 
 @pytest.fixture(params=list(VIEWPORTS))
 def viewport_page(request, browser):
     """A page at one of the two screen sizes: parametrises a test over both."""
-    context = browser.new_context(viewport=VIEWPORTS[request.param], is_mobile=request.param == "phone")
+    context = browser.new_context(
+        viewport=VIEWPORTS[request.param], is_mobile=request.param == "phone"
+    )
     page = context.new_page()
     page.viewport_name = request.param
     yield page
@@ -80,7 +90,9 @@ def console_errors(page):
 def collect_console_errors(page) -> list[str]:
     """Start collecting the console errors and page errors of `page`; returns the live list."""
     found: list[str] = []
-    page.on("console", lambda message: found.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: found.append(message.text) if message.type == "error" else None
+    )
     page.on("pageerror", lambda error: found.append(str(error)))
     return found
 
@@ -92,12 +104,17 @@ def horizontal_overflow(page) -> int:
     emulation Chromium widens the layout viewport (innerWidth) to fit content that is
     too wide, so innerWidth grows with the overflow and the difference stays 0.
     """
-    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
 
 
 # --- shared by the journeys ---------------------------------------------------------------------
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}, "resultTypes": ["violations"]}
+WCAG_AA = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 # The password of the accounts the journeys log in with.
 PASSWORD = "een-lang-wachtwoord-7"
 
@@ -106,7 +123,8 @@ def axe_clean(page: Page) -> None:
     """axe-core finds no WCAG 2.1 A/AA violation on the page as it now stands."""
     violations = Axe().run(page, options=WCAG_AA).response["violations"]
     assert violations == [], "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
     )
 
 

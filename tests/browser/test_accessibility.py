@@ -5,7 +5,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page
 
+from annotations.models import Annotation
+from annotations.roles import REVIEWERS_GROUP
 from tests.browser.conftest import WCAG_AA, axe_clean
+from tests.factories import make_annotation, make_member, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +43,8 @@ PAGES = [
     "/bronnen/ontmoeting/?grond=tekstbewijs",
     "/praktijken/?grond=tekstbewijs&bron-ontmoeting=2",
 ]
+
+
 @pytest.fixture
 def seeded(transactional_db):
     call_command("seed", verbosity=0)
@@ -51,7 +56,8 @@ def test_public_page_has_no_wcag_violations(live_server, page: Page, seeded, pat
     results = Axe().run(page, options=WCAG_AA)
     violations = results.response["violations"]
     assert violations == [], "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in violations
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
     )
 
 
@@ -77,9 +83,6 @@ def test_phone_layouts_have_no_wcag_violations(live_server, browser: Browser, se
 
 
 def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Page, seeded):
-    from annotations.models import Annotation
-    from annotations.roles import REVIEWERS_GROUP
-    from tests.factories import make_annotation, make_member, make_user
 
     member = make_member(username="lid", password="een-lang-wachtwoord-7")
     make_user("moderator", password="een-lang-wachtwoord-7", groups=(REVIEWERS_GROUP,))
@@ -88,7 +91,12 @@ def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Pa
     assert Annotation.objects.count() > 2
 
     for username, paths in {
-        "lid": ["/kader/ontmoeting/", "/kanttekeningen/nieuw/?doel=section:ontmoeting", "/kanttekeningen/mijn/", f"/kanttekeningen/{pending.pk}/bewerken/"],
+        "lid": [
+            "/kader/ontmoeting/",
+            "/kanttekeningen/nieuw/?doel=section:ontmoeting",
+            "/kanttekeningen/mijn/",
+            f"/kanttekeningen/{pending.pk}/bewerken/",
+        ],
         "moderator": ["/moderatie/", "/moderatie/?lijst=gemeld"],
     }.items():
         page.context.clear_cookies()

@@ -9,7 +9,9 @@ from tests.factories import make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_forgotten_password_and_too_many_requests_for_a_link(live_server, viewport_page, screenshot_dir, settings):
+def test_a_forgotten_password_and_too_many_requests_for_a_link(
+    live_server, viewport_page, screenshot_dir, settings
+):
     settings.PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 2
     make_user("carla", email="carla@example.org", password="juist-wachtwoord-1")
     page = viewport_page
@@ -35,6 +37,8 @@ def test_a_forgotten_password_and_too_many_requests_for_a_link(live_server, view
     )
     expect(page.get_by_label("E-mailadres")).to_have_value("carla@example.org")
     assert horizontal_overflow(page) == 0
-    page.screenshot(path=str(screenshot_dir / f"password-reset-limit-{page.viewport_name}.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshot_dir / f"password-reset-limit-{page.viewport_name}.png"), full_page=True
+    )
     # The 429 status of the refusal is not a script error.
     assert [error for error in errors if "429" not in error] == []

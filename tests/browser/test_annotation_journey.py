@@ -9,13 +9,27 @@ from annotations.models import Annotation
 from annotations.roles import REVIEWERS_GROUP
 from frameworks.models import Section
 from tests.browser.conftest import PASSWORD, log_in
-from tests.factories import ensure_framework, make_member, make_organisation, make_user
+from tests.factories import (
+    ensure_framework,
+    make_annotation,
+    make_member,
+    make_organisation,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-def test_member_annotates_reviewer_approves_reader_sees(live_server, browser: Browser, screenshot_dir, csp_violations, page: Page):
+
+def test_member_annotates_reviewer_approves_reader_sees(
+    live_server, browser: Browser, screenshot_dir, csp_violations, page: Page
+):
     ensure_framework()
-    make_member(make_organisation("Buurtwerk De Brug"), username="lid@example.org", password=PASSWORD, first_name="Lina")
+    make_member(
+        make_organisation("Buurtwerk De Brug"),
+        username="lid@example.org",
+        password=PASSWORD,
+        first_name="Lina",
+    )
     make_user("moderator", password=PASSWORD, groups=(REVIEWERS_GROUP,))
     section = Section.objects.get(key="ontmoeting")
     url = live_server.url + section.get_absolute_url()
@@ -34,7 +48,9 @@ def test_member_annotates_reviewer_approves_reader_sees(live_server, browser: Br
     expect(member.locator(".passage-preview mark")).to_have_text(passage)
     member.get_by_label("doener").check()
     member.get_by_label("voorbeeld").check()
-    member.get_by_label("Kanttekening", exact=True).fill("In **onze buurt** ontmoeten mensen elkaar op de markt.")
+    member.get_by_label("Kanttekening", exact=True).fill(
+        "In **onze buurt** ontmoeten mensen elkaar op de markt."
+    )
     member.get_by_role("button", name="Indienen voor moderatie").click()
     expect(member.locator(".message--success")).to_contain_text("wacht nu op een moderator")
     expect(member.locator("article.note--pending")).to_contain_text("wacht op moderatie")
@@ -73,7 +89,6 @@ def test_member_annotates_reviewer_approves_reader_sees(live_server, browser: Br
 def test_margin_follows_the_paragraph_on_narrow_screens(live_server, browser: Browser):
     ensure_framework()
     section = Section.objects.get(key="ontmoeting")
-    from tests.factories import make_annotation
 
     annotation = make_annotation(target=section, body="Smal scherm")
     context = browser.new_context(viewport={"width": 390, "height": 844})
@@ -89,7 +104,6 @@ def test_margin_follows_the_paragraph_on_narrow_screens(live_server, browser: Br
 
 def test_a_selection_across_paragraphs_with_notes_between_them(live_server, page: Page):
     ensure_framework()
-    from tests.factories import make_annotation
 
     make_member(make_organisation("Buurtwerk"), username="lid2@example.org", password=PASSWORD)
     section = Section.objects.get(key="ontmoeting")

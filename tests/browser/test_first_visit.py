@@ -14,7 +14,9 @@ def seeded(transactional_db):
     call_command("seed", verbosity=0)
 
 
-def test_first_visit_from_home_to_a_tension_field(live_server, page: Page, seeded, screenshot_dir, csp_violations):
+def test_first_visit_from_home_to_a_tension_field(
+    live_server, page: Page, seeded, screenshot_dir, csp_violations
+):
     page.goto(live_server.url)
     expect(page).to_have_title(re.compile("Praktijkenbank DieGem"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Praktijkenbank DieGem")
@@ -35,7 +37,9 @@ def test_first_visit_from_home_to_a_tension_field(live_server, page: Page, seede
     # From the case's profile to a tension field and its chart.
     page.locator("ul.spectra a.spectra__name").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Universeel")
-    expect(page.locator(".spectrum-chart a.dot")).to_have_count(3)  # the fourth pilot's place cannot be told
+    expect(page.locator(".spectrum-chart a.dot")).to_have_count(
+        3
+    )  # the fourth pilot's place cannot be told
     expect(page.get_by_role("table")).to_contain_text(first_title)
 
     page.screenshot(path=str(screenshot_dir / "first-visit-tension-field.png"), full_page=True)

@@ -14,8 +14,21 @@ from annotations.models import Annotation, Status
 from annotations.roles import REVIEWERS_GROUP
 from annotations.targets import case_target
 from cases import services as case_services
-from tests.browser.conftest import PASSWORD, axe_clean, collect_console_errors, horizontal_overflow, log_in
-from tests.factories import ensure_framework, make_annotation, make_case, make_member, make_organisation, make_user
+from tests.browser.conftest import (
+    PASSWORD,
+    axe_clean,
+    collect_console_errors,
+    horizontal_overflow,
+    log_in,
+)
+from tests.factories import (
+    ensure_framework,
+    make_annotation,
+    make_case,
+    make_member,
+    make_organisation,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,11 +49,18 @@ def note_in_view(page: Page, annotation: Annotation) -> None:
     assert page.evaluate("window.scrollY") > 200  # not left at the top of the page
 
 
-def test_member_writes_lands_on_the_note_edits_it_and_withdraws_another(live_server, viewport_page: Page, browser):
+def test_member_writes_lands_on_the_note_edits_it_and_withdraws_another(
+    live_server, viewport_page: Page, browser
+):
     page = viewport_page
     errors = collect_console_errors(page)
     ensure_framework()
-    make_member(make_organisation("Buurtwerk De Brug"), username="lid@example.org", password=PASSWORD, first_name="Lina")
+    make_member(
+        make_organisation("Buurtwerk De Brug"),
+        username="lid@example.org",
+        password=PASSWORD,
+        first_name="Lina",
+    )
     make_case(title="Kookploeg", slug="kookploeg", practice=PRACTICE)
     log_in(page, live_server.url, "lid@example.org")
 
@@ -56,7 +76,9 @@ def test_member_writes_lands_on_the_note_edits_it_and_withdraws_another(live_ser
     expect(page.locator(".passage-preview mark")).to_have_text(PARAGRAPHS[6])
     page.get_by_label("doener").check()
     page.get_by_label("voorbeeld").check()
-    page.get_by_label("Kanttekening", exact=True).fill("Bij ons in de buurt gebeurt dit ook, elke vrijdag.")
+    page.get_by_label("Kanttekening", exact=True).fill(
+        "Bij ons in de buurt gebeurt dit ook, elke vrijdag."
+    )
     page.get_by_role("button", name="Indienen voor moderatie").click()
     selected = Annotation.objects.get(body__startswith="Bij ons in de buurt")
     note_in_view(page, selected)
@@ -65,7 +87,9 @@ def test_member_writes_lands_on_the_note_edits_it_and_withdraws_another(live_ser
 
     # Without JavaScript: the text to copy from is open above the field; the passage is pasted.
     no_script = browser.new_context(
-        viewport=page.viewport_size, storage_state=page.context.storage_state(), java_script_enabled=False
+        viewport=page.viewport_size,
+        storage_state=page.context.storage_state(),
+        java_script_enabled=False,
     ).new_page()
     no_script.goto(f"{live_server.url}/praktijken/kookploeg/")
     no_script.locator("#praktijk").get_by_role("link", name="Kanttekening schrijven").click()
@@ -86,7 +110,9 @@ def test_member_writes_lands_on_the_note_edits_it_and_withdraws_another(live_ser
     page.goto(f"{live_server.url}/praktijken/kookploeg/#kanttekening-{selected.pk}")
     page.locator(f"#kanttekening-{selected.pk}").get_by_role("link", name="Bewerken").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kanttekening bewerken")
-    page.get_by_label("Kanttekening", exact=True).fill("Bij ons in de buurt gebeurt dit ook, elke vrijdag en zaterdag.")
+    page.get_by_label("Kanttekening", exact=True).fill(
+        "Bij ons in de buurt gebeurt dit ook, elke vrijdag en zaterdag."
+    )
     page.get_by_role("button", name="Bewaren").click()
     note_in_view(page, selected)
     expect(page.locator(f"#kanttekening-{selected.pk}")).to_contain_text("elke vrijdag en zaterdag")
@@ -100,7 +126,9 @@ def test_member_writes_lands_on_the_note_edits_it_and_withdraws_another(live_ser
     axe_clean(page)
     page.get_by_role("button", name="Ja, intrekken").click()
     expect(page.locator(".message--success")).to_have_text("Uw kanttekening is ingetrokken.")
-    expect(page.locator("li.my-note", has_text="Dit doet denken aan Simmel.")).to_contain_text("ingetrokken")
+    expect(page.locator("li.my-note", has_text="Dit doet denken aan Simmel.")).to_contain_text(
+        "ingetrokken"
+    )
     assert Annotation.objects.get(pk=pasted.pk).status == Status.WITHDRAWN
     assert horizontal_overflow(page) == 0
     assert errors == []
@@ -122,20 +150,47 @@ def test_reviewer_works_the_three_queues(live_server, viewport_page: Page):
     page = viewport_page
     errors = collect_console_errors(page)
     ensure_framework()
-    member = make_member(make_organisation("Buurtwerk De Brug"), username="lid@example.org", first_name="Lina")
+    member = make_member(
+        make_organisation("Buurtwerk De Brug"), username="lid@example.org", first_name="Lina"
+    )
     make_user("moderator", password=PASSWORD, groups=(REVIEWERS_GROUP,), first_name="Mona")
-    case = make_case(title="Kookploeg", slug="kookploeg", practice=PRACTICE + "\n\nHet stadsbestuur betaalt de huur van de keuken.")
+    case = make_case(
+        title="Kookploeg",
+        slug="kookploeg",
+        practice=PRACTICE + "\n\nHet stadsbestuur betaalt de huur van de keuken.",
+    )
     target = case_target(case, "practice")
 
     def submit(passage, body):
-        return services.annotation_submit(author=member, target=target, voice="doener", kind="voorbeeld", body=body, passage=passage)
+        return services.annotation_submit(
+            author=member,
+            target=target,
+            voice="doener",
+            kind="voorbeeld",
+            body=body,
+            passage=passage,
+        )
 
     approve = submit("Alinea 1: buren uit de wijk", "GOEDKEUREN: zo gaat het bij ons ook.")
     reject = submit("Alinea 2: buren uit de wijk", "AFWIJZEN: kijk op mijn website.")
     changes = submit("Alinea 3: buren uit de wijk", "AANPASSEN: dit is een mooi voorbeeld.")
-    flagged = make_annotation(target=case, passage="Alinea 4: buren uit de wijk", author=member, body="GEMELD: een noot.")
-    services.annotation_flag(annotation_id=flagged.pk, reader_key="session:1", client_hash="h1", user=None, reason="off_topic", note="Hoort hier niet.")
-    orphan = make_annotation(target=case, passage="Het stadsbestuur betaalt de huur", author=member, body="VERWEESD: een noot.")
+    flagged = make_annotation(
+        target=case, passage="Alinea 4: buren uit de wijk", author=member, body="GEMELD: een noot."
+    )
+    services.annotation_flag(
+        annotation_id=flagged.pk,
+        reader_key="session:1",
+        client_hash="h1",
+        user=None,
+        reason="off_topic",
+        note="Hoort hier niet.",
+    )
+    orphan = make_annotation(
+        target=case,
+        passage="Het stadsbestuur betaalt de huur",
+        author=member,
+        body="VERWEESD: een noot.",
+    )
     case.practice = PRACTICE  # the last paragraph goes: its note is orphaned
     case_services.case_write(case=case, actor=None, comment="De laatste alinea geschrapt.")
     assert Annotation.objects.get(pk=orphan.pk).anchor_state == "orphaned"
@@ -147,13 +202,19 @@ def test_reviewer_works_the_three_queues(live_server, viewport_page: Page):
 
     # Approve one.
     decide(page, approve, "Goedkeuren")
-    expect(page.locator(".message--success")).to_have_text(f"Kanttekening {approve.pk}: goedgekeurd.")
+    expect(page.locator(".message--success")).to_have_text(
+        f"Kanttekening {approve.pk}: goedgekeurd."
+    )
 
     # Reject one without a reason: the error at the item, the choice kept, the item in view.
-    expect(item(page, reject).locator("fieldset label")).to_have_text(["Goedkeuren", "Aanpassing vragen", "Afwijzen"])
+    expect(item(page, reject).locator("fieldset label")).to_have_text(
+        ["Goedkeuren", "Aanpassing vragen", "Afwijzen"]
+    )
     decide(page, reject, "Afwijzen")
     row = item(page, reject)
-    expect(row.locator(".field-error")).to_have_text("Geef de auteur een reden mee bij deze beslissing.")
+    expect(row.locator(".field-error")).to_have_text(
+        "Geef de auteur een reden mee bij deze beslissing."
+    )
     expect(row.get_by_label("Afwijzen", exact=True)).to_be_checked()
     expect(row.locator(".form-errors")).to_be_in_viewport()  # the page opens at the error
     axe_clean(page)
@@ -164,7 +225,9 @@ def test_reviewer_works_the_three_queues(live_server, viewport_page: Page):
 
     # Ask for changes.
     decide(page, changes, "Aanpassing vragen", "Voeg er een bron aan toe.")
-    expect(page.locator(".message--success")).to_have_text(f"Kanttekening {changes.pk}: aanpassing gevraagd.")
+    expect(page.locator(".message--success")).to_have_text(
+        f"Kanttekening {changes.pk}: aanpassing gevraagd."
+    )
     expect(tabs).to_have_text(["Wachtend (0)", "Gemeld (1)", "Verweesd (1)"])
 
     # The flagged queue: the one note a reader really flagged, with the reader's reason.
@@ -172,24 +235,34 @@ def test_reviewer_works_the_three_queues(live_server, viewport_page: Page):
     expect(page.locator("li.queue-item")).to_have_count(1)
     row = item(page, flagged)
     expect(row.locator(".flags")).to_contain_text("Hoort hier niet.")
-    expect(row.locator("fieldset label")).to_have_text(["Behouden (meldingen ongegrond)", "Afwijzen", "Verbergen"])
+    expect(row.locator("fieldset label")).to_have_text(
+        ["Behouden (meldingen ongegrond)", "Afwijzen", "Verbergen"]
+    )
     expect(row.get_by_role("link", name="De passage op de pagina bekijken")).to_have_attribute(
         "href", f"/praktijken/kookploeg/#passage-{flagged.pk}"
     )
     decide(page, flagged, "Behouden (meldingen ongegrond)")
-    expect(page.locator(".message--success")).to_have_text(f"Kanttekening {flagged.pk}: goedgekeurd.")
+    expect(page.locator(".message--success")).to_have_text(
+        f"Kanttekening {flagged.pk}: goedgekeurd."
+    )
 
     # The orphan: attached to a passage of the current text.
     tabs.nth(2).click()
     row = item(page, orphan)
     row.get_by_label("Nieuwe passage").fill("Alinea 7: buren uit de wijk")
     row.get_by_role("button", name="Opnieuw verankeren").click()
-    expect(page.locator(".message--success")).to_have_text(f"Kanttekening {orphan.pk} is opnieuw verankerd.")
+    expect(page.locator(".message--success")).to_have_text(
+        f"Kanttekening {orphan.pk} is opnieuw verankerd."
+    )
     expect(tabs).to_have_text(["Wachtend (0)", "Gemeld (0)", "Verweesd (0)"])
 
     statuses = dict(Annotation.objects.values_list("pk", "status"))
     assert [statuses[a.pk] for a in (approve, reject, changes, flagged, orphan)] == [
-        Status.APPROVED, Status.REJECTED, Status.CHANGES_REQUESTED, Status.APPROVED, Status.APPROVED,
+        Status.APPROVED,
+        Status.REJECTED,
+        Status.CHANGES_REQUESTED,
+        Status.APPROVED,
+        Status.APPROVED,
     ]
     assert Annotation.objects.get(pk=orphan.pk).quote_exact == "Alinea 7: buren uit de wijk"
     assert horizontal_overflow(page) == 0

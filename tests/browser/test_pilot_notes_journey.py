@@ -29,7 +29,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOTE = "Wie mee aan tafel schuift, hoort erbij: zo groeit hier verbondenheid tussen buren die elkaar anders niet zouden kennen."
 
 
-def test_reader_follows_a_pilots_note_from_the_framework_to_the_pilot(live_server, viewport_page: Page):
+def test_reader_follows_a_pilots_note_from_the_framework_to_the_pilot(
+    live_server, viewport_page: Page
+):
     page = viewport_page
     errors = collect_console_errors(page)
     ensure_framework()
@@ -52,7 +54,9 @@ def test_reader_follows_a_pilots_note_from_the_framework_to_the_pilot(live_serve
     echo = echoes.locator(f"#kanttekening-{note.pk}")
     expect(echo.locator(".note__body")).to_have_text(NOTE)
     expect(echo.locator(".note__attribution")).to_have_text("naar Kookploeg, Gent")
-    expect(echo.locator(".note__quote")).to_contain_text("Bij een passage van Kookploeg · De praktijk: “Alinea 7: buren uit de wijk")
+    expect(echo.locator(".note__quote")).to_contain_text(
+        "Bij een passage van Kookploeg · De praktijk: “Alinea 7: buren uit de wijk"
+    )
     echo.scroll_into_view_if_needed()
     assert horizontal_overflow(page) == 0
     axe_clean(page)

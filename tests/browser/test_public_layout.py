@@ -70,21 +70,35 @@ def public_pages() -> list[str]:
 
 
 def overlap(a: dict, b: dict) -> bool:
-    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+    return (
+        a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    )
 
 
-def test_every_public_page_fits_the_screen(live_server, viewport_page: Page, seeded, screenshot_dir):
+def test_every_public_page_fits_the_screen(
+    live_server, viewport_page: Page, seeded, screenshot_dir
+):
     page = viewport_page
     errors = collect_console_errors(page)
     pages = public_pages()
-    assert len([p for p in pages if p.startswith("/praktijken/") and "?" not in p]) == 1 + 4  # the list and each pilot
+    assert (
+        len([p for p in pages if p.startswith("/praktijken/") and "?" not in p]) == 1 + 4
+    )  # the list and each pilot
     for path in pages:
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         assert horizontal_overflow(page) == 0, f"{path} scrolls sideways at {page.viewport_name}"
         if path.startswith("/praktijken/") and page.locator("form#filters").count():
-            filters, results = page.evaluate(DRAWN_BOX, "form#filters"), page.evaluate(DRAWN_BOX, "section.results")
-            assert not overlap(filters, results), f"{path}: filters {filters} over results {results}"
+            filters, results = (
+                page.evaluate(DRAWN_BOX, "form#filters"),
+                page.evaluate(DRAWN_BOX, "section.results"),
+            )
+            assert not overlap(filters, results), (
+                f"{path}: filters {filters} over results {results}"
+            )
             if page.viewport_name == "desktop":
                 assert filters["right"] <= results["left"], path  # side by side
     assert errors == []
@@ -96,17 +110,28 @@ def test_every_public_page_fits_the_screen(live_server, viewport_page: Page, see
     assert [e for e in errors if "404" not in e] == []
 
     page.goto(live_server.url + "/praktijken/?consensus-conflict-van=1&bron-strijd=1")
-    page.screenshot(path=str(screenshot_dir / f"case-list-{page.viewport_name}.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshot_dir / f"case-list-{page.viewport_name}.png"), full_page=True
+    )
 
 
-def test_the_tension_field_chart_reads_from_pole_a_to_pole_b(live_server, viewport_page: Page, seeded, screenshot_dir):
+def test_the_tension_field_chart_reads_from_pole_a_to_pole_b(
+    live_server, viewport_page: Page, seeded, screenshot_dir
+):
     page = viewport_page
     errors = collect_console_errors(page)
     page.goto(live_server.url + "/spanningsvelden/consensus-conflict/")
     chart = page.locator("figure.spectrum-chart")
     labels = chart.locator(".spectrum-chart__label")
     expect(labels).to_have_text(
-        ["sterk consensus (0)", "eerder consensus (1)", "in het midden (0)", "eerder conflict (1)", "sterk conflict (0)", "houdt beide polen vast (0)"]
+        [
+            "sterk consensus (0)",
+            "eerder consensus (1)",
+            "in het midden (0)",
+            "eerder conflict (1)",
+            "sterk conflict (0)",
+            "houdt beide polen vast (0)",
+        ]
     )
     boxes = [labels.nth(i).bounding_box() for i in range(6)]
     pole_a = chart.locator(".spectrum-chart__pole--a").bounding_box()
@@ -131,13 +156,19 @@ def test_the_tension_field_chart_reads_from_pole_a_to_pole_b(live_server, viewpo
         expect(names.nth(i)).to_be_visible()
         assert names.nth(i).bounding_box()["width"] > 40
     # And the table still gives the same data as text.
-    expect(page.locator("table.data-table tbody tr", has_text="eerder conflict")).to_contain_text("Chiro Brussel")
+    expect(page.locator("table.data-table tbody tr", has_text="eerder conflict")).to_contain_text(
+        "Chiro Brussel"
+    )
     assert horizontal_overflow(page) == 0
-    page.screenshot(path=str(screenshot_dir / f"tension-field-{page.viewport_name}.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshot_dir / f"tension-field-{page.viewport_name}.png"), full_page=True
+    )
     assert errors == []
 
 
-def test_overview_and_comparison_hide_nothing(live_server, viewport_page: Page, seeded, screenshot_dir):
+def test_overview_and_comparison_hide_nothing(
+    live_server, viewport_page: Page, seeded, screenshot_dir
+):
     page = viewport_page
     errors = collect_console_errors(page)
     page.goto(live_server.url + "/overzicht/")
@@ -168,16 +199,26 @@ def test_overview_and_comparison_hide_nothing(live_server, viewport_page: Page, 
         values = page.locator(".compare-rows dl").first.locator("dd")
         expect(values.nth(5)).to_have_text("B Mater Dei: Leren")
     assert horizontal_overflow(page) == 0
-    page.screenshot(path=str(screenshot_dir / f"compare-four-{page.viewport_name}.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshot_dir / f"compare-four-{page.viewport_name}.png"), full_page=True
+    )
     assert errors == []
 
 
-def test_logged_in_header_holds_every_role_on_one_row(live_server, viewport_page: Page, screenshot_dir):
+def test_logged_in_header_holds_every_role_on_one_row(
+    live_server, viewport_page: Page, screenshot_dir
+):
     call_command("loaddata", "framework", verbosity=0)
     user = make_member(
-        make_organisation("Buurtwerk De Brug"), username="alles", password=PASSWORD, first_name="Alexandra", last_name="Vandenbroucke"
+        make_organisation("Buurtwerk De Brug"),
+        username="alles",
+        password=PASSWORD,
+        first_name="Alexandra",
+        last_name="Vandenbroucke",
     )
-    user.groups.add(Group.objects.get(name=REVIEWERS_GROUP), Group.objects.get(name=RESEARCHERS_GROUP))
+    user.groups.add(
+        Group.objects.get(name=REVIEWERS_GROUP), Group.objects.get(name=RESEARCHERS_GROUP)
+    )
     user.is_staff = True
     user.save()
     page = viewport_page
@@ -213,9 +254,13 @@ def test_logged_in_header_holds_every_role_on_one_row(live_server, viewport_page
     width = page.evaluate("document.documentElement.clientWidth")
     assert all(b["x"] >= 0 and b["x"] + b["width"] <= width for b in boxes)
     # Afmelden (a POST button) sits and looks like the links above it.
-    assert len({round(b["x"]) for b in boxes}) == 1 and len({round(b["height"]) for b in boxes}) == 1
+    assert (
+        len({round(b["x"]) for b in boxes}) == 1 and len({round(b["height"]) for b in boxes}) == 1
+    )
     link_style, button_style = (
-        items.nth(i).evaluate("e => { const s = getComputedStyle(e); return [s.color, s.fontSize, s.fontWeight, s.backgroundColor, s.paddingLeft]; }")
+        items.nth(i).evaluate(
+            "e => { const s = getComputedStyle(e); return [s.color, s.fontSize, s.fontWeight, s.backgroundColor, s.paddingLeft]; }"
+        )
         for i in (0, 3)
     )
     assert link_style == button_style

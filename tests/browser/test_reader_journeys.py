@@ -51,7 +51,9 @@ def test_reader_from_home_through_the_framework_to_a_case_and_a_tension_field(
     page.get_by_role("link", name="Praktijken die putten uit Ontmoeting").click()
     expect(page).to_have_url(re.compile("/bronnen/ontmoeting/$"))
     ranked = page.locator("ol.ranked-list > li > a")
-    expect(ranked).to_have_text(["Mater Dei", "Spring Global Mail", "Torekes"])  # Chiro: niet te bepalen
+    expect(ranked).to_have_text(
+        ["Mater Dei", "Spring Global Mail", "Torekes"]
+    )  # Chiro: niet te bepalen
     assert horizontal_overflow(page) == 0
 
     # A case: its profile and the notes in its margin.
@@ -73,7 +75,9 @@ def test_reader_from_home_through_the_framework_to_a_case_and_a_tension_field(
     expect(near.locator("a.dot").last).to_be_visible()
     expect(page.get_by_role("table")).to_contain_text("Torekes")
     assert horizontal_overflow(page) == 0
-    page.screenshot(path=str(screenshot_dir / f"journey-a-{page.viewport_name}.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshot_dir / f"journey-a-{page.viewport_name}.png"), full_page=True
+    )
     assert errors == []
 
 
@@ -99,10 +103,17 @@ def test_practitioner_finds_cases_on_strijd_near_conflict_with_the_filters(
     # None sits near conflict: the one case on strijd has no place on that field.
     expect(page).to_have_url(re.compile(r"bron-strijd=1.*consensus-conflict-van=1"))
     expect(page.locator("#results-title")).to_have_text("0 praktijken")
-    expect(page.locator("section.results")).to_contain_text("Geen praktijken gevonden met deze filters.")
-    expect(page.locator("select[name='consensus-conflict-van'] option[value='1']")).to_have_text("eerder conflict (0)")
+    expect(page.locator("section.results")).to_contain_text(
+        "Geen praktijken gevonden met deze filters."
+    )
+    expect(page.locator("select[name='consensus-conflict-van'] option[value='1']")).to_have_text(
+        "eerder conflict (0)"
+    )
     expect(page.locator("li.chip")).to_have_count(2)
-    chips = [page.locator("li.chip").nth(i).evaluate("li => li.firstChild.textContent.trim()") for i in range(2)]
+    chips = [
+        page.locator("li.chip").nth(i).evaluate("li => li.firstChild.textContent.trim()")
+        for i in range(2)
+    ]
     assert chips == ["Strijd: minstens zwak", "Consensus – conflict: vanaf eerder conflict"]
 
     # The filter box stays beside (or above) the results, and nothing scrolls sideways.
@@ -113,19 +124,27 @@ def test_practitioner_finds_cases_on_strijd_near_conflict_with_the_filters(
     if page.viewport_name == "desktop":
         assert filters <= results["x"]
     assert horizontal_overflow(page) == 0
-    page.screenshot(path=str(screenshot_dir / f"journey-b-filters-{page.viewport_name}.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshot_dir / f"journey-b-filters-{page.viewport_name}.png"), full_page=True
+    )
 
     # Without the range: the one case on strijd, and on its profile why it was not near conflict.
     page.locator("li.chip", has_text="Consensus").get_by_role("link").click()
     expect(page.locator("#results-title")).to_have_text("1 praktijk")
     page.locator("article.case-card h3 a").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Torekes")
-    expect(page.locator(".source-bars__item", has_text="Strijd").locator(".coding")).to_have_text("zwak · ○ interpretatie")
-    expect(page.locator("ul.spectra > li", has_text="consensus – conflict").locator(".spectrum__label")).to_have_text("niet te bepalen")
+    expect(page.locator(".source-bars__item", has_text="Strijd").locator(".coding")).to_have_text(
+        "zwak · ○ interpretatie"
+    )
+    expect(
+        page.locator("ul.spectra > li", has_text="consensus – conflict").locator(".spectrum__label")
+    ).to_have_text("niet te bepalen")
     assert errors == []
 
 
-def test_practitioner_finds_cases_near_conflict_from_the_home_page(live_server, viewport_page: Page, seeded, screenshot_dir):
+def test_practitioner_finds_cases_near_conflict_from_the_home_page(
+    live_server, viewport_page: Page, seeded, screenshot_dir
+):
     page = viewport_page
     errors = collect_console_errors(page)
     page.goto(live_server.url)
@@ -138,7 +157,10 @@ def test_practitioner_finds_cases_near_conflict_from_the_home_page(live_server, 
     expect(leans_conflict.locator("a.dot")).to_have_text(["Chiro Brussel"])
     expect(leans_conflict.locator("a.dot")).to_be_visible()
     expect(page.locator(".spectrum-chart__column--pos4 a.dot")).to_have_count(0)
-    page.screenshot(path=str(screenshot_dir / f"journey-b-tension-field-{page.viewport_name}.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshot_dir / f"journey-b-tension-field-{page.viewport_name}.png"),
+        full_page=True,
+    )
 
     # The table is the text alternative; from it, the case and what it says about strijd.
     row = page.get_by_role("row", name=re.compile("^eerder conflict"))

@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "een-lang-wachtwoord-9"
 
 
-def test_researcher_enters_codes_and_publishes_a_case(live_server, page: Page, screenshot_dir, csp_violations):
+def test_researcher_enters_codes_and_publishes_a_case(
+    live_server, page: Page, screenshot_dir, csp_violations
+):
     ensure_framework()
     make_user("onderzoeker", password=PASSWORD, groups=(RESEARCHERS_GROUP,), is_staff=True)
     page.goto(f"{live_server.url}/beheer/login/?next=/beheer/cases/case/add/")
@@ -29,10 +31,14 @@ def test_researcher_enters_codes_and_publishes_a_case(live_server, page: Page, s
     page.locator("#id_initiative").fill("Buurtwerk Kiel")
     page.locator("#id_municipality").fill("Antwerpen")
     page.locator("#id_summary").fill("Buren herstellen samen kapotte spullen en leren van elkaar.")
-    page.locator("#id_practice").fill("Elke eerste zaterdag herstellen vrijwilligers fietsen en lampen.\n\nNieuwkomers leren er technische woorden in het Nederlands.")
+    page.locator("#id_practice").fill(
+        "Elke eerste zaterdag herstellen vrijwilligers fietsen en lampen.\n\nNieuwkomers leren er technische woorden in het Nederlands."
+    )
 
     # The coding, with the framework's words beside each field.
-    expect(page.locator("#source_codings-group")).to_contain_text("Alledaagse, vaak toevallige ontmoetingen")
+    expect(page.locator("#source_codings-group")).to_contain_text(
+        "Alledaagse, vaak toevallige ontmoetingen"
+    )
     for i in range(4):
         page.locator(f"#id_source_codings-{i}-strength").select_option("2")
         page.locator(f"#id_source_codings-{i}-rationale").fill("Zo gezien in het veldwerk.")
@@ -66,6 +72,8 @@ def test_researcher_enters_codes_and_publishes_a_case(live_server, page: Page, s
     reader = page.context.browser.new_context().new_page()
     reader.goto(f"{live_server.url}/praktijken/repair-cafe-kiel/")
     expect(reader.get_by_role("heading", level=1)).to_have_text("Repair Café Kiel")
-    expect(reader.locator("li.source--ontmoeting ul.evidence")).to_contain_text("herstellen vrijwilligers fietsen")
+    expect(reader.locator("li.source--ontmoeting ul.evidence")).to_contain_text(
+        "herstellen vrijwilligers fietsen"
+    )
     reader.context.close()
     assert csp_violations == []

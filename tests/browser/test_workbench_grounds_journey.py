@@ -32,7 +32,9 @@ def test_a_researcher_puts_a_coding_on_text_evidence(live_server, viewport_page,
     page = viewport_page
     errors = collect_console_errors(page)
     ensure_framework()
-    signed_in(page, live_server, make_user("onderzoeker", groups=(RESEARCHERS_GROUP,), is_staff=True))
+    signed_in(
+        page, live_server, make_user("onderzoeker", groups=(RESEARCHERS_GROUP,), is_staff=True)
+    )
     # A case not coded yet: its row on the dashboard lists every missing coding.
     make_case(title="Wederopbouw Gemeenschapshuis", status=Case.Status.DRAFT, coded=False)
     case = make_case(
@@ -45,20 +47,30 @@ def test_a_researcher_puts_a_coding_on_text_evidence(live_server, viewport_page,
     # The third source row is Strijd: its grounds are offered beside its strength, explained.
     struggle = page.locator("#source_codings-2")
     expect(struggle.locator("select[name$='-source'] option:checked")).to_have_text("Strijd")
-    expect(struggle.locator(".field-grounds")).to_contain_text("Niet te bepalen: het materiaal laat geen sterkte toe")
+    expect(struggle.locator(".field-grounds")).to_contain_text(
+        "Niet te bepalen: het materiaal laat geen sterkte toe"
+    )
 
     # Tekstbewijs without a passage: refused at the coding, nothing lost.
     struggle.locator("input[value='tekstbewijs']").check()
-    struggle.locator("textarea[name$='-rationale']").fill("De tekst noemt de actie tegen de sluiting.")
+    struggle.locator("textarea[name$='-rationale']").fill(
+        "De tekst noemt de actie tegen de sluiting."
+    )
     page.locator("#id_summary").fill("Buren koken samen en komen op voor hun zwembad.")
     page.locator("input[name='_continue']").click()
     struggle = page.locator("#source_codings-2")
     expect(struggle.locator(".field-grounds .errorlist")).to_have_text(EVIDENCE_NEEDED)
     expect(struggle.locator("input[value='tekstbewijs']")).to_be_checked()
-    expect(struggle.locator("textarea[name$='-rationale']")).to_have_value("De tekst noemt de actie tegen de sluiting.")
-    expect(page.locator("#id_summary")).to_have_value("Buren koken samen en komen op voor hun zwembad.")
+    expect(struggle.locator("textarea[name$='-rationale']")).to_have_value(
+        "De tekst noemt de actie tegen de sluiting."
+    )
+    expect(page.locator("#id_summary")).to_have_value(
+        "Buren koken samen en komen op voor hun zwembad."
+    )
     assert SourceCoding.objects.get(case=case, source__key="strijd").grounds == "interpretatie"
-    page.screenshot(path=str(screenshot_dir / f"grounds-refused-{page.viewport_name}.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshot_dir / f"grounds-refused-{page.viewport_name}.png"), full_page=True
+    )
 
     # The passage, added under "Tekstbewijs voor de codering": now it saves.
     page.locator("#evidence-group .add-row a").click()
@@ -69,8 +81,16 @@ def test_a_researcher_puts_a_coding_on_text_evidence(live_server, viewport_page,
     expect(page.locator(".messagelist")).to_contain_text("gewijzigd")
     expect(page.locator("#source_codings-2 input[value='tekstbewijs']")).to_be_checked()
     coding = SourceCoding.objects.get(case=case, source__key="strijd")
-    assert (coding.grounds, coding.rationale) == ("tekstbewijs", "De tekst noemt de actie tegen de sluiting.")
-    assert CodingEvidence.objects.filter(case=case, source__key="strijd", anchor_state="anchored").count() == 1
+    assert (coding.grounds, coding.rationale) == (
+        "tekstbewijs",
+        "De tekst noemt de actie tegen de sluiting.",
+    )
+    assert (
+        CodingEvidence.objects.filter(
+            case=case, source__key="strijd", anchor_state="anchored"
+        ).count()
+        == 1
+    )
 
     # The versions name the change of grounds.
     page.get_by_role("link", name="Versies").first.click()
@@ -78,13 +98,21 @@ def test_a_researcher_puts_a_coding_on_text_evidence(live_server, viewport_page,
         "Samenvatting gewijzigd; Strijd: grond interpretatie → tekstbewijs, onderbouwing gewijzigd; "
         "Tekstbewijs voor Strijd toegevoegd: ‘Ze voeren actie tegen de sluiting’."
     )
-    page.screenshot(path=str(screenshot_dir / f"grounds-versions-{page.viewport_name}.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshot_dir / f"grounds-versions-{page.viewport_name}.png"), full_page=True
+    )
 
     # The dashboard counts how the case's ten codings are known.
     page.goto(f"{live_server.url}/beheer/cases/case/dashboard/")
-    row = page.locator("section", has=page.locator("#domain-wonen")).locator("tbody tr", has_text="Zwembad Actie")
-    expect(row.locator("td.dashboard__grounds")).to_have_text("1 tekstbewijs · 9 interpretatie · 0 niet te bepalen")
-    page.screenshot(path=str(screenshot_dir / f"grounds-dashboard-{page.viewport_name}.png"), full_page=True)
+    row = page.locator("section", has=page.locator("#domain-wonen")).locator(
+        "tbody tr", has_text="Zwembad Actie"
+    )
+    expect(row.locator("td.dashboard__grounds")).to_have_text(
+        "1 tekstbewijs · 9 interpretatie · 0 niet te bepalen"
+    )
+    page.screenshot(
+        path=str(screenshot_dir / f"grounds-dashboard-{page.viewport_name}.png"), full_page=True
+    )
     assert horizontal_overflow(page) == 0  # the table fits a phone too
     violations = Axe().run(page, options=WCAG_AA).response["violations"]
     assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]

@@ -26,7 +26,11 @@ def test_a_researcher_takes_a_draft_to_the_public_site(live_server, viewport_pag
     favicon_misses: list[str] = []
     page.on(
         "console",
-        lambda m: favicon_misses.append(m.text) if m.type == "error" and m.location.get("url", "").endswith("/favicon.ico") else None,
+        lambda m: (
+            favicon_misses.append(m.text)
+            if m.type == "error" and m.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
     )
     ensure_framework()
     make_user("onderzoeker", password=PASSWORD, groups=(RESEARCHERS_GROUP,), is_staff=True)
@@ -68,14 +72,19 @@ def test_a_researcher_takes_a_draft_to_the_public_site(live_server, viewport_pag
     page.locator("#id_evidence-0-passage").fill("koken buren samen")
     page.get_by_role("button", name="Ter nalezing aanbieden").click()
 
-    expect(page.locator(".messagelist")).to_have_text("‘Buurtkeuken Rabot’ is bewaard en is nu: ter nalezing.")
+    expect(page.locator(".messagelist")).to_have_text(
+        "‘Buurtkeuken Rabot’ is bewaard en is nu: ter nalezing."
+    )
     expect(page.locator("section.workflow h2")).to_have_text("Werkstroom: ter nalezing")
     expect(page.locator("#id_summary")).to_have_value("Buren koken samen en leren elkaars talen.")
     assert CodingEvidence.objects.filter(case=case, quote_exact="koken buren samen").exists()
 
     page.get_by_role("button", name="Publiceren").click()
     expect(page.locator("section.workflow h2")).to_have_text("Werkstroom: gepubliceerd")
-    assert [(t.old_status, t.new_status) for t in CaseTransition.objects.filter(case=case).order_by("pk")] == [
+    assert [
+        (t.old_status, t.new_status)
+        for t in CaseTransition.objects.filter(case=case).order_by("pk")
+    ] == [
         ("draft", "in_review"),
         ("in_review", "published"),
     ]
@@ -87,7 +96,9 @@ def test_a_researcher_takes_a_draft_to_the_public_site(live_server, viewport_pag
     expect(page).to_have_url(re.compile(r"/history/$"))
     assert page.locator(bar).evaluate("e => getComputedStyle(e).backgroundColor") == form_bar
     assert form_bar not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
-    page.screenshot(path=str(screenshot_dir / f"workbench-versions-{page.viewport_name}.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshot_dir / f"workbench-versions-{page.viewport_name}.png"), full_page=True
+    )
 
     # A reader sees the case, with its evidence under the coding it supports.
     reader = page.context.browser.new_context(viewport=page.viewport_size).new_page()

@@ -18,7 +18,10 @@ def change_url(case) -> str:
 
 def as_a_browser_sends_it(data: dict) -> dict:
     """Browsers submit every textarea with CRLF line ends."""
-    return {name: value.replace("\n", "\r\n") if isinstance(value, str) else value for name, value in data.items()}
+    return {
+        name: value.replace("\n", "\r\n") if isinstance(value, str) else value
+        for name, value in data.items()
+    }
 
 
 def the_form(client, case) -> dict:
@@ -28,7 +31,11 @@ def the_form(client, case) -> dict:
 
 def row_of(data: dict, prefix: str, name: str, value) -> str:
     """The prefix of the inline row whose `name` field holds `value`, e.g. "source_codings-2"."""
-    key = next(k for k, v in data.items() if k.startswith(f"{prefix}-") and k.endswith(f"-{name}") and v == str(value))
+    key = next(
+        k
+        for k, v in data.items()
+        if k.startswith(f"{prefix}-") and k.endswith(f"-{name}") and v == str(value)
+    )
     return key.rsplit("-", 1)[0]
 
 

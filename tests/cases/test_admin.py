@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -137,7 +138,9 @@ def test_publish_action_goes_through_the_workflow(researcher_client, researcher,
 
 def test_status_cannot_be_set_through_the_change_form(researcher_client, framework):
     case = make_case(status=Case.Status.DRAFT)
-    page = researcher_client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    page = researcher_client.get(
+        reverse("admin:cases_case_change", args=[case.pk])
+    ).content.decode()
     assert 'name="status"' not in page
 
 
@@ -150,15 +153,18 @@ def test_transition_log_is_read_only(researcher_client, researcher, framework):
 
 def test_change_form_links_to_the_public_preview(researcher_client, framework):
     case = make_case(status=Case.Status.DRAFT)
-    page = researcher_client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    page = researcher_client.get(
+        reverse("admin:cases_case_change", args=[case.pk])
+    ).content.decode()
     assert "viewsitelink" in page  # "Weergeven op website"
-    preview = researcher_client.get(reverse("admin:view_on_site", args=[_content_type_id(), case.pk]))
+    preview = researcher_client.get(
+        reverse("admin:view_on_site", args=[_content_type_id(), case.pk])
+    )
     assert preview.status_code == 302
     assert preview["Location"].endswith(case.get_absolute_url())
 
 
 def _content_type_id() -> int:
-    from django.contrib.contenttypes.models import ContentType
 
     return ContentType.objects.get_for_model(Case).pk
 
@@ -168,20 +174,40 @@ def _content_type_id() -> int:
 
 def _errors_on(response, field: str) -> list[str]:
     page = parse(response)
-    return texts(page, f"//div[contains(@class,'field-{field}')]//ul[contains(@class,'errorlist')]/li")
+    return texts(
+        page, f"//div[contains(@class,'field-{field}')]//ul[contains(@class,'errorlist')]/li"
+    )
 
 
 @pytest.mark.parametrize(
     "overrides, field, message",
     [
-        ({"latitude": "91", "longitude": "3.7"}, "latitude", "De breedtegraad ligt tussen -90 en 90."),
-        ({"latitude": "51", "longitude": "-180.5"}, "longitude", "De lengtegraad ligt tussen -180 en 180."),
-        ({"latitude": "51.05"}, "longitude", "Geef breedte- en lengtegraad samen, of geen van beide."),
-        ({"longitude": "3.72"}, "latitude", "Geef breedte- en lengtegraad samen, of geen van beide."),
+        (
+            {"latitude": "91", "longitude": "3.7"},
+            "latitude",
+            "De breedtegraad ligt tussen -90 en 90.",
+        ),
+        (
+            {"latitude": "51", "longitude": "-180.5"},
+            "longitude",
+            "De lengtegraad ligt tussen -180 en 180.",
+        ),
+        (
+            {"latitude": "51.05"},
+            "longitude",
+            "Geef breedte- en lengtegraad samen, of geen van beide.",
+        ),
+        (
+            {"longitude": "3.72"},
+            "latitude",
+            "Geef breedte- en lengtegraad samen, of geen van beide.",
+        ),
         ({"start_year": "2500"}, "start_year", "Het startjaar ligt tussen 1800 en 2100."),
     ],
 )
-def test_out_of_range_values_are_named_on_their_field(researcher_client, framework, overrides, field, message):
+def test_out_of_range_values_are_named_on_their_field(
+    researcher_client, framework, overrides, field, message
+):
     response = researcher_client.post(reverse("admin:cases_case_add"), _add_form(**overrides))
     assert response.status_code == 200
     assert _errors_on(response, field) == [message]
@@ -201,7 +227,9 @@ def test_the_database_rules_speak_dutch_when_checked_outside_a_form(framework):
 
 
 def test_a_position_and_both_poles_together_are_named_in_dutch(researcher_client, framework):
-    response = researcher_client.post(reverse("admin:cases_case_add"), _add_form(**{"tension_positions-0-holds_both": "on"}))
+    response = researcher_client.post(
+        reverse("admin:cases_case_add"), _add_form(**{"tension_positions-0-holds_both": "on"})
+    )
     page = parse(response)
     assert texts(page, "//div[@id='tension_positions-0']//ul[contains(@class,'errorlist')]/li") == [
         "Kies een positie of vink ‘houdt beide polen vast’ aan: precies één van beide."
@@ -221,7 +249,9 @@ def test_a_position_and_both_poles_together_are_named_in_dutch(researcher_client
         "updated_at__year=2026&updated_at__month=13",
     ],
 )
-def test_a_date_off_the_calendar_in_the_list_is_refused_not_a_500(researcher_client, framework, query):
+def test_a_date_off_the_calendar_in_the_list_is_refused_not_a_500(
+    researcher_client, framework, query
+):
     make_case()
     response = researcher_client.get(reverse("admin:cases_case_changelist") + "?" + query)
     assert response.status_code == 302
@@ -230,7 +260,12 @@ def test_a_date_off_the_calendar_in_the_list_is_refused_not_a_500(researcher_cli
 
 def test_the_last_real_year_still_lists(researcher_client, framework):
     make_case()
-    assert researcher_client.get(reverse("admin:cases_case_changelist") + "?updated_at__year=9998").status_code == 200
+    assert (
+        researcher_client.get(
+            reverse("admin:cases_case_changelist") + "?updated_at__year=9998"
+        ).status_code
+        == 200
+    )
 
 
 # --- the coding fields speak the framework's words ------------------------------------------------
@@ -241,13 +276,23 @@ def test_position_options_are_numbered_from_the_poles(researcher_client, framewo
     field = TensionField.objects.get(key="consensus-conflict")
     index = list(TensionField.objects.all()).index(field)
     options = texts(page, f"//select[@name='tension_positions-{index}-position']/option")
-    assert options == ["—", "-2: sterk consensus", "-1: eerder consensus", "0: in het midden", "+1: eerder conflict", "+2: sterk conflict"]
+    assert options == [
+        "—",
+        "-2: sterk consensus",
+        "-1: eerder consensus",
+        "0: in het midden",
+        "+1: eerder conflict",
+        "+2: sterk conflict",
+    ]
 
 
 def test_each_both_poles_box_has_its_own_help_text(researcher_client, framework):
     page = parse(researcher_client.get(reverse("admin:cases_case_add")))
     helps = {
-        field.key: texts(page, f"//div[@id='tension_positions-{i}']//div[contains(@class,'field-holds_both')]//div[@class='help']")[0]
+        field.key: texts(
+            page,
+            f"//div[@id='tension_positions-{i}']//div[contains(@class,'field-holds_both')]//div[@class='help']",
+        )[0]
         for i, field in enumerate(TensionField.objects.all())
     }
     assert helps == {
@@ -262,21 +307,35 @@ def test_each_both_poles_box_has_its_own_help_text(researcher_client, framework)
     }
 
 
-def test_a_case_coded_in_part_offers_a_prefilled_row_for_each_missing_source(researcher_client, framework):
+def test_a_case_coded_in_part_offers_a_prefilled_row_for_each_missing_source(
+    researcher_client, framework
+):
     case = make_case(coded=False, status=Case.Status.DRAFT)
-    SourceCoding.objects.create(case=case, source=Source.objects.get(key="strijd"), strength=2, rationale="Actie.")
+    SourceCoding.objects.create(
+        case=case, source=Source.objects.get(key="strijd"), strength=2, rationale="Actie."
+    )
     url = reverse("admin:cases_case_change", args=[case.pk])
     page = parse(researcher_client.get(url))
     new_rows = [
         row.xpath(".//select[contains(@name,'-source')]/option[@selected]/text()")
-        for row in page.xpath("//div[@id='source_codings-group']//div[contains(@class,'inline-related') and not(contains(@class,'empty-form'))]")
+        for row in page.xpath(
+            "//div[@id='source_codings-group']//div[contains(@class,'inline-related') and not(contains(@class,'empty-form'))]"
+        )
         if not row.xpath(".//input[contains(@name,'-id') and @value]")
     ]
-    assert new_rows == [["Wederzijdse afhankelijkheid"], ["Gedeelde normen en waarden"], ["Ontmoeting"]]
-    fields = page.xpath("//div[@id='tension_positions-group']//select[contains(@name,'-tension_field') and not(contains(@name,'__prefix__'))]/option[@selected]/text()")
+    assert new_rows == [
+        ["Wederzijdse afhankelijkheid"],
+        ["Gedeelde normen en waarden"],
+        ["Ontmoeting"],
+    ]
+    fields = page.xpath(
+        "//div[@id='tension_positions-group']//select[contains(@name,'-tension_field') and not(contains(@name,'__prefix__'))]/option[@selected]/text()"
+    )
     assert fields == [field.name for field in TensionField.objects.all()]
     # Rows left untouched are not saved (and not refused as incomplete).
-    data = form_values(researcher_client.get(url), "case_form") | {"summary": "Nieuwe samenvatting."}
+    data = form_values(researcher_client.get(url), "case_form") | {
+        "summary": "Nieuwe samenvatting."
+    }
     assert researcher_client.post(url, data).status_code == 302
     assert list(case.source_codings.values_list("source__key", flat=True)) == ["strijd"]
     assert not case.tension_positions.exists()
@@ -285,14 +344,24 @@ def test_a_case_coded_in_part_offers_a_prefilled_row_for_each_missing_source(res
 def test_a_selection_that_is_no_case_is_a_message_not_a_500(researcher_client, framework):
     case = make_case(status=Case.Status.IN_REVIEW)
     response = researcher_client.post(
-        reverse("admin:cases_case_changelist"), {"action": "publish", "_selected_action": [str(case.pk), "abc"]}, follow=True
+        reverse("admin:cases_case_changelist"),
+        {"action": "publish", "_selected_action": [str(case.pk), "abc"]},
+        follow=True,
     )
     assert response.status_code == 200
-    assert [str(m) for m in response.context["messages"]] == ["Die selectie bestaat niet; kies de items opnieuw."]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Die selectie bestaat niet; kies de items opnieuw."
+    ]
     assert Case.objects.get(pk=case.pk).status == Case.Status.IN_REVIEW
 
 
-def test_a_keyword_longer_than_the_database_holds_is_named_on_its_field(researcher_client, framework):
-    response = researcher_client.post(reverse("admin:cases_case_add"), _add_form(keywords="koken, " + "a" * 101))
+def test_a_keyword_longer_than_the_database_holds_is_named_on_its_field(
+    researcher_client, framework
+):
+    response = researcher_client.post(
+        reverse("admin:cases_case_add"), _add_form(keywords="koken, " + "a" * 101)
+    )
     assert response.status_code == 200
-    assert _errors_on(response, "keywords") == [f"Een trefwoord is hoogstens 100 tekens lang: ‘{'a' * 30}…’"]
+    assert _errors_on(response, "keywords") == [
+        f"Een trefwoord is hoogstens 100 tekens lang: ‘{'a' * 30}…’"
+    ]

@@ -47,7 +47,9 @@ def read_po(path: Path) -> dict:
     for entry in entries:
         if "msgid" not in entry or entry["msgid"] == "" or "fuzzy" in entry.get("flags", ""):
             continue
-        msgid = entry["msgid"] if "msgctxt" not in entry else f"{entry['msgctxt']}\x04{entry['msgid']}"
+        msgid = (
+            entry["msgid"] if "msgctxt" not in entry else f"{entry['msgctxt']}\x04{entry['msgid']}"
+        )
         if "msgid_plural" in entry:
             for name, text in entry.items():
                 if match := re.fullmatch(r"msgstr\[(\d+)\]", name):
@@ -85,13 +87,25 @@ def test_the_po_reader_reads_plurals_and_continued_lines(tmp_path):
 
 # --- no English left on the workbench's pages -------------------------------------------------
 
-ENGLISH = ["Select an option", "Filter by", "Pagination", "Taggit", "TAGGIT", "Add another", "Search ", "Nog een Tekstbewijs"]
+ENGLISH = [
+    "Select an option",
+    "Filter by",
+    "Pagination",
+    "Taggit",
+    "TAGGIT",
+    "Add another",
+    "Search ",
+    "Nog een Tekstbewijs",
+]
 
 
 def admin_pages(client):
     case = make_case(title="Buurtkeuken", keywords=("koken",))
     change = reverse("admin:cases_case_change", args=[case.pk])
-    client.post(change, form_values(client.get(change), "case_form") | {"summary": "Een andere samenvatting."})
+    client.post(
+        change,
+        form_values(client.get(change), "case_form") | {"summary": "Een andere samenvatting."},
+    )
     return [
         reverse("admin:index"),
         reverse("admin:cases_case_changelist"),

@@ -23,7 +23,8 @@ def custom_pages(client):
     case, (newer, older) = case_with_two_versions(client)
     return {
         "Versies": reverse("admin:cases_case_history", args=[case.pk]),
-        "Vergelijken": reverse("admin:cases_case_compare", args=[case.pk]) + f"?van={older}&tot={newer}",
+        "Vergelijken": reverse("admin:cases_case_compare", args=[case.pk])
+        + f"?van={older}&tot={newer}",
         "Dashboard": reverse("admin:cases_case_dashboard"),
         "Importeren": reverse("admin:cases_case_import"),
         "Terugzetten": reverse("admin:cases_case_restore", args=[case.pk, older]),
@@ -32,10 +33,24 @@ def custom_pages(client):
 
 EXPECTED_CRUMBS = {
     "Versies": ["Voorpagina", "Praktijken", "Praktijken", "Buurtkeuken", "Versies"],
-    "Vergelijken": ["Voorpagina", "Praktijken", "Praktijken", "Buurtkeuken", "Versies", "Vergelijken"],
+    "Vergelijken": [
+        "Voorpagina",
+        "Praktijken",
+        "Praktijken",
+        "Buurtkeuken",
+        "Versies",
+        "Vergelijken",
+    ],
     "Dashboard": ["Voorpagina", "Praktijken", "Praktijken", "Dashboard"],
     "Importeren": ["Voorpagina", "Praktijken", "Praktijken", "Importeren"],
-    "Terugzetten": ["Voorpagina", "Praktijken", "Praktijken", "Buurtkeuken", "Versies", "Terugzetten"],
+    "Terugzetten": [
+        "Voorpagina",
+        "Praktijken",
+        "Praktijken",
+        "Buurtkeuken",
+        "Versies",
+        "Terugzetten",
+    ],
 }
 
 
@@ -51,13 +66,18 @@ def crumbs(response) -> list[str]:
 
 def test_the_workbench_pages_have_the_admins_breadcrumbs(framework, researcher_client):
     pages = custom_pages(researcher_client)
-    assert {name: crumbs(researcher_client.get(url)) for name, url in pages.items()} == EXPECTED_CRUMBS
+    assert {
+        name: crumbs(researcher_client.get(url)) for name, url in pages.items()
+    } == EXPECTED_CRUMBS
 
 
 def test_the_invitation_page_has_the_admins_breadcrumbs(framework):
     client = logged_in(make_user(is_staff=True, is_superuser=True))
     assert crumbs(client.get(reverse("admin:annotations_invite"))) == [
-        "Voorpagina", "Kanttekeningen", "Organisaties", "Een lid uitnodigen",
+        "Voorpagina",
+        "Kanttekeningen",
+        "Organisaties",
+        "Een lid uitnodigen",
     ]
 
 

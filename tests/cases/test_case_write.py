@@ -57,14 +57,20 @@ def add_in_the_admin(client) -> Case:
 
 
 def change_in_the_admin(client, case: Case) -> Case:
-    data = form_values(client.get(change_url(case)), "case_form") | {"summary": "Een andere samenvatting.", "keywords": "markt"}
+    data = form_values(client.get(change_url(case)), "case_form") | {
+        "summary": "Een andere samenvatting.",
+        "keywords": "markt",
+    }
     assert client.post(change_url(case), data).status_code == 302
     return case
 
 
 def restore_in_the_admin(client, case: Case) -> Case:
     older = versions_of(case).last()
-    assert client.post(reverse("admin:cases_case_restore", args=[case.pk, older.pk])).status_code == 302
+    assert (
+        client.post(reverse("admin:cases_case_restore", args=[case.pk, older.pk])).status_code
+        == 302
+    )
     return case
 
 
@@ -73,38 +79,56 @@ def saved_twice(framework, researcher_client) -> Case:
     """A case with two versions, saved in the admin."""
     case = make_case(status=Case.Status.DRAFT, summary="Eerste samenvatting.")
     change_in_the_admin(researcher_client, case)
-    data = form_values(researcher_client.get(change_url(case)), "case_form") | {"summary": "Tweede samenvatting."}
+    data = form_values(researcher_client.get(change_url(case)), "case_form") | {
+        "summary": "Tweede samenvatting."
+    }
     assert researcher_client.post(change_url(case), data).status_code == 302
     return case
 
 
-def test_adding_a_case_in_the_admin_is_one_version_and_one_refresh(framework, researcher_client, refreshes):
+def test_adding_a_case_in_the_admin_is_one_version_and_one_refresh(
+    framework, researcher_client, refreshes
+):
     case = add_in_the_admin(researcher_client)
     assert versions_of(case).count() == 1
     assert refreshes == [[case.pk]]
     assert sorted(case.keywords.names()) == ["koken"]
 
 
-def test_changing_a_case_in_the_admin_is_one_version_and_one_refresh(framework, researcher_client, refreshes):
+def test_changing_a_case_in_the_admin_is_one_version_and_one_refresh(
+    framework, researcher_client, refreshes
+):
     case = make_case(status=Case.Status.DRAFT)
     change_in_the_admin(researcher_client, case)
-    assert [v.revision.get_comment() for v in versions_of(case)] == ["Samenvatting en trefwoorden gewijzigd."]
+    assert [v.revision.get_comment() for v in versions_of(case)] == [
+        "Samenvatting en trefwoorden gewijzigd."
+    ]
     assert refreshes == [[case.pk]]
 
 
-def test_an_import_in_the_workbench_is_one_version_and_one_refresh(framework, researcher_client, refreshes):
+def test_an_import_in_the_workbench_is_one_version_and_one_refresh(
+    framework, researcher_client, refreshes
+):
     case = make_case(slug="uit-het-werkblad", status=Case.Status.DRAFT)
     content = wide_csv([good_row(slug=case.slug, titel="Uit het werkblad", status="draft")])
-    dry = researcher_client.post(reverse("admin:cases_case_import"), {"file": SimpleUploadedFile("p.csv", content)})
+    dry = researcher_client.post(
+        reverse("admin:cases_case_import"), {"file": SimpleUploadedFile("p.csv", content)}
+    )
     refreshes.clear()  # the dry run wrote through case_write too, and was rolled back
-    confirm = {"content": dry.context["confirm_form"].initial["content"], "filename": "p.csv", "confirm": "True"}
+    confirm = {
+        "content": dry.context["confirm_form"].initial["content"],
+        "filename": "p.csv",
+        "confirm": "True",
+    }
     assert researcher_client.post(reverse("admin:cases_case_import"), confirm).status_code == 302
     assert Case.objects.get(pk=case.pk).title == "Uit het werkblad"
     assert versions_of(case).count() == 1
     assert refreshes == [[case.pk]]
 
 
-def test_an_import_by_command_is_one_version_and_one_refresh(framework, researcher, refreshes, tmp_path: Path):
+def test_an_import_by_command_is_one_version_and_one_refresh(
+    framework, researcher, refreshes, tmp_path: Path
+):
     path = tmp_path / "p.csv"
     path.write_bytes(wide_csv([good_row(slug="per-opdracht", status="draft")]))
     call_command("exchange", "import", str(path), "--apply", "--user", researcher.username)
@@ -136,7 +160,9 @@ def test_importing_many_published_rows_rebuilds_the_vocabulary_once_after_the_co
     monkeypatch.setattr(services, "rebuild_vocabulary", lambda: rebuilds.append(rebuild()))
     make_case(slug="al-gepubliceerd", title="Al gepubliceerd")
     rows = [good_row(slug=f"rij-{n}", titel=f"Woordenschatrij {n}") for n in range(4)]
-    rows.append(good_row(slug="al-gepubliceerd", titel="Gepubliceerd en hernoemd"))  # a published case's row changes
+    rows.append(
+        good_row(slug="al-gepubliceerd", titel="Gepubliceerd en hernoemd")
+    )  # a published case's row changes
     with django_capture_on_commit_callbacks(execute=True):
         report = run_import(wide_csv(rows), researcher)
         assert rebuilds == []  # not inside the transaction

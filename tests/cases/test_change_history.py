@@ -16,7 +16,9 @@ from tests.html import form_values
 
 pytestmark = pytest.mark.django_db
 
-PRACTICE = "Elke zaterdag koken buren samen in het buurthuis.\n\nZe leren elkaars recepten en talen."
+PRACTICE = (
+    "Elke zaterdag koken buren samen in het buurthuis.\n\nZe leren elkaars recepten en talen."
+)
 CONTEXT = "Een wijk met veel nieuwkomers.\n\nHet buurthuis is oud."
 
 
@@ -24,30 +26,51 @@ def feed_updated(client, slug: str) -> str:
     cache.clear()
     feed = etree.fromstring(client.get(reverse("case-feed")).content)
     ns = {"a": "http://www.w3.org/2005/Atom"}
-    entry = next(e for e in feed.xpath("//a:entry", namespaces=ns) if slug in e.xpath("string(a:link/@href)", namespaces=ns))
+    entry = next(
+        e
+        for e in feed.xpath("//a:entry", namespaces=ns)
+        if slug in e.xpath("string(a:link/@href)", namespaces=ns)
+    )
     return entry.xpath("string(a:updated)", namespaces=ns)
 
 
 @pytest.fixture
 def case(framework):
-    case = make_case(slug="buurtkeuken", title="Buurtkeuken", practice=PRACTICE, context=CONTEXT, place_text="Gent.\n\nRabot.")
-    SourceCoding.objects.filter(case=case, source__key="strijd").update(rationale="Eerste lijn.\nTweede lijn.")
+    case = make_case(
+        slug="buurtkeuken",
+        title="Buurtkeuken",
+        practice=PRACTICE,
+        context=CONTEXT,
+        place_text="Gent.\n\nRabot.",
+    )
+    SourceCoding.objects.filter(case=case, source__key="strijd").update(
+        rationale="Eerste lijn.\nTweede lijn."
+    )
     return case
 
 
-def test_saving_an_unchanged_case_keeps_no_version_and_leaves_its_dates(case, researcher_client, client):
-    researcher_client.post(change_url(case), the_form(researcher_client, case) | {"summary": "Een eerste versie."})
+def test_saving_an_unchanged_case_keeps_no_version_and_leaves_its_dates(
+    case, researcher_client, client
+):
+    researcher_client.post(
+        change_url(case), the_form(researcher_client, case) | {"summary": "Een eerste versie."}
+    )
     case.refresh_from_db()
     updated_at, feed_date = case.updated_at, feed_updated(client, "buurtkeuken")
 
-    response = researcher_client.post(change_url(case), the_form(researcher_client, case) | {"_continue": "1"})
+    response = researcher_client.post(
+        change_url(case), the_form(researcher_client, case) | {"_continue": "1"}
+    )
 
     assert response.status_code == 302
     case.refresh_from_db()
     assert comments(case) == ["Samenvatting gewijzigd."]
     assert case.updated_at == updated_at
     assert feed_updated(client, "buurtkeuken") == feed_date
-    assert SourceCoding.objects.get(case=case, source__key="strijd").rationale == "Eerste lijn.\nTweede lijn."
+    assert (
+        SourceCoding.objects.get(case=case, source__key="strijd").rationale
+        == "Eerste lijn.\nTweede lijn."
+    )
 
 
 def test_a_save_that_only_adds_evidence_is_one_version_about_the_evidence(case, researcher_client):
@@ -65,7 +88,9 @@ def test_a_save_that_only_adds_evidence_is_one_version_about_the_evidence(case, 
     assert CodingEvidence.objects.filter(case=case).count() == 1
     assert comments(case) == ["Tekstbewijs voor Ontmoeting toegevoegd: ‘koken buren samen’."]
     case.refresh_from_db()
-    assert case.updated_at > updated_at  # a new version is a change of the case: the feed's date moves
+    assert (
+        case.updated_at > updated_at
+    )  # a new version is a change of the case: the feed's date moves
 
 
 def test_a_changed_strength_names_its_own_source_with_both_values(case, researcher_client):
@@ -79,8 +104,22 @@ def test_a_changed_strength_names_its_own_source_with_both_values(case, research
 def test_changes_to_several_codings_are_each_named(case, researcher_client):
     data = the_form(researcher_client, case)
     encounter = row_of(data, "source_codings", "source", Source.objects.get(key="ontmoeting").pk)
-    conflict = row_of(data, "tension_positions", "tension_field", TensionPosition.objects.get(case=case, tension_field__key="consensus-conflict").tension_field_id)
-    distance = row_of(data, "tension_positions", "tension_field", TensionPosition.objects.get(case=case, tension_field__key="afstand-nabijheid").tension_field_id)
+    conflict = row_of(
+        data,
+        "tension_positions",
+        "tension_field",
+        TensionPosition.objects.get(
+            case=case, tension_field__key="consensus-conflict"
+        ).tension_field_id,
+    )
+    distance = row_of(
+        data,
+        "tension_positions",
+        "tension_field",
+        TensionPosition.objects.get(
+            case=case, tension_field__key="afstand-nabijheid"
+        ).tension_field_id,
+    )
     data |= {
         "practice": PRACTICE.replace("\n", "\r\n") + "\r\n\r\nEen derde alinea.",
         "context": "Een andere context.",
@@ -104,19 +143,35 @@ def test_removed_and_added_codings_are_named(framework, researcher_client):
     SourceCoding.objects.filter(case=case, source__key="strijd").delete()
     data = the_form(researcher_client, case)
     # The empty row offered for the missing source, and the first existing row ticked for deletion.
-    new_row = next(k.rsplit("-", 1)[0] for k, v in data.items() if k.startswith("source_codings-") and k.endswith("-id") and not v)
-    data |= {f"{new_row}-source": str(Source.objects.get(key="strijd").pk), f"{new_row}-strength": "3", f"{new_row}-rationale": "Actie."}
-    solidarity = row_of(data, "source_codings", "source", Source.objects.get(key="wederzijdse-afhankelijkheid").pk)
+    new_row = next(
+        k.rsplit("-", 1)[0]
+        for k, v in data.items()
+        if k.startswith("source_codings-") and k.endswith("-id") and not v
+    )
+    data |= {
+        f"{new_row}-source": str(Source.objects.get(key="strijd").pk),
+        f"{new_row}-strength": "3",
+        f"{new_row}-rationale": "Actie.",
+    }
+    solidarity = row_of(
+        data, "source_codings", "source", Source.objects.get(key="wederzijdse-afhankelijkheid").pk
+    )
     data[f"{solidarity}-DELETE"] = "on"
     assert researcher_client.post(change_url(case), data).status_code == 302
-    assert comments(case) == ["Strijd: gecodeerd als sterk, grond interpretatie; Wederzijdse afhankelijkheid: codering verwijderd."]
+    assert comments(case) == [
+        "Strijd: gecodeerd als sterk, grond interpretatie; Wederzijdse afhankelijkheid: codering verwijderd."
+    ]
     assert Case.objects.get(pk=case.pk).source_codings.count() == 3
 
 
 def test_a_changed_strength_moves_the_cases_date_in_the_feed(case, researcher_client, client):
     before = feed_updated(client, "buurtkeuken")
     data = the_form(researcher_client, case)
-    row = next(key for key, value in data.items() if key.endswith("-source") and value == str(Source.objects.get(key="strijd").pk))
+    row = next(
+        key
+        for key, value in data.items()
+        if key.endswith("-source") and value == str(Source.objects.get(key="strijd").pk)
+    )
     data[row.replace("-source", "-strength")] = "3"
     assert researcher_client.post(change_url(case), data).status_code == 302
     assert comments(case)[0].startswith("Strijd: sterkte")

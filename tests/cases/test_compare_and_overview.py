@@ -17,16 +17,42 @@ def compare(client, *slugs):
 
 
 def test_two_cases_side_by_side(client, framework):
-    a = make_case(title="Eerste", domain="wonen", municipality="Gent", strengths={"ontmoeting": 3}, positions={"consensus-conflict": -2})
-    b = make_case(title="Tweede", domain="leren", municipality="Leuven", strengths={"ontmoeting": 1}, positions={"consensus-conflict": "both"})
+    a = make_case(
+        title="Eerste",
+        domain="wonen",
+        municipality="Gent",
+        strengths={"ontmoeting": 3},
+        positions={"consensus-conflict": -2},
+    )
+    b = make_case(
+        title="Tweede",
+        domain="leren",
+        municipality="Leuven",
+        strengths={"ontmoeting": 1},
+        positions={"consensus-conflict": "both"},
+    )
     tree = parse(compare(client, a.slug, b.slug))
-    assert texts(tree, "//table[contains(@class,'compare-table')]/thead//th") == ["A Eerste", "B Tweede"]
-    rows = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in tree.xpath("//table[contains(@class,'compare-table')]/tbody/tr"))}
+    assert texts(tree, "//table[contains(@class,'compare-table')]/thead//th") == [
+        "A Eerste",
+        "B Tweede",
+    ]
+    rows = {
+        row[0]: row[1:]
+        for row in (
+            texts(tr, "./*")
+            for tr in tree.xpath("//table[contains(@class,'compare-table')]/tbody/tr")
+        )
+    }
     assert rows["Domein"] == ["Wonen", "Leren"]
     assert rows["Plaats"] == ["Gent", "Leuven"]
     assert rows["Ontmoeting"] == ["sterk ○ interpretatie", "zwak ○ interpretatie"]
-    assert rows["Consensus – conflict"] == ["sterk consensus ○ interpretatie", "houdt beide polen vast ○ interpretatie"]
-    spectrum = tree.xpath("//li[contains(@class,'shared-spectrum')][.//p[contains(text(),'Consensus')]]")[0]
+    assert rows["Consensus – conflict"] == [
+        "sterk consensus ○ interpretatie",
+        "houdt beide polen vast ○ interpretatie",
+    ]
+    spectrum = tree.xpath(
+        "//li[contains(@class,'shared-spectrum')][.//p[contains(text(),'Consensus')]]"
+    )[0]
     assert texts(spectrum, ".//ol/li[1]/span") == ["A"]
     assert "B" in texts(spectrum, ".//p[contains(@class,'shared-spectrum__both')]")[0]
 
@@ -34,11 +60,26 @@ def test_two_cases_side_by_side(client, framework):
 def test_on_a_phone_the_comparison_is_labelled_rows_naming_each_case(client, framework):
     # The wide table has a column per case; a phone gets the same facts as rows, each value
     # marked with its case's letter and, for screen readers, its title.
-    a = make_case(title="Eerste", domain="wonen", municipality="Gent", strengths={"ontmoeting": 3}, positions={"consensus-conflict": -2})
-    b = make_case(title="Tweede", domain="leren", municipality="Leuven", strengths={"ontmoeting": 1}, positions={"consensus-conflict": "both"})
+    a = make_case(
+        title="Eerste",
+        domain="wonen",
+        municipality="Gent",
+        strengths={"ontmoeting": 3},
+        positions={"consensus-conflict": -2},
+    )
+    b = make_case(
+        title="Tweede",
+        domain="leren",
+        municipality="Leuven",
+        strengths={"ontmoeting": 1},
+        positions={"consensus-conflict": "both"},
+    )
     tree = parse(compare(client, a.slug, b.slug))
     rows = tree.xpath("//div[contains(@class,'compare-rows')]")[0]
-    assert texts(rows, ".//ul[contains(@class,'compare-rows__cases')]/li") == ["A Eerste", "B Tweede"]
+    assert texts(rows, ".//ul[contains(@class,'compare-rows__cases')]/li") == [
+        "A Eerste",
+        "B Tweede",
+    ]
     labelled: dict[str, list[str]] = {}
     for item in rows.xpath(".//dl/*"):
         text = " ".join(item.text_content().split())
@@ -48,7 +89,10 @@ def test_on_a_phone_the_comparison_is_labelled_rows_naming_each_case(client, fra
             values.append(text)
     assert labelled["Domein"] == ["A Eerste: Wonen", "B Tweede: Leren"]
     assert labelled["Plaats"] == ["A Eerste: Gent", "B Tweede: Leuven"]
-    assert labelled["Ontmoeting"] == ["A Eerste: sterk ○ interpretatie", "B Tweede: zwak ○ interpretatie"]
+    assert labelled["Ontmoeting"] == [
+        "A Eerste: sterk ○ interpretatie",
+        "B Tweede: zwak ○ interpretatie",
+    ]
     assert labelled["Consensus – conflict"] == [
         "A Eerste: sterk consensus ○ interpretatie",
         "B Tweede: houdt beide polen vast ○ interpretatie",
@@ -86,16 +130,34 @@ def test_overview_counts_and_heatmap_cells_lead_to_lists_of_that_size(client, fr
         )
     make_case(title="Concept", status=Case.Status.DRAFT, strengths={"strijd": 3})
     tree = parse(client.get(reverse("overview")))
-    rows = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in tree.xpath("//section[@aria-labelledby='sources-title']//tbody/tr"))}
-    assert rows["Strijd"] == ["6 ● 0 met tekstbewijs (100%)", "3 ● 0 met tekstbewijs", "3 ● 0 met tekstbewijs"]
-    assert rows["Ontmoeting"] == ["6 ● 0 met tekstbewijs (100%)", "6 ● 0 met tekstbewijs", "0 ● 0 met tekstbewijs"]
+    rows = {
+        row[0]: row[1:]
+        for row in (
+            texts(tr, "./*")
+            for tr in tree.xpath("//section[@aria-labelledby='sources-title']//tbody/tr")
+        )
+    }
+    assert rows["Strijd"] == [
+        "6 ● 0 met tekstbewijs (100%)",
+        "3 ● 0 met tekstbewijs",
+        "3 ● 0 met tekstbewijs",
+    ]
+    assert rows["Ontmoeting"] == [
+        "6 ● 0 met tekstbewijs (100%)",
+        "6 ● 0 met tekstbewijs",
+        "0 ● 0 met tekstbewijs",
+    ]
     cells = tree.xpath("//table[contains(@class,'heatmap')]//td/a")
     assert len(cells) == 4 * 12
     for cell in cells:
         shown = int(cell.text)
         listing = parse(client.get(cell.get("href")))
-        assert int(texts(listing, "//h2[@id='results-title']")[0].split()[0]) == shown, cell.get("href")
-    histogram_links = tree.xpath("//figure[contains(@class,'histogram')]//a[contains(@href,'-van=')]")
+        assert int(texts(listing, "//h2[@id='results-title']")[0].split()[0]) == shown, cell.get(
+            "href"
+        )
+    histogram_links = tree.xpath(
+        "//figure[contains(@class,'histogram')]//a[contains(@href,'-van=')]"
+    )
     for link in histogram_links:
         listing = parse(client.get(link.get("href")))
         assert texts(listing, "//h2[@id='results-title']")[0].split()[0] == link.text
@@ -112,7 +174,9 @@ def test_overview_matrix_is_one_table_per_tension_field(client, framework):
     # Six small tables (sources down, the field's two poles across) fit a phone and hide
     # nothing on a laptop, where one wide matrix showed four fields and scrolled the rest.
     make_case(title="X", strengths={"strijd": 3}, positions={"consensus-conflict": 2})
-    make_case(title="Y", strengths={"strijd": 2, "ontmoeting": 3}, positions={"consensus-conflict": -1})
+    make_case(
+        title="Y", strengths={"strijd": 2, "ontmoeting": 3}, positions={"consensus-conflict": -1}
+    )
     tree = parse(client.get(reverse("overview")))
     tables = tree.xpath("//section[@aria-labelledby='heat-title']//table")
     assert [texts(table, "./caption")[0] for table in tables] == [

@@ -12,10 +12,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 from lxml import etree
+from openpyxl import Workbook, load_workbook
 
 from cases import exchange
 from cases.history import versions_of
 from cases.models import Case, CaseTransition, Grounds, SourceCoding, TensionPosition
+from frameworks.models import Source
 from tests.factories import good_row, make_case, run_import, wide_csv, xlsx_text_rows
 from tests.html import parse, texts
 
@@ -36,10 +38,15 @@ def test_a_good_file_is_reported_in_a_dry_run_and_saved_for_real(framework, rese
     assert case.status == Case.Status.PUBLISHED
     assert case.practice == "Elke vrijdag koken buren.\n\nIedereen is welkom."
     assert SourceCoding.objects.filter(case=case, strength=2).count() == 4
-    assert TensionPosition.objects.get(case=case, tension_field__key="consensus-conflict").holds_both
+    assert TensionPosition.objects.get(
+        case=case, tension_field__key="consensus-conflict"
+    ).holds_both
     assert sorted(case.keywords.names()) == ["buurt", "koken"]
     # Published through the workflow, each step logged with the importing researcher.
-    assert [(t.old_status, t.new_status, t.actor) for t in CaseTransition.objects.filter(case=case).order_by("pk")] == [
+    assert [
+        (t.old_status, t.new_status, t.actor)
+        for t in CaseTransition.objects.filter(case=case).order_by("pk")
+    ] == [
         ("draft", "in_review", researcher),
         ("in_review", "published", researcher),
     ]
@@ -48,14 +55,20 @@ def test_a_good_file_is_reported_in_a_dry_run_and_saved_for_real(framework, rese
 
 def test_semicolon_csv_and_xlsx_are_read_too(framework, researcher):
     assert run_import(wide_csv([good_row()], delimiter=";"), researcher, dry_run=True).ok
-    from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
     row = good_row(startjaar="2012", breedtegraad="51.05", lengtegraad="3.72")
     columns = list(csv.reader([wide_csv([]).decode().strip()]))[0]
     sheet.append(columns)
-    sheet.append([float(row[c]) if c in ("breedtegraad", "lengtegraad") else (int(row[c]) if c == "startjaar" else row.get(c, "")) for c in columns])
+    sheet.append(
+        [
+            float(row[c])
+            if c in ("breedtegraad", "lengtegraad")
+            else (int(row[c]) if c == "startjaar" else row.get(c, ""))
+            for c in columns
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     report = run_import(buffer.getvalue(), researcher, filename="praktijken.xlsx")
@@ -67,7 +80,11 @@ def test_semicolon_csv_and_xlsx_are_read_too(framework, researcher):
 @pytest.mark.parametrize(
     "overrides, column, message",
     [
-        ({"domein": "ruimtevaart"}, "domein", "‘ruimtevaart’ is geen geldige waarde. Mogelijk zijn: wonen, werken, leren, vrije-tijd (of: Vrije tijd)."),
+        (
+            {"domein": "ruimtevaart"},
+            "domein",
+            "‘ruimtevaart’ is geen geldige waarde. Mogelijk zijn: wonen, werken, leren, vrije-tijd (of: Vrije tijd).",
+        ),
         ({"titel": ""}, "titel", "Dit veld is verplicht."),
         (
             {"veld_afstand-nabijheid": "3"},
@@ -75,16 +92,46 @@ def test_semicolon_csv_and_xlsx_are_read_too(framework, researcher):
             "‘3’ is geen geldige waarde. Mogelijk zijn: -2, -1, 0, 1, 2, beide "
             "(of: sterk afstand, eerder afstand, in het midden, eerder nabijheid, sterk nabijheid, houdt beide polen vast).",
         ),
-        ({"bron_strijd": "5"}, "bron_strijd", "‘5’ is geen geldige waarde. Mogelijk zijn: 0, 1, 2, 3 (of: afwezig, zwak, matig, sterk)."),
-        ({"bron_strijd": "heel sterk"}, "bron_strijd", "‘heel sterk’ is geen geldige waarde. Mogelijk zijn: 0, 1, 2, 3 (of: afwezig, zwak, matig, sterk)."),
-        ({"soort": "concept"}, "soort", "‘concept’ is geen geldige waarde. Mogelijk zijn: pilootcase, casestudie."),
-        ({"status": "klaar"}, "status", "‘klaar’ is geen geldige waarde. Mogelijk zijn: concept, ter-nalezing, gepubliceerd (of: ter nalezing)."),
-        ({"breedtegraad": "91", "lengtegraad": "3"}, "breedtegraad", "Zorg ervoor dat deze waarde hoogstens 90 is."),
-        ({"breedtegraad": "51.0"}, "lengtegraad", "Geef breedte- en lengtegraad samen, of geen van beide."),
-        ({"slug": "met spaties"}, "slug", "Voer een geldige ‘slug’ in, bestaande uit letters, cijfers, liggende streepjes en verbindingsstreepjes."),
+        (
+            {"bron_strijd": "5"},
+            "bron_strijd",
+            "‘5’ is geen geldige waarde. Mogelijk zijn: 0, 1, 2, 3 (of: afwezig, zwak, matig, sterk).",
+        ),
+        (
+            {"bron_strijd": "heel sterk"},
+            "bron_strijd",
+            "‘heel sterk’ is geen geldige waarde. Mogelijk zijn: 0, 1, 2, 3 (of: afwezig, zwak, matig, sterk).",
+        ),
+        (
+            {"soort": "concept"},
+            "soort",
+            "‘concept’ is geen geldige waarde. Mogelijk zijn: pilootcase, casestudie.",
+        ),
+        (
+            {"status": "klaar"},
+            "status",
+            "‘klaar’ is geen geldige waarde. Mogelijk zijn: concept, ter-nalezing, gepubliceerd (of: ter nalezing).",
+        ),
+        (
+            {"breedtegraad": "91", "lengtegraad": "3"},
+            "breedtegraad",
+            "Zorg ervoor dat deze waarde hoogstens 90 is.",
+        ),
+        (
+            {"breedtegraad": "51.0"},
+            "lengtegraad",
+            "Geef breedte- en lengtegraad samen, of geen van beide.",
+        ),
+        (
+            {"slug": "met spaties"},
+            "slug",
+            "Voer een geldige ‘slug’ in, bestaande uit letters, cijfers, liggende streepjes en verbindingsstreepjes.",
+        ),
     ],
 )
-def test_each_bad_value_is_named_by_row_and_column_and_nothing_is_saved(framework, researcher, overrides, column, message):
+def test_each_bad_value_is_named_by_row_and_column_and_nothing_is_saved(
+    framework, researcher, overrides, column, message
+):
     content = wide_csv([good_row(slug="eerste-goede"), good_row(**overrides)])
     report = run_import(content, researcher)
     assert not report.saved
@@ -100,25 +147,38 @@ def test_a_duplicate_slug_is_named_with_both_rows(framework, researcher):
 
 
 def test_a_wrong_encoding_is_named_by_row_and_column(framework, researcher):
-    content = wide_csv([good_row(), good_row(slug="tweede", samenvatting="Café in Rabot")]).decode().encode("latin-1")
+    content = (
+        wide_csv([good_row(), good_row(slug="tweede", samenvatting="Café in Rabot")])
+        .decode()
+        .encode("latin-1")
+    )
     report = run_import(content, researcher)
     assert not report.saved
     assert len(report.errors) == 1
-    assert report.errors[0].startswith("Rij 3, kolom ‘samenvatting’: het bestand is niet in UTF-8 gecodeerd")
+    assert report.errors[0].startswith(
+        "Rij 3, kolom ‘samenvatting’: het bestand is niet in UTF-8 gecodeerd"
+    )
     assert not Case.objects.exists()
 
 
 def test_a_publication_the_workflow_refuses_saves_nothing(framework, researcher):
     # Not coded on ontmoeting (an empty rationale is refused at its own column before the workflow is asked).
-    incomplete = good_row(slug="onvolledig", **{"bron_ontmoeting": "", "bron_ontmoeting_onderbouwing": ""})
+    incomplete = good_row(
+        slug="onvolledig", **{"bron_ontmoeting": "", "bron_ontmoeting_onderbouwing": ""}
+    )
     report = run_import(wide_csv([good_row(), incomplete]), researcher)
     assert not report.saved
-    assert any(m.startswith("Rij 3, kolom ‘status’: kan niet gepubliceerd worden") for m in report.errors)
+    assert any(
+        m.startswith("Rij 3, kolom ‘status’: kan niet gepubliceerd worden") for m in report.errors
+    )
     assert not Case.objects.exists()
 
 
 def test_missing_or_unknown_columns_are_refused(framework, researcher):
-    assert run_import(b"slug,titel\nx,y\n", researcher).errors[0] == "Deze kolommen ontbreken: soort, domein, gemeente, initiatief, samenvatting."
+    assert (
+        run_import(b"slug,titel\nx,y\n", researcher).errors[0]
+        == "Deze kolommen ontbreken: soort, domein, gemeente, initiatief, samenvatting."
+    )
     content = wide_csv([good_row()]).replace(b"slug,", b"slug,kleur,", 1)
     assert "Onbekende kolommen" in run_import(content, researcher).errors[0]
     assert "csv" in run_import(b"x", researcher, filename="praktijken.pdf").errors[0]
@@ -126,8 +186,19 @@ def test_missing_or_unknown_columns_are_refused(framework, researcher):
 
 def test_export_then_import_gives_the_same_data(framework, researcher):
     # (The seed's round trip, evidence and all, is in test_grounds_exchange: the import cannot add passages.)
-    make_case(title="Piloot", kind=Case.Kind.PILOT, positions={"consensus-conflict": "both"}, grounds={"strijd": Grounds.UNDETERMINED})
-    make_case(title="Met coördinaten", latitude="51.054300", longitude="3.717400", start_year=2013, keywords=("markt", "taal"))
+    make_case(
+        title="Piloot",
+        kind=Case.Kind.PILOT,
+        positions={"consensus-conflict": "both"},
+        grounds={"strijd": Grounds.UNDETERMINED},
+    )
+    make_case(
+        title="Met coördinaten",
+        latitude="51.054300",
+        longitude="3.717400",
+        start_year=2013,
+        keywords=("markt", "taal"),
+    )
     make_case(title="Concept", status=Case.Status.DRAFT)
     first = io.StringIO()
     exchange.export_wide_csv(exchange.published_cases(), first)
@@ -152,14 +223,23 @@ def test_exports_hold_published_cases_only(client, framework):
     for name in ("export-cases-xlsx", "export-codings-xlsx"):
         cells = " ".join(" ".join(row) for row in xlsx_text_rows(client.get(reverse(name)).content))
         assert "Openbaar geval" in cells and "GEHEIM" not in cells, name
-    long_rows = list(csv.DictReader(io.StringIO(client.get(reverse("export-codings-csv")).content.decode())))
+    long_rows = list(
+        csv.DictReader(io.StringIO(client.get(reverse("export-codings-csv")).content.decode()))
+    )
     assert len(long_rows) == 10 and {r["dimensie"] for r in long_rows} == {"bron", "spanningsveld"}
     data = json.loads(client.get(reverse("export-cases-json")).content)
     assert data["licentie"].startswith("CC BY 4.0")
-    assert set(data["praktijken"][0]["codering"]["bronnen"]) == {"wederzijdse-afhankelijkheid", "normen-en-waarden", "strijd", "ontmoeting"}
+    assert set(data["praktijken"][0]["codering"]["bronnen"]) == {
+        "wederzijdse-afhankelijkheid",
+        "normen-en-waarden",
+        "strijd",
+        "ontmoeting",
+    }
 
 
-def test_the_codebook_validates_against_the_refi_qda_schema_and_keeps_its_identifiers(client, framework):
+def test_the_codebook_validates_against_the_refi_qda_schema_and_keeps_its_identifiers(
+    client, framework
+):
     schema = etree.XMLSchema(etree.parse(str(STANDARDS / "Codebook.xsd")))
     first = client.get(reverse("export-codebook")).content
     document = etree.fromstring(first)
@@ -169,22 +249,27 @@ def test_the_codebook_validates_against_the_refi_qda_schema_and_keeps_its_identi
     assert {"Ontmoeting", "Strijd", "universeel", "particularistisch", "Wonen"} <= set(names)
     guids = document.xpath("//q:Code/@guid", namespaces=ns)
     assert len(guids) == len(set(guids))
-    from frameworks.models import Source
 
     source = Source.objects.get(key="ontmoeting")
     source.name = "Ontmoeting (herwerkt)"
     source.save()
     second = etree.fromstring(exchange.export_codebook())
-    assert second.xpath("//q:Code/@guid", namespaces=ns) == guids  # identifiers do not change with names
+    assert (
+        second.xpath("//q:Code/@guid", namespaces=ns) == guids
+    )  # identifiers do not change with names
     members = set(second.xpath("//q:MemberCode/@guid", namespaces=ns))
     assert members <= set(guids)
 
 
-def test_codebook_guids_are_those_of_the_first_release_after_the_keys_became_dutch(client, framework):
+def test_codebook_guids_are_those_of_the_first_release_after_the_keys_became_dutch(
+    client, framework
+):
     """The GUIDs were minted from the English keys; renaming the keys did not change them."""
     document = etree.fromstring(client.get(reverse("export-codebook")).content)
     ns = {"q": "urn:QDA-XML:codebook:1.0"}
-    guid_of = {code.get("name"): code.get("guid") for code in document.xpath("//q:Code", namespaces=ns)}
+    guid_of = {
+        code.get("name"): code.get("guid") for code in document.xpath("//q:Code", namespaces=ns)
+    }
     assert guid_of["Strijd"] == "b26e7bc8-ea0f-599d-a26c-00815e03934f"
     assert guid_of["Ontmoeting"] == "ffaa9f82-3a4a-526c-b054-9d0945dcf7bb"
     assert guid_of["onderhandelbaar"] == "ea66706e-ea93-500c-811e-3801fd26cce5"
@@ -193,7 +278,12 @@ def test_codebook_guids_are_those_of_the_first_release_after_the_keys_became_dut
 def test_the_data_page_links_every_export_with_the_licence(client, framework):
     page = client.get(reverse("open-data")).content.decode()
     for name in (
-        "export-cases-csv", "export-codings-csv", "export-cases-xlsx", "export-codings-xlsx", "export-cases-json", "export-codebook",
+        "export-cases-csv",
+        "export-codings-csv",
+        "export-cases-xlsx",
+        "export-codings-xlsx",
+        "export-cases-json",
+        "export-codebook",
         "api-annotations",
     ):
         assert reverse(name) in page
@@ -218,7 +308,10 @@ def test_the_command_exports_and_imports(framework, researcher, tmp_path, capsys
     assert Case.objects.get(slug="opdrachtregel").status == Case.Status.PUBLISHED
     bad = tmp_path / "fout.csv"
     bad.write_bytes(wide_csv([good_row(domein="maan")]))
-    with pytest.raises(CommandError, match="^1 fout in 1 rij. Er wordt niets bewaard tot alle fouten opgelost zijn.$"):
+    with pytest.raises(
+        CommandError,
+        match="^1 fout in 1 rij. Er wordt niets bewaard tot alle fouten opgelost zijn.$",
+    ):
         call_command("exchange", "import", str(bad), "--apply", "--user", researcher.username)
 
 
@@ -230,12 +323,18 @@ def test_the_admin_import_runs_a_dry_run_then_imports(framework, researcher_clie
     confirm = dry.context["confirm_form"]
     response = researcher_client.post(
         reverse("admin:cases_case_import"),
-        {"content": confirm.initial["content"], "filename": confirm.initial["filename"], "confirm": "True"},
+        {
+            "content": confirm.initial["content"],
+            "filename": confirm.initial["filename"],
+            "confirm": "True",
+        },
     )
     assert response.status_code == 302
     assert Case.objects.filter(slug="buurtkeuken-gent").exists()
     bad = SimpleUploadedFile("fout.csv", wide_csv([good_row(titel="")]), content_type="text/csv")
-    errors = researcher_client.post(reverse("admin:cases_case_import"), {"file": bad}).content.decode()
+    errors = researcher_client.post(
+        reverse("admin:cases_case_import"), {"file": bad}
+    ).content.decode()
     assert "Rij 2, kolom ‘titel’" in errors
 
 
@@ -265,9 +364,14 @@ def test_the_import_reads_the_admins_words_whatever_their_capitals(framework, re
     case = Case.objects.get(slug="buurtkeuken-gent")
     assert (case.kind, case.status, case.domain.key) == ("pilot", "in_review", "vrije-tijd")
     assert dict(case.source_codings.values_list("source__key", "strength")) == {
-        "wederzijdse-afhankelijkheid": 3, "normen-en-waarden": 0, "strijd": 2, "ontmoeting": 1,
+        "wederzijdse-afhankelijkheid": 3,
+        "normen-en-waarden": 0,
+        "strijd": 2,
+        "ontmoeting": 1,
     }
-    assert {p.tension_field.key: (p.position, p.holds_both) for p in case.tension_positions.all()} == {
+    assert {
+        p.tension_field.key: (p.position, p.holds_both) for p in case.tension_positions.all()
+    } == {
         "universeel-particularistisch": (None, True),
         "consensus-conflict": (-1, False),
         "economisch-cultureel": (1, False),
@@ -278,7 +382,10 @@ def test_the_import_reads_the_admins_words_whatever_their_capitals(framework, re
 
 
 def test_files_with_the_first_releases_english_codes_still_import(framework, researcher):
-    rows = [good_row(soort="case_study", status="published"), good_row(slug="piloot", titel="Piloot", soort="pilot", status="in_review")]
+    rows = [
+        good_row(soort="case_study", status="published"),
+        good_row(slug="piloot", titel="Piloot", soort="pilot", status="in_review"),
+    ]
     report = run_import(wide_csv(rows), researcher)
     assert report.saved, report.errors
     assert list(Case.objects.order_by("slug").values_list("slug", "kind", "status")) == [
@@ -289,15 +396,26 @@ def test_files_with_the_first_releases_english_codes_still_import(framework, res
 
 def test_exports_write_dutch_codes(client, framework):
     make_case(title="Piloot", slug="piloot", kind=Case.Kind.PILOT)
-    wide = list(csv.DictReader(io.StringIO(client.get(reverse("export-cases-csv")).content.decode())))
+    wide = list(
+        csv.DictReader(io.StringIO(client.get(reverse("export-cases-csv")).content.decode()))
+    )
     assert [(row["soort"], row["status"]) for row in wide] == [("pilootcase", "gepubliceerd")]
-    long_rows = list(csv.DictReader(io.StringIO(client.get(reverse("export-codings-csv")).content.decode())))
+    long_rows = list(
+        csv.DictReader(io.StringIO(client.get(reverse("export-codings-csv")).content.decode()))
+    )
     assert {row["soort"] for row in long_rows} == {"pilootcase"}
-    assert json.loads(client.get(reverse("export-cases-json")).content)["praktijken"][0]["soort"] == "pilootcase"
+    assert (
+        json.loads(client.get(reverse("export-cases-json")).content)["praktijken"][0]["soort"]
+        == "pilootcase"
+    )
 
 
-def test_a_duplicate_slug_is_reported_even_when_its_first_row_has_another_error(framework, researcher):
-    report = run_import(wide_csv([good_row(titel=""), good_row(titel="Dubbel")]), researcher, dry_run=True)
+def test_a_duplicate_slug_is_reported_even_when_its_first_row_has_another_error(
+    framework, researcher
+):
+    report = run_import(
+        wide_csv([good_row(titel=""), good_row(titel="Dubbel")]), researcher, dry_run=True
+    )
     assert report.errors == [
         "Rij 2, kolom ‘titel’: Dit veld is verplicht.",
         "Rij 3, kolom ‘slug’: ‘buurtkeuken-gent’ staat ook al in rij 2.",
@@ -305,18 +423,27 @@ def test_a_duplicate_slug_is_reported_even_when_its_first_row_has_another_error(
 
 
 @pytest.mark.parametrize("who", ["researcher", "nobody (a command-line dry run)"])
-def test_one_dry_run_reports_what_the_workflow_refuses_with_the_other_rows_errors(framework, researcher, who):
+def test_one_dry_run_reports_what_the_workflow_refuses_with_the_other_rows_errors(
+    framework, researcher, who
+):
     rows = [
         good_row(slug="fout-1", domein="maan"),
         good_row(slug="goed", titel="Goed"),
-        good_row(slug="fout-6", status="published", **{"bron_ontmoeting": "", "bron_ontmoeting_onderbouwing": ""}),
+        good_row(
+            slug="fout-6",
+            status="published",
+            **{"bron_ontmoeting": "", "bron_ontmoeting_onderbouwing": ""},
+        ),
     ]
     report = run_import(wide_csv(rows), researcher if who == "researcher" else None, dry_run=True)
     assert report.errors == [
         "Rij 2, kolom ‘domein’: ‘maan’ is geen geldige waarde. Mogelijk zijn: wonen, werken, leren, vrije-tijd (of: Vrije tijd).",
         "Rij 4, kolom ‘status’: kan niet gepubliceerd worden: De bron ‘Ontmoeting’ is niet gecodeerd.",
     ]
-    assert report.summary == "2 fouten in 2 rijen. Er wordt niets bewaard tot alle fouten opgelost zijn."
+    assert (
+        report.summary
+        == "2 fouten in 2 rijen. Er wordt niets bewaard tot alle fouten opgelost zijn."
+    )
     assert not report.saved and not Case.objects.exists()
 
 
@@ -335,13 +462,19 @@ def test_a_clean_dry_run_counts_what_would_change(framework, researcher):
     exchange.export_wide_csv(exchange.published_cases(), first)
     rows = list(csv.DictReader(io.StringIO(first.getvalue())))
     changed = dict(rows[0], titel="Bestaand, herzien")
-    report = run_import(wide_csv([good_row(), changed, good_row(slug="ander", titel="Ander")]), researcher, dry_run=True)
+    report = run_import(
+        wide_csv([good_row(), changed, good_row(slug="ander", titel="Ander")]),
+        researcher,
+        dry_run=True,
+    )
     assert report.ok
     assert report.summary == "2 nieuw, 1 gewijzigd, 0 ongewijzigd"
 
 
 def test_an_empty_file_names_the_columns_it_needs(framework, researcher):
-    assert run_import(b"", researcher).errors == ["Deze kolommen ontbreken: slug, titel, soort, domein, gemeente, initiatief, samenvatting."]
+    assert run_import(b"", researcher).errors == [
+        "Deze kolommen ontbreken: slug, titel, soort, domein, gemeente, initiatief, samenvatting."
+    ]
 
 
 def test_a_file_without_a_required_column_says_so_once_not_per_row(framework, researcher):
@@ -357,17 +490,21 @@ def test_a_header_without_rows_says_the_file_has_no_rows(framework, researcher):
     assert run_import(wide_csv([]), researcher).errors == ["Het bestand bevat geen rijen."]
     with_empty_lines = wide_csv([]) + b",,,,\n\n" + b"," * 40 + b"\n"
     assert run_import(with_empty_lines, researcher).errors == ["Het bestand bevat geen rijen."]
-    from openpyxl import Workbook
 
     workbook = Workbook()
     workbook.active.append(list(csv.reader([wide_csv([]).decode().strip()]))[0])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    assert run_import(buffer.getvalue(), researcher, filename="leeg.xlsx").errors == ["Het bestand bevat geen rijen."]
+    assert run_import(buffer.getvalue(), researcher, filename="leeg.xlsx").errors == [
+        "Het bestand bevat geen rijen."
+    ]
 
 
 def test_coordinates_may_use_a_decimal_comma(framework, researcher):
-    report = run_import(wide_csv([good_row(breedtegraad="51,054300", lengtegraad="3,7174")], delimiter=";"), researcher)
+    report = run_import(
+        wide_csv([good_row(breedtegraad="51,054300", lengtegraad="3,7174")], delimiter=";"),
+        researcher,
+    )
     assert report.saved, report.errors
     assert str(Case.objects.get().latitude) == "51.054300"
 
@@ -396,33 +533,58 @@ def test_a_file_without_rationale_columns_keeps_the_rationales(framework, resear
     assert [(row.action, row.changes) for row in report.rows] == [("changed", ["bron_strijd"])]
     coding = SourceCoding.objects.get(case=case, source__key="strijd")
     assert (coding.strength, coding.rationale) == (3, "Onderbouwing voor Strijd.")
-    assert versions_of(case).first().revision.get_comment() == "Geïmporteerd; gewijzigd: bron_strijd."
+    assert (
+        versions_of(case).first().revision.get_comment() == "Geïmporteerd; gewijzigd: bron_strijd."
+    )
 
 
 # --- the template file and the column guide ------------------------------------------------------
 
 
-def test_the_template_files_hold_the_header_and_an_example_that_imports(framework, researcher, researcher_client):
+def test_the_template_files_hold_the_header_and_an_example_that_imports(
+    framework, researcher, researcher_client
+):
     csv_response = researcher_client.get(reverse("admin:cases_case_import_template", args=["csv"]))
     assert csv_response["Content-Disposition"] == 'attachment; filename="praktijken-sjabloon.csv"'
     rows = list(csv.reader(io.StringIO(csv_response.content.decode())))
     assert rows[0] == list(csv.reader([wide_csv([]).decode().strip()]))[0]
     assert len(rows) == 2
     example = dict(zip(rows[0], rows[1], strict=True))
-    assert (example["slug"], example["soort"], example["status"], example["bron_strijd"]) == ("voorbeeld-buurtrestaurant", "casestudie", "concept", "2")
+    assert (example["slug"], example["soort"], example["status"], example["bron_strijd"]) == (
+        "voorbeeld-buurtrestaurant",
+        "casestudie",
+        "concept",
+        "2",
+    )
     dry = run_import(csv_response.content, researcher, dry_run=True)
-    assert dry.ok and [(r.slug, r.action) for r in dry.rows] == [("voorbeeld-buurtrestaurant", "new")]
+    assert dry.ok and [(r.slug, r.action) for r in dry.rows] == [
+        ("voorbeeld-buurtrestaurant", "new")
+    ]
 
-    xlsx_response = researcher_client.get(reverse("admin:cases_case_import_template", args=["xlsx"]))
-    assert xlsx_response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    xlsx_response = researcher_client.get(
+        reverse("admin:cases_case_import_template", args=["xlsx"])
+    )
+    assert (
+        xlsx_response["Content-Type"]
+        == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     assert xlsx_text_rows(xlsx_response.content) == rows
     assert run_import(xlsx_response.content, researcher, filename="sjabloon.xlsx", dry_run=True).ok
-    assert researcher_client.get(reverse("admin:cases_case_import_template", args=["pdf"])).status_code == 404
+    assert (
+        researcher_client.get(reverse("admin:cases_case_import_template", args=["pdf"])).status_code
+        == 404
+    )
 
 
 def test_the_import_page_explains_every_column(framework, researcher_client):
     page = parse(researcher_client.get(reverse("admin:cases_case_import")))
-    guide = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in page.xpath("//table[contains(@class,'import-guide')]/tbody/tr"))}
+    guide = {
+        row[0]: row[1:]
+        for row in (
+            texts(tr, "./*")
+            for tr in page.xpath("//table[contains(@class,'import-guide')]/tbody/tr")
+        )
+    }
     assert len(guide) == 51
     assert guide["soort"] == ["Een pilootcase of een casestudie.", "pilootcase, casestudie", "ja"]
     assert guide["status"] == [
@@ -436,28 +598,39 @@ def test_the_import_page_explains_every_column(framework, researcher_client):
         "0, 1, 2, 3 (of: afwezig, zwak, matig, sterk)",
         "nee",
     ]
-    assert guide["breedtegraad"][1:] == ["een getal van -90 tot 90, met hoogstens 6 cijfers na de komma", "nee"]
-    assert guide["slug"][1:] == ["letters, cijfers, liggende streepjes en koppeltekens, zonder spaties; hoogstens 200 tekens", "ja"]
+    assert guide["breedtegraad"][1:] == [
+        "een getal van -90 tot 90, met hoogstens 6 cijfers na de komma",
+        "nee",
+    ]
+    assert guide["slug"][1:] == [
+        "letters, cijfers, liggende streepjes en koppeltekens, zonder spaties; hoogstens 200 tekens",
+        "ja",
+    ]
     links = page.xpath("//div[@id='content-main']//a[@download]/@href")
     assert reverse("admin:cases_case_import_template", args=["xlsx"]) in links
     assert reverse("admin:cases_case_import_template", args=["csv"]) in links
 
 
-def test_a_tampered_carried_file_is_a_message_on_the_file_field_not_a_500(framework, researcher_client):
+def test_a_tampered_carried_file_is_a_message_on_the_file_field_not_a_500(
+    framework, researcher_client
+):
     response = researcher_client.post(
-        reverse("admin:cases_case_import"), {"content": "dit is geen base64!", "filename": "praktijken.csv", "confirm": "True"}
+        reverse("admin:cases_case_import"),
+        {"content": "dit is geen base64!", "filename": "praktijken.csv", "confirm": "True"},
     )
     assert response.status_code == 200
     page = parse(response)
-    assert texts(page, "//input[@name='file']/ancestor::div[1]//ul[contains(@class,'errorlist')]/li") == [
-        "Het bestand van de proefdraai kwam beschadigd terug. Kies het bestand opnieuw."
-    ]
+    assert texts(
+        page, "//input[@name='file']/ancestor::div[1]//ul[contains(@class,'errorlist')]/li"
+    ) == ["Het bestand van de proefdraai kwam beschadigd terug. Kies het bestand opnieuw."]
     assert not Case.objects.exists()
 
 
 def test_the_admin_report_counts_errors_instead_of_new_rows(framework, researcher_client):
 
-    upload = SimpleUploadedFile("fout.csv", wide_csv([good_row(slug="een"), good_row(slug="twee", domein="maan")]))
+    upload = SimpleUploadedFile(
+        "fout.csv", wide_csv([good_row(slug="een"), good_row(slug="twee", domein="maan")])
+    )
     page = parse(researcher_client.post(reverse("admin:cases_case_import"), {"file": upload}))
     assert texts(page, "//p[contains(@class,'import-summary')]") == [
         "1 fout in 1 rij. Er wordt niets bewaard tot alle fouten opgelost zijn."
@@ -468,26 +641,54 @@ def test_the_admin_report_counts_errors_instead_of_new_rows(framework, researche
 # --- Excel-ready exports ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("xlsx, csv_name", [("export-cases-xlsx", "export-cases-csv"), ("export-codings-xlsx", "export-codings-csv")])
+@pytest.mark.parametrize(
+    "xlsx, csv_name",
+    [("export-cases-xlsx", "export-cases-csv"), ("export-codings-xlsx", "export-codings-csv")],
+)
 def test_the_excel_downloads_hold_the_same_rows_as_the_csv(client, framework, xlsx, csv_name):
-    make_case(title="Met coördinaten", latitude="51.054300", longitude="3.717400", start_year=2013, keywords=("markt",))
-    make_case(title="=HYPERLINK(\"https://example.org\")", positions={"consensus-conflict": "both"})
+    make_case(
+        title="Met coördinaten",
+        latitude="51.054300",
+        longitude="3.717400",
+        start_year=2013,
+        keywords=("markt",),
+    )
+    make_case(title='=HYPERLINK("https://example.org")', positions={"consensus-conflict": "both"})
     make_case(title="GEHEIM-CONCEPT", status=Case.Status.DRAFT)
     response = client.get(reverse(xlsx))
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert (
+        response["Content-Type"]
+        == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     rows = xlsx_text_rows(response.content)
     assert rows == list(csv.reader(io.StringIO(client.get(reverse(csv_name)).content.decode())))
     assert not any("GEHEIM" in cell for row in rows for cell in row)
-    from openpyxl import load_workbook
 
-    cells = [cell for row in load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows() for cell in row]
-    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]  # case text never becomes a formula
+    cells = [
+        cell
+        for row in load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows()
+        for cell in row
+    ]
+    assert not [
+        cell.coordinate for cell in cells if cell.data_type == "f"
+    ]  # case text never becomes a formula
 
 
 def test_the_excel_export_imports_back_unchanged(client, framework, researcher):
-    make_case(title="Piloot", kind=Case.Kind.PILOT, positions={"consensus-conflict": "both"}, grounds={"ontmoeting": Grounds.UNDETERMINED})
-    make_case(title="Met coördinaten", latitude="51.054300", longitude="-3.717400", start_year=2013, keywords=("markt", "taal"))
+    make_case(
+        title="Piloot",
+        kind=Case.Kind.PILOT,
+        positions={"consensus-conflict": "both"},
+        grounds={"ontmoeting": Grounds.UNDETERMINED},
+    )
+    make_case(
+        title="Met coördinaten",
+        latitude="51.054300",
+        longitude="-3.717400",
+        start_year=2013,
+        keywords=("markt", "taal"),
+    )
     before = client.get(reverse("export-cases-csv")).content
     workbook = client.get(reverse("export-cases-xlsx")).content
     Case.objects.all().delete()
@@ -509,20 +710,26 @@ def test_the_command_exports_excel(framework, tmp_path):
 
 def test_a_keyword_longer_than_the_database_holds_is_named(framework, researcher):
     report = run_import(wide_csv([good_row(trefwoorden="koken; " + "b" * 101)]), researcher)
-    assert report.errors == [f"Rij 2, kolom ‘trefwoorden’: Een trefwoord is hoogstens 100 tekens lang: ‘{'b' * 30}…’"]
+    assert report.errors == [
+        f"Rij 2, kolom ‘trefwoorden’: Een trefwoord is hoogstens 100 tekens lang: ‘{'b' * 30}…’"
+    ]
 
 
 # --- what the dry run names, and a big file --------------------------------------------------------------
 
 
 def one_row(**overrides) -> bytes:
-    return wide_csv([good_row(**{"slug": "uit-import", "titel": "Uit import", "status": "draft", **overrides})])
+    return wide_csv(
+        [good_row(**{"slug": "uit-import", "titel": "Uit import", "status": "draft", **overrides})]
+    )
 
 
 def test_a_three_megabyte_import_goes_through_the_confirm_step(framework, researcher_client):
     content = one_row(praktijk="Lange tekst. " * 250_000)
     assert len(content) > 3_000_000
-    dry = researcher_client.post(reverse("admin:cases_case_import"), {"file": SimpleUploadedFile("p.csv", content)})
+    dry = researcher_client.post(
+        reverse("admin:cases_case_import"), {"file": SimpleUploadedFile("p.csv", content)}
+    )
     confirm = dry.context["confirm_form"]
     response = researcher_client.post(
         reverse("admin:cases_case_import"),
@@ -534,16 +741,26 @@ def test_a_three_megabyte_import_goes_through_the_confirm_step(framework, resear
 
 @pytest.mark.parametrize(
     "overrides, column",
-    [({"website": "https://example.org/" + "x" * 200}, "website"), ({"trefwoorden": "k" * 101}, "trefwoorden")],
+    [
+        ({"website": "https://example.org/" + "x" * 200}, "website"),
+        ({"trefwoorden": "k" * 101}, "trefwoorden"),
+    ],
 )
 def test_too_long_values_are_errors_by_row_and_column(framework, researcher, overrides, column):
     """Values the database would refuse are named in the dry run."""
-    report = exchange.import_cases(one_row(**overrides), filename="p.csv", actor=researcher, dry_run=True)
-    assert any(error.startswith(f"Rij 2, kolom ‘{column}’") for error in report.errors), report.errors
+    report = exchange.import_cases(
+        one_row(**overrides), filename="p.csv", actor=researcher, dry_run=True
+    )
+    assert any(error.startswith(f"Rij 2, kolom ‘{column}’") for error in report.errors), (
+        report.errors
+    )
 
 
 def test_the_dry_run_reports_what_the_workflow_would_refuse(framework, researcher):
     content = one_row(status="published", **{"bron_strijd": "", "bron_strijd_onderbouwing": ""})
     report = exchange.import_cases(content, filename="p.csv", actor=researcher, dry_run=True)
-    assert any(error.startswith("Rij 2, kolom ‘status’: kan niet gepubliceerd worden") for error in report.errors)
+    assert any(
+        error.startswith("Rij 2, kolom ‘status’: kan niet gepubliceerd worden")
+        for error in report.errors
+    )
     assert not Case.objects.exists()

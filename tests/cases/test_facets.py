@@ -1,5 +1,6 @@
 """Every option of the case list says how many cases it would leave, and it is right."""
 
+import random
 from urllib.parse import urlencode
 
 import pytest
@@ -22,8 +23,12 @@ def cards_on_evidence(client, params: dict, source_key: str) -> int:
     url, found = reverse("case-list") + "?" + urlencode(params, doseq=True), 0
     while url:
         tree = parse(client.get(url))
-        found += len(tree.xpath(f"//article[contains(@class,'case-card')]//li[contains(@class,'source--{source_key}')]"
-                                "//span[contains(@class,'grounds--tekstbewijs')]"))
+        found += len(
+            tree.xpath(
+                f"//article[contains(@class,'case-card')]//li[contains(@class,'source--{source_key}')]"
+                "//span[contains(@class,'grounds--tekstbewijs')]"
+            )
+        )
         following = tree.xpath("//a[@rel='next']/@href")  # "?…&pagina=2"
         url = reverse("case-list") + following[0] if following else None
     return found
@@ -41,20 +46,28 @@ def option_counts(label: str) -> tuple[int, int | None]:
 
 SOURCES = ("wederzijdse-afhankelijkheid", "normen-en-waarden", "strijd", "ontmoeting")
 FIELDS = (
-    "universeel-particularistisch", "consensus-conflict", "economisch-cultureel",
-    "integratie-transformatie", "afstand-nabijheid", "onderhandelbaar-niet-onderhandelbaar",
+    "universeel-particularistisch",
+    "consensus-conflict",
+    "economisch-cultureel",
+    "integratie-transformatie",
+    "afstand-nabijheid",
+    "onderhandelbaar-niet-onderhandelbaar",
 )
 
 
 @pytest.fixture
 def varied(framework):
-    import random
 
     rng = random.Random(7)
     places = ["Gent", "Antwerpen", "Leuven"]
     for i in range(24):
         # Every coding on text evidence, interpretation or undetermined (half, a third, a sixth).
-        grounds = {key: rng.choice([Grounds.EVIDENCE] * 3 + [Grounds.INTERPRETATION] * 2 + [Grounds.UNDETERMINED]) for key in SOURCES + FIELDS}
+        grounds = {
+            key: rng.choice(
+                [Grounds.EVIDENCE] * 3 + [Grounds.INTERPRETATION] * 2 + [Grounds.UNDETERMINED]
+            )
+            for key in SOURCES + FIELDS
+        }
         make_case(
             grounds=grounds,
             title=f"Case {i:02d}",
@@ -62,10 +75,14 @@ def varied(framework):
             kind=Case.Kind.PILOT if i % 5 == 0 else Case.Kind.CASE_STUDY,
             municipality=places[i % 3],
             strengths={key: rng.randint(0, 3) for key in SOURCES},
-            positions={key: ("both" if rng.random() < 0.1 else rng.randint(-2, 2)) for key in FIELDS},
+            positions={
+                key: ("both" if rng.random() < 0.1 else rng.randint(-2, 2)) for key in FIELDS
+            },
             keywords=tuple(rng.sample(["moestuin", "jeugdwerk", "koken", "taal"], 2)),
         )
-    make_case(title="Concept", status=Case.Status.DRAFT, municipality="Gent", keywords=("moestuin",))
+    make_case(
+        title="Concept", status=Case.Status.DRAFT, municipality="Gent", keywords=("moestuin",)
+    )
 
 
 ONLY = {"grond": "tekstbewijs"}
@@ -77,22 +94,43 @@ ONLY = {"grond": "tekstbewijs"}
         {},
         {"domein": "werken"},
         {"bron-ontmoeting": "2", "consensus-conflict-van": "-1"},
-        {"domein": "leren", "plaats": "Gent", "trefwoord": "moestuin", "bron-strijd": "1", "economisch-cultureel-tot": "0"},
+        {
+            "domein": "leren",
+            "plaats": "Gent",
+            "trefwoord": "moestuin",
+            "bron-strijd": "1",
+            "economisch-cultureel-tot": "0",
+        },
         ONLY,
         {"domein": "werken", **ONLY},
         {"bron-ontmoeting": "2", "consensus-conflict-van": "-1", **ONLY},
-        {"domein": "leren", "plaats": "Gent", "trefwoord": "moestuin", "bron-strijd": "1", "economisch-cultureel-tot": "0", **ONLY},
+        {
+            "domein": "leren",
+            "plaats": "Gent",
+            "trefwoord": "moestuin",
+            "bron-strijd": "1",
+            "economisch-cultureel-tot": "0",
+            **ONLY,
+        },
     ],
     ids=[
-        "no filters", "one filter", "two filters", "five filters",
-        "evidence only", "evidence only, one filter", "evidence only, two filters", "evidence only, five filters",
+        "no filters",
+        "one filter",
+        "two filters",
+        "five filters",
+        "evidence only",
+        "evidence only, one filter",
+        "evidence only, two filters",
+        "evidence only, five filters",
     ],
 )
 def test_every_option_count_matches_the_results_it_leads_to(client, varied, state):
     tree = parse(client.get(reverse("case-list") + "?" + urlencode(state)))
     restricted = state.get("grond") == "tekstbewijs"
     # Without other coding filters, an option's cases with the coding on text evidence are those the restriction leaves.
-    coding_filters = [name for name in state if name.startswith("bron-") or name.endswith(("-van", "-tot"))]
+    coding_filters = [
+        name for name in state if name.startswith("bron-") or name.endswith(("-van", "-tot"))
+    ]
     checked = split = 0
     for select in tree.xpath("//form[@id='filters']//select"):
         name = select.get("name")
@@ -115,10 +153,17 @@ def test_every_option_count_matches_the_results_it_leads_to(client, varied, stat
             if on_evidence is None:
                 continue
             if name.startswith("bron-"):
-                assert cards_on_evidence(client, chosen, name.removeprefix("bron-")) == on_evidence, (state, name, value, label)
+                assert (
+                    cards_on_evidence(client, chosen, name.removeprefix("bron-")) == on_evidence
+                ), (state, name, value, label)
                 split += 1
             if not [other for other in coding_filters if other not in (name, *_range_pair(name))]:
-                assert result_count(client, {**chosen, **ONLY}) == on_evidence, (state, name, value, label)
+                assert result_count(client, {**chosen, **ONLY}) == on_evidence, (
+                    state,
+                    name,
+                    value,
+                    label,
+                )
                 split += 1
     assert checked >= 5
     if not restricted and not coding_filters:
@@ -140,8 +185,14 @@ def test_place_and_keyword_filters(client, varied):
     moestuin = result_count(client, {"trefwoord": "moestuin"})
     assert moestuin == Case.objects.published().filter(keywords__slug="moestuin").count()
     both = result_count(client, {"plaats": "Gent", "trefwoord": "moestuin"})
-    assert both == Case.objects.published().filter(municipality="Gent", keywords__slug="moestuin").count()
-    chips = texts(parse(client.get(reverse("case-list"), {"plaats": "Gent", "trefwoord": "moestuin"})), "//li[contains(@class,'chip')]")
+    assert (
+        both
+        == Case.objects.published().filter(municipality="Gent", keywords__slug="moestuin").count()
+    )
+    chips = texts(
+        parse(client.get(reverse("case-list"), {"plaats": "Gent", "trefwoord": "moestuin"})),
+        "//li[contains(@class,'chip')]",
+    )
     assert any(chip.startswith("Plaats: Gent") for chip in chips)
     assert any(chip.startswith("Trefwoord: moestuin") for chip in chips)
 
@@ -161,14 +212,25 @@ def test_unknown_place_or_keyword_leave_no_cases_and_no_error(client, varied):
     assert result_count(client, {"trefwoord": "bestaat-niet"}) == 0
 
 
-def test_with_the_restriction_a_source_or_range_filter_leaves_only_cases_whose_coding_rests_on_the_text(client, varied):
+def test_with_the_restriction_a_source_or_range_filter_leaves_only_cases_whose_coding_rests_on_the_text(
+    client, varied
+):
     for params, coding in (
-        ({"bron-strijd": "2"}, lambda c: c.source_codings.filter(source__key="strijd", strength__gte=2)),
-        ({"consensus-conflict-van": "0", "consensus-conflict-tot": "1"}, lambda c: c.tension_positions.filter(
-            tension_field__key="consensus-conflict", position__gte=0, position__lte=1)),
+        (
+            {"bron-strijd": "2"},
+            lambda c: c.source_codings.filter(source__key="strijd", strength__gte=2),
+        ),
+        (
+            {"consensus-conflict-van": "0", "consensus-conflict-tot": "1"},
+            lambda c: c.tension_positions.filter(
+                tension_field__key="consensus-conflict", position__gte=0, position__lte=1
+            ),
+        ),
     ):
         every = {case for case in Case.objects.published() if coding(case).exists()}
-        on_evidence = {case for case in every if coding(case).filter(grounds=Grounds.EVIDENCE).exists()}
+        on_evidence = {
+            case for case in every if coding(case).filter(grounds=Grounds.EVIDENCE).exists()
+        }
         assert 0 < len(on_evidence) < len(every)  # the data tells the two apart
         assert result_count(client, params) == len(every)
         assert result_count(client, {**params, **ONLY}) == len(on_evidence)

@@ -38,10 +38,22 @@ SOURCE_ROWS = [
 
 
 @pytest.mark.parametrize(("grounds", "strength", "accepted"), SOURCE_ROWS)
-def test_the_database_holds_a_strength_exactly_when_the_grounds_allow_one(framework, grounds, strength, accepted):
+def test_the_database_holds_a_strength_exactly_when_the_grounds_allow_one(
+    framework, grounds, strength, accepted
+):
     case = make_case(coded=False)
     source = Source.objects.get(key="strijd")
-    assert _insert(SourceCoding, case=case, source=source, grounds=grounds, strength=strength, rationale="r") is accepted
+    assert (
+        _insert(
+            SourceCoding,
+            case=case,
+            source=source,
+            grounds=grounds,
+            strength=strength,
+            rationale="r",
+        )
+        is accepted
+    )
 
 
 # (grounds, position, holds_both, accepted) for a tension position.
@@ -58,7 +70,9 @@ POSITION_ROWS = [
 
 
 @pytest.mark.parametrize(("grounds", "position", "holds_both", "accepted"), POSITION_ROWS)
-def test_the_database_holds_a_position_exactly_when_the_grounds_allow_one(framework, grounds, position, holds_both, accepted):
+def test_the_database_holds_a_position_exactly_when_the_grounds_allow_one(
+    framework, grounds, position, holds_both, accepted
+):
     case = make_case(coded=False)
     field = TensionField.objects.get(key="consensus-conflict")
     row = {"grounds": grounds, "position": position, "holds_both": holds_both, "rationale": "r"}
@@ -68,22 +82,35 @@ def test_the_database_holds_a_position_exactly_when_the_grounds_allow_one(framew
 def test_only_an_interpretation_can_carry_the_orphaned_evidence_flag(framework):
     case = make_case(coded=False)
     source = Source.objects.get(key="strijd")
-    base = {"case": case, "source": source, "strength": 1, "rationale": "r", "evidence_orphaned": True}
+    base = {
+        "case": case,
+        "source": source,
+        "strength": 1,
+        "rationale": "r",
+        "evidence_orphaned": True,
+    }
     assert not _insert(SourceCoding, grounds="tekstbewijs", **base)
     assert _insert(SourceCoding, grounds="interpretatie", **base)
 
 
 def test_a_case_with_undetermined_codings_is_complete_when_each_says_why(framework):
-    case = make_case(status="draft", grounds={"strijd": Grounds.UNDETERMINED, "afstand-nabijheid": Grounds.UNDETERMINED})
+    case = make_case(
+        status="draft",
+        grounds={"strijd": Grounds.UNDETERMINED, "afstand-nabijheid": Grounds.UNDETERMINED},
+    )
     assert case.missing_for_publication() == []
     SourceCoding.objects.filter(case=case, source__key="strijd").update(rationale="")
-    assert case.missing_for_publication() == ["De codering van de bron ‘Strijd’ heeft geen onderbouwing."]
+    assert case.missing_for_publication() == [
+        "De codering van de bron ‘Strijd’ heeft geen onderbouwing."
+    ]
 
 
 def test_an_absent_source_needs_its_rationale_too(framework):
     case = make_case(status="draft", strengths={"ontmoeting": 0})
     SourceCoding.objects.filter(case=case, source__key="ontmoeting").update(rationale="  ")
-    assert case.missing_for_publication() == ["De codering van de bron ‘Ontmoeting’ heeft geen onderbouwing."]
+    assert case.missing_for_publication() == [
+        "De codering van de bron ‘Ontmoeting’ heeft geen onderbouwing."
+    ]
 
 
 def _coding_on_evidence(case, passage: str) -> SourceCoding:
@@ -103,7 +130,9 @@ def _orphaned_coding(case) -> SourceCoding:
     return coding
 
 
-def test_evidence_orphaned_by_an_edit_makes_the_coding_an_interpretation_until_it_is_found_again(framework):
+def test_evidence_orphaned_by_an_edit_makes_the_coding_an_interpretation_until_it_is_found_again(
+    framework,
+):
     case = make_case(practice=PRACTICE)
     coding = _orphaned_coding(case)
 
@@ -125,10 +154,18 @@ def test_deleting_the_orphaned_passages_settles_the_flag_and_leaves_an_interpret
     coding = _orphaned_coding(case)
     # Another orphaned passage, for another coding, stays flagged.
     other = SourceCoding.objects.get(case=case, source__key="strijd")
-    SourceCoding.objects.filter(pk=other.pk).update(grounds=Grounds.INTERPRETATION, evidence_orphaned=True)
+    SourceCoding.objects.filter(pk=other.pk).update(
+        grounds=Grounds.INTERPRETATION, evidence_orphaned=True
+    )
     CodingEvidence.objects.create(
-        case=case, source=other.source, case_field="practice", quote_exact="weg", position_start=0, position_end=3,
-        text_revision="x", anchor_state=CodingEvidence.AnchorState.ORPHANED,
+        case=case,
+        source=other.source,
+        case_field="practice",
+        quote_exact="weg",
+        position_start=0,
+        position_end=3,
+        text_revision="x",
+        anchor_state=CodingEvidence.AnchorState.ORPHANED,
     )
 
     CodingEvidence.objects.filter(case=case, source=coding.source).delete()
@@ -140,7 +177,9 @@ def test_deleting_the_orphaned_passages_settles_the_flag_and_leaves_an_interpret
     assert sync_grounds_with_evidence(case) == 0
 
 
-def test_a_coding_on_evidence_without_any_passage_becomes_an_interpretation_without_a_flag(framework):
+def test_a_coding_on_evidence_without_any_passage_becomes_an_interpretation_without_a_flag(
+    framework,
+):
     case = make_case(practice=PRACTICE)
     SourceCoding.objects.filter(case=case, source__key="strijd").update(grounds=Grounds.EVIDENCE)
     assert sync_grounds_with_evidence(case) == 1

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
 from tests.factories import cite, good_row, make_case, run_import, wide_csv, xlsx_text_rows
@@ -15,7 +16,9 @@ from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
 
-PRACTICE = "Buren koken samen in het buurthuis.\n\nZe voeren actie tegen de sluiting van het zwembad."
+PRACTICE = (
+    "Buren koken samen in het buurthuis.\n\nZe voeren actie tegen de sluiting van het zwembad."
+)
 
 
 @pytest.fixture
@@ -27,7 +30,11 @@ def graded(framework):
         practice=PRACTICE,
         strengths={"strijd": 2},
         positions={"afstand-nabijheid": "both", "economisch-cultureel": -1},
-        grounds={"strijd": Grounds.EVIDENCE, "ontmoeting": Grounds.UNDETERMINED, "consensus-conflict": Grounds.UNDETERMINED},
+        grounds={
+            "strijd": Grounds.EVIDENCE,
+            "ontmoeting": Grounds.UNDETERMINED,
+            "consensus-conflict": Grounds.UNDETERMINED,
+        },
     )
     cite(case, "strijd", "Ze voeren actie")
     return case
@@ -45,35 +52,73 @@ def test_the_wide_export_has_a_grounds_column_beside_each_value(client, graded):
     at = header.index("bron_strijd")
     assert header[at : at + 3] == ["bron_strijd", "bron_strijd_grond", "bron_strijd_onderbouwing"]
     at = header.index("veld_consensus-conflict")
-    assert header[at : at + 3] == ["veld_consensus-conflict", "veld_consensus-conflict_grond", "veld_consensus-conflict_onderbouwing"]
+    assert header[at : at + 3] == [
+        "veld_consensus-conflict",
+        "veld_consensus-conflict_grond",
+        "veld_consensus-conflict_onderbouwing",
+    ]
     [row] = csv_rows(client, "export-cases-csv")
     cells = {
         column: (row[column], row[f"{column}_grond"], row[f"{column}_onderbouwing"])
-        for column in ("bron_strijd", "bron_ontmoeting", "bron_normen-en-waarden", "veld_consensus-conflict",
-                       "veld_afstand-nabijheid", "veld_economisch-cultureel")
+        for column in (
+            "bron_strijd",
+            "bron_ontmoeting",
+            "bron_normen-en-waarden",
+            "veld_consensus-conflict",
+            "veld_afstand-nabijheid",
+            "veld_economisch-cultureel",
+        )
     }
     assert cells == {
         "bron_strijd": ("2", "tekstbewijs", "Onderbouwing voor Strijd."),
         "bron_ontmoeting": ("", "niet_te_bepalen", "Onderbouwing voor Ontmoeting."),
-        "bron_normen-en-waarden": ("1", "interpretatie", "Onderbouwing voor Gedeelde normen en waarden."),
-        "veld_consensus-conflict": ("", "niet_te_bepalen", "Onderbouwing voor consensus – conflict."),
-        "veld_afstand-nabijheid": ("beide", "interpretatie", "Onderbouwing voor afstand – nabijheid."),
-        "veld_economisch-cultureel": ("-1", "interpretatie", "Onderbouwing voor economisch – cultureel."),
+        "bron_normen-en-waarden": (
+            "1",
+            "interpretatie",
+            "Onderbouwing voor Gedeelde normen en waarden.",
+        ),
+        "veld_consensus-conflict": (
+            "",
+            "niet_te_bepalen",
+            "Onderbouwing voor consensus – conflict.",
+        ),
+        "veld_afstand-nabijheid": (
+            "beide",
+            "interpretatie",
+            "Onderbouwing voor afstand – nabijheid.",
+        ),
+        "veld_economisch-cultureel": (
+            "-1",
+            "interpretatie",
+            "Onderbouwing voor economisch – cultureel.",
+        ),
     }
 
 
-def test_the_wide_workbook_holds_the_grounds_as_text_and_no_value_for_niet_te_bepalen(client, graded):
-    from openpyxl import load_workbook
+def test_the_wide_workbook_holds_the_grounds_as_text_and_no_value_for_niet_te_bepalen(
+    client, graded
+):
 
-    sheet = load_workbook(io.BytesIO(client.get(reverse("export-cases-xlsx")).content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(client.get(reverse("export-cases-xlsx")).content)).worksheets[
+        0
+    ]
     header, row = [[cell.value for cell in line] for line in sheet.iter_rows(max_row=2)]
     cells = dict(zip(header, row, strict=True))
     assert (cells["bron_strijd"], cells["bron_strijd_grond"]) == (2, "tekstbewijs")
     assert (cells["bron_ontmoeting"], cells["bron_ontmoeting_grond"]) == (None, "niet_te_bepalen")
-    assert (cells["veld_consensus-conflict"], cells["veld_consensus-conflict_grond"]) == (None, "niet_te_bepalen")
-    assert (cells["veld_afstand-nabijheid"], cells["veld_afstand-nabijheid_grond"]) == ("beide", "interpretatie")
+    assert (cells["veld_consensus-conflict"], cells["veld_consensus-conflict_grond"]) == (
+        None,
+        "niet_te_bepalen",
+    )
+    assert (cells["veld_afstand-nabijheid"], cells["veld_afstand-nabijheid_grond"]) == (
+        "beide",
+        "interpretatie",
+    )
     assert xlsx_text_rows(client.get(reverse("export-cases-xlsx")).content) == [
-        list(line) for line in csv.reader(io.StringIO(client.get(reverse("export-cases-csv")).content.decode()))
+        list(line)
+        for line in csv.reader(
+            io.StringIO(client.get(reverse("export-cases-csv")).content.decode())
+        )
     ]
 
 
@@ -90,26 +135,64 @@ LONG_EXPECTED = {
 def test_the_long_export_has_a_grounds_column_and_no_value_for_niet_te_bepalen(client, graded):
     rows = csv_rows(client, "export-codings-csv")
     assert list(rows[0]) == [
-        "slug", "titel", "soort", "domein", "gemeente", "dimensie", "sleutel", "naam", "waarde", "beide_polen", "grond", "onderbouwing",
+        "slug",
+        "titel",
+        "soort",
+        "domein",
+        "gemeente",
+        "dimensie",
+        "sleutel",
+        "naam",
+        "waarde",
+        "beide_polen",
+        "grond",
+        "onderbouwing",
     ]
-    found = {(row["dimensie"], row["sleutel"]): (row["waarde"], row["beide_polen"], row["grond"]) for row in rows}
+    found = {
+        (row["dimensie"], row["sleutel"]): (row["waarde"], row["beide_polen"], row["grond"])
+        for row in rows
+    }
     assert {key: found[key] for key in LONG_EXPECTED} == LONG_EXPECTED
     workbook = xlsx_text_rows(client.get(reverse("export-codings-xlsx")).content)
-    assert workbook == [list(line) for line in csv.reader(io.StringIO(client.get(reverse("export-codings-csv")).content.decode()))]
+    assert workbook == [
+        list(line)
+        for line in csv.reader(
+            io.StringIO(client.get(reverse("export-codings-csv")).content.decode())
+        )
+    ]
 
 
-def test_the_json_export_gives_each_coding_its_grounds_and_null_for_what_cannot_be_told(client, graded):
+def test_the_json_export_gives_each_coding_its_grounds_and_null_for_what_cannot_be_told(
+    client, graded
+):
     [item] = json.loads(client.get(reverse("export-cases-json")).content)["praktijken"]
     sources, fields = item["codering"]["bronnen"], item["codering"]["spanningsvelden"]
-    assert sources["strijd"] == {"sterkte": 2, "grond": "tekstbewijs", "onderbouwing": "Onderbouwing voor Strijd."}
-    assert sources["ontmoeting"] == {"sterkte": None, "grond": "niet_te_bepalen", "onderbouwing": "Onderbouwing voor Ontmoeting."}
+    assert sources["strijd"] == {
+        "sterkte": 2,
+        "grond": "tekstbewijs",
+        "onderbouwing": "Onderbouwing voor Strijd.",
+    }
+    assert sources["ontmoeting"] == {
+        "sterkte": None,
+        "grond": "niet_te_bepalen",
+        "onderbouwing": "Onderbouwing voor Ontmoeting.",
+    }
     assert fields["consensus-conflict"] == {
-        "positie": None, "beide_polen": None, "grond": "niet_te_bepalen", "onderbouwing": "Onderbouwing voor consensus – conflict.",
+        "positie": None,
+        "beide_polen": None,
+        "grond": "niet_te_bepalen",
+        "onderbouwing": "Onderbouwing voor consensus – conflict.",
     }
     assert fields["afstand-nabijheid"] == {
-        "positie": None, "beide_polen": True, "grond": "interpretatie", "onderbouwing": "Onderbouwing voor afstand – nabijheid.",
+        "positie": None,
+        "beide_polen": True,
+        "grond": "interpretatie",
+        "onderbouwing": "Onderbouwing voor afstand – nabijheid.",
     }
-    assert fields["economisch-cultureel"]["positie"] == -1 and fields["economisch-cultureel"]["beide_polen"] is False
+    assert (
+        fields["economisch-cultureel"]["positie"] == -1
+        and fields["economisch-cultureel"]["beide_polen"] is False
+    )
 
 
 def test_the_data_page_explains_the_three_grounds_and_names_the_columns(client, framework):
@@ -125,7 +208,9 @@ def test_the_data_page_explains_the_three_grounds_and_names_the_columns(client, 
         "Het materiaal laat geen waarde toe. Er is dan geen sterkte of positie (dus niet 0 en niet ‘afwezig’); de onderbouwing zegt waarom."
     )
     codes = texts(section, ".//code")
-    assert {"bron_<sleutel>_grond", "veld_<sleutel>_grond", "grond", "niet_te_bepalen"} <= set(codes)
+    assert {"bron_<sleutel>_grond", "veld_<sleutel>_grond", "grond", "niet_te_bepalen"} <= set(
+        codes
+    )
 
 
 # --- import: reading the grounds ---------------------------------------------------------------------
@@ -134,14 +219,18 @@ def test_the_data_page_explains_the_three_grounds_and_names_the_columns(client, 
 def test_the_import_reads_the_grounds_as_codes_or_as_the_admin_writes_them(framework, researcher):
     case = make_case(slug="buurtkeuken-gent", title="Buurtkeuken Gent", practice=PRACTICE)
     cite(case, "strijd", "Ze voeren actie")
-    row = good_row(**{
-        "praktijk": PRACTICE,
-        "bron_strijd_grond": "Tekstbewijs",
-        "bron_ontmoeting": "", "bron_ontmoeting_grond": "Niet Te Bepalen",
-        "bron_normen-en-waarden_grond": "INTERPRETATIE",
-        "veld_consensus-conflict": "", "veld_consensus-conflict_grond": "niet_te_bepalen",
-        "veld_afstand-nabijheid_grond": "interpretatie",
-    })
+    row = good_row(
+        **{
+            "praktijk": PRACTICE,
+            "bron_strijd_grond": "Tekstbewijs",
+            "bron_ontmoeting": "",
+            "bron_ontmoeting_grond": "Niet Te Bepalen",
+            "bron_normen-en-waarden_grond": "INTERPRETATIE",
+            "veld_consensus-conflict": "",
+            "veld_consensus-conflict_grond": "niet_te_bepalen",
+            "veld_afstand-nabijheid_grond": "interpretatie",
+        }
+    )
     report = run_import(wide_csv([row]), researcher)
     assert report.saved, report.errors
     assert dict(SourceCoding.objects.filter(case=case).values_list("source__key", "grounds")) == {
@@ -152,36 +241,69 @@ def test_the_import_reads_the_grounds_as_codes_or_as_the_admin_writes_them(frame
     }
     assert SourceCoding.objects.get(case=case, source__key="ontmoeting").strength is None
     position = TensionPosition.objects.get(case=case, tension_field__key="consensus-conflict")
-    assert (position.grounds, position.position, position.holds_both) == ("niet_te_bepalen", None, False)
+    assert (position.grounds, position.position, position.holds_both) == (
+        "niet_te_bepalen",
+        None,
+        False,
+    )
     assert [column for column in report.rows[0].changes if column.endswith("_grond")] == [
-        "bron_strijd_grond", "bron_ontmoeting_grond", "veld_consensus-conflict_grond",
+        "bron_strijd_grond",
+        "bron_ontmoeting_grond",
+        "veld_consensus-conflict_grond",
     ]
 
 
-def test_a_file_without_grounds_columns_keeps_the_grounds_and_new_codings_are_interpretations(framework, researcher):
-    case = make_case(slug="bestaand", title="Bestaand", practice=PRACTICE, strengths={"strijd": 1}, grounds={"strijd": Grounds.EVIDENCE})
+def test_a_file_without_grounds_columns_keeps_the_grounds_and_new_codings_are_interpretations(
+    framework, researcher
+):
+    case = make_case(
+        slug="bestaand",
+        title="Bestaand",
+        practice=PRACTICE,
+        strengths={"strijd": 1},
+        grounds={"strijd": Grounds.EVIDENCE},
+    )
     cite(case, "strijd", "Ze voeren actie")
-    header = "slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd,bron_ontmoeting\n"
+    header = (
+        "slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd,bron_ontmoeting\n"
+    )
     rows = f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},3,2\nnieuw,Nieuw,wonen,casestudie,Gent,X,Y,1,0\n"
     report = run_import((header + rows).encode(), researcher)
     assert report.saved, report.errors
-    assert SourceCoding.objects.filter(case=case, source__key="strijd").values_list("grounds", "strength").get() == ("tekstbewijs", 3)
+    assert SourceCoding.objects.filter(case=case, source__key="strijd").values_list(
+        "grounds", "strength"
+    ).get() == ("tekstbewijs", 3)
     assert SourceCoding.objects.get(case=case, source__key="ontmoeting").grounds == "interpretatie"
-    assert set(SourceCoding.objects.filter(case__slug="nieuw").values_list("grounds", flat=True)) == {"interpretatie"}
+    assert set(
+        SourceCoding.objects.filter(case__slug="nieuw").values_list("grounds", flat=True)
+    ) == {"interpretatie"}
 
 
 FEW_COLUMNS = "slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd_grond,bron_ontmoeting_grond,veld_afstand-nabijheid_grond\n"
 
 
-def test_a_file_with_grounds_but_no_value_columns_changes_the_grounds_and_keeps_the_values(framework, researcher):
-    case = make_case(slug="bestaand", title="Bestaand", practice=PRACTICE, strengths={"strijd": 2}, positions={"afstand-nabijheid": 1})
+def test_a_file_with_grounds_but_no_value_columns_changes_the_grounds_and_keeps_the_values(
+    framework, researcher
+):
+    case = make_case(
+        slug="bestaand",
+        title="Bestaand",
+        practice=PRACTICE,
+        strengths={"strijd": 2},
+        positions={"afstand-nabijheid": 1},
+    )
     cite(case, "strijd", "Ze voeren actie")
     row = f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},tekstbewijs,niet te bepalen,Interpretatie\n"
     report = run_import((FEW_COLUMNS + row).encode(), researcher)
     assert report.saved, report.errors
-    assert [(r.action, r.changes) for r in report.rows] == [("changed", ["bron_strijd_grond", "bron_ontmoeting_grond"])]
+    assert [(r.action, r.changes) for r in report.rows] == [
+        ("changed", ["bron_strijd_grond", "bron_ontmoeting_grond"])
+    ]
     assert dict(SourceCoding.objects.filter(case=case).values_list("source__key", "grounds")) == {
-        "wederzijdse-afhankelijkheid": "interpretatie", "normen-en-waarden": "interpretatie", "strijd": "tekstbewijs", "ontmoeting": "niet_te_bepalen",
+        "wederzijdse-afhankelijkheid": "interpretatie",
+        "normen-en-waarden": "interpretatie",
+        "strijd": "tekstbewijs",
+        "ontmoeting": "niet_te_bepalen",
     }
     assert SourceCoding.objects.get(case=case, source__key="strijd").strength == 2
     assert SourceCoding.objects.get(case=case, source__key="ontmoeting").strength is None
@@ -234,8 +356,12 @@ BAD_GROUNDS = [
 
 
 @pytest.mark.parametrize(("overrides", "column", "message"), BAD_GROUNDS)
-def test_grounds_that_cannot_stand_are_named_by_row_and_column_and_nothing_is_saved(framework, researcher, overrides, column, message):
-    report = run_import(wide_csv([good_row(slug="eerste-goede"), good_row(**overrides)]), researcher)
+def test_grounds_that_cannot_stand_are_named_by_row_and_column_and_nothing_is_saved(
+    framework, researcher, overrides, column, message
+):
+    report = run_import(
+        wide_csv([good_row(slug="eerste-goede"), good_row(**overrides)]), researcher
+    )
     assert not report.saved
     assert report.errors == [f"Rij 3, kolom ‘{column}’: {message}"]
     assert not Case.objects.exists()
@@ -243,8 +369,14 @@ def test_grounds_that_cannot_stand_are_named_by_row_and_column_and_nothing_is_sa
 
 def test_tekstbewijs_for_a_case_whose_passage_is_orphaned_is_refused(framework, researcher):
     case = make_case(slug="buurtkeuken-gent", practice=PRACTICE)
-    CodingEvidence.objects.filter(pk=cite(case, "strijd", "Ze voeren actie").pk).update(anchor_state="orphaned")
-    report = run_import(wide_csv([good_row(praktijk=PRACTICE, bron_strijd_grond="tekstbewijs")]), researcher, dry_run=True)
+    CodingEvidence.objects.filter(pk=cite(case, "strijd", "Ze voeren actie").pk).update(
+        anchor_state="orphaned"
+    )
+    report = run_import(
+        wide_csv([good_row(praktijk=PRACTICE, bron_strijd_grond="tekstbewijs")]),
+        researcher,
+        dry_run=True,
+    )
     assert report.errors == [
         "Rij 2, kolom ‘bron_strijd_grond’: ‘tekstbewijs’ vraagt een verankerde passage uit de tekst van deze praktijk voor ‘Strijd’, "
         "en die is er niet. De import leest geen tekstbewijs: voeg de passage toe in de werkbank onder ‘Tekstbewijs voor de "
@@ -263,13 +395,17 @@ def test_a_value_for_a_coding_that_cannot_be_told_needs_its_grounds(framework, r
         "Rij 2, kolom ‘bron_strijd’: ‘Strijd’ is nu ‘niet te bepalen’, zonder waarde. Geef bij deze waarde in kolom "
         "‘bron_strijd_grond’ een grond (tekstbewijs of interpretatie), of laat de waarde leeg."
     ]
-    assert SourceCoding.objects.filter(case=case, source__key="strijd").values_list("grounds", "strength").get() == (
+    assert SourceCoding.objects.filter(case=case, source__key="strijd").values_list(
+        "grounds", "strength"
+    ).get() == (
         "niet_te_bepalen",
         None,
     )
 
 
-RATIONALE_NEEDED = "Een onderbouwing is nodig zolang de praktijk ter nalezing ligt of gepubliceerd is: {asks}."
+RATIONALE_NEEDED = (
+    "Een onderbouwing is nodig zolang de praktijk ter nalezing ligt of gepubliceerd is: {asks}."
+)
 
 
 # (the row's status, what it says of one coding, the column named, the message)
@@ -282,13 +418,21 @@ ROWS_WITHOUT_RATIONALE = [
     ),
     (
         "published",
-        {"veld_consensus-conflict": "", "veld_consensus-conflict_grond": "niet_te_bepalen", "veld_consensus-conflict_onderbouwing": " "},
+        {
+            "veld_consensus-conflict": "",
+            "veld_consensus-conflict_grond": "niet_te_bepalen",
+            "veld_consensus-conflict_onderbouwing": " ",
+        },
         "veld_consensus-conflict_onderbouwing",
         RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat"),
     ),
     (
         "in_review",
-        {"bron_ontmoeting": "", "bron_ontmoeting_grond": "niet te bepalen", "bron_ontmoeting_onderbouwing": ""},
+        {
+            "bron_ontmoeting": "",
+            "bron_ontmoeting_grond": "niet te bepalen",
+            "bron_ontmoeting_onderbouwing": "",
+        },
         "bron_ontmoeting_onderbouwing",
         RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat"),
     ),
@@ -299,7 +443,9 @@ ROWS_WITHOUT_RATIONALE = [
 def test_a_coding_without_rationale_for_a_case_in_review_or_published_is_refused_by_row_and_column(
     framework, researcher, status, overrides, column, message
 ):
-    report = run_import(wide_csv([good_row(slug="eerste-goede"), good_row(status=status, **overrides)]), researcher)
+    report = run_import(
+        wide_csv([good_row(slug="eerste-goede"), good_row(status=status, **overrides)]), researcher
+    )
     assert not report.saved
     assert report.errors == [f"Rij 3, kolom ‘{column}’: {message}"]
     assert not Case.objects.exists()
@@ -307,14 +453,21 @@ def test_a_coding_without_rationale_for_a_case_in_review_or_published_is_refused
 
 def test_a_published_case_cannot_lose_a_rationale_through_the_import(framework, researcher):
     case = make_case(slug="bestaand", title="Bestaand", grounds={"strijd": Grounds.UNDETERMINED})
-    content = b"slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd_grond,bron_strijd_onderbouwing\n" + (
-        f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},niet_te_bepalen,\n".encode()
+    content = (
+        b"slug,titel,domein,soort,gemeente,initiatief,samenvatting,bron_strijd_grond,bron_strijd_onderbouwing\n"
+        + (
+            f"bestaand,Bestaand,wonen,casestudie,Gent,{case.initiative},{case.summary},niet_te_bepalen,\n".encode()
+        )
     )
     report = run_import(content, researcher)
     assert report.errors == [
-        "Rij 2, kolom ‘bron_strijd_onderbouwing’: " + RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat")
+        "Rij 2, kolom ‘bron_strijd_onderbouwing’: "
+        + RATIONALE_NEEDED.format(asks="zeg waarom het materiaal geen waarde toelaat")
     ]
-    assert SourceCoding.objects.get(case=case, source__key="strijd").rationale == "Onderbouwing voor Strijd."
+    assert (
+        SourceCoding.objects.get(case=case, source__key="strijd").rationale
+        == "Onderbouwing voor Strijd."
+    )
 
 
 def test_a_draft_may_come_in_without_a_rationale(framework, researcher):
@@ -325,9 +478,17 @@ def test_a_draft_may_come_in_without_a_rationale(framework, researcher):
     assert (coding.grounds, coding.strength, coding.rationale) == ("interpretatie", 2, "")
 
 
-def test_the_guide_and_the_template_show_the_grounds_columns(framework, researcher, researcher_client):
+def test_the_guide_and_the_template_show_the_grounds_columns(
+    framework, researcher, researcher_client
+):
     page = parse(researcher_client.get(reverse("admin:cases_case_import")))
-    guide = {row[0]: row[1:] for row in (texts(tr, "./*") for tr in page.xpath("//table[contains(@class,'import-guide')]/tbody/tr"))}
+    guide = {
+        row[0]: row[1:]
+        for row in (
+            texts(tr, "./*")
+            for tr in page.xpath("//table[contains(@class,'import-guide')]/tbody/tr")
+        )
+    }
     assert guide["bron_strijd_grond"] == [
         "Hoe de sterkte voor ‘Strijd’ gekend is: tekstbewijs (een passage uit de tekst, die u in de werkbank verankert), "
         "interpretatie (de lezing van wie codeerde: onderzoekers of de redactie), of niet te bepalen (zonder waarde). Leeg: een "
@@ -335,12 +496,30 @@ def test_the_guide_and_the_template_show_the_grounds_columns(framework, research
         "tekstbewijs, interpretatie, niet_te_bepalen (of: niet te bepalen)",
         "nee",
     ]
-    assert guide["veld_afstand-nabijheid_grond"][1:] == ["tekstbewijs, interpretatie, niet_te_bepalen (of: niet te bepalen)", "nee"]
-    header, example = list(csv.reader(io.StringIO(researcher_client.get(reverse("admin:cases_case_import_template", args=["csv"])).content.decode())))
+    assert guide["veld_afstand-nabijheid_grond"][1:] == [
+        "tekstbewijs, interpretatie, niet_te_bepalen (of: niet te bepalen)",
+        "nee",
+    ]
+    header, example = list(
+        csv.reader(
+            io.StringIO(
+                researcher_client.get(
+                    reverse("admin:cases_case_import_template", args=["csv"])
+                ).content.decode()
+            )
+        )
+    )
     assert [column for column in header if column.endswith("_grond")] == [
-        "bron_wederzijdse-afhankelijkheid_grond", "bron_normen-en-waarden_grond", "bron_strijd_grond", "bron_ontmoeting_grond",
-        "veld_universeel-particularistisch_grond", "veld_consensus-conflict_grond", "veld_economisch-cultureel_grond",
-        "veld_integratie-transformatie_grond", "veld_afstand-nabijheid_grond", "veld_onderhandelbaar-niet-onderhandelbaar_grond",
+        "bron_wederzijdse-afhankelijkheid_grond",
+        "bron_normen-en-waarden_grond",
+        "bron_strijd_grond",
+        "bron_ontmoeting_grond",
+        "veld_universeel-particularistisch_grond",
+        "veld_consensus-conflict_grond",
+        "veld_economisch-cultureel_grond",
+        "veld_integratie-transformatie_grond",
+        "veld_afstand-nabijheid_grond",
+        "veld_onderhandelbaar-niet-onderhandelbaar_grond",
     ]
     assert list(guide) == header  # the guide and the template come from the same columns
     assert dict(zip(header, example, strict=True))["bron_strijd_grond"] == "interpretatie"
@@ -351,7 +530,9 @@ def test_the_guide_and_the_template_show_the_grounds_columns(framework, research
 
 def stored_grounds() -> dict[tuple[str, str], tuple]:
     sources = SourceCoding.objects.values_list("case__slug", "source__key", "grounds", "strength")
-    fields = TensionPosition.objects.values_list("case__slug", "tension_field__key", "grounds", "position", "holds_both")
+    fields = TensionPosition.objects.values_list(
+        "case__slug", "tension_field__key", "grounds", "position", "holds_both"
+    )
     return {(slug, key): rest for slug, key, *rest in [*sources, *fields]}
 
 
@@ -359,15 +540,23 @@ def unsettle_every_grounds() -> None:
     """Give every seeded coding other grounds than the export wrote (evidence stays anchored)."""
     SourceCoding.objects.filter(grounds=Grounds.EVIDENCE).update(grounds=Grounds.INTERPRETATION)
     TensionPosition.objects.filter(grounds=Grounds.EVIDENCE).update(grounds=Grounds.INTERPRETATION)
-    SourceCoding.objects.filter(grounds=Grounds.UNDETERMINED).update(grounds=Grounds.INTERPRETATION, strength=1)
-    TensionPosition.objects.filter(grounds=Grounds.UNDETERMINED).update(grounds=Grounds.INTERPRETATION, position=0)
+    SourceCoding.objects.filter(grounds=Grounds.UNDETERMINED).update(
+        grounds=Grounds.INTERPRETATION, strength=1
+    )
+    TensionPosition.objects.filter(grounds=Grounds.UNDETERMINED).update(
+        grounds=Grounds.INTERPRETATION, position=0
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_the_round_trip_on_the_seed_keeps_every_grounds(client, framework, researcher, fmt):
     call_command("seed", verbosity=0)
     before = stored_grounds()
-    assert {value[0] for value in before.values()} == {"tekstbewijs", "interpretatie", "niet_te_bepalen"}
+    assert {value[0] for value in before.values()} == {
+        "tekstbewijs",
+        "interpretatie",
+        "niet_te_bepalen",
+    }
     wide = client.get(reverse("export-cases-csv")).content
     exported = wide if fmt == "csv" else client.get(reverse("export-cases-xlsx")).content
     filename = f"praktijken.{fmt}"

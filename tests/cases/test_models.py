@@ -60,11 +60,16 @@ def test_position_off_the_scale_or_contradictory_is_refused(framework, position,
     )
 
 
-@pytest.mark.parametrize("position, holds_both", [(-2, False), (0, False), (2, False), (None, True)])
+@pytest.mark.parametrize(
+    "position, holds_both", [(-2, False), (0, False), (2, False), (None, True)]
+)
 def test_positions_on_the_scale_are_kept(framework, position, holds_both):
     case = make_case(coded=False)
     TensionPosition.objects.create(
-        case=case, tension_field=TensionField.objects.first(), position=position, holds_both=holds_both
+        case=case,
+        tension_field=TensionField.objects.first(),
+        position=position,
+        holds_both=holds_both,
     )
 
 
@@ -92,7 +97,9 @@ def test_unknown_kind_or_status_is_refused(framework):
 
 def test_missing_for_publication_names_every_gap(framework):
     case = make_case(coded=False, status=Case.Status.DRAFT)
-    SourceCoding.objects.create(case=case, source=Source.objects.get(key="strijd"), strength=2, rationale="")
+    SourceCoding.objects.create(
+        case=case, source=Source.objects.get(key="strijd"), strength=2, rationale=""
+    )
     missing = " ".join(case.missing_for_publication())
     for source in Source.objects.all():
         assert source.name in missing

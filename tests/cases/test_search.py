@@ -31,9 +31,18 @@ def found(client, q: str) -> list[str]:
 
 @pytest.fixture
 def corpus(framework):
-    searchable(title="Buurtkeuken", practice="Bewoners organiseren ontmoetingen in de keuken van het buurthuis.")
-    searchable(title="Solidariteitsmaaltijd", practice="Elke maand een solidariteitsmaaltijd voor de hele straat.")
-    searchable(title="Café De Hoek", practice="Het café is een plek waar jongeren strijden voor een skatepark.")
+    searchable(
+        title="Buurtkeuken",
+        practice="Bewoners organiseren ontmoetingen in de keuken van het buurthuis.",
+    )
+    searchable(
+        title="Solidariteitsmaaltijd",
+        practice="Elke maand een solidariteitsmaaltijd voor de hele straat.",
+    )
+    searchable(
+        title="Café De Hoek",
+        practice="Het café is een plek waar jongeren strijden voor een skatepark.",
+    )
     searchable(title="Moestuin", practice="Een moestuin waar buren samen tuinieren, zonder strijd.")
     vocabulary.rebuild()
 
@@ -77,7 +86,11 @@ def test_misspelling_gets_a_did_you_mean(client, corpus):
 
 def test_drafts_are_never_found_or_suggested(client, framework):
     searchable(title="Publiek", practice="Een gewone praktijk.")
-    searchable(title="Geheim plan", practice="Het woord zeldzaamheidsfonds staat alleen hier.", status=Case.Status.DRAFT)
+    searchable(
+        title="Geheim plan",
+        practice="Het woord zeldzaamheidsfonds staat alleen hier.",
+        status=Case.Status.DRAFT,
+    )
     vocabulary.rebuild()
     assert found(client, "zeldzaamheidsfonds") == []
     page = client.get(reverse("search"), {"q": "zeldzaamheidsfnds"}).content.decode()
@@ -111,12 +124,17 @@ def test_unsafe_input_never_errors(client, corpus, query):
 
 
 def test_snippets_escape_the_text_and_mark_the_hits(client, framework):
-    searchable(title="Onveilig", practice="Hier staat <b>vetgedrukt</b> en <script>alert(1)</script> naast het woord buurtfeest.")
+    searchable(
+        title="Onveilig",
+        practice="Hier staat <b>vetgedrukt</b> en <script>alert(1)</script> naast het woord buurtfeest.",
+    )
     response = client.get(reverse("search"), {"q": "buurtfeest"})
     snippet = parse(response).xpath("//p[contains(@class,'result__snippet')]")[0]
     assert [mark.text for mark in snippet.xpath(".//mark")] == ["buurtfeest"]
     assert not snippet.xpath(".//b | .//script")
-    assert "vetgedrukt" in snippet.text_content()  # ts_headline drops tag-like tokens; the rest is escaped text
+    assert (
+        "vetgedrukt" in snippet.text_content()
+    )  # ts_headline drops tag-like tokens; the rest is escaped text
 
 
 def test_annotations_are_searched_when_public_only(client, framework):
@@ -148,7 +166,13 @@ def test_the_query_parser_lets_only_words_through():
 def test_the_case_list_searches_the_text(client, framework):
     searchable(title="Repair café", practice="Buren herstellen samen fietsen.")
     searchable(title="Voedselbank", practice="Pakketten voor gezinnen.")
-    assert [t for t in texts(parse(client.get(reverse("case-list"), {"q": "fietsen"})), "//*[contains(@class,'case-card')]//h3")] == ["Repair café"]
+    assert [
+        t
+        for t in texts(
+            parse(client.get(reverse("case-list"), {"q": "fietsen"})),
+            "//*[contains(@class,'case-card')]//h3",
+        )
+    ] == ["Repair café"]
 
 
 # --- Dutch words as a reader types them, on the page and through the querysets -------------------------------------
@@ -158,10 +182,17 @@ def test_the_case_list_searches_the_text(client, framework):
 @pytest.fixture
 def reader_texts(framework):
     """A published case and an approved note for each word a reader tries; each word also in a draft and a pending note."""
-    searchable(title="Buurtkeuken", practice="Bewoners organiseren ontmoetingen in de keuken van het buurthuis.")
+    searchable(
+        title="Buurtkeuken",
+        practice="Bewoners organiseren ontmoetingen in de keuken van het buurthuis.",
+    )
     searchable(title="Café De Hoek", practice="Het café is een plek waar jongeren elkaar zien.")
     searchable(title="Solidaire buren", practice="Buren die solidairder zijn dan ooit.")
-    searchable(title="Concept", practice="Ontmoetingen, een café en solidaire buren.", status=Case.Status.DRAFT)
+    searchable(
+        title="Concept",
+        practice="Ontmoetingen, een café en solidaire buren.",
+        status=Case.Status.DRAFT,
+    )
     park = searchable(title="Het park", practice="Buren spreken af in het park.")
     for body, status in [
         ("Elke ontmoeting telt.", "approved"),
@@ -174,9 +205,17 @@ def reader_texts(framework):
 
 
 READER_QUERIES = [
-    ("ontmoetingen", ["Buurtkeuken"], ["Elke ontmoeting telt."]),  # the plural finds the singular: one stem
+    (
+        "ontmoetingen",
+        ["Buurtkeuken"],
+        ["Elke ontmoeting telt."],
+    ),  # the plural finds the singular: one stem
     ("cafe", ["Café De Hoek"], ["Een café als huiskamer van de wijk."]),  # without its accent
-    ("solidair", ["Solidaire buren"], ["Een solidair gebaar."]),  # stem and prefix: solidaire, solidairder
+    (
+        "solidair",
+        ["Solidaire buren"],
+        ["Een solidair gebaar."],
+    ),  # stem and prefix: solidaire, solidairder
 ]
 
 
@@ -184,14 +223,22 @@ READER_QUERIES = [
 def test_dutch_words_are_found_on_the_search_page(client, reader_texts, query, cases, notes):
     page = parse(client.get(reverse("search"), {"q": query}))
     assert texts(page, "//section[@aria-labelledby='case-results-title']//h3") == cases
-    assert texts(page, "//section[@aria-labelledby='annotation-results-title']//p[contains(@class,'result__snippet')]") == notes
+    assert (
+        texts(
+            page,
+            "//section[@aria-labelledby='annotation-results-title']//p[contains(@class,'result__snippet')]",
+        )
+        == notes
+    )
 
 
 @pytest.mark.parametrize("query, cases, notes", READER_QUERIES)
 def test_dutch_words_are_found_through_the_querysets(reader_texts, query, cases, notes):
     parsed = parse_query(query)
     assert [case.title for case in Case.objects.published().search(parsed).ranked(parsed)] == cases
-    assert [note.body for note in Annotation.objects.public().search(parsed).ranked(parsed)] == notes
+    assert [
+        note.body for note in Annotation.objects.public().search(parsed).ranked(parsed)
+    ] == notes
 
 
 def test_a_misspelling_gets_bedoelde_u_on_the_page_and_from_the_vocabulary(client, reader_texts):
@@ -206,11 +253,15 @@ def test_a_note_is_searched_as_written_whatever_wrote_it(framework):
     """PostgreSQL computes a note's search vector from its row (a generated column): no service has to remember."""
     park = searchable(title="Het park", practice="Buren spreken af in het park.")
     note = make_annotation(target=park, passage="spreken af", body="Een moestuin.", attribution="")
-    Annotation.objects.filter(pk=note.pk).update(body="Een wijkfeest.")  # a bulk write: no save, no signal
+    Annotation.objects.filter(pk=note.pk).update(
+        body="Een wijkfeest."
+    )  # a bulk write: no save, no signal
     assert list(Annotation.objects.public().search(parse_query("wijkfeest"))) == [note]
     assert list(Annotation.objects.public().search(parse_query("moestuin"))) == []
     Annotation.objects.filter(pk=note.pk).update(attribution="Durkheim (1984)")
     assert list(Annotation.objects.public().search(parse_query("durkheim"))) == [note]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_vocabulary_rebuilds(framework):
     """Two vocabulary rebuilds at once do not collide."""

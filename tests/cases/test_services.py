@@ -74,7 +74,10 @@ def test_someone_without_case_permissions_may_not_move_a_case(framework):
 
 def test_allowed_actions_follow_status_and_permission(framework, researcher):
     assert services.allowed_actions(make_case(status=D), researcher) == ["submit"]
-    assert services.allowed_actions(make_case(status=R), researcher) == ["publish", "return_to_draft"]
+    assert services.allowed_actions(make_case(status=R), researcher) == [
+        "publish",
+        "return_to_draft",
+    ]
     assert services.allowed_actions(make_case(status=P), make_user()) == []
 
 

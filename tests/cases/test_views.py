@@ -62,10 +62,30 @@ def test_list_filters_by_tension_field_range(client, framework):
 
 
 def test_filters_combine(client, framework):
-    make_case(title="Raak", domain="werken", strengths={"strijd": 3}, positions={"economisch-cultureel": -2})
-    make_case(title="Verkeerd domein", domain="wonen", strengths={"strijd": 3}, positions={"economisch-cultureel": -2})
-    make_case(title="Te zwak", domain="werken", strengths={"strijd": 1}, positions={"economisch-cultureel": -2})
-    make_case(title="Andere pool", domain="werken", strengths={"strijd": 3}, positions={"economisch-cultureel": 2})
+    make_case(
+        title="Raak",
+        domain="werken",
+        strengths={"strijd": 3},
+        positions={"economisch-cultureel": -2},
+    )
+    make_case(
+        title="Verkeerd domein",
+        domain="wonen",
+        strengths={"strijd": 3},
+        positions={"economisch-cultureel": -2},
+    )
+    make_case(
+        title="Te zwak",
+        domain="werken",
+        strengths={"strijd": 1},
+        positions={"economisch-cultureel": -2},
+    )
+    make_case(
+        title="Andere pool",
+        domain="werken",
+        strengths={"strijd": 3},
+        positions={"economisch-cultureel": 2},
+    )
     response = client.get(
         reverse("case-list"),
         {"domein": "werken", "bron-strijd": 2, "economisch-cultureel-tot": -1},
@@ -78,16 +98,27 @@ def test_filters_combine(client, framework):
 @pytest.mark.parametrize(
     ("query", "chip"),
     [
-        ({"consensus-conflict-van": 2, "consensus-conflict-tot": 2}, "Consensus – conflict: sterk conflict"),
-        ({"consensus-conflict-van": 0, "consensus-conflict-tot": 0}, "Consensus – conflict: in het midden"),
+        (
+            {"consensus-conflict-van": 2, "consensus-conflict-tot": 2},
+            "Consensus – conflict: sterk conflict",
+        ),
+        (
+            {"consensus-conflict-van": 0, "consensus-conflict-tot": 0},
+            "Consensus – conflict: in het midden",
+        ),
         ({"consensus-conflict-van": 1}, "Consensus – conflict: vanaf eerder conflict"),
         ({"consensus-conflict-tot": -1}, "Consensus – conflict: tot eerder consensus"),
-        ({"consensus-conflict-van": -1, "consensus-conflict-tot": 1}, "Consensus – conflict: eerder consensus tot eerder conflict"),
+        (
+            {"consensus-conflict-van": -1, "consensus-conflict-tot": 1},
+            "Consensus – conflict: eerder consensus tot eerder conflict",
+        ),
     ],
 )
 def test_range_chip_names_one_position_once_and_an_open_end_as_such(client, framework, query, chip):
     response = client.get(reverse("case-list"), query)
-    labels = parse(response).xpath("//ul[contains(@class,'chips')]/li[contains(@class,'chip')]/text()")
+    labels = parse(response).xpath(
+        "//ul[contains(@class,'chips')]/li[contains(@class,'chip')]/text()"
+    )
     assert [label.strip() for label in labels] == [chip]
 
 
@@ -145,7 +176,9 @@ def test_case_page_shows_text_and_profile(client, framework):
 
 
 @pytest.mark.parametrize("status", UNPUBLISHED)
-def test_unpublished_case_is_404_for_anonymous_and_for_users_who_cannot_edit(client, framework, status):
+def test_unpublished_case_is_404_for_anonymous_and_for_users_who_cannot_edit(
+    client, framework, status
+):
     case = make_case(status=status, title="Geheim concept")
     assert client.get(case.get_absolute_url()).status_code == 404
     client.force_login(make_user())
@@ -155,7 +188,9 @@ def test_unpublished_case_is_404_for_anonymous_and_for_users_who_cannot_edit(cli
 
 
 @pytest.mark.parametrize("status", UNPUBLISHED)
-def test_researcher_previews_an_unpublished_case_with_a_notice(researcher_client, framework, status):
+def test_researcher_previews_an_unpublished_case_with_a_notice(
+    researcher_client, framework, status
+):
     case = make_case(status=status, title="Concept in wording")
     response = researcher_client.get(case.get_absolute_url())
     assert response.status_code == 200
@@ -183,20 +218,37 @@ def test_tension_field_page_places_cases_on_the_spectrum(client, framework):
     make_case(title="Verborgen", positions={"consensus-conflict": 2}, status=Case.Status.DRAFT)
     response = client.get(reverse("tension-field-detail", args=["consensus-conflict"]))
     tree = parse(response)
-    rows = {row[0]: row for row in (texts(tr, "./*") for tr in tree.xpath("//table[contains(@class,'data-table')]/tbody/tr"))}
+    rows = {
+        row[0]: row
+        for row in (
+            texts(tr, "./*") for tr in tree.xpath("//table[contains(@class,'data-table')]/tbody/tr")
+        )
+    }
     # Each count says how many of its positions rest on text evidence; each case is marked by its grounds.
     assert rows["sterk consensus"][1:] == ["1 ● 0 met tekstbewijs", "Links ○ interpretatie"]
     assert rows["sterk conflict"][1:] == ["1 ● 0 met tekstbewijs", "Rechts ○ interpretatie"]
-    assert rows["houdt beide polen vast"][1:] == ["1 ● 0 met tekstbewijs", "Allebei ○ interpretatie"]
+    assert rows["houdt beide polen vast"][1:] == [
+        "1 ● 0 met tekstbewijs",
+        "Allebei ○ interpretatie",
+    ]
     assert rows["in het midden"][1] == "0"
     dots = tree.xpath("//a[contains(@class,'dot')]/@href")
     assert len(dots) == 3
     # The chart names its cases in visible text (a hover tooltip does not work on touch),
     # in the order of the positions from pole A to pole B, 'both poles' last.
-    assert texts(tree, "//figure[contains(@class,'spectrum-chart')]//a[contains(@class,'dot')]") == ["Links", "Rechts", "Allebei"]
-    labels = texts(tree, "//figure[contains(@class,'spectrum-chart')]//p[contains(@class,'spectrum-chart__label')]")
+    assert texts(
+        tree, "//figure[contains(@class,'spectrum-chart')]//a[contains(@class,'dot')]"
+    ) == ["Links", "Rechts", "Allebei"]
+    labels = texts(
+        tree,
+        "//figure[contains(@class,'spectrum-chart')]//p[contains(@class,'spectrum-chart__label')]",
+    )
     assert labels == [
-        "sterk consensus (1)", "eerder consensus (0)", "in het midden (0)", "eerder conflict (0)", "sterk conflict (1)",
+        "sterk consensus (1)",
+        "eerder consensus (0)",
+        "in het midden (0)",
+        "eerder conflict (0)",
+        "sterk conflict (1)",
         "houdt beide polen vast (1)",
     ]
     assert "Verborgen" not in response.content.decode()
@@ -206,7 +258,11 @@ def test_tension_field_chart_caps_each_column_and_links_the_rest(client, framewo
     for i in range(15):
         make_case(title=f"Case {i:02d}", positions={"afstand-nabijheid": 0})
     tree = parse(client.get(reverse("tension-field-detail", args=["afstand-nabijheid"])))
-    middle = [tr for tr in tree.xpath("//table[contains(@class,'data-table')]/tbody/tr") if "midden" in tr.text_content()][0]
+    middle = [
+        tr
+        for tr in tree.xpath("//table[contains(@class,'data-table')]/tbody/tr")
+        if "midden" in tr.text_content()
+    ][0]
     assert "15" in texts(middle, "./td")[0]
     assert len(middle.xpath(".//a")) == 13  # twelve cases and "en 3 andere"
     assert "afstand-nabijheid-van=0" in middle.xpath(".//a")[-1].get("href")

@@ -21,7 +21,9 @@ SEED_COUNTS = {
 
 
 def counts():
-    return {model: model.objects.count() for model in [*SEED_COUNTS, Tag, KeywordedCase, CodingEvidence]}
+    return {
+        model: model.objects.count() for model in [*SEED_COUNTS, Tag, KeywordedCase, CodingEvidence]
+    }
 
 
 def test_seed_loads_twice_without_duplicates():
@@ -38,7 +40,12 @@ def test_seed_loads_twice_without_duplicates():
 def test_pilots_are_published_and_fully_coded():
     call_command("seed", verbosity=0)
     pilots = Case.objects.published().filter(kind=Case.Kind.PILOT)
-    assert sorted(pilots.values_list("slug", flat=True)) == ["chiro-brussel", "mater-dei", "spring-global-mail", "torekes"]
+    assert sorted(pilots.values_list("slug", flat=True)) == [
+        "chiro-brussel",
+        "mater-dei",
+        "spring-global-mail",
+        "torekes",
+    ]
     for case in pilots:
         assert case.missing_for_publication() == [], case
     assert Case.objects.get(slug="torekes").neighbourhood == "Rabot"
@@ -51,6 +58,13 @@ def test_framework_sections_are_ordered_and_linked():
     assert numbers[0] == "" and numbers[-1] == "4"
     assert numbers[1:6] == ["1", "1.1", "1.2", "1.3", "1.4"]
     assert [s.section.number for s in Source.objects.all()] == ["1.1", "1.2", "1.3", "1.4"]
-    assert [f.section.number for f in TensionField.objects.all()] == ["3.1", "3.2", "3.3", "3.4", "3.5", "3.6"]
+    assert [f.section.number for f in TensionField.objects.all()] == [
+        "3.1",
+        "3.2",
+        "3.3",
+        "3.4",
+        "3.5",
+        "3.6",
+    ]
     for section in Section.objects.all():
         assert "\n\n\n" not in section.body

@@ -42,7 +42,12 @@ def test_repeated_failed_logins_lock_the_account_for_a_while(db, settings):
     assert locked.status_code == 429
     assert "Tijdelijk geblokkeerd" in locked.content.decode()
     # Even the right password is refused during the lockout.
-    assert client.post(reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}).status_code == 429
+    assert (
+        client.post(
+            reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}
+        ).status_code
+        == 429
+    )
 
 
 PROXY = "127.0.0.1"
@@ -55,13 +60,23 @@ def test_failed_logins_through_the_proxy_lock_out_one_client_not_everyone(db, se
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attacker.post(reverse("login"), {"username": "bram", "password": "fout"})
     # django-axes recorded the client, not the proxy.
-    assert list(AccessAttempt.objects.values_list("username", "ip_address", "failures_since_start")) == [
-        ("bram", "203.0.113.66", 5)
-    ]
-    assert attacker.post(reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}).status_code == 429
+    assert list(
+        AccessAttempt.objects.values_list("username", "ip_address", "failures_since_start")
+    ) == [("bram", "203.0.113.66", 5)]
+    assert (
+        attacker.post(
+            reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}
+        ).status_code
+        == 429
+    )
     # Bram himself, through the same proxy, still gets in.
     bram = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20")
-    assert bram.post(reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}).status_code == 302
+    assert (
+        bram.post(
+            reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}
+        ).status_code
+        == 302
+    )
 
 
 def test_a_made_up_forwarded_for_does_not_escape_the_lockout(db, settings):
@@ -72,7 +87,12 @@ def test_a_made_up_forwarded_for_does_not_escape_the_lockout(db, settings):
             reverse("login"), {"username": "bram", "password": "fout"}
         )
     again = Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.99")
-    assert again.post(reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}).status_code == 429
+    assert (
+        again.post(
+            reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}
+        ).status_code
+        == 429
+    )
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["198.51.100.7"]
 
 
@@ -122,28 +142,46 @@ def test_a_user_name_longer_than_any_account_is_a_form_error(db):
 def test_a_long_user_name_on_the_admin_login_is_recorded_cut_and_still_locks_out(db, settings):
     client = Client(REMOTE_ADDR="192.0.2.8")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert client.post("/beheer/login/", {"username": "y" * 300, "password": "fout"}).status_code == 200
-    assert client.post("/beheer/login/", {"username": "y" * 300, "password": "fout"}).status_code == 429
-    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [("y" * 255, 5)]
+        assert (
+            client.post("/beheer/login/", {"username": "y" * 300, "password": "fout"}).status_code
+            == 200
+        )
+    assert (
+        client.post("/beheer/login/", {"username": "y" * 300, "password": "fout"}).status_code
+        == 429
+    )
+    assert list(AccessAttempt.objects.values_list("username", "failures_since_start")) == [
+        ("y" * 255, 5)
+    ]
 
 
 # --- asking for a new password -------------------------------------------------------------------
 
-THROTTLED = "Er werd het voorbije uur te vaak een link aangevraagd. Probeer het over een uur opnieuw."
+THROTTLED = (
+    "Er werd het voorbije uur te vaak een link aangevraagd. Probeer het over een uur opnieuw."
+)
 
 
 def ask_for_a_link(email: str, client: Client | None = None):
     return (client or Client()).post(reverse("password_reset"), {"email": email})
 
 
-def test_password_reset_requests_are_limited_per_e_mail_address_without_telling_if_it_exists(db, settings):
+def test_password_reset_requests_are_limited_per_e_mail_address_without_telling_if_it_exists(
+    db, settings
+):
     settings.PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 3
     make_user("carla", email="carla@example.org")
     for email in ["carla@example.org", "niemand@example.org"]:
-        statuses = [ask_for_a_link(email, Client(REMOTE_ADDR=f"198.51.100.{n}")).status_code for n in range(3)]
+        statuses = [
+            ask_for_a_link(email, Client(REMOTE_ADDR=f"198.51.100.{n}")).status_code
+            for n in range(3)
+        ]
         assert statuses == [302, 302, 302], email
     assert len(mail.outbox) == 3
-    refused = {email: ask_for_a_link(email, Client(REMOTE_ADDR="198.51.100.9")) for email in ["Carla@Example.org", "niemand@example.org"]}
+    refused = {
+        email: ask_for_a_link(email, Client(REMOTE_ADDR="198.51.100.9"))
+        for email in ["Carla@Example.org", "niemand@example.org"]
+    }
     for email, response in refused.items():
         assert response.status_code == 429, email
         assert error_box(response) == f"Er is geen link verstuurd. Kijk dit na: {THROTTLED}", email
@@ -157,7 +195,10 @@ def test_password_reset_requests_are_limited_per_client_address(db, settings):
     statuses = [ask_for_a_link(f"iemand-{n}@example.org", client).status_code for n in range(6)]
     assert statuses == [302, 302, 302, 302, 302, 429]
     # Another reader is not held back by that one.
-    assert ask_for_a_link("iemand-9@example.org", Client(REMOTE_ADDR="203.0.113.41")).status_code == 302
+    assert (
+        ask_for_a_link("iemand-9@example.org", Client(REMOTE_ADDR="203.0.113.41")).status_code
+        == 302
+    )
 
 
 def post_simultaneously(url: str, forms: list[dict], headers: list[dict]) -> list[int]:
@@ -166,7 +207,9 @@ def post_simultaneously(url: str, forms: list[dict], headers: list[dict]) -> lis
     statuses: list[int] = [0] * len(forms)
 
     def one(n: int) -> None:
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
         page = opener.open(urllib.request.Request(url, headers=headers[n])).read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **forms[n]}).encode()
@@ -197,13 +240,19 @@ def test_the_address_limit_holds_for_simultaneous_requests(live_server, plain_ht
     for n in range(10):
         make_user(f"lid{n}", email=f"lid{n}@example.org")
     url = live_server.url + reverse("password_reset")
-    statuses = post_simultaneously(url, [{"email": f"lid{n}@example.org"} for n in range(10)], [{}] * 10)
-    assert sorted(statuses) == [200] * 5 + [429] * 5  # 200: the "check your mailbox" page after the redirect
+    statuses = post_simultaneously(
+        url, [{"email": f"lid{n}@example.org"} for n in range(10)], [{}] * 10
+    )
+    assert (
+        sorted(statuses) == [200] * 5 + [429] * 5
+    )  # 200: the "check your mailbox" page after the redirect
     assert len(mail.outbox) == 5
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_e_mail_limit_holds_for_simultaneous_requests_through_the_proxy(live_server, plain_http, settings):
+def test_the_e_mail_limit_holds_for_simultaneous_requests_through_the_proxy(
+    live_server, plain_http, settings
+):
     settings.TRUSTED_PROXIES = [PROXY]
     settings.PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 3
     make_user("carla", email="carla@example.org")

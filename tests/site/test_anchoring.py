@@ -4,7 +4,14 @@ import pytest
 
 from annotations.models import Annotation
 from cases.models import CodingEvidence
-from diegem.lib.anchoring import FoundAgain, PassageNotFound, find_passage, locate_passage, make_anchor, reanchor
+from diegem.lib.anchoring import (
+    FoundAgain,
+    PassageNotFound,
+    find_passage,
+    locate_passage,
+    make_anchor,
+    reanchor,
+)
 from diegem.lib.annotatable import normalize_plain_text, paragraph_spans, text_revision
 
 TEXT = (
@@ -24,7 +31,9 @@ def anchor_of(text: str, quote: str):
 
 def find_again(old_text: str, new_text: str, quote: str = QUOTE):
     old = anchor_of(old_text, quote)
-    return reanchor(new_text, exact=old.exact, prefix=old.prefix, suffix=old.suffix, old_start=old.start)
+    return reanchor(
+        new_text, exact=old.exact, prefix=old.prefix, suffix=old.suffix, old_start=old.start
+    )
 
 
 def test_anchor_carries_quote_and_32_characters_of_context():
@@ -38,13 +47,19 @@ def test_anchor_carries_quote_and_32_characters_of_context():
 def test_positions_are_code_points_not_utf16_units():
     text = "Één 🌱 stadsakker voor iedereen"
     anchor = anchor_of(text, "stadsakker")
-    assert (anchor.start, anchor.end) == (6, 16)  # the seedling is one code point (two UTF-16 units)
+    assert (anchor.start, anchor.end) == (
+        6,
+        16,
+    )  # the seedling is one code point (two UTF-16 units)
 
 
 def test_unchanged_text_keeps_the_anchor():
     match = find_again(TEXT, TEXT)
     assert match.method == "exact"
-    assert (match.anchor.start, match.anchor.end) == (TEXT.index(QUOTE), TEXT.index(QUOTE) + len(QUOTE))
+    assert (match.anchor.start, match.anchor.end) == (
+        TEXT.index(QUOTE),
+        TEXT.index(QUOTE) + len(QUOTE),
+    )
 
 
 def test_sentence_inserted_before_moves_the_anchor_with_the_words():
@@ -100,7 +115,9 @@ def test_repeated_quote_is_told_apart_by_its_context():
     second = text.rindex("delen ze grond")
     old = make_anchor(text, second, second + len("delen ze grond"))
     edited = "Nieuw begin. " + text
-    match = reanchor(edited, exact=old.exact, prefix=old.prefix, suffix=old.suffix, old_start=old.start)
+    match = reanchor(
+        edited, exact=old.exact, prefix=old.prefix, suffix=old.suffix, old_start=old.start
+    )
     assert match.anchor.start == edited.rindex("delen ze grond")
 
 
@@ -118,10 +135,20 @@ def test_a_stored_passage_is_kept_moved_or_orphaned(model):
     moved = anchored(model, TEXT, QUOTE)
     edited = "Een nieuwe eerste zin. " + TEXT
     assert moved.find_again(edited) == FoundAgain.MOVED
-    assert (edited[moved.position_start : moved.position_end], moved.text_revision) == (QUOTE, text_revision(edited))
+    assert (edited[moved.position_start : moved.position_end], moved.text_revision) == (
+        QUOTE,
+        text_revision(edited),
+    )
     lost = anchored(model, TEXT, QUOTE)
-    assert lost.find_again(TEXT.replace(QUOTE, "ontstaat er geleidelijk iets als een gemeenschap")) == FoundAgain.ORPHANED
-    assert (lost.anchor_state, lost.quote_exact, lost.text_revision) == ("orphaned", QUOTE, text_revision(TEXT))
+    assert (
+        lost.find_again(TEXT.replace(QUOTE, "ontstaat er geleidelijk iets als een gemeenschap"))
+        == FoundAgain.ORPHANED
+    )
+    assert (lost.anchor_state, lost.quote_exact, lost.text_revision) == (
+        "orphaned",
+        QUOTE,
+        text_revision(TEXT),
+    )
 
 
 def test_an_orphan_anchored_again_is_anchored():
@@ -129,7 +156,11 @@ def test_an_orphan_anchored_again_is_anchored():
     passage.orphan()
     assert passage.anchor_state == "orphaned"
     passage.anchor_to(anchor_of(TEXT, "De stadsakker"), TEXT)
-    assert (passage.anchor_state, passage.quote_exact, passage.position_start) == ("anchored", "De stadsakker", TEXT.index("De stadsakker"))
+    assert (passage.anchor_state, passage.quote_exact, passage.position_start) == (
+        "anchored",
+        "De stadsakker",
+        TEXT.index("De stadsakker"),
+    )
 
 
 # A short quote does not wander to the same words elsewhere.
@@ -142,7 +173,9 @@ def test_a_one_word_note_in_a_deleted_sentence_becomes_an_orphan():
 
 def test_a_long_quote_is_found_even_when_both_neighbours_were_rewritten():
     quote = "De tuiniers delen samen een stuk grond aan de rand van de wijk."
-    evidence = anchored(CodingEvidence, f"Eerste zin over iets. {quote} Laatste zin over iets.", quote)
+    evidence = anchored(
+        CodingEvidence, f"Eerste zin over iets. {quote} Laatste zin over iets.", quote
+    )
     edited = f"Helemaal nieuw begin van de paragraaf hier. {quote} En een ander slot, ook nieuw."
     assert evidence.find_again(edited) == FoundAgain.MOVED
     assert edited[evidence.position_start : evidence.position_end] == quote
@@ -170,7 +203,9 @@ def test_pasted_passage_that_is_not_in_the_text_is_refused():
 
 
 def test_locating_a_passage_says_how_often_it_is_there():
-    assert locate_passage(TEXT, "  groeit er toch\n een   zekere verbondenheid ") == anchor_of(TEXT, QUOTE)
+    assert locate_passage(TEXT, "  groeit er toch\n een   zekere verbondenheid ") == anchor_of(
+        TEXT, QUOTE
+    )
     with pytest.raises(PassageNotFound) as twice:
         locate_passage("de buurt en de buurt", "de buurt")
     assert twice.value.occurrences == 2
@@ -180,7 +215,10 @@ def test_locating_a_passage_says_how_often_it_is_there():
     with pytest.raises(PassageNotFound) as missing:
         locate_passage(TEXT, "iets dat hier helemaal niet staat")
     assert missing.value.occurrences == 0
-    assert str(missing.value) == "Deze passage staat niet in de tekst. Kopieer ze letterlijk uit de tekst."
+    assert (
+        str(missing.value)
+        == "Deze passage staat niet in de tekst. Kopieer ze letterlijk uit de tekst."
+    )
 
 
 def test_a_close_match_counts_unless_refused():
@@ -191,7 +229,9 @@ def test_a_close_match_counts_unless_refused():
 
 
 def test_paragraph_spans_are_slices_of_the_text():
-    text = normalize_plain_text("Eerste alinea.\r\n\r\n  Tweede alinea,\r\nmet een regel.  \r\n\r\n\r\nDerde.")
+    text = normalize_plain_text(
+        "Eerste alinea.\r\n\r\n  Tweede alinea,\r\nmet een regel.  \r\n\r\n\r\nDerde."
+    )
     spans = paragraph_spans(text)
     assert [s.text for s in spans] == ["Eerste alinea.", "Tweede alinea,\nmet een regel.", "Derde."]
     for span in spans:

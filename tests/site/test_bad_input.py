@@ -56,7 +56,9 @@ NUL_FIELD_ERROR = "Null-tekens zijn niet toegestaan."
 
 
 @pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
-def test_a_nul_byte_in_a_posted_field_is_named_beside_it_and_the_rest_is_kept(framework, member_a, encoding):
+def test_a_nul_byte_in_a_posted_field_is_named_beside_it_and_the_rest_is_kept(
+    framework, member_a, encoding
+):
     target = section_target(Section.objects.get(key="ontmoeting"))
     data = {
         "doel": target.key,
@@ -70,7 +72,11 @@ def test_a_nul_byte_in_a_posted_field_is_named_beside_it_and_the_rest_is_kept(fr
     if encoding == "multipart":
         response = client.post(reverse("annotation-new"), data)
     else:
-        response = client.post(reverse("annotation-new"), urlencode(data), content_type="application/x-www-form-urlencoded")
+        response = client.post(
+            reverse("annotation-new"),
+            urlencode(data),
+            content_type="application/x-www-form-urlencoded",
+        )
     assert response.status_code == 200
     page = parse(response)
     assert texts(page, "//p[@id='id_body_error']") == [NUL_FIELD_ERROR]
@@ -79,14 +85,20 @@ def test_a_nul_byte_in_a_posted_field_is_named_beside_it_and_the_rest_is_kept(fr
 
 
 def test_a_nul_byte_in_the_posted_target_of_a_note_is_a_400(framework, member_a):
-    response = logged_in(member_a).post(reverse("annotation-new"), {"doel": "section:ontmoeting\x00", "body": "x"})
+    response = logged_in(member_a).post(
+        reverse("annotation-new"), {"doel": "section:ontmoeting\x00", "body": "x"}
+    )
     assert_refused(response, "doel")
     assert Annotation.objects.count() == 0
 
 
-def test_a_nul_byte_in_a_flag_from_an_anonymous_reader_is_named_and_saves_nothing(client, framework):
+def test_a_nul_byte_in_a_flag_from_an_anonymous_reader_is_named_and_saves_nothing(
+    client, framework
+):
     annotation = make_annotation()
-    response = client.post(reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam", "note": "\x00"})
+    response = client.post(
+        reverse("annotation-flag", args=[annotation.pk]), {"reason": "spam", "note": "\x00"}
+    )
     assert response.status_code == 200
     assert NUL_FIELD_ERROR in response.content.decode()
     assert Flag.objects.count() == 0
@@ -113,7 +125,9 @@ def test_a_nul_byte_in_the_login_name_is_a_form_error_and_not_recorded(framework
 
 
 def test_a_form_that_cannot_be_parsed_is_a_dutch_400(framework, member_a):
-    response = logged_in(member_a).post(reverse("annotation-new"), b"body=x", content_type="multipart/form-data")
+    response = logged_in(member_a).post(
+        reverse("annotation-new"), b"body=x", content_type="multipart/form-data"
+    )
     assert response.status_code == 400
     assert "Dit verzoek kon niet gelezen worden. Er is niets bewaard." in response.content.decode()
     assert Annotation.objects.count() == 0

@@ -95,7 +95,15 @@ def test_the_flag_limit_is_per_client_not_for_the_whole_proxy(framework, setting
     settings.FLAGS_TO_HIDE = 99
     annotations = [make_annotation() for _ in range(4)]
     busy = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.1")
-    statuses = [busy.post(reverse("annotation-flag", args=[a.pk]), {"reason": "spam"}).status_code for a in annotations[:3]]
+    statuses = [
+        busy.post(reverse("annotation-flag", args=[a.pk]), {"reason": "spam"}).status_code
+        for a in annotations[:3]
+    ]
     assert statuses == [302, 302, 429]
     other = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.2")
-    assert other.post(reverse("annotation-flag", args=[annotations[3].pk]), {"reason": "spam"}).status_code == 302
+    assert (
+        other.post(
+            reverse("annotation-flag", args=[annotations[3].pk]), {"reason": "spam"}
+        ).status_code
+        == 302
+    )

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def _evidence():
     case = make_case()
-    evidence = CodingEvidence(case=case, source=Source.objects.get(key="ontmoeting"), case_field="practice")
+    evidence = CodingEvidence(
+        case=case, source=Source.objects.get(key="ontmoeting"), case_field="practice"
+    )
     apply_anchor(evidence, anchor_passage(case, "practice", "Een tweede alinea."), case.practice)
     evidence.save()
     return evidence
@@ -44,17 +46,29 @@ WATCHED = [
 
 # One row of each watched model, saved (the framework is loaded).
 ROWS = {
-    "frameworks.Section": lambda: Section.objects.create(key="proef", order=99, title="Proef", body="Een proeftekst."),
+    "frameworks.Section": lambda: Section.objects.create(
+        key="proef", order=99, title="Proef", body="Een proeftekst."
+    ),
     "frameworks.Source": lambda: Source.objects.create(
-        key="proef", order=99, name="Proef", summary="Kort.", description="Lang.", perspective="Visie.", thinkers="Niemand."
+        key="proef",
+        order=99,
+        name="Proef",
+        summary="Kort.",
+        description="Lang.",
+        perspective="Visie.",
+        thinkers="Niemand.",
     ),
     "frameworks.TensionField": lambda: TensionField.objects.get(number=6),
-    "frameworks.Domain": lambda: Domain.objects.create(key="proef", order=99, name="Proef", description="Een domein."),
+    "frameworks.Domain": lambda: Domain.objects.create(
+        key="proef", order=99, name="Proef", description="Een domein."
+    ),
     "cases.Case": lambda: make_case(coded=False),
     "cases.SourceCoding": lambda: SourceCoding.objects.filter(case=make_case()).first(),
     "cases.TensionPosition": lambda: TensionPosition.objects.filter(case=make_case()).first(),
     "cases.CodingEvidence": _evidence,
-    "cases.KeywordedCase": lambda: KeywordedCase.objects.get(content_object=make_case(keywords=("buurtwerk",))),
+    "cases.KeywordedCase": lambda: KeywordedCase.objects.get(
+        content_object=make_case(keywords=("buurtwerk",))
+    ),
     "taggit.Tag": lambda: Tag.objects.create(name="proef", slug="proef"),
     "annotations.Annotation": make_annotation,
     "annotations.Organisation": make_organisation,

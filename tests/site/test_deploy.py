@@ -29,7 +29,11 @@ def run_in_bash(lines: list[str]) -> subprocess.CompletedProcess:
     # Nothing from the test run's own environment: only what the lines export.
     script = "\n".join(["set -euo pipefail", *lines])
     return subprocess.run(
-        ["bash", "-c", script], env={"PATH": os.environ["PATH"]}, cwd=settings.BASE_DIR, capture_output=True, text=True
+        ["bash", "-c", script],
+        env={"PATH": os.environ["PATH"]},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -44,7 +48,11 @@ def test_the_readme_production_environment_passes_check_deploy_without_a_warning
 
 def test_without_a_mail_server_check_deploy_refuses_the_console_backend():
     # Django's own deploy check (mail.E001): production mail must leave the machine.
-    exports = [line for line in production_example() if line.startswith("export ") and "EMAIL_HOST" not in line]
+    exports = [
+        line
+        for line in production_example()
+        if line.startswith("export ") and "EMAIL_HOST" not in line
+    ]
     result = run_in_bash([*reachable_database(exports), CHECK])
     assert result.returncode != 0
     assert "(mail.E001) Your MAILERS setting uses a development-only email backend" in result.stderr

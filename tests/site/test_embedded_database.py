@@ -24,7 +24,11 @@ def data_dir():
     # Short: the server's socket lives in this folder, and socket paths are limited to about 100 characters.
     folder = Path(tempfile.mkdtemp(prefix="diegem-run-"))
     yield folder / "pg"
-    subprocess.run([sys.executable, "-m", "diegem.lib.embedded_db", "stop", str(folder / "pg")], cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "diegem.lib.embedded_db", "stop", str(folder / "pg")],
+        cwd=ROOT,
+        check=True,
+    )
     os.rmdir(folder)
 
 
@@ -40,7 +44,12 @@ def running(data_dir: Path) -> bool:
 
 def manage(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment(data_dir), capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -57,8 +66,14 @@ def test_a_command_starts_the_server_keeps_its_data_and_stops_it_when_done(data_
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == "('diegem', True)"  # the site's database on PostgreSQL 18
     assert not running(data_dir)
-    again = manage(data_dir, "shell", "--no-imports", "-c", "from django.db import connection; c = connection.cursor(); "
-                   "c.execute('SELECT word FROM kept'); print(c.fetchall())")
+    again = manage(
+        data_dir,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('SELECT word FROM kept'); print(c.fetchall())",
+    )
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "[('ontmoeting',)]"
     assert not running(data_dir)

@@ -17,11 +17,17 @@ MOVED_PAGES = [
     ("/bronnen/norms-values/", "/bronnen/normen-en-waarden/"),
     ("/bronnen/struggle/", "/bronnen/strijd/"),
     ("/bronnen/encounter/", "/bronnen/ontmoeting/"),
-    ("/spanningsvelden/universal-particularistic/", "/spanningsvelden/universeel-particularistisch/"),
+    (
+        "/spanningsvelden/universal-particularistic/",
+        "/spanningsvelden/universeel-particularistisch/",
+    ),
     ("/spanningsvelden/economic-cultural/", "/spanningsvelden/economisch-cultureel/"),
     ("/spanningsvelden/integration-transformation/", "/spanningsvelden/integratie-transformatie/"),
     ("/spanningsvelden/distance-proximity/", "/spanningsvelden/afstand-nabijheid/"),
-    ("/spanningsvelden/negotiable-non-negotiable/", "/spanningsvelden/onderhandelbaar-niet-onderhandelbaar/"),
+    (
+        "/spanningsvelden/negotiable-non-negotiable/",
+        "/spanningsvelden/onderhandelbaar-niet-onderhandelbaar/",
+    ),
 ]
 
 
@@ -41,8 +47,13 @@ def test_the_dutch_addresses_are_the_ones_the_site_links_to(client, framework):
     assert "/bronnen/struggle/" not in page
 
 
-def test_a_filtered_list_with_english_parameter_names_redirects_to_the_dutch_ones(client, framework):
-    response = client.get("/praktijken/", {"bron-struggle": "2", "negotiable-non-negotiable-van": "-1", "domein": "wonen"})
+def test_a_filtered_list_with_english_parameter_names_redirects_to_the_dutch_ones(
+    client, framework
+):
+    response = client.get(
+        "/praktijken/",
+        {"bron-struggle": "2", "negotiable-non-negotiable-van": "-1", "domein": "wonen"},
+    )
     assert response.status_code == 301
     assert response["Location"] == (
         "/praktijken/?domein=wonen&bron-strijd=2&onderhandelbaar-niet-onderhandelbaar-van=-1"

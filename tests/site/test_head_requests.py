@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_head_is_answered_on_every_public_url_with_an_empty_cache(client, framework):
-    case = make_case(slug="moestuin", title="Een buurtmoestuin", summary="Samen tuinieren in de buurt.")
+    case = make_case(
+        slug="moestuin", title="Een buurtmoestuin", summary="Samen tuinieren in de buurt."
+    )
     make_case(slug="repaircafe", title="Een repaircafé")
     annotation = make_annotation(target=case, status="approved")
     section = Section.objects.get(key="ontmoeting")

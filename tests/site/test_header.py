@@ -2,6 +2,7 @@
 only the links their roles can use."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,7 +29,11 @@ def account_area(client) -> dict:
 
 def test_anonymous_readers_see_the_main_navigation_and_a_sign_in_link(client, framework):
     tree = parse(client.get(reverse("home")))
-    assert texts(tree, "//nav[@aria-label='Hoofdmenu']//a") == ["Praktijken", "Het kader", "Overzicht"]
+    assert texts(tree, "//nav[@aria-label='Hoofdmenu']//a") == [
+        "Praktijken",
+        "Het kader",
+        "Overzicht",
+    ]
     assert account_area(client) == {"name": [], "items": [], "links": ["Aanmelden"]}
 
 
@@ -45,7 +50,11 @@ def test_a_reviewer_who_cannot_write_is_not_offered_my_notes(framework, reviewer
 
 
 def test_a_researcher_gets_the_workbench_and_no_notes(framework, researcher):
-    assert account_area(logged_in(researcher)) == {"name": ["Rita Onderzoek"], "items": ["Werkbank", "Afmelden"], "links": []}
+    assert account_area(logged_in(researcher)) == {
+        "name": ["Rita Onderzoek"],
+        "items": ["Werkbank", "Afmelden"],
+        "links": [],
+    }
 
 
 def test_someone_who_wrote_notes_keeps_the_link_after_leaving_the_organisation(framework, member_a):
@@ -55,12 +64,16 @@ def test_someone_who_wrote_notes_keeps_the_link_after_leaving_the_organisation(f
 
 
 def test_every_role_at_once(framework, member_a, reviewer, researcher):
-    from django.contrib.auth.models import Group
 
     member_a.groups.add(*Group.objects.filter(user__in=[reviewer, researcher]))
     member_a.is_staff = True
     member_a.save()
-    assert account_area(logged_in(member_a))["items"] == ["Mijn kanttekeningen", "Moderatie", "Werkbank", "Afmelden"]
+    assert account_area(logged_in(member_a))["items"] == [
+        "Mijn kanttekeningen",
+        "Moderatie",
+        "Werkbank",
+        "Afmelden",
+    ]
 
 
 def test_without_a_full_name_the_user_name_is_shown(framework):

@@ -43,23 +43,69 @@ def test_imports_run_one_way():
 
 
 def test_the_layers_are_read_as_written():
-    modules = ["diegem.lib.caching", "diegem.lib", "frameworks.models", "cases.receivers", "annotations.organisations"]
-    assert [layer_name(module) for module in modules] == ["diegem.lib", "diegem.lib", "frameworks", "cases", "annotations"]
+    modules = [
+        "diegem.lib.caching",
+        "diegem.lib",
+        "frameworks.models",
+        "cases.receivers",
+        "annotations.organisations",
+    ]
+    assert [layer_name(module) for module in modules] == [
+        "diegem.lib",
+        "diegem.lib",
+        "frameworks",
+        "cases",
+        "annotations",
+    ]
     # The rest of diegem, a module whose name merely starts like the library's included.
-    assert [layer_name(module) for module in ["diegem.accounts", "diegem.library", "diegem"]] == ["diegem", "diegem", "diegem"]
+    assert [layer_name(module) for module in ["diegem.accounts", "diegem.library", "diegem"]] == [
+        "diegem",
+        "diegem",
+        "diegem",
+    ]
 
 
 def test_an_import_from_a_layer_above_is_named_with_its_line():
     graph = grimp.ImportGraph()
     imports = [
-        ("annotations.urls", "diegem.accounts", 7, "from diegem import accounts"),  # upward: an app knows a site page
-        ("diegem.lib.caching", "frameworks.models", 3, "from frameworks.models import Section"),  # upward: lib knows an app
-        ("cases.models", "frameworks.models", 19, "from frameworks.models import Domain"),  # downward: fine
-        ("cases.receivers", "cases.models", 11, "from cases.models import Case"),  # within a layer: fine
-        ("diegem.views", "diegem.lib.caching", 5, "from diegem.lib import caching"),  # downward: fine
+        (
+            "annotations.urls",
+            "diegem.accounts",
+            7,
+            "from diegem import accounts",
+        ),  # upward: an app knows a site page
+        (
+            "diegem.lib.caching",
+            "frameworks.models",
+            3,
+            "from frameworks.models import Section",
+        ),  # upward: lib knows an app
+        (
+            "cases.models",
+            "frameworks.models",
+            19,
+            "from frameworks.models import Domain",
+        ),  # downward: fine
+        (
+            "cases.receivers",
+            "cases.models",
+            11,
+            "from cases.models import Case",
+        ),  # within a layer: fine
+        (
+            "diegem.views",
+            "diegem.lib.caching",
+            5,
+            "from diegem.lib import caching",
+        ),  # downward: fine
     ]
     for importer, imported, line_number, line_contents in imports:
-        graph.add_import(importer=importer, imported=imported, line_number=line_number, line_contents=line_contents)
+        graph.add_import(
+            importer=importer,
+            imported=imported,
+            line_number=line_number,
+            line_contents=line_contents,
+        )
     assert upward_imports(graph) == [
         "annotations.urls:7 (annotations) imports diegem.accounts (diegem): from diegem import accounts",
         "diegem.lib.caching:3 (diegem.lib) imports frameworks.models (frameworks): from frameworks.models import Section",

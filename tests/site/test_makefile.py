@@ -8,16 +8,27 @@ from django.conf import settings
 
 def dry_run(*args: str, **env: str) -> str:
     """What `make run` would do (make -n prints the commands without running them)."""
-    clean = {key: value for key, value in os.environ.items() if key not in ("SITE_URL", "HOST", "PORT", "MAKEFLAGS", "MFLAGS")}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SITE_URL", "HOST", "PORT", "MAKEFLAGS", "MFLAGS")
+    }
     result = subprocess.run(
-        ["make", "-n", "run", *args], env={**clean, **env}, cwd=settings.BASE_DIR, capture_output=True, text=True
+        ["make", "-n", "run", *args],
+        env={**clean, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     return [line for line in result.stdout.splitlines() if "runserver" in line][0]
 
 
 def test_site_url_follows_host_and_port():
-    assert dry_run() == "DEBUG=true SITE_URL='http://127.0.0.1:8000' .venv/bin/python manage.py runserver 127.0.0.1:8000"
+    assert (
+        dry_run()
+        == "DEBUG=true SITE_URL='http://127.0.0.1:8000' .venv/bin/python manage.py runserver 127.0.0.1:8000"
+    )
     assert dry_run("PORT=8101") == (
         "DEBUG=true SITE_URL='http://127.0.0.1:8101' .venv/bin/python manage.py runserver 127.0.0.1:8101"
     )

@@ -44,7 +44,12 @@ def test_each_cached_response_gets_its_own_nonce(client, framework):
 
 def test_unpublishing_removes_a_case_from_cached_pages_at_once(client, framework, researcher):
     case = make_case(title="Verdwijnende praktijk")
-    urls = [reverse("home"), reverse("case-list"), reverse("search") + "?q=verdwijnende", case.get_absolute_url()]
+    urls = [
+        reverse("home"),
+        reverse("case-list"),
+        reverse("search") + "?q=verdwijnende",
+        case.get_absolute_url(),
+    ]
     for url in urls:
         client.get(url)
         assert client.get(url)["X-Page-Cache"] == "hit"
@@ -64,13 +69,21 @@ def test_publishing_shows_a_case_on_cached_pages_at_once(client, framework, rese
 
 def test_moderation_reaches_cached_margins_at_once(client, framework, member_a, reviewer):
     section = Section.objects.get(key="ontmoeting")
-    annotation = make_annotation(target=section, author=member_a, status="pending", body="Net goedgekeurd")
+    annotation = make_annotation(
+        target=section, author=member_a, status="pending", body="Net goedgekeurd"
+    )
     assert "Net goedgekeurd" not in client.get(section.get_absolute_url()).content.decode()
-    annotation_services.annotation_moderate(annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1)
+    annotation_services.annotation_moderate(
+        annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1
+    )
     assert "Net goedgekeurd" in client.get(section.get_absolute_url()).content.decode()
     annotation.refresh_from_db()
     annotation_services.annotation_moderate(
-        annotation_id=annotation.pk, action="hide", actor=reviewer, expected_version=annotation.version, public_reason="Even weg"
+        annotation_id=annotation.pk,
+        action="hide",
+        actor=reviewer,
+        expected_version=annotation.version,
+        public_reason="Even weg",
     )
     assert "Net goedgekeurd" not in client.get(section.get_absolute_url()).content.decode()
 
@@ -112,7 +125,10 @@ def test_a_cached_page_never_changes_what_a_user_wrote(client, framework):
     second = client.get(case.get_absolute_url())
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     for response in (first, second):
-        assert "Wie CspNoncePlaceholderXq7 typt, leest CspNoncePlaceholderXq7 terug." in response.content.decode()
+        assert (
+            "Wie CspNoncePlaceholderXq7 typt, leest CspNoncePlaceholderXq7 terug."
+            in response.content.decode()
+        )
     # The page's scripts still carry the nonce of the response that serves them.
     body_nonces, header_nonce = nonces(second)
     assert header_nonce and body_nonces == {header_nonce}
@@ -124,7 +140,11 @@ def test_cached_exports_keep_their_headers(client, framework):
     first = client.get(reverse("export-cases-csv"))
     second = client.get(reverse("export-cases-csv"))
     assert second["X-Page-Cache"] == "hit"
-    assert second["Content-Disposition"] == first["Content-Disposition"] == 'attachment; filename="praktijken.csv"'
+    assert (
+        second["Content-Disposition"]
+        == first["Content-Disposition"]
+        == 'attachment; filename="praktijken.csv"'
+    )
 
 
 def test_a_new_name_reaches_cached_bylines(client, framework, member_a):

@@ -13,7 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def public_urls() -> list[str]:
-    urls = [reverse("home"), reverse("framework"), reverse("case-list"), reverse("case-list") + "?domein=wonen", reverse("bibliography"), reverse("organisations")]
+    urls = [
+        reverse("home"),
+        reverse("framework"),
+        reverse("case-list"),
+        reverse("case-list") + "?domein=wonen",
+        reverse("bibliography"),
+        reverse("organisations"),
+    ]
     urls += [section.get_absolute_url() for section in Section.objects.all()]
     urls += [source.get_absolute_url() for source in Source.objects.all()]
     urls += [field.get_absolute_url() for field in TensionField.objects.all()]
@@ -41,7 +48,9 @@ def test_every_public_page_has_a_csp_without_unsafe_inline(client, framework):
         response = client.get(url)
         policy = response["Content-Security-Policy"]
         assert "unsafe-inline" not in policy, url
-        assert "script-src 'self'" in policy, url  # plus this request's nonce where a page has a script
+        assert "script-src 'self'" in policy, (
+            url
+        )  # plus this request's nonce where a page has a script
         assert "default-src 'self'" in policy, url
         assert "frame-ancestors 'none'" in policy, url
 
@@ -54,12 +63,19 @@ def test_no_inline_script_or_style_on_public_pages(client, framework):
         assert not tree.xpath("//style"), url
         for script in tree.xpath("//script"):
             # Data islands are inert; executable scripts are files with the nonce.
-            assert script.get("type") == "application/json" or (script.get("src") and script.get("nonce")), url
+            assert script.get("type") == "application/json" or (
+                script.get("src") and script.get("nonce")
+            ), url
         assert not [attr for attr in tree.xpath("//@*") if attr.attrname.startswith("on")], url
 
 
 def test_unknown_pages_are_a_dutch_404(client, framework):
-    for url in ["/praktijken/bestaat-niet/", "/bronnen/geluk/", "/spanningsvelden/links-rechts/", "/kader/hoofdstuk-9/"]:
+    for url in [
+        "/praktijken/bestaat-niet/",
+        "/bronnen/geluk/",
+        "/spanningsvelden/links-rechts/",
+        "/kader/hoofdstuk-9/",
+    ]:
         response = client.get(url)
         assert response.status_code == 404, url
         assert "bestaat niet" in response.content.decode(), url

@@ -34,7 +34,9 @@ def test_personal_pages_are_private(framework, member_a, reviewer, researcher):
 
 def test_signing_in_is_private_and_anonymous_pages_stay_public(framework):
     make_user("anna", password="juist-wachtwoord-1")
-    signed_in = Client().post(reverse("login"), {"username": "anna", "password": "juist-wachtwoord-1"})
+    signed_in = Client().post(
+        reverse("login"), {"username": "anna", "password": "juist-wachtwoord-1"}
+    )
     assert signed_in.status_code == 302
     assert "private" in cache_control(signed_in)
     case = make_case()
@@ -47,4 +49,10 @@ def test_signing_in_is_private_and_anonymous_pages_stay_public(framework):
 def test_a_view_that_sets_its_own_cache_control_keeps_it(framework, researcher):
     # The admin marks its pages never-cache; nothing is added to or taken from that.
     response = logged_in(researcher).get(reverse("admin:index"))
-    assert cache_control(response) == {"max-age=0", "no-cache", "no-store", "must-revalidate", "private"}
+    assert cache_control(response) == {
+        "max-age=0",
+        "no-cache",
+        "no-store",
+        "must-revalidate",
+        "private",
+    }

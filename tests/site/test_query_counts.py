@@ -27,14 +27,29 @@ def count_queries(client, url: str) -> int:
 
 def mix_grounds() -> None:
     """Of the codings still on interpretation, every third on text evidence and every fifth undetermined (no value)."""
-    for model, empty in ((SourceCoding, {"strength": None}), (TensionPosition, {"position": None, "holds_both": False})):
-        pks = list(model.objects.filter(grounds=Grounds.INTERPRETATION).order_by("pk").values_list("pk", flat=True))
+    for model, empty in (
+        (SourceCoding, {"strength": None}),
+        (TensionPosition, {"position": None, "holds_both": False}),
+    ):
+        pks = list(
+            model.objects.filter(grounds=Grounds.INTERPRETATION)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         model.objects.filter(pk__in=pks[::3]).update(grounds=Grounds.EVIDENCE)
         model.objects.filter(pk__in=pks[1::5]).update(grounds=Grounds.UNDETERMINED, **empty)
 
 
 # The pages a reader restricts to "alleen met tekstbewijs", and the restriction itself.
-RESTRICTED = ("home", "case list", "filtered case list", "compare", "overview", "source page", "tension field page")
+RESTRICTED = (
+    "home",
+    "case list",
+    "filtered case list",
+    "compare",
+    "overview",
+    "source page",
+    "tension field page",
+)
 ONLY = "grond=tekstbewijs"
 
 
@@ -46,7 +61,8 @@ def pages(case: Case) -> dict[str, str]:
         "case list": reverse("case-list"),
         "filtered case list": reverse("case-list")
         + "?domein=wonen&bron-ontmoeting=1&consensus-conflict-van=-1&consensus-conflict-tot=2",
-        "searched and filtered list": reverse("case-list") + "?q=praktijk&soort=case_study&bron-strijd=2&plaats=Gent",
+        "searched and filtered list": reverse("case-list")
+        + "?q=praktijk&soort=case_study&bron-strijd=2&plaats=Gent",
         "search": reverse("search") + "?q=praktijk",
         "compare": reverse("case-compare") + f"?praktijk={case.slug}&praktijk=bulk-x",
         "overview": reverse("overview"),
@@ -56,14 +72,20 @@ def pages(case: Case) -> dict[str, str]:
         "feed": reverse("case-feed"),
         "sitemap": reverse("sitemap"),
     }
-    restricted = {f"{name}, {ONLY}": f"{plain[name]}{'&' if '?' in plain[name] else '?'}{ONLY}" for name in RESTRICTED}
+    restricted = {
+        f"{name}, {ONLY}": f"{plain[name]}{'&' if '?' in plain[name] else '?'}{ONLY}"
+        for name in RESTRICTED
+    }
     return plain | restricted
 
 
 def test_uncached_pages_cost_the_same_for_few_and_many_cases(client, framework, settings):
     settings.PAGE_CACHE_SECONDS = 0
     # On text evidence where the filtered list looks, so that its restricted variant has results too.
-    case = make_case(keywords=("buurt", "moestuin"), grounds={"ontmoeting": Grounds.EVIDENCE, "consensus-conflict": Grounds.EVIDENCE})
+    case = make_case(
+        keywords=("buurt", "moestuin"),
+        grounds={"ontmoeting": Grounds.EVIDENCE, "consensus-conflict": Grounds.EVIDENCE},
+    )
     make_many_cases(3)
     mix_grounds()
     few = {name: count_queries(client, url) for name, url in pages(case).items()}

@@ -18,7 +18,10 @@ OUR_APPS = ["sitelib", "frameworks", "cases", "annotations", "diegem"]
 def names(signal, sender) -> list[str]:
     """The receivers the signal would call for this sender, in order, by dotted name."""
     sync_receivers, async_receivers = signal._live_receivers(sender)
-    return [f"{receiver.__module__}.{receiver.__qualname__}" for receiver in [*sync_receivers, *async_receivers]]
+    return [
+        f"{receiver.__module__}.{receiver.__qualname__}"
+        for receiver in [*sync_receivers, *async_receivers]
+    ]
 
 
 def everything_connected() -> dict[str, list[str]]:
@@ -50,7 +53,9 @@ def _docstring_of_text_changed() -> str:
     """The string right after `text_changed = Signal()` (an attribute docstring, read from the source)."""
     body = ast.parse(Path(annotatable.__file__).read_text(encoding="utf-8")).body
     for statement, following in zip(body, body[1:], strict=False):
-        if isinstance(statement, ast.Assign) and [target.id for target in statement.targets] == ["text_changed"]:
+        if isinstance(statement, ast.Assign) and [target.id for target in statement.targets] == [
+            "text_changed"
+        ]:
             return following.value.value
     raise AssertionError("text_changed has no docstring")
 
@@ -65,10 +70,15 @@ def test_the_content_version_and_the_groups_are_connected_once():
     connected = everything_connected()
     assert connected["post_save Case"].count("diegem.lib.versioning.bump_content_version") == 1
     assert connected["post_delete Case"].count("diegem.lib.versioning.bump_content_version") == 1
-    assert connected["m2m_changed keywords"].count("diegem.lib.versioning.bump_content_version") == 1
+    assert (
+        connected["m2m_changed keywords"].count("diegem.lib.versioning.bump_content_version") == 1
+    )
     assert connected["post_save User"].count("diegem.lib.versioning.user_saved") == 1
     assert connected["post_migrate cases"].count("cases.receivers.set_up_researchers_group") == 1
-    assert connected["post_migrate annotations"].count("annotations.receivers.set_up_reviewers_group") == 1
+    assert (
+        connected["post_migrate annotations"].count("annotations.receivers.set_up_reviewers_group")
+        == 1
+    )
 
 
 @pytest.mark.parametrize("label", OUR_APPS)
@@ -83,5 +93,9 @@ def test_running_an_apps_ready_again_connects_nothing_twice(label):
 def test_receivers_are_declared_in_receivers_modules_only():
     # No app connects a receiver in its apps.py (the one import there is of its receivers).
     for label in OUR_APPS:
-        source = Path(apps.get_app_config(label).module.__file__).with_name("apps.py").read_text(encoding="utf-8")
+        source = (
+            Path(apps.get_app_config(label).module.__file__)
+            .with_name("apps.py")
+            .read_text(encoding="utf-8")
+        )
         assert ".connect(" not in source, label

@@ -22,7 +22,10 @@ TEXT = (
     "headline, snippet",
     [
         # ts_headline cut "Ledeberg-Lindsakker" at the hyphen and "Lokeren" not at all: completed, with ellipses.
-        (f"{START_SEL}Lindsakker{STOP_SEL} en een basisschool in", "…Ledeberg-<mark>Lindsakker</mark> en een basisschool in…"),
+        (
+            f"{START_SEL}Lindsakker{STOP_SEL} en een basisschool in",
+            "…Ledeberg-<mark>Lindsakker</mark> en een basisschool in…",
+        ),
         (f"De {START_SEL}Torekes{STOP_SEL} zijn", "De <mark>Torekes</mark> zijn…"),
         (TEXT, TEXT),
     ],
@@ -32,11 +35,17 @@ def test_headlines_are_widened_to_whole_words(headline, snippet):
 
 
 def test_a_headline_not_found_in_the_text_is_still_escaped_and_marked():
-    assert whole_words_snippet(f"<b>{START_SEL}x{STOP_SEL}</b>", TEXT) == "&lt;b&gt;<mark>x</mark>&lt;/b&gt;"
+    assert (
+        whole_words_snippet(f"<b>{START_SEL}x{STOP_SEL}</b>", TEXT)
+        == "&lt;b&gt;<mark>x</mark>&lt;/b&gt;"
+    )
 
 
 def inner_html(element) -> str:
-    return ((element.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in element)).strip()
+    return (
+        (element.text or "")
+        + "".join(lxml.html.tostring(child, encoding="unicode") for child in element)
+    ).strip()
 
 
 @pytest.mark.django_db
@@ -48,20 +57,32 @@ def test_search_results_show_the_attribution_beside_the_snippet_not_in_it(client
     )
     make_annotation(body=body, attribution="Biesta (2012)")
     for query, snippet in [
-        ("wereld", "…<mark>wereld</mark> komt samen op de speelplaats van een basisschool in Lokeren. Ouders…"),
+        (
+            "wereld",
+            "…<mark>wereld</mark> komt samen op de speelplaats van een basisschool in Lokeren. Ouders…",
+        ),
         # ts_headline starts this one at "Lindsakker", half of "Ledeberg-Lindsakker".
-        ("lindsakker", "…Ledeberg-<mark>Lindsakker</mark> waar we hetzelfde zagen bij de schoolpoort, weken na elkaar, zonder…"),
+        (
+            "lindsakker",
+            "…Ledeberg-<mark>Lindsakker</mark> waar we hetzelfde zagen bij de schoolpoort, weken na elkaar, zonder…",
+        ),
         # Found by the attribution only: the note's first words, no attribution glued on.
         ("biesta", "De hele wereld komt samen op de speelplaats van een basisschool in…"),
     ]:
         page = parse(client.get(reverse("search"), {"q": query}))
         result = page.xpath("//section[@aria-labelledby='annotation-results-title']//li")[0]
-        assert inner_html(result.xpath(".//p[contains(@class,'result__snippet')]")[0]) == snippet, query
-        assert texts(result, ".//p[contains(@class,'card__meta')]") == ["Denker · associatie · Biesta (2012)"]
+        assert inner_html(result.xpath(".//p[contains(@class,'result__snippet')]")[0]) == snippet, (
+            query
+        )
+        assert texts(result, ".//p[contains(@class,'card__meta')]") == [
+            "Denker · associatie · Biesta (2012)"
+        ]
 
 
 def test_each_fragment_of_a_headline_is_widened_to_whole_words():
-    headline = f"{START_SEL}Lindsakker{STOP_SEL} en een{FRAGMENT_DELIMITER}in {START_SEL}Lokeren{STOP_SEL}"
+    headline = (
+        f"{START_SEL}Lindsakker{STOP_SEL} en een{FRAGMENT_DELIMITER}in {START_SEL}Lokeren{STOP_SEL}"
+    )
     assert whole_words_snippet(headline, TEXT) == (
         "…Ledeberg-<mark>Lindsakker</mark> en een … in <mark>Lokeren</mark>…"
     )
@@ -76,5 +97,7 @@ def test_case_search_snippets_keep_whole_words(client, framework):
     )
     Case.objects.all().refresh_search_vectors()
     page = parse(client.get(reverse("search"), {"q": "lindsakker"}))
-    snippet = page.xpath("//section[@aria-labelledby='case-results-title']//p[contains(@class,'result__snippet')]")[0]
+    snippet = page.xpath(
+        "//section[@aria-labelledby='case-results-title']//p[contains(@class,'result__snippet')]"
+    )[0]
     assert "Ledeberg-<mark>Lindsakker</mark>" in inner_html(snippet)

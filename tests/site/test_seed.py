@@ -57,7 +57,9 @@ def test_a_case_the_researchers_edited_is_left_alone():
     output = seed()
     assert "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)" in output
     assert "behouden, want bewerkt sinds het laden: cases.case:torekes" in output
-    assert Case.objects.get(slug="torekes").summary == "Door de onderzoekers herschreven samenvatting."
+    assert (
+        Case.objects.get(slug="torekes").summary == "Door de onderzoekers herschreven samenvatting."
+    )
 
 
 def test_an_edited_coding_counts_as_an_edit_of_its_case(fixtures):
@@ -68,9 +70,16 @@ def test_an_edited_coding_counts_as_an_edit_of_its_case(fixtures):
     summary = Case.objects.get(slug="mater-dei").summary
     rewrite(fixtures / "pilots.yaml", summary, "Een verbeterde samenvatting.")
     output = seed(fixtures=fixtures)
-    assert "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)" in output.splitlines()
+    assert (
+        "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)"
+        in output.splitlines()
+    )
     coding = SourceCoding.objects.get(case__slug="mater-dei", source__key="strijd")
-    assert (coding.grounds, coding.strength, coding.rationale) == ("interpretatie", 1, "Onze lezing.")
+    assert (coding.grounds, coding.strength, coding.rationale) == (
+        "interpretatie",
+        1,
+        "Onze lezing.",
+    )
     assert Case.objects.get(slug="mater-dei").summary == summary
 
 
@@ -78,7 +87,10 @@ def test_a_corrected_seed_reaches_a_case_nobody_touched(fixtures):
     seed(fixtures=fixtures)
     pilots = fixtures / "pilots.yaml"
     old = Case.objects.get(slug="mater-dei").summary
-    pilots.write_text(pilots.read_text(encoding="utf-8").replace(old, "Een verbeterde samenvatting."), encoding="utf-8")
+    pilots.write_text(
+        pilots.read_text(encoding="utf-8").replace(old, "Een verbeterde samenvatting."),
+        encoding="utf-8",
+    )
     output = seed(fixtures=fixtures)
     assert "pilootcases: 0 nieuw, 1 bijgewerkt, 3 ongewijzigd, 0 behouden (bewerkt)" in output
     assert Case.objects.get(slug="mater-dei").summary == "Een verbeterde samenvatting."
@@ -90,11 +102,18 @@ def test_reset_restores_the_seed_over_an_edit():
     original = section.body
     section.body = original + "\n\nEen alinea van de onderzoekers."
     section_save(section=section)
-    assert "kader: 0 nieuw, 0 bijgewerkt, 32 ongewijzigd, 1 behouden (bewerkt)" in seed().splitlines()
+    assert (
+        "kader: 0 nieuw, 0 bijgewerkt, 32 ongewijzigd, 1 behouden (bewerkt)" in seed().splitlines()
+    )
     assert Section.objects.get(key="ontmoeting").body.endswith("Een alinea van de onderzoekers.")
-    assert "kader: 0 nieuw, 1 bijgewerkt, 32 ongewijzigd, 0 behouden (bewerkt)" in seed("--reset").splitlines()
+    assert (
+        "kader: 0 nieuw, 1 bijgewerkt, 32 ongewijzigd, 0 behouden (bewerkt)"
+        in seed("--reset").splitlines()
+    )
     assert Section.objects.get(key="ontmoeting").body == original
-    assert "kader: 0 nieuw, 0 bijgewerkt, 33 ongewijzigd, 0 behouden (bewerkt)" in seed().splitlines()
+    assert (
+        "kader: 0 nieuw, 0 bijgewerkt, 33 ongewijzigd, 0 behouden (bewerkt)" in seed().splitlines()
+    )
 
 
 def test_a_margin_note_a_reviewer_changed_is_left_alone(fixtures):
@@ -105,15 +124,28 @@ def test_a_margin_note_a_reviewer_changed_is_left_alone(fixtures):
     note.save()
     rewrite(fixtures / "margin-notes.yaml", seeded_body.splitlines()[0], "Een verbeterde kantnoot.")
     output = seed(fixtures=fixtures)
-    assert "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 1 behouden (bewerkt)" in output.splitlines()
-    assert Annotation.objects.get(seed_key="simmel-1950-ontmoeting").body == "Door een moderator verduidelijkt."
+    assert (
+        "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 1 behouden (bewerkt)"
+        in output.splitlines()
+    )
+    assert (
+        Annotation.objects.get(seed_key="simmel-1950-ontmoeting").body
+        == "Door een moderator verduidelijkt."
+    )
 
 
 def test_a_pilot_taken_offline_stays_offline_when_the_seed_changes(fixtures, researcher):
     seed(fixtures=fixtures)
     case_transition(case=Case.objects.get(slug="mater-dei"), action="unpublish", actor=researcher)
-    rewrite(fixtures / "pilots.yaml", Case.objects.get(slug="mater-dei").summary, "Een verbeterde samenvatting.")
-    assert "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)" in seed(fixtures=fixtures).splitlines()
+    rewrite(
+        fixtures / "pilots.yaml",
+        Case.objects.get(slug="mater-dei").summary,
+        "Een verbeterde samenvatting.",
+    )
+    assert (
+        "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)"
+        in seed(fixtures=fixtures).splitlines()
+    )
     assert Case.objects.get(slug="mater-dei").status == "draft"
     # Even a reset restores contents only; publishing again is the workflow's.
     seed("--reset", fixtures=fixtures)
@@ -125,10 +157,17 @@ def test_a_note_a_reviewer_took_offline_stays_offline_when_the_seed_changes(fixt
     seed(fixtures=fixtures)
     note = Annotation.objects.get(seed_key="simmel-1950-ontmoeting")
     annotation_moderate(
-        annotation_id=note.pk, action="hide", actor=reviewer, expected_version=note.version, public_reason="Te herzien."
+        annotation_id=note.pk,
+        action="hide",
+        actor=reviewer,
+        expected_version=note.version,
+        public_reason="Te herzien.",
     )
     rewrite(fixtures / "margin-notes.yaml", note.body.splitlines()[0], "Een verbeterde kantnoot.")
-    assert "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 1 behouden (bewerkt)" in seed(fixtures=fixtures).splitlines()
+    assert (
+        "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 1 behouden (bewerkt)"
+        in seed(fixtures=fixtures).splitlines()
+    )
     assert Annotation.objects.get(seed_key="simmel-1950-ontmoeting").status == "hidden"
     seed("--reset", fixtures=fixtures)
     note = Annotation.objects.get(seed_key="simmel-1950-ontmoeting")
@@ -148,7 +187,12 @@ def test_a_note_whose_passage_left_an_edited_text_is_skipped_and_the_rest_loads(
         "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 0 behouden (bewerkt), 1 overgeslagen (passage niet gevonden)"
         in output
     )
-    assert any(line.startswith("  overgeslagen, de passage staat niet (meer) in de tekst: annotations.annotation:torekes-tuiniers-stadsakker") for line in output)
+    assert any(
+        line.startswith(
+            "  overgeslagen, de passage staat niet (meer) in de tekst: annotations.annotation:torekes-tuiniers-stadsakker"
+        )
+        for line in output
+    )
     assert not Annotation.objects.filter(seed_key="torekes-tuiniers-stadsakker").exists()
 
 
@@ -166,12 +210,21 @@ def test_an_earlier_seed_version_nobody_touched_follows_the_seed(fixtures):
     )
     chiro = Case.objects.get(slug="chiro-brussel").summary
     for slug in ("torekes", "mater-dei", "chiro-brussel"):
-        rewrite(fixtures / "pilots.yaml", Case.objects.get(slug=slug).summary, f"Nieuwe samenvatting van {slug}.")
+        rewrite(
+            fixtures / "pilots.yaml",
+            Case.objects.get(slug=slug).summary,
+            f"Nieuwe samenvatting van {slug}.",
+        )
     case = Case.objects.get(slug="mater-dei")
     case.summary = "Door de onderzoekers herschreven."
     case_write(case=case, actor=None, comment="Door de onderzoekers bewerkt.")
-    assert "pilootcases: 0 nieuw, 1 bijgewerkt, 1 ongewijzigd, 2 behouden (bewerkt)" in seed(fixtures=fixtures).splitlines()
-    assert [Case.objects.get(slug=slug).summary for slug in ("torekes", "mater-dei", "chiro-brussel")] == [
+    assert (
+        "pilootcases: 0 nieuw, 1 bijgewerkt, 1 ongewijzigd, 2 behouden (bewerkt)"
+        in seed(fixtures=fixtures).splitlines()
+    )
+    assert [
+        Case.objects.get(slug=slug).summary for slug in ("torekes", "mater-dei", "chiro-brussel")
+    ] == [
         "Nieuwe samenvatting van torekes.",  # as an earlier seed left it
         "Door de onderzoekers herschreven.",  # edited
         chiro,  # no earlier version known: left alone
@@ -182,17 +235,23 @@ def test_a_note_the_seed_retired_leaves_unless_someone_changed_it(fixtures):
     seed(fixtures=fixtures)
     retired = ["simmel-1950-ontmoeting", "durkheim-1984-wederzijdse-afhankelijkheid"]
     notes = fixtures / "margin-notes.yaml"
-    kept_notes = [note for note in yaml.safe_load(notes.read_text(encoding="utf-8")) if note["key"] not in retired]
+    kept_notes = [
+        note
+        for note in yaml.safe_load(notes.read_text(encoding="utf-8"))
+        if note["key"] not in retired
+    ]
     notes.write_text(yaml.safe_dump(kept_notes, allow_unicode=True), encoding="utf-8")
     (fixtures / "seed-history.yaml").write_text(
-        "retired:\n" + "".join(f"  - annotations.annotation:{key}\n" for key in retired), encoding="utf-8"
+        "retired:\n" + "".join(f"  - annotations.annotation:{key}\n" for key in retired),
+        encoding="utf-8",
     )
     edited = Annotation.objects.get(seed_key="durkheim-1984-wederzijdse-afhankelijkheid")
     edited.body = "Door een moderator verduidelijkt."
     edited.save()
-    assert "kanttekeningen: 0 nieuw, 0 bijgewerkt, 46 ongewijzigd, 1 behouden (bewerkt), 1 verwijderd (uit de seed gehaald)" in seed(
-        fixtures=fixtures
-    ).splitlines()
+    assert (
+        "kanttekeningen: 0 nieuw, 0 bijgewerkt, 46 ongewijzigd, 1 behouden (bewerkt), 1 verwijderd (uit de seed gehaald)"
+        in seed(fixtures=fixtures).splitlines()
+    )
     assert not Annotation.objects.filter(seed_key="simmel-1950-ontmoeting").exists()
     assert Annotation.objects.filter(seed_key="durkheim-1984-wederzijdse-afhankelijkheid").exists()
 

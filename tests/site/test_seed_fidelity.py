@@ -9,7 +9,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from annotations.models import Annotation, Voice
-from cases.models import TEXT_SECTION_FIELDS, Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
+from cases.models import (
+    TEXT_SECTION_FIELDS,
+    Case,
+    CodingEvidence,
+    Grounds,
+    SourceCoding,
+    TensionPosition,
+)
 from frameworks.models import Section, Source, TensionField
 from tests.html import parse, texts
 
@@ -78,14 +85,24 @@ def test_overstated_degrees_are_lowered(slug, key, value, expected):
 
 
 def test_every_coding_on_tekstbewijs_cites_a_passage_that_stands_in_the_case_text():
-    on_evidence = [*SourceCoding.objects.filter(grounds=Grounds.EVIDENCE), *TensionPosition.objects.filter(grounds=Grounds.EVIDENCE)]
+    on_evidence = [
+        *SourceCoding.objects.filter(grounds=Grounds.EVIDENCE),
+        *TensionPosition.objects.filter(grounds=Grounds.EVIDENCE),
+    ]
     assert len(on_evidence) == 12
     for row in on_evidence:
-        framework = {"source": row.source} if isinstance(row, SourceCoding) else {"tension_field": row.tension_field}
+        framework = (
+            {"source": row.source}
+            if isinstance(row, SourceCoding)
+            else {"tension_field": row.tension_field}
+        )
         passages = CodingEvidence.objects.anchored().filter(case=row.case, **framework)
         assert passages, row
         for passage in passages:
-            assert getattr(row.case, passage.case_field)[passage.position_start : passage.position_end] == passage.quote_exact
+            assert (
+                getattr(row.case, passage.case_field)[passage.position_start : passage.position_end]
+                == passage.quote_exact
+            )
 
 
 def test_every_interpretation_says_so_and_credits_the_editors_not_the_research_team():
@@ -143,13 +160,27 @@ def test_the_strijd_source_names_weber_and_its_own_perspective():
 
 def test_the_framework_text_keeps_the_texts_words():
     assert "Tot voor 1990" in Section.objects.get(key="welvaartstaat-uitgedaagd").body
-    assert "“zij die niets gemeenschappelijk hebben”" in Section.objects.get(key="plaats-burgerschap-leren").body
+    assert (
+        "“zij die niets gemeenschappelijk hebben”"
+        in Section.objects.get(key="plaats-burgerschap-leren").body
+    )
 
 
 def test_one_spelling_per_source_of_a_pilot_note():
-    attributions = set(Annotation.objects.filter(voice=Voice.DOER).values_list("attribution", flat=True))
-    assert attributions == {"Spring Global Mail, Mechelen", "Chiro Brussel", "Mater Dei, Leuven", "Torekes, Rabot – Gent"}
-    hearings = set(Annotation.objects.filter(attribution__startswith="Hoorzitting").values_list("attribution", flat=True))
+    attributions = set(
+        Annotation.objects.filter(voice=Voice.DOER).values_list("attribution", flat=True)
+    )
+    assert attributions == {
+        "Spring Global Mail, Mechelen",
+        "Chiro Brussel",
+        "Mater Dei, Leuven",
+        "Torekes, Rabot – Gent",
+    }
+    hearings = set(
+        Annotation.objects.filter(attribution__startswith="Hoorzitting").values_list(
+            "attribution", flat=True
+        )
+    )
     assert hearings == {"Hoorzitting sociale mix in Vlaams Parlement"}
 
 
@@ -160,22 +191,29 @@ def test_every_doer_note_shows_beside_the_framework_section_where_the_text_print
         assert note.echo_section is not None, note.seed_key
         page = parse(client.get(note.echo_section.get_absolute_url()))
         # The same annotation, linked to its place on the pilot's page.
-        links = page.xpath(f"//section[@aria-labelledby='echoes-title']//article[@id='kanttekening-{note.pk}']//a/@href")
+        links = page.xpath(
+            f"//section[@aria-labelledby='echoes-title']//article[@id='kanttekening-{note.pk}']//a/@href"
+        )
         assert note.get_absolute_url() in links, note.seed_key
     # 1.1 wederzijdse afhankelijkheid now shows the Spring Global Mail example beside it.
     section = Section.objects.get(key="wederzijdse-afhankelijkheid")
-    assert texts(parse(client.get(section.get_absolute_url())), "//section[@aria-labelledby='echoes-title']//p[@class='note__attribution']") == [
-        "naar Spring Global Mail, Mechelen"
-    ]
+    assert texts(
+        parse(client.get(section.get_absolute_url())),
+        "//section[@aria-labelledby='echoes-title']//p[@class='note__attribution']",
+    ) == ["naar Spring Global Mail, Mechelen"]
 
 
 def test_seed_notes_read_as_paraphrases_and_the_site_credits_the_text(client):
     page = parse(client.get(Section.objects.get(key="ontmoeting").get_absolute_url()))
     assert "naar Simmel (1950)" in texts(page, "//p[@class='note__attribution']")
-    assert not [text for text in texts(page, "//p[@class='note__attribution']") if text.startswith("—")]
+    assert not [
+        text for text in texts(page, "//p[@class='note__attribution']") if text.startswith("—")
+    ]
     credit = " ".join(texts(page, "//footer//p[@class='credit']"))
-    assert "samenvattingen in eigen woorden" in credit and "Solidariteit in Superdiversiteit (DieGem, 2014)" in credit
-
+    assert (
+        "samenvattingen in eigen woorden" in credit
+        and "Solidariteit in Superdiversiteit (DieGem, 2014)" in credit
+    )
 
 
 def test_the_chiro_narrative_claims_no_negotiation_about_smoking_and_drinking():
@@ -189,18 +227,30 @@ def test_the_chiro_narrative_claims_no_negotiation_about_smoking_and_drinking():
 def test_the_sources_keep_the_texts_claims():
     # Audit defects 8, 10 and 15: Parsons speaks of obligations; Fraser has identity replace class
     # (not recognition "naast" the other two); §1 does not add the premise "in een andere mate".
-    assert "verantwoordelijk om zijn verplichtingen na te komen" in Source.objects.get(key="normen-en-waarden").summary
-    assert "verantwoordelijk voor de anderen" not in Source.objects.get(key="normen-en-waarden").summary
+    assert (
+        "verantwoordelijk om zijn verplichtingen na te komen"
+        in Source.objects.get(key="normen-en-waarden").summary
+    )
+    assert (
+        "verantwoordelijk voor de anderen"
+        not in Source.objects.get(key="normen-en-waarden").summary
+    )
     strijd = Source.objects.get(key="strijd").description
     assert "vervangt het klassenbelang" in strijd
     assert "naast die voor herverdeling en politieke vertegenwoordiging" not in strijd
     assert not any("in een andere mate" in section.body for section in Section.objects.all())
-    assert "voor vreemdelingen vaak andere rechten golden" in Section.objects.get(key="opkomst-welvaartstaat").body
+    assert (
+        "voor vreemdelingen vaak andere rechten golden"
+        in Section.objects.get(key="opkomst-welvaartstaat").body
+    )
 
 
 def test_holding_both_poles_is_marked_as_the_banks_working_hypothesis():
     description = TensionField.objects.get(key="integratie-transformatie").description
-    assert "Werkhypothese van de praktijkenbank, niet van de brontekst: een praktijk kan ook beide polen" in description
+    assert (
+        "Werkhypothese van de praktijkenbank, niet van de brontekst: een praktijk kan ook beide polen"
+        in description
+    )
 
 
 SMALLER_ADDITIONS = [
@@ -215,7 +265,9 @@ SMALLER_ADDITIONS = [
 def test_smaller_additions_left_the_pilots(slug, phrase):
     case = Case.objects.get(slug=slug)
     texts_of_case = [case.summary, *(getattr(case, field) for field in TEXT_SECTION_FIELDS)]
-    rationales = [row.rationale for row in (*case.source_codings.all(), *case.tension_positions.all())]
+    rationales = [
+        row.rationale for row in (*case.source_codings.all(), *case.tension_positions.all())
+    ]
     assert not any(phrase in text for text in texts_of_case + rationales)
 
 

@@ -7,13 +7,23 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from diegem.settings import env_bool, env_int, env_list
 
 
 def test_env_bool_reads_yes_and_no_and_refuses_the_rest(monkeypatch):
-    for raw, value in [("true", True), ("1", True), ("on", True), ("no", False), ("0", False), ("", False)]:
+    for raw, value in [
+        ("true", True),
+        ("1", True),
+        ("on", True),
+        ("no", False),
+        ("0", False),
+        ("", False),
+    ]:
         monkeypatch.setenv("FLAG", raw)
         assert env_bool("FLAG", not value) is value
     monkeypatch.setenv("FLAG", "misschien")
@@ -78,11 +88,27 @@ def test_without_database_url_the_database_is_the_embedded_server_in_the_checkou
         return [settings[key] for key in ("ENGINE", "NAME", "USER", "HOST", "PORT")]
 
     checkout = Path(__file__).resolve().parents[2]
-    assert database() == ["django.db.backends.postgresql", "diegem", "postgres", str(checkout / ".postgres"), ""]
-    assert _load_settings("EMBEDDED_DATABASE_DIR", DEBUG="true").stdout.strip() == str(checkout / ".postgres")
+    assert database() == [
+        "django.db.backends.postgresql",
+        "diegem",
+        "postgres",
+        str(checkout / ".postgres"),
+        "",
+    ]
+    assert _load_settings("EMBEDDED_DATABASE_DIR", DEBUG="true").stdout.strip() == str(
+        checkout / ".postgres"
+    )
     elsewhere = {"DATABASE_URL": "postgres://u@db.example:5433/praktijken"}
-    assert database(**elsewhere) == ["django.db.backends.postgresql", "praktijken", "u", "db.example", 5433]
-    assert _load_settings("EMBEDDED_DATABASE_DIR", DEBUG="true", **elsewhere).stdout.strip() == "None"
+    assert database(**elsewhere) == [
+        "django.db.backends.postgresql",
+        "praktijken",
+        "u",
+        "db.example",
+        5433,
+    ]
+    assert (
+        _load_settings("EMBEDDED_DATABASE_DIR", DEBUG="true", **elsewhere).stdout.strip() == "None"
+    )
 
 
 def test_database_url_selects_postgresql_and_refuses_other_engines():
@@ -100,16 +126,12 @@ def test_a_bad_debug_value_is_refused():
 
 
 def test_demo_accounts_refuse_to_exist_without_debug(db):
-    from django.core.management import call_command
-    from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo_accounts")
 
 
 def test_demo_accounts_cover_every_role(db, settings):
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
     settings.DEBUG = True
     call_command("demo_accounts")
@@ -126,7 +148,9 @@ def test_trusted_proxies_are_addresses_or_networks():
     refused = _load_settings(DEBUG="true", TRUSTED_PROXIES="127.0.0.1,nginx")
     assert refused.returncode != 0
     assert "TRUSTED_PROXIES: 'nginx' is not an IP address or network" in refused.stderr
-    ok = _load_settings("TRUSTED_PROXIES", DEBUG="true", TRUSTED_PROXIES=" 127.0.0.1 , 10.0.0.0/8,2001:db8::/32")
+    ok = _load_settings(
+        "TRUSTED_PROXIES", DEBUG="true", TRUSTED_PROXIES=" 127.0.0.1 , 10.0.0.0/8,2001:db8::/32"
+    )
     assert ok.stdout.strip() == "['127.0.0.1/32', '10.0.0.0/8', '2001:db8::/32']"
 
 
@@ -136,4 +160,7 @@ def test_the_mail_backend_follows_email_host_unless_named():
 
     assert backend() == "django.core.mail.backends.console.EmailBackend"
     assert backend(EMAIL_HOST="smtp.example") == "django.core.mail.backends.smtp.EmailBackend"
-    assert backend(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend") == "django.core.mail.backends.dummy.EmailBackend"
+    assert (
+        backend(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
+        == "django.core.mail.backends.dummy.EmailBackend"
+    )

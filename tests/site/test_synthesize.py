@@ -23,14 +23,21 @@ ROOT = Path(__file__).resolve().parents[2]
 def url_for(name: str) -> str:
     s = connection.settings_dict
     auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    host = quote(s["HOST"], safe="") + (f":{s['PORT']}" if s["PORT"] else "")  # a socket folder or a host name
+    host = quote(s["HOST"], safe="") + (
+        f":{s['PORT']}" if s["PORT"] else ""
+    )  # a socket folder or a host name
     return f"postgres://{auth}@{host}/{name}"
 
 
 def synthesize(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": url_for(connection.settings_dict["NAME"]), "DEBUG": "true"}
     return subprocess.run(
-        [sys.executable, "manage.py", "synthesize", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "manage.py", "synthesize", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -38,7 +45,12 @@ def synthesize(*args: str) -> subprocess.CompletedProcess:
 def scratch():
     name = f"diegem_synth_test_{os.getpid()}"
     s = connection.settings_dict
-    server = {"user": s["USER"], "password": s["PASSWORD"], "host": s["HOST"], "port": s["PORT"] or None}
+    server = {
+        "user": s["USER"],
+        "password": s["PASSWORD"],
+        "host": s["HOST"],
+        "port": s["PORT"] or None,
+    }
     admin = psycopg2.connect(dbname="postgres", **server)
     admin.autocommit = True
     with admin.cursor() as cursor:
@@ -64,9 +76,15 @@ def test_synthetic_data_fill_a_separate_database(framework, scratch):
     site_cases = Case.objects.count()
     result = synthesize("--database-url", url_for(name), "--cases", "40", "--annotations", "300")
     assert result.returncode == 0, result.stderr
-    assert query("SELECT count(*) FROM cases_case WHERE slug LIKE 'synthetisch-%' AND title LIKE '[Synthetisch]%'") == [(40,)]
-    assert query("SELECT count(*) FROM frameworks_source") == [(4,)]  # the framework they are coded on
-    assert query("SELECT count(*) FROM annotations_annotation WHERE attribution = 'Synthetisch'") == [(300,)]
+    assert query(
+        "SELECT count(*) FROM cases_case WHERE slug LIKE 'synthetisch-%' AND title LIKE '[Synthetisch]%'"
+    ) == [(40,)]
+    assert query("SELECT count(*) FROM frameworks_source") == [
+        (4,)
+    ]  # the framework they are coded on
+    assert query(
+        "SELECT count(*) FROM annotations_annotation WHERE attribution = 'Synthetisch'"
+    ) == [(300,)]
     assert query(
         "SELECT count(*) FROM annotations_annotation a JOIN cases_case c ON c.id = a.case_id "
         "WHERE c.slug = 'synthetisch-met-twintig-kanttekeningen' AND a.status = 'approved'"
@@ -77,10 +95,14 @@ def test_synthetic_data_fill_a_separate_database(framework, scratch):
 
     again = synthesize("--database-url", url_for(name), "--cases", "5", "--annotations", "0")
     assert again.returncode != 0 and "--replace" in again.stderr
-    replaced = synthesize("--database-url", url_for(name), "--cases", "5", "--annotations", "0", "--replace")
+    replaced = synthesize(
+        "--database-url", url_for(name), "--cases", "5", "--annotations", "0", "--replace"
+    )
     assert replaced.returncode == 0, replaced.stderr
     assert query("SELECT count(*) FROM cases_case WHERE slug LIKE 'synthetisch-%'") == [(5,)]
-    assert query("SELECT count(*) FROM frameworks_source") == [(4,)]  # --replace takes only synthetic rows
+    assert query("SELECT count(*) FROM frameworks_source") == [
+        (4,)
+    ]  # --replace takes only synthetic rows
 
 
 def test_synthetic_data_refuse_the_sites_own_database(framework):

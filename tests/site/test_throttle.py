@@ -28,14 +28,20 @@ def test_a_use_is_counted_against_every_limit_or_none():
 def test_uses_older_than_the_period_no_longer_count():
     limit = Limit("reset-address", "203.0.113.5", 2)
     two_hours_ago = (timezone.now() - timedelta(hours=2)).timestamp()
-    RequestLimit.objects.create(key=limit.key, uses=[two_hours_ago, two_hours_ago], expires_at=timezone.now() + timedelta(hours=1))
+    RequestLimit.objects.create(
+        key=limit.key,
+        uses=[two_hours_ago, two_hours_ago],
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     assert use_within_limits(limit) is True
     assert use_within_limits(limit) is True
     assert use_within_limits(limit) is False
 
 
 def test_expired_rows_are_forgotten_and_nothing_is_stored_in_clear():
-    RequestLimit.objects.create(key="oud", uses=[0.0], expires_at=timezone.now() - timedelta(minutes=1))
+    RequestLimit.objects.create(
+        key="oud", uses=[0.0], expires_at=timezone.now() - timedelta(minutes=1)
+    )
     use_within_limits(Limit("reset-email", "carla@example.org", 3))
     [row] = RequestLimit.objects.all()
     assert "carla" not in row.key and len(row.key) == 64
@@ -60,8 +66,12 @@ def test_clearing_expired_rows_cannot_deadlock_two_requests(monkeypatch):
 
     email_a, email_b = email_after("a"), email_after("b")
     now = timezone.now()
-    RequestLimit.objects.create(key=address.key, uses=[now.timestamp() - 10], expires_at=now + timedelta(hours=1))
-    RequestLimit.objects.create(key=email_a.key, uses=[now.timestamp() - 7200], expires_at=now - timedelta(minutes=5))
+    RequestLimit.objects.create(
+        key=address.key, uses=[now.timestamp() - 10], expires_at=now + timedelta(hours=1)
+    )
+    RequestLimit.objects.create(
+        key=email_a.key, uses=[now.timestamp() - 7200], expires_at=now - timedelta(minutes=5)
+    )
 
     real_forget = throttle._forget_expired
     b_cleared = threading.Event()

@@ -1,8 +1,8 @@
 """Import and export cases from the command line, with a progress bar for long runs.
 
-    manage.py exchange export --format csv|long|xlsx|long-xlsx|json|qdc [--out FILE]
-    manage.py exchange import FILE                      (a dry run: reports, saves nothing)
-    manage.py exchange import FILE --apply --user NAME  (saves all rows, or none on any error)
+manage.py exchange export --format csv|long|xlsx|long-xlsx|json|qdc [--out FILE]
+manage.py exchange import FILE                      (a dry run: reports, saves nothing)
+manage.py exchange import FILE --apply --user NAME  (saves all rows, or none on any error)
 """
 
 import sys
@@ -22,11 +22,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="direction", required=True)
         export = sub.add_parser("export")
-        export.add_argument("--format", choices=["csv", "long", "xlsx", "long-xlsx", "json", "qdc"], default="csv")
+        export.add_argument(
+            "--format", choices=["csv", "long", "xlsx", "long-xlsx", "json", "qdc"], default="csv"
+        )
         export.add_argument("--out", type=Path, help="file to write (default: standard output)")
         imports = sub.add_parser("import")
         imports.add_argument("file", type=Path)
-        imports.add_argument("--apply", action="store_true", help="save the rows (default: a dry run)")
+        imports.add_argument(
+            "--apply", action="store_true", help="save the rows (default: a dry run)"
+        )
         imports.add_argument("--user", help="the researcher in whose name the import is saved")
 
     def handle(self, *args, direction, **options):
@@ -47,7 +51,11 @@ class Command(BaseCommand):
         cases = list(exchange.published_cases())
         cases = self._progress(cases, desc="export", unit=" praktijken")
         if fmt in ("xlsx", "long-xlsx"):
-            data = exchange.export_wide_xlsx(cases) if fmt == "xlsx" else exchange.export_long_xlsx(cases)
+            data = (
+                exchange.export_wide_xlsx(cases)
+                if fmt == "xlsx"
+                else exchange.export_long_xlsx(cases)
+            )
             (out.write_bytes(data) if out else sys.stdout.buffer.write(data))
             return
         if fmt == "json":
@@ -65,7 +73,9 @@ class Command(BaseCommand):
         actor = None
         if apply:
             if not username:
-                raise CommandError("--apply needs --user: the researcher in whose name the cases are saved.")
+                raise CommandError(
+                    "--apply needs --user: the researcher in whose name the cases are saved."
+                )
             try:
                 actor = get_user_model().objects.get(username=username)
             except get_user_model().DoesNotExist:
@@ -82,11 +92,19 @@ class Command(BaseCommand):
             progress=lambda rows: self._progress(rows, desc="import", unit=" rijen"),
         )
         for row in report.rows:
-            state = "fout" if row.errors else {"new": "nieuw", "changed": "gewijzigd", "unchanged": "ongewijzigd"}[row.action]
+            state = (
+                "fout"
+                if row.errors
+                else {"new": "nieuw", "changed": "gewijzigd", "unchanged": "ongewijzigd"}[
+                    row.action
+                ]
+            )
             details = f": {', '.join(row.changes)}" if row.changes else ""
             self.stdout.write(f"rij {row.number} ({row.slug}): {state}{details}")
         for error in report.errors:
             self.stderr.write(error)
         if not report.ok:
             raise CommandError(report.summary)
-        self.stdout.write(("Bewaard: " if report.saved else "Proefdraai, niets bewaard: ") + report.summary)
+        self.stdout.write(
+            ("Bewaard: " if report.saved else "Proefdraai, niets bewaard: ") + report.summary
+        )

@@ -31,7 +31,12 @@ PAGES = {
 }
 # Targets at 10,000 cases and 100,000 annotations (the numbers).
 MAX_QUERIES = 12
-MIN_SHARE = {"case page, 20 annotations": 0.30, "case list, three filters": 0.20, "search, common word": 0.20, "search, rare word": 0.20}
+MIN_SHARE = {
+    "case page, 20 annotations": 0.30,
+    "case list, three filters": 0.20,
+    "search, common word": 0.20,
+    "search, rare word": 0.20,
+}
 MAX_P95_MS = {"search, rare word": 100.0, "search, common word": 300.0}
 README_START = "<!-- bench:start -->"
 README_END = "<!-- bench:end -->"
@@ -64,7 +69,9 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", required=True)
         parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
         parser.add_argument("--connections", type=int, default=8)
-        parser.add_argument("--samples", type=int, default=150, help="sequential requests per page and mode")
+        parser.add_argument(
+            "--samples", type=int, default=150, help="sequential requests per page and mode"
+        )
         parser.add_argument("--out", type=Path, required=True)
         parser.add_argument("--readme", type=Path)
         parser.add_argument("--label", default="")
@@ -80,16 +87,29 @@ class Command(BaseCommand):
             measurement = Measurement(name, path)
             warm = self._sample(path, samples, cold=False)
             cold = self._sample(path, max(20, samples // 5), cold=True)
-            measurement.warm_p50_ms, measurement.warm_p95_ms = _percentile(warm[0], 0.5), _percentile(warm[0], 0.95)
-            measurement.cold_p50_ms, measurement.cold_p95_ms = _percentile(cold[0], 0.5), _percentile(cold[0], 0.95)
+            measurement.warm_p50_ms, measurement.warm_p95_ms = (
+                _percentile(warm[0], 0.5),
+                _percentile(warm[0], 0.95),
+            )
+            measurement.cold_p50_ms, measurement.cold_p95_ms = (
+                _percentile(cold[0], 0.5),
+                _percentile(cold[0], 0.95),
+            )
             # Served: the typical request (a page-cache hit); made afresh: the worst.
-            measurement.queries_warm, measurement.queries_cold = int(statistics.median(warm[1])), max(cold[1])
+            measurement.queries_warm, measurement.queries_cold = (
+                int(statistics.median(warm[1])),
+                max(cold[1]),
+            )
             measurement.requests_per_second = self._wrk(base_url + path, seconds, connections)
             if name == "hello":
                 hello_rates.append(measurement.requests_per_second)
             results[name] = measurement
-            self.stdout.write(f"{name}: {measurement.requests_per_second:.0f} req/s, warm p95 {measurement.warm_p95_ms:.1f} ms")
-        hello_rates.append(self._wrk(base_url + PAGES["hello"], seconds, connections))  # again, at the end
+            self.stdout.write(
+                f"{name}: {measurement.requests_per_second:.0f} req/s, warm p95 {measurement.warm_p95_ms:.1f} ms"
+            )
+        hello_rates.append(
+            self._wrk(base_url + PAGES["hello"], seconds, connections)
+        )  # again, at the end
         hello_rate = statistics.mean(hello_rates)
         results["hello"].requests_per_second = hello_rate
         failures = self._check(results, hello_rate)
@@ -106,7 +126,9 @@ class Command(BaseCommand):
         table = self._markdown(report)
         self.stdout.write("\n" + table)
         if readme:
-            self._update_readme(readme, table)  # the table's last line says whether the targets were met
+            self._update_readme(
+                readme, table
+            )  # the table's last line says whether the targets were met
 
     def _sample(self, path: str, count: int, *, cold: bool) -> tuple[list[float], list[int]]:
         headers = {"X-Bench-Cold": "1"} if cold else {}
@@ -149,17 +171,23 @@ class Command(BaseCommand):
                 continue
             for mode, queries in (("warm", m.queries_warm), ("cold", m.queries_cold)):
                 ok = queries <= MAX_QUERIES
-                m.checks.append(f"{'ok' if ok else 'MISSED'}: {queries} queries {mode} (max {MAX_QUERIES})")
+                m.checks.append(
+                    f"{'ok' if ok else 'MISSED'}: {queries} queries {mode} (max {MAX_QUERIES})"
+                )
                 if not ok:
                     failures.append(f"{name} {mode} makes {queries} queries")
             if name in MIN_SHARE:
                 ok = m.share_of_hello >= MIN_SHARE[name]
-                m.checks.append(f"{'ok' if ok else 'MISSED'}: {m.share_of_hello:.0%} of hello-world (min {MIN_SHARE[name]:.0%})")
+                m.checks.append(
+                    f"{'ok' if ok else 'MISSED'}: {m.share_of_hello:.0%} of hello-world (min {MIN_SHARE[name]:.0%})"
+                )
                 if not ok:
                     failures.append(f"{name} throughput {m.share_of_hello:.0%} of hello-world")
             if name in MAX_P95_MS:
                 ok = m.warm_p95_ms < MAX_P95_MS[name]
-                m.checks.append(f"{'ok' if ok else 'MISSED'}: p95 {m.warm_p95_ms:.1f} ms (max {MAX_P95_MS[name]:.0f})")
+                m.checks.append(
+                    f"{'ok' if ok else 'MISSED'}: p95 {m.warm_p95_ms:.1f} ms (max {MAX_P95_MS[name]:.0f})"
+                )
                 if not ok:
                     failures.append(f"{name} p95 {m.warm_p95_ms:.0f} ms")
         return failures
@@ -179,7 +207,11 @@ class Command(BaseCommand):
                 f"| {m['queries_warm']} / {m['queries_cold']} | {m['requests_per_second']:.0f} | {m['share_of_hello']:.0%} |"
             )
         lines.append("")
-        lines.append("Targets missed: " + "; ".join(report["failures"]) if report["failures"] else "All targets met.")
+        lines.append(
+            "Targets missed: " + "; ".join(report["failures"])
+            if report["failures"]
+            else "All targets met."
+        )
         return "\n".join(lines)
 
     def _update_readme(self, readme: Path, table: str) -> None:

@@ -29,12 +29,16 @@ class Command(BaseCommand):
             raise CommandError("Demo accounts are for local use only: run with DEBUG=true.")
         organisation, _ = Organisation.objects.get_or_create(
             slug="demo-organisatie",
-            defaults={"name": "Demo-organisatie (om uit te proberen)", "in_advisory_committee": False},
+            defaults={
+                "name": "Demo-organisatie (om uit te proberen)",
+                "in_advisory_committee": False,
+            },
         )
         User = get_user_model()
         for username, first_name, groups, staff, member in ACCOUNTS:
             user, created = User.objects.get_or_create(
-                username=username, defaults={"first_name": first_name, "email": f"{username}@demo.invalid"}
+                username=username,
+                defaults={"first_name": first_name, "email": f"{username}@demo.invalid"},
             )
             if created:
                 user.set_password(PASSWORD)

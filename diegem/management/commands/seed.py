@@ -23,9 +23,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--reset", action="store_true", help="Restore the seed's version of every seeded object, edits included."
+            "--reset",
+            action="store_true",
+            help="Restore the seed's version of every seeded object, edits included.",
         )
-        parser.add_argument("--fixtures", type=Path, default=FIXTURES, help="The folder with the seed files.")
+        parser.add_argument(
+            "--fixtures", type=Path, default=FIXTURES, help="The folder with the seed files."
+        )
         parser.add_argument(
             "--fingerprints",
             action="store_true",
@@ -54,7 +58,11 @@ class Command(BaseCommand):
                 reanchor_stale()
             self.stdout.write(f"{label}: {report}")
             for key in report.kept:
-                self.stdout.write(f"  behouden, want bewerkt sinds het laden: {key} (--reset zet de seed terug)")
+                self.stdout.write(
+                    f"  behouden, want bewerkt sinds het laden: {key} (--reset zet de seed terug)"
+                )
             for line in report.skipped:
-                self.stdout.write(f"  overgeslagen, de passage staat niet (meer) in de tekst: {line}")
+                self.stdout.write(
+                    f"  overgeslagen, de passage staat niet (meer) in de tekst: {line}"
+                )
         refresh_everything()

@@ -47,9 +47,34 @@ RARE_WORD = "waterzuivering"
 TWENTY_SLUG = "synthetisch-met-twintig-kanttekeningen"
 
 MUNICIPALITIES = [
-    "Antwerpen", "Gent", "Brussel", "Leuven", "Mechelen", "Brugge", "Hasselt", "Genk", "Kortrijk", "Oostende",
-    "Aalst", "Sint-Niklaas", "Turnhout", "Roeselare", "Vilvoorde", "Lokeren", "Dendermonde", "Lier", "Geel",
-    "Heist-op-den-Berg", "Beveren", "Ninove", "Halle", "Tienen", "Ronse", "Boom", "Menen", "Willebroek",
+    "Antwerpen",
+    "Gent",
+    "Brussel",
+    "Leuven",
+    "Mechelen",
+    "Brugge",
+    "Hasselt",
+    "Genk",
+    "Kortrijk",
+    "Oostende",
+    "Aalst",
+    "Sint-Niklaas",
+    "Turnhout",
+    "Roeselare",
+    "Vilvoorde",
+    "Lokeren",
+    "Dendermonde",
+    "Lier",
+    "Geel",
+    "Heist-op-den-Berg",
+    "Beveren",
+    "Ninove",
+    "Halle",
+    "Tienen",
+    "Ronse",
+    "Boom",
+    "Menen",
+    "Willebroek",
 ]
 WORDS = (
     "buurt bewoners samen solidariteit ontmoeting ontmoetingen school leerlingen ouders leerkrachten werkvloer "
@@ -64,9 +89,26 @@ WORDS = (
     "universeel particularistisch economisch cultureel onderhandelbaar zorg hulp steun burgerschap praktijk"
 ).split()
 KEYWORDS = [
-    "moestuin", "buurthuis", "jeugdwerk", "sport", "taalcafé", "basisschool", "werkplaats", "kookatelier",
-    "complementaire munt", "huurdersbond", "nieuwkomers", "ouderen", "buddywerking", "fietsherstel",
-    "repair café", "speelpleinwerking", "volkstuin", "wijkgezondheidscentrum", "deelauto", "muziekschool",
+    "moestuin",
+    "buurthuis",
+    "jeugdwerk",
+    "sport",
+    "taalcafé",
+    "basisschool",
+    "werkplaats",
+    "kookatelier",
+    "complementaire munt",
+    "huurdersbond",
+    "nieuwkomers",
+    "ouderen",
+    "buddywerking",
+    "fietsherstel",
+    "repair café",
+    "speelpleinwerking",
+    "volkstuin",
+    "wijkgezondheidscentrum",
+    "deelauto",
+    "muziekschool",
 ]
 
 
@@ -87,7 +129,9 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=10_000)
         parser.add_argument("--annotations", type=int, default=100_000)
         parser.add_argument("--seed", type=int, default=2014)
-        parser.add_argument("--replace", action="store_true", help="Delete earlier synthetic rows first.")
+        parser.add_argument(
+            "--replace", action="store_true", help="Delete earlier synthetic rows first."
+        )
 
     def handle(self, *args, database_url, cases, annotations, seed, replace, **options):
         if cases < 1 or annotations < 0:
@@ -99,7 +143,9 @@ class Command(BaseCommand):
             call_command("loaddata", "framework", database=ALIAS, verbosity=0)
         if Case.objects.using(ALIAS).filter(slug__startswith=SLUG_PREFIX).exists():
             if not replace:
-                raise CommandError("This database already holds synthetic data: pass --replace to make it anew.")
+                raise CommandError(
+                    "This database already holds synthetic data: pass --replace to make it anew."
+                )
             self._delete_synthetic()
         rng = random.Random(seed)
         with transaction.atomic(using=ALIAS):
@@ -121,11 +167,18 @@ class Command(BaseCommand):
     def _connect(self, url: str) -> None:
         config = dj_database_url.parse(url)
         default = connections.settings[DEFAULT_DB_ALIAS]
-        same = all(str(config.get(k, "")) == str(default.get(k, "")) for k in ("ENGINE", "NAME", "HOST", "PORT"))
+        same = all(
+            str(config.get(k, "")) == str(default.get(k, ""))
+            for k in ("ENGINE", "NAME", "HOST", "PORT")
+        )
         if same:
-            raise CommandError("Refusing to fill the site's own database: give a separate, scratch database.")
+            raise CommandError(
+                "Refusing to fill the site's own database: give a separate, scratch database."
+            )
         if config["ENGINE"] != "django.db.backends.postgresql":
-            raise CommandError("Synthetic data are for PostgreSQL (the database the benchmark measures).")
+            raise CommandError(
+                "Synthetic data are for PostgreSQL (the database the benchmark measures)."
+            )
         configured = connections.configure_settings({DEFAULT_DB_ALIAS: default, ALIAS: config})
         connections.settings[ALIAS] = configured[ALIAS]
 
@@ -140,7 +193,10 @@ class Command(BaseCommand):
         now = timezone.now()
         rows = []
         for i in range(count):
-            texts = {field: "\n\n".join(_paragraph(rng, rng.randint(2, 4)) for _ in range(2)) for field in TEXT_SECTION_FIELDS}
+            texts = {
+                field: "\n\n".join(_paragraph(rng, rng.randint(2, 4)) for _ in range(2))
+                for field in TEXT_SECTION_FIELDS
+            }
             if rng.random() < 0.9:
                 texts["practice"] += f" Samen met de {COMMON_WORD} maken we het verschil."
             if i % 1000 == 7:
@@ -157,7 +213,9 @@ class Command(BaseCommand):
                     initiative=f"Synthetisch initiatief {i}",
                     summary=_paragraph(rng, 2),
                     status=Case.Status.PUBLISHED if published or i == 0 else Case.Status.DRAFT,
-                    published_at=now - timedelta(days=rng.randint(0, 900)) if published or i == 0 else None,
+                    published_at=now - timedelta(days=rng.randint(0, 900))
+                    if published or i == 0
+                    else None,
                     **texts,
                 )
             )
@@ -168,7 +226,12 @@ class Command(BaseCommand):
         fields = list(TensionField.objects.using(ALIAS).all())
         SourceCoding.objects.using(ALIAS).bulk_create(
             (
-                SourceCoding(case=case, source=source, strength=rng.choice([0, 1, 1, 2, 2, 3]), rationale="Synthetisch.")
+                SourceCoding(
+                    case=case,
+                    source=source,
+                    strength=rng.choice([0, 1, 1, 2, 2, 3]),
+                    rationale="Synthetisch.",
+                )
                 for case in cases
                 for source in sources
             ),
@@ -195,7 +258,11 @@ class Command(BaseCommand):
         Tag.objects.using(ALIAS).bulk_create(missing)
         tags = list(Tag.objects.using(ALIAS).filter(name__in=KEYWORDS))
         KeywordedCase.objects.using(ALIAS).bulk_create(
-            (KeywordedCase(content_object=case, tag=tag) for case in cases for tag in rng.sample(tags, rng.randint(1, 4))),
+            (
+                KeywordedCase(content_object=case, tag=tag)
+                for case in cases
+                for tag in rng.sample(tags, rng.randint(1, 4))
+            ),
             batch_size=BATCH * 4,
         )
 
@@ -215,9 +282,14 @@ class Command(BaseCommand):
             end = min(len(text), start + rng.randint(15, 60))
             anchor = make_anchor(text, start, end)
             body = _paragraph(rng, rng.randint(1, 3))
-            status = Status.APPROVED if n < 20 else rng.choices(
-                [Status.APPROVED, Status.PENDING, Status.REJECTED, Status.HIDDEN], weights=[80, 12, 5, 3]
-            )[0]
+            status = (
+                Status.APPROVED
+                if n < 20
+                else rng.choices(
+                    [Status.APPROVED, Status.PENDING, Status.REJECTED, Status.HIDDEN],
+                    weights=[80, 12, 5, 3],
+                )[0]
+            )
             batch.append(
                 Annotation(
                     case=case,
