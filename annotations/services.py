@@ -598,10 +598,8 @@ def annotation_attach_again(
     text = annotation.target_text
     try:
         annotation.anchor_to(locate_passage(text, passage), text)
-    except PassageNotFound:
-        raise AnchorError(
-            _("Die passage staat niet (precies één keer) in de huidige tekst.")
-        ) from None
+    except PassageNotFound as error:
+        raise AnchorError(error.message(_("de huidige tekst"))) from None
     annotation.version += 1
     annotation.save()
     ModerationEvent.objects.create(

@@ -25,6 +25,7 @@ from cases.models import (
     TensionPosition,
 )
 from diegem.lib.annotatable import announce_text_changes, normalize_plain_text
+from diegem.lib.versioning import bump_content_version
 from diegem.lib.workflow import IllegalTransition, Workflow
 
 Status = Case.Status
@@ -109,8 +110,9 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
         case=locked, actor=actor, old_status=old_status, new_status=new_status, note=note
     )
     if Status.PUBLISHED in (old_status, new_status):
-        # The published texts changed: "did you mean" must know exactly those words.
-        rebuild_vocabulary_on_commit()
+        # The published texts changed: "did you mean" must know exactly those words, in this
+        # transaction, so that no moment after the commit suggests a word only a draft has.
+        vocabulary.rebuild()
     return locked
 
 
@@ -223,6 +225,8 @@ def rebuild_vocabulary_on_commit() -> None:
 def _rebuild_vocabulary() -> None:
     with transaction.atomic():
         vocabulary.rebuild()
+        # Pages cached meanwhile (a search's "bedoelde u") were made with the old words.
+        bump_content_version()
 
 
 def case_snapshot(*, case: Case, actor, comment: str) -> None:

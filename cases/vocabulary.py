@@ -42,9 +42,10 @@ class SearchTerm(models.Model):
 def rebuild(using: str = "default") -> int:
     """Rebuild the word list from published cases and the framework text; returns its size.
 
-    One statement; runs in the caller's transaction whenever the published
-    texts change. Only published words: a draft's vocabulary never leaks
-    through a suggestion.
+    One statement; runs in the caller's transaction when a case is published or
+    taken offline (`case_transition`), and once after the commit of other
+    writes to published texts (`case_write`). Only published words: a draft's
+    vocabulary never leaks through a suggestion.
     """
     # Imported here: cases.models imports this module (for SearchTerm) while it loads.
     from cases.models import TEXT_SECTION_FIELDS, Case

@@ -31,7 +31,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
 
-# TODO(issue 10, merge): text_revision moves to diegem.lib.annotatable (part LIB); lib imports no app.
 from diegem.lib.annotatable import text_revision
 
 CONTEXT_LENGTH = 32

@@ -256,7 +256,7 @@ def test_an_orphan_that_cannot_be_attached_keeps_the_pasted_passage(section, rev
     assert textarea(item, f"h{annotation.pk}-passage") == "Deze zin staat nergens."
     assert texts(
         item, ".//form[contains(@action,'verankeren')]//div[contains(@class,'form-errors')]//li"
-    ) == ["Die passage staat niet (precies één keer) in de huidige tekst."]
+    ) == ["Deze passage staat niet in de huidige tekst. Kopieer ze letterlijk uit de tekst."]
 
 
 # --- the passage on the page -------------------------------------------------------------------------

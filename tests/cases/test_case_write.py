@@ -14,11 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases import services
+from cases import services, vocabulary
 from cases.history import versions_of
-from cases.models import Case
+from cases.models import Case, CaseQuerySet
 from cases.seed import case_seed_write, read_cases
-from frameworks.models import Domain, SearchTerm
+from cases.vocabulary import SearchTerm
+from frameworks.models import Domain
 from tests.cases.conftest import change_url
 from tests.factories import good_row, make_case, run_import, wide_csv
 from tests.html import form_values
@@ -30,13 +31,13 @@ pytestmark = pytest.mark.django_db
 def refreshes(monkeypatch) -> list[list[int]]:
     """The cases of each search vector refresh `case_write` makes, in order."""
     calls = []
-    refresh = services.refresh_search_vectors
+    refresh = CaseQuerySet.refresh_search_vectors
 
     def counted(cases):
         calls.append(sorted(cases.values_list("pk", flat=True)))
         return refresh(cases)
 
-    monkeypatch.setattr(services, "refresh_search_vectors", counted)
+    monkeypatch.setattr(CaseQuerySet, "refresh_search_vectors", counted)
     return calls
 
 
@@ -156,8 +157,8 @@ def test_importing_many_published_rows_rebuilds_the_vocabulary_once_after_the_co
     framework, researcher, monkeypatch, django_capture_on_commit_callbacks
 ):
     rebuilds = []
-    rebuild = services.rebuild_vocabulary
-    monkeypatch.setattr(services, "rebuild_vocabulary", lambda: rebuilds.append(rebuild()))
+    rebuild = vocabulary.rebuild
+    monkeypatch.setattr(vocabulary, "rebuild", lambda: rebuilds.append(rebuild()))
     make_case(slug="al-gepubliceerd", title="Al gepubliceerd")
     rows = [good_row(slug=f"rij-{n}", titel=f"Woordenschatrij {n}") for n in range(4)]
     rows.append(

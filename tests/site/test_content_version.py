@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import Group
 from taggit.models import Tag
 
-from cases.evidence import anchor_passage, apply_anchor
 from cases.models import CodingEvidence, KeywordedCase, SourceCoding, TensionPosition
+from diegem.lib.anchoring import locate_passage
 from diegem.lib.versioning import WATCHED_MODELS, current_content_version
 from frameworks.models import Domain, Section, Source, TensionField
 from tests.factories import make_annotation, make_case, make_member, make_organisation, make_user
@@ -22,7 +22,7 @@ def _evidence():
     evidence = CodingEvidence(
         case=case, source=Source.objects.get(key="ontmoeting"), case_field="practice"
     )
-    apply_anchor(evidence, anchor_passage(case, "practice", "Een tweede alinea."), case.practice)
+    evidence.anchor_to(locate_passage(case.practice, "Een tweede alinea."), case.practice)
     evidence.save()
     return evidence
 

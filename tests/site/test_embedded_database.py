@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,3 +123,9 @@ def test_the_server_of_runserver_stops_with_it(data_dir, stop):
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def test_django_talks_to_postgresql_through_psycopg2(db):
+    """psycopg2 is one of the project's fixed choices (Django would prefer psycopg 3 if it were installed)."""
+    assert connection.vendor == "postgresql"
+    assert connection.Database.__name__ == "psycopg2"
