@@ -109,10 +109,13 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
     CaseTransition.objects.create(
         case=locked, actor=actor, old_status=old_status, new_status=new_status, note=note
     )
-    if Status.PUBLISHED in (old_status, new_status):
-        # The published texts changed: "did you mean" must know exactly those words, in this
-        # transaction, so that no moment after the commit suggests a word only a draft has.
+    if old_status == Status.PUBLISHED:
+        # Taken offline: "did you mean" forgets its words in this transaction, so that no
+        # moment after the commit suggests a word only a draft has.
         vocabulary.rebuild()
+    elif new_status == Status.PUBLISHED:
+        # Published: its words join once this transaction commits (once for many).
+        rebuild_vocabulary_on_commit()
     return locked
 
 
