@@ -95,7 +95,9 @@ def test_practitioner_finds_cases_on_strijd_near_conflict_with_the_filters(
     expect(strijd.locator("option[value='3']")).to_have_text("sterk (0)")
     expect(strijd.locator("option[value='3']")).to_be_disabled()
     expect(strijd.locator("option[value='2']")).to_be_disabled()
-    expect(strijd.locator("option[value='1']")).to_have_text("minstens zwak (1, ● 0 met tekstbewijs)")
+    expect(strijd.locator("option[value='1']")).to_have_text(
+        "minstens zwak (1, ● 0 met tekstbewijs)"
+    )
     strijd.select_option(value="1")
     page.locator("select[name='consensus-conflict-van']").select_option(value="1")
     page.get_by_role("button", name="Toon praktijken").click()
