@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case as When_
 from django.db.models import Count, Prefetch, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases import exchange
+from cases.case_nearness import cases_to_learn_from
 from cases.charts import spectrum_columns
 from cases.filters import (
     EVIDENCE_ONLY,
@@ -31,6 +32,14 @@ from cases.models import (
     Strength,
     TensionPosition,
     describe_position,
+)
+from cases.practice_profile import (
+    EMPTY_PRACTICE,
+    PracticeForm,
+    framework_items,
+    is_filled_in,
+    moves,
+    profile_rows,
 )
 from diegem.lib import search as full_text
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
@@ -491,3 +500,110 @@ def export_cases_json(request: HttpRequest) -> HttpResponse:
 def export_codebook(request: HttpRequest) -> HttpResponse:
     """The framework as a REFI-QDA codebook for qualitative analysis software."""
     return _download(exchange.export_codebook(), "application/xml", "diegem-kader.qdc")
+
+
+def practice_placement(request: HttpRequest) -> HttpResponse:
+    """ "Waar staat uw praktijk?": a practice placed now and desired, its gaps, cases to learn from.
+
+    The state is the URL (cases.practice_profile); nothing is stored. `formaat=json` answers
+    the same as data. Only published cases are ranked (cases.case_nearness).
+    """
+    sources, tension_fields, domains = framework_lists()
+    items = framework_items(sources, tension_fields)
+    filled_in = is_filled_in(request.GET, items)
+    form = PracticeForm(
+        request.GET if filled_in else None,
+        sources=sources,
+        tension_fields=tension_fields,
+        domains=domains,
+    )
+    only_evidence = evidence_only(request.GET)
+    profile = form.profile if form.is_valid() else None
+    learning = None
+    if profile:
+        learning = cases_to_learn_from(
+            Case.objects.published(),
+            profile,
+            evidence_only=only_evidence,
+            with_profile=lambda cases: cases.with_profile(evidence_only=only_evidence),
+        )
+    if request.GET.get("formaat") == "json":
+        return practice_json(request, form, profile, learning, only_evidence)
+    return render(
+        request,
+        "cases/practice.html",
+        {
+            "form": form,
+            "profile": profile,
+            "moves": moves(profile) if profile else [],
+            "rows": profile_rows(profile) if profile else ([], []),
+            "learning": learning,
+            "evidence_only": only_evidence,
+            "grounds_param": GROUNDS_PARAM,
+            "evidence_value": EVIDENCE_ONLY,
+            "steps": Position.values,
+            "share_query": profile.query_string() if profile else "",
+        },
+    )
+
+
+def practice_json(request, form, profile, learning, only_evidence) -> HttpResponse:
+    """The tool's result as data: the profile, the moves and the nearest cases with distances."""
+    if profile is None:
+        if not form.is_bound:
+            return JsonResponse({"fouten": {"__all__": [str(EMPTY_PRACTICE)]}}, status=400)
+        errors = {
+            name: [
+                str(error) if name == "__all__" else f"{form[name].label}: {error}"
+                for error in errs
+            ]
+            for name, errs in form.errors.items()
+        }
+        return JsonResponse(
+            {"fouten": errors}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+
+    def value(placement):
+        return None if placement is None else placement.as_param()
+
+    def near(entry):
+        return {
+            "slug": entry.case.slug,
+            "titel": entry.case.title,
+            "url": request.build_absolute_uri(entry.case.get_absolute_url()),
+            "afstand": round(entry.distance, 4),
+            "vergeleken": entry.compared,
+            "gevraagd": entry.asked,
+            "dichtbij": [item.param for item, _p, _c in entry.close],
+            "verschilt": [item.param for item, _p, _c in entry.differ],
+            "onbekend": [item.param for item, _p, _c in entry.unknown],
+        }
+
+    return JsonResponse(
+        {
+            "profiel": {
+                "naam": profile.name,
+                "domein": profile.domain.key if profile.domain else None,
+                "items": [
+                    {
+                        "parameter": item.param,
+                        "naam": item.name,
+                        "nu": value(now),
+                        "gewenst": value(desired),
+                        "notitie": note,
+                    }
+                    for item, now, desired, note in profile.rows()
+                ],
+            },
+            "alleen_tekstbewijs": only_evidence,
+            "verschuivingen": [
+                {"parameter": move.item.param, "zin": move.sentence} for move in moves(profile)
+            ],
+            "praktijken": {
+                "dichtst_bij_gewenst": [near(entry) for entry in learning.desired],
+                "dichtst_bij_nu": [near(entry) for entry in learning.now],
+                "contrast": [near(entry) for entry in learning.contrasts],
+            },
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -31,6 +31,7 @@ urlpatterns = [
     path("praktijken/", cached(case_views.case_list), name="case-list"),
     path("praktijken/feed/", cached(LatestCasesFeed()), name="case-feed"),
     path("praktijken/<slug:slug>/", cached(case_views.case_detail), name="case-detail"),
+    path("uw-praktijk/", cached(case_views.practice_placement), name="practice"),
     path("literatuur/", cached(views.bibliography), name="bibliography"),
     path("data/", cached(views.open_data), name="open-data"),
     path("data/praktijken.csv", cached(case_views.export_cases_csv), name="export-cases-csv"),

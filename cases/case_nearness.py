@@ -1,0 +1,252 @@
+"""How near a published case is to a practice placed with "Waar staat uw praktijk?".
+
+The measure, as the page explains it: for every item the visitor filled in, the difference
+between their value and the case's coding as a share of the whole scale (a strength: steps of
+one third on 0 to 3; a position: steps of one quarter on the five steps); the distance is the
+mean over those items, 0 for the same profile and 1 for the opposite. Treatments:
+
+- "weet ik niet": the item does not count at all;
+- "houdt beide polen vast": the same on both sides is no difference; against one position it is
+  half the scale (it neither matches nor contradicts);
+- a case whose coding is "niet te bepalen", that has no coding, or (with "alleen met tekstbewijs")
+  whose coding rests on interpretation: half the scale, and the item is not "compared".
+
+The same rule is written twice, once in Python (`difference`, to say why a case is near) and
+once as SQL (`_difference_expression`, to rank ten thousand cases in one query); a test holds
+them to the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Abs, Cast, RowNumber
+
+from cases.models import Grounds
+from cases.practice_profile import Item, Placement
+
+UNKNOWN = 0.5  # half the scale: neither near nor far
+SCALE = {True: 3.0, False: 4.0}  # a strength's range (0..3), a position's (-2..2)
+NEAREST = 3
+CONTRASTS = 2
+CLOSE = 1 / 3 + 1e-9  # at most one step apart on either scale
+
+
+def difference(item: Item, placement: Placement, coding) -> float:
+    """The difference on one item between a visitor's placement and a case's coding (or None).
+
+    `coding` is the case's SourceCoding or TensionPosition as counted on the page (None when the
+    case has none, it is undetermined or, with "alleen met tekstbewijs", not on evidence).
+    """
+    if coding is None or not coding.is_determined:
+        return UNKNOWN
+    if item.is_source:
+        return abs(coding.strength - placement.value) / SCALE[True]
+    if placement.both or coding.holds_both:
+        return 0.0 if placement.both and coding.holds_both else UNKNOWN
+    return abs(coding.position - placement.value) / SCALE[False]
+
+
+def counted_grounds(evidence_only: bool) -> list[str]:
+    """The grounds of codings that count as a value (as CodingQuerySet.counted)."""
+    return [Grounds.EVIDENCE] if evidence_only else [Grounds.EVIDENCE, Grounds.INTERPRETATION]
+
+
+def _difference_expression(item: Item, placement: Placement, alias: str):
+    if item.is_source:
+        gap = Cast(Abs(F(f"{alias}__strength") - Value(placement.value)), FloatField())
+        return Case(
+            When(**{f"{alias}__strength__isnull": False}, then=gap / Value(SCALE[True])),
+            default=Value(UNKNOWN),
+            output_field=FloatField(),
+        )
+    if placement.both:
+        return Case(
+            When(**{f"{alias}__holds_both": True}, then=Value(0.0)),
+            default=Value(UNKNOWN),
+            output_field=FloatField(),
+        )
+    gap = Cast(Abs(F(f"{alias}__position") - Value(placement.value)), FloatField())
+    return Case(
+        When(**{f"{alias}__holds_both": True}, then=Value(UNKNOWN)),
+        When(**{f"{alias}__position__isnull": False}, then=gap / Value(SCALE[False])),
+        default=Value(UNKNOWN),
+        output_field=FloatField(),
+    )
+
+
+def _join_items(cases: QuerySet, items: list[Item], evidence_only: bool) -> tuple[QuerySet, dict]:
+    """One LEFT JOIN per item on the (case, source) or (case, field) coding that counts."""
+    grounds = counted_grounds(evidence_only)
+    aliases = {}
+    for index, item in enumerate(items):
+        alias = f"near{index}"
+        if item.is_source:
+            relation = FilteredRelation(
+                "source_codings",
+                condition=Q(source_codings__source=item.framework)
+                & Q(source_codings__grounds__in=grounds),
+            )
+        else:
+            relation = FilteredRelation(
+                "tension_positions",
+                condition=Q(tension_positions__tension_field=item.framework)
+                & Q(tension_positions__grounds__in=grounds),
+            )
+        cases = cases.alias(**{alias: relation})
+        aliases[item.param] = alias
+    return cases, aliases
+
+
+def _distance(placements: dict[str, Placement], items: list[Item], aliases: dict):
+    asked = [item for item in items if item.param in placements]
+    total = sum(
+        (
+            _difference_expression(item, placements[item.param], aliases[item.param])
+            for item in asked
+        ),
+        Value(0.0),
+    )
+    return total / Value(float(len(asked)))
+
+
+def _compared(placements: dict[str, Placement], items: list[Item], aliases: dict):
+    asked = [item for item in items if item.param in placements]
+    return sum(
+        (
+            Case(
+                When(**{f"{aliases[item.param]}__id__isnull": False}, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+            for item in asked
+        ),
+        Value(0),
+    )
+
+
+@dataclass
+class Near:
+    """A case near (or far from) a profile, with the distance and why."""
+
+    case: object
+    distance: float
+    compared: int
+    asked: int
+    close: list = field(default_factory=list)  # (item, placement, coding)
+    differ: list = field(default_factory=list)
+    unknown: list = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(self.distance * 100)
+
+
+@dataclass
+class Learning:
+    """The cases to learn from: nearest to the desired profile, nearest to now, and contrasts."""
+
+    desired: list[Near] = field(default_factory=list)
+    now: list[Near] = field(default_factory=list)
+    contrasts: list[Near] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.desired or self.now or self.contrasts)
+
+
+def cases_to_learn_from(
+    cases: QuerySet, profile, *, evidence_only: bool = False, with_profile=None
+) -> Learning:
+    """Rank `cases` (the caller's published queryset) by distance, in one query; then say why.
+
+    `with_profile` loads the shown cases' codings (Case.objects.with_profile); the ranking
+    itself joins only the items the visitor filled in.
+    """
+    items = profile.items
+    asked = [item for item in items if item.param in profile.now or item.param in profile.desired]
+    learning = Learning()
+    if not asked:
+        return learning
+    ranked, aliases = _join_items(cases, asked, evidence_only)
+    windows = {}
+    order_tail = [F("title").asc(), F("pk").asc()]
+    annotations = {}
+    if profile.desired:
+        annotations["d_desired"] = _distance(profile.desired, items, aliases)
+        annotations["c_desired"] = _compared(profile.desired, items, aliases)
+        windows["r_desired"] = [F("d_desired").asc(), F("c_desired").desc(), *order_tail]
+        windows["r_far"] = [F("d_desired").desc(), F("c_desired").desc(), *order_tail]
+    if profile.now:
+        annotations["d_now"] = _distance(profile.now, items, aliases)
+        annotations["c_now"] = _compared(profile.now, items, aliases)
+        windows["r_now"] = [F("d_now").asc(), F("c_now").desc(), *order_tail]
+        if not profile.desired:
+            windows["r_far"] = [F("d_now").desc(), F("c_now").desc(), *order_tail]
+    ranked = ranked.annotate(**annotations).annotate(
+        **{name: Window(RowNumber(), order_by=order) for name, order in windows.items()}
+    )
+    wanted = Q(r_far__lte=NEAREST + CONTRASTS)
+    for name in ("r_desired", "r_now"):
+        if name in windows:
+            wanted |= Q(**{f"{name}__lte": NEAREST})
+    rows = list(ranked.filter(wanted).values("pk", *annotations, *windows).order_by())
+    shown = {row["pk"]: row for row in rows}
+    loaded = {case.pk: case for case in with_profile(cases.filter(pk__in=shown))}
+
+    def near(row, placements, which) -> Near:
+        case = loaded[row["pk"]]
+        result = Near(
+            case=case,
+            distance=row[f"d_{which}"],
+            compared=row[f"c_{which}"],
+            asked=len(placements),
+        )
+        codings = {c.source_id: c for c in case.source_codings.all()}
+        positions = {p.tension_field_id: p for p in case.tension_positions.all()}
+        for item in items:
+            if item.param not in placements:
+                continue
+            coding = (codings if item.is_source else positions).get(item.framework.pk)
+            if coding is not None and (
+                not coding.is_determined or (evidence_only and not coding.has_evidence)
+            ):
+                coding = None
+            entry = (item, placements[item.param], coding)
+            if coding is None:
+                result.unknown.append(entry)
+            elif difference(item, placements[item.param], coding) <= CLOSE:
+                result.close.append(entry)
+            else:
+                result.differ.append(entry)
+        return result
+
+    def ordered(rank: str):
+        return sorted((row for row in rows if row[rank] <= NEAREST), key=lambda row: row[rank])
+
+    far_basis = "desired" if profile.desired else "now"
+    if profile.desired:
+        learning.desired = [near(row, profile.desired, "desired") for row in ordered("r_desired")]
+    if profile.now:
+        learning.now = [near(row, profile.now, "now") for row in ordered("r_now")]
+    nearest_pks = {n.case.pk for n in (learning.desired if profile.desired else learning.now)}
+    far_rows = sorted(rows, key=lambda row: row["r_far"])
+    for row in far_rows:
+        if len(learning.contrasts) == CONTRASTS:
+            break
+        if row["pk"] in nearest_pks or row[f"d_{far_basis}"] <= UNKNOWN:
+            continue
+        placements = profile.desired if profile.desired else profile.now
+        learning.contrasts.append(near(row, placements, far_basis))
+    return learning

@@ -1,0 +1,52 @@
+// "Waar staat uw praktijk?": the form works without script; with it, the result follows each
+// change at once (the same page fetched with the form's state, its result swapped in) and the
+// address keeps the state, so the link can still be shared. A print button appears.
+(function () {
+  "use strict";
+  var form = document.getElementById("practice-form");
+  var result = document.getElementById("resultaat");
+  if (!form || !result || !window.fetch || !window.URLSearchParams) return;
+
+  function showPrint() {
+    var buttons = document.querySelectorAll("[data-print]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = false;
+      buttons[i].addEventListener("click", function () { window.print(); });
+    }
+  }
+
+  var timer = null;
+  var latest = 0;
+  function refresh() {
+    var params = new URLSearchParams(new FormData(form));
+    // Leave out what the visitor left blank: the address stays short and readable.
+    var kept = new URLSearchParams();
+    params.forEach(function (value, name) { if (value !== "") kept.append(name, value); });
+    var query = kept.toString();
+    var url = form.action + (query ? "?" + query : "");
+    var ticket = ++latest;
+    fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        if (ticket !== latest) return;  // an older answer than the one shown
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var fresh = page.getElementById("resultaat");
+        if (!fresh) return;
+        // Only a complete answer replaces the result; errors wait for the submit button.
+        if (page.querySelector(".form-errors")) return;
+        result.replaceChildren.apply(result, Array.prototype.slice.call(fresh.childNodes).map(function (node) {
+          return document.importNode(node, true);
+        }));
+        window.history.replaceState(null, "", url);
+        showPrint();
+      })
+      .catch(function () { /* the submit button still works */ });
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target.tagName !== "SELECT" && event.target.type !== "checkbox") return;
+    window.clearTimeout(timer);
+    timer = window.setTimeout(refresh, 250);
+  });
+  showPrint();
+})();
