@@ -12,29 +12,18 @@ mean over those items, 0 for the same profile and 1 for the opposite. Treatments
   whose coding rests on interpretation: half the scale, and the item is not "compared".
 
 The same rule is written twice, once in Python (`difference`, to say why a case is near) and
-once as SQL (`_difference_expression`, to rank ten thousand cases in one query); a test holds
-them to the same numbers.
+once as SQL (`_difference_sql`, to rank ten thousand cases in one query over the profile columns
+the database keeps on each case row, migration 0009); a test holds them to the same numbers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Case,
-    F,
-    FilteredRelation,
-    FloatField,
-    IntegerField,
-    Q,
-    QuerySet,
-    Value,
-    When,
-    Window,
-)
-from django.db.models.functions import Abs, Cast, RowNumber
+from django.db.models import F, FloatField, IntegerField, Q, QuerySet, Window
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 
-from cases.models import Grounds
 from cases.practice_profile import Item, Placement
 
 UNKNOWN = 0.5  # half the scale: neither near nor far
@@ -59,82 +48,61 @@ def difference(item: Item, placement: Placement, coding) -> float:
     return abs(coding.position - placement.value) / SCALE[False]
 
 
-def counted_grounds(evidence_only: bool) -> list[str]:
-    """The grounds of codings that count as a value (as CodingQuerySet.counted)."""
-    return [Grounds.EVIDENCE] if evidence_only else [Grounds.EVIDENCE, Grounds.INTERPRETATION]
+BOTH_POLES = 9  # "houdt beide polen vast" in the case table's profile (migration 0009)
 
 
-def _difference_expression(item: Item, placement: Placement, alias: str):
+def _slot(item: Item, items: list[Item]) -> int:
+    """The item's column `cases_case.profile_<slot>` (1 to 10, the framework's order)."""
+    return items.index(item) + 1
+
+
+def _difference_sql(item: Item, placement: Placement, slot: int, evidence_only: bool):
+    """The SQL of `difference` for one item, on the case's profile columns; its parameters.
+
+    Double precision throughout: numeric arithmetic over ten thousand rows costs several times as
+    much.
+    """
+    value = f"cases_case.profile_{slot}"
+    unknown = f"{value} IS NULL"
+    if evidence_only:
+        unknown += f" OR cases_case.profile_evidence & {1 << (slot - 1)} = 0"
+    half = f"{UNKNOWN}::float8"
     if item.is_source:
-        gap = Cast(Abs(F(f"{alias}__strength") - Value(placement.value)), FloatField())
-        return Case(
-            When(**{f"{alias}__strength__isnull": False}, then=gap / Value(SCALE[True])),
-            default=Value(UNKNOWN),
-            output_field=FloatField(),
+        return (
+            f"CASE WHEN {unknown} THEN {half} "
+            f"ELSE abs({value} - %s::integer)::float8 / {SCALE[True]}::float8 END",
+            [placement.value],
         )
     if placement.both:
-        return Case(
-            When(**{f"{alias}__holds_both": True}, then=Value(0.0)),
-            default=Value(UNKNOWN),
-            output_field=FloatField(),
+        return (
+            f"CASE WHEN {unknown} THEN {half} WHEN {value} = {BOTH_POLES} THEN 0::float8 "
+            f"ELSE {half} END",
+            [],
         )
-    gap = Cast(Abs(F(f"{alias}__position") - Value(placement.value)), FloatField())
-    return Case(
-        When(**{f"{alias}__holds_both": True}, then=Value(UNKNOWN)),
-        When(**{f"{alias}__position__isnull": False}, then=gap / Value(SCALE[False])),
-        default=Value(UNKNOWN),
-        output_field=FloatField(),
+    return (
+        f"CASE WHEN {unknown} OR {value} = {BOTH_POLES} THEN {half} "
+        f"ELSE abs({value} - %s::integer)::float8 / {SCALE[False]}::float8 END",
+        [placement.value],
     )
 
 
-def _join_items(cases: QuerySet, items: list[Item], evidence_only: bool) -> tuple[QuerySet, dict]:
-    """One LEFT JOIN per item on the (case, source) or (case, field) coding that counts."""
-    grounds = counted_grounds(evidence_only)
-    aliases = {}
-    for index, item in enumerate(items):
-        alias = f"near{index}"
-        if item.is_source:
-            relation = FilteredRelation(
-                "source_codings",
-                condition=Q(source_codings__source=item.framework)
-                & Q(source_codings__grounds__in=grounds),
-            )
-        else:
-            relation = FilteredRelation(
-                "tension_positions",
-                condition=Q(tension_positions__tension_field=item.framework)
-                & Q(tension_positions__grounds__in=grounds),
-            )
-        cases = cases.alias(**{alias: relation})
-        aliases[item.param] = alias
-    return cases, aliases
-
-
-def _distance(placements: dict[str, Placement], items: list[Item], aliases: dict):
-    asked = [item for item in items if item.param in placements]
-    total = sum(
-        (
-            _difference_expression(item, placements[item.param], aliases[item.param])
-            for item in asked
-        ),
-        Value(0.0),
-    )
-    return total / Value(float(len(asked)))
-
-
-def _compared(placements: dict[str, Placement], items: list[Item], aliases: dict):
-    asked = [item for item in items if item.param in placements]
-    return sum(
-        (
-            Case(
-                When(**{f"{aliases[item.param]}__id__isnull": False}, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-            for item in asked
-        ),
-        Value(0),
-    )
+def _distance(placements: dict[str, Placement], items: list[Item], evidence_only: bool):
+    """The mean difference over the items in `placements`, and how many of them were compared."""
+    parts, params, known, known_params = [], [], [], []
+    for item in items:
+        if item.param not in placements:
+            continue
+        slot = _slot(item, items)
+        sql, item_params = _difference_sql(item, placements[item.param], slot, evidence_only)
+        parts.append(f"({sql})")
+        params += item_params
+        condition = f"cases_case.profile_{slot} IS NOT NULL"
+        if evidence_only:
+            condition += f" AND cases_case.profile_evidence & {1 << (slot - 1)} <> 0"
+        known.append(f"(CASE WHEN {condition} THEN 1 ELSE 0 END)")
+    distance = RawSQL(f"({' + '.join(parts)}) / {len(parts)}::float8", params, FloatField())
+    compared = RawSQL(f"({' + '.join(known)})", known_params, IntegerField())
+    return distance, compared
 
 
 @dataclass
@@ -179,18 +147,20 @@ def cases_to_learn_from(
     learning = Learning()
     if not asked:
         return learning
-    ranked, aliases = _join_items(cases, asked, evidence_only)
+    ranked = cases
     windows = {}
-    order_tail = [F("title").asc(), F("pk").asc()]
+    # Ties go to the case compared on more items, then the older one: sorting ten thousand
+    # titles by collation would cost more than the whole ranking.
+    order_tail = [F("pk").asc()]
     annotations = {}
     if profile.desired:
-        annotations["d_desired"] = _distance(profile.desired, items, aliases)
-        annotations["c_desired"] = _compared(profile.desired, items, aliases)
+        annotations["d_desired"], annotations["c_desired"] = _distance(
+            profile.desired, items, evidence_only
+        )
         windows["r_desired"] = [F("d_desired").asc(), F("c_desired").desc(), *order_tail]
         windows["r_far"] = [F("d_desired").desc(), F("c_desired").desc(), *order_tail]
     if profile.now:
-        annotations["d_now"] = _distance(profile.now, items, aliases)
-        annotations["c_now"] = _compared(profile.now, items, aliases)
+        annotations["d_now"], annotations["c_now"] = _distance(profile.now, items, evidence_only)
         windows["r_now"] = [F("d_now").asc(), F("c_now").desc(), *order_tail]
         if not profile.desired:
             windows["r_far"] = [F("d_now").desc(), F("c_now").desc(), *order_tail]

@@ -192,3 +192,28 @@ def test_the_ranking_takes_the_same_queries_for_few_and_many_cases(framework):
         learning = learn(practice)
     assert len(few) == len(many) == 4  # the ranking, the shown cases and their two codings
     assert len(learning.desired) == len(learning.now) == 3
+
+
+def test_the_ranking_follows_every_way_a_coding_is_written(framework):
+    """The database keeps each case's profile for the ranking (migration 0009): bulk inserts,
+    updates and deletes of codings all count, not only the services."""
+    case = make_case(title="Eén", strengths={"ontmoeting": 0})
+    wanted = profile(desired={"bron-ontmoeting": "3"})
+
+    def ranked():
+        near = learn(wanted).desired[0]
+        return (near.case.title, round(near.distance, 4), near.compared)
+
+    assert ranked() == ("Eén", 1.0, 1)
+    SourceCoding.objects.filter(case=case, source__key="ontmoeting").update(strength=2)
+    assert ranked() == ("Eén", 0.3333, 1)
+    SourceCoding.objects.filter(case=case, source__key="ontmoeting").update(
+        strength=None, grounds=Grounds.UNDETERMINED
+    )
+    assert ranked() == ("Eén", 0.5, 0)
+    SourceCoding.objects.filter(case=case, source__key="ontmoeting").delete()
+    assert ranked() == ("Eén", 0.5, 0)
+    SourceCoding.objects.bulk_create(
+        [SourceCoding(case=case, source=Source.objects.get(key="ontmoeting"), strength=3)]
+    )
+    assert ranked() == ("Eén", 0.0, 1)

@@ -49,6 +49,7 @@ RESTRICTED = (
     "overview",
     "source page",
     "tension field page",
+    "practice result",
 )
 ONLY = "grond=tekstbewijs"
 
@@ -69,6 +70,10 @@ def pages(case: Case) -> dict[str, str]:
         "case page": case.get_absolute_url(),
         "source page": reverse("source-detail", args=["ontmoeting"]),
         "tension field page": reverse("tension-field-detail", args=["consensus-conflict"]),
+        "practice form": reverse("practice"),
+        "practice result": reverse("practice")
+        + "?bron-ontmoeting=1&gewenst-bron-ontmoeting=3&consensus-conflict=-1"
+        "&gewenst-consensus-conflict=beide&afstand-nabijheid=2&gewenst-bron-strijd=2",
         "feed": reverse("case-feed"),
         "sitemap": reverse("sitemap"),
     }

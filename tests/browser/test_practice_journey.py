@@ -1,0 +1,85 @@
+"""A practitioner places their practice on the framework, reads the result, follows a case and
+prints the result for a team meeting (at most two A4 pages), on a laptop and on a phone."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import axe_clean, collect_console_errors, horizontal_overflow
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ANSWERS = [
+    ("bron-ontmoeting", "1"),
+    ("gewenst-bron-ontmoeting", "3"),
+    ("bron-strijd", "0"),
+    ("gewenst-bron-strijd", "2"),
+    ("consensus-conflict", "-2"),
+    ("gewenst-consensus-conflict", "1"),
+    ("afstand-nabijheid", "2"),
+    ("gewenst-afstand-nabijheid", "beide"),
+]
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+def test_place_read_follow_and_print(live_server, viewport_page: Page, screenshot_dir):
+    page = viewport_page
+    errors = collect_console_errors(page)
+    call_command("seed", verbosity=0)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Waar staat uw praktijk?").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Waar staat uw praktijk?")
+    assert horizontal_overflow(page) == 0
+    axe_clean(page)
+
+    page.get_by_label("Naam van uw praktijk (niet verplicht)").fill("Buurthuis De Linde")
+    page.get_by_label("Domein").select_option("wonen")
+    for name, value in ANSWERS:
+        page.locator(f"select[name='{name}']").select_option(value)
+    # With script the result follows the answers at once, and the address keeps them.
+    moves = page.locator("#resultaat .practice-move__sentence")
+    expect(moves).to_have_text(
+        [
+            "U wilt meer putten uit strijd (nu afwezig, gewenst matig).",
+            "U wilt meer putten uit ontmoeting (nu zwak, gewenst sterk).",
+            "U wilt van consensus naar conflict opschuiven (nu sterk consensus, gewenst eerder conflict).",
+            "U wilt beide polen vasthouden, afstand én nabijheid (nu sterk nabijheid).",
+        ]
+    )
+    expect(page).to_have_url(re.compile(r"gewenst-afstand-nabijheid=beide"))
+    # The button gives the same page without script (and a link to share).
+    page.get_by_role("button", name="Toon waar mijn praktijk staat").click()
+    expect(page.get_by_role("heading", name="Buurthuis De Linde op het kader")).to_be_visible()
+    expect(moves).to_have_count(4)
+    expect(page.locator("#resultaat .practice-field .spectrum__label").nth(1)).to_have_text(
+        "nu: sterk consensus; gewenst: eerder conflict"
+    )
+    nearest = page.locator("h3:has-text('Het dichtst bij wat u wilt') + ol .near-case")
+    expect(nearest).to_have_count(3)
+    expect(nearest.first.locator(".near-case__distance")).to_contain_text("vergeleken op")
+    assert horizontal_overflow(page) == 0
+    axe_clean(page)
+    page.screenshot(
+        path=str(screenshot_dir / f"practice-result-{page.viewport_name}.png"), full_page=True
+    )
+
+    # Print: the result alone, on at most two A4 pages.
+    page.emulate_media(media="print")
+    expect(page.locator("#practice-form")).to_be_hidden()
+    expect(page.locator(".site-header")).to_be_hidden()
+    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+    (screenshot_dir / f"practice-result-{page.viewport_name}.pdf").write_bytes(pdf)
+    assert 1 <= pdf_pages(pdf) <= 2
+    page.emulate_media(media="screen")
+
+    # Follow a case to learn from.
+    first = nearest.first.locator(".near-case__title a")
+    title = first.inner_text()
+    first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    assert errors == []
