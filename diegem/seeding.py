@@ -26,7 +26,7 @@ from frameworks.models import Domain, Section, Source, TensionField
 from frameworks.services import section_save
 
 
-def _row_description(instance) -> dict:
+def row_description(instance) -> dict:
     """A framework row as the fixture gives it: every concrete field but the primary key."""
     return {
         f.attname: getattr(instance, f.attname)
@@ -49,7 +49,7 @@ def seed_framework(
 
             def read(model=model, natural_key=natural_key):
                 stored = model.objects.filter(**{model.natural_key_field: natural_key[0]}).first()
-                return None if stored is None else _row_description(stored)
+                return None if stored is None else row_description(stored)
 
             def write(instance=instance, model=model, natural_key=natural_key):
                 stored = model.objects.filter(**{model.natural_key_field: natural_key[0]}).first()
@@ -62,7 +62,7 @@ def seed_framework(
             seed_object(
                 report,
                 key=f"{model._meta.label_lower}:{natural_key[0]}",
-                wanted=_row_description(instance),
+                wanted=row_description(instance),
                 read=read,
                 write=write,
                 reset=reset,
@@ -136,7 +136,7 @@ def stored_fingerprints() -> dict[str, str]:
     result = {}
     for model in (Section, Source, TensionField, Domain):
         for row in model.objects.all():
-            result[f"{model._meta.label_lower}:{row.key}"] = fingerprint(_row_description(row))
+            result[f"{model._meta.label_lower}:{row.key}"] = fingerprint(row_description(row))
     for case in Case.objects.all():
         result[f"cases.case:{case.slug}"] = fingerprint(case_state(case))
     for annotation in Annotation.objects.exclude(seed_key=None).select_related(

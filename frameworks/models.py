@@ -107,6 +107,14 @@ class Source(NaturalKeyModel):
         max_length=200,
         help_text=_("De denkers die de brontekst bij deze bron noemt."),
     )
+    for_practice = models.TextField(
+        _("wat beleid en praktijk kunnen doen"),
+        blank=True,
+        help_text=_(
+            "Wat beleid, organisaties en professionals volgens de brontekst met deze bron kunnen"
+            " doen of in het oog houden. Platte tekst; alinea's gescheiden door een witregel."
+        ),
+    )
     section = models.OneToOneField(
         Section,
         verbose_name=_("tekstdeel"),
@@ -144,6 +152,14 @@ class TensionField(NaturalKeyModel):
     pole_b_description = models.CharField(_("pool B betekent"), max_length=300)
     question = models.CharField(_("waarover het gaat"), max_length=300)
     description = models.TextField(_("beschrijving"))
+    for_practice = models.TextField(
+        _("wat beleid en praktijk kunnen doen"),
+        blank=True,
+        help_text=_(
+            "Wat beleid, organisaties en professionals volgens de brontekst op dit spanningsveld"
+            " kunnen doen of in het oog houden. Platte tekst; alinea's gescheiden door een witregel."
+        ),
+    )
     section = models.OneToOneField(
         Section,
         verbose_name=_("tekstdeel"),

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Case
+from frameworks.models import Source, TensionField
 from tests.factories import make_case, make_user
 from tests.html import parse, texts
 
@@ -209,6 +210,54 @@ def test_source_page_lists_published_cases_strongest_first(client, framework):
     tree = parse(client.get(reverse("source-detail", args=["strijd"])))
     listed = [t.split(" ")[0] for t in texts(tree, "//ol[contains(@class,'ranked-list')]/li/a")]
     assert listed == ["Sterk", "Matig", "Zwak"]
+
+
+FOR_PRACTICE = "//section[h2[normalize-space()='Wat beleid en praktijk kunnen doen']]/p"
+
+
+@pytest.mark.parametrize(
+    ("page", "key", "phrase"),
+    [
+        (
+            "source-detail",
+            "strijd",
+            "blijft strijd als bron van solidariteit opmerkelijk in de schaduw",
+        ),
+        (
+            "source-detail",
+            "ontmoeting",
+            "buurt, school of sportclub zo gemengd mogelijk samenstellen",
+        ),
+        (
+            "tension-field-detail",
+            "universeel-particularistisch",
+            "een afspiegeling te zijn van de diversiteit in de samenleving",
+        ),
+        (
+            "tension-field-detail",
+            "onderhandelbaar-niet-onderhandelbaar",
+            "wie werkt met eigenaarschap, participatie en inspraak",
+        ),
+    ],
+)
+def test_source_and_tension_field_pages_say_what_policy_and_practice_can_do(
+    client, framework, page, key, phrase
+):
+    tree = parse(client.get(reverse(page, args=[key])))
+    assert any(phrase in paragraph for paragraph in texts(tree, FOR_PRACTICE))
+
+
+@pytest.mark.parametrize(
+    ("model", "page", "key"),
+    [
+        (Source, "source-detail", "strijd"),
+        (TensionField, "tension-field-detail", "consensus-conflict"),
+    ],
+)
+def test_without_advice_for_practice_the_heading_is_left_out(client, framework, model, page, key):
+    model.objects.filter(key=key).update(for_practice="")
+    response = client.get(reverse(page, args=[key]))
+    assert "Wat beleid en praktijk kunnen doen" not in response.content.decode()
 
 
 def test_tension_field_page_places_cases_on_the_spectrum(client, framework):

@@ -68,3 +68,12 @@ def test_framework_sections_are_ordered_and_linked():
     ]
     for section in Section.objects.all():
         assert "\n\n\n" not in section.body
+
+
+def test_every_source_and_tension_field_says_what_policy_and_practice_can_do():
+    call_command("loaddata", "framework", verbosity=0)
+    for row in [*Source.objects.all(), *TensionField.objects.all()]:
+        assert row.for_practice.strip(), row.key
+    assert Source.objects.get(key="strijd").for_practice.startswith(
+        "In de beleidsdocumenten die DieGem bekeek, blijft strijd als bron van solidariteit"
+    )

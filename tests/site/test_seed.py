@@ -7,13 +7,16 @@ import pytest
 import yaml
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 from annotations.models import Annotation
 from annotations.services import annotation_moderate
 from cases.models import Case, Grounds, SourceCoding
 from cases.services import case_transition, case_write
 from diegem.lib.models import SeedRecord
-from frameworks.models import Section
+from diegem.lib.seeding import fingerprint
+from diegem.seeding import row_description
+from frameworks.models import Domain, Section, Source, TensionField
 from frameworks.services import section_save
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +276,78 @@ def test_objects_from_before_the_seed_records_are_only_adopted_when_equal_to_the
     assert "pilootcases: 0 nieuw, 0 bijgewerkt, 3 ongewijzigd, 1 behouden (bewerkt)" in output
     assert SeedRecord.objects.filter(key="cases.case:torekes").exists()
     assert not SeedRecord.objects.filter(key="cases.case:chiro-brussel").exists()
+
+
+# --- the framework's advice for practice (migration frameworks 0008) ---------------------------
+
+
+@pytest.fixture
+def fresh_framework(db):
+    """No framework yet, and sections numbered from 1 as in a fresh installation.
+
+    The fingerprints in `fixtures/seed-history.yaml` describe a source or tension field with its
+    `section_id`; the session's framework and other tests have moved the numbering on.
+    """
+    for model in (Source, TensionField, Domain, Section):
+        model.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('frameworks_section', 'id')")
+        (sequence,) = cursor.fetchone()
+        cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+        last_value, is_called = cursor.fetchone()
+        cursor.execute("SELECT setval(%s, 1, false)", [sequence])
+    yield
+    # A sequence does not roll back with the test: give the session's rows their numbering back.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(%s, %s, %s)", [sequence, last_value, is_called])
+
+
+def without_for_practice(fixtures) -> None:
+    """The framework seed as it was before sources and tension fields said what practice can do."""
+    path = fixtures / "framework.yaml"
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for row in rows:
+        row["fields"].pop("for_practice", None)
+    path.write_text(
+        yaml.safe_dump(rows, allow_unicode=True, sort_keys=False, width=100_000), encoding="utf-8"
+    )
+
+
+@pytest.mark.parametrize("records", [True, False], ids=["with-records", "before-the-records"])
+def test_a_framework_seeded_before_for_practice_receives_it_unless_someone_edited_it(
+    fresh_framework, fixtures, records
+):
+    without_for_practice(fixtures)
+    seed(fixtures=fixtures)
+    # What that seed recorded, before migration 0008 added the (empty) field to every row.
+    for model in (Source, TensionField):
+        for row in model.objects.all():
+            described = row_description(row)
+            assert described.pop("for_practice") == ""
+            SeedRecord.objects.filter(key=f"{model._meta.label_lower}:{row.key}").update(
+                wanted=fingerprint(described), written=fingerprint(described)
+            )
+    if not records:
+        SeedRecord.objects.all().delete()
+    Source.objects.filter(key="ontmoeting").update(description="Door de onderzoekers herschreven.")
+
+    output = seed()  # the shipped seed and its history
+
+    assert (
+        "kader: 0 nieuw, 9 bijgewerkt, 23 ongewijzigd, 1 behouden (bewerkt)" in output.splitlines()
+    )
+    assert "behouden, want bewerkt sinds het laden: frameworks.source:ontmoeting" in output
+    assert "opmerkelijk in de schaduw" in Source.objects.get(key="strijd").for_practice
+    assert "evenredige deelname" in (
+        TensionField.objects.get(key="universeel-particularistisch").for_practice
+    )
+    assert all(
+        row.for_practice
+        for model in (Source, TensionField)
+        for row in model.objects.exclude(key="ontmoeting")
+    )
+    edited = Source.objects.get(key="ontmoeting")
+    assert (edited.description, edited.for_practice) == ("Door de onderzoekers herschreven.", "")
+    assert (
+        "kader: 0 nieuw, 0 bijgewerkt, 32 ongewijzigd, 1 behouden (bewerkt)" in seed().splitlines()
+    )
