@@ -3,10 +3,20 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from annotations.models import FlagReason, Kind, ModerationAction, Organisation, Voice
+from annotations.models import (
+    FlagReason,
+    Kind,
+    ModerationAction,
+    Organisation,
+    SavedPractice,
+    Voice,
+)
+from annotations.practices import FUTURE_DATE, NAME_NEEDED, NAME_TAKEN
 from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
+from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG
 
 http_only = URLValidator(
     schemes=["http", "https"], message=_("Geef een webadres dat begint met http:// of https://.")
@@ -199,3 +209,69 @@ class InviteForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisatie"), queryset=Organisation.objects.all()
     )
+
+
+# --- keeping a practice ("Waar staat uw praktijk?") ------------------------------------------
+
+NEW_PRACTICE = ""
+DATE_FORMAT = "%Y-%m-%d"  # what a date input sends
+
+
+class SavePracticeForm(forms.Form):
+    """Keep the tool's result for the member's organisation: which practice, and on which date.
+
+    The result itself travels in hidden fields with the tool's own parameters, checked again by
+    the tool's form (cases.practice_profile.PracticeForm). Field names keep clear of those.
+    """
+
+    def __init__(self, data=None, *, practices, **kwargs):
+        super().__init__(data, **kwargs)
+        self.practices = {str(practice.pk): practice for practice in practices}
+        self.fields["bewaren-bij"] = forms.ChoiceField(
+            label=_("Bewaren bij"),
+            choices=[(NEW_PRACTICE, _("een nieuwe praktijk"))]
+            + [(pk, practice.name) for pk, practice in self.practices.items()],
+            required=False,
+            error_messages={"invalid_choice": _("Kies een praktijk uit de lijst.")},
+        )
+        self.fields["nieuwe-naam"] = forms.CharField(
+            label=_("Naam van de nieuwe praktijk"),
+            max_length=NAME_MAX_LENGTH,
+            required=False,
+            error_messages={"max_length": TOO_LONG},
+        )
+        self.fields["datum"] = forms.DateField(
+            label=_("Datum van deze plaatsing"),
+            input_formats=[DATE_FORMAT, "%d-%m-%Y", "%d/%m/%Y"],
+            widget=forms.DateInput(
+                format=DATE_FORMAT, attrs={"type": "date", "max": timezone.localdate().isoformat()}
+            ),
+            error_messages={
+                "required": _("Geef een datum."),
+                "invalid": _("Geef een datum als dd-mm-jjjj."),
+            },
+        )
+
+    @property
+    def practice(self) -> SavedPractice | None:
+        """The existing practice chosen (None: a new one)."""
+        return self.practices.get(self.cleaned_data.get("bewaren-bij") or NEW_PRACTICE)
+
+    def clean_datum(self):
+        placed_on = self.cleaned_data["datum"]
+        if placed_on > timezone.localdate():
+            raise forms.ValidationError(FUTURE_DATE)
+        return placed_on
+
+    def clean(self):
+        cleaned = super().clean()
+        if "nieuwe-naam" not in cleaned or "bewaren-bij" not in cleaned:
+            return cleaned  # already named on its field
+        name = cleaned["nieuwe-naam"].strip()
+        cleaned["nieuwe-naam"] = name
+        if self.practice is None:
+            if not name:
+                self.add_error("nieuwe-naam", NAME_NEEDED)
+            elif any(p.name.lower() == name.lower() for p in self.practices.values()):
+                self.add_error("nieuwe-naam", NAME_TAKEN)
+        return cleaned

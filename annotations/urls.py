@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from annotations import api, views
+from annotations import api, practice_views, views
 
 urlpatterns = [
     path("kanttekeningen/nieuw/", views.annotation_new, name="annotation-new"),
@@ -16,6 +16,24 @@ urlpatterns = [
     path("moderatie/<int:pk>/", views.moderate, name="moderation-decide"),
     path("moderatie/<int:pk>/verankeren/", views.attach, name="moderation-attach"),
     path("organisaties/", views.organisation_list, name="organisations"),
+    # Practices members keep for their organisation (the tool itself: /uw-praktijk/, cases).
+    path("uw-praktijk/bewaren/", practice_views.practice_save, name="practice-save"),
+    path("uw-praktijk/bewaard/", practice_views.saved_practice_list, name="saved-practices"),
+    path(
+        "uw-praktijk/bewaard/<int:pk>/",
+        practice_views.saved_practice_detail,
+        name="saved-practice",
+    ),
+    path(
+        "uw-praktijk/bewaard/<int:pk>/verwijderen/",
+        practice_views.saved_practice_delete,
+        name="saved-practice-delete",
+    ),
+    path(
+        "uw-praktijk/bewaard/plaatsing/<int:pk>/verwijderen/",
+        practice_views.placement_delete,
+        name="practice-placement-delete",
+    ),
     # Open data: W3C Web Annotations.
     path("api/kanttekeningen/", api.collection_all, name="api-annotations"),
     path("api/kanttekeningen/<int:pk>/", api.annotation_detail, name="api-annotation"),

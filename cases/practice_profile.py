@@ -300,12 +300,15 @@ def moves(profile: PracticeProfile) -> list[Move]:
     return found
 
 
-def spectrum_steps(now: Placement | None, desired: Placement | None) -> list[str]:
+def spectrum_steps(
+    now: Placement | None, desired: Placement | None, steps=Position.values
+) -> list[str]:
     """CSS classes for the five steps of a spectrum: where the practice is, wants to be, and
-    the way between (drawn as a bar); "both poles" is drawn apart (`spectrum--both-now`)."""
+    the way between (drawn as a bar); "both poles" is drawn apart (`spectrum--both-now`).
+    A source's four strengths are drawn the same way (`steps=Strength.values`)."""
     classes = []
     ends = [p.value for p in (now, desired) if p is not None and not p.both]
-    for step in Position.values:
+    for step in steps:
         names = []
         if now is not None and not now.both and now.value == step:
             names.append("is-now")

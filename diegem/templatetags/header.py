@@ -17,18 +17,22 @@ def max_query_length() -> int:
 
 
 @register.simple_tag
-def offers_my_annotations(user) -> bool:
-    """Whether the header links to "Mijn kanttekeningen": for members of an organisation
-    (the only ones who may write) and for anyone who has written before (a former member
-    still sees their notes). One query; moderators and researchers without either would
-    only meet a page that refuses them their first note.
+def account_offers(user) -> dict:
+    """Which of the user's own pages the header links to, in one query.
+
+    "Mijn kanttekeningen": for members of an organisation (the only ones who may write) and
+    for anyone who has written before (a former member still sees their notes); moderators
+    and researchers without either would only meet a page that refuses them their first note.
+    "Bewaarde praktijken": for members, whose organisation keeps them.
     """
-    return (
+    row = (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .filter(
-            Exists(Membership.objects.filter(user=OuterRef("pk")))
-            | Exists(Annotation.objects.filter(author=OuterRef("pk")))
+        .annotate(
+            member=Exists(Membership.objects.filter(user=OuterRef("pk"))),
+            wrote=Exists(Annotation.objects.filter(author=OuterRef("pk"))),
         )
-        .exists()
-    )
+        .values("member", "wrote")
+        .first()
+    ) or {"member": False, "wrote": False}
+    return {"annotations": row["member"] or row["wrote"], "practices": row["member"]}

@@ -37,10 +37,10 @@ def test_anonymous_readers_see_the_main_navigation_and_a_sign_in_link(client, fr
     assert account_area(client) == {"name": [], "items": [], "links": ["Aanmelden"]}
 
 
-def test_a_member_sees_their_name_and_their_notes(framework, member_a):
+def test_a_member_sees_their_name_their_notes_and_saved_practices(framework, member_a):
     assert account_area(logged_in(member_a)) == {
         "name": ["Amal Auteur"],
-        "items": ["Mijn kanttekeningen", "Afmelden"],
+        "items": ["Mijn kanttekeningen", "Bewaarde praktijken", "Afmelden"],
         "links": [],
     }
 
@@ -70,6 +70,7 @@ def test_every_role_at_once(framework, member_a, reviewer, researcher):
     member_a.save()
     assert account_area(logged_in(member_a))["items"] == [
         "Mijn kanttekeningen",
+        "Bewaarde praktijken",
         "Moderatie",
         "Werkbank",
         "Afmelden",

@@ -1,0 +1,197 @@
+"""Practices a member keeps for their organisation, placed again over time ("Waar staat uw praktijk?").
+
+The public tool (cases.practice_profile) stores nothing: its state is the URL. A member of a
+stakeholder organisation may keep a placement for the organisation: a `SavedPractice` (a
+name) with its dated `PracticePlacement`s, each holding the tool's own URL parameters
+(`PracticeProfile.as_query()` without the name, which the practice carries). So a placement
+opens in the tool exactly as it was made, and the trajectory reads the first, the latest and
+any in between. Saved practices are private to the organisation's members: every read starts
+from `visible_to(user)`. The models belong to the annotations app (annotations/models.py
+imports them, so Django finds them).
+"""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from annotations.organisations import Organisation
+from cases.practice_profile import NAME_MAX_LENGTH
+
+# The tool's parameter for the name: the practice keeps it, not each placement.
+NAME_PARAM = "naam"
+
+
+# Said by the form on its field, and by the service when it meets them anyway (a race).
+FUTURE_DATE = _("Een datum in de toekomst kan niet.")
+NAME_NEEDED = _("Geef de nieuwe praktijk een naam.")
+NAME_TAKEN = _(
+    "Uw organisatie bewaarde al een praktijk met deze naam; kies ze bij ‘Bewaren bij’ of geef "
+    "een andere naam."
+)
+
+
+class PracticeError(Exception):
+    """A placement that cannot be kept; the message says why, for the member."""
+
+
+class SavedPracticeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SavedPracticeQuerySet:
+        """Only the practices of the organisation(s) the user is an active member of.
+
+        A reviewer, a researcher or staff without a membership sees none: the practices are
+        the organisation's own, not content of the bank.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(organisation__memberships__user=user)
+
+
+class PracticePlacementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PracticePlacementQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(practice__organisation__memberships__user=user)
+
+    def in_order(self) -> PracticePlacementQuerySet:
+        """First to latest: by the date the member gave, then by when it was kept."""
+        return self.order_by("placed_on", "created", "pk")
+
+
+class SavedPractice(models.Model):
+    """A practice an organisation keeps placing on the framework."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisatie"),
+        on_delete=models.CASCADE,
+        related_name="saved_practices",
+    )
+    name = models.CharField(_("naam"), max_length=NAME_MAX_LENGTH)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bewaard door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("bewaard"), auto_now_add=True)
+
+    objects = SavedPracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("bewaarde praktijk")
+        verbose_name_plural = _("bewaarde praktijken")
+        constraints = [
+            # One name per organisation, whatever its capitals: placing again finds it.
+            models.UniqueConstraint(
+                "organisation", Lower("name"), name="saved_practice_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("saved-practice", args=[self.pk])
+
+
+class PracticePlacement(models.Model):
+    """One dated placement of a saved practice: the tool's parameters, literally."""
+
+    practice = models.ForeignKey(
+        SavedPractice,
+        verbose_name=_("praktijk"),
+        on_delete=models.CASCADE,
+        related_name="placements",
+    )
+    placed_on = models.DateField(_("datum"), default=timezone.localdate)
+    # The tool's URL parameters (cases.practice_profile), without the name.
+    values = models.JSONField(_("waarden"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geplaatst door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("bewaard"), auto_now_add=True)
+
+    objects = PracticePlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["placed_on", "created", "pk"]
+        verbose_name = _("plaatsing")
+        verbose_name_plural = _("plaatsingen")
+
+    def __str__(self) -> str:
+        return f"{self.practice} · {self.placed_on}"
+
+    def tool_query(self) -> str:
+        """The tool's query string that shows this placement (the practice's name first)."""
+        return urlencode({NAME_PARAM: self.practice.name, **self.values})
+
+    def tool_url(self) -> str:
+        return reverse("practice") + "?" + self.tool_query()
+
+
+# --- state changes ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def practice_placement_save(
+    *,
+    organisation: Organisation,
+    query: dict[str, str],
+    placed_on: datetime.date,
+    created_by,
+    practice: SavedPractice | None = None,
+    name: str = "",
+) -> PracticePlacement:
+    """Keep a placement (the tool's `as_query()`) for a practice of the organisation: an
+    existing one, or a new one called `name`."""
+    if placed_on > timezone.localdate():
+        raise PracticeError(FUTURE_DATE)
+    if practice is None:
+        name = name.strip()
+        if not name:
+            raise PracticeError(NAME_NEEDED)
+        try:
+            with transaction.atomic():  # a savepoint: the name may be taken meanwhile
+                practice = SavedPractice.objects.create(
+                    organisation=organisation, name=name, created_by=created_by
+                )
+        except IntegrityError:
+            raise PracticeError(NAME_TAKEN) from None
+    elif practice.organisation_id != organisation.pk:
+        raise PracticeError(gettext("Deze praktijk hoort niet bij uw organisatie."))
+    values = {key: value for key, value in query.items() if key != NAME_PARAM}
+    return PracticePlacement.objects.create(
+        practice=practice, placed_on=placed_on, values=values, created_by=created_by
+    )
+
+
+@transaction.atomic
+def practice_placement_delete(*, placement: PracticePlacement) -> bool:
+    """Delete one placement; the practice goes with its last one. True when it did."""
+    practice = SavedPractice.objects.select_for_update().get(pk=placement.practice_id)
+    placement.delete()
+    if not practice.placements.exists():
+        practice.delete()
+        return True
+    return False
+
+
+@transaction.atomic
+def practice_delete(*, practice: SavedPractice) -> None:
+    """Delete a saved practice with all its placements."""
+    practice.delete()
