@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 # Organisations and memberships live in a module of their own; imported here,
 # Django and callers find them among the annotations models.
 from annotations.organisations import Membership, Organisation  # noqa: F401
+from annotations.workshops import Workshop, WorkshopAnswer  # noqa: F401
 from cases.models import (
     TEXT_SECTION_CHOICES,
     TEXT_SECTION_FIELDS,
