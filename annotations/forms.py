@@ -16,7 +16,7 @@ from annotations.models import (
 )
 from annotations.practices import FUTURE_DATE, NAME_NEEDED, NAME_TAKEN
 from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
-from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG
+from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
 
 http_only = URLValidator(
     schemes=["http", "https"], message=_("Geef een webadres dat begint met http:// of https://.")
@@ -275,3 +275,28 @@ class SavePracticeForm(forms.Form):
             elif any(p.name.lower() == name.lower() for p in self.practices.values()):
                 self.add_error("nieuwe-naam", NAME_TAKEN)
         return cleaned
+
+
+class WorkshopOpenForm(forms.Form):
+    """A facilitator opens a workshop session; the practice's name is optional."""
+
+    title = forms.CharField(
+        label=_("Naam van de praktijk (niet verplicht)"),
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        error_messages={"max_length": TOO_LONG},
+    )
+
+
+class WorkshopAnswerForm(PracticeForm):
+    """The tool's form as a participant answers it: only the now and desired values of the
+    items. No name, domain or notes: a session keeps no words that could say who answered."""
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        del self.fields["naam"], self.fields["domein"]
+        for item in self.items:
+            del self.fields[item.note_param]
+
+    def rows(self):
+        return [(item, self[item.param], self[item.desired_param], None) for item in self.items]

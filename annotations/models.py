@@ -17,6 +17,7 @@ from annotations.organisations import Membership, Organisation  # noqa: F401
 
 # Practices members keep for their organisation, likewise (annotations.practices).
 from annotations.practices import PracticePlacement, SavedPractice  # noqa: F401
+from annotations.workshops import Workshop, WorkshopAnswer  # noqa: F401
 from cases.models import (
     TEXT_SECTION_CHOICES,
     TEXT_SECTION_FIELDS,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from annotations import api, practice_views, views
+from annotations import api, practice_views, views, workshop_views
 
 urlpatterns = [
     path("kanttekeningen/nieuw/", views.annotation_new, name="annotation-new"),
@@ -49,4 +49,21 @@ urlpatterns = [
     ),
     path("kader/<slug:key>/tekst/", api.section_text, name="section-text"),
     path("praktijken/<slug:slug>/tekst/<slug:field>/", api.case_text, name="case-text"),
+]
+
+# Workshops: fixed paths first, then a session's code.
+urlpatterns += [
+    path("werkvorm/", workshop_views.workshop_enter, name="workshop-enter"),
+    path("werkvorm/nieuw/", workshop_views.workshop_new, name="workshop-new"),
+    path("werkvorm/sessies/", workshop_views.workshop_list, name="workshop-list"),
+    path("werkvorm/<str:code>/", workshop_views.workshop_join, name="workshop-join"),
+    path("werkvorm/<str:code>/scherm/", workshop_views.workshop_screen, name="workshop-screen"),
+    path(
+        "werkvorm/<str:code>/scherm/verdeling/",
+        workshop_views.workshop_distribution,
+        name="workshop-distribution",
+    ),
+    path("werkvorm/<str:code>/sluiten/", workshop_views.workshop_close, name="workshop-close"),
+    path("werkvorm/<str:code>/qr.svg", workshop_views.workshop_qr, name="workshop-qr"),
+    path("werkvorm/<str:code>/verdeling.csv", workshop_views.workshop_csv, name="workshop-csv"),
 ]

@@ -300,6 +300,11 @@ ANNOTATION_BODY_MAX_LENGTH = env_int("ANNOTATION_BODY_MAX_LENGTH", 5000, minimum
 ANNOTATION_SUBMISSIONS_PER_HOUR = env_int("ANNOTATION_SUBMISSIONS_PER_HOUR", 10, minimum=1)
 FLAGS_PER_HOUR = env_int("FLAGS_PER_HOUR", 20, minimum=1)
 FLAGS_TO_HIDE = env_int("FLAGS_TO_HIDE", 3, minimum=1)
+# Workshops ("Waar staat uw praktijk?" together): answers per session, how long a session stays
+# open, and how many days a closed session's aggregate is kept.
+WORKSHOP_MAX_PARTICIPANTS = env_int("WORKSHOP_MAX_PARTICIPANTS", 200, minimum=1)
+WORKSHOP_OPEN_HOURS = env_int("WORKSHOP_OPEN_HOURS", 12, minimum=1)
+WORKSHOP_RETENTION_DAYS = env_int("WORKSHOP_RETENTION_DAYS", 30, minimum=1)
 
 # E-mail (Django's MAILERS): SMTP when a host is configured, else console output,
 # which `check --deploy` rightly refuses (mail.E001): production needs EMAIL_HOST.

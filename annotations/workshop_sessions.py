@@ -1,0 +1,114 @@
+"""The state changes of a workshop: open, answer, close, purge. One function each.
+
+Every entry point (the pages, `manage.py purge_workshops`) goes through these. The participant
+limit holds under concurrent answers: `submit_answer` locks the session's row before it counts.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from annotations.organisations import Membership
+from annotations.workshop_tally import MIN_ANSWERS, tally
+from annotations.workshops import Workshop, WorkshopAnswer, new_code
+
+CODE_ATTEMPTS = 20
+
+
+class WorkshopClosed(Exception):
+    """The session is closed or expired: it takes no answers."""
+
+
+class WorkshopFull(Exception):
+    """The session has as many answers as it takes."""
+
+
+class NotAMember(Exception):
+    """Only members of an organisation open sessions."""
+
+
+def answer_values(profile) -> dict[str, str]:
+    """What an answer keeps of a profile: the now and desired value per item, nothing else."""
+    query = profile.as_query()
+    keep = {name for item in profile.items for name in (item.param, item.desired_param)}
+    return {name: value for name, value in query.items() if name in keep}
+
+
+@transaction.atomic
+def open_workshop(*, user, title: str = "") -> Workshop:
+    """Open a session for the user's organisation, with a fresh code, for WORKSHOP_OPEN_HOURS."""
+    membership = Membership.objects.select_related("organisation").filter(user=user).first()
+    if membership is None or not user.is_active:
+        raise NotAMember
+    for _attempt in range(CODE_ATTEMPTS):
+        code = new_code()
+        if not Workshop.objects.filter(code=code).exists():
+            break
+    else:  # pragma: no cover - 31**6 codes; the unique constraint still guards
+        raise RuntimeError("no free workshop code")
+    now = timezone.now()
+    return Workshop.objects.create(
+        organisation=membership.organisation,
+        opened_by=user,
+        title=title.strip(),
+        code=code,
+        opened_at=now,
+        expires_at=now + timedelta(hours=settings.WORKSHOP_OPEN_HOURS),
+    )
+
+
+@transaction.atomic
+def submit_answer(*, workshop: Workshop, values: dict, answer_id: int | None = None):
+    """Store a participant's answer, or replace their earlier one (`answer_id`, which only the
+    participant's own session knows). Refuses a closed or expired session and, for a new answer,
+    a full one; the session row is locked first so that concurrent answers count in turn."""
+    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if not locked.is_open:
+        raise WorkshopClosed
+    if answer_id is not None:
+        updated = WorkshopAnswer.objects.filter(pk=answer_id, workshop=locked).update(values=values)
+        if updated:
+            return WorkshopAnswer.objects.get(pk=answer_id)
+    if locked.answers.count() >= settings.WORKSHOP_MAX_PARTICIPANTS:
+        raise WorkshopFull
+    return WorkshopAnswer.objects.create(workshop=locked, values=values)
+
+
+@transaction.atomic
+def close_workshop(*, workshop: Workshop, now=None) -> Workshop:
+    """Close the session: keep the aggregate, delete the individual answers. Closing an
+    already closed session changes nothing."""
+    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if locked.status == Workshop.Status.CLOSED:
+        return locked
+    aggregate = tally(locked.answers.values_list("values", flat=True))
+    if aggregate["deelnemers"] < MIN_ANSWERS:
+        # One or two answers as counts would tell who answered what: keep only their number.
+        aggregate["items"] = {}
+    locked.aggregate = aggregate
+    locked.status = Workshop.Status.CLOSED
+    # An expired session ended when its time was up, not when someone noticed.
+    locked.closed_at = min(now or timezone.now(), locked.expires_at)
+    locked.save(update_fields=["aggregate", "status", "closed_at"])
+    locked.answers.all().delete()
+    return locked
+
+
+@transaction.atomic
+def purge_workshops(*, now=None) -> tuple[int, int]:
+    """Close the sessions past their time and delete the closed ones past retention.
+
+    Returns (closed, deleted). Run by `manage.py purge_workshops` (cron) and, so that a forgotten
+    cron keeps nothing for ever, whenever a facilitator opens the list of sessions.
+    """
+    now = now or timezone.now()
+    closed = 0
+    for workshop in Workshop.objects.expired(now):
+        close_workshop(workshop=workshop, now=now)
+        closed += 1
+    _total, deleted = Workshop.objects.past_retention(now).delete()
+    return closed, deleted.get(Workshop._meta.label, 0)

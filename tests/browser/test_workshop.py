@@ -1,0 +1,97 @@
+"""A workshop: a facilitator opens a session, three participants answer on their phones, the
+group's distribution appears on the facilitator's screen without a reload, the session closes
+and its counts download as CSV."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import (
+    PASSWORD,
+    VIEWPORTS,
+    axe_clean,
+    collect_console_errors,
+    horizontal_overflow,
+    log_in,
+)
+from tests.factories import make_case, make_member, make_organisation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PARTICIPANTS = [
+    {"Strijd (nu)": "0", "Strijd (gewenst)": "2"},
+    {"Strijd (nu)": "0", "Strijd (gewenst)": "3"},
+    {"Strijd (nu)": "1", "Strijd (gewenst)": "3"},
+]
+
+
+def test_a_facilitator_and_three_participants(live_server, viewport_page, browser, screenshot_dir):
+    base = live_server.url
+    make_member(make_organisation("Buurtwerk"), username="begeleider", password=PASSWORD)
+    make_case(title="Buurtkeuken", strengths={"strijd": 0})
+    page = viewport_page
+    errors = collect_console_errors(page)
+
+    log_in(page, base, "begeleider")
+    page.goto(base + "/werkvorm/nieuw/")
+    axe_clean(page)
+    page.get_by_label("Naam van de praktijk (niet verplicht)").fill("Buurtrestaurant")
+    page.get_by_role("button", name="Open de sessie").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Waar staat Buurtrestaurant?")
+    code = page.locator(".workshop-code").inner_text()
+    assert len(code) == 6
+    expect(page.locator(".workshop-waiting")).to_have_text(
+        "Nog 3 antwoorden, vanaf 3 ziet u de verdeling."
+    )
+    expect(
+        page.get_by_role("img", name=f"QR-code met de link {base}/werkvorm/{code}/")
+    ).to_be_visible()
+    assert horizontal_overflow(page) == 0
+    axe_clean(page)
+
+    for n, answers in enumerate(PARTICIPANTS):
+        context = browser.new_context(viewport=VIEWPORTS["phone"], is_mobile=True)
+        phone = context.new_page()
+        phone_errors = collect_console_errors(phone)
+        phone.goto(base + "/werkvorm/")
+        phone.get_by_label("Code").fill(code.lower())
+        phone.get_by_role("button", name="Doe mee").click()
+        for label, value in answers.items():
+            phone.get_by_label(label, exact=True).select_option(value)
+        phone.get_by_role("button", name="Bewaar mijn antwoord").click()
+        expect(phone.get_by_role("status")).to_contain_text("Dank u, uw antwoord is bewaard.")
+        assert horizontal_overflow(phone) == 0
+        if n == 0:
+            axe_clean(phone)
+            phone.screenshot(path=str(screenshot_dir / "workshop-participant.png"), full_page=True)
+        assert phone_errors == []
+        context.close()
+
+    # The screen refreshes itself: no reload.
+    expect(page.locator(".workshop-count")).to_have_text("3 antwoorden", timeout=20_000)
+    strijd = page.locator("section[aria-labelledby='verdeling-bron-strijd']")
+    expect(strijd.locator(".workshop-item__spread")).to_have_text(
+        "Nu: verdeeld over 2 stappen. Gewenst: verdeeld over 2 stappen."
+    )
+    expect(strijd.locator(".answer-dot--now")).to_have_count(3)
+    expect(page.locator(".workshop-near")).to_contain_text("Buurtkeuken")
+    assert horizontal_overflow(page) == 0
+    axe_clean(page)
+    page.screenshot(
+        path=str(screenshot_dir / f"workshop-screen-{page.viewport_name}.png"), full_page=True
+    )
+
+    page.get_by_role("button", name="Sluit de sessie").click()
+    expect(page.get_by_role("status")).to_contain_text("De sessie is gesloten.")
+    expect(page.locator(".workshop-count")).to_have_text("3 antwoorden")
+    axe_clean(page)
+    csv = page.request.get(f"{base}/werkvorm/{code}/verdeling.csv")
+    lines = csv.text().splitlines()
+    assert lines[0] == "item,waarde,nu,gewenst"
+    assert [line for line in lines if line.startswith("bron-strijd,")] == [
+        "bron-strijd,0,2,0",
+        "bron-strijd,1,1,0",
+        "bron-strijd,2,0,1",
+        "bron-strijd,3,0,2",
+        "bron-strijd,weet_ik_niet,0,0",
+    ]
+    assert errors == []
