@@ -33,6 +33,7 @@ def test_anonymous_readers_see_the_main_navigation_and_a_sign_in_link(client, fr
         "Praktijken",
         "Het kader",
         "Overzicht",
+        "Uw praktijk",
     ]
     assert account_area(client) == {"name": [], "items": [], "links": ["Aanmelden"]}
 
