@@ -69,13 +69,28 @@ def submit_answer(*, workshop: Workshop, values: dict, answer_id: int | None = N
     locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
     if not locked.is_open:
         raise WorkshopClosed
+    answer = None
     if answer_id is not None:
         updated = WorkshopAnswer.objects.filter(pk=answer_id, workshop=locked).update(values=values)
         if updated:
-            return WorkshopAnswer.objects.get(pk=answer_id)
-    if locked.answers.count() >= settings.WORKSHOP_MAX_PARTICIPANTS:
-        raise WorkshopFull
-    return WorkshopAnswer.objects.create(workshop=locked, values=values)
+            answer = WorkshopAnswer.objects.get(pk=answer_id)
+    if answer is None:
+        if locked.answers.count() >= settings.WORKSHOP_MAX_PARTICIPANTS:
+            raise WorkshopFull
+        answer = WorkshopAnswer.objects.create(workshop=locked, values=values)
+    # The screen moves on only after every third new or changed answer (or when a third
+    # participant first makes a distribution possible): a change of one answer would show that
+    # answer to whoever watched who just put their phone down.
+    locked.unshown_changes += 1
+    shown_before = (locked.shown or {}).get("deelnemers", 0)
+    if (
+        locked.unshown_changes >= MIN_ANSWERS
+        or shown_before < MIN_ANSWERS <= locked.answers.count()
+    ):
+        locked.shown = tally(locked.answers.values_list("values", flat=True))
+        locked.unshown_changes = 0
+    locked.save(update_fields=["shown", "unshown_changes"])
+    return answer
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from annotations import workshop_sessions as sessions
 from annotations.forms import WorkshopAnswerForm, WorkshopOpenForm
 from annotations.organisations import Membership
-from annotations.workshop_tally import Distribution, tally
+from annotations.workshop_tally import MIN_ANSWERS, Distribution
 from annotations.workshops import Workshop, WorkshopAnswer, normalise_code
 from cases.case_nearness import cases_to_learn_from
 from cases.models import Case
@@ -93,9 +93,13 @@ def _own_answer(request, workshop) -> WorkshopAnswer | None:
 def workshop_join(request: HttpRequest, code: str) -> HttpResponse:
     """A participant places the practice: the tool's questions, now and desired, anonymously."""
     if normalise_code(code) != code:
+        if not normalise_code(code):
+            raise Http404(_("Er is geen werkvorm met deze code."))
         return redirect("workshop-join", code=normalise_code(code))
     workshop = get_object_or_404(Workshop, code=code)
     if not workshop.is_open:
+        if workshop.status == Workshop.Status.OPEN:  # expired: keep only the counts from now on
+            workshop = sessions.close_workshop(workshop=workshop)
         return _closed(request, workshop)
     sources, tension_fields, domains = framework_lists()
     lists = {"sources": sources, "tension_fields": tension_fields, "domains": domains}
@@ -165,7 +169,7 @@ def _join_url(request, workshop) -> str:
 def _distribution(workshop, items) -> Distribution:
     if workshop.status == Workshop.Status.CLOSED:
         return Distribution(workshop.aggregate or {}, items)
-    return Distribution(tally(workshop.answers.values_list("values", flat=True)), items)
+    return Distribution(workshop.shown or {}, items)
 
 
 def _screen_context(request, workshop) -> dict:
@@ -178,9 +182,14 @@ def _screen_context(request, workshop) -> dict:
             distribution.median_profile(),
             with_profile=lambda cases: cases.with_profile(),
         )
+    received = distribution.participants
+    if workshop.status == Workshop.Status.OPEN:
+        received = workshop.answers.count()  # how many, never what: that waits for the batch
     return {
         "workshop": workshop,
         "distribution": distribution,
+        "received": received,
+        "waiting": max(MIN_ANSWERS - received, 0),
         "learning": learning,
         "join_url": _join_url(request, workshop),
     }

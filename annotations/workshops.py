@@ -82,6 +82,13 @@ class Workshop(models.Model):
     closed_at = models.DateTimeField(_("gesloten"), null=True, blank=True)
     # Filled at closing: {"deelnemers": n, "items": {param: {"nu": {value: count}, ...}}}.
     aggregate = models.JSONField(_("verdeling"), null=True, blank=True)
+    # What the facilitator's screen shows while the session is open: the counts as they were
+    # after the last batch of three new or changed answers, so that no single answer can be
+    # read off a change on the screen (annotations.workshop_sessions.submit_answer).
+    shown = models.JSONField(_("verdeling op het scherm"), null=True, blank=True)
+    unshown_changes = models.PositiveSmallIntegerField(
+        _("antwoorden sinds de laatste verdeling"), default=0
+    )
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -114,7 +121,6 @@ class WorkshopAnswer(models.Model):
         Workshop, verbose_name=_("werkvorm"), on_delete=models.CASCADE, related_name="answers"
     )
     values = models.JSONField(_("antwoorden"), default=dict)
-    created_at = models.DateTimeField(_("ingediend"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("antwoord in een werkvorm")

@@ -51,9 +51,16 @@ def difference(item: Item, placement: Placement, coding) -> float:
 BOTH_POLES = 9  # "houdt beide polen vast" in the case table's profile (migration 0009)
 
 
+PROFILE_SLOTS = 10  # the columns cases_case.profile_1 .. profile_10
+
+
 def _slot(item: Item, items: list[Item]) -> int:
-    """The item's column `cases_case.profile_<slot>` (1 to 10, the framework's order)."""
-    return items.index(item) + 1
+    """The item's column `cases_case.profile_<slot>`, numbered as the database does (migration
+    0009): the sources by their order, then the tension fields by number after the sources."""
+    sources = [other for other in items if other.is_source]
+    if item.is_source:
+        return sources.index(item) + 1
+    return len(sources) + item.framework.number
 
 
 def _difference_sql(item: Item, placement: Placement, slot: int, evidence_only: bool):
@@ -93,6 +100,9 @@ def _distance(placements: dict[str, Placement], items: list[Item], evidence_only
         if item.param not in placements:
             continue
         slot = _slot(item, items)
+        if slot > PROFILE_SLOTS:  # a framework grown beyond the research's ten items
+            parts.append(f"{UNKNOWN}::float8")
+            continue
         sql, item_params = _difference_sql(item, placements[item.param], slot, evidence_only)
         parts.append(f"({sql})")
         params += item_params
@@ -101,7 +111,7 @@ def _distance(placements: dict[str, Placement], items: list[Item], evidence_only
             condition += f" AND cases_case.profile_evidence & {1 << (slot - 1)} <> 0"
         known.append(f"(CASE WHEN {condition} THEN 1 ELSE 0 END)")
     distance = RawSQL(f"({' + '.join(parts)}) / {len(parts)}::float8", params, FloatField())
-    compared = RawSQL(f"({' + '.join(known)})", known_params, IntegerField())
+    compared = RawSQL(f"({' + '.join(known) or '0'})", known_params, IntegerField())
     return distance, compared
 
 

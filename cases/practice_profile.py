@@ -275,18 +275,19 @@ def describe_move(item: Item, now: Placement, desired: Placement) -> str | None:
         }
     if now.both:
         return gettext("U wilt niet langer beide polen vasthouden, maar %(desired)s.") % words
-    forward = desired.value > now.value
-    poles = (
+    toward_b = desired.value > now.value
+    here, there = (
         (tension_field.pole_a, tension_field.pole_b)
-        if forward
-        else (
-            tension_field.pole_b,
-            tension_field.pole_a,
-        )
+        if toward_b
+        else (tension_field.pole_b, tension_field.pole_a)
     )
-    return gettext(
-        "U wilt van %(from)s naar %(to)s opschuiven (nu %(now)s, gewenst %(desired)s)."
-    ) % {**words, "from": poles[0].lower(), "to": poles[1].lower()}
+    if now.value * desired.value < 0:  # from one side of the middle to the other
+        sentence = gettext("U wilt van %(from)s naar %(to)s (nu %(now)s, gewenst %(desired)s).")
+    else:
+        sentence = gettext(
+            "U wilt meer richting %(to)s opschuiven (nu %(now)s, gewenst %(desired)s)."
+        )
+    return sentence % {**words, "from": here.lower(), "to": there.lower()}
 
 
 def moves(profile: PracticeProfile) -> list[Move]:

@@ -100,9 +100,56 @@ CREATE TRIGGER {table}_profile_delete AFTER DELETE ON {table}
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION cases_profiles_after_delete();
 """
-FORWARD += "SELECT cases_refresh_profiles(ARRAY(SELECT id FROM cases_case));\n"
+# A change in the framework's order (or a source or field more or less) moves the slots: every
+# case is refreshed. Only a real change of order or number counts (the seed saves rows as they are).
+FORWARD += """
+CREATE FUNCTION cases_profiles_after_framework() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM cases_refresh_profiles(ARRAY(SELECT id FROM cases_case));
+    RETURN NULL;
+END $$;
 
-BACKWARD = "".join(
+CREATE FUNCTION cases_profiles_after_source_order() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+                WHERE n."order" IS DISTINCT FROM o."order") THEN
+        PERFORM cases_refresh_profiles(ARRAY(SELECT id FROM cases_case));
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION cases_profiles_after_field_number() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id
+                WHERE n.number IS DISTINCT FROM o.number) THEN
+        PERFORM cases_refresh_profiles(ARRAY(SELECT id FROM cases_case));
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER frameworks_source_profile_rows AFTER INSERT OR DELETE ON frameworks_source
+    FOR EACH STATEMENT EXECUTE FUNCTION cases_profiles_after_framework();
+CREATE TRIGGER frameworks_source_profile_order AFTER UPDATE ON frameworks_source
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cases_profiles_after_source_order();
+CREATE TRIGGER frameworks_tensionfield_profile_rows AFTER INSERT OR DELETE ON frameworks_tensionfield
+    FOR EACH STATEMENT EXECUTE FUNCTION cases_profiles_after_framework();
+CREATE TRIGGER frameworks_tensionfield_profile_number AFTER UPDATE ON frameworks_tensionfield
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cases_profiles_after_field_number();
+
+SELECT cases_refresh_profiles(ARRAY(SELECT id FROM cases_case));
+"""
+
+BACKWARD = """
+DROP TRIGGER frameworks_source_profile_rows ON frameworks_source;
+DROP TRIGGER frameworks_source_profile_order ON frameworks_source;
+DROP TRIGGER frameworks_tensionfield_profile_rows ON frameworks_tensionfield;
+DROP TRIGGER frameworks_tensionfield_profile_number ON frameworks_tensionfield;
+DROP FUNCTION cases_profiles_after_framework();
+DROP FUNCTION cases_profiles_after_source_order();
+DROP FUNCTION cases_profiles_after_field_number();
+""" + "".join(
     f"DROP TRIGGER {table}_profile_{event} ON {table};\n"
     for table in TABLES
     for event in ("insert", "update", "delete")

@@ -26,7 +26,10 @@
     var url = form.action + (query ? "?" + query : "");
     var ticket = ++latest;
     fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" })
-      .then(function (response) { return response.text(); })
+      .then(function (response) {
+        if (!response.ok || response.redirected) throw new Error(response.status);
+        return response.text();
+      })
       .then(function (html) {
         if (ticket !== latest) return;  // an older answer than the one shown
         var page = new DOMParser().parseFromString(html, "text/html");

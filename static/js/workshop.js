@@ -9,9 +9,12 @@
   if (!url) return;
   var INTERVAL = 4000;
   var timer = window.setInterval(function () {
-    fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin" })
+    fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin", redirect: "manual" })
       .then(function (response) {
-        if (!response.ok) throw new Error(response.status);
+        // A signed-out facilitator is sent to the login page: never swap that in.
+        if (!response.ok || response.redirected || response.type === "opaqueredirect") {
+          throw new Error(response.status);
+        }
         return response.text();
       })
       .then(function (html) {

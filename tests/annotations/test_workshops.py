@@ -135,7 +135,6 @@ def test_a_participant_answers_without_an_account_and_nothing_says_who(member_a)
         "id",
         "workshop",
         "values",
-        "created_at",
     ]
     thanks = client.get(response["Location"])
     assert "Dank u, uw antwoord is bewaard." in thanks.content.decode()
@@ -259,6 +258,46 @@ def test_the_screen_shows_the_counts_and_the_spread_in_words(member_a):
     assert texts(page, f"{field}//p[@class='workshop-item__spread']") == [
         "Nu: verdeeld over 3 stappen, 1 houdt beide polen vast. Gewenst: niemand vulde dit in."
     ]
+
+
+def test_the_screen_moves_on_only_after_every_third_new_or_changed_answer(member_a):
+    """No single answer can be read off a change on the screen."""
+    workshop = opened(member_a)
+    answered(workshop)
+    screen = logged_in(member_a)
+    strijd = "//section[@aria-labelledby='verdeling-bron-strijd']"
+
+    def strijd_now() -> list[str]:
+        page = parse(screen.get(f"/werkvorm/{workshop.code}/scherm/verdeling/"))
+        return [row[1] for row in table(page, strijd)]
+
+    assert strijd_now() == ["2", "1", "0", "0", "0"]
+    fourth = sessions.submit_answer(workshop=workshop, values={"bron-strijd": "3"})
+    assert strijd_now() == ["2", "1", "0", "0", "0"]  # the fourth waits
+    sessions.submit_answer(workshop=workshop, values={"bron-strijd": "3"}, answer_id=fourth.pk)
+    page = parse(screen.get(f"/werkvorm/{workshop.code}/scherm/verdeling/"))
+    assert texts(page, "//p[@class='workshop-count']") == ["4 antwoorden"]
+    assert [row[1] for row in table(page, strijd)] == ["2", "1", "0", "0", "0"]
+    sessions.submit_answer(workshop=workshop, values={"bron-strijd": "2"})  # the third change
+    assert strijd_now() == ["2", "1", "1", "1", "0"]
+
+
+def test_a_join_code_without_letters_or_digits_is_not_found(member_a):
+    for code in ("---", "%20", "-"):
+        response = Client().get(f"/werkvorm/{code}/")
+        assert response.status_code == 404, code
+
+
+def test_a_participant_arriving_after_the_end_closes_the_session(member_a):
+    workshop = opened(member_a)
+    answered(workshop)
+    Workshop.objects.filter(pk=workshop.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    response = Client().get(join_url(workshop))
+    assert response.status_code == 410
+    workshop.refresh_from_db()
+    assert workshop.status == Workshop.Status.CLOSED
+    assert WorkshopAnswer.objects.count() == 0
+    assert workshop.aggregate["deelnemers"] == 3
 
 
 def test_spread_and_median_in_words():

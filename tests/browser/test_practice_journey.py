@@ -47,7 +47,7 @@ def test_place_read_follow_and_print(live_server, viewport_page: Page, screensho
         [
             "U wilt meer putten uit strijd (nu afwezig, gewenst matig).",
             "U wilt meer putten uit ontmoeting (nu zwak, gewenst sterk).",
-            "U wilt van consensus naar conflict opschuiven (nu sterk consensus, gewenst eerder conflict).",
+            "U wilt van consensus naar conflict (nu sterk consensus, gewenst eerder conflict).",
             "U wilt beide polen vasthouden, afstand én nabijheid (nu sterk nabijheid).",
         ]
     )

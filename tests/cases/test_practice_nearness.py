@@ -217,3 +217,19 @@ def test_the_ranking_follows_every_way_a_coding_is_written(framework):
         [SourceCoding(case=case, source=Source.objects.get(key="ontmoeting"), strength=3)]
     )
     assert ranked() == ("Eén", 0.0, 1)
+
+
+def test_the_ranking_follows_a_change_in_the_frameworks_order(framework):
+    """Reordering sources (the admin allows it) moves every case's slots with it."""
+    make_case(title="Evenbeeld", strengths={"ontmoeting": 3, "strijd": 0})
+    make_case(title="Omgekeerd", strengths={"ontmoeting": 0, "strijd": 3})
+    strijd, ontmoeting = Source.objects.get(key="strijd"), Source.objects.get(key="ontmoeting")
+    first, second = strijd.order, ontmoeting.order
+    Source.objects.filter(pk=strijd.pk).update(order=100)
+    Source.objects.filter(pk=ontmoeting.pk).update(order=first)
+    Source.objects.filter(pk=strijd.pk).update(order=second)
+    wanted = profile(desired={"bron-ontmoeting": "3", "bron-strijd": "0"})
+    assert [(n.case.title, n.distance) for n in learn(wanted).desired] == [
+        ("Evenbeeld", 0.0),
+        ("Omgekeerd", 1.0),
+    ]

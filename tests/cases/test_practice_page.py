@@ -71,7 +71,7 @@ def test_the_gap_in_plain_words_in_the_order_of_the_text(client, framework):
     assert texts(tree, "//li[contains(@class,'practice-move')]/p[1]") == [
         "U wilt minder putten uit strijd (nu matig, gewenst afwezig).",
         "U wilt meer putten uit ontmoeting (nu zwak, gewenst sterk).",
-        "U wilt van consensus naar conflict opschuiven (nu sterk consensus, gewenst eerder conflict).",
+        "U wilt van consensus naar conflict (nu sterk consensus, gewenst eerder conflict).",
         "U wilt niet langer beide polen vasthouden, maar eerder economisch.",
         "U wilt beide polen vasthouden, afstand én nabijheid (nu in het midden).",
     ]
