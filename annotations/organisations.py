@@ -22,8 +22,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def of_member(self, user) -> OrganisationQuerySet:
+        """The organisation an active user is a member of (a member has one); none for others."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(memberships__user=user)
+
+
 class Organisation(models.Model):
     """A stakeholder organisation (the advisory committee has 62); entered by staff."""
+
+    objects = OrganisationQuerySet.as_manager()
 
     name = models.CharField(_("naam"), max_length=200, unique=True)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)

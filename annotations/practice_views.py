@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations.forms import PAGE_OUT_OF_DATE, SavePracticeForm
-from annotations.models import Membership
+from annotations.organisations import Organisation
 from annotations.practices import (
     PracticeError,
     PracticePlacement,
@@ -39,15 +39,12 @@ from cases.practice_profile import (
     framework_items,
     spectrum_steps,
 )
-from cases.views import framework_lists
+from frameworks.models import framework_lists
 
 
 def organisation_of(user):
     """The organisation the user is an active member of, or None."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    membership = Membership.objects.select_related("organisation").filter(user=user).first()
-    return membership.organisation if membership else None
+    return Organisation.objects.of_member(user).first()
 
 
 def save_form_for(organisation, profile: PracticeProfile, data=None) -> SavePracticeForm:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from annotations.organisations import Membership
+from annotations.organisations import Organisation
 from annotations.workshop_tally import MIN_ANSWERS, tally
 from annotations.workshops import Workshop, WorkshopAnswer, new_code
 
@@ -41,8 +41,8 @@ def answer_values(profile) -> dict[str, str]:
 @transaction.atomic
 def open_workshop(*, user, title: str = "") -> Workshop:
     """Open a session for the user's organisation, with a fresh code, for WORKSHOP_OPEN_HOURS."""
-    membership = Membership.objects.select_related("organisation").filter(user=user).first()
-    if membership is None or not user.is_active:
+    organisation = Organisation.objects.of_member(user).first()
+    if organisation is None:
         raise NotAMember
     for _attempt in range(CODE_ATTEMPTS):
         code = new_code()
@@ -52,7 +52,7 @@ def open_workshop(*, user, title: str = "") -> Workshop:
         raise RuntimeError("no free workshop code")
     now = timezone.now()
     return Workshop.objects.create(
-        organisation=membership.organisation,
+        organisation=organisation,
         opened_by=user,
         title=title.strip(),
         code=code,

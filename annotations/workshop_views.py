@@ -29,13 +29,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from annotations import workshop_sessions as sessions
 from annotations.forms import WorkshopAnswerForm, WorkshopOpenForm
-from annotations.organisations import Membership
+from annotations.organisations import Organisation
 from annotations.workshop_tally import MIN_ANSWERS, Distribution
 from annotations.workshops import Workshop, WorkshopAnswer, normalise_code
 from cases.case_nearness import cases_to_learn_from
 from cases.models import Case
 from cases.practice_profile import framework_items
-from cases.views import framework_lists
+from frameworks.models import framework_lists
 
 ANSWER_COOKIE = "werkvorm-antwoord"
 ANSWER_SALT = "annotations.workshop.answer"
@@ -201,7 +201,7 @@ def _screen_context(request, workshop) -> dict:
 def workshop_list(request: HttpRequest) -> HttpResponse:
     """The sessions of the member's organisation. Purges first, so that a forgotten cron job
     keeps nothing past its time."""
-    if not Membership.objects.filter(user=request.user).exists():
+    if not Organisation.objects.of_member(request.user).exists():
         raise PermissionDenied(_("Alleen leden van een partnerorganisatie openen werkvormen."))
     sessions.purge_workshops()
     workshops = Workshop.objects.of_member(request.user).annotate(answer_count=Count("answers"))
@@ -213,7 +213,7 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def workshop_new(request: HttpRequest) -> HttpResponse:
     """Open a session: a code, a link and a QR code for the group."""
-    if not Membership.objects.filter(user=request.user).exists():
+    if not Organisation.objects.of_member(request.user).exists():
         raise PermissionDenied(_("Alleen leden van een partnerorganisatie openen werkvormen."))
     form = WorkshopOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

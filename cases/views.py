@@ -42,14 +42,9 @@ from cases.practice_profile import (
     profile_rows,
 )
 from diegem.lib import search as full_text
-from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
+from frameworks.models import FORMER_KEYS, Source, TensionField, framework_lists
 
 PAGE_SIZE = 20
-
-
-def framework_lists() -> tuple[list[Source], list[TensionField], list[Domain]]:
-    """The sources, tension fields and domains, as lists (three queries)."""
-    return list(Source.objects.all()), list(TensionField.objects.all()), list(Domain.objects.all())
 
 
 def case_list(request: HttpRequest) -> HttpResponse:

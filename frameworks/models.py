@@ -210,3 +210,8 @@ class Domain(NaturalKeyModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+def framework_lists() -> tuple[list[Source], list[TensionField], list[Domain]]:
+    """The sources, tension fields and domains, as lists (three queries)."""
+    return list(Source.objects.all()), list(TensionField.objects.all()), list(Domain.objects.all())

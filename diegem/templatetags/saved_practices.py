@@ -1,7 +1,7 @@
 """The tool's result page offers a member to keep it: `{% load saved_practices %}`.
 
-`cases` does not import this app; its template loads this tag. For an anonymous visitor it
-renders nothing and asks for no CSRF token, so the public result page sets no cookie and
+A site-level tag (as the header's): the tool lives in `cases`, which knows no organisation, and
+its template loads this tag, which may. For an anonymous visitor it renders nothing and asks for no CSRF token, so the public result page sets no cookie and
 stays in the page cache.
 """
 
