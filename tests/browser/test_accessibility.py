@@ -5,6 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page
 
+from annotations import workshop_sessions as sessions
 from annotations.models import Annotation
 from annotations.roles import REVIEWERS_GROUP
 from tests.browser.conftest import WCAG_AA, axe_clean
@@ -42,6 +43,14 @@ PAGES = [
     "/spanningsvelden/consensus-conflict/?grond=tekstbewijs",
     "/bronnen/ontmoeting/?grond=tekstbewijs",
     "/praktijken/?grond=tekstbewijs&bron-ontmoeting=2",
+    # Waar staat uw praktijk?: the empty form, a result, bad input; joining a workshop.
+    "/uw-praktijk/",
+    "/uw-praktijk/?bron-ontmoeting=1&gewenst-bron-ontmoeting=3&consensus-conflict=beide"
+    "&gewenst-consensus-conflict=2&notitie-bron-ontmoeting=Buurt",
+    "/uw-praktijk/?bron-ontmoeting=9&gewenst-bron-strijd=2",
+    "/werkvorm/",
+    "/werkvorm/?code=zz",
+    "/werkvorm/ABCDEF/",
 ]
 
 
@@ -89,9 +98,20 @@ def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Pa
     pending = make_annotation(author=member, status="pending", body="Wacht nog")
     make_annotation(author=member, status="approved", body="Staat online")
     assert Annotation.objects.count() > 2
+    closed = sessions.open_workshop(user=member)
+    sessions.close_workshop(workshop=closed)
+    open_one = sessions.open_workshop(user=member, title="Buurthuis")
 
     for username, paths in {
         "lid": [
+            f"/werkvorm/{closed.code}/",
+            f"/werkvorm/{open_one.code}/",
+            f"/werkvorm/{open_one.code}/scherm/",
+            f"/werkvorm/{closed.code}/scherm/",
+            "/werkvorm/sessies/",
+            "/werkvorm/nieuw/",
+            "/uw-praktijk/bewaard/",
+            "/uw-praktijk/?bron-ontmoeting=1&gewenst-bron-ontmoeting=3",
             "/kader/ontmoeting/",
             "/kanttekeningen/nieuw/?doel=section:ontmoeting",
             "/kanttekeningen/mijn/",

@@ -2,6 +2,7 @@
 prints the result for a team meeting (at most two A4 pages), on a laptop and on a phone."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -83,3 +84,62 @@ def test_place_read_follow_and_print(live_server, viewport_page: Page, screensho
     first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     assert errors == []
+
+
+# Every item filled in, now and desired apart, with the longest name and notes the form takes.
+FULL = {
+    "naam": "N" * 120,
+    "domein": "wonen",
+    **{f"bron-{key}": "0" for key in ("wederzijdse-afhankelijkheid", "normen-en-waarden")},
+    **{f"gewenst-bron-{key}": "3" for key in ("wederzijdse-afhankelijkheid", "normen-en-waarden")},
+    "bron-strijd": "3",
+    "gewenst-bron-strijd": "0",
+    "bron-ontmoeting": "1",
+    "gewenst-bron-ontmoeting": "2",
+    **{
+        key: "-2"
+        for key in (
+            "universeel-particularistisch",
+            "consensus-conflict",
+            "economisch-cultureel",
+        )
+    },
+    **{
+        f"gewenst-{key}": "2"
+        for key in (
+            "universeel-particularistisch",
+            "consensus-conflict",
+            "economisch-cultureel",
+        )
+    },
+    **{
+        key: "beide"
+        for key in (
+            "integratie-transformatie",
+            "afstand-nabijheid",
+            "onderhandelbaar-niet-onderhandelbaar",
+        )
+    },
+    **{
+        f"gewenst-{key}": "1"
+        for key in (
+            "integratie-transformatie",
+            "afstand-nabijheid",
+            "onderhandelbaar-niet-onderhandelbaar",
+        )
+    },
+}
+
+
+def test_the_fullest_result_prints_on_two_pages(live_server, page: Page, screenshot_dir):
+    call_command("seed", verbosity=0)
+    query = dict(FULL)
+    for param in [k for k in FULL if not k.startswith(("gewenst-", "naam", "domein"))]:
+        query[f"notitie-{param}"] = ("Een lange notitie bij dit item. " * 16)[:500]
+    page.goto(f"{live_server.url}/uw-praktijk/?{urlencode(query)}")
+    expect(page.locator("#resultaat .practice-move")).to_have_count(10)
+    expect(page.locator("#resultaat .practice-note")).to_have_count(10)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+    (screenshot_dir / "practice-result-fullest.pdf").write_bytes(pdf)
+    assert 1 <= pdf_pages(pdf) <= 2

@@ -4,11 +4,13 @@ import json
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Case
 from frameworks.models import Source, TensionField
-from tests.factories import make_case
+from tests.factories import make_case, make_many_cases
 from tests.html import links, parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +242,28 @@ def test_bad_input_as_data_is_a_400_naming_the_field(client, framework):
     assert json.loads(empty.content) == {
         "fouten": {"__all__": ["Vul minstens één bron of spanningsveld in, nu of gewenst."]}
     }
+
+
+def test_the_data_page_documents_the_result_as_data(client, framework):
+    tree = parse(client.get(reverse("open-data")))
+    section = "//section[@aria-labelledby='practice-title']"
+    assert texts(tree, f"{section}/h2") == ["Waar staat uw praktijk? als data"]
+    codes = texts(tree, f"{section}//code")
+    for name in ("formaat=json", "gewenst-", "profiel", "verschuivingen", "afstand", "verschilt"):
+        assert name in codes, name
+    assert URL in links(tree)
+
+
+def test_the_result_takes_the_same_queries_for_4_and_10000_cases(client, framework, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = f"{URL}?{MOVING}&gewenst-bron-wederzijdse-afhankelijkheid=3"
+    make_many_cases(4)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    make_many_cases(9996)
+    assert Case.objects.published().count() == 10000
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    # The framework (3), the ranking, the shown cases with their codings (3).
+    assert len(few) == len(many) == 7
+    assert len(parse(response).xpath("//li[contains(@class,'near-case')]")) == 8
