@@ -180,7 +180,6 @@ def _screen_context(request, workshop) -> dict:
         learning = cases_to_learn_from(
             Case.objects.published(),
             distribution.median_profile(),
-            with_profile=lambda cases: cases.with_profile(),
         )
     received = distribution.participants
     if workshop.status == Workshop.Status.OPEN:

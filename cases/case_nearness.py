@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, FloatField, IntegerField, Q, QuerySet, Window
+from django.db import connections
+from django.db.models import FloatField, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import RowNumber
 
 from cases.practice_profile import Item, Placement
 
@@ -94,8 +94,9 @@ def _difference_sql(item: Item, placement: Placement, slot: int, evidence_only: 
 
 
 def _distance(placements: dict[str, Placement], items: list[Item], evidence_only: bool):
-    """The mean difference over the items in `placements`, and how many of them were compared."""
-    parts, params, known, known_params = [], [], [], []
+    """SQL for the mean difference over the items in `placements`, and for how many of them
+    were compared; with their parameters."""
+    parts, params, known = [], [], []
     for item in items:
         if item.param not in placements:
             continue
@@ -110,9 +111,52 @@ def _distance(placements: dict[str, Placement], items: list[Item], evidence_only
         if evidence_only:
             condition += f" AND cases_case.profile_evidence & {1 << (slot - 1)} <> 0"
         known.append(f"(CASE WHEN {condition} THEN 1 ELSE 0 END)")
-    distance = RawSQL(f"({' + '.join(parts)}) / {len(parts)}::float8", params, FloatField())
-    compared = RawSQL(f"({' + '.join(known) or '0'})", known_params, IntegerField())
-    return distance, compared
+    distance = f"({' + '.join(parts)}) / {len(parts)}::float8"
+    return distance, params, f"({' + '.join(known) or '0'})"
+
+
+def _ranked(cases: QuerySet, profile, evidence_only: bool) -> dict[str, list[tuple]]:
+    """The nearest cases to the desired and to the current profile and the farthest, each as
+    (pk, distance, compared) in order, in one query.
+
+    Written as SQL because the ORM repeats an annotation's whole expression in every window
+    that orders by it: a materialised CTE computes each distance once per case, and three
+    top-N sorts pick the few wanted from ten thousand. Which cases count comes from the
+    caller's queryset: its own SQL, with the distances annotated, is the CTE's body.
+    """
+    annotations = {}
+    for which, placements in (("desired", profile.desired), ("now", profile.now)):
+        if placements:
+            distance, params, compared = _distance(placements, profile.items, evidence_only)
+        else:
+            distance, params, compared = "0::float8", [], "0"
+        annotations[f"d_{which}"] = RawSQL(distance, params, FloatField())
+        annotations[f"c_{which}"] = RawSQL(compared, [], IntegerField())
+    # The caller's queryset, unordered, with the distances: the CTE's body (one scan).
+    body, params = (
+        cases.order_by().annotate(**annotations).values("id", *annotations).query.sql_with_params()
+    )
+    far = "desired" if profile.desired else "now"
+    rankings = [
+        ("desired", f"d_desired, c_desired DESC, id LIMIT {NEAREST}", profile.desired),
+        ("now", f"d_now, c_now DESC, id LIMIT {NEAREST}", profile.now),
+        # Ties go to the case compared on more items, then the older one (no title sort:
+        # collating ten thousand titles would cost more than the whole ranking).
+        ("far", f"d_{far} DESC, c_{far} DESC, id LIMIT {NEAREST + CONTRASTS}", True),
+    ]
+    selects = [
+        f"(SELECT '{name}', id, d_{far if name == 'far' else name}, "
+        f"c_{far if name == 'far' else name} FROM distances ORDER BY {order})"
+        for name, order, wanted in rankings
+        if wanted
+    ]
+    sql = f"WITH distances AS MATERIALIZED ({body}) " + " UNION ALL ".join(selects)
+    found: dict[str, list[tuple]] = {"desired": [], "now": [], "far": []}
+    with connections[cases.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for name, pk, distance, compared in cursor.fetchall():
+            found[name].append((pk, distance, compared))
+    return found
 
 
 @dataclass
@@ -144,55 +188,25 @@ class Learning:
         return bool(self.desired or self.now or self.contrasts)
 
 
-def cases_to_learn_from(
-    cases: QuerySet, profile, *, evidence_only: bool = False, with_profile=None
-) -> Learning:
-    """Rank `cases` (the caller's published queryset) by distance, in one query; then say why.
-
-    `with_profile` loads the shown cases' codings (Case.objects.with_profile); the ranking
-    itself joins only the items the visitor filled in.
-    """
+def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False) -> Learning:
+    """Rank `cases` (the caller's `Case.objects.published()`) by distance in one query, then load
+    the few shown with their codings (`with_profile`) to say why."""
     items = profile.items
     asked = [item for item in items if item.param in profile.now or item.param in profile.desired]
     learning = Learning()
     if not asked:
         return learning
-    ranked = cases
-    windows = {}
-    # Ties go to the case compared on more items, then the older one: sorting ten thousand
-    # titles by collation would cost more than the whole ranking.
-    order_tail = [F("pk").asc()]
-    annotations = {}
-    if profile.desired:
-        annotations["d_desired"], annotations["c_desired"] = _distance(
-            profile.desired, items, evidence_only
-        )
-        windows["r_desired"] = [F("d_desired").asc(), F("c_desired").desc(), *order_tail]
-        windows["r_far"] = [F("d_desired").desc(), F("c_desired").desc(), *order_tail]
-    if profile.now:
-        annotations["d_now"], annotations["c_now"] = _distance(profile.now, items, evidence_only)
-        windows["r_now"] = [F("d_now").asc(), F("c_now").desc(), *order_tail]
-        if not profile.desired:
-            windows["r_far"] = [F("d_now").desc(), F("c_now").desc(), *order_tail]
-    ranked = ranked.annotate(**annotations).annotate(
-        **{name: Window(RowNumber(), order_by=order) for name, order in windows.items()}
-    )
-    wanted = Q(r_far__lte=NEAREST + CONTRASTS)
-    for name in ("r_desired", "r_now"):
-        if name in windows:
-            wanted |= Q(**{f"{name}__lte": NEAREST})
-    rows = list(ranked.filter(wanted).values("pk", *annotations, *windows).order_by())
-    shown = {row["pk"]: row for row in rows}
-    loaded = {case.pk: case for case in with_profile(cases.filter(pk__in=shown))}
+    ranked = _ranked(cases, profile, evidence_only)
+    shown = {pk for rows in ranked.values() for pk, _distance, _compared in rows}
+    loaded = {
+        case.pk: case
+        for case in cases.filter(pk__in=shown).with_profile(evidence_only=evidence_only)
+    }
 
-    def near(row, placements, which) -> Near:
-        case = loaded[row["pk"]]
-        result = Near(
-            case=case,
-            distance=row[f"d_{which}"],
-            compared=row[f"c_{which}"],
-            asked=len(placements),
-        )
+    def near(row, placements) -> Near:
+        pk, distance, compared = row
+        case = loaded[pk]
+        result = Near(case=case, distance=distance, compared=compared, asked=len(placements))
         codings = {c.source_id: c for c in case.source_codings.all()}
         positions = {p.tension_field_id: p for p in case.tension_positions.all()}
         for item in items:
@@ -212,21 +226,16 @@ def cases_to_learn_from(
                 result.differ.append(entry)
         return result
 
-    def ordered(rank: str):
-        return sorted((row for row in rows if row[rank] <= NEAREST), key=lambda row: row[rank])
-
-    far_basis = "desired" if profile.desired else "now"
-    if profile.desired:
-        learning.desired = [near(row, profile.desired, "desired") for row in ordered("r_desired")]
-    if profile.now:
-        learning.now = [near(row, profile.now, "now") for row in ordered("r_now")]
-    nearest_pks = {n.case.pk for n in (learning.desired if profile.desired else learning.now)}
-    far_rows = sorted(rows, key=lambda row: row["r_far"])
-    for row in far_rows:
+    learning.desired = [near(row, profile.desired) for row in ranked["desired"]]
+    learning.now = [near(row, profile.now) for row in ranked["now"]]
+    # Contrasts: the farthest from the desired profile (or from now, when only that was
+    # given), farther than half the scale, and not already among the nearest.
+    basis = profile.desired or profile.now
+    nearest = {n.case.pk for n in (learning.desired if profile.desired else learning.now)}
+    for row in ranked["far"]:
         if len(learning.contrasts) == CONTRASTS:
             break
-        if row["pk"] in nearest_pks or row[f"d_{far_basis}"] <= UNKNOWN:
-            continue
-        placements = profile.desired if profile.desired else profile.now
-        learning.contrasts.append(near(row, placements, far_basis))
+        pk, distance, _compared = row
+        if pk not in nearest and distance > UNKNOWN:
+            learning.contrasts.append(near(row, basis))
     return learning

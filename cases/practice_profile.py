@@ -150,12 +150,16 @@ TOO_LONG = _("hoogstens %(limit_value)d tekens (nu %(show_value)d).")
 
 
 def strength_choices():
-    return [("", _("weet ik niet"))] + [(str(value), label) for value, label in Strength.choices]
+    """Evaluated once per form (plain strings): lazy labels would be translated again for
+    every option of every select (`make bench`)."""
+    return [("", gettext("weet ik niet"))] + [
+        (str(value), str(label)) for value, label in Strength.choices
+    ]
 
 
 def position_choices(tension_field: TensionField):
     return (
-        [("", _("weet ik niet"))]
+        [("", gettext("weet ik niet"))]
         + [(str(p.value), describe_position(tension_field, p.value, False)) for p in Position]
         + [(BOTH_POLES, describe_position(tension_field, None, True))]
     )
@@ -182,7 +186,10 @@ class PracticeForm(forms.Form):
         self.fields["domein"].error_messages["invalid_choice"] = INVALID_VALUE
         for item in self.items:
             choices = strength_choices() if item.is_source else position_choices(item.framework)
-            for param, when in ((item.param, _("nu")), (item.desired_param, _("gewenst"))):
+            for param, when in (
+                (item.param, gettext("nu")),
+                (item.desired_param, gettext("gewenst")),
+            ):
                 self.fields[param] = forms.ChoiceField(
                     label=f"{item.name} ({when})",
                     choices=choices,

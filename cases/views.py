@@ -520,7 +520,6 @@ def practice_placement(request: HttpRequest) -> HttpResponse:
             Case.objects.published(),
             profile,
             evidence_only=only_evidence,
-            with_profile=lambda cases: cases.with_profile(evidence_only=only_evidence),
         )
     if request.GET.get("formaat") == "json":
         return practice_json(request, form, profile, learning, only_evidence)

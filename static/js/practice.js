@@ -15,6 +15,24 @@
     }
   }
 
+  // What a member typed in the form that keeps the result (its visible fields) survives the
+  // swap; its hidden fields carry the new result.
+  function keptFields() {
+    var kept = {};
+    var fields = result.querySelectorAll("form input:not([type=hidden]), form select, form textarea");
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].name) kept[fields[i].name] = fields[i].value;
+    }
+    return kept;
+  }
+
+  function restoreFields(kept) {
+    Object.keys(kept).forEach(function (name) {
+      var field = result.querySelector("form [name='" + name.replace(/'/g, "") + "']:not([type=hidden])");
+      if (field) field.value = kept[name];
+    });
+  }
+
   var timer = null;
   var latest = 0;
   function refresh() {
@@ -37,9 +55,11 @@
         if (!fresh) return;
         // Only a complete answer replaces the result; errors wait for the submit button.
         if (page.querySelector(".form-errors")) return;
+        var typed = keptFields();
         result.replaceChildren.apply(result, Array.prototype.slice.call(fresh.childNodes).map(function (node) {
           return document.importNode(node, true);
         }));
+        restoreFields(typed);
         window.history.replaceState(null, "", url);
         showPrint();
       })

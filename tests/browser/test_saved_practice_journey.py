@@ -45,6 +45,10 @@ def test_a_member_keeps_a_practice_over_time(live_server, viewport_page, screens
     assert horizontal_overflow(page) == 0
     axe_clean(page)
     save.get_by_label("Datum van deze plaatsing").fill("2025-01-15")
+    # One more answer: the result follows in place, and the date typed to keep it stays.
+    page.get_by_label("Strijd (nu)").select_option(label="zwak")
+    expect(page.locator("#resultaat .practice-source", has_text="Strijd")).to_contain_text("zwak")
+    expect(save.get_by_label("Datum van deze plaatsing")).to_have_value("2025-01-15")
     save.get_by_role("button", name="Bewaren").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Buurtkeuken")
     expect(page.locator(".message--success")).to_have_text(

@@ -37,7 +37,6 @@ def learn(practice, *, evidence_only=False):
         Case.objects.published(),
         practice,
         evidence_only=evidence_only,
-        with_profile=lambda cases: cases.with_profile(evidence_only=evidence_only),
     )
 
 
