@@ -71,25 +71,27 @@ def submit_answer(*, workshop: Workshop, values: dict, answer_id: int | None = N
         raise WorkshopClosed
     answer = None
     if answer_id is not None:
-        updated = WorkshopAnswer.objects.filter(pk=answer_id, workshop=locked).update(values=values)
-        if updated:
-            answer = WorkshopAnswer.objects.get(pk=answer_id)
-    if answer is None:
+        answer = WorkshopAnswer.objects.filter(pk=answer_id, workshop=locked).first()
+    if answer is not None:
+        if answer.values == values:
+            return answer  # saved again unchanged: nothing for the screen to show
+        answer.values = values
+        answer.save(update_fields=["values"])
+    else:
         if locked.answers.count() >= settings.WORKSHOP_MAX_PARTICIPANTS:
             raise WorkshopFull
         answer = WorkshopAnswer.objects.create(workshop=locked, values=values)
-    # The screen moves on only after every third new or changed answer (or when a third
-    # participant first makes a distribution possible): a change of one answer would show that
-    # answer to whoever watched who just put their phone down.
-    locked.unshown_changes += 1
+    # The screen moves on only once three different answers are new or changed since it last
+    # did (or when a third participant first makes a distribution possible): a change of one
+    # answer would show it to whoever watched who just put their phone down, and one person
+    # saving three times is still one answer.
+    changed = set(locked.unshown_answers) | {answer.pk}
     shown_before = (locked.shown or {}).get("deelnemers", 0)
-    if (
-        locked.unshown_changes >= MIN_ANSWERS
-        or shown_before < MIN_ANSWERS <= locked.answers.count()
-    ):
+    if len(changed) >= MIN_ANSWERS or shown_before < MIN_ANSWERS <= locked.answers.count():
         locked.shown = tally(locked.answers.values_list("values", flat=True))
-        locked.unshown_changes = 0
-    locked.save(update_fields=["shown", "unshown_changes"])
+        changed = set()
+    locked.unshown_answers = sorted(changed)
+    locked.save(update_fields=["shown", "unshown_answers"])
     return answer
 
 
@@ -105,10 +107,13 @@ def close_workshop(*, workshop: Workshop, now=None) -> Workshop:
         # One or two answers as counts would tell who answered what: keep only their number.
         aggregate["items"] = {}
     locked.aggregate = aggregate
+    # The screen's last drawing goes too: beside the aggregate it would tell the last answers.
+    locked.shown = None
+    locked.unshown_answers = []
     locked.status = Workshop.Status.CLOSED
     # An expired session ended when its time was up, not when someone noticed.
     locked.closed_at = min(now or timezone.now(), locked.expires_at)
-    locked.save(update_fields=["aggregate", "status", "closed_at"])
+    locked.save(update_fields=["aggregate", "shown", "unshown_answers", "status", "closed_at"])
     locked.answers.all().delete()
     return locked
 

@@ -83,11 +83,12 @@ class Workshop(models.Model):
     # Filled at closing: {"deelnemers": n, "items": {param: {"nu": {value: count}, ...}}}.
     aggregate = models.JSONField(_("verdeling"), null=True, blank=True)
     # What the facilitator's screen shows while the session is open: the counts as they were
-    # after the last batch of three new or changed answers, so that no single answer can be
-    # read off a change on the screen (annotations.workshop_sessions.submit_answer).
+    # when three different answers had last been new or changed, so that no single answer can
+    # be read off a change on the screen (annotations.workshop_sessions.submit_answer); which
+    # answers changed since (ids only, emptied at every drawing and at closing).
     shown = models.JSONField(_("verdeling op het scherm"), null=True, blank=True)
-    unshown_changes = models.PositiveSmallIntegerField(
-        _("antwoorden sinds de laatste verdeling"), default=0
+    unshown_answers = models.JSONField(
+        _("antwoorden gewijzigd sinds de laatste verdeling"), default=list, blank=True
     )
 
     objects = WorkshopQuerySet.as_manager()

@@ -156,6 +156,10 @@ def _ranked(cases: QuerySet, profile, evidence_only: bool) -> dict[str, list[tup
         cursor.execute(sql, params)
         for name, pk, distance, compared in cursor.fetchall():
             found[name].append((pk, distance, compared))
+    # UNION ALL promises no order across or within its branches: sort the few rows here.
+    for name, rows in found.items():
+        sign = -1 if name == "far" else 1
+        rows.sort(key=lambda row: (sign * row[1], -row[2], row[0]))
     return found
 
 
@@ -197,7 +201,12 @@ def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False
     if not asked:
         return learning
     ranked = _ranked(cases, profile, evidence_only)
-    shown = {pk for rows in ranked.values() for pk, _distance, _compared in rows}
+    # Contrasts: the farthest from the desired profile (or from now, when only that was
+    # given), farther than half the scale, and not already among the nearest.
+    nearest = {pk for pk, _d, _c in (ranked["desired"] if profile.desired else ranked["now"])}
+    contrasts = [row for row in ranked["far"] if row[0] not in nearest and row[1] > UNKNOWN]
+    contrasts = contrasts[:CONTRASTS]
+    shown = {pk for rows in (ranked["desired"], ranked["now"], contrasts) for pk, _d, _c in rows}
     loaded = {
         case.pk: case
         for case in cases.filter(pk__in=shown).with_profile(evidence_only=evidence_only)
@@ -214,7 +223,9 @@ def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False
                 continue
             coding = (codings if item.is_source else positions).get(item.framework.pk)
             if coding is not None and (
-                not coding.is_determined or (evidence_only and not coding.has_evidence)
+                not coding.is_determined
+                or (evidence_only and not coding.has_evidence)
+                or _slot(item, items) > PROFILE_SLOTS  # not ranked on: unknown here too
             ):
                 coding = None
             entry = (item, placements[item.param], coding)
@@ -228,14 +239,5 @@ def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False
 
     learning.desired = [near(row, profile.desired) for row in ranked["desired"]]
     learning.now = [near(row, profile.now) for row in ranked["now"]]
-    # Contrasts: the farthest from the desired profile (or from now, when only that was
-    # given), farther than half the scale, and not already among the nearest.
-    basis = profile.desired or profile.now
-    nearest = {n.case.pk for n in (learning.desired if profile.desired else learning.now)}
-    for row in ranked["far"]:
-        if len(learning.contrasts) == CONTRASTS:
-            break
-        pk, distance, _compared = row
-        if pk not in nearest and distance > UNKNOWN:
-            learning.contrasts.append(near(row, basis))
+    learning.contrasts = [near(row, profile.desired or profile.now) for row in contrasts]
     return learning

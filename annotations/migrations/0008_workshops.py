@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='gesloten')),
                 ('aggregate', models.JSONField(blank=True, null=True, verbose_name='verdeling')),
                 ('shown', models.JSONField(blank=True, null=True, verbose_name='verdeling op het scherm')),
-                ('unshown_changes', models.PositiveSmallIntegerField(default=0, verbose_name='antwoorden sinds de laatste verdeling')),
+                ('unshown_answers', models.JSONField(blank=True, default=list, verbose_name='antwoorden gewijzigd sinds de laatste verdeling')),
                 ('opened_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='geopend door')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='workshops', to='annotations.organisation', verbose_name='organisatie')),
             ],

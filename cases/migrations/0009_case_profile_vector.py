@@ -138,10 +138,34 @@ CREATE TRIGGER frameworks_tensionfield_profile_number AFTER UPDATE ON frameworks
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION cases_profiles_after_field_number();
 
+-- A truncated coding table leaves every case to be read again; a case inserted after its
+-- codings in one transaction (foreign keys are checked at commit: a fixture that lists codings
+-- first) is read when it arrives.
+CREATE FUNCTION cases_profiles_after_case_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM cases_refresh_profiles(ARRAY(
+        SELECT n.id FROM new_rows n
+         WHERE EXISTS (SELECT 1 FROM cases_sourcecoding sc WHERE sc.case_id = n.id)
+            OR EXISTS (SELECT 1 FROM cases_tensionposition tp WHERE tp.case_id = n.id)));
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER cases_sourcecoding_profile_truncate AFTER TRUNCATE ON cases_sourcecoding
+    FOR EACH STATEMENT EXECUTE FUNCTION cases_profiles_after_framework();
+CREATE TRIGGER cases_tensionposition_profile_truncate AFTER TRUNCATE ON cases_tensionposition
+    FOR EACH STATEMENT EXECUTE FUNCTION cases_profiles_after_framework();
+CREATE TRIGGER cases_case_profile_insert AFTER INSERT ON cases_case
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION cases_profiles_after_case_insert();
+
 SELECT cases_refresh_profiles(ARRAY(SELECT id FROM cases_case));
 """
 
 BACKWARD = """
+DROP TRIGGER cases_case_profile_insert ON cases_case;
+DROP TRIGGER cases_tensionposition_profile_truncate ON cases_tensionposition;
+DROP TRIGGER cases_sourcecoding_profile_truncate ON cases_sourcecoding;
+DROP FUNCTION cases_profiles_after_case_insert();
 DROP TRIGGER frameworks_source_profile_rows ON frameworks_source;
 DROP TRIGGER frameworks_source_profile_order ON frameworks_source;
 DROP TRIGGER frameworks_tensionfield_profile_rows ON frameworks_tensionfield;

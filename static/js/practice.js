@@ -15,20 +15,31 @@
     }
   }
 
-  // What a member typed in the form that keeps the result (its visible fields) survives the
-  // swap; its hidden fields carry the new result.
+  // What a member changed in the form that keeps the result (its visible fields) survives the
+  // swap; fields they left alone take the new page's values, and the hidden fields carry the
+  // new result.
+  function changedByHand(field) {
+    if (field.tagName === "SELECT") {
+      for (var i = 0; i < field.options.length; i++) {
+        if (field.options[i].selected !== field.options[i].defaultSelected) return true;
+      }
+      return false;
+    }
+    return field.value !== field.defaultValue;
+  }
+
   function keptFields() {
     var kept = {};
     var fields = result.querySelectorAll("form input:not([type=hidden]), form select, form textarea");
     for (var i = 0; i < fields.length; i++) {
-      if (fields[i].name) kept[fields[i].name] = fields[i].value;
+      if (fields[i].name && changedByHand(fields[i])) kept[fields[i].name] = fields[i].value;
     }
     return kept;
   }
 
   function restoreFields(kept) {
     Object.keys(kept).forEach(function (name) {
-      var field = result.querySelector("form [name='" + name.replace(/'/g, "") + "']:not([type=hidden])");
+      var field = result.querySelector("form [name='" + CSS.escape(name) + "']:not([type=hidden])");
       if (field) field.value = kept[name];
     });
   }

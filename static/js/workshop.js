@@ -11,16 +11,21 @@
   var timer = window.setInterval(function () {
     fetch(url, { headers: { "Accept": "text/html" }, credentials: "same-origin", redirect: "manual" })
       .then(function (response) {
-        // A signed-out facilitator is sent to the login page: never swap that in.
-        if (!response.ok || response.redirected || response.type === "opaqueredirect") {
-          throw new Error(response.status);
+        // A signed-out facilitator is sent to the login page, a closed or deleted session is
+        // refused: stop, and never swap that in. A passing failure (the network, a deploy's
+        // 502) only skips this round.
+        if (response.type === "opaqueredirect" || (response.status >= 400 && response.status < 500)) {
+          window.clearInterval(timer);
+          return null;
         }
+        if (!response.ok) return null;
         return response.text();
       })
       .then(function (html) {
+        if (html === null) return;
         target.innerHTML = html;
         if (target.querySelector("[data-closed]")) window.clearInterval(timer);
       })
-      .catch(function () { window.clearInterval(timer); });
+      .catch(function () { /* the network: try again next round */ });
   }, INTERVAL);
 })();

@@ -260,8 +260,8 @@ def test_the_screen_shows_the_counts_and_the_spread_in_words(member_a):
     ]
 
 
-def test_the_screen_moves_on_only_after_every_third_new_or_changed_answer(member_a):
-    """No single answer can be read off a change on the screen."""
+def test_the_screen_moves_on_only_after_three_different_answers_changed(member_a):
+    """No single answer can be read off a change on the screen, not even one saved three times."""
     workshop = opened(member_a)
     answered(workshop)
     screen = logged_in(member_a)
@@ -274,12 +274,24 @@ def test_the_screen_moves_on_only_after_every_third_new_or_changed_answer(member
     assert strijd_now() == ["2", "1", "0", "0", "0"]
     fourth = sessions.submit_answer(workshop=workshop, values={"bron-strijd": "3"})
     assert strijd_now() == ["2", "1", "0", "0", "0"]  # the fourth waits
-    sessions.submit_answer(workshop=workshop, values={"bron-strijd": "3"}, answer_id=fourth.pk)
+    for values in ({"bron-strijd": "2"}, {"bron-strijd": "2"}):  # changed, then saved unchanged
+        sessions.submit_answer(workshop=workshop, values=values, answer_id=fourth.pk)
+    sessions.submit_answer(workshop=workshop, values={"bron-strijd": "3"})
     page = parse(screen.get(f"/werkvorm/{workshop.code}/scherm/verdeling/"))
-    assert texts(page, "//p[@class='workshop-count']") == ["4 antwoorden"]
+    assert texts(page, "//p[@class='workshop-count']") == ["5 antwoorden"]
     assert [row[1] for row in table(page, strijd)] == ["2", "1", "0", "0", "0"]
-    sessions.submit_answer(workshop=workshop, values={"bron-strijd": "2"})  # the third change
-    assert strijd_now() == ["2", "1", "1", "1", "0"]
+    sessions.submit_answer(workshop=workshop, values={"bron-strijd": "1"})  # a third person
+    assert strijd_now() == ["2", "2", "1", "1", "0"]
+
+
+def test_closing_forgets_what_the_screen_last_showed(member_a):
+    workshop = opened(member_a)
+    answered(workshop)
+    sessions.submit_answer(workshop=workshop, values={"bron-strijd": "3"})
+    workshop.refresh_from_db()
+    assert workshop.shown["deelnemers"] == 3 and len(workshop.unshown_answers) == 1
+    closed = sessions.close_workshop(workshop=workshop)
+    assert (closed.shown, closed.unshown_answers, closed.aggregate["deelnemers"]) == (None, [], 4)
 
 
 def test_a_join_code_without_letters_or_digits_is_not_found(member_a):

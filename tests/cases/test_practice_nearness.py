@@ -7,7 +7,7 @@ interpreted coding is half the scale.
 """
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cases.case_nearness import cases_to_learn_from, difference
@@ -231,4 +231,32 @@ def test_the_ranking_follows_a_change_in_the_frameworks_order(framework):
     assert [(n.case.title, n.distance) for n in learn(wanted).desired] == [
         ("Evenbeeld", 0.0),
         ("Omgekeerd", 1.0),
+    ]
+
+
+def test_a_case_saved_after_its_codings_and_a_truncated_table_are_read_again(framework):
+    """Foreign keys are checked at commit, so a fixture may list codings before their case."""
+    model = make_case(title="Vorm", coded=False)
+    fields = {
+        f.attname: getattr(model, f.attname)
+        for f in Case._meta.concrete_fields
+        if f.attname != "id" and not f.generated
+    }
+    later = model.pk + 1000
+    with transaction.atomic():
+        SourceCoding.objects.bulk_create(
+            [SourceCoding(case_id=later, source=Source.objects.get(key="ontmoeting"), strength=3)]
+        )
+        Case.objects.create(id=later, **{**fields, "title": "Later", "slug": "later"})
+    wanted = profile(desired={"bron-ontmoeting": "3"})
+    assert [(n.case.title, n.distance) for n in learn(wanted).desired] == [
+        ("Later", 0.0),
+        ("Vorm", 0.5),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction holds them
+        cursor.execute("TRUNCATE cases_sourcecoding CASCADE")
+    assert [(n.case.title, n.distance, n.compared) for n in learn(wanted).desired] == [
+        ("Vorm", 0.5, 0),
+        ("Later", 0.5, 0),
     ]
