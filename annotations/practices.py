@@ -50,16 +50,12 @@ class SavedPracticeQuerySet(models.QuerySet):
         A reviewer, a researcher or staff without a membership sees none: the practices are
         the organisation's own, not content of the bank.
         """
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.filter(organisation__memberships__user=user)
+        return self.filter(organisation__in=Organisation.objects.of_member(user))
 
 
 class PracticePlacementQuerySet(models.QuerySet):
     def visible_to(self, user) -> PracticePlacementQuerySet:
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.filter(practice__organisation__memberships__user=user)
+        return self.filter(practice__organisation__in=Organisation.objects.of_member(user))
 
     def in_order(self) -> PracticePlacementQuerySet:
         """First to latest: by the date the member gave, then by when it was kept."""

@@ -27,8 +27,8 @@ from annotations.models import (
     Annotation,
     AnnotationVersion,
     Flag,
-    Membership,
     ModerationEvent,
+    Organisation,
     Status,
 )
 from annotations.models import ModerationAction as Action
@@ -155,9 +155,7 @@ def _one_at_a_time(name: str) -> None:
 
 def may_annotate(user) -> bool:
     """Members of a stakeholder organisation may annotate."""
-    return bool(
-        user.is_authenticated and user.is_active and Membership.objects.filter(user=user).exists()
-    )
+    return Organisation.objects.of_member(user).exists()
 
 
 def is_reviewer(user) -> bool:

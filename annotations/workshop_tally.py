@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext, ngettext
 
-from cases.models import Position, Strength
 from cases.practice_profile import (
     BOTH_POLES,
     DESIRED_PREFIX,
@@ -26,13 +25,6 @@ from cases.practice_profile import (
 MIN_ANSWERS = 3
 WHEN = (("now", "nu"), ("desired", "gewenst"))
 UNKNOWN = "weet_ik_niet"  # the CSV's value for "weet ik niet"
-
-
-def item_values(item: Item) -> list[str]:
-    """The values an item can take, in the scale's order, as the URL writes them."""
-    if item.is_source:
-        return [str(value) for value in Strength.values]
-    return [str(value) for value in Position.values] + [BOTH_POLES]
 
 
 def tally(answers) -> dict:
@@ -144,7 +136,7 @@ class Distribution:
                     now.get(value, 0),
                     desired.get(value, 0),
                 )
-                for value in item_values(item)
+                for value in item.values
             ]
             shown.append(
                 ItemDistribution(

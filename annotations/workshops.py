@@ -38,9 +38,7 @@ def normalise_code(raw: str) -> str:
 class WorkshopQuerySet(models.QuerySet):
     def of_member(self, user) -> WorkshopQuerySet:
         """The sessions of the user's organisation: all a facilitator may see (none for others)."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self.filter(organisation__memberships__user=user)
+        return self.filter(organisation__in=Organisation.objects.of_member(user))
 
     def expired(self, now=None) -> WorkshopQuerySet:
         """Open sessions whose time is up: they count as closed."""

@@ -82,6 +82,13 @@ class Item:
     def note_param(self) -> str:
         return NOTE_PREFIX + self.param
 
+    @property
+    def values(self) -> list[str]:
+        """The values the item can take, in the scale's order, as the URL writes them."""
+        if self.is_source:
+            return [str(value) for value in Strength.values]
+        return [str(value) for value in Position.values] + [BOTH_POLES]
+
     def describe(self, placement: Placement | None) -> str:
         if placement is None:
             return gettext("weet ik niet")
@@ -149,20 +156,12 @@ EMPTY_PRACTICE = _("Vul minstens één bron of spanningsveld in, nu of gewenst."
 TOO_LONG = _("hoogstens %(limit_value)d tekens (nu %(show_value)d).")
 
 
-def strength_choices():
-    """Evaluated once per form (plain strings): lazy labels would be translated again for
-    every option of every select (`make bench`)."""
+def item_choices(item: Item) -> list[tuple[str, str]]:
+    """ "Weet ik niet" and the item's values in words, as plain strings made once per form: lazy
+    labels would be translated again for every option of every select (`make bench`)."""
     return [("", gettext("weet ik niet"))] + [
-        (str(value), str(label)) for value, label in Strength.choices
+        (value, item.describe(Placement.parse(value))) for value in item.values
     ]
-
-
-def position_choices(tension_field: TensionField):
-    return (
-        [("", gettext("weet ik niet"))]
-        + [(str(p.value), describe_position(tension_field, p.value, False)) for p in Position]
-        + [(BOTH_POLES, describe_position(tension_field, None, True))]
-    )
 
 
 class PracticeForm(forms.Form):
@@ -185,7 +184,7 @@ class PracticeForm(forms.Form):
         ]
         self.fields["domein"].error_messages["invalid_choice"] = INVALID_VALUE
         for item in self.items:
-            choices = strength_choices() if item.is_source else position_choices(item.framework)
+            choices = item_choices(item)
             for param, when in (
                 (item.param, gettext("nu")),
                 (item.desired_param, gettext("gewenst")),
