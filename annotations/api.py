@@ -98,7 +98,10 @@ def annotation_jsonld(
     if annotation.link:
         body.append({"type": "SpecificResource", "source": annotation.link, "purpose": "linking"})
     creator = (
-        {
+        # As the author chose to be shown: by name, or by their organisation alone (the byline).
+        {"type": "Organization", "name": annotation.byline}
+        if annotation.shown_as_organisation
+        else {
             "type": "Person",
             "name": annotation.author.get_full_name() or annotation.author.get_username(),
         }

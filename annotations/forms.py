@@ -14,6 +14,7 @@ from annotations.models import (
     SavedPractice,
     Voice,
 )
+from annotations.notifications import EmailFrequency, ShownAs
 from annotations.practices import FUTURE_DATE, NAME_NEEDED, NAME_TAKEN
 from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
 from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
@@ -300,3 +301,26 @@ class WorkshopAnswerForm(PracticeForm):
 
     def rows(self):
         return [(item, self[item.param], self[item.desired_param], None) for item in self.items]
+
+
+class PreferencesForm(forms.Form):
+    """A member's choices: how often mail about notifications comes, and how they are shown."""
+
+    email_frequency = forms.ChoiceField(
+        label=_("E-mail over uw meldingen"),
+        choices=EmailFrequency.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Een overzicht per dag komt 's ochtends, een overzicht per week op maandagochtend. "
+            "Beslissingen over uw eigen bijdragen krijgt u altijd meteen."
+        ),
+    )
+    shown_as = forms.ChoiceField(
+        label=_("Hoe u bij uw bijdragen getoond wordt"),
+        choices=ShownAs.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Geldt voor al uw kanttekeningen, reacties en lezingen, ook de eerdere, "
+            "op de site, in e-mails en in de open data."
+        ),
+    )

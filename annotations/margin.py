@@ -143,7 +143,7 @@ def _segments(paragraph: Paragraph, annotations: list[Annotation]) -> list[Segme
 def _margin_queryset(user, margin_filter: MarginFilter, reader_key: str | None):
     """The margin's annotations, each marked when this reader flagged it (same query)."""
     annotations = margin_filter.apply(Annotation.objects.for_margin(user)).flagged_by(reader_key)
-    return annotations.select_related("author", "organisation")
+    return annotations.select_related("author__preferences", "organisation")
 
 
 def case_margin(
@@ -175,7 +175,7 @@ def section_echoes(section: Section, reader_key: str | None = None) -> list[Anno
         Annotation.objects.public()
         .filter(echo_section=section)
         .flagged_by(reader_key)
-        .select_related("case", "author", "organisation")
+        .select_related("case", "author__preferences", "organisation")
         .order_by("case__title", "position_start", "pk")
     )
 

@@ -9,11 +9,21 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Organisations and memberships live in a module of their own; imported here,
 # Django and callers find them among the annotations models.
 from annotations.organisations import Membership, Organisation  # noqa: F401
+
+# Following, notifications, digests and members' preferences, likewise (annotations.notifications).
+from annotations.notifications import (  # noqa: F401
+    DigestMail,
+    Follow,
+    MemberPreferences,
+    Notification,
+    shows_organisation_only,
+)
 
 # Practices members keep for their organisation, likewise (annotations.practices).
 from annotations.practices import PracticePlacement, SavedPractice  # noqa: F401
@@ -166,7 +176,8 @@ class AnnotationQuerySet(models.QuerySet):
         return self.annotate(flagged_by_reader=Exists(mine))
 
     def with_target(self) -> AnnotationQuerySet:
-        return self.select_related("case", "section", "author", "organisation")
+        # The author's preferences: how the byline shows them.
+        return self.select_related("case", "section", "author__preferences", "organisation")
 
     # --- search (diegem.lib.search) ----------------------------------------------------------
 
@@ -439,12 +450,25 @@ class Annotation(AnchoredPassage):
 
     @property
     def byline(self) -> str:
-        """Who speaks: the author and organisation, or the attribution of a seed note."""
-        if self.author_id:
-            name = self.author.get_full_name() or self.author.get_username()
-            # A middle dot, not brackets: organisation names often carry their own.
-            return f"{name} · {self.organisation}" if self.organisation_id else name
-        return ""
+        """Who speaks: the author and organisation, or the organisation alone if the author chose so.
+
+        Empty for a seed note (the page names the research text instead). Every page, feed,
+        mail and API that names an author reads this (or `shown_as_organisation`); the
+        querysets select `author__preferences` with the author.
+        """
+        if not self.author_id:
+            return ""
+        if self.shown_as_organisation:
+            # An organisation since removed: still no name, as the author chose.
+            return str(self.organisation) if self.organisation_id else gettext("een lid")
+        name = self.author.get_full_name() or self.author.get_username()
+        # A middle dot, not brackets: organisation names often carry their own.
+        return f"{name} · {self.organisation}" if self.organisation_id else name
+
+    @property
+    def shown_as_organisation(self) -> bool:
+        """Is this contribution signed by its organisation alone (the author's choice)?"""
+        return bool(self.author_id and shows_organisation_only(self.author))
 
     @property
     def on_public_text(self) -> bool:

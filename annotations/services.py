@@ -32,6 +32,7 @@ from annotations.models import (
     Status,
 )
 from annotations.models import ModerationAction as Action
+from annotations.notification_services import notification_fan_out, notify_decision
 from annotations.rendering import render_markdown
 from annotations.targets import Target
 from cases.models import Case
@@ -449,7 +450,16 @@ def annotation_transition(
         internal_note=internal_note,
     )
     if action in NOTIFIED_ACTIONS:
+        # In the site at once (same transaction); by mail after the commit.
+        notify_decision(event)
         transaction.on_commit(lambda: notify_author(event.pk))
+    if new_status == Status.APPROVED and old_status != Status.APPROVED:
+        # It became public: tell who follows it, once the approval is committed. A failing
+        # fan-out is logged and must not undo or fail the approval (it is idempotent: retry).
+        actor_id = actor.pk if actor is not None else None
+        transaction.on_commit(
+            lambda: notification_fan_out(annotation.pk, actor_id=actor_id), robust=True
+        )
 
 
 def notify_author(event_id: int) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from annotations import api, practice_views, views, workshop_views
+from annotations import api, notification_views, practice_views, views, workshop_views
 
 urlpatterns = [
     path("kanttekeningen/nieuw/", views.annotation_new, name="annotation-new"),
@@ -16,6 +16,15 @@ urlpatterns = [
     path("moderatie/<int:pk>/", views.moderate, name="moderation-decide"),
     path("moderatie/<int:pk>/verankeren/", views.attach, name="moderation-attach"),
     path("organisaties/", views.organisation_list, name="organisations"),
+    # Following and notifications.
+    path("volgen/", notification_views.follow, name="follow"),
+    path("meldingen/", notification_views.notification_list, name="notifications"),
+    path(
+        "meldingen/uitschrijven/<str:token>/",
+        notification_views.unsubscribe,
+        name="notifications-unsubscribe",
+    ),
+    path("account/instellingen/", notification_views.member_settings, name="member-settings"),
     # Practices members keep for their organisation (the tool itself: /uw-praktijk/, cases).
     path("uw-praktijk/bewaren/", practice_views.practice_save, name="practice-save"),
     path("uw-praktijk/bewaard/", practice_views.saved_practice_list, name="saved-practices"),

@@ -306,6 +306,12 @@ WORKSHOP_MAX_PARTICIPANTS = env_int("WORKSHOP_MAX_PARTICIPANTS", 200, minimum=1)
 WORKSHOP_OPEN_HOURS = env_int("WORKSHOP_OPEN_HOURS", 12, minimum=1)
 WORKSHOP_RETENTION_DAYS = env_int("WORKSHOP_RETENTION_DAYS", 30, minimum=1)
 
+# Notifications (annotations.notification_services): `manage.py send_digests` sends daily
+# digests from this hour (local time) on, weekly ones from this hour on Mondays.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+if DIGEST_HOUR > 23:
+    raise ImproperlyConfigured(f"DIGEST_HOUR={DIGEST_HOUR} is not an hour of the day (0-23).")
+
 # E-mail (Django's MAILERS): SMTP when a host is configured, else console output,
 # which `check --deploy` rightly refuses (mail.E001): production needs EMAIL_HOST.
 # EMAIL_BACKEND names another backend (a dotted path) where neither fits.

@@ -41,7 +41,13 @@ def test_anonymous_readers_see_the_main_navigation_and_a_sign_in_link(client, fr
 def test_a_member_sees_their_name_their_notes_and_saved_practices(framework, member_a):
     assert account_area(logged_in(member_a)) == {
         "name": ["Amal Auteur"],
-        "items": ["Mijn kanttekeningen", "Bewaarde praktijken", "Afmelden"],
+        "items": [
+            "Meldingen",
+            "Mijn kanttekeningen",
+            "Bewaarde praktijken",
+            "Instellingen",
+            "Afmelden",
+        ],
         "links": [],
     }
 
@@ -70,8 +76,10 @@ def test_every_role_at_once(framework, member_a, reviewer, researcher):
     member_a.is_staff = True
     member_a.save()
     assert account_area(logged_in(member_a))["items"] == [
+        "Meldingen",
         "Mijn kanttekeningen",
         "Bewaarde praktijken",
+        "Instellingen",
         "Moderatie",
         "Werkbank",
         "Afmelden",

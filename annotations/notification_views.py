@@ -1,0 +1,122 @@
+"""Views of following and notifications: follow, the list, the member's settings, unsubscribe."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from annotations import notification_services as services
+from annotations.forms import PreferencesForm
+from annotations.models import Follow, Organisation
+
+PAGE_SIZE = 25
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    """Where the follow form came from, if it is this site."""
+    target = request.POST.get("volgende", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_POST
+@login_required
+def follow(request: HttpRequest) -> HttpResponse:
+    """Follow or stop following a case, a section, a source, a tension field or one's organisation."""
+    target = services.follow_target(
+        request.user, request.POST.get("soort", ""), request.POST.get("sleutel", "")
+    )
+    if target is None:
+        raise Http404(_("Dit bestaat niet (meer) of is niet openbaar."))
+    if request.POST.get("actie") == "ontvolgen":
+        services.unfollow(user=request.user, target=target)
+        messages.success(
+            request, _("U volgt ‘%(name)s’ niet meer.") % {"name": _target_name(target)}
+        )
+    else:
+        services.follow(user=request.user, target=target)
+        messages.success(
+            request,
+            _("U volgt nu ‘%(name)s’. Nieuwe bijdragen ziet u bij uw meldingen.")
+            % {"name": _target_name(target)},
+        )
+    fallback = (
+        reverse("member-settings")
+        if isinstance(target, Organisation)
+        else target.get_absolute_url()
+    )
+    return redirect(_back(request, fallback))
+
+
+def _target_name(target) -> str:
+    return getattr(target, "title", None) or getattr(target, "name", None) or str(target)
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The member's notifications, newest first; those on the page are marked read by viewing them."""
+    page = Paginator(services.notifications_for_list(request.user), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    notifications = list(page.object_list)
+    unread = {n.pk for n in notifications if n.read_at is None}
+    # Before rendering: the header's count then already leaves out what this page shows.
+    services.mark_read(user=request.user, notification_ids=unread)
+    return render(
+        request,
+        "annotations/notifications.html",
+        {"page": page, "notifications": notifications, "unread": unread},
+    )
+
+
+@login_required
+def member_settings(request: HttpRequest) -> HttpResponse:
+    """The member's mail and byline choices, and what they follow."""
+    preferences = services.preferences_of(request.user)
+    form = PreferencesForm(
+        request.POST or None,
+        initial={
+            "email_frequency": preferences.email_frequency,
+            "shown_as": preferences.shown_as,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_preferences(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Uw instellingen zijn bewaard."))
+        return redirect("member-settings")
+    follows = Follow.objects.filter(user=request.user).select_related(
+        "case", "section", "source", "tension_field", "organisation"
+    )
+    return render(
+        request,
+        "annotations/member_settings.html",
+        {
+            "form": form,
+            "follows": follows,
+            "organisation": Organisation.objects.of_member(request.user).first(),
+        },
+    )
+
+
+@csrf_exempt  # RFC 8058: a mail client POSTs here without a token; the signed link is the check.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One-click unsubscribe from a mail's link: GET asks to confirm, POST does it. No login."""
+    user = services.user_for_unsubscribe_token(token)
+    if user is None:
+        return render(request, "annotations/unsubscribe_invalid.html", status=400)
+    if request.method == "POST":
+        services.unsubscribe(user=user)
+        return render(request, "annotations/unsubscribe.html", {"done": True, "token": token})
+    return render(request, "annotations/unsubscribe.html", {"done": False, "token": token})

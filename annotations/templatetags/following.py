@@ -1,0 +1,62 @@
+"""The follow button that case, framework, source and tension-field pages show to members.
+
+`cases` and `frameworks` do not import this app; their templates load this tag instead:
+`{% load following %}{% follow_button case %}`.
+"""
+
+from django import template
+from django.db.models import Exists
+from django.utils.translation import gettext_lazy as _
+
+from annotations.models import Follow, Organisation
+from annotations.notification_services import follow_key, follow_kind
+from annotations.notifications import FOLLOW_TARGETS
+
+register = template.Library()
+
+# Per kind of target: the button, and the sentence while one follows it.
+LABELS = {
+    "praktijk": (_("Volg deze praktijk"), _("U volgt deze praktijk.")),
+    "kader": (_("Volg dit deel van het kader"), _("U volgt dit deel van het kader.")),
+    "bron": (_("Volg deze bron"), _("U volgt deze bron.")),
+    "spanningsveld": (_("Volg dit spanningsveld"), _("U volgt dit spanningsveld.")),
+    "organisatie": (
+        _("Volg de bijdragen van uw organisatie"),
+        _("U volgt de bijdragen van uw organisatie."),
+    ),
+}
+
+
+@register.inclusion_tag("annotations/includes/follow_form.html", takes_context=True)
+def follow_button(context, target) -> dict:
+    """A form to follow `target`, or to stop, for a signed-in member; nothing for anyone else.
+
+    Nothing (and no CSRF token) for anonymous readers, so their pages stay cacheable.
+    One query: the membership and the follow together.
+    """
+    request = context["request"]
+    user = request.user
+    if not user.is_authenticated:
+        return {"show": False}
+    kind = follow_kind(target)
+    row = (
+        Organisation.objects.of_member(user)
+        .annotate(
+            following=Exists(Follow.objects.filter(user=user, **{FOLLOW_TARGETS[kind]: target}))
+        )
+        .values("following")
+        .first()
+    )
+    if row is None:
+        return {"show": False}
+    button, state = LABELS[kind]
+    return {
+        "show": True,
+        "kind": kind,
+        "key": follow_key(target),
+        "following": row["following"],
+        "next": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+        "button": button,
+        "state": state,
+    }
