@@ -167,7 +167,7 @@ def _jsonld_response(request: HttpRequest, data: dict, etag: str) -> HttpRespons
 
 @require_safe
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    annotation = get_object_or_404(Annotation.objects.public().with_target(), pk=pk)
+    annotation = get_object_or_404(Annotation.objects.notes().public().with_target(), pk=pk)
     etag = f"a{annotation.pk}-v{annotation.version}-{current_content_version()}"
     return _jsonld_response(request, annotation_jsonld(annotation, request), etag)
 
@@ -219,7 +219,7 @@ def _collection(request: HttpRequest, annotations, collection_url: str, label: s
 def collection_all(request: HttpRequest) -> HttpResponse:
     return _collection(
         request,
-        Annotation.objects.public(),
+        Annotation.objects.notes().public(),
         reverse("api-annotations"),
         "Kanttekeningen in de praktijkenbank DieGem",
     )
@@ -230,7 +230,7 @@ def collection_case(request: HttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.published(), slug=slug)
     return _collection(
         request,
-        Annotation.objects.public().filter(case=case),
+        Annotation.objects.notes().public().filter(case=case),
         reverse("api-case-annotations", args=[slug]),
         f"Kanttekeningen bij {case.title}",
     )
@@ -241,7 +241,7 @@ def collection_section(request: HttpRequest, key: str) -> HttpResponse:
     section = get_object_or_404(Section, key=key)
     return _collection(
         request,
-        Annotation.objects.public().filter(section=section),
+        Annotation.objects.notes().public().filter(section=section),
         reverse("api-section-annotations", args=[key]),
         f"Kanttekeningen bij {section}",
     )

@@ -172,7 +172,8 @@ def section_echoes(section: Section, reader_key: str | None = None) -> list[Anno
     The same annotations as in the cases' margins, not copies: one query, public only.
     """
     return list(
-        Annotation.objects.public()
+        Annotation.objects.notes()
+        .public()
         .filter(echo_section=section)
         .flagged_by(reader_key)
         .select_related("case", "author__preferences", "organisation")

@@ -27,6 +27,7 @@ from annotations.notifications import (  # noqa: F401
 
 # Practices members keep for their organisation, likewise (annotations.practices).
 from annotations.practices import PracticePlacement, SavedPractice  # noqa: F401
+from annotations.readings import Reading  # noqa: F401
 from annotations.workshops import Workshop, WorkshopAnswer  # noqa: F401
 from cases.models import (
     TEXT_SECTION_CHOICES,
@@ -54,6 +55,20 @@ class Kind(models.TextChoices):
     ASSOCIATION = "associatie", _("associatie")
     REMARK = "aanmerking", _("aanmerking")
     EXAMPLE = "voorbeeld", _("voorbeeld")
+
+
+class Motivation(models.TextChoices):
+    """What a contribution does, in the W3C Web Annotation's words.
+
+    A margin note comments on a passage; a reply answers a note (its thread); a
+    reading ("tegenlezing") assesses a coding of a case and proposes another
+    value (`annotations.readings.Reading`). All three are annotations, so they
+    share one moderation: the services, the table, the events and the e-mails.
+    """
+
+    COMMENTING = "commenting", _("kanttekening")
+    REPLYING = "replying", _("antwoord")
+    ASSESSING = "assessing", _("lezing")
 
 
 class Status(models.TextChoices):
@@ -94,8 +109,29 @@ def _on_public_text() -> Q:
 
 
 def _public() -> Q:
-    """Approved, anchored, and on a text the public may read."""
-    return _on_public_text() & Q(status=Status.APPROVED, anchor_state=AnchorState.ANCHORED)
+    """Approved, anchored, on a text the public may read, and (a reply) in a public thread.
+
+    A reply or a reading without a passage is never orphaned (only passages are
+    found again), so `anchored` holds for them; a reply carries its root note's
+    target, so the text test is the same, and the root note must be public too.
+    """
+    return (
+        _on_public_text()
+        & Q(status=Status.APPROVED, anchor_state=AnchorState.ANCHORED)
+        & (
+            Q(parent__isnull=True)
+            | Q(parent__status=Status.APPROVED, parent__anchor_state=AnchorState.ANCHORED)
+        )
+    )
+
+
+# A passage: a quotation and a span that is not empty, in a text section. Without one, a
+# reply or a reading keeps the selectors empty (and is never found again, nor orphaned).
+_ON_A_PASSAGE = (
+    Q(section__isnull=False, case__isnull=True, case_field="")
+    | Q(section__isnull=True, case__isnull=False, case_field__in=list(TEXT_SECTION_FIELDS))
+) & Q(~Q(quote_exact=""), position_end__gt=F("position_start"))
+_NO_PASSAGE = Q(quote_exact="", quote_prefix="", quote_suffix="", position_start=0, position_end=0)
 
 
 class AnnotationQuerySet(models.QuerySet):
@@ -103,6 +139,20 @@ class AnnotationQuerySet(models.QuerySet):
 
     def public(self) -> AnnotationQuerySet:
         return self.filter(_public())
+
+    def notes(self) -> AnnotationQuerySet:
+        """Margin notes on a passage (not replies, not readings)."""
+        return self.filter(motivation=Motivation.COMMENTING)
+
+    def replies(self) -> AnnotationQuerySet:
+        return self.filter(motivation=Motivation.REPLYING)
+
+    def readings(self) -> AnnotationQuerySet:
+        return self.filter(motivation=Motivation.ASSESSING)
+
+    def with_passage(self) -> AnnotationQuerySet:
+        """Those anchored to a passage: the only ones found again when their text changes."""
+        return self.exclude(quote_exact="")
 
     def on_public_text(self) -> AnnotationQuerySet:
         """Annotations on a framework section or a published case, whatever their own status."""
@@ -136,15 +186,16 @@ class AnnotationQuerySet(models.QuerySet):
         return self.filter(_public() | Q(author=user))
 
     def for_margin(self, user) -> AnnotationQuerySet:
-        """What a reader sees in a margin: public annotations plus their own in progress."""
+        """What a reader sees in a margin: public notes plus their own in progress."""
+        notes = self.notes()
         if not user.is_authenticated or not user.is_active:
-            return self.public()
+            return notes.public()
         own = Q(
             author=user,
             status__in=[Status.PENDING, Status.CHANGES_REQUESTED],
             anchor_state=AnchorState.ANCHORED,
         )
-        return self.filter(_public() | own)
+        return notes.filter(_public() | own)
 
     def awaiting_review(self) -> AnnotationQuerySet:
         return self.filter(status=Status.PENDING).order_by("submitted_at", "pk")
@@ -231,6 +282,29 @@ class Annotation(AnchoredPassage):
     Voice = Voice
     Kind = Kind
     Status = Status
+    Motivation = Motivation
+
+    motivation = models.CharField(
+        _("soort bijdrage"), max_length=12, choices=Motivation, default=Motivation.COMMENTING
+    )
+    # A thread is one level deep: every reply's parent is the root note, also when it
+    # answers another reply (`reply_to`, so the page can quote whom it answers).
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("kanttekening"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    reply_to = models.ForeignKey(
+        "self",
+        verbose_name=_("antwoord op"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     section = models.ForeignKey(
         Section,
@@ -264,7 +338,8 @@ class Annotation(AnchoredPassage):
     )
 
     voice = models.CharField(_("stem"), max_length=10, choices=Voice)
-    kind = models.CharField(_("soort"), max_length=12, choices=Kind)
+    # Only a margin note has a kind; a reply or a reading leaves it empty.
+    kind = models.CharField(_("soort"), max_length=12, choices=Kind, blank=True)
     body = models.TextField(_("tekst"))
     body_html = models.TextField(_("tekst als HTML"), editable=False)
     attribution = models.CharField(
@@ -326,22 +401,43 @@ class Annotation(AnchoredPassage):
         verbose_name_plural = _("kanttekeningen")
         permissions = [("moderate_annotation", _("Kan kanttekeningen modereren"))]
         constraints = [
+            # What each motivation is on: a note on a passage of a section or a case's text
+            # section; a reply in the thread of a note, carrying the note's target; a reading
+            # on a case, with or without a passage in one of its text sections.
             models.CheckConstraint(
                 condition=(
-                    Q(section__isnull=False, case__isnull=True, case_field="")
-                    | Q(
-                        section__isnull=True,
-                        case__isnull=False,
-                        case_field__in=list(TEXT_SECTION_FIELDS),
+                    Q(motivation=Motivation.COMMENTING, parent__isnull=True) & _ON_A_PASSAGE
+                    | Q(motivation=Motivation.REPLYING, parent__isnull=False)
+                    & (
+                        Q(section__isnull=False, case__isnull=True, case_field="")
+                        | Q(section__isnull=True, case__isnull=False)
                     )
+                    & _NO_PASSAGE
+                    | Q(motivation=Motivation.ASSESSING, parent__isnull=True, section__isnull=True)
+                    & Q(case__isnull=False)
+                    & (_ON_A_PASSAGE | Q(case_field="") & _NO_PASSAGE)
                 ),
                 name="annotation_one_target",
             ),
-            *AnchoredPassage.span_constraints("annotation"),
+            models.CheckConstraint(
+                condition=Q(motivation__in=Motivation.values), name="annotation_motivation_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reply_to__isnull=True) | Q(motivation=Motivation.REPLYING),
+                name="annotation_reply_to_only_for_replies",
+            ),
+            models.CheckConstraint(
+                condition=Q(anchor_state__in=AnchorState.values),
+                name="annotation_anchor_state_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(voice__in=Voice.values), name="annotation_voice_valid"
             ),
-            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="annotation_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=Kind.values, motivation=Motivation.COMMENTING)
+                | Q(kind="") & ~Q(motivation=Motivation.COMMENTING),
+                name="annotation_kind_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="annotation_status_valid"
             ),
@@ -351,9 +447,9 @@ class Annotation(AnchoredPassage):
                 | Q(link__startswith="https://"),
                 name="annotation_link_http",
             ),
-            models.CheckConstraint(condition=~Q(quote_exact=""), name="annotation_quote_not_empty"),
             models.CheckConstraint(
-                condition=Q(echo_section__isnull=True) | Q(case__isnull=False),
+                condition=Q(echo_section__isnull=True)
+                | Q(case__isnull=False, motivation=Motivation.COMMENTING),
                 name="annotation_echo_only_for_case_notes",
             ),
         ]
@@ -476,11 +572,18 @@ class Annotation(AnchoredPassage):
         return self.section_id is not None or self.case.status == Case.Status.PUBLISHED
 
     @property
+    def has_passage(self) -> bool:
+        """Is it anchored to a passage (every note; a reading may be; a reply never is)?"""
+        return self.quote_exact != ""
+
+    @property
     def is_public(self) -> bool:
+        """The same test as `AnnotationQuerySet.public()`, for one loaded annotation."""
         return (
             self.status == Status.APPROVED
             and self.anchor_state == AnchorState.ANCHORED
             and self.on_public_text
+            and (self.parent_id is None or self.parent.is_public)
         )
 
 

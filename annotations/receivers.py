@@ -26,7 +26,7 @@ def set_up_reviewers_group(sender, using, **kwargs) -> None:
 def reanchor_on_text_change(sender, *, instance, field: str, old_text: str, **kwargs) -> None:
     """An annotatable text changed: find every annotation on it again (same transaction)."""
     if sender is Section:
-        annotations = Annotation.objects.filter(section=instance)
+        annotations = Annotation.objects.with_passage().filter(section=instance)
     else:
-        annotations = Annotation.objects.filter(case=instance, case_field=field)
+        annotations = Annotation.objects.with_passage().filter(case=instance, case_field=field)
     reanchor_annotations(annotations=annotations, text=getattr(instance, field))

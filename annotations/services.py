@@ -691,18 +691,25 @@ def reanchor_stale() -> dict[str, int]:
     """
     totals = {"kept": 0, "moved": 0, "orphaned": 0}
     for section in Section.objects.filter(annotations__isnull=False).distinct():
-        stale = Annotation.objects.filter(section=section).exclude(
-            text_revision=text_revision(section.body)
+        stale = (
+            Annotation.objects.with_passage()
+            .filter(section=section)
+            .exclude(text_revision=text_revision(section.body))
         )
         for key, value in reanchor_annotations(annotations=stale, text=section.body).items():
             totals[key] += value
     for case in Case.objects.filter(annotations__isnull=False).distinct():
         for field in (
-            Annotation.objects.filter(case=case).values_list("case_field", flat=True).distinct()
+            Annotation.objects.with_passage()
+            .filter(case=case)
+            .values_list("case_field", flat=True)
+            .distinct()
         ):
             text = getattr(case, field)
-            stale = Annotation.objects.filter(case=case, case_field=field).exclude(
-                text_revision=text_revision(text)
+            stale = (
+                Annotation.objects.with_passage()
+                .filter(case=case, case_field=field)
+                .exclude(text_revision=text_revision(text))
             )
             for key, value in reanchor_annotations(annotations=stale, text=text).items():
                 totals[key] += value

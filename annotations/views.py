@@ -268,7 +268,7 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
     them; if it is no longer in the margin (their flag or others' hid it), on the
     top of its page, where the message is.
     """
-    annotation = Annotation.objects.public().with_target().filter(pk=pk).first()
+    annotation = Annotation.objects.notes().public().with_target().filter(pk=pk).first()
     if annotation is None:
         gone = (
             Annotation.objects.on_public_text()

@@ -54,7 +54,8 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def bibliography(request: HttpRequest) -> HttpResponse:
     """The thinkers and policy documents cited in the margins, with where they are cited."""
     cited = (
-        Annotation.objects.public()
+        Annotation.objects.notes()
+        .public()
         .exclude(attribution="")
         .filter(voice__in=[Voice.THINKER, Voice.PLANNER])
         .select_related("case", "section")
@@ -92,7 +93,7 @@ def search(request: HttpRequest) -> HttpResponse:
         cases = list(matching.ranked(parsed).select_related("domain")[:SEARCH_CASES_SHOWN])
         Case.objects.attach_snippets(cases, parsed)
         case_count, capped = matching.capped_count()
-        found = Annotation.objects.public().search(parsed).ranked(parsed).with_target()
+        found = Annotation.objects.notes().public().search(parsed).ranked(parsed).with_target()
         annotations = Paginator(found, SEARCH_ANNOTATIONS_PER_PAGE).get_page(
             request.GET.get("pagina")
         )

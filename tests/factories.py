@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from annotations.models import Annotation, Membership, Organisation
+from annotations.models import Annotation, Membership, Organisation, Reading
 from annotations.rendering import render_markdown
 from annotations.targets import case_target, section_target
 from cases import exchange
@@ -223,6 +223,66 @@ def make_annotation(*, target=None, passage: str | None = None, **overrides):
         membership = getattr(fields["author"], "membership", None)
         fields["organisation"] = membership.organisation if membership else None
     return Annotation.objects.create(**fields)
+
+
+def make_reply(parent, /, *, reply_to=None, **overrides):
+    """A reply row in the thread of `parent` (a note), in any state; written directly like `make_annotation`."""
+    body = overrides.pop("body", "Een antwoord.")
+    fields = {
+        "motivation": "replying",
+        "parent": parent,
+        "reply_to": reply_to or parent,
+        "section": parent.section,
+        "case": parent.case,
+        "case_field": parent.case_field,
+        "voice": "doener",
+        "kind": "",
+        "body": body,
+        "body_html": render_markdown(body),
+        "quote_exact": "",
+        "position_start": 0,
+        "position_end": 0,
+        "status": "approved",
+        "submitted_at": timezone.now(),
+        **overrides,
+    }
+    if fields.get("author") is not None and "organisation" not in overrides:
+        membership = getattr(fields["author"], "membership", None)
+        fields["organisation"] = membership.organisation if membership else None
+    return Annotation.objects.create(**fields)
+
+
+def make_reading(case, *, source=None, tension_field=None, passage=None, value=None, **overrides):
+    """A reading of one coding of `case`, in any state; written directly like `make_annotation`.
+
+    `source` or `tension_field` is a key; `value` the Reading's fields (default: strength 3
+    on a source, position 2 on a field).
+    """
+    body = overrides.pop("body", "Ik lees dit anders.")
+    fields = {"voice": "doener", "kind": "", "status": "approved", **overrides}
+    fields["motivation"] = "assessing"
+    if passage is not None:
+        annotation = make_annotation(target=case, passage=passage, body=body, **fields)
+    else:
+        annotation = Annotation.objects.create(
+            case=case,
+            body=body,
+            body_html=render_markdown(body),
+            quote_exact="",
+            position_start=0,
+            position_end=0,
+            submitted_at=timezone.now(),
+            **fields,
+        )
+    if source is not None:
+        proposed = {"source": Source.objects.get(key=source), **(value or {"strength": 3})}
+    else:
+        proposed = {
+            "tension_field": TensionField.objects.get(key=tension_field),
+            **(value or {"position": 2}),
+        }
+    Reading.objects.create(annotation=annotation, **proposed)
+    return annotation
 
 
 # --- exchange files ---------------------------------------------------------------------------------
