@@ -12,10 +12,6 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-# Organisations and memberships live in a module of their own; imported here,
-# Django and callers find them among the annotations models.
-from annotations.organisations import Membership, Organisation  # noqa: F401
-
 # Following, notifications, digests and members' preferences, likewise (annotations.notifications).
 from annotations.notifications import (  # noqa: F401
     DigestMail,
@@ -24,6 +20,10 @@ from annotations.notifications import (  # noqa: F401
     Notification,
     shows_organisation_only,
 )
+
+# Organisations and memberships live in a module of their own; imported here,
+# Django and callers find them among the annotations models.
+from annotations.organisations import Membership, Organisation  # noqa: F401
 
 # Practices members keep for their organisation, likewise (annotations.practices).
 from annotations.practices import PracticePlacement, SavedPractice  # noqa: F401

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from annotations.models import Annotation, ModerationEvent, Organisation
+from annotations.models import Annotation, ModerationEvent, Motivation, Organisation
 from annotations.notifications import (
     DEFAULT_EMAIL_FREQUENCY,
     FOLLOW_TARGETS,
@@ -175,16 +175,11 @@ def unsubscribe(*, user) -> None:
 REASON_ORDER = list(Reason.values)
 
 
-def _motivation(annotation: Annotation) -> str:
-    # TODO(foundation): annotation.motivation once the foundation of issue 12 is merged.
-    return getattr(annotation, "motivation", "commenting")
-
-
 def _kind_of(annotation: Annotation) -> str:
     return {
-        "replying": NotificationKind.REPLY,
-        "assessing": NotificationKind.READING,
-    }.get(_motivation(annotation), NotificationKind.NOTE)
+        Motivation.REPLYING: NotificationKind.REPLY,
+        Motivation.ASSESSING: NotificationKind.READING,
+    }.get(annotation.motivation, NotificationKind.NOTE)
 
 
 def notification_recipients(annotation: Annotation, *, actor_id: int | None = None) -> dict:
@@ -216,7 +211,7 @@ def notification_recipients(annotation: Annotation, *, actor_id: int | None = No
                 candidates[user_id] = reason
 
     follows = Follow.objects.of_members()
-    if _motivation(annotation) == "replying" and annotation.parent_id:
+    if annotation.motivation == Motivation.REPLYING:
         thread = Q(pk=annotation.parent_id) | Q(parent_id=annotation.parent_id)
         add(
             Annotation.objects.filter(thread, author__isnull=False)
@@ -247,9 +242,7 @@ def notification_recipients(annotation: Annotation, *, actor_id: int | None = No
             ),
             Reason.SOURCE,
         )
-    reading = (
-        getattr(annotation, "reading", None) if _motivation(annotation) == "assessing" else None
-    )
+    reading = annotation.reading if annotation.motivation == Motivation.ASSESSING else None
     if reading is not None:
         if reading.source_id:
             add(

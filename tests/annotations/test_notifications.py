@@ -15,9 +15,16 @@ from annotations import notification_services as notifications
 from annotations import services
 from annotations.models import Follow, Membership, Notification
 from cases.roles import RESEARCHERS_GROUP
-from frameworks.models import Source
+from frameworks.models import Source, TensionField
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case, make_member, make_user
+from tests.factories import (
+    make_annotation,
+    make_case,
+    make_member,
+    make_reading,
+    make_reply,
+    make_user,
+)
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +105,66 @@ def test_a_note_on_a_sources_section_reaches_who_follows_the_section_and_the_sou
         "volgt-org-a": ("note", "organisation"),
         "lid-a": ("decision", "author"),
     }
+
+
+def test_a_reply_reaches_the_thread_the_case_followers_and_researchers(
+    scene, member_a, member_b, reviewer, django_capture_on_commit_callbacks
+):
+    root = make_annotation(target=scene["case"], author=member_b)
+    make_reply(root, author=scene["volgt-andere-zaak"], status="pending")
+    reply = make_reply(root, author=member_a, status="pending")
+    approve(reply, reviewer, django_capture_on_commit_callbacks)
+    assert received(reply) == {
+        "lid-b": ("reply", "thread"),
+        "volgt-andere-zaak": ("reply", "thread"),
+        "onderzoeker-zaak": ("reply", "researcher"),
+        "volgt-zaak": ("reply", "case"),
+        "volgt-org-a": ("reply", "organisation"),
+        "lid-a": ("decision", "author"),
+    }
+
+
+def test_a_reading_reaches_the_researchers_and_who_follows_the_case_or_its_source(
+    scene, member_a, reviewer, django_capture_on_commit_callbacks
+):
+    reading = make_reading(
+        scene["case"],
+        source="ontmoeting",
+        author=member_a,
+        organisation=member_a.membership.organisation,
+        status="pending",
+    )
+    approve(reading, reviewer, django_capture_on_commit_callbacks)
+    assert received(reading) == {
+        "onderzoeker-zaak": ("reading", "researcher"),
+        "volgt-zaak": ("reading", "case"),
+        "volgt-bron": ("reading", "source"),
+        "volgt-org-a": ("reading", "organisation"),
+        "lid-a": ("decision", "author"),
+    }
+
+
+def test_a_reading_of_a_tension_field_reaches_who_follows_that_field(
+    scene, member_a, reviewer, django_capture_on_commit_callbacks
+):
+    field_follower = make_member(username="volgt-veld")
+    Follow.objects.create(
+        user=field_follower, tension_field=TensionField.objects.get(key="consensus-conflict")
+    )
+    reading = make_reading(
+        scene["case"], tension_field="consensus-conflict", author=member_a, status="pending"
+    )
+    approve(reading, reviewer, django_capture_on_commit_callbacks)
+    assert received(reading)["volgt-veld"] == ("reading", "tension_field")
+
+
+def test_a_reply_approved_while_its_note_is_hidden_reaches_nobody(
+    scene, member_a, member_b, reviewer, django_capture_on_commit_callbacks
+):
+    root = make_annotation(target=scene["case"], author=member_b, status="hidden")
+    reply = make_reply(root, author=member_a, status="pending")
+    approve(reply, reviewer, django_capture_on_commit_callbacks)
+    assert received(reply) == {"lid-a": ("decision", "author")}
 
 
 def test_the_author_hears_of_the_decision_in_the_site_and_by_mail(
@@ -257,7 +324,7 @@ def test_the_list_shows_notifications_marks_them_read_and_the_header_counts(
     assert header_count(client) == ["1 ongelezen melding"]
     page = parse(client.get(reverse("notifications")))
     assert texts(page, "//li[contains(@class, 'notification')]//h2") == [
-        "Nieuwe kanttekening: Kookploeg Noord · De praktijk"
+        "Nieuwe kanttekening bij Kookploeg Noord"
     ]
     assert texts(page, "//li[contains(@class, 'notification')]//*[@class='note__body']") == [
         "Zie ook het buurtfeest."

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0008_workshops'),
+        ('annotations', '0009_motivation_replies_readings'),
         ('auth', '0012_alter_user_first_name_max_length'),
         ('cases', '0009_case_profile_vector'),
         ('frameworks', '0008_for_practice'),
