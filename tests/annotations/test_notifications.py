@@ -366,3 +366,75 @@ def test_a_researcher_without_membership_is_offered_notifications_once_they_have
     approve(note, reviewer, django_capture_on_commit_callbacks)
     page = parse(client.get(reverse("home")))
     assert texts(page, "//ul[@class='account__menu']/li")[0] == "Meldingen 1 ongelezen"
+
+
+# --- nothing that is not public shows, whatever became of it since -----------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["withdrawn", "hidden", "rejected", "case offline", "pending reply", "reply under hidden note"],
+)
+def test_a_notification_whose_subject_is_no_longer_public_shows_nothing(
+    scene, member_a, member_b, change
+):
+    follower = scene["volgt-zaak"]
+    note = make_annotation(target=scene["case"], author=member_a, body="GEHEIMMARKER")
+    subject = note
+    if change in ("withdrawn", "hidden", "rejected"):
+        note.status = change
+        note.save()
+    elif change == "case offline":
+        scene["case"].status = "draft"
+        scene["case"].save()
+    elif change == "pending reply":
+        subject = make_reply(note, author=member_b, status="pending", body="GEHEIMMARKER")
+    else:
+        subject = make_reply(note, author=member_b, body="GEHEIMMARKER")
+        note.status = "hidden"
+        note.save()
+    kind = "note" if subject is note else "reply"
+    Notification.objects.create(recipient=follower, annotation=subject, kind=kind, reason="case")
+    client = logged_in(follower)
+    assert header_count(client) == []
+    response = client.get(reverse("notifications"))
+    assert "GEHEIMMARKER" not in response.content.decode()
+    assert parse(response).xpath("//li[contains(@class, 'notification')]") == []
+
+
+def test_the_list_makes_the_same_queries_for_1_and_25_notifications(scene, member_a):
+    follower = scene["volgt-zaak"]
+    client = logged_in(follower)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("notifications"))
+        assert response.status_code == 200
+        return len(captured)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            note = make_annotation(target=scene["case"], author=member_a)
+            Notification.objects.create(
+                recipient=follower, annotation=note, kind="note", reason="case"
+            )
+
+    add(1)
+    one = queries()
+    Notification.objects.update(read_at=None)
+    add(24)
+    assert queries() == one
+
+
+def test_the_list_asks_for_a_login(framework):
+    response = Client().get(reverse("notifications"))
+    assert response.status_code == 302 and "/account/aanmelden/" in response["Location"]
+
+
+def test_nobody_sees_anothers_notifications(scene, member_a):
+    note = make_annotation(target=scene["case"], author=member_a, body="Voor iemand anders.")
+    Notification.objects.create(
+        recipient=scene["volgt-zaak"], annotation=note, kind="note", reason="case"
+    )
+    page = logged_in(scene["volgt-bron"]).get(reverse("notifications")).content.decode()
+    assert "Voor iemand anders." not in page

@@ -6,8 +6,10 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, Page
 
 from annotations import workshop_sessions as sessions
-from annotations.models import Annotation
+from annotations.models import Annotation, Follow, Notification
+from annotations.notification_services import unsubscribe_token
 from annotations.roles import REVIEWERS_GROUP
+from cases.models import Case
 from tests.browser.conftest import WCAG_AA, axe_clean
 from tests.factories import make_annotation, make_member, make_user
 
@@ -51,6 +53,8 @@ PAGES = [
     "/werkvorm/",
     "/werkvorm/?code=zz",
     "/werkvorm/ABCDEF/",
+    # An unsubscribe link that was altered: a page that says so.
+    "/meldingen/uitschrijven/niet-geldig/",
 ]
 
 
@@ -96,7 +100,17 @@ def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Pa
     member = make_member(username="lid", password="een-lang-wachtwoord-7")
     make_user("moderator", password="een-lang-wachtwoord-7", groups=(REVIEWERS_GROUP,))
     pending = make_annotation(author=member, status="pending", body="Wacht nog")
-    make_annotation(author=member, status="approved", body="Staat online")
+    online = make_annotation(author=member, status="approved", body="Staat online")
+    # Notifications (one unread in the header, one a decision) and a follow.
+    other = make_member(username="ander")
+    Notification.objects.create(
+        recipient=member, annotation=make_annotation(author=other), kind="note", reason="section"
+    )
+    event = online.events.create(action="approve", old_status="pending", new_status="approved")
+    Notification.objects.create(
+        recipient=member, annotation=online, kind="decision", reason="author", event=event
+    )
+    Follow.objects.create(user=member, case=Case.objects.get(slug="torekes"))
     assert Annotation.objects.count() > 2
     closed = sessions.open_workshop(user=member)
     sessions.close_workshop(workshop=closed)
@@ -116,6 +130,10 @@ def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Pa
             "/kanttekeningen/nieuw/?doel=section:ontmoeting",
             "/kanttekeningen/mijn/",
             f"/kanttekeningen/{pending.pk}/bewerken/",
+            "/praktijken/torekes/",
+            "/account/instellingen/",
+            "/meldingen/",
+            f"/meldingen/uitschrijven/{unsubscribe_token(member)}/",
         ],
         "moderator": ["/moderatie/", "/moderatie/?lijst=gemeld"],
     }.items():
