@@ -95,8 +95,9 @@ def member_settings(request: HttpRequest) -> HttpResponse:
         services.set_preferences(user=request.user, **form.cleaned_data)
         messages.success(request, _("Uw instellingen zijn bewaard."))
         return redirect("member-settings")
-    follows = Follow.objects.filter(user=request.user).select_related(
-        "case", "section", "source", "tension_field", "organisation"
+    # The organisation has its own button above the list.
+    follows = Follow.objects.filter(user=request.user, organisation__isnull=True).select_related(
+        "case", "section", "source", "tension_field"
     )
     return render(
         request,

@@ -49,14 +49,27 @@ def follow_button(context, target) -> dict:
     )
     if row is None:
         return {"show": False}
+    return _form(context, kind, target, following=row["following"])
+
+
+@register.inclusion_tag("annotations/includes/follow_form.html", takes_context=True)
+def unfollow_button(context, target) -> dict:
+    """The form to stop following, where the page already knows the user follows `target` (no query)."""
+    return _form(context, follow_kind(target), target, following=True, in_list=True)
+
+
+def _form(context, kind: str, target, *, following: bool, in_list: bool = False) -> dict:
     button, state = LABELS[kind]
     return {
         "show": True,
         "kind": kind,
         "key": follow_key(target),
-        "following": row["following"],
-        "next": request.get_full_path(),
+        "following": following,
+        "next": context["request"].get_full_path(),
         "csrf_token": context.get("csrf_token"),
         "button": button,
         "state": state,
+        # In a list of follows: only the button, named after what it stops following.
+        "in_list": in_list,
+        "name": str(target),
     }

@@ -7,7 +7,9 @@ moderators' queue, the notification list, mails (test_digests) and the W3C JSON-
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.models import Annotation, Follow, MemberPreferences, Notification
@@ -57,15 +59,25 @@ def test_the_settings_page_asks_for_a_login(framework):
     assert response.status_code == 302 and "/account/aanmelden/" in response["Location"]
 
 
-def test_the_settings_page_lists_what_the_member_follows(framework, member_a, organisation_a):
-    case = make_case(title="Buurtcafé")
-    Follow.objects.create(user=member_a, case=case)
+def test_the_settings_page_lists_what_the_member_follows_in_a_flat_number_of_queries(
+    framework, member_a, organisation_a
+):
+    client = logged_in(member_a)
+    Follow.objects.create(user=member_a, case=make_case(title="Buurtcafé"))
     Follow.objects.create(user=member_a, organisation=organisation_a)
-    page = parse(logged_in(member_a).get(reverse("member-settings")))
-    assert texts(page, "//ul[@class='follow-list']/li/a") == [
-        "Samenlevingsopbouw Testwijk",
-        "Buurtcafé",
+    with CaptureQueriesContext(connection) as few:
+        page = parse(client.get(reverse("member-settings")))
+    assert texts(page, "//ul[@class='follow-list']/li/a") == ["Buurtcafé"]
+    assert texts(page, "//ul[@class='follow-list']//button") == ["Niet meer volgen: Buurtcafé"]
+    # The organisation: its own button, above the list.
+    assert texts(page, "//section[@class='follows']/form//p") == [
+        "U volgt de bijdragen van uw organisatie. Uw meldingen"
     ]
+    for number in range(5):
+        Follow.objects.create(user=member_a, case=make_case(title=f"Praktijk {number}"))
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("member-settings"))
+    assert len(many) == len(few)
 
 
 # --- organisation only, everywhere -----------------------------------------------------------
