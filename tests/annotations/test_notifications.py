@@ -181,6 +181,18 @@ def test_the_author_hears_of_the_decision_in_the_site_and_by_mail(
     assert [m.to for m in mail.outbox] == [[member_a.email]]
 
 
+def test_a_reviewer_approving_their_own_note_hears_nothing_of_it(
+    scene, reviewer, django_capture_on_commit_callbacks
+):
+    note = make_annotation(target=scene["case"], author=reviewer, status="pending")
+    approve(note, reviewer, django_capture_on_commit_callbacks)
+    assert received(note) == {
+        "volgt-zaak": ("note", "case"),
+        "onderzoeker-zaak": ("note", "researcher"),
+        "lid-a": ("note", "case"),
+    }
+
+
 def test_the_fan_out_is_idempotent(scene, member_a, reviewer, django_capture_on_commit_callbacks):
     note = make_annotation(target=scene["case"], author=member_a, status="pending")
     approve(note, reviewer, django_capture_on_commit_callbacks)
