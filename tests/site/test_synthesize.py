@@ -83,8 +83,24 @@ def test_synthetic_data_fill_a_separate_database(framework, scratch):
         (4,)
     ]  # the framework they are coded on
     assert query(
-        "SELECT count(*) FROM annotations_annotation WHERE attribution = 'Synthetisch'"
+        "SELECT count(*) FROM annotations_annotation a JOIN cases_case c ON c.id = a.case_id "
+        "WHERE a.attribution = 'Synthetisch' AND c.slug <> 'synthetisch-met-vijftig-draden'"
     ) == [(300,)]
+    # The conversation: fifty public notes, their replies, thirty public readings and six waiting.
+    assert query(
+        "SELECT a.motivation, a.status, count(*) FROM annotations_annotation a "
+        "JOIN cases_case c ON c.id = a.case_id WHERE c.slug = 'synthetisch-met-vijftig-draden' "
+        "AND a.motivation <> 'replying' GROUP BY 1, 2 ORDER BY 1, 2"
+    ) == [
+        ("assessing", "approved", 30),
+        ("assessing", "pending", 6),
+        ("commenting", "approved", 50),
+    ]
+    assert query("SELECT count(*) FROM annotations_reading") == [(36,)]
+    assert query(
+        "SELECT count(*) > 0, bool_and(p.case_id = r.case_id) FROM annotations_annotation r "
+        "JOIN annotations_annotation p ON p.id = r.parent_id WHERE r.motivation = 'replying'"
+    ) == [(True, True)]
     assert query(
         "SELECT count(*) FROM annotations_annotation a JOIN cases_case c ON c.id = a.case_id "
         "WHERE c.slug = 'synthetisch-met-twintig-kanttekeningen' AND a.status = 'approved'"

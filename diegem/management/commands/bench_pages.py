@@ -26,6 +26,7 @@ PAGES = {
     "home": "/",
     "case list, three filters": "/praktijken/?domein=wonen&bron-ontmoeting=2&consensus-conflict-van=-1",
     "case page, 20 annotations": "/praktijken/synthetisch-met-twintig-kanttekeningen/",
+    "case page, 50 threads, 30 readings": "/praktijken/synthetisch-met-vijftig-draden/",
     "search, common word": "/zoeken/?q=buurt",
     "search, rare word": "/zoeken/?q=waterzuivering",
     # "Waar staat uw praktijk?": four sources and fields placed now and desired, ranked over all cases.

@@ -11,8 +11,10 @@ command refuses the site's own database, never changes a row it did not create
 the site's database.
 
 For the benchmark, the data hold a word in most cases ("buurt"), a word in a
-handful ("waterzuivering"), and one case with exactly twenty public annotations
-("synthetisch-met-twintig-kanttekeningen").
+handful ("waterzuivering"), one case with exactly twenty public annotations
+("synthetisch-met-twintig-kanttekeningen"), and one with a conversation: fifty
+public notes with their threads and thirty public readings of its codings, beside
+replies and readings still waiting for moderation ("synthetisch-met-vijftig-draden").
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from annotations.models import Annotation, Status
+from annotations.models import Annotation, Motivation, Reading, Status
 from annotations.rendering import render_markdown
 from cases import vocabulary
 from cases.models import TEXT_SECTION_FIELDS, Case, KeywordedCase, SourceCoding, TensionPosition
@@ -45,6 +47,8 @@ ATTRIBUTION = "Synthetisch"
 COMMON_WORD = "buurt"
 RARE_WORD = "waterzuivering"
 TWENTY_SLUG = "synthetisch-met-twintig-kanttekeningen"
+THREADS_SLUG = "synthetisch-met-vijftig-draden"
+THREADS, READINGS = 50, 30
 
 MUNICIPALITIES = [
     "Antwerpen",
@@ -153,6 +157,7 @@ class Command(BaseCommand):
             self._codings(rng, case_rows)
             self._keywords(rng, case_rows)
             count = self._annotations(rng, case_rows, annotations)
+            count += self._conversation(rng, case_rows[1]) if len(case_rows) > 1 else 0
         self.stdout.write("Search vectors and vocabulary …")
         with transaction.atomic(using=ALIAS):
             Case.objects.using(ALIAS).refresh_search_vectors()  # annotations' are generated columns
@@ -201,8 +206,8 @@ class Command(BaseCommand):
                 texts["practice"] += f" Samen met de {COMMON_WORD} maken we het verschil."
             if i % 1000 == 7:
                 texts["context"] += f" Het project begon rond {RARE_WORD} in de wijk."
-            slug = TWENTY_SLUG if i == 0 else f"{SLUG_PREFIX}{i:06d}"
-            published = rng.random() < 0.95
+            slug = {0: TWENTY_SLUG, 1: THREADS_SLUG}.get(i, f"{SLUG_PREFIX}{i:06d}")
+            published = rng.random() < 0.95 or i == 1
             rows.append(
                 Case(
                     title=f"{TITLE_PREFIX} {_sentence(rng, rng.randint(3, 6))[:-1]} {i}",
@@ -271,8 +276,10 @@ class Command(BaseCommand):
         now = timezone.now()
         public_cases = [case for case in cases if case.status == Case.Status.PUBLISHED]
         plan: list[tuple[Case, str]] = [(cases[0], "practice")] * min(20, count)
+        # The rest on other cases: the two measured cases hold exactly what they promise.
+        others = [case for case in public_cases if case.slug not in (TWENTY_SLUG, THREADS_SLUG)]
         while len(plan) < count:
-            case = rng.choice(public_cases[1:] or public_cases)
+            case = rng.choice(others or public_cases)
             plan.append((case, rng.choice(TEXT_SECTION_FIELDS)))
         made = 0
         batch: list[Annotation] = []
@@ -312,3 +319,65 @@ class Command(BaseCommand):
             Annotation.objects.using(ALIAS).bulk_create(batch)
             made += len(batch)
         return made
+
+    def _conversation(self, rng: random.Random, case: Case) -> int:
+        """Fifty public threads and thirty public readings on one case, and some still waiting."""
+        now = timezone.now()
+
+        def contribution(**fields) -> Annotation:
+            body = _paragraph(rng, rng.randint(1, 2))
+            return Annotation(
+                case=case,
+                voice=rng.choice(["denker", "planner", "doener"]),
+                body=body,
+                body_html=render_markdown(body),
+                attribution=ATTRIBUTION,
+                submitted_at=now - timedelta(minutes=rng.randint(0, 10_000)),
+                **fields,
+            )
+
+        notes = []
+        for _ in range(THREADS):
+            field = rng.choice(TEXT_SECTION_FIELDS)
+            text = getattr(case, field)
+            start = rng.randrange(0, max(1, len(text) - 60))
+            anchor = make_anchor(text, start, min(len(text), start + rng.randint(15, 60)))
+            notes.append(
+                contribution(
+                    case_field=field,
+                    **Annotation.anchor_fields(anchor, text),
+                    kind=rng.choice(["associatie", "aanmerking", "voorbeeld"]),
+                    status=Status.APPROVED,
+                )
+            )
+        notes = Annotation.objects.using(ALIAS).bulk_create(notes)
+        no_passage = {"quote_exact": "", "position_start": 0, "position_end": 0}
+        replies = [
+            contribution(
+                motivation=Motivation.REPLYING,
+                parent=note,
+                reply_to=note,
+                case_field=note.case_field,
+                **no_passage,
+                status=rng.choices([Status.APPROVED, Status.PENDING], weights=[85, 15])[0],
+            )
+            for note in notes
+            for _ in range(rng.randint(0, 4))
+        ]
+        Annotation.objects.using(ALIAS).bulk_create(replies, batch_size=BATCH)
+        sources = list(Source.objects.using(ALIAS).all())
+        fields = list(TensionField.objects.using(ALIAS).all())
+        statuses = [Status.APPROVED] * READINGS + [Status.PENDING] * (READINGS // 5)
+        readings = Annotation.objects.using(ALIAS).bulk_create(
+            contribution(motivation=Motivation.ASSESSING, **no_passage, status=status)
+            for status in statuses
+        )
+        Reading.objects.using(ALIAS).bulk_create(
+            Reading(annotation=reading, source=rng.choice(sources), strength=rng.randint(0, 3))
+            if n % 3
+            else Reading(
+                annotation=reading, tension_field=rng.choice(fields), position=rng.randint(-2, 2)
+            )
+            for n, reading in enumerate(readings)
+        )
+        return len(notes) + len(replies) + len(readings)
