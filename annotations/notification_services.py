@@ -199,8 +199,8 @@ def notification_recipients(annotation: Annotation, *, actor_id: int | None = No
     | anything                | members of the author's organisation who follow it      | organisation  |
 
     Never the author, nor who approved it. Only active members hear anything (a follow of
-    someone who left their organisation is ignored), except a case's researchers, who
-    hear as researchers.
+    someone who left their organisation is ignored), besides a case's researchers and
+    researchers who answered in the thread.
     """
     candidates: dict[int, str] = {}
 
@@ -213,9 +213,10 @@ def notification_recipients(annotation: Annotation, *, actor_id: int | None = No
     follows = Follow.objects.of_members()
     if annotation.motivation == Motivation.REPLYING:
         thread = Q(pk=annotation.parent_id) | Q(parent_id=annotation.parent_id)
+        # Who wrote in it: members, and researchers (staff) who answered.
         add(
-            Annotation.objects.filter(thread, author__isnull=False)
-            .filter(author__is_active=True, author__membership__isnull=False)
+            Annotation.objects.filter(thread, author__is_active=True)
+            .filter(Q(author__membership__isnull=False) | Q(author__is_staff=True))
             .values_list("author_id", flat=True),
             Reason.THREAD,
         )

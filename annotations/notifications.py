@@ -231,14 +231,16 @@ class NotificationQuerySet(models.QuerySet):
     def mailable(self) -> NotificationQuerySet:
         """Not yet in a mail; decisions are mailed at once by `notify_author`, never in digests.
 
-        Only for active members, and researchers for what they hear as researchers: a
+        Only for active members and staff (researchers), and a case's researchers: a
         follower who left their organisation is mailed nothing more.
         """
         return (
             self.filter(digest__isnull=True, recipient__is_active=True)
             .exclude(kind=NotificationKind.DECISION)
             .filter(
-                Q(recipient__membership__isnull=False) | Q(reason=NotificationReason.RESEARCHER)
+                Q(recipient__membership__isnull=False)
+                | Q(recipient__is_staff=True)
+                | Q(reason=NotificationReason.RESEARCHER)
             )
         )
 

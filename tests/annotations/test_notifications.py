@@ -124,6 +124,23 @@ def test_a_reply_reaches_the_thread_the_case_followers_and_researchers(
     }
 
 
+def test_a_researcher_who_answered_in_a_thread_hears_of_the_next_reply(
+    scene, member_a, member_b, reviewer, django_capture_on_commit_callbacks
+):
+    root = make_annotation(target=scene["source"].section, author=member_b)
+    make_reply(root, author=scene["researcher"])
+    reply = make_reply(root, author=member_a, status="pending")
+    approve(reply, reviewer, django_capture_on_commit_callbacks)
+    assert received(reply) == {
+        "lid-b": ("reply", "thread"),
+        "onderzoeker-zaak": ("reply", "thread"),
+        "volgt-kader": ("reply", "section"),
+        "volgt-bron": ("reply", "source"),
+        "volgt-org-a": ("reply", "organisation"),
+        "lid-a": ("decision", "author"),
+    }
+
+
 def test_a_reading_reaches_the_researchers_and_who_follows_the_case_or_its_source(
     scene, member_a, reviewer, django_capture_on_commit_callbacks
 ):
