@@ -419,9 +419,20 @@ def send_digests(*, now: datetime | None = None, chunk_size: int = DIGEST_CHUNK)
     return report
 
 
+# A mail carries nothing older than this: who chose "never" and mails again later gets the
+# last week's news, not a year's; older notifications stay in the site's list.
+DIGEST_LOOKBACK = timedelta(days=8)
+
+
+def _oldest(cutoff: datetime) -> datetime:
+    return cutoff - DIGEST_LOOKBACK
+
+
 def _recipients_due(frequency: str, cutoff: datetime):
     """Members whose choice is `frequency` and who have something due, by id."""
-    due = Notification.objects.mailable().filter(recipient=OuterRef("pk"), created_at__lt=cutoff)
+    due = Notification.objects.mailable().filter(
+        recipient=OuterRef("pk"), created_at__lt=cutoff, created_at__gte=_oldest(cutoff)
+    )
     return (
         get_user_model()
         .objects.filter(is_active=True)
@@ -465,7 +476,7 @@ def _mark_chunk(ids, frequency, cutoff, now, report) -> list[_Mail]:
     by_recipient = {digest.recipient_id: digest for digest in digests}
     report.notifications += (
         Notification.objects.mailable()
-        .filter(recipient_id__in=ids, created_at__lt=cutoff)
+        .filter(recipient_id__in=ids, created_at__lt=cutoff, created_at__gte=_oldest(cutoff))
         .update(
             digest=Subquery(
                 DigestMail.objects.filter(

@@ -178,6 +178,18 @@ def test_a_crash_between_marking_and_sending_sends_nothing_twice(case, author, m
     assert Notification.objects.filter(digest__isnull=True).count() == 0
 
 
+def test_after_never_a_mail_carries_only_the_last_eight_days(case, author):
+    member = member_choosing("never", "weer-terug")
+    notify(member, case, author, when=at(1, 10), body="Van lang geleden.")
+    notify(member, case, author, when=at(6, 10), body="Van gisteren.")
+    send_digests(now=at(7, 7))
+    assert mail.outbox == []
+    MemberPreferences.objects.filter(user=member).update(email_frequency="daily")
+    send_digests(now=at(10, 7))
+    (message,) = mail.outbox
+    assert "Van gisteren." in message.body and "Van lang geleden." not in message.body
+
+
 def test_a_mail_the_server_refuses_is_tried_again_next_run(case, author, monkeypatch):
     member = member_choosing("immediately", "meteen")
     notify(member, case, author, when=at(6, 10))
