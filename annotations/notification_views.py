@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from annotations import notification_services as services
 from annotations.forms import PreferencesForm
 from annotations.models import Follow, Organisation
+from cases.models import Case
 
 PAGE_SIZE = 25
 
@@ -95,9 +97,12 @@ def member_settings(request: HttpRequest) -> HttpResponse:
         services.set_preferences(user=request.user, **form.cleaned_data)
         messages.success(request, _("Uw instellingen zijn bewaard."))
         return redirect("member-settings")
-    # The organisation has its own button above the list.
-    follows = Follow.objects.filter(user=request.user, organisation__isnull=True).select_related(
-        "case", "section", "source", "tension_field"
+    # The organisation has its own button above the list. A case taken offline is left out
+    # (its title is draft text); the follow stays, for when it is published again.
+    follows = (
+        Follow.objects.filter(user=request.user, organisation__isnull=True)
+        .filter(Q(case__isnull=True) | Q(case__in=Case.objects.visible_to(request.user)))
+        .select_related("case", "section", "source", "tension_field")
     )
     return render(
         request,

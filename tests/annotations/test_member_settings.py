@@ -80,6 +80,16 @@ def test_the_settings_page_lists_what_the_member_follows_in_a_flat_number_of_que
     assert len(many) == len(few)
 
 
+def test_a_followed_case_taken_offline_is_not_named_in_the_settings(framework, member_a):
+    draft = make_case(title="CONCEPTTITEL")
+    Follow.objects.create(user=member_a, case=draft)
+    draft.status = "draft"
+    draft.save()
+    page = logged_in(member_a).get(reverse("member-settings")).content.decode()
+    assert "CONCEPTTITEL" not in page
+    assert Follow.objects.filter(user=member_a, case=draft).exists()
+
+
 # --- organisation only, everywhere -----------------------------------------------------------
 
 
