@@ -29,7 +29,7 @@ from frameworks.models import Section, Source, TensionField
 
 
 class EmailFrequency(models.TextChoices):
-    IMMEDIATELY = "immediately", _("meteen, één e-mail per melding")
+    IMMEDIATELY = "immediately", _("meteen (binnen enkele minuten)")
     DAILY = "daily", _("één overzicht per dag")
     WEEKLY = "weekly", _("één overzicht per week")
     NEVER = "never", _("nooit; alleen op de site")

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='DigestMail',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.CharField(choices=[('immediately', 'meteen, één e-mail per melding'), ('daily', 'één overzicht per dag'), ('weekly', 'één overzicht per week'), ('never', 'nooit; alleen op de site')], max_length=12, verbose_name='soort')),
+                ('frequency', models.CharField(choices=[('immediately', 'meteen (binnen enkele minuten)'), ('daily', 'één overzicht per dag'), ('weekly', 'één overzicht per week'), ('never', 'nooit; alleen op de site')], max_length=12, verbose_name='soort')),
                 ('shown', models.PositiveIntegerField(default=0, verbose_name='getoonde meldingen')),
                 ('created_at', models.DateTimeField(verbose_name='aangemaakt')),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='verstuurd')),
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             name='MemberPreferences',
             fields=[
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='preferences', serialize=False, to=settings.AUTH_USER_MODEL, verbose_name='gebruiker')),
-                ('email_frequency', models.CharField(choices=[('immediately', 'meteen, één e-mail per melding'), ('daily', 'één overzicht per dag'), ('weekly', 'één overzicht per week'), ('never', 'nooit; alleen op de site')], default='daily', max_length=12, verbose_name='e-mail over meldingen')),
+                ('email_frequency', models.CharField(choices=[('immediately', 'meteen (binnen enkele minuten)'), ('daily', 'één overzicht per dag'), ('weekly', 'één overzicht per week'), ('never', 'nooit; alleen op de site')], default='daily', max_length=12, verbose_name='e-mail over meldingen')),
                 ('shown_as', models.CharField(choices=[('name', 'met mijn naam en mijn organisatie'), ('organisation', 'alleen met mijn organisatie')], default='name', max_length=12, verbose_name='getoond als')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='bijgewerkt')),
             ],

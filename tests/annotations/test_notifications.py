@@ -402,7 +402,17 @@ def test_a_researcher_without_membership_is_offered_notifications_once_they_have
 
 @pytest.mark.parametrize(
     "change",
-    ["withdrawn", "hidden", "rejected", "case offline", "pending reply", "reply under hidden note"],
+    [
+        "withdrawn",
+        "hidden",
+        "rejected",
+        "pending",
+        "changes_requested",
+        "orphaned",
+        "case offline",
+        "pending reply",
+        "reply under hidden note",
+    ],
 )
 def test_a_notification_whose_subject_is_no_longer_public_shows_nothing(
     scene, member_a, member_b, change
@@ -410,8 +420,11 @@ def test_a_notification_whose_subject_is_no_longer_public_shows_nothing(
     follower = scene["volgt-zaak"]
     note = make_annotation(target=scene["case"], author=member_a, body="GEHEIMMARKER")
     subject = note
-    if change in ("withdrawn", "hidden", "rejected"):
+    if change in ("withdrawn", "hidden", "rejected", "pending", "changes_requested"):
         note.status = change
+        note.save()
+    elif change == "orphaned":
+        note.anchor_state = "orphaned"
         note.save()
     elif change == "case offline":
         scene["case"].status = "draft"

@@ -80,6 +80,12 @@ def test_a_follower_hears_of_a_note_approved_on_the_case_they_follow(
         path=str(screenshot_dir / f"notifications-{follower.viewport_name}.png"), full_page=True
     )
 
+    # The settings name the case among what the follower follows.
+    follower.goto(live_server.url + "/account/instellingen/")
+    expect(follower.locator(".follow-list")).to_contain_text("Kookploeg Noord")
+    assert horizontal_overflow(follower) == 0
+    follower.go_back()
+
     # The link leads to the note in the case's margin.
     item.get_by_role("link", name="Kookploeg Noord").click()
     expect(follower.locator(f"#kanttekening-{note.pk}")).to_contain_text("nieuwe buren")
