@@ -1,6 +1,7 @@
 """Open data: public annotations as W3C Web Annotations (JSON-LD).
 
-- `/api/kanttekeningen/<id>/`: one annotation;
+- `/api/kanttekeningen/<id>/`: one annotation (a margin note, or a reading of a coding:
+  motivation `assessing`, its target the coding's own IRI, `/coderingen/<case id>/<key>/`);
 - `/api/kanttekeningen/`: an AnnotationCollection of every public annotation,
   paged as AnnotationPages (`?pagina=N`);
 - `/api/praktijken/<slug>/kanttekeningen/`, `/api/kader/<key>/kanttekeningen/`:
@@ -32,6 +33,10 @@ from diegem.lib.versioning import current_content_version
 from frameworks.models import Section
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# The model names the motivation "assessing" (a reading of a coding), but the published
+# context defines no term for it (it lists "reviewing"): without this, a JSON-LD processor
+# would read it as a relative IRI. Used wherever a reading may stand.
+CONTEXT_WITH_ASSESSING = [ANNO_CONTEXT, {"assessing": "oa:assessing"}]
 CONTENT_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 RIGHTS = "https://creativecommons.org/licenses/by/4.0/"
 # The research text the framework pages and the seed notes summarise.
@@ -185,7 +190,7 @@ def reading_jsonld(
         "body": body,
         "target": target,
     }
-    return {"@context": ANNO_CONTEXT, **data} if with_context else data
+    return {"@context": CONTEXT_WITH_ASSESSING, **data} if with_context else data
 
 
 _GENERATOR = {"type": "Software", "name": "Praktijkenbank DieGem"}
@@ -282,7 +287,7 @@ def _collection(request: HttpRequest, annotations, collection_url: str, label: s
     except (ValueError, EmptyPage):
         raise Http404("Die pagina bestaat niet") from None
     data = {
-        "@context": ANNO_CONTEXT,
+        "@context": CONTEXT_WITH_ASSESSING,
         "id": page_url(page.number),
         "type": "AnnotationPage",
         "partOf": {"id": absolute_collection, "label": label, "total": total},
