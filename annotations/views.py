@@ -235,6 +235,7 @@ def my_annotations(request: HttpRequest) -> HttpResponse:
     annotations = (
         Annotation.objects.filter(author=request.user)
         .with_target()
+        .select_related("reading__source", "reading__tension_field")
         .with_readable_target(request.user)
         .prefetch_related(
             Prefetch(

@@ -497,3 +497,12 @@ def test_the_researchers_dashboard_lists_readings_awaiting_an_answer(approved_re
     proposals.reading_answer(annotation_id=approved_reading.pk, actor=researcher, answer="Ja.")
     page = parse(logged_in(researcher).get(reverse("admin:cases_case_dashboard")))
     assert not page.xpath('//*[@aria-labelledby="readings-awaiting-title"]//a')
+
+
+def test_the_author_finds_their_reading_among_their_contributions(case, member_a):
+    annotation = propose(member_a, case)
+    page = parse(logged_in(member_a).get(reverse("annotations-mine")))
+    (item,) = texts(page, f'//*[@id="mijn-{annotation.pk}"]/p[2]')
+    assert item == "Buurtkeuken: uw lezing van ‘Ontmoeting’: sterk"
+    links = page.xpath(f'//*[@id="mijn-{annotation.pk}"]//a/@href')
+    assert f"/kanttekeningen/{annotation.pk}/intrekken/" in links
