@@ -506,3 +506,10 @@ def test_the_author_finds_their_reading_among_their_contributions(case, member_a
     assert item == "Buurtkeuken: uw lezing van ‘Ontmoeting’: sterk"
     links = page.xpath(f'//*[@id="mijn-{annotation.pk}"]//a/@href')
     assert f"/kanttekeningen/{annotation.pk}/intrekken/" in links
+
+
+def test_an_answer_reaches_the_cached_case_page_at_once(approved_reading, researcher, client):
+    url = "/praktijken/buurtkeuken/"
+    assert "Antwoord van de onderzoekers" not in client.get(url).content.decode()
+    proposals.reading_answer(annotation_id=approved_reading.pk, actor=researcher, answer="Gezien.")
+    assert "Antwoord van de onderzoekers" in client.get(url).content.decode()
