@@ -511,9 +511,8 @@ class Annotation(AnchoredPassage):
         browser to scroll to and mark the passage's first words; browsers without
         it go to the text section.
         """
-        if (
-            self.is_public and self.motivation == Motivation.COMMENTING
-        ):  # only notes are highlighted
+        # Only notes are highlighted in the margin; a reading's passage is found by its words.
+        if self.is_public and self.motivation == Motivation.COMMENTING:
             return f"{self.page_url}#passage-{self.pk}"
         # A dash at either end of a term means something else in a text directive: always encode it.
         start = quote(" ".join(self.quote_exact.split()[:6]), safe="").replace("-", "%2D")

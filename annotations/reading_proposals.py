@@ -207,7 +207,9 @@ def _lock_reading(annotation_id: int, actor) -> Reading:
     )
     if annotation is None:
         raise ReadingError(_("Deze lezing bestaat niet of is niet (meer) goedgekeurd."))
-    return Reading.objects.select_related("source", "tension_field").get(annotation=annotation)
+    reading = Reading.objects.select_related("source", "tension_field").get(annotation=annotation)
+    reading.annotation = annotation  # the locked row, not a fresh copy
+    return reading
 
 
 def _write_answer(reading: Reading, actor, answer: str) -> None:
