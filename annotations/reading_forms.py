@@ -65,6 +65,16 @@ class ReadingForm(PageFieldsMixin, forms.Form):
         return cleaned
 
 
+class ReadingEditForm(PageFieldsMixin, forms.Form):
+    """The author reworks the argument of their reading (the coding and the value stay)."""
+
+    voice = _note_field("voice")
+    body = ReadingForm.base_fields["body"]
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    clean_body = ReadingForm.clean_body
+
+
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Antwoord van de onderzoekers"),

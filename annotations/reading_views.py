@@ -19,12 +19,13 @@ from annotations import reading_proposals as proposals
 from annotations import services
 from annotations.api import _jsonld_response
 from annotations.models import Annotation, Status
-from annotations.reading_forms import AnswerForm, ProcessForm, ReadingForm
+from annotations.reading_forms import AnswerForm, ProcessForm, ReadingEditForm, ReadingForm
 from annotations.readings import ANSWER_STATUSES, coding_code
-from annotations.views import _text_kept, refused
+from annotations.views import OFFLINE, _text_kept, refused
 from cases.models import Case, CodingEvidence
 from cases.views import _download
 from diegem.lib.versioning import current_content_version
+from diegem.lib.workflow import IllegalTransition
 
 # --- the coding: its page anchor and its IRI ---------------------------------------------------
 
@@ -139,6 +140,64 @@ def reading_new(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             return redirect(context["coding_url"])
     context |= {"form": form, "allowance": services.submission_allowance(request.user)}
     response = render(request, "annotations/reading_new.html", context)
+    return refused(response, limited) if limited else response
+
+
+@login_required
+def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author reworks the argument of their reading; an approved one goes back to review.
+
+    The note's edit service (`services.annotation_edit`): the same limit, table and events.
+    """
+    annotation = get_object_or_404(
+        Annotation.objects.readings()
+        .with_target()
+        .with_readable_target(request.user)
+        .select_related("reading__source", "reading__tension_field"),
+        pk=pk,
+        author=request.user,
+    )
+    if not annotation.target_readable:
+        if request.method == "POST":  # taken offline while the member wrote
+            return _text_kept(request, OFFLINE)
+        messages.error(request, OFFLINE)
+        return redirect("annotations-mine")
+    if annotation.status not in services.EDITABLE:
+        messages.error(request, _("Deze lezing kan niet meer bewerkt worden."))
+        return redirect("annotations-mine")
+    initial = {"voice": annotation.voice, "body": annotation.body, "version": annotation.version}
+    form = ReadingEditForm(request.POST or None, initial=initial)
+    limited = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.annotation_edit(
+                annotation_id=annotation.pk,
+                author=request.user,
+                expected_version=data["version"],
+                voice=data["voice"],
+                kind="",
+                body=data["body"],
+            )
+        except services.RateLimited as error:
+            form.add_error(None, str(error))
+            limited = error
+        except (services.ModerationError, IllegalTransition) as error:
+            # Changed meanwhile (a reviewer decided): keep what was typed, with the new version.
+            annotation.refresh_from_db()
+            form = ReadingEditForm({**request.POST.dict(), "version": annotation.version})
+            form.is_valid()
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Bewaard. Uw lezing gaat opnieuw naar een moderator."))
+            return redirect("annotations-mine")
+    context = {
+        "form": form,
+        "annotation": annotation,
+        "reading": annotation.reading,
+        "allowance": services.submission_allowance(request.user),
+    }
+    response = render(request, "annotations/reading_edit.html", context)
     return refused(response, limited) if limited else response
 
 

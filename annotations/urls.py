@@ -78,6 +78,7 @@ urlpatterns += [
         name="reading-new",
     ),
     path("lezingen/<int:pk>/antwoorden/", reading_views.reading_respond, name="reading-respond"),
+    path("lezingen/<int:pk>/bewerken/", reading_views.reading_edit, name="reading-edit"),
     path("coderingen/<int:case_id>/<slug:key>/", reading_views.coding, name="coding"),
     path(
         "data/lezingen.csv",

@@ -506,6 +506,38 @@ def test_the_author_finds_their_reading_among_their_contributions(case, member_a
     assert item == "Buurtkeuken: uw lezing van ‘Ontmoeting’: sterk"
     links = page.xpath(f'//*[@id="mijn-{annotation.pk}"]//a/@href')
     assert f"/kanttekeningen/{annotation.pk}/intrekken/" in links
+    assert f"/lezingen/{annotation.pk}/bewerken/" in links
+
+
+def test_the_author_reworks_a_reading_after_a_request_for_changes(case, member_a, reviewer):
+    annotation = propose(member_a, case)
+    services.annotation_moderate(
+        annotation_id=annotation.pk,
+        action="request_changes",
+        actor=reviewer,
+        expected_version=annotation.version,
+        public_reason="Zeg waarom.",
+    )
+    annotation.refresh_from_db()
+    client = logged_in(member_a)
+    url = reverse("reading-edit", args=[annotation.pk])
+
+    response = client.post(url, {"voice": "doener", "body": "  ", "version": annotation.version})
+    (errors,) = texts(parse(response), '//*[@class="form-errors"]')
+    assert "Uw argument" in errors
+
+    response = client.post(
+        url, {"voice": "planner", "body": "Omdat iedereen komt.", "version": annotation.version}
+    )
+    assert response.status_code == 302
+    annotation.refresh_from_db()
+    assert (annotation.status, annotation.body, annotation.kind) == (
+        "pending",
+        "Omdat iedereen komt.",
+        "",
+    )
+    assert annotation.reading.strength == 3
+    assert logged_in(member_a).get(url.replace(str(annotation.pk), "999999")).status_code == 404
 
 
 def test_an_answer_reaches_the_cached_case_page_at_once(approved_reading, researcher, client):

@@ -152,7 +152,9 @@ def test_reading_pages_have_no_wcag_violations(live_server, page: Page, seeded):
     Reading.objects.filter(annotation=approved).update(
         answer="Dank u.", answer_html="<p>Dank u.</p>", answered_at=timezone.now()
     )
-    make_reading(case, tension_field="consensus-conflict", author=member, status="pending")
+    pending = make_reading(
+        case, tension_field="consensus-conflict", author=member, status="pending"
+    )
 
     def log_in_as(username):
         page.context.clear_cookies()
@@ -168,6 +170,8 @@ def test_reading_pages_have_no_wcag_violations(live_server, page: Page, seeded):
     axe_clean(page)
     page.goto(live_server.url + "/praktijken/torekes/")
     page.locator("#codering-ontmoeting details.readings summary").click()
+    axe_clean(page)
+    page.goto(live_server.url + f"/lezingen/{pending.pk}/bewerken/")
     axe_clean(page)
 
     log_in_as("moderator")
