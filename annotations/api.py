@@ -1,6 +1,7 @@
 """Open data: public annotations as W3C Web Annotations (JSON-LD).
 
-- `/api/kanttekeningen/<id>/`: one annotation;
+- `/api/kanttekeningen/<id>/`: one annotation (a margin note, or a reading of a coding:
+  motivation `assessing`, its target the coding's own IRI, `/coderingen/<case id>/<key>/`);
 - `/api/kanttekeningen/`: an AnnotationCollection of every public annotation,
   paged as AnnotationPages (`?pagina=N`);
 - `/api/praktijken/<slug>/kanttekeningen/`, `/api/kader/<key>/kanttekeningen/`:
@@ -26,12 +27,16 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from annotations.models import Annotation, Kind, Voice
+from annotations.models import Annotation, Kind, Motivation, Voice
 from cases.models import Case, text_section
 from diegem.lib.versioning import current_content_version
 from frameworks.models import Section
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# The model names the motivation "assessing" (a reading of a coding), but the published
+# context defines no term for it (it lists "reviewing"): without this, a JSON-LD processor
+# would read it as a relative IRI. Used wherever a reading may stand.
+CONTEXT_WITH_ASSESSING = [ANNO_CONTEXT, {"assessing": "oa:assessing"}]
 CONTENT_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 RIGHTS = "https://creativecommons.org/licenses/by/4.0/"
 # The research text the framework pages and the seed notes summarise.
@@ -63,6 +68,8 @@ def annotation_jsonld(
     annotation: Annotation, request: HttpRequest, *, with_context: bool = True
 ) -> dict:
     """One public annotation as a W3C Web Annotation."""
+    if annotation.motivation == Motivation.ASSESSING:
+        return reading_jsonld(annotation, request, with_context=with_context)
     absolute = request.build_absolute_uri
     html = annotation.body_html
     if annotation.is_paraphrase:
@@ -120,33 +127,108 @@ def annotation_jsonld(
         "created": _iso(annotation.created_at),
         "modified": _iso(annotation.updated_at),
         "creator": creator,
-        "generator": {
-            "id": absolute(reverse("home")),
-            "type": "Software",
-            "name": "Praktijkenbank DieGem",
-        },
+        "generator": {"id": absolute(reverse("home")), **_GENERATOR},
         "rights": RIGHTS,
         "body": body,
-        "target": {
-            "type": "SpecificResource",
-            "source": absolute(text_url(annotation)),
-            "scope": absolute(annotation.target_url),
-            "selector": [
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": annotation.quote_exact,
-                    "prefix": annotation.quote_prefix,
-                    "suffix": annotation.quote_suffix,
-                },
-                {
-                    "type": "TextPositionSelector",
-                    "start": annotation.position_start,
-                    "end": annotation.position_end,
-                },
-            ],
-        },
+        "target": _passage_target(annotation, request),
     }
     return {"@context": ANNO_CONTEXT, **data} if with_context else data
+
+
+def reading_jsonld(
+    annotation: Annotation, request: HttpRequest, *, with_context: bool = True
+) -> dict:
+    """A public reading of a coding: motivation `assessing`, its target the coding's own IRI.
+
+    The argument and the proposed value (in words and as a machine value) are
+    its bodies; the researchers' answer, when there is one, a third. Its
+    creator is the member's organisation, never a person's name (as in the
+    readings' data files). With a passage, that passage is a second target.
+    """
+    absolute = request.build_absolute_uri
+    reading = annotation.reading
+    coding_iri = absolute(reverse("coding", args=[annotation.case_id, reading.item.key]))
+    body: list[dict] = [
+        {
+            "type": "TextualBody",
+            "value": annotation.body_html,
+            "format": "text/html",
+            "language": "nl",
+            "purpose": "assessing",
+        },
+        {
+            "type": "TextualBody",
+            "value": reading.label,
+            "language": "nl",
+            "purpose": "classifying",
+        },
+        {"type": "TextualBody", "value": reading.code, "purpose": "tagging"},
+    ]
+    if reading.answered_at:
+        body.append(
+            {
+                "type": "TextualBody",
+                "value": reading.answer_html,
+                "format": "text/html",
+                "language": "nl",
+                "purpose": "replying",
+                "created": _iso(reading.answered_at),
+            }
+        )
+    target: str | list = coding_iri
+    if annotation.has_passage:
+        target = [coding_iri, _passage_target(annotation, request)]
+    data = {
+        "id": absolute(reverse("api-annotation", args=[annotation.pk])),
+        "type": "Annotation",
+        "motivation": "assessing",
+        "created": _iso(annotation.created_at),
+        "modified": _iso(annotation.updated_at),
+        "creator": {
+            "type": "Organization",
+            "name": str(annotation.organisation or _("Een lid van een partnerorganisatie")),
+        },
+        "generator": _GENERATOR | {"id": absolute(reverse("home"))},
+        "rights": RIGHTS,
+        "body": body,
+        "target": target,
+    }
+    return {"@context": CONTEXT_WITH_ASSESSING, **data} if with_context else data
+
+
+_GENERATOR = {"type": "Software", "name": "Praktijkenbank DieGem"}
+
+
+def _passage_target(annotation: Annotation, request: HttpRequest) -> dict:
+    """The passage an annotation is on: its text, the page that shows it, and the selectors."""
+    absolute = request.build_absolute_uri
+    return {
+        "type": "SpecificResource",
+        "source": absolute(text_url(annotation)),
+        "scope": absolute(annotation.target_url),
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": annotation.quote_exact,
+                "prefix": annotation.quote_prefix,
+                "suffix": annotation.quote_suffix,
+            },
+            {
+                "type": "TextPositionSelector",
+                "start": annotation.position_start,
+                "end": annotation.position_end,
+            },
+        ],
+    }
+
+
+def published_annotations():
+    """What the API shows: public notes and readings."""
+    return Annotation.objects.public().filter(motivation__in=SHOWN_MOTIVATIONS)
+
+
+# Replies are not (yet) in the collections; readings are.
+SHOWN_MOTIVATIONS = [Motivation.COMMENTING, Motivation.ASSESSING]
 
 
 def _jsonld_response(request: HttpRequest, data: dict, etag: str) -> HttpResponse:
@@ -167,15 +249,22 @@ def _jsonld_response(request: HttpRequest, data: dict, etag: str) -> HttpRespons
 
 @require_safe
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    annotation = get_object_or_404(Annotation.objects.notes().public().with_target(), pk=pk)
+    annotation = get_object_or_404(_with_reading(published_annotations().with_target()), pk=pk)
     etag = f"a{annotation.pk}-v{annotation.version}-{current_content_version()}"
     return _jsonld_response(request, annotation_jsonld(annotation, request), etag)
+
+
+def _with_reading(annotations):
+    """A reading's coding comes along in the same query."""
+    return annotations.select_related("reading__source", "reading__tension_field")
 
 
 def _collection(request: HttpRequest, annotations, collection_url: str, label: str) -> HttpResponse:
     """An AnnotationCollection (no `pagina`) or one of its AnnotationPages."""
     paginator = Paginator(
-        annotations.with_target().order_by("pk"), PAGE_SIZE, allow_empty_first_page=True
+        _with_reading(annotations.with_target()).order_by("pk"),
+        PAGE_SIZE,
+        allow_empty_first_page=True,
     )
     total = paginator.count  # one count, shared with the paging
     absolute_collection = request.build_absolute_uri(collection_url)
@@ -201,7 +290,7 @@ def _collection(request: HttpRequest, annotations, collection_url: str, label: s
     except (ValueError, EmptyPage):
         raise Http404("Die pagina bestaat niet") from None
     data = {
-        "@context": ANNO_CONTEXT,
+        "@context": CONTEXT_WITH_ASSESSING,
         "id": page_url(page.number),
         "type": "AnnotationPage",
         "partOf": {"id": absolute_collection, "label": label, "total": total},
@@ -219,7 +308,7 @@ def _collection(request: HttpRequest, annotations, collection_url: str, label: s
 def collection_all(request: HttpRequest) -> HttpResponse:
     return _collection(
         request,
-        Annotation.objects.notes().public(),
+        published_annotations(),
         reverse("api-annotations"),
         "Kanttekeningen in de praktijkenbank DieGem",
     )
@@ -230,7 +319,7 @@ def collection_case(request: HttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.published(), slug=slug)
     return _collection(
         request,
-        Annotation.objects.notes().public().filter(case=case),
+        published_annotations().filter(case=case),
         reverse("api-case-annotations", args=[slug]),
         f"Kanttekeningen bij {case.title}",
     )
@@ -241,7 +330,7 @@ def collection_section(request: HttpRequest, key: str) -> HttpResponse:
     section = get_object_or_404(Section, key=key)
     return _collection(
         request,
-        Annotation.objects.notes().public().filter(section=section),
+        published_annotations().filter(section=section),
         reverse("api-section-annotations", args=[key]),
         f"Kanttekeningen bij {section}",
     )

@@ -485,7 +485,9 @@ class Annotation(AnchoredPassage):
         return f"{self.get_voice_display()} bij “{self.quote_exact[:40]}”"
 
     def get_absolute_url(self) -> str:
-        """The note itself on its page (one fragment: the note's id)."""
+        """The note itself on its page (one fragment: the note's id); a reading beside its coding."""
+        if self.motivation == Motivation.ASSESSING:
+            return f"{self.page_url}#lezing-{self.pk}"
         return f"{self.page_url}#kanttekening-{self.pk}"
 
     @property
@@ -498,7 +500,7 @@ class Annotation(AnchoredPassage):
     @property
     def target_url(self) -> str:
         """The annotated text on its page: the case's text section, or the framework section."""
-        if self.section_id:
+        if self.section_id or not self.case_field:  # a reading without a passage: its case
             return self.page_url
         return f"{self.page_url}#{text_section(self.case_field).slug}"
 
@@ -520,7 +522,8 @@ class Annotation(AnchoredPassage):
         browser to scroll to and mark the passage's first words; browsers without
         it go to the text section.
         """
-        if self.is_public:
+        # Only notes are highlighted in the margin; a reading's passage is found by its words.
+        if self.is_public and self.motivation == Motivation.COMMENTING:
             return f"{self.page_url}#passage-{self.pk}"
         # A dash at either end of a term means something else in a text directive: always encode it.
         start = quote(" ".join(self.quote_exact.split()[:6]), safe="").replace("-", "%2D")
@@ -531,6 +534,8 @@ class Annotation(AnchoredPassage):
     def target_title(self) -> str:
         if self.section_id:
             return str(self.section)
+        if not self.case_field:  # a reading without a passage
+            return self.case.title
         return f"{self.case.title} · {self.get_case_field_display()}"
 
     @property

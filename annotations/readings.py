@@ -13,12 +13,40 @@ from this table alone. The model belongs to the annotations app
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Position, Strength, describe_position, describe_strength
 from frameworks.models import Source, TensionField
+
+# Where the researchers' answer to a reading stands (the open data's words and values).
+ANSWER_STATUSES = {
+    "geen_antwoord": _("geen antwoord"),
+    "beantwoord": _("beantwoord"),
+    "verwerkt": _("verwerkt"),
+}
+UNDETERMINED = "niet_te_bepalen"
+BOTH_POLES = "beide"  # as the exchange format writes "holds both poles" (cases.exchange.BOTH)
+
+
+def value_code(*, strength=None, position=None, holds_both=False, undetermined=False) -> str:
+    """A proposed or coded value as one machine value: 0..3, -2..2, "beide" or "niet_te_bepalen"."""
+    if undetermined:
+        return UNDETERMINED
+    if holds_both:
+        return BOTH_POLES
+    return str(strength if strength is not None else position)
+
+
+def coding_code(coding) -> str:
+    """The machine value of a case's coding (a SourceCoding or TensionPosition), as `value_code`."""
+    if not coding.is_determined:
+        return UNDETERMINED
+    if hasattr(coding, "strength"):
+        return value_code(strength=coding.strength)
+    return value_code(position=coding.position, holds_both=coding.holds_both)
 
 
 class Reading(models.Model):
@@ -61,6 +89,38 @@ class Reading(models.Model):
     holds_both = models.BooleanField(_("houdt beide polen vast"), default=False)
     undetermined = models.BooleanField(_("niet te bepalen"), default=False)
 
+    # The researchers' answer, shown publicly with the reading (Markdown, rendered like a note).
+    answer = models.TextField(_("antwoord van de onderzoekers"), blank=True)
+    answer_html = models.TextField(_("antwoord als HTML"), blank=True, editable=False)
+    answered_at = models.DateTimeField(_("beantwoord"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beantwoord door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # "Verwerkt": the coding was changed because of this reading, by whom, when, and the
+    # case's version that change made (the history page lists versions by their id).
+    processed_at = models.DateTimeField(_("verwerkt"), null=True, blank=True)
+    processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verwerkt door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    processed_version = models.ForeignKey(
+        "reversion.Version",
+        verbose_name=_("versie van de praktijk"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
     class Meta:
         verbose_name = _("lezing van een codering")
         verbose_name_plural = _("lezingen van coderingen")
@@ -98,9 +158,37 @@ class Reading(models.Model):
             ),
         ]
         indexes = [
+            # The researchers' list of readings still to answer.
+            models.Index(
+                fields=["answered_at"],
+                name="reading_unanswered",
+                condition=Q(answered_at__isnull=True, processed_at__isnull=True),
+            ),
             models.Index(fields=["source"], name="reading_source"),
             models.Index(fields=["tension_field"], name="reading_tension_field"),
         ]
+
+    @property
+    def item(self):
+        """The source or tension field whose coding this reading is about."""
+        return self.source if self.source_id else self.tension_field
+
+    @property
+    def code(self) -> str:
+        """The proposed value as one machine value (`value_code`)."""
+        return value_code(
+            strength=self.strength,
+            position=self.position,
+            holds_both=self.holds_both,
+            undetermined=self.undetermined,
+        )
+
+    @property
+    def answer_status(self) -> str:
+        """Where the researchers' answer stands: one of ANSWER_STATUSES."""
+        if self.processed_at:
+            return "verwerkt"
+        return "beantwoord" if self.answered_at else "geen_antwoord"
 
     def __str__(self) -> str:
         item = self.source if self.source_id else self.tension_field

@@ -28,6 +28,7 @@ from annotations.models import (
     AnnotationVersion,
     Flag,
     ModerationEvent,
+    Motivation,
     Organisation,
     Status,
 )
@@ -303,6 +304,12 @@ def annotation_submit(
         status=Status.PENDING,
         submitted_at=now,
     )
+    record_submission(annotation, author)
+    return annotation
+
+
+def record_submission(annotation: Annotation, author) -> None:
+    """A new contribution's first version and its event: from nothing to pending."""
     _record_version(annotation, author)
     ModerationEvent.objects.create(
         annotation=annotation,
@@ -311,7 +318,6 @@ def annotation_submit(
         old_status="",
         new_status=Status.PENDING,
     )
-    return annotation
 
 
 def _lock(annotation_id: int, expected_version: int | None, **lookup) -> Annotation:
@@ -462,10 +468,18 @@ def annotation_transition(
         )
 
 
+# The mail templates per kind of contribution (a note's are "decision_*").
+DECISION_MAILS = {Motivation.ASSESSING: "reading_decision"}
+
+
 def notify_author(event_id: int) -> None:
     """Mail the author what happened to their annotation (after the commit)."""
     event = ModerationEvent.objects.select_related(
-        "annotation__author", "annotation__case", "annotation__section"
+        "annotation__author",
+        "annotation__case",
+        "annotation__section",
+        "annotation__reading__source",
+        "annotation__reading__tension_field",
     ).get(pk=event_id)
     author = event.annotation.author
     if author is None or not author.email:
@@ -482,9 +496,11 @@ def notify_author(event_id: int) -> None:
         "link": settings.SITE_URL + link,
         "mine": settings.SITE_URL + reverse("annotations-mine"),
     }
+    # A reading's mail names the coding it reads (annotations/email/reading_decision_*.txt).
+    mail = DECISION_MAILS.get(annotation.motivation, "decision")
     send_mail(
-        subject=render_to_string("annotations/email/decision_subject.txt", context).strip(),
-        message=render_to_string("annotations/email/decision_body.txt", context),
+        subject=render_to_string(f"annotations/email/{mail}_subject.txt", context).strip(),
+        message=render_to_string(f"annotations/email/{mail}_body.txt", context),
         from_email=None,
         recipient_list=[author.email],
     )

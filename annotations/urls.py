@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from annotations import api, notification_views, practice_views, views, workshop_views
+from annotations import (
+    api,
+    notification_views,
+    practice_views,
+    reading_views,
+    views,
+    workshop_views,
+)
+from diegem.lib.caching import public_page_cache as cached
 
 urlpatterns = [
     path("kanttekeningen/nieuw/", views.annotation_new, name="annotation-new"),
@@ -75,4 +83,27 @@ urlpatterns += [
     path("werkvorm/<str:code>/sluiten/", workshop_views.workshop_close, name="workshop-close"),
     path("werkvorm/<str:code>/qr.svg", workshop_views.workshop_qr, name="workshop-qr"),
     path("werkvorm/<str:code>/verdeling.csv", workshop_views.workshop_csv, name="workshop-csv"),
+]
+
+# Readings of a coding (annotations.reading_views). A coding's IRI rests on its case's id,
+# which never changes (a slug may); it is not in the page cache, which keeps no Accept header.
+urlpatterns += [
+    path(
+        "praktijken/<slug:slug>/lezing/<slug:key>/",
+        reading_views.reading_new,
+        name="reading-new",
+    ),
+    path("lezingen/<int:pk>/antwoorden/", reading_views.reading_respond, name="reading-respond"),
+    path("lezingen/<int:pk>/bewerken/", reading_views.reading_edit, name="reading-edit"),
+    path("coderingen/<int:case_id>/<slug:key>/", reading_views.coding, name="coding"),
+    path(
+        "data/lezingen.csv",
+        cached(reading_views.export_readings_csv),
+        name="export-readings-csv",
+    ),
+    path(
+        "data/lezingen.json",
+        cached(reading_views.export_readings_json),
+        name="export-readings-json",
+    ),
 ]

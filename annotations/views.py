@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from annotations import services
+from annotations import reading_proposals, services
 from annotations.forms import AnnotationForm, AttachForm, EditForm, FlagForm, ModerationForm
 from annotations.models import (
     Annotation,
@@ -235,6 +235,7 @@ def my_annotations(request: HttpRequest) -> HttpResponse:
     annotations = (
         Annotation.objects.filter(author=request.user)
         .with_target()
+        .select_related("reading__source", "reading__tension_field")
         .with_readable_target(request.user)
         .prefetch_related(
             Prefetch(
@@ -342,7 +343,8 @@ class QueueItem:
     @property
     def passage_url(self) -> str:
         """The passage in context on the public page, when the text is public."""
-        return self.annotation.passage_url if self.annotation.on_public_text else ""
+        public = self.annotation.on_public_text and self.annotation.has_passage
+        return self.annotation.passage_url if public else ""
 
 
 QUEUES = {
@@ -367,17 +369,21 @@ def _queues(user) -> dict:
 
 
 def _with_queue_data(annotations):
-    return annotations.with_target().prefetch_related(
-        Prefetch(
-            "flags",
-            queryset=Flag.objects.filter(resolved_at__isnull=True),
-            to_attr="open_flag_list",
-        ),
-        Prefetch(
-            "versions",
-            queryset=AnnotationVersion.objects.order_by("number"),
-            to_attr="version_list",
-        ),
+    return (
+        annotations.with_target()
+        .select_related("reading__source", "reading__tension_field")
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.filter(resolved_at__isnull=True),
+                to_attr="open_flag_list",
+            ),
+            Prefetch(
+                "versions",
+                queryset=AnnotationVersion.objects.order_by("number"),
+                to_attr="version_list",
+            ),
+        )
     )
 
 
@@ -387,7 +393,9 @@ def _queue_item(
     form: ModerationForm | None,
     attach_form: AttachForm | None,
 ) -> QueueItem:
-    if annotation.anchor_state == Annotation.AnchorState.ORPHANED:
+    if not annotation.has_passage:  # a reading without a passage: its coding says what it is on
+        before, exact, after = "", "", ""
+    elif annotation.anchor_state == Annotation.AnchorState.ORPHANED:
         before, exact, after = (
             annotation.quote_prefix,
             annotation.quote_exact,
@@ -454,6 +462,7 @@ def _render_queue(
             )
             + annotations
         )
+    reading_proposals.attach_current_codings(annotations)
     orphans = name == "verweesd"
     items = []
     for annotation in annotations:

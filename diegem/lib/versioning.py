@@ -41,6 +41,7 @@ WATCHED_MODELS = (
     "taggit.Tag",
     # Annotations and the organisations whose members wrote them.
     "annotations.Annotation",
+    "annotations.Reading",
     "annotations.Organisation",
     "annotations.Membership",
 )

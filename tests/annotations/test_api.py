@@ -10,17 +10,18 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from jsonschema import Draft4Validator
 from pyld import jsonld
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from annotations.api import CONTENT_TYPE, MOTIVATIONS
-from annotations.models import Annotation
+from annotations.models import Annotation, Reading
 from cases import services as case_services
 from cases.models import Case
 from frameworks.models import Section
-from tests.factories import make_annotation, make_case, make_member
+from tests.factories import make_annotation, make_case, make_member, make_reading
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -270,3 +271,84 @@ def test_api_etags_change_with_the_content(client, framework, researcher):
     etag = client.get(reverse("api-annotations"))["ETag"]
     case_services.case_transition(case=other, action="publish", actor=researcher)
     assert client.get(reverse("api-annotations"), HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+# --- readings of a coding: motivation `assessing`, on the coding's own IRI ----------------------
+
+
+@pytest.fixture
+def readings(framework, member_a):
+    case = make_case(title="Buurtkeuken", slug="buurtkeuken", strengths={"ontmoeting": 2})
+    plain = make_reading(
+        case,
+        source="ontmoeting",
+        author=member_a,
+        organisation=member_a.membership.organisation,
+        body="Veel *ontmoeting*.",
+    )
+    on_passage = make_reading(
+        case,
+        tension_field="consensus-conflict",
+        value={"holds_both": True},
+        passage="Wat er gebeurt",
+        author=member_a,
+    )
+    Reading.objects.filter(annotation=on_passage).update(
+        answer="Dank u.", answer_html="<p>Dank u.</p>", answered_at=timezone.now()
+    )
+    return case, plain, on_passage
+
+
+def test_every_public_reading_meets_the_w3c_must_assertions(client, readings):
+    _case, plain, on_passage = readings
+    reg = registry()
+    for annotation in (plain, on_passage):
+        _response, data = get_json(client, reverse("api-annotation", args=[annotation.pk]))
+        for assertion in must_assertions():
+            validator = Draft4Validator(
+                assertion, registry=reg, format_checker=Draft4Validator.FORMAT_CHECKER
+            )
+            assert validator.is_valid(data) == (assertion["expectedResult"] == "valid"), (
+                annotation.pk,
+                assertion["id"],
+            )
+
+
+def test_a_reading_assesses_the_codings_own_iri(client, readings):
+    case, plain, on_passage = readings
+    _response, data = get_json(client, reverse("api-annotation", args=[plain.pk]))
+    node = jsonld.expand(data, {"documentLoader": local_loader})[0]
+
+    assert node[OA + "motivatedBy"] == [{"@id": OA + "assessing"}]
+    assert node[OA + "hasTarget"] == [
+        {"@id": f"http://testserver/coderingen/{case.pk}/ontmoeting/"}
+    ]
+    values = [
+        b["http://www.w3.org/1999/02/22-rdf-syntax-ns#value"][0]["@value"]
+        for b in node[OA + "hasBody"]
+    ]
+    assert values == ["<p>Veel <em>ontmoeting</em>.</p>", "sterk", "3"]
+    assert data["creator"] == {"type": "Organization", "name": "Samenlevingsopbouw Testwijk"}
+
+    _response, data = get_json(client, reverse("api-annotation", args=[on_passage.pk]))
+    coding_iri, passage = data["target"]
+    assert coding_iri == f"http://testserver/coderingen/{case.pk}/consensus-conflict/"
+    assert passage["selector"][0]["exact"] == "Wat er gebeurt"
+    assert [body.get("purpose") for body in data["body"]] == [
+        "assessing",
+        "classifying",
+        "tagging",
+        "replying",
+    ]
+    assert client.get(coding_iri.replace("http://testserver", "")).status_code == 302
+
+
+def test_readings_are_in_the_collections(client, readings):
+    case, plain, on_passage = readings
+    for url in (reverse("api-annotations"), reverse("api-case-annotations", args=[case.slug])):
+        _response, page = get_json(client, url + "?pagina=1")
+        ids = {item["id"] for item in page["items"] if item["motivation"] == "assessing"}
+        assert ids == {
+            f"http://testserver/api/kanttekeningen/{plain.pk}/",
+            f"http://testserver/api/kanttekeningen/{on_passage.pk}/",
+        }

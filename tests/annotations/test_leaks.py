@@ -4,6 +4,10 @@ Each hidden annotation carries a unique marker; none may appear anywhere an
 anonymous reader or a member of another organisation can look.
 """
 
+import csv
+import io
+import json
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
@@ -13,7 +17,7 @@ from annotations.models import Annotation, Status
 from cases.models import Case
 from frameworks.models import Section, Source, TensionField
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case
+from tests.factories import make_annotation, make_case, make_reading
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +130,65 @@ def test_visible_to_gives_authors_their_own_and_reviewers_all(
     assert set(Annotation.objects.visible_to(member_b)) == {public}
     assert set(Annotation.objects.visible_to(AnonymousUser())) == {public}
     assert set(Annotation.objects.visible_to(reviewer)) == {mine, public}
+
+
+def test_no_reading_that_is_not_public_reaches_a_page_a_file_or_the_api(
+    framework, member_a, member_b
+):
+    """Readings in every state that is not public, a reading on a case taken offline and an
+    orphaned reading passage: only the approved one of the published case is shown or counted."""
+    case = make_case(title="Openbare case", strengths={"ontmoeting": 1})
+    draft = make_case(title="Verborgen case", status=Case.Status.DRAFT)
+    hidden = [
+        make_reading(case, source="ontmoeting", author=member_a, body=f"{marker} lezing", **state)
+        for marker, state in HIDDEN_STATES.items()
+        if marker != "ORPHANMARKER"
+    ]
+    hidden.append(
+        make_reading(
+            case,
+            source="ontmoeting",
+            passage="Wat er gebeurt",
+            author=member_a,
+            body="ORPHANMARKER lezing",
+            anchor_state="orphaned",
+        )
+    )
+    hidden.append(
+        make_reading(draft, source="ontmoeting", author=member_a, body="DRAFTCASEMARKER lezing")
+    )
+    visible = make_reading(case, source="ontmoeting", author=member_a, body="VISIBLEMARKER")
+    surfaces = [
+        *public_surfaces(case, draft),
+        reverse("export-readings-csv"),
+        reverse("export-readings-json"),
+        reverse("open-data"),
+    ]
+    for who, client in {
+        "anonymous": Client(),
+        "member of another organisation": logged_in(member_b),
+    }.items():
+        seen_visible = False
+        for url in surfaces:
+            body = client.get(url).content.decode()
+            for marker in [*HIDDEN_STATES, "DRAFTCASEMARKER"]:
+                assert marker not in body, f"{marker} leaked to {who} at {url}"
+            seen_visible |= "VISIBLEMARKER" in body
+        assert seen_visible
+        page = client.get(case.get_absolute_url()).content.decode()
+        assert "1 lezing: 1x sterk" in page
+        rows = json.loads(client.get(reverse("export-readings-json")).content)["lezingen"]
+        assert [row["lezing"] for row in rows] == [visible.pk]
+        csv_rows = list(
+            csv.DictReader(io.StringIO(client.get(reverse("export-readings-csv")).content.decode()))
+        )
+        assert [row["lezing"] for row in csv_rows] == [str(visible.pk)]
+        for annotation in hidden:
+            assert client.get(reverse("api-annotation", args=[annotation.pk])).status_code == 404
+        assert client.get(reverse("api-annotation", args=[visible.pk])).status_code == 200
+        assert client.get(reverse("coding", args=[draft.pk, "ontmoeting"])).status_code == 404
+        assert client.get(reverse("reading-new", args=[draft.slug, "ontmoeting"])).status_code in (
+            302,
+            403,
+            404,
+        )

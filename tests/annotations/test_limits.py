@@ -18,7 +18,7 @@ from annotations.models import Annotation, AnnotationVersion, Flag, ModerationEv
 from annotations.targets import section_target
 from frameworks.models import Section
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_member
+from tests.factories import make_annotation, make_case, make_member
 from tests.html import parse, textarea, texts
 
 NEW = reverse("annotation-new")
@@ -232,6 +232,42 @@ def test_fifteen_simultaneous_posts_by_one_member_get_exactly_the_limit(
     def post(n):
         data = {
             "doel": "section:ontmoeting",
+            "passage": passage,
+            "voice": "doener",
+            "kind": "voorbeeld",
+            "body": f"Noot {n}",
+        }
+        return http_post(live_server, NEW, data, cookies=session)
+
+    statuses = all_at_once(15, post)
+    assert Counter(statuses) == {302: 10, 429: 5}
+    assert Annotation.objects.filter(author=member).count() == 10
+    assert AnnotationVersion.objects.filter(author=member).count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notes_and_readings_posted_at_once_share_exactly_the_limit(
+    live_server, framework, settings
+):
+    settings.ANNOTATION_SUBMISSIONS_PER_HOUR = 10
+    member = make_member()
+    case = make_case(slug="buurtkeuken", strengths={"ontmoeting": 1})
+    client = Client()
+    client.force_login(member)
+    session = {
+        django_settings.SESSION_COOKIE_NAME: client.cookies[
+            django_settings.SESSION_COOKIE_NAME
+        ].value
+    }
+    passage = case.practice[:20]
+    reading_url = reverse("reading-new", args=["buurtkeuken", "ontmoeting"])
+
+    def post(n):
+        if n % 2:
+            data = {"value": "3", "voice": "doener", "body": f"Lezing {n}"}
+            return http_post(live_server, reading_url, data, cookies=session)
+        data = {
+            "doel": "case:buurtkeuken:praktijk",
             "passage": passage,
             "voice": "doener",
             "kind": "voorbeeld",

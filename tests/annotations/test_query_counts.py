@@ -2,17 +2,21 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from annotations.models import Membership, Status
-from frameworks.models import Section
+from annotations.models import Membership, Reading, Status
+from frameworks.models import Section, Source, TensionField
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case
+from tests.factories import make_annotation, make_case, make_reading, make_reply
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 16  # 14, one for the header (its links and unread count), one for the follow button
+# 14, one for the header (its links and unread count), one for the follow button and one
+# for the case page's readings of its codings (all in one query).
+MAX_QUERIES = 17
 
 
 def count(client, url):
@@ -61,3 +65,49 @@ def test_annotated_pages_do_not_grow_with_annotations(framework, member_a, revie
     assert many == few
     for name, n in many.items():
         assert n <= MAX_QUERIES, f"{name}: {n} queries"
+
+
+def add_threads_and_readings(case, author, researcher, threads: int, readings: int) -> None:
+    """Notes each with a reply, and readings of every coding: some on a passage, some answered."""
+    keys = [
+        *Source.objects.values_list("key", flat=True),
+        *TensionField.objects.values_list("key", flat=True),
+    ]
+    for i in range(threads):
+        note = make_annotation(target=case, author=author, body=f"Draad {i}")
+        make_reply(note, author=author, body=f"Antwoord {i}")
+    for i in range(readings):
+        key = keys[i % len(keys)]
+        item = (
+            {"source": key} if Source.objects.filter(key=key).exists() else {"tension_field": key}
+        )
+        value = {"strength": i % 4} if "source" in item else {"position": i % 5 - 2}
+        passage = "Wat er gebeurt" if i % 3 == 0 else None
+        annotation = make_reading(case, **item, value=value, passage=passage, author=author)
+        if i % 2:
+            Reading.objects.filter(annotation=annotation).update(
+                answer="Ja.",
+                answer_html="<p>Ja.</p>",
+                answered_at=timezone.now(),
+                answered_by=researcher,
+            )
+
+
+def test_a_case_page_with_50_threads_and_30_readings_costs_what_one_of_each_costs(
+    framework, member_a, researcher, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    case = make_case()
+    clients = {
+        "reader": Client(),
+        "member": logged_in(member_a),
+        "researcher": logged_in(researcher),
+    }
+    add_threads_and_readings(case, member_a, researcher, 1, 1)
+    few = {name: count(client, case.get_absolute_url()) for name, client in clients.items()}
+    add_threads_and_readings(case, member_a, researcher, 49, 29)
+    many = {name: count(client, case.get_absolute_url()) for name, client in clients.items()}
+
+    assert many == few
+    page = clients["reader"].get(case.get_absolute_url()).content.decode()
+    assert page.count('class="reading"') == 30

@@ -3,15 +3,17 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
 from annotations import workshop_sessions as sessions
-from annotations.models import Annotation, Follow, Notification
+from annotations.models import Annotation, Follow, Notification, Reading
 from annotations.notification_services import unsubscribe_token
 from annotations.roles import REVIEWERS_GROUP
 from cases.models import Case
+from cases.roles import RESEARCHERS_GROUP
 from tests.browser.conftest import WCAG_AA, axe_clean
-from tests.factories import make_annotation, make_member, make_user
+from tests.factories import make_annotation, make_member, make_reading, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,3 +150,51 @@ def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Pa
         # The account menu, open.
         page.locator("summary.account__toggle").click()
         axe_clean(page)
+
+
+def test_reading_pages_have_no_wcag_violations(live_server, page: Page, seeded):
+    """Proposing a reading (and its errors), the readings beside a coding opened, the queue and the researchers' page."""
+    member = make_member(username="lid", password="een-lang-wachtwoord-7")
+    make_user("moderator", password="een-lang-wachtwoord-7", groups=(REVIEWERS_GROUP,))
+    make_user(
+        "onderzoeker",
+        password="een-lang-wachtwoord-7",
+        groups=(RESEARCHERS_GROUP,),
+        is_staff=True,
+    )
+    case = Case.objects.get(slug="torekes")
+    approved = make_reading(
+        case, source="ontmoeting", value={"undetermined": True}, author=member, passage=None
+    )
+    Reading.objects.filter(annotation=approved).update(
+        answer="Dank u.", answer_html="<p>Dank u.</p>", answered_at=timezone.now()
+    )
+    pending = make_reading(
+        case, tension_field="consensus-conflict", author=member, status="pending"
+    )
+
+    def log_in_as(username):
+        page.context.clear_cookies()
+        page.goto(live_server.url + "/account/aanmelden/")
+        page.get_by_label("Gebruikersnaam").fill(username)
+        page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord-7")
+        page.get_by_role("button", name="Aanmelden").click()
+
+    log_in_as("lid")
+    page.goto(live_server.url + "/praktijken/torekes/lezing/consensus-conflict/")
+    axe_clean(page)
+    page.get_by_role("button", name="Indienen voor moderatie").click()  # nothing chosen: errors
+    axe_clean(page)
+    page.goto(live_server.url + "/praktijken/torekes/")
+    page.locator("#codering-ontmoeting details.readings summary").click()
+    axe_clean(page)
+    page.goto(live_server.url + f"/lezingen/{pending.pk}/bewerken/")
+    axe_clean(page)
+
+    log_in_as("moderator")
+    page.goto(live_server.url + "/moderatie/")
+    axe_clean(page)
+
+    log_in_as("onderzoeker")
+    page.goto(live_server.url + f"/lezingen/{approved.pk}/antwoorden/")
+    axe_clean(page)
