@@ -320,7 +320,7 @@ def public_readings(case: Case | None = None) -> QuerySet[Reading]:
     if case is not None:
         annotations = annotations.filter(case=case)
     return Reading.objects.filter(annotation__in=annotations).select_related(
-        "annotation__author",
+        "annotation__author__preferences",
         "annotation__organisation",
         "annotation__case",
         "source",

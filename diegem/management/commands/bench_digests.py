@@ -24,6 +24,7 @@ from django.db import transaction
 
 from annotations.models import (
     Annotation,
+    DigestMail,
     MemberPreferences,
     Membership,
     Notification,
@@ -88,7 +89,11 @@ class Command(BaseCommand):
     def _fill(self, members: int) -> None:
         """`members` members choosing mail at once, each with ten unmailed notifications."""
         user_model = get_user_model()
-        user_model.objects.filter(username__startswith=USERNAME_PREFIX).delete()
+        earlier = user_model.objects.filter(username__startswith=USERNAME_PREFIX)
+        # A sent digest protects its notifications and its recipient: those go first.
+        Notification.objects.filter(recipient__in=earlier).delete()
+        DigestMail.objects.filter(recipient__in=earlier).delete()
+        earlier.delete()
         organisation, _created = Organisation.objects.get_or_create(
             slug=ORGANISATION_SLUG, defaults={"name": "[Synthetisch] Organisatie"}
         )
