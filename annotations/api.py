@@ -6,9 +6,11 @@
 - `/api/praktijken/<slug>/kanttekeningen/`, `/api/kader/<key>/kanttekeningen/`:
   the same for one case or one framework section.
 
-Only `Annotation.objects.public()` is ever read here. The target of an
-annotation is the plain text its selectors count in (`.../tekst/`), with the
-page that shows it as `scope`.
+Only `Annotation.objects.public()` is ever read here. The target of a note
+is the plain text its selectors count in (`.../tekst/`), with the page that
+shows it as `scope`; the target of a reply (motivation `replying`) is the IRI
+of the annotation it answers (`reply_to`; its thread's note when that one is
+no longer public).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -26,7 +29,7 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from annotations.models import Annotation, Kind, Voice
+from annotations.models import Annotation, Kind, Motivation, Voice
 from cases.models import Case, text_section
 from diegem.lib.versioning import current_content_version
 from frameworks.models import Section
@@ -44,6 +47,8 @@ MOTIVATIONS = {
     Kind.REMARK: "questioning",  # a remark: it questions or qualifies the passage
     Kind.EXAMPLE: "describing",  # an example: practice that describes what the passage says
 }
+# A reply's motivation; its target is the IRI of the annotation it answers.
+REPLYING = "replying"
 
 
 def _iso(moment) -> str:
@@ -74,13 +79,15 @@ def annotation_jsonld(
         )
     elif annotation.attribution:
         html += format_html('<p class="attribution">— {}</p>', annotation.attribution)
+    replying = annotation.motivation == Motivation.REPLYING
+    motivation = REPLYING if replying else MOTIVATIONS[annotation.kind]
     body: list[dict] = [
         {
             "type": "TextualBody",
             "value": html,
             "format": "text/html",
             "language": "nl",
-            "purpose": MOTIVATIONS[annotation.kind],
+            "purpose": motivation,
         },
         {
             "type": "TextualBody",
@@ -88,13 +95,16 @@ def annotation_jsonld(
             "purpose": "tagging",
             "language": "nl",
         },
-        {
-            "type": "TextualBody",
-            "value": str(Kind(annotation.kind).label),
-            "purpose": "tagging",
-            "language": "nl",
-        },
     ]
+    if annotation.kind:  # a margin note's kind; a reply has none
+        body.append(
+            {
+                "type": "TextualBody",
+                "value": str(Kind(annotation.kind).label),
+                "purpose": "tagging",
+                "language": "nl",
+            }
+        )
     if annotation.link:
         body.append({"type": "SpecificResource", "source": annotation.link, "purpose": "linking"})
     creator = (
@@ -113,7 +123,7 @@ def annotation_jsonld(
     data = {
         "id": absolute(reverse("api-annotation", args=[annotation.pk])),
         "type": "Annotation",
-        "motivation": MOTIVATIONS[annotation.kind],
+        "motivation": motivation,
         "created": _iso(annotation.created_at),
         "modified": _iso(annotation.updated_at),
         "creator": creator,
@@ -124,7 +134,9 @@ def annotation_jsonld(
         },
         "rights": RIGHTS,
         "body": body,
-        "target": {
+        "target": absolute(reverse("api-annotation", args=[_answered_id(annotation)]))
+        if replying
+        else {
             "type": "SpecificResource",
             "source": absolute(text_url(annotation)),
             "scope": absolute(annotation.target_url),
@@ -146,6 +158,30 @@ def annotation_jsonld(
     return {"@context": ANNO_CONTEXT, **data} if with_context else data
 
 
+def _answered_id(reply: Annotation) -> int:
+    """The annotation a reply targets: the one it answers while that is public, else its thread's note.
+
+    `reply_to_public` comes with the query (`with_reply_targets`); a reply's root is
+    public whenever the reply is, so the fallback never points at a 404.
+    """
+    if reply.reply_to_id and getattr(reply, "reply_to_public", False):
+        return reply.reply_to_id
+    return reply.parent_id
+
+
+def with_reply_targets(annotations):
+    """Each annotation with `reply_to_public`: is the annotation it answers public? (One subquery.)"""
+    answered = Annotation.objects.public().filter(pk=OuterRef("reply_to_id"))
+    return annotations.annotate(reply_to_public=Exists(answered))
+
+
+def _published(annotations):
+    """What the API publishes: public notes and replies (readings have their own part)."""
+    return with_reply_targets(
+        annotations.public().filter(motivation__in=[Motivation.COMMENTING, Motivation.REPLYING])
+    )
+
+
 def _jsonld_response(request: HttpRequest, data: dict, etag: str) -> HttpResponse:
     etag = quote_etag(etag)
     if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
@@ -164,7 +200,7 @@ def _jsonld_response(request: HttpRequest, data: dict, etag: str) -> HttpRespons
 
 @require_safe
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    annotation = get_object_or_404(Annotation.objects.notes().public().with_target(), pk=pk)
+    annotation = get_object_or_404(_published(Annotation.objects).with_target(), pk=pk)
     etag = f"a{annotation.pk}-v{annotation.version}-{current_content_version()}"
     return _jsonld_response(request, annotation_jsonld(annotation, request), etag)
 
@@ -216,7 +252,7 @@ def _collection(request: HttpRequest, annotations, collection_url: str, label: s
 def collection_all(request: HttpRequest) -> HttpResponse:
     return _collection(
         request,
-        Annotation.objects.notes().public(),
+        _published(Annotation.objects),
         reverse("api-annotations"),
         "Kanttekeningen in de praktijkenbank DieGem",
     )
@@ -227,7 +263,7 @@ def collection_case(request: HttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.published(), slug=slug)
     return _collection(
         request,
-        Annotation.objects.notes().public().filter(case=case),
+        _published(Annotation.objects).filter(case=case),
         reverse("api-case-annotations", args=[slug]),
         f"Kanttekeningen bij {case.title}",
     )
@@ -238,7 +274,7 @@ def collection_section(request: HttpRequest, key: str) -> HttpResponse:
     section = get_object_or_404(Section, key=key)
     return _collection(
         request,
-        Annotation.objects.notes().public().filter(section=section),
+        _published(Annotation.objects).filter(section=section),
         reverse("api-section-annotations", args=[key]),
         f"Kanttekeningen bij {section}",
     )

@@ -300,3 +300,28 @@ class WorkshopAnswerForm(PracticeForm):
 
     def rows(self):
         return [(item, self[item.param], self[item.desired_param], None) for item in self.items]
+
+
+class ReplyContentForm(AnnotationContentForm):
+    """What a reply says: a note's content without a kind (only a margin note has one)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        self.fields["body"].label = _("Uw antwoord")
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("Schrijf een antwoord."))
+        return body
+
+
+class ReplyForm(PageFieldsMixin, ReplyContentForm):
+    """A new reply; `op` is the reply it answers in the thread (empty: the note itself)."""
+
+    op = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class ReplyEditForm(PageFieldsMixin, ReplyContentForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

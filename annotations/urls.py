@@ -2,11 +2,14 @@
 
 from django.urls import path
 
-from annotations import api, practice_views, views, workshop_views
+from annotations import api, practice_views, thread_views, views, workshop_views
 
 urlpatterns = [
     path("kanttekeningen/nieuw/", views.annotation_new, name="annotation-new"),
     path("kanttekeningen/mijn/", views.my_annotations, name="annotations-mine"),
+    # A note's own page with its thread (a reply's id leads there too), and replying.
+    path("kanttekeningen/<int:pk>/", thread_views.note_detail, name="annotation-detail"),
+    path("kanttekeningen/<int:pk>/antwoorden/", thread_views.reply_new, name="reply-new"),
     path("kanttekeningen/<int:pk>/bewerken/", views.annotation_edit, name="annotation-edit"),
     path(
         "kanttekeningen/<int:pk>/intrekken/", views.annotation_withdraw, name="annotation-withdraw"
