@@ -9,7 +9,7 @@ from annotations import workshop_sessions as sessions
 from annotations.models import Annotation
 from annotations.roles import REVIEWERS_GROUP
 from tests.browser.conftest import WCAG_AA, axe_clean
-from tests.factories import make_annotation, make_member, make_user
+from tests.factories import make_annotation, make_member, make_reply, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,7 +96,10 @@ def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Pa
     member = make_member(username="lid", password="een-lang-wachtwoord-7")
     make_user("moderator", password="een-lang-wachtwoord-7", groups=(REVIEWERS_GROUP,))
     pending = make_annotation(author=member, status="pending", body="Wacht nog")
-    make_annotation(author=member, status="approved", body="Staat online")
+    online = make_annotation(author=member, status="approved", body="Staat online")
+    # The note's own page with a thread: a public reply and the member's pending one.
+    first = make_reply(online, author=member, body="Een antwoord")
+    make_reply(online, reply_to=first, author=member, status="pending", body="Nog een")
     assert Annotation.objects.count() > 2
     closed = sessions.open_workshop(user=member)
     sessions.close_workshop(workshop=closed)
@@ -116,6 +119,8 @@ def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Pa
             "/kanttekeningen/nieuw/?doel=section:ontmoeting",
             "/kanttekeningen/mijn/",
             f"/kanttekeningen/{pending.pk}/bewerken/",
+            f"/kanttekeningen/{online.pk}/",
+            f"/kanttekeningen/{online.pk}/?op={first.pk}",
         ],
         "moderator": ["/moderatie/", "/moderatie/?lijst=gemeld"],
     }.items():
