@@ -7,9 +7,11 @@
 - `/api/praktijken/<slug>/kanttekeningen/`, `/api/kader/<key>/kanttekeningen/`:
   the same for one case or one framework section.
 
-Only `Annotation.objects.public()` is ever read here. The target of an
-annotation is the plain text its selectors count in (`.../tekst/`), with the
-page that shows it as `scope`.
+Only `Annotation.objects.public()` is ever read here. The target of a note
+is the plain text its selectors count in (`.../tekst/`), with the page that
+shows it as `scope`; the target of a reply (motivation `replying`) is the IRI
+of the annotation it answers (`reply_to`; its thread's note when that one is
+no longer public).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -49,6 +52,8 @@ MOTIVATIONS = {
     Kind.REMARK: "questioning",  # a remark: it questions or qualifies the passage
     Kind.EXAMPLE: "describing",  # an example: practice that describes what the passage says
 }
+# A reply's motivation; its target is the IRI of the annotation it answers.
+REPLYING = "replying"
 
 
 def _iso(moment) -> str:
@@ -81,13 +86,15 @@ def annotation_jsonld(
         )
     elif annotation.attribution:
         html += format_html('<p class="attribution">— {}</p>', annotation.attribution)
+    replying = annotation.motivation == Motivation.REPLYING
+    motivation = REPLYING if replying else MOTIVATIONS[annotation.kind]
     body: list[dict] = [
         {
             "type": "TextualBody",
             "value": html,
             "format": "text/html",
             "language": "nl",
-            "purpose": MOTIVATIONS[annotation.kind],
+            "purpose": motivation,
         },
         {
             "type": "TextualBody",
@@ -95,13 +102,16 @@ def annotation_jsonld(
             "purpose": "tagging",
             "language": "nl",
         },
-        {
-            "type": "TextualBody",
-            "value": str(Kind(annotation.kind).label),
-            "purpose": "tagging",
-            "language": "nl",
-        },
     ]
+    if annotation.kind:  # a margin note's kind; a reply has none
+        body.append(
+            {
+                "type": "TextualBody",
+                "value": str(Kind(annotation.kind).label),
+                "purpose": "tagging",
+                "language": "nl",
+            }
+        )
     if annotation.link:
         body.append({"type": "SpecificResource", "source": annotation.link, "purpose": "linking"})
     creator = (
@@ -123,16 +133,35 @@ def annotation_jsonld(
     data = {
         "id": absolute(reverse("api-annotation", args=[annotation.pk])),
         "type": "Annotation",
-        "motivation": MOTIVATIONS[annotation.kind],
+        "motivation": motivation,
         "created": _iso(annotation.created_at),
         "modified": _iso(annotation.updated_at),
         "creator": creator,
         "generator": {"id": absolute(reverse("home")), **_GENERATOR},
         "rights": RIGHTS,
         "body": body,
-        "target": _passage_target(annotation, request),
+        "target": absolute(reverse("api-annotation", args=[_answered_id(annotation)]))
+        if replying
+        else _passage_target(annotation, request),
     }
     return {"@context": ANNO_CONTEXT, **data} if with_context else data
+
+
+def _answered_id(reply: Annotation) -> int:
+    """The annotation a reply targets: the one it answers while that is public, else its thread's note.
+
+    `reply_to_public` comes with the query (`with_reply_targets`); a reply's root is
+    public whenever the reply is, so the fallback never points at a 404.
+    """
+    if reply.reply_to_id and getattr(reply, "reply_to_public", False):
+        return reply.reply_to_id
+    return reply.parent_id
+
+
+def with_reply_targets(annotations):
+    """Each annotation with `reply_to_public`: is the annotation it answers public? (One subquery.)"""
+    answered = Annotation.objects.public().filter(pk=OuterRef("reply_to_id"))
+    return annotations.annotate(reply_to_public=Exists(answered))
 
 
 def reading_jsonld(
@@ -223,12 +252,11 @@ def _passage_target(annotation: Annotation, request: HttpRequest) -> dict:
 
 
 def published_annotations():
-    """What the API shows: public notes and readings."""
-    return Annotation.objects.public().filter(motivation__in=SHOWN_MOTIVATIONS)
+    """What the API shows: public notes, replies and readings (replies with their targets)."""
+    return with_reply_targets(Annotation.objects.public().filter(motivation__in=SHOWN_MOTIVATIONS))
 
 
-# Replies are not (yet) in the collections; readings are.
-SHOWN_MOTIVATIONS = [Motivation.COMMENTING, Motivation.ASSESSING]
+SHOWN_MOTIVATIONS = [Motivation.COMMENTING, Motivation.REPLYING, Motivation.ASSESSING]
 
 
 def _jsonld_response(request: HttpRequest, data: dict, etag: str) -> HttpResponse:

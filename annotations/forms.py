@@ -324,3 +324,28 @@ class PreferencesForm(forms.Form):
             "op de site, in e-mails en in de open data."
         ),
     )
+
+
+class ReplyContentForm(AnnotationContentForm):
+    """What a reply says: a note's content without a kind (only a margin note has one)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        self.fields["body"].label = _("Uw antwoord")
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("Schrijf een antwoord."))
+        return body
+
+
+class ReplyForm(PageFieldsMixin, ReplyContentForm):
+    """A new reply; `op` is the reply it answers in the thread (empty: the note itself)."""
+
+    op = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class ReplyEditForm(PageFieldsMixin, ReplyContentForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

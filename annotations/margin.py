@@ -11,13 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from annotations.models import Annotation, Kind, Status, Voice
 from annotations.services import may_annotate
 from annotations.targets import Target, case_targets, section_target
-from cases.models import Case
+from annotations.thread_replies import attach_threads
+from cases.models import Case, may_read_drafts
 from diegem.lib.annotatable import Paragraph, paragraph_spans, text_revision
 from frameworks.models import Section
 
@@ -49,6 +51,12 @@ class AnnotatedText:
     blocks: list[Block]
     note_count: int
     can_annotate: bool = False
+    can_reply: bool = False
+
+    @property
+    def voices(self) -> list:
+        """The voices a reply form in this margin offers."""
+        return Voice.choices
 
     @property
     def new_url(self) -> str:
@@ -152,15 +160,20 @@ def case_margin(
     """Every text section of a case with its margin: one query for the annotations."""
     by_field: dict[str, list[Annotation]] = defaultdict(list)
     if case.is_public:
-        for annotation in _margin_queryset(user, margin_filter, reader_key).filter(case=case):
+        notes = list(_margin_queryset(user, margin_filter, reader_key).filter(case=case))
+        attach_threads(notes, user)  # one query for every thread of the case
+        for annotation in notes:
             by_field[annotation.case_field].append(annotation)
     can_annotate = case.is_public and may_annotate(user)
+    # Who may write may reply; researchers too (may_reply, without asking twice).
+    can_reply = can_annotate or (case.is_public and may_read_drafts(user))
     return [
         AnnotatedText(
             target,
             build_blocks(target.text, by_field[target.case_field]),
             len(by_field[target.case_field]),
             can_annotate,
+            can_reply,
         )
         for target in case_targets(case)
     ]
@@ -171,7 +184,7 @@ def section_echoes(section: Section, reader_key: str | None = None) -> list[Anno
 
     The same annotations as in the cases' margins, not copies: one query, public only.
     """
-    return list(
+    echoes = list(
         Annotation.objects.notes()
         .public()
         .filter(echo_section=section)
@@ -179,13 +192,22 @@ def section_echoes(section: Section, reader_key: str | None = None) -> list[Anno
         .select_related("case", "author__preferences", "organisation")
         .order_by("case__title", "position_start", "pk")
     )
+    # Their threads as in the cases' margins: public replies only (this page is the same for all).
+    attach_threads(echoes, AnonymousUser())
+    return echoes
 
 
 def section_margin(
     section: Section, user, margin_filter: MarginFilter, reader_key: str | None = None
 ) -> AnnotatedText:
     annotations = list(_margin_queryset(user, margin_filter, reader_key).filter(section=section))
+    attach_threads(annotations, user)
     target = section_target(section)
+    can_annotate = may_annotate(user)
     return AnnotatedText(
-        target, build_blocks(target.text, annotations), len(annotations), may_annotate(user)
+        target,
+        build_blocks(target.text, annotations),
+        len(annotations),
+        can_annotate,
+        can_annotate or may_read_drafts(user),
     )

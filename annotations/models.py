@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchRank, SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -485,10 +486,18 @@ class Annotation(AnchoredPassage):
         return f"{self.get_voice_display()} bij “{self.quote_exact[:40]}”"
 
     def get_absolute_url(self) -> str:
-        """The note itself on its page (one fragment: the note's id); a reading beside its coding."""
+        """The note itself on its page (one fragment: the note's id); a reply in its thread; a
+        reading beside its coding."""
+        if self.parent_id:
+            return f"{self.thread_url}#antwoord-{self.pk}"
         if self.motivation == Motivation.ASSESSING:
             return f"{self.page_url}#lezing-{self.pk}"
         return f"{self.page_url}#kanttekening-{self.pk}"
+
+    @property
+    def thread_url(self) -> str:
+        """The note's own page, with its whole thread (for a reply: its root note's page)."""
+        return reverse("annotation-detail", args=[self.parent_id or self.pk])
 
     @property
     def page_url(self) -> str:
@@ -512,6 +521,8 @@ class Annotation(AnchoredPassage):
             Status.PENDING,
             Status.CHANGES_REQUESTED,
         )
+        if self.parent_id:  # a reply stands in its thread while the thread is public
+            in_margin = in_margin and self.parent.is_public
         return self.get_absolute_url() if in_margin and self.on_public_text else self.target_url
 
     @property

@@ -7,6 +7,7 @@ from annotations import (
     notification_views,
     practice_views,
     reading_views,
+    thread_views,
     views,
     workshop_views,
 )
@@ -15,6 +16,9 @@ from diegem.lib.caching import public_page_cache as cached
 urlpatterns = [
     path("kanttekeningen/nieuw/", views.annotation_new, name="annotation-new"),
     path("kanttekeningen/mijn/", views.my_annotations, name="annotations-mine"),
+    # A note's own page with its thread (a reply's id leads there too), and replying.
+    path("kanttekeningen/<int:pk>/", thread_views.note_detail, name="annotation-detail"),
+    path("kanttekeningen/<int:pk>/antwoorden/", thread_views.reply_new, name="reply-new"),
     path("kanttekeningen/<int:pk>/bewerken/", views.annotation_edit, name="annotation-edit"),
     path(
         "kanttekeningen/<int:pk>/intrekken/", views.annotation_withdraw, name="annotation-withdraw"

@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations import reading_proposals, services
-from annotations.forms import AnnotationForm, AttachForm, EditForm, FlagForm, ModerationForm
+from annotations.forms import (
+    AnnotationForm,
+    AttachForm,
+    EditForm,
+    FlagForm,
+    ModerationForm,
+    ReplyEditForm,
+)
 from annotations.models import (
     Annotation,
     AnnotationVersion,
@@ -161,11 +168,13 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if annotation.status not in services.EDITABLE:
         messages.error(request, _("Deze kanttekening kan niet meer bewerkt worden."))
         return redirect("annotations-mine")
+    # A reply has no kind: its own form, the same service.
+    form_class = ReplyEditForm if annotation.parent_id else EditForm
     initial = {
         field: getattr(annotation, field)
         for field in ("voice", "kind", "body", "attribution", "link")
     }
-    form = EditForm(request.POST or None, initial={**initial, "version": annotation.version})
+    form = form_class(request.POST or None, initial={**initial, "version": annotation.version})
     limited = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -175,7 +184,7 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 author=request.user,
                 expected_version=data["version"],
                 voice=data["voice"],
-                kind=data["kind"],
+                kind=data.get("kind", annotation.kind),
                 body=data["body"],
                 attribution=data["attribution"],
                 link=data["link"],
@@ -186,7 +195,7 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except (services.ModerationError, IllegalTransition) as error:
             # Changed meanwhile (a reviewer decided): show what it is now, keep what was typed.
             annotation = _own_annotation(request, pk)
-            form = EditForm({**request.POST.dict(), "version": annotation.version})
+            form = form_class({**request.POST.dict(), "version": annotation.version})
             form.is_valid()
             form.add_error(None, str(error))
         else:
@@ -235,7 +244,7 @@ def my_annotations(request: HttpRequest) -> HttpResponse:
     annotations = (
         Annotation.objects.filter(author=request.user)
         .with_target()
-        .select_related("reading__source", "reading__tension_field")
+        .select_related("reading__source", "reading__tension_field", "parent__case")
         .with_readable_target(request.user)
         .prefetch_related(
             Prefetch(
@@ -269,7 +278,13 @@ def annotation_flag(request: HttpRequest, pk: int) -> HttpResponse:
     them; if it is no longer in the margin (their flag or others' hid it), on the
     top of its page, where the message is.
     """
-    annotation = Annotation.objects.notes().public().with_target().filter(pk=pk).first()
+    annotation = (
+        Annotation.objects.public()
+        .exclude(motivation=Annotation.Motivation.ASSESSING)
+        .with_target()
+        .filter(pk=pk)
+        .first()
+    )
     if annotation is None:
         gone = (
             Annotation.objects.on_public_text()
@@ -369,9 +384,11 @@ def _queues(user) -> dict:
 
 
 def _with_queue_data(annotations):
+    # A reply shows the contribution it answers instead of a passage (same query: joins).
+    thread = ("parent", "reply_to__author", "reply_to__organisation")
     return (
         annotations.with_target()
-        .select_related("reading__source", "reading__tension_field")
+        .select_related(*thread, "reading__source", "reading__tension_field")
         .prefetch_related(
             Prefetch(
                 "flags",
@@ -387,28 +404,28 @@ def _with_queue_data(annotations):
     )
 
 
+def passage_in_context(annotation: Annotation) -> tuple[str, str, str]:
+    """The passage with the text around it; an orphan's saved context; nothing for a reply."""
+    if not annotation.has_passage:
+        return "", "", ""
+    if annotation.anchor_state == Annotation.AnchorState.ORPHANED:
+        return annotation.quote_prefix, annotation.quote_exact, annotation.quote_suffix
+    text = annotation.target_text
+    start, end = annotation.position_start, annotation.position_end
+    return (
+        text[max(0, start - CONTEXT_CHARS) : start],
+        text[start:end],
+        text[end : end + CONTEXT_CHARS],
+    )
+
+
 def _queue_item(
     annotation: Annotation,
     orphans: bool,
     form: ModerationForm | None,
     attach_form: AttachForm | None,
 ) -> QueueItem:
-    if not annotation.has_passage:  # a reading without a passage: its coding says what it is on
-        before, exact, after = "", "", ""
-    elif annotation.anchor_state == Annotation.AnchorState.ORPHANED:
-        before, exact, after = (
-            annotation.quote_prefix,
-            annotation.quote_exact,
-            annotation.quote_suffix,
-        )
-    else:
-        text = annotation.target_text
-        start, end = annotation.position_start, annotation.position_end
-        before, exact, after = (
-            text[max(0, start - CONTEXT_CHARS) : start],
-            text[start:end],
-            text[end : end + CONTEXT_CHARS],
-        )
+    before, exact, after = passage_in_context(annotation)
     changes = None
     approved = [v for v in annotation.version_list if v.approved]
     if approved and annotation.version_list and annotation.version_list[-1].pk != approved[-1].pk:

@@ -93,7 +93,14 @@ def search(request: HttpRequest) -> HttpResponse:
         cases = list(matching.ranked(parsed).select_related("domain")[:SEARCH_CASES_SHOWN])
         Case.objects.attach_snippets(cases, parsed)
         case_count, capped = matching.capped_count()
-        found = Annotation.objects.notes().public().search(parsed).ranked(parsed).with_target()
+        # Notes and replies (a reply links to its thread); readings are not searched here.
+        found = (
+            Annotation.objects.public()
+            .exclude(motivation=Annotation.Motivation.ASSESSING)
+            .search(parsed)
+            .ranked(parsed)
+            .with_target()
+        )
         annotations = Paginator(found, SEARCH_ANNOTATIONS_PER_PAGE).get_page(
             request.GET.get("pagina")
         )

@@ -21,7 +21,7 @@ from annotations.models import Annotation, Reading
 from cases import services as case_services
 from cases.models import Case
 from frameworks.models import Section
-from tests.factories import make_annotation, make_case, make_member, make_reading
+from tests.factories import make_annotation, make_case, make_member, make_reading, make_reply
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -352,3 +352,61 @@ def test_readings_are_in_the_collections(client, readings):
             f"http://testserver/api/kanttekeningen/{plain.pk}/",
             f"http://testserver/api/kanttekeningen/{on_passage.pk}/",
         }
+
+
+# --- replies ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def thread(annotations, member_a, researcher):
+    _public, member_note = annotations
+    first = make_reply(member_note, author=researcher, body="Een antwoord van de onderzoeker.")
+    second = make_reply(member_note, reply_to=first, author=member_a, body="Een antwoord daarop.")
+    pending = make_reply(member_note, author=member_a, status="pending", body="WACHTEND")
+    return member_note, first, second, pending
+
+
+def test_a_reply_meets_the_w3c_must_assertions_and_targets_what_it_answers(client, thread):
+    note, first, second, _pending = thread
+    reg = registry()
+    for reply, answered in [(first, note), (second, first)]:
+        _response, data = get_json(client, reverse("api-annotation", args=[reply.pk]))
+        for assertion in must_assertions():
+            validator = Draft4Validator(
+                assertion, registry=reg, format_checker=Draft4Validator.FORMAT_CHECKER
+            )
+            assert validator.is_valid(data) == (assertion["expectedResult"] == "valid"), (
+                reply.pk,
+                assertion["id"],
+            )
+        assert data["motivation"] == "replying"
+        assert data["target"] == f"http://testserver/api/kanttekeningen/{answered.pk}/"
+        assert [body.get("purpose") for body in data["body"]] == ["replying", "tagging"]
+        expanded = jsonld.expand(data, {"documentLoader": local_loader})[0]
+        assert expanded[OA + "motivatedBy"] == [{"@id": OA + "replying"}]
+        assert expanded[OA + "hasTarget"] == [
+            {"@id": f"http://testserver/api/kanttekeningen/{answered.pk}/"}
+        ]
+
+
+def test_a_reply_to_a_reply_no_longer_public_targets_the_thread_note(client, thread):
+    note, first, second, _pending = thread
+    Annotation.objects.filter(pk=first.pk).update(status="hidden")
+    _response, data = get_json(client, reverse("api-annotation", args=[second.pk]))
+    assert data["target"] == f"http://testserver/api/kanttekeningen/{note.pk}/"
+
+
+def test_public_replies_are_in_the_collections_and_pending_ones_are_not(client, thread):
+    note, first, second, pending = thread
+    expected = {
+        f"http://testserver/api/kanttekeningen/{pk}/" for pk in (note.pk, first.pk, second.pk)
+    }
+    for url in [
+        reverse("api-annotations") + "?pagina=1",
+        reverse("api-case-annotations", args=["torekes"]) + "?pagina=1",
+    ]:
+        _response, page = get_json(client, url)
+        ids = {item["id"] for item in page["items"]}
+        assert expected <= ids, url
+        assert f"http://testserver/api/kanttekeningen/{pending.pk}/" not in ids
+    assert client.get(reverse("api-annotation", args=[pending.pk])).status_code == 404

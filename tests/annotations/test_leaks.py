@@ -13,11 +13,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 
-from annotations.models import Annotation, Status
+from annotations.models import Annotation, Organisation, Status
 from cases.models import Case
 from frameworks.models import Section, Source, TensionField
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case, make_reading
+from tests.factories import make_annotation, make_case, make_reading, make_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,58 @@ def test_no_reading_that_is_not_public_reaches_a_page_a_file_or_the_api(
             403,
             404,
         )
+
+
+def test_no_reply_that_is_not_public_reaches_a_public_surface(framework, member_a, member_b):
+    """Pending, rejected, withdrawn, hidden replies; public replies under a note hidden,
+    orphaned or withdrawn later, or on a case taken offline: never on any surface."""
+    case = make_case(title="Openbare case")
+    draft = make_case(title="Verborgen case", status=Case.Status.DRAFT)
+    section = Section.objects.get(key="ontmoeting")
+    note = make_annotation(target=case, author=member_b, body="VISIBLEMARKER noot")
+    replies = [
+        make_reply(note, author=member_a, body=f"{marker} antwoord", status=status)
+        for marker, status in [
+            ("PENDINGREPLY", Status.PENDING),
+            ("REJECTEDREPLY", Status.REJECTED),
+            ("WITHDRAWNREPLY", Status.WITHDRAWN),
+            ("HIDDENREPLY", Status.HIDDEN),
+            ("CHANGESREPLY", Status.CHANGES_REQUESTED),
+        ]
+    ]
+    later = {
+        "UNDERHIDDEN": make_annotation(target=section, author=member_b, status=Status.HIDDEN),
+        "UNDERORPHAN": make_annotation(target=case, author=member_b, anchor_state="orphaned"),
+        "UNDERWITHDRAWN": make_annotation(target=case, author=member_b, status=Status.WITHDRAWN),
+        "UNDEROFFLINE": make_annotation(target=draft, author=member_b),
+    }
+    for marker, root in later.items():
+        replies.append(make_reply(root, author=member_a, body=f"{marker} antwoord"))
+    markers = [reply.body.split()[0] for reply in replies]
+    roots = [note, *later.values()]
+
+    for who, client in {
+        "anonymous": Client(),
+        "member of another organisation": logged_in(member_b),
+    }.items():
+        urls = public_surfaces(case, draft)
+        urls += [reverse("annotation-detail", args=[root.pk]) for root in roots]
+        urls += [reverse("search") + "?q=antwoord"]
+        for url in urls:
+            body = client.get(url).content.decode()
+            for marker in markers:
+                assert marker not in body, f"{marker} leaked to {who} at {url}"
+        for reply in replies:
+            for name in ("api-annotation", "annotation-detail", "annotation-flag"):
+                response = client.get(reverse(name, args=[reply.pk]))
+                assert response.status_code == 404, (who, name, reply.body)
+    # The thread counts count only the public replies (none here).
+    page = Client().get(case.get_absolute_url()).content.decode()
+    assert "Nog geen antwoorden" not in page  # an anonymous reader gets no empty thread
+    assert "1 antwoord" not in page
+    assert (
+        Organisation.objects.get(pk=member_a.membership.organisation_id)
+        .annotations.filter(pk__in=Annotation.objects.public())
+        .count()
+        == 0
+    )

@@ -7,16 +7,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.models import Membership, Reading, Status
+from annotations.models import Annotation, Membership, Reading, Status
 from frameworks.models import Section, Source, TensionField
 from tests.conftest import logged_in
 from tests.factories import make_annotation, make_case, make_reading, make_reply
 
 pytestmark = pytest.mark.django_db
 
-# 14, one for the header (its links and unread count), one for the follow button and one
-# for the case page's readings of its codings (all in one query).
-MAX_QUERIES = 17
+# 14, one for the header (its links and unread count), one for the follow button, one for
+# the case page's readings of its codings and one for every thread in the margin.
+MAX_QUERIES = 18
 
 
 def count(client, url):
@@ -28,7 +28,11 @@ def count(client, url):
 
 def add_annotations(case, section, author, n):
     for i in range(n):
-        make_annotation(target=case, author=author, body=f"Noot {i}")
+        threaded = make_annotation(target=case, author=author, body=f"Noot {i}")
+        # A thread under it: a public reply, an answer to that one, the reader's own pending one.
+        first = make_reply(threaded, author=author, body=f"Antwoord {i}")
+        make_reply(threaded, reply_to=first, author=author, body=f"Antwoord op antwoord {i}")
+        make_reply(threaded, author=author, status=Status.PENDING, body=f"Wachtend antwoord {i}")
         make_annotation(target=section, author=author, body=f"Noot {i}")
         make_annotation(target=case, author=author, status=Status.PENDING, body=f"Wachtend {i}")
         flagged = make_annotation(target=section, author=author, body=f"Gemeld {i}")
@@ -37,8 +41,10 @@ def add_annotations(case, section, author, n):
 
 
 def urls(case, section):
+    first_note = Annotation.objects.notes().filter(case=case).order_by("pk").first()
     return {
         "case page": case.get_absolute_url(),
+        "note page": reverse("annotation-detail", args=[first_note.pk]),
         "section page": section.get_absolute_url(),
         "queue": reverse("moderation-queue"),
         "flagged queue": reverse("moderation-queue") + "?lijst=gemeld",

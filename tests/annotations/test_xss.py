@@ -12,7 +12,7 @@ from annotations.rendering import render_markdown
 from annotations.targets import section_target
 from frameworks.models import Section
 from tests.conftest import logged_in
-from tests.factories import make_annotation
+from tests.factories import make_annotation, make_reply
 from tests.html import parse
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +38,12 @@ PAYLOADS = [
 
 
 def assert_inert(tree, where: str):
-    # The header's own account menu is a <details>; only that one is the site's markup.
+    # The header's own account menu and a note's thread (opened in place) are <details>;
+    # only those are the site's markup.
     account_menu = set(
         tree.xpath(
             "//header[@class='site-header']//nav[@class='account']/details[@class='account__details']"
+            " | //article[starts-with(@id, 'kanttekening-')]/details[@class='thread']"
         )
     )
     for element in tree.iter():
@@ -105,7 +107,14 @@ def test_payloads_are_inert_on_every_page_that_shows_annotations(
     pending = make_annotation(
         target=section, author=member_a, status="pending", body=payload, attribution=payload
     )
+    # A reply carries the payload into the thread, the note's page and the queue too.
+    make_reply(approved, author=member_a, body=payload, attribution=payload)
+    make_reply(approved, author=member_a, body=payload, attribution=payload, status="pending")
     pages = {
+        "note page (anonymous)": client.get(reverse("annotation-detail", args=[approved.pk])),
+        "note page (author)": logged_in(member_a).get(
+            reverse("annotation-detail", args=[approved.pk])
+        ),
         "section page (anonymous)": client.get(section.get_absolute_url()),
         "section page (author)": logged_in(member_a).get(section.get_absolute_url()),
         "my annotations": logged_in(member_a).get(reverse("annotations-mine")),

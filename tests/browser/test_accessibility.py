@@ -13,7 +13,7 @@ from annotations.roles import REVIEWERS_GROUP
 from cases.models import Case
 from cases.roles import RESEARCHERS_GROUP
 from tests.browser.conftest import WCAG_AA, axe_clean
-from tests.factories import make_annotation, make_member, make_reading, make_user
+from tests.factories import make_annotation, make_member, make_reading, make_reply, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,6 +113,9 @@ def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Pa
         recipient=member, annotation=online, kind="decision", reason="author", event=event
     )
     Follow.objects.create(user=member, case=Case.objects.get(slug="torekes"))
+    # The note's own page with a thread: a public reply and the member's pending one.
+    first = make_reply(online, author=member, body="Een antwoord")
+    make_reply(online, reply_to=first, author=member, status="pending", body="Nog een")
     assert Annotation.objects.count() > 2
     closed = sessions.open_workshop(user=member)
     sessions.close_workshop(workshop=closed)
@@ -136,6 +139,8 @@ def test_member_and_reviewer_pages_have_no_wcag_violations(live_server, page: Pa
             "/account/instellingen/",
             "/meldingen/",
             f"/meldingen/uitschrijven/{unsubscribe_token(member)}/",
+            f"/kanttekeningen/{online.pk}/",
+            f"/kanttekeningen/{online.pk}/?op={first.pk}",
         ],
         "moderator": ["/moderatie/", "/moderatie/?lijst=gemeld"],
     }.items():
