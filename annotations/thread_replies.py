@@ -146,7 +146,7 @@ def attach_threads(notes: list[Annotation], user) -> None:
     replies = (
         visible_replies(user)
         .filter(parent__in=[note.pk for note in notes])
-        .select_related("author", "organisation")
+        .select_related("author__preferences", "organisation")
         .order_by("submitted_at", "pk")
     )
     for reply in replies:

@@ -385,7 +385,7 @@ def _queues(user) -> dict:
 
 def _with_queue_data(annotations):
     # A reply shows the contribution it answers instead of a passage (same query: joins).
-    thread = ("parent", "reply_to__author", "reply_to__organisation")
+    thread = ("parent", "reply_to__author__preferences", "reply_to__organisation")
     return (
         annotations.with_target()
         .select_related(*thread, "reading__source", "reading__tension_field")

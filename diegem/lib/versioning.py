@@ -44,6 +44,8 @@ WATCHED_MODELS = (
     "annotations.Reading",
     "annotations.Organisation",
     "annotations.Membership",
+    # How a member chose to be shown: every byline of theirs on every page.
+    "annotations.MemberPreferences",
 )
 
 # Saved alone, these fields of a user change nothing anyone sees.

@@ -14,7 +14,14 @@ from annotations.models import Annotation, AnnotationVersion, Flag, ModerationEv
 from annotations.targets import section_target
 from diegem.lib.workflow import IllegalTransition
 from frameworks.models import Section
-from tests.factories import make_annotation, make_member, make_user
+from tests.factories import (
+    make_annotation,
+    make_case,
+    make_member,
+    make_reading,
+    make_reply,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -541,12 +548,22 @@ def test_flags_from_one_address_are_rate_limited(framework, member_a, settings):
 # --- two reviewers at once ------------------------------------------------------------------
 
 
+def pending_contribution(kind: str, member):
+    """A note, a reply or a reading waiting for a reviewer: all three share one moderation."""
+    if kind == "antwoord":
+        return make_reply(make_annotation(), author=member, status=Status.PENDING)
+    if kind == "lezing":
+        return make_reading(make_case(), source="ontmoeting", author=member, status=Status.PENDING)
+    return make_annotation(author=member, status=Status.PENDING)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_at_once_cannot_both_win(framework):
+@pytest.mark.parametrize("kind", ["kanttekening", "antwoord", "lezing"])
+def test_two_reviewers_at_once_cannot_both_win(framework, kind):
     member = make_member()
     first = make_user("eerste", groups=("Moderatoren",))
     second = make_user("tweede", groups=("Moderatoren",))
-    annotation = make_annotation(author=member, status=Status.PENDING)
+    annotation = pending_contribution(kind, member)
     barrier = threading.Barrier(2)
     outcomes: dict[str, str] = {}
 

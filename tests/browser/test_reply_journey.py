@@ -31,7 +31,10 @@ def test_member_replies_reviewer_approves_reader_sees_the_thread(
     )
     make_user("moderator", password=PASSWORD, groups=(REVIEWERS_GROUP,))
     case = make_case(title="Buurtrestaurant")
-    note = make_annotation(target=case, author=make_member(), body="Koken brengt mensen samen.")
+    note_author = make_member(
+        make_organisation("Kookhuis Oost"), username="auteur", password=PASSWORD, first_name="Ann"
+    )
+    note = make_annotation(target=case, author=note_author, body="Koken brengt mensen samen.")
     case_url = live_server.url + case.get_absolute_url()
 
     # The member opens the note's thread in the margin and replies there.
@@ -82,5 +85,22 @@ def test_member_replies_reviewer_approves_reader_sees_the_thread(
     expect(reader.locator(f"#antwoord-{reply.pk}")).to_contain_text("Lina")
     expect(reader.get_by_role("button", name="Kopieer link")).to_be_visible()
     assert horizontal_overflow(reader) == 0
+    context.close()
+
+    # The note's author hears of the reply in their thread: the header's count, the list.
+    context = browser.new_context(viewport=viewport)
+    author = context.new_page()
+    log_in(author, live_server.url, "auteur")
+    author.goto(case_url)
+    expect(author.locator("summary .unread-count")).to_have_text("1 ongelezen melding")
+    author.goto(f"{live_server.url}/meldingen/")
+    item = author.locator("li.notification")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("Nieuwe reactie bij Buurtrestaurant")
+    expect(item).to_contain_text("u schreef in dit gesprek")
+    expect(item).to_contain_text("ons buurthuis")
+    assert horizontal_overflow(author) == 0
+    item.get_by_role("link", name="Buurtrestaurant").click()
+    expect(author.locator(f"#antwoord-{reply.pk}")).to_contain_text("ons buurthuis")
     context.close()
     assert csp_violations == []

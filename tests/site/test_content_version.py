@@ -8,11 +8,19 @@ import pytest
 from django.contrib.auth.models import Group
 from taggit.models import Tag
 
+from annotations.models import MemberPreferences
 from cases.models import CodingEvidence, KeywordedCase, SourceCoding, TensionPosition
 from diegem.lib.anchoring import locate_passage
 from diegem.lib.versioning import WATCHED_MODELS, current_content_version
 from frameworks.models import Domain, Section, Source, TensionField
-from tests.factories import make_annotation, make_case, make_member, make_organisation, make_user
+from tests.factories import (
+    make_annotation,
+    make_case,
+    make_member,
+    make_organisation,
+    make_reading,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,8 +48,10 @@ WATCHED = [
     "cases.KeywordedCase",
     "taggit.Tag",
     "annotations.Annotation",
+    "annotations.Reading",
     "annotations.Organisation",
     "annotations.Membership",
+    "annotations.MemberPreferences",
 ]
 
 # One row of each watched model, saved (the framework is loaded).
@@ -73,6 +83,10 @@ ROWS = {
     "annotations.Annotation": make_annotation,
     "annotations.Organisation": make_organisation,
     "annotations.Membership": lambda: make_member().membership,
+    "annotations.Reading": lambda: make_reading(make_case(), source="ontmoeting").reading,
+    "annotations.MemberPreferences": lambda: MemberPreferences.objects.create(
+        user=make_member(), shown_as="organisation"
+    ),
 }
 
 
