@@ -194,7 +194,7 @@ class Learning:
 
 def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False) -> Learning:
     """Rank `cases` (the caller's `Case.objects.published()`) by distance in one query, then load
-    the few shown with their codings (`with_profile`) to say why."""
+    the few shown with their codings (`for_near_cards`) to say why."""
     items = profile.items
     asked = [item for item in items if item.param in profile.now or item.param in profile.desired]
     learning = Learning()
@@ -209,7 +209,7 @@ def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False
     shown = {pk for rows in (ranked["desired"], ranked["now"], contrasts) for pk, _d, _c in rows}
     loaded = {
         case.pk: case
-        for case in cases.filter(pk__in=shown).with_profile(evidence_only=evidence_only)
+        for case in cases.filter(pk__in=shown).for_near_cards(evidence_only=evidence_only)
     }
 
     def near(row, placements) -> Near:
@@ -222,6 +222,10 @@ def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False
             if item.param not in placements:
                 continue
             coding = (codings if item.is_source else positions).get(item.framework.pk)
+            if coding is not None and not item.is_source:
+                # The framework row the page already has (its label names the poles), rather
+                # than one loaded with every coding (`for_near_cards`).
+                coding.tension_field = item.framework
             if coding is not None and (
                 not coding.is_determined
                 or (evidence_only and not coding.has_evidence)
