@@ -179,38 +179,11 @@ class CaseQuerySet(models.QuerySet):
             ),
         )
 
-    def for_near_cards(self, *, evidence_only: bool = False) -> CaseQuerySet:
-        """What the cards of cases near a placed practice read, and nothing more (cases 0010).
-
-        Like `with_profile`, in three queries, but only the columns the cards show (a case row
-        carries all its texts and its search vector) and the codings without their framework
-        rows: the caller has those already (`cases.case_nearness`). Unordered: the cards
-        follow the framework, not the table.
-        """
-        return (
-            self.select_related("domain")
-            .only("title", "slug", "municipality", "neighbourhood", "domain__name")
-            .prefetch_related(
-                Prefetch(
-                    "source_codings",
-                    queryset=SourceCoding.objects.shown(evidence_only=evidence_only)
-                    .order_by()
-                    .only("case", "source", "strength", "grounds", "evidence_orphaned"),
-                ),
-                Prefetch(
-                    "tension_positions",
-                    queryset=TensionPosition.objects.shown(evidence_only=evidence_only)
-                    .order_by()
-                    .only(
-                        "case",
-                        "tension_field",
-                        "position",
-                        "holds_both",
-                        "grounds",
-                        "evidence_orphaned",
-                    ),
-                ),
-            )
+    def for_near_cards(self) -> CaseQuerySet:
+        """What the cards of cases near a placed practice show of a case, and nothing more: its
+        row carries all its texts and its search vector (`cases.case_nearness`)."""
+        return self.select_related("domain").only(
+            "title", "slug", "municipality", "neighbourhood", "domain__name"
         )
 
     def for_listing(self, *, evidence_only: bool = False) -> CaseQuerySet:
