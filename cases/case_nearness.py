@@ -24,6 +24,7 @@ from django.db import connections
 from django.db.models import FloatField, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from cases.models import SourceCoding, TensionPosition
 from cases.practice_profile import Item, Placement
 
 UNKNOWN = 0.5  # half the scale: neither near nor far
@@ -194,7 +195,7 @@ class Learning:
 
 def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False) -> Learning:
     """Rank `cases` (the caller's `Case.objects.published()`) by distance in one query, then load
-    the few shown with their codings (`with_profile`) to say why."""
+    the few shown (`for_near_cards`) with their codings to say why."""
     items = profile.items
     asked = [item for item in items if item.param in profile.now or item.param in profile.desired]
     learning = Learning()
@@ -207,21 +208,26 @@ def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False
     contrasts = [row for row in ranked["far"] if row[0] not in nearest and row[1] > UNKNOWN]
     contrasts = contrasts[:CONTRASTS]
     shown = {pk for rows in (ranked["desired"], ranked["now"], contrasts) for pk, _d, _c in rows}
-    loaded = {
-        case.pk: case
-        for case in cases.filter(pk__in=shown).with_profile(evidence_only=evidence_only)
-    }
+    loaded = {case.pk: case for case in cases.filter(pk__in=shown).for_near_cards()}
+    # The shown cases' codings, in two queries grouped here: a prefetch would build a related
+    # queryset per case, and a join would load the framework rows the items already hold.
+    codings = {}
+    for model, key in ((SourceCoding, "source_id"), (TensionPosition, "tension_field_id")):
+        shown_codings = model.objects.filter(case__in=loaded).shown(evidence_only=evidence_only)
+        for coding in shown_codings.order_by():
+            codings[coding.case_id, model, getattr(coding, key)] = coding
 
     def near(row, placements) -> Near:
         pk, distance, compared = row
         case = loaded[pk]
         result = Near(case=case, distance=distance, compared=compared, asked=len(placements))
-        codings = {c.source_id: c for c in case.source_codings.all()}
-        positions = {p.tension_field_id: p for p in case.tension_positions.all()}
         for item in items:
             if item.param not in placements:
                 continue
-            coding = (codings if item.is_source else positions).get(item.framework.pk)
+            model = SourceCoding if item.is_source else TensionPosition
+            coding = codings.get((pk, model, item.framework.pk))
+            if coding is not None and not item.is_source:
+                coding.tension_field = item.framework  # its label names the poles
             if coding is not None and (
                 not coding.is_determined
                 or (evidence_only and not coding.has_evidence)

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -176,6 +177,13 @@ class CaseQuerySet(models.QuerySet):
                     "tension_field"
                 ),
             ),
+        )
+
+    def for_near_cards(self) -> CaseQuerySet:
+        """What the cards of cases near a placed practice show of a case, and nothing more: its
+        row carries all its texts and its search vector (`cases.case_nearness`)."""
+        return self.select_related("domain").only(
+            "title", "slug", "municipality", "neighbourhood", "domain__name"
         )
 
     def for_listing(self, *, evidence_only: bool = False) -> CaseQuerySet:
@@ -827,25 +835,28 @@ class TensionPosition(Coding):
 
 
 def describe_strength(strength: int | None) -> str:
-    """A strength in words; None is a strength that cannot be told from the material."""
-    return str(_("niet te bepalen")) if strength is None else str(Strength(strength).label)
+    """A strength in words; None is a strength that cannot be told from the material.
+
+    These two run for every option of the practice tool's selects and every coding on its cards:
+    `gettext` rather than a lazy string made and cast each time."""
+    return gettext("niet te bepalen") if strength is None else str(Strength(strength).label)
 
 
 def describe_position(tension_field: TensionField, position: int | None, holds_both: bool) -> str:
     if holds_both:
-        return str(_("houdt beide polen vast"))
+        return gettext("houdt beide polen vast")
     match position:
         case Position.POLE_A:
-            return str(_("sterk %(pole)s")) % {"pole": tension_field.pole_a}
+            return gettext("sterk %(pole)s") % {"pole": tension_field.pole_a}
         case Position.LEANS_A:
-            return str(_("eerder %(pole)s")) % {"pole": tension_field.pole_a}
+            return gettext("eerder %(pole)s") % {"pole": tension_field.pole_a}
         case Position.MIDDLE:
-            return str(_("in het midden"))
+            return gettext("in het midden")
         case Position.LEANS_B:
-            return str(_("eerder %(pole)s")) % {"pole": tension_field.pole_b}
+            return gettext("eerder %(pole)s") % {"pole": tension_field.pole_b}
         case Position.POLE_B:
-            return str(_("sterk %(pole)s")) % {"pole": tension_field.pole_b}
-    return str(_("niet gecodeerd"))
+            return gettext("sterk %(pole)s") % {"pole": tension_field.pole_b}
+    return gettext("niet gecodeerd")
 
 
 class CaseTransition(models.Model):

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.filters import source_param
@@ -156,12 +156,27 @@ EMPTY_PRACTICE = _("Vul minstens één bron of spanningsveld in, nu of gewenst."
 TOO_LONG = _("hoogstens %(limit_value)d tekens (nu %(show_value)d).")
 
 
+# Per language and item: the words depend on nothing else (a tension field's on its two poles).
+_CHOICES: dict[tuple, tuple[tuple[str, str], ...]] = {}
+
+
 def item_choices(item: Item) -> list[tuple[str, str]]:
-    """ "Weet ik niet" and the item's values in words, as plain strings made once per form: lazy
-    labels would be translated again for every option of every select (`make bench`)."""
-    return [("", gettext("weet ik niet"))] + [
-        (value, item.describe(Placement.parse(value))) for value in item.values
-    ]
+    """ "Weet ik niet" and the item's values in words, as plain strings: lazy labels would be
+    translated again for every option of every select (`make bench`). Made once per process for
+    each language and item; the key holds everything the words depend on (the poles' names), so
+    a renamed pole gets its new words at once."""
+    framework = item.framework
+    key = (get_language(), item.is_source, item.param)
+    if not item.is_source:
+        key += (framework.pole_a, framework.pole_b)
+    choices = _CHOICES.get(key)
+    if choices is None:
+        if len(_CHOICES) > 1000:  # renamed poles leave old keys behind; keep the memo small
+            _CHOICES.clear()
+        choices = _CHOICES[key] = (("", gettext("weet ik niet")),) + tuple(
+            (value, item.describe(Placement.parse(value))) for value in item.values
+        )
+    return list(choices)
 
 
 class PracticeForm(forms.Form):
@@ -183,12 +198,10 @@ class PracticeForm(forms.Form):
             (domain.key, domain.name) for domain in self.domains.values()
         ]
         self.fields["domein"].error_messages["invalid_choice"] = INVALID_VALUE
+        now, desired, note = gettext("nu"), gettext("gewenst"), gettext("Notitie bij %(item)s")
         for item in self.items:
             choices = item_choices(item)
-            for param, when in (
-                (item.param, gettext("nu")),
-                (item.desired_param, gettext("gewenst")),
-            ):
+            for param, when in ((item.param, now), (item.desired_param, desired)):
                 self.fields[param] = forms.ChoiceField(
                     label=f"{item.name} ({when})",
                     choices=choices,
@@ -196,7 +209,7 @@ class PracticeForm(forms.Form):
                     error_messages={"invalid_choice": INVALID_VALUE},
                 )
             self.fields[item.note_param] = forms.CharField(
-                label=gettext("Notitie bij %(item)s") % {"item": item.name},
+                label=note % {"item": item.name},
                 max_length=NOTE_MAX_LENGTH,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),

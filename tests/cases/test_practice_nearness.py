@@ -193,6 +193,30 @@ def test_the_ranking_takes_the_same_queries_for_few_and_many_cases(framework):
     assert len(learning.desired) == len(learning.now) == 3
 
 
+@pytest.mark.django_db(transaction=True)  # VACUUM, as autovacuum would, runs outside one
+def test_the_ranking_reads_the_case_rows_from_one_index_alone(framework):
+    # The profile columns sit behind every text of a case row: read from the heap, they cost
+    # the ranking most of its time (cases 0010). Planned without sequential scans, as a large
+    # table would be, on a vacuumed table, the ranking is an index-only scan of that index.
+    make_many_cases(20)
+    practice = profile(
+        now={"bron-ontmoeting": "1", "afstand-nabijheid": "beide"},
+        desired={"bron-ontmoeting": "3", "consensus-conflict": "2"},
+    )
+    with CaptureQueriesContext(connection) as queries:
+        learn(practice, evidence_only=True)
+    ranking = queries.captured_queries[0]["sql"]
+    assert ranking.startswith("WITH distances AS MATERIALIZED")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE cases_case")
+        with transaction.atomic():
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(f"EXPLAIN {ranking}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using case_status_profile on cases_case" in plan, plan
+
+
 def test_the_ranking_follows_every_way_a_coding_is_written(framework):
     """The database keeps each case's profile for the ranking (migration 0009): bulk inserts,
     updates and deletes of codings all count, not only the services."""

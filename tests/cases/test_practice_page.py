@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import Case
+from cases.models import Case, SourceCoding
 from frameworks.models import Source, TensionField
 from tests.factories import make_case, make_many_cases
 from tests.html import links, parse, texts
@@ -183,6 +183,47 @@ def test_the_result_names_cases_to_learn_from_with_why_and_never_a_draft(client,
     assert desired[0].xpath(".//a[contains(@href,'#bewijs-ontmoeting')]")
     now = tree.xpath("//h3[.='Het dichtst bij waar u nu staat']/following-sibling::ol[1]/li")
     assert texts(now[0], ".//p[1]") == ["Zwakke ontmoeting"]
+
+
+def test_a_case_card_says_how_each_coding_is_known_and_shows_its_text_as_text(client, framework):
+    orphaned = make_case(
+        title="Buurt <b>vet</b> & co",
+        neighbourhood="Rabot",
+        strengths={"ontmoeting": 3},
+        grounds={"ontmoeting": "interpretatie"},
+    )
+    SourceCoding.objects.filter(case=orphaned, source__key="ontmoeting").update(
+        evidence_orphaned=True
+    )
+    make_case(title="Onbekend", grounds={"ontmoeting": "niet_te_bepalen"})
+    make_case(title="Zwak", strengths={"ontmoeting": 0})
+    tree = parse(client.get(f"{URL}?gewenst-bron-ontmoeting=3"))
+    cards = tree.xpath("//h3[.='Het dichtst bij wat u wilt']/following-sibling::ol[1]/li")
+    assert [texts(card, "./p") for card in cards] == [
+        [
+            "Buurt <b>vet</b> & co",
+            "Wonen · Rabot, Gent",
+            "verschil 0% · vergeleken op 1 van 1 items",
+            "Dichtbij: Ontmoeting: sterk ○ interpretatie (het tekstbewijs wordt nagekeken)",
+        ],
+        [
+            "Onbekend",
+            "Wonen · Gent",
+            "verschil 50% · vergeleken op 0 van 1 items",
+            "Niet te vergelijken: Ontmoeting",
+        ],
+        [
+            "Zwak",
+            "Wonen · Gent",
+            "verschil 100% · vergeleken op 1 van 1 items",
+            "Verschilt: Ontmoeting: afwezig (u: sterk) ○ interpretatie",
+        ],
+    ]
+    assert not cards[0].xpath(".//b")
+    # Where a case differs, the grounds' word is for screen readers only; the marker shows.
+    assert texts(cards[2], ".//span[contains(@class,'grounds__word')][@class]") == ["interpretatie"]
+    assert cards[2].xpath(".//span[@class='grounds__word visually-hidden']")
+    assert cards[0].xpath(".//span[@class='grounds__word']")
 
 
 def test_the_result_as_data(client, framework):
