@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +33,17 @@ from annotations.models import (
 USERNAME_PREFIX = "bench-lid-"
 ORGANISATION_SLUG = "bench-organisatie"
 PER_MEMBER = 10
+# Runs the command it is given and writes, last on stderr, its wall time and peak resident
+# memory (wait4: that child's own, in kB on Linux).
+LAUNCHER = """
+import os, subprocess, sys, time
+started = time.monotonic()
+child = subprocess.Popen(sys.argv[1:])
+_pid, status, usage = os.wait4(child.pid, 0)
+child.returncode = os.waitstatus_to_exitcode(status)
+print(time.monotonic() - started, usage.ru_maxrss, file=sys.stderr)
+sys.exit(child.returncode)
+"""
 README_START = "<!-- bench-digests:start -->"
 README_END = "<!-- bench-digests:end -->"
 
@@ -143,18 +153,20 @@ class Command(BaseCommand):
         ).count()
         env = {**os.environ, "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-            started = time.monotonic()
-            child = subprocess.Popen(
-                [sys.executable, "manage.py", "send_digests"], env=env, stdout=out, stderr=err
+            # Through a small launcher: a child's peak memory as Linux counts it includes the
+            # memory of the process it was forked from (this one holds the members it made).
+            child = subprocess.run(
+                [sys.executable, "-c", LAUNCHER, sys.executable, "manage.py", "send_digests"],
+                env=env,
+                stdout=out,
+                stderr=err,
+                check=False,
             )
-            # wait4: this child's own resource use (its peak resident set, in kB on Linux).
-            _pid, status, usage = os.wait4(child.pid, 0)
-            seconds = time.monotonic() - started
-            child.returncode = os.waitstatus_to_exitcode(status)
             out.seek(0)
             err.seek(0)
             stdout, stderr = out.read(), err.read()
         if child.returncode != 0:
             raise CommandError(f"send_digests failed: {stderr[-2000:]}")
+        seconds, peak_kb = (float(value) for value in stderr.split()[-2:])
         mails = stdout.split(" ", 1)[0]
-        return Run(members, notifications, seconds, usage.ru_maxrss / 1024, mails)
+        return Run(members, notifications, seconds, peak_kb / 1024, mails)
