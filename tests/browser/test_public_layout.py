@@ -250,9 +250,17 @@ def test_logged_in_header_holds_every_role_on_one_row(
     expect(menu).to_be_visible()
     items = menu.locator(".account__item")
     expect(items).to_have_text(
-        ["Mijn kanttekeningen", "Bewaarde praktijken", "Moderatie", "Werkbank", "Afmelden"]
+        [
+            "Meldingen",
+            "Mijn kanttekeningen",
+            "Bewaarde praktijken",
+            "Instellingen",
+            "Moderatie",
+            "Werkbank",
+            "Afmelden",
+        ]
     )
-    boxes = [items.nth(i).bounding_box() for i in range(5)]
+    boxes = [items.nth(i).bounding_box() for i in range(7)]
     width = page.evaluate("document.documentElement.clientWidth")
     assert all(b["x"] >= 0 and b["x"] + b["width"] <= width for b in boxes)
     # Afmelden (a POST button) sits and looks like the links above it.
@@ -263,7 +271,7 @@ def test_logged_in_header_holds_every_role_on_one_row(
         items.nth(i).evaluate(
             "e => { const s = getComputedStyle(e); return [s.color, s.fontSize, s.fontWeight, s.backgroundColor, s.paddingLeft]; }"
         )
-        for i in (0, 4)
+        for i in (0, 6)
     )
     assert link_style == button_style
     assert horizontal_overflow(page) == 0
