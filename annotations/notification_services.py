@@ -323,6 +323,8 @@ def notifications_for_list(user):
         .select_related(
             "annotation__case",
             "annotation__section",
+            "annotation__parent__case",
+            "annotation__parent__section",
             "annotation__author__preferences",
             "annotation__organisation",
             "event",

@@ -278,10 +278,12 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
     read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
+    # RESTRICT, not PROTECT: a mail record is never deleted under its notifications (they
+    # would be mailed again), but a member deleted takes both along.
     digest = models.ForeignKey(
         "annotations.DigestMail",
         verbose_name=_("gemaild in"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="notifications",

@@ -100,11 +100,13 @@ def reading_new(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     case = Case.objects.published().filter(slug=slug).first()
     if case is None:
         if request.method == "POST":  # taken offline (or renamed) while the member wrote
+            value = dict(proposals.value_choices(item)).get(request.POST.get("value", ""))
             return _text_kept(
                 request,
                 _(
                     "Deze praktijk is intussen niet meer openbaar; uw lezing kon niet bewaard worden."
                 ),
+                chosen=[(_("Voorgestelde waarde"), value)] if value else [],
             )
         raise Http404("Onbekende praktijk")
     context = _coding_context(case, item)

@@ -328,11 +328,12 @@ def _lock(annotation_id: int, expected_version: int | None, **lookup) -> Annotat
         raise PermissionDenied(_("Deze kanttekening bestaat niet of is niet van u.")) from None
     if expected_version is not None and annotation.version != expected_version:
         last = annotation.events.select_related("actor").first()
-        who = (
-            (last.actor.get_full_name() or last.actor.get_username())
-            if last and last.actor
-            else _("iemand anders")
-        )
+        if last and last.actor_id and last.actor_id == annotation.author_id:
+            who = annotation.byline  # the author as they chose to be shown (maybe without name)
+        elif last and last.actor:
+            who = last.actor.get_full_name() or last.actor.get_username()
+        else:
+            who = _("iemand anders")
         raise StaleAnnotation(
             _(
                 "Deze kanttekening is intussen gewijzigd door %(who)s (nu: %(status)s). Bekijk ze opnieuw voor u iets beslist."
@@ -363,7 +364,9 @@ def annotation_edit(
             % {"status": annotation.get_status_display()}
         )
     _check_submission_rate(author)
-    annotation.voice, annotation.kind = voice, kind
+    # Only a margin note has a kind (a database constraint): a reply or a reading keeps none.
+    annotation.voice = voice
+    annotation.kind = kind if annotation.motivation == Annotation.Motivation.COMMENTING else ""
     annotation.body, annotation.body_html = body, render_markdown(body)
     annotation.attribution, annotation.link = attribution, link
     annotation.submitted_at = timezone.now()
@@ -618,6 +621,9 @@ def annotation_attach_again(
     if not is_reviewer(actor):
         raise PermissionDenied(_("Alleen moderatoren kunnen dit."))
     annotation = _lock(annotation_id, expected_version)
+    if not annotation.has_passage:
+        # A reply, or a reading without a passage: nothing was anchored, nothing to anchor again.
+        raise AnchorError(_("Deze bijdrage staat niet bij een passage; er is niets te verankeren."))
     _refuse_offline_target(annotation, actor)
     text = annotation.target_text
     try:

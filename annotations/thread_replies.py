@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from annotations.models import Annotation, ModerationEvent, Motivation, Status, _public
 from annotations.models import ModerationAction as Action
@@ -30,7 +31,9 @@ from annotations.services import (
 from cases.models import may_read_drafts
 
 # What the form and the pages say when a thread cannot take a reply (any more).
-NOT_OPEN = _("Op deze kanttekening kan niet (meer) geantwoord worden: ze staat niet online.")
+NOT_OPEN = gettext_lazy(
+    "Op deze kanttekening kan niet (meer) geantwoord worden: ze staat niet online."
+)
 
 
 class ReplyRefused(ModerationError):
@@ -58,6 +61,11 @@ def _answered(pk: int) -> Annotation:
     return answered
 
 
+NOT_IN_THREAD = gettext_lazy(
+    "U kunt alleen antwoorden op een bijdrage in het gesprek van deze kanttekening."
+)
+
+
 @transaction.atomic
 def reply_submit(
     *,
@@ -68,11 +76,14 @@ def reply_submit(
     link: str = "",
     parent_id: int | None = None,
     reply_to_id: int | None = None,
+    thread_id: int | None = None,
 ) -> Annotation:
     """A member or researcher answers a public note (`parent_id`) or a public reply in its thread (`reply_to_id`).
 
     The reply waits for a reviewer, as a note does; it counts against the same
     hourly limit. A reply to a reply joins the same thread: its parent is the root.
+    `thread_id`, when given (the note whose page or margin the form was on), must be
+    that root: a reply never lands in another note's thread.
     """
     if (parent_id is None) == (reply_to_id is None):
         raise ValueError("reply_submit: give parent_id or reply_to_id, not both")
@@ -87,6 +98,8 @@ def reply_submit(
     if parent_id is not None and answered.motivation != Motivation.COMMENTING:
         raise ReplyRefused(NOT_OPEN)
     root = answered if answered.parent_id is None else _answered(answered.parent_id)
+    if thread_id is not None and root.pk != thread_id:
+        raise ReplyRefused(NOT_IN_THREAD)
     membership = getattr(author, "membership", None)
     reply = Annotation.objects.create(
         motivation=Motivation.REPLYING,
@@ -147,7 +160,8 @@ def attach_threads(notes: list[Annotation], user) -> None:
         visible_replies(user)
         .filter(parent__in=[note.pk for note in notes])
         .select_related("author__preferences", "organisation")
-        .order_by("submitted_at", "pk")
+        # Written order, which an edit (a new `submitted_at`) does not change.
+        .order_by("created_at", "pk")
     )
     for reply in replies:
         by_root[reply.parent_id].append(reply)

@@ -94,6 +94,7 @@ def reply_new(request: HttpRequest, pk: int) -> HttpResponse:
             body=data["body"],
             attribution=data["attribution"],
             link=data["link"],
+            thread_id=note.pk,
             **answered,
         )
     except services.RateLimited as error:

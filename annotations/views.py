@@ -122,11 +122,19 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
     return refused(response, limited) if limited else response
 
 
-def _text_kept(request: HttpRequest, message: str) -> HttpResponse:
-    """A submission that cannot be saved any more: say why, and give back what was typed to copy."""
-    typed = {name: request.POST.get(name, "") for name in ("body", "attribution", "link")}
+def _text_kept(request: HttpRequest, message: str, chosen=()) -> HttpResponse:
+    """A submission that cannot be saved any more: say why, and give back what was typed to copy.
+
+    `chosen`: (label, value in words) of what the member picked beside the text (a reading's value).
+    """
+    typed = {
+        name: request.POST.get(name, "") for name in ("body", "attribution", "link", "passage")
+    }
     return render(
-        request, "annotations/text_kept.html", {"message": message, "typed": typed}, status=409
+        request,
+        "annotations/text_kept.html",
+        {"message": message, "typed": typed, "chosen": chosen},
+        status=409,
     )
 
 
@@ -160,6 +168,9 @@ def _own_annotation(request: HttpRequest, pk: int) -> Annotation:
 def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The author edits their annotation; an approved one goes back to review."""
     annotation = _own_annotation(request, pk)
+    if annotation.motivation == Annotation.Motivation.ASSESSING:
+        # A reading has its own form (no kind, source or link): the same service behind it.
+        return redirect("reading-edit", annotation.pk)
     if not annotation.target_readable:
         if request.method == "POST":  # taken offline while the member wrote
             return _text_kept(request, OFFLINE)

@@ -75,8 +75,11 @@ def near_cases(context, entries) -> str:
     origin = escape(f"{request.scheme}://{request.get_host()}")
     words = {grounds.value: escape(str(grounds.label)) for grounds in Grounds}
     words["orphaned"] = escape(gettext("(het tekstbewijs wordt nagekeken)"))
+    # Literal gettext calls: makemessages finds only those.
     labels = [
-        escape(gettext(label)) for label in ("Dichtbij:", "Verschilt:", "Niet te vergelijken:")
+        escape(gettext("Dichtbij:")),
+        escape(gettext("Verschilt:")),
+        escape(gettext("Niet te vergelijken:")),
     ]
     why = '<p class="near-case__why{}"><span class="near-case__label">{}</span>\n    {}</p>'
     distance = gettext("verschil %(percent)s%% · vergeleken op %(compared)s van %(asked)s items")

@@ -10,10 +10,11 @@ from django.utils.cache import patch_cache_control
 SHOWN_NAME_LENGTH = 80
 
 
-# Posted values that views read before any form validates them (the target of a new note);
+# Posted values that views read before any form validates them (the target of a new note, what
+# the follow button follows and where it returns to);
 # every other posted value belongs to a form field, which answers a NUL with its own error
 # beside the field and keeps what was typed (Django's ProhibitNullCharactersValidator).
-RAW_POSTED_PARAMETERS = frozenset({"doel", "next"})
+RAW_POSTED_PARAMETERS = frozenset({"doel", "next", "soort", "sleutel", "actie", "volgende"})
 
 
 class RejectNulBytesMiddleware:

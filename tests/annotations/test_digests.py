@@ -9,6 +9,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail, signing
 from django.core.management import call_command
 from django.db import connection
@@ -361,3 +362,15 @@ def test_the_command_runs_and_says_what_it_did(case, author, capsys):
     call_command("send_digests")
     assert capsys.readouterr().out.strip().startswith("0 e-mail(s) verstuurd, 0 melding(en)")
     assert len(mail.outbox) == 1
+
+
+def test_a_member_who_was_mailed_a_digest_can_be_deleted(framework, member_a, member_b):
+    note = make_annotation(target=make_case(), author=member_a)
+    digest = DigestMail.objects.create(
+        recipient=member_b, frequency="daily", created_at=timezone.now()
+    )
+    Notification.objects.create(
+        recipient=member_b, annotation=note, kind="note", reason="case", digest=digest
+    )
+    member_b.delete()
+    assert not get_user_model().objects.filter(username="lid-b").exists()

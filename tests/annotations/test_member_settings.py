@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from annotations import services
 from annotations.models import Annotation, Follow, MemberPreferences, Notification
 from tests.conftest import logged_in
 from tests.factories import make_annotation, make_case, make_reply
@@ -156,3 +157,27 @@ def test_the_choice_applies_to_earlier_contributions_and_can_be_undone(framework
     assert Annotation.objects.with_target().get(pk=note.pk).byline == (
         "Amal Auteur · Samenlevingsopbouw Testwijk"
     )
+
+
+def test_a_stale_decision_does_not_name_an_author_shown_by_organisation(
+    framework, member_a, reviewer
+):
+    MemberPreferences.objects.create(user=member_a, shown_as="organisation")
+    note = make_annotation(target=make_case(), author=member_a)
+    seen = note.version
+    services.annotation_edit(
+        annotation_id=note.pk,
+        author=member_a,
+        expected_version=seen,
+        voice="denker",
+        kind="associatie",
+        body="Herschreven.",
+    )
+    with pytest.raises(services.ModerationError) as refused:
+        services.annotation_moderate(
+            annotation_id=note.pk,
+            action="approve",
+            actor=reviewer,
+            expected_version=seen,
+        )
+    assert "Amal" not in str(refused.value), str(refused.value)

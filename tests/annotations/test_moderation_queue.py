@@ -9,7 +9,7 @@ from annotations import services
 from annotations.models import Annotation, Flag, Status
 from frameworks.models import Section
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case, make_user
+from tests.factories import make_annotation, make_case, make_reading, make_reply, make_user
 from tests.html import parse, textarea, texts
 
 pytestmark = pytest.mark.django_db
@@ -285,3 +285,21 @@ def test_each_item_links_to_its_passage_on_the_public_page(framework, reviewer, 
             f"//li[@id='item-{annotation.pk}']"
         )[0]
         assert item.xpath(".//a[text()='De passage op de pagina bekijken']/@href") == [href]
+
+
+@pytest.mark.parametrize("shape", ["reply", "reading"])
+def test_anchoring_a_contribution_without_a_passage_is_refused_not_a_500(
+    framework, member_a, member_b, reviewer, shape
+):
+    case = make_case(title="Buurtkeuken")
+    if shape == "reply":
+        target = make_reply(make_annotation(target=case, author=member_b), author=member_a)
+    else:
+        target = make_reading(case, source="ontmoeting", author=member_a)
+    client = logged_in(reviewer)
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("moderation-attach", args=[target.pk]),
+        {f"h{target.pk}-version": target.version, f"h{target.pk}-passage": "Wat er gebeurt"},
+    )
+    assert response.status_code != 500

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from annotations import notification_services as notifications
 from annotations import services
-from annotations.models import Follow, Membership, Notification
+from annotations.models import Follow, Membership, ModerationEvent, Notification
 from cases.roles import RESEARCHERS_GROUP
 from frameworks.models import Source, TensionField
 from tests.conftest import logged_in
@@ -480,3 +480,42 @@ def test_nobody_sees_anothers_notifications(scene, member_a):
     )
     page = logged_in(scene["volgt-bron"]).get(reverse("notifications")).content.decode()
     assert "Voor iemand anders." not in page
+
+
+@pytest.mark.parametrize("kind", ["praktijk", "kader", "bron", "spanningsveld", "organisatie"])
+def test_a_nul_byte_in_the_follow_key_is_not_a_500(framework, member_a, kind):
+    client = logged_in(member_a)
+    client.raise_request_exception = False
+    response = client.post(reverse("follow"), {"soort": kind, "sleutel": "a\x00b"})
+    assert response.status_code != 500
+
+
+def test_the_list_costs_the_same_for_1_and_10_decisions_on_replies(framework, member_a, reviewer):
+    case = make_case(title="Kookploeg")
+    client = logged_in(member_a)
+
+    def add(n):
+        for _ in range(n):
+            root = make_annotation(target=case, author=reviewer)
+            reply = make_reply(root, author=member_a)
+            event = ModerationEvent.objects.create(
+                annotation=reply,
+                actor=reviewer,
+                action="approve",
+                old_status="pending",
+                new_status="approved",
+            )
+            Notification.objects.create(
+                recipient=member_a, annotation=reply, kind="decision", reason="author", event=event
+            )
+
+    def queries():
+        Notification.objects.update(read_at=None)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("notifications")).status_code == 200
+        return len(captured)
+
+    add(1)
+    one = queries()
+    add(9)
+    assert queries() == one

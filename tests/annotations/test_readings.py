@@ -545,3 +545,46 @@ def test_an_answer_reaches_the_cached_case_page_at_once(approved_reading, resear
     assert "Antwoord van de onderzoekers" not in client.get(url).content.decode()
     proposals.reading_answer(annotation_id=approved_reading.pk, actor=researcher, answer="Gezien.")
     assert "Antwoord van de onderzoekers" in client.get(url).content.decode()
+
+
+def test_editing_a_reading_through_the_note_edit_url_is_not_a_500(framework, member_a):
+    case = make_case(title="Buurtkeuken")
+    reading = make_reading(case, source="ontmoeting", author=member_a, status="changes_requested")
+    client = logged_in(member_a)
+    client.raise_request_exception = False
+    response = client.post(
+        reverse("annotation-edit", args=[reading.pk]),
+        {
+            "voice": "denker",
+            "kind": "associatie",
+            "body": "Een nieuw argument.",
+            "attribution": "",
+            "link": "",
+            "version": reading.version,
+        },
+    )
+    assert response.status_code != 500
+
+
+def test_a_reading_refused_for_an_offline_case_gives_back_the_passage_too(framework, member_a):
+    case = make_case(
+        title="Buurtkeuken",
+        slug="buurtkeuken-x",
+        practice="Buren koken elke vrijdag samen.\n\nIedereen is welkom aan tafel.",
+    )
+    url = reverse("reading-new", args=[case.slug, "ontmoeting"])
+    case.status = "draft"
+    case.save()
+    response = logged_in(member_a).post(
+        url,
+        {
+            "value": "3",
+            "voice": "doener",
+            "body": "Mijn argument.",
+            "case_field": "practice",
+            "passage": "Buren koken elke vrijdag samen.",
+        },
+    )
+    page = response.content.decode()
+    assert "Mijn argument." in page
+    assert "Buren koken elke vrijdag samen." in page

@@ -317,3 +317,42 @@ def test_public_replies_are_found_and_link_to_their_thread(note, member_a, clien
     page = parse(client.get(reverse("search"), {"q": "solidariteitsmaaltijden"}))
     links = page.xpath("//section[@aria-labelledby='annotation-results-title']//ol//a/@href")
     assert links == [f"/kanttekeningen/{note.pk}/#antwoord-{reply.pk}"]
+
+
+def test_a_reply_posted_under_one_note_never_lands_in_another_thread(framework, member_a, member_b):
+    note = make_annotation(target=make_case(title="Eerste"), author=member_b)
+    elsewhere = make_annotation(target=make_case(title="Tweede"), author=member_b)
+    client = logged_in(member_a)
+    response = client.post(
+        reverse("reply-new", args=[note.pk]),
+        {"voice": "doener", "body": "Ik antwoord hier.", "op": elsewhere.pk},
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "alleen antwoorden op een bijdrage in het gesprek van deze kanttekening" in page
+    assert "Ik antwoord hier." in page  # the typed text comes back
+    assert not Annotation.objects.replies().exists()
+
+
+def test_an_edited_reply_keeps_its_place_in_the_thread(note, member_a):
+    first = submit(member_a, note, body="Eerste antwoord.")
+    second = submit(member_a, note, body="Tweede antwoord.")
+    Annotation.objects.filter(pk__in=[first.pk, second.pk]).update(status=Status.APPROVED)
+    services.annotation_edit(
+        annotation_id=first.pk,
+        author=member_a,
+        expected_version=first.version,
+        voice="doener",
+        kind="",
+        body="Eerste antwoord, herschreven.",
+    )
+    Annotation.objects.filter(pk=first.pk).update(status=Status.APPROVED)
+    page = Client().get(reverse("annotation-detail", args=[note.pk])).content.decode()
+    assert page.index("Eerste antwoord, herschreven.") < page.index("Tweede antwoord.")
+
+
+def test_the_service_keeps_a_reply_out_of_another_notes_thread(note, member_a, member_b):
+    elsewhere = make_annotation(target=make_case(title="Elders"), author=member_b)
+    with pytest.raises(ReplyRefused):
+        submit(member_a, note, reply_to_id=elsewhere.pk, thread_id=note.pk)
+    assert not Annotation.objects.replies().exists()
