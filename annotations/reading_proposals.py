@@ -367,7 +367,7 @@ def awaiting_answer(user) -> QuerySet[Reading]:
     return (
         public_readings()
         .filter(answered_at__isnull=True, processed_at__isnull=True)
-        .order_by("annotation__submitted_at", "pk")
+        .order_by("annotation__created_at", "pk")
     )
 
 
@@ -396,6 +396,6 @@ class CodingReadings:
 def readings_by_item(case: Case) -> dict[str, CodingReadings]:
     """The case's public readings per item key (source or tension field), oldest first: one query."""
     grouped: dict[str, CodingReadings] = {}
-    for reading in public_readings(case).order_by("annotation__submitted_at", "pk"):
+    for reading in public_readings(case).order_by("annotation__created_at", "pk"):
         grouped.setdefault(reading.item.key, CodingReadings()).readings.append(reading)
     return grouped

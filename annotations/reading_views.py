@@ -295,7 +295,7 @@ def _export_rows(request: HttpRequest) -> list[dict]:
     The organisation, never a person's name. Two queries: the readings, and the
     current codings of their cases.
     """
-    readings = list(proposals.public_readings().order_by("annotation__submitted_at", "pk"))
+    readings = list(proposals.public_readings().order_by("annotation__created_at", "pk"))
     current = proposals.current_codings({reading.annotation.case_id for reading in readings})
     rows = []
     for reading in readings:

@@ -122,6 +122,12 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
     return refused(response, limited) if limited else response
 
 
+READING_ELSEWHERE = gettext_lazy(
+    "Een lezing bewerkt u op haar eigen pagina; hier is niets bewaard. Open ‘Bewerken’ bij de "
+    "lezing in ‘Mijn kanttekeningen’."
+)
+
+
 def _text_kept(request: HttpRequest, message: str, chosen=()) -> HttpResponse:
     """A submission that cannot be saved any more: say why, and give back what was typed to copy.
 
@@ -170,6 +176,9 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = _own_annotation(request, pk)
     if annotation.motivation == Annotation.Motivation.ASSESSING:
         # A reading has its own form (no kind, source or link): the same service behind it.
+        # A POST here (a stale or hand-made form) saves nothing and gives the text back.
+        if request.method == "POST":
+            return _text_kept(request, READING_ELSEWHERE)
         return redirect("reading-edit", annotation.pk)
     if not annotation.target_readable:
         if request.method == "POST":  # taken offline while the member wrote
@@ -213,7 +222,9 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if annotation.status == Status.APPROVED:
                 messages.success(
                     request,
-                    _("Bewaard. De gewijzigde kanttekening gaat opnieuw naar een moderator."),
+                    _("Bewaard. Het gewijzigde antwoord gaat opnieuw naar een moderator.")
+                    if annotation.parent_id
+                    else _("Bewaard. De gewijzigde kanttekening gaat opnieuw naar een moderator."),
                 )
             else:
                 messages.success(request, _("Bewaard."))
@@ -230,6 +241,21 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return refused(response, limited) if limited else response
 
 
+# Said after a withdrawal, and when one is no longer possible: per kind of contribution.
+WITHDRAWN = {
+    Annotation.Motivation.COMMENTING: gettext_lazy("Uw kanttekening is ingetrokken."),
+    Annotation.Motivation.REPLYING: gettext_lazy("Uw antwoord is ingetrokken."),
+    Annotation.Motivation.ASSESSING: gettext_lazy("Uw lezing is ingetrokken."),
+}
+NOT_WITHDRAWABLE = {
+    Annotation.Motivation.COMMENTING: gettext_lazy(
+        "Deze kanttekening kan niet meer ingetrokken worden."
+    ),
+    Annotation.Motivation.REPLYING: gettext_lazy("Dit antwoord kan niet meer ingetrokken worden."),
+    Annotation.Motivation.ASSESSING: gettext_lazy("Deze lezing kan niet meer ingetrokken worden."),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def annotation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
@@ -241,10 +267,10 @@ def annotation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         except (services.ModerationError, IllegalTransition) as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("Uw kanttekening is ingetrokken."))
+            messages.success(request, WITHDRAWN[annotation.motivation])
         return redirect("annotations-mine")
     if annotation.status not in services.WITHDRAWABLE:
-        messages.error(request, _("Deze kanttekening kan niet meer ingetrokken worden."))
+        messages.error(request, NOT_WITHDRAWABLE[annotation.motivation])
         return redirect("annotations-mine")
     return render(request, "annotations/withdraw.html", {"annotation": annotation})
 

@@ -13,7 +13,7 @@ from annotations.targets import case_target
 from cases.models import Case, Grounds, SourceCoding, TensionPosition
 from frameworks.models import Source, TensionField
 from tests.conftest import logged_in
-from tests.factories import make_case, make_reading
+from tests.factories import make_annotation, make_case, make_reading, make_reply
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -547,7 +547,9 @@ def test_an_answer_reaches_the_cached_case_page_at_once(approved_reading, resear
     assert "Antwoord van de onderzoekers" in client.get(url).content.decode()
 
 
-def test_editing_a_reading_through_the_note_edit_url_is_not_a_500(framework, member_a):
+def test_a_reading_posted_to_the_note_edit_page_saves_nothing_and_keeps_the_text(
+    framework, member_a
+):
     case = make_case(title="Buurtkeuken")
     reading = make_reading(case, source="ontmoeting", author=member_a, status="changes_requested")
     client = logged_in(member_a)
@@ -563,7 +565,33 @@ def test_editing_a_reading_through_the_note_edit_url_is_not_a_500(framework, mem
             "version": reading.version,
         },
     )
-    assert response.status_code != 500
+    assert response.status_code == 409
+    assert "Een nieuw argument." in response.content.decode()
+    reading.refresh_from_db()
+    assert (reading.body, reading.kind, reading.version) == ("Ik lees dit anders.", "", 1)
+    # Asked for the page, it is sent to the reading's own.
+    assert client.get(reverse("annotation-edit", args=[reading.pk])).url == reverse(
+        "reading-edit", args=[reading.pk]
+    )
+
+
+@pytest.mark.parametrize("shape", ["reading", "reply"])
+def test_the_edit_service_keeps_a_kind_only_on_a_note(framework, member_a, shape):
+    case = make_case(title="Buurtkeuken")
+    if shape == "reading":
+        contribution = make_reading(case, source="ontmoeting", author=member_a, status="pending")
+    else:
+        contribution = make_reply(make_annotation(target=case), author=member_a, status="pending")
+    services.annotation_edit(
+        annotation_id=contribution.pk,
+        author=member_a,
+        expected_version=contribution.version,
+        voice="denker",
+        kind="associatie",
+        body="Anders gezegd.",
+    )
+    contribution.refresh_from_db()
+    assert (contribution.kind, contribution.body) == ("", "Anders gezegd.")
 
 
 def test_a_reading_refused_for_an_offline_case_gives_back_the_passage_too(framework, member_a):

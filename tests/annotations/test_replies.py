@@ -356,3 +356,13 @@ def test_the_service_keeps_a_reply_out_of_another_notes_thread(note, member_a, m
     with pytest.raises(ReplyRefused):
         submit(member_a, note, reply_to_id=elsewhere.pk, thread_id=note.pk)
     assert not Annotation.objects.replies().exists()
+
+
+def test_the_withdraw_page_and_message_speak_of_an_answer(note, member_a):
+    reply = make_reply(note, author=member_a, status=Status.PENDING)
+    client = logged_in(member_a)
+    page = client.get(reverse("annotation-withdraw", args=[reply.pk])).content.decode()
+    assert "Antwoord intrekken?" in page
+    assert "Een ingetrokken antwoord kunt u niet meer bewerken" in page
+    response = client.post(reverse("annotation-withdraw", args=[reply.pk]), follow=True)
+    assert "Uw antwoord is ingetrokken." in response.content.decode()
