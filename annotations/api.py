@@ -1,7 +1,8 @@
 """Open data: public annotations as W3C Web Annotations (JSON-LD).
 
-- `/api/kanttekeningen/<id>/`: one annotation (a margin note, or a reading of a coding:
-  motivation `assessing`, its target the coding's own IRI, `/coderingen/<case id>/<key>/`);
+- `/api/kanttekeningen/<id>/`: one annotation (a margin note; a reply, motivation
+  `replying`; or a reading of a coding: motivation `assessing`, its target the coding's own
+  IRI, `/coderingen/<case id>/<key>/`);
 - `/api/kanttekeningen/`: an AnnotationCollection of every public annotation,
   paged as AnnotationPages (`?pagina=N`);
 - `/api/praktijken/<slug>/kanttekeningen/`, `/api/kader/<key>/kanttekeningen/`:
