@@ -51,17 +51,25 @@ def screenshot_dir(pytestconfig) -> Path:
 
 
 @pytest.fixture
-def csp_violations(page):
-    """Console errors about the Content-Security-Policy, collected during the test."""
+def csp_violations(request, page):
+    """Console errors about the Content-Security-Policy, collected during the test.
+
+    On the test's `page`, and on its `viewport_page` when it walks one (the journeys at both
+    screen sizes): otherwise those journeys would be watched on a page they never use.
+    """
     found: list[str] = []
-    page.on(
-        "console",
-        lambda message: (
-            found.append(message.text)
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    watched = [page]
+    if "viewport_page" in request.fixturenames:
+        watched.append(request.getfixturevalue("viewport_page"))
+    for one in watched:
+        one.on(
+            "console",
+            lambda message: (
+                found.append(message.text)
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
     return found
 
 
