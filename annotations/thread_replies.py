@@ -18,15 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from annotations.models import Annotation, ModerationEvent, Motivation, Status, _public
-from annotations.models import ModerationAction as Action
+from annotations.models import Annotation, Motivation, Status, _public
 from annotations.rendering import render_markdown
 from annotations.services import (
     ModerationError,
     _check_submission_rate,
     _lock_member,
-    _record_version,
     may_annotate,
+    record_submission,
 )
 from cases.models import may_read_drafts
 
@@ -123,14 +122,7 @@ def reply_submit(
         status=Status.PENDING,
         submitted_at=timezone.now(),
     )
-    _record_version(reply, author)
-    ModerationEvent.objects.create(
-        annotation=reply,
-        actor=author,
-        action=Action.SUBMIT,
-        old_status="",
-        new_status=Status.PENDING,
-    )
+    record_submission(reply, author)
     return reply
 
 

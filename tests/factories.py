@@ -187,6 +187,14 @@ def make_member(organisation=None, **fields):
     return user
 
 
+def _create_annotation(fields: dict, overrides: dict):
+    """Write the row; an author's organisation comes with them unless the test names one."""
+    if fields.get("author") is not None and "organisation" not in overrides:
+        membership = getattr(fields["author"], "membership", None)
+        fields["organisation"] = membership.organisation if membership else None
+    return Annotation.objects.create(**fields)
+
+
 def make_annotation(*, target=None, passage: str | None = None, **overrides):
     """An annotation row in any state, anchored on `passage` (default: the first words).
 
@@ -219,10 +227,7 @@ def make_annotation(*, target=None, passage: str | None = None, **overrides):
         "submitted_at": timezone.now(),
         **overrides,
     }
-    if fields.get("author") is not None and "organisation" not in overrides:
-        membership = getattr(fields["author"], "membership", None)
-        fields["organisation"] = membership.organisation if membership else None
-    return Annotation.objects.create(**fields)
+    return _create_annotation(fields, overrides)
 
 
 def make_reply(parent, /, *, reply_to=None, **overrides):
@@ -246,10 +251,7 @@ def make_reply(parent, /, *, reply_to=None, **overrides):
         "submitted_at": timezone.now(),
         **overrides,
     }
-    if fields.get("author") is not None and "organisation" not in overrides:
-        membership = getattr(fields["author"], "membership", None)
-        fields["organisation"] = membership.organisation if membership else None
-    return Annotation.objects.create(**fields)
+    return _create_annotation(fields, overrides)
 
 
 def make_reading(case, *, source=None, tension_field=None, passage=None, value=None, **overrides):
