@@ -11,9 +11,6 @@ with the data; a second run at full size must mail nothing (idempotence).
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,23 +26,11 @@ from annotations.models import (
     Notification,
     Organisation,
 )
+from diegem.lib.measuring import MeasureFailed, MissingSection, measure_command, replace_section
 
 USERNAME_PREFIX = "bench-lid-"
 ORGANISATION_SLUG = "bench-organisatie"
 PER_MEMBER = 10
-# Runs the command it is given and writes, last on stderr, its wall time and peak resident
-# memory (wait4: that child's own, in kB on Linux).
-LAUNCHER = """
-import os, subprocess, sys, time
-started = time.monotonic()
-child = subprocess.Popen(sys.argv[1:])
-_pid, status, usage = os.wait4(child.pid, 0)
-child.returncode = os.waitstatus_to_exitcode(status)
-print(time.monotonic() - started, usage.ru_maxrss, file=sys.stderr)
-sys.exit(child.returncode)
-"""
-README_START = "<!-- bench-digests:start -->"
-README_END = "<!-- bench-digests:end -->"
 
 
 @dataclass
@@ -86,14 +71,10 @@ class Command(BaseCommand):
         table = "\n".join(lines)
         self.stdout.write(table)
         if readme is not None:
-            text = readme.read_text(encoding="utf-8")
-            if README_START not in text or README_END not in text:
-                raise CommandError(f"{readme} has no {README_START} … {README_END} section")
-            before, rest = text.split(README_START, 1)
-            _old, after = rest.split(README_END, 1)
-            readme.write_text(
-                f"{before}{README_START}\n{table}\n{README_END}{after}", encoding="utf-8"
-            )
+            try:
+                replace_section(readme, "bench-digests", table)
+            except MissingSection as error:
+                raise CommandError(str(error)) from error
 
     @transaction.atomic
     def _fill(self, members: int) -> None:
@@ -152,21 +133,9 @@ class Command(BaseCommand):
             recipient__username__startswith=USERNAME_PREFIX
         ).count()
         env = {**os.environ, "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
-        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-            # Through a small launcher: a child's peak memory as Linux counts it includes the
-            # memory of the process it was forked from (this one holds the members it made).
-            child = subprocess.run(
-                [sys.executable, "-c", LAUNCHER, sys.executable, "manage.py", "send_digests"],
-                env=env,
-                stdout=out,
-                stderr=err,
-                check=False,
-            )
-            out.seek(0)
-            err.seek(0)
-            stdout, stderr = out.read(), err.read()
-        if child.returncode != 0:
-            raise CommandError(f"send_digests failed: {stderr[-2000:]}")
-        seconds, peak_kb = (float(value) for value in stderr.split()[-2:])
-        mails = stdout.split(" ", 1)[0]
-        return Run(members, notifications, seconds, peak_kb / 1024, mails)
+        try:
+            measured = measure_command(["manage.py", "send_digests"], env=env)
+        except MeasureFailed as error:
+            raise CommandError(f"send_digests failed: {error}") from error
+        mails = measured.stdout.split(" ", 1)[0]
+        return Run(members, notifications, measured.seconds, measured.peak_mb, mails)

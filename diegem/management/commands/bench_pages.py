@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 
+from diegem.lib.measuring import MissingSection, replace_section
+
 PAGES = {
     "hello": "/_bench/hello/",
     "home": "/",
@@ -45,8 +47,6 @@ MIN_SHARE = {
 MAX_P95_MS = {"search, rare word": 100.0, "search, common word": 300.0}
 # Made afresh (the page cache bypassed), p95 in ms.
 MAX_COLD_P95_MS = {"practice result": 50.0}
-README_START = "<!-- bench:start -->"
-README_END = "<!-- bench:end -->"
 
 
 @dataclass
@@ -230,9 +230,7 @@ class Command(BaseCommand):
         return "\n".join(lines)
 
     def _update_readme(self, readme: Path, table: str) -> None:
-        text = readme.read_text(encoding="utf-8")
-        if README_START not in text or README_END not in text:
-            raise CommandError(f"{readme} has no {README_START} … {README_END} section")
-        before, rest = text.split(README_START, 1)
-        _old, after = rest.split(README_END, 1)
-        readme.write_text(f"{before}{README_START}\n{table}\n{README_END}{after}", encoding="utf-8")
+        try:
+            replace_section(readme, "bench", table)
+        except MissingSection as error:
+            raise CommandError(str(error)) from error
