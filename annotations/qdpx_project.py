@@ -65,19 +65,30 @@ from frameworks.models import Domain, Source, TensionField
 logger = logging.getLogger(__name__)
 
 FILENAME = "diegem-praktijken.qdpx"
+PUBLIC_DESCRIPTION = (
+    "Praktijkenbank DieGem: de gepubliceerde casestudies van solidariteit in superdiversiteit, "
+    "gecodeerd op de bronnen en spanningsvelden van het kader. CC BY 4.0."
+)
+DRAFTS_DESCRIPTION = (
+    "Praktijkenbank DieGem, met concepten: ook niet-gepubliceerde praktijken. "
+    "Voor het onderzoeksteam; niet verspreiden."
+)
 CONTENT_TYPE = "application/zip"
 
 
 # --- the entry points ---------------------------------------------------------------------------
 
 
-def project_bytes(cases: QuerySet[Case], annotations: QuerySet[Annotation]) -> bytes:
+def project_bytes(
+    cases: QuerySet[Case], annotations: QuerySet[Annotation], *, with_drafts: bool = False
+) -> bytes:
     """These cases and annotations as a `.qdpx` file.
 
     The caller decides what may be seen: `cases` and `annotations` are what
     goes in (of the annotations, those on these cases or on the framework).
+    `with_drafts` only names the project as one that holds unpublished work.
     """
-    return qdpx.qdpx(build_project(cases, annotations))
+    return qdpx.qdpx(build_project(cases, annotations, with_drafts=with_drafts))
 
 
 def published_project_bytes() -> bytes:
@@ -99,13 +110,17 @@ def draft_project_bytes(user) -> bytes:
     """A researcher's project: every case they may read, drafts included, with the approved
     annotations on the texts they may read."""
     cases = draft_export_cases(user)
-    return project_bytes(cases, Annotation.objects.on_readable_text(user).approved())
+    return project_bytes(
+        cases, Annotation.objects.on_readable_text(user).approved(), with_drafts=True
+    )
 
 
 # --- assembly -----------------------------------------------------------------------------------
 
 
-def build_project(cases: QuerySet[Case], annotations: QuerySet[Annotation]) -> qdpx.Project:
+def build_project(
+    cases: QuerySet[Case], annotations: QuerySet[Annotation], *, with_drafts: bool = False
+) -> qdpx.Project:
     """The project as the writer's dataclasses: a fixed number of queries, whatever the number of cases."""
     case_list = list(
         cases.select_related("domain")
@@ -165,7 +180,7 @@ def build_project(cases: QuerySet[Case], annotations: QuerySet[Annotation]) -> q
         for guid, (name, text, creator) in texts.items()
     )
     return qdpx.Project(
-        name=ORIGIN,
+        name=f"{ORIGIN} (met concepten)" if with_drafts else ORIGIN,
         origin=ORIGIN,
         codebook=framework_codebook(),
         users=tuple(sorted(users.values(), key=lambda u: (u.name, u.guid))),
@@ -174,10 +189,7 @@ def build_project(cases: QuerySet[Case], annotations: QuerySet[Annotation]) -> q
         sources=text_sources,
         notes=tuple(notes),
         links=tuple(links),
-        description=(
-            "Praktijkenbank DieGem: casestudies van solidariteit in superdiversiteit, "
-            "gecodeerd op de bronnen en spanningsvelden van het kader. CC BY 4.0."
-        ),
+        description=DRAFTS_DESCRIPTION if with_drafts else PUBLIC_DESCRIPTION,
     )
 
 
@@ -396,21 +408,8 @@ def _annotations(annotations, cases, case_list, texts, selections, notes, links)
             continue
         thread = [row, *replies.get(row.pk, [])]
         guids = tuple(qda_guid("annotation", str(a.pk)) for a in thread)
-        for annotation, guid in zip(thread, guids, strict=True):
-            notes.append(qdpx.Note(guid, _note_name(annotation), _note_text(annotation)))
-        if row.has_passage:
-            if row.section_id:
-                source_guid = qda_guid("framework-section", row.section.key)
-                text = row.section.body
-                if source_guid not in texts:
-                    texts[source_guid] = (f"Kader · {row.section}", text, None)
-            else:
-                source_guid = qda_guid("text", row.case_field, case_pk=row.case_id)
-                text = getattr(exported[row.case_id], row.case_field)
-                if source_guid not in texts:  # a passage in an empty section cannot be
-                    continue
-            if not _fits(row, text):
-                continue
+        source_guid = _passage_source(row, exported, texts)
+        if source_guid is not None:
             selections[source_guid].append(
                 qdpx.Selection(
                     qda_guid("annotation-passage", str(row.pk)),
@@ -420,16 +419,38 @@ def _annotations(annotations, cases, case_list, texts, selections, notes, links)
                     notes=guids,
                 )
             )
-        elif row.case_id:  # a reading without a passage: about its case
+        elif row.case_id:  # a reading without a passage (or one that no longer fits): its case
             for annotation, guid in zip(thread, guids, strict=True):
                 links.append(
                     qdpx.Link(
                         qda_guid("annotation-link", str(annotation.pk)),
-                        "lezing van een codering",
+                        "over deze praktijk",
                         guid,
                         qda_guid("case", str(row.case_id)),
                     )
                 )
+        else:
+            continue  # a framework passage that does not fit its text: nothing to tie it to
+        for annotation, guid in zip(thread, guids, strict=True):
+            notes.append(qdpx.Note(guid, _note_name(annotation), _note_text(annotation)))
+
+
+def _passage_source(row: Annotation, exported: dict, texts: dict) -> str | None:
+    """The text source an annotation's passage lies in (added for a framework section), if it fits."""
+    if not row.has_passage:
+        return None
+    if row.section_id:
+        guid = qda_guid("framework-section", row.section.key)
+        text = row.section.body
+    else:
+        guid = qda_guid("text", row.case_field, case_pk=row.case_id)
+        text = getattr(exported[row.case_id], row.case_field)
+        if guid not in texts:  # an empty section holds no passage
+            return None
+    if not _fits(row, text):
+        return None
+    texts.setdefault(guid, (f"Kader · {row.section}", text, None))
+    return guid
 
 
 _KIND_NAMES = {

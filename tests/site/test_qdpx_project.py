@@ -266,6 +266,7 @@ def test_nothing_unpublished_reaches_the_public_file(soup_kitchen):
 
     content = everything(public_file())
 
+    assert '<Project xmlns="urn:QDA-XML:project:1.0" name="Praktijkenbank DieGem"' in content
     assert "GOEDGEKEURDE-NOOT" in content  # the file does carry public notes
     for marker in (
         "CONCEPTPRAKTIJK",
@@ -298,6 +299,7 @@ def test_a_researcher_exports_drafts_from_the_workbench(soup_kitchen, researcher
     assert "NOOT-OP-CONCEPT" in content  # approved, on a draft this researcher may read
     assert "WACHTENDE-NOOT" not in content
     project, _texts = unpack(response.content)
+    assert project.get("name") == "Praktijkenbank DieGem (met concepten)"
     schema = etree.XMLSchema(etree.parse(str(STANDARDS / "Project.xsd")))
     assert schema.validate(project), schema.error_log
 
@@ -373,3 +375,25 @@ def test_the_codebook_file_is_unchanged_by_sharing_its_codes(framework):
         b"  <Codes>\n"
         b'    <Code guid="'
     )
+
+
+def test_a_passage_that_no_longer_fits_its_text_is_never_placed_elsewhere(soup_kitchen):
+    note = make_annotation(target=soup_kitchen, passage="voor iedereen", body="VERSCHOVEN-NOOT")
+    Annotation.objects.filter(pk=note.pk).update(position_start=0, position_end=4)  # "Soep"
+    evidence = soup_kitchen.evidence.get(quote_exact="Iedereen schuift aan")
+    type(evidence).objects.filter(pk=evidence.pk).update(position_start=0, position_end=20)
+
+    project, _texts = unpack(qdpx_project.published_project_bytes())
+
+    assert project.xpath("//q:PlainTextSelection[@startPosition='0']", namespaces=NS) == []
+    # The note stays, tied to its case; the evidence passage is left out.
+    [note_guid] = project.xpath(
+        "//q:Note[contains(q:PlainTextContent, 'VERSCHOVEN-NOOT')]/@guid", namespaces=NS
+    )
+    [case_guid] = project.xpath("//q:Case/@guid", namespaces=NS)
+    assert project.xpath(f"//q:Link[@originGUID='{note_guid}']/@targetGUID", namespaces=NS) == [
+        case_guid
+    ]
+    assert project.xpath("//q:PlainTextSelection/@name", namespaces=NS) == [
+        "Tekstbewijs: consensus – conflict"
+    ]
