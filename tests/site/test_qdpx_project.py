@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +16,7 @@ from lxml import etree
 from annotations import qdpx_project
 from annotations.models import Annotation
 from cases import exchange
-from cases.models import Case, Grounds, SourceCoding, TensionPosition
+from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
 from frameworks.models import Section
 from tests.conftest import logged_in
 from tests.factories import cite, make_annotation, make_case, make_reading, make_reply, make_user
@@ -397,3 +398,24 @@ def test_a_passage_that_no_longer_fits_its_text_is_never_placed_elsewhere(soup_k
     assert project.xpath("//q:PlainTextSelection/@name", namespaces=NS) == [
         "Tekstbewijs: consensus – conflict"
     ]
+
+
+def test_the_seeded_bank_exports_as_a_valid_project_whose_passages_quote_their_text(db):
+    """The real seed (cases, evidence, the research text's margin notes) through the whole export."""
+    call_command("seed", verbosity=0)
+    project, texts = unpack(public_file())
+
+    schema = etree.XMLSchema(etree.parse(str(STANDARDS / "Project.xsd")))
+    assert schema.validate(project), schema.error_log
+    selections = project.xpath("//q:PlainTextSelection", namespaces=NS)
+    evidence = CodingEvidence.objects.anchored().filter(case__status=Case.Status.PUBLISHED)
+    assert len(project.xpath("//q:PlainTextSelection[q:Coding]", namespaces=NS)) == evidence.count()
+    quotes = set(evidence.values_list("quote_exact", flat=True)) | set(
+        Annotation.objects.public().with_passage().values_list("quote_exact", flat=True)
+    )
+    assert evidence.exists() and len(selections) > evidence.count()  # and the notes' passages
+    for selection in selections:
+        [source] = selection.xpath("..")
+        text = texts[source.get("plainTextPath")]
+        start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+        assert text[start:end] in quotes
