@@ -109,21 +109,25 @@ def _on_public_text() -> Q:
     return Q(section__isnull=False) | Q(case__status=Case.Status.PUBLISHED)
 
 
-def _public() -> Q:
-    """Approved, anchored, on a text the public may read, and (a reply) in a public thread.
+def _approved() -> Q:
+    """Approved, anchored, and (a reply) in an approved, anchored thread: public once its text is.
 
     A reply or a reading without a passage is never orphaned (only passages are
-    found again), so `anchored` holds for them; a reply carries its root note's
-    target, so the text test is the same, and the root note must be public too.
+    found again), so `anchored` holds for them.
     """
-    return (
-        _on_public_text()
-        & Q(status=Status.APPROVED, anchor_state=AnchorState.ANCHORED)
-        & (
-            Q(parent__isnull=True)
-            | Q(parent__status=Status.APPROVED, parent__anchor_state=AnchorState.ANCHORED)
-        )
+    return Q(status=Status.APPROVED, anchor_state=AnchorState.ANCHORED) & (
+        Q(parent__isnull=True)
+        | Q(parent__status=Status.APPROVED, parent__anchor_state=AnchorState.ANCHORED)
     )
+
+
+def _public() -> Q:
+    """Approved (`_approved`) and on a text the public may read.
+
+    A reply carries its root note's target, so the text test is the same for
+    the reply and its root.
+    """
+    return _on_public_text() & _approved()
 
 
 # A passage: a quotation and a span that is not empty, in a text section. Without one, a
@@ -140,6 +144,11 @@ class AnnotationQuerySet(models.QuerySet):
 
     def public(self) -> AnnotationQuerySet:
         return self.filter(_public())
+
+    def approved(self) -> AnnotationQuerySet:
+        """Approved in an approved thread, whatever the text they are on: combine with
+        `on_readable_text(user)` (a researcher's export with drafts); public views use `public()`."""
+        return self.filter(_approved())
 
     def notes(self) -> AnnotationQuerySet:
         """Margin notes on a passage (not replies, not readings)."""

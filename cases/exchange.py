@@ -26,7 +26,6 @@ import io
 import json
 import re
 import uuid
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -56,6 +55,7 @@ from cases.models import (
     describe_position,
     text_section,
 )
+from diegem.lib import qdpx
 from diegem.lib.annotatable import PlainTextField
 from diegem.lib.workflow import IllegalTransition
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
@@ -472,129 +472,135 @@ def _int(value: str):
 _MINTED_FROM = {new: old for old, new in FORMER_KEYS.items()}
 
 
-def _guid(kind: str, key: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{_MINTED_FROM.get(key, key)}"))
+def qda_guid(kind: str, key: str, *, case_pk: int | None = None) -> str:
+    """The stable REFI-QDA identifier of one thing: the same in every export, `.qdc` and `.qdpx` alike.
+
+    A uuid5 over a fixed namespace from natural keys, never from names: a code
+    keeps its GUID when the framework renames it (framework keys as first
+    minted, see FORMER_KEYS). What belongs to a case (its texts, its codings)
+    is named by the case's primary key, not its slug: researchers change a
+    slug when a title changes, and the analysis software would then see a new
+    case beside the old one.
+    """
+    minted = _MINTED_FROM.get(key, key)
+    return str(
+        uuid.uuid5(
+            NAMESPACE, f"{kind}:{minted}" if case_pk is None else f"{kind}:{case_pk}:{minted}"
+        )
+    )
+
+
+# Colours of the source codes in analysis software.
+SOURCE_COLORS = {
+    "wederzijdse-afhankelijkheid": "#1F4E79",
+    "normen-en-waarden": "#6B3D8F",
+    "strijd": "#A4262C",
+    "ontmoeting": "#1E6B35",
+}
+
+
+def pole_code_guid(tension_field: TensionField, position: int | None, holds_both: bool) -> str:
+    """The code a passage that supports this position on a tension field is coded with.
+
+    Towards pole A (-2, -1) its pole A, towards pole B (1, 2) its pole B, both
+    poles held its "beide polen" code; the middle (0), which leans to neither
+    pole, the tension field itself.
+    """
+    if holds_both:
+        return qda_guid("both-poles", tension_field.key)
+    if position is not None and position < 0:
+        return qda_guid("pole-a", tension_field.key)
+    if position is not None and position > 0:
+        return qda_guid("pole-b", tension_field.key)
+    return qda_guid("tension-field", tension_field.key)
+
+
+def framework_codebook() -> qdpx.Codebook:
+    """The framework as REFI-QDA codes with stable GUIDs: the `.qdc` and every `.qdpx` project."""
+
+    def code(kind, key, name, codable, description="", color=None, children=()):
+        return qdpx.Code(qda_guid(kind, key), name, codable, description, color, tuple(children))
+
+    sources = list(Source.objects.all())
+    tension_fields = list(TensionField.objects.all())
+    codes = (
+        code(
+            "group",
+            "sources",
+            "Bronnen van solidariteit",
+            False,
+            "Waar solidariteit vandaan komt; een praktijk kan uit meerdere bronnen tegelijk putten.",
+            children=[
+                code("source", s.key, s.name, True, s.summary, SOURCE_COLORS.get(s.key))
+                for s in sources
+            ],
+        ),
+        code(
+            "group",
+            "tension-fields",
+            "Spanningsvelden",
+            False,
+            "Zes spectra tussen twee polen; een praktijk neemt een positie in of houdt beide polen vast.",
+            children=[
+                code(
+                    "tension-field",
+                    f.key,
+                    f.name,
+                    False,
+                    f.question,
+                    children=[
+                        code("pole-a", f.key, f.pole_a, True, f.pole_a_description),
+                        code("pole-b", f.key, f.pole_b, True, f.pole_b_description),
+                        code(
+                            "both-poles",
+                            f.key,
+                            f"{f.name}: beide polen",
+                            True,
+                            "De praktijk houdt beide polen vast.",
+                        ),
+                    ],
+                )
+                for f in tension_fields
+            ],
+        ),
+        code(
+            "group",
+            "here-and-now",
+            "Hier en nu",
+            False,
+            "Waar en hoe de solidariteit zich toont.",
+            children=[
+                code("lens", section.field, str(section.title), True, str(section.help_text))
+                for section in TEXT_SECTIONS[2:]
+            ],
+        ),
+        code(
+            "group",
+            "domains",
+            "Domeinen",
+            False,
+            "Vier domeinen van het maatschappelijke leven.",
+            children=[
+                code("domain", d.key, d.name, True, d.description) for d in Domain.objects.all()
+            ],
+        ),
+    )
+    poles = [qda_guid(kind, f.key) for f in tension_fields for kind in ("pole-a", "pole-b")]
+    sets = (
+        qdpx.CodeSet(
+            qda_guid("set", "sources"), "Bronnen", tuple(qda_guid("source", s.key) for s in sources)
+        ),
+        qdpx.CodeSet(qda_guid("set", "poles"), "Polen", tuple(poles)),
+    )
+    return qdpx.Codebook(codes, sets)
 
 
 def export_codebook() -> bytes:
     """The framework as a REFI-QDA codebook (QDA-XML codebook 1.0), stable GUIDs."""
-    ns = "urn:QDA-XML:codebook:1.0"
-    ET.register_namespace("", ns)
+    return qdpx.codebook_xml(framework_codebook(), origin=ORIGIN)
 
-    def code(parent, kind, key, name, codable, description="", color=None):
-        element = ET.SubElement(
-            parent,
-            f"{{{ns}}}Code",
-            {
-                "guid": _guid(kind, key),
-                "name": name,
-                "isCodable": "true" if codable else "false",
-                **({"color": color} if color else {}),
-            },
-        )
-        if description:
-            ET.SubElement(element, f"{{{ns}}}Description").text = description
-        return element
 
-    root = ET.Element(f"{{{ns}}}CodeBook", {"origin": "Praktijkenbank DieGem"})
-    codes = ET.SubElement(root, f"{{{ns}}}Codes")
-    source_group = code(
-        codes,
-        "group",
-        "sources",
-        "Bronnen van solidariteit",
-        False,
-        "Waar solidariteit vandaan komt; een praktijk kan uit meerdere bronnen tegelijk putten.",
-    )
-    colors = {
-        "wederzijdse-afhankelijkheid": "#1F4E79",
-        "normen-en-waarden": "#6B3D8F",
-        "strijd": "#A4262C",
-        "ontmoeting": "#1E6B35",
-    }
-    for source in Source.objects.all():
-        code(
-            source_group,
-            "source",
-            source.key,
-            source.name,
-            True,
-            source.summary,
-            colors.get(source.key),
-        )
-    field_group = code(
-        codes,
-        "group",
-        "tension-fields",
-        "Spanningsvelden",
-        False,
-        "Zes spectra tussen twee polen; een praktijk neemt een positie in of houdt beide polen vast.",
-    )
-    pole_guids = []
-    for tension_field in TensionField.objects.all():
-        spectrum = code(
-            field_group,
-            "tension-field",
-            tension_field.key,
-            tension_field.name,
-            False,
-            tension_field.question,
-        )
-        code(
-            spectrum,
-            "pole-a",
-            tension_field.key,
-            tension_field.pole_a,
-            True,
-            tension_field.pole_a_description,
-        )
-        code(
-            spectrum,
-            "pole-b",
-            tension_field.key,
-            tension_field.pole_b,
-            True,
-            tension_field.pole_b_description,
-        )
-        code(
-            spectrum,
-            "both-poles",
-            tension_field.key,
-            f"{tension_field.name}: beide polen",
-            True,
-            "De praktijk houdt beide polen vast.",
-        )
-        pole_guids += [_guid("pole-a", tension_field.key), _guid("pole-b", tension_field.key)]
-    lens = code(
-        codes,
-        "group",
-        "here-and-now",
-        "Hier en nu",
-        False,
-        "Waar en hoe de solidariteit zich toont.",
-    )
-    for section in TEXT_SECTIONS[2:]:
-        code(lens, "lens", section.field, str(section.title), True, str(section.help_text))
-    domains = code(
-        codes,
-        "group",
-        "domains",
-        "Domeinen",
-        False,
-        "Vier domeinen van het maatschappelijke leven.",
-    )
-    for domain in Domain.objects.all():
-        code(domains, "domain", domain.key, domain.name, True, domain.description)
-    sets = ET.SubElement(root, f"{{{ns}}}Sets")
-    for key, name, members in (
-        ("sources", "Bronnen", [_guid("source", s.key) for s in Source.objects.all()]),
-        ("poles", "Polen", pole_guids),
-    ):
-        element = ET.SubElement(sets, f"{{{ns}}}Set", {"guid": _guid("set", key), "name": name})
-        for member in members:
-            ET.SubElement(element, f"{{{ns}}}MemberCode", {"guid": member})
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+ORIGIN = "Praktijkenbank DieGem"
 
 
 # --- import ----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, reverse_lazy
 from django.views.generic import RedirectView
 
+from annotations import qdpx_views
 from cases import views as case_views
 from cases.feeds import LatestCasesFeed
 from diegem import accounts, views
@@ -43,6 +44,7 @@ urlpatterns = [
     path("data/praktijken-lang.xlsx", case_views.export_codings_xlsx, name="export-codings-xlsx"),
     path("data/praktijken.json", cached(case_views.export_cases_json), name="export-cases-json"),
     path("data/kader.qdc", cached(case_views.export_codebook), name="export-codebook"),
+    path("data/praktijken.qdpx", cached(qdpx_views.export_project), name="export-project"),
     path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     # Browsers ask for /favicon.ico whatever the page links to (the admin links none).
@@ -89,6 +91,12 @@ urlpatterns = [
         "account/welkom/<uidb64>/<token>/",
         accounts.InvitationAcceptView.as_view(),
         name="invitation-accept",
+    ),
+    # The workbench's QDPX project with drafts; before the admin, whose last pattern takes every path.
+    path(
+        "beheer/cases/case/qdpx-project/",
+        admin.site.admin_view(qdpx_views.export_draft_project),
+        name="export-draft-project",
     ),
     path("beheer/", admin.site.urls),
 ]

@@ -83,9 +83,10 @@ def _cacheable_response(request, response) -> bool:
 
 
 def _freeze(response, request) -> dict:
-    content = response.content.decode(response.charset)
     nonce = _nonce(request)
     used_nonce = bool(nonce)  # a LazyNonce is true only once the page asked for it
+    # A page with a nonce is text, cut at it; anything else (a ZIP download) is kept as bytes.
+    content = response.content.decode(response.charset) if used_nonce else response.content
     return {
         "parts": content.split(str(nonce)) if used_nonce else [content],
         "charset": response.charset,

@@ -35,6 +35,7 @@ def test_head_is_answered_on_every_public_url_with_an_empty_cache(client, framew
         reverse("export-codings-csv"),
         reverse("export-cases-json"),
         reverse("export-codebook"),
+        reverse("export-project"),
         reverse("case-feed"),
         reverse("sitemap"),
         reverse("robots"),
