@@ -7,6 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from django.utils import translation
+from pybtex.database import parse_string
 
 from diegem.lib.citation import (
     Citation,
@@ -255,3 +256,35 @@ def test_apa_shortens_more_than_twenty_authors_to_nineteen_and_the_last():
     assert reference(cited).startswith(
         ", ".join(f"Auteur{i}, X." for i in range(1, 20)) + ", . . . Auteur22, X. (2026)."
     )
+
+
+def test_a_bibtex_parser_reads_the_entries_back():
+    """pybtex, a BibTeX parser, finds the entry, its fields and the authors' name parts."""
+    page = parse_string(bibtex(PAGE), "bibtex").entries["diegem-samen-2026-12-05"]
+    assert page.type == "online"
+    assert dict(page.fields) == {
+        "title": "{Samen \\& solidair: 100\\% \\{buurt\\}}",
+        "organization": "DieGem – praktijkenbank",
+        "date": "2026-12-05",
+        "version": "2026-12-05",
+        "url": "https://praktijken.example.org/praktijken/samen/",
+    }
+    assert [
+        (person.last_names, person.first_names, person.middle_names)
+        for person in page.persons["author"]
+    ] == [(["{Van den Broeck}"], ["Anne-Marie"], []), (["{Öztürk}"], ["Elif"], ["Su"])]
+    release = parse_string(bibtex(RELEASE), "bibtex").entries["diegem-versie-3"]
+    assert release.type == "dataset"
+    assert [person.last_names for person in release.persons["author"]] == [["{DieGem}"]]
+    assert release.fields["publisher"] == "DieGem"
+
+
+def test_a_title_cannot_break_out_of_its_bibtex_field():
+    hostile = Citation(**{**PAGE.__dict__, "title": "x}}, author = {Mallory}, note = {y"})
+    entry = parse_string(bibtex(hostile), "bibtex").entries["diegem-samen-2026-12-05"]
+    assert entry.fields["title"] == "{x\\}\\}, author = \\{Mallory\\}, note = \\{y}"
+    assert "note" not in entry.fields
+    assert [person.last_names for person in entry.persons["author"]] == [
+        ["{Van den Broeck}"],
+        ["{Öztürk}"],
+    ]
