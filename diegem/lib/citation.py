@@ -1,4 +1,4 @@
-"""Citations: one description of a citable thing, written as BibTeX, RIS, CSL-JSON and a formatted reference.
+r"""Citations: one description of a citable thing, written as BibTeX, RIS, CSL-JSON and a formatted reference.
 
 A mechanism: it knows no app. The site builds a `Citation` (a case page, a data
 release) and hands it to the writers here and to `templates/includes/cite.html`.
@@ -12,7 +12,9 @@ Choices, so that they need not be guessed again:
   `@online`, which has no publisher) or `publisher` (for `@dataset`).
   Classic BibTeX styles treat both types as `@misc`. The title is wrapped in a
   second pair of braces so that no style lowercases its proper names. The
-  characters TeX reads as commands (``\\ { } % & # _ $ ~ ^``) are escaped; the URL
+  characters TeX reads as commands (``\ { } % & # _ $ ~ ^``) are escaped, braces as
+  `\textbraceleft{}` / `\textbraceright{}` (BibTeX counts an escaped brace as a
+  group, so an unbalanced `\}` would end the field); the URL
   is a verbatim field in biblatex, so only braces and backslashes are encoded there.
   Family names are braced so that "Van den Broeck" stays one family name.
 - **RIS** follows the 2011 RIS specification: `TY  - ELEC` (web page) or
@@ -98,8 +100,10 @@ class Citation:
 
 _TEX_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # BibTeX counts braces even after a backslash: an escaped `\{` still opens a group, so a
+    # lone brace in a title would end its field. Commands with balanced braces cannot.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "%": r"\%",
     "&": r"\&",
     "#": r"\#",
@@ -128,7 +132,10 @@ def _bib_name(author: Author) -> str:
     if isinstance(author, Literal):
         return "{" + tex_escape(author.name) + "}"
     family = "{" + tex_escape(author.family) + "}"
-    return f"{family}, {tex_escape(author.given)}" if author.given.strip() else family
+    given = tex_escape(author.given)
+    if re.search(r"\band\b", given, re.IGNORECASE):
+        given = "{" + given + "}"  # " and " would start another author
+    return f"{family}, {given}" if given else family
 
 
 def _key(citation: Citation) -> str:

@@ -71,7 +71,7 @@ def test_bibtex_download(client, known_case):
     assert response.content.decode() == (
         "@online{diegem-samen-solidair-2026-12-05,\n"
         "  author = {{Janssens}, An and {Peeters}, Bram},\n"
-        "  title = {{Samen \\& solidair: 100\\% \\{buurt\\}}},\n"
+        "  title = {{Samen \\& solidair: 100\\% \\textbraceleft{}buurt\\textbraceright{}}},\n"
         "  organization = {DieGem – praktijkenbank},\n"
         "  date = {2026-12-05},\n"
         "  version = {2026-12-05},\n"

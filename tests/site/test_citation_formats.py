@@ -61,7 +61,7 @@ def test_bibtex_of_a_page_escapes_what_tex_reads_as_commands_and_keeps_accents()
     assert bibtex(PAGE) == (
         "@online{diegem-samen-2026-12-05,\n"
         "  author = {{Van den Broeck}, Anne-Marie and {Öztürk}, Elif Su},\n"
-        "  title = {{Samen \\& solidair: 100\\% \\{buurt\\}}},\n"
+        "  title = {{Samen \\& solidair: 100\\% \\textbraceleft{}buurt\\textbraceright{}}},\n"
         "  organization = {DieGem – praktijkenbank},\n"
         "  date = {2026-12-05},\n"
         "  version = {2026-12-05},\n"
@@ -85,7 +85,7 @@ def test_bibtex_of_a_release_is_a_dataset_by_an_organisation():
 
 def test_every_tex_special_character_is_escaped_and_newlines_become_spaces():
     assert tex_escape("a\\b {c} 5% & #1 x_y $2 ~ ^\nnieuw") == (
-        "a\\textbackslash{}b \\{c\\} 5\\% \\& \\#1 x\\_y \\$2 \\textasciitilde{} "
+        "a\\textbackslash{}b \\textbraceleft{}c\\textbraceright{} 5\\% \\& \\#1 x\\_y \\$2 \\textasciitilde{} "
         "\\textasciicircum{} nieuw"
     )
 
@@ -263,7 +263,7 @@ def test_a_bibtex_parser_reads_the_entries_back():
     page = parse_string(bibtex(PAGE), "bibtex").entries["diegem-samen-2026-12-05"]
     assert page.type == "online"
     assert dict(page.fields) == {
-        "title": "{Samen \\& solidair: 100\\% \\{buurt\\}}",
+        "title": "{Samen \\& solidair: 100\\% \\textbraceleft{}buurt\\textbraceright{}}",
         "organization": "DieGem – praktijkenbank",
         "date": "2026-12-05",
         "version": "2026-12-05",
@@ -282,9 +282,19 @@ def test_a_bibtex_parser_reads_the_entries_back():
 def test_a_title_cannot_break_out_of_its_bibtex_field():
     hostile = Citation(**{**PAGE.__dict__, "title": "x}}, author = {Mallory}, note = {y"})
     entry = parse_string(bibtex(hostile), "bibtex").entries["diegem-samen-2026-12-05"]
-    assert entry.fields["title"] == "{x\\}\\}, author = \\{Mallory\\}, note = \\{y}"
+    assert entry.fields["title"] == (
+        "{x\\textbraceright{}\\textbraceright{}, author = \\textbraceleft{}Mallory"
+        "\\textbraceright{}, note = \\textbraceleft{}y}"
+    )
     assert "note" not in entry.fields
     assert [person.last_names for person in entry.persons["author"]] == [
         ["{Van den Broeck}"],
         ["{Öztürk}"],
     ]
+
+
+def test_and_in_a_given_name_does_not_start_another_author():
+    odd = Citation(**{**PAGE.__dict__, "authors": (Person("Smit", "Jan and Piet"),)})
+    assert "  author = {{Smit}, {Jan and Piet}},\n" in bibtex(odd)
+    entry = parse_string(bibtex(odd), "bibtex").entries["diegem-samen-2026-12-05"]
+    assert len(entry.persons["author"]) == 1
