@@ -12,8 +12,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from cases import exchange
+from cases.case_citation import case_citation, researchers_in_order
 from cases.case_nearness import cases_to_learn_from
 from cases.charts import spectrum_columns
 from cases.filters import (
@@ -42,6 +44,7 @@ from cases.practice_profile import (
     profile_rows,
 )
 from diegem.lib import search as full_text
+from diegem.lib.citation import citation_download
 from frameworks.models import FORMER_KEYS, Source, TensionField, framework_lists
 
 PAGE_SIZE = 20
@@ -118,6 +121,8 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cases/case_detail.html",
         {
             "case": case,
+            "researchers": researchers_in_order(case),
+            "citation": case_citation(case, request.build_absolute_uri(case.get_absolute_url())),
             "source_strengths": [
                 (source, coding, evidence["source"][source.pk])
                 for source, coding in case.source_strengths()
@@ -129,6 +134,19 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "spectrum_steps": Position.values,
         },
     )
+
+
+@require_safe
+def case_cite(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The citation of a case's page as BibTeX, RIS or CSL-JSON (cases.case_citation).
+
+    Drafts exist only for those who may edit them, as on the page itself.
+    """
+    case = get_object_or_404(
+        Case.objects.visible_to(request.user).prefetch_related("researchers"), slug=slug
+    )
+    citation = case_citation(case, request.build_absolute_uri(case.get_absolute_url()))
+    return citation_download(citation, fmt, f"diegem-{case.slug}")
 
 
 def _former_key_redirect(view_name: str, key: str) -> HttpResponse | None:

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path, register_converter, reverse_lazy
 from django.views.generic import RedirectView
 
 from annotations import qdpx_views
@@ -13,8 +13,11 @@ from cases.feeds import LatestCasesFeed
 from diegem import accounts, views
 from diegem.benchmark import hello
 from diegem.lib.caching import public_page_cache as cached
+from diegem.lib.citation import FormatConverter
 from diegem.sitemaps import SITEMAPS
 from frameworks import views as framework_views
+
+register_converter(FormatConverter, "citeformat")
 
 urlpatterns = [
     path("", cached(views.home), name="home"),
@@ -32,6 +35,11 @@ urlpatterns = [
     path("praktijken/", cached(case_views.case_list), name="case-list"),
     path("praktijken/feed/", cached(LatestCasesFeed()), name="case-feed"),
     path("praktijken/<slug:slug>/", cached(case_views.case_detail), name="case-detail"),
+    path(
+        "praktijken/<slug:slug>/citeer.<citeformat:fmt>",
+        cached(case_views.case_cite),
+        name="case-cite",
+    ),
     path("uw-praktijk/", cached(case_views.practice_placement), name="practice"),
     path("literatuur/", cached(views.bibliography), name="bibliography"),
     path("data/", cached(views.open_data), name="open-data"),
