@@ -97,7 +97,9 @@ def round_request(*, case: Case, requested_by, second_coder) -> DoubleCodingRoun
         )
     if DoubleCodingRound.objects.unsettled().filter(case=locked).exists():
         raise RoundRefused(
-            _("Voor deze praktijk loopt al een dubbele codering; rond die eerst af met een consensus.")
+            _(
+                "Voor deze praktijk loopt al een dubbele codering; rond die eerst af met een consensus."
+            )
         )
     try:
         with transaction.atomic():
@@ -136,7 +138,7 @@ def round_request(*, case: Case, requested_by, second_coder) -> DoubleCodingRoun
 # --- save and submit -------------------------------------------------------------------------
 
 
-def _check_entry(entry: Entry, *, name: str, scale: str) -> list[str]:
+def entry_problems(entry: Entry, *, name: str, scale: str) -> list[str]:
     """What is wrong with one judgement, in words naming the source or field (`scale`: strength or position)."""
     if not entry.grounds:
         if entry.value is not None or entry.holds_both:
@@ -177,9 +179,7 @@ def _check_entry(entry: Entry, *, name: str, scale: str) -> list[str]:
 
 
 def _locked_own_coding(coding: IndependentCoding, actor) -> IndependentCoding:
-    locked = (
-        IndependentCoding.objects.select_for_update().select_related("round").get(pk=coding.pk)
-    )
+    locked = IndependentCoding.objects.select_for_update().select_related("round").get(pk=coding.pk)
     if locked.coder_id != actor.pk:
         raise PermissionDenied(_("Dit is niet uw codering."))
     if locked.submitted_at is not None:
@@ -198,9 +198,9 @@ def coding_save(
     }
     problems = []
     for pk, entry in sources.items():
-        problems += _check_entry(entry, name=names[pk], scale="strength")
+        problems += entry_problems(entry, name=names[pk], scale="strength")
     for pk, entry in fields.items():
-        problems += _check_entry(entry, name=names[("field", pk)], scale="position")
+        problems += entry_problems(entry, name=names[("field", pk)], scale="position")
     if problems:
         raise RoundRefused(problems)
     stored_sources = {row.source_id: row for row in locked.sources.all()}
@@ -209,14 +209,14 @@ def coding_save(
         _store(
             stored_sources.get(pk),
             entry,
-            lambda: IndependentSourceCoding(coding=locked, source_id=pk),
+            IndependentSourceCoding(coding=locked, source_id=pk),
             strength=entry.value,
         )
     for pk, entry in fields.items():
         _store(
             stored_fields.get(pk),
             entry,
-            lambda: IndependentTensionPosition(coding=locked, tension_field_id=pk),
+            IndependentTensionPosition(coding=locked, tension_field_id=pk),
             position=entry.value,
             holds_both=entry.holds_both,
         )
@@ -224,12 +224,12 @@ def coding_save(
     return locked
 
 
-def _store(row, entry: Entry, new, **values) -> None:
+def _store(row, entry: Entry, new_row, **values) -> None:
     if not entry.grounds:
         if row is not None:
             row.delete()
         return
-    row = row or new()
+    row = row or new_row
     row.grounds, row.rationale = entry.grounds, entry.rationale.strip()
     if entry.grounds == Grounds.UNDETERMINED:
         values = {name: (False if name == "holds_both" else None) for name in values}
@@ -301,12 +301,12 @@ def round_settle(
     problems = []
     for source in all_sources:
         entry = sources.get(source.pk, Entry())
-        problems += _check_entry(entry, name=source.name, scale="strength") or (
+        problems += entry_problems(entry, name=source.name, scale="strength") or (
             _consensus_gaps(entry, source.name, case, cited=("source", source.pk) in anchored)
         )
     for field in all_fields:
         entry = fields.get(field.pk, Entry())
-        problems += _check_entry(entry, name=field.name, scale="position") or (
+        problems += entry_problems(entry, name=field.name, scale="position") or (
             _consensus_gaps(entry, field.name, case, cited=("field", field.pk) in anchored)
         )
     if problems:
@@ -349,7 +349,10 @@ def round_settle(
 
 def _consensus_gaps(entry: Entry, name: str, case: Case, *, cited: bool) -> list[str]:
     if not entry.grounds:
-        return [_("%(name)s: de consensus heeft een waarde of ‘niet te bepalen’ nodig.") % {"name": name}]
+        return [
+            _("%(name)s: de consensus heeft een waarde of ‘niet te bepalen’ nodig.")
+            % {"name": name}
+        ]
     if lacks_evidence(entry.grounds, cited=cited):
         return [
             _(
@@ -365,9 +368,86 @@ def _consensus_gaps(entry: Entry, name: str, case: Case, *, cited: bool) -> list
 
 
 def _consensus_row(row, entry: Entry):
-    row.grounds, row.rationale, row.evidence_orphaned = entry.grounds, entry.rationale.strip(), False
+    row.grounds, row.rationale, row.evidence_orphaned = (
+        entry.grounds,
+        entry.rationale.strip(),
+        False,
+    )
     return row
 
 
 def _name(user) -> str:
     return user.get_full_name() or user.get_username()
+
+
+# --- reading a round -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One source or tension field in both independent codings: the two judgements and whether they agree."""
+
+    kind: str  # "source" or "field"
+    item: object  # the Source or TensionField
+    first: object | None
+    second: object | None
+
+    @property
+    def agree(self) -> bool:
+        return (
+            self.first is not None
+            and self.second is not None
+            and agreement_category(self.first) == agreement_category(self.second)
+        )
+
+
+def agreement_category(row) -> str:
+    """What two codings must share to agree: the value, 'houdt beide polen vast' or 'niet te bepalen' (not the grounds otherwise)."""
+    if row.grounds == Grounds.UNDETERMINED:
+        return "niet_te_bepalen"
+    if getattr(row, "holds_both", False):
+        return "beide_polen"
+    return str(row.strength if hasattr(row, "strength") else row.position)
+
+
+def comparison(round: DoubleCodingRound) -> list[Comparison]:
+    """Both independent codings side by side, per source then per tension field (a handful of queries)."""
+    codings = list(round.codings.prefetch_related("sources", "positions").order_by("pk"))
+    by_coder = {coding.coder_id: coding for coding in codings}
+    first, second = by_coder.get(round.requested_by_id), by_coder.get(round.second_coder_id)
+
+    def rows(coding, attr, key):
+        return {getattr(row, key): row for row in getattr(coding, attr).all()} if coding else {}
+
+    first_sources, second_sources = (
+        rows(first, "sources", "source_id"),
+        rows(second, "sources", "source_id"),
+    )
+    first_fields = rows(first, "positions", "tension_field_id")
+    second_fields = rows(second, "positions", "tension_field_id")
+    return [
+        Comparison("source", s, first_sources.get(s.pk), second_sources.get(s.pk))
+        for s in Source.objects.all()
+    ] + [
+        Comparison("field", f, first_fields.get(f.pk), second_fields.get(f.pk))
+        for f in TensionField.objects.all()
+    ]
+
+
+def consensus_initial(rows: list[Comparison]) -> dict:
+    """The consensus form's start: where the two agree, their value (grounds too when they share them) and rationale."""
+    initial = {}
+    for row in rows:
+        if not row.agree:
+            continue
+        prefix = f"bron-{row.item.key}" if row.kind == "source" else f"veld-{row.item.key}"
+        if row.first.grounds == row.second.grounds:
+            initial[f"{prefix}-grond"] = row.first.grounds
+        if row.kind == "source":
+            initial[f"{prefix}-waarde"] = row.first.strength
+        else:
+            initial[f"{prefix}-waarde"] = row.first.position
+            initial[f"{prefix}-beide"] = row.first.holds_both
+        rationales = [r.rationale.strip() for r in (row.first, row.second) if r.rationale.strip()]
+        initial[f"{prefix}-onderbouwing"] = "\n\n".join(dict.fromkeys(rationales))
+    return initial

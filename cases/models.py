@@ -1148,7 +1148,9 @@ class IndependentCoding(models.Model):
         verbose_name = _("onafhankelijke codering")
         verbose_name_plural = _("onafhankelijke coderingen")
         constraints = [
-            models.UniqueConstraint(fields=["round", "coder"], name="one_coding_per_coder_and_round"),
+            models.UniqueConstraint(
+                fields=["round", "coder"], name="one_coding_per_coder_and_round"
+            ),
         ]
 
     def __str__(self) -> str:

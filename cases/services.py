@@ -106,7 +106,9 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
         if DoubleCodingRound.objects.unsettled().filter(case=locked).exists():
             # What is published is the consensus (cases.double_coding_rounds.round_settle).
             raise IllegalTransition(
-                _("Er loopt een dubbele codering voor deze praktijk: publiceer pas na de consensus.")
+                _(
+                    "Er loopt een dubbele codering voor deze praktijk: publiceer pas na de consensus."
+                )
             )
         locked.published_at = timezone.now()
     old_status = locked.status
