@@ -179,7 +179,9 @@ def test_the_case_pages_are_closed_to_the_blind_coder(round_setup):
 
 def test_the_import_report_does_not_show_the_blind_coder_the_coding(round_setup):
     case, round_, _first, _second, colleague = round_setup
-    report = run_import(wide_csv([good_row(slug=case.slug, status="draft")]), colleague, dry_run=True)
+    report = run_import(
+        wide_csv([good_row(slug=case.slug, status="draft")]), colleague, dry_run=True
+    )
     assert not report.ok
     text = " ".join(f"{r.errors} {r.changes}" for r in report.rows)
     assert "U codeert" in text and "blind" in text
