@@ -41,6 +41,23 @@ class RequestForm(forms.Form):
 GROUNDS_CHOICES = [("", "—"), *Grounds.choices]
 
 
+def _grounds_field(name: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Grond voor ‘%(name)s’") % {"name": name},
+        choices=GROUNDS_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+def _rationale_field(name: str) -> PlainTextField:
+    return PlainTextField(
+        label=_("Onderbouwing voor ‘%(name)s’") % {"name": name},
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class JudgementsForm(forms.Form):
     """A judgement per source and tension field; `entries()` hands them to the services."""
 
@@ -53,12 +70,7 @@ class JudgementsForm(forms.Form):
         self.complete = complete
         for source in self.sources:
             prefix = f"bron-{source.key}"
-            self.fields[f"{prefix}-grond"] = forms.ChoiceField(
-                label=_("Grond voor ‘%(name)s’") % {"name": source.name},
-                choices=GROUNDS_CHOICES,
-                required=False,
-                widget=forms.RadioSelect,
-            )
+            self.fields[f"{prefix}-grond"] = _grounds_field(source.name)
             self.fields[f"{prefix}-waarde"] = forms.TypedChoiceField(
                 label=_("Sterkte van ‘%(name)s’") % {"name": source.name},
                 choices=[("", "—")] + [(s.value, f"{s.value}: {s.label}") for s in Strength],
@@ -67,19 +79,10 @@ class JudgementsForm(forms.Form):
                 required=False,
                 help_text=f"{source.summary} ({source.perspective}; {source.thinkers})",
             )
-            self.fields[f"{prefix}-onderbouwing"] = PlainTextField(
-                label=_("Onderbouwing voor ‘%(name)s’") % {"name": source.name},
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
-            )
+            self.fields[f"{prefix}-onderbouwing"] = _rationale_field(source.name)
         for field in self.tension_fields:
             prefix = f"veld-{field.key}"
-            self.fields[f"{prefix}-grond"] = forms.ChoiceField(
-                label=_("Grond voor ‘%(name)s’") % {"name": field.name},
-                choices=GROUNDS_CHOICES,
-                required=False,
-                widget=forms.RadioSelect,
-            )
+            self.fields[f"{prefix}-grond"] = _grounds_field(field.name)
             self.fields[f"{prefix}-waarde"] = forms.TypedChoiceField(
                 label=_("Positie op ‘%(name)s’") % {"name": field.name},
                 choices=[("", "—")]
@@ -97,11 +100,7 @@ class JudgementsForm(forms.Form):
                 % {"a": field.pole_a, "b": field.pole_b},
                 required=False,
             )
-            self.fields[f"{prefix}-onderbouwing"] = PlainTextField(
-                label=_("Onderbouwing voor ‘%(name)s’") % {"name": field.name},
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
-            )
+            self.fields[f"{prefix}-onderbouwing"] = _rationale_field(field.name)
 
     @staticmethod
     def initial_for(coding_rows, *, sources, tension_fields) -> dict:
