@@ -16,7 +16,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,8 +26,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from cases import exchange, history, services
+from cases import double_coding_rounds, exchange, history, services
 from cases.dashboard import dashboard
+from cases.double_coding_forms import JudgementsForm, RequestForm
 from cases.evidence import lacks_evidence, orphaned_codings, rationale_refusal
 from cases.exchange import XLSX
 from cases.forms import validate_keyword_lengths
@@ -38,10 +39,13 @@ from cases.models import (
     CaseAction,
     CaseTransition,
     CodingEvidence,
+    DoubleCodingRound,
     Grounds,
+    IndependentCoding,
     Position,
     SourceCoding,
     TensionPosition,
+    blind_case_ids,
     describe_position,
 )
 from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
@@ -572,9 +576,12 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         return formsets, inline_instances
 
     def get_queryset(self, request):
+        # A case its second coder codes blind is not theirs to open, list or compare
+        # (`Case.objects.codings_visible_to`): its form, history and versions hold the coding.
         return (
             super()
             .get_queryset(request)
+            .exclude(pk__in=blind_case_ids(request.user))
             .annotate(
                 n_sources=Count("source_codings", distinct=True),
                 n_positions=Count("tension_positions", distinct=True),
@@ -621,6 +628,11 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 "orphaned": orphaned_codings(case),
                 "status": case.get_status_display(),
             }
+            extra_context["double_coding"] = {
+                "open": DoubleCodingRound.objects.unsettled().filter(case=case).first(),
+                "may_request": not case.is_public
+                and double_coding_rounds.is_researcher(request.user),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
@@ -639,6 +651,11 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 "importeren/sjabloon.<str:fmt>",
                 self.admin_site.admin_view(self.import_template_view),
                 name="cases_case_import_template",
+            ),
+            path(
+                "<int:pk>/dubbel-coderen/",
+                self.admin_site.admin_view(self.double_coding_request_view),
+                name="cases_case_double_coding",
             ),
             path(
                 "<int:pk>/versies/vergelijken/",
@@ -753,7 +770,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         raise PermissionDenied
 
     def compare_view(self, request, pk):
-        case = get_object_or_404(Case, pk=pk)
+        case = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_view_or_change_permission(request, case):
             raise PermissionDenied
         versions = history.versions_of(case)
@@ -777,7 +794,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         return TemplateResponse(request, "admin/cases/case/compare.html", context)
 
     def restore_view(self, request, pk, version_id):
-        case = get_object_or_404(Case, pk=pk)
+        case = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, case):
             raise PermissionDenied
         version = get_object_or_404(history.versions_of(case), pk=version_id)
@@ -811,6 +828,44 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             )
         return redirect("admin:cases_case_change", case.pk)
 
+    # --- double coding: ask a colleague ----------------------------------------------------------
+
+    def double_coding_request_view(self, request, pk):
+        """Ask a colleague to code this case independently (`double_coding_rounds.round_request`)."""
+        case = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, case):
+            raise PermissionDenied
+        form = RequestForm(request.POST or None, requester=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                round_ = double_coding_rounds.round_request(
+                    case=case,
+                    requested_by=request.user,
+                    second_coder=form.cleaned_data["second_coder"],
+                )
+            except double_coding_rounds.RoundRefused as refusal:
+                for message in refusal.messages:
+                    form.add_error(refusal.field, message)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "%(coder)s is gevraagd ‘%(case)s’ onafhankelijk te coderen. Uw eigen onafhankelijke codering begint bij de huidige codering."
+                    )
+                    % {"coder": form.cleaned_data["second_coder"], "case": case},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:cases_doublecodinground_coding", round_.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": case,
+            "title": _("Dubbel laten coderen: ‘%(case)s’") % {"case": case},
+            "form": form,
+            "open_round": DoubleCodingRound.objects.unsettled().filter(case=case).first(),
+        }
+        return TemplateResponse(request, "admin/cases/case/double_coding_request.html", context)
+
     # --- dashboard and import ----------------------------------------------------------------------
 
     def dashboard_view(self, request):
@@ -820,7 +875,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Dashboard van de casestudies"),
-            **dashboard(),
+            **dashboard(request.user),
         }
         return TemplateResponse(request, "admin/cases/case/dashboard.html", context)
 
@@ -869,6 +924,191 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             raise Http404
         response["Content-Disposition"] = f'attachment; filename="praktijken-sjabloon.{fmt}"'
         return response
+
+
+@admin.register(DoubleCodingRound)
+class DoubleCodingRoundAdmin(GuardedAdmin):
+    """Double-coding rounds: the list, a coder's blind form, and the disagreement view with the consensus.
+
+    The list names cases and coders only. A coder reaches their own independent
+    coding; neither sees the other's until both are submitted (the disagreement
+    view). Rounds are asked for on a case's page, and never deleted.
+    """
+
+    list_display = ["case", "requested_by", "second_coder", "state", "created_at"]
+    list_select_related = ["case", "requested_by", "second_coder"]
+    search_fields = ["case__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_codings=Count(
+                    "codings", filter=Q(codings__submitted_at__isnull=True), distinct=True
+                )
+            )
+        )
+
+    @admin.display(description=_("stand"))
+    def state(self, obj) -> str:
+        if obj.settled_at:
+            return _("consensus vastgelegd")
+        if obj.open_codings:
+            return ngettext(
+                "%(count)d codering nog niet ingediend",
+                "%(count)d coderingen nog niet ingediend",
+                obj.open_codings,
+            ) % {"count": obj.open_codings}
+        return _("klaar voor consensus")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/coderen/",
+                self.admin_site.admin_view(self.coding_view),
+                name="cases_doublecodinground_coding",
+            ),
+            path(
+                "<int:pk>/verschillen/",
+                self.admin_site.admin_view(self.disagreement_view),
+                name="cases_doublecodinground_disagreement",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A round has no form of its own: its coders go to their coding, or to the disagreements."""
+        round_ = self.get_object(request, unquote(object_id))
+        if round_ is None or not self.has_view_or_change_permission(request, round_):
+            raise Http404
+        own = round_.codings.filter(coder=request.user, submitted_at__isnull=True).exists()
+        if own and round_.settled_at is None:
+            return redirect("admin:cases_doublecodinground_coding", round_.pk)
+        return redirect("admin:cases_doublecodinground_disagreement", round_.pk)
+
+    def coding_view(self, request, pk):
+        """One coder's own independent coding, blind: the case text, the framework and the form."""
+        round_ = get_object_or_404(
+            DoubleCodingRound.objects.select_related("case", "case__domain"), pk=pk
+        )
+        coding = get_object_or_404(IndependentCoding, round=round_, coder=request.user)
+        sources, fields = list(Source.objects.all()), list(TensionField.objects.all())
+        stored = [
+            *((row.source, row) for row in coding.sources.select_related("source")),
+            *((row.tension_field, row) for row in coding.positions.select_related("tension_field")),
+        ]
+        form = JudgementsForm(
+            request.POST if request.method == "POST" and not coding.is_submitted else None,
+            initial=JudgementsForm.initial_for(stored, sources=sources, tension_fields=fields),
+            sources=sources,
+            tension_fields=fields,
+            complete=request.method == "POST" and "_indienen" in request.POST,
+        )
+        if coding.is_submitted:
+            for field in form.fields.values():
+                field.disabled = True
+        elif request.method == "POST" and form.is_valid():
+            by_source, by_field = form.entries()
+            try:
+                double_coding_rounds.coding_save(
+                    coding=coding, actor=request.user, sources=by_source, fields=by_field
+                )
+                if "_indienen" in request.POST:
+                    double_coding_rounds.coding_submit(coding=coding, actor=request.user)
+            except double_coding_rounds.RoundRefused as refusal:
+                for message in refusal.messages:
+                    form.add_error(None, message)
+            else:
+                submitted = "_indienen" in request.POST
+                self.message_user(
+                    request,
+                    _("Uw codering is ingediend.") if submitted else _("Uw codering is bewaard."),
+                    messages.SUCCESS,
+                )
+                if submitted and not round_.codings.filter(submitted_at__isnull=True).exists():
+                    return redirect("admin:cases_doublecodinground_disagreement", round_.pk)
+                return redirect("admin:cases_doublecodinground_coding", round_.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "round": round_,
+            "coding": coding,
+            "case": round_.case,
+            "form": form,
+            "title": _("Uw onafhankelijke codering van ‘%(case)s’") % {"case": round_.case},
+            "framework": {"sources": sources, "fields": fields},
+        }
+        return TemplateResponse(request, "admin/cases/doublecodinground/coding.html", context)
+
+    def disagreement_view(self, request, pk):
+        """Both codings side by side once both are submitted, and the consensus form."""
+        round_ = get_object_or_404(
+            DoubleCodingRound.objects.select_related("case", "requested_by", "second_coder"), pk=pk
+        )
+        if not self.has_view_or_change_permission(request, round_):
+            raise PermissionDenied
+        if round_.codings.filter(submitted_at__isnull=True).exists():
+            # Nobody sees either independent coding before both are in: blind both ways.
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "round": round_,
+                "title": _("Nog niet beide coderingen ingediend"),
+                "waiting": round_.codings.filter(submitted_at__isnull=True).select_related("coder"),
+            }
+            return TemplateResponse(request, "admin/cases/doublecodinground/waiting.html", context)
+        rows = double_coding_rounds.comparison(round_)
+        may_settle = round_.settled_at is None and request.user.pk in (
+            round_.requested_by_id,
+            round_.second_coder_id,
+        )
+        form = None
+        if may_settle:
+            form = JudgementsForm(
+                request.POST if request.method == "POST" else None,
+                initial=double_coding_rounds.consensus_initial(rows),
+                complete=True,
+            )
+            if request.method == "POST" and form.is_valid():
+                by_source, by_field = form.entries()
+                try:
+                    double_coding_rounds.round_settle(
+                        round=round_, actor=request.user, sources=by_source, fields=by_field
+                    )
+                except double_coding_rounds.RoundRefused as refusal:
+                    for message in refusal.messages:
+                        form.add_error(None, message)
+                else:
+                    self.message_user(
+                        request,
+                        _(
+                            "De consensus is de codering van ‘%(case)s’ geworden; de onafhankelijke coderingen blijven bewaard."
+                        )
+                        % {"case": round_.case},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:cases_case_change", round_.case_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "round": round_,
+            "rows": rows,
+            "agreed": sum(1 for row in rows if row.agree),
+            "form": form,
+            # Each source and field: the two judgements, and the consensus form's fields for it.
+            "pairs": list(zip(rows, [fields for _k, _i, fields in form.rows()], strict=True))
+            if form
+            else [(row, None) for row in rows],
+            "title": _("Verschillen en consensus: ‘%(case)s’") % {"case": round_.case},
+        }
+        return TemplateResponse(request, "admin/cases/doublecodinground/disagreement.html", context)
 
 
 @admin.register(CaseTransition)

@@ -6,8 +6,13 @@ from cases.models import Case, Grounds
 from frameworks.models import Domain, Source, TensionField
 
 
-def dashboard() -> dict:
-    """The planned case studies per domain and the pilots: status, completeness, gaps."""
+def dashboard(user) -> dict:
+    """The planned case studies per domain and the pilots: status, completeness, gaps.
+
+    A case this user codes blind (`Case.objects.codings_visible_to`) shows its status
+    only: its completeness, grounds and gaps would tell of the coding.
+    """
+    readable = set(Case.objects.codings_visible_to(user).values_list("pk", flat=True))
     sources = list(Source.objects.all())
     tension_fields = list(TensionField.objects.all())
     cases = list(
@@ -20,6 +25,9 @@ def dashboard() -> dict:
     }
     rows = []
     for case in cases:
+        if case.pk not in readable:
+            rows.append({"case": case, "blind": True})
+            continue
         missing = case.missing_for_publication(sources, tension_fields)
         done = max(0, Case.REQUIREMENTS - len(missing))
         codings = [

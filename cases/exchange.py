@@ -40,6 +40,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cases import services
+from cases.coding_reliability import reliability_json
 from cases.evidence import lacks_evidence, rationale_refusal
 from cases.forms import KEYWORD_MAX_LENGTH, validate_keyword_lengths
 from cases.models import (
@@ -417,6 +418,7 @@ def export_long_xlsx(cases: Iterable[Case]) -> bytes:
 
 
 def export_json(cases: Iterable[Case], site_url: str) -> str:
+
     sources, tension_fields = _framework()
     items = []
     for case in cases:
@@ -458,6 +460,8 @@ def export_json(cases: Iterable[Case], site_url: str) -> str:
             "licentie": "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)",
             "bron": site_url,
             "praktijken": items,
+            # Agreement between independent codings (aggregate; cases.coding_reliability).
+            "betrouwbaarheid": reliability_json(),
         },
         ensure_ascii=False,
         indent=2,
@@ -1022,6 +1026,17 @@ def import_cases(
             )
         elif slug:
             seen[slug] = number
+        if valid and not result.errors and _codes_blind(actor, slug):
+            # The report would show the coding it changes ("was ..."): not to a blind coder.
+            result.errors.append(
+                (
+                    "slug",
+                    _(
+                        "U codeert ‘%(slug)s’ blind in een dubbele codering: importeer deze praktijk pas na uw indiening."
+                    )
+                    % {"slug": slug},
+                )
+            )
         if valid and not result.errors:
             existing = (
                 Case.objects.filter(slug=slug)
@@ -1190,6 +1205,13 @@ def _keywords(text: str) -> list[str]:
     return sorted(
         {part.strip() for part in (text or "").replace(",", ";").split(";") if part.strip()}
     )
+
+
+def _codes_blind(actor, slug: str) -> bool:
+    """Whether the actor may not read the coding of the case with this slug (a blind second coder)."""
+    if actor is None or not Case.objects.filter(slug=slug).exists():
+        return False
+    return not Case.objects.codings_visible_to(actor).filter(slug=slug).exists()
 
 
 def _save_row(data, present, actor, sources, tension_fields, domains, result: RowResult) -> None:

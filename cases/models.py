@@ -146,6 +146,18 @@ def may_read_drafts(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.has_perm("cases.change_case"))
 
 
+def blind_case_ids(user) -> models.QuerySet:
+    """The cases this user codes blind now: second coder of an open double-coding round (a subquery)."""
+    if not user.is_authenticated:
+        return DoubleCodingRound.objects.none().values("case_id")
+    return DoubleCodingRound.objects.coding().filter(second_coder=user).values("case_id")
+
+
+def may_read_coding(user, case) -> bool:
+    """Whether this user may read the coding of this case (see `CaseQuerySet.codings_visible_to`)."""
+    return Case.objects.codings_visible_to(user).filter(pk=case.pk).exists()
+
+
 class CaseQuerySet(models.QuerySet):
     """The read vocabulary for cases. Every public view starts from `published()`."""
 
@@ -157,6 +169,17 @@ class CaseQuerySet(models.QuerySet):
         if may_read_drafts(user):
             return self.all()
         return self.published()
+
+    def codings_visible_to(self, user) -> CaseQuerySet:
+        """The cases whose coding (values, grounds, rationales, evidence, history) this user may read.
+
+        `visible_to(user)`, less the cases the user is coding blind: while a double-coding
+        round of a case is open (not both independent codings submitted), its second coder
+        sees the case text and the framework in the blind coding form, never the case's
+        coding nor its history. Every page, export and API that shows a coding of a case
+        that may not be public starts here (`may_read_coding` for a case in hand).
+        """
+        return self.visible_to(user).exclude(pk__in=blind_case_ids(user))
 
     def with_profile(self, *, evidence_only: bool = False) -> CaseQuerySet:
         """Domain, codings and their framework rows in a fixed number of queries.
@@ -640,29 +663,18 @@ class TensionPositionManager(CodingManager):
     framework_field = "tension_field"
 
 
-class Coding(models.Model):
-    """What a source coding and a tension position share: grounds and a rationale.
+class Judgement(models.Model):
+    """What every coding shares, the case's own and a coder's independent one: grounds and a rationale.
 
-    The grounds say how the value is known (`Grounds`). "Niet te bepalen" has
-    no value at all (the concrete models' constraints hold it); "tekstbewijs"
-    needs at least one anchored evidence passage (the services refuse it
-    otherwise). When an edit of the text orphans the last passage, the coding
-    becomes an interpretation with `evidence_orphaned` set, flagged for the
-    researchers, until a passage is anchored again (cases.evidence).
+    The grounds say how the value is known (`Grounds`). "Niet te bepalen" has no
+    value at all (the concrete models' constraints hold it: `strength_constraints`,
+    `position_constraints`).
     """
 
     grounds = models.CharField(
         _("grond"), max_length=20, choices=Grounds, default=Grounds.INTERPRETATION
     )
     rationale = models.TextField(_("onderbouwing"), blank=True)
-    evidence_orphaned = models.BooleanField(
-        _("tekstbewijs verweesd"),
-        default=False,
-        editable=False,
-        help_text=_(
-            "Het tekstbewijs staat niet meer in de tekst; tot het opnieuw verankerd is, telt de codering als interpretatie."
-        ),
-    )
 
     class Meta:
         abstract = True
@@ -676,12 +688,116 @@ class Coding(models.Model):
         return self.grounds == Grounds.EVIDENCE
 
 
+class Coding(Judgement):
+    """A case's own coding: a judgement whose "tekstbewijs" rests on anchored passages of its text.
+
+    "Tekstbewijs" needs at least one anchored evidence passage (the services
+    refuse it otherwise). When an edit of the text orphans the last passage, the
+    coding becomes an interpretation with `evidence_orphaned` set, flagged for the
+    researchers, until a passage is anchored again (cases.evidence).
+    """
+
+    evidence_orphaned = models.BooleanField(
+        _("tekstbewijs verweesd"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Het tekstbewijs staat niet meer in de tekst; tot het opnieuw verankerd is, telt de codering als interpretatie."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def strength_field() -> models.SmallIntegerField:
+    """A strength 0..3, empty when it cannot be told."""
+    return models.SmallIntegerField(
+        _("sterkte"),
+        choices=Strength,
+        null=True,
+        blank=True,
+        help_text=_("Leeg als de sterkte niet te bepalen is."),
+    )
+
+
+def strength_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """A strength on the scale, exactly when the grounds allow one."""
+    return [
+        models.CheckConstraint(
+            condition=Q(strength__isnull=True)
+            | Q(strength__gte=Strength.ABSENT, strength__lte=Strength.STRONG),
+            name=f"{prefix}_strength_0_to_3",
+        ),
+        models.CheckConstraint(
+            condition=Q(grounds=Grounds.UNDETERMINED, strength__isnull=True)
+            | (~Q(grounds=Grounds.UNDETERMINED) & Q(strength__isnull=False)),
+            name=f"{prefix}_strength_iff_determined",
+            violation_error_message=_(
+                "Kies een sterkte, of de grond ‘niet te bepalen’ zonder sterkte."
+            ),
+        ),
+    ]
+
+
+def position_fields() -> tuple[models.SmallIntegerField, models.BooleanField]:
+    """A position -2..+2 and the flag that the practice holds both poles."""
+    return (
+        models.SmallIntegerField(
+            _("positie"),
+            choices=Position,
+            null=True,
+            blank=True,
+            help_text=_(
+                "Van -2 (pool A) tot +2 (pool B). Leeg als de praktijk beide polen vasthoudt of als de positie niet te bepalen is."
+            ),
+        ),
+        models.BooleanField(
+            _("houdt beide polen vast"),
+            default=False,
+            help_text=_(
+                "De praktijk kiest geen plaats tussen de twee polen maar houdt ze allebei vast."
+            ),
+        ),
+    )
+
+
+def position_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """A place on the scale, or both poles, exactly when the grounds allow a value; nothing when it cannot be told."""
+    return [
+        models.CheckConstraint(
+            condition=(
+                Q(grounds=Grounds.UNDETERMINED, holds_both=False, position__isnull=True)
+                | ~Q(grounds=Grounds.UNDETERMINED)
+                & (
+                    Q(holds_both=True, position__isnull=True)
+                    | Q(
+                        holds_both=False,
+                        position__isnull=False,
+                        position__gte=Position.POLE_A,
+                        position__lte=Position.POLE_B,
+                    )
+                )
+            ),
+            name=f"{prefix}_on_scale_or_both_poles",
+            violation_error_message=_(
+                "Kies een positie of vink ‘houdt beide polen vast’ aan (precies één van beide); "
+                "bij de grond ‘niet te bepalen’ blijven ze allebei leeg."
+            ),
+        )
+    ]
+
+
+def grounds_valid(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(grounds__in=Grounds.values), name=f"{prefix}_grounds_valid"
+    )
+
+
 def grounds_constraints(prefix: str) -> list[models.CheckConstraint]:
     """The rules every coding table keeps about its grounds."""
     return [
-        models.CheckConstraint(
-            condition=Q(grounds__in=Grounds.values), name=f"{prefix}_grounds_valid"
-        ),
+        grounds_valid(prefix),
         models.CheckConstraint(
             condition=Q(evidence_orphaned=False) | Q(grounds=Grounds.INTERPRETATION),
             name=f"{prefix}_orphaned_evidence_is_interpretation",
@@ -698,13 +814,7 @@ class SourceCoding(Coding):
     source = models.ForeignKey(
         Source, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="codings"
     )
-    strength = models.SmallIntegerField(
-        _("sterkte"),
-        choices=Strength,
-        null=True,
-        blank=True,
-        help_text=_("Leeg als de sterkte niet te bepalen is."),
-    )
+    strength = strength_field()
 
     objects = SourceCodingManager()
 
@@ -716,20 +826,7 @@ class SourceCoding(Coding):
             models.UniqueConstraint(
                 fields=["case", "source"], name="one_coding_per_case_and_source"
             ),
-            models.CheckConstraint(
-                condition=Q(strength__isnull=True)
-                | Q(strength__gte=Strength.ABSENT, strength__lte=Strength.STRONG),
-                name="source_strength_0_to_3",
-            ),
-            # A strength exactly when the grounds allow one.
-            models.CheckConstraint(
-                condition=Q(grounds=Grounds.UNDETERMINED, strength__isnull=True)
-                | (~Q(grounds=Grounds.UNDETERMINED) & Q(strength__isnull=False)),
-                name="source_strength_iff_determined",
-                violation_error_message=_(
-                    "Kies een sterkte, of de grond ‘niet te bepalen’ zonder sterkte."
-                ),
-            ),
+            *strength_constraints("source"),
             *grounds_constraints("source_coding"),
         ]
         indexes = [
@@ -763,22 +860,7 @@ class TensionPosition(Coding):
         on_delete=models.PROTECT,
         related_name="positions",
     )
-    position = models.SmallIntegerField(
-        _("positie"),
-        choices=Position,
-        null=True,
-        blank=True,
-        help_text=_(
-            "Van -2 (pool A) tot +2 (pool B). Leeg als de praktijk beide polen vasthoudt of als de positie niet te bepalen is."
-        ),
-    )
-    holds_both = models.BooleanField(
-        _("houdt beide polen vast"),
-        default=False,
-        help_text=_(
-            "De praktijk kiest geen plaats tussen de twee polen maar houdt ze allebei vast."
-        ),
-    )
+    position, holds_both = position_fields()
 
     objects = TensionPositionManager()
 
@@ -790,28 +872,7 @@ class TensionPosition(Coding):
             models.UniqueConstraint(
                 fields=["case", "tension_field"], name="one_position_per_case_and_field"
             ),
-            # A place on the scale, or both poles, exactly when the grounds allow a value;
-            # nothing at all when it cannot be told.
-            models.CheckConstraint(
-                condition=(
-                    Q(grounds=Grounds.UNDETERMINED, holds_both=False, position__isnull=True)
-                    | ~Q(grounds=Grounds.UNDETERMINED)
-                    & (
-                        Q(holds_both=True, position__isnull=True)
-                        | Q(
-                            holds_both=False,
-                            position__isnull=False,
-                            position__gte=Position.POLE_A,
-                            position__lte=Position.POLE_B,
-                        )
-                    )
-                ),
-                name="position_on_scale_or_both_poles",
-                violation_error_message=_(
-                    "Kies een positie of vink ‘houdt beide polen vast’ aan (precies één van beide); "
-                    "bij de grond ‘niet te bepalen’ blijven ze allebei leeg."
-                ),
-            ),
+            *position_constraints("position"),
             *grounds_constraints("tension_position"),
         ]
         indexes = [
@@ -966,6 +1027,202 @@ class CodingEvidence(AnchoredPassage):
     @property
     def section_slug(self) -> str:
         return text_section(self.case_field).slug
+
+
+# --- independent double coding ---------------------------------------------------------------
+
+
+class DoubleCodingRoundQuerySet(models.QuerySet):
+    def unsettled(self) -> DoubleCodingRoundQuerySet:
+        """Rounds without a consensus yet: at most one per case."""
+        return self.filter(settled_at__isnull=True)
+
+    def coding(self) -> DoubleCodingRoundQuerySet:
+        """Rounds still being coded: not both independent codings submitted. Their coders code blind."""
+        return self.unsettled().filter(
+            Exists(
+                IndependentCoding.objects.filter(round=OuterRef("pk"), submitted_at__isnull=True)
+            )
+        )
+
+    def both_submitted(self) -> DoubleCodingRoundQuerySet:
+        """Rounds whose two independent codings are both submitted (settled or not): agreement counts these."""
+        return self.exclude(
+            Exists(
+                IndependentCoding.objects.filter(round=OuterRef("pk"), submitted_at__isnull=True)
+            )
+        )
+
+    def involving(self, user) -> DoubleCodingRoundQuerySet:
+        return self.filter(Q(requested_by=user) | Q(second_coder=user))
+
+
+class DoubleCodingRound(models.Model):
+    """A case coded twice, independently: asked by a researcher of a colleague, settled by a consensus.
+
+    The requester codes in an independent coding that starts from the case's
+    current coding (their own); the colleague's starts empty and is made blind
+    (`CaseQuerySet.codings_visible_to`). Open until both are submitted; then the
+    researchers settle a consensus, which `cases.double_coding_rounds.round_settle`
+    writes as the case's coding. The independent codings stay.
+    """
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("praktijk"),
+        on_delete=models.CASCADE,
+        related_name="double_coding_rounds",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gevraagd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    second_coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tweede codeerder"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("gevraagd op"), auto_now_add=True)
+    settled_at = models.DateTimeField(_("consensus op"), null=True, blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consensus vastgelegd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = DoubleCodingRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("dubbele codering")
+        verbose_name_plural = _("dubbele coderingen")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(requested_by=F("second_coder")), name="round_two_different_coders"
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(settled_at__isnull=True),
+                name="one_unsettled_round_per_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(settled_at__isnull=True, settled_by__isnull=True)
+                | Q(settled_at__isnull=False, settled_by__isnull=False),
+                name="round_settled_with_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Dubbele codering van ‘%(case)s’ (%(date)s)") % {
+            "case": self.case,
+            "date": self.created_at.strftime("%d-%m-%Y") if self.created_at else "",
+        }
+
+
+class IndependentCoding(models.Model):
+    """One coder's coding of a case in a round: a value per source and tension field, submitted once."""
+
+    round = models.ForeignKey(
+        DoubleCodingRound,
+        verbose_name=_("ronde"),
+        on_delete=models.CASCADE,
+        related_name="codings",
+    )
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("codeerder"),
+        on_delete=models.PROTECT,
+        related_name="independent_codings",
+    )
+    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+
+    class Meta:
+        ordering = ["round", "pk"]
+        verbose_name = _("onafhankelijke codering")
+        verbose_name_plural = _("onafhankelijke coderingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "coder"], name="one_coding_per_coder_and_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.coder}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class IndependentSourceCoding(Judgement):
+    """A coder's strength for one source in an independent coding (the rules of `SourceCoding`)."""
+
+    coding = models.ForeignKey(
+        IndependentCoding,
+        verbose_name=_("onafhankelijke codering"),
+        on_delete=models.CASCADE,
+        related_name="sources",
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+"
+    )
+    strength = strength_field()
+
+    class Meta:
+        ordering = ["source__order"]
+        verbose_name = _("onafhankelijke codering op een bron")
+        verbose_name_plural = _("onafhankelijke coderingen op de bronnen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coding", "source"], name="independent_once_per_source"
+            ),
+            *strength_constraints("independent_source"),
+            grounds_valid("independent_source"),
+        ]
+
+    @property
+    def label(self) -> str:
+        return describe_strength(self.strength)
+
+
+class IndependentTensionPosition(Judgement):
+    """A coder's position on one tension field in an independent coding (the rules of `TensionPosition`)."""
+
+    coding = models.ForeignKey(
+        IndependentCoding,
+        verbose_name=_("onafhankelijke codering"),
+        on_delete=models.CASCADE,
+        related_name="positions",
+    )
+    tension_field = models.ForeignKey(
+        TensionField, verbose_name=_("spanningsveld"), on_delete=models.PROTECT, related_name="+"
+    )
+    position, holds_both = position_fields()
+
+    class Meta:
+        ordering = ["tension_field__number"]
+        verbose_name = _("onafhankelijke positie op een spanningsveld")
+        verbose_name_plural = _("onafhankelijke posities op de spanningsvelden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coding", "tension_field"], name="independent_once_per_field"
+            ),
+            *position_constraints("independent_position"),
+            grounds_valid("independent_position"),
+        ]
+
+    @property
+    def label(self) -> str:
+        if self.grounds == Grounds.UNDETERMINED:
+            return str(_("niet te bepalen"))
+        return describe_position(self.tension_field, self.position, self.holds_both)
 
 
 # History: every save of a case keeps a revision of the case with its coding,

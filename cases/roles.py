@@ -22,6 +22,8 @@ RESEARCHER_PERMISSIONS = [
     ("cases", "delete_tensionposition"),
     ("cases", "view_tensionposition"),
     ("cases", "view_casetransition"),
+    ("cases", "view_doublecodinground"),
+    ("cases", "change_doublecodinground"),
     ("cases", "add_codingevidence"),
     ("cases", "change_codingevidence"),
     ("cases", "delete_codingevidence"),

@@ -21,6 +21,7 @@ from cases.models import (
     CaseAction,
     CaseTransition,
     CodingEvidence,
+    DoubleCodingRound,
     SourceCoding,
     TensionPosition,
 )
@@ -102,6 +103,13 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
         missing = locked.missing_for_publication()
         if missing:
             raise CaseIncomplete(missing)
+        if DoubleCodingRound.objects.unsettled().filter(case=locked).exists():
+            # What is published is the consensus (cases.double_coding_rounds.round_settle).
+            raise IllegalTransition(
+                _(
+                    "Er loopt een dubbele codering voor deze praktijk: publiceer pas na de consensus."
+                )
+            )
         locked.published_at = timezone.now()
     old_status = locked.status
     locked.status = new_status

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cases import exchange
+from cases import coding_reliability, exchange
 from cases.case_citation import case_citation, researchers_in_order
 from cases.case_nearness import cases_to_learn_from
 from cases.charts import spectrum_columns
@@ -97,10 +97,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A case with its profile: each coding with its value, how it is known, and its evidence.
 
-    Drafts exist only for those who may edit them.
+    Drafts exist only for those who may edit them, and not for a second coder coding
+    the case blind (`codings_visible_to`): their blind form shows the text.
     """
     case = get_object_or_404(
-        Case.objects.visible_to(request.user)
+        Case.objects.codings_visible_to(request.user)
         .with_profile()
         .prefetch_related(
             "keywords",
@@ -507,6 +508,27 @@ def export_cases_json(request: HttpRequest) -> HttpResponse:
         exchange.export_json(exchange.published_cases(), site),
         "application/json",
         "praktijken.json",
+    )
+
+
+def export_reliability_csv(request: HttpRequest) -> HttpResponse:
+    """The bank's coding reliability per dimension (`cases.coding_reliability`)."""
+    out = io.StringIO()
+    exchange.write_csv(coding_reliability.reliability_rows(), out)
+    return _download(out.getvalue(), "text/csv; charset=utf-8", "betrouwbaarheid.csv")
+
+
+def methods(request: HttpRequest) -> HttpResponse:
+    """How the bank codes, and how reliable its coding is: figures from submitted double codings only."""
+    measures = coding_reliability.reliability()
+    return render(
+        request,
+        "cases/methods.html",
+        {
+            "measures": measures,
+            "min_cases": coding_reliability.MIN_CASES,
+            "double_coded": max((m.cases for m in measures), default=0),
+        },
     )
 
 

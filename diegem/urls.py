@@ -51,6 +51,12 @@ urlpatterns = [
     path("data/praktijken.xlsx", case_views.export_cases_xlsx, name="export-cases-xlsx"),
     path("data/praktijken-lang.xlsx", case_views.export_codings_xlsx, name="export-codings-xlsx"),
     path("data/praktijken.json", cached(case_views.export_cases_json), name="export-cases-json"),
+    path(
+        "data/betrouwbaarheid.csv",
+        cached(case_views.export_reliability_csv),
+        name="export-reliability-csv",
+    ),
+    path("methode/", cached(case_views.methods), name="methods"),
     path("data/kader.qdc", cached(case_views.export_codebook), name="export-codebook"),
     path("data/praktijken.qdpx", cached(qdpx_views.export_project), name="export-project"),
     path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

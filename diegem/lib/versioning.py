@@ -38,6 +38,9 @@ WATCHED_MODELS = (
     "cases.TensionPosition",
     "cases.CodingEvidence",
     "cases.KeywordedCase",
+    # Double coding: a submitted coding or a settled round moves the reliability figures.
+    "cases.DoubleCodingRound",
+    "cases.IndependentCoding",
     "taggit.Tag",
     # Annotations and the organisations whose members wrote them.
     "annotations.Annotation",

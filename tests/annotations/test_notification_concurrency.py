@@ -4,40 +4,17 @@ Real threads, each with its own database connection (transactional tests).
 """
 
 import datetime
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from annotations.models import Follow, MemberPreferences, Notification
 from annotations.notification_services import notification_fan_out, send_digests
+from tests.concurrency import at_once
 from tests.factories import make_annotation, make_case, make_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def at_once(work, times: int = 2) -> list:
-    """Run `work` in `times` threads released together; their exceptions, if any."""
-    barrier = threading.Barrier(times)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            work()
-        except Exception as error:  # noqa: BLE001 - collected, the test asserts there are none
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def test_two_fan_outs_at_once_notify_each_follower_once():

@@ -39,6 +39,8 @@ PAGES = [
     "/overzicht/",
     "/literatuur/",
     "/data/",
+    # How coding is done and the reliability table (double coding).
+    "/methode/",
     # Every pilot's profile (the grounds of each coding, its evidence), and pages restricted to text evidence.
     "/praktijken/mater-dei/",
     "/praktijken/chiro-brussel/",
@@ -85,6 +87,7 @@ PHONE_PAGES = [
     "/overzicht/",
     "/praktijken/torekes/",
     "/spanningsvelden/consensus-conflict/?grond=tekstbewijs",
+    "/methode/",
 ]
 
 

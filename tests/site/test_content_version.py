@@ -9,10 +9,12 @@ from django.contrib.auth.models import Group
 from taggit.models import Tag
 
 from annotations.models import MemberPreferences
-from cases.models import CodingEvidence, KeywordedCase, SourceCoding, TensionPosition
+from cases.double_coding_rounds import round_request
+from cases.models import Case, CodingEvidence, KeywordedCase, SourceCoding, TensionPosition
 from diegem.lib.anchoring import locate_passage
 from diegem.lib.versioning import WATCHED_MODELS, current_content_version
 from frameworks.models import Domain, Section, Source, TensionField
+from tests.cases.double_coding import make_colleague
 from tests.factories import (
     make_annotation,
     make_case,
@@ -46,6 +48,8 @@ WATCHED = [
     "cases.TensionPosition",
     "cases.CodingEvidence",
     "cases.KeywordedCase",
+    "cases.DoubleCodingRound",
+    "cases.IndependentCoding",
     "taggit.Tag",
     "annotations.Annotation",
     "annotations.Reading",
@@ -53,6 +57,17 @@ WATCHED = [
     "annotations.Membership",
     "annotations.MemberPreferences",
 ]
+
+
+def _double_coding_round():
+    """A double-coding round (a submitted coding or a settled round moves the reliability figures)."""
+    case = make_case(status=Case.Status.DRAFT)
+    return round_request(
+        case=case,
+        requested_by=make_colleague("eerste"),
+        second_coder=make_colleague("tweede"),
+    )
+
 
 # One row of each watched model, saved (the framework is loaded).
 ROWS = {
@@ -79,6 +94,8 @@ ROWS = {
     "cases.KeywordedCase": lambda: KeywordedCase.objects.get(
         content_object=make_case(keywords=("buurtwerk",))
     ),
+    "cases.DoubleCodingRound": lambda: _double_coding_round(),
+    "cases.IndependentCoding": lambda: _double_coding_round().codings.first(),
     "taggit.Tag": lambda: Tag.objects.create(name="proef", slug="proef"),
     "annotations.Annotation": make_annotation,
     "annotations.Organisation": make_organisation,

@@ -1,0 +1,61 @@
+"""The public methods page /methode/: how coding is done and the reliability table, in flat queries."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case
+from tests.cases.double_coding import code_and_submit, make_colleague, open_round
+from tests.factories import make_case
+from tests.html import parse, texts
+
+pytestmark = pytest.mark.django_db
+
+
+def double_code(count, researcher, colleague):
+    for n in range(count):
+        _round, first, second = open_round(
+            make_case(status=Case.Status.DRAFT, title=f"Geheim concept {n}"), researcher, colleague
+        )
+        code_and_submit(first, researcher, strijd=n % 4)
+        code_and_submit(second, colleague, strijd=(n + 1) % 4)
+
+
+def test_explains_coding_and_treatment(framework, anonymous_client):
+    page = anonymous_client.get(reverse("methods"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    for phrase in (
+        "sterkte 0 tot 3",
+        "positie −2 tot +2",
+        "Houdt beide polen vast",
+        "Dubbel coderen en consensus",
+        "Voor alfa tellen ze als ontbrekend",
+        "Voor de procentuele overeenstemming tellen ze als eigen antwoord",
+    ):
+        assert phrase in text
+    assert "Tot nu toe zijn 0 praktijken dubbel gecodeerd" in text
+    assert text.count("nog niet te berekenen") == 12
+
+
+def test_the_table_and_no_unpublished_case_named(framework, researcher, anonymous_client):
+    double_code(4, researcher, make_colleague())
+    tree = parse(anonymous_client.get(reverse("methods")))
+    rows = texts(tree, "//table[contains(@class,'reliability-table')]/tbody/tr")
+    assert len(rows) == 12
+    strijd = next(row for row in rows if row.startswith("Strijd"))
+    assert strijd.split()[1] == "4"
+    html = anonymous_client.get(reverse("methods")).content.decode()
+    assert "Geheim concept" not in html
+    assert "Tot nu toe zijn 4 praktijken dubbel gecodeerd" in html
+
+
+def test_linked_from_the_footer_open_data_and_framework(framework, anonymous_client):
+    for name in ("open-data", "framework", "home"):
+        assert reverse("methods") in anonymous_client.get(reverse(name)).content.decode()
+
+
+@pytest.mark.parametrize("rounds", [1, 12])
+def test_query_count_flat(framework, researcher, client, django_assert_max_num_queries, rounds):
+    double_code(rounds, researcher, make_colleague())
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("methods")).status_code == 200
