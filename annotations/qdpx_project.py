@@ -99,11 +99,12 @@ def published_project_bytes() -> bytes:
 def draft_export_cases(user) -> QuerySet[Case]:
     """The cases of a researcher's export with drafts: the one place that chooses them.
 
-    Only for those who may edit cases (PermissionDenied otherwise).
+    Only for those who may edit cases (PermissionDenied otherwise), and never a case the
+    user is coding blind (`codings_visible_to`): its coding would show in the project.
     """
     if not may_read_drafts(user):
         raise PermissionDenied
-    return Case.objects.visible_to(user)
+    return Case.objects.codings_visible_to(user)
 
 
 def draft_project_bytes(user) -> bytes:
