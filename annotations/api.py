@@ -288,13 +288,41 @@ def _with_reading(annotations):
     return annotations.select_related("reading__source", "reading__tension_field")
 
 
+def collection_items(annotations):
+    """The members of a collection in the order every page and document lists them, with what they show."""
+    return _with_reading(annotations.with_target()).order_by("pk")
+
+
+def items_jsonld(annotations, request) -> list[dict]:
+    """Annotations as the `items` of an AnnotationPage (the page's context stands for theirs)."""
+    return [annotation_jsonld(a, request, with_context=False) for a in annotations]
+
+
+def collection_document(request, annotations, collection_url: str, label: str) -> dict:
+    """A whole AnnotationCollection in one JSON-LD document: its one page embedded as `first`.
+
+    What a data release keeps: the same items, in the same order, as the paged
+    collection at `collection_url` (`_collection`). `request` only needs
+    `build_absolute_uri` (a release made by a command passes the site's address).
+    """
+    items = items_jsonld(collection_items(annotations).iterator(chunk_size=500), request)
+    absolute_collection = request.build_absolute_uri(collection_url)
+    return {
+        "@context": CONTEXT_WITH_ASSESSING,
+        "id": absolute_collection,
+        "type": "AnnotationCollection",
+        "label": label,
+        "total": len(items),
+        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
+    }
+
+
+ALL_LABEL = "Kanttekeningen in de praktijkenbank DieGem"
+
+
 def _collection(request: HttpRequest, annotations, collection_url: str, label: str) -> HttpResponse:
     """An AnnotationCollection (no `pagina`) or one of its AnnotationPages."""
-    paginator = Paginator(
-        _with_reading(annotations.with_target()).order_by("pk"),
-        PAGE_SIZE,
-        allow_empty_first_page=True,
-    )
+    paginator = Paginator(collection_items(annotations), PAGE_SIZE, allow_empty_first_page=True)
     total = paginator.count  # one count, shared with the paging
     absolute_collection = request.build_absolute_uri(collection_url)
 
@@ -324,7 +352,7 @@ def _collection(request: HttpRequest, annotations, collection_url: str, label: s
         "type": "AnnotationPage",
         "partOf": {"id": absolute_collection, "label": label, "total": total},
         "startIndex": page.start_index() - 1 if total else 0,
-        "items": [annotation_jsonld(a, request, with_context=False) for a in page.object_list],
+        "items": items_jsonld(page.object_list, request),
     }
     if page.has_next():
         data["next"] = page_url(page.next_page_number())
@@ -339,7 +367,7 @@ def collection_all(request: HttpRequest) -> HttpResponse:
         request,
         published_annotations(),
         reverse("api-annotations"),
-        "Kanttekeningen in de praktijkenbank DieGem",
+        ALL_LABEL,
     )
 
 

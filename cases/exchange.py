@@ -1491,6 +1491,8 @@ class ColumnGuide:
     meaning: str
     allowed: str
     required: bool
+    # The import's field for the column: what a data dictionary reads its type and limits from.
+    form_field: forms.Field | None = field(default=None, compare=False, repr=False)
 
 
 def column_guide() -> list[ColumnGuide]:
@@ -1505,6 +1507,7 @@ def column_guide() -> list[ColumnGuide]:
             str(form.fields[column].help_text),
             _allowed(form.fields[column]),
             form.fields[column].required,
+            form.fields[column],
         )
         for column in all_columns(sources, tension_fields)
     ]
