@@ -295,6 +295,15 @@ def json_keys() -> list[Entry]:
             "When the case was published.",
         ),
         Entry(
+            "codering",
+            "object",
+            "object",
+            "bronnen, spanningsvelden",
+            "bronnen (sources), spanningsvelden (tension fields)",
+            "De codering: per bron en per spanningsveld (op hun sleutel) de sleutels hieronder.",
+            "The coding: per source and per tension field (by key) the keys below.",
+        ),
+        Entry(
             "codering.bronnen.<sleutel>.sterkte",
             *INTEGER,
             "0 tot 3, of null",
@@ -726,7 +735,7 @@ def release_cut(*, title: str, description: str = "", actor=None) -> Release:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELEASE_LOCK])
     previous = Release.objects.listed().first()
     number = (previous.number if previous else 0) + 1
-    cut_at = timezone.now().replace(microsecond=0)
+    cut_at = timezone.now()
     ctx = ReleaseContext(
         number=number,
         title=title,
