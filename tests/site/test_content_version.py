@@ -10,6 +10,7 @@ from taggit.models import Tag
 
 from annotations.models import MemberPreferences
 from cases.models import CodingEvidence, KeywordedCase, SourceCoding, TensionPosition
+from diegem.data_releases import release_cut
 from diegem.lib.anchoring import locate_passage
 from diegem.lib.versioning import WATCHED_MODELS, current_content_version
 from frameworks.models import Domain, Section, Source, TensionField
@@ -52,6 +53,7 @@ WATCHED = [
     "annotations.Organisation",
     "annotations.Membership",
     "annotations.MemberPreferences",
+    "diegem.Release",
 ]
 
 # One row of each watched model, saved (the framework is loaded).
@@ -87,6 +89,7 @@ ROWS = {
     "annotations.MemberPreferences": lambda: MemberPreferences.objects.create(
         user=make_member(), shown_as="organisation"
     ),
+    "diegem.Release": lambda: release_cut(title="Proef"),
 }
 
 
