@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
@@ -298,23 +299,37 @@ def items_jsonld(annotations, request) -> list[dict]:
     return [annotation_jsonld(a, request, with_context=False) for a in annotations]
 
 
-def collection_document(request, annotations, collection_url: str, label: str) -> dict:
-    """A whole AnnotationCollection in one JSON-LD document: its one page embedded as `first`.
+def write_collection_document(request, annotations, collection_url: str, label: str, out) -> int:
+    """A whole AnnotationCollection as one JSON-LD document, its one page embedded as `first`.
 
     What a data release keeps: the same items, in the same order, as the paged
-    collection at `collection_url` (`_collection`). `request` only needs
-    `build_absolute_uri` (a release made by a command passes the site's address).
+    collection at `collection_url` (`_collection`), written one annotation at a
+    time into the text stream `out` (memory stays that of one annotation). The
+    `total` comes last: it counts what was written. `request` only needs
+    `build_absolute_uri` (a release cut by a command passes the site's address).
+    Returns the total.
     """
-    items = items_jsonld(collection_items(annotations).iterator(chunk_size=500), request)
-    absolute_collection = request.build_absolute_uri(collection_url)
-    return {
+    head = {
         "@context": CONTEXT_WITH_ASSESSING,
-        "id": absolute_collection,
+        "id": request.build_absolute_uri(collection_url),
         "type": "AnnotationCollection",
         "label": label,
-        "total": len(items),
-        "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    out.write(text[: -len("\n}")])
+    out.write(
+        ',\n  "first": {\n    "type": "AnnotationPage",\n    "startIndex": 0,\n    "items": ['
+    )
+    total = 0
+    for annotation in collection_items(annotations).iterator(chunk_size=500):
+        item = json.dumps(
+            annotation_jsonld(annotation, request, with_context=False), ensure_ascii=False, indent=2
+        )
+        out.write(("," if total else "") + "\n" + textwrap.indent(item, "      "))
+        total += 1
+    out.write("\n    ]\n  }," if total else "]\n  },")
+    out.write(f'\n  "total": {total}\n}}')
+    return total
 
 
 ALL_LABEL = "Kanttekeningen in de praktijkenbank DieGem"

@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from annotations.api import ALL_LABEL, collection_document, published_annotations
+from annotations.api import ALL_LABEL, published_annotations, write_collection_document
 from cases import exchange
 from cases.history import Change, coding_changes, snapshot
 from cases.models import Case, CaseTransition
@@ -388,7 +388,7 @@ def _long_xlsx(ctx: ReleaseContext):
 
 
 def _json(ctx: ReleaseContext):
-    return _text(lambda out: out.write(exchange.export_json(_cases(), ctx.site_url)))
+    return _text(lambda out: exchange.write_json(_cases(), ctx.site_url, out))
 
 
 def _codebook(ctx: ReleaseContext):
@@ -407,13 +407,13 @@ class SiteAddress:
 
 def _annotations(ctx: ReleaseContext):
     def write(out: io.TextIOBase) -> None:
-        document = collection_document(
+        write_collection_document(
             SiteAddress(ctx.site_url),
             published_annotations(),
             reverse("api-annotations"),
             ALL_LABEL,
+            out,
         )
-        json.dump(document, out, ensure_ascii=False, indent=2)
 
     return _text(write)
 
@@ -446,6 +446,11 @@ class ReleaseFile:
 
 
 # Every member of a release, in the order the README lists them (the ZIP sorts by name).
+# A new member is one line, e.g.
+#   ReleaseFile("betrouwbaarheid.csv", _reliability_csv, "…", "…", reliability_columns),
+# where the producer returns a writer of the member's bytes and, for a table, the
+# dictionary function lists every column (tests/site/test_release_dictionary.py checks
+# the header of every .csv and .xlsx member against the README).
 RELEASE_FILES: tuple[ReleaseFile, ...] = (
     ReleaseFile(
         "praktijken.csv",

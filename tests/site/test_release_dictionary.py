@@ -16,12 +16,13 @@ def test_every_column_of_every_tabular_member_is_in_the_readme(framework):
     files = members(bytes(release_cut(title="Eerste").archive))
     readme = files["README.md"].decode()
     tabular = [name for name in files if name.endswith((".csv", ".xlsx"))]
-    assert sorted(tabular) == [
+    # (A table added to RELEASE_FILES is checked here too, by its extension.)
+    assert {
         "praktijken-lang.csv",
         "praktijken-lang.xlsx",
         "praktijken.csv",
         "praktijken.xlsx",
-    ]
+    } <= set(tabular)
     for name in tabular:
         columns = header(name, files[name])
         assert columns, name
