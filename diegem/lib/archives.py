@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import io
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
@@ -104,10 +105,13 @@ def normalised_zip(
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
-            content = source.read(info)
+            entry = _entry(info.filename, stamp)
             if info.filename in rewrite:
-                content = rewrite[info.filename](content)
-            target.writestr(_entry(info.filename, stamp), content)
+                target.writestr(entry, rewrite[info.filename](source.read(info)))
+                continue
+            # Copied in chunks: a worksheet of 10,000 cases is tens of megabytes unpacked.
+            with source.open(info) as reader, target.open(entry, "w") as writer:
+                shutil.copyfileobj(reader, writer, CHUNK)
     return out.getvalue()
 
 
