@@ -37,7 +37,7 @@ from annotations.api import ALL_LABEL, published_annotations, write_collection_d
 from cases import exchange
 from cases.history import Change, coding_changes, snapshot
 from cases.models import Case, CaseTransition
-from diegem.lib.archives import Member, workbook_at, write_zip
+from diegem.lib.archives import Member, store_file, workbook_at, write_zip
 from diegem.releases import Release
 from frameworks.models import Source, TensionField
 
@@ -751,18 +751,26 @@ def release_cut(*, title: str, description: str = "", actor=None) -> Release:
         changelog=changelog(number=number, previous=previous, until=cut_at),
     )
     written = write_zip(members(ctx), moment=ctx.cut_at)
-    with written.file:
-        archive = written.file.read()
     # Saving a release bumps the content version (diegem.lib.versioning): /data/ is made anew.
-    return Release.objects.create(
+    release = Release.objects.create(
         number=number,
         title=title,
         description=description,
         cut_at=cut_at,
         cut_by=actor,
-        archive=archive,
+        archive=b"",
         size=written.size,
         sha256=written.sha256,
         contents=[[name, size] for name, size in written.sizes.items()],
         changelog=ctx.changelog,
     )
+    with written.file:
+        # Streamed into the row: a 40 MB archive never sits in memory as an SQL literal.
+        store_file(
+            table=Release._meta.db_table,
+            column="archive",
+            pk=release.pk,
+            file=written.file,
+            size=written.size,
+        )
+    return Release.objects.listed().get(pk=release.pk)  # the archive read only when asked for
