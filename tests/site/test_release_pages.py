@@ -48,6 +48,7 @@ def test_the_release_page(client, framework):
     assert "Buurtrestaurant &lt;De Tafel&gt;" in page
     assert "<De Tafel>" not in page
     assert client.get("/data/versies/2/").status_code == 404
+    assert client.head("/data/versies/1/").status_code == 200
 
 
 def test_the_download_headers(client, framework):
