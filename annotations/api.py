@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import textwrap
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
@@ -288,13 +289,55 @@ def _with_reading(annotations):
     return annotations.select_related("reading__source", "reading__tension_field")
 
 
+def collection_items(annotations):
+    """The members of a collection in the order every page and document lists them, with what they show."""
+    return _with_reading(annotations.with_target()).order_by("pk")
+
+
+def items_jsonld(annotations, request) -> list[dict]:
+    """Annotations as the `items` of an AnnotationPage (the page's context stands for theirs)."""
+    return [annotation_jsonld(a, request, with_context=False) for a in annotations]
+
+
+def write_collection_document(request, annotations, collection_url: str, label: str, out) -> int:
+    """A whole AnnotationCollection as one JSON-LD document, its one page embedded as `first`.
+
+    What a data release keeps: the same items, in the same order, as the paged
+    collection at `collection_url` (`_collection`), written one annotation at a
+    time into the text stream `out` (memory stays that of one annotation). The
+    `total` comes last: it counts what was written. `request` only needs
+    `build_absolute_uri` (a release cut by a command passes the site's address).
+    Returns the total.
+    """
+    head = {
+        "@context": CONTEXT_WITH_ASSESSING,
+        "id": request.build_absolute_uri(collection_url),
+        "type": "AnnotationCollection",
+        "label": label,
+    }
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    out.write(text[: -len("\n}")])
+    out.write(
+        ',\n  "first": {\n    "type": "AnnotationPage",\n    "startIndex": 0,\n    "items": ['
+    )
+    total = 0
+    for annotation in collection_items(annotations).iterator(chunk_size=500):
+        item = json.dumps(
+            annotation_jsonld(annotation, request, with_context=False), ensure_ascii=False, indent=2
+        )
+        out.write(("," if total else "") + "\n" + textwrap.indent(item, "      "))
+        total += 1
+    out.write("\n    ]\n  }," if total else "]\n  },")
+    out.write(f'\n  "total": {total}\n}}')
+    return total
+
+
+ALL_LABEL = "Kanttekeningen in de praktijkenbank DieGem"
+
+
 def _collection(request: HttpRequest, annotations, collection_url: str, label: str) -> HttpResponse:
     """An AnnotationCollection (no `pagina`) or one of its AnnotationPages."""
-    paginator = Paginator(
-        _with_reading(annotations.with_target()).order_by("pk"),
-        PAGE_SIZE,
-        allow_empty_first_page=True,
-    )
+    paginator = Paginator(collection_items(annotations), PAGE_SIZE, allow_empty_first_page=True)
     total = paginator.count  # one count, shared with the paging
     absolute_collection = request.build_absolute_uri(collection_url)
 
@@ -324,7 +367,7 @@ def _collection(request: HttpRequest, annotations, collection_url: str, label: s
         "type": "AnnotationPage",
         "partOf": {"id": absolute_collection, "label": label, "total": total},
         "startIndex": page.start_index() - 1 if total else 0,
-        "items": [annotation_jsonld(a, request, with_context=False) for a in page.object_list],
+        "items": items_jsonld(page.object_list, request),
     }
     if page.has_next():
         data["next"] = page_url(page.next_page_number())
@@ -339,7 +382,7 @@ def collection_all(request: HttpRequest) -> HttpResponse:
         request,
         published_annotations(),
         reverse("api-annotations"),
-        "Kanttekeningen in de praktijkenbank DieGem",
+        ALL_LABEL,
     )
 
 

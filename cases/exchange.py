@@ -25,6 +25,7 @@ import csv
 import io
 import json
 import re
+import textwrap
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -418,54 +419,69 @@ def export_long_xlsx(cases: Iterable[Case]) -> bytes:
 
 
 def export_json(cases: Iterable[Case], site_url: str) -> str:
+    out = io.StringIO()
+    write_json(cases, site_url, out)
+    return out.getvalue()
 
+
+def write_json(cases: Iterable[Case], site_url: str, out: io.TextIOBase) -> None:
+    """The JSON export written case by case (as `json.dumps(..., indent=2)` would write it whole).
+
+    Memory stays that of one case however many there are (a release of 10,000 cases).
+    """
+    out.write("{\n")
+    out.write(f'  "licentie": {json.dumps(JSON_LICENCE, ensure_ascii=False)},\n')
+    out.write(f'  "bron": {json.dumps(site_url, ensure_ascii=False)},\n')
+    out.write('  "praktijken": [')
     sources, tension_fields = _framework()
-    items = []
+    first = True
     for case in cases:
-        row = case_row(case, sources, tension_fields)
-        items.append(
-            {
-                **{column: row[column] for column in CASE_COLUMNS},
-                "trefwoorden": [name for name in row["trefwoorden"].split("; ") if name],
-                "url": site_url + case.get_absolute_url(),
-                "gepubliceerd": case.published_at.isoformat() if case.published_at else None,
-                "codering": {
-                    "bronnen": {
-                        s.key: {
-                            "sterkte": _int(row[f"bron_{s.key}"]),
-                            "grond": row[f"bron_{s.key}_grond"] or None,
-                            "onderbouwing": row[f"bron_{s.key}_onderbouwing"],
-                        }
-                        for s in sources
-                    },
-                    "spanningsvelden": {
-                        f.key: {
-                            "positie": None
-                            if row[f"veld_{f.key}"] in ("", BOTH)
-                            else int(row[f"veld_{f.key}"]),
-                            # Not to be told: neither a place nor both poles (null, not false).
-                            "beide_polen": None
-                            if row[f"veld_{f.key}"] == ""
-                            else row[f"veld_{f.key}"] == BOTH,
-                            "grond": row[f"veld_{f.key}_grond"] or None,
-                            "onderbouwing": row[f"veld_{f.key}_onderbouwing"],
-                        }
-                        for f in tension_fields
-                    },
-                },
-            }
+        item = json.dumps(
+            _json_item(case, site_url, sources, tension_fields), ensure_ascii=False, indent=2
         )
-    return json.dumps(
-        {
-            "licentie": "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)",
-            "bron": site_url,
-            "praktijken": items,
-            # Agreement between independent codings (aggregate; cases.coding_reliability).
-            "betrouwbaarheid": reliability_json(),
+        out.write(("" if first else ",") + "\n" + textwrap.indent(item, "    "))
+        first = False
+    out.write("]" if first else "\n  ]")
+    # Agreement between independent codings (aggregate; cases.coding_reliability).
+    reliability = json.dumps(reliability_json(), ensure_ascii=False, indent=2)
+    out.write(f',\n  "betrouwbaarheid": {textwrap.indent(reliability, "  ").lstrip()}\n}}')
+
+
+JSON_LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
+
+
+def _json_item(case: Case, site_url: str, sources, tension_fields) -> dict:
+    row = case_row(case, sources, tension_fields)
+    return {
+        **{column: row[column] for column in CASE_COLUMNS},
+        "trefwoorden": [name for name in row["trefwoorden"].split("; ") if name],
+        "url": site_url + case.get_absolute_url(),
+        "gepubliceerd": case.published_at.isoformat() if case.published_at else None,
+        "codering": {
+            "bronnen": {
+                s.key: {
+                    "sterkte": _int(row[f"bron_{s.key}"]),
+                    "grond": row[f"bron_{s.key}_grond"] or None,
+                    "onderbouwing": row[f"bron_{s.key}_onderbouwing"],
+                }
+                for s in sources
+            },
+            "spanningsvelden": {
+                f.key: {
+                    "positie": None
+                    if row[f"veld_{f.key}"] in ("", BOTH)
+                    else int(row[f"veld_{f.key}"]),
+                    # Not to be told: neither a place nor both poles (null, not false).
+                    "beide_polen": None
+                    if row[f"veld_{f.key}"] == ""
+                    else row[f"veld_{f.key}"] == BOTH,
+                    "grond": row[f"veld_{f.key}_grond"] or None,
+                    "onderbouwing": row[f"veld_{f.key}_onderbouwing"],
+                }
+                for f in tension_fields
+            },
         },
-        ensure_ascii=False,
-        indent=2,
-    )
+    }
 
 
 def _int(value: str):
@@ -1519,6 +1535,8 @@ class ColumnGuide:
     meaning: str
     allowed: str
     required: bool
+    # The import's field for the column: what a data dictionary reads its type and limits from.
+    form_field: forms.Field | None = field(default=None, compare=False, repr=False)
 
 
 def column_guide() -> list[ColumnGuide]:
@@ -1533,6 +1551,7 @@ def column_guide() -> list[ColumnGuide]:
             str(form.fields[column].help_text),
             _allowed(form.fields[column]),
             form.fields[column].required,
+            form.fields[column],
         )
         for column in all_columns(sources, tension_fields)
     ]

@@ -144,15 +144,7 @@ def compare(older: Version, newer: Version) -> list[Change]:
                     word_diff(a_text, b_text) if name in TEXT_FIELDS else None,
                 )
             )
-    for source in Source.objects.all():
-        changes += _coding_changes(
-            str(source.name), old.strengths.get(source.pk), new.strengths.get(source.pk), _strength
-        )
-    for tension_field in TensionField.objects.all():
-        a, b = old.positions.get(tension_field.pk), new.positions.get(tension_field.pk)
-        changes += _coding_changes(
-            tension_field.name, a, b, lambda state, f=tension_field: _position(f, state)
-        )
+    changes += coding_changes(old, new)
     for removed in sorted(old.evidence - new.evidence):
         changes.append(Change("tekstbewijs", f"‘{removed[2]}’", ""))
     for added in sorted(new.evidence - old.evidence):
@@ -167,6 +159,27 @@ def compare(older: Version, newer: Version) -> list[Change]:
                 ", ".join(sorted(names[i] for i in old.keyword_ids if i in names)),
                 ", ".join(sorted(names[i] for i in new.keyword_ids if i in names)),
             )
+        )
+    return changes
+
+
+def coding_changes(
+    old: Snapshot, new: Snapshot, *, sources=None, tension_fields=None
+) -> list[Change]:
+    """What differs in the coding alone (strengths, positions, grounds, rationales) between two snapshots.
+
+    `sources` and `tension_fields` may be given to spare their queries when
+    many snapshots are compared (a release's changelog).
+    """
+    changes: list[Change] = []
+    for source in Source.objects.all() if sources is None else sources:
+        changes += _coding_changes(
+            str(source.name), old.strengths.get(source.pk), new.strengths.get(source.pk), _strength
+        )
+    for tension_field in TensionField.objects.all() if tension_fields is None else tension_fields:
+        a, b = old.positions.get(tension_field.pk), new.positions.get(tension_field.pk)
+        changes += _coding_changes(
+            str(tension_field.name), a, b, lambda state, f=tension_field: _position(f, state)
         )
     return changes
 

@@ -10,7 +10,7 @@ from django.views.generic import RedirectView
 from annotations import qdpx_views
 from cases import views as case_views
 from cases.feeds import LatestCasesFeed
-from diegem import accounts, views
+from diegem import accounts, release_views, views
 from diegem.benchmark import hello
 from diegem.lib.caching import public_page_cache as cached
 from diegem.lib.citation import FormatConverter
@@ -59,6 +59,13 @@ urlpatterns = [
     path("methode/", cached(case_views.methods), name="methods"),
     path("data/kader.qdc", cached(case_views.export_codebook), name="export-codebook"),
     path("data/praktijken.qdpx", cached(qdpx_views.export_project), name="export-project"),
+    path("data/versies/<int:number>/", cached(release_views.release_detail), name="release-detail"),
+    # Not in the page cache: a release is binary, frozen, and carries its own long cache lifetime.
+    path(
+        "data/versies/<int:number>/diegem-praktijkenbank-v<int:file_number>.zip",
+        release_views.release_download,
+        name="release-download",
+    ),
     path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     # Browsers ask for /favicon.ico whatever the page links to (the admin links none).

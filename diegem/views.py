@@ -16,6 +16,7 @@ from cases import vocabulary
 from cases.filters import evidence_only
 from cases.models import Case
 from diegem.lib.search import MAX_QUERY_LENGTH, parse_query
+from diegem.releases import Release
 from frameworks.models import Domain, Source, TensionField
 
 
@@ -125,7 +126,14 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def open_data(request: HttpRequest) -> HttpResponse:
-    """The public exports, the codebook and the annotation API, with their licence."""
+    """The citable releases (newest first), the latest live exports, the codebook and the annotation API."""
     return render(
-        request, "diegem/open_data.html", {"case_count": Case.objects.published().count()}
+        request,
+        "diegem/open_data.html",
+        {
+            "case_count": Case.objects.published().count(),
+            "releases": Release.objects.listed().only(
+                "number", "title", "cut_at", "size", "sha256"
+            ),
+        },
     )

@@ -49,6 +49,8 @@ WATCHED_MODELS = (
     "annotations.Membership",
     # How a member chose to be shown: every byline of theirs on every page.
     "annotations.MemberPreferences",
+    # The citable releases listed on /data/ (never changed once cut: a cut adds one).
+    "diegem.Release",
 )
 
 # Saved alone, these fields of a user change nothing anyone sees.

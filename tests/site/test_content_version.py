@@ -11,6 +11,7 @@ from taggit.models import Tag
 from annotations.models import MemberPreferences
 from cases.double_coding_rounds import round_request
 from cases.models import Case, CodingEvidence, KeywordedCase, SourceCoding, TensionPosition
+from diegem.data_releases import release_cut
 from diegem.lib.anchoring import locate_passage
 from diegem.lib.versioning import WATCHED_MODELS, current_content_version
 from frameworks.models import Domain, Section, Source, TensionField
@@ -56,6 +57,7 @@ WATCHED = [
     "annotations.Organisation",
     "annotations.Membership",
     "annotations.MemberPreferences",
+    "diegem.Release",
 ]
 
 
@@ -104,6 +106,7 @@ ROWS = {
     "annotations.MemberPreferences": lambda: MemberPreferences.objects.create(
         user=make_member(), shown_as="organisation"
     ),
+    "diegem.Release": lambda: release_cut(title="Proef"),
 }
 
 

@@ -1,0 +1,3 @@
+"""The site app's models: the citable releases of the data (in `diegem.releases`)."""
+
+from diegem.releases import Release  # noqa: F401

@@ -1,0 +1,88 @@
+"""The public side of citable releases: a release's page and its frozen ZIP.
+
+Releases are public once cut (they hold only published data). A download
+answers the stored bytes as they are, with their SHA-256 as ETag and a long,
+immutable cache lifetime: they never change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import quote_etag
+from django.views.decorators.http import require_safe
+
+from diegem.data_releases import AUTHORS, PUBLISHER
+from diegem.releases import Release
+
+ONE_YEAR = 365 * 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class ReleaseCitation:
+    """What a reference to a release needs; the lead's `diegem.lib.citation` formats it (BibTeX, RIS, CSL-JSON)."""
+
+    title: str
+    version: int
+    date: date
+    url: str
+    authors: tuple[str, ...]
+    publisher: str
+
+
+def release_citation(release: Release) -> ReleaseCitation:
+    return ReleaseCitation(
+        title=f"{PUBLISHER}: {release.title}",
+        version=release.number,
+        date=timezone.localtime(release.cut_at).date(),
+        url=settings.SITE_URL + release.get_absolute_url(),
+        authors=AUTHORS,
+        publisher=PUBLISHER,
+    )
+
+
+@require_safe
+def release_detail(request: HttpRequest, number: int) -> HttpResponse:
+    """One release: title, date, contents with sizes, checksum, download and its changelog (escaped)."""
+    release = get_object_or_404(Release.objects.listed(), number=number)
+    return render(
+        request,
+        "diegem/release_detail.html",
+        {
+            "release": release,
+            "contents": [(name, size) for name, size in release.contents],
+            # CITEER (issue 13): the lead wires diegem.lib.citation here, formatting this object.
+            "citation": release_citation(release),
+        },
+    )
+
+
+@require_safe
+def release_download(request: HttpRequest, number: int, file_number: int) -> HttpResponse:
+    """The release's ZIP, byte for byte as it was cut (HEAD without reading the archive)."""
+    if number != file_number:
+        raise Http404("Onbekende versie")
+    fields = (
+        ["number", "size", "sha256"]
+        if request.method == "HEAD"
+        else ["number", "size", "sha256", "archive"]
+    )
+    release = get_object_or_404(Release.objects.only(*fields), number=number)
+    etag = quote_etag(release.sha256)
+    if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+        response = HttpResponseNotModified()
+    elif request.method == "HEAD":
+        response = HttpResponse(content_type="application/zip")
+        response["Content-Length"] = str(release.size)
+    else:
+        response = HttpResponse(bytes(release.archive), content_type="application/zip")
+    response["ETag"] = etag
+    response["Content-Disposition"] = f'attachment; filename="{release.filename}"'
+    response["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

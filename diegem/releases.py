@@ -1,0 +1,74 @@
+"""Citable releases of the data: numbered, frozen ZIP files of the published data.
+
+A release is cut once (`diegem.data_releases.release_cut`) and never changes:
+its archive, size and checksum are written with it and no code path writes them
+again. The archive lives in the database (a site on several app servers has no
+shared media folder); lists read everything but the archive (`listed()`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ReleaseQuerySet(models.QuerySet):
+    def listed(self) -> ReleaseQuerySet:
+        """Newest first, without the archive's bytes."""
+        return self.defer("archive").order_by("-number")
+
+
+class Release(models.Model):
+    """One numbered, frozen release of the published data, with its checksum."""
+
+    number = models.PositiveIntegerField(_("versienummer"), unique=True, editable=False)
+    title = models.CharField(
+        _("titel"), max_length=200, help_text=_("Bijvoorbeeld ‘Eerste helft van de casestudies’.")
+    )
+    description = models.TextField(
+        _("beschrijving"), blank=True, help_text=_("Wat deze versie brengt (optioneel).")
+    )
+    cut_at = models.DateTimeField(_("uitgebracht op"), editable=False)
+    cut_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uitgebracht door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    archive = models.BinaryField(_("archief"), editable=False)
+    size = models.BigIntegerField(_("grootte (bytes)"), editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    # [[name, size in bytes], ...] in the archive's order: the contents list without reading the archive.
+    contents = models.JSONField(_("inhoud"), default=list, editable=False)
+    changelog = models.TextField(_("wijzigingen"), blank=True, editable=False)
+
+    objects = ReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("versie van de gegevens")
+        verbose_name_plural = _("versies van de gegevens")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="release_number_from_1"),
+            models.CheckConstraint(
+                condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="release_sha256_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number} · {self.title}"
+
+    @property
+    def filename(self) -> str:
+        return f"diegem-praktijkenbank-v{self.number}.zip"
+
+    def get_absolute_url(self) -> str:
+        return reverse("release-detail", args=[self.number])
+
+    def get_download_url(self) -> str:
+        return reverse("release-download", args=[self.number, self.number])

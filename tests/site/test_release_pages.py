@@ -1,0 +1,101 @@
+"""/data/ lists releases beside the live data; a release's page; its download with the right headers."""
+
+import hashlib
+
+import pytest
+from django.urls import reverse
+
+from cases import services
+from diegem.data_releases import release_cut
+from diegem.releases import Release
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_open_data_lists_releases_newest_first_beside_the_live_data(client, framework):
+    make_case(title="Buurtrestaurant De Tafel", slug="de-tafel")
+    release_cut(title="Eerste helft")
+    second = release_cut(title="Tweede <helft>")
+    page = client.get(reverse("open-data")).content.decode()
+    assert page.index("Versie 2</strong>: Tweede &lt;helft&gt;") < page.index(
+        "Versie 1</strong>: Eerste helft"
+    )
+    assert 'href="/data/versies/2/diegem-praktijkenbank-v2.zip"' in page
+    assert second.sha256 in page
+    assert "De laatste gegevens" in page
+    assert 'href="/data/praktijken.csv"' in page
+
+
+def test_open_data_is_made_anew_after_a_cut(client, framework):
+    make_case()
+    assert "Er is nog geen versie uitgebracht." in client.get(reverse("open-data")).content.decode()
+    release_cut(title="Eerste helft")
+    assert "Eerste helft" in client.get(reverse("open-data")).content.decode()
+
+
+def test_the_release_page(client, framework):
+    case = make_case(title="Buurtrestaurant <De Tafel>", slug="de-tafel")
+    services.case_write(case=case, actor=None, comment="eerste versie")
+    release = release_cut(title="Eerste helft", description="Wat <b>erin</b> zit.")
+    page = client.get("/data/versies/1/").content.decode()
+    assert "<h1>Versie 1: Eerste helft</h1>" in page
+    assert "Wat &lt;b&gt;erin&lt;/b&gt; zit." in page
+    assert release.sha256 in page
+    assert "<code>praktijken.csv</code>" in page
+    assert "<code>CITATION.cff</code>" in page
+    # The changelog is shown, escaped.
+    assert "Buurtrestaurant &lt;De Tafel&gt;" in page
+    assert "<De Tafel>" not in page
+    assert client.get("/data/versies/2/").status_code == 404
+    assert client.head("/data/versies/1/").status_code == 200
+
+
+def test_the_download_headers(client, framework):
+    make_case()
+    release = release_cut(title="Eerste")
+    url = "/data/versies/1/diegem-praktijkenbank-v1.zip"
+    response = client.get(url)
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="diegem-praktijkenbank-v1.zip"'
+    assert response["ETag"] == f'"{release.sha256}"'
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert hashlib.sha256(response.content).hexdigest() == release.sha256
+    head = client.head(url)
+    assert head.status_code == 200
+    assert head["Content-Length"] == str(release.size)
+    assert head["ETag"] == f'"{release.sha256}"'
+    again = client.get(url, HTTP_IF_NONE_MATCH=f'"{release.sha256}"')
+    assert again.status_code == 304
+
+
+def test_unknown_numbers_are_a_404(client, framework):
+    make_case()
+    release_cut(title="Eerste")
+    assert client.get("/data/versies/2/diegem-praktijkenbank-v2.zip").status_code == 404
+    assert client.get("/data/versies/1/diegem-praktijkenbank-v2.zip").status_code == 404
+    assert client.get("/data/versies/0/").status_code == 404
+    assert client.post("/data/versies/1/diegem-praktijkenbank-v1.zip").status_code == 405
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_open_data_queries_stay_flat(client, framework, django_assert_max_num_queries, count):
+    make_case()
+    release = release_cut(title="Eerste")
+    Release.objects.bulk_create(
+        Release(
+            number=n,
+            title=f"Versie {n}",
+            cut_at=release.cut_at,
+            archive=b"",
+            size=0,
+            sha256=release.sha256,
+            contents=[],
+        )
+        for n in range(2, count + 1)
+    )
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("open-data"))
+    assert response.content.decode().count('class="checksum"') == count
+    with django_assert_max_num_queries(4):
+        client.get("/data/versies/1/")
