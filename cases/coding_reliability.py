@@ -1,8 +1,8 @@
 """The bank's coding reliability: agreement between independent codings, per dimension and pooled. A read.
 
 Drawn from every double-coding round whose two independent codings are both
-submitted (settled or not, the case published or not: the figures are aggregate
-and name no case). Each round is a unit; per source Krippendorff's alpha with the
+submitted and whose case is published (`DoubleCodingRound.objects.counted()`: a round
+on a case that is not public counts once the case is; the figures name no case). Each round is a unit; per source Krippendorff's alpha with the
 ordinal metric on the strengths 0..3, per tension field the interval metric on the
 positions -2..+2, and over all sources (ordinal) and all fields (interval) with
 each case-and-dimension a unit. Beside alpha, percentage agreement.
@@ -72,7 +72,7 @@ class Reliability:
 
 def _units(model, framework_column: str, value_of):
     """Per framework item, the units: {(round, item): {"cases": case, coder role: (alpha value, category)}}."""
-    rounds = DoubleCodingRound.objects.both_submitted().values("pk")
+    rounds = DoubleCodingRound.objects.counted().values("pk")
     rows = model.objects.filter(coding__round__in=rounds).values(
         "coding__round_id",
         "coding__round__case_id",

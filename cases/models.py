@@ -1053,6 +1053,13 @@ class DoubleCodingRoundQuerySet(models.QuerySet):
             )
         )
 
+    def counted(self) -> DoubleCodingRoundQuerySet:
+        """The rounds the public reliability figures are drawn from: both codings submitted, the case published.
+
+        A round on a case not (or no longer) public tells nothing, not even in aggregate,
+        until the case is published (which needs the round settled first)."""
+        return self.both_submitted().filter(case__status=CaseStatus.PUBLISHED)
+
     def involving(self, user) -> DoubleCodingRoundQuerySet:
         return self.filter(Q(requested_by=user) | Q(second_coder=user))
 

@@ -19,6 +19,7 @@ Adding a file to every release is one line there.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from collections.abc import Callable
@@ -34,7 +35,9 @@ from django.utils import timezone
 from reversion.models import Version
 
 from annotations.api import ALL_LABEL, published_annotations, write_collection_document
+from annotations.qdpx_project import published_project_bytes
 from cases import exchange
+from cases.coding_reliability import RELIABILITY_COLUMNS, reliability_rows
 from cases.history import Change, coding_changes, snapshot
 from cases.models import Case, CaseTransition
 from diegem.lib.archives import Member, store_file, workbook_at, write_zip
@@ -344,8 +347,101 @@ def json_keys() -> list[Entry]:
             "Waarom die codering.",
             "Why that coding (Dutch).",
         ),
+        Entry(
+            "betrouwbaarheid",
+            "object",
+            "object",
+            "methode, dimensies",
+            "methode (method), dimensies (dimensions)",
+            "De overeenstemming tussen onafhankelijke coderingen (zie betrouwbaarheid.csv).",
+            "Agreement between independent codings (see betrouwbaarheid.csv).",
+        ),
+        Entry(
+            "betrouwbaarheid.methode",
+            *TEXT,
+            "tekst",
+            "text",
+            "Hoe de cijfers berekend zijn.",
+            "How the figures are computed (Dutch).",
+        ),
+        *(
+            dataclasses.replace(e, name=f"betrouwbaarheid.dimensies[].{e.name}")
+            for e in reliability_columns()
+        ),
     ]
     return entries
+
+
+def reliability_columns() -> list[Entry]:
+    """The columns of betrouwbaarheid.csv (cases.coding_reliability), in its order."""
+    kinds = "bron, spanningsveld, alle_bronnen, alle_spanningsvelden"
+    entries = {
+        "soort": Entry(
+            "soort",
+            *CODE,
+            kinds,
+            kinds,
+            "Wat gemeten is: één bron, één spanningsveld, of alle bronnen of velden samen.",
+            "What is measured: one source, one tension field, or all sources or fields pooled.",
+        ),
+        "sleutel": Entry(
+            "sleutel",
+            *CODE,
+            "de sleutel van een bron of spanningsveld; leeg bij alle samen",
+            "the key of a source or tension field; empty when pooled",
+            "Welke bron of welk spanningsveld.",
+            "Which source or tension field.",
+        ),
+        "naam": Entry(
+            "naam",
+            *TEXT,
+            "tekst",
+            "text",
+            "De naam van de dimensie.",
+            "The name of the dimension (Dutch).",
+        ),
+        "metriek": Entry(
+            "metriek",
+            *CODE,
+            "ordinal, interval",
+            "ordinal, interval",
+            "De metriek van Krippendorffs alfa: ordinaal voor sterktes, interval voor posities.",
+            "The metric of Krippendorff's alpha: ordinal for strengths, interval for positions.",
+        ),
+        "dubbel_gecodeerde_praktijken": Entry(
+            "dubbel_gecodeerde_praktijken",
+            *INTEGER,
+            "0 of meer",
+            "0 or more",
+            "Hoeveel gepubliceerde praktijken twee onafhankelijke, ingediende coderingen hebben.",
+            "How many published cases have two independent, submitted codings.",
+        ),
+        "alpha": Entry(
+            "alpha",
+            *DECIMAL,
+            "-1 tot 1, drie decimalen; leeg als niet te berekenen",
+            "-1 to 1, three decimals; empty when not computable",
+            "Krippendorffs alfa ('niet te bepalen' en 'beide polen' tellen als ontbrekend).",
+            "Krippendorff's alpha ('not to be told' and 'both poles' count as missing).",
+        ),
+        "eenheden_alpha": Entry(
+            "eenheden_alpha",
+            *INTEGER,
+            "0 of meer",
+            "0 or more",
+            "Op hoeveel paarbare eenheden alfa berekend is.",
+            "On how many pairable units alpha is computed.",
+        ),
+        "procent_overeenstemming": Entry(
+            "procent_overeenstemming",
+            *DECIMAL,
+            "0 tot 100, één decimaal; leeg zonder eenheden",
+            "0 to 100, one decimal; empty without units",
+            "Het aandeel eenheden waarop beide coderingen hetzelfde antwoord geven.",
+            "The share of units on which both codings give the same answer.",
+        ),
+    }
+    return [entries[column] for column in RELIABILITY_COLUMNS]
 
 
 # --- the members ----------------------------------------------------------------------------------
@@ -393,6 +489,14 @@ def _json(ctx: ReleaseContext):
 
 def _codebook(ctx: ReleaseContext):
     return lambda out: out.write(exchange.export_codebook())
+
+
+def _project(ctx: ReleaseContext):
+    return lambda out: out.write(published_project_bytes())
+
+
+def _reliability_csv(ctx: ReleaseContext):
+    return _text(lambda out: exchange.write_csv(reliability_rows(), out))
 
 
 class SiteAddress:
@@ -492,6 +596,19 @@ RELEASE_FILES: tuple[ReleaseFile, ...] = (
         _codebook,
         "Het kader als REFI-QDA-codeboek (QDA-XML 1.0), met vaste GUID's.",
         "The framework as a REFI-QDA codebook (QDA-XML 1.0), with stable GUIDs.",
+    ),
+    ReleaseFile(
+        "praktijken.qdpx",
+        _project,
+        "De praktijken als REFI-QDA-project (QDA-XML 1.0) voor NVivo, ATLAS.ti, MAXQDA of QualCoder: teksten, tekstbewijs gecodeerd met het kader, onderbouwingen en kanttekeningen als notities.",
+        "The cases as a REFI-QDA project (QDA-XML 1.0) for NVivo, ATLAS.ti, MAXQDA or QualCoder: texts, evidence coded with the framework, rationales and annotations as notes.",
+    ),
+    ReleaseFile(
+        "betrouwbaarheid.csv",
+        _reliability_csv,
+        "De overeenstemming tussen onafhankelijke coderingen per bron, per spanningsveld en samen: Krippendorffs alfa en procentuele overeenstemming.",
+        "Agreement between independent codings per source, per tension field and pooled: Krippendorff's alpha and percentage agreement.",
+        reliability_columns,
     ),
     ReleaseFile(
         "kanttekeningen.jsonld",

@@ -7,9 +7,6 @@ immutable cache lifetime: they never change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
@@ -17,32 +14,20 @@ from django.utils import timezone
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
-from diegem.data_releases import AUTHORS, PUBLISHER
+from diegem.data_releases import PUBLISHER
+from diegem.release_citation import release_citation, release_cite_download
 from diegem.releases import Release
 
 ONE_YEAR = 365 * 24 * 60 * 60
 
 
-@dataclass(frozen=True)
-class ReleaseCitation:
-    """What a reference to a release needs; the lead's `diegem.lib.citation` formats it (BibTeX, RIS, CSL-JSON)."""
-
-    title: str
-    version: int
-    date: date
-    url: str
-    authors: tuple[str, ...]
-    publisher: str
-
-
-def release_citation(release: Release) -> ReleaseCitation:
-    return ReleaseCitation(
+def _citation(release: Release):
+    """The reference to a release: the DieGem team's dataset, numbered, dated by its cut."""
+    return release_citation(
         title=f"{PUBLISHER}: {release.title}",
-        version=release.number,
+        number=release.number,
         date=timezone.localtime(release.cut_at).date(),
         url=settings.SITE_URL + release.get_absolute_url(),
-        authors=AUTHORS,
-        publisher=PUBLISHER,
     )
 
 
@@ -56,10 +41,16 @@ def release_detail(request: HttpRequest, number: int) -> HttpResponse:
         {
             "release": release,
             "contents": [(name, size) for name, size in release.contents],
-            # CITEER (issue 13): the lead wires diegem.lib.citation here, formatting this object.
-            "citation": release_citation(release),
+            "citation": _citation(release),
         },
     )
+
+
+@require_safe
+def release_cite(request: HttpRequest, number: int, fmt: str) -> HttpResponse:
+    """The release's reference as BibTeX, RIS or CSL-JSON."""
+    release = get_object_or_404(Release.objects.listed(), number=number)
+    return release_cite_download(_citation(release), fmt)
 
 
 @require_safe

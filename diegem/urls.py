@@ -60,6 +60,11 @@ urlpatterns = [
     path("data/kader.qdc", cached(case_views.export_codebook), name="export-codebook"),
     path("data/praktijken.qdpx", cached(qdpx_views.export_project), name="export-project"),
     path("data/versies/<int:number>/", cached(release_views.release_detail), name="release-detail"),
+    path(
+        "data/versies/<int:number>/citeer.<citeformat:fmt>",
+        cached(release_views.release_cite),
+        name="release-cite",
+    ),
     # Not in the page cache: a release is binary, frozen, and carries its own long cache lifetime.
     path(
         "data/versies/<int:number>/diegem-praktijkenbank-v<int:file_number>.zip",

@@ -1,7 +1,9 @@
 """Helpers for the double-coding tests: a colleague, a round, and complete judgements."""
 
+from django.utils import timezone
+
 from cases.double_coding_rounds import Entry, coding_save, coding_submit, round_request
-from cases.models import Grounds
+from cases.models import Case, Grounds
 from cases.roles import RESEARCHERS_GROUP
 from frameworks.models import Source, TensionField
 from tests.factories import make_user
@@ -45,6 +47,13 @@ def code_and_submit(coding, coder, **values) -> None:
     sources, fields = everything(**values)
     coding_save(coding=coding, actor=coder, sources=sources, fields=fields)
     coding_submit(coding=coding, actor=coder)
+
+
+def publish(case) -> None:
+    """The case goes public as after its consensus (the workflow is tested elsewhere): its round counts."""
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.PUBLISHED, published_at=timezone.now()
+    )
 
 
 def open_round(case, requester, colleague):

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from cases.coding_reliability import reliability, reliability_json, reliability_rows
 from cases.models import Case
-from tests.cases.double_coding import code_and_submit, make_colleague, open_round
+from tests.cases.double_coding import code_and_submit, make_colleague, open_round, publish
 from tests.factories import make_case
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +36,14 @@ def three_rounds(framework, researcher):
         _round, first, second = open_round(case, researcher, colleague)
         code_and_submit(first, researcher, **first_values)
         code_and_submit(second, colleague, **second_values)
-    # Rounds not both submitted do not count.
+        publish(case)
+    # Rounds not both submitted do not count, nor a round on a case not published.
     _round, _first, second = open_round(make_case(status=Case.Status.DRAFT), researcher, colleague)
     code_and_submit(second, colleague, strijd=0)
     open_round(make_case(status=Case.Status.DRAFT), researcher, colleague)
+    _round, first, second = open_round(make_case(status=Case.Status.DRAFT), researcher, colleague)
+    code_and_submit(first, researcher, strijd=0, **{UP: 2})
+    code_and_submit(second, colleague, strijd=3, **{UP: -2})
 
 
 def by_key(measures):
@@ -81,11 +85,11 @@ def test_pooled(three_rounds):
 def test_too_few_cases_is_not_reported(framework, researcher):
     colleague = make_colleague()
     for first_value, second_value in ((3, 1), (0, 2)):
-        _round, first, second = open_round(
-            make_case(status=Case.Status.DRAFT), researcher, colleague
-        )
+        case = make_case(status=Case.Status.DRAFT)
+        _round, first, second = open_round(case, researcher, colleague)
         code_and_submit(first, researcher, strijd=first_value)
         code_and_submit(second, colleague, strijd=second_value)
+        publish(case)
     strijd = by_key(reliability())[("bron", "strijd")]
     assert strijd.cases == 2
     assert strijd.alpha is not None
@@ -120,7 +124,7 @@ def test_csv_download_listed_on_open_data(three_rounds, anonymous_client):
 
 def test_json_export_has_the_figures_and_names_no_case(three_rounds, anonymous_client):
     data = json.loads(anonymous_client.get(reverse("export-cases-json")).content)
-    assert data["praktijken"] == []  # all double-coded cases are drafts
+    assert len(data["praktijken"]) == 3  # the double-coded cases, published after their rounds
     figures = data["betrouwbaarheid"]
     assert figures == reliability_json()
     strijd = next(d for d in figures["dimensies"] if d["sleutel"] == "strijd")
@@ -135,3 +139,15 @@ def test_json_export_has_the_figures_and_names_no_case(three_rounds, anonymous_c
         "procent_overeenstemming": 66.7,
     }
     assert "Praktijk" not in json.dumps(figures)
+
+
+def test_a_round_counts_once_its_case_is_published(framework, researcher):
+    colleague = make_colleague()
+    case = make_case(status=Case.Status.DRAFT)
+    _round, first, second = open_round(case, researcher, colleague)
+    code_and_submit(first, researcher, strijd=3)
+    code_and_submit(second, colleague, strijd=0)
+    assert by_key(reliability())[("bron", "strijd")].cases == 0
+    publish(case)
+    strijd = by_key(reliability())[("bron", "strijd")]
+    assert (strijd.cases, strijd.percent) == (1, 0.0)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Case
-from tests.cases.double_coding import code_and_submit, make_colleague, open_round
+from tests.cases.double_coding import code_and_submit, make_colleague, open_round, publish
 from tests.factories import make_case
 from tests.html import parse, texts
 
@@ -13,11 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def double_code(count, researcher, colleague):
     for n in range(count):
-        _round, first, second = open_round(
-            make_case(status=Case.Status.DRAFT, title=f"Geheim concept {n}"), researcher, colleague
-        )
+        case = make_case(status=Case.Status.DRAFT, title=f"Geheim concept {n}")
+        _round, first, second = open_round(case, researcher, colleague)
         code_and_submit(first, researcher, strijd=n % 4)
         code_and_submit(second, colleague, strijd=(n + 1) % 4)
+        publish(case)
 
 
 def test_explains_coding_and_treatment(framework, anonymous_client):
@@ -33,7 +33,7 @@ def test_explains_coding_and_treatment(framework, anonymous_client):
         "Voor de procentuele overeenstemming tellen ze als eigen antwoord",
     ):
         assert phrase in text
-    assert "Tot nu toe zijn 0 praktijken dubbel gecodeerd" in text
+    assert "Tot nu toe zijn 0 gepubliceerde praktijken dubbel gecodeerd" in text
     assert text.count("nog niet te berekenen") == 12
 
 
@@ -46,7 +46,7 @@ def test_the_table_and_no_unpublished_case_named(framework, researcher, anonymou
     assert strijd.split()[1] == "4"
     html = anonymous_client.get(reverse("methods")).content.decode()
     assert "Geheim concept" not in html
-    assert "Tot nu toe zijn 4 praktijken dubbel gecodeerd" in html
+    assert "Tot nu toe zijn 4 gepubliceerde praktijken dubbel gecodeerd" in html
 
 
 def test_linked_from_the_footer_open_data_and_framework(framework, anonymous_client):

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case, SourceCoding
 from diegem.data_releases import release_cut
@@ -26,15 +27,16 @@ def test_a_release_holds_every_member_in_sorted_order_dated_at_the_cut(framework
         "CITATION.cff",
         "LICENSE",
         "README.md",
+        "betrouwbaarheid.csv",
         "kader.qdc",
         "kanttekeningen.jsonld",
         "praktijken-lang.csv",
         "praktijken-lang.xlsx",
         "praktijken.csv",
         "praktijken.json",
+        "praktijken.qdpx",
         "praktijken.xlsx",
     ]
-    from django.utils import timezone
 
     cut = timezone.localtime(release.cut_at)
     stamp = (cut.year, cut.month, cut.day, cut.hour, cut.minute, cut.second - cut.second % 2)

@@ -34,7 +34,8 @@ def test_no_draft_and_no_unapproved_annotation_in_any_member(framework):
     for name, content in files.items():
         for marker in [b"GEHEIM", b"geheim-concept", b"geheim-nalezing"]:
             assert marker not in content, (name, marker)
-    # The XLSX members are ZIPs themselves: look inside.
-    for name in ["praktijken.xlsx", "praktijken-lang.xlsx"]:
+    # The XLSX and QDPX members are ZIPs themselves: look inside.
+    assert b"OPENBARE-KANTTEKENING" in members(files["praktijken.qdpx"])["project.qde"]
+    for name in ["praktijken.xlsx", "praktijken-lang.xlsx", "praktijken.qdpx"]:
         for inner, content in members(files[name]).items():
             assert b"GEHEIM" not in content, (name, inner)

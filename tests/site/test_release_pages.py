@@ -1,5 +1,6 @@
 """/data/ lists releases beside the live data; a release's page; its download with the right headers."""
 
+import datetime
 import hashlib
 
 import pytest
@@ -99,3 +100,22 @@ def test_open_data_queries_stay_flat(client, framework, django_assert_max_num_qu
     assert response.content.decode().count('class="checksum"') == count
     with django_assert_max_num_queries(4):
         client.get("/data/versies/1/")
+
+
+def test_a_release_is_cited_with_its_number_and_cut_date(framework, anonymous_client):
+    release = release_cut(title="Eerste oogst")
+    Release.objects.filter(pk=release.pk).update(
+        cut_at=datetime.datetime(2026, 12, 2, 10, 0, tzinfo=datetime.UTC)
+    )
+    page = anonymous_client.get(reverse("release-detail", args=[release.number]))
+    html = page.content.decode()
+    assert "Versie 1 van 2 december 2026" in html
+    assert 'href="/data/versies/1/citeer.bib"' in html
+    bib = anonymous_client.get("/data/versies/1/citeer.bib")
+    assert bib["Content-Type"] == "application/x-bibtex; charset=utf-8"
+    assert bib["Content-Disposition"] == 'attachment; filename="diegem-versie-1.bib"'
+    text = bib.content.decode()
+    assert text.startswith("@dataset{diegem-versie-1,")
+    assert "version = {1}" in text
+    assert "date = {2026-12-02}" in text
+    assert anonymous_client.get("/data/versies/2/citeer.ris").status_code == 404
