@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from xml.etree import ElementTree
 
 import lxml.html
@@ -117,9 +117,10 @@ LINK_ATTRIBUTES = ("href", "src", "data-copy-url")
 # every case is reachable anyway, and at 10,000 cases all pages of every filter linked
 # from the overview would be most of the archive. The 32 cases of the bank fit in two.
 FILTERED_LIST_PAGES = 10
+# The query parameters that page through a list (the case list's, the API's).
+PAGE_PARAMETERS = ("pagina", "page")
 SEARCH_FILE = "zoeken/index.html"
 SEARCH_DATA_FILE = "zoeken/zoekindex.js"
-SEARCH_SCRIPT = "js/archive_search.js"
 
 
 @dataclass
@@ -343,15 +344,24 @@ class _Crawl:
         if name == "search":
             return SEARCH_FILE
         if query:
-            same_list = (path, frozenset((k, v) for k, v in parse_qsl(query) if k != "page"))
+            pairs = parse_qsl(query, keep_blank_values=True)
+            # The first page of a list is the list itself: one file, not two.
+            if any(k in PAGE_PARAMETERS and v == "1" for k, v in pairs):
+                query = urlencode([(k, v) for k, v in pairs if k not in PAGE_PARAMETERS])
+                return self._link_target(f"{path}?{query}" if query else path, base)
+            same_list = (path, frozenset((k, v) for k, v in pairs if k not in PAGE_PARAMETERS))
             if base is None or not base.query:
                 self.lists.add(same_list)
             elif same_list[1] and same_list not in self.lists:
                 return ""  # a further filter combination
-            if same_list[1] and _page_number(query) > FILTERED_LIST_PAGES:
+            if same_list[1] and _page_number(pairs) > FILTERED_LIST_PAGES:
                 return ""
         index = INDEX_BY_URL_NAME.get(name, "index.html")
         return self._enqueue(path, query, file_for(path, query, index=index))
+
+    def _is_site_url(self, value: str) -> bool:
+        split = urlsplit(value.strip())
+        return split.scheme in ("http", "https") and split.netloc in self.hosts
 
     def _relative(self, page: _Page, raw: str) -> str | None:
         """The link as written in the archive file of `page` (None: leave; "" or _REMOVE: see _link_target)."""
@@ -368,6 +378,10 @@ class _Crawl:
         for element in doc.xpath('//*[@data-archive="drop"]'):
             element.drop_tree()
         self._replace_forms(doc, page)
+        for meta in doc.xpath("//meta[@content]"):
+            # og:url and the like must be absolute, and would name the site that is gone.
+            if self._is_site_url(meta.get("content")):
+                meta.drop_tree()
         for element in list(doc.iter()):
             if not isinstance(element.tag, str):
                 continue
@@ -497,7 +511,6 @@ class _Crawl:
             {
                 "cases": listed,
                 "index_script": data_url,
-                "search_script": f"{settings.STATIC_URL}{SEARCH_SCRIPT}",
             },
             request=self._request(page.path),
         )
@@ -529,11 +542,14 @@ class _Crawl:
         self.result.files += 1
 
 
-def _page_number(query: str) -> int:
-    try:
-        return int(dict(parse_qsl(query)).get("page", 1))
-    except ValueError:
-        return 1
+def _page_number(pairs: list[tuple[str, str]]) -> int:
+    for key, value in pairs:
+        if key in PAGE_PARAMETERS:
+            try:
+                return int(value)
+            except ValueError:
+                return 1
+    return 1
 
 
 def _drop(element) -> None:

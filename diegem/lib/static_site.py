@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 _SLUG_UNSAFE = re.compile(r"[^a-z0-9]+")
 # CSS references: url(...) with or without quotes, and @import "...".
@@ -23,7 +24,8 @@ _CSS_IMPORT = re.compile(r"""@import\s+(?P<q>['"])(?P<url>[^'"]+)(?P=q)""")
 
 def _query_part(query: str) -> str:
     """A readable, file-safe rendering of a query string with a short hash (never two the same)."""
-    slug = _SLUG_UNSAFE.sub("-", unquote(query).lower()).strip("-")[:60].strip("-")
+    ascii_ = unicodedata.normalize("NFKD", unquote_plus(query)).encode("ascii", "ignore").decode()
+    slug = _SLUG_UNSAFE.sub("-", ascii_.lower()).strip("-")[:60].strip("-")
     digest = hashlib.sha256(query.encode()).hexdigest()[:8]
     return f"{slug}-{digest}" if slug else digest
 
@@ -64,9 +66,8 @@ def rewrite_css(text: str, rewrite: Callable[[str], str | None]) -> str:
         new = rewrite(match.group("url").strip())
         if new is None:
             return match.group(0)
-        start, end = match.span("url")
-        whole_start = match.start()
-        text_ = match.group(0)
-        return text_[: start - whole_start] + new + text_[end - whole_start :]
+        offset = match.start()
+        start, end = match.start("url") - offset, match.end("url") - offset
+        return match.group(0)[:start] + new + match.group(0)[end:]
 
     return _CSS_IMPORT.sub(replace, _CSS_URL.sub(replace, text))
