@@ -236,6 +236,7 @@ class _Crawl:
             for path in self._sitemap_paths():
                 self._link_target(path, base=None)
             self._write_search()
+            self._write_readme()
             while self.queue:
                 page = self.queue.popleft()
                 self._archive(page)
@@ -287,6 +288,9 @@ class _Crawl:
             self._write_page(page, self._rewrite_html(response.content, page))
         elif content_type == "text/css":
             self._write(page.file, self._rewrite_css(response.content.decode(), page).encode())
+        elif "json" in content_type:
+            self._write(page.file, response.content)
+            self._follow_json_pages(response.content, page)
         elif response.streaming:
             self._write_chunks(page.file, response.streaming_content)
         else:
@@ -310,6 +314,22 @@ class _Crawl:
             shutil.copyfile(found, target)
             self.result.files += 1
             self.result.bytes += target.stat().st_size
+
+    def _follow_json_pages(self, content: bytes, page: _Page) -> None:
+        """A JSON-LD collection's pages (first, next, …) are archived beside it.
+
+        The document itself is kept as the site served it: its ids are the site's IRIs,
+        identifiers rather than links; the archive's LEESMIJ.txt says where each is.
+        """
+        try:
+            data = json.loads(content)
+        except ValueError:
+            return
+        if not isinstance(data, dict):
+            return
+        for key in ("first", "next", "prev", "last"):
+            if isinstance(data.get(key), str):
+                self._link_target(data[key], base=page)
 
     # --- links --------------------------------------------------------------------------
 
@@ -346,7 +366,9 @@ class _Crawl:
         if query:
             pairs = parse_qsl(query, keep_blank_values=True)
             # The first page of a list is the list itself: one file, not two.
-            if any(k in PAGE_PARAMETERS and v == "1" for k, v in pairs):
+            if name not in INDEX_BY_URL_NAME and any(
+                k in PAGE_PARAMETERS and v == "1" for k, v in pairs
+            ):
                 query = urlencode([(k, v) for k, v in pairs if k not in PAGE_PARAMETERS])
                 return self._link_target(f"{path}?{query}" if query else path, base)
             same_list = (path, frozenset((k, v) for k, v in pairs if k not in PAGE_PARAMETERS))
@@ -515,6 +537,13 @@ class _Crawl:
             request=self._request(page.path),
         )
         self._write_page(page, self._rewrite_html(html.encode(), page))
+
+    def _write_readme(self) -> None:
+        text = render_to_string(
+            "diegem/archive_readme.txt",
+            {"site_url": settings.SITE_URL, "made": timezone.localdate()},
+        )
+        self._write("LEESMIJ.txt", text.encode())
 
     # --- writing ------------------------------------------------------------------------
 

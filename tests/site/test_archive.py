@@ -181,6 +181,7 @@ def test_the_whole_public_site_is_there(archive, built):
         f"kanttekeningen/{seeded['note']}/index.html",
         "zoeken/index.html",
         "zoeken/zoekindex.js",
+        "LEESMIJ.txt",
         "static/css/site.css",
         "static/js/archive_search.js",
         "static/img/favicon.svg",
@@ -196,6 +197,16 @@ def test_the_whole_public_site_is_there(archive, built):
         (archive / "api/praktijken/kookploeg-zaterdag/kanttekeningen/index.json").read_text()
     )
     assert annotations["label"] == "Kanttekeningen bij Kookploeg Zaterdag"
+    # Its items are on its pages, archived beside it (the site's ?pagina=1).
+    items = json.loads(
+        (
+            archive
+            / "api/praktijken/kookploeg-zaterdag/kanttekeningen/index-pagina-1-6988e8cf.json"
+        ).read_text()
+    )
+    assert "Een goedgekeurde kanttekening over de keuken." in json.dumps(
+        items["items"], ensure_ascii=False
+    )
 
 
 def test_links_are_relative_and_name_index_html(archive):
