@@ -5,12 +5,15 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_clean, collect_console_errors, horizontal_overflow
 from tests.factories import KOOKPLOEG_PRACTICE, make_case
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+# Transactional: Playwright's event loop runs in this thread, so Django may open the
+# database in another context than the test's; those connections are closed afterwards.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -30,7 +33,8 @@ def archive_folder(framework, tmp_path):
     )
     out = tmp_path / "archief"
     call_command("archive", str(out), "--quiet", stdout=io.StringIO())
-    return out
+    yield out
+    connections.close_all()
 
 
 def test_a_reader_opens_a_case_from_the_archive_folder_and_searches_offline(
