@@ -97,8 +97,8 @@ ACTION_URL_NAMES = frozenset(
         "workshop-csv",
     }
 )
-# Pages for a live site only: links to them keep their text and lose their target.
-# (A feed and a sitemap announce changes, which an archive never has.)
+# What only a live site needs: links to them go too. (A feed and a sitemap announce
+# changes, which an archive never has.)
 NOT_ARCHIVED_URL_NAMES = frozenset({"case-feed", "sitemap", "robots", "favicon"})
 # Directory URLs that answer with something other than a page.
 INDEX_BY_URL_NAME = {
@@ -156,6 +156,8 @@ def archive_build(
         raise ArchiveError(
             f"{out} bestaat al en is niet leeg: kies een andere map of gebruik --force."
         )
+    if make_zip and out.with_name(f"{out.name}.zip").exists() and not force:
+        raise ArchiveError(f"{out}.zip bestaat al: kies een andere map of gebruik --force.")
     out.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".bouw", dir=out.parent))
@@ -360,7 +362,7 @@ class _Crawl:
         if name.startswith("admin:") or name in ACTION_URL_NAMES:
             return _REMOVE
         if name in NOT_ARCHIVED_URL_NAMES:
-            return ""
+            return _REMOVE
         if name == "search":
             return SEARCH_FILE
         if query:

@@ -10,6 +10,7 @@ import json
 import socket
 from pathlib import Path
 
+import lxml.html
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -244,6 +245,7 @@ def test_the_archive_is_read_only(archive):
         assert "Aanmelden</a>" not in text, file
         assert "/melden/" not in text, file
         assert "praktijken/feed" not in text, file
+        assert "Atom-feed" not in text, file
     case_list = (archive / "praktijken/index.html").read_text(encoding="utf-8")
     # The filter form became a note; the cards stay, without their compare boxes.
     assert "Dit formulier werkt niet in het archief" in case_list
@@ -276,3 +278,14 @@ def test_the_search_page_lists_every_case_without_javascript(archive):
     assert 'href="../praktijken/lijstpraktijk-21/index.html"' in page
     assert '<script src="zoekindex.js"' in page
     assert '<script src="../static/js/archive_search.js"' in page
+
+
+def test_scripts_are_files_and_no_inline_style_is_added(archive):
+    for file in archived_files(archive):
+        if file.suffix != ".html":
+            continue
+        doc = lxml.html.fromstring(file.read_bytes())
+        for script in doc.iter("script"):
+            # Data islands are inert; what runs is a file of the archive.
+            assert script.get("src") or script.get("type") == "application/json", file
+        assert doc.xpath("//style") == [], file

@@ -108,6 +108,16 @@ def test_zip_holds_the_same_folder(small_site, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["archief", "archief.zip"]
 
 
+def test_zip_does_not_overwrite_an_earlier_zip_without_force(small_site, tmp_path):
+    (tmp_path / "archief.zip").write_bytes(b"ouder")
+    with pytest.raises(CommandError, match="archief.zip bestaat al"):
+        call_command("archive", str(tmp_path / "archief"), "--zip", "--quiet")
+    assert (tmp_path / "archief.zip").read_bytes() == b"ouder"
+    assert not (tmp_path / "archief").exists()
+    call_command("archive", str(tmp_path / "archief"), "--zip", "--force", "--quiet")
+    assert zipfile.is_zipfile(tmp_path / "archief.zip")
+
+
 def test_quiet_and_verbosity_zero_show_no_progress(small_site, tmp_path):
     err = io.StringIO()
     call_command("archive", str(tmp_path / "a"), stdout=io.StringIO(), stderr=err)
