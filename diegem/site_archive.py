@@ -26,6 +26,7 @@ new pages and files are picked up without naming them here.
 from __future__ import annotations
 
 import json
+import mimetypes
 import os
 import shutil
 import tempfile
@@ -100,7 +101,7 @@ ACTION_URL_NAMES = frozenset(
 # What only a live site needs: links to them go too. (A feed and a sitemap announce
 # changes, which an archive never has.)
 NOT_ARCHIVED_URL_NAMES = frozenset({"case-feed", "sitemap", "robots", "favicon"})
-# Directory URLs that answer with something other than a page.
+# Directory URLs that answer with something other than a page (others are asked once).
 INDEX_BY_URL_NAME = {
     "api-annotations": "index.json",
     "api-annotation": "index.json",
@@ -108,6 +109,15 @@ INDEX_BY_URL_NAME = {
     "api-section-annotations": "index.json",
     "section-text": "index.txt",
     "case-text": "index.txt",
+}
+INDEX_EXTENSIONS = {
+    "text/html": ".html",
+    "application/json": ".json",
+    "application/ld+json": ".json",
+    "text/plain": ".txt",
+    "text/csv": ".csv",
+    "application/xml": ".xml",
+    "text/xml": ".xml",
 }
 # Where the crawl starts (besides the sitemap's pages); the rest is found by following links.
 START_URL_NAMES = ("home", "framework", "case-list", "overview", "bibliography", "open-data")
@@ -223,6 +233,7 @@ class _Crawl:
         self.known: dict[tuple[str, str], str] = {}
         # Lists reached with a query from a page without one: (path, its non-page parameters).
         self.lists: set[tuple[str, frozenset]] = set()
+        self.index_by_name = dict(INDEX_BY_URL_NAME)
         self.result = ArchiveResult()
         self.done = 0
 
@@ -368,9 +379,8 @@ class _Crawl:
         if query:
             pairs = parse_qsl(query, keep_blank_values=True)
             # The first page of a list is the list itself: one file, not two.
-            if name not in INDEX_BY_URL_NAME and any(
-                k in PAGE_PARAMETERS and v == "1" for k, v in pairs
-            ):
+            first_page = any(k in PAGE_PARAMETERS and v == "1" for k, v in pairs)
+            if first_page and self._index_for(name, path, query) == "index.html":
                 query = urlencode([(k, v) for k, v in pairs if k not in PAGE_PARAMETERS])
                 return self._link_target(f"{path}?{query}" if query else path, base)
             same_list = (path, frozenset((k, v) for k, v in pairs if k not in PAGE_PARAMETERS))
@@ -380,8 +390,24 @@ class _Crawl:
                 return ""  # a further filter combination
             if same_list[1] and _page_number(pairs) > FILTERED_LIST_PAGES:
                 return ""
-        index = INDEX_BY_URL_NAME.get(name, "index.html")
+        index = self._index_for(name, path, query) if path.endswith("/") else "index.html"
         return self._enqueue(path, query, file_for(path, query, index=index))
+
+    def _index_for(self, name: str, path: str, query: str) -> str:
+        """The file name a directory URL of this kind is written as (index.html, index.json…).
+
+        Known kinds are in INDEX_BY_URL_NAME; a kind met for the first time (a page or
+        download added since) is asked once, and its content type decides for all its URLs.
+        """
+        if name not in self.index_by_name:
+            response = self._fetch(_Page(path, query, ""))
+            content_type = response.get("Content-Type", "text/html").split(";")[0].strip()
+            response.close()
+            extension = INDEX_EXTENSIONS.get(content_type) or mimetypes.guess_extension(
+                content_type
+            )
+            self.index_by_name[name] = f"index{extension or '.html'}"
+        return self.index_by_name[name]
 
     def _is_site_url(self, value: str) -> bool:
         split = urlsplit(value.strip())

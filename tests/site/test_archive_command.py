@@ -127,3 +127,16 @@ def test_quiet_and_verbosity_zero_show_no_progress(small_site, tmp_path):
         call_command("archive", str(tmp_path / f"q{n}"), *options, stdout=out, stderr=err)
         assert err.getvalue() == ""
     assert out.getvalue() == ""  # verbosity 0: not even the summary
+
+
+def test_a_directory_url_of_a_new_kind_is_named_by_its_content_type(
+    framework, tmp_path, monkeypatch
+):
+    """A page or download added later needs no entry here: its kind is asked once."""
+    monkeypatch.setattr(site_archive, "INDEX_BY_URL_NAME", {})
+    out = tmp_path / "archief"
+    call_command("archive", str(out), "--quiet", stdout=io.StringIO())
+    assert (out / "api/kader/ontmoeting/kanttekeningen/index.json").is_file()
+    assert not (out / "api/kader/ontmoeting/kanttekeningen/index.html").exists()
+    section = (out / "kader/ontmoeting/index.html").read_text(encoding="utf-8")
+    assert 'href="../../api/kader/ontmoeting/kanttekeningen/index.json"' in section
