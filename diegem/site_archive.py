@@ -402,7 +402,6 @@ class _Crawl:
         if name not in self.index_by_name:
             response = self._fetch(_Page(path, query, ""))
             content_type = response.get("Content-Type", "text/html").split(";")[0].strip()
-            response.close()
             extension = INDEX_EXTENSIONS.get(content_type) or mimetypes.guess_extension(
                 content_type
             )
