@@ -289,7 +289,8 @@ class _Crawl:
         response = self._fetch(page)
         if response.status_code in (301, 302, 303, 307, 308):
             location = response["Location"]
-            if self._link_target(location, base=page):
+            target = self._link_target(location, base=page)
+            if target and target != _REMOVE:
                 self._write_page(page, self._stub(page, redirect_to=location))
                 return
         if response.status_code != 200:
@@ -301,7 +302,7 @@ class _Crawl:
             self._write_page(page, self._rewrite_html(response.content, page))
         elif content_type == "text/css":
             self._write(page.file, self._rewrite_css(response.content.decode(), page).encode())
-        elif "json" in content_type:
+        elif "json" in content_type and not response.streaming:
             self._write(page.file, response.content)
             self._follow_json_pages(response.content, page)
         elif response.streaming:
