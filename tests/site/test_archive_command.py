@@ -140,3 +140,24 @@ def test_a_directory_url_of_a_new_kind_is_named_by_its_content_type(
     assert not (out / "api/kader/ontmoeting/kanttekeningen/index.html").exists()
     section = (out / "kader/ontmoeting/index.html").read_text(encoding="utf-8")
     assert 'href="../../api/kader/ontmoeting/kanttekeningen/index.json"' in section
+
+
+def test_a_moved_page_leads_on_and_a_missing_one_says_it_is_not_archived(
+    framework, tmp_path, monkeypatch
+):
+    """Pages that give no page still get a file, so that no link in the archive breaks."""
+    monkeypatch.setattr(
+        site_archive._Crawl,
+        "_sitemap_paths",
+        lambda self: ["/bronnen/encounter/", "/praktijken/bestaat-niet/"],
+    )
+    out = tmp_path / "archief"
+    stdout = io.StringIO()
+    call_command("archive", str(out), "--quiet", stdout=stdout)
+    moved = (out / "bronnen/encounter/index.html").read_text(encoding="utf-8")
+    assert "Deze pagina is verplaatst" in moved
+    assert 'href="../ontmoeting/index.html"' in moved
+    missing = (out / "praktijken/bestaat-niet/index.html").read_text(encoding="utf-8")
+    assert "Niet in het archief" in missing
+    assert 'href="../../index.html"' in missing
+    assert "(1 links gave no page)" in stdout.getvalue()
