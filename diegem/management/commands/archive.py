@@ -26,6 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, out, force, zip, quiet, verbosity, **options):
         quiet = quiet or verbosity == 0
+        # The bar writes to the stream under Django's wrapper, which would end every
+        # redraw with a newline.
         bar = tqdm(
             total=0, unit="url", desc="archief", file=self.stderr._out, disable=quiet, leave=False
         )
