@@ -536,7 +536,7 @@ class _Crawl:
                 entry = {
                     "titel": case.title,
                     "samenvatting": case.summary,
-                    "trefwoorden": [tag.name for tag in case.keywords.all()],
+                    "trefwoorden": sorted(tag.name for tag in case.keywords.all()),
                     "url": url,
                 }
                 out.write(

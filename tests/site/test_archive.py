@@ -29,6 +29,10 @@ from tests.factories import (
 )
 from tests.site.archive_disk import broken_links, links_in, search_index
 
+# The tests read the disk; the mark makes pytest-django set up the test database, which
+# the module's archive is built from.
+pytestmark = pytest.mark.django_db
+
 # Unique strings of what must never be archived; none may occur in any archived file.
 UNPUBLISHED_MARKERS = [
     "ONTWERPMARKER",
