@@ -24,8 +24,8 @@ from tests.factories import cite, good_row, make_case, run_import, wide_csv
 
 pytestmark = pytest.mark.django_db
 
-# Parameters no case fills: tokens, workshop codes, the admin's catch-all.
-NOT_ABOUT_A_CASE = {"token", "code", "uidb64", "url"}
+# Parameters no case fills: tokens, workshop codes, the admin's catch-all, data releases (published data only).
+NOT_ABOUT_A_CASE = {"token", "code", "uidb64", "url", "number", "file_number"}
 # Leaving would end the session the crawl runs in.
 SKIPPED = {"logout"}
 

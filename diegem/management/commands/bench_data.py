@@ -1,0 +1,70 @@
+"""Measure the research-grade data at scale on the benchmark's database (`make bench` calls this).
+
+Cuts a data release (`manage.py cut_release`) and writes the static archive of the public
+site (`manage.py archive`), each in a child process through `diegem.lib.measuring`, and
+reports wall time, peak resident memory and the size of what each wrote.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.models import Case
+from diegem.lib.measuring import MeasureFailed, MissingSection, measure_command, replace_section
+from diegem.releases import Release
+
+
+def _tree_size(root: Path) -> tuple[int, int]:
+    files = [path for path in root.rglob("*") if path.is_file()]
+    return len(files), sum(path.stat().st_size for path in files)
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure cutting a data release and writing the static archive (benchmark database only)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--readme", type=Path, default=None)
+
+    def handle(self, *args, readme, **options):
+        if not Case.objects.filter(slug__startswith="synthetisch-").exists():
+            raise CommandError("No synthetic data here: run this on the benchmark's database.")
+        cases = Case.objects.published().count()
+        try:
+            release = measure_command(
+                ["manage.py", "cut_release", "--title", "Benchmark", "--verbosity", "0"]
+            )
+        except MeasureFailed as error:
+            raise CommandError(f"cut_release failed: {error}") from error
+        latest = Release.objects.order_by("-number").first()
+        workdir = Path(tempfile.mkdtemp(prefix="diegem-bench-archive-"))
+        try:
+            try:
+                archive = measure_command(
+                    ["manage.py", "archive", str(workdir / "archief"), "--verbosity", "0"]
+                )
+            except MeasureFailed as error:
+                raise CommandError(f"archive failed: {error}") from error
+            files, size = _tree_size(workdir / "archief")
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        lines = [
+            "| at | published cases | time (s) | peak memory (MB) | written |",
+            "|---|---|---|---|---|",
+            f"| cut a release | {cases:,} | {release.seconds:.1f} | {release.peak_mb:.0f} | "
+            f"ZIP of {latest.size / 1e6:.1f} MB |",
+            f"| archive the site | {cases:,} | {archive.seconds:.1f} | {archive.peak_mb:.0f} | "
+            f"{files:,} files, {size / 1e6:.0f} MB |",
+        ]
+        table = "\n".join(lines)
+        self.stdout.write(table)
+        if readme is not None:
+            try:
+                replace_section(readme, "bench-data", table)
+            except MissingSection as error:
+                raise CommandError(str(error)) from error
