@@ -52,6 +52,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from annotations.models import Annotation
 from cases.models import Case
 from diegem.lib.static_site import file_for, relative_link, rewrite_css
 from frameworks.models import Section
@@ -130,6 +131,8 @@ FILTERED_LIST_PAGES = 10
 # The query parameters that page through a list (the case list's, the API's).
 PAGE_PARAMETERS = ("pagina", "page")
 SEARCH_FILE = "zoeken/index.html"
+# A note's own page (`annotation-detail`): archived as the note in its page's margin.
+NOTE_PAGE_PREFIX = "/kanttekeningen/"
 SEARCH_DATA_FILE = "zoeken/zoekindex.js"
 
 
@@ -142,6 +145,15 @@ class ArchiveResult:
     # URLs linked from a page that gave no page (a 404 or a redirect off the archive):
     # written as a short "not in the archive" page so that no link breaks.
     missing: list[str] = field(default_factory=list)
+
+
+def margin_pages() -> dict[int, str]:
+    """Every public margin note's id and the page (case or framework section) whose margin shows it."""
+    rows = Annotation.objects.public().notes().values_list("pk", "case__slug", "section__key")
+    return {
+        pk: reverse("section-detail", args=[key]) if key else reverse("case-detail", args=[slug])
+        for pk, slug, key in rows.iterator(chunk_size=5000)
+    }
 
 
 class ArchiveError(Exception):
@@ -234,6 +246,8 @@ class _Crawl:
         # Lists reached with a query from a page without one: (path, its non-page parameters).
         self.lists: set[tuple[str, frozenset]] = set()
         self.index_by_name = dict(INDEX_BY_URL_NAME)
+        # Public notes by id: the page whose margin shows them (loaded at the first link to one).
+        self.margin_pages: dict[int, str] | None = None
         self.result = ArchiveResult()
         self.done = 0
 
@@ -415,11 +429,38 @@ class _Crawl:
 
     def _relative(self, page: _Page, raw: str) -> str | None:
         """The link as written in the archive file of `page` (None: leave; "" or _REMOVE: see _link_target)."""
+        raw = self._in_margin(raw, page)
         target = self._link_target(raw, page)
         if not target or target == _REMOVE:
             return target
         fragment = urlsplit(raw.strip()).fragment
         return relative_link(page.file, target, fragment)
+
+    def _in_margin(self, raw: str, page: _Page) -> str:
+        """A link to a note's own page, as a link to the note (or a reply) in its page's margin.
+
+        The margin shows every public note with its thread in place, so the archive has no
+        page per note: at 100,000 notes those pages would be most of the archive and of its
+        time. A reading keeps its own page (it stands beside a coding, summarised).
+        """
+        if NOTE_PAGE_PREFIX not in raw:
+            return raw
+        split = urlsplit(urljoin(f"{self.scheme}://{self.host}{page.url}", raw.strip()))
+        if split.netloc not in self.hosts:
+            return raw
+        try:
+            match = resolve(split.path)
+        except Resolver404:
+            return raw
+        if match.view_name != "annotation-detail":
+            return raw
+        if self.margin_pages is None:
+            self.margin_pages = margin_pages()
+        note = match.kwargs["pk"]
+        where = self.margin_pages.get(note)
+        if where is None:
+            return raw
+        return f"{where}#{split.fragment or f'kanttekening-{note}'}"
 
     # --- pages --------------------------------------------------------------------------
 
