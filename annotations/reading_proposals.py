@@ -344,16 +344,24 @@ def current_codings(case_ids) -> dict[tuple[int, int, bool], SourceCoding | Tens
     return codings
 
 
-def attach_current_codings(annotations) -> None:
+def attach_current_codings(annotations, user) -> None:
     """Give each reading among these annotations `reading.current_label`: its coding as it stands now.
 
-    For the reviewers' queue (current value → proposed value): two queries for a page.
+    For the reviewers' queue (current value → proposed value): three queries for a page.
+    None where the user may not read the case's coding (`codings_visible_to`: they code it blind).
     """
     readings = [a.reading for a in annotations if a.motivation == Motivation.ASSESSING]
     if not readings:
         return
-    current = current_codings({reading.annotation.case_id for reading in readings})
+    case_ids = {reading.annotation.case_id for reading in readings}
+    readable = set(
+        Case.objects.codings_visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True)
+    )
+    current = current_codings(readable)
     for reading in readings:
+        if reading.annotation.case_id not in readable:
+            reading.current_label = None
+            continue
         coded = current.get(
             (reading.annotation.case_id, reading.item.pk, reading.source_id is not None)
         )

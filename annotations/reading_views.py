@@ -207,10 +207,13 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reading_for_researcher(request: HttpRequest, pk: int) -> Annotation:
-    """An approved reading, for researchers only (404 for anyone else: the lookup holds the permission)."""
+    """An approved reading, for researchers only (404 for anyone else: the lookup holds the permission),
+    on a case whose coding they may read (not one they code blind: the page shows the coding)."""
     readings = Annotation.objects.none()
     if proposals.may_answer_readings(request.user):
-        readings = Annotation.objects.readings().filter(status=Status.APPROVED)
+        readings = Annotation.objects.readings().filter(
+            status=Status.APPROVED, case__in=Case.objects.codings_visible_to(request.user)
+        )
     return get_object_or_404(
         readings.with_target().select_related(
             "reading__source", "reading__tension_field", "reading__processed_version"

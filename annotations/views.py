@@ -516,7 +516,7 @@ def _render_queue(
             )
             + annotations
         )
-    reading_proposals.attach_current_codings(annotations)
+    reading_proposals.attach_current_codings(annotations, request.user)
     orphans = name == "verweesd"
     items = []
     for annotation in annotations:

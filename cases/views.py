@@ -141,10 +141,11 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def case_cite(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The citation of a case's page as BibTeX, RIS or CSL-JSON (cases.case_citation).
 
-    Drafts exist only for those who may edit them, as on the page itself.
+    Drafts exist only for those who may edit them, and not for whoever codes the case blind, as on
+    the page itself.
     """
     case = get_object_or_404(
-        Case.objects.visible_to(request.user).prefetch_related("researchers"), slug=slug
+        Case.objects.codings_visible_to(request.user).prefetch_related("researchers"), slug=slug
     )
     citation = case_citation(case, request.build_absolute_uri(case.get_absolute_url()))
     return citation_download(citation, fmt, f"diegem-{case.slug}")

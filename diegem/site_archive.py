@@ -54,7 +54,7 @@ from django.utils.translation import gettext as _
 
 from annotations.models import Annotation
 from cases.models import Case
-from diegem.lib.static_site import file_for, relative_link, rewrite_css
+from diegem.lib.static_site import archivable, file_for, relative_link, rewrite_css
 from frameworks.models import Section
 
 # Links to these are removed with their text: they act on a live site (write, flag, log in).
@@ -376,6 +376,8 @@ class _Crawl:
         if split.scheme not in ("http", "https") or split.netloc not in self.hosts:
             return None
         path, query = split.path or "/", split.query
+        if not archivable(path):
+            return ""  # a link that would lead outside the archive (a "%2F..%2F" in a note)
         if (path, query) in self.known:
             return self.known[(path, query)]
         if path.startswith(settings.STATIC_URL):

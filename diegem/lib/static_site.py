@@ -30,16 +30,24 @@ def _query_part(query: str) -> str:
     return f"{slug}-{digest}" if slug else digest
 
 
+def archivable(path: str) -> bool:
+    """Whether a URL path names a file inside the archive: decoded, no part of it is "." or ".."
+    (`%2F..%2F` too), and no backslash or NUL."""
+    decoded = unquote(path)
+    if "\\" in decoded or "\x00" in decoded:
+        return False
+    return not any(part in (".", "..") for part in decoded.split("/"))
+
+
 def file_for(path: str, query: str = "", *, index: str = "index.html") -> str:
     """The archive file (relative to its root, '/'-separated) for a URL path and query.
 
     `/praktijken/x/` -> `praktijken/x/index.html`; `/data/praktijken.csv` stays as it is;
     `/praktijken/?page=2` -> `praktijken/index-page-2-<hash>.html`.
     """
-    parts = [unquote(part) for part in path.split("/")]
-    if any(part in (".", "..") for part in parts):
+    if not archivable(path):
         raise ValueError(f"Not an archivable path: {path!r}")
-    relative = "/".join(parts).lstrip("/")
+    relative = unquote(path).lstrip("/")
     if not relative or relative.endswith("/"):
         relative += index
     if not query:

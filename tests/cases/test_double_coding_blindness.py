@@ -11,16 +11,18 @@ import re
 import zipfile
 
 import pytest
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
+from annotations.roles import REVIEWERS_GROUP
 from cases.history import versions_of
 from cases.models import TEXT_SECTIONS, Case, SourceCoding, TensionPosition
 from cases.services import case_snapshot
 from frameworks.models import Section, Source, TensionField
 from tests.cases.double_coding import FIRST_MARKER, code_and_submit, make_colleague, open_round
-from tests.factories import cite, good_row, make_case, run_import, wide_csv
+from tests.factories import cite, good_row, make_case, make_reading, run_import, wide_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -222,3 +224,52 @@ def test_once_both_are_submitted_the_second_coder_sees_the_case_again(round_setu
         FIRST_MARKER
         in blind_no_more.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
     )
+
+
+def _reading_on_the_blind_case(framework, researcher, status):
+    """A case that was public once (a member proposed a reading), back to draft and double coded."""
+    case = make_case(status=Case.Status.DRAFT, strengths={"strijd": 3})
+    SourceCoding.objects.filter(case=case).update(rationale=f"Eerste lezing {FIRST_MARKER}.")
+    reading = make_reading(case, source="strijd", value={"strength": 0}, status=status)
+    colleague = make_colleague()
+    open_round(case, researcher, colleague)
+    blind = Client()
+    blind.force_login(colleague)
+    return case, reading, colleague, blind
+
+
+def test_the_answer_page_of_a_reading_is_closed_to_the_blind_coder(framework, researcher):
+    case, reading, _colleague, blind = _reading_on_the_blind_case(framework, researcher, "approved")
+    url = reverse("reading-respond", args=[reading.pk])
+    assert blind.get(url).status_code == 404
+    # Nor can they change the coding through it in the middle of the round.
+    response = blind.post(url, {"stap": "verwerken", "verwerk-grounds": "interpretatie"})
+    assert response.status_code == 404
+    assert SourceCoding.objects.get(case=case, source__key="strijd").strength == 3
+    as_requester = Client()
+    as_requester.force_login(researcher)
+    assert FIRST_MARKER in as_requester.get(url).content.decode()
+
+
+def test_the_moderation_queue_hides_the_coding_from_a_blind_coder_who_moderates(
+    framework, researcher
+):
+    _case, _reading, colleague, blind = _reading_on_the_blind_case(framework, researcher, "pending")
+    colleague.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
+    html = blind.get(reverse("moderation-queue")).content.decode()
+    assert "Andere lezing van <strong>Strijd</strong>: voorgesteld <strong>afwezig</strong>" in html
+    assert "de huidige codering ziet u niet: u codeert deze praktijk blind" in html
+    assert "nu <strong>sterk</strong>" not in html
+    researcher.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
+    as_requester = Client()
+    as_requester.force_login(researcher)
+    queue = as_requester.get(reverse("moderation-queue")).content.decode()
+    assert "nu <strong>sterk</strong> → voorgesteld <strong>afwezig</strong>" in queue
+
+
+def test_the_citation_downloads_are_closed_to_the_blind_coder(round_setup):
+    case, _round, _first, _second, colleague = round_setup
+    blind = Client()
+    blind.force_login(colleague)
+    for fmt in ("bib", "ris", "json"):
+        assert blind.get(reverse("case-cite", args=[case.slug, fmt])).status_code == 404

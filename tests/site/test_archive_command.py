@@ -5,13 +5,14 @@ stand-in site of two files, which is all the folder handling needs.
 """
 
 import io
+import re
 import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from diegem import site_archive
-from tests.factories import make_case
+from tests.factories import make_annotation, make_case, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,21 @@ def test_a_moved_page_leads_on_and_a_missing_one_says_it_is_not_archived(
     assert "Niet in het archief" in missing
     assert 'href="../../index.html"' in missing
     assert "(1 links gave no page)" in stdout.getvalue()
+
+
+def test_a_link_in_a_note_never_writes_outside_the_archive(framework, tmp_path):
+    case = make_case(title="Kookploeg", slug="kookploeg")
+    make_annotation(
+        target=case,
+        author=make_member(),
+        body="Zie [dit](/static/x%2F..%2F..%2F..%2FONTSNAPT.css) en [dat](/static/..%5CONTSNAPT.js).",
+    )
+    out = tmp_path / "a" / "archief"
+    call_command("archive", str(out), "--quiet", stdout=io.StringIO())
+    assert [path.name for path in tmp_path.rglob("ONTSNAPT*")] == []
+    # The note stands in the margin, its links without a target.
+    page = (out / "praktijken/kookploeg/index.html").read_text(encoding="utf-8")
+    assert ">dit</a>" in page and ">dat</a>" in page
+    assert [
+        href for href in re.findall(r'(?:href|src)="([^"]*)"', page) if "ONTSNAPT" in href
+    ] == []

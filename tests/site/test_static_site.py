@@ -2,7 +2,7 @@
 
 import pytest
 
-from diegem.lib.static_site import file_for, relative_link, rewrite_css
+from diegem.lib.static_site import archivable, file_for, relative_link, rewrite_css
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,24 @@ def test_rewrite_css_passes_every_reference_and_keeps_the_rest():
         "@import '../extra.css';\n"
         "b { background: url(data:image/png;base64,AAAA); }"
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../settings.py",
+        "/static/x%2F..%2F..%2F..%2Fescaped.css",
+        "/static/x%2f%2e%2e%2fescaped.css",
+        "/static/x%5C..%5Cescaped.css",
+        "/praktijken/%00/",
+    ],
+)
+def test_a_path_that_would_leave_the_archive_is_refused(path):
+    assert archivable(path) is False
+    with pytest.raises(ValueError):
+        file_for(path)
+
+
+def test_an_ordinary_path_is_archivable():
+    assert archivable("/praktijken/caf%C3%A9-de-hoek/") is True
+    assert file_for("/praktijken/caf%C3%A9-de-hoek/") == "praktijken/café-de-hoek/index.html"
