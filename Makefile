@@ -47,7 +47,7 @@ test: $(VENV)/.installed-test
 
 # Synthetic data at scale, gunicorn on 127.0.0.1, pages against hello-world (a few minutes).
 bench: $(VENV)/.installed
-	timeout 1800 .ci/bench
+	timeout 5400 .ci/bench
 
 check: $(VENV)/.installed-test
 	DEBUG=true $(PY) manage.py check

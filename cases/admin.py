@@ -958,6 +958,8 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
 
     @admin.display(description=_("stand"))
     def state(self, obj) -> str:
+        if obj.cancelled_at:
+            return _("stopgezet")
         if obj.settled_at:
             return _("consensus vastgelegd")
         if obj.open_codings:
@@ -979,6 +981,11 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
                 "<int:pk>/verschillen/",
                 self.admin_site.admin_view(self.disagreement_view),
                 name="cases_doublecodinground_disagreement",
+            ),
+            path(
+                "<int:pk>/stopzetten/",
+                self.admin_site.admin_view(self.cancel_view),
+                name="cases_doublecodinground_cancel",
             ),
             *super().get_urls(),
         ]
@@ -1047,6 +1054,36 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
         }
         return TemplateResponse(request, "admin/cases/doublecodinground/coding.html", context)
 
+    def cancel_view(self, request, pk):
+        """Stop an open round (a coder left): asked once more, then `round_cancel`."""
+        round_ = get_object_or_404(DoubleCodingRound.objects.select_related("case"), pk=pk)
+        if not self.has_view_or_change_permission(request, round_):
+            raise PermissionDenied
+        refusal = None
+        if request.method == "POST":
+            try:
+                double_coding_rounds.round_cancel(round=round_, actor=request.user)
+            except double_coding_rounds.RoundRefused as error:
+                refusal = error
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "De dubbele codering van ‘%(case)s’ is stopgezet; de onafhankelijke coderingen blijven bewaard."
+                    )
+                    % {"case": round_.case},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:cases_case_change", round_.case_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "round": round_,
+            "refusal": refusal,
+            "title": _("Dubbele codering stopzetten: ‘%(case)s’") % {"case": round_.case},
+        }
+        return TemplateResponse(request, "admin/cases/doublecodinground/cancel.html", context)
+
     def disagreement_view(self, request, pk):
         """Both codings side by side once both are submitted, and the consensus form."""
         round_ = get_object_or_404(
@@ -1065,9 +1102,14 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
             }
             return TemplateResponse(request, "admin/cases/doublecodinground/waiting.html", context)
         rows = double_coding_rounds.comparison(round_)
-        may_settle = round_.settled_at is None and request.user.pk in (
-            round_.requested_by_id,
-            round_.second_coder_id,
+        may_settle = (
+            round_.settled_at is None
+            and round_.cancelled_at is None
+            and request.user.pk
+            in (
+                round_.requested_by_id,
+                round_.second_coder_id,
+            )
         )
         form = None
         if may_settle:

@@ -10,6 +10,9 @@ One service function per state change; the workbench's views call these. A round
 3. `round_settle`: once both are submitted, the consensus is written as the case's
    coding through `case_write` (a version whose comment names the round). The case can
    be published only then (`services.case_transition`). The independent codings stay.
+Or `round_cancel`: a round that cannot end in a consensus (a coder left) is stopped by a
+coder or a researcher who may publish; its codings stay, it no longer counts, and the
+case is free again.
 Rows are locked (`select_for_update`) so two submits or settles at once cannot both win.
 """
 
@@ -184,6 +187,32 @@ def _locked_own_coding(coding: IndependentCoding, actor) -> IndependentCoding:
         raise PermissionDenied(_("Dit is niet uw codering."))
     if locked.submitted_at is not None:
         raise RoundRefused(_("Deze codering is al ingediend en verandert niet meer."))
+    if locked.round.cancelled_at is not None:
+        raise RoundRefused(_("Deze dubbele codering is stopgezet."))
+    return locked
+
+
+@transaction.atomic
+def round_cancel(*, round: DoubleCodingRound, actor) -> DoubleCodingRound:
+    """Stop an open round: by one of its coders, or a researcher who may publish (a coder left).
+
+    The independent codings stay in the record; the round no longer counts in the
+    agreement, nobody codes the case blind any more, and it can be published again.
+    """
+    locked = DoubleCodingRound.objects.select_for_update().get(pk=round.pk)
+    if actor.pk not in (locked.requested_by_id, locked.second_coder_id) and not actor.has_perm(
+        "cases.publish_case"
+    ):
+        raise PermissionDenied(
+            _("Alleen de codeerders of wie mag publiceren zetten een dubbele codering stop.")
+        )
+    if locked.settled_at is not None:
+        raise RoundRefused(_("De consensus van deze ronde is al vastgelegd."))
+    if locked.cancelled_at is not None:
+        raise RoundRefused(_("Deze dubbele codering is al stopgezet."))
+    locked.cancelled_at = timezone.now()
+    locked.cancelled_by = actor
+    locked.save(update_fields=["cancelled_at", "cancelled_by"])
     return locked
 
 
@@ -287,6 +316,8 @@ def round_settle(
         raise PermissionDenied(_("Alleen de twee codeerders leggen de consensus vast."))
     if locked.settled_at is not None:
         raise RoundRefused(_("De consensus van deze ronde is al vastgelegd."))
+    if locked.cancelled_at is not None:
+        raise RoundRefused(_("Deze dubbele codering is stopgezet."))
     if locked.codings.filter(submitted_at__isnull=True).exists():
         raise RoundRefused(
             _("Beide onafhankelijke coderingen moeten ingediend zijn voor de consensus.")

@@ -1034,8 +1034,8 @@ class CodingEvidence(AnchoredPassage):
 
 class DoubleCodingRoundQuerySet(models.QuerySet):
     def unsettled(self) -> DoubleCodingRoundQuerySet:
-        """Rounds without a consensus yet: at most one per case."""
-        return self.filter(settled_at__isnull=True)
+        """Open rounds: neither settled by a consensus nor stopped. At most one per case."""
+        return self.filter(settled_at__isnull=True, cancelled_at__isnull=True)
 
     def coding(self) -> DoubleCodingRoundQuerySet:
         """Rounds still being coded: not both independent codings submitted. Their coders code blind."""
@@ -1046,8 +1046,9 @@ class DoubleCodingRoundQuerySet(models.QuerySet):
         )
 
     def both_submitted(self) -> DoubleCodingRoundQuerySet:
-        """Rounds whose two independent codings are both submitted (settled or not): agreement counts these."""
-        return self.exclude(
+        """Rounds whose two independent codings are both submitted (settled or not, never a stopped
+        one): agreement counts these."""
+        return self.filter(cancelled_at__isnull=True).exclude(
             Exists(
                 IndependentCoding.objects.filter(round=OuterRef("pk"), submitted_at__isnull=True)
             )
@@ -1103,6 +1104,17 @@ class DoubleCodingRound(models.Model):
         related_name="+",
     )
 
+    # A round stopped before its consensus (a coder left, the case changed): its codings stay.
+    cancelled_at = models.DateTimeField(_("stopgezet op"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stopgezet door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
     objects = DoubleCodingRoundQuerySet.as_manager()
 
     class Meta:
@@ -1115,8 +1127,15 @@ class DoubleCodingRound(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["case"],
-                condition=Q(settled_at__isnull=True),
-                name="one_unsettled_round_per_case",
+                condition=Q(settled_at__isnull=True, cancelled_at__isnull=True),
+                name="one_open_round_per_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancelled_by__isnull=True)
+                | Q(
+                    cancelled_at__isnull=False, cancelled_by__isnull=False, settled_at__isnull=True
+                ),
+                name="round_cancelled_with_who_never_settled",
             ),
             models.CheckConstraint(
                 condition=Q(settled_at__isnull=True, settled_by__isnull=True)

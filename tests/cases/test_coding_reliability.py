@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 
 from cases.coding_reliability import reliability, reliability_json, reliability_rows
+from cases.double_coding_rounds import round_cancel
 from cases.models import Case
 from tests.cases.double_coding import code_and_submit, make_colleague, open_round, publish
 from tests.factories import make_case
@@ -151,3 +152,14 @@ def test_a_round_counts_once_its_case_is_published(framework, researcher):
     publish(case)
     strijd = by_key(reliability())[("bron", "strijd")]
     assert (strijd.cases, strijd.percent) == (1, 0.0)
+
+
+def test_a_stopped_round_does_not_count(framework, researcher):
+    colleague = make_colleague()
+    case = make_case(status=Case.Status.DRAFT)
+    round_, first, second = open_round(case, researcher, colleague)
+    code_and_submit(first, researcher, strijd=3)
+    code_and_submit(second, colleague, strijd=0)
+    round_cancel(round=round_, actor=researcher)
+    publish(case)
+    assert by_key(reliability())[("bron", "strijd")].cases == 0

@@ -9,6 +9,7 @@ from cases.double_coding_rounds import (
     RoundRefused,
     coding_save,
     coding_submit,
+    round_cancel,
     round_request,
     round_settle,
 )
@@ -210,3 +211,37 @@ def test_settle_refuses_tekstbewijs_without_a_passage(draft, researcher, colleag
     sources[strijd.pk] = Entry(grounds=Grounds.EVIDENCE, value=2, rationale="Staat er.")
     with pytest.raises(RoundRefused, match="Strijd: ‘tekstbewijs’ vraagt een verankerde passage"):
         round_settle(round=round_, actor=researcher, sources=sources, fields=fields)
+
+
+def test_a_round_that_cannot_end_is_stopped_and_its_codings_stay(draft, researcher, colleague):
+    round_, first, second = open_round(draft, researcher, colleague)
+    code_and_submit(first, researcher)
+    assert not Case.objects.codings_visible_to(colleague).filter(pk=draft.pk).exists()
+    with pytest.raises(PermissionDenied):
+        round_cancel(round=round_, actor=make_user("gast", is_staff=True))
+    round_cancel(round=round_, actor=colleague)
+    round_.refresh_from_db()
+    assert (round_.cancelled_by, round_.settled_at) == (colleague, None)
+    # The colleague no longer codes blind; the codings stay; nothing more happens in the round.
+    assert Case.objects.codings_visible_to(colleague).filter(pk=draft.pk).exists()
+    assert round_.codings.count() == 2
+    assert list(DoubleCodingRound.objects.unsettled()) == []
+    with pytest.raises(RoundRefused, match="stopgezet"):
+        code_and_submit(second, colleague)
+    sources, fields = everything(strength=2)
+    with pytest.raises(RoundRefused, match="stopgezet"):
+        round_settle(round=round_, actor=researcher, sources=sources, fields=fields)
+    with pytest.raises(RoundRefused, match="al stopgezet"):
+        round_cancel(round=round_, actor=researcher)
+    # The case is free for a new round.
+    round_request(case=draft, requested_by=researcher, second_coder=make_colleague("derde"))
+
+
+def test_a_settled_round_is_not_stopped(draft, researcher, colleague):
+    round_, first, second = open_round(draft, researcher, colleague)
+    code_and_submit(first, researcher)
+    code_and_submit(second, colleague)
+    sources, fields = everything(strength=2)
+    round_settle(round=round_, actor=colleague, sources=sources, fields=fields)
+    with pytest.raises(RoundRefused, match="al vastgelegd"):
+        round_cancel(round=round_, actor=researcher)

@@ -182,3 +182,30 @@ def test_a_stranger_reaches_no_coding_of_the_round(draft, researcher, colleague,
         third.get(reverse("admin:cases_doublecodinground_coding", args=[round_.pk])).status_code
         == 404
     )
+
+
+def test_a_coder_stops_a_round_from_the_workbench(draft, researcher, colleague, researcher_client):
+    round_, _first, _second = open_round(draft, researcher, colleague)
+    waiting = researcher_client.get(
+        reverse("admin:cases_doublecodinground_disagreement", args=[round_.pk])
+    )
+    cancel_url = reverse("admin:cases_doublecodinground_cancel", args=[round_.pk])
+    assert cancel_url in waiting.content.decode()
+    page = researcher_client.get(cancel_url)
+    assert "De onafhankelijke coderingen blijven bewaard" in page.content.decode()
+    response = researcher_client.post(cancel_url)
+    assert response.status_code == 302
+    round_.refresh_from_db()
+    assert round_.cancelled_at is not None
+    listing = researcher_client.get(reverse("admin:cases_doublecodinground_changelist"))
+    assert "stopgezet" in listing.content.decode()
+    again = researcher_client.post(cancel_url)
+    assert "Deze dubbele codering is stopgezet op" in again.content.decode()
+
+
+def test_a_member_cannot_stop_a_round(draft, researcher, colleague, member_client):
+    round_, _first, _second = open_round(draft, researcher, colleague)
+    response = member_client.post(reverse("admin:cases_doublecodinground_cancel", args=[round_.pk]))
+    assert response.status_code == 302  # to the workbench's login
+    round_.refresh_from_db()
+    assert round_.cancelled_at is None
