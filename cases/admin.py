@@ -996,7 +996,7 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
         if round_ is None or not self.has_view_or_change_permission(request, round_):
             raise Http404
         own = round_.codings.filter(coder=request.user, submitted_at__isnull=True).exists()
-        if own and round_.settled_at is None:
+        if own and round_.settled_at is None and round_.cancelled_at is None:
             return redirect("admin:cases_doublecodinground_coding", round_.pk)
         return redirect("admin:cases_doublecodinground_disagreement", round_.pk)
 
@@ -1011,14 +1011,16 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
             *((row.source, row) for row in coding.sources.select_related("source")),
             *((row.tension_field, row) for row in coding.positions.select_related("tension_field")),
         ]
+        # Submitted, or the round stopped: the coding is shown, never changed.
+        read_only = coding.is_submitted or round_.cancelled_at is not None
         form = JudgementsForm(
-            request.POST if request.method == "POST" and not coding.is_submitted else None,
+            request.POST if request.method == "POST" and not read_only else None,
             initial=JudgementsForm.initial_for(stored, sources=sources, tension_fields=fields),
             sources=sources,
             tension_fields=fields,
             complete=request.method == "POST" and "_indienen" in request.POST,
         )
-        if coding.is_submitted:
+        if read_only:
             for field in form.fields.values():
                 field.disabled = True
         elif request.method == "POST" and form.is_valid():
@@ -1047,6 +1049,7 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
             "opts": self.model._meta,
             "round": round_,
             "coding": coding,
+            "read_only": read_only,
             "case": round_.case,
             "form": form,
             "title": _("Uw onafhankelijke codering van ‘%(case)s’") % {"case": round_.case},

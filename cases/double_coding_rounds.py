@@ -10,9 +10,9 @@ One service function per state change; the workbench's views call these. A round
 3. `round_settle`: once both are submitted, the consensus is written as the case's
    coding through `case_write` (a version whose comment names the round). The case can
    be published only then (`services.case_transition`). The independent codings stay.
-Or `round_cancel`: a round that cannot end in a consensus (a coder left) is stopped by a
-coder or a researcher who may publish; its codings stay, it no longer counts, and the
-case is free again.
+Or `round_cancel`: a round still being coded that cannot end (a coder left) is stopped by
+its requester or a researcher who may publish; its codings stay, it never counts, and the
+case is free again (its second coder is not asked again for it).
 Rows are locked (`select_for_update`) so two submits or settles at once cannot both win.
 """
 
@@ -104,6 +104,16 @@ def round_request(*, case: Case, requested_by, second_coder) -> DoubleCodingRoun
                 "Voor deze praktijk loopt al een dubbele codering; rond die eerst af met een consensus."
             )
         )
+    if DoubleCodingRound.objects.filter(
+        case=locked, second_coder=second_coder, cancelled_at__isnull=False
+    ).exists():
+        # Once a round stopped, its second coder may read the case's coding: no longer blind.
+        raise RoundRefused(
+            _(
+                "Deze collega codeerde deze praktijk al in een stopgezette ronde en kent haar codering nu: kies een andere collega."
+            ),
+            field="second_coder",
+        )
     try:
         with transaction.atomic():
             round_ = DoubleCodingRound.objects.create(
@@ -194,22 +204,28 @@ def _locked_own_coding(coding: IndependentCoding, actor) -> IndependentCoding:
 
 @transaction.atomic
 def round_cancel(*, round: DoubleCodingRound, actor) -> DoubleCodingRound:
-    """Stop an open round: by one of its coders, or a researcher who may publish (a coder left).
+    """Stop a round still being coded (a coder left): by its requester or a researcher who may publish.
 
-    The independent codings stay in the record; the round no longer counts in the
-    agreement, nobody codes the case blind any more, and it can be published again.
+    Not by the second coder (stopping would end their own blindness), and not once both
+    codings are in (then either coder can settle it; stopping would drop a disagreement
+    from the figures). The independent codings stay in the record; the round does not
+    count in the agreement, nobody codes the case blind any more, and it can be published.
     """
     locked = DoubleCodingRound.objects.select_for_update().get(pk=round.pk)
-    if actor.pk not in (locked.requested_by_id, locked.second_coder_id) and not actor.has_perm(
-        "cases.publish_case"
+    if actor.pk == locked.second_coder_id or (
+        actor.pk != locked.requested_by_id and not actor.has_perm("cases.publish_case")
     ):
         raise PermissionDenied(
-            _("Alleen de codeerders of wie mag publiceren zetten een dubbele codering stop.")
+            _("Alleen wie de dubbele codering vroeg, of wie mag publiceren, zet ze stop.")
         )
     if locked.settled_at is not None:
         raise RoundRefused(_("De consensus van deze ronde is al vastgelegd."))
     if locked.cancelled_at is not None:
         raise RoundRefused(_("Deze dubbele codering is al stopgezet."))
+    if not locked.codings.filter(submitted_at__isnull=True).exists():
+        raise RoundRefused(
+            _("Beide coderingen zijn ingediend: leg de consensus vast in plaats van te stoppen.")
+        )
     locked.cancelled_at = timezone.now()
     locked.cancelled_by = actor
     locked.save(update_fields=["cancelled_at", "cancelled_by"])

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -35,7 +36,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
 from xml.etree import ElementTree
 
 import lxml.html
@@ -43,6 +44,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.test.utils import override_settings
@@ -133,6 +135,10 @@ PAGE_PARAMETERS = ("pagina", "page")
 SEARCH_FILE = "zoeken/index.html"
 # A note's own page (`annotation-detail`): archived as the note in its page's margin.
 NOTE_PAGE_PREFIX = "/kanttekeningen/"
+# The ids a note's margin holds: the note, its thread and its replies.
+MARGIN_FRAGMENT = re.compile(r"(kanttekening|draad|antwoord)-\d+")
+# The longest file name most file systems keep (ext4, APFS: 255 bytes), with room to spare.
+MAX_NAME_BYTES = 200
 SEARCH_DATA_FILE = "zoeken/zoekindex.js"
 
 
@@ -154,6 +160,17 @@ def margin_pages() -> dict[int, str]:
         pk: reverse("section-detail", args=[key]) if key else reverse("case-detail", args=[slug])
         for pk, slug, key in rows.iterator(chunk_size=5000)
     }
+
+
+def _static_file(name: str) -> str | None:
+    """The path of a static file the site has (app folders or collected), or None."""
+    try:
+        found = finders.find(name)
+        if not found and staticfiles_storage.exists(name):
+            found = staticfiles_storage.path(name)
+    except (SuspiciousFileOperation, ValueError, OSError):
+        return None
+    return found if found and Path(found).is_file() else None
 
 
 class ArchiveError(Exception):
@@ -243,6 +260,7 @@ class _Crawl:
         self.client = Client(HTTP_HOST=self.host, raise_request_exception=True)
         self.queue: deque[_Page] = deque()
         self.known: dict[tuple[str, str], str] = {}
+        self.files: set[str] = set()
         # Lists reached with a query from a page without one: (path, its non-page parameters).
         self.lists: set[tuple[str, frozenset]] = set()
         self.index_by_name = dict(INDEX_BY_URL_NAME)
@@ -289,7 +307,11 @@ class _Crawl:
         if key not in self.known:
             file = file or file_for(path, query)
             self.known[key] = file
-            self.queue.append(_Page(path, query, file))
+            # Two spellings of one file (`site%2Ecss`, `site.css`) are written once: the
+            # second would overwrite the first with whatever it answers.
+            if file not in self.files:
+                self.files.add(file)
+                self.queue.append(_Page(path, query, file))
         return self.known[key]
 
     def _fetch(self, page: _Page):
@@ -325,10 +347,8 @@ class _Crawl:
             self._write(page.file, response.content)
 
     def _archive_static(self, page: _Page) -> None:
-        name = page.path[len(settings.STATIC_URL) :]
-        found = finders.find(name)
-        if not found and staticfiles_storage.exists(name):
-            found = staticfiles_storage.path(name)
+        name = unquote(page.path[len(settings.STATIC_URL) :])
+        found = _static_file(name)
         if not found:
             self.result.missing.append(page.url)
             self._write(page.file, b"")
@@ -380,7 +400,11 @@ class _Crawl:
             return ""  # a link that would lead outside the archive (a "%2F..%2F" in a note)
         if (path, query) in self.known:
             return self.known[(path, query)]
+        if any(len(part.encode()) > MAX_NAME_BYTES for part in file_for(path, query).split("/")):
+            return ""  # no file system keeps a name that long (a made-up address in a note)
         if path.startswith(settings.STATIC_URL):
+            if not _static_file(unquote(path[len(settings.STATIC_URL) :])):
+                return ""  # only files the site has: a made-up one would be written empty
             return self._enqueue(path, "")
         try:
             match = resolve(path)
@@ -443,7 +467,7 @@ class _Crawl:
 
         The margin shows every public note with its thread in place, so the archive has no
         page per note: at 100,000 notes those pages would be most of the archive and of its
-        time. A reading keeps its own page (it stands beside a coding, summarised).
+        time. (A reading has no page of its own: it stands beside its coding, `#lezing-<id>`.)
         """
         if NOTE_PAGE_PREFIX not in raw:
             return raw
@@ -462,7 +486,8 @@ class _Crawl:
         where = self.margin_pages.get(note)
         if where is None:
             return raw
-        return f"{where}#{split.fragment or f'kanttekening-{note}'}"
+        fragment = split.fragment if MARGIN_FRAGMENT.fullmatch(split.fragment) else ""
+        return f"{where}#{fragment or f'kanttekening-{note}'}"
 
     # --- pages --------------------------------------------------------------------------
 

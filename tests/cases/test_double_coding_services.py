@@ -217,11 +217,13 @@ def test_a_round_that_cannot_end_is_stopped_and_its_codings_stay(draft, research
     round_, first, second = open_round(draft, researcher, colleague)
     code_and_submit(first, researcher)
     assert not Case.objects.codings_visible_to(colleague).filter(pk=draft.pk).exists()
-    with pytest.raises(PermissionDenied):
-        round_cancel(round=round_, actor=make_user("gast", is_staff=True))
-    round_cancel(round=round_, actor=colleague)
+    # Not by a stranger, and not by the second coder: that would end their own blindness.
+    for actor in (make_user("gast", is_staff=True), colleague):
+        with pytest.raises(PermissionDenied):
+            round_cancel(round=round_, actor=actor)
+    round_cancel(round=round_, actor=researcher)
     round_.refresh_from_db()
-    assert (round_.cancelled_by, round_.settled_at) == (colleague, None)
+    assert (round_.cancelled_by, round_.settled_at) == (researcher, None)
     # The colleague no longer codes blind; the codings stay; nothing more happens in the round.
     assert Case.objects.codings_visible_to(colleague).filter(pk=draft.pk).exists()
     assert round_.codings.count() == 2
@@ -233,14 +235,19 @@ def test_a_round_that_cannot_end_is_stopped_and_its_codings_stay(draft, research
         round_settle(round=round_, actor=researcher, sources=sources, fields=fields)
     with pytest.raises(RoundRefused, match="al stopgezet"):
         round_cancel(round=round_, actor=researcher)
-    # The case is free for a new round.
+    # The case is free for a new round, with a colleague who has not seen its coding.
+    with pytest.raises(RoundRefused, match="stopgezette ronde") as refused:
+        round_request(case=draft, requested_by=researcher, second_coder=colleague)
+    assert refused.value.field == "second_coder"
     round_request(case=draft, requested_by=researcher, second_coder=make_colleague("derde"))
 
 
-def test_a_settled_round_is_not_stopped(draft, researcher, colleague):
+def test_a_round_with_both_codings_in_is_settled_not_stopped(draft, researcher, colleague):
     round_, first, second = open_round(draft, researcher, colleague)
     code_and_submit(first, researcher)
     code_and_submit(second, colleague)
+    with pytest.raises(RoundRefused, match="Beide coderingen zijn ingediend"):
+        round_cancel(round=round_, actor=researcher)
     sources, fields = everything(strength=2)
     round_settle(round=round_, actor=colleague, sources=sources, fields=fields)
     with pytest.raises(RoundRefused, match="al vastgelegd"):

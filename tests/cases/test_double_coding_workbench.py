@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cases.double_coding_rounds import round_cancel
 from cases.models import Case, DoubleCodingRound
 from frameworks.models import Source, TensionField
 from tests.cases.double_coding import code_and_submit, make_colleague, open_round
@@ -203,9 +204,24 @@ def test_a_coder_stops_a_round_from_the_workbench(draft, researcher, colleague, 
     assert "Deze dubbele codering is stopgezet op" in again.content.decode()
 
 
-def test_a_member_cannot_stop_a_round(draft, researcher, colleague, member_client):
+def test_a_member_is_sent_to_log_in_and_stops_nothing(draft, researcher, colleague, member_client):
     round_, _first, _second = open_round(draft, researcher, colleague)
     response = member_client.post(reverse("admin:cases_doublecodinground_cancel", args=[round_.pk]))
     assert response.status_code == 302  # to the workbench's login
     round_.refresh_from_db()
     assert round_.cancelled_at is None
+
+
+def test_a_stopped_round_shows_the_coding_read_only(draft, researcher, colleague):
+    round_, _first, _second = open_round(draft, researcher, colleague)
+    round_cancel(round=round_, actor=researcher)
+    client = Client()
+    client.force_login(colleague)
+    change = client.get(reverse("admin:cases_doublecodinground_change", args=[round_.pk]))
+    assert change["Location"] == reverse(
+        "admin:cases_doublecodinground_disagreement", args=[round_.pk]
+    )
+    page = client.get(reverse("admin:cases_doublecodinground_coding", args=[round_.pk]))
+    html = page.content.decode()
+    assert "Deze dubbele codering is stopgezet op" in html
+    assert 'name="_indienen"' not in html

@@ -180,3 +180,21 @@ def test_a_link_in_a_note_never_writes_outside_the_archive(framework, tmp_path):
     assert [
         href for href in re.findall(r'(?:href|src)="([^"]*)"', page) if "ONTSNAPT" in href
     ] == []
+
+
+def test_links_in_a_note_can_neither_blank_a_file_nor_stop_the_run(framework, tmp_path):
+    case = make_case(title="Kookploeg", slug="kookploeg")
+    make_annotation(
+        target=case,
+        author=make_member(),
+        body=(
+            "Zie [stijl](/static/css/site%2Ecss), [pad](/static//etc/passwd), "
+            f"[lang](/praktijken/{'x' * 300}/) en [map](/static/css/site.css/x)."
+        ),
+    )
+    out = tmp_path / "archief"
+    call_command("archive", str(out), "--quiet", stdout=io.StringIO())
+    # The stylesheet is the site's, not the empty answer to a second spelling of its name.
+    assert "--" in (out / "static/css/site.css").read_text(encoding="utf-8")
+    page = (out / "praktijken/kookploeg/index.html").read_text(encoding="utf-8")
+    assert ">pad</a>" in page and ">lang</a>" in page and ">map</a>" in page
