@@ -93,7 +93,7 @@ def test_a_researcher_puts_a_coding_on_text_evidence(live_server, viewport_page,
     )
 
     # The versions name the change of grounds.
-    page.get_by_role("link", name="Versies").first.click()
+    page.get_by_role("link", name="Versies", exact=True).first.click()
     expect(page.locator("#change-history tbody tr").first).to_contain_text(
         "Samenvatting gewijzigd; Strijd: grond interpretatie → tekstbewijs, onderbouwing gewijzigd; "
         "Tekstbewijs voor Strijd toegevoegd: ‘Ze voeren actie tegen de sluiting’."

@@ -92,7 +92,7 @@ def test_a_researcher_takes_a_draft_to_the_public_site(live_server, viewport_pag
     # The versions page sits in the admin's frame: its breadcrumbs bar looks like the form's.
     bar = "nav ol.breadcrumbs"
     form_bar = page.locator(bar).evaluate("e => getComputedStyle(e).backgroundColor")
-    page.get_by_role("link", name="Versies").first.click()
+    page.get_by_role("link", name="Versies", exact=True).first.click()
     expect(page).to_have_url(re.compile(r"/history/$"))
     assert page.locator(bar).evaluate("e => getComputedStyle(e).backgroundColor") == form_bar
     assert form_bar not in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)")
