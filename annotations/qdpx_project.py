@@ -42,11 +42,14 @@ data gives the same bytes: ordered reads, no dates, fixed ZIP timestamps.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections import defaultdict
+from typing import BinaryIO
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from annotations.models import Annotation, Motivation
 from cases.exchange import (
@@ -74,26 +77,68 @@ DRAFTS_DESCRIPTION = (
     "Voor het onderzoeksteam; niet verspreiden."
 )
 CONTENT_TYPE = "application/zip"
+SPOOL_BYTES = qdpx.SPOOL_BYTES
 
 
 # --- the entry points ---------------------------------------------------------------------------
+
+# Cases read per round: what one round holds (texts, codings, evidence, their notes) is what
+# the export keeps in memory at a time.
+CASES_PER_ROUND = 500
+
+
+def write_project(
+    out: BinaryIO,
+    cases: QuerySet[Case],
+    annotations: QuerySet[Annotation],
+    *,
+    with_drafts: bool = False,
+) -> None:
+    """These cases and annotations as a `.qdpx` file, written into `out`.
+
+    The caller decides what may be seen: `cases` and `annotations` are what
+    goes in (of the annotations, those on these cases or on the framework).
+    `with_drafts` only names the project as one that holds unpublished work.
+    Memory holds one round of cases at a time, whatever the size of the bank.
+    """
+    case_ids = list(cases.order_by("title", "pk").values_list("pk", flat=True))
+    sources = list(Source.objects.all())
+    tension_fields = list(TensionField.objects.all())
+    variables = _Variables(sources, tension_fields)
+    header = qdpx.Header(
+        name=f"{ORIGIN} (met concepten)" if with_drafts else ORIGIN,
+        origin=ORIGIN,
+        codebook=framework_codebook(),
+        users=_users(case_ids),
+        variables=variables.all,
+        description=DRAFTS_DESCRIPTION if with_drafts else PUBLIC_DESCRIPTION,
+    )
+    with qdpx.ProjectWriter(header) as writer:
+        for first in range(0, len(case_ids), CASES_PER_ROUND):
+            round_ids = case_ids[first : first + CASES_PER_ROUND]
+            _write_cases(writer, cases, round_ids, annotations, variables)
+        _write_framework_notes(writer, annotations)
+        writer.finish(out)
 
 
 def project_bytes(
     cases: QuerySet[Case], annotations: QuerySet[Annotation], *, with_drafts: bool = False
 ) -> bytes:
-    """These cases and annotations as a `.qdpx` file.
+    """`write_project` as bytes (tests and small exports)."""
+    out = io.BytesIO()
+    write_project(out, cases, annotations, with_drafts=with_drafts)
+    return out.getvalue()
 
-    The caller decides what may be seen: `cases` and `annotations` are what
-    goes in (of the annotations, those on these cases or on the framework).
-    `with_drafts` only names the project as one that holds unpublished work.
-    """
-    return qdpx.qdpx(build_project(cases, annotations, with_drafts=with_drafts))
+
+def write_published_project(out: BinaryIO) -> None:
+    """The public project: published cases, public annotations (`/data/`, data releases)."""
+    write_project(out, Case.objects.published(), Annotation.objects.public())
 
 
 def published_project_bytes() -> bytes:
-    """The public project: published cases, public annotations (`/data/`, data releases)."""
-    return project_bytes(Case.objects.published(), Annotation.objects.public())
+    out = io.BytesIO()
+    write_published_project(out)
+    return out.getvalue()
 
 
 def draft_export_cases(user) -> QuerySet[Case]:
@@ -107,24 +152,47 @@ def draft_export_cases(user) -> QuerySet[Case]:
     return Case.objects.codings_visible_to(user)
 
 
-def draft_project_bytes(user) -> bytes:
+def write_draft_project(out: BinaryIO, user) -> None:
     """A researcher's project: every case they may read, drafts included, with the approved
     annotations on the texts they may read."""
     cases = draft_export_cases(user)
-    return project_bytes(
-        cases, Annotation.objects.on_readable_text(user).approved(), with_drafts=True
+    write_project(
+        out, cases, Annotation.objects.on_readable_text(user).approved(), with_drafts=True
     )
+
+
+def draft_project_bytes(user) -> bytes:
+    out = io.BytesIO()
+    write_draft_project(out, user)
+    return out.getvalue()
 
 
 # --- assembly -----------------------------------------------------------------------------------
 
 
-def build_project(
-    cases: QuerySet[Case], annotations: QuerySet[Annotation], *, with_drafts: bool = False
-) -> qdpx.Project:
-    """The project as the writer's dataclasses: a fixed number of queries, whatever the number of cases."""
-    case_list = list(
-        cases.select_related("domain")
+def _users(case_ids: list[int]) -> tuple[qdpx.User, ...]:
+    """The researchers of these cases, by name."""
+    researchers = get_user_model().objects.filter(researched_cases__in=case_ids).distinct()
+    return tuple(
+        sorted(
+            (qdpx.User(qda_guid("user", str(user.pk)), _name_of(user)) for user in researchers),
+            key=lambda u: (u.name, u.guid),
+        )
+    )
+
+
+def _write_cases(
+    writer: qdpx.ProjectWriter, cases: QuerySet[Case], ids: list[int], annotations, variables
+) -> None:
+    """One round of cases, in title order: each case, then its text sources, notes and links.
+
+    The round is read through the caller's queryset again: a case taken offline since
+    the list of ids was read stays out. A fixed number of queries per round.
+    """
+    order = {pk: index for index, pk in enumerate(ids)}
+    case_list = sorted(
+        cases.filter(pk__in=ids)
+        .select_related("domain")
         .prefetch_related(
             "researchers",
             "source_codings__source",
@@ -135,62 +203,61 @@ def build_project(
                 .select_related("source", "tension_field")
                 .order_by("case_field", "position_start", "position_end", "pk"),
             ),
-        )
-        .order_by("title", "pk")
+        ),
+        key=lambda case: order[case.pk],
     )
-    sources = list(Source.objects.all())
-    tension_fields = list(TensionField.objects.all())
-    variables = _Variables(sources, tension_fields)
-    notes: list[qdpx.Note] = []
-    links: list[qdpx.Link] = []
-    selections: dict[str, list[qdpx.Selection]] = defaultdict(list)  # by text source GUID
-    texts: dict[str, tuple[str, str, str | None]] = {}  # GUID -> (name, text, creating user)
-    project_cases = []
-    users: dict[int, qdpx.User] = {}
+    threads = _threads(annotations.filter(case_id__in=ids))
     for case in case_list:
+        notes: list[qdpx.Note] = []
+        links: list[qdpx.Link] = []
+        selections: dict[str, list[qdpx.Selection]] = defaultdict(list)  # by text source GUID
         researchers = sorted(case.researchers.all(), key=lambda user: user.pk)
-        for user in researchers:
-            users[user.pk] = qdpx.User(qda_guid("user", str(user.pk)), _name_of(user))
-        creator = users[researchers[0].pk].guid if researchers else None
-        section_guids = []
+        creator = qda_guid("user", str(researchers[0].pk)) if researchers else None
+        texts = {}  # GUID -> (name, text)
         for section, text in case.text_sections():
-            guid = qda_guid("text", section.field, case_pk=case.pk)
-            texts[guid] = (f"{case.title} · {section.title}", text, creator)
-            section_guids.append(guid)
+            texts[qda_guid("text", section.field, case_pk=case.pk)] = (
+                f"{case.title} · {section.title}",
+                text,
+            )
         case_guid = qda_guid("case", str(case.pk))
         rationale_of = _rationales(case, case_guid, notes, links)
         _evidence(case, rationale_of, selections)
-        project_cases.append(
+        for thread in threads.get(case.pk, ()):
+            _thread(thread, case, texts, selections, notes, links)
+        writer.case(
             qdpx.Case(
                 case_guid,
                 case.title,
                 case.summary,
                 variables.values_of(case),
-                tuple(section_guids),
+                tuple(texts),
             )
         )
-    _annotations(annotations, cases, case_list, texts, selections, notes, links)
-    text_sources = tuple(
-        qdpx.TextSource(
-            guid,
-            name,
-            text,
-            tuple(sorted(selections[guid], key=lambda s: (s.start, s.end, s.guid))),
-            creator,
-        )
-        for guid, (name, text, creator) in texts.items()
-    )
-    return qdpx.Project(
-        name=f"{ORIGIN} (met concepten)" if with_drafts else ORIGIN,
-        origin=ORIGIN,
-        codebook=framework_codebook(),
-        users=tuple(sorted(users.values(), key=lambda u: (u.name, u.guid))),
-        variables=variables.all,
-        cases=tuple(project_cases),
-        sources=text_sources,
-        notes=tuple(notes),
-        links=tuple(links),
-        description=DRAFTS_DESCRIPTION if with_drafts else PUBLIC_DESCRIPTION,
+        for guid, (name, text) in texts.items():
+            writer.source(_text_source(guid, name, text, selections[guid], creator))
+        for note in notes:
+            writer.note(note)
+        for link in links:
+            writer.link(link)
+
+
+def _write_framework_notes(writer: qdpx.ProjectWriter, annotations) -> None:
+    """The annotations on the framework: a text source per annotated section, their notes."""
+    notes: list[qdpx.Note] = []
+    selections: dict[str, list[qdpx.Selection]] = defaultdict(list)
+    texts: dict[str, tuple[str, str]] = {}
+    for threads in _threads(annotations.filter(section__isnull=False)).values():
+        for thread in threads:
+            _thread(thread, None, texts, selections, notes, [])
+    for guid, (name, text) in texts.items():
+        writer.source(_text_source(guid, name, text, selections[guid], None))
+    for note in notes:
+        writer.note(note)
+
+
+def _text_source(guid, name, text, selections, creator) -> qdpx.TextSource:
+    return qdpx.TextSource(
+        guid, name, text, tuple(sorted(selections, key=lambda s: (s.start, s.end, s.guid))), creator
     )
 
 
@@ -385,58 +452,61 @@ def _fits(passage, text: str) -> bool:
     return False
 
 
-def _annotations(annotations, cases, case_list, texts, selections, notes, links) -> None:
-    """The given annotations on these cases or on the framework: notes, replies and readings."""
-    exported = {case.pk: case for case in case_list}
+def _threads(annotations) -> dict[int | None, list[list[Annotation]]]:
+    """The annotations as threads (a root, then its replies in order), by case (None: the framework)."""
     rows = list(
-        annotations.filter(Q(case__in=cases.values("pk")) | Q(section__isnull=False))
-        .select_related(
+        annotations.select_related(
             "case",
             "section",
             "author__preferences",
             "organisation",
             "reading__source",
             "reading__tension_field",
-        )
-        .order_by("pk")
+        ).order_by("pk")
     )
     replies = defaultdict(list)
     for row in rows:
         if row.parent_id:
             replies[row.parent_id].append(row)
+    threads = defaultdict(list)
     for row in rows:
-        if row.parent_id:
-            continue
-        thread = [row, *replies.get(row.pk, [])]
-        guids = tuple(qda_guid("annotation", str(a.pk)) for a in thread)
-        source_guid = _passage_source(row, exported, texts)
-        if source_guid is not None:
-            selections[source_guid].append(
-                qdpx.Selection(
-                    qda_guid("annotation-passage", str(row.pk)),
-                    _note_name(row),
-                    row.position_start,
-                    row.position_end,
-                    notes=guids,
+        if not row.parent_id:
+            threads[row.case_id].append([row, *replies.get(row.pk, [])])
+    return threads
+
+
+def _thread(thread, case, texts, selections, notes, links) -> None:
+    """A note, reply or reading thread: a selection on its passage, or a link to its case, and its notes."""
+    root = thread[0]
+    guids = tuple(qda_guid("annotation", str(a.pk)) for a in thread)
+    source_guid = _passage_source(root, case, texts)
+    if source_guid is not None:
+        selections[source_guid].append(
+            qdpx.Selection(
+                qda_guid("annotation-passage", str(root.pk)),
+                _note_name(root),
+                root.position_start,
+                root.position_end,
+                notes=guids,
+            )
+        )
+    elif root.case_id:  # a reading without a passage (or one that no longer fits): its case
+        for annotation, guid in zip(thread, guids, strict=True):
+            links.append(
+                qdpx.Link(
+                    qda_guid("annotation-link", str(annotation.pk)),
+                    "over deze praktijk",
+                    guid,
+                    qda_guid("case", str(root.case_id)),
                 )
             )
-        elif row.case_id:  # a reading without a passage (or one that no longer fits): its case
-            for annotation, guid in zip(thread, guids, strict=True):
-                links.append(
-                    qdpx.Link(
-                        qda_guid("annotation-link", str(annotation.pk)),
-                        "over deze praktijk",
-                        guid,
-                        qda_guid("case", str(row.case_id)),
-                    )
-                )
-        else:
-            continue  # a framework passage that does not fit its text: nothing to tie it to
-        for annotation, guid in zip(thread, guids, strict=True):
-            notes.append(qdpx.Note(guid, _note_name(annotation), _note_text(annotation)))
+    else:
+        return  # a framework passage that does not fit its text: nothing to tie it to
+    for annotation, guid in zip(thread, guids, strict=True):
+        notes.append(qdpx.Note(guid, _note_name(annotation), _note_text(annotation)))
 
 
-def _passage_source(row: Annotation, exported: dict, texts: dict) -> str | None:
+def _passage_source(row: Annotation, case: Case | None, texts: dict) -> str | None:
     """The text source an annotation's passage lies in (added for a framework section), if it fits."""
     if not row.has_passage:
         return None
@@ -445,12 +515,12 @@ def _passage_source(row: Annotation, exported: dict, texts: dict) -> str | None:
         text = row.section.body
     else:
         guid = qda_guid("text", row.case_field, case_pk=row.case_id)
-        text = getattr(exported[row.case_id], row.case_field)
         if guid not in texts:  # an empty section holds no passage
             return None
+        text = getattr(case, row.case_field)
     if not _fits(row, text):
         return None
-    texts.setdefault(guid, (f"Kader · {row.section}", text, None))
+    texts.setdefault(guid, (f"Kader · {row.section}", text))
     return guid
 
 

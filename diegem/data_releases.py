@@ -35,7 +35,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from annotations.api import ALL_LABEL, published_annotations, write_collection_document
-from annotations.qdpx_project import published_project_bytes
+from annotations.qdpx_project import write_published_project
 from cases import exchange
 from cases.coding_reliability import RELIABILITY_COLUMNS, reliability_rows
 from cases.history import Change, coding_changes, snapshot
@@ -492,7 +492,7 @@ def _codebook(ctx: ReleaseContext):
 
 
 def _project(ctx: ReleaseContext):
-    return lambda out: out.write(published_project_bytes())
+    return write_published_project
 
 
 def _reliability_csv(ctx: ReleaseContext):

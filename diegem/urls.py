@@ -58,7 +58,8 @@ urlpatterns = [
     ),
     path("methode/", cached(case_views.methods), name="methods"),
     path("data/kader.qdc", cached(case_views.export_codebook), name="export-codebook"),
-    path("data/praktijken.qdpx", cached(qdpx_views.export_project), name="export-project"),
+    # Built once per content version and kept on disk, not in the page cache (qdpx_views).
+    path("data/praktijken.qdpx", qdpx_views.export_project, name="export-project"),
     path("data/versies/<int:number>/", cached(release_views.release_detail), name="release-detail"),
     path(
         "data/versies/<int:number>/citeer.<citeformat:fmt>",

@@ -11,15 +11,30 @@ folder with one UTF-8 text file per text source, named `<guid>.txt` and
 referred to from the project as `internal://<guid>.txt`. Selections count
 positions in Unicode code points of that text, as the standard and the bank's
 anchors do.
+
+A project of 10,000 cases is hundreds of megabytes of XML: `ProjectWriter`
+takes it piece by piece (a case, a text source, a note, a link at a time, in
+any interleaving) and keeps each section in its own spooled temporary file,
+so memory holds one piece at a time, never the whole tree (built whole, the
+project took 2.5 GB at 10,000 cases). Each piece is serialised by lxml
+without a namespace and the pieces are joined under a root element that
+declares the project namespace as the default one, so every element is in it.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import shutil
+import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
+from xml.sax.saxutils import quoteattr
+
+from lxml import etree
 
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 PROJECT_NS = "urn:QDA-XML:project:1.0"
@@ -132,20 +147,6 @@ class Link:
     target: str
 
 
-@dataclass(frozen=True)
-class Project:
-    name: str
-    origin: str
-    codebook: Codebook
-    users: tuple[User, ...] = ()
-    variables: tuple[Variable, ...] = ()
-    cases: tuple[Case, ...] = ()
-    sources: tuple[TextSource, ...] = ()
-    notes: tuple[Note, ...] = ()
-    links: tuple[Link, ...] = ()
-    description: str = ""
-
-
 class SelectionOutsideSource(ValueError):
     """A selection does not lie within the text of its source."""
 
@@ -156,17 +157,24 @@ class SelectionOutsideSource(ValueError):
 def codebook_xml(codebook: Codebook, *, origin: str) -> bytes:
     """The codebook as a `.qdc` file (QDA-XML codebook 1.0)."""
     ET.register_namespace("", CODEBOOK_NS)
+
+    def sub(parent, tag: str, attributes: dict):
+        return ET.SubElement(parent, f"{{{CODEBOOK_NS}}}{tag}", attributes)
+
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": origin})
-    _codes(ET.SubElement(root, f"{{{CODEBOOK_NS}}}Codes"), codebook.codes, CODEBOOK_NS)
-    _sets(root, codebook.sets, CODEBOOK_NS)
+    _codes(sub(root, "Codes", {}), codebook.codes, sub)
+    _sets(root, codebook.sets, sub, member_attribute="guid")
     return _serialise(root)
 
 
-def _codes(parent, codes: tuple[Code, ...], ns: str) -> None:
+_Sub = Callable[..., object]  # (parent, tag, attributes) -> the new child element
+
+
+def _codes(parent, codes: tuple[Code, ...], sub: _Sub) -> None:
     for code in codes:
-        element = ET.SubElement(
+        element = sub(
             parent,
-            f"{{{ns}}}Code",
+            "Code",
             {
                 "guid": code.guid,
                 "name": _clean(code.name),
@@ -175,22 +183,19 @@ def _codes(parent, codes: tuple[Code, ...], ns: str) -> None:
             },
         )
         if code.description:
-            ET.SubElement(element, f"{{{ns}}}Description").text = _clean(code.description)
-        _codes(element, code.children, ns)
+            sub(element, "Description", {}).text = _clean(code.description)
+        _codes(element, code.children, sub)
 
 
-def _sets(parent, sets: tuple[CodeSet, ...], ns: str) -> None:
+def _sets(parent, sets: tuple[CodeSet, ...], sub: _Sub, *, member_attribute: str) -> None:
+    """The code sets; the codebook schema names a member by `guid`, the project schema by `targetGUID`."""
     if not sets:
         return
-    element = ET.SubElement(parent, f"{{{ns}}}Sets")
+    element = sub(parent, "Sets", {})
     for code_set in sets:
-        set_element = ET.SubElement(
-            element, f"{{{ns}}}Set", {"guid": code_set.guid, "name": _clean(code_set.name)}
-        )
-        # The codebook schema names a member by `guid`, the project schema by `targetGUID`.
-        attribute = "targetGUID" if ns == PROJECT_NS else "guid"
+        set_element = sub(element, "Set", {"guid": code_set.guid, "name": _clean(code_set.name)})
         for member in code_set.members:
-            ET.SubElement(set_element, f"{{{ns}}}MemberCode", {attribute: member})
+            sub(set_element, "MemberCode", {member_attribute: member})
 
 
 def _serialise(root) -> bytes:
@@ -205,111 +210,213 @@ def _clean(text: str) -> str:
 # --- the project (.qde in a .qdpx) -------------------------------------------------------------
 
 
-def project_xml(project: Project) -> bytes:
-    """`project.qde`: the project as QDA-XML project 1.0, its sources referred to by path."""
-    ET.register_namespace("", PROJECT_NS)
+@dataclass(frozen=True)
+class Header:
+    """What a project says once, before and after its cases, sources, notes and links."""
 
-    def sub(parent, tag: str, attributes: dict | None = None, text: str | None = None):
-        element = ET.SubElement(
-            parent, f"{{{PROJECT_NS}}}{tag}", {k: v for k, v in (attributes or {}).items() if v}
+    name: str
+    origin: str
+    codebook: Codebook
+    users: tuple[User, ...] = ()
+    variables: tuple[Variable, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Project(Header):
+    """A whole project given at once (small projects; tests): `qdpx(project)`."""
+
+    cases: tuple[Case, ...] = ()
+    sources: tuple[TextSource, ...] = ()
+    notes: tuple[Note, ...] = ()
+    links: tuple[Link, ...] = ()
+
+
+_SECTIONS = ("Cases", "Sources", "Notes", "Links")
+SPOOL_BYTES = 8 * 1024 * 1024
+CHUNK = 1024 * 1024
+
+
+def _sub(parent, tag: str, attributes: dict | None = None, text: str | None = None):
+    """A child element (no namespace: the root declares the project's as the default)."""
+    element = etree.SubElement(parent, tag, {k: v for k, v in (attributes or {}).items() if v})
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def _element(tag: str, attributes: dict | None = None, text: str | None = None):
+    element = etree.Element(tag, {k: v for k, v in (attributes or {}).items() if v})
+    if text is not None:
+        element.text = _clean(text)
+    return element
+
+
+def _piece(element) -> bytes:
+    return etree.tostring(element, encoding="utf-8", pretty_print=True)
+
+
+class ProjectWriter:
+    """A `.qdpx` written piece by piece in bounded memory.
+
+    Give it cases, text sources, notes and links in any interleaving (each
+    section keeps the order it was given), then `finish(out)` writes the ZIP:
+    `project.qde` first, then `Sources/<guid>.txt` in GUID order. Spooled
+    files hold the sections and the texts until then; `close()` (or leaving
+    the `with` block) lets them go.
+    """
+
+    def __init__(self, header: Header):
+        self.header = header
+        self._sections = {name: tempfile.SpooledTemporaryFile(SPOOL_BYTES) for name in _SECTIONS}
+        self._texts = tempfile.SpooledTemporaryFile(SPOOL_BYTES)
+        self._text_at: dict[str, tuple[int, int]] = {}  # GUID -> (offset, length) in _texts
+
+    def __enter__(self) -> ProjectWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for spool in (*self._sections.values(), self._texts):
+            spool.close()
+
+    def case(self, case: Case) -> None:
+        element = _element("Case", {"guid": case.guid, "name": _clean(case.name)})
+        if case.description:
+            _sub(element, "Description", text=case.description)
+        for value in case.values:
+            _variable_value(element, value)
+        for source in case.sources:
+            _sub(element, "SourceRef", {"targetGUID": source})
+        self._sections["Cases"].write(_piece(element))
+
+    def source(self, source: TextSource) -> None:
+        """A text source with its selections (each checked to lie within its text), and its text."""
+        if source.guid in self._text_at:
+            raise ValueError(f"A text source twice in the project: {source.guid}")
+        element = _element(
+            "TextSource",
+            {
+                "guid": source.guid,
+                "name": _clean(source.name),
+                "plainTextPath": source.path,
+                "creatingUser": source.creating_user,
+            },
         )
-        if text is not None:
-            element.text = _clean(text)
-        return element
-
-    root = ET.Element(
-        f"{{{PROJECT_NS}}}Project", {"name": _clean(project.name), "origin": project.origin}
-    )
-    if project.users:
-        users = sub(root, "Users")
-        for user in project.users:
-            sub(users, "User", {"guid": user.guid, "name": _clean(user.name)})
-    codes = sub(sub(root, "CodeBook"), "Codes")
-    _codes(codes, project.codebook.codes, PROJECT_NS)
-    if project.variables:
-        variables = sub(root, "Variables")
-        for variable in project.variables:
-            element = sub(
-                variables,
-                "Variable",
-                {"guid": variable.guid, "name": variable.name, "typeOfVariable": variable.type},
-            )
-            if variable.description:
-                sub(element, "Description", text=variable.description)
-    if project.cases:
-        cases = sub(root, "Cases")
-        for case in project.cases:
-            element = sub(cases, "Case", {"guid": case.guid, "name": _clean(case.name)})
-            if case.description:
-                sub(element, "Description", text=case.description)
-            for value in case.values:
-                _variable_value(sub, element, value)
-            for source in case.sources:
-                sub(element, "SourceRef", {"targetGUID": source})
-    if project.sources:
-        sources = sub(root, "Sources")
-        for source in project.sources:
-            element = sub(
-                sources,
-                "TextSource",
+        for selection in source.selections:
+            if not 0 <= selection.start < selection.end <= len(source.text):
+                raise SelectionOutsideSource(
+                    f"{selection.guid}: {selection.start}-{selection.end} "
+                    f"in {len(source.text)} code points"
+                )
+            selection_element = _sub(
+                element,
+                "PlainTextSelection",
                 {
-                    "guid": source.guid,
-                    "name": _clean(source.name),
-                    "plainTextPath": source.path,
-                    "creatingUser": source.creating_user,
+                    "guid": selection.guid,
+                    "name": _clean(selection.name),
+                    "startPosition": str(selection.start),
+                    "endPosition": str(selection.end),
+                    "creatingUser": selection.creating_user,
                 },
             )
-            for selection in source.selections:
-                if not 0 <= selection.start < selection.end <= len(source.text):
-                    raise SelectionOutsideSource(
-                        f"{selection.guid}: {selection.start}-{selection.end} "
-                        f"in {len(source.text)} code points"
-                    )
-                selection_element = sub(
-                    element,
-                    "PlainTextSelection",
+            for coding in selection.codings:
+                coding_element = _sub(selection_element, "Coding", {"guid": coding.guid})
+                _sub(coding_element, "CodeRef", {"targetGUID": coding.code})
+                for note in coding.notes:
+                    _sub(coding_element, "NoteRef", {"targetGUID": note})
+            for note in selection.notes:
+                _sub(selection_element, "NoteRef", {"targetGUID": note})
+        self._sections["Sources"].write(_piece(element))
+        text = source.text.encode("utf-8")
+        self._texts.seek(0, io.SEEK_END)
+        self._text_at[source.guid] = (self._texts.tell(), len(text))
+        self._texts.write(text)
+
+    def note(self, note: Note) -> None:
+        element = _element(
+            "Note",
+            {"guid": note.guid, "name": _clean(note.name), "creatingUser": note.creating_user},
+        )
+        _sub(element, "PlainTextContent", text=note.text)
+        self._sections["Notes"].write(_piece(element))
+
+    def link(self, link: Link) -> None:
+        self._sections["Links"].write(
+            _piece(
+                _element(
+                    "Link",
                     {
-                        "guid": selection.guid,
-                        "name": _clean(selection.name),
-                        "startPosition": str(selection.start),
-                        "endPosition": str(selection.end),
-                        "creatingUser": selection.creating_user,
+                        "guid": link.guid,
+                        "name": _clean(link.name),
+                        "direction": "OneWay",
+                        "originGUID": link.origin,
+                        "targetGUID": link.target,
                     },
                 )
-                for coding in selection.codings:
-                    coding_element = sub(selection_element, "Coding", {"guid": coding.guid})
-                    sub(coding_element, "CodeRef", {"targetGUID": coding.code})
-                    for note in coding.notes:
-                        sub(coding_element, "NoteRef", {"targetGUID": note})
-                for note in selection.notes:
-                    sub(selection_element, "NoteRef", {"targetGUID": note})
-    if project.notes:
-        notes = sub(root, "Notes")
-        for note in project.notes:
-            element = sub(
-                notes,
-                "Note",
-                {"guid": note.guid, "name": _clean(note.name), "creatingUser": note.creating_user},
             )
-            sub(element, "PlainTextContent", text=note.text)
-    if project.links:
-        links = sub(root, "Links")
-        for link in project.links:
-            sub(
-                links,
-                "Link",
-                {
-                    "guid": link.guid,
-                    "name": _clean(link.name),
-                    "direction": "OneWay",
-                    "originGUID": link.origin,
-                    "targetGUID": link.target,
-                },
-            )
-    _sets(root, project.codebook.sets, PROJECT_NS)
-    if project.description:
-        sub(root, "Description", text=project.description)
-    return _serialise(root)
+        )
+
+    def finish(self, out: BinaryIO) -> None:
+        """Write the whole `.qdpx` into `out` (built in a seekable spool, so the bytes never depend on `out`)."""
+        with tempfile.SpooledTemporaryFile(SPOOL_BYTES) as spool:
+            with zipfile.ZipFile(spool, "w") as archive:
+                with archive.open(_entry("project.qde"), "w") as stream:
+                    self._write_qde(stream)
+                for guid in sorted(self._text_at):
+                    offset, length = self._text_at[guid]
+                    self._texts.seek(offset)
+                    with archive.open(_entry(f"Sources/{guid}.txt"), "w") as stream:
+                        while length:
+                            chunk = self._texts.read(min(CHUNK, length))
+                            stream.write(chunk)
+                            length -= len(chunk)
+            spool.seek(0)
+            shutil.copyfileobj(spool, out, CHUNK)
+
+    def _write_qde(self, stream: BinaryIO) -> None:
+        header = self.header
+        stream.write(b"<?xml version='1.0' encoding='utf-8'?>\n")
+        stream.write(
+            f"<Project xmlns={quoteattr(PROJECT_NS)} name={quoteattr(_clean(header.name))} "
+            f"origin={quoteattr(header.origin)}>\n".encode()
+        )
+        if header.users:
+            users = _element("Users")
+            for user in header.users:
+                _sub(users, "User", {"guid": user.guid, "name": _clean(user.name)})
+            stream.write(_piece(users))
+        codebook = _element("CodeBook")
+        _codes(_sub(codebook, "Codes"), header.codebook.codes, _sub)
+        stream.write(_piece(codebook))
+        if header.variables:
+            variables = _element("Variables")
+            for variable in header.variables:
+                element = _sub(
+                    variables,
+                    "Variable",
+                    {"guid": variable.guid, "name": variable.name, "typeOfVariable": variable.type},
+                )
+                if variable.description:
+                    _sub(element, "Description", text=variable.description)
+            stream.write(_piece(variables))
+        for name in _SECTIONS:
+            spool = self._sections[name]
+            if not spool.tell():
+                continue  # an empty list is not allowed: no element at all
+            stream.write(f"<{name}>\n".encode())
+            spool.seek(0)
+            shutil.copyfileobj(spool, stream, CHUNK)
+            stream.write(f"</{name}>\n".encode())
+        holder = _element("Holder")
+        _sets(holder, header.codebook.sets, _sub, member_attribute="targetGUID")
+        for sets in holder:
+            stream.write(_piece(sets))
+        if header.description:
+            stream.write(_piece(_element("Description", text=header.description)))
+        stream.write(b"</Project>\n")
 
 
 _VALUE_ELEMENTS = {
@@ -322,27 +429,33 @@ _VALUE_ELEMENTS = {
 }
 
 
-def _variable_value(sub, parent, value: VariableValue) -> None:
-    element = sub(parent, "VariableValue")
-    sub(element, "VariableRef", {"targetGUID": value.variable.guid})
+def _variable_value(parent, value: VariableValue) -> None:
+    element = _sub(parent, "VariableValue")
+    _sub(element, "VariableRef", {"targetGUID": value.variable.guid})
     raw = value.value
     text = ("true" if raw else "false") if isinstance(raw, bool) else str(raw)
-    sub(element, _VALUE_ELEMENTS[value.variable.type], text=text)
+    _sub(element, _VALUE_ELEMENTS[value.variable.type], text=text)
 
 
 def qdpx(project: Project) -> bytes:
-    """The project as a `.qdpx` ZIP: `project.qde`, then `Sources/<guid>.txt` in GUID order."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        _write(archive, "project.qde", project_xml(project))
-        for source in sorted(project.sources, key=lambda s: s.guid):
-            _write(archive, f"Sources/{source.guid}.txt", source.text.encode("utf-8"))
-    return buffer.getvalue()
+    """A whole project given at once, as `.qdpx` bytes (small projects; tests)."""
+    out = io.BytesIO()
+    with ProjectWriter(project) as writer:
+        for case in project.cases:
+            writer.case(case)
+        for source in project.sources:
+            writer.source(source)
+        for note in project.notes:
+            writer.note(note)
+        for link in project.links:
+            writer.link(link)
+        writer.finish(out)
+    return out.getvalue()
 
 
-def _write(archive: zipfile.ZipFile, name: str, content: bytes) -> None:
+def _entry(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.create_system = 3  # Unix, wherever it is made
     info.external_attr = 0o644 << 16
-    archive.writestr(info, content)
+    return info

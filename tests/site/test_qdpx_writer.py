@@ -45,5 +45,7 @@ def test_the_zip_holds_the_project_and_its_sources_with_fixed_dates():
 
 def test_characters_xml_cannot_hold_are_left_out_of_names_and_notes():
     note = qdpx.Note("00000000-0000-0000-0000-000000000004", "noot\x0b", "tekst\x00 hier")
-    xml = qdpx.project_xml(qdpx.Project("p", "o", qdpx.Codebook((CODE,)), notes=(note,)))
+    content = qdpx.qdpx(qdpx.Project("p", "o", qdpx.Codebook((CODE,)), notes=(note,)))
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        xml = archive.read("project.qde")
     assert b'name="noot"' in xml and b"<PlainTextContent>tekst hier</PlainTextContent>" in xml
