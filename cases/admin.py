@@ -995,7 +995,7 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
         round_ = self.get_object(request, unquote(object_id))
         if round_ is None or not self.has_view_or_change_permission(request, round_):
             raise Http404
-        own = round_.codings.filter(coder=request.user, submitted_at__isnull=True).exists()
+        own = round_.codings.unsubmitted().filter(coder=request.user).exists()
         if own and round_.settled_at is None and round_.cancelled_at is None:
             return redirect("admin:cases_doublecodinground_coding", round_.pk)
         return redirect("admin:cases_doublecodinground_disagreement", round_.pk)
@@ -1041,7 +1041,7 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
                     _("Uw codering is ingediend.") if submitted else _("Uw codering is bewaard."),
                     messages.SUCCESS,
                 )
-                if submitted and not round_.codings.filter(submitted_at__isnull=True).exists():
+                if submitted and not round_.codings.unsubmitted().exists():
                     return redirect("admin:cases_doublecodinground_disagreement", round_.pk)
                 return redirect("admin:cases_doublecodinground_coding", round_.pk)
         context = {
@@ -1094,14 +1094,15 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
         )
         if not self.has_view_or_change_permission(request, round_):
             raise PermissionDenied
-        if round_.codings.filter(submitted_at__isnull=True).exists():
+        waiting = list(round_.codings.unsubmitted().select_related("coder"))
+        if waiting:
             # Nobody sees either independent coding before both are in: blind both ways.
             context = {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "round": round_,
                 "title": _("Nog niet beide coderingen ingediend"),
-                "waiting": round_.codings.filter(submitted_at__isnull=True).select_related("coder"),
+                "waiting": waiting,
             }
             return TemplateResponse(request, "admin/cases/doublecodinground/waiting.html", context)
         rows = double_coding_rounds.comparison(round_)

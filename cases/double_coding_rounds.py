@@ -222,7 +222,7 @@ def round_cancel(*, round: DoubleCodingRound, actor) -> DoubleCodingRound:
         raise RoundRefused(_("De consensus van deze ronde is al vastgelegd."))
     if locked.cancelled_at is not None:
         raise RoundRefused(_("Deze dubbele codering is al stopgezet."))
-    if not locked.codings.filter(submitted_at__isnull=True).exists():
+    if not locked.codings.unsubmitted().exists():
         raise RoundRefused(
             _("Beide coderingen zijn ingediend: leg de consensus vast in plaats van te stoppen.")
         )
@@ -334,7 +334,7 @@ def round_settle(
         raise RoundRefused(_("De consensus van deze ronde is al vastgelegd."))
     if locked.cancelled_at is not None:
         raise RoundRefused(_("Deze dubbele codering is stopgezet."))
-    if locked.codings.filter(submitted_at__isnull=True).exists():
+    if locked.codings.unsubmitted().exists():
         raise RoundRefused(
             _("Beide onafhankelijke coderingen moeten ingediend zijn voor de consensus.")
         )

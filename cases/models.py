@@ -1040,18 +1040,14 @@ class DoubleCodingRoundQuerySet(models.QuerySet):
     def coding(self) -> DoubleCodingRoundQuerySet:
         """Rounds still being coded: not both independent codings submitted. Their coders code blind."""
         return self.unsettled().filter(
-            Exists(
-                IndependentCoding.objects.filter(round=OuterRef("pk"), submitted_at__isnull=True)
-            )
+            Exists(IndependentCoding.objects.unsubmitted().filter(round=OuterRef("pk")))
         )
 
     def both_submitted(self) -> DoubleCodingRoundQuerySet:
         """Rounds whose two independent codings are both submitted (settled or not, never a stopped
         one): agreement counts these."""
         return self.filter(cancelled_at__isnull=True).exclude(
-            Exists(
-                IndependentCoding.objects.filter(round=OuterRef("pk"), submitted_at__isnull=True)
-            )
+            Exists(IndependentCoding.objects.unsubmitted().filter(round=OuterRef("pk")))
         )
 
     def counted(self) -> DoubleCodingRoundQuerySet:
@@ -1151,8 +1147,16 @@ class DoubleCodingRound(models.Model):
         }
 
 
+class IndependentCodingQuerySet(models.QuerySet):
+    def unsubmitted(self) -> IndependentCodingQuerySet:
+        """Codings not yet submitted: while a round has one, both its coders code blind."""
+        return self.filter(submitted_at__isnull=True)
+
+
 class IndependentCoding(models.Model):
     """One coder's coding of a case in a round: a value per source and tension field, submitted once."""
+
+    objects = IndependentCodingQuerySet.as_manager()
 
     round = models.ForeignKey(
         DoubleCodingRound,

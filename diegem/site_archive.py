@@ -239,6 +239,7 @@ class _Page:
     path: str
     query: str
     file: str
+    static_source: str | None = None  # for a static file: where it was found when linked
 
     @property
     def url(self) -> str:
@@ -302,7 +303,9 @@ class _Crawl:
             paths.append(split.path + (f"?{split.query}" if split.query else ""))
         return paths
 
-    def _enqueue(self, path: str, query: str, file: str | None = None) -> str:
+    def _enqueue(
+        self, path: str, query: str, file: str | None = None, static_source: str | None = None
+    ) -> str:
         key = (path, query)
         if key not in self.known:
             file = file or file_for(path, query)
@@ -311,7 +314,7 @@ class _Crawl:
             # second would overwrite the first with whatever it answers.
             if file not in self.files:
                 self.files.add(file)
-                self.queue.append(_Page(path, query, file))
+                self.queue.append(_Page(path, query, file, static_source))
         return self.known[key]
 
     def _fetch(self, page: _Page):
@@ -348,7 +351,7 @@ class _Crawl:
 
     def _archive_static(self, page: _Page) -> None:
         name = unquote(page.path[len(settings.STATIC_URL) :])
-        found = _static_file(name)
+        found = page.static_source or _static_file(name)
         if not found:
             self.result.missing.append(page.url)
             self._write(page.file, b"")
@@ -403,9 +406,10 @@ class _Crawl:
         if any(len(part.encode()) > MAX_NAME_BYTES for part in file_for(path, query).split("/")):
             return ""  # no file system keeps a name that long (a made-up address in a note)
         if path.startswith(settings.STATIC_URL):
-            if not _static_file(unquote(path[len(settings.STATIC_URL) :])):
+            found = _static_file(unquote(path[len(settings.STATIC_URL) :]))
+            if not found:
                 return ""  # only files the site has: a made-up one would be written empty
-            return self._enqueue(path, "")
+            return self._enqueue(path, "", static_source=found)
         try:
             match = resolve(path)
         except Resolver404:

@@ -7,6 +7,7 @@ import urllib.request
 import zipfile
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -105,3 +106,23 @@ def test_simultaneous_downloads_build_the_project_once(live_server, monkeypatch,
 
     assert len(builds) == 1
     assert len(set(bodies)) == 1 and "Gedeelde praktijk" in case_names(bodies[0])
+
+
+def test_the_command_builds_the_project_ahead_of_the_first_download(framework, monkeypatch):
+    make_case(title="Vooraf gebouwd", status=Case.Status.PUBLISHED)
+    builds = []
+    write = qdpx_project.write_published_project
+
+    def counting_write(out):
+        builds.append(1)
+        write(out)
+
+    monkeypatch.setattr(qdpx_project, "write_published_project", counting_write)
+    call_command("build_files", stdout=io.StringIO())
+    call_command("build_files", stdout=io.StringIO())  # nothing changed: nothing built
+    assert len(builds) == 1
+
+    content = Client().get(reverse("export-project")).getvalue()
+
+    assert len(builds) == 1
+    assert "Vooraf gebouwd" in case_names(content)
