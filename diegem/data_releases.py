@@ -632,8 +632,8 @@ RELEASE_FILES: tuple[ReleaseFile, ...] = (
     ReleaseFile(
         "CHANGELOG.md",
         _changelog,
-        "Wijzigingen in de codering sinds de vorige versie.",
-        "Changes in the coding since the previous release.",
+        "Wijzigingen in de codering sinds de vorige versie, en de praktijken die sindsdien niet meer gepubliceerd zijn.",
+        "Changes in the coding since the previous release, and the cases no longer published since.",
     ),
 )
 
@@ -830,9 +830,67 @@ def changelog(*, number: int, previous: Release | None, until: datetime) -> str:
             if entries:
                 body += ["", f"## {title} (`{slug}`)", ""]
                 body += [f"- {_local(moment)}: {line}" for moment, line in entries]
+    withdrawn = _withdrawn(since, until) if since is not None else []
+    if withdrawn:
+        body += ["", "## Niet meer gepubliceerd / Withdrawn", ""]
+        body += [
+            f"- {_local(moment)}: {title} (`{slug}`): niet meer gepubliceerd, dus niet in deze "
+            "versie / no longer published, so not in this release"
+            for moment, title, slug in withdrawn
+        ]
     if not body:
         body = ["", "Geen wijzigingen in de codering. No changes in the coding."]
     return "\n".join(heading + body) + "\n"
+
+
+def _withdrawn(since: datetime, until: datetime) -> list[tuple[datetime, str, str]]:
+    """The cases public at `since` (the previous release) and not published at `until`.
+
+    Named by the title and slug the public last saw (the last public version of the
+    case in the history), never by what they became as drafts afterwards.
+    """
+    taken_offline = (
+        CaseTransition.objects.filter(
+            old_status=Case.Status.PUBLISHED, created_at__gt=since, created_at__lte=until
+        )
+        .exclude(case__in=Case.objects.published())
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    ids = list(taken_offline)
+    transitions: dict[int, list] = {}
+    for row in (
+        CaseTransition.objects.filter(case_id__in=ids, created_at__lte=until)
+        .order_by("created_at", "pk")
+        .values("case_id", "created_at", "old_status", "new_status")
+    ):
+        transitions.setdefault(row["case_id"], []).append(row)
+    versions: dict[int, list[Version]] = {}
+    for version in (
+        Version.objects.get_for_model(Case)
+        .filter(object_id__in=[str(pk) for pk in ids], revision__date_created__lte=until)
+        .select_related("revision")
+        .order_by("revision__date_created", "pk")
+    ):
+        versions.setdefault(int(version.object_id), []).append(version)
+    rows = []
+    for pk in ids:
+        log = transitions.get(pk, [])
+        if _public_at(log, until) or not _public_at(log, since):
+            continue  # back online by the cut, or never public at the previous release
+        seen = [
+            v
+            for v in _public_versions(versions.get(pk, []), log)
+            if v.revision.date_created <= since
+        ]
+        if not seen:
+            continue  # no public version on record: nothing the public saw to name it by
+        fields = seen[-1].field_dict
+        moment = next(
+            t["created_at"] for t in reversed(log) if t["old_status"] == Case.Status.PUBLISHED
+        )
+        rows.append((moment, fields["title"], fields["slug"]))
+    return sorted(rows, key=lambda row: (row[1], row[2]))
 
 
 # --- the service ----------------------------------------------------------------------------------

@@ -94,3 +94,33 @@ def test_draft_states_before_publication_stay_out(framework, researcher):
     assert ": gepubliceerd / published" in text
     assert "GEHEIM" not in text
     assert "afwezig" not in text
+
+
+def test_a_case_withdrawn_since_the_previous_release_is_named_as_the_public_last_saw_it(
+    framework, researcher
+):
+    gone = make_case(title="Buurtrestaurant De Tafel", slug="de-tafel")
+    save_version(gone, researcher, at(2026, 1, 10, 10, 0))
+    staying = make_case(title="Repair Café", slug="repair-cafe")
+    save_version(staying, researcher, at(2026, 1, 10, 10, 0))
+    cut_at("Eerste", at(2026, 2, 1, 12, 0))
+    gone = services.case_transition(case=gone, action="unpublish", actor=researcher)
+    gone.title, gone.slug = "GEHEIME-CONCEPTTITEL", "geheime-concepttitel"
+    services.case_write(case=gone, actor=researcher, comment="herwerkt als concept")
+
+    text = members(bytes(release_cut(title="Tweede").archive))["CHANGELOG.md"].decode()
+
+    withdrawn = text.split("## Niet meer gepubliceerd / Withdrawn\n\n")[1]
+    assert withdrawn.splitlines()[0].endswith(
+        ": Buurtrestaurant De Tafel (`de-tafel`): niet meer gepubliceerd, dus niet in deze "
+        "versie / no longer published, so not in this release"
+    )
+    assert "Repair Café" not in withdrawn
+    assert "GEHEIME" not in text and "geheime" not in text
+
+
+def test_the_first_release_names_no_case_as_withdrawn(framework, researcher):
+    gone = make_case(title="Buurtrestaurant De Tafel", slug="de-tafel")
+    save_version(gone, researcher, at(2026, 1, 10, 10, 0))
+    services.case_transition(case=gone, action="unpublish", actor=researcher)
+    assert "Withdrawn" not in release_cut(title="Eerste").changelog
