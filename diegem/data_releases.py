@@ -784,6 +784,35 @@ def _case_entries(
     return lines
 
 
+def _versions_by_case(ids: list[int], until: datetime, *, with_related: bool) -> dict[int, list]:
+    """The saved versions of these cases up to `until`, oldest first (with their revision's
+    other rows, the codings, when `with_related`)."""
+    query = (
+        Version.objects.get_for_model(Case)
+        .filter(object_id__in=[str(pk) for pk in ids], revision__date_created__lte=until)
+        .select_related("revision")
+        .order_by("revision__date_created", "pk")
+    )
+    if with_related:
+        query = query.prefetch_related("revision__version_set")
+    versions: dict[int, list[Version]] = {}
+    for version in query:
+        versions.setdefault(int(version.object_id), []).append(version)
+    return versions
+
+
+def _transitions_by_case(ids: list[int], until: datetime) -> dict[int, list]:
+    """The workflow log of these cases up to `until`, oldest first."""
+    transitions: dict[int, list] = {}
+    for row in (
+        CaseTransition.objects.filter(case_id__in=ids, created_at__lte=until)
+        .order_by("created_at", "pk")
+        .values("case_id", "created_at", "old_status", "new_status")
+    ):
+        transitions.setdefault(row["case_id"], []).append(row)
+    return transitions
+
+
 def changelog(*, number: int, previous: Release | None, until: datetime) -> str:
     """The coding changes of the published cases that the public saw since `previous` (or since the start)."""
     since = previous.cut_at if previous else None
@@ -807,22 +836,8 @@ def changelog(*, number: int, previous: Release | None, until: datetime) -> str:
     for start in range(0, len(cases), CHUNK):
         chunk = cases[start : start + CHUNK]
         ids = [pk for pk, _slug, _title in chunk]
-        versions: dict[int, list[Version]] = {}
-        for version in (
-            Version.objects.get_for_model(Case)
-            .filter(object_id__in=[str(pk) for pk in ids], revision__date_created__lte=until)
-            .select_related("revision")
-            .prefetch_related("revision__version_set")
-            .order_by("revision__date_created", "pk")
-        ):
-            versions.setdefault(int(version.object_id), []).append(version)
-        transitions: dict[int, list] = {}
-        for row in (
-            CaseTransition.objects.filter(case_id__in=ids, created_at__lte=until)
-            .order_by("created_at", "pk")
-            .values("case_id", "created_at", "old_status", "new_status")
-        ):
-            transitions.setdefault(row["case_id"], []).append(row)
+        versions = _versions_by_case(ids, until, with_related=True)
+        transitions = _transitions_by_case(ids, until)
         for pk, slug, title in chunk:
             entries = _case_entries(
                 versions.get(pk, []), transitions.get(pk, []), since, sources, fields
@@ -858,21 +873,8 @@ def _withdrawn(since: datetime, until: datetime) -> list[tuple[datetime, str, st
         .distinct()
     )
     ids = list(taken_offline)
-    transitions: dict[int, list] = {}
-    for row in (
-        CaseTransition.objects.filter(case_id__in=ids, created_at__lte=until)
-        .order_by("created_at", "pk")
-        .values("case_id", "created_at", "old_status", "new_status")
-    ):
-        transitions.setdefault(row["case_id"], []).append(row)
-    versions: dict[int, list[Version]] = {}
-    for version in (
-        Version.objects.get_for_model(Case)
-        .filter(object_id__in=[str(pk) for pk in ids], revision__date_created__lte=until)
-        .select_related("revision")
-        .order_by("revision__date_created", "pk")
-    ):
-        versions.setdefault(int(version.object_id), []).append(version)
+    transitions = _transitions_by_case(ids, until)
+    versions = _versions_by_case(ids, until, with_related=False)
     rows = []
     for pk in ids:
         log = transitions.get(pk, [])
