@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diegem.data_releases import RELEASE_FILES, release_cut
+from diegem.data_releases import RELEASE_FILES, ContentKeptChanging, release_cut
 from diegem.lib.admin import GuardedAdmin
 from diegem.releases import Release
 
@@ -83,12 +83,17 @@ class ReleaseAdmin(GuardedAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = ReleaseForm(request.POST or None)
+        release = None
         if request.method == "POST" and form.is_valid():
-            release = release_cut(
-                title=form.cleaned_data["title"],
-                description=form.cleaned_data["description"],
-                actor=request.user,
-            )
+            try:
+                release = release_cut(
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    actor=request.user,
+                )
+            except ContentKeptChanging as refusal:
+                form.add_error(None, str(refusal))
+        if release is not None:
             self.message_user(
                 request,
                 _("Versie %(number)d ‘%(title)s’ is uitgebracht (%(size)s, SHA-256 %(sha)s).")

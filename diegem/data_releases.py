@@ -32,6 +32,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from annotations.api import ALL_LABEL, published_annotations, write_collection_document
@@ -41,6 +42,7 @@ from cases.coding_reliability import RELIABILITY_COLUMNS, reliability_rows
 from cases.history import Change, coding_changes, snapshot
 from cases.models import Case, CaseTransition
 from diegem.lib.archives import Member, store_file, workbook_at, write_zip
+from diegem.lib.versioning import current_content_version
 from diegem.releases import Release
 from frameworks.models import Source, TensionField
 
@@ -902,13 +904,23 @@ def members(ctx: ReleaseContext) -> list[Member]:
     return [Member(f.name, f.producer(ctx)) for f in RELEASE_FILES]
 
 
+# How many times a cut starts again when the content changes while it is read.
+CUT_ATTEMPTS = 3
+
+
+class ContentKeptChanging(Exception):
+    """Every attempt at a cut saw the public content change while it read it; nothing was cut."""
+
+
 @transaction.atomic
 def release_cut(*, title: str, description: str = "", actor=None) -> Release:
     """Cut the next numbered release of the published data and store it, frozen.
 
     Numbers go 1, 2, 3… under an advisory lock held to the end of the
     transaction, so two cuts at once get two numbers and the second sees the
-    first as its previous release. Raises ValueError on an empty title.
+    first as its previous release. Every member is read from one state of the
+    public content: a change while they are read starts the cut again
+    (`CUT_ATTEMPTS`, then ContentKeptChanging). Raises ValueError on an empty title.
     """
     title, description = title.strip(), description.strip()
     if not title:
@@ -917,17 +929,33 @@ def release_cut(*, title: str, description: str = "", actor=None) -> Release:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELEASE_LOCK])
     previous = Release.objects.listed().first()
     number = (previous.number if previous else 0) + 1
-    cut_at = timezone.now()
-    ctx = ReleaseContext(
-        number=number,
-        title=title,
-        description=description,
-        cut_at=timezone.localtime(cut_at),
-        site_url=settings.SITE_URL,
-        previous=previous,
-        changelog=changelog(number=number, previous=previous, until=cut_at),
-    )
-    written = write_zip(members(ctx), moment=ctx.cut_at)
+    for _attempt in range(CUT_ATTEMPTS):
+        # The members are read one after another (READ COMMITTED): if the public content
+        # changed meanwhile (every such write gives it a new version, diegem.lib.versioning),
+        # two members could disagree. Then the cut starts again from the new state.
+        version = current_content_version()
+        cut_at = timezone.now()
+        ctx = ReleaseContext(
+            number=number,
+            title=title,
+            description=description,
+            cut_at=timezone.localtime(cut_at),
+            site_url=settings.SITE_URL,
+            previous=previous,
+            changelog=changelog(number=number, previous=previous, until=cut_at),
+        )
+        written = write_zip(members(ctx), moment=ctx.cut_at)
+        if current_content_version() == version:
+            break
+        written.file.close()
+    else:
+        raise ContentKeptChanging(
+            _(
+                "De gegevens veranderden telkens terwijl de versie gemaakt werd (%(n)d pogingen): "
+                "er is niets uitgebracht. Probeer het opnieuw als het rustiger is."
+            )
+            % {"n": CUT_ATTEMPTS}
+        )
     # Saving a release bumps the content version (diegem.lib.versioning): /data/ is made anew.
     release = Release.objects.create(
         number=number,

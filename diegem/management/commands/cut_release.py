@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
-from diegem.data_releases import release_cut
+from diegem.data_releases import ContentKeptChanging, release_cut
 
 
 class Command(BaseCommand):
@@ -24,7 +24,10 @@ class Command(BaseCommand):
                 actor = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
                 raise CommandError(f"Geen gebruiker ‘{user}’.") from None
-        release = release_cut(title=title, description=description, actor=actor)
+        try:
+            release = release_cut(title=title, description=description, actor=actor)
+        except ContentKeptChanging as refusal:
+            raise CommandError(str(refusal)) from None
         self.stdout.write(
             f"v{release.number} {release.filename} {filesizeformat(release.size)} "
             f"sha256 {release.sha256}"
