@@ -17,6 +17,7 @@ from cases.filters import evidence_only
 from cases.models import Case
 from diegem.lib.search import MAX_QUERY_LENGTH, parse_query
 from diegem.releases import Release
+from frameworks.framework_search import framework_search, framework_terms
 from frameworks.models import Domain, Source, TensionField
 
 
@@ -85,7 +86,7 @@ SEARCH_ANNOTATIONS_PER_PAGE = 20
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    """Dutch full-text search over published cases and approved annotations."""
+    """Dutch full-text search over published cases, the framework and approved annotations."""
     q = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
     parsed = parse_query(q)
     context = {"q": q, "parsed": parsed}
@@ -106,10 +107,16 @@ def search(request: HttpRequest) -> HttpResponse:
             request.GET.get("pagina")
         )
         Annotation.objects.attach_snippets(annotations.object_list, parsed)
-        suggestion = (
-            vocabulary.suggest(parsed) if case_count + annotations.paginator.count < 3 else None
-        )
+        framework_hits = framework_search(parsed)
+        hit_count = case_count + annotations.paginator.count + len(framework_hits)
+        suggestion = vocabulary.suggest(parsed) if hit_count < 3 else None
+        # Nothing found and no word like it: the framework's own words to try.
+        try_words = framework_terms() if hit_count == 0 and not suggestion else []
         context |= {
+            "framework_hits": framework_hits,
+            "try_words": [
+                (word, f"{reverse('search')}?{urlencode({'q': word})}") for word in try_words
+            ],
             "cases": cases,
             "case_count": case_count,
             "capped": capped,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from diegem.lib.annotatable import normalize_plain_text
+from diegem.lib.search import VectorInQuerySet
 
 # The first keys of the sources and tension fields were English; they became the
 # Dutch words the site shows (issue 8). Old URLs, filter parameters and import
@@ -28,8 +29,9 @@ FORMER_KEYS = {
 }
 
 
-class NaturalKeyManager(models.Manager):
-    """Looks rows up by their `key` (or the field named in `natural_key_field`)."""
+class NaturalKeyManager(models.Manager.from_queryset(VectorInQuerySet)):
+    """Looks rows up by their `key` (or the field named in `natural_key_field`); searches the
+    framework's own rows (`SEARCH_FIELDS` of the model, `diegem.lib.search.VectorInQuerySet`)."""
 
     def get_by_natural_key(self, key):
         return self.get(**{self.model.natural_key_field: key})
@@ -61,6 +63,8 @@ class Section(NaturalKeyModel):
         blank=True,
         help_text=_("Bijvoorbeeld 1.2; leeg voor inleiding en slot."),
     )
+    SEARCH_FIELDS = (("title", "A"), ("body", "B"))
+
     order = models.PositiveSmallIntegerField(_("volgorde"), unique=True)
     title = models.CharField(_("titel"), max_length=200)
     body = models.TextField(
@@ -91,6 +95,8 @@ class Section(NaturalKeyModel):
 
 class Source(NaturalKeyModel):
     """One of the four sources of solidarity."""
+
+    SEARCH_FIELDS = (("name", "A"), ("summary", "B"), ("description", "B"), ("for_practice", "C"))
 
     key = models.SlugField(_("sleutel"), max_length=40, unique=True)
     order = models.PositiveSmallIntegerField(_("volgorde"), unique=True)
@@ -138,6 +144,14 @@ class Source(NaturalKeyModel):
 
 class TensionField(NaturalKeyModel):
     """One of the six tension fields: a spectrum between pole A and pole B."""
+
+    SEARCH_FIELDS = (
+        ("pole_a", "A"),
+        ("pole_b", "A"),
+        ("question", "B"),
+        ("description", "B"),
+        ("for_practice", "C"),
+    )
 
     key = models.SlugField(_("sleutel"), max_length=60, unique=True)
     number = models.PositiveSmallIntegerField(

@@ -6,7 +6,8 @@ frameworks/migrations/0002), and searches through its queryset
 (`Case.objects.published().search(parsed)`, `Annotation.objects.public().search(parsed)`).
 Queries use websearch syntax (quotes, OR, minus), parsed here into a tsquery whose
 words also match as prefixes, so that "solidariteit" finds "solidariteitsmaaltijd"
-and "ontmoetingen" finds "ontmoeting". Only letters and digits of the user's words
+and "ontmoetingen" finds "ontmoeting", and as the prefix of their root without a
+derivational ending, so that "solidair" finds "solidariteit" (`word_root`). Only letters and digits of the user's words
 reach the tsquery, always as a bound parameter. The "did you mean" vocabulary is
 cases.vocabulary.
 """
@@ -18,8 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
-from django.db.models import QuerySet
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import models
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -75,8 +78,7 @@ def parse_query(text: str) -> ParsedQuery | None:
         else:
             words.extend(parts)
             if len(parts) == 1 and not phrase:
-                word = parts[0]
-                expression = f"{word}:*" if len(word) >= MIN_PREFIX_LENGTH else word
+                expression = _word_expression(parts[0])
             else:
                 expression = "(" + " <-> ".join(parts) + ")"
             if or_next and groups:
@@ -90,6 +92,46 @@ def parse_query(text: str) -> ParsedQuery | None:
         return None
     tsquery = " & ".join("(" + " | ".join(group) + ")" for group in groups)
     return ParsedQuery(tsquery=tsquery, words=tuple(words), excluded=tuple(excluded))
+
+
+# Dutch endings that make an adjective or a noun of one root: "solidair" and "solidariteit",
+# "divers" and "diversiteit". The stemmer keeps them apart; a word also matches as the
+# prefix of its root (longest ending first, a root of at least MIN_ROOT_LENGTH letters).
+DERIVATIONAL_ENDINGS = (
+    "ariteiten",
+    "ariteit",
+    "iteiten",
+    "iteit",
+    "heden",
+    "heid",
+    "ingen",
+    "ing",
+    "aire",
+    "air",
+    "ische",
+    "isch",
+    "ieve",
+    "ief",
+    "eel",
+    "ele",
+)
+MIN_ROOT_LENGTH = 5
+
+
+def word_root(word: str) -> str | None:
+    """The word without a derivational ending ("solidair" -> "solid"), or None if it has none."""
+    for ending in DERIVATIONAL_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_ROOT_LENGTH:
+            return word[: -len(ending)]
+    return None
+
+
+def _word_expression(word: str) -> str:
+    """One bare word: its stem as a prefix, or its root's ("solidair" finds "solidariteit")."""
+    if len(word) < MIN_PREFIX_LENGTH:
+        return word
+    root = word_root(word)
+    return f"({word}:* | {root}:*)" if root else f"{word}:*"
 
 
 def search_query(parsed: ParsedQuery) -> SearchQuery:
@@ -191,3 +233,40 @@ def _widened(fragment: str, text: str) -> tuple[int, int, str] | None:
         wide_end,
         escape(text[wide_start:start]) + snippet_html(fragment) + escape(text[end:wide_end]),
     )
+
+
+class VectorInQuerySet(models.QuerySet):
+    """Search over a few rows (the framework) with the vector made in the query, no stored column.
+
+    The model names its text fields and their weights in `SEARCH_FIELDS`, most important
+    first, e.g. `(("title", "A"), ("body", "B"))`; snippets come from all of them but the first.
+    """
+
+    def search(self, parsed: ParsedQuery) -> VectorInQuerySet:
+        vector = None
+        for field, weight in self.model.SEARCH_FIELDS:
+            part = SearchVector(field, weight=weight, config=SEARCH_CONFIG)
+            vector = part if vector is None else vector + part
+        return self.annotate(found_vector=vector).filter(found_vector=search_query(parsed))
+
+    def ranked(self, parsed: ParsedQuery) -> VectorInQuerySet:
+        """These rows (already matching the query), best first."""
+        return self.annotate(rank=SearchRank(F("found_vector"), search_query(parsed))).order_by(
+            "-rank", "pk"
+        )
+
+    def attach_snippets(self, objects: list, parsed: ParsedQuery) -> None:
+        fields = [field for field, _weight in self.model.SEARCH_FIELDS[1:]]
+        parts = []
+        for field in fields:
+            parts += [F(field), Value(" \n")]
+        attach_snippets(
+            objects,
+            self.model._default_manager.all(),
+            Concat(*parts, output_field=models.TextField()),
+            parsed,
+            lambda item: "".join(f"{getattr(item, field)} \n" for field in fields),
+            max_words=30,
+            min_words=12,
+            max_fragments=1,
+        )
