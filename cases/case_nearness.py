@@ -24,8 +24,8 @@ from django.db import connections
 from django.db.models import FloatField, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from cases.models import SourceCoding, TensionPosition
-from cases.practice_profile import Item, Placement
+from cases.models import Case, SourceCoding, TensionPosition
+from cases.practice_profile import Item, Placement, PracticeProfile
 
 UNKNOWN = 0.5  # half the scale: neither near nor far
 SCALE = {True: 3.0, False: 4.0}  # a strength's range (0..3), a position's (-2..2)
@@ -247,3 +247,37 @@ def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False
     learning.now = [near(row, profile.now) for row in ranked["now"]]
     learning.contrasts = [near(row, profile.desired or profile.now) for row in contrasts]
     return learning
+
+
+def related_cases(case, items: list[Item]) -> list[Near]:
+    """The published cases nearest to this case's own coding, by the reflection tool's distance.
+
+    The case's determined codings are its profile (as if a practitioner had placed it "now");
+    `case` comes with its codings prefetched (`with_profile`). Two queries, whatever the bank.
+    """
+    strengths = {c.source_id: c for c in case.source_codings.all()}
+    positions = {p.tension_field_id: p for p in case.tension_positions.all()}
+    now = {}
+    for item in items:
+        coding = (strengths if item.is_source else positions).get(item.framework.pk)
+        if coding is None or not coding.is_determined:
+            continue
+        if not item.is_source and coding.holds_both:
+            now[item.param] = Placement(both=True)
+        elif (value := coding.strength if item.is_source else coding.position) is not None:
+            now[item.param] = Placement(value=value)
+    if not now:
+        return []
+    profile = PracticeProfile(items=items, now=now)
+    # Two queries: the ranking, then the titles of the few shown (no codings: a case page
+    # says how near, the reflection tool says why).
+    rows = _ranked(Case.objects.published().exclude(pk=case.pk), profile, False)["now"]
+    shown = {
+        c.pk: c
+        for c in Case.objects.filter(pk__in=[pk for pk, _d, _c in rows]).only("title", "slug")
+    }
+    return [
+        Near(case=shown[pk], distance=distance, compared=compared, asked=len(now))
+        for pk, distance, compared in rows
+        if pk in shown
+    ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 from cases import coding_reliability, exchange
 from cases.case_citation import case_citation, researchers_in_order
-from cases.case_nearness import cases_to_learn_from
+from cases.case_nearness import cases_to_learn_from, related_cases
 from cases.charts import spectrum_columns
 from cases.filters import (
     EVIDENCE_ONLY,
@@ -117,6 +117,9 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
             evidence["source"][item.source_id].append(item)
         else:
             evidence["field"][item.tension_field_id].append(item)
+    strengths = case.source_strengths()
+    tension_fields = list(TensionField.objects.all())
+    items = framework_items([source for source, _coding in strengths], tension_fields)
     return render(
         request,
         "cases/case_detail.html",
@@ -125,14 +128,14 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "researchers": researchers_in_order(case),
             "citation": case_citation(case, request.build_absolute_uri(case.get_absolute_url())),
             "source_strengths": [
-                (source, coding, evidence["source"][source.pk])
-                for source, coding in case.source_strengths()
+                (source, coding, evidence["source"][source.pk]) for source, coding in strengths
             ],
             "spectra": [
                 (field, positions.get(field.pk), evidence["field"][field.pk])
-                for field in TensionField.objects.all()
+                for field in tension_fields
             ],
             "spectrum_steps": Position.values,
+            "related": related_cases(case, items),
         },
     )
 

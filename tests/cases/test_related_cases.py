@@ -1,0 +1,81 @@
+"""A case page lists related cases by profile, links its keywords to the list, and offers a comparison."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import Case
+from tests.factories import make_case
+from tests.html import parse, texts
+
+pytestmark = pytest.mark.django_db
+
+NEAR = {"ontmoeting": 3, "strijd": 0, "wederzijdse-afhankelijkheid": 2, "normen-en-waarden": 1}
+FAR = {"ontmoeting": 0, "strijd": 3, "wederzijdse-afhankelijkheid": 0, "normen-en-waarden": 3}
+
+
+def related(client, case) -> list[str]:
+    page = parse(client.get(case.get_absolute_url()))
+    return texts(page, "//section[@aria-labelledby='related-title']//li/a[1]")
+
+
+def test_the_nearest_published_cases_come_first_and_no_draft_among_them(client, framework):
+    case = make_case(title="Buurtkeuken", strengths=NEAR, positions={"consensus-conflict": -1})
+    make_case(title="Bijna hetzelfde", strengths=NEAR, positions={"consensus-conflict": -1})
+    make_case(title="Heel anders", strengths=FAR, positions={"consensus-conflict": 2})
+    make_case(title="Ertussenin", strengths={**NEAR, "strijd": 2}, positions={})
+    make_case(title="CONCEPT-ZELFDE", strengths=NEAR, status=Case.Status.DRAFT)
+
+    titles = related(client, case)
+
+    assert titles == ["Bijna hetzelfde", "Ertussenin", "Heel anders"]
+    assert "CONCEPT-ZELFDE" not in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_each_related_case_can_be_compared_with_this_one(client, framework):
+    case = make_case(title="Buurtkeuken", slug="buurtkeuken", strengths=NEAR)
+    make_case(title="Bijna hetzelfde", slug="bijna", strengths=NEAR)
+    page = parse(client.get(case.get_absolute_url()))
+    [compare] = page.xpath(
+        "//section[@aria-labelledby='related-title']//a[text()='vergelijk']/@href"
+    )
+    assert compare == f"{reverse('case-compare')}?praktijk=buurtkeuken&praktijk=bijna"
+    columns = texts(
+        parse(client.get(compare)), "//table[contains(@class,'compare-table')]//thead//th"
+    )
+    assert columns == ["A Buurtkeuken", "B Bijna hetzelfde"]
+
+
+def test_keywords_lead_to_the_list_filtered_by_them(client, framework):
+    case = make_case(title="Buurtkeuken", keywords=("voedsel", "buurtwerk"))
+    make_case(title="Ander voedselproject", keywords=("voedsel",))
+    make_case(title="Zonder trefwoord")
+    page = parse(client.get(case.get_absolute_url()))
+    links = dict(
+        zip(
+            texts(page, "//section[@aria-labelledby='keywords-title']//a"),
+            page.xpath("//section[@aria-labelledby='keywords-title']//a/@href"),
+            strict=True,
+        )
+    )
+    assert links["voedsel"] == f"{reverse('case-list')}?trefwoord=voedsel"
+    listed = texts(
+        parse(client.get(links["voedsel"])), "//article[contains(@class,'case-card')]//h3"
+    )
+    assert sorted(listed) == ["Ander voedselproject", "Buurtkeuken"]
+
+
+def test_the_case_page_costs_the_same_queries_with_few_or_many_cases(client, framework):
+    case = make_case(title="Buurtkeuken", strengths=NEAR, keywords=("voedsel",))
+    make_case(title="Een ander", strengths=FAR)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(case.get_absolute_url()).status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(10):
+        make_case(title=f"Nog een {n}", strengths=NEAR if n % 2 else FAR)
+    assert count() == few
