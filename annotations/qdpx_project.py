@@ -44,16 +44,16 @@ from __future__ import annotations
 
 import io
 import logging
+import sys
 from collections import defaultdict
-from pathlib import Path
 from typing import BinaryIO
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 
 from annotations.models import Annotation, Motivation, Voice
+from cases import exchange
 from cases.exchange import (
     ORIGIN,
     framework_codebook,
@@ -112,7 +112,6 @@ def write_project(
         name=f"{ORIGIN} (met concepten)" if with_drafts else ORIGIN,
         origin=ORIGIN,
         codebook=framework_codebook(),
-        users=_users(case_ids),
         variables=variables.all,
         description=DRAFTS_DESCRIPTION if with_drafts else PUBLIC_DESCRIPTION,
     )
@@ -138,13 +137,17 @@ def write_published_project(out: BinaryIO) -> None:
     write_project(out, Case.objects.published(), Annotation.objects.public())
 
 
-def published_project_file() -> Path:
-    """The public project for the current content version, on disk (built now if it is not yet).
+def published_project_file() -> BinaryIO:
+    """The public project for the current content version, open (built now if it is not yet).
 
     `/data/praktijken.qdpx` serves it; `manage.py build_files` builds it ahead of the first
     download after a change (at 10,000 cases the build takes more than a minute).
     """
-    return built_file("praktijken.qdpx", write_published_project)
+    return built_file(
+        "praktijken.qdpx",
+        write_published_project,
+        code=(sys.modules[__name__], qdpx, exchange),
+    )
 
 
 def published_project_bytes() -> bytes:
@@ -182,17 +185,6 @@ def draft_project_bytes(user) -> bytes:
 # --- assembly -----------------------------------------------------------------------------------
 
 
-def _users(case_ids: list[int]) -> tuple[qdpx.User, ...]:
-    """The researchers of these cases, by name."""
-    researchers = get_user_model().objects.filter(researched_cases__in=case_ids).distinct()
-    return tuple(
-        sorted(
-            (qdpx.User(qda_guid("user", str(user.pk)), _name_of(user)) for user in researchers),
-            key=lambda u: (u.name, u.guid),
-        )
-    )
-
-
 def _write_cases(
     writer: qdpx.ProjectWriter, cases: QuerySet[Case], ids: list[int], annotations, variables
 ) -> None:
@@ -224,6 +216,8 @@ def _write_cases(
         links: list[qdpx.Link] = []
         selections: dict[str, list[qdpx.Selection]] = defaultdict(list)  # by text source GUID
         researchers = sorted(case.researchers.all(), key=lambda user: user.pk)
+        for user in researchers:  # Users: the researchers of the cases written, no others
+            writer.user(qdpx.User(qda_guid("user", str(user.pk)), _name_of(user)))
         creator = qda_guid("user", str(researchers[0].pk)) if researchers else None
         texts = {}  # GUID -> (name, text)
         for section, text in case.text_sections():

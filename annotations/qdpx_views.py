@@ -23,7 +23,7 @@ def export_project(request: HttpRequest) -> FileResponse:
     Built once per content version and served from disk (`published_project_file`): at
     10,000 cases the project takes more than a minute to build, far too long per request.
     """
-    response = _download(qdpx_project.published_project_file().open("rb"), qdpx_project.FILENAME)
+    response = _download(qdpx_project.published_project_file(), qdpx_project.FILENAME)
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

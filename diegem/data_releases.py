@@ -863,8 +863,11 @@ def changelog(*, number: int, previous: Release | None, until: datetime) -> str:
 def _withdrawn(since: datetime, until: datetime) -> list[tuple[datetime, str, str]]:
     """The cases public at `since` (the previous release) and not published at `until`.
 
-    Named by the title and slug the public last saw (the last public version of the
-    case in the history), never by what they became as drafts afterwards.
+    Named by their title and slug at the previous release (the last public version of
+    the case in the history at that moment), never by what they became as drafts
+    afterwards. Read from the workflow log and the history: a case with no saved
+    version before the previous release, or taken offline by a transition dated
+    before that release but committed after it, is not named.
     """
     taken_offline = (
         CaseTransition.objects.filter(

@@ -9,7 +9,6 @@ DEBUG=true for the local server.
 
 import ipaddress
 import os
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -269,9 +268,8 @@ CACHES = {
 }
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # Large downloads built once per content version (the REFI-QDA project): `diegem.lib.built_files`.
-BUILT_FILES_DIR = Path(
-    env_str("BUILT_FILES_DIR", str(Path(tempfile.gettempdir()) / "diegem-built-files"))
-)
+BUILT_FILES_DIR = Path(env_str("BUILT_FILES_DIR", str(BASE_DIR / "var" / "built-files")))
+BUILT_FILES_SECONDS = env_int("BUILT_FILES_SECONDS", 3600)
 
 # Imports carry a spreadsheet of up to 5 MB from the dry run to the real run, in base64.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024

@@ -271,6 +271,7 @@ class ProjectWriter:
         self._sections = {name: tempfile.SpooledTemporaryFile(SPOOL_BYTES) for name in _SECTIONS}
         self._texts = tempfile.SpooledTemporaryFile(SPOOL_BYTES)
         self._text_at: dict[str, tuple[int, int]] = {}  # GUID -> (offset, length) in _texts
+        self._users: dict[str, User] = {user.guid: user for user in header.users}
 
     def __enter__(self) -> ProjectWriter:
         return self
@@ -281,6 +282,10 @@ class ProjectWriter:
     def close(self) -> None:
         for spool in (*self._sections.values(), self._texts):
             spool.close()
+
+    def user(self, user: User) -> None:
+        """A user of the project (written once, however often given; sorted by name)."""
+        self._users[user.guid] = user
 
     def case(self, case: Case) -> None:
         element = _element("Case", {"guid": case.guid, "name": _clean(case.name)})
@@ -383,9 +388,9 @@ class ProjectWriter:
             f"<Project xmlns={quoteattr(PROJECT_NS)} name={quoteattr(_clean(header.name))} "
             f"origin={quoteattr(header.origin)}>\n".encode()
         )
-        if header.users:
+        if self._users:
             users = _element("Users")
-            for user in header.users:
+            for user in sorted(self._users.values(), key=lambda u: (u.name, u.guid)):
                 _sub(users, "User", {"guid": user.guid, "name": _clean(user.name)})
             stream.write(_piece(users))
         codebook = _element("CodeBook")

@@ -1,6 +1,8 @@
 """Large downloads built once per content version (`diegem.lib.built_files`): the public QDPX project."""
 
 import io
+import os
+import sys
 import threading
 import time
 import urllib.request
@@ -8,15 +10,17 @@ import zipfile
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from annotations import qdpx_project
-from cases.models import Case
+from cases.models import Case, SourceCoding
 from diegem.lib.built_files import built_file
-from tests.factories import make_case
+from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
+THIS = (sys.modules[__name__],)
 
 
 @pytest.fixture(autouse=True)
@@ -33,31 +37,72 @@ def counting(content: bytes, calls: list):
     return build
 
 
+def read(name: str, build) -> bytes:
+    with built_file(name, build, code=THIS) as file:
+        return file.read()
+
+
+def kept(directory) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if not p.name.endswith(".lock"))
+
+
 def test_a_file_is_built_once_per_content_version(framework, own_directory):
     calls = []
-    first = built_file("proef.bin", counting(b"een", calls))
-    again = built_file("proef.bin", counting(b"twee", calls))
-    assert (first, first.read_bytes(), len(calls)) == (again, b"een", 1)
+    assert read("proef.bin", counting(b"een", calls)) == b"een"
+    assert read("proef.bin", counting(b"twee", calls)) == b"een"
+    assert len(calls) == 1
+    [first] = kept(own_directory)
 
     make_case(title="Nieuwe praktijk", status=Case.Status.PUBLISHED)  # a new content version
-    newer = built_file("proef.bin", counting(b"drie", calls))
 
-    assert (newer.read_bytes(), len(calls)) == (b"drie", 2)
-    assert not first.exists()  # the older version's file is gone
-    assert sorted(p.name for p in own_directory.iterdir() if not p.name.endswith(".lock")) == [
-        newer.name
-    ]
+    assert read("proef.bin", counting(b"drie", calls)) == b"drie"
+    assert len(calls) == 2
+    assert first not in kept(own_directory) and len(kept(own_directory)) == 1
 
 
-def test_a_build_that_fails_leaves_nothing_behind(framework, own_directory):
+def test_a_file_older_than_its_time_is_built_again(framework, own_directory, settings):
+    settings.BUILT_FILES_SECONDS = 60
+    calls = []
+    read("proef.bin", counting(b"oud", calls))
+    [name] = kept(own_directory)
+    an_hour_ago = time.time() - 3600
+    os.utime(own_directory / name, (an_hour_ago, an_hour_ago))
+
+    assert read("proef.bin", counting(b"nieuw", calls)) == b"nieuw"
+    assert len(calls) == 2
+
+
+def test_other_code_builds_its_own_file(framework, own_directory):
+    calls = []
+    read("proef.bin", counting(b"oude code", calls))
+    with built_file("proef.bin", counting(b"nieuwe code", calls), code=(zipfile,)) as file:
+        assert file.read() == b"nieuwe code"
+    assert len(calls) == 2
+
+
+def test_an_open_file_survives_a_newer_version_removing_it(framework, own_directory):
+    old = built_file("proef.bin", counting(b"versie een", []), code=THIS)
+    make_case(title="Nieuwe praktijk")
+    assert read("proef.bin", counting(b"versie twee", [])) == b"versie twee"
+    with old:
+        assert old.read() == b"versie een"  # a download under way finishes
+    assert len(kept(own_directory)) == 1
+
+
+def test_a_build_that_fails_or_was_killed_leaves_nothing_behind(framework, own_directory):
     def broken(out):
         out.write(b"half")
         raise RuntimeError("stuk")
 
     with pytest.raises(RuntimeError):
-        built_file("proef.bin", broken)
-    assert [p.name for p in own_directory.iterdir() if not p.name.endswith(".lock")] == []
-    assert built_file("proef.bin", counting(b"heel", [])).read_bytes() == b"heel"
+        read("proef.bin", broken)
+    assert kept(own_directory) == []
+    # What a build killed half-way leaves (a temporary file beside the others) goes with the next.
+    [stem_lock] = [p.name for p in own_directory.iterdir() if p.name.endswith(".lock")]
+    (own_directory / f".{stem_lock.removesuffix('.lock')}.afgebroken").write_bytes(b"half")
+    assert read("proef.bin", counting(b"heel", [])) == b"heel"
+    assert len(kept(own_directory)) == 1
+    assert oct(os.stat(own_directory / kept(own_directory)[0]).st_mode & 0o777) == "0o644"
 
 
 def case_names(content: bytes) -> str:
@@ -65,16 +110,59 @@ def case_names(content: bytes) -> str:
         return archive.read("project.qde").decode("utf-8")
 
 
+def download() -> bytes:
+    return Client().get(reverse("export-project")).getvalue()
+
+
 def test_the_public_project_follows_publication_at_once(framework):
     case = make_case(title="VERDWIJNENDE-PRAKTIJK", status=Case.Status.PUBLISHED)
-    assert "VERDWIJNENDE-PRAKTIJK" in case_names(Client().get(reverse("export-project")).getvalue())
+    assert "VERDWIJNENDE-PRAKTIJK" in case_names(download())
 
     case.status = Case.Status.DRAFT
     case.save()
 
-    assert "VERDWIJNENDE-PRAKTIJK" not in case_names(
-        Client().get(reverse("export-project")).getvalue()
-    )
+    assert "VERDWIJNENDE-PRAKTIJK" not in case_names(download())
+
+
+def commit_elsewhere(work) -> None:
+    """Run `work` in another connection and commit, as a colleague's request would."""
+
+    def run():
+        try:
+            work()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_written_while_the_project_is_built_never_reaches_it(framework, monkeypatch):
+    researcher = make_user("geheim", first_name="Geheime", last_name="Onderzoeker")
+    case = make_case(title="Buurtkeuken")
+    case.researchers.add(researcher)
+    write_cases = qdpx_project._write_cases
+
+    def taken_offline_and_rewritten():
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.DRAFT, published_at=None)
+        SourceCoding.objects.filter(case=case).update(rationale="GEHEIME-CONCEPT-ONDERBOUWING")
+        make_case(title="Iets anders")  # a save: the content gets a new version
+
+    def meanwhile(*args):
+        commit_elsewhere(taken_offline_and_rewritten)
+        write_cases(*args)
+
+    monkeypatch.setattr(qdpx_project, "_write_cases", meanwhile)
+    first = case_names(download())
+    # Built from one state: the case as it was public, without what was written meanwhile.
+    assert "Buurtkeuken" in first and "GEHEIME-CONCEPT-ONDERBOUWING" not in first
+
+    monkeypatch.setattr(qdpx_project, "_write_cases", write_cases)
+    later = case_names(download())
+    assert "Buurtkeuken" not in later and "Geheime Onderzoeker" not in later
+    assert "GEHEIME-CONCEPT-ONDERBOUWING" not in later
 
 
 @pytest.mark.django_db(transaction=True)
@@ -122,7 +210,7 @@ def test_the_command_builds_the_project_ahead_of_the_first_download(framework, m
     call_command("build_files", stdout=io.StringIO())  # nothing changed: nothing built
     assert len(builds) == 1
 
-    content = Client().get(reverse("export-project")).getvalue()
+    content = download()
 
     assert len(builds) == 1
     assert "Vooraf gebouwd" in case_names(content)

@@ -96,7 +96,7 @@ def test_draft_states_before_publication_stay_out(framework, researcher):
     assert "afwezig" not in text
 
 
-def test_a_case_withdrawn_since_the_previous_release_is_named_as_the_public_last_saw_it(
+def test_a_case_withdrawn_since_the_previous_release_is_named_as_that_release_named_it(
     framework, researcher
 ):
     gone = make_case(title="Buurtrestaurant De Tafel", slug="de-tafel")

@@ -8,6 +8,8 @@ more than a minute at 10,000 (README, "Deploying").
 
 from __future__ import annotations
 
+import os
+
 from django.core.management.base import BaseCommand
 
 from annotations.qdpx_project import published_project_file
@@ -17,5 +19,5 @@ class Command(BaseCommand):
     help = "Build the live REFI-QDA project (/data/praktijken.qdpx) for the current content version if it is not built yet."
 
     def handle(self, *args, **options):
-        path = published_project_file()
-        self.stdout.write(f"{path} ({path.stat().st_size:,} bytes)")
+        with published_project_file() as file:
+            self.stdout.write(f"{file.name} ({os.fstat(file.fileno()).st_size:,} bytes)")
