@@ -65,7 +65,7 @@ from cases.exchange import (
 )
 from cases.models import Case, CodingEvidence, Grounds, describe_strength, may_read_drafts
 from diegem.lib import qdpx
-from diegem.lib.built_files import built_file
+from diegem.lib.built_files import built_file, code_fingerprint
 from frameworks.models import Domain, Source, TensionField
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,16 @@ DRAFTS_DESCRIPTION = (
 )
 CONTENT_TYPE = "application/zip"
 SPOOL_BYTES = qdpx.SPOOL_BYTES
+# The code that decides the public file's bytes: what it writes and what counts as public.
+FINGERPRINTED_MODULES = (
+    sys.modules[__name__],
+    qdpx,
+    exchange,
+    sys.modules[Case.__module__],
+    sys.modules[Annotation.__module__],
+    sys.modules[Source.__module__],
+)
+CODE_FINGERPRINT = code_fingerprint(FINGERPRINTED_MODULES)
 
 
 # --- the entry points ---------------------------------------------------------------------------
@@ -137,16 +147,15 @@ def write_published_project(out: BinaryIO) -> None:
     write_project(out, Case.objects.published(), Annotation.objects.public())
 
 
-def published_project_file() -> BinaryIO:
+def published_project_file(*, max_age: float | None = None) -> BinaryIO:
     """The public project for the current content version, open (built now if it is not yet).
 
     `/data/praktijken.qdpx` serves it; `manage.py build_files` builds it ahead of the first
-    download after a change (at 10,000 cases the build takes more than a minute).
+    download after a change (at 10,000 cases the build takes more than a minute), and again
+    when it is older than `max_age` seconds.
     """
     return built_file(
-        "praktijken.qdpx",
-        write_published_project,
-        code=(sys.modules[__name__], qdpx, exchange),
+        "praktijken.qdpx", write_published_project, fingerprint=CODE_FINGERPRINT, max_age=max_age
     )
 
 

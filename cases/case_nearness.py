@@ -24,7 +24,7 @@ from django.db import connections
 from django.db.models import FloatField, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from cases.models import Case, SourceCoding, TensionPosition
+from cases.models import SourceCoding, TensionPosition
 from cases.practice_profile import Item, Placement, PracticeProfile
 
 UNKNOWN = 0.5  # half the scale: neither near nor far
@@ -116,7 +116,9 @@ def _distance(placements: dict[str, Placement], items: list[Item], evidence_only
     return distance, params, f"({' + '.join(known) or '0'})"
 
 
-def _ranked(cases: QuerySet, profile, evidence_only: bool) -> dict[str, list[tuple]]:
+def _ranked(
+    cases: QuerySet, profile, evidence_only: bool, *, contrasts: bool = True
+) -> dict[str, list[tuple]]:
     """The nearest cases to the desired and to the current profile and the farthest, each as
     (pk, distance, compared) in order, in one query.
 
@@ -143,7 +145,7 @@ def _ranked(cases: QuerySet, profile, evidence_only: bool) -> dict[str, list[tup
         ("now", f"d_now, c_now DESC, id LIMIT {NEAREST}", profile.now),
         # Ties go to the case compared on more items, then the older one (no title sort:
         # collating ten thousand titles would cost more than the whole ranking).
-        ("far", f"d_{far} DESC, c_{far} DESC, id LIMIT {NEAREST + CONTRASTS}", True),
+        ("far", f"d_{far} DESC, c_{far} DESC, id LIMIT {NEAREST + CONTRASTS}", contrasts),
     ]
     selects = [
         f"(SELECT '{name}', id, d_{far if name == 'far' else name}, "
@@ -249,11 +251,13 @@ def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False
     return learning
 
 
-def related_cases(case, items: list[Item]) -> list[Near]:
-    """The published cases nearest to this case's own coding, by the reflection tool's distance.
+def related_cases(case, items: list[Item], cases: QuerySet) -> list[Near]:
+    """Of `cases` (published ones the reader may see the coding of), the nearest to this case's
+    own coding, by the reflection tool's distance.
 
     The case's determined codings are its profile (as if a practitioner had placed it "now");
-    `case` comes with its codings prefetched (`with_profile`). Two queries, whatever the bank.
+    `case` comes with its codings prefetched (`with_profile`). A case compared on nothing (all
+    its codings unknown) is not related. Two queries, whatever the bank.
     """
     strengths = {c.source_id: c for c in case.source_codings.all()}
     positions = {p.tension_field_id: p for p in case.tension_positions.all()}
@@ -269,12 +273,13 @@ def related_cases(case, items: list[Item]) -> list[Near]:
     if not now:
         return []
     profile = PracticeProfile(items=items, now=now)
-    # Two queries: the ranking, then the titles of the few shown (no codings: a case page
-    # says how near, the reflection tool says why).
-    rows = _ranked(Case.objects.published().exclude(pk=case.pk), profile, False)["now"]
+    others = cases.exclude(pk=case.pk)
+    # Two queries: the ranking, then the titles of the few shown, read through the same
+    # queryset (a case taken offline in between stays out). No codings: a case page says
+    # how near, the reflection tool says why.
+    rows = [row for row in _ranked(others, profile, False, contrasts=False)["now"] if row[2]]
     shown = {
-        c.pk: c
-        for c in Case.objects.filter(pk__in=[pk for pk, _d, _c in rows]).only("title", "slug")
+        c.pk: c for c in others.filter(pk__in=[pk for pk, _d, _c in rows]).only("title", "slug")
     }
     return [
         Near(case=shown[pk], distance=distance, compared=compared, asked=len(now))

@@ -135,7 +135,9 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 for field in tension_fields
             ],
             "spectrum_steps": Position.values,
-            "related": related_cases(case, items),
+            "related": related_cases(
+                case, items, Case.objects.codings_visible_to(request.user).published()
+            ),
         },
     )
 

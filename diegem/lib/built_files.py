@@ -11,29 +11,35 @@ requests for that version get the same file from disk.
   named for a version holds exactly that version's state, never a write
   committed while it was built (a case taken offline, a rationale rewritten).
   Inside a caller's transaction (tests) it reads that transaction's state.
-- Not for ever: a file older than `BUILT_FILES_SECONDS` is built again (writes that
-  give the content no new version, a bulk `update()` from a shell, are gone from it
-  by then, as from the page cache), and the name carries a fingerprint of the code
-  that builds it, so a deploy that changes the export never serves the old one.
+- Not for ever: `manage.py build_files` (cron) builds a file older than
+  `BUILT_FILES_SECONDS` again, so that writes which give the content no new version (a
+  bulk `update()` from a shell) are gone from it by then; a request never rebuilds a
+  file of the current version for its age (at 10,000 cases a build outlasts a worker's
+  timeout). The name carries a fingerprint of the code that decides the bytes, taken
+  when the caller's module is imported (`code_fingerprint`), so a deploy that changes
+  the export (or what counts as public) never serves the old file; files of other
+  fingerprints and versions are removed at the next build.
 - One builder per machine and name (a lock file); the others wait and then read
   its file. Files are handed out open, so removing an older version's file never
   breaks a download under way. Temporary files of a build killed half-way are
   removed by the next build. Each app server keeps its own files: a cache, never a
   record. The name carries the database's address, so two databases on one machine
-  (test workers, staging beside production) never share a file.
+  (test workers, staging beside production) never share a file. A directory that
+  cannot be written is logged and the file is built for the request alone.
 """
 
 from __future__ import annotations
 
 import fcntl
+import glob
 import hashlib
+import logging
 import os
 import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import BinaryIO
@@ -43,6 +49,9 @@ from django.db import connection, transaction
 
 from diegem.lib.versioning import current_content_version
 
+logger = logging.getLogger(__name__)
+SPOOL_BYTES = 8 * 1024 * 1024
+
 
 def _directory() -> Path:
     directory = Path(settings.BUILT_FILES_DIR)
@@ -50,41 +59,31 @@ def _directory() -> Path:
     return directory
 
 
-@cache
-def _code_fingerprint(files: tuple[str, ...]) -> str:
+def code_fingerprint(modules: Iterable[ModuleType]) -> str:
+    """A short hash of these modules' source files: call it when the caller's module is imported,
+    so that a process running old code never takes the new files on disk for its own."""
     digest = hashlib.sha256()
-    for file in files:
+    for file in sorted(module.__file__ for module in modules):
         digest.update(Path(file).read_bytes())
     return digest.hexdigest()[:12]
 
 
-def _stem(name: str, code: Iterable[ModuleType]) -> str:
+def _database() -> str:
     database = connection.settings_dict
     place = f"{database.get('HOST')}|{database.get('PORT')}|{database['NAME']}"
-    fingerprint = _code_fingerprint(tuple(sorted(module.__file__ for module in code)))
-    return f"{hashlib.sha256(place.encode()).hexdigest()[:12]}-{fingerprint}-{name}"
+    return hashlib.sha256(place.encode()).hexdigest()[:12]
 
 
-def _open_fresh(path: Path) -> BinaryIO | None:
-    """The file, open, if it is there and young enough; None otherwise."""
+def _open_fresh(path: Path, max_age: float | None) -> BinaryIO | None:
+    """The file, open, if it is there (and no older than `max_age` seconds); None otherwise."""
     try:
         file = path.open("rb")
     except FileNotFoundError:
         return None
-    if time.time() - os.fstat(file.fileno()).st_mtime > settings.BUILT_FILES_SECONDS:
+    if max_age is not None and time.time() - os.fstat(file.fileno()).st_mtime > max_age:
         file.close()
         return None
     return file
-
-
-@contextmanager
-def _locked(path: Path):
-    with open(path, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @contextmanager
@@ -100,38 +99,68 @@ def _one_state():
 
 
 def built_file(
-    name: str, build: Callable[[BinaryIO], None], *, code: Iterable[ModuleType]
+    name: str,
+    build: Callable[[BinaryIO], None],
+    *,
+    fingerprint: str,
+    max_age: float | None = None,
 ) -> BinaryIO:
     """The file `name` for the current content version, open for reading; built by `build(out)`
-    if not there yet. `code`: the modules whose source decides what `build` writes."""
-    directory = _directory()
-    stem = _stem(name, code)
-    ours = re.compile(re.escape(stem) + r"-\d+")
-    opened = _open_fresh(directory / f"{stem}-{current_content_version()}")
-    if opened is not None:
-        return opened
-    with _locked(directory / f"{stem}.lock"):
-        for leftover in directory.glob(f".{stem}.*"):
-            leftover.unlink(missing_ok=True)  # a build killed half-way (the lock is free)
-        with _one_state():
-            # The version of the state this build reads: built by another process while
-            # this one waited, or newer than the one asked for at first.
-            path = directory / f"{stem}-{current_content_version()}"
-            opened = _open_fresh(path)
-            if opened is not None:
-                return opened
-            with tempfile.NamedTemporaryFile(
-                dir=directory, prefix=f".{stem}.", delete=False
-            ) as out:
-                try:
-                    build(out)
-                except BaseException:
-                    os.unlink(out.name)
-                    raise
-            os.chmod(out.name, 0o644)
-            os.replace(out.name, path)
-            opened = path.open("rb")
-        for older in directory.iterdir():
-            if older != path and ours.fullmatch(older.name):
-                older.unlink(missing_ok=True)  # a download of it under way keeps its open file
+    if not there yet (or older than `max_age` seconds: `build_files` asks that, a request not).
+    `fingerprint`: `code_fingerprint` of the modules that decide what `build` writes."""
+    try:
+        directory = _directory()
+        lock = open(directory / f"{_database()}-{name}.lock", "a")  # noqa: SIM115 - closed below
+    except OSError:
+        logger.exception("%s cannot be written: %s is built for this request alone", name, name)
+        return _built_alone(build)
+    stem = f"{_database()}-{fingerprint}-{name}"
+    with lock:
+        opened = _open_fresh(directory / f"{stem}-{current_content_version()}", max_age)
+        if opened is not None:
+            return opened
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _build(directory, stem, name, build, max_age)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build(directory: Path, stem: str, name: str, build, max_age) -> BinaryIO:
+    temporary = f".tmp~{_database()}-{name}~"
+    for leftover in directory.glob(glob.escape(temporary) + "*"):
+        leftover.unlink(missing_ok=True)  # a build killed half-way (the lock is free now)
+    with _one_state():
+        # The version of the state this build reads: built by another process while
+        # this one waited, or newer than the one asked for at first.
+        path = directory / f"{stem}-{current_content_version()}"
+        opened = _open_fresh(path, max_age)
+        if opened is not None:
+            return opened
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=temporary, delete=False) as out:
+            try:
+                build(out)
+            except BaseException:
+                os.unlink(out.name)
+                raise
+        os.chmod(out.name, 0o644)
+        os.replace(out.name, path)
+        opened = path.open("rb")
+    # Every other version of this name, under any code's fingerprint (a former deploy's too).
+    ours = re.compile(re.escape(_database()) + r"-[0-9a-f]+-" + re.escape(name) + r"-\d+")
+    for older in directory.iterdir():
+        if older != path and ours.fullmatch(older.name):
+            older.unlink(missing_ok=True)  # a download of it under way keeps its open file
     return opened
+
+
+def _built_alone(build) -> BinaryIO:
+    out = tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 - returned open
+    try:
+        with _one_state():
+            build(out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out

@@ -6,8 +6,8 @@ frameworks/migrations/0002), and searches through its queryset
 (`Case.objects.published().search(parsed)`, `Annotation.objects.public().search(parsed)`).
 Queries use websearch syntax (quotes, OR, minus), parsed here into a tsquery whose
 words also match as prefixes, so that "solidariteit" finds "solidariteitsmaaltijd"
-and "ontmoetingen" finds "ontmoeting", and as the prefix of their root without a
-derivational ending, so that "solidair" finds "solidariteit" (`word_root`). Only letters and digits of the user's words
+and "ontmoetingen" finds "ontmoeting", and with the other words of their family
+that the stemmer keeps apart, so that "solidair" finds "solidariteit" (`word_siblings`). Only letters and digits of the user's words
 reach the tsquery, always as a bound parameter. The "did you mean" vocabulary is
 cases.vocabulary.
 """
@@ -94,44 +94,48 @@ def parse_query(text: str) -> ParsedQuery | None:
     return ParsedQuery(tsquery=tsquery, words=tuple(words), excluded=tuple(excluded))
 
 
-# Dutch endings that make an adjective or a noun of one root: "solidair" and "solidariteit",
-# "divers" and "diversiteit". The stemmer keeps them apart; a word also matches as the
-# prefix of its root (longest ending first, a root of at least MIN_ROOT_LENGTH letters).
-DERIVATIONAL_ENDINGS = (
-    "ariteiten",
-    "ariteit",
-    "iteiten",
-    "iteit",
-    "heden",
-    "heid",
-    "ingen",
-    "ing",
-    "aire",
-    "air",
-    "ische",
-    "isch",
-    "ieve",
-    "ief",
-    "eel",
-    "ele",
+# Dutch words of one family that the stemmer keeps apart: an adjective and the noun made of it
+# ("solidair", "solidariteit"; "structureel", "structuraliteit"; "collectief", "collectiviteit";
+# "divers", "diversiteit"). A word with one of these endings also matches its siblings: each
+# other ending of its family on the same root, as a prefix; a noun in "-iteit" also its bare
+# root ("divers"), as a word. Only siblings, never the bare root as a prefix: "prakt:*"
+# would find every "praktijk".
+WORD_FAMILIES = (
+    ("ariteiten", "ariteit", "aire", "air"),
+    ("aliteiten", "aliteit", "ele", "eel"),
+    ("iviteiten", "iviteit", "ieve", "ief"),
 )
-MIN_ROOT_LENGTH = 5
+NOUN_ENDINGS = ("iteiten", "iteit")
+MIN_ROOT_LENGTH = 4
 
 
-def word_root(word: str) -> str | None:
-    """The word without a derivational ending ("solidair" -> "solid"), or None if it has none."""
-    for ending in DERIVATIONAL_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= MIN_ROOT_LENGTH:
-            return word[: -len(ending)]
-    return None
+def word_siblings(word: str) -> tuple[str, ...]:
+    """The tsquery terms for the other members of the word's family ("solidair" -> "solidariteit:*")."""
+    for family in WORD_FAMILIES:
+        for ending in family:
+            root = word.removesuffix(ending)
+            if root != word and len(root) >= MIN_ROOT_LENGTH:
+                others = dict.fromkeys(root + other for other in family)
+                # A shorter sibling that prefixes a longer one covers it ("solidair:*", "solidaire").
+                kept = [
+                    w
+                    for w in others
+                    if w != word and not any(w != o and w.startswith(o) for o in others)
+                ]
+                return tuple(f"{w}:*" for w in kept if not w.startswith(word))
+    for ending in NOUN_ENDINGS:
+        root = word.removesuffix(ending)
+        if root != word and len(root) >= MIN_ROOT_LENGTH:
+            return (root,)
+    return ()
 
 
 def _word_expression(word: str) -> str:
-    """One bare word: its stem as a prefix, or its root's ("solidair" finds "solidariteit")."""
+    """One bare word: its stem as a prefix, and its siblings ("solidair" finds "solidariteit")."""
     if len(word) < MIN_PREFIX_LENGTH:
         return word
-    root = word_root(word)
-    return f"({word}:* | {root}:*)" if root else f"{word}:*"
+    siblings = word_siblings(word)
+    return f"({' | '.join((f'{word}:*', *siblings))})" if siblings else f"{word}:*"
 
 
 def search_query(parsed: ParsedQuery) -> SearchQuery:

@@ -79,3 +79,28 @@ def test_the_case_page_costs_the_same_queries_with_few_or_many_cases(client, fra
     for n in range(10):
         make_case(title=f"Nog een {n}", strengths=NEAR if n % 2 else FAR)
     assert count() == few
+
+
+def test_a_case_taken_offline_between_ranking_and_titles_stays_out(client, framework, monkeypatch):
+    from cases import case_nearness
+
+    case = make_case(title="Buurtkeuken", strengths=NEAR)
+    leaving = make_case(title="VERTREKKENDE-PRAKTIJK", strengths=NEAR)
+    make_case(title="Blijvend", strengths=FAR)
+    ranked = case_nearness._ranked
+
+    def ranked_then_taken_offline(*args, **kwargs):
+        rows = ranked(*args, **kwargs)
+        Case.objects.filter(pk=leaving.pk).update(status=Case.Status.DRAFT, published_at=None)
+        return rows
+
+    monkeypatch.setattr(case_nearness, "_ranked", ranked_then_taken_offline)
+    assert related(client, case) == ["Blijvend"]
+
+
+def test_a_case_with_nothing_known_is_not_related(client, framework):
+    case = make_case(title="Buurtkeuken", strengths=NEAR)
+    make_case(title="Bijna hetzelfde", strengths=NEAR)
+    unknown = make_case(title="Niets geweten", coded=False)
+    assert not unknown.source_codings.exists()
+    assert related(client, case) == ["Bijna hetzelfde"]

@@ -15,12 +15,13 @@ from django.test import Client
 from django.urls import reverse
 
 from annotations import qdpx_project
+from annotations.models import Annotation
 from cases.models import Case, SourceCoding
-from diegem.lib.built_files import built_file
+from diegem.lib.built_files import built_file, code_fingerprint
 from tests.factories import make_case, make_user
 
 pytestmark = pytest.mark.django_db
-THIS = (sys.modules[__name__],)
+THIS = code_fingerprint((sys.modules[__name__],))
 
 
 @pytest.fixture(autouse=True)
@@ -37,8 +38,8 @@ def counting(content: bytes, calls: list):
     return build
 
 
-def read(name: str, build) -> bytes:
-    with built_file(name, build, code=THIS) as file:
+def read(name: str, build, **options) -> bytes:
+    with built_file(name, build, fingerprint=THIS, **options) as file:
         return file.read()
 
 
@@ -60,28 +61,50 @@ def test_a_file_is_built_once_per_content_version(framework, own_directory):
     assert first not in kept(own_directory) and len(kept(own_directory)) == 1
 
 
-def test_a_file_older_than_its_time_is_built_again(framework, own_directory, settings):
-    settings.BUILT_FILES_SECONDS = 60
+def test_a_file_older_than_its_time_is_built_again_when_asked_not_in_a_request(
+    framework, own_directory
+):
     calls = []
     read("proef.bin", counting(b"oud", calls))
     [name] = kept(own_directory)
     an_hour_ago = time.time() - 3600
     os.utime(own_directory / name, (an_hour_ago, an_hour_ago))
 
-    assert read("proef.bin", counting(b"nieuw", calls)) == b"nieuw"
+    # A request takes the current version's file whatever its age…
+    assert read("proef.bin", counting(b"nieuw", calls)) == b"oud"
+    # …`build_files` asks for a file no older than its time.
+    assert read("proef.bin", counting(b"nieuw", calls), max_age=60) == b"nieuw"
     assert len(calls) == 2
 
 
-def test_other_code_builds_its_own_file(framework, own_directory):
+def test_other_code_builds_its_own_file_and_the_former_one_goes(framework, own_directory):
     calls = []
     read("proef.bin", counting(b"oude code", calls))
-    with built_file("proef.bin", counting(b"nieuwe code", calls), code=(zipfile,)) as file:
+    with built_file(
+        "proef.bin", counting(b"nieuwe code", calls), fingerprint=code_fingerprint((zipfile,))
+    ) as file:
         assert file.read() == b"nieuwe code"
     assert len(calls) == 2
+    assert len(kept(own_directory)) == 1
+
+
+def test_the_fingerprint_covers_what_counts_as_public():
+    modules = {Case.objects.published.__module__, Annotation.objects.public.__module__}
+    fingerprinted = {module.__file__ for module in qdpx_project.FINGERPRINTED_MODULES}
+    assert {sys.modules[name].__file__ for name in modules} <= fingerprinted
+
+
+def test_a_directory_that_cannot_be_written_still_serves_the_file(framework, settings, tmp_path):
+    blocked = tmp_path / "een-bestand"
+    blocked.write_text("geen map")
+    settings.BUILT_FILES_DIR = blocked / "built"
+    assert read("proef.bin", counting(b"toch", [])) == b"toch"
+    make_case(title="IN-HET-PROJECT")
+    assert "IN-HET-PROJECT" in case_names(download())
 
 
 def test_an_open_file_survives_a_newer_version_removing_it(framework, own_directory):
-    old = built_file("proef.bin", counting(b"versie een", []), code=THIS)
+    old = built_file("proef.bin", counting(b"versie een", []), fingerprint=THIS)
     make_case(title="Nieuwe praktijk")
     assert read("proef.bin", counting(b"versie twee", [])) == b"versie twee"
     with old:
@@ -98,8 +121,8 @@ def test_a_build_that_fails_or_was_killed_leaves_nothing_behind(framework, own_d
         read("proef.bin", broken)
     assert kept(own_directory) == []
     # What a build killed half-way leaves (a temporary file beside the others) goes with the next.
-    [stem_lock] = [p.name for p in own_directory.iterdir() if p.name.endswith(".lock")]
-    (own_directory / f".{stem_lock.removesuffix('.lock')}.afgebroken").write_bytes(b"half")
+    [lock] = [p.name for p in own_directory.iterdir() if p.name.endswith(".lock")]
+    (own_directory / f".tmp~{lock.removesuffix('.lock')}~afgebroken").write_bytes(b"half")
     assert read("proef.bin", counting(b"heel", [])) == b"heel"
     assert len(kept(own_directory)) == 1
     assert oct(os.stat(own_directory / kept(own_directory)[0]).st_mode & 0o777) == "0o644"
