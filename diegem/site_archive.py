@@ -177,18 +177,29 @@ class ArchiveError(Exception):
     """The archive could not be written (OUT is in the way, a page failed)."""
 
 
+class ArchiveStopped(Exception):
+    """The time given (`stop_after`) ran out: nothing was written to OUT. How far it got."""
+
+    def __init__(self, result: ArchiveResult, done: int, known: int):
+        super().__init__(f"stopped after {result.seconds:.0f} s: {done} of {known} addresses")
+        self.result, self.done, self.known = result, done, known
+
+
 def archive_build(
     out: Path,
     *,
     force: bool = False,
     make_zip: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    stop_after: float | None = None,
 ) -> ArchiveResult:
     """Write the public site to the folder `out` (and `out.zip` with `make_zip`).
 
     Refuses a non-empty `out` unless `force`. Builds in a temporary folder beside it and
     renames that into place only when complete, so a failed run leaves no half archive
-    named `out`. `progress(done, known)` is called after each URL.
+    named `out`. `progress(done, known)` is called after each URL. With `stop_after`
+    (seconds; for measuring) it gives up once that time has passed: ArchiveStopped, and
+    nothing written.
     """
     out = Path(out).absolute()
     if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
@@ -201,7 +212,7 @@ def archive_build(
     started = time.monotonic()
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".bouw", dir=out.parent))
     try:
-        result = _Crawl(building, progress).run()
+        result = _Crawl(building, progress, started, stop_after).run()
         _finish_folder(building, out)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
@@ -250,9 +261,16 @@ _REMOVE = "remove"
 
 
 class _Crawl:
-    def __init__(self, root: Path, progress: Callable[[int, int], None] | None):
+    def __init__(
+        self,
+        root: Path,
+        progress: Callable[[int, int], None] | None,
+        started: float,
+        stop_after: float | None,
+    ):
         self.root = root
         self.progress = progress
+        self.started, self.stop_after = started, stop_after
         site = urlsplit(settings.SITE_URL)
         self.scheme = site.scheme or "http"
         self.host = site.netloc or "testserver"
@@ -289,6 +307,10 @@ class _Crawl:
                 self.done += 1
                 if self.progress:
                     self.progress(self.done, len(self.known))
+                elapsed = time.monotonic() - self.started
+                if self.stop_after is not None and elapsed > self.stop_after and self.queue:
+                    self.result.seconds = elapsed
+                    raise ArchiveStopped(self.result, self.done, len(self.known))
         return self.result
 
     def _sitemap_paths(self) -> list[str]:

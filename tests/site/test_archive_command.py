@@ -198,3 +198,28 @@ def test_links_in_a_note_can_neither_blank_a_file_nor_stop_the_run(framework, tm
     assert "--" in (out / "static/css/site.css").read_text(encoding="utf-8")
     page = (out / "praktijken/kookploeg/index.html").read_text(encoding="utf-8")
     assert ">pad</a>" in page and ">lang</a>" in page and ">map</a>" in page
+
+
+def test_a_run_given_too_little_time_stops_writes_nothing_and_says_how_far_it_got(
+    bank, tmp_path, monkeypatch
+):
+    """For measuring at scale (`bench_data`): the time runs out after the first few pages."""
+    clock = iter(range(0, 10_000, 10))  # every look at the clock: ten seconds later
+    monkeypatch.setattr(site_archive.time, "monotonic", lambda: next(clock))
+    out = io.StringIO()
+
+    call_command("archive", str(tmp_path / "archief"), "--stop-after", "25", stdout=out)
+
+    said = out.getvalue()
+    match = re.search(r"Gestopt na (\d+) s: (\d+) van (\d+) bekende adressen", said)
+    assert match, said
+    seconds, done, known = (int(n) for n in match.groups())
+    assert seconds == 30 and done == 3 and known > done  # pages at 10, 20 and 30 s, then out
+    assert list(tmp_path.iterdir()) == []  # nothing written, no leftovers
+
+
+def test_the_bench_reads_how_far_a_stopped_archive_got():
+    from diegem.management.commands.bench_data import STOPPED
+
+    said = "Gestopt na 2400 s: 59842 van 61211 bekende adressen, 59800 bestanden, 1234567 bytes; niets geschreven in /tmp/x."
+    assert STOPPED.search(said).groups() == ("59842", "61211", "59800", "1234567")

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from diegem.site_archive import ArchiveError, archive_build
+from diegem.site_archive import ArchiveError, ArchiveStopped, archive_build
 
 
 class Command(BaseCommand):
@@ -23,8 +23,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--zip", action="store_true", help="Also write OUT.zip beside it.")
         parser.add_argument("--quiet", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--stop-after",
+            type=float,
+            default=None,
+            metavar="SECONDS",
+            help="For measuring: give up after SECONDS, write nothing, say how far it got.",
+        )
 
-    def handle(self, *args, out, force, zip, quiet, verbosity, **options):
+    def handle(self, *args, out, force, zip, quiet, stop_after, verbosity, **options):
         quiet = quiet or verbosity == 0
         # The bar writes to the stream under Django's wrapper, which would end every
         # redraw with a newline.
@@ -38,9 +45,19 @@ class Command(BaseCommand):
             bar.update(done - bar.n)
 
         try:
-            result = archive_build(out, force=force, make_zip=zip, progress=progress)
+            result = archive_build(
+                out, force=force, make_zip=zip, progress=progress, stop_after=stop_after
+            )
         except ArchiveError as error:
             raise CommandError(str(error)) from error
+        except ArchiveStopped as stopped:
+            # Always said, whatever the verbosity: it is the command's result (`bench_data` reads it).
+            self.stdout.write(
+                f"Gestopt na {stopped.result.seconds:.0f} s: {stopped.done} van {stopped.known} "
+                f"bekende adressen, {stopped.result.files} bestanden, {stopped.result.bytes} bytes; "
+                f"niets geschreven in {out}."
+            )
+            return
         finally:
             bar.close()
         if verbosity:
