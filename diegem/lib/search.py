@@ -3,13 +3,14 @@
 Each searchable model keeps a stored, weighted tsvector with a GIN index, built
 with the `dutch_unaccent` configuration (the Dutch stemmer after unaccent, made in
 frameworks/migrations/0002), and searches through its queryset
-(`Case.objects.published().search(parsed)`, `Annotation.objects.public().search(parsed)`).
+(`Case.objects.published().search(parsed)`, `Annotation.objects.public().search(parsed)`);
+the framework's few rows make their vector in the query (`VectorInQuerySet`).
 Queries use websearch syntax (quotes, OR, minus), parsed here into a tsquery whose
 words also match as prefixes, so that "solidariteit" finds "solidariteitsmaaltijd"
 and "ontmoetingen" finds "ontmoeting", and with the other words of their family
-that the stemmer keeps apart, so that "solidair" finds "solidariteit" (`word_siblings`). Only letters and digits of the user's words
-reach the tsquery, always as a bound parameter. The "did you mean" vocabulary is
-cases.vocabulary.
+that the stemmer keeps apart, so that "solidair" finds "solidariteit"
+(`word_siblings`). Only letters and digits of the user's words reach the tsquery,
+always as a bound parameter. The "did you mean" vocabulary is cases.vocabulary.
 """
 
 from __future__ import annotations
