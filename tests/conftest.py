@@ -110,6 +110,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def built_files_outside_the_checkout(settings, tmp_path_factory):
+    """Large downloads built during tests (`diegem.lib.built_files`) go to pytest's own temp folder."""
+    settings.BUILT_FILES_DIR = tmp_path_factory.getbasetemp() / "built-files"
+
+
+@pytest.fixture(autouse=True)
 def empty_caches():
     """Each test starts with empty caches (the page cache lives in this process)."""
 
