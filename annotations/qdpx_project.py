@@ -80,7 +80,6 @@ DRAFTS_DESCRIPTION = (
     "Voor het onderzoeksteam; niet verspreiden."
 )
 CONTENT_TYPE = "application/zip"
-SPOOL_BYTES = qdpx.SPOOL_BYTES
 # The code that decides the public file's bytes: what it writes and what counts as public.
 FINGERPRINTED_MODULES = (
     sys.modules[__name__],

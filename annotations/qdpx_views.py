@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.http import FileResponse, HttpRequest
 from django.views.decorators.http import require_safe
 
 from annotations import qdpx_project
+from diegem.lib.built_files import spooled
 
 
 def _download(file, filename: str) -> FileResponse:
@@ -36,13 +35,7 @@ def export_draft_project(request: HttpRequest) -> FileResponse:
     refuses anyone who may not edit cases (403). Never cached: it is one person's.
     Written into a spooled file (memory up to a limit, then disk) and streamed.
     """
-    out = tempfile.SpooledTemporaryFile(qdpx_project.SPOOL_BYTES)  # noqa: SIM115 - the response closes it
-    try:
-        qdpx_project.write_draft_project(out, request.user)
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    response = _download(out, "diegem-praktijken-met-concepten.qdpx")
+    project = spooled(lambda out: qdpx_project.write_draft_project(out, request.user))
+    response = _download(project, "diegem-praktijken-met-concepten.qdpx")
     response["Cache-Control"] = "private, no-store"
     return response

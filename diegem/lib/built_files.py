@@ -155,10 +155,19 @@ def _build(directory: Path, stem: str, name: str, build, max_age) -> BinaryIO:
 
 
 def _built_alone(build) -> BinaryIO:
-    out = tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 - returned open
-    try:
+    def in_one_state(out):
         with _one_state():
             build(out)
+
+    return spooled(in_one_state)
+
+
+def spooled(build: Callable[[BinaryIO], None]) -> BinaryIO:
+    """What `build(out)` writes, in a spooled temporary file (memory up to a limit, then disk),
+    open and at its start; closed again if the build fails."""
+    out = tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 - returned open
+    try:
+        build(out)
     except BaseException:
         out.close()
         raise

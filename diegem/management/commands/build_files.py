@@ -2,8 +2,8 @@
 
 Run it from cron (every five minutes, like `send_digests`): when nothing changed it finds
 the file already there and returns at once; a file older than `BUILT_FILES_SECONDS` it builds
-again (a request never does: at 10,000 cases that would outlast the worker's timeout). Without it, the first download after a change
-builds the file in its request, which is quick for a bank of dozens of cases but takes
+again (a request never does: at 10,000 cases that would outlast the worker's timeout).
+Without it, the first download after a change builds the file in its request, which is quick for a bank of dozens of cases but takes
 more than a minute at 10,000 (README, "Deploying").
 """
 
