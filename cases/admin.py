@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 
-from cases import double_coding_rounds, exchange, history, services
+from cases import case_places, double_coding_rounds, exchange, history, services
 from cases.dashboard import dashboard
 from cases.double_coding_forms import JudgementsForm, RequestForm
 from cases.evidence import lacks_evidence, orphaned_codings, rationale_refusal
@@ -58,10 +58,32 @@ from frameworks.models import Source, TensionField
 
 
 class CaseForm(forms.ModelForm):
+    """The case's own fields; its place is picked from the register of municipalities (NIS code)."""
+
+    nis_code = forms.ChoiceField(
+        label=_("Gemeente"),
+        help_text=_(
+            "Kies de gemeente uit de lijst; zonder coördinaten komt de praktijk op het midden van de gemeente."
+        ),
+    )
+    more_places = forms.TypedMultipleChoiceField(
+        label=_("Ook in"),
+        required=False,
+        help_text=_(
+            "Alleen als de praktijk over meer gemeenten gespreid is (Ctrl- of Cmd-klik voor meer dan één)."
+        ),
+    )
+
     class Meta:
         model = Case
-        fields = "__all__"
+        exclude = ["municipality"]
         field_classes = {name: PlainTextField for name in PLAIN_TEXT_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = case_places.municipality_choices()
+        self.fields["nis_code"].choices = [("", "---------"), *choices]
+        self.fields["more_places"].choices = choices
 
     def clean_keywords(self):
         names = self.cleaned_data["keywords"]
@@ -75,7 +97,23 @@ class CaseForm(forms.ModelForm):
             if (latitude is None) != (longitude is None):
                 missing = "latitude" if latitude is None else "longitude"
                 self.add_error(missing, _("Geef breedte- en lengtegraad samen, of geen van beide."))
+            elif cleaned.get("nis_code"):
+                self._resolve_place(cleaned)
         return cleaned
+
+    def _resolve_place(self, cleaned) -> None:
+        try:
+            place = case_places.resolve_place(
+                nis=cleaned["nis_code"],
+                latitude=cleaned.get("latitude"),
+                longitude=cleaned.get("longitude"),
+                fields={"nis": "nis_code", "name": "nis_code", "latitude": "latitude"},
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+            return
+        self.instance.municipality = place.municipality.name
+        cleaned["latitude"], cleaned["longitude"] = place.latitude, place.longitude
 
 
 # --- the coding, with the framework's words beside each field -----------------------------
@@ -506,7 +544,10 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             _("Wat en wie"),
             {"fields": ["title", "slug", "kind", "domain", "initiative", "website", "start_year"]},
         ),
-        (_("Plaats"), {"fields": ["municipality", "neighbourhood", "latitude", "longitude"]}),
+        (
+            _("Plaats"),
+            {"fields": ["nis_code", "neighbourhood", "latitude", "longitude", "more_places"]},
+        ),
         (
             _("Tekst"),
             {"fields": ["summary", *(section.field for section in TEXT_SECTIONS)]},

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -40,7 +40,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from cases import services
+from cases import case_places, services
 from cases.coding_reliability import reliability_json
 from cases.evidence import lacks_evidence, rationale_refusal
 from cases.forms import KEYWORD_MAX_LENGTH, validate_keyword_lengths
@@ -71,6 +71,7 @@ CASE_COLUMNS = {
     "soort": "kind",
     "domein": "domain",
     "gemeente": "municipality",
+    "nis": "nis_code",
     "buurt": "neighbourhood",
     "breedtegraad": "latitude",
     "lengtegraad": "longitude",
@@ -819,6 +820,14 @@ class CaseRowForm(forms.Form):
         f["gemeente"] = forms.CharField(
             max_length=100, help_text=_("De gemeente waar de praktijk plaatsvindt.")
         )
+        f["nis"] = forms.CharField(
+            max_length=5,
+            required=False,
+            help_text=_(
+                "De NIS-code van de gemeente (vijf cijfers, bv. 44021 voor Gent); leeg: de gemeente wordt op haar "
+                "naam gezocht. Een onbekende gemeente wordt geweigerd."
+            ),
+        )
         f["buurt"] = forms.CharField(
             max_length=100, required=False, help_text=_("De buurt of wijk.")
         )
@@ -941,6 +950,22 @@ class CaseRowForm(forms.Form):
             % {"what": what},
         )
 
+    def _resolve_place(self, cleaned) -> None:
+        """The municipality from the register (by NIS code, else by name); given coordinates checked against it."""
+        try:
+            place = case_places.resolve_place(
+                nis=cleaned.get("nis", ""),
+                name=cleaned.get("gemeente", ""),
+                latitude=cleaned.get("breedtegraad"),
+                longitude=cleaned.get("lengtegraad"),
+                fields={"nis": "nis", "name": "gemeente", "latitude": "breedtegraad"},
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+            return
+        # The coordinates stay as given: without them the map places the case at its municipality.
+        cleaned["gemeente"], cleaned["nis"] = place.municipality.name, place.municipality.nis
+
     def clean_trefwoorden(self):
         validate_keyword_lengths(_keywords(self.cleaned_data["trefwoorden"]))
         return self.cleaned_data["trefwoorden"]
@@ -954,6 +979,8 @@ class CaseRowForm(forms.Form):
             self.add_error(
                 "lengtegraad", _("Geef breedte- en lengtegraad samen, of geen van beide.")
             )
+        elif coordinates_valid and not {"gemeente", "nis"} & set(self.errors):
+            self._resolve_place(cleaned)
         for column, vocabulary in self.coding_values.items():
             if column in self.errors or column + GROUNDS_SUFFIX in self.errors:
                 continue
@@ -1111,7 +1138,7 @@ def _case_values(data: dict, present: set[str], domains) -> dict:
     values = {}
     by_key = {d.key: d for d in domains}
     for column, name in CASE_COLUMNS.items():
-        if column not in present:
+        if column not in present and not (column == "nis" and "gemeente" in present):
             continue
         value = data[column]
         if name == "domain":
@@ -1594,6 +1621,7 @@ def template_table() -> list[list[str]]:
         "soort": kinds().code(Case.Kind.CASE_STUDY),
         "domein": domains[0].key if domains else "",
         "gemeente": "Gent",
+        "nis": "44021",
         "buurt": "Rabot",
         "breedtegraad": "51.062000",
         "lengtegraad": "3.711000",

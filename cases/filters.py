@@ -3,7 +3,8 @@
 Parameters (Dutch, as in the URL): `q` (full-text search), `domein`, `soort`,
 `plaats`, `trefwoord`, one `bron-<source key>` per source (at least this
 strength) and one `<field key>-van` / `<field key>-tot` pair per tension field
-(a range of positions), `sortering`. Invalid values are reported on the form
+(a range of positions) with `<field key>-beide=ja` (cases that hold both poles; a range from
+pole to pole holds them too), `sortering`. Invalid values are reported on the form
 and ignored; the other filters still apply.
 
 `grond=tekstbewijs` ("alleen met tekstbewijs") is read by `evidence_only` for
@@ -75,6 +76,14 @@ def range_params(tension_field: TensionField) -> tuple[str, str]:
     return f"{tension_field.key}-van", f"{tension_field.key}-tot"
 
 
+def both_param(tension_field: TensionField) -> str:
+    """`<field key>-beide=ja`: the cases that hold both poles of the field."""
+    return f"{tension_field.key}-beide"
+
+
+BOTH_VALUE = "ja"
+
+
 @dataclass(frozen=True)
 class ActiveFilter:
     """One filter in use, with the query string that removes it."""
@@ -141,6 +150,31 @@ class CountedSelect(forms.Select):
         return option
 
 
+class CountedCheckbox(forms.CheckboxInput):
+    """A checkbox whose label says how many results it would leave ("houdt beide polen vast (2)")."""
+
+    counts: dict[str, int] | None = None
+    evidence_counts: dict[str, int] | None = None
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=lambda value: value in (True, BOTH_VALUE))
+
+    def format_value(self, value):
+        return BOTH_VALUE
+
+    def count_label(self, label) -> str:
+        if self.counts is None:
+            return str(label)
+        count = self.counts.get(BOTH_VALUE, 0)
+        if count and self.evidence_counts is not None:
+            return _("%(label)s (%(count)d, ● %(evidence)d met tekstbewijs)") % {
+                "label": label,
+                "count": count,
+                "evidence": self.evidence_counts.get(BOTH_VALUE, 0),
+            }
+        return f"{label} ({count})"
+
+
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Zoeken"), required=False, max_length=MAX_QUERY_LENGTH)
     domein = forms.ChoiceField(label=_("Domein"), required=False, widget=CountedSelect)
@@ -192,6 +226,9 @@ class CaseFilterForm(forms.Form):
                     required=False,
                     widget=CountedSelect,
                 )
+            self.fields[both_param(field)] = forms.BooleanField(
+                label=_("houdt beide polen vast"), required=False, widget=CountedCheckbox
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -232,9 +269,21 @@ class CaseFilterForm(forms.Form):
 
     def range_fields(self):
         return [
-            (field, self[range_params(field)[0]], self[range_params(field)[1]])
+            (
+                field,
+                self[range_params(field)[0]],
+                self[range_params(field)[1]],
+                self[both_param(field)],
+                self.fields[both_param(field)].widget.count_label(_("houdt beide polen vast")),
+            )
             for field in self.tension_fields
         ]
+
+    def both_of(self, field: TensionField) -> bool:
+        return bool(self.value(both_param(field)))
+
+    def field_filtered(self, field: TensionField) -> bool:
+        return self.range_of(field) != (None, None) or self.both_of(field)
 
     def range_of(self, field: TensionField) -> tuple[int | None, int | None]:
         low, high = range_params(field)
@@ -267,10 +316,16 @@ class CaseFilterForm(forms.Form):
         for field in self.tension_fields:
             if field.key in skip:
                 continue
-            low, high = self.range_of(field)
-            if low is None and high is None:
+            if not self.field_filtered(field):
                 continue
-            queryset = queryset.positioned_on(field, low, high, evidence_only=self.evidence_only)
+            low, high = self.range_of(field)
+            queryset = queryset.positioned_on(
+                field,
+                low,
+                high,
+                both_poles=self.both_of(field),
+                evidence_only=self.evidence_only,
+            )
         return queryset
 
     def active_filters(self, query_dict) -> list[ActiveFilter]:
@@ -313,11 +368,17 @@ class CaseFilterForm(forms.Form):
                 active.append(ActiveFilter(f"{source.name}: {label}", without(name)))
         for field in self.tension_fields:
             low, high = self.range_of(field)
-            if low is None and high is None:
-                continue
-            active.append(
-                ActiveFilter(self._range_label(field, low, high), without(*range_params(field)))
-            )
+            if low is not None or high is not None:
+                active.append(
+                    ActiveFilter(self._range_label(field, low, high), without(*range_params(field)))
+                )
+            if self.both_of(field):
+                active.append(
+                    ActiveFilter(
+                        _("%(field)s: houdt beide polen vast") % {"field": capfirst(field.name)},
+                        without(both_param(field)),
+                    )
+                )
         if self.evidence_only:
             active.append(ActiveFilter(_("Alleen met tekstbewijs"), without(GROUNDS_PARAM)))
         return active
@@ -346,6 +407,49 @@ class CaseFilterForm(forms.Form):
             "low": describe_position(field, low, False),
             "high": describe_position(field, high, False),
         }
+
+    # --- why each case matched ----------------------------------------------------------------
+
+    def attach_reasons(self, cases: list[Case]) -> None:
+        """Give each case of a result page `reasons`: its values on the filtered sources and fields.
+
+        Two queries at most (none without such filters); the values are those the filters
+        matched (on text evidence only, with the restriction).
+        """
+        for case in cases:
+            case.reasons = []
+        sources = [s for s in self.sources if self.value(source_param(s))]
+        fields = [f for f in self.tension_fields if self.field_filtered(f)]
+        if not cases or not (sources or fields):
+            return
+        by_pk = {case.pk: case for case in cases}
+        found: dict[tuple[int, str, int], str] = {}
+        if sources:
+            for coding in self._source_codings().filter(case__in=by_pk, source__in=sources):
+                found[(coding.case_id, "s", coding.source_id)] = _("%(source)s: %(strength)s") % {
+                    "source": self._source_name(coding.source_id),
+                    "strength": Strength(coding.strength).label,
+                }
+        if fields:
+            names = {f.pk: f for f in fields}
+            for position in self._tension_positions().filter(
+                case__in=by_pk, tension_field__in=fields
+            ):
+                field = names[position.tension_field_id]
+                found[(position.case_id, "t", field.pk)] = _("%(field)s: %(position)s") % {
+                    "field": capfirst(field.name),
+                    "position": describe_position(field, position.position, position.holds_both),
+                }
+        for case in cases:
+            case.reasons = [
+                found[key]
+                for key in [(case.pk, "s", s.pk) for s in sources]
+                + [(case.pk, "t", f.pk) for f in fields]
+                if key in found
+            ]
+
+    def _source_name(self, pk: int) -> str:
+        return next(source.name for source in self.sources if source.pk == pk)
 
     # --- counting -----------------------------------------------------------------------------
 
@@ -431,19 +535,19 @@ class CaseFilterForm(forms.Form):
         """
         base = self.filter(published).order_by().values("pk")
         inactive_sources = [s for s in self.sources if not self.value(source_param(s))]
-        inactive_fields = [f for f in self.tension_fields if self.range_of(f) == (None, None)]
+        inactive_fields = [f for f in self.tension_fields if not self.field_filtered(f)]
         queries = []
         if inactive_sources:
             queries.append(
                 self._source_codings()
                 .filter(case__in=base, source__in=inactive_sources)
-                .values_list(Value("s"), "source", "strength", "grounds")
+                .values_list(Value("s"), "source", "strength", "grounds", Value(False))
             )
         if inactive_fields:
             queries.append(
                 self._tension_positions()
-                .filter(case__in=base, tension_field__in=inactive_fields, holds_both=False)
-                .values_list(Value("t"), "tension_field", "position", "grounds")
+                .filter(case__in=base, tension_field__in=inactive_fields)
+                .values_list(Value("t"), "tension_field", "position", "grounds", "holds_both")
             )
         for source in self.sources:
             name = source_param(source)
@@ -452,15 +556,15 @@ class CaseFilterForm(forms.Form):
                 queries.append(
                     self._source_codings()
                     .filter(case__in=own, source=source)
-                    .values_list(Value("s"), "source", "strength", "grounds")
+                    .values_list(Value("s"), "source", "strength", "grounds", Value(False))
                 )
         for field in self.tension_fields:
-            if self.range_of(field) != (None, None):
+            if self.field_filtered(field):
                 own = self.filter(published, skip=frozenset({field.key})).order_by().values("pk")
                 queries.append(
                     self._tension_positions()
-                    .filter(case__in=own, tension_field=field, holds_both=False)
-                    .values_list(Value("t"), "tension_field", "position", "grounds")
+                    .filter(case__in=own, tension_field=field)
+                    .values_list(Value("t"), "tension_field", "position", "grounds", "holds_both")
                 )
         return [q.annotate(n=Count("pk")).order_by() for q in queries]
 
@@ -473,9 +577,12 @@ class CaseFilterForm(forms.Form):
         queries = self._histogram_queries(published)
         rows = queries[0].union(*queries[1:], all=True).order_by() if queries else []
         tally = GroundsTally(self.sources, self.tension_fields)
-        for kind, owner, value, grounds, n in rows:
+        for kind, owner, value, grounds, holds_both, n in rows:
             tally.add(
-                (tally.strengths if kind == "s" else tally.positions)[owner], grounds, value, n
+                (tally.strengths if kind == "s" else tally.positions)[owner],
+                grounds,
+                "both" if holds_both else value,
+                n,
             )
         split = not self.evidence_only
 
@@ -497,7 +604,13 @@ class CaseFilterForm(forms.Form):
             low_name, high_name = range_params(field)
 
             def between(histogram: dict, start: int, end: int) -> int:
-                return sum(n for p, n in histogram.items() if p != "both" and start <= p <= end)
+                """Cases from start to end; from pole to pole, with those holding both poles."""
+                whole = start == Position.POLE_A and end == Position.POLE_B
+                return sum(
+                    n
+                    for p, n in histogram.items()
+                    if (p == "both" and whole) or (p != "both" and start <= p <= end)
+                )
 
             self._set_counts(
                 low_name,
@@ -512,4 +625,9 @@ class CaseFilterForm(forms.Form):
                 {v: between(counts["evidence"], bottom, v) for v in Position.values}
                 if split
                 else None,
+            )
+            self._set_counts(
+                both_param(field),
+                {BOTH_VALUE: counts["all"]["both"]},
+                {BOTH_VALUE: counts["evidence"]["both"]} if split else None,
             )

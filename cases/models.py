@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
     CombinedSearchVector,
@@ -13,6 +14,7 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
@@ -23,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from cases import case_places
 from cases.vocabulary import SearchTerm  # noqa: F401 (the vocabulary's model, registered with this app's models)
 from diegem.lib import search as full_text
 from diegem.lib.anchoring import AnchoredPassage
@@ -237,16 +240,30 @@ class CaseQuerySet(models.QuerySet):
         low: int | None = Position.POLE_A,
         high: int | None = Position.POLE_B,
         *,
+        both_poles: bool = False,
         evidence_only: bool = False,
     ) -> CaseQuerySet:
-        """Cases placed between `low` and `high` on the field (an open end: None); both poles is no place."""
-        condition = Q(case=OuterRef("pk"), tension_field=tension_field, holds_both=False)
+        """Cases placed between `low` and `high` on the field (an open end: None), or holding both poles.
+
+        Without either end only `both_poles` can match. A range from pole to pole is the
+        whole scale, and a case holding both poles lies on it: it matches too.
+        """
+        whole_scale = low in (None, Position.POLE_A) and high in (None, Position.POLE_B)
+        placed = Q(holds_both=False)
         if low is not None:
-            condition &= Q(position__gte=low)
+            placed &= Q(position__gte=low)
         if high is not None:
-            condition &= Q(position__lte=high)
+            placed &= Q(position__lte=high)
+        if low is None and high is None:
+            placed = Q(pk__in=[])
+        if both_poles or (whole_scale and (low is not None or high is not None)):
+            placed |= Q(holds_both=True)
         return self.filter(
-            Exists(TensionPosition.objects.counted(evidence_only=evidence_only).filter(condition))
+            Exists(
+                TensionPosition.objects.counted(evidence_only=evidence_only).filter(
+                    placed, case=OuterRef("pk"), tension_field=tension_field
+                )
+            )
         )
 
     # --- search (diegem.lib.search) ----------------------------------------------------------
@@ -355,6 +372,14 @@ class CaseAction(models.TextChoices):
     UNPUBLISH = "unpublish", _("Offline halen")
 
 
+def validate_nis_code(value: str) -> None:
+    if value and case_places.municipality(value) is None:
+        raise ValidationError(
+            _("Onbekende NIS-code ‘%(code)s’: kies een Belgische gemeente uit de lijst."),
+            params={"code": value},
+        )
+
+
 def _degrees(verbose_name, limit: int, message, help_text) -> models.DecimalField:
     """A latitude or longitude in decimal degrees, between -limit and limit."""
     return models.DecimalField(
@@ -383,6 +408,21 @@ class Case(models.Model):
         Domain, verbose_name=_("domein"), on_delete=models.PROTECT, related_name="cases"
     )
     municipality = models.CharField(_("gemeente"), max_length=100)
+    # The municipality's NIS code from the register (cases.case_places); the forms fill in
+    # `municipality` from it. Blank only for cases from before the register.
+    nis_code = models.CharField(
+        _("gemeente (NIS-code)"), max_length=5, blank=True, validators=[validate_nis_code]
+    )
+    # A relational place spread over several municipalities: the others, by NIS code.
+    more_places = ArrayField(
+        models.CharField(max_length=5, validators=[validate_nis_code]),
+        verbose_name=_("ook in"),
+        blank=True,
+        default=list,
+        help_text=_(
+            "Andere gemeenten waar de praktijk zich afspeelt, als ze over meer plaatsen gespreid is."
+        ),
+    )
     neighbourhood = models.CharField(_("buurt of wijk"), max_length=100, blank=True)
     latitude = _degrees(
         _("breedtegraad"),
@@ -534,6 +574,11 @@ class Case(models.Model):
     @property
     def place_label(self) -> str:
         return ", ".join(part for part in (self.neighbourhood, self.municipality) if part)
+
+    @property
+    def more_places_named(self) -> list[str]:
+        """The other municipalities a relational place is spread over, by name."""
+        return [found.name for nis in self.more_places if (found := case_places.municipality(nis))]
 
     def text_sections(self) -> list[tuple[TextSection, str]]:
         """The non-empty text sections with their text, in reading order."""

@@ -34,7 +34,16 @@ from frameworks.models import Domain, Source, TensionField
 
 BOTH = "both"
 # The case's own fields a seed entry gives, in the file's order.
-FIELDS = ("title", "kind", "municipality", "neighbourhood", "initiative", "website", "start_year")
+FIELDS = (
+    "title",
+    "kind",
+    "municipality",
+    "nis_code",
+    "neighbourhood",
+    "initiative",
+    "website",
+    "start_year",
+)
 # Its texts, compared and stored in their normal form.
 TEXTS = ("summary", *TEXT_SECTION_FIELDS)
 

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_safe
 
 from cases import coding_reliability, exchange
 from cases.case_citation import case_citation, researchers_in_order
+from cases.case_map import locator_map
+from cases.case_map import place_map as case_map_of
 from cases.case_nearness import cases_to_learn_from, related_cases
 from cases.charts import spectrum_columns
 from cases.filters import (
@@ -50,16 +52,38 @@ from frameworks.models import FORMER_KEYS, Source, TensionField, framework_lists
 PAGE_SIZE = 20
 
 
-def case_list(request: HttpRequest) -> HttpResponse:
-    """Published cases, filtered, searched and counted by facet; the state is the URL."""
-    if moved := former_parameters_redirect(request):
-        return moved
+def _filtered_cases(request: HttpRequest):
+    """The filter form of the list and the map (one state, the URL) and the published cases it leaves."""
     sources, tension_fields, domains = framework_lists()
     form = CaseFilterForm(
         request.GET or None, sources=sources, tension_fields=tension_fields, domains=domains
     )
     published = Case.objects.published()
-    matching = form.filter(published)
+    return form, published, form.filter(published)
+
+
+def _list_context(request: HttpRequest, form: CaseFilterForm, view: str) -> dict:
+    """What the list and the map share: the form, its chips, and the links between the views."""
+    query = _without_page(request)
+    return {
+        "form": form,
+        "view": view,
+        "form_action": reverse("case-map" if view == "map" else "case-list"),
+        "list_url": reverse("case-list") + (f"?{query}" if query else ""),
+        "map_url": reverse("case-map") + (f"?{query}" if query else ""),
+        "active_filters": form.active_filters(request.GET),
+        "query_without_page": query,
+        "evidence_only": form.evidence_only,
+        "grounds_param": GROUNDS_PARAM,
+        "evidence_value": EVIDENCE_ONLY,
+    }
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Published cases, filtered, searched and counted by facet; the state is the URL."""
+    if moved := former_parameters_redirect(request):
+        return moved
+    form, published, matching = _filtered_cases(request)
     parsed = form.parsed_query
     sort = form.value("sortering") or ("relevantie" if parsed else "")
     capped = False
@@ -75,22 +99,41 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     if parsed:
         Case.objects.attach_snippets(page.object_list, parsed)
+    form.attach_reasons(page.object_list)
     form.count_options(published)
     return render(
         request,
         "cases/case_list.html",
         {
-            "form": form,
+            **_list_context(request, form, "list"),
             "page": page,
             "capped": capped,
             "cap": full_text.CANDIDATE_CAP,
-            "active_filters": form.active_filters(request.GET),
-            "query_without_page": _without_page(request),
             "compare_url": reverse("case-compare"),
-            "evidence_only": form.evidence_only,
-            "grounds_param": GROUNDS_PARAM,
-            "evidence_value": EVIDENCE_ONLY,
         },
+    )
+
+
+def case_map(request: HttpRequest) -> HttpResponse:
+    """The same filtered cases as the list, on the map of Flanders and Brussels (cases.case_map)."""
+    if moved := former_parameters_redirect(request):
+        return moved
+    form, published, matching = _filtered_cases(request)
+    place_map = case_map_of(matching)
+    query = request.GET.copy()
+    for name in ("pagina", "plaats"):
+        query.pop(name, None)
+    for marker in place_map.markers:
+        if marker.slug:
+            marker.url = reverse("case-detail", args=[marker.slug])
+        else:
+            query["plaats"] = marker.name
+            marker.url = f"{reverse('case-list')}?{query.urlencode()}"
+    form.count_options(published)
+    return render(
+        request,
+        "cases/case_list.html",
+        {**_list_context(request, form, "map"), "place_map": place_map},
     )
 
 
@@ -135,6 +178,7 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 for field in tension_fields
             ],
             "spectrum_steps": Position.values,
+            "locator": locator_map(case),
             "related": related_cases(
                 case, items, Case.objects.codings_visible_to(request.user).published()
             ),
@@ -458,7 +502,7 @@ def former_parameters_redirect(request: HttpRequest) -> HttpResponse | None:
 def _renamed_parameter(name: str) -> str | None:
     if name.startswith("bron-") and name[5:] in FORMER_KEYS:
         return f"bron-{FORMER_KEYS[name[5:]]}"
-    for suffix in ("-van", "-tot"):
+    for suffix in ("-van", "-tot", "-beide"):
         if name.endswith(suffix) and name[: -len(suffix)] in FORMER_KEYS:
             return f"{FORMER_KEYS[name[: -len(suffix)]]}{suffix}"
     return None

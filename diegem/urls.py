@@ -33,6 +33,7 @@ urlpatterns = [
     path("vergelijken/", cached(case_views.case_compare), name="case-compare"),
     path("overzicht/", cached(case_views.overview), name="overview"),
     path("praktijken/", cached(case_views.case_list), name="case-list"),
+    path("kaart/", cached(case_views.case_map), name="case-map"),
     path("praktijken/feed/", cached(LatestCasesFeed()), name="case-feed"),
     path("praktijken/<slug:slug>/", cached(case_views.case_detail), name="case-detail"),
     path(

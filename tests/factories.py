@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from annotations.models import Annotation, Membership, Organisation, Reading
 from annotations.rendering import render_markdown
 from annotations.targets import case_target, section_target
-from cases import exchange
+from cases import case_places, exchange
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
 from diegem.lib.anchoring import locate_passage, make_anchor
 from frameworks.models import Domain, Section, Source, TensionField
@@ -77,6 +77,10 @@ def make_case(*, coded: bool = True, keywords: tuple[str, ...] = (), **overrides
     }
     if isinstance(fields["domain"], str):
         fields["domain"] = Domain.objects.get(key=fields["domain"])
+    if "nis_code" not in fields and (
+        found := case_places.find_municipality(fields["municipality"])
+    ):
+        fields["nis_code"] = found.nis
     case = Case.objects.create(**fields)
     if coded:
         code_case(case, strengths=strengths, positions=positions, grounds=grounds)

@@ -25,6 +25,9 @@ PAGES = [
     "/spanningsvelden/consensus-conflict/",
     "/praktijken/",
     "/praktijken/?domein=wonen&bron-ontmoeting=2",
+    # The map of places and its text alternative; "houdt beide polen vast" as a filter.
+    "/kaart/",
+    "/kaart/?consensus-conflict-beide=ja",
     "/praktijken/torekes/",
     "/praktijken/bestaat-niet/",
     "/kader/wederzijdse-afhankelijkheid/",

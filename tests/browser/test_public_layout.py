@@ -45,6 +45,9 @@ def public_pages() -> list[str]:
         "/praktijken/?domein=ruimtevaart&onderhandelbaar-niet-onderhandelbaar-van=2&onderhandelbaar-niet-onderhandelbaar-tot=-2",
         # Chips of values nobody chose from the list, one word of 199 letters each.
         f"/praktijken/?plaats={'a' * 199}&trefwoord={'b' * 199}",
+        "/praktijken/?bron-strijd=2&consensus-conflict-van=-2&consensus-conflict-beide=ja",
+        "/kaart/",
+        "/kaart/?domein=wonen&afstand-nabijheid-beide=ja",
     ]
     pages += [case.get_absolute_url() for case in Case.objects.published().order_by("title")]
     pages += [

@@ -29,7 +29,7 @@ def test_researcher_enters_codes_and_publishes_a_case(
     expect(page.locator("#id_slug")).to_have_value("repair-cafe-kiel")
     page.locator("#id_domain").select_option(label="Vrije tijd")
     page.locator("#id_initiative").fill("Buurtwerk Kiel")
-    page.locator("#id_municipality").fill("Antwerpen")
+    page.locator("#id_nis_code").select_option(label="Antwerpen (Antwerpen)")
     page.locator("#id_summary").fill("Buren herstellen samen kapotte spullen en leren van elkaar.")
     page.locator("#id_practice").fill(
         "Elke eerste zaterdag herstellen vrijwilligers fietsen en lampen.\n\nNieuwkomers leren er technische woorden in het Nederlands."

@@ -61,7 +61,7 @@ def _add_form(**overrides):
         "kind": "case_study",
         "domain": Domain.objects.get(key="wonen").pk,
         "initiative": "vzw Samen",
-        "municipality": "Antwerpen",
+        "nis_code": "11002",
         "summary": "Een restaurant waar buren koken.",
         "practice": "Elke vrijdag koken buren.",
         "keywords": "koken, buurt",

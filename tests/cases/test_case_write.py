@@ -48,7 +48,7 @@ def add_in_the_admin(client) -> Case:
         "slug": "nieuwe-praktijk",
         "domain": str(Domain.objects.get(key="wonen").pk),
         "initiative": "vzw Samen",
-        "municipality": "Gent",
+        "nis_code": "44021",
         "summary": "Kort.",
         "practice": "Buren koken samen op vrijdag.",
         "keywords": "koken",

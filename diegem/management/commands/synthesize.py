@@ -33,7 +33,7 @@ from taggit.models import Tag
 
 from annotations.models import Annotation, Motivation, Reading, Status
 from annotations.rendering import render_markdown
-from cases import vocabulary
+from cases import case_places, vocabulary
 from cases.models import TEXT_SECTION_FIELDS, Case, KeywordedCase, SourceCoding, TensionPosition
 from diegem.lib.anchoring import make_anchor
 from diegem.lib.versioning import bump_content_version
@@ -50,36 +50,6 @@ TWENTY_SLUG = "synthetisch-met-twintig-kanttekeningen"
 THREADS_SLUG = "synthetisch-met-vijftig-draden"
 THREADS, READINGS = 50, 30
 
-MUNICIPALITIES = [
-    "Antwerpen",
-    "Gent",
-    "Brussel",
-    "Leuven",
-    "Mechelen",
-    "Brugge",
-    "Hasselt",
-    "Genk",
-    "Kortrijk",
-    "Oostende",
-    "Aalst",
-    "Sint-Niklaas",
-    "Turnhout",
-    "Roeselare",
-    "Vilvoorde",
-    "Lokeren",
-    "Dendermonde",
-    "Lier",
-    "Geel",
-    "Heist-op-den-Berg",
-    "Beveren",
-    "Ninove",
-    "Halle",
-    "Tienen",
-    "Ronse",
-    "Boom",
-    "Menen",
-    "Willebroek",
-]
 WORDS = (
     "buurt bewoners samen solidariteit ontmoeting ontmoetingen school leerlingen ouders leerkrachten werkvloer "
     "collega's vrijwilligers jeugdwerk sportclub wijk stad gemeente huisvesting wonen werken leren vrije tijd "
@@ -198,6 +168,10 @@ class Command(BaseCommand):
     def _cases(self, rng: random.Random, count: int) -> list[Case]:
         self.stdout.write(f"{count} cases …")
         domains = list(Domain.objects.using(ALIAS).all())
+        # Places spread over every municipality of Flanders and Brussels, as a map of a full bank is.
+        northern = [
+            m for m in case_places.municipalities().values() if m.province.in_flanders_or_brussels
+        ]
         now = timezone.now()
         rows = []
         for i in range(count):
@@ -209,6 +183,7 @@ class Command(BaseCommand):
                 texts["practice"] += f" Samen met de {COMMON_WORD} maken we het verschil."
             if i % 1000 == 7:
                 texts["context"] += f" Het project begon rond {RARE_WORD} in de wijk."
+            place = rng.choice(northern)
             slug = {0: TWENTY_SLUG, 1: THREADS_SLUG}.get(i, f"{SLUG_PREFIX}{i:06d}")
             published = rng.random() < 0.95 or i == 1
             rows.append(
@@ -217,7 +192,8 @@ class Command(BaseCommand):
                     slug=slug,
                     kind=Case.Kind.CASE_STUDY,
                     domain=domains[i % len(domains)],
-                    municipality=rng.choice(MUNICIPALITIES),
+                    municipality=place.name,
+                    nis_code=place.nis,
                     initiative=f"Synthetisch initiatief {i}",
                     summary=_paragraph(rng, 2),
                     status=Case.Status.PUBLISHED if published or i == 0 else Case.Status.DRAFT,

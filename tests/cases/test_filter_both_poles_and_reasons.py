@@ -1,0 +1,71 @@
+"""'Houdt beide polen vast' is a filter of its own, a range from pole to pole keeps those cases, and
+each result card says why it matched."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_case
+from tests.html import parse, texts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spread(framework):
+    make_case(title="Beide", positions={"consensus-conflict": "both"}, strengths={"strijd": 2})
+    make_case(title="Conflict", positions={"consensus-conflict": 2}, strengths={"strijd": 3})
+    make_case(title="Consensus", positions={"consensus-conflict": -2}, strengths={"strijd": 0})
+    make_case(title="Midden", positions={"consensus-conflict": 0}, strengths={"strijd": 1})
+
+
+def titles(client, query) -> list[str]:
+    return texts(parse(client.get(reverse("case-list"), query)), "//article//h3/a")
+
+
+FILTERED = [
+    ({"consensus-conflict-beide": "ja"}, ["Beide"]),
+    (
+        {"consensus-conflict-van": "-2", "consensus-conflict-tot": "2"},
+        ["Beide", "Conflict", "Consensus", "Midden"],
+    ),
+    ({"consensus-conflict-van": "-2"}, ["Beide", "Conflict", "Consensus", "Midden"]),
+    ({"consensus-conflict-van": "-1", "consensus-conflict-tot": "2"}, ["Conflict", "Midden"]),
+    ({"consensus-conflict-van": "1", "consensus-conflict-beide": "ja"}, ["Beide", "Conflict"]),
+    ({"consensus-conflict-tot": "-1"}, ["Consensus"]),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), FILTERED)
+def test_both_poles_is_filterable_and_a_whole_range_keeps_it(client, spread, query, expected):
+    assert titles(client, query) == expected
+
+
+def test_the_both_poles_option_counts_what_it_would_leave(client, spread):
+    tree = parse(client.get(reverse("case-list"), {"consensus-conflict-van": "1"}))
+    [label] = tree.xpath("//label[@for='id_consensus-conflict-beide']")
+
+    assert " ".join(label.text_content().split()) == (
+        "houdt beide polen vast (1, ● 0 met tekstbewijs)"
+    )
+    chosen = titles(client, {"consensus-conflict-beide": "ja"})
+    assert len(chosen) == 1
+    chips = texts(
+        parse(client.get(reverse("case-list"), {"consensus-conflict-beide": "ja"})),
+        "//ul[@class='chips']/li[@class='chip']",
+    )
+    assert chips == [
+        "Consensus – conflict: houdt beide polen vast ×"
+        "Filter Consensus – conflict: houdt beide polen vast weghalen"
+    ]
+
+
+def test_each_card_says_why_it_matched(client, spread):
+    tree = parse(
+        client.get(reverse("case-list"), {"bron-strijd": "2", "consensus-conflict-van": "-2"})
+    )
+
+    assert texts(tree, "//article//p[@class='card__why']") == [
+        "Past bij de filters: Strijd: matig · Consensus – conflict: houdt beide polen vast",
+        "Past bij de filters: Strijd: sterk · Consensus – conflict: sterk conflict",
+    ]
+    assert texts(parse(client.get(reverse("case-list"))), "//p[@class='card__why']") == []
