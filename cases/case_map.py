@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from math import sqrt
 
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from cases.case_places import (
@@ -163,61 +163,65 @@ def _point(found: Municipality | None, latitude, longitude, project: Projection)
 
 
 def place_map(cases: QuerySet) -> PlaceMap:
-    """The map of these cases (already filtered and visible): one or two queries."""
+    """The map of these cases (already filtered and visible): one or two queries.
+
+    Up to `LISTED_CASES` cases are read one by one (the text alternative names them);
+    beyond, they are counted per municipality. Both ways group by NIS code and place a
+    group alike: one case at its own coordinates (or its municipality), several at their
+    municipality; a case without a municipality from the register is counted as unplaced.
+    """
     base = base_map()
     project = base.project
     rows = list(
         cases.order_by("title", "pk").values_list(
-            "title", "slug", "nis_code", "municipality", "latitude", "longitude"
+            "nis_code", "title", "slug", "latitude", "longitude"
         )[: LISTED_CASES + 1]
     )
     listed = len(rows) <= LISTED_CASES
     if listed:
-        groups = [
-            (nis, name, 1, slug, title, lat, lon) for title, slug, nis, name, lat, lon in rows
-        ]
+        members: dict[str, list[tuple]] = defaultdict(list)
+        for row in rows:
+            members[row[0]].append(row)
+        groups = [(nis, len(group), group) for nis, group in members.items()]
     else:
-        groups = list(
+        counted = (
             cases.order_by()
-            .values_list("nis_code", "municipality")
+            .values("nis_code")
             .annotate(
                 n=Count("pk"),
-                slug=Min("slug"),
                 title=Min("title"),
-                lat=Max("latitude"),
-                lon=Max("longitude"),
+                slug=Min("slug"),
+                latitude=Min("latitude"),
+                longitude=Min("longitude"),
             )
-            .values_list("nis_code", "municipality", "n", "slug", "title", "lat", "lon")
+            .values_list("nis_code", "n", "title", "slug", "latitude", "longitude")
         )
+        # With one case in a municipality, Min() is that case's row.
+        groups = [(nis, n, [(nis, *one)] if n == 1 else []) for nis, n, *one in counted]
     markers: dict[str, Marker] = {}
     unplaced = 0
-    for nis, name, n, slug, title, lat, lon in groups:
+    for nis, n, group in groups:
         found = municipality(nis)
-        key = nis if found else f"naam:{name}"
-        marker = markers.get(key)
-        if marker is None:
-            if n == 1 or found is None:
-                point = _point(found, lat, lon, project)
-            else:
-                point = project(found.point)
-            if point is None:
-                unplaced += n
-                continue
-            marker = markers[key] = Marker(
-                key=key,
-                name=found.name if found else name,
-                province=found.province.name if found else "",
-                x=round(point[0], 1),
-                y=round(point[1], 1),
-                count=0,
-            )
-        elif marker.count == 1 and found:
-            # A second case here: the marker moves to the municipality's point.
-            marker.x, marker.y = (round(c, 1) for c in project(found.point))
-        marker.count += n
-        marker.slug, marker.title = (slug, title) if marker.count == 1 else ("", "")
-        if listed:
-            marker.cases.append(MapCase(title=title, slug=slug))
+        if found is None:
+            unplaced += n
+            continue
+        if n == 1:
+            _nis, title, slug, latitude, longitude = group[0]
+            x, y = _point(found, latitude, longitude, project)
+        else:
+            title = slug = ""
+            x, y = project(found.point)
+        markers[nis] = Marker(
+            key=nis,
+            name=found.name,
+            province=found.province.name,
+            x=round(x, 1),
+            y=round(y, 1),
+            count=n,
+            cases=[MapCase(title=row[1], slug=row[2]) for row in group] if listed else [],
+            slug=slug,
+            title=title,
+        )
     shaded = mark_safe("".join(base.outlines[key] for key in markers if key in base.outlines))
     return PlaceMap(
         view_box=_view_box(base, markers.values()),

@@ -952,6 +952,18 @@ class CaseRowForm(forms.Form):
 
     def _resolve_place(self, cleaned) -> None:
         """The municipality from the register (by NIS code, else by name); given coordinates checked against it."""
+        nis, name = cleaned.get("nis", ""), cleaned.get("gemeente", "")
+        by_code, by_name = case_places.municipality(nis), case_places.find_municipality(name)
+        if by_code and name and by_name != by_code:
+            self.add_error(
+                "gemeente",
+                _(
+                    "Kolom gemeente (‘%(name)s’) en kolom nis (%(code)s, %(register)s) spreken elkaar tegen: "
+                    "laat ze overeenkomen, of geef er één."
+                )
+                % {"name": name, "code": nis, "register": by_code.name},
+            )
+            return
         try:
             place = case_places.resolve_place(
                 nis=cleaned.get("nis", ""),

@@ -159,6 +159,10 @@ class CountedCheckbox(forms.CheckboxInput):
     def __init__(self, attrs=None):
         super().__init__(attrs, check_test=lambda value: value in (True, BOTH_VALUE))
 
+    def value_from_datadict(self, data, files, name):
+        """Only `ja` ticks it: `?…-beide=nee` (or anything else) neither filters nor shows a tick."""
+        return data.get(name) == BOTH_VALUE
+
     def format_value(self, value):
         return BOTH_VALUE
 
@@ -603,14 +607,15 @@ class CaseFilterForm(forms.Form):
             bottom = Position.POLE_A if low is None else low
             low_name, high_name = range_params(field)
 
-            def between(histogram: dict, start: int, end: int) -> int:
-                """Cases from start to end; from pole to pole, with those holding both poles."""
+            both_chosen = self.both_of(field)
+            ranged = (low, high) != (None, None)
+
+            def between(histogram: dict, start: int, end: int, *, both: bool = both_chosen) -> int:
+                """Cases from start to end, with those holding both poles when chosen or when the
+                range runs from pole to pole (as `CaseQuerySet.positioned_on` matches them)."""
                 whole = start == Position.POLE_A and end == Position.POLE_B
-                return sum(
-                    n
-                    for p, n in histogram.items()
-                    if (p == "both" and whole) or (p != "both" and start <= p <= end)
-                )
+                placed = sum(n for p, n in histogram.items() if p != "both" and start <= p <= end)
+                return placed + (histogram["both"] if both or whole else 0)
 
             self._set_counts(
                 low_name,
@@ -626,8 +631,16 @@ class CaseFilterForm(forms.Form):
                 if split
                 else None,
             )
+
+            # What ticking "houdt beide polen vast" leaves: the range (if any) and those cases.
+            ticked = {
+                kind: between(counts[kind], bottom, top, both=True)
+                if ranged
+                else counts[kind]["both"]
+                for kind in ("all", "evidence")
+            }
             self._set_counts(
                 both_param(field),
-                {BOTH_VALUE: counts["all"]["both"]},
-                {BOTH_VALUE: counts["evidence"]["both"]} if split else None,
+                {BOTH_VALUE: ticked["all"]},
+                {BOTH_VALUE: ticked["evidence"]} if split else None,
             )

@@ -36,6 +36,8 @@ RESTORED_FIELDS = [
     "kind",
     "domain",
     "municipality",
+    "nis_code",
+    "more_places",
     "neighbourhood",
     "latitude",
     "longitude",

@@ -8,11 +8,12 @@ import cases.models
 
 
 def name_to_nis_code(apps, schema_editor):
-    """Cases named a municipality before the register: find its NIS code by that name."""
+    """Cases named a municipality before the register: find its NIS code and name by that name."""
     Case = apps.get_model("cases", "Case")
     for case in Case.objects.filter(nis_code="").only("pk", "municipality"):
         if found := case_places.find_municipality(case.municipality):
-            Case.objects.filter(pk=case.pk).update(nis_code=found.nis)
+            # The register's name, so the list's place filter finds what the map groups.
+            Case.objects.filter(pk=case.pk).update(nis_code=found.nis, municipality=found.name)
 
 
 class Migration(migrations.Migration):

@@ -217,3 +217,46 @@ def test_the_workbench_refuses_coordinates_outside_the_municipality(framework, r
     assert "50.850000" in response.content.decode()  # what was typed stays
     case.refresh_from_db()
     assert case.latitude is None
+
+
+@pytest.mark.parametrize("listed", [300, 2])
+def test_a_case_outside_the_register_is_counted_apart_in_both_ways(
+    client, places, monkeypatch, listed
+):
+    monkeypatch.setattr(case_map, "LISTED_CASES", listed)
+    make_case(title="Ergens", municipality="Atlantis", domain="wonen")  # before the register
+    tree = parse(client.get(reverse("case-map"), {"domein": "wonen"}))
+
+    assert sum(count for count, _link in markers(tree).values()) == 3
+    assert texts(tree, "//section[@aria-labelledby='place-list-title']/p[1]") == [
+        "1 praktijk heeft geen plaats op de kaart."
+    ]
+    assert texts(tree, "//h2[@id='results-title']") == ["4 praktijken op de kaart"]
+
+
+def test_the_import_refuses_a_municipality_and_nis_code_that_disagree(framework, researcher):
+    report = run_import(wide_csv([good_row(slug="twee", gemeente="Gent", nis="11002")]), researcher)
+
+    assert not Case.objects.filter(slug="twee").exists()
+    [row] = report.rows
+    assert row.errors == [
+        (
+            "gemeente",
+            "Kolom gemeente (‘Gent’) en kolom nis (11002, Antwerpen) spreken elkaar tegen: laat ze "
+            "overeenkomen, of geef er één.",
+        )
+    ]
+
+
+def test_restoring_a_version_brings_the_place_back(framework, researcher):
+    from cases import history, services
+
+    case = make_case(slug="verhuist", municipality="Gent")
+    services.case_write(case=case, actor=researcher, comment="eerste")
+    first = history.versions_of(case).last()
+    case.nis_code, case.municipality, case.more_places = "24062", "Leuven", ["11002"]
+    services.case_write(case=case, actor=researcher, comment="verhuisd")
+    services.case_restore(case=case, version=first, actor=researcher)
+
+    case.refresh_from_db()
+    assert (case.municipality, case.nis_code, case.more_places) == ("Gent", "44021", [])

@@ -45,10 +45,12 @@ def test_the_both_poles_option_counts_what_it_would_leave(client, spread):
     [label] = tree.xpath("//label[@for='id_consensus-conflict-beide']")
 
     assert " ".join(label.text_content().split()) == (
-        "houdt beide polen vast (1, ● 0 met tekstbewijs)"
+        "houdt beide polen vast (2, ● 0 met tekstbewijs)"  # Conflict, and Beide with it
     )
-    chosen = titles(client, {"consensus-conflict-beide": "ja"})
-    assert len(chosen) == 1
+    assert titles(client, {"consensus-conflict-van": "1", "consensus-conflict-beide": "ja"}) == [
+        "Beide",
+        "Conflict",
+    ]
     chips = texts(
         parse(client.get(reverse("case-list"), {"consensus-conflict-beide": "ja"})),
         "//ul[@class='chips']/li[@class='chip']",
@@ -69,3 +71,36 @@ def test_each_card_says_why_it_matched(client, spread):
         "Past bij de filters: Strijd: sterk · Consensus – conflict: sterk conflict",
     ]
     assert texts(parse(client.get(reverse("case-list"))), "//p[@class='card__why']") == []
+
+
+def shown_count(label: str) -> int:
+    return int(label.rsplit("(", 1)[1].split(",")[0].rstrip(")"))
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        {},
+        {"consensus-conflict-beide": "ja"},
+        {"consensus-conflict-van": "0"},
+        {"consensus-conflict-van": "0", "consensus-conflict-beide": "ja"},
+    ],
+)
+def test_every_option_of_the_row_leaves_as_many_cases_as_it_says(client, spread, state):
+    tree = parse(client.get(reverse("case-list"), state))
+    for option in tree.xpath("//select[@name='consensus-conflict-tot']/option[@value!='']"):
+        if int(option.get("value")) < int(state.get("consensus-conflict-van", -2)):
+            continue  # a range ending before it starts is refused, not counted
+        chosen = {**state, "consensus-conflict-tot": option.get("value")}
+        assert shown_count(option.text_content()) == len(titles(client, chosen)), chosen
+    [label] = tree.xpath("//label[@for='id_consensus-conflict-beide']")
+    ticked = {**state, "consensus-conflict-beide": "ja"}
+    assert shown_count(label.text_content()) == len(titles(client, ticked)), ticked
+
+
+def test_only_ja_ticks_both_poles(client, spread):
+    tree = parse(client.get(reverse("case-list"), {"consensus-conflict-beide": "nee"}))
+
+    assert len(texts(tree, "//article//h3/a")) == 4
+    assert not tree.xpath("//input[@name='consensus-conflict-beide'][@checked]")
+    assert texts(tree, "//li[@class='chip']") == []
