@@ -217,7 +217,8 @@ class Projection:
         return (lon - self.west) * self.aspect * self.scale, (self.north - lat) * self.scale
 
 
-def _number(value: float) -> str:
+def svg_number(value: float) -> str:
+    """A coordinate as SVG writes it: one decimal, none when whole, never localised."""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
 
@@ -230,9 +231,9 @@ def line_path(points: Iterable[Point], project: Projection, *, closed: bool = Fa
         x, y = project(point)
         x, y = round(x, 1), round(y, 1)
         if previous is None:
-            parts.append(f"M{_number(x)} {_number(y)}")
+            parts.append(f"M{svg_number(x)} {svg_number(y)}")
         elif (x, y) != previous:
-            parts.append(f"l{_number(x - previous[0])} {_number(y - previous[1])}")
+            parts.append(f"l{svg_number(x - previous[0])} {svg_number(y - previous[1])}")
         previous = (x, y)
     if closed and parts:
         parts.append("z")

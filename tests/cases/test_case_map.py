@@ -260,3 +260,17 @@ def test_restoring_a_version_brings_the_place_back(framework, researcher):
 
     case.refresh_from_db()
     assert (case.municipality, case.nis_code, case.more_places) == ("Gent", "44021", [])
+
+
+@pytest.mark.parametrize("listed", [300, 0])
+def test_titles_on_the_map_are_text_never_markup(client, framework, monkeypatch, listed):
+    monkeypatch.setattr(case_map, "LISTED_CASES", listed)
+    make_case(title='Keuken "<b>vet</b>" & co', slug="keuken", municipality="Gent")
+    make_case(title="<i>schuin</i>", municipality="Gent")
+    make_case(title="Alleen <u>hier</u>", slug="alleen", municipality="Aalst")
+    tree = parse(client.get(reverse("case-map")))
+
+    assert not tree.xpath("//main//b | //main//i | //main//u")
+    assert "Alleen <u>hier</u> (Aalst)" in markers(tree)
+    if listed:
+        assert 'Keuken "<b>vet</b>" & co' in texts(tree, "//section[@class='place-list']//li//a")
