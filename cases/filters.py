@@ -84,6 +84,94 @@ def both_param(tension_field: TensionField) -> str:
 BOTH_VALUE = "ja"
 
 
+def steps_param(tension_field: TensionField) -> str:
+    """`<field key>=<position>`, once per chosen step of the five (-2 to 2)."""
+    return tension_field.key
+
+
+def counted_label(label, count: int, evidence: int | None) -> str:
+    """'minstens matig (3, ● 1 met tekstbewijs)': an option with what it would leave."""
+    if count and evidence is not None:
+        return _("%(label)s (%(count)d, ● %(evidence)d met tekstbewijs)") % {
+            "label": label,
+            "count": count,
+            "evidence": evidence,
+        }
+    return f"{label} ({count})"
+
+
+def _pop_last(data, name: str) -> str:
+    """Take a parameter out of the data: its last value, or ''."""
+    if hasattr(data, "getlist"):
+        values = data.getlist(name)
+        data.pop(name, None)
+        return values[-1] if values else ""
+    return str(data.pop(name, "") or "")
+
+
+def _ranges_as_steps(data, tension_fields):
+    """The first form's ranges (`<key>-van`, `<key>-tot`: chart links, shared URLs) as the steps
+    they span, added to the data; with the message for a range that cannot be read."""
+    errors: dict[str, str] = {}
+    names = [name for field in tension_fields for name in range_params(field)]
+    if not data or not any(name in data for name in names):
+        return data, errors
+    data = data.copy()
+    for field in tension_fields:
+        low_name, high_name = range_params(field)
+        if low_name not in data and high_name not in data:
+            continue
+        raw = [_pop_last(data, name) for name in (low_name, high_name)]
+        if not any(raw):
+            continue
+        try:
+            low = int(raw[0]) if raw[0] else Position.POLE_A
+            high = int(raw[1]) if raw[1] else Position.POLE_B
+        except ValueError:
+            low = high = None
+        if low not in Position.values or high not in Position.values:
+            errors[field.key] = _("Kies posities van -2 tot 2.")
+            continue
+        if low > high:
+            errors[field.key] = _(
+                "Het einde van het bereik ligt vóór het begin; kies een positie verder naar %(pole)s."
+            ) % {"pole": field.pole_b}
+            continue
+        chosen = data.getlist(field.key) if hasattr(data, "getlist") else []
+        steps = sorted({*chosen, *(str(p) for p in range(low, high + 1))})
+        if hasattr(data, "setlist"):
+            data.setlist(field.key, steps)
+        else:
+            data[field.key] = steps
+    return data, errors
+
+
+@dataclass(frozen=True)
+class RowOption:
+    """One option of a compact filter row: a radio (source) or checkbox (tension field)."""
+
+    id: str
+    name: str
+    value: str
+    short: str  # what the row shows
+    description: str  # what it is called, with its counts (read by screen readers)
+    count: int | None
+    checked: bool
+    disabled: bool
+
+
+@dataclass(frozen=True)
+class FilterRow:
+    """A source (four steps) or a tension field (five steps, and "houdt beide polen vast")."""
+
+    key: str
+    legend: str
+    options: list[RowOption]
+    poles: tuple[str, str] | None = None
+    both: RowOption | None = None
+    errors: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class ActiveFilter:
     """One filter in use, with the query string that removes it."""
@@ -137,21 +225,31 @@ class CountedSelect(forms.Select):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         if self.counts is not None and value not in ("", None):
             count = self.counts.get(str(value), 0)
-            if count and self.evidence_counts is not None:
-                option["label"] = _("%(label)s (%(count)d, ● %(evidence)d met tekstbewijs)") % {
-                    "label": label,
-                    "count": count,
-                    "evidence": self.evidence_counts.get(str(value), 0),
-                }
-            else:
-                option["label"] = f"{label} ({count})"
+            evidence = (
+                None if self.evidence_counts is None else self.evidence_counts.get(str(value), 0)
+            )
+            option["label"] = counted_label(label, count, evidence)
             if count == 0 and not selected:
                 option["attrs"]["disabled"] = True
         return option
 
 
+class CountedRadios(forms.RadioSelect):
+    """A source's four steps ("alle", at least weak, moderate, strong), drawn as one row with counts."""
+
+    counts: dict[str, int] | None = None
+    evidence_counts: dict[str, int] | None = None
+
+
+class CountedSteps(forms.CheckboxSelectMultiple):
+    """A tension field's five positions, drawn as one row of steps with counts."""
+
+    counts: dict[str, int] | None = None
+    evidence_counts: dict[str, int] | None = None
+
+
 class CountedCheckbox(forms.CheckboxInput):
-    """A checkbox whose label says how many results it would leave ("houdt beide polen vast (2)")."""
+    """ "Houdt beide polen vast": ticked by `ja` alone, and carrying its counts like the other options."""
 
     counts: dict[str, int] | None = None
     evidence_counts: dict[str, int] | None = None
@@ -165,18 +263,6 @@ class CountedCheckbox(forms.CheckboxInput):
 
     def format_value(self, value):
         return BOTH_VALUE
-
-    def count_label(self, label) -> str:
-        if self.counts is None:
-            return str(label)
-        count = self.counts.get(BOTH_VALUE, 0)
-        if count and self.evidence_counts is not None:
-            return _("%(label)s (%(count)d, ● %(evidence)d met tekstbewijs)") % {
-                "label": label,
-                "count": count,
-                "evidence": self.evidence_counts.get(BOTH_VALUE, 0),
-            }
-        return f"{label} ({count})"
 
 
 class CaseFilterForm(forms.Form):
@@ -193,6 +279,7 @@ class CaseFilterForm(forms.Form):
     sortering = forms.ChoiceField(label=_("Sorteren op"), choices=SORTS, required=False)
 
     def __init__(self, data=None, *, sources, tension_fields, domains, **kwargs):
+        data, self._range_errors = _ranges_as_steps(data, list(tension_fields))
         super().__init__(data, **kwargs)
         self.keyword_names: dict[str, str] = {}
         self.evidence_only = evidence_only(data or {})
@@ -214,44 +301,27 @@ class CaseFilterForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 required=False,
-                widget=CountedSelect,
+                widget=CountedRadios,
             )
         for field in self.tension_fields:
-            low, high = range_params(field)
-            position_choices = [("", "–")] + [
-                (str(p.value), describe_position(field, p.value, False)) for p in Position
-            ]
-            for name, label in ((low, _("%(field)s: van")), (high, _("%(field)s: tot"))):
-                self.fields[name] = forms.TypedChoiceField(
-                    label=label % {"field": field.name},
-                    choices=position_choices,
-                    coerce=int,
-                    empty_value=None,
-                    required=False,
-                    widget=CountedSelect,
-                )
+            self.fields[steps_param(field)] = forms.TypedMultipleChoiceField(
+                label=capfirst(field.name),
+                choices=[
+                    (str(p.value), describe_position(field, p.value, False)) for p in Position
+                ],
+                coerce=int,
+                required=False,
+                widget=CountedSteps,
+            )
             self.fields[both_param(field)] = forms.BooleanField(
                 label=_("houdt beide polen vast"), required=False, widget=CountedCheckbox
             )
 
     def clean(self):
         cleaned = super().clean()
-        for field in self.tension_fields:
-            low, high = range_params(field)
-            if (
-                cleaned.get(low) is not None
-                and cleaned.get(high) is not None
-                and cleaned[low] > cleaned[high]
-            ):
-                # The range as a whole is unusable: report it once, ignore both ends.
-                del cleaned[low]
-                self.add_error(
-                    high,
-                    _(
-                        "Het einde van het bereik ligt vóór het begin; kies een positie verder naar %(pole)s."
-                    )
-                    % {"pole": field.pole_b},
-                )
+        for name, message in self._range_errors.items():
+            # A range given by its ends that cannot be used: reported, the steps ignored.
+            self.add_error(name, message)
         return cleaned
 
     # --- reading the form ---------------------------------------------------------------
@@ -268,30 +338,115 @@ class CaseFilterForm(forms.Form):
     def parsed_query(self):
         return parse_query(self.value("q") or "")
 
-    def source_fields(self):
-        return [(source, self[source_param(source)]) for source in self.sources]
+    def steps_of(self, field: TensionField) -> list[int]:
+        """The chosen positions on the field, in order (none when invalid)."""
+        if not self.is_bound:
+            return []
+        self.is_valid()
+        return sorted(set(self.cleaned_data.get(steps_param(field)) or []))
 
-    def range_fields(self):
-        return [
-            (
-                field,
-                self[range_params(field)[0]],
-                self[range_params(field)[1]],
-                self[both_param(field)],
-                self.fields[both_param(field)].widget.count_label(_("houdt beide polen vast")),
+    # --- the compact rows -------------------------------------------------------------------
+
+    def _option(self, name, index, value, short, description, count, checked) -> RowOption:
+        return RowOption(
+            id=f"id_{name}_{index}",
+            name=name,
+            value=str(value),
+            short=str(short),
+            description=str(description),
+            count=count,
+            checked=checked,
+            disabled=count == 0 and not checked,
+        )
+
+    def _counts(self, name: str, value) -> tuple[int | None, int | None]:
+        widget = self.fields[name].widget
+        if widget.counts is None:
+            return None, None
+        evidence = widget.evidence_counts
+        return widget.counts.get(str(value), 0), (
+            None if evidence is None else evidence.get(str(value), 0)
+        )
+
+    def source_rows(self) -> list[FilterRow]:
+        """Each source as one row of four steps: all, at least weak, moderate, strong."""
+        rows = []
+        for source in self.sources:
+            name = source_param(source)
+            chosen = self.value(name)
+            options = [self._option(name, 0, "", _("alle"), _("alle"), None, chosen is None)]
+            for index, (value, label) in enumerate(MIN_STRENGTH_CHOICES[1:], start=1):
+                count, evidence = self._counts(name, value)
+                options.append(
+                    self._option(
+                        name,
+                        index,
+                        value,
+                        Strength(int(value)).label,
+                        label if count is None else counted_label(label, count, evidence),
+                        count,
+                        chosen == int(value),
+                    )
+                )
+            rows.append(
+                FilterRow(
+                    key=name,
+                    legend=source.name,
+                    options=options,
+                    errors=tuple(self[name].errors),
+                )
             )
-            for field in self.tension_fields
-        ]
+        return rows
+
+    def tension_rows(self) -> list[FilterRow]:
+        """Each tension field as one row: five steps from pole to pole, and "houdt beide polen vast"."""
+        rows = []
+        for field in self.tension_fields:
+            name, chosen = steps_param(field), self.steps_of(field)
+            options = []
+            for index, position in enumerate(Position.values):
+                count, evidence = self._counts(name, position)
+                label = describe_position(field, position, False)
+                options.append(
+                    self._option(
+                        name,
+                        index,
+                        position,
+                        "" if count is None else count,
+                        label if count is None else counted_label(label, count, evidence),
+                        count,
+                        position in chosen,
+                    )
+                )
+            both_name = both_param(field)
+            count, evidence = self._counts(both_name, BOTH_VALUE)
+            label = _("houdt beide polen vast")
+            both = self._option(
+                both_name,
+                0,
+                BOTH_VALUE,
+                label,
+                label if count is None else counted_label(label, count, evidence),
+                count,
+                self.both_of(field),
+            )
+            rows.append(
+                FilterRow(
+                    key=name,
+                    legend=capfirst(field.name),
+                    options=options,
+                    poles=(field.pole_a, field.pole_b),
+                    both=both,
+                    errors=tuple(self[name].errors),
+                )
+            )
+        return rows
 
     def both_of(self, field: TensionField) -> bool:
         return bool(self.value(both_param(field)))
 
     def field_filtered(self, field: TensionField) -> bool:
-        return self.range_of(field) != (None, None) or self.both_of(field)
-
-    def range_of(self, field: TensionField) -> tuple[int | None, int | None]:
-        low, high = range_params(field)
-        return self.value(low), self.value(high)
+        return bool(self.steps_of(field)) or self.both_of(field)
 
     # --- filtering -------------------------------------------------------------------------
 
@@ -322,11 +477,9 @@ class CaseFilterForm(forms.Form):
                 continue
             if not self.field_filtered(field):
                 continue
-            low, high = self.range_of(field)
             queryset = queryset.positioned_on(
                 field,
-                low,
-                high,
+                self.steps_of(field),
                 both_poles=self.both_of(field),
                 evidence_only=self.evidence_only,
             )
@@ -371,10 +524,12 @@ class CaseFilterForm(forms.Form):
                 label = dict(MIN_STRENGTH_CHOICES)[str(strength)]
                 active.append(ActiveFilter(f"{source.name}: {label}", without(name)))
         for field in self.tension_fields:
-            low, high = self.range_of(field)
-            if low is not None or high is not None:
+            if steps := self.steps_of(field):
                 active.append(
-                    ActiveFilter(self._range_label(field, low, high), without(*range_params(field)))
+                    ActiveFilter(
+                        self._steps_label(field, steps),
+                        without(steps_param(field), *range_params(field)),
+                    )
                 )
             if self.both_of(field):
                 active.append(
@@ -388,20 +543,29 @@ class CaseFilterForm(forms.Form):
         return active
 
     @staticmethod
-    def _range_label(field: TensionField, low: int | None, high: int | None) -> str:
-        """'Consensus – conflict: eerder consensus tot in het midden', one position, or one open end."""
+    def _steps_label(field: TensionField, steps: list[int]) -> str:
+        """'Consensus – conflict: eerder consensus tot in het midden', one position, an open end,
+        the whole scale, or the positions one by one when they are not one range."""
         name = capfirst(field.name)
-        if low is not None and low == high:
+        low, high = steps[0], steps[-1]
+        if len(steps) != high - low + 1:
+            return _("%(field)s: %(positions)s") % {
+                "field": name,
+                "positions": ", ".join(describe_position(field, p, False) for p in steps),
+            }
+        if low == high:
             return _("%(field)s: %(position)s") % {
                 "field": name,
                 "position": describe_position(field, low, False),
             }
-        if high is None:
+        if (low, high) == (Position.POLE_A, Position.POLE_B):
+            return _("%(field)s: de hele schaal") % {"field": name}
+        if high == Position.POLE_B:
             return _("%(field)s: vanaf %(low)s") % {
                 "field": name,
                 "low": describe_position(field, low, False),
             }
-        if low is None:
+        if low == Position.POLE_A:
             return _("%(field)s: tot %(high)s") % {
                 "field": name,
                 "high": describe_position(field, high, False),
@@ -601,46 +765,16 @@ class CaseFilterForm(forms.Form):
                 {k: at_least(counts["evidence"], k) for k in (1, 2, 3)} if split else None,
             )
         for field in self.tension_fields:
+            # Each step: the cases at that position (the other filters kept, this row's left
+            # out), as a step chosen alone leaves them; so is "houdt beide polen vast".
             counts = tally.positions[field.pk]
-            low, high = self.range_of(field)
-            top = Position.POLE_B if high is None else high
-            bottom = Position.POLE_A if low is None else low
-            low_name, high_name = range_params(field)
-
-            both_chosen = self.both_of(field)
-            ranged = (low, high) != (None, None)
-
-            def between(histogram: dict, start: int, end: int, *, both: bool = both_chosen) -> int:
-                """Cases from start to end, with those holding both poles when chosen or when the
-                range runs from pole to pole (as `CaseQuerySet.positioned_on` matches them)."""
-                whole = start == Position.POLE_A and end == Position.POLE_B
-                placed = sum(n for p, n in histogram.items() if p != "both" and start <= p <= end)
-                return placed + (histogram["both"] if both or whole else 0)
-
             self._set_counts(
-                low_name,
-                {v: between(counts["all"], v, top) for v in Position.values},
-                {v: between(counts["evidence"], v, top) for v in Position.values}
-                if split
-                else None,
+                steps_param(field),
+                {p: counts["all"][p] for p in Position.values},
+                {p: counts["evidence"][p] for p in Position.values} if split else None,
             )
-            self._set_counts(
-                high_name,
-                {v: between(counts["all"], bottom, v) for v in Position.values},
-                {v: between(counts["evidence"], bottom, v) for v in Position.values}
-                if split
-                else None,
-            )
-
-            # What ticking "houdt beide polen vast" leaves: the range (if any) and those cases.
-            ticked = {
-                kind: between(counts[kind], bottom, top, both=True)
-                if ranged
-                else counts[kind]["both"]
-                for kind in ("all", "evidence")
-            }
             self._set_counts(
                 both_param(field),
-                {BOTH_VALUE: ticked["all"]},
-                {BOTH_VALUE: ticked["evidence"]} if split else None,
+                {BOTH_VALUE: counts["all"]["both"]},
+                {BOTH_VALUE: counts["evidence"]["both"]} if split else None,
             )

@@ -237,26 +237,19 @@ class CaseQuerySet(models.QuerySet):
     def positioned_on(
         self,
         tension_field: TensionField,
-        low: int | None = Position.POLE_A,
-        high: int | None = Position.POLE_B,
+        positions=(),
         *,
         both_poles: bool = False,
         evidence_only: bool = False,
     ) -> CaseQuerySet:
-        """Cases placed between `low` and `high` on the field (an open end: None), or holding both poles.
+        """Cases placed at one of `positions` on the field, or holding both poles.
 
-        Without either end only `both_poles` can match. A range from pole to pole is the
-        whole scale, and a case holding both poles lies on it: it matches too.
+        Every position from pole to pole is the whole scale, and a case holding both
+        poles lies on it: it matches too.
         """
-        whole_scale = low in (None, Position.POLE_A) and high in (None, Position.POLE_B)
-        placed = Q(holds_both=False)
-        if low is not None:
-            placed &= Q(position__gte=low)
-        if high is not None:
-            placed &= Q(position__lte=high)
-        if low is None and high is None:
-            placed = Q(pk__in=[])
-        if both_poles or (whole_scale and (low is not None or high is not None)):
+        positions = set(positions)
+        placed = Q(holds_both=False, position__in=positions) if positions else Q(pk__in=[])
+        if both_poles or positions >= set(Position.values):
             placed |= Q(holds_both=True)
         return self.filter(
             Exists(

@@ -90,26 +90,32 @@ def test_practitioner_finds_cases_on_strijd_near_conflict_with_the_filters(
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Praktijken").click()
     expect(page.locator("#results-title")).to_have_text("4 praktijken")
 
-    # No case draws strongly (or even moderately) on strijd: those options say 0 and are off.
-    strijd = page.get_by_label("Strijd", exact=True)
-    expect(strijd.locator("option[value='3']")).to_have_text("sterk (0)")
-    expect(strijd.locator("option[value='3']")).to_be_disabled()
-    expect(strijd.locator("option[value='2']")).to_be_disabled()
-    expect(strijd.locator("option[value='1']")).to_have_text(
-        "minstens zwak (1, ● 0 met tekstbewijs)"
-    )
-    strijd.select_option(value="1")
-    page.locator("select[name='consensus-conflict-van']").select_option(value="1")
-    page.get_by_role("button", name="Toon praktijken").click()
+    # On a phone the results come first and the filters open as a panel over them.
+    if page.viewport_name == "phone":
+        page.get_by_role("link", name="Filters").click()
+        expect(page.locator("form#filters")).to_be_in_viewport()
 
-    # None sits near conflict: the one case on strijd has no place on that field.
-    expect(page).to_have_url(re.compile(r"bron-strijd=1.*consensus-conflict-van=1"))
+    # No case draws strongly (or even moderately) on strijd: those options say 0 and are off.
+    strijd = page.locator("#row-bron-strijd")
+    expect(strijd.get_by_role("radio", name="sterk (0)")).to_be_disabled()
+    expect(strijd.get_by_role("radio", name="minstens matig (0)")).to_be_disabled()
+    strijd.get_by_role("radio", name="minstens zwak (1, ● 0 met tekstbewijs)").check()
+    expect(page).to_have_url(re.compile(r"bron-strijd=1"))
+    expect(page.locator("#results-title")).to_have_text("1 praktijk")
+
+    # None of it sits near conflict: those steps say 0 and cannot be chosen.
+    conflict = page.locator("#row-consensus-conflict")
+    expect(conflict.get_by_role("checkbox", name="eerder conflict (0)")).to_be_disabled()
+    expect(conflict.get_by_role("checkbox", name="sterk conflict (0)")).to_be_disabled()
+    if page.viewport_name == "phone":
+        page.get_by_role("button", name="Sluiten").click()
+        expect(page.locator("form#filters")).to_be_hidden()
+
+    # A link shared with the range of the first version still works, and says so.
+    page.goto(f"{live_server.url}/praktijken/?bron-strijd=1&consensus-conflict-van=1")
     expect(page.locator("#results-title")).to_have_text("0 praktijken")
     expect(page.locator("section.results")).to_contain_text(
         "Geen praktijken gevonden met deze filters."
-    )
-    expect(page.locator("select[name='consensus-conflict-van'] option[value='1']")).to_have_text(
-        "eerder conflict (0)"
     )
     expect(page.locator("li.chip")).to_have_count(2)
     chips = [
@@ -118,13 +124,12 @@ def test_practitioner_finds_cases_on_strijd_near_conflict_with_the_filters(
     ]
     assert chips == ["Strijd: minstens zwak", "Consensus – conflict: vanaf eerder conflict"]
 
-    # The filter box stays beside (or above) the results, and nothing scrolls sideways.
-    filters = page.locator("form#filters").evaluate(
-        "f => Math.max(...[f, ...f.querySelectorAll('*')].map(e => e.getBoundingClientRect().right))"
-    )
+    # The filters stay beside the results on a wide screen (never over them), and nothing
+    # scrolls sideways.
     results = page.locator("section.results").bounding_box()
     if page.viewport_name == "desktop":
-        assert filters <= results["x"]
+        filters = page.locator("form#filters").bounding_box()
+        assert filters["x"] >= results["x"] + results["width"]
     assert horizontal_overflow(page) == 0
     page.screenshot(
         path=str(screenshot_dir / f"journey-b-filters-{page.viewport_name}.png"), full_page=True

@@ -132,51 +132,76 @@ def test_every_option_count_matches_the_results_it_leads_to(client, varied, stat
         name for name in state if name.startswith("bron-") or name.endswith(("-van", "-tot"))
     ]
     checked = split = 0
-    for select in tree.xpath("//form[@id='filters']//select"):
-        name = select.get("name")
-        if name == "sortering":
+    for name, value, label, disabled in _options(tree):
+        if not value or "(" not in label:
             continue
-        for option in select.xpath("./option"):
-            value, label = option.get("value"), option.text_content()
-            if not value or "(" not in label:
-                continue
-            shown, on_evidence = option_counts(label)
-            if option.get("disabled") is not None:
-                assert shown == 0  # an option that would leave nothing cannot be chosen
-                continue
-            chosen = {**state, name: value}
-            assert result_count(client, chosen) == shown, (state, name, value, label)
-            checked += 1
-            is_coding = name.startswith("bron-") or name.endswith(("-van", "-tot"))
-            # Every coding facet says how many rest on text evidence, unless the restriction is on (or there are none).
-            assert (on_evidence is not None) == (is_coding and not restricted and shown > 0), label
-            if on_evidence is None:
-                continue
-            if name.startswith("bron-"):
-                assert (
-                    cards_on_evidence(client, chosen, name.removeprefix("bron-")) == on_evidence
-                ), (state, name, value, label)
-                split += 1
-            if not [other for other in coding_filters if other not in (name, *_range_pair(name))]:
-                assert result_count(client, {**chosen, **ONLY}) == on_evidence, (
-                    state,
-                    name,
-                    value,
-                    label,
-                )
-                split += 1
+        shown, on_evidence = option_counts(label)
+        if disabled:
+            assert shown == 0  # an option that would leave nothing cannot be chosen
+            continue
+        # A row's option counts with the rest of its row left out (a step chosen alone).
+        chosen = {k: v for k, v in state.items() if k not in _row_names(name)} | {name: value}
+        assert result_count(client, chosen) == shown, (state, name, value, label)
+        checked += 1
+        is_coding = name.startswith("bron-") or name.endswith("-beide") or name in FIELDS
+        # Every coding facet says how many rest on text evidence, unless the restriction is on (or there are none).
+        assert (on_evidence is not None) == (is_coding and not restricted and shown > 0), label
+        if on_evidence is None:
+            continue
+        if name.startswith("bron-"):
+            assert cards_on_evidence(client, chosen, name.removeprefix("bron-")) == on_evidence, (
+                state,
+                name,
+                value,
+                label,
+            )
+            split += 1
+        if not [other for other in coding_filters if other not in _row_names(name)]:
+            assert result_count(client, {**chosen, **ONLY}) == on_evidence, (
+                state,
+                name,
+                value,
+                label,
+            )
+            split += 1
     assert checked >= 5
     if not restricted and not coding_filters:
         assert split >= 5  # the evidence counts were checked, not skipped
 
 
-def _range_pair(name: str) -> tuple[str, ...]:
-    """Both ends of a tension-field range, from either one's name."""
-    for suffix in ("-van", "-tot"):
-        if name.endswith(suffix):
-            key = name.removesuffix(suffix)
-            return f"{key}-van", f"{key}-tot"
-    return ()
+def _options(tree) -> list[tuple[str, str, str, bool]]:
+    """Every option of the filter form: (name, value, label with counts, disabled), the selects'
+    and the compact rows' (whose full label is read by screen readers)."""
+    found = []
+    for select in tree.xpath("//form[@id='filters']//select[@name!='sortering']"):
+        for option in select.xpath("./option"):
+            found.append(
+                (
+                    select.get("name"),
+                    option.get("value"),
+                    option.text_content(),
+                    option.get("disabled") is not None,
+                )
+            )
+    for field in tree.xpath(
+        "//form[@id='filters']//fieldset[contains(@class,'filter-row')]//input"
+    ):
+        label = field.getparent()
+        hidden = label.xpath("./span[@class='visually-hidden']")
+        text = (hidden[0] if hidden else label).text_content().strip()
+        found.append(
+            (field.get("name"), field.get("value"), text, field.get("disabled") is not None)
+        )
+    return found
+
+
+def _row_names(name: str) -> tuple[str, ...]:
+    """All the parameters of the row an option belongs to (a tension field's steps, its former
+    range ends and "beide"), or the option's own name."""
+    key = name.removesuffix("-beide")
+    if key in FIELDS:
+        return key, f"{key}-van", f"{key}-tot", f"{key}-beide"
+    return (name,)
 
 
 def test_place_and_keyword_filters(client, varied):

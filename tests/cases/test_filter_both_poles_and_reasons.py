@@ -42,10 +42,13 @@ def test_both_poles_is_filterable_and_a_whole_range_keeps_it(client, spread, que
 
 def test_the_both_poles_option_counts_what_it_would_leave(client, spread):
     tree = parse(client.get(reverse("case-list"), {"consensus-conflict-van": "1"}))
-    [label] = tree.xpath("//label[@for='id_consensus-conflict-beide']")
+    [label] = tree.xpath(
+        "//fieldset[@id='row-consensus-conflict']//label[@class='filter-row__both']"
+    )
 
-    assert " ".join(label.text_content().split()) == (
-        "houdt beide polen vast (2, ● 0 met tekstbewijs)"  # Conflict, and Beide with it
+    # With the rest of its row left out, as the steps count: the one case holding both poles.
+    assert (
+        " ".join(label.text_content().split()) == "houdt beide polen vast (1, ● 0 met tekstbewijs)"
     )
     assert titles(client, {"consensus-conflict-van": "1", "consensus-conflict-beide": "ja"}) == [
         "Beide",
@@ -77,25 +80,51 @@ def shown_count(label: str) -> int:
     return int(label.rsplit("(", 1)[1].split(",")[0].rstrip(")"))
 
 
+ROW = (
+    "consensus-conflict",
+    "consensus-conflict-van",
+    "consensus-conflict-tot",
+    "consensus-conflict-beide",
+)
+
+
 @pytest.mark.parametrize(
     "state",
     [
         {},
         {"consensus-conflict-beide": "ja"},
-        {"consensus-conflict-van": "0"},
-        {"consensus-conflict-van": "0", "consensus-conflict-beide": "ja"},
+        {"consensus-conflict": ["0", "1"]},
+        {"consensus-conflict-van": "0", "consensus-conflict-beide": "ja", "bron-strijd": "1"},
     ],
 )
 def test_every_option_of_the_row_leaves_as_many_cases_as_it_says(client, spread, state):
     tree = parse(client.get(reverse("case-list"), state))
-    for option in tree.xpath("//select[@name='consensus-conflict-tot']/option[@value!='']"):
-        if int(option.get("value")) < int(state.get("consensus-conflict-van", -2)):
-            continue  # a range ending before it starts is refused, not counted
-        chosen = {**state, "consensus-conflict-tot": option.get("value")}
-        assert shown_count(option.text_content()) == len(titles(client, chosen)), chosen
-    [label] = tree.xpath("//label[@for='id_consensus-conflict-beide']")
-    ticked = {**state, "consensus-conflict-beide": "ja"}
-    assert shown_count(label.text_content()) == len(titles(client, ticked)), ticked
+    others = {name: value for name, value in state.items() if name not in ROW}
+    row = tree.xpath("//fieldset[@id='row-consensus-conflict']")[0]
+    for step in row.xpath(".//label[@class='filter-row__option']"):
+        [box] = step.xpath("./input")
+        [description] = step.xpath("./span[@class='visually-hidden']/text()")
+        alone = {**others, "consensus-conflict": box.get("value")}
+        assert shown_count(description) == len(titles(client, alone)), alone
+    [both] = row.xpath(".//label[@class='filter-row__both']")
+    alone = {**others, "consensus-conflict-beide": "ja"}
+    assert shown_count(both.text_content()) == len(titles(client, alone)), alone
+
+
+def test_the_steps_show_what_is_chosen_and_the_chips_name_it(client, spread):
+    query = {"consensus-conflict": ["-2", "2"], "consensus-conflict-beide": "ja"}
+    tree = parse(client.get(reverse("case-list"), query))
+
+    assert tree.xpath("//fieldset[@id='row-consensus-conflict']//input[@checked]/@value") == [
+        "-2",
+        "2",
+        "ja",
+    ]
+    assert titles(client, query) == ["Beide", "Conflict", "Consensus"]
+    assert [chip.split(" ×")[0] for chip in texts(tree, "//li[@class='chip']")] == [
+        "Consensus – conflict: sterk consensus, sterk conflict",
+        "Consensus – conflict: houdt beide polen vast",
+    ]
 
 
 def test_only_ja_ticks_both_poles(client, spread):

@@ -138,7 +138,10 @@ def test_invalid_filter_values_are_named_and_ignored(client, framework):
     assert response.status_code == 200
     errors = texts(parse(response), "//div[contains(@class,'form-errors')]//li")
     assert any(error.startswith("Domein") for error in errors)
-    assert any("consensus – conflict: tot" in error for error in errors)
+    assert any(
+        error.startswith("Consensus – conflict") and "einde van het bereik" in error
+        for error in errors
+    )
     assert titles(response) == ["Iets"]
 
 

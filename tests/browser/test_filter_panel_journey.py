@@ -1,0 +1,88 @@
+"""The case list's filters: beside the results on a wide screen, a panel over them on a phone; the
+list follows each choice (the URL and the back button with it), and without JavaScript the form
+works as a plain form below the results."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.browser.conftest import VIEWPORTS, axe_clean, horizontal_overflow
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_list_follows_the_filters_and_the_back_button(
+    live_server, viewport_page, csp_violations
+):
+    call_command("seed", verbosity=0)
+    page = viewport_page
+    page.goto(f"{live_server.url}/praktijken/")
+    form, results = page.locator("form#filters"), page.locator("section.results")
+    expect(page.locator("#results-title")).to_have_text("4 praktijken")
+
+    if page.viewport_name == "desktop":
+        # Beside the results, never over them.
+        f, r = form.bounding_box(), results.bounding_box()
+        assert f["x"] >= r["x"] + r["width"]
+        expect(page.get_by_role("link", name="Filters")).to_be_hidden()
+    else:
+        # The results first; the filters open as a panel over them.
+        expect(form).to_be_hidden()
+        page.get_by_role("link", name="Filters").click()
+        expect(form).to_be_visible()
+        box = form.bounding_box()
+        assert box["y"] <= 1 and box["height"] >= VIEWPORTS["phone"]["height"] - 1
+        assert horizontal_overflow(page) == 0
+        axe_clean(page)
+
+    page.locator("#row-bron-ontmoeting").get_by_role(
+        "radio", name=re.compile("^minstens matig")
+    ).check()
+    expect(page).to_have_url(f"{live_server.url}/praktijken/?bron-ontmoeting=2")
+    expect(page.locator("li.chip")).to_have_count(1)
+    count = page.locator("#results-title").inner_text()
+    assert count != "4 praktijken"
+    expect(page.locator("#filters-status")).to_have_text(count)  # said aloud once
+    expect(page.locator("#row-bron-ontmoeting input[value='2']")).to_be_focused()
+
+    page.go_back()
+    expect(page).to_have_url(f"{live_server.url}/praktijken/")
+    expect(page.locator("#results-title")).to_have_text("4 praktijken")
+    expect(page.locator("#row-bron-ontmoeting input[value='2']")).not_to_be_checked()
+    page.go_forward()
+    expect(page.locator("#results-title")).to_have_text(count)
+    expect(page.locator("#row-bron-ontmoeting input[value='2']")).to_be_checked()
+
+    if page.viewport_name == "phone":
+        if not form.is_visible():
+            page.get_by_role("link", name=re.compile("^Filters")).click()
+        page.keyboard.press("Escape")
+        expect(form).to_be_hidden()
+        expect(page.get_by_role("link", name="Filters (1)")).to_be_focused()
+    assert horizontal_overflow(page) == 0
+    axe_clean(page)
+
+
+def test_without_javascript_the_filters_are_a_form_below_the_results(live_server, browser):
+    call_command("seed", verbosity=0)
+    context = browser.new_context(viewport=VIEWPORTS["phone"], java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/praktijken/")
+    form, results = page.locator("form#filters"), page.locator("section.results")
+
+    expect(form).to_be_visible()
+    assert form.bounding_box()["y"] > results.bounding_box()["y"]
+    page.get_by_role("link", name="Filters").click()
+    expect(page).to_have_url(re.compile("#filters$"))
+    page.locator("#row-economisch-cultureel input[value='-2']").check()
+    page.locator("#row-economisch-cultureel input[value='-1']").check()
+    page.get_by_role("button", name="Toon praktijken").click()
+    expect(page).to_have_url(
+        re.compile(r"[?&]economisch-cultureel=-2&economisch-cultureel=-1(&|$)")
+    )
+    expect(page.locator("li.chip").first).to_contain_text(
+        "Economisch – cultureel: tot eerder economisch"
+    )
+    context.close()
