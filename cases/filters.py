@@ -23,7 +23,7 @@ its own base).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django import forms
 from django.db.models import Count, Exists, OuterRef, QuerySet, Value
@@ -349,7 +349,7 @@ class CaseFilterForm(forms.Form):
 
     def _option(self, name, index, value, short, description, count, checked) -> RowOption:
         return RowOption(
-            id=f"id_{name}_{index}",
+            id=f"id_{name}" if index is None else f"id_{name}_{index}",
             name=name,
             value=str(value),
             short=str(short),
@@ -423,13 +423,16 @@ class CaseFilterForm(forms.Form):
             label = _("houdt beide polen vast")
             both = self._option(
                 both_name,
-                0,
+                None,
                 BOTH_VALUE,
                 label,
                 label if count is None else counted_label(label, count, evidence),
                 count,
                 self.both_of(field),
             )
+            if len(chosen) == len(Position.values) - 1 and both.count:
+                # The missing step completes the whole scale, which holds the cases with both poles.
+                options = [replace(o, disabled=False) if not o.checked else o for o in options]
             rows.append(
                 FilterRow(
                     key=name,

@@ -4,13 +4,17 @@
 (function () {
   "use strict";
   var form = document.querySelector("form[data-live-filters]");
-  if (!form || !window.fetch || !window.history || !window.DOMParser) return;
+  if (!form || !window.fetch || !window.history || !window.DOMParser || !window.AbortController) return;
   document.documentElement.classList.add("live-filters");
-  var opener = document.getElementById("filters-open");
-  var closer = form.querySelector(".filters__close");
   var status = document.getElementById("filters-status");
   var narrow = window.matchMedia("(max-width: 59.99rem)");
   var pending = null;
+  var shown = window.location.pathname + window.location.search; // the state on the page
+  var inerted = [];
+
+  function opener() { return document.getElementById("filters-open"); }
+  function closer() { return form.querySelector(".filters__close"); }
+  function isOpen() { return form.classList.contains("is-open"); }
 
   function urlOf() {
     var params = new URLSearchParams();
@@ -21,21 +25,35 @@
     return form.action.split("?")[0] + (query ? "?" + query : "");
   }
 
+  // Put back where the reader was: the same control, or its row when it is gone or off.
+  function refocus(id, name, typed) {
+    var target = id && document.getElementById(id);
+    if (target && typed !== null && target.name === "q") {
+      target.value = typed.value;
+      target.setSelectionRange(typed.start, typed.end);
+    }
+    if (!target || target.disabled) {
+      target = name && document.getElementById("row-" + name);
+      if (target) target.setAttribute("tabindex", "-1");
+    }
+    if (target) target.focus();
+  }
+
   function swap(doc) {
-    ["results", "view-switch"].forEach(function (id) {
+    ["results", "view-switch", "grounds-toggle"].forEach(function (id) {
       var now = document.getElementById(id), next = doc.getElementById(id);
       if (now && next) now.replaceWith(next);
     });
     var nextForm = doc.querySelector("form[data-live-filters]");
     if (nextForm) {
-      var focused = document.activeElement && form.contains(document.activeElement) ? document.activeElement.id : null;
+      var active = form.contains(document.activeElement) ? document.activeElement : null;
+      var typed = active && active.name === "q"
+        ? { value: active.value, start: active.selectionStart, end: active.selectionEnd }
+        : null;
       form.replaceChildren.apply(form, Array.prototype.slice.call(nextForm.childNodes));
-      closer = form.querySelector(".filters__close");
-      if (closer && form.classList.contains("is-open")) closer.hidden = false;
-      if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+      if (isOpen() && closer()) closer().hidden = false;
+      if (active) refocus(active.id, active.name, typed);
     }
-    opener = document.getElementById("filters-open");
-    bindOpener();
     var title = document.getElementById("results-title");
     if (status && title) status.textContent = title.textContent.trim();
     document.title = doc.title;
@@ -47,38 +65,71 @@
     var results = document.getElementById("results");
     if (results) results.setAttribute("aria-busy", "true");
     return fetch(url, { signal: pending.signal, headers: { Accept: "text/html" }, credentials: "same-origin" })
-      .then(function (response) { return response.text(); })
-      .then(function (html) {
-        swap(new DOMParser().parseFromString(html, "text/html"));
-        if (push) window.history.pushState({ filters: true }, "", url);
+      .then(function (response) {
+        if (!response.ok) throw new Error("status " + response.status);
+        return response.text().then(function (html) {
+          swap(new DOMParser().parseFromString(html, "text/html"));
+          var reached = new URL(response.url, window.location.href);
+          shown = reached.pathname + reached.search;
+          if (push) window.history.pushState({ filters: true }, "", shown);
+        });
       })
       .catch(function (error) {
         if (error.name !== "AbortError") window.location.assign(url);
       });
   }
 
-  function open(event) {
-    if (!narrow.matches) return;
-    if (event) event.preventDefault();
+  // While the panel is open, nothing behind it can be reached.
+  function setInert(on) {
+    inerted.forEach(function (element) { element.inert = false; });
+    inerted = [];
+    if (!on) return;
+    for (var node = form; node && node !== document.body; node = node.parentElement) {
+      Array.prototype.forEach.call(node.parentElement.children, function (sibling) {
+        if (sibling !== node && !sibling.inert) { sibling.inert = true; inerted.push(sibling); }
+      });
+    }
+  }
+
+  function open() {
     form.classList.add("is-open");
     document.body.classList.add("filters-panel-open");
-    if (closer) closer.hidden = false;
-    var first = form.querySelector("input, select, button");
-    if (first) first.focus();
+    setInert(true);
+    if (closer()) closer().hidden = false;
+    if (opener()) opener().setAttribute("aria-expanded", "true");
   }
 
   function close() {
     form.classList.remove("is-open");
     document.body.classList.remove("filters-panel-open");
-    if (closer) closer.hidden = true;
-    if (opener) opener.focus();
+    setInert(false);
+    if (closer()) closer().hidden = true;
+    if (opener()) { opener().setAttribute("aria-expanded", "false"); opener().focus(); }
   }
 
-  function bindOpener() {
-    if (opener) opener.addEventListener("click", open);
-  }
-  bindOpener();
-
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a");
+    if (link && link.id === "filters-open" && narrow.matches) {
+      event.preventDefault();
+      open();
+      var first = form.querySelector("input, select, button:not([hidden])");
+      if (first) first.focus();
+    } else if (link && link.closest(".form-errors") && narrow.matches) {
+      // An error names a filter in the panel: open it there.
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (target && form.contains(target)) {
+        event.preventDefault();
+        open();
+        target.setAttribute("tabindex", target.tabIndex < 0 ? "-1" : target.tabIndex);
+        target.focus();
+      }
+    } else if (event.target.closest(".filters__close")) {
+      close();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && isOpen()) close();
+  });
   form.addEventListener("change", function (event) {
     if (event.target.name === "q") return; // a search word: on submit
     load(urlOf(), true);
@@ -86,16 +137,12 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     load(urlOf(), true).then(function () {
-      if (form.classList.contains("is-open")) close();
+      if (isOpen()) close();
     });
   });
-  form.addEventListener("click", function (event) {
-    if (event.target.closest(".filters__close")) close();
-  });
-  form.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && form.classList.contains("is-open")) close();
-  });
   window.addEventListener("popstate", function () {
+    var now = window.location.pathname + window.location.search;
+    if (now === shown) return; // only the #fragment moved: nothing to load
     load(window.location.href, false);
   });
 })();

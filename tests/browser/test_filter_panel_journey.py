@@ -86,3 +86,53 @@ def test_without_javascript_the_filters_are_a_form_below_the_results(live_server
         "Economisch – cultureel: tot eerder economisch"
     )
     context.close()
+
+
+def test_a_filter_that_cannot_be_used_is_named_above_the_results_and_leads_to_its_row(
+    live_server, viewport_page, csp_violations
+):
+    call_command("seed", verbosity=0)
+    page = viewport_page
+    page.goto(f"{live_server.url}/praktijken/?consensus-conflict=abc&bron-strijd=1")
+    summary = page.locator(".form-errors")
+
+    # Visible even while the phone's panel is closed.
+    expect(summary).to_be_visible()
+    expect(summary.get_by_role("link", name="Consensus – conflict")).to_have_attribute(
+        "href", "#row-consensus-conflict"
+    )
+    summary.get_by_role("link", name="Consensus – conflict").click()
+    expect(page.locator("#row-consensus-conflict")).to_be_in_viewport()
+    if page.viewport_name == "phone":
+        expect(page.locator("form#filters")).to_be_visible()
+        expect(page.locator("#row-consensus-conflict")).to_be_focused()
+        assert page.locator("#results").evaluate("e => e.inert")  # nothing behind the panel
+        expect(page.locator("#filters-open")).to_have_attribute("aria-expanded", "true")
+        page.keyboard.press("Escape")
+        assert not page.locator("#results").evaluate("e => e.inert")
+        expect(page.locator("#filters-open")).to_have_attribute("aria-expanded", "false")
+    axe_clean(page)
+
+
+def test_a_link_within_the_page_does_not_reload_the_map_and_the_toggle_keeps_the_filters(
+    live_server, page, csp_violations
+):
+    call_command("seed", verbosity=0)
+    page.goto(f"{live_server.url}/kaart/")
+    page.locator("#row-bron-ontmoeting").get_by_role(
+        "radio", name=re.compile("^minstens zwak")
+    ).check()
+    expect(page).to_have_url(f"{live_server.url}/kaart/?bron-ontmoeting=1")
+    # The switch between every coding and text evidence follows the new state.
+    expect(page.get_by_role("link", name="Alleen met tekstbewijs")).to_have_attribute(
+        "href", re.compile("bron-ontmoeting=1")
+    )
+
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.get_by_role("link", name="Naar de lijst per provincie en gemeente").click()
+    expect(page).to_have_url(f"{live_server.url}/kaart/?bron-ontmoeting=1#place-list-title")
+    page.go_back()
+    expect(page).to_have_url(f"{live_server.url}/kaart/?bron-ontmoeting=1")
+    page.wait_for_timeout(300)
+    assert [url for url in requests if "/kaart/" in url] == []
