@@ -26,14 +26,14 @@
   }
 
   // Put back where the reader was: the same control, or its row when it is gone or off.
-  function refocus(id, name, typed) {
+  function refocus(id, rowId, typed) {
     var target = id && document.getElementById(id);
     if (target && typed !== null && target.name === "q") {
       target.value = typed.value;
       target.setSelectionRange(typed.start, typed.end);
     }
     if (!target || target.disabled) {
-      target = name && document.getElementById("row-" + name);
+      target = rowId && document.getElementById(rowId);
       if (target) target.setAttribute("tabindex", "-1");
     }
     if (target) target.focus();
@@ -50,9 +50,17 @@
       var typed = active && active.name === "q"
         ? { value: active.value, start: active.selectionStart, end: active.selectionEnd }
         : null;
+      var row = active && active.closest(".filter-row");
       form.replaceChildren.apply(form, Array.prototype.slice.call(nextForm.childNodes));
-      if (isOpen() && closer()) closer().hidden = false;
-      if (active) refocus(active.id, active.name, typed);
+      if (active) refocus(active.id, row ? row.id : null, typed);
+    }
+    if (isOpen()) {
+      // The new parts behind the open panel are out of reach too.
+      if (closer()) closer().hidden = false;
+      setInert(true);
+      if (opener()) opener().setAttribute("aria-expanded", "true");
+    } else if (opener()) {
+      opener().setAttribute("aria-expanded", "false");
     }
     var title = document.getElementById("results-title");
     if (status && title) status.textContent = title.textContent.trim();
@@ -86,7 +94,11 @@
     if (!on) return;
     for (var node = form; node && node !== document.body; node = node.parentElement) {
       Array.prototype.forEach.call(node.parentElement.children, function (sibling) {
-        if (sibling !== node && !sibling.inert) { sibling.inert = true; inerted.push(sibling); }
+        // The live region stays reachable: the new count is said while the panel is open.
+        if (sibling !== node && sibling !== status && !sibling.inert) {
+          sibling.inert = true;
+          inerted.push(sibling);
+        }
       });
     }
   }
@@ -99,13 +111,22 @@
     if (opener()) opener().setAttribute("aria-expanded", "true");
   }
 
-  function close() {
+  function close(options) {
     form.classList.remove("is-open");
     document.body.classList.remove("filters-panel-open");
     setInert(false);
     if (closer()) closer().hidden = true;
-    if (opener()) { opener().setAttribute("aria-expanded", "false"); opener().focus(); }
+    if (opener()) {
+      opener().setAttribute("aria-expanded", "false");
+      if (!(options && options.keepFocus)) opener().focus();
+    }
   }
+
+  if (opener()) opener().setAttribute("aria-expanded", "false");
+  // Turned or widened past the panel's width: the filters stand beside the results again.
+  narrow.addEventListener("change", function (event) {
+    if (!event.matches && isOpen()) close({ keepFocus: true });
+  });
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a");

@@ -46,6 +46,12 @@ def test_the_list_follows_the_filters_and_the_back_button(
     assert count != "4 praktijken"
     expect(page.locator("#filters-status")).to_have_text(count)  # said aloud once
     expect(page.locator("#row-bron-ontmoeting input[value='2']")).to_be_focused()
+    if page.viewport_name == "phone":
+        # After the list followed, what is behind the open panel is still out of reach, but
+        # the count is said.
+        assert page.locator("#results").evaluate("e => e.inert")
+        assert not page.locator("#filters-status").evaluate("e => e.inert")
+        expect(page.locator("#filters-open")).to_have_attribute("aria-expanded", "true")
 
     page.go_back()
     expect(page).to_have_url(f"{live_server.url}/praktijken/")
@@ -74,6 +80,8 @@ def test_without_javascript_the_filters_are_a_form_below_the_results(live_server
 
     expect(form).to_be_visible()
     assert form.bounding_box()["y"] > results.bounding_box()["y"]
+    expect(page.get_by_role("button", name="Sluiten")).to_be_hidden()  # nothing to close
+    expect(page.locator("#filters-open")).not_to_have_attribute("aria-expanded", re.compile("."))
     page.get_by_role("link", name="Filters").click()
     expect(page).to_have_url(re.compile("#filters$"))
     page.locator("#row-economisch-cultureel input[value='-2']").check()

@@ -133,3 +133,26 @@ def test_only_ja_ticks_both_poles(client, spread):
     assert len(texts(tree, "//article//h3/a")) == 4
     assert not tree.xpath("//input[@name='consensus-conflict-beide'][@checked]")
     assert texts(tree, "//li[@class='chip']") == []
+
+
+def test_a_step_that_completes_the_whole_scale_can_be_chosen_when_cases_hold_both_poles(
+    client, spread
+):
+    # Sterk consensus, midden and sterk conflict hold cases; eerder consensus and eerder
+    # conflict none. With four steps chosen, the fifth makes the whole scale (and brings the
+    # case holding both poles), so it is not switched off; with three, an empty step is.
+    four = {"consensus-conflict": ["-2", "0", "1", "2"]}
+    three = {"consensus-conflict": ["-2", "0", "2"]}
+
+    def disabled(query):
+        tree = parse(client.get(reverse("case-list"), query))
+        return tree.xpath("//fieldset[@id='row-consensus-conflict']//input[@disabled]/@value")
+
+    assert disabled(four) == []
+    assert disabled(three) == ["-1", "1"]
+    assert titles(client, {"consensus-conflict": ["-2", "-1", "0", "1", "2"]}) == [
+        "Beide",
+        "Conflict",
+        "Consensus",
+        "Midden",
+    ]
