@@ -220,7 +220,7 @@ def _point(found: Municipality | None, latitude, longitude, project: Projection)
 
 
 def place_map(cases: QuerySet) -> PlaceMap:
-    """The map of these cases (already filtered and visible): one or two queries.
+    """The map of these cases (already filtered and visible): one to three queries.
 
     Up to `LISTED_CASES` cases are read one by one (the text alternative names them);
     beyond, they are counted per municipality. Both ways group by NIS code and place a
@@ -241,20 +241,24 @@ def place_map(cases: QuerySet) -> PlaceMap:
             members[row[0]].append(row)
         groups = [(nis, len(group), group) for nis, group in members.items()]
     else:
-        counted = (
+        # Counted per municipality from the index of the case rows; the rows of the
+        # municipalities with a single case are read by their key.
+        counted = list(
             cases.order_by()
             .values("nis_code")
-            .annotate(
-                n=Count("pk"),
-                title=Min("title"),
-                slug=Min("slug"),
-                latitude=Min("latitude"),
-                longitude=Min("longitude"),
-            )
-            .values_list("nis_code", "n", "title", "slug", "latitude", "longitude")
+            .annotate(n=Count("pk"), one=Min("pk"))
+            .values_list("nis_code", "n", "one")
         )
-        # With one case in a municipality, Min() is that case's row.
-        groups = [(nis, n, [(nis, *one)] if n == 1 else []) for nis, n, *one in counted]
+        singles = {
+            row[0]: row
+            for row in cases.filter(pk__in=[one for _nis, n, one in counted if n == 1])
+            .order_by()
+            .values_list("pk", "nis_code", "title", "slug", "latitude", "longitude")
+        }
+        groups = [
+            (nis, n, [singles[one][1:]] if n == 1 and one in singles else [])
+            for nis, n, one in counted
+        ]
     markers: dict[str, Marker] = {}
     unplaced = 0
     for nis, n, group in groups:

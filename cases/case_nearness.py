@@ -24,6 +24,7 @@ from django.db import connections
 from django.db.models import FloatField, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
+from cases.case_profiles import BOTH_POLES, PROFILE_SLOTS
 from cases.models import SourceCoding, TensionPosition
 from cases.practice_profile import Item, Placement, PracticeProfile
 
@@ -47,12 +48,6 @@ def difference(item: Item, placement: Placement, coding) -> float:
     if placement.both or coding.holds_both:
         return 0.0 if placement.both and coding.holds_both else UNKNOWN
     return abs(coding.position - placement.value) / SCALE[False]
-
-
-BOTH_POLES = 9  # "houdt beide polen vast" in the case table's profile (migration 0009)
-
-
-PROFILE_SLOTS = 10  # the columns cases_case.profile_1 .. profile_10
 
 
 def _slot(item: Item, items: list[Item]) -> int:

@@ -2,10 +2,11 @@
 
 Parameters (Dutch, as in the URL): `q` (full-text search), `domein`, `soort`,
 `plaats`, `trefwoord`, one `bron-<source key>` per source (at least this
-strength) and one `<field key>-van` / `<field key>-tot` pair per tension field
-(a range of positions) with `<field key>-beide=ja` (cases that hold both poles; a range from
-pole to pole holds them too), `sortering`. Invalid values are reported on the form
-and ignored; the other filters still apply.
+strength), `<field key>=<position>` once per chosen step of a tension field (-2 to 2) with
+`<field key>-beide=ja` (cases that hold both poles; all five steps are the whole scale and hold
+them too), `sortering`. The first version's ranges (`<field key>-van` / `-tot`) are read as the
+steps they span. Invalid values are reported on the form and ignored; the other filters still
+apply.
 
 `grond=tekstbewijs` ("alleen met tekstbewijs") is read by `evidence_only` for
 every public view, this list included: the source and tension-field filters
@@ -14,10 +15,12 @@ then match only codings that rest on the text, and their counts follow.
 Every option shows how many cases it would leave: the count with that option
 chosen and every other active filter kept (a facet's own filter is left out
 when counting its options). Without the restriction, a source or tension-field
-option also says how many of those cases have that coding on text evidence. Counting takes three queries whatever the filters:
-one for domain, kind and place together, one for keywords, and one UNION ALL of
-the source and tension-field histograms (each filtered facet counted against
-its own base).
+option also says how many of those cases have that coding on text evidence.
+
+The sources and tension fields are read from the profile columns of the case row
+(`cases.case_profiles`), so a filter is a condition on that row and counting is one pass over
+the cases: four queries whatever the filters, one `count(*) FILTER (WHERE …)` per option of
+domain, kind, source and tension field together, one for the places, two for the keywords.
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from django import forms
-from django.db.models import Count, Exists, OuterRef, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from cases.case_profiles import ProfileLayout
 from cases.models import (
     Case,
     Grounds,
@@ -41,6 +45,7 @@ from cases.models import (
     TensionPosition,
     describe_position,
 )
+from diegem.lib.counting import count_each
 from diegem.lib.search import MAX_QUERY_LENGTH, parse_query
 from frameworks.models import Source, TensionField
 
@@ -286,6 +291,7 @@ class CaseFilterForm(forms.Form):
         self.sources = list(sources)
         self.tension_fields = list(tension_fields)
         self.domains = {domain.key: domain for domain in domains}
+        self.layout = ProfileLayout(self.sources, self.tension_fields)
         self.fields["domein"].choices = [("", _("alle domeinen"))] + [
             (d.key, d.name) for d in self.domains.values()
         ]
@@ -459,34 +465,43 @@ class CaseFilterForm(forms.Form):
         """Narrow the queryset by every valid filter, except the facets named in `skip`."""
         if (parsed := self.parsed_query) is not None:
             queryset = queryset.search(parsed)
-        if "domein" not in skip and (key := self.value("domein")):
-            queryset = queryset.filter(domain__key=key)
-        if "soort" not in skip and (kind := self.value("soort")):
-            queryset = queryset.filter(kind=kind)
-        if "plaats" not in skip and (place := self.value("plaats")):
-            queryset = queryset.filter(municipality=place)
         if "trefwoord" not in skip and (keyword := self.value("trefwoord")):
             queryset = queryset.filter(
                 Exists(
                     KeywordedCase.objects.filter(content_object=OuterRef("pk"), tag__slug=keyword)
                 )
             )
+        for name, condition in self._facet_conditions().items():
+            if name not in skip:
+                queryset = queryset.filter(condition)
+        return queryset
+
+    def _facet_conditions(self) -> dict[str, Q]:
+        """Each facet filter in use as a condition on the case row, by its parameter: domain,
+        kind, place, and the sources and tension fields on the profile columns of the row."""
+        conditions = {}
+        if key := self.value("domein"):
+            conditions["domein"] = Q(domain_id=self.domains[key].pk)
+        if kind := self.value("soort"):
+            conditions["soort"] = Q(kind=kind)
+        if place := self.value("plaats"):
+            conditions["plaats"] = Q(municipality=place)
         for source in self.sources:
             name = source_param(source)
-            if name not in skip and (strength := self.value(name)):
-                queryset = queryset.drawing_on(source, strength, evidence_only=self.evidence_only)
+            if strength := self.value(name):
+                conditions[name] = Case.objects.drawing_on_condition(
+                    source, strength, evidence_only=self.evidence_only, layout=self.layout
+                )
         for field in self.tension_fields:
-            if field.key in skip:
-                continue
-            if not self.field_filtered(field):
-                continue
-            queryset = queryset.positioned_on(
-                field,
-                self.steps_of(field),
-                both_poles=self.both_of(field),
-                evidence_only=self.evidence_only,
-            )
-        return queryset
+            if self.field_filtered(field):
+                conditions[field.key] = Case.objects.positioned_on_condition(
+                    field,
+                    self.steps_of(field),
+                    both_poles=self.both_of(field),
+                    evidence_only=self.evidence_only,
+                    layout=self.layout,
+                )
+        return conditions
 
     def active_filters(self, query_dict) -> list[ActiveFilter]:
         """Every filter in use, each with the URL query that drops just that one."""
@@ -619,6 +634,13 @@ class CaseFilterForm(forms.Form):
                 if key in found
             ]
 
+    def _source_codings(self):
+        """The source codings a reason may name: with a value, on text evidence when asked."""
+        return SourceCoding.objects.counted(evidence_only=self.evidence_only)
+
+    def _tension_positions(self):
+        return TensionPosition.objects.counted(evidence_only=self.evidence_only)
+
     def _source_name(self, pk: int) -> str:
         return next(source.name for source in self.sources if source.pk == pk)
 
@@ -627,9 +649,9 @@ class CaseFilterForm(forms.Form):
     def count_options(self, published: QuerySet[Case]) -> None:
         """Put on every option how many cases it would leave (see the module docstring)."""
         self.is_valid()
-        self._count_domain_kind_place(published)
+        chosen_place = self._count_facets(published)
+        self._count_places(published, chosen_place)
         self._count_keywords(published)
-        self._count_sources_and_ranges(published)
 
     def _set_counts(self, name: str, counts: dict, evidence: dict | None = None) -> None:
         widget = self.fields[name].widget
@@ -638,49 +660,103 @@ class CaseFilterForm(forms.Form):
             None if evidence is None else {str(key): value for key, value in evidence.items()}
         )
 
-    def _count_domain_kind_place(self, published):
-        rows = (
-            self.filter(published, skip=frozenset({"domein", "soort", "plaats"}))
-            .values_list("domain__key", "kind", "municipality")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        chosen = {
-            "domein": self.value("domein"),
-            "soort": self.value("soort"),
-            "plaats": self.value("plaats"),
-        }
-        counts = {name: defaultdict(int) for name in chosen}
-        for domain, kind, place, n in rows:
-            values = {"domein": domain, "soort": kind, "plaats": place}
-            for name in chosen:
-                others = [other for other in chosen if other != name]
-                if all(not chosen[other] or chosen[other] == values[other] for other in others):
-                    counts[name][values[name]] += n
+    def _count_facets(self, published) -> int | None:
+        """Every option of domain, kind, the sources and the tension fields counted in one pass
+        over the case rows: one `count(*) FILTER (WHERE …)` per option, its condition with the
+        other facets' filters (its own left out) and the option itself. Returns the count of
+        the chosen place, if any (`_count_places` lists the others)."""
+        conditions = self._facet_conditions()
+
+        def others(name: str) -> list[Q]:
+            return [c for n, c in conditions.items() if n != name]
+
+        counters: dict[str, list[Q]] = {}
+        keys: list[tuple] = []  # (parameter, value, on evidence) per counter, in order
+
+        def count(facet: str, name: str, value, condition: Q, evidence: bool = False) -> None:
+            counters[f"c{len(counters)}"] = [*others(facet), condition]
+            keys.append((name, value, evidence))
+
+        for domain in self.domains.values():
+            count("domein", "domein", domain.key, Q(domain_id=domain.pk))
+        for kind in Case.Kind.values:
+            count("soort", "soort", kind, Q(kind=kind))
+        if place := self.value("plaats"):
+            count("plaats", "plaats", place, Q(municipality=place))
+        split = not self.evidence_only  # with the restriction, every count is on evidence
+        grounds = [False, True] if split else [True]
+        for source in self.sources:
+            name = source_param(source)
+            for strength in (1, 2, 3):
+                for on_evidence in grounds:
+                    condition = Case.objects.drawing_on_condition(
+                        source, strength, evidence_only=on_evidence, layout=self.layout
+                    )
+                    count(name, name, strength, condition, on_evidence and split)
+        for field in self.tension_fields:
+            options = [(steps_param(field), p, [p], False) for p in Position.values]
+            options.append((both_param(field), BOTH_VALUE, [], True))
+            for name, value, positions, both in options:
+                for on_evidence in grounds:
+                    condition = Case.objects.positioned_on_condition(
+                        field,
+                        positions,
+                        both_poles=both,
+                        evidence_only=on_evidence,
+                        layout=self.layout,
+                    )
+                    count(field.key, name, value, condition, on_evidence and split)
+        row = count_each(self.filter(published, skip=frozenset(conditions)), counters)
+        counts = defaultdict(dict)
+        for alias, (name, value, evidence) in zip(counters, keys, strict=True):
+            counts[(name, evidence)][value] = row[alias]
         for name in ("domein", "soort"):
-            self._set_counts(name, counts[name])
-        places = sorted(counts["plaats"].items(), key=lambda item: (-item[1], item[0]))[
-            :PLACE_OPTIONS
-        ]
+            self._set_counts(name, counts[(name, False)])
+        for source in self.sources:
+            name = source_param(source)
+            self._set_counts(name, counts[(name, False)], counts[(name, True)] if split else None)
+        for field in self.tension_fields:
+            for name in (steps_param(field), both_param(field)):
+                self._set_counts(
+                    name, counts[(name, False)], counts[(name, True)] if split else None
+                )
+        return counts[("plaats", False)].get(place) if place else None
+
+    def _count_places(self, published, chosen_count: int | None) -> None:
+        """The places with most cases (the other filters kept), and the chosen one."""
+        rows = (
+            self.filter(published, skip=frozenset({"plaats"}))
+            .values_list("municipality")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "municipality")[:PLACE_OPTIONS]
+        )
+        counts = dict(rows)
         current = self.value("plaats")
-        options = sorted({place for place, _n in places} | ({current} if current else set()))
+        if current:
+            counts[current] = chosen_count
         self.fields["plaats"].choices = [("", _("alle plaatsen"))] + [
-            (place, place) for place in options
+            (place, place) for place in sorted(counts)
         ]
-        self._set_counts("plaats", counts["plaats"])
+        self._set_counts("plaats", counts)
 
     def _count_keywords(self, published):
-        rows = (
+        """The keywords most used by the cases the other filters leave, and the chosen one.
+
+        Counted per tag before the tags are read (two queries): joining the tags first
+        carried their names through the whole count."""
+        counted = dict(
             KeywordedCase.objects.filter(
                 content_object__in=self.filter(published, skip=frozenset({"trefwoord"})).values(
                     "pk"
                 )
             )
-            .values_list("tag__slug", "tag__name")
+            .values_list("tag")
             .annotate(n=Count("pk"))
-            .order_by("-n", "tag__name")[:KEYWORD_OPTIONS]
+            .order_by()
         )
-        self.keyword_names = {slug: name for slug, name, _n in rows}
+        tags = Tag.objects.filter(pk__in=counted).values_list("pk", "slug", "name")
+        ranked = sorted(tags, key=lambda tag: (-counted[tag[0]], tag[2]))[:KEYWORD_OPTIONS]
+        self.keyword_names = {slug: name for _pk, slug, name in ranked}
         current = self.value("trefwoord")
         if current and current not in self.keyword_names:
             self.keyword_names[current] = (
@@ -689,95 +765,4 @@ class CaseFilterForm(forms.Form):
         self.fields["trefwoord"].choices = [("", _("alle trefwoorden"))] + sorted(
             self.keyword_names.items(), key=lambda item: item[1].lower()
         )
-        self._set_counts("trefwoord", {slug: n for slug, _name, n in rows})
-
-    def _source_codings(self):
-        """The source codings a count may use: with a value, on text evidence when asked."""
-        return SourceCoding.objects.counted(evidence_only=self.evidence_only)
-
-    def _tension_positions(self):
-        return TensionPosition.objects.counted(evidence_only=self.evidence_only)
-
-    def _histogram_queries(self, published):
-        """Per source and per tension field, a histogram query against the right base.
-
-        Facets whose own filter is inactive share the fully filtered base; each
-        active one is counted with its own filter left out.
-        """
-        base = self.filter(published).order_by().values("pk")
-        inactive_sources = [s for s in self.sources if not self.value(source_param(s))]
-        inactive_fields = [f for f in self.tension_fields if not self.field_filtered(f)]
-        queries = []
-        if inactive_sources:
-            queries.append(
-                self._source_codings()
-                .filter(case__in=base, source__in=inactive_sources)
-                .values_list(Value("s"), "source", "strength", "grounds", Value(False))
-            )
-        if inactive_fields:
-            queries.append(
-                self._tension_positions()
-                .filter(case__in=base, tension_field__in=inactive_fields)
-                .values_list(Value("t"), "tension_field", "position", "grounds", "holds_both")
-            )
-        for source in self.sources:
-            name = source_param(source)
-            if self.value(name):
-                own = self.filter(published, skip=frozenset({name})).order_by().values("pk")
-                queries.append(
-                    self._source_codings()
-                    .filter(case__in=own, source=source)
-                    .values_list(Value("s"), "source", "strength", "grounds", Value(False))
-                )
-        for field in self.tension_fields:
-            if self.field_filtered(field):
-                own = self.filter(published, skip=frozenset({field.key})).order_by().values("pk")
-                queries.append(
-                    self._tension_positions()
-                    .filter(case__in=own, tension_field=field)
-                    .values_list(Value("t"), "tension_field", "position", "grounds", "holds_both")
-                )
-        return [q.annotate(n=Count("pk")).order_by() for q in queries]
-
-    def _count_sources_and_ranges(self, published):
-        """Both histograms in one query: a UNION ALL of the per-facet counts.
-
-        Without the restriction each option also says how many of its cases have
-        that coding on text evidence; with it, every count is on evidence already.
-        """
-        queries = self._histogram_queries(published)
-        rows = queries[0].union(*queries[1:], all=True).order_by() if queries else []
-        tally = GroundsTally(self.sources, self.tension_fields)
-        for kind, owner, value, grounds, holds_both, n in rows:
-            tally.add(
-                (tally.strengths if kind == "s" else tally.positions)[owner],
-                grounds,
-                "both" if holds_both else value,
-                n,
-            )
-        split = not self.evidence_only
-
-        def at_least(histogram: dict, k: int) -> int:
-            return sum(n for s, n in histogram.items() if s >= k)
-
-        for source in self.sources:
-            counts = tally.strengths[source.pk]
-            self._set_counts(
-                source_param(source),
-                {k: at_least(counts["all"], k) for k in (1, 2, 3)},
-                {k: at_least(counts["evidence"], k) for k in (1, 2, 3)} if split else None,
-            )
-        for field in self.tension_fields:
-            # Each step: the cases at that position (the other filters kept, this row's left
-            # out), as a step chosen alone leaves them; so is "houdt beide polen vast".
-            counts = tally.positions[field.pk]
-            self._set_counts(
-                steps_param(field),
-                {p: counts["all"][p] for p in Position.values},
-                {p: counts["evidence"][p] for p in Position.values} if split else None,
-            )
-            self._set_counts(
-                both_param(field),
-                {BOTH_VALUE: counts["all"]["both"]},
-                {BOTH_VALUE: counts["evidence"]["both"]} if split else None,
-            )
+        self._set_counts("trefwoord", {slug: counted[pk] for pk, slug, _name in ranked})

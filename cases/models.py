@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from cases import case_places
+from cases import case_places, case_profiles
 from cases.vocabulary import SearchTerm  # noqa: F401 (the vocabulary's model, registered with this app's models)
 from diegem.lib import search as full_text
 from diegem.lib.anchoring import AnchoredPassage
@@ -226,12 +226,18 @@ class CaseQuerySet(models.QuerySet):
         )
 
     def drawing_on(
-        self, source: Source, min_strength: int = Strength.WEAK, *, evidence_only: bool = False
+        self,
+        source: Source,
+        min_strength: int = Strength.WEAK,
+        *,
+        evidence_only: bool = False,
+        layout: case_profiles.ProfileLayout | None = None,
     ) -> CaseQuerySet:
         """Cases coded at least `min_strength` on the source (on text evidence only, when asked)."""
-        codings = SourceCoding.objects.counted(evidence_only=evidence_only)
         return self.filter(
-            Exists(codings.filter(case=OuterRef("pk"), source=source, strength__gte=min_strength))
+            self.drawing_on_condition(
+                source, min_strength, evidence_only=evidence_only, layout=layout
+            )
         )
 
     def positioned_on(
@@ -241,17 +247,63 @@ class CaseQuerySet(models.QuerySet):
         *,
         both_poles: bool = False,
         evidence_only: bool = False,
+        layout: case_profiles.ProfileLayout | None = None,
     ) -> CaseQuerySet:
         """Cases placed at one of `positions` on the field, or holding both poles.
 
         Every position from pole to pole is the whole scale, and a case holding both
         poles lies on it: it matches too.
         """
-        positions = set(positions)
-        placed = Q(holds_both=False, position__in=positions) if positions else Q(pk__in=[])
-        if both_poles or positions >= set(Position.values):
-            placed |= Q(holds_both=True)
         return self.filter(
+            self.positioned_on_condition(
+                tension_field,
+                positions,
+                both_poles=both_poles,
+                evidence_only=evidence_only,
+                layout=layout,
+            )
+        )
+
+    @staticmethod
+    def drawing_on_condition(
+        source: Source,
+        min_strength: int = Strength.WEAK,
+        *,
+        evidence_only: bool = False,
+        layout: case_profiles.ProfileLayout | None = None,
+    ) -> Q:
+        """`drawing_on` as a condition on the case row, to filter or to count with.
+
+        With the framework's `layout` it reads the profile columns of the case row
+        (`cases.case_profiles`); without, or for a source beyond them, the codings.
+        """
+        if layout and (slot := layout.source_slot(source)):
+            return case_profiles.strength_at_least(slot, min_strength, evidence_only=evidence_only)
+        codings = SourceCoding.objects.counted(evidence_only=evidence_only)
+        return Q(
+            Exists(codings.filter(case=OuterRef("pk"), source=source, strength__gte=min_strength))
+        )
+
+    @staticmethod
+    def positioned_on_condition(
+        tension_field: TensionField,
+        positions=(),
+        *,
+        both_poles: bool = False,
+        evidence_only: bool = False,
+        layout: case_profiles.ProfileLayout | None = None,
+    ) -> Q:
+        """`positioned_on` as a condition on the case row, read as `drawing_on_condition`."""
+        positions = set(positions)
+        both_poles = both_poles or positions >= set(Position.values)
+        if layout and (slot := layout.field_slot(tension_field)):
+            return case_profiles.placed_at(
+                slot, positions, both_poles=both_poles, evidence_only=evidence_only
+            )
+        placed = Q(holds_both=False, position__in=positions) if positions else Q(pk__in=[])
+        if both_poles:
+            placed |= Q(holds_both=True)
+        return Q(
             Exists(
                 TensionPosition.objects.counted(evidence_only=evidence_only).filter(
                     placed, case=OuterRef("pk"), tension_field=tension_field

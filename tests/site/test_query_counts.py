@@ -64,6 +64,9 @@ def pages(case: Case) -> dict[str, str]:
         + "?domein=wonen&bron-ontmoeting=1&consensus-conflict-van=-1&consensus-conflict-tot=2",
         "searched and filtered list": reverse("case-list")
         + "?q=praktijk&soort=case_study&bron-strijd=2&plaats=Gent",
+        "map": reverse("case-map"),
+        "filtered map": reverse("case-map")
+        + "?domein=wonen&bron-ontmoeting=1&consensus-conflict=0",
         "search": reverse("search") + "?q=praktijk",
         "compare": reverse("case-compare") + f"?praktijk={case.slug}&praktijk=bulk-x",
         "overview": reverse("overview"),
