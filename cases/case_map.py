@@ -255,9 +255,11 @@ def place_map(cases: QuerySet) -> PlaceMap:
             .order_by()
             .values_list("pk", "nis_code", "title", "slug", "latitude", "longitude")
         }
+        # A single case taken offline between the two queries is left off the map.
         groups = [
-            (nis, n, [singles[one][1:]] if n == 1 and one in singles else [])
+            (nis, n, [singles[one][1:]] if n == 1 else [])
             for nis, n, one in counted
+            if n > 1 or one in singles
         ]
     markers: dict[str, Marker] = {}
     unplaced = 0

@@ -9,9 +9,10 @@ join or a subquery per source and field, and a count per option a histogram of i
 
 The columns are not model fields (Django must never write them), so `ProfileColumn` names one as
 an expression of the query's own case row: it follows the row when Django renames it in a
-subquery. `ProfileLayout` says which column holds which source or tension field, as the
-migration numbers them; an item beyond the ten columns has none, and its callers read the coding
-tables instead.
+subquery. Its conditions are meant to be used as they are: a negation (`~Q`, `exclude`) would not
+keep the rows whose column is NULL, as Django does for a field. `ProfileLayout` says which column
+holds which source or tension field, as the migration numbers them from every source and tension
+field; an item beyond the ten columns has none, and its callers read the coding tables instead.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ class ProfileColumn(Expression):
     def resolve_expression(
         self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
     ):
+        """Bound once, to the case row of the query it is first resolved in; a subquery later
+        resolved against an outer query keeps it (and `relabeled_clone` follows a rename)."""
+        if self.alias is not None:
+            return self
         return ProfileColumn(self.column, query.get_initial_alias())
 
     def relabeled_clone(self, change_map):
@@ -85,7 +90,9 @@ def placed_at(slot: int, positions, *, both_poles: bool, evidence_only: bool = F
 
 class ProfileLayout:
     """Which column holds which source and tension field, numbered as migration 0009 does: the
-    sources by their order, then the fields by number after them; none beyond the tenth."""
+    sources by their order, then the fields by number after them; none beyond the tenth.
+
+    Give it every source and every tension field: the migration counts them all."""
 
     def __init__(self, sources, tension_fields):
         sources = list(sources)

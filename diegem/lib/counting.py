@@ -5,7 +5,8 @@ counts `aggregate()` spends tens of milliseconds resolving, comparing and rewrit
 expression trees, several times what PostgreSQL needs to count. Here a condition is a sequence
 of parts that must all hold; each part is compiled by Django, against a query over the
 queryset's model (its table keeps its own name, so conditions on the row and correlated
-subqueries refer to it), once per process, and the rows of the queryset are read once.
+subqueries refer to it), once per process (a part with a subquery on each use), and the rows of
+the queryset are read once.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 COMPILED_PARTS = 4096  # compiled conditions kept per process
 
@@ -39,7 +40,10 @@ def count_each(queryset: QuerySet, conditions: dict[str, Sequence[Q]]) -> dict[s
     table, pk = _names(model, db)
     parts, params = [], []
     for condition in conditions.values():
-        compiled = [_compiled(db, model, part) for part in condition]
+        compiled = [
+            _compiled(db, model, part) if _cacheable(part) else _compile(db, model, part)
+            for part in condition
+        ]
         if not compiled:
             parts.append("count(*)")
             continue
@@ -62,8 +66,18 @@ def _names(model, db: str) -> tuple[str, str]:
     )
 
 
+def _cacheable(part: Q) -> bool:
+    """Whether equal parts are known to be equal: a subquery compares by its queryset's
+    identity, so a part with one would only fill the cache."""
+    return not any(isinstance(node, Subquery) for node in part.flatten())
+
+
 @lru_cache(maxsize=COMPILED_PARTS)
 def _compiled(db: str, model, part: Q) -> tuple[str, tuple]:
+    return _compile(db, model, part)
+
+
+def _compile(db: str, model, part: Q) -> tuple[str, tuple]:
     """One part as SQL on the model's own table, and its parameters."""
     query = model._default_manager.all().query
     compiler = query.get_compiler(db)

@@ -110,6 +110,45 @@ def test_many_cases_are_counted_per_municipality_not_listed_one_by_one(client, p
     assert "Te veel praktijken" in section.text_content()
 
 
+def test_a_single_case_taken_offline_while_the_map_is_made_is_left_off(client, places, monkeypatch):
+    # Between the count per municipality and the reading of the single cases, Brugge's one case
+    # is taken offline (the statement runs right after the count, in the same transaction).
+    monkeypatch.setattr(case_map, "LISTED_CASES", 2)
+
+    def unpublish_after_counting(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith('SELECT "cases_case"."nis_code" AS "nis_code", COUNT('):
+            Case.objects.filter(slug="sportclub-brugge").update(status=Case.Status.DRAFT)
+        return result
+
+    with connection.execute_wrapper(unpublish_after_counting):
+        response = client.get(reverse("case-map"))
+
+    assert response.status_code == 200
+    assert markers(parse(response)) == {
+        "Gent: 2 praktijken": (2, "/praktijken/?plaats=Gent"),
+        "Atelier Noord (Antwerpen)": (1, "/praktijken/atelier-noord/"),
+    }
+
+
+def test_counted_per_municipality_the_map_takes_as_many_queries_for_many(
+    client, framework, monkeypatch
+):
+    monkeypatch.setattr(case_map, "LISTED_CASES", 2)
+    for name in ("Gent", "Gent", "Aalst"):
+        make_case(municipality=name)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("case-map"), {"domein": "wonen"}).status_code == 200
+        return len(queries)
+
+    few = count()
+    for name in ("Gent", "Aalst", "Hasselt", "Brussel", "Kortrijk", "Lier") * 3 + ("Mol",):
+        make_case(municipality=name)
+    assert count() == few
+
+
 def test_the_map_takes_as_many_queries_with_many_cases_as_with_few(client, framework):
     make_case(municipality="Gent")
 

@@ -4,11 +4,12 @@ past the ten columns is still filtered and counted, and PostgreSQL reads it all 
 
 import pytest
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.case_profiles import ProfileLayout
-from cases.models import Case, Grounds, SourceCoding, TensionPosition
+from cases.case_profiles import ProfileLayout, column
+from cases.models import Case, Grounds, KeywordedCase, SourceCoding, TensionPosition
 from frameworks.models import Source, TensionField
 from tests.factories import make_case, make_many_cases
 from tests.html import parse, texts
@@ -88,6 +89,21 @@ def test_a_tension_filter_on_the_row_keeps_what_the_codings_say(
     on_row = Case.objects.positioned_on(field, positions, layout=layout(), **kwargs)
     from_codings = Case.objects.positioned_on(field, positions, **kwargs)
     assert titles(on_row) == titles(from_codings) == expected
+
+
+def test_a_profile_column_stays_on_its_own_case_row_inside_a_subquery(spread):
+    # Resolved again against the outer query (here the keyword rows), the column keeps the
+    # case row of the subquery it was written in.
+    slot = layout().source_slot(Source.objects.get(key="strijd"))
+    strength = Subquery(
+        Case.objects.filter(pk=OuterRef("content_object")).annotate(p=column(slot)).values("p")[:1]
+    )
+    make_case(title="Met trefwoord", strengths={"strijd": 2}, keywords=("moestuin",))
+    assert list(
+        KeywordedCase.objects.annotate(strength=strength).values_list("strength", flat=True)
+    ) == [2]
+    inner = Case.objects.drawing_on(Source.objects.get(key="strijd"), 3, layout=layout())
+    assert titles(Case.objects.filter(pk__in=inner.values("pk"))) == ["Sterk bewezen"]
 
 
 def test_the_row_follows_a_coding_changed_after_the_case_was_filtered(spread):

@@ -70,3 +70,16 @@ def test_an_empty_queryset_counts_nothing_without_asking_the_database(cases):
         )
     assert counts == {"all": 0, "Gent": 0}
     assert len(queries) == 0
+
+
+def test_a_condition_is_compiled_once_and_one_with_a_subquery_is_kept_nowhere(cases):
+    from diegem.lib import counting
+
+    counting._compiled.cache_clear()
+    count_each(Case.objects.published(), {"Gent": [Q(municipality="Gent")]})
+    count_each(Case.objects.published(), {"Gent": [Q(municipality="Gent")]})
+    assert counting._compiled.cache_info()[:2] == (1, 1)  # (hits, misses)
+    # A subquery compares by its queryset's identity: an equal one is never found again.
+    for _ in range(3):
+        count_each(Case.objects.published(), {"moestuin": [MOESTUIN]})
+    assert counting._compiled.cache_info().currsize == 1
