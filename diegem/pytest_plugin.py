@@ -10,6 +10,7 @@ workers inherit its URL and each make their own test database on it
 
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 from diegem.lib import embedded_db
 
@@ -21,3 +22,11 @@ os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="diegem-static-"))
 if not os.environ.get("TEST_DATABASE_URL"):
     os.environ["TEST_DATABASE_URL"] = embedded_db.throwaway("diegem")
 os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
+# With a shared Redis cache (CACHE_URL, as .ci/with-redis gives), each pytest-xdist worker uses a
+# database of its own: clearing the cache between tests empties the whole database (FLUSHDB).
+if os.environ.get("CACHE_URL", "").startswith("redis") and (
+    worker := os.environ.get("PYTEST_XDIST_WORKER")
+):
+    cache_url = urlsplit(os.environ["CACHE_URL"])
+    worker_db = 1 + int(worker.removeprefix("gw"))
+    os.environ["CACHE_URL"] = urlunsplit(cache_url._replace(path=f"/{worker_db}"))

@@ -11,6 +11,7 @@ import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -259,13 +260,33 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # Caches: per process by default. Cached pages are keyed by the content version
 # (diegem.lib.caching), so a per-process cache is always correct; a shared cache
-# only saves work across processes.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 3000, minimum=10)},
+# (CACHE_URL=redis://host:6379/0, Django's own Redis backend) saves the work across
+# processes and app servers. Limits on requests are counted in the database either way
+# (diegem.lib.throttle), exact under concurrency.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    if urlsplit(CACHE_URL).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured(
+            f"CACHE_URL={CACHE_URL!r} is not a Redis address: use redis://host:6379/0, "
+            "rediss://… (TLS) or unix:///path/to/redis.sock, or leave it unset for a "
+            "cache per process."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "diegem"),
+            # A cache that does not answer within two seconds is down (`/gezond/` says so).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 3000, minimum=10)},
+        }
+    }
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 # Large downloads built once per content version (the REFI-QDA project): `diegem.lib.built_files`.
 BUILT_FILES_DIR = Path(env_str("BUILT_FILES_DIR", str(BASE_DIR / "var" / "built-files")))

@@ -75,6 +75,8 @@ urlpatterns = [
     ),
     path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    # For load balancers: never cached, says only healthy or not (diegem.lib.health).
+    path("gezond/", views.health, name="health"),
     # Browsers ask for /favicon.ico whatever the page links to (the admin links none).
     # The unhashed static name, not static(): a permanent redirect outlives a deploy,
     # a hashed name does not.

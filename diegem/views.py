@@ -1,4 +1,5 @@
-"""Site-wide pages that combine the apps: home, search, bibliography, open data and robots.txt.
+"""Site-wide pages that combine the apps: home, search, bibliography, open data, robots.txt and
+the health check for load balancers.
 
 The account pages are in `diegem.accounts`.
 """
@@ -9,12 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from annotations.models import Annotation, Voice
 from cases import vocabulary
 from cases.filters import evidence_only
 from cases.models import Case
+from diegem.lib.health import site_health
 from diegem.lib.search import MAX_QUERY_LENGTH, parse_query
 from diegem.releases import Release
 from frameworks.framework_search import framework_search, framework_terms
@@ -45,6 +48,16 @@ def home(request: HttpRequest) -> HttpResponse:
             "case_count": sum(per_domain.values()),
         },
     )
+
+
+@require_safe
+@never_cache
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers: 200 when the database and the cache answer, 503 otherwise. The body
+    says no more than that to anyone; the reasons go to the log (`diegem.lib.health`)."""
+    if site_health().healthy:
+        return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+    return HttpResponse("niet gezond\n", content_type="text/plain; charset=utf-8", status=503)
 
 
 @require_safe

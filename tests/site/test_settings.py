@@ -119,6 +119,27 @@ def test_database_url_selects_postgresql_and_refuses_other_engines():
     assert "DATABASE_URL" in refused.stderr
 
 
+def test_cache_url_selects_the_shared_redis_cache_and_refuses_other_addresses():
+    def cache(**env) -> dict:
+        result = _load_settings("CACHES['default']", DEBUG="true", **env)
+        assert result.returncode == 0, result.stderr
+        return ast.literal_eval(result.stdout)
+
+    assert cache() == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 3000},
+    }
+    assert cache(CACHE_URL="redis://cache.internal:6379/2") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/2",
+        "KEY_PREFIX": "diegem",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+    refused = _load_settings(DEBUG="true", CACHE_URL="memcached://cache.internal:11211")
+    assert refused.returncode != 0
+    assert "CACHE_URL='memcached://cache.internal:11211' is not a Redis address" in refused.stderr
+
+
 def test_a_bad_debug_value_is_refused():
     result = _load_settings(DEBUG="soms")
     assert result.returncode != 0

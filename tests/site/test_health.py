@@ -1,0 +1,45 @@
+"""`/gezond/` tells a load balancer whether this app server can serve: 200 when the database
+and the cache answer, 503 otherwise, and nothing more to whoever asks."""
+
+import pytest
+from django.urls import reverse
+
+from tests.app_servers import app_server, closed_port, get
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_healthy_server_answers_ok_and_nothing_is_kept(client):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "no-cache" in response["Cache-Control"]
+    assert not response.cookies
+    assert "X-Page-Cache" not in response
+
+
+def test_the_health_check_only_reads(client):
+    assert client.post(reverse("health")).status_code == 405
+
+
+def test_without_its_database_the_server_is_unhealthy_and_says_no_more():
+    unreachable = f"postgres://postgres@127.0.0.1:{closed_port()}/diegem"
+    with app_server(DATABASE_URL=unreachable) as server:
+        status, headers, body = get(f"{server.url}/gezond/")
+    assert (status, body) == (503, "niet gezond\n")
+    assert "no-cache" in headers["Cache-Control"]
+    assert "Health check database failed: OperationalError" in server.log
+
+
+def test_without_its_shared_cache_the_server_is_unhealthy_and_says_no_more():
+    with app_server(CACHE_URL=f"redis://127.0.0.1:{closed_port()}/0") as server:
+        status, _headers, body = get(f"{server.url}/gezond/")
+    assert (status, body) == (503, "niet gezond\n")
+    assert "Health check cache failed: ConnectionError" in server.log
+
+
+def test_with_its_database_and_cache_the_server_answers_ok():
+    with app_server() as server:
+        status, _headers, body = get(f"{server.url}/gezond/")
+    assert (status, body) == (200, "ok\n")
