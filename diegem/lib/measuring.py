@@ -7,6 +7,7 @@ launcher that reads its own child's usage with `wait4`: the figure is that comma
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -70,3 +71,41 @@ def replace_section(path: Path, name: str, text: str) -> None:
     before, rest = content.split(start, 1)
     _old, after = rest.split(end, 1)
     path.write_text(f"{before}{start}\n{text}\n{end}{after}", encoding="utf-8")
+
+
+def session_cookie(user) -> str:
+    """A Cookie header value that signs `user` in (a session made as a login makes it), for
+    load runs of pages as a signed-in reader sees them; benchmark databases only."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def wrk_command(url: str, seconds: int, connections: int, headers: dict[str, str]) -> list[str]:
+    """wrk on one URL for `seconds`, two threads, with these headers."""
+    header_args = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+    return [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        *header_args,
+        url,
+    ]
+
+
+def wrk_rate(url: str, output: str) -> float:
+    """Requests per second from wrk's output; a run with error responses is refused."""
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise MeasureFailed(f"{url}: {errors.group(1)} error responses under load")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))

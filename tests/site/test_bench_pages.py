@@ -1,0 +1,61 @@
+"""What `make bench` measures is what it says: the member's page is a signed-in member's, with
+their pending notes, and the workers' peak memory is read from the workers themselves."""
+
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+from django.test import Client
+
+from diegem.management.commands.bench_pages import (
+    TWENTY_SLUG,
+    member_session_cookie,
+    worker_peak_mb,
+)
+from tests.factories import make_annotation, make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_member_page_is_read_by_a_signed_in_member_with_pending_notes(framework):
+    case = make_case(slug=TWENTY_SLUG, title="Twintig kanttekeningen")
+    for n in range(5):
+        make_annotation(target=case, body=f"Goedgekeurde kanttekening {n}.")
+    name, key = member_session_cookie().split("=", 1)
+    client = Client()
+    client.cookies[name] = key
+
+    body = client.get(case.get_absolute_url()).content.decode()
+
+    # Pending notes show to their author alone: the page is read signed in, as that member.
+    assert body.count("[Synthetisch] Een kanttekening die wacht op moderatie.") == 3
+    # Asked again (a second run on the same database), nothing is added twice.
+    member_session_cookie()
+    assert client.get(case.get_absolute_url()).content.decode().count("wacht op moderatie.") == 3
+
+
+MASTER = """
+import subprocess, sys, time
+small = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+big = subprocess.Popen([sys.executable, "-c", "b = bytearray(80 * 2**20); import time; time.sleep(60)"])
+print("started", flush=True)
+time.sleep(60)
+"""
+
+
+def test_the_peak_memory_is_the_largest_of_the_masters_workers():
+    master = subprocess.Popen([sys.executable, "-c", MASTER], stdout=subprocess.PIPE, text=True)
+    try:
+        assert master.stdout.readline() == "started\n"
+        for _ in range(200):  # until the large worker holds its memory
+            if max(c.memory_info().rss for c in psutil.Process(master.pid).children()) > 80 * 2**20:
+                break
+            time.sleep(0.05)
+        assert 80 <= worker_peak_mb(master.pid) < 160
+    finally:
+        for child in psutil.Process(master.pid).children():
+            child.kill()
+        master.kill()
+        master.wait()
