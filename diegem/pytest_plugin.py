@@ -22,9 +22,11 @@ os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="diegem-static-"))
 if not os.environ.get("TEST_DATABASE_URL"):
     os.environ["TEST_DATABASE_URL"] = embedded_db.throwaway("diegem")
 os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
-# With a shared Redis cache (CACHE_URL, as .ci/with-redis gives), each pytest-xdist worker uses a
-# database of its own: clearing the cache between tests empties the whole database (FLUSHDB).
-if os.environ.get("CACHE_URL", "").startswith("redis") and (
+# The cache of the tests: TEST_CACHE_URL (a throwaway Redis, as .ci/with-redis gives), never a
+# CACHE_URL of the developer's shell, which the tests would empty between tests. With Redis, each
+# pytest-xdist worker uses a database of its own: clearing the cache empties it (FLUSHDB).
+os.environ["CACHE_URL"] = os.environ.get("TEST_CACHE_URL", "")
+if os.environ["CACHE_URL"].startswith("redis") and (
     worker := os.environ.get("PYTEST_XDIST_WORKER")
 ):
     cache_url = urlsplit(os.environ["CACHE_URL"])

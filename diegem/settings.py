@@ -11,7 +11,7 @@ import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -125,6 +125,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer asks for /gezond/ by address, over HTTP (diegem.lib.health).
+    "diegem.lib.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -189,6 +191,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
+# A database that does not answer a connection within this many seconds is down: pages and
+# `/gezond/` say so instead of waiting out the network's retries.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -263,21 +270,27 @@ TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 # (CACHE_URL=redis://host:6379/0, Django's own Redis backend) saves the work across
 # processes and app servers. Limits on requests are counted in the database either way
 # (diegem.lib.throttle), exact under concurrency.
-CACHE_URL = env_str("CACHE_URL", "")
-if CACHE_URL:
-    if urlsplit(CACHE_URL).scheme not in ("redis", "rediss", "unix"):
+_cache_url = env_str("CACHE_URL", "")  # not a setting: the debug page would show its password
+if _cache_url:
+    _cache_parts = urlsplit(_cache_url)
+    if _cache_parts.scheme not in ("redis", "rediss", "unix"):
         raise ImproperlyConfigured(
-            f"CACHE_URL={CACHE_URL!r} is not a Redis address: use redis://host:6379/0, "
-            "rediss://… (TLS) or unix:///path/to/redis.sock, or leave it unset for a "
-            "cache per process."
+            f"CACHE_URL (scheme {_cache_parts.scheme!r}) is not a Redis address: use "
+            "redis://host:6379/0, rediss://… (TLS) or unix:///path/to/redis.sock, or leave it "
+            "unset for a cache per process."
         )
+    _cache_options = {"socket_connect_timeout": 2, "socket_timeout": 2}
+    if _cache_parts.password:  # in OPTIONS, whose "password" the debug page hides
+        _cache_options["password"] = unquote(_cache_parts.password)
+        _cache_parts = _cache_parts._replace(netloc=_cache_parts.netloc.rsplit("@", 1)[1])
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
+            "LOCATION": _cache_parts.geturl(),
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "diegem"),
-            # A cache that does not answer within two seconds is down (`/gezond/` says so).
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            # A cache that does not answer within two seconds is down: pages are made without
+            # it (diegem.lib.caching) and `/gezond/` says so.
+            "OPTIONS": _cache_options,
         }
     }
 else:

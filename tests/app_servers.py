@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -33,11 +34,13 @@ def closed_port() -> int:
 
 
 def database_url_of_this_run() -> str:
-    """The test run's own database (this worker's), as a DATABASE_URL for another process."""
+    """The test run's own database (this worker's), as a DATABASE_URL for another process,
+    with its password (a test server's environment is its own)."""
     db = connection.settings_dict
     host = quote(db["HOST"] or "", safe="")
     port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{quote(db['USER'])}@{host}{port}/{quote(db['NAME'])}"
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    return f"postgres://{quote(db['USER'], safe='')}{password}@{host}{port}/{quote(db['NAME'])}"
 
 
 def server_environment(**env: str) -> dict[str, str]:
@@ -57,21 +60,32 @@ def server_environment(**env: str) -> dict[str, str]:
 
 
 def get(url: str, timeout: float = 10, host: str = "") -> tuple[int, dict[str, str], str]:
-    """GET the URL: status, headers and body, whatever the status. With `host`, that Host header
-    (behind a load balancer every app server sees the site's own name, not its port)."""
+    """GET the URL: status, headers and body, whatever the status (0 when nothing answers).
+    With `host`, that Host header (behind a load balancer every app server sees the site's own
+    name, not its port)."""
     request = urllib.request.Request(url, headers={"Host": host} if host else {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read().decode()
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, {}, ""
 
 
 @contextlib.contextmanager
 def app_server(**env: str):
     """A gunicorn of the site (one worker) with this environment; yields its base URL and, once
-    it has stopped, leaves what it logged in `log` of the yielded object."""
-    port = free_port()
+    it has stopped, leaves what it logged in `log` of the yielded object.
+
+    Its socket is bound here and handed over (`fd://`), so no other process can take the port
+    between choosing and binding it; it is ready once it answers `/gezond/` (whatever that says).
+    """
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    port = listener.getsockname()[1]
+    log = tempfile.TemporaryFile(mode="w+")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -79,7 +93,7 @@ def app_server(**env: str):
             "gunicorn",
             "diegem.wsgi",
             "--bind",
-            f"127.0.0.1:{port}",
+            f"fd://{listener.fileno()}",
             "--workers",
             "1",
             "--log-level",
@@ -87,31 +101,30 @@ def app_server(**env: str):
         ],
         cwd=CHECKOUT,
         env=server_environment(**env),
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
+        pass_fds=(listener.fileno(),),
     )
+    listener.close()  # gunicorn holds it now
     server = Server(f"http://127.0.0.1:{port}")
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn ended at start:\n{process.stdout.read()}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+        while get(f"{server.url}/gezond/", timeout=5)[0] not in (200, 503):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                raise RuntimeError(f"gunicorn did not start:\n{log.read()}")
+            time.sleep(0.1)
         yield server
     finally:
         process.terminate()
         try:
-            server.log = process.communicate(timeout=STARTUP_SECONDS)[0]
+            process.wait(timeout=STARTUP_SECONDS)
         except subprocess.TimeoutExpired:
             process.kill()
-            server.log = process.communicate()[0]
+            process.wait()
+        log.seek(0)
+        server.log = log.read()
+        log.close()
 
 
 class Server:

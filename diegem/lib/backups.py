@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from importlib.util import find_spec
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 import psycopg2
 from psycopg2 import sql
@@ -43,12 +43,23 @@ def tool(name: str) -> str:
     return found
 
 
+# Connection options of Django's settings that libpq reads from a URI's query string.
+LIBPQ_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "service", "connect_timeout")
+
+
 def database_url(settings_dict: dict) -> str:
-    """A libpq URI for Django's database settings (without the password)."""
+    """A libpq URI for Django's database settings (without the password; with the TLS and
+    other connection options libpq knows)."""
     host = quote(settings_dict.get("HOST") or "", safe="")
     port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
     user = quote(settings_dict.get("USER") or "", safe="")
-    return f"postgresql://{user}@{host}{port}/{quote(settings_dict['NAME'], safe='')}"
+    options = {
+        name: value
+        for name, value in (settings_dict.get("OPTIONS") or {}).items()
+        if name in LIBPQ_OPTIONS
+    }
+    query = f"?{urlencode(options)}" if options else ""
+    return f"postgresql://{user}@{host}{port}/{quote(settings_dict['NAME'], safe='')}{query}"
 
 
 def _split_password(url: str) -> tuple[str, dict[str, str]]:
@@ -70,14 +81,31 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 
 
 def dump(url: str, out: Path, *, password: str = "") -> None:
-    """Write the database at `url` to `out` (pg_dump's custom format)."""
+    """Write the database at `url` to `out` (pg_dump's custom format), readable by its owner
+    alone (it holds password hashes and sessions), and only once complete: a failed dump
+    leaves nothing under `out`."""
     url, env = _split_password(url)
     if password:
         env["PGPASSWORD"] = password
-    _run(
-        [tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", f"--file={out}", url],
-        env,
-    )
+    partial = out.with_name(f".{out.name}.partial")
+    previous = os.umask(0o077)
+    try:
+        _run(
+            [
+                tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                f"--file={partial}",
+                url,
+            ],
+            env,
+        )
+        partial.chmod(0o600)
+        partial.replace(out)
+    finally:
+        os.umask(previous)
+        partial.unlink(missing_ok=True)
 
 
 def restore(path: Path, url: str, *, password: str = "") -> None:
@@ -97,8 +125,7 @@ def restore(path: Path, url: str, *, password: str = "") -> None:
             tool("pg_restore"),
             "--no-owner",
             "--no-privileges",
-            "--exit-on-error",
-            "--single-transaction",
+            "--single-transaction",  # all or nothing
             f"--dbname={url}",
             str(path),
         ],

@@ -19,14 +19,18 @@ can ever be taken for one.
 from __future__ import annotations
 
 import hashlib
-from functools import wraps
+import logging
+from functools import cache, wraps
+from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache as page_cache
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
 from diegem.lib.versioning import current_content_version
+
+logger = logging.getLogger(__name__)
 
 
 def _cacheable_request(request) -> bool:
@@ -40,8 +44,42 @@ def _cacheable_request(request) -> bool:
     return True
 
 
+# What decides a page's bytes besides the content: the code, templates, static files (their
+# hashed names) and translations this process runs. In the key, so that after an upgrade no
+# server serves a page an older release made, though a shared cache still holds it.
+RELEASE_FILES = {
+    "diegem": (".py", ".mo"),
+    "cases": (".py",),
+    "frameworks": (".py",),
+    "annotations": (".py",),
+    "templates": (".html", ".txt"),
+    "static": (".js", ".css", ".svg"),
+}
+
+
+@cache
+def release_fingerprint() -> str:
+    """A short hash of the files that decide a page, read once per process (about 30 ms)."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    files = [
+        path
+        for folder, suffixes in RELEASE_FILES.items()
+        for path in (base / folder).rglob("*")
+        if path.suffix in suffixes and "__pycache__" not in path.parts
+    ]
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    for path in sorted(files) + ([manifest] if manifest.is_file() else []):
+        digest.update(str(path.relative_to(base) if path.is_relative_to(base) else path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _key(request, version: int) -> str:
-    raw = f"{version}|{get_language()}|{request.get_host()}|{request.get_full_path()}"
+    raw = (
+        f"{release_fingerprint()}|{version}|{get_language()}|{request.get_host()}"
+        f"|{request.get_full_path()}"
+    )
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -57,18 +95,35 @@ def public_page_cache(view):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request, current_content_version())
-        stored = cache.get(key)
+        stored = _cache_get(key)
         if stored is not None:
             return _revive(stored, request)
         response = view(request, *args, **kwargs)
         if getattr(response, "is_rendered", True) is False:
             response.render()  # a TemplateResponse (the sitemap)
         if _cacheable_response(request, response):
-            cache.set(key, _freeze(response, request), settings.PAGE_CACHE_SECONDS)
+            _cache_set(key, _freeze(response, request), settings.PAGE_CACHE_SECONDS)
         response["X-Page-Cache"] = "miss"
         return response
 
     return cached_view
+
+
+# A shared cache (Redis) that is down or slow makes pages without it: the page is made afresh
+# and the failure logged; `/gezond/` reports it to the load balancer.
+def _cache_get(key: str):
+    try:
+        return page_cache.get(key)
+    except Exception as error:  # noqa: BLE001 - any failure of the cache service
+        logger.warning("Page cache unavailable (read): %s: %s", type(error).__name__, error)
+        return None
+
+
+def _cache_set(key: str, value, seconds: int) -> None:
+    try:
+        page_cache.set(key, value, seconds)
+    except Exception as error:  # noqa: BLE001 - any failure of the cache service
+        logger.warning("Page cache unavailable (write): %s: %s", type(error).__name__, error)
 
 
 def _cacheable_response(request, response) -> bool:

@@ -1,5 +1,9 @@
 """Whether this app server can serve: what `/gezond/` asks of it for a load balancer.
 
+`HealthCheckMiddleware` (first in MIDDLEWARE) answers it before anything else looks at the
+request: a load balancer asks by the server's own address, over plain HTTP, where the site's
+host check would answer 400 and its HTTPS redirect 301.
+
 Each check asks the service itself, with a short timeout of its own where the client has one:
 the database answers a query, the cache stores and returns a value (the shared Redis cache when
 `CACHE_URL` is set, or this process's own). A failing check is logged with its reason; the
@@ -14,6 +18,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
 
@@ -57,3 +63,30 @@ def site_health() -> Health:
             logger.error("Health check %s failed: %s: %s", name, type(error).__name__, error)
             failing.append(name)
     return Health(tuple(failing))
+
+
+PATHS = frozenset({"/gezond/", "/gezond"})
+
+
+def health_response() -> HttpResponse:
+    """200 `ok` or 503 `niet gezond`, never cached, and nothing more."""
+    if site_health().healthy:
+        response = HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+    else:
+        response = HttpResponse(
+            "niet gezond\n", content_type="text/plain; charset=utf-8", status=503
+        )
+    add_never_cache_headers(response)
+    return response
+
+
+class HealthCheckMiddleware:
+    """Answer GET and HEAD of `/gezond/` whatever the Host header or scheme."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info in PATHS and request.method in ("GET", "HEAD"):
+            return health_response()
+        return self.get_response(request)

@@ -7,8 +7,11 @@ import time
 
 import psutil
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
 from django.test import Client
 
+from cases.models import Case
 from diegem.management.commands.bench_pages import (
     TWENTY_SLUG,
     member_session_cookie,
@@ -19,7 +22,8 @@ from tests.factories import make_annotation, make_case
 pytestmark = pytest.mark.django_db
 
 
-def test_the_member_page_is_read_by_a_signed_in_member_with_pending_notes(framework):
+def test_the_member_page_is_read_by_a_signed_in_member_with_pending_notes(framework, settings):
+    settings.BENCHMARK = True
     case = make_case(slug=TWENTY_SLUG, title="Twintig kanttekeningen")
     for n in range(5):
         make_annotation(target=case, body=f"Goedgekeurde kanttekening {n}.")
@@ -43,6 +47,17 @@ big = subprocess.Popen([sys.executable, "-c", "b = bytearray(80 * 2**20); import
 print("started", flush=True)
 time.sleep(60)
 """
+
+
+def test_nothing_is_written_outside_a_benchmark_database(framework, settings):
+    make_case(slug=TWENTY_SLUG)
+    with pytest.raises(CommandError, match="Only on a benchmark database"):
+        member_session_cookie()
+    settings.BENCHMARK = True
+    Case.objects.filter(slug=TWENTY_SLUG).delete()
+    with pytest.raises(CommandError, match="not a database made by synthesize"):
+        member_session_cookie()
+    assert not get_user_model().objects.filter(username="bench-lid-pagina").exists()
 
 
 def test_the_peak_memory_is_the_largest_of_the_masters_workers():

@@ -10,6 +10,7 @@ from django.urls import reverse
 from annotations import services as annotation_services
 from cases import services as case_services
 from cases.models import Case
+from diegem.lib import caching
 from diegem.lib.versioning import current_content_version
 from frameworks.models import Section
 from tests.conftest import logged_in
@@ -29,6 +30,44 @@ def test_anonymous_pages_are_served_from_the_cache(client, framework):
     case = make_case()
     assert client.get(case.get_absolute_url())["X-Page-Cache"] == "miss"
     assert client.get(case.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
+def test_a_page_an_older_release_made_is_never_served(client, framework, monkeypatch):
+    case = make_case()
+    client.get(case.get_absolute_url())
+    assert client.get(case.get_absolute_url())["X-Page-Cache"] == "hit"
+    # An upgrade: other code or templates, the same content, the same (shared) cache.
+    monkeypatch.setattr(caching, "release_fingerprint", lambda: "the-next-release")
+    assert client.get(case.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_the_release_fingerprint_follows_code_templates_and_static_files(settings, tmp_path):
+    # A checkout of its own: a view, a template and a script.
+    for name, text in {
+        "cases/views.py": "x = 1\n",
+        "templates/page.html": "<p>a</p>\n",
+        "static/js/page.js": "let a;\n",
+        "static/img/ignored.png": "not part of a page's bytes",
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    settings.BASE_DIR = tmp_path
+    settings.STATIC_ROOT = tmp_path / "staticfiles"
+
+    def fingerprint() -> str:
+        caching.release_fingerprint.cache_clear()
+        return caching.release_fingerprint()
+
+    try:
+        seen = {fingerprint()}
+        for name in ("cases/views.py", "templates/page.html", "static/js/page.js"):
+            (tmp_path / name).write_text((tmp_path / name).read_text() + " ")
+            seen.add(fingerprint())
+        (tmp_path / "static/img/ignored.png").write_text("changed")
+        seen.add(fingerprint())
+    finally:
+        caching.release_fingerprint.cache_clear()
+    assert len(seen) == 4  # each of the three changes, and not the image
 
 
 def test_each_cached_response_gets_its_own_nonce(client, framework):

@@ -135,9 +135,17 @@ def test_cache_url_selects_the_shared_redis_cache_and_refuses_other_addresses():
         "KEY_PREFIX": "diegem",
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
-    refused = _load_settings(DEBUG="true", CACHE_URL="memcached://cache.internal:11211")
+    # A password goes into OPTIONS, which the debug page hides ("password"), never LOCATION.
+    assert cache(CACHE_URL="redis://:s3cr%40t@cache.internal:6379/0") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache.internal:6379/0",
+        "KEY_PREFIX": "diegem",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2, "password": "s3cr@t"},
+    }
+    refused = _load_settings(DEBUG="true", CACHE_URL="memcached://u:geheim@cache.internal:11211")
     assert refused.returncode != 0
-    assert "CACHE_URL='memcached://cache.internal:11211' is not a Redis address" in refused.stderr
+    assert "CACHE_URL (scheme 'memcached') is not a Redis address" in refused.stderr
+    assert "geheim" not in refused.stderr
 
 
 def test_a_bad_debug_value_is_refused():

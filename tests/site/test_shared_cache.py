@@ -15,7 +15,8 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),  # the app servers read what the test committed
     pytest.mark.skipif(
         not os.environ.get("CACHE_URL", "").startswith("redis"),
-        reason="needs a Redis server in CACHE_URL; .ci/test starts one and runs this",
+        reason="needs a Redis server: .ci/test runs it under .ci/with-redis "
+        "(or: .ci/with-redis .venv/bin/python -m pytest tests/site/test_shared_cache.py)",
     ),
 ]
 

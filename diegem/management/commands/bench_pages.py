@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psutil
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -334,6 +335,11 @@ def member_session_cookie() -> str:
     """A signed-in member with what a member's case page shows them (three pending notes of
     their own on the measured case, which they follow, and ten unread notifications), and the
     Cookie header of a session of theirs. Synthetic, in the benchmark database only."""
+    if not settings.BENCHMARK:
+        raise CommandError("Only on a benchmark database (BENCHMARK=true, as make bench sets).")
+    case = Case.objects.filter(slug=TWENTY_SLUG).first()
+    if case is None:
+        raise CommandError(f"No case {TWENTY_SLUG}: not a database made by synthesize.")
     user_model = get_user_model()
     user, _created = user_model.objects.get_or_create(
         username=MEMBER, defaults={"email": "pagina@bench.invalid", "password": "!"}
@@ -342,7 +348,6 @@ def member_session_cookie() -> str:
         slug=ORGANISATION_SLUG, defaults={"name": "[Synthetisch] Organisatie"}
     )
     Membership.objects.get_or_create(user=user, organisation=organisation)
-    case = Case.objects.get(slug=TWENTY_SLUG)
     Follow.objects.get_or_create(user=user, case=case)
     notes = list(Annotation.objects.filter(case=case, status=Annotation.Status.APPROVED)[:10])
     if not Annotation.objects.filter(author=user).exists():

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -71,6 +72,8 @@ class Command(BaseCommand):
         parser.add_argument("--readme", type=Path)
 
     def handle(self, *args, one, other, seconds, connections, readme, **options):
+        if not settings.BENCHMARK:
+            raise CommandError("Only on a benchmark database (BENCHMARK=true, as make bench sets).")
         for url in (one, other):
             if urlsplit(url).hostname != "127.0.0.1":
                 raise CommandError("The benchmark only sends traffic to 127.0.0.1.")
