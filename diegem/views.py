@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
@@ -23,28 +24,41 @@ from frameworks.framework_search import framework_search, framework_terms
 from frameworks.models import Domain, Source, TensionField
 
 
+class _HomeCounts:
+    """How many published cases there are, in all and per domain: read only when the home
+    page's fragment is made, not when it comes from the cache."""
+
+    @cached_property
+    def domains(self) -> list[Domain]:
+        published = Case.objects.published()
+        per_domain = dict(published.values_list("domain").annotate(n=Count("pk")).order_by())
+        domains = list(Domain.objects.all())
+        for domain in domains:
+            domain.case_count = per_domain.get(domain.pk, 0)
+        return domains
+
+    @cached_property
+    def cases(self) -> int:
+        return sum(domain.case_count for domain in self.domains)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """What the practice bank is, the framework at a glance, the latest cases (their mini-profiles
-    marked by grounds, and restricted to text evidence when the reader asks)."""
+    marked by grounds, and restricted to text evidence when the reader asks). Its content is the
+    same for every reader: one fragment kept by the content version (`versioned_fragment`)."""
     only_evidence = evidence_only(request.GET)
-    published = Case.objects.published()
-    per_domain = dict(published.values_list("domain").annotate(n=Count("pk")).order_by())
-    domains = list(Domain.objects.all())
-    for domain in domains:
-        domain.case_count = per_domain.get(domain.pk, 0)
     return render(
         request,
         "diegem/home.html",
         {
-            "latest_cases": published.for_listing(evidence_only=only_evidence).order_by(
-                "-published_at", "-pk"
-            )[:6],
+            "latest_cases": Case.objects.published()
+            .for_listing(evidence_only=only_evidence)
+            .order_by("-published_at", "-pk")[:6],
             "evidence_only": only_evidence,
             "sources": Source.objects.all(),
             "tension_fields": TensionField.objects.all(),
-            "domains": domains,
-            "case_count": sum(per_domain.values()),
+            "counts": _HomeCounts(),
         },
     )
 

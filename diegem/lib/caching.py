@@ -26,6 +26,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache as page_cache
 from django.http import HttpResponse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from diegem.lib.versioning import current_content_version
@@ -107,6 +108,37 @@ def public_page_cache(view):
         return response
 
     return cached_view
+
+
+def fragment_key(name: str, request, version: int) -> str:
+    """A fragment of a page that is the same for every visitor of this address (what
+    `{% versioned_fragment %}` keeps): keyed like a cached page, and by its name."""
+    raw = (
+        f"{name}|{release_fingerprint()}|{version}|{get_language()}|{request.get_host()}"
+        f"|{request.get_full_path()}"
+    )
+    return "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_fragment(name: str, request, render) -> str:
+    """The fragment `name` of this page, from the cache or made by `render()` and kept.
+
+    For every reader, signed in or not: only what is the same for all of them belongs in one.
+    Output that carries this request's CSP nonce or a CSRF token is never kept (it belongs to
+    one response), and with PAGE_CACHE_SECONDS at 0 nothing is.
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return render()
+    key = fragment_key(name, request, current_content_version())
+    stored = _cache_get(key)
+    if stored is not None:
+        return mark_safe(stored)  # noqa: S308 - template output, stored as rendered
+    output = render()
+    nonce = _nonce(request)
+    if "csrfmiddlewaretoken" in output or (nonce and str(nonce) in output):
+        return output
+    _cache_set(key, str(output), settings.PAGE_CACHE_SECONDS)
+    return output
 
 
 # A shared cache (Redis) that is down or slow makes pages without it: the page is made afresh

@@ -1,0 +1,86 @@
+"""Parts of a page that are the same for every reader are kept by the content version
+(`{% versioned_fragment %}`): a signed-in reader, whom the page cache never serves, gets them
+without making them again, and never what is no longer true or what belongs to one response."""
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import services as case_services
+from diegem.lib.caching import cached_fragment
+from tests.conftest import logged_in
+from tests.factories import make_case
+from tests.html import parse, texts
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url: str):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def main(response) -> str:
+    return parse(response).xpath("string(//main)")
+
+
+def test_a_signed_in_reader_gets_the_home_page_content_without_making_it_again(framework, member_a):
+    make_case(title="Gedeelde kookploeg")
+    reader = logged_in(member_a)
+    made, first = queries_for(reader, reverse("home"))
+    kept, second = queries_for(reader, reverse("home"))
+    assert "Gedeelde kookploeg" in main(first)
+    assert main(second) == main(first)
+    # Not read again: the counts per domain, the domains, sources, fields, latest cases and
+    # their source codings.
+    assert made - kept == 6
+
+
+def test_a_write_reaches_the_kept_fragment_at_once(framework, member_a, researcher):
+    case = make_case(title="Verdwijnende kookploeg")
+    reader = logged_in(member_a)
+    reader.get(reverse("home"))
+    case_services.case_transition(case=case, action="unpublish", actor=researcher)
+    assert "Verdwijnende kookploeg" not in main(reader.get(reverse("home")))
+
+
+def test_each_address_has_its_own_fragment(framework, member_a):
+    make_case(title="Bewezen kookploeg")
+    reader = logged_in(member_a)
+    everything = parse(reader.get(reverse("home")))
+    evidence = parse(reader.get(reverse("home") + "?grond=tekstbewijs"))
+    current = "//section[@id='nieuwste']//*[@aria-current]"
+    assert texts(everything, current) != texts(evidence, current)
+
+
+def render_twice(output: str, settings=None) -> int:
+    request = RequestFactory().get("/")
+    made = []
+
+    def render():
+        made.append(1)
+        return output
+
+    for _ in range(2):
+        assert cached_fragment("test", request, render) == output
+    return len(made)
+
+
+KEPT = [
+    ("<p>Voor iedereen dezelfde tekst.</p>", 1),
+    ('<form><input type="hidden" name="csrfmiddlewaretoken" value="abc"></form>', 2),
+]
+
+
+@pytest.mark.parametrize(("output", "renders"), KEPT)
+def test_only_output_that_belongs_to_no_one_response_is_kept(framework, output, renders):
+    assert render_twice(output) == renders
+
+
+def test_nothing_is_kept_with_the_page_cache_off(framework, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert render_twice("<p>Voor iedereen dezelfde tekst.</p>") == 2
