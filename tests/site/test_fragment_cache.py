@@ -4,6 +4,7 @@ without making them again, and never what is no longer true or what belongs to o
 
 import pytest
 from django.db import connection
+from django.template import RequestContext, Template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -57,8 +58,9 @@ def test_each_address_has_its_own_fragment(framework, member_a):
     assert texts(everything, current) != texts(evidence, current)
 
 
-def render_twice(output: str, settings=None) -> int:
+def render_twice(output: str) -> int:
     request = RequestFactory().get("/")
+    request._csp_nonce = "dit-antwoord-alleen"
     made = []
 
     def render():
@@ -73,12 +75,52 @@ def render_twice(output: str, settings=None) -> int:
 KEPT = [
     ("<p>Voor iedereen dezelfde tekst.</p>", 1),
     ('<form><input type="hidden" name="csrfmiddlewaretoken" value="abc"></form>', 2),
+    ('<script src="/static/js/a.js" nonce="dit-antwoord-alleen"></script>', 2),
 ]
 
 
 @pytest.mark.parametrize(("output", "renders"), KEPT)
 def test_only_output_that_belongs_to_no_one_response_is_kept(framework, output, renders):
     assert render_twice(output) == renders
+
+
+def test_every_reader_gets_the_same_home_page_content(framework, member_a, researcher, client):
+    make_case(title="Voor iedereen")
+    make_case(title="Nog een concept", status="draft")
+    readers = [client, logged_in(member_a), logged_in(researcher)]
+    contents = {main(reader.get(reverse("home"))) for reader in readers}
+    assert len(contents) == 1 and "Voor iedereen" in contents.pop()
+
+
+FRAGMENT = Template(
+    "{% load fragments %}{% versioned_fragment 'test' %}"
+    "{% if user.is_authenticated %}Dag {{ user.username }}{% else %}Dag lezer{% endif %}"
+    "{% endversioned_fragment %}"
+)
+WITH_TOKEN = Template(
+    "{% load fragments %}{% versioned_fragment 'form' %}<form method='post'>{% csrf_token %}"
+    "</form>{% endversioned_fragment %}"
+)
+
+
+def test_inside_a_fragment_every_reader_is_anonymous(framework, member_a):
+    request = RequestFactory().get("/")
+    request.user = member_a
+    context = RequestContext(request, {"user": member_a})
+    assert FRAGMENT.render(context) == "Dag lezer"
+
+
+def test_a_fragment_with_the_readers_csrf_token_is_made_for_them_and_never_kept(
+    framework, member_a
+):
+    outputs = []
+    for _ in range(2):
+        request = RequestFactory().get("/")
+        request.user = member_a
+        outputs.append(WITH_TOKEN.render(RequestContext(request, {})))
+    tokens = [o.split('value="')[1].split('"')[0] for o in outputs]
+    assert all(len(token) == 64 for token in tokens)  # each reader's own, masked anew
+    assert tokens[0] != tokens[1]
 
 
 def test_nothing_is_kept_with_the_page_cache_off(framework, settings):
