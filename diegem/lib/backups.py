@@ -62,8 +62,9 @@ def database_url(settings_dict: dict) -> str:
     return f"postgresql://{user}@{host}{port}/{quote(settings_dict['NAME'], safe='')}{query}"
 
 
-def _split_password(url: str) -> tuple[str, dict[str, str]]:
-    """The URL without its password, and the environment that carries it."""
+def _split_password(url: str, password: str = "") -> tuple[str, dict[str, str]]:
+    """The URL without its password, and the environment that carries it (`password`, when
+    given, rather than the URL's)."""
     parts = urlsplit(url)
     env = dict(os.environ)
     if parts.password is not None:
@@ -71,6 +72,8 @@ def _split_password(url: str) -> tuple[str, dict[str, str]]:
         netloc = parts.netloc.rsplit("@", 1)
         user = quote(unquote(parts.username or ""), safe="")
         parts = parts._replace(netloc=f"{user}@{netloc[1]}")
+    if password:
+        env["PGPASSWORD"] = password
     return urlunsplit(parts._replace(scheme="postgresql")), env
 
 
@@ -84,9 +87,7 @@ def dump(url: str, out: Path, *, password: str = "") -> None:
     """Write the database at `url` to `out` (pg_dump's custom format), readable by its owner
     alone (it holds password hashes and sessions), and only once complete: a failed dump
     leaves nothing under `out`."""
-    url, env = _split_password(url)
-    if password:
-        env["PGPASSWORD"] = password
+    url, env = _split_password(url, password)
     partial = out.with_name(f".{out.name}.partial")
     previous = os.umask(0o077)
     try:
@@ -117,9 +118,7 @@ def restore(path: Path, url: str, *, password: str = "") -> None:
             "The database to restore into already has tables: restore into a fresh, empty "
             "database (createdb), then point DATABASE_URL at it."
         )
-    url, env = _split_password(url)
-    if password:
-        env["PGPASSWORD"] = password
+    url, env = _split_password(url, password)
     _run(
         [
             tool("pg_restore"),
@@ -157,5 +156,5 @@ def row_counts(url: str, *, password: str = "") -> dict[str, int]:
 
 
 def _connect(url: str, password: str):
-    url, env = _split_password(url)
-    return psycopg2.connect(url, password=password or env.get("PGPASSWORD") or None)
+    url, env = _split_password(url, password)
+    return psycopg2.connect(url, password=env.get("PGPASSWORD") or None)

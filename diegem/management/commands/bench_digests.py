@@ -30,6 +30,7 @@ from diegem.lib.measuring import MeasureFailed, MissingSection, measure_command,
 
 USERNAME_PREFIX = "bench-lid-"
 ORGANISATION_SLUG = "bench-organisatie"
+ORGANISATION_NAME = "[Synthetisch] Organisatie"
 PER_MEMBER = 10
 
 
@@ -86,7 +87,7 @@ class Command(BaseCommand):
         DigestMail.objects.filter(recipient__in=earlier).delete()
         earlier.delete()
         organisation, _created = Organisation.objects.get_or_create(
-            slug=ORGANISATION_SLUG, defaults={"name": "[Synthetisch] Organisatie"}
+            slug=ORGANISATION_SLUG, defaults={"name": ORGANISATION_NAME}
         )
         users = user_model.objects.bulk_create(
             (

@@ -38,6 +38,7 @@ from diegem.lib.measuring import (
     wrk_command,
     wrk_rate,
 )
+from diegem.management.commands.bench_digests import ORGANISATION_NAME, ORGANISATION_SLUG
 
 PAGES = {
     "hello": "/_bench/hello/",
@@ -327,7 +328,6 @@ class Command(BaseCommand):
 
 
 MEMBER = "bench-lid-pagina"
-ORGANISATION_SLUG = "bench-organisatie"
 TWENTY_SLUG = "synthetisch-met-twintig-kanttekeningen"
 
 
@@ -345,7 +345,7 @@ def member_session_cookie() -> str:
         username=MEMBER, defaults={"email": "pagina@bench.invalid", "password": "!"}
     )
     organisation, _created = Organisation.objects.get_or_create(
-        slug=ORGANISATION_SLUG, defaults={"name": "[Synthetisch] Organisatie"}
+        slug=ORGANISATION_SLUG, defaults={"name": ORGANISATION_NAME}
     )
     Membership.objects.get_or_create(user=user, organisation=organisation)
     Follow.objects.get_or_create(user=user, case=case)
