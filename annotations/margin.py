@@ -154,6 +154,29 @@ def _margin_queryset(user, margin_filter: MarginFilter, reader_key: str | None):
     return annotations.select_related("author__preferences", "organisation")
 
 
+def mark_shared(notes: list[Annotation], user) -> None:
+    """Give each note `shared`: does every reader see it alike (apart from a reply form)?
+
+    True for a public note with a public thread that holds nothing of this reader's: not
+    theirs, not flagged by them, no reply of theirs and none waiting. Such a note is rendered
+    once for all readers (`{% shared_fragment %}`); any other is this reader's alone.
+    """
+    for note in notes:
+        note.shared = (
+            note.status == Status.APPROVED
+            and not note.flagged_by_reader
+            and not _written_by(note, user)
+            and all(
+                reply.status == Status.APPROVED and not _written_by(reply, user)
+                for reply in note.thread
+            )
+        )
+
+
+def _written_by(annotation: Annotation, user) -> bool:
+    return user.is_authenticated and annotation.author_id == user.pk
+
+
 def case_margin(
     case: Case, user, margin_filter: MarginFilter, reader_key: str | None = None
 ) -> list[AnnotatedText]:
@@ -162,6 +185,7 @@ def case_margin(
     if case.is_public:
         notes = list(_margin_queryset(user, margin_filter, reader_key).filter(case=case))
         attach_threads(notes, user)  # one query for every thread of the case
+        mark_shared(notes, user)
         for annotation in notes:
             by_field[annotation.case_field].append(annotation)
     can_annotate = case.is_public and may_annotate(user)
@@ -202,6 +226,7 @@ def section_margin(
 ) -> AnnotatedText:
     annotations = list(_margin_queryset(user, margin_filter, reader_key).filter(section=section))
     attach_threads(annotations, user)
+    mark_shared(annotations, user)
     target = section_target(section)
     can_annotate = may_annotate(user)
     return AnnotatedText(

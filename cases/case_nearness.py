@@ -25,8 +25,9 @@ from django.db.models import FloatField, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from cases.case_profiles import BOTH_POLES, PROFILE_SLOTS
-from cases.models import SourceCoding, TensionPosition
+from cases.models import Case, SourceCoding, TensionPosition, blind_case_ids, may_read_drafts
 from cases.practice_profile import Item, Placement, PracticeProfile
+from diegem.lib.caching import cached_result
 
 UNKNOWN = 0.5  # half the scale: neither near nor far
 SCALE = {True: 3.0, False: 4.0}  # a strength's range (0..3), a position's (-2..2)
@@ -246,14 +247,8 @@ def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False
     return learning
 
 
-def related_cases(case, items: list[Item], cases: QuerySet) -> list[Near]:
-    """Of `cases` (published ones the reader may see the coding of), the nearest to this case's
-    own coding, by the reflection tool's distance.
-
-    The case's determined codings are its profile (as if a practitioner had placed it "now");
-    `case` comes with its codings prefetched (`with_profile`). A case compared on nothing (all
-    its codings unknown) is not related. Two queries, whatever the bank.
-    """
+def _own_profile(case, items: list[Item]) -> dict[str, Placement]:
+    """The case's determined codings as a profile "now" (`case` with `with_profile`)."""
     strengths = {c.source_id: c for c in case.source_codings.all()}
     positions = {p.tension_field_id: p for p in case.tension_positions.all()}
     now = {}
@@ -265,6 +260,48 @@ def related_cases(case, items: list[Item], cases: QuerySet) -> list[Near]:
             now[item.param] = Placement(both=True)
         elif (value := coding.strength if item.is_source else coding.position) is not None:
             now[item.param] = Placement(value=value)
+    return now
+
+
+def related_cases(case, items: list[Item], cases: QuerySet) -> list[Near]:
+    """Of `cases` (published ones the reader may see the coding of), the nearest to this case's
+    own coding, by the reflection tool's distance.
+
+    The case's determined codings are its profile (as if a practitioner had placed it "now");
+    `case` comes with its codings prefetched (`with_profile`). A case compared on nothing (all
+    its codings unknown) is not related. Two queries, whatever the bank.
+    """
+    return [
+        Near(case=Case(pk=pk, title=title, slug=slug), distance=d, compared=c, asked=asked)
+        for pk, title, slug, d, c, asked in _related_rows(
+            case, _own_profile(case, items), items, cases
+        )
+    ]
+
+
+def related_cases_for(case, items: list[Item], user, version: int) -> list[Near]:
+    """`related_cases` among the published cases whose coding `user` may read.
+
+    For every reader who codes no case blind that is the same list, so it is kept by the
+    content version `version` (read before anything it shows) and by the case's own profile:
+    after the first reader since a change, the ranking over the whole bank is not run again.
+    """
+    published = Case.objects.codings_visible_to(user).published()
+    # Only researchers code blind (and no case is published while its round is open).
+    if may_read_drafts(user) and Case.objects.filter(pk__in=blind_case_ids(user)).exists():
+        return related_cases(case, items, published)
+    now = _own_profile(case, items)
+    key = (case.pk, *sorted((param, p.value, p.both) for param, p in now.items()))
+    rows = cached_result(
+        "related-cases", key, version, lambda: _related_rows(case, now, items, published)
+    )
+    return [
+        Near(case=Case(pk=pk, title=title, slug=slug), distance=d, compared=c, asked=asked)
+        for pk, title, slug, d, c, asked in rows
+    ]
+
+
+def _related_rows(case, now: dict, items: list[Item], cases: QuerySet) -> list[tuple]:
     if not now:
         return []
     profile = PracticeProfile(items=items, now=now)
@@ -277,7 +314,7 @@ def related_cases(case, items: list[Item], cases: QuerySet) -> list[Near]:
         c.pk: c for c in others.filter(pk__in=[pk for pk, _d, _c in rows]).only("title", "slug")
     }
     return [
-        Near(case=shown[pk], distance=distance, compared=compared, asked=len(now))
+        (pk, shown[pk].title, shown[pk].slug, distance, compared, len(now))
         for pk, distance, compared in rows
         if pk in shown
     ]

@@ -18,7 +18,7 @@ from cases import coding_reliability, exchange
 from cases.case_citation import case_citation, researchers_in_order
 from cases.case_map import locator_map
 from cases.case_map import place_map as case_map_of
-from cases.case_nearness import cases_to_learn_from, related_cases
+from cases.case_nearness import cases_to_learn_from, related_cases_for
 from cases.charts import spectrum_columns
 from cases.filters import (
     EVIDENCE_ONLY,
@@ -46,6 +46,7 @@ from cases.practice_profile import (
     profile_rows,
 )
 from diegem.lib import search as full_text
+from diegem.lib.caching import request_content_version
 from diegem.lib.citation import citation_download
 from frameworks.models import FORMER_KEYS, Source, TensionField, framework_lists
 
@@ -143,6 +144,7 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     Drafts exist only for those who may edit them, and not for a second coder coding
     the case blind (`codings_visible_to`): their blind form shows the text.
     """
+    version = request_content_version(request)  # before what the kept parts show
     case = get_object_or_404(
         Case.objects.codings_visible_to(request.user)
         .with_profile()
@@ -179,9 +181,7 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "spectrum_steps": Position.values,
             "locator": locator_map(case),
-            "related": related_cases(
-                case, items, Case.objects.codings_visible_to(request.user).published()
-            ),
+            "related": related_cases_for(case, items, request.user, version),
         },
     )
 

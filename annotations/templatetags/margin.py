@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from annotations import margin
 from annotations.api import CONTENT_TYPE
 from annotations.services import existing_reader_key
+from diegem.lib.caching import request_content_version
 
 register = template.Library()
 
@@ -25,12 +26,14 @@ def margin_filter(context) -> margin.MarginFilter:
 def case_margin(context, case, margin_filter) -> list[margin.AnnotatedText]:
     """Every text section of the case with its highlighted passages and notes."""
     request = context["request"]
+    request_content_version(request)  # before the notes: a kept note is never older than its key
     return margin.case_margin(case, request.user, margin_filter, existing_reader_key(request))
 
 
 @register.simple_tag(takes_context=True)
 def section_margin(context, section, margin_filter) -> margin.AnnotatedText:
     request = context["request"]
+    request_content_version(request)  # before the notes, as above
     return margin.section_margin(section, request.user, margin_filter, existing_reader_key(request))
 
 

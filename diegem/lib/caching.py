@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from functools import cache, wraps
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def public_page_cache(view):
     def cached_view(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _key(request, current_content_version())
+        key = _key(request, request_content_version(request))
         stored = _cache_get(key)
         if stored is not None:
             return _revive(stored, request)
@@ -110,35 +111,68 @@ def public_page_cache(view):
     return cached_view
 
 
-def fragment_key(name: str, request, version: int) -> str:
-    """A fragment of a page that is the same for every visitor of this address (what
-    `{% versioned_fragment %}` keeps): keyed like a cached page, and by its name."""
-    raw = (
-        f"{name}|{release_fingerprint()}|{version}|{get_language()}|{request.get_host()}"
-        f"|{request.get_full_path()}"
-    )
+def request_content_version(request) -> int:
+    """The content version as this request first read it (one query per request, however many
+    fragments ask). Read it before the data a fragment shows: what is kept under a version is
+    then never older than that version. With nothing kept (PAGE_CACHE_SECONDS 0) it is not read."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return 0
+    if not hasattr(request, "_content_version"):
+        request._content_version = current_content_version()
+    return request._content_version
+
+
+def fragment_key(name: str, request, version: int, parts: tuple | None = None) -> str:
+    """A fragment of a page that is the same for every visitor (what `{% versioned_fragment %}`
+    and `{% shared_fragment %}` keep): keyed like a cached page and by its name, and by the
+    address, or by `parts` for a fragment that is the same on every page showing it (a note)."""
+    where = request.get_full_path() if parts is None else "|".join(map(str, parts))
+    raw = f"{name}|{release_fingerprint()}|{version}|{get_language()}|{request.get_host()}|{where}"
     return "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def cached_fragment(name: str, request, render) -> str:
+# A CSRF token written into a form's hidden input: output that holds one belongs to one reader.
+_FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]')
+
+
+def cached_fragment(name: str, request, render, *, parts: tuple | None = None) -> list[str]:
     """The fragment `name` of this page, from the cache or made by `render()` and kept.
 
-    For every reader, signed in or not: only what is the same for all of them belongs in one.
-    Output that carries this request's CSP nonce or a CSRF token is never kept (it belongs to
-    one response), and with PAGE_CACHE_SECONDS at 0 nothing is.
+    `render()` gives the fragment as pieces between which the reader's CSRF token goes (one
+    piece when it has no form), and so does this. For every reader, signed in or not: only
+    what is the same for all of them belongs in one. Output that carries this request's CSP
+    nonce or a CSRF token of its own is never kept (it belongs to one response), and with
+    PAGE_CACHE_SECONDS at 0 nothing is.
     """
     if settings.PAGE_CACHE_SECONDS <= 0:
         return render()
-    key = fragment_key(name, request, current_content_version())
+    key = fragment_key(name, request, request_content_version(request), parts)
     stored = _cache_get(key)
     if stored is not None:
-        return mark_safe(stored)  # noqa: S308 - template output, stored as rendered
-    output = render()
+        return [mark_safe(piece) for piece in stored]  # noqa: S308 - template output, as rendered
+    pieces = render()
     nonce = _nonce(request)
-    if "csrfmiddlewaretoken" in output or (nonce and str(nonce) in output):
-        return output
-    _cache_set(key, str(output), settings.PAGE_CACHE_SECONDS)
-    return output
+    if any(_FORM_TOKEN.search(piece) or (nonce and str(nonce) in piece) for piece in pieces):
+        return pieces
+    _cache_set(key, [str(piece) for piece in pieces], settings.PAGE_CACHE_SECONDS)
+    return pieces
+
+
+def cached_result(name: str, parts: tuple, version: int, compute):
+    """A result that is the same for every reader (plain data: lists, tuples, numbers,
+    strings), kept by the content version `version` (read before the data `compute` reads)
+    and by `parts`, which must name everything else it depends on. Nothing is kept with
+    PAGE_CACHE_SECONDS at 0."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return compute()
+    raw = f"{name}|{release_fingerprint()}|{version}|" + "|".join(map(str, parts))
+    key = "result:" + hashlib.sha256(raw.encode()).hexdigest()
+    stored = _cache_get(key)
+    if stored is not None:
+        return stored
+    result = compute()
+    _cache_set(key, result, settings.PAGE_CACHE_SECONDS)
+    return result
 
 
 # A shared cache (Redis) that is down or slow makes pages without it: the page is made afresh

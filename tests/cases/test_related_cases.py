@@ -5,8 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases import services as case_services
 from cases.models import Case
-from tests.factories import make_case
+from cases.roles import RESEARCHERS_GROUP
+from diegem.lib.versioning import bump_content_version
+from tests.cases.double_coding import make_colleague, open_round, publish
+from tests.conftest import logged_in
+from tests.factories import make_case, make_user
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +109,39 @@ def test_a_case_with_nothing_known_is_not_related(client, framework):
     unknown = make_case(title="Niets geweten", coded=False)
     assert not unknown.source_codings.exists()
     assert related(client, case) == ["Bijna hetzelfde"]
+
+
+# --- read once per content version ------------------------------------------------------------------
+
+
+def ranking_queries(client, case) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(case.get_absolute_url()).status_code == 200
+    return sum("WITH distances" in query["sql"] for query in queries.captured_queries)
+
+
+def test_the_ranking_is_run_once_per_content_version_for_every_reader(framework, member_a):
+    case = make_case(title="Buurtkeuken", strengths=NEAR)
+    make_case(title="Bijna hetzelfde", strengths=NEAR)
+    reader = logged_in(member_a)
+    assert ranking_queries(reader, case) == 1
+    assert ranking_queries(logged_in(member_a), case) == 0
+    leaving = make_case(title="Nieuw en dichtbij", strengths=NEAR)
+    assert related(reader, case) == ["Bijna hetzelfde", "Nieuw en dichtbij"]
+    case_services.case_transition(case=leaving, action="unpublish", actor=make_researcher())
+    assert related(reader, case) == ["Bijna hetzelfde"]
+
+
+def test_a_case_coded_blind_is_never_related_for_its_second_coder(framework, client):
+    case = make_case(title="Buurtkeuken", strengths=NEAR)
+    blind = make_case(title="BLIND-GECODEERD", strengths=NEAR, status=Case.Status.DRAFT)
+    colleague = make_colleague()
+    open_round(blind, make_researcher(), colleague)
+    publish(blind)
+    bump_content_version()
+    assert related(client, case) == ["BLIND-GECODEERD"]  # everyone else sees its coding
+    assert related(logged_in(colleague), case) == []
+
+
+def make_researcher():
+    return make_user("aanvrager", groups=(RESEARCHERS_GROUP,), is_staff=True)

@@ -65,10 +65,10 @@ def render_twice(output: str) -> int:
 
     def render():
         made.append(1)
-        return output
+        return [output]
 
     for _ in range(2):
-        assert cached_fragment("test", request, render) == output
+        assert cached_fragment("test", request, render) == [output]
     return len(made)
 
 

@@ -1,10 +1,18 @@
-"""`{% versioned_fragment "name" %}…{% endversioned_fragment %}`: a part of a page that is the
-same for every reader of its address, kept by the content version (`diegem.lib.caching`), so a
-signed-in reader, whom the page cache never serves, gets it without making it again (after the
-first reader since the last change, who makes it)."""
+"""Parts of a page that are the same for every reader, kept by the content version
+(`diegem.lib.caching`), so that a signed-in reader, whom the page cache never serves, gets them
+without making them again (after the first reader since the last change, who makes them).
+
+- `{% versioned_fragment "name" %}…{% endversioned_fragment %}`: a part of the page at this
+  address (the home page's content);
+- `{% shared_fragment "name" key… %}…{% endshared_fragment %}`: a part that is the same on every
+  page showing it, kept by its name and keys (a note in a margin, by its id).
+"""
+
+import secrets
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
+from django.utils.safestring import mark_safe
 
 from diegem.lib.caching import cached_fragment
 
@@ -18,46 +26,57 @@ def do_versioned_fragment(parser, token):
         raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: the fragment's name")
     nodelist = parser.parse(("endversioned_fragment",))
     parser.delete_first_token()
-    return VersionedFragmentNode(nodelist, parser.compile_filter(bits[1]))
+    return FragmentNode(nodelist, parser.compile_filter(bits[1]), keys=None)
 
 
-class _CsrfToken:
-    """Stands in for the reader's CSRF token inside a fragment: a fragment that asks for one
-    belongs to one reader and is made again with the real token, never kept."""
+@register.tag("shared_fragment")
+def do_shared_fragment(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes the fragment's name and at least one key"
+        )
+    nodelist = parser.parse(("endshared_fragment",))
+    parser.delete_first_token()
+    return FragmentNode(
+        nodelist,
+        parser.compile_filter(bits[1]),
+        keys=[parser.compile_filter(bit) for bit in bits[2:]],
+    )
+
+
+class _CsrfMarker:
+    """Stands in for the reader's CSRF token inside a fragment: a random string, new for every
+    rendering (so never part of anything a user wrote), at which the output is cut; each reader
+    gets the pieces joined with their own token. No placeholder is ever stored."""
 
     def __init__(self):
-        self.asked = False
+        self.value = secrets.token_urlsafe(32)
 
     def __str__(self):
-        self.asked = True
-        return ""
+        return self.value
 
 
-class VersionedFragmentNode(template.Node):
+class FragmentNode(template.Node):
     """Rendered as any reader would see it: `user`, `perms` and `messages` are an anonymous
     reader's inside it, so nothing of the signed-in reader can be kept for others."""
 
-    def __init__(self, nodelist, name):
-        self.nodelist, self.name = nodelist, name
+    def __init__(self, nodelist, name, keys):
+        self.nodelist, self.name, self.keys = nodelist, name, keys
 
     def render(self, context):
         request = context.get("request")
         if request is None:
             return self.nodelist.render(context)
-        token = _CsrfToken()
+        marker = _CsrfMarker()
 
-        def render():
-            with context.push(user=AnonymousUser(), perms=None, messages=(), csrf_token=token):
-                output = self.nodelist.render(context)
-            if token.asked:
-                raise _PerReader
-            return output
+        def render() -> list[str]:
+            with context.push(user=AnonymousUser(), perms=None, messages=(), csrf_token=marker):
+                return self.nodelist.render(context).split(marker.value)
 
-        try:
-            return cached_fragment(str(self.name.resolve(context)), request, render)
-        except _PerReader:
-            return self.nodelist.render(context)
-
-
-class _PerReader(Exception):
-    """The fragment asked for something of this reader's (their CSRF token)."""
+        keys = None if self.keys is None else tuple(key.resolve(context) for key in self.keys)
+        pieces = cached_fragment(str(self.name.resolve(context)), request, render, parts=keys)
+        if len(pieces) == 1:
+            return pieces[0]
+        # The reader's own token (masked anew: letters and digits only) between the pieces.
+        return mark_safe(str(context.get("csrf_token", "")).join(pieces))  # noqa: S308
