@@ -8,7 +8,9 @@ whole case or section whatever the number of annotations.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache, cached_property, partial
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
@@ -48,10 +50,32 @@ class Block:
 @dataclass
 class AnnotatedText:
     target: Target
-    blocks: list[Block]
-    note_count: int
+    load: Callable[[], list[Annotation]]  # this text's notes for this reader, read when needed
     can_annotate: bool = False
     can_reply: bool = False
+    # Has this reader something of their own on this text (`AnnotationQuerySet.of_reader`)?
+    personal: bool = True
+
+    @cached_property
+    def notes(self) -> list[Annotation]:
+        """On this text, for this reader; `mark_shared` gave each `shared`."""
+        return self.load()
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        """Made only when the text is rendered (not when it is kept, `shared`)."""
+        return build_blocks(self.target.text, self.notes)
+
+    @property
+    def note_count(self) -> int:
+        return len(self.notes)
+
+    @property
+    def shared(self) -> bool:
+        """Every reader who may do what this one may (`can_annotate`, `can_reply`) sees this
+        text and its margin alike: nothing in it is theirs alone. Known without reading the
+        notes, so that a kept text reads none."""
+        return not self.personal
 
     @property
     def voices(self) -> list:
@@ -180,24 +204,41 @@ def _written_by(annotation: Annotation, user) -> bool:
 def case_margin(
     case: Case, user, margin_filter: MarginFilter, reader_key: str | None = None
 ) -> list[AnnotatedText]:
-    """Every text section of a case with its margin: one query for the annotations."""
-    by_field: dict[str, list[Annotation]] = defaultdict(list)
-    if case.is_public:
-        notes = list(_margin_queryset(user, margin_filter, reader_key).filter(case=case))
-        attach_threads(notes, user)  # one query for every thread of the case
-        mark_shared(notes, user)
-        for annotation in notes:
-            by_field[annotation.case_field].append(annotation)
-    can_annotate = case.is_public and may_annotate(user)
+    """Every text section of a case with its margin.
+
+    The notes of the whole case are read in one query (and their threads in one more) the
+    first time a text needs them: a text with nothing of this reader's in it is kept for every
+    reader alike, and a kept one needs none. What is this reader's is one small query (none for
+    a reader who has neither signed in nor flagged anything).
+    """
+    public = case.is_public
+
+    @cache
+    def by_field() -> dict[str, list[Annotation]]:
+        grouped: dict[str, list[Annotation]] = defaultdict(list)
+        if public:
+            notes = list(_margin_queryset(user, margin_filter, reader_key).filter(case=case))
+            attach_threads(notes, user)  # one query for every thread of the case
+            mark_shared(notes, user)
+            for annotation in notes:
+                grouped[annotation.case_field].append(annotation)
+        return grouped
+
+    personal = (
+        set(Annotation.objects.filter(case=case).of_reader(user, reader_key).case_fields())
+        if public
+        else set()
+    )
+    can_annotate = public and may_annotate(user)
     # Who may write may reply; researchers too (may_reply, without asking twice).
-    can_reply = can_annotate or (case.is_public and may_read_drafts(user))
+    can_reply = can_annotate or (public and may_read_drafts(user))
     return [
         AnnotatedText(
             target,
-            build_blocks(target.text, by_field[target.case_field]),
-            len(by_field[target.case_field]),
+            partial(lambda field: by_field()[field], target.case_field),
             can_annotate,
             can_reply,
+            personal=not public or target.case_field in personal,
         )
         for target in case_targets(case)
     ]
@@ -221,18 +262,29 @@ def section_echoes(section: Section, reader_key: str | None = None) -> list[Anno
     return echoes
 
 
+def echoes_personal(section: Section, user, reader_key: str | None) -> bool:
+    """Whether a note of `section_echoes` is this reader's or flagged by them (one small
+    query; none for a reader who has neither signed in nor flagged anything)."""
+    return Annotation.objects.filter(echo_section=section).of_reader(user, reader_key).exists()
+
+
 def section_margin(
     section: Section, user, margin_filter: MarginFilter, reader_key: str | None = None
 ) -> AnnotatedText:
-    annotations = list(_margin_queryset(user, margin_filter, reader_key).filter(section=section))
-    attach_threads(annotations, user)
-    mark_shared(annotations, user)
-    target = section_target(section)
+    """The section's text with its margin, read as `case_margin` reads a case's texts."""
+
+    def load() -> list[Annotation]:
+        notes = list(_margin_queryset(user, margin_filter, reader_key).filter(section=section))
+        attach_threads(notes, user)
+        mark_shared(notes, user)
+        return notes
+
+    personal = Annotation.objects.filter(section=section).of_reader(user, reader_key).exists()
     can_annotate = may_annotate(user)
     return AnnotatedText(
-        target,
-        build_blocks(target.text, annotations),
-        len(annotations),
+        section_target(section),
+        load,
         can_annotate,
         can_annotate or may_read_drafts(user),
+        personal=personal,
     )

@@ -227,6 +227,27 @@ class AnnotationQuerySet(models.QuerySet):
             status__in=[Status.APPROVED, Status.PENDING, Status.HIDDEN],
         ).order_by("submitted_at", "pk")
 
+    def of_reader(self, user, reader_key: str | None) -> AnnotationQuerySet:
+        """The annotations (notes and replies) in which this reader has something of their own:
+        written by them (whatever the state), or flagged by them and not yet resolved. None
+        for a reader who has neither signed in nor flagged anything, without a query."""
+        mine = Q()
+        if user.is_authenticated:
+            mine |= Q(author=user)
+        if reader_key:
+            mine |= Q(
+                Exists(
+                    Flag.objects.filter(
+                        annotation=OuterRef("pk"), reader_key=reader_key, resolved_at__isnull=True
+                    )
+                )
+            )
+        return self.filter(mine) if mine else self.none()
+
+    def case_fields(self) -> models.QuerySet:
+        """The case text sections these annotations stand on (a reply on its note's)."""
+        return self.order_by().values_list("case_field", flat=True).distinct()
+
     def flagged_by(self, reader_key: str | None) -> AnnotationQuerySet:
         """Each annotation with `flagged_by_reader`: has this reader an open flag on it?"""
         if not reader_key:

@@ -279,6 +279,12 @@ def related_cases(case, items: list[Item], cases: QuerySet) -> list[Near]:
     ]
 
 
+def codes_blind(user) -> bool:
+    """Whether `user` codes a case blind now (only researchers do; no case is published while
+    its round is open, but what this reader may not see stays out whatever the state)."""
+    return may_read_drafts(user) and Case.objects.filter(pk__in=blind_case_ids(user)).exists()
+
+
 def related_cases_for(case, items: list[Item], user, version: int) -> list[Near]:
     """`related_cases` among the published cases whose coding `user` may read.
 
@@ -287,8 +293,7 @@ def related_cases_for(case, items: list[Item], user, version: int) -> list[Near]
     after the first reader since a change, the ranking over the whole bank is not run again.
     """
     published = Case.objects.codings_visible_to(user).published()
-    # Only researchers code blind (and no case is published while its round is open).
-    if may_read_drafts(user) and Case.objects.filter(pk__in=blind_case_ids(user)).exists():
+    if codes_blind(user):
         return related_cases(case, items, published)
     now = _own_profile(case, items)
     key = (case.pk, *sorted((param, p.value, p.both) for param, p in now.items()))

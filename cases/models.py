@@ -156,6 +156,25 @@ def blind_case_ids(user) -> models.QuerySet:
     return DoubleCodingRound.objects.coding().filter(second_coder=user).values("case_id")
 
 
+def profile_prefetches(*, evidence_only: bool = False) -> list[Prefetch]:
+    """A case's codings with their framework rows (`CaseQuerySet.with_profile`, or
+    `prefetch_related_objects` for a case in hand)."""
+    return [
+        Prefetch(
+            "source_codings",
+            queryset=SourceCoding.objects.shown(evidence_only=evidence_only).select_related(
+                "source"
+            ),
+        ),
+        Prefetch(
+            "tension_positions",
+            queryset=TensionPosition.objects.shown(evidence_only=evidence_only).select_related(
+                "tension_field"
+            ),
+        ),
+    ]
+
+
 def may_read_coding(user, case) -> bool:
     """Whether this user may read the coding of this case (see `CaseQuerySet.codings_visible_to`)."""
     return Case.objects.codings_visible_to(user).filter(pk=case.pk).exists()
@@ -191,18 +210,7 @@ class CaseQuerySet(models.QuerySet):
         (undetermined ones come along: they are shown, never as a value).
         """
         return self.select_related("domain").prefetch_related(
-            Prefetch(
-                "source_codings",
-                queryset=SourceCoding.objects.shown(evidence_only=evidence_only).select_related(
-                    "source"
-                ),
-            ),
-            Prefetch(
-                "tension_positions",
-                queryset=TensionPosition.objects.shown(evidence_only=evidence_only).select_related(
-                    "tension_field"
-                ),
-            ),
+            *profile_prefetches(evidence_only=evidence_only)
         )
 
     def for_near_cards(self) -> CaseQuerySet:

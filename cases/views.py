@@ -1,13 +1,12 @@
 """Public pages about cases: the list, a case, and cases per source or tension field."""
 
 import io
-from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case as When_
-from django.db.models import Count, Prefetch, Value, When
+from django.db.models import Count, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cases import coding_reliability, exchange
-from cases.case_citation import case_citation, researchers_in_order
-from cases.case_map import locator_map
+from cases.case_citation import case_citation
 from cases.case_map import place_map as case_map_of
-from cases.case_nearness import cases_to_learn_from, related_cases_for
+from cases.case_nearness import cases_to_learn_from
+from cases.case_page import CasePageParts
 from cases.charts import spectrum_columns
 from cases.filters import (
     EVIDENCE_ONLY,
@@ -30,7 +29,6 @@ from cases.filters import (
 )
 from cases.models import (
     Case,
-    CodingEvidence,
     Position,
     SourceCoding,
     Strength,
@@ -46,7 +44,7 @@ from cases.practice_profile import (
     profile_rows,
 )
 from diegem.lib import search as full_text
-from diegem.lib.caching import request_content_version
+from diegem.lib.caching import cached_result, request_content_version, shared_content
 from diegem.lib.citation import citation_download
 from frameworks.models import FORMER_KEYS, Source, TensionField, framework_lists
 
@@ -61,6 +59,9 @@ def _filtered_cases(request: HttpRequest):
     )
     published = Case.objects.published()
     return form, published, form.filter(published)
+
+
+LIST_CONTENT = "cases/includes/case_list_content.html"
 
 
 def _list_context(request: HttpRequest, form: CaseFilterForm, view: str) -> dict:
@@ -81,9 +82,20 @@ def _list_context(request: HttpRequest, form: CaseFilterForm, view: str) -> dict
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Published cases, filtered, searched and counted by facet; the state is the URL."""
+    """Published cases, filtered, searched and counted by facet; the state is the URL.
+
+    Public only, so the same for every reader of an address: kept by the content version
+    (`shared_content`); what it shows is read only when it is made.
+    """
     if moved := former_parameters_redirect(request):
         return moved
+    content = shared_content(
+        request, "case-list", LIST_CONTENT, lambda: _case_list_context(request)
+    )
+    return render(request, "cases/case_list.html", {"content": content})
+
+
+def _case_list_context(request: HttpRequest) -> dict:
     form, published, matching = _filtered_cases(request)
     parsed = form.parsed_query
     sort = form.value("sortering") or ("relevantie" if parsed else "")
@@ -102,23 +114,25 @@ def case_list(request: HttpRequest) -> HttpResponse:
         Case.objects.attach_snippets(page.object_list, parsed)
     form.attach_reasons(page.object_list)
     form.count_options(published)
-    return render(
-        request,
-        "cases/case_list.html",
-        {
-            **_list_context(request, form, "list"),
-            "page": page,
-            "capped": capped,
-            "cap": full_text.CANDIDATE_CAP,
-            "compare_url": reverse("case-compare"),
-        },
-    )
+    return {
+        **_list_context(request, form, "list"),
+        "page": page,
+        "capped": capped,
+        "cap": full_text.CANDIDATE_CAP,
+        "compare_url": reverse("case-compare"),
+    }
 
 
 def case_map(request: HttpRequest) -> HttpResponse:
-    """The same filtered cases as the list, on the map of Flanders and Brussels (cases.case_map)."""
+    """The same filtered cases as the list, on the map of Flanders and Brussels (cases.case_map);
+    kept as the list is."""
     if moved := former_parameters_redirect(request):
         return moved
+    content = shared_content(request, "case-map", LIST_CONTENT, lambda: _case_map_context(request))
+    return render(request, "cases/case_list.html", {"content": content})
+
+
+def _case_map_context(request: HttpRequest) -> dict:
     form, published, matching = _filtered_cases(request)
     place_map = case_map_of(matching)
     query = request.GET.copy()
@@ -131,58 +145,26 @@ def case_map(request: HttpRequest) -> HttpResponse:
             query["plaats"] = marker.name
             marker.url = f"{reverse('case-list')}?{query.urlencode()}"
     form.count_options(published)
-    return render(
-        request,
-        "cases/case_list.html",
-        {**_list_context(request, form, "map"), "place_map": place_map},
-    )
+    return {**_list_context(request, form, "map"), "place_map": place_map}
 
 
 def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A case with its profile: each coding with its value, how it is known, and its evidence.
 
     Drafts exist only for those who may edit them, and not for a second coder coding
-    the case blind (`codings_visible_to`): their blind form shows the text.
+    the case blind (`codings_visible_to`): their blind form shows the text. The parts that
+    are the same for every reader (head, profile, texts, keywords and related cases) are kept
+    by the content version (`{% shared_fragment %}` in the template); what they show is read
+    only when one is made (`CasePageParts`).
     """
-    version = request_content_version(request)  # before what the kept parts show
+    version = request_content_version(request)  # before anything a kept part shows
     case = get_object_or_404(
-        Case.objects.codings_visible_to(request.user)
-        .with_profile()
-        .prefetch_related(
-            "keywords",
-            "researchers",
-            Prefetch("evidence", queryset=CodingEvidence.objects.anchored()),
-        ),
-        slug=slug,
+        Case.objects.codings_visible_to(request.user).select_related("domain"), slug=slug
     )
-    positions = {p.tension_field_id: p for p in case.tension_positions.all()}
-    evidence = {"source": defaultdict(list), "field": defaultdict(list)}
-    for item in case.evidence.all():
-        if item.source_id:
-            evidence["source"][item.source_id].append(item)
-        else:
-            evidence["field"][item.tension_field_id].append(item)
-    strengths = case.source_strengths()
-    tension_fields = list(TensionField.objects.all())
-    items = framework_items([source for source, _coding in strengths], tension_fields)
     return render(
         request,
         "cases/case_detail.html",
-        {
-            "case": case,
-            "researchers": researchers_in_order(case),
-            "citation": case_citation(case, request.build_absolute_uri(case.get_absolute_url())),
-            "source_strengths": [
-                (source, coding, evidence["source"][source.pk]) for source, coding in strengths
-            ],
-            "spectra": [
-                (field, positions.get(field.pk), evidence["field"][field.pk])
-                for field in tension_fields
-            ],
-            "spectrum_steps": Position.values,
-            "locator": locator_map(case),
-            "related": related_cases_for(case, items, request.user, version),
-        },
+        {"case": case, "parts": CasePageParts(case, request, version)},
     )
 
 
@@ -593,6 +575,7 @@ def practice_placement(request: HttpRequest) -> HttpResponse:
     The state is the URL (cases.practice_profile); nothing is stored. `formaat=json` answers
     the same as data. Only published cases are ranked (cases.case_nearness).
     """
+    version = request_content_version(request)  # before what a kept result shows
     sources, tension_fields, domains = framework_lists()
     items = framework_items(sources, tension_fields)
     filled_in = is_filled_in(request.GET, items)
@@ -606,10 +589,14 @@ def practice_placement(request: HttpRequest) -> HttpResponse:
     profile = form.profile if form.is_valid() else None
     learning = None
     if profile:
-        learning = cases_to_learn_from(
-            Case.objects.published(),
-            profile,
-            evidence_only=only_evidence,
+        # The same for everyone who places the same practice: ranked once per content version.
+        learning = cached_result(
+            "cases-to-learn-from",
+            (profile.query_string(), only_evidence),
+            version,
+            lambda: cases_to_learn_from(
+                Case.objects.published(), profile, evidence_only=only_evidence
+            ),
         )
     if request.GET.get("formaat") == "json":
         return practice_json(request, form, profile, learning, only_evidence)

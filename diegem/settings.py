@@ -314,6 +314,8 @@ LOGOUT_REDIRECT_URL = "home"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses logins that are locked out.
     "axes.backends.AxesStandaloneBackend",
+    # A user's permissions in one query (then ModelBackend reads none), nothing else.
+    "diegem.lib.permissions.PermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Repeated failed logins for one user name from one address are locked out for a while.

@@ -17,6 +17,7 @@ from annotations.models import Annotation, Voice
 from cases import vocabulary
 from cases.filters import evidence_only
 from cases.models import Case
+from diegem.lib.caching import shared_content
 from diegem.lib.health import health_response
 from diegem.lib.search import MAX_QUERY_LENGTH, parse_query
 from diegem.releases import Release
@@ -108,10 +109,22 @@ SEARCH_CASES_SHOWN = 10
 SEARCH_ANNOTATIONS_PER_PAGE = 20
 
 
+SEARCH_CONTENT = "diegem/includes/search_content.html"
+
+
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    """Dutch full-text search over published cases, the framework and approved annotations."""
+    """Dutch full-text search over published cases, the framework and approved annotations.
+
+    Public only, so the same for every reader of an address: kept by the content version
+    (`shared_content`); the search runs only when it is made.
+    """
     q = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
+    content = shared_content(request, "search", SEARCH_CONTENT, lambda: _search_context(request, q))
+    return render(request, "diegem/search.html", {"q": q, "content": content})
+
+
+def _search_context(request: HttpRequest, q: str) -> dict:
     parsed = parse_query(q)
     context = {"q": q, "parsed": parsed}
     if parsed is not None:
@@ -152,7 +165,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "all_cases_url": f"{reverse('case-list')}?{urlencode({'q': q})}",
             "query_without_page": urlencode({"q": q}),
         }
-    return render(request, "diegem/search.html", context)
+    return context
 
 
 @require_safe

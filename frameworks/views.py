@@ -1,8 +1,11 @@
 """Public pages of the framework text."""
 
+from functools import cache
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from diegem.lib.caching import request_content_version
 from frameworks.models import Domain, Section, Source, TensionField
 
 
@@ -22,19 +25,24 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def section_detail(request: HttpRequest, key: str) -> HttpResponse:
     """One section of the framework text, with the way back and forth."""
+    request_content_version(request)  # before anything a kept part shows
     section = get_object_or_404(Section.objects.select_related("source", "tension_field"), key=key)
-    neighbours = list(
-        Section.objects.filter(order__in=[section.order - 1, section.order + 1]).only(
-            "key", "number", "title", "order"
+
+    @cache  # read only when the part that shows them is made (not when it is kept)
+    def neighbours() -> list[Section]:
+        return list(
+            Section.objects.filter(order__in=[section.order - 1, section.order + 1]).only(
+                "key", "number", "title", "order"
+            )
         )
-    )
+
     return render(
         request,
         "frameworks/section_detail.html",
         {
             "section": section,
-            "previous": next((s for s in neighbours if s.order < section.order), None),
-            "next": next((s for s in neighbours if s.order > section.order), None),
+            "previous": lambda: next((s for s in neighbours() if s.order < section.order), None),
+            "next": lambda: next((s for s in neighbours() if s.order > section.order), None),
             "toc": Section.objects.only("key", "number", "title", "order"),
         },
     )

@@ -38,6 +38,13 @@ def section_margin(context, section, margin_filter) -> margin.AnnotatedText:
 
 
 @register.simple_tag(takes_context=True)
+def echoes_shared(context, section) -> bool:
+    """Whether the pilots' notes beside this section hold nothing of this reader's."""
+    request = context["request"]
+    return not margin.echoes_personal(section, request.user, existing_reader_key(request))
+
+
+@register.simple_tag(takes_context=True)
 def section_echoes(context, section) -> list:
     """The pilots' notes that the research text prints beside this section, where they stand public."""
     return margin.section_echoes(section, existing_reader_key(context["request"]))

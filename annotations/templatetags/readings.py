@@ -17,6 +17,14 @@ from annotations.services import may_annotate
 register = template.Library()
 
 
+@dataclass(frozen=True)
+class ReadingRights:
+    """What this reader may do with a case's readings: propose one (members), answer (researchers)."""
+
+    can_propose: bool = False
+    can_answer: bool = False
+
+
 @dataclass
 class CaseReadings:
     """A case's public readings per item key, and what this reader may do with them."""
@@ -28,20 +36,26 @@ class CaseReadings:
 
 
 @register.simple_tag(takes_context=True)
-def case_readings(context, case, margin=None) -> CaseReadings:
-    """Every public reading of the case, in one query; none for a case that is not public.
-
-    `margin`, the case's texts with their margins (`case_margin`), already knows
-    whether this reader may write (members may propose readings too).
-    """
+def reading_rights(context, margin=None) -> ReadingRights:
+    """`margin`, the case's texts with their margins (`case_margin`), already knows whether
+    this reader may write (members may propose readings too)."""
     user = context["request"].user
+    return ReadingRights(
+        can_propose=margin[0].can_annotate if margin else may_annotate(user),
+        can_answer=proposals.may_answer_readings(user),
+    )
+
+
+@register.simple_tag
+def case_readings(case, rights: ReadingRights) -> CaseReadings:
+    """Every public reading of the case, in one query; none for a case that is not public."""
     if not case.is_public:
         return CaseReadings(case=case)
     return CaseReadings(
         case=case,
         by_item=proposals.readings_by_item(case),
-        can_propose=margin[0].can_annotate if margin else may_annotate(user),
-        can_answer=proposals.may_answer_readings(user),
+        can_propose=rights.can_propose,
+        can_answer=rights.can_answer,
     )
 
 

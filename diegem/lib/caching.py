@@ -21,12 +21,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import secrets
 from functools import cache, wraps
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache as page_cache
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -173,6 +177,41 @@ def cached_result(name: str, parts: tuple, version: int, compute):
     result = compute()
     _cache_set(key, result, settings.PAGE_CACHE_SECONDS)
     return result
+
+
+class CsrfMarker:
+    """Stands in for the reader's CSRF token in a kept part: a random string, new for every
+    rendering (so never part of anything a user wrote), at which the output is cut; each reader
+    gets the pieces joined with their own token (`join_with_token`). No placeholder is stored."""
+
+    def __init__(self):
+        self.value = secrets.token_urlsafe(32)
+
+    def __str__(self):
+        return self.value
+
+
+def join_with_token(pieces: list[str], token) -> str:
+    """The pieces of a kept part joined with this reader's CSRF token (`token()`, asked only
+    when the part has a form: asking sets the CSRF cookie)."""
+    # Template output, as rendered; a token is letters and digits only (masked anew).
+    return mark_safe(pieces[0] if len(pieces) == 1 else token().join(pieces))  # noqa: S308
+
+
+def shared_content(request, name: str, template_name: str, make_context) -> str:
+    """A page's content that is the same for every reader of its address, kept by the content
+    version: `template_name` rendered with `make_context()` (called only when it is made) as an
+    anonymous reader would see it, forms joined with this reader's CSRF token. For a view whose
+    whole content is public (the case list, the map, the search)."""
+    request_content_version(request)  # before the data it shows
+
+    def render() -> list[str]:
+        marker = CsrfMarker()
+        anonymous = {"user": AnonymousUser(), "perms": None, "messages": (), "csrf_token": marker}
+        output = render_to_string(template_name, {**make_context(), **anonymous}, request)
+        return output.split(marker.value)
+
+    return join_with_token(cached_fragment(name, request, render), lambda: get_token(request))
 
 
 # A shared cache (Redis) that is down or slow makes pages without it: the page is made afresh

@@ -4,6 +4,7 @@ nobody else sees or deletes it."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -424,6 +425,7 @@ def test_deleting_a_practice_deletes_its_placements(framework, organisation_a, m
 
 
 def count_queries(client, url: str) -> int:
+    cache.clear()  # made afresh each time: kept results would hide what the rows cost
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url

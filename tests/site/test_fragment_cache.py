@@ -4,7 +4,7 @@ without making them again, and never what is no longer true or what belongs to o
 
 import pytest
 from django.db import connection
-from django.template import RequestContext, Template
+from django.template import RequestContext, Template, TemplateSyntaxError
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -126,3 +126,27 @@ def test_a_fragment_with_the_readers_csrf_token_is_made_for_them_and_never_kept(
 def test_nothing_is_kept_with_the_page_cache_off(framework, settings):
     settings.PAGE_CACHE_SECONDS = 0
     assert render_twice("<p>Voor iedereen dezelfde tekst.</p>") == 2
+
+
+def test_a_kept_form_gets_each_readers_own_token(framework, member_a, member_b):
+    made = []
+    kept = Template(
+        "{% load fragments %}{% shared_fragment 'form' 1 %}{{ make }}<form method='post'>"
+        "{% csrf_token %}</form>{% endshared_fragment %}"
+    )
+    tokens = []
+    for reader in (member_a, member_b):
+        request = RequestFactory().get("/")
+        request.user = reader
+        output = kept.render(RequestContext(request, {"make": lambda: made.append(1) or ""}))
+        tokens.append(output.split('value="')[1].split('"')[0])
+    assert len(made) == 1  # made once, kept for the second reader
+    assert all(len(token) == 64 for token in tokens) and tokens[0] != tokens[1]
+
+
+@pytest.mark.parametrize(
+    "tag", ["{% shared_fragment 'x' 1 if not y %}", "{% shared_fragment 'x' if y %}"]
+)
+def test_a_condition_is_one_variable_after_the_keys(tag):
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load fragments %}" + tag + "{% endshared_fragment %}")

@@ -5,16 +5,15 @@ without making them again (after the first reader since the last change, who mak
 - `{% versioned_fragment "name" %}…{% endversioned_fragment %}`: a part of the page at this
   address (the home page's content);
 - `{% shared_fragment "name" key… %}…{% endshared_fragment %}`: a part that is the same on every
-  page showing it, kept by its name and keys (a note in a margin, by its id).
+  page showing it, kept by its name and keys (a note in a margin, by its id);
+  `{% shared_fragment "name" key… if condition %}` keeps it only while `condition` holds (a case
+  page's parts, while the case is public) and otherwise makes it for this reader alone.
 """
-
-import secrets
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
-from django.utils.safestring import mark_safe
 
-from diegem.lib.caching import cached_fragment
+from diegem.lib.caching import CsrfMarker, cached_fragment, join_with_token
 
 register = template.Library()
 
@@ -36,39 +35,36 @@ def do_shared_fragment(parser, token):
         raise template.TemplateSyntaxError(
             f"{bits[0]} takes the fragment's name and at least one key"
         )
+    condition = None
+    if "if" in bits:
+        if bits.index("if") != len(bits) - 2 or len(bits) < 5:
+            raise template.TemplateSyntaxError(
+                f"{bits[0]}: 'if' comes last, before one variable: … key if condition"
+            )
+        condition = parser.compile_filter(bits[-1])
+        bits = bits[:-2]
     nodelist = parser.parse(("endshared_fragment",))
     parser.delete_first_token()
     return FragmentNode(
         nodelist,
         parser.compile_filter(bits[1]),
         keys=[parser.compile_filter(bit) for bit in bits[2:]],
+        condition=condition,
     )
-
-
-class _CsrfMarker:
-    """Stands in for the reader's CSRF token inside a fragment: a random string, new for every
-    rendering (so never part of anything a user wrote), at which the output is cut; each reader
-    gets the pieces joined with their own token. No placeholder is ever stored."""
-
-    def __init__(self):
-        self.value = secrets.token_urlsafe(32)
-
-    def __str__(self):
-        return self.value
 
 
 class FragmentNode(template.Node):
     """Rendered as any reader would see it: `user`, `perms` and `messages` are an anonymous
     reader's inside it, so nothing of the signed-in reader can be kept for others."""
 
-    def __init__(self, nodelist, name, keys):
-        self.nodelist, self.name, self.keys = nodelist, name, keys
+    def __init__(self, nodelist, name, keys, condition=None):
+        self.nodelist, self.name, self.keys, self.condition = nodelist, name, keys, condition
 
     def render(self, context):
         request = context.get("request")
-        if request is None:
+        if request is None or (self.condition is not None and not self.condition.resolve(context)):
             return self.nodelist.render(context)
-        marker = _CsrfMarker()
+        marker = CsrfMarker()
 
         def render() -> list[str]:
             with context.push(user=AnonymousUser(), perms=None, messages=(), csrf_token=marker):
@@ -76,7 +72,4 @@ class FragmentNode(template.Node):
 
         keys = None if self.keys is None else tuple(key.resolve(context) for key in self.keys)
         pieces = cached_fragment(str(self.name.resolve(context)), request, render, parts=keys)
-        if len(pieces) == 1:
-            return pieces[0]
-        # The reader's own token (masked anew: letters and digits only) between the pieces.
-        return mark_safe(str(context.get("csrf_token", "")).join(pieces))  # noqa: S308
+        return join_with_token(pieces, lambda: str(context.get("csrf_token", "")))

@@ -1,0 +1,143 @@
+"""A case page's parts that are the same for every reader (head, profile, each text with its
+margin, keywords, related cases and citation) are kept by the content version and made once
+for all readers who may do the same things (`cases.case_page`, `{% shared_fragment %}`). A
+reader's own things (a note waiting, a flag) are never kept for others, and never missing
+for them; a kept part reads nothing."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Case
+from tests.conftest import logged_in
+from tests.factories import make_annotation, make_case, make_member, make_reading
+from tests.html import parse, texts
+
+pytestmark = pytest.mark.django_db
+
+PRACTICE = "Wat er gebeurt"
+
+
+@pytest.fixture
+def case(framework):
+    case = make_case(title="Buurtkeuken", keywords=("voedsel",))
+    make_case(title="Bijna hetzelfde")
+    return case
+
+
+def page_of(client, case):
+    response = client.get(case.get_absolute_url())
+    assert response.status_code == 200
+    return parse(response)
+
+
+def queries(client, case) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(case.get_absolute_url()).status_code == 200
+    return len(captured)
+
+
+def main_text(page) -> str:
+    return " ".join(page.xpath("string(//main)").split())
+
+
+def margin_bodies(page) -> list[str]:
+    return texts(page, "//section[contains(@class,'annotated')]//div[@class='note__body']/p")
+
+
+def test_a_kept_page_reads_only_what_is_the_readers_own(case, member_a, member_b):
+    make_annotation(target=case, author=member_a, body="Een openbare kanttekening.")
+    first, second = logged_in(member_b), logged_in(member_b)
+    made = queries(first, case)
+    kept = queries(second, case)
+    assert main_text(page_of(second, case)) == main_text(page_of(first, case))
+    # Left to read once the parts are kept: the content version, the session, the user and
+    # their permissions, the case row, the header's offers, whether they follow the case, what
+    # of theirs is on it, and whether they may write.
+    assert kept == 9
+    assert made > kept
+
+
+def test_a_note_waiting_is_shown_to_its_author_and_to_no_one_else(case, member_a, member_b):
+    make_annotation(target=case, author=member_b, body="Een openbare kanttekening.")
+    make_annotation(target=case, author=member_a, status="pending", body="Mijn kanttekening wacht.")
+    # Whoever reads first, the author sees their note waiting and the others never do.
+    for order in ((member_a, member_b), (member_b, member_a)):
+        bodies = {reader: margin_bodies(page_of(logged_in(reader), case)) for reader in order}
+        assert bodies[member_a] == ["Een openbare kanttekening.", "Mijn kanttekening wacht."]
+        assert bodies[member_b] == ["Een openbare kanttekening."]
+        assert margin_bodies(page_of(Client(), case)) == ["Een openbare kanttekening."]
+        case.save()  # a new content version: nothing kept
+
+
+def test_the_highlight_of_a_note_waiting_is_its_authors_alone(case, member_a, member_b):
+    make_annotation(target=case, author=member_a, status="pending", passage=PRACTICE)
+    pending = "//mark[contains(@class,'hl--pending')]"
+    assert page_of(logged_in(member_a), case).xpath(pending)
+    assert not page_of(logged_in(member_b), case).xpath(pending)
+    assert not page_of(Client(), case).xpath(pending)
+
+
+def test_a_reader_who_flagged_a_note_is_told_so_after_others_kept_the_text(case, member_b):
+    note = make_annotation(target=case, author=member_b, body="Een openbare kanttekening.")
+    page_of(Client(), case)
+    reader = Client()
+    reader.post(f"/kanttekeningen/{note.pk}/melden/", {"reason": "spam"})
+    status = f"//article[@id='kanttekening-{note.pk}']/p[@role='status']"
+    assert texts(page_of(reader, case), status) == [
+        "U hebt deze kanttekening gemeld. Bedankt; een moderator bekijkt ze."
+    ]
+    assert page_of(Client(), case).xpath(status) == []
+
+
+# Who reads first, then who reads second, and what the second sees beside a reading.
+READING_LINKS = [
+    ("researcher", "member_a", ["Andere lezing voorstellen"]),
+    ("member_a", "researcher", ["Beantwoorden"]),
+    ("member_a", "anonymous", []),
+    ("anonymous", "member_a", ["Andere lezing voorstellen"]),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "links"), READING_LINKS)
+def test_each_reader_gets_the_profile_for_what_they_may_do(case, request, first, second, links):
+    make_reading(case, source="ontmoeting", author=make_member(username="lezer"))
+    readers = {
+        "researcher": lambda: logged_in(request.getfixturevalue("researcher")),
+        "member_a": lambda: logged_in(request.getfixturevalue("member_a")),
+        "anonymous": Client,
+    }
+    page_of(readers[first](), case)
+    found = texts(page_of(readers[second](), case), "//li[@id='codering-ontmoeting']//a")
+    offered = [link.split(" voor ")[0] for link in found]
+    assert [
+        link for link in offered if link in ("Andere lezing voorstellen", "Beantwoorden")
+    ] == links
+
+
+def test_a_margin_filter_is_kept_apart_from_the_whole_margin(case, member_b):
+    make_annotation(target=case, author=member_b, voice="denker", body="Van een denker.")
+    make_annotation(target=case, author=member_b, voice="doener", body="Van een doener.")
+    reader = logged_in(member_b)
+    assert margin_bodies(page_of(Client(), case)) == ["Van een denker.", "Van een doener."]
+    filtered = parse(Client().get(case.get_absolute_url() + "?stem=denker"))
+    assert margin_bodies(filtered) == ["Van een denker."]
+    assert len(margin_bodies(page_of(reader, case))) == 2
+
+
+# A write that bypasses the content version (a queryset update) shows what is kept.
+KEPT_OR_NOT = [
+    # (the case's status, does the head show the title as it was?)
+    ("published", True),
+    ("draft", False),
+]
+
+
+@pytest.mark.parametrize(("status", "kept"), KEPT_OR_NOT)
+def test_a_draft_shown_to_a_researcher_is_never_kept(framework, researcher, status, kept):
+    shown = make_case(title="Zoals het was", status=status)
+    page_of(logged_in(researcher), shown)
+    Case.objects.filter(pk=shown.pk).update(title="Zoals het nu is")
+    title = texts(page_of(logged_in(researcher), shown), "//h1")
+    assert title == ["Zoals het was" if kept else "Zoals het nu is"]
