@@ -45,6 +45,9 @@ class Block:
     paragraph: Paragraph
     segments: list[Segment]
     notes: list[Annotation]
+    # Nothing of this reader's highlighted or noted here (`mark_shared`): the paragraph with its
+    # notes is kept for every reader alike, also inside a text that is not.
+    shared: bool = False
 
 
 @dataclass
@@ -55,6 +58,17 @@ class AnnotatedText:
     can_reply: bool = False
     # Has this reader something of their own on this text (`AnnotationQuerySet.of_reader`)?
     personal: bool = True
+    margin_filter: MarginFilter | None = None
+    public: bool = True  # a case's text is not while the case is not
+
+    @property
+    def keep_key(self) -> str:
+        """What a kept part of this text depends on besides the content: the text, what this
+        reader may do in its margin, and the margin's filter."""
+        voice, kind = (
+            (self.margin_filter.voice, self.margin_filter.kind) if self.margin_filter else ("", "")
+        )
+        return f"{self.target.key}|{self.can_annotate:d}{self.can_reply:d}|{voice}|{kind}"
 
     @cached_property
     def notes(self) -> list[Annotation]:
@@ -64,7 +78,11 @@ class AnnotatedText:
     @cached_property
     def blocks(self) -> list[Block]:
         """Made only when the text is rendered (not when it is kept, `shared`)."""
-        return build_blocks(self.target.text, self.notes)
+        blocks = build_blocks(self.target.text, self.notes)
+        if not self.public:
+            for block in blocks:
+                block.shared = False  # a draft's text is kept for no one
+        return blocks
 
     @property
     def note_count(self) -> int:
@@ -146,7 +164,8 @@ def build_blocks(text: str, annotations: list[Annotation]) -> list[Block]:
             if (paragraph.start <= a.position_start < next_start)
             or (index == 0 and a.position_start < paragraph.start)
         ]
-        blocks.append(Block(paragraph, _segments(paragraph, covering), notes))
+        shared = all(getattr(a, "shared", False) for a in (*covering, *notes))
+        blocks.append(Block(paragraph, _segments(paragraph, covering), notes, shared))
     return blocks
 
 
@@ -239,6 +258,8 @@ def case_margin(
             can_annotate,
             can_reply,
             personal=not public or target.case_field in personal,
+            margin_filter=margin_filter,
+            public=public,
         )
         for target in case_targets(case)
     ]
@@ -287,4 +308,5 @@ def section_margin(
         can_annotate,
         can_annotate or may_read_drafts(user),
         personal=personal,
+        margin_filter=margin_filter,
     )

@@ -4,13 +4,16 @@
   request, as `Server-Timing: app;dur=…`, and its SQL queries as `X-Query-Count`.
 - `hello`: a bare hello-world view under the same middleware, the yardstick.
 - Requests with `X-Bench-Cold: 1` skip the page cache, to measure what a page
-  costs to make (see diegem.lib.caching).
+  costs to make (see diegem.lib.caching); with `X-Bench-Cold: whole` they use no
+  kept part either, as the first reader after a change makes the page.
 """
 
 import time
 
 from django.db import connection
 from django.http import HttpResponse
+
+from diegem.lib.caching import making_whole
 
 
 class ServerTimingMiddleware:
@@ -25,9 +28,13 @@ class ServerTimingMiddleware:
             queries += 1
             return execute(sql, params, many, context)
 
+        whole = making_whole.set(request.headers.get("X-Bench-Cold") == "whole")
         started = time.perf_counter()
-        with connection.execute_wrapper(count):
-            response = self.get_response(request)
+        try:
+            with connection.execute_wrapper(count):
+                response = self.get_response(request)
+        finally:
+            making_whole.reset(whole)
         response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.3f}"
         response["X-Query-Count"] = str(queries)
         return response

@@ -22,6 +22,7 @@ import hashlib
 import logging
 import re
 import secrets
+from contextvars import ContextVar
 from functools import cache, wraps
 from pathlib import Path
 
@@ -115,11 +116,20 @@ def public_page_cache(view):
     return cached_view
 
 
+# `make bench` measuring what a page costs the first reader after a change (diegem.benchmark,
+# `X-Bench-Cold: whole`): nothing kept is used, nothing made is kept.
+making_whole: ContextVar[bool] = ContextVar("making_whole", default=False)
+
+
+def _keeping() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0 and not making_whole.get()
+
+
 def request_content_version(request) -> int:
     """The content version as this request first read it (one query per request, however many
     fragments ask). Read it before the data a fragment shows: what is kept under a version is
     then never older than that version. With nothing kept (PAGE_CACHE_SECONDS 0) it is not read."""
-    if settings.PAGE_CACHE_SECONDS <= 0:
+    if not _keeping():
         return 0
     if not hasattr(request, "_content_version"):
         request._content_version = current_content_version()
@@ -148,7 +158,7 @@ def cached_fragment(name: str, request, render, *, parts: tuple | None = None) -
     nonce or a CSRF token of its own is never kept (it belongs to one response), and with
     PAGE_CACHE_SECONDS at 0 nothing is.
     """
-    if settings.PAGE_CACHE_SECONDS <= 0:
+    if not _keeping():
         return render()
     key = fragment_key(name, request, request_content_version(request), parts)
     stored = _cache_get(key)
@@ -167,7 +177,7 @@ def cached_result(name: str, parts: tuple, version: int, compute):
     strings), kept by the content version `version` (read before the data `compute` reads)
     and by `parts`, which must name everything else it depends on. Nothing is kept with
     PAGE_CACHE_SECONDS at 0."""
-    if settings.PAGE_CACHE_SECONDS <= 0:
+    if not _keeping():
         return compute()
     raw = f"{name}|{release_fingerprint()}|{version}|" + "|".join(map(str, parts))
     key = "result:" + hashlib.sha256(raw.encode()).hexdigest()

@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from annotations.models import Annotation, Membership, Notification
+from diegem.lib.prepared import PreparedQuery
 from diegem.lib.search import MAX_QUERY_LENGTH
 
 register = template.Library()
@@ -15,6 +16,32 @@ register = template.Library()
 def max_query_length() -> int:
     """The `maxlength` of every search box: as much as a search reads."""
     return MAX_QUERY_LENGTH
+
+
+def _offers(user_id: int):
+    user = get_user_model()(pk=user_id)
+    unread = (
+        Notification.objects.shown_to(user)
+        .unread()
+        .values("recipient")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk=user_id)
+        .annotate(
+            member=Exists(Membership.objects.filter(user=OuterRef("pk"))),
+            wrote=Exists(Annotation.objects.filter(author=OuterRef("pk"))),
+            notified=Exists(Notification.objects.filter(recipient=OuterRef("pk"))),
+            unread=Coalesce(Subquery(unread), 0),
+        )
+        .values("member", "wrote", "notified", "unread")
+    )
+
+
+# Read on every page a signed-in reader gets: compiled once per process (diegem.lib.prepared).
+_OFFERS = PreparedQuery(_offers)
 
 
 @register.simple_tag
@@ -29,25 +56,9 @@ def account_offers(user) -> dict:
     researcher hears of readings of their cases); the count is of unread notifications the
     user may still see (`Notification.objects.shown_to`).
     """
-    unread = (
-        Notification.objects.shown_to(user)
-        .unread()
-        .values("recipient")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    row = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(
-            member=Exists(Membership.objects.filter(user=OuterRef("pk"))),
-            wrote=Exists(Annotation.objects.filter(author=OuterRef("pk"))),
-            notified=Exists(Notification.objects.filter(recipient=OuterRef("pk"))),
-            unread=Coalesce(Subquery(unread), 0),
-        )
-        .values("member", "wrote", "notified", "unread")
-        .first()
-    ) or {"member": False, "wrote": False, "notified": False, "unread": 0}
+    [row] = _OFFERS.rows(user_id=user.pk) or [
+        {"member": False, "wrote": False, "notified": False, "unread": 0}
+    ]
     return {
         "annotations": row["member"] or row["wrote"],
         "practices": row["member"],

@@ -138,6 +138,25 @@ KEPT_OR_NOT = [
 def test_a_draft_shown_to_a_researcher_is_never_kept(framework, researcher, status, kept):
     shown = make_case(title="Zoals het was", status=status)
     page_of(logged_in(researcher), shown)
-    Case.objects.filter(pk=shown.pk).update(title="Zoals het nu is")
-    title = texts(page_of(logged_in(researcher), shown), "//h1")
-    assert title == ["Zoals het was" if kept else "Zoals het nu is"]
+    Case.objects.filter(pk=shown.pk).update(title="Zoals het nu is", practice="Nu anders.")
+    page = page_of(logged_in(researcher), shown)
+    assert texts(page, "//h1") == ["Zoals het was" if kept else "Zoals het nu is"]
+    paragraphs = texts(page, "//section[@id='praktijk']//p[@class='annotated__text']")
+    assert (paragraphs[0] == "Nu anders.") is not kept
+
+
+def test_a_paragraph_without_the_readers_things_is_kept_inside_their_text(
+    case, member_a, member_b, organisation_b
+):
+    make_annotation(target=case, author=member_b, passage="Een tweede alinea.")
+    make_annotation(target=case, author=member_a, status="pending", passage=PRACTICE)
+    colleague = make_member(organisation_b, username="collega-b")
+    page_of(logged_in(colleague), case)  # keeps both paragraphs as a member sees them
+    first, _second = case.practice.split("\n\n")
+    Case.objects.filter(pk=case.pk).update(practice=f"{first}\n\nEen andere alinea.")
+    # Member A's text is theirs (a note waiting) and made for them; its second paragraph
+    # holds nothing of theirs and is the one kept.
+    paragraphs = texts(
+        page_of(logged_in(member_a), case), "//section[@id='praktijk']//p[@class='annotated__text']"
+    )
+    assert paragraphs == [first, "Een tweede alinea."]

@@ -4,6 +4,7 @@ without making them again, and never what is no longer true or what belongs to o
 
 import pytest
 from django.db import connection
+from django.http import HttpResponse
 from django.template import RequestContext, Template, TemplateSyntaxError
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -150,3 +151,30 @@ def test_a_kept_form_gets_each_readers_own_token(framework, member_a, member_b):
 def test_a_condition_is_one_variable_after_the_keys(tag):
     with pytest.raises(TemplateSyntaxError):
         Template("{% load fragments %}" + tag + "{% endshared_fragment %}")
+
+
+# `make bench` asking for a page as the first reader after a change makes it (diegem.benchmark).
+WHOLE = [
+    # (X-Bench-Cold, is every kept part bypassed while the page is made?)
+    ("whole", True),
+    ("1", False),
+    (None, False),
+]
+
+
+@pytest.mark.parametrize(("header", "whole"), WHOLE)
+def test_the_bench_can_ask_for_a_page_made_whole(framework, header, whole):
+    from diegem.benchmark import ServerTimingMiddleware
+    from diegem.lib.caching import making_whole
+
+    seen = []
+
+    def view(request):
+        seen.append(making_whole.get())
+        return HttpResponse(str(render_twice("<p>Gedeeld.</p>")))
+
+    headers = {"HTTP_X_BENCH_COLD": header} if header else {}
+    response = ServerTimingMiddleware(view)(RequestFactory().get("/", **headers))
+    assert seen == [whole]
+    assert response.content.decode() == ("2" if whole else "1")
+    assert making_whole.get() is False
