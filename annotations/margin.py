@@ -14,6 +14,7 @@ from functools import cache, cached_property, partial
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -92,8 +93,11 @@ class AnnotatedText:
     def shared(self) -> bool:
         """Every reader who may do what this one may (`can_annotate`, `can_reply`) sees this
         text and its margin alike: nothing in it is theirs alone. Known without reading the
-        notes, so that a kept text reads none."""
-        return not self.personal
+        notes, so that a kept text reads none; once they are read (the text is being made),
+        they must agree: something of the reader's written in between is never kept."""
+        if self.personal:
+            return False
+        return "notes" not in self.__dict__ or all(note.shared for note in self.notes)
 
     @property
     def voices(self) -> list:
@@ -283,10 +287,38 @@ def section_echoes(section: Section, reader_key: str | None = None) -> list[Anno
     return echoes
 
 
+@dataclass
+class Echoes:
+    """The pilots' notes beside a section (`section_echoes`) for one reader, read when needed,
+    and whether they are the same for every reader (`shared`): nothing in them is this
+    reader's, neither before they are read (`echoes_personal`) nor in what was read."""
+
+    section: Section
+    user: object
+    reader_key: str | None
+
+    @cached_property
+    def personal(self) -> bool:
+        return echoes_personal(self.section, self.user, self.reader_key)
+
+    @cached_property
+    def notes(self) -> list[Annotation]:
+        notes = section_echoes(self.section, self.reader_key)
+        mark_shared(notes, self.user)
+        return notes
+
+    @property
+    def shared(self) -> bool:
+        if self.personal:
+            return False
+        return "notes" not in self.__dict__ or all(note.shared for note in self.notes)
+
+
 def echoes_personal(section: Section, user, reader_key: str | None) -> bool:
-    """Whether a note of `section_echoes` is this reader's or flagged by them (one small
-    query; none for a reader who has neither signed in nor flagged anything)."""
-    return Annotation.objects.filter(echo_section=section).of_reader(user, reader_key).exists()
+    """Whether a note of `section_echoes`, or a reply in its thread, is this reader's or flagged
+    by them (one small query; none for a reader who has neither signed in nor flagged)."""
+    beside = Q(echo_section=section) | Q(parent__echo_section=section)
+    return Annotation.objects.filter(beside).of_reader(user, reader_key).exists()
 
 
 def section_margin(

@@ -38,16 +38,12 @@ def section_margin(context, section, margin_filter) -> margin.AnnotatedText:
 
 
 @register.simple_tag(takes_context=True)
-def echoes_shared(context, section) -> bool:
-    """Whether the pilots' notes beside this section hold nothing of this reader's."""
+def section_echoes(context, section) -> margin.Echoes:
+    """The pilots' notes that the research text prints beside this section, where they stand
+    public: `echoes.notes`, read when needed, and `echoes.shared`."""
     request = context["request"]
-    return not margin.echoes_personal(section, request.user, existing_reader_key(request))
-
-
-@register.simple_tag(takes_context=True)
-def section_echoes(context, section) -> list:
-    """The pilots' notes that the research text prints beside this section, where they stand public."""
-    return margin.section_echoes(section, existing_reader_key(context["request"]))
+    request_content_version(request)  # before the notes, as above
+    return margin.Echoes(section, request.user, existing_reader_key(request))
 
 
 @register.simple_tag

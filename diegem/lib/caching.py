@@ -149,11 +149,14 @@ def fragment_key(name: str, request, version: int, parts: tuple | None = None) -
 _FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]')
 
 
-def cached_fragment(name: str, request, render, *, parts: tuple | None = None) -> list[str]:
+def cached_fragment(
+    name: str, request, render, *, parts: tuple | None = None, still=None
+) -> list[str]:
     """The fragment `name` of this page, from the cache or made by `render()` and kept.
 
     `render()` gives the fragment as pieces between which the reader's CSRF token goes (one
-    piece when it has no form), and so does this. For every reader, signed in or not: only
+    piece when it has no form), and so does this; `still()`, asked once it is made, may say it
+    is not to be kept after all. For every reader, signed in or not: only
     what is the same for all of them belongs in one. Output that carries this request's CSP
     nonce or a CSRF token of its own is never kept (it belongs to one response), and with
     PAGE_CACHE_SECONDS at 0 nothing is.
@@ -165,6 +168,8 @@ def cached_fragment(name: str, request, render, *, parts: tuple | None = None) -
     if stored is not None:
         return [mark_safe(piece) for piece in stored]  # noqa: S308 - template output, as rendered
     pieces = render()
+    if still is not None and not still():
+        return pieces  # made from something of this reader's after all: theirs alone
     nonce = _nonce(request)
     if any(_FORM_TOKEN.search(piece) or (nonce and str(nonce) in piece) for piece in pieces):
         return pieces

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from annotations.models import Flag
 from cases.models import Case
 from tests.conftest import logged_in
 from tests.factories import make_annotation, make_case, make_member, make_reading
@@ -160,3 +161,27 @@ def test_a_paragraph_without_the_readers_things_is_kept_inside_their_text(
         page_of(logged_in(member_a), case), "//section[@id='praktijk']//p[@class='annotated__text']"
     )
     assert paragraphs == [first, "Een tweede alinea."]
+
+
+def test_a_flag_made_while_the_text_is_made_is_never_kept_for_others(
+    case, member_b, organisation_b, monkeypatch
+):
+    """The reader flags a note between the page's check for their things and the reading of
+    the notes (two requests at once): what was made from it is theirs, never kept."""
+    from annotations import margin
+
+    note = make_annotation(target=case, author=member_b, body="Een openbare kanttekening.")
+    flagger = make_member(organisation_b, username="melder")
+    colleague = make_member(organisation_b, username="collega-b")
+    read = margin._margin_queryset
+
+    def flagged_in_between(user, *args):
+        if user == flagger and not Flag.objects.exists():
+            Flag.objects.create(annotation=note, reader_key=f"user:{flagger.pk}", reason="spam")
+        return read(user, *args)
+
+    monkeypatch.setattr(margin, "_margin_queryset", flagged_in_between)
+    status = f"//article[@id='kanttekening-{note.pk}']/p[@role='status']"
+    page_of(logged_in(flagger), case)
+    assert page_of(logged_in(colleague), case).xpath(status) == []
+    assert len(page_of(logged_in(flagger), case).xpath(status)) == 1

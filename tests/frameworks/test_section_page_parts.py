@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from frameworks.models import Section
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case
+from tests.factories import make_annotation, make_case, make_reply
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +78,29 @@ def test_a_reader_who_flagged_a_pilot_note_is_told_so(section, member_b):
         "U hebt deze kanttekening gemeld. Bedankt; een moderator bekijkt ze."
     ]
     assert page_of(Client(), section).xpath(status) == []
+
+
+def reply_forms(page, note) -> list:
+    return page.xpath(f"//article[@id='kanttekening-{note.pk}']//form")
+
+
+def test_a_pilot_note_offers_a_reply_form_to_whoever_may_reply(section, member_a, member_b):
+    pilot = make_case(title="Pilootcase", kind="pilot")
+    echo = make_annotation(target=pilot, author=member_b, echo_section=section)
+    for order in (("member", "anonymous"), ("anonymous", "member")):
+        readers = {"member": logged_in(member_a), "anonymous": Client()}
+        pages = {who: page_of(readers[who], section) for who in order}
+        assert len(reply_forms(pages["member"], echo)) == 1
+        assert reply_forms(pages["anonymous"], echo) == []
+        section.save()  # a new content version: nothing kept
+
+
+def test_a_reply_to_a_pilot_note_offers_its_author_their_own_actions(section, member_a, member_b):
+    pilot = make_case(title="Pilootcase", kind="pilot")
+    echo = make_annotation(target=pilot, author=member_b, echo_section=section)
+    reply = make_reply(echo, author=member_a, body="Mijn antwoord.")
+    page_of(logged_in(member_b), section)
+    page = page_of(logged_in(member_a), section)
+    assert texts(page, f"//li[@id='antwoord-{reply.pk}']/p[@class='note__actions']/a") == [
+        "Bewerken dit antwoord"
+    ]

@@ -71,5 +71,9 @@ class FragmentNode(template.Node):
                 return self.nodelist.render(context).split(marker.value)
 
         keys = None if self.keys is None else tuple(key.resolve(context) for key in self.keys)
-        pieces = cached_fragment(str(self.name.resolve(context)), request, render, parts=keys)
+        # Asked again once made: what it was made from may say otherwise (read in between).
+        still = None if self.condition is None else (lambda: self.condition.resolve(context))
+        pieces = cached_fragment(
+            str(self.name.resolve(context)), request, render, parts=keys, still=still
+        )
         return join_with_token(pieces, lambda: str(context.get("csrf_token", "")))
