@@ -22,6 +22,7 @@ import hashlib
 import logging
 import re
 import secrets
+import time
 from contextvars import ContextVar
 from functools import cache, wraps
 from pathlib import Path
@@ -84,8 +85,8 @@ def release_fingerprint() -> str:
 
 def _key(request, version: int) -> str:
     raw = (
-        f"{release_fingerprint()}|{version}|{get_language()}|{request.get_host()}"
-        f"|{request.get_full_path()}"
+        f"{release_fingerprint()}|{version}|{get_language()}|{request.scheme}://"
+        f"{request.get_host()}|{request.get_full_path()}"
     )
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
@@ -141,7 +142,10 @@ def fragment_key(name: str, request, version: int, parts: tuple | None = None) -
     and `{% shared_fragment %}` keep): keyed like a cached page and by its name, and by the
     address, or by `parts` for a fragment that is the same on every page showing it (a note)."""
     where = request.get_full_path() if parts is None else "|".join(map(str, parts))
-    raw = f"{name}|{release_fingerprint()}|{version}|{get_language()}|{request.get_host()}|{where}"
+    raw = (
+        f"{name}|{release_fingerprint()}|{version}|{get_language()}|{request.scheme}://"
+        f"{request.get_host()}|{where}"
+    )
     return "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -230,20 +234,47 @@ def shared_content(request, name: str, template_name: str, make_context) -> str:
 
 
 # A shared cache (Redis) that is down or slow makes pages without it: the page is made afresh
-# and the failure logged; `/gezond/` reports it to the load balancer.
+# and the failure logged; `/gezond/` reports it to the load balancer. After a failure this
+# process leaves the cache alone for CACHE_BACK_OFF_SECONDS: a page asks it once per kept part
+# (a case page, a hundred times), and each call to a cache that does not answer waits for its
+# timeout.
+CACHE_BACK_OFF_SECONDS = 10.0
+_cache_back_off_until = 0.0
+
+
+def _cache_available() -> bool:
+    return time.monotonic() >= _cache_back_off_until
+
+
+def _cache_failed(action: str, error: Exception) -> None:
+    global _cache_back_off_until
+    _cache_back_off_until = time.monotonic() + CACHE_BACK_OFF_SECONDS
+    logger.warning(
+        "Page cache unavailable (%s): %s: %s; not asked for %.0f s",
+        action,
+        type(error).__name__,
+        error,
+        CACHE_BACK_OFF_SECONDS,
+    )
+
+
 def _cache_get(key: str):
+    if not _cache_available():
+        return None
     try:
         return page_cache.get(key)
     except Exception as error:  # noqa: BLE001 - any failure of the cache service
-        logger.warning("Page cache unavailable (read): %s: %s", type(error).__name__, error)
+        _cache_failed("read", error)
         return None
 
 
 def _cache_set(key: str, value, seconds: int) -> None:
+    if not _cache_available():
+        return
     try:
         page_cache.set(key, value, seconds)
     except Exception as error:  # noqa: BLE001 - any failure of the cache service
-        logger.warning("Page cache unavailable (write): %s: %s", type(error).__name__, error)
+        _cache_failed("write", error)
 
 
 def _cacheable_response(request, response) -> bool:

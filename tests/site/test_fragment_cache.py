@@ -6,14 +6,14 @@ import pytest
 from django.db import connection
 from django.http import HttpResponse
 from django.template import RequestContext, Template, TemplateSyntaxError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services as case_services
 from diegem.lib.caching import cached_fragment
 from tests.conftest import logged_in
-from tests.factories import make_case
+from tests.factories import make_annotation, make_case
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +178,36 @@ def test_the_bench_can_ask_for_a_page_made_whole(framework, header, whole):
     assert seen == [whole]
     assert response.content.decode() == ("2" if whole else "1")
     assert making_whole.get() is False
+
+
+def test_a_cache_that_fails_is_left_alone_for_a_while(framework, member_a, monkeypatch):
+    from diegem.lib import caching
+
+    monkeypatch.setattr(caching, "_cache_back_off_until", 0.0)
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(args[0] if args else "")
+        raise ConnectionError("Redis antwoordt niet")
+
+    monkeypatch.setattr(caching.page_cache, "get", broken)
+    monkeypatch.setattr(caching.page_cache, "set", broken)
+    case = make_case(title="Zonder cache gemaakt")
+    for i in range(20):
+        make_annotation(target=case, author=member_a, body=f"Kanttekening {i}.")
+    reader = logged_in(member_a)
+    for _ in range(2):
+        assert "Zonder cache gemaakt" in main(reader.get(case.get_absolute_url()))
+    assert len(calls) == 1  # asked once; then made without it for CACHE_BACK_OFF_SECONDS
+    monkeypatch.setattr(caching, "_cache_back_off_until", 0.0)  # the time has passed
+    reader.get(case.get_absolute_url())
+    assert len(calls) == 2
+
+
+def test_kept_parts_are_kept_per_scheme(framework, member_a):
+    case = make_case(title="Met citaat")
+    Client().get(case.get_absolute_url())  # made over http by an anonymous reader
+    page = parse(logged_in(member_a).get(case.get_absolute_url(), secure=True))
+    cited = " ".join(page.xpath("//*[contains(@class,'cite')]//text()"))
+    assert f"https://testserver{case.get_absolute_url()}" in cited
+    assert "http://testserver" not in cited
