@@ -14,6 +14,13 @@ random string, so never part of user text) and joined with the nonce of each
 response that serves it, in the body and (through Django's CSP middleware) in
 the header. No placeholder is written into the page, so no text a user wrote
 can ever be taken for one.
+
+Signed-in readers never get a cached page, but they do get the parts of a page that are the
+same for every reader who may do the same things there, kept by the same content version:
+`cached_fragment` (and the template tags in `templatetags/fragments.py`), `shared_content` (a
+view's whole public content) and `cached_result` (data). A kept part is made as an anonymous
+reader sees it, holds no CSRF token (it is cut where the token goes and joined with each
+reader's own) and no nonce, and reads nothing when it is served.
 """
 
 from __future__ import annotations
@@ -182,10 +189,10 @@ def cached_fragment(
 
 
 def cached_result(name: str, parts: tuple, version: int, compute):
-    """A result that is the same for every reader (plain data: lists, tuples, numbers,
-    strings), kept by the content version `version` (read before the data `compute` reads)
-    and by `parts`, which must name everything else it depends on. Nothing is kept with
-    PAGE_CACHE_SECONDS at 0."""
+    """A result that is the same for every reader (anything the cache can pickle: the related
+    cases' rows, the reflection tool's ranking), kept by the content version `version` (read
+    before the data `compute` reads) and by `parts`, which must name everything else it depends
+    on. Nothing is kept with PAGE_CACHE_SECONDS at 0."""
     if not _keeping():
         return compute()
     raw = f"{name}|{release_fingerprint()}|{version}|" + "|".join(map(str, parts))
