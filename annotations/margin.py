@@ -51,6 +51,15 @@ class Block:
     shared: bool = False
 
 
+def _nothing_of_theirs(holder) -> bool:
+    """For a holder of notes read for one reader (`personal`, a lazy `notes`): nothing in it is
+    theirs, neither by the small query before the notes are read nor, once they are read (the
+    part is being made), by the notes themselves (`mark_shared`)."""
+    if holder.personal:
+        return False
+    return "notes" not in holder.__dict__ or all(note.shared for note in holder.notes)
+
+
 @dataclass
 class AnnotatedText:
     target: Target
@@ -95,9 +104,7 @@ class AnnotatedText:
         text and its margin alike: nothing in it is theirs alone. Known without reading the
         notes, so that a kept text reads none; once they are read (the text is being made),
         they must agree: something of the reader's written in between is never kept."""
-        if self.personal:
-            return False
-        return "notes" not in self.__dict__ or all(note.shared for note in self.notes)
+        return _nothing_of_theirs(self)
 
     @property
     def voices(self) -> list:
@@ -309,9 +316,7 @@ class Echoes:
 
     @property
     def shared(self) -> bool:
-        if self.personal:
-            return False
-        return "notes" not in self.__dict__ or all(note.shared for note in self.notes)
+        return _nothing_of_theirs(self)
 
 
 def echoes_personal(section: Section, user, reader_key: str | None) -> bool:

@@ -263,22 +263,6 @@ def _own_profile(case, items: list[Item]) -> dict[str, Placement]:
     return now
 
 
-def related_cases(case, items: list[Item], cases: QuerySet) -> list[Near]:
-    """Of `cases` (published ones the reader may see the coding of), the nearest to this case's
-    own coding, by the reflection tool's distance.
-
-    The case's determined codings are its profile (as if a practitioner had placed it "now");
-    `case` comes with its codings prefetched (`with_profile`). A case compared on nothing (all
-    its codings unknown) is not related. Two queries, whatever the bank.
-    """
-    return [
-        Near(case=Case(pk=pk, title=title, slug=slug), distance=d, compared=c, asked=asked)
-        for pk, title, slug, d, c, asked in _related_rows(
-            case, _own_profile(case, items), items, cases
-        )
-    ]
-
-
 def codes_blind(user) -> bool:
     """Whether `user` codes a case blind now (only researchers do; no case is published while
     its round is open, but what this reader may not see stays out whatever the state)."""
@@ -286,20 +270,28 @@ def codes_blind(user) -> bool:
 
 
 def related_cases_for(case, items: list[Item], user, version: int) -> list[Near]:
-    """`related_cases` among the published cases whose coding `user` may read.
+    """Of the published cases whose coding `user` may read, the nearest to this case's own
+    coding, by the reflection tool's distance.
 
-    For every reader who codes no case blind that is the same list, so it is kept by the
-    content version `version` (read before anything it shows) and by the case's own profile:
-    after the first reader since a change, the ranking over the whole bank is not run again.
+    The case's determined codings are its profile (as if a practitioner had placed it "now");
+    `case` comes with its codings prefetched (`with_profile`). A case compared on nothing (all
+    its codings unknown) is not related. Two queries, whatever the bank; and for every reader
+    who codes no case blind the list is the same, so it is kept by the content version
+    `version` (read before anything it shows) and by the case's own profile: after the first
+    reader since a change, the ranking over the whole bank is not run again.
     """
     published = Case.objects.codings_visible_to(user).published()
-    if codes_blind(user):
-        return related_cases(case, items, published)
     now = _own_profile(case, items)
-    key = (case.pk, *sorted((param, p.value, p.both) for param, p in now.items()))
-    rows = cached_result(
-        "related-cases", key, version, lambda: _related_rows(case, now, items, published)
-    )
+
+    def rank() -> list[tuple]:
+        return _related_rows(case, now, items, published)
+
+    if codes_blind(user):
+        rows = rank()
+    else:
+        key = (case.pk, *sorted((param, p.value, p.both) for param, p in now.items()))
+        rows = cached_result("related-cases", key, version, rank)
+    # Title and slug are all a case page shows of them.
     return [
         Near(case=Case(pk=pk, title=title, slug=slug), distance=d, compared=c, asked=asked)
         for pk, title, slug, d, c, asked in rows

@@ -177,7 +177,7 @@ def cached_fragment(
     key = fragment_key(name, request, request_content_version(request), parts)
     stored = _cache_get(key)
     if stored is not None:
-        return [mark_safe(piece) for piece in stored]  # noqa: S308 - template output, as rendered
+        return stored  # template output, as rendered: join_with_token marks it safe
     pieces = render()
     if still is not None and not still():
         return pieces  # made from something of this reader's after all: theirs alone
@@ -217,6 +217,12 @@ class CsrfMarker:
         return self.value
 
 
+def as_any_reader(marker: CsrfMarker) -> dict:
+    """What a kept part is made with, above the context processors: an anonymous reader's
+    `user`, `perms` and `messages`, and the marker where the CSRF token goes."""
+    return {"user": AnonymousUser(), "perms": None, "messages": (), "csrf_token": marker}
+
+
 def join_with_token(pieces: list[str], token) -> str:
     """The pieces of a kept part joined with this reader's CSRF token (`token()`, asked only
     when the part has a form: asking sets the CSRF cookie)."""
@@ -233,9 +239,8 @@ def shared_content(request, name: str, template_name: str, make_context) -> str:
 
     def render() -> list[str]:
         marker = CsrfMarker()
-        anonymous = {"user": AnonymousUser(), "perms": None, "messages": (), "csrf_token": marker}
-        output = render_to_string(template_name, {**make_context(), **anonymous}, request)
-        return output.split(marker.value)
+        context = {**make_context(), **as_any_reader(marker)}
+        return render_to_string(template_name, context, request).split(marker.value)
 
     return join_with_token(cached_fragment(name, request, render), lambda: get_token(request))
 

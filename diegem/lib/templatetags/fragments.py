@@ -11,9 +11,8 @@ without making them again (after the first reader since the last change, who mak
 """
 
 from django import template
-from django.contrib.auth.models import AnonymousUser
 
-from diegem.lib.caching import CsrfMarker, cached_fragment, join_with_token
+from diegem.lib.caching import CsrfMarker, as_any_reader, cached_fragment, join_with_token
 
 register = template.Library()
 
@@ -64,10 +63,10 @@ class FragmentNode(template.Node):
         request = context.get("request")
         if request is None or (self.condition is not None and not self.condition.resolve(context)):
             return self.nodelist.render(context)
-        marker = CsrfMarker()
 
         def render() -> list[str]:
-            with context.push(user=AnonymousUser(), perms=None, messages=(), csrf_token=marker):
+            marker = CsrfMarker()  # only when made: a kept part needs none
+            with context.push(**as_any_reader(marker)):
                 return self.nodelist.render(context).split(marker.value)
 
         keys = None if self.keys is None else tuple(key.resolve(context) for key in self.keys)
