@@ -13,17 +13,20 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property, partial
 from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from annotations.models import Annotation, Kind, Status, Voice
+from annotations.models import Annotation, Kind, Motivation, Status, Voice
 from annotations.services import may_annotate
 from annotations.targets import Target, case_targets, section_target
-from annotations.thread_replies import attach_threads
+from annotations.thread_replies import attach_threads, visible_replies
 from cases.models import Case, may_read_drafts
 from diegem.lib.annotatable import Paragraph, paragraph_spans, text_revision
+from diegem.lib.caching import cached_result
+from diegem.lib.prepared import PreparedQuery
 from frameworks.models import Section
 
 
@@ -140,6 +143,9 @@ class MarginFilter:
             voice=voice if voice in Voice.values else "", kind=kind if kind in Kind.values else ""
         )
 
+    def allows(self, *, voice: str, kind: str) -> bool:
+        return (not self.voice or voice == self.voice) and (not self.kind or kind == self.kind)
+
     def apply(self, queryset):
         if self.voice:
             queryset = queryset.filter(voice=self.voice)
@@ -231,41 +237,164 @@ def _written_by(annotation: Annotation, user) -> bool:
     return user.is_authenticated and annotation.author_id == user.pk
 
 
+@dataclass(eq=False)
+class KeptNote:
+    """A public note in a case's margin, known by what its place in the text needs (its id,
+    passage, revision, voice and kind). Every reader sees it alike (`shared`): it is shown from
+    its kept part (`{% shared_fragment "margin-note" %}`), and only when that part is being made
+    is the rest of it read (`full`: the public notes of the case as any reader sees them, in one
+    query with their threads in one more)."""
+
+    pk: int
+    position_start: int
+    position_end: int
+    text_revision: str
+    voice: str
+    kind: str
+    full: Callable[[], dict[int, Annotation]]
+    status: str = Status.APPROVED
+    shared: bool = True
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.full()[self.pk], name)
+
+
+# The columns of a public note that place it in the margin (`KeptNote`).
+PLACE_COLUMNS = ("pk", "position_start", "position_end", "text_revision", "voice", "kind")
+
+
+def _public_places(case: Case) -> dict[str, list[tuple]]:
+    """Where the public notes of a case stand, per text section, in the margin's order: the same
+    for every reader (kept by the content version)."""
+    places: dict[str, list[tuple]] = defaultdict(list)
+    rows = Annotation.objects.for_margin(AnonymousUser()).filter(case=case)
+    for case_field, *place in rows.values_list("case_field", *PLACE_COLUMNS):
+        places[case_field].append(tuple(place))
+    return dict(places)
+
+
+def _readers_own(case: Case, user, reader_key: str | None) -> list[tuple[str, int]]:
+    """The case's texts and notes in which this reader has something of their own (a note of
+    theirs, a reply of theirs under a note, a flag), as (text section, note id): one small
+    query, none for a reader who has neither signed in nor flagged anything."""
+    if not user.is_authenticated and not reader_key:
+        return []
+    values = {"case_id": case.pk}
+    if reader_key:
+        values["reader_key"] = reader_key
+    if user.is_authenticated:
+        values["user_id"] = user.pk
+    return [
+        (row["case_field"], row["parent_id"] or row["id"]) for row in _READERS_OWN.rows(**values)
+    ]
+
+
+def _readers_own_query(case_id: int, reader_key: str | None = None, user_id: int | None = None):
+    return (
+        Annotation.objects.filter(case_id=case_id)
+        .of_reader(_reader(user_id), reader_key)
+        .values("case_field", "id", "parent_id")
+    )
+
+
+_READERS_OWN = PreparedQuery(_readers_own_query)
+
+
+def _reader(user_id: int | None):
+    return get_user_model()(pk=user_id) if user_id is not None else AnonymousUser()
+
+
+def _case_margin_query(case_id: int, reader_key: str = "", user_id: int | None = None, **chosen):
+    """A case's notes this reader sees in its margins (of the voice and kind chosen), and the
+    replies they see in the notes' threads: one query (`_case_notes`)."""
+    reader = _reader(user_id)
+    margin_filter = MarginFilter(voice=chosen.get("voice", ""), kind=chosen.get("kind", ""))
+    notes = margin_filter.apply(Annotation.objects.for_margin(reader))
+    both = (notes | visible_replies(reader)).filter(case_id=case_id).flagged_by(reader_key or None)
+    return both.select_related("author__preferences", "organisation").defer("search_vector")
+
+
+# Read on the case page of every reader with something of their own on it: prepared.
+_CASE_MARGIN = PreparedQuery(_case_margin_query)
+
+
+def _case_notes(case: Case, user, margin_filter: MarginFilter, reader_key: str | None):
+    """The notes of a public case this reader sees in its margins, with their threads and
+    whether each is the same for every reader (`mark_shared`): one prepared query."""
+    values = {"case_id": case.pk}
+    if user.is_authenticated:
+        values["user_id"] = user.pk
+    values |= {name: value for name in ("voice", "kind") if (value := getattr(margin_filter, name))}
+    if reader_key:
+        values["reader_key"] = reader_key
+    annotations = _CASE_MARGIN.instances(**values)
+    notes = sorted(
+        (note for note in annotations if note.motivation == Motivation.COMMENTING),
+        key=lambda note: (note.position_start, note.pk),
+    )
+    replies = sorted(
+        (reply for reply in annotations if reply.motivation == Motivation.REPLYING),
+        key=lambda reply: (reply.created_at, reply.pk),
+    )
+    attach_threads(notes, user, replies)
+    mark_shared(notes, user)
+    return notes
+
+
 def case_margin(
-    case: Case, user, margin_filter: MarginFilter, reader_key: str | None = None
+    case: Case, user, margin_filter: MarginFilter, reader_key: str | None = None, version: int = 0
 ) -> list[AnnotatedText]:
     """Every text section of a case with its margin.
 
-    The notes of the whole case are read in one query (and their threads in one more) the
-    first time a text needs them: a text with nothing of this reader's in it is kept for every
-    reader alike, and a kept one needs none. What is this reader's is one small query (none for
-    a reader who has neither signed in nor flagged anything).
+    A text with nothing of this reader's in it is kept for every reader alike, and a kept one
+    needs no note. What is this reader's is one small query (`_readers_own`). A text that is
+    theirs is made with their own notes (and those they answered or flagged) read for them, in
+    one query with their threads in one more, and every other note a `KeptNote`, placed by
+    where the public notes stand (kept by the content version `version`) and shown from its
+    kept part.
     """
     public = case.is_public
+    own = _readers_own(case, user, reader_key) if public else []
+    personal = {field for field, _note in own}
+    own_ids = {note for _field, note in own}
 
     @cache
-    def by_field() -> dict[str, list[Annotation]]:
-        grouped: dict[str, list[Annotation]] = defaultdict(list)
-        if public:
-            notes = list(_margin_queryset(user, margin_filter, reader_key).filter(case=case))
-            attach_threads(notes, user)  # one query for every thread of the case
-            mark_shared(notes, user)
-            for annotation in notes:
-                grouped[annotation.case_field].append(annotation)
-        return grouped
+    def places() -> dict[str, list[tuple]]:
+        return cached_result(
+            "case-margin-places", (case.pk,), version, lambda: _public_places(case)
+        )
 
-    personal = (
-        set(Annotation.objects.filter(case=case).of_reader(user, reader_key).case_fields())
-        if public
-        else set()
-    )
+    @cache
+    def readers_notes() -> list[Annotation]:
+        if not own_ids:
+            return []
+        notes = _case_notes(case, user, margin_filter, reader_key)
+        return [note for note in notes if note.pk in own_ids]
+
+    @cache
+    def public_notes() -> dict[int, Annotation]:
+        return {note.pk: note for note in _case_notes(case, AnonymousUser(), MarginFilter(), None)}
+
+    def load(field: str) -> list[Annotation]:
+        if not public:
+            return []
+        kept = [
+            KeptNote(*place, full=public_notes)
+            for place in places().get(field, [])
+            if place[0] not in own_ids and margin_filter.allows(voice=place[4], kind=place[5])
+        ]
+        theirs = [note for note in readers_notes() if note.case_field == field]
+        return sorted([*kept, *theirs], key=lambda note: (note.position_start, note.pk))
+
     can_annotate = public and may_annotate(user)
     # Who may write may reply; researchers too (may_reply, without asking twice).
     can_reply = can_annotate or (public and may_read_drafts(user))
     return [
         AnnotatedText(
             target,
-            partial(lambda field: by_field()[field], target.case_field),
+            partial(load, target.case_field),
             can_annotate,
             can_reply,
             personal=not public or target.case_field in personal,

@@ -39,6 +39,7 @@ from cases.models import (
 )
 from diegem.lib import search as full_text
 from diegem.lib.anchoring import AnchoredPassage, AnchorState
+from diegem.lib.choices import DisplayedChoices
 from frameworks.models import Section
 
 
@@ -300,7 +301,7 @@ class AnnotationQuerySet(models.QuerySet):
         )
 
 
-class Annotation(AnchoredPassage):
+class Annotation(DisplayedChoices, AnchoredPassage):
     """A margin annotation on a passage of a case section or of the framework text.
 
     The passage is an `AnchoredPassage`: W3C Web Annotation selectors (quote

@@ -29,11 +29,11 @@ from annotations.models import (
     Flag,
     ModerationEvent,
     Motivation,
-    Organisation,
     Status,
 )
 from annotations.models import ModerationAction as Action
 from annotations.notification_services import notification_fan_out, notify_decision
+from annotations.reader_facts import reader_facts
 from annotations.rendering import render_markdown
 from annotations.targets import Target
 from cases.models import Case
@@ -156,8 +156,8 @@ def _one_at_a_time(name: str) -> None:
 
 
 def may_annotate(user) -> bool:
-    """Members of a stakeholder organisation may annotate."""
-    return Organisation.objects.of_member(user).exists()
+    """Members of a stakeholder organisation may annotate (read once per reading request)."""
+    return reader_facts(user).member
 
 
 def is_reviewer(user) -> bool:

@@ -138,8 +138,9 @@ def visible_replies(user):
     return replies.filter(_public() | own)
 
 
-def attach_threads(notes: list[Annotation], user) -> None:
-    """Give each note its `thread`: the replies this reader sees, in order. One query for all notes.
+def attach_threads(notes: list[Annotation], user, replies: list[Annotation] | None = None) -> None:
+    """Give each note its `thread`: the replies this reader sees, in order. One query for all notes
+    (`replies`: none, when the caller read them already, in `thread_order`).
 
     Each reply gets `answers`: the contribution it answers when this reader sees
     it in the same thread (the root or a reply shown), else None, so that a quote
@@ -147,14 +148,13 @@ def attach_threads(notes: list[Annotation], user) -> None:
     """
     if not notes:
         return
+    if replies is None:
+        replies = thread_order(
+            visible_replies(user)
+            .filter(parent__in=[note.pk for note in notes])
+            .select_related("author__preferences", "organisation")
+        )
     by_root: dict[int, list[Annotation]] = defaultdict(list)
-    replies = (
-        visible_replies(user)
-        .filter(parent__in=[note.pk for note in notes])
-        .select_related("author__preferences", "organisation")
-        # Written order, which an edit (a new `submitted_at`) does not change.
-        .order_by("created_at", "pk")
-    )
     for reply in replies:
         by_root[reply.parent_id].append(reply)
     for note in notes:
@@ -166,3 +166,8 @@ def attach_threads(notes: list[Annotation], user) -> None:
         note.thread = thread
         note.public_reply_count = sum(1 for r in thread if r.status == Status.APPROVED)
         note.own_pending_count = len(thread) - note.public_reply_count
+
+
+def thread_order(replies):
+    """Written order, which an edit (a new `submitted_at`) does not change."""
+    return replies.order_by("created_at", "pk")

@@ -140,6 +140,8 @@ MIDDLEWARE = [
     # After the user and messages are known (the error page shows the header), before any view.
     "diegem.lib.middleware.RejectNulBytesMiddleware",
     "diegem.lib.middleware.PrivateForUsersMiddleware",
+    # Facts about the reader read once per GET (diegem.lib.request_memo).
+    "diegem.lib.request_memo.RequestMemoMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -247,6 +249,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Django's database sessions, read with a prepared query (diegem.lib.sessions).
+SESSION_ENGINE = "diegem.lib.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
@@ -314,8 +318,9 @@ LOGOUT_REDIRECT_URL = "home"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses logins that are locked out.
     "axes.backends.AxesStandaloneBackend",
-    # A user's permissions in one query (then ModelBackend reads none), nothing else.
-    "diegem.lib.permissions.PermissionsBackend",
+    # ModelBackend reading less: the signed-in user with their permissions in one query.
+    "diegem.lib.permissions.SiteBackend",
+    # For sessions signed in before SiteBackend was listed (they name their backend).
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Repeated failed logins for one user name from one address are locked out for a while.

@@ -5,12 +5,10 @@
 """
 
 from django import template
-from django.db.models import Exists
 from django.utils.translation import gettext_lazy as _
 
-from annotations.models import Follow, Organisation
 from annotations.notification_services import follow_key, follow_kind
-from annotations.notifications import FOLLOW_TARGETS
+from annotations.reader_facts import follows, reader_facts
 
 register = template.Library()
 
@@ -32,24 +30,16 @@ def follow_button(context, target) -> dict:
     """A form to follow `target`, or to stop, for a signed-in member; nothing for anyone else.
 
     Nothing (and no CSRF token) for anonymous readers, so their pages stay cacheable.
-    One query: the membership and the follow together.
+    One small query (the follow; the membership is the page's `reader_facts`).
     """
     request = context["request"]
     user = request.user
     if not user.is_authenticated:
         return {"show": False}
-    kind = follow_kind(target)
-    row = (
-        Organisation.objects.of_member(user)
-        .annotate(
-            following=Exists(Follow.objects.filter(user=user, **{FOLLOW_TARGETS[kind]: target}))
-        )
-        .values("following")
-        .first()
-    )
-    if row is None:
+    if not reader_facts(user).member:
         return {"show": False}
-    return _form(context, kind, target, following=row["following"])
+    kind = follow_kind(target)
+    return _form(context, kind, target, following=follows(user, kind, target.pk))
 
 
 @register.inclusion_tag("annotations/includes/follow_form.html", takes_context=True)

@@ -26,8 +26,11 @@ def margin_filter(context) -> margin.MarginFilter:
 def case_margin(context, case, margin_filter) -> list[margin.AnnotatedText]:
     """Every text section of the case with its highlighted passages and notes."""
     request = context["request"]
-    request_content_version(request)  # before the notes: a kept note is never older than its key
-    return margin.case_margin(case, request.user, margin_filter, existing_reader_key(request))
+    # Before the notes: a kept note is never older than its key.
+    version = request_content_version(request)
+    return margin.case_margin(
+        case, request.user, margin_filter, existing_reader_key(request), version
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -1,12 +1,8 @@
 """What the site header shows: the search box's limit, and for a signed-in user their links."""
 
 from django import template
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
-from annotations.models import Annotation, Membership, Notification
-from diegem.lib.prepared import PreparedQuery
+from annotations.reader_facts import reader_facts
 from diegem.lib.search import MAX_QUERY_LENGTH
 
 register = template.Library()
@@ -16,32 +12,6 @@ register = template.Library()
 def max_query_length() -> int:
     """The `maxlength` of every search box: as much as a search reads."""
     return MAX_QUERY_LENGTH
-
-
-def _offers(user_id: int):
-    user = get_user_model()(pk=user_id)
-    unread = (
-        Notification.objects.shown_to(user)
-        .unread()
-        .values("recipient")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return (
-        get_user_model()
-        .objects.filter(pk=user_id)
-        .annotate(
-            member=Exists(Membership.objects.filter(user=OuterRef("pk"))),
-            wrote=Exists(Annotation.objects.filter(author=OuterRef("pk"))),
-            notified=Exists(Notification.objects.filter(recipient=OuterRef("pk"))),
-            unread=Coalesce(Subquery(unread), 0),
-        )
-        .values("member", "wrote", "notified", "unread")
-    )
-
-
-# Read on every page a signed-in reader gets: compiled once per process (diegem.lib.prepared).
-_OFFERS = PreparedQuery(_offers)
 
 
 @register.simple_tag
@@ -56,12 +26,10 @@ def account_offers(user) -> dict:
     researcher hears of readings of their cases); the count is of unread notifications the
     user may still see (`Notification.objects.shown_to`).
     """
-    [row] = _OFFERS.rows(user_id=user.pk) or [
-        {"member": False, "wrote": False, "notified": False, "unread": 0}
-    ]
+    facts = reader_facts(user)
     return {
-        "annotations": row["member"] or row["wrote"],
-        "practices": row["member"],
-        "notifications": row["member"] or row["notified"],
-        "unread": row["unread"],
+        "annotations": facts.member or facts.wrote,
+        "practices": facts.member,
+        "notifications": facts.member or facts.notified,
+        "unread": facts.unread,
     }

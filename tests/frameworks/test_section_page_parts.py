@@ -42,10 +42,10 @@ def test_a_kept_section_reads_only_what_is_the_readers_own(section, member_a, me
     with CaptureQueriesContext(connection) as queries:
         kept = page_of(reader, section)
     assert margin_bodies(kept) == ["Een openbare kanttekening."]
-    # The content version, the session, the user and their permissions, the section, the
-    # header's offers, whether they follow it, what of theirs is in its margin and among the
-    # pilots' notes, whether they may write.
-    assert len(queries) == 10
+    # The content version, the session, the user with their permissions, the section, what the
+    # page knows of them (member? their links; read once for all who ask), whether they follow
+    # it, what of theirs is in its margin and among the pilots' notes.
+    assert len(queries) == 8
 
 
 def test_a_note_waiting_is_shown_to_its_author_and_to_no_one_else(section, member_a, member_b):

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.models import Membership
+from diegem.lib.prepared import as_written
 from tests.conftest import logged_in
 from tests.factories import make_annotation, make_user
 from tests.html import parse, texts
@@ -101,6 +102,7 @@ def test_signing_out_is_a_post_with_a_csrf_token(framework, member_a):
 def test_the_account_menu_costs_one_query(framework, member_a):
     with CaptureQueriesContext(connection) as queries:
         logged_in(member_a).get(reverse("bibliography"))
-    asking = [q["sql"] for q in queries if "annotations_membership" in q["sql"]]
+    sqls = [as_written(query["sql"]) for query in queries]  # prepared: its SQL, not its name
+    asking = [sql for sql in sqls if "annotations_membership" in sql]
     assert len(asking) == 1
     assert "annotations_annotation" in asking[0]

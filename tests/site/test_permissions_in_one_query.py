@@ -1,5 +1,5 @@
 """A user's permissions, their own and their groups', are read in one query
-(`diegem.lib.permissions.PermissionsBackend`) and answer as Django's ModelBackend does."""
+(`diegem.lib.permissions.SiteBackend`) and answer as Django's ModelBackend does."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission

@@ -1,14 +1,18 @@
-"""A query built the same way on every request is compiled once per process and run with
-each request's values (`diegem.lib.prepared.PreparedQuery`): the same rows as the queryset."""
+"""A query built the same way on every request is compiled once per process, prepared once per
+database connection and run with each request's values (`diegem.lib.prepared.PreparedQuery`):
+the same rows, or model instances, as the queryset."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db import DataError, connection, transaction
+from django.db.models import BooleanField, Count, F, Value
 from django.db.models.expressions import RawSQL
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from annotations.models import Annotation
 from diegem.lib.prepared import PreparedQuery
-from tests.factories import make_annotation, make_member
+from tests.factories import make_annotation, make_member, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +58,131 @@ def test_a_value_the_query_does_not_pass_as_a_parameter_is_refused(framework):
     )
     with pytest.raises(ValueError, match="author_id"):
         prepared.rows(author_id=3)
+
+
+# --- prepared once per connection ----------------------------------------------------------
+
+
+def usernames_like_first_names(user_id):
+    # `contains` against a column: the compiled SQL holds a literal '%' ('%%' for the driver).
+    return (
+        get_user_model()
+        .objects.filter(pk__gte=user_id, username__contains=F("first_name"))
+        .order_by("username")
+        .values("username")
+    )
+
+
+def statements(queries) -> list[str]:
+    return [query["sql"].split()[0] for query in queries]
+
+
+def test_prepared_and_run_in_one_round_trip_then_only_run(framework):
+    make_user("annemie", first_name="mie")
+    make_user("bert", first_name="x")
+    prepared = PreparedQuery(usernames_like_first_names)
+    with CaptureQueriesContext(connection) as first:
+        rows = prepared.rows(user_id=0)
+    with CaptureQueriesContext(connection) as second:
+        again = prepared.rows(user_id=0)
+    assert rows == again == [{"username": "annemie"}] == list(usernames_like_first_names(0))
+    assert statements(first) == ["PREPARE"]  # PREPARE …; EXECUTE … in one query
+    assert statements(second) == ["EXECUTE"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_again():
+    prepared = PreparedQuery(notes_by)
+    user = make_user("carla")
+    assert prepared.rows(author_id=user.pk) == [{"username": "carla", "notes": 0}]
+    connection.close()
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows(author_id=user.pk) == [{"username": "carla", "notes": 0}]
+    assert statements(queries) == ["PREPARE"]
+
+
+def test_a_statement_survives_a_rolled_back_transaction(framework):
+    prepared = PreparedQuery(notes_by)
+    user = make_user("dirk")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        prepared.rows(author_id=user.pk)
+        raise RuntimeError("rolled back")
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows(author_id=user.pk) == [{"username": "dirk", "notes": 0}]
+    assert statements(queries) == ["EXECUTE"]
+
+
+def test_after_a_failure_the_next_run_prepares_under_a_new_name(framework):
+    prepared = PreparedQuery(notes_by)
+    user = make_user("els")
+    with pytest.raises(DataError), transaction.atomic():
+        prepared.rows(author_id=2**63)  # out of bigint's range: the EXECUTE fails
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows(author_id=user.pk) == [{"username": "els", "notes": 0}]
+    assert statements(queries) == ["PREPARE"]
+
+
+def test_a_value_selected_alone_keeps_its_type(framework):
+    # Untyped, PostgreSQL would give the string 'false' back, which a template takes for true.
+    prepared = PreparedQuery(
+        lambda user_id: (
+            get_user_model()
+            .objects.filter(pk=user_id)
+            .annotate(flag=Value(False, output_field=BooleanField()), number=Value(7))
+            .values("flag", "number")
+        )
+    )
+    user = make_user("fien")
+    assert prepared.rows(user_id=user.pk) == [{"flag": False, "number": 7}]
+
+
+def test_text_values_are_parameters_too(framework):
+    make_user("gert")
+    prepared = PreparedQuery(
+        lambda name: get_user_model().objects.filter(username=name).values("username")
+    )
+    assert prepared.rows(name="gert") == [{"username": "gert"}]
+    assert prepared.rows(name="gert'; DROP TABLE auth_user; --") == []
+    assert prepared.rows(name="gert") == [{"username": "gert"}]
+
+
+def test_a_time_among_the_values_is_refused(framework):
+    # Compiled once, it would stand still: compare with the database's clock instead.
+    prepared = PreparedQuery(
+        lambda user_id: get_user_model().objects.filter(pk=user_id, date_joined__lt=timezone.now())
+    )
+    with pytest.raises(ValueError, match="Now"):
+        prepared.rows(user_id=1)
+
+
+# --- model instances -----------------------------------------------------------------------
+
+
+def test_instances_are_the_querysets_with_their_related_rows_and_annotations(
+    framework, organisation_a
+):
+    amal = make_member(organisation_a, username="amal")
+    notes = [make_annotation(author=amal, body=f"Noot {i}") for i in range(3)]
+
+    def build(author_id):
+        return (
+            Annotation.objects.filter(author_id=author_id)
+            .select_related("author", "organisation")
+            .annotate(doubled=F("position_start") * 2)
+            .order_by("pk")
+        )
+
+    prepared = PreparedQuery(build)
+    prepared.instances(author_id=amal.pk)  # prepared
+    with CaptureQueriesContext(connection) as queries:
+        found = prepared.instances(author_id=amal.pk)
+        seen = [
+            (note.pk, note.body, note.author.username, note.organisation.name, note.doubled)
+            for note in found
+        ]
+    expected = [
+        (note.pk, note.body, "amal", organisation_a.name, note.position_start * 2) for note in notes
+    ]
+    assert seen == expected
+    assert len(queries) == 1
+    assert all(isinstance(note, Annotation) and note._state.db == "default" for note in found)

@@ -1,0 +1,26 @@
+"""Django's database sessions, read with a query compiled and planned once (`SESSION_ENGINE`).
+
+Every request of a signed-in reader reads their session; the ORM would build, compile and
+PostgreSQL plan the same query each time. The same table and rows as Django's `db` engine:
+sessions made by either are read by both. Whether a session has expired is asked of the
+database's clock (`Now()`), the clock every expiry date was written against.
+"""
+
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.models import Session
+from django.db.models.functions import Now
+
+from diegem.lib.prepared import PreparedQuery
+
+_SESSION = PreparedQuery(
+    lambda session_key: Session.objects.filter(session_key=session_key, expire_date__gt=Now())
+)
+
+
+class SessionStore(DatabaseSessionStore):
+    def _get_session_from_db(self):
+        found = _SESSION.instances(session_key=self.session_key) if self.session_key else []
+        if not found:
+            self._session_key = None
+            return None
+        return found[0]
