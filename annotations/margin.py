@@ -255,8 +255,14 @@ class KeptNote:
     status: str = Status.APPROVED
     shared: bool = True
 
+    @property
+    def gone(self) -> bool:
+        """No longer public (hidden or withdrawn after this request read the content version
+        its place was kept under): not shown (`still_public` in the margin's template)."""
+        return self.pk not in self.full()
+
     def __getattr__(self, name: str):
-        if name.startswith("__"):
+        if name.startswith("__") or self.gone:
             raise AttributeError(name)
         return getattr(self.full()[self.pk], name)
 
@@ -344,7 +350,7 @@ def _case_notes(case: Case, user, margin_filter: MarginFilter, reader_key: str |
 
 
 def case_margin(
-    case: Case, user, margin_filter: MarginFilter, reader_key: str | None = None, version: int = 0
+    case: Case, user, margin_filter: MarginFilter, reader_key: str | None, version: int
 ) -> list[AnnotatedText]:
     """Every text section of a case with its margin.
 

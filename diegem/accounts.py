@@ -71,7 +71,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
 
     template_name = "registration/invitation_accept.html"
     post_reset_login = True
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "diegem.lib.permissions.SiteBackend"
     success_url = reverse_lazy("annotations-mine")
 
     def form_valid(self, form):

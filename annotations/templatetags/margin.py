@@ -68,3 +68,10 @@ def section_annotations_link(section) -> str:
         CONTENT_TYPE,
         reverse("api-section-annotations", args=[section.key]),
     )
+
+
+@register.filter
+def still_public(note) -> bool:
+    """A note of a margin is shown unless it stood in a kept place and is no longer public
+    (`annotations.margin.KeptNote.gone`)."""
+    return not getattr(note, "gone", False)

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, Value
 from django.db.models.functions import Concat
 
@@ -39,6 +40,14 @@ _USER = PreparedQuery(_user_with_permissions)
 
 
 class SiteBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None and password is not None:
+            # Checked here and refused: ModelBackend, listed after this one for older sessions,
+            # would hash the password a second time for the same answer.
+            raise PermissionDenied
+        return user
+
     def get_user(self, user_id):
         found = _USER.instances(user_id=user_id)  # an int: Django's get_user converted it
         if not found or not self.user_can_authenticate(found[0]):

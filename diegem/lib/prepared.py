@@ -18,12 +18,12 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from threading import Lock
 from uuid import UUID
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable
 from django.db.models.sql.compiler import SQLCompiler
@@ -33,6 +33,7 @@ from django.db.models.sql.compiler import SQLCompiler
 _STAND_IN = -2_047_300_001
 _STAND_IN_TEXT = "\u2063stand-in-{}\u2063"
 _names = itertools.count(1)
+_on_connections = itertools.count(1)  # each statement's name on a connection: never reused
 _PLACEHOLDER = re.compile(r"%%|%s")
 _WRITTEN: dict[str, str] = {}  # each statement's SQL, by its name (`as_written`)
 _EXECUTE = re.compile(r"EXECUTE (diegem_prepared_\d+)_\d+\b")
@@ -46,8 +47,7 @@ def as_written(sql: str) -> str:
 
 class PreparedQuery:
     """`build(**values)` gives the queryset; every value must be an integer (an id) or a string
-    that the ORM passes to the database as a parameter. Rows come back as dicts of their
-    columns."""
+    (not None) that the ORM passes to the database as a parameter."""
 
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
@@ -60,8 +60,8 @@ class PreparedQuery:
         return [dict(zip(columns, row, strict=True)) for row in rows]
 
     def instances(self, **values: int | str) -> list[Model]:
-        """The model instances a model queryset gives (its `select_related` ones too), made by
-        Django's own iterable from the rows of the prepared statement."""
+        """The model instances a model queryset gives (its `select_related` ones too, not its
+        `prefetch_related`), made by Django's own iterable from the rows of the statement."""
         _columns, rows, compiled = self._execute(values)
         compiler = copy.copy(compiled.compiler)
         compiler.execute_sql = lambda *args, **kwargs: [rows]  # the rows already read
@@ -72,8 +72,25 @@ class PreparedQuery:
         return list(ModelIterable(queryset))
 
     def _execute(self, values: dict) -> tuple:
-        names = tuple(sorted((name, type(value) is str) for name, value in values.items()))
+        for name, value in values.items():
+            if not isinstance(value, str) and (type(value) is bool or not isinstance(value, int)):
+                # None would be bound to `= $1` and match nothing (the ORM writes IS NULL).
+                raise TypeError(
+                    f"{name}: a prepared query takes integers and strings, not {value!r}"
+                )
+        names = tuple(sorted((name, isinstance(value, str)) for name, value in values.items()))
         compiled = self._compile(names)
+        try:
+            return self._run(compiled, values)
+        except DatabaseError as error:
+            # A migration that changed a column a statement reads (SQLSTATE 0A000, "cached plan
+            # must not change result type"): prepared anew, once, where nothing else is undone.
+            connection = connections[compiled.db]
+            if getattr(error.__cause__, "pgcode", None) != "0A000" or connection.in_atomic_block:
+                raise
+            return self._run(compiled, values)
+
+    def _run(self, compiled: _Compiled, values: dict) -> tuple:
         bound = [
             values[slot] if slot else param
             for param, slot in zip(compiled.params, compiled.slots, strict=True)
@@ -87,7 +104,7 @@ class PreparedQuery:
             if name is None:
                 # Prepared and run in one round trip. Named anew on this connection: after a
                 # failure the name is given up (it may have been prepared all the same).
-                name = prepared.names[statement] = f"{statement.name}_{next(prepared.count)}"
+                name = prepared.names[statement] = f"{statement.name}_{next(_on_connections)}"
                 types = f" ({statement.types})" if statement.types else ""
                 sql = f"PREPARE {name}{types} AS {statement.sql}; EXECUTE {name}{arguments}"
             else:
@@ -115,13 +132,16 @@ class PreparedQuery:
             ]
             if any(isinstance(param, date) for param in params):
                 # Kept as compiled, a time would stop: compare with the database's (`Now()`).
-                raise ValueError("A date or time among the values of a prepared query: use Now()")
+                raise ValueError(
+                    "A date or time among the values of a prepared query: compare with the "
+                    "database's clock (Now(), Now() - timedelta(…))"
+                )
             missing = set(stand_ins) - set(slots)
             if missing or str(_STAND_IN)[:6] in sql or "\u2063stand-in" in sql:
                 # A value written into the SQL itself, or not used: it cannot be swapped.
                 raise ValueError(f"Not every value is a parameter of the query: {sorted(missing)}")
             compiled = _Compiled(
-                _Statement(sql, params),
+                _Statement(sql, params, slots),
                 tuple(params),
                 tuple(slots),
                 queryset.db,
@@ -154,20 +174,27 @@ _TYPES = [
     (datetime, "timestamptz"),
     (date, "date"),
     (UUID, "uuid"),
+    (timedelta, "interval"),
 ]
 
 
-def _type_of(value) -> str:
+def _type_of(value, slot: str | None) -> str:
+    if slot is not None:  # a value of the caller's: an id (bigint) or a string
+        return "text" if isinstance(value, str) else "bigint"
+    if type(value) is int and -(2**31) <= value < 2**31:
+        return "integer"  # the ORM's own constants: SUBSTRING(…, 1, 1), ROUND(…, 2)
     return next((name for kind, name in _TYPES if isinstance(value, kind)), "unknown")
 
 
 class _Statement:
     """The SQL of one compiled query with numbered, typed parameters, under a name of its own."""
 
-    def __init__(self, sql: str, params: tuple):
+    def __init__(self, sql: str, params: tuple, slots: tuple):
         self.name = f"diegem_prepared_{next(_names)}"
         _WRITTEN[self.name] = sql
-        self.types = ", ".join(_type_of(param) for param in params)
+        self.types = ", ".join(
+            _type_of(param, slot) for param, slot in zip(params, slots, strict=True)
+        )
         numbers = itertools.count(1)
         self.sql = _PLACEHOLDER.sub(
             lambda match: "%" if match.group() == "%%" else f"${next(numbers)}", sql
@@ -180,7 +207,6 @@ class _Prepared:
 
     raw: object  # the driver's connection
     names: dict = field(default_factory=dict)
-    count: itertools.count = field(default_factory=itertools.count)
 
 
 def _prepared_on(connection) -> _Prepared:

@@ -3,7 +3,9 @@
 Every request of a signed-in reader reads their session; the ORM would build, compile and
 PostgreSQL plan the same query each time. The same table and rows as Django's `db` engine:
 sessions made by either are read by both. Whether a session has expired is asked of the
-database's clock (`Now()`), the clock every expiry date was written against.
+database's clock (`Now()`; a prepared query cannot hold the app server's time), while expiry
+dates are written with the app server's: keep their clocks in step (NTP), as a skew of
+seconds moves an expiry two weeks away by as much.
 """
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore

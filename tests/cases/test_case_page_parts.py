@@ -5,6 +5,7 @@ reader's own things (a note waiting, a flag) are never kept for others, and neve
 for them; a kept part reads nothing."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -188,3 +189,24 @@ def test_a_flag_made_while_the_text_is_made_is_never_kept_for_others(
     page_of(logged_in(flagger), case)
     assert page_of(logged_in(colleague), case).xpath(status) == []
     assert len(page_of(logged_in(flagger), case).xpath(status)) == 1
+
+
+def test_a_note_hidden_after_its_place_was_kept_is_left_out_not_a_failure(case, member_b):
+    """A request reads the content version, a moderator hides a note and commits a new one, and
+    the request, still under the old version, finds the note's place kept but not its part: the
+    note is left out of the margin (it is no longer public), and the page still answers."""
+    from annotations import margin
+
+    hidden = make_annotation(target=case, author=member_b, body="Straks verborgen.")
+    kept = make_annotation(target=case, author=member_b, body="Blijft staan.")
+    version = 4242  # as this request read it, before the moderator's change
+    texts_ = margin.case_margin(case, AnonymousUser(), margin.MarginFilter(), None, version)
+    [practice] = [text for text in texts_ if text.target.case_field == hidden.case_field]
+    assert sorted(note.pk for note in practice.notes) == [hidden.pk, kept.pk]  # places kept
+    type(hidden).objects.filter(pk=hidden.pk).update(status="hidden")
+    texts_ = margin.case_margin(case, AnonymousUser(), margin.MarginFilter(), None, version)
+    [practice] = [text for text in texts_ if text.target.case_field == hidden.case_field]
+    gone = {note.pk: note.gone for note in practice.notes}
+    assert gone == {hidden.pk: True, kept.pk: False}
+    # Made for a reader: the hidden one is not in the margin, the other one is.
+    assert margin_bodies(page_of(Client(), case)) == ["Blijft staan."]

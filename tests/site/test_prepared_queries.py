@@ -2,15 +2,18 @@
 database connection and run with each request's values (`diegem.lib.prepared.PreparedQuery`):
 the same rows, or model instances, as the queryset."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DataError, connection, transaction
 from django.db.models import BooleanField, Count, F, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Left, Now
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from annotations.models import Annotation
+from annotations.models import Annotation, Voice
 from diegem.lib.prepared import PreparedQuery
 from tests.factories import make_annotation, make_member, make_user
 
@@ -186,3 +189,64 @@ def test_instances_are_the_querysets_with_their_related_rows_and_annotations(
     assert seen == expected
     assert len(queries) == 1
     assert all(isinstance(note, Annotation) and note._state.db == "default" for note in found)
+
+
+# --- what the ORM writes into a query keeps its meaning --------------------------------------
+
+
+def initials(user_id):
+    # SUBSTRING(username, 1, 1): the ORM's own constants, which the function wants as integer.
+    return get_user_model().objects.filter(pk=user_id).annotate(i=Left("username", 1)).values("i")
+
+
+def joined_recently(user_id):
+    return (
+        get_user_model()
+        .objects.filter(pk=user_id, date_joined__gt=Now() - timedelta(days=1))
+        .values("username")
+    )
+
+
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [(initials, [{"i": "z"}]), (joined_recently, [{"username": "zora"}])],
+)
+def test_the_orms_own_constants_keep_their_types(framework, build, expected):
+    user = make_user("zora")
+    assert list(build(user.pk)) == expected
+    assert PreparedQuery(build).rows(user_id=user.pk) == expected
+
+
+def test_a_text_choice_is_a_text_value(framework):
+    make_annotation(voice=Voice.THINKER)
+    prepared = PreparedQuery(lambda voice: Annotation.objects.filter(voice=voice).values("voice"))
+    assert prepared.rows(voice=Voice.THINKER) == [{"voice": "denker"}]
+
+
+@pytest.mark.parametrize("value", [None, True, 1.5])
+def test_a_value_that_is_no_id_nor_text_is_refused(framework, value):
+    # None would be bound to `= $1` and match nothing, where the ORM writes IS NULL.
+    prepared = PreparedQuery(lambda parent: Annotation.objects.filter(parent_id=parent))
+    with pytest.raises(TypeError, match="parent"):
+        prepared.rows(parent=value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_column_changed_by_a_migration_is_prepared_anew():
+    """What `migrate` may do while the app servers run: "cached plan must not change result
+    type" for a statement prepared before. Outside a transaction (a page) it is prepared once
+    more; inside one the error stands (the transaction is lost) and the next call prepares."""
+    from diegem.lib.permissions import _USER
+
+    user = make_user("yara", first_name="Y")
+    assert _USER.instances(user_id=user.pk)[0].first_name == "Y"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute('ALTER TABLE "auth_user" ALTER COLUMN "first_name" TYPE varchar(200)')
+        with CaptureQueriesContext(connection) as queries:
+            assert _USER.instances(user_id=user.pk)[0].first_name == "Y"
+        assert statements(queries) == ["EXECUTE", "PREPARE"]  # failed, then prepared anew
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute('ALTER TABLE "auth_user" ALTER COLUMN "first_name" TYPE varchar(150)')
+        connection.close()  # the statements prepared on the wider column go with it

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, authenticate
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.contrib.sessions.models import Session
@@ -143,3 +144,17 @@ def test_someone_without_permissions_gets_none(framework):
     client = logged_in(make_user("zonder"))
     assert "Moderatie" not in client.get("/").content.decode()
     assert client.get(reverse("moderation-queue")).status_code in (302, 403)
+
+
+def test_a_wrong_password_is_checked_once(framework, monkeypatch):
+    # SiteBackend refuses; ModelBackend, listed after it for older sessions, is not asked again.
+    make_user("wim", password="het-juiste-wachtwoord")
+    checks = []
+    real = MD5PasswordHasher.verify
+    monkeypatch.setattr(
+        MD5PasswordHasher, "verify", lambda self, *args: checks.append(1) or real(self, *args)
+    )
+    request = RequestFactory().post(reverse("login"))
+    assert authenticate(request, username="wim", password="fout") is None
+    assert authenticate(request, username="wim", password="het-juiste-wachtwoord") is not None
+    assert len(checks) == 2
