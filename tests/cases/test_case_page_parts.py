@@ -4,10 +4,12 @@ for all readers who may do the same things (`cases.case_page`, `{% shared_fragme
 reader's own things (a note waiting, a flag) are never kept for others, and never missing
 for them; a kept part reads nothing."""
 
+import lxml.html
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.test import Client
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from annotations.models import Flag
@@ -208,5 +210,11 @@ def test_a_note_hidden_after_its_place_was_kept_is_left_out_not_a_failure(case, 
     [practice] = [text for text in texts_ if text.target.case_field == hidden.case_field]
     gone = {note.pk: note.gone for note in practice.notes}
     assert gone == {hidden.pk: True, kept.pk: False}
-    # Made for a reader: the hidden one is not in the margin, the other one is.
-    assert margin_bodies(page_of(Client(), case)) == ["Blijft staan."]
+    # The text made from those places: the hidden note is not in its margin, the other one is.
+    request = RequestFactory().get(case.get_absolute_url())
+    request.user = AnonymousUser()
+    html = render_to_string(
+        "annotations/includes/annotated_text.html", {"item": practice, "anchor_id": "t"}, request
+    )
+    assert margin_bodies(lxml.html.fromstring(html)) == ["Blijft staan."]
+    assert f'id="kanttekening-{hidden.pk}"' not in html
