@@ -242,8 +242,8 @@ class KeptNote:
     """A public note in a case's margin, known by what its place in the text needs (its id,
     passage, revision, voice and kind). Every reader sees it alike (`shared`): it is shown from
     its kept part (`{% shared_fragment "margin-note" %}`), and only when that part is being made
-    is the rest of it read (`full`: the public notes of the case as any reader sees them, in one
-    query with their threads in one more)."""
+    is the rest of it read (`full`: the public notes of the case as any reader sees them, with
+    their threads, in one query)."""
 
     pk: int
     position_start: int
@@ -356,10 +356,10 @@ def case_margin(
 
     A text with nothing of this reader's in it is kept for every reader alike, and a kept one
     needs no note. What is this reader's is one small query (`_readers_own`). A text that is
-    theirs is made with their own notes (and those they answered or flagged) read for them, in
-    one query with their threads in one more, and every other note a `KeptNote`, placed by
-    where the public notes stand (kept by the content version `version`) and shown from its
-    kept part.
+    theirs is made with their own notes (and those they answered or flagged) read for them with
+    their threads, in one query (which reads the case's whole margin as this reader sees it and
+    keeps theirs), and every other note a `KeptNote`, placed by where the public notes stand
+    (kept by the content version `version`) and shown from its kept part.
     """
     public = case.is_public
     own = _readers_own(case, user, reader_key) if public else []
