@@ -3,6 +3,10 @@ fuzzy, and the compiled catalogue the one gettext reads (Dutch stays the default
 are switched on with their URLs, `i18n_patterns`)."""
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,10 +18,11 @@ LOCALE = Path(settings.BASE_DIR) / "diegem" / "locale"
 LANGUAGES = ["fr", "en"]
 
 
-def entries(language: str) -> list[dict]:
-    """Each entry of the language's .po but the header: its msgid, whether it is fuzzy, and
-    whether a msgstr (or a plural's msgstr[n]) is empty."""
-    text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+def entries(language: str, locale: Path | None = None) -> list[dict]:
+    """Each entry of the language's .po but the header (and but the obsolete ones): its msgid,
+    whether it is fuzzy, and whether a msgstr (or a plural's msgstr[n]) is empty."""
+    po = (locale or LOCALE) / language / "LC_MESSAGES" / "django.po"
+    text = po.read_text(encoding="utf-8")
     found = []
     for block in text.split("\n\n"):
         entry, key, fuzzy = {}, None, False
@@ -51,6 +56,25 @@ def test_the_compiled_catalogue_is_its_source(language):
     """Fails when a .po was edited without running msgfmt (see the .po's first lines)."""
     folder = LOCALE / language / "LC_MESSAGES"
     assert read_mo(folder / "django.mo") == read_po(folder / "django.po")
+
+
+def test_the_catalogues_hold_every_string_of_the_code_and_no_other(tmp_path):
+    """`makemessages` run on a copy of the code changes neither catalogue: a string added to a
+    template or module, or one changed or gone, fails here until the catalogues follow."""
+    base = Path(settings.BASE_DIR)
+    for part in ("manage.py", "annotations", "cases", "diegem", "frameworks", "templates"):
+        copy = shutil.copy if (base / part).is_file() else shutil.copytree
+        copy(base / part, tmp_path / part)
+    command = [sys.executable, "manage.py", "makemessages", "--no-location"]
+    command += [f"--locale={language}" for language in LANGUAGES]
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    subprocess.run(command, cwd=tmp_path, env=env, check=True, capture_output=True)
+    for language in LANGUAGES:
+        made = entries(language, tmp_path / "diegem" / "locale")
+        assert [entry["msgid"] for entry in made if entry["empty"]] == []  # new in the code
+        assert {entry["msgid"] for entry in made} == {
+            entry["msgid"] for entry in entries(language)
+        }  # gone from the code (obsolete: "#~")
 
 
 def test_french_and_english_translate_the_same_strings():
