@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property, partial
+from operator import attrgetter
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from annotations.models import Annotation, Kind, Motivation, Status, Voice
 from annotations.services import may_annotate
 from annotations.targets import Target, case_targets, section_target
-from annotations.thread_replies import attach_threads, visible_replies
+from annotations.thread_replies import THREAD_ORDER, attach_threads, visible_replies
 from cases.models import Case, may_read_drafts
 from diegem.lib.annotatable import Paragraph, paragraph_spans, text_revision
 from diegem.lib.caching import cached_result
@@ -336,13 +337,10 @@ def _case_notes(case: Case, user, margin_filter: MarginFilter, reader_key: str |
     if reader_key:
         values["reader_key"] = reader_key
     annotations = _CASE_MARGIN.instances(**values)
-    notes = sorted(
-        (note for note in annotations if note.motivation == Motivation.COMMENTING),
-        key=lambda note: (note.position_start, note.pk),
-    )
+    notes = [note for note in annotations if note.motivation == Motivation.COMMENTING]
     replies = sorted(
         (reply for reply in annotations if reply.motivation == Motivation.REPLYING),
-        key=lambda reply: (reply.created_at, reply.pk),
+        key=attrgetter(*THREAD_ORDER),
     )
     attach_threads(notes, user, replies)
     mark_shared(notes, user)

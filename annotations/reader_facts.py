@@ -65,11 +65,13 @@ def _read_facts(user_id: int) -> ReaderFacts:
     return ReaderFacts(**rows[0]) if rows else NOBODY
 
 
-def _following(kind: str):
-    def build(user_id: int, target_id: int):
-        return Follow.objects.filter(user_id=user_id, **{f"{FOLLOW_TARGETS[kind]}_id": target_id})
-
-    return PreparedQuery(lambda user_id, target_id: build(user_id, target_id).values("pk")[:1])
+def _following(kind: str) -> PreparedQuery:
+    target = f"{FOLLOW_TARGETS[kind]}_id"
+    return PreparedQuery(
+        lambda user_id, target_id: Follow.objects.filter(
+            user_id=user_id, **{target: target_id}
+        ).values("pk")[:1]
+    )
 
 
 _FOLLOWING = {kind: _following(kind) for kind in FOLLOW_TARGETS}

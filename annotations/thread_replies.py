@@ -129,6 +129,10 @@ def reply_submit(
 # --- reading threads ----------------------------------------------------------------------
 
 
+# A thread's order: written order, which an edit (a new `submitted_at`) does not change.
+THREAD_ORDER = ("created_at", "pk")
+
+
 def visible_replies(user):
     """The replies this reader sees in a thread: the public ones, plus their own in progress."""
     replies = Annotation.objects.replies()
@@ -140,7 +144,7 @@ def visible_replies(user):
 
 def attach_threads(notes: list[Annotation], user, replies: list[Annotation] | None = None) -> None:
     """Give each note its `thread`: the replies this reader sees, in order. One query for all notes
-    (`replies`: none, when the caller read them already, in `thread_order`).
+    (`replies`: none, when the caller read them already, in `THREAD_ORDER`).
 
     Each reply gets `answers`: the contribution it answers when this reader sees
     it in the same thread (the root or a reply shown), else None, so that a quote
@@ -149,10 +153,11 @@ def attach_threads(notes: list[Annotation], user, replies: list[Annotation] | No
     if not notes:
         return
     if replies is None:
-        replies = thread_order(
+        replies = (
             visible_replies(user)
             .filter(parent__in=[note.pk for note in notes])
             .select_related("author__preferences", "organisation")
+            .order_by(*THREAD_ORDER)
         )
     by_root: dict[int, list[Annotation]] = defaultdict(list)
     for reply in replies:
@@ -166,8 +171,3 @@ def attach_threads(notes: list[Annotation], user, replies: list[Annotation] | No
         note.thread = thread
         note.public_reply_count = sum(1 for r in thread if r.status == Status.APPROVED)
         note.own_pending_count = len(thread) - note.public_reply_count
-
-
-def thread_order(replies):
-    """Written order, which an edit (a new `submitted_at`) does not change."""
-    return replies.order_by("created_at", "pk")

@@ -21,14 +21,14 @@ from django.db.models.functions import Concat
 from diegem.lib.prepared import PreparedQuery
 
 
-def _granted(user):
-    """The permissions a user holds, their own and their groups', as `app_label.codename`."""
-    return (
-        Permission.objects.filter(Q(user=user) | Q(group__user=user))
-        .annotate(label=Concat("content_type__app_label", Value("."), "codename"))
-        .order_by()
-        .values("label")
-    )
+def _granted(user, *, everything: bool = False):
+    """The permissions a user holds, their own and their groups' (a superuser: all there are),
+    as `app_label.codename`."""
+    held = Permission.objects.all()
+    if not everything:
+        held = held.filter(Q(user=user) | Q(group__user=user))
+    labelled = held.annotate(label=Concat("content_type__app_label", Value("."), "codename"))
+    return labelled.order_by().values_list("label", flat=True)
 
 
 def _user_with_permissions(user_id: int):
@@ -62,13 +62,5 @@ class SiteBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            granted = Permission.objects.all()
-            if not user_obj.is_superuser:
-                granted = granted.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            user_obj._perm_cache = {
-                f"{app_label}.{codename}"
-                for app_label, codename in granted.order_by().values_list(
-                    "content_type__app_label", "codename"
-                )
-            }
+            user_obj._perm_cache = set(_granted(user_obj, everything=user_obj.is_superuser))
         return user_obj._perm_cache

@@ -80,6 +80,13 @@ def statements(queries) -> list[str]:
     return [query["sql"].split()[0] for query in queries]
 
 
+def statements_of_a_run(prepared, user) -> list[str]:
+    """`notes_by` run once for `user` (who wrote nothing): what it sent to the database."""
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared.rows(author_id=user.pk) == [{"username": user.username, "notes": 0}]
+    return statements(queries)
+
+
 def test_prepared_and_run_in_one_round_trip_then_only_run(framework):
     make_user("annemie", first_name="mie")
     make_user("bert", first_name="x")
@@ -99,9 +106,7 @@ def test_a_new_connection_prepares_again():
     user = make_user("carla")
     assert prepared.rows(author_id=user.pk) == [{"username": "carla", "notes": 0}]
     connection.close()
-    with CaptureQueriesContext(connection) as queries:
-        assert prepared.rows(author_id=user.pk) == [{"username": "carla", "notes": 0}]
-    assert statements(queries) == ["PREPARE"]
+    assert statements_of_a_run(prepared, user) == ["PREPARE"]
 
 
 def test_a_statement_survives_a_rolled_back_transaction(framework):
@@ -110,9 +115,7 @@ def test_a_statement_survives_a_rolled_back_transaction(framework):
     with pytest.raises(RuntimeError), transaction.atomic():
         prepared.rows(author_id=user.pk)
         raise RuntimeError("rolled back")
-    with CaptureQueriesContext(connection) as queries:
-        assert prepared.rows(author_id=user.pk) == [{"username": "dirk", "notes": 0}]
-    assert statements(queries) == ["EXECUTE"]
+    assert statements_of_a_run(prepared, user) == ["EXECUTE"]
 
 
 def test_after_a_failure_the_next_run_prepares_under_a_new_name(framework):
@@ -120,9 +123,7 @@ def test_after_a_failure_the_next_run_prepares_under_a_new_name(framework):
     user = make_user("els")
     with pytest.raises(DataError), transaction.atomic():
         prepared.rows(author_id=2**63)  # out of bigint's range: the EXECUTE fails
-    with CaptureQueriesContext(connection) as queries:
-        assert prepared.rows(author_id=user.pk) == [{"username": "els", "notes": 0}]
-    assert statements(queries) == ["PREPARE"]
+    assert statements_of_a_run(prepared, user) == ["PREPARE"]
 
 
 def test_a_value_selected_alone_keeps_its_type(framework):
