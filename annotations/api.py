@@ -95,7 +95,7 @@ def annotation_jsonld(
             "type": "TextualBody",
             "value": html,
             "format": "text/html",
-            "language": "nl",
+            "language": annotation.original_language,  # as its author wrote it
             "purpose": motivation,
         },
         {
@@ -184,7 +184,7 @@ def reading_jsonld(
             "type": "TextualBody",
             "value": annotation.body_html,
             "format": "text/html",
-            "language": "nl",
+            "language": annotation.original_language,
             "purpose": "assessing",
         },
         {

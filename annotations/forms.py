@@ -88,8 +88,21 @@ class AnnotationContentForm(forms.Form):
         return body
 
 
+def note_language_field() -> forms.ChoiceField:
+    """The language a member writes a note in: any of the site's, the page's at first (and
+    when a client sends none)."""
+    return forms.ChoiceField(
+        label=_("Taal van uw kanttekening"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("U mag schrijven in het Nederlands, het Frans of het Engels."),
+    )
+
+
 class AnnotationForm(PageFieldsMixin, AnnotationContentForm):
     """A new annotation: its content plus the passage it belongs to."""
+
+    language = note_language_field()
 
     doel = forms.CharField(widget=forms.HiddenInput)
     start = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -106,7 +119,7 @@ class AnnotationForm(PageFieldsMixin, AnnotationContentForm):
         ),
     )
 
-    field_order = ["passage", "voice", "kind", "body", "attribution", "link"]
+    field_order = ["passage", "voice", "kind", "body", "language", "attribution", "link"]
 
     def clean(self):
         cleaned = super().clean()
@@ -123,6 +136,7 @@ class AnnotationForm(PageFieldsMixin, AnnotationContentForm):
 
 class EditForm(PageFieldsMixin, AnnotationContentForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    language = note_language_field()
 
 
 class ModerationForm(PageFieldsMixin, forms.Form):
@@ -304,7 +318,8 @@ class WorkshopAnswerForm(PracticeForm):
 
 
 class PreferencesForm(forms.Form):
-    """A member's choices: how often mail about notifications comes, and how they are shown."""
+    """A member's choices: how often mail about notifications comes and in which language, and
+    how they are shown."""
 
     email_frequency = forms.ChoiceField(
         label=_("E-mail over uw meldingen"),
@@ -323,6 +338,13 @@ class PreferencesForm(forms.Form):
             "Geldt voor al uw kanttekeningen, reacties en lezingen, ook de eerdere, "
             "op de site, in e-mails en in de open data."
         ),
+    )
+    # Not required: a client that sends none leaves the member's choice as it was.
+    language = forms.ChoiceField(
+        label=_("Taal van uw e-mails"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("Beslissingen over uw bijdragen en de overzichten van uw meldingen."),
     )
 
 

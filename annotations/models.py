@@ -40,6 +40,7 @@ from cases.models import (
 from diegem.lib import search as full_text
 from diegem.lib.anchoring import AnchoredPassage, AnchorState
 from diegem.lib.choices import DisplayedChoices
+from diegem.lib.languages import WrittenIn, language_field
 from frameworks.models import Section
 
 
@@ -301,7 +302,7 @@ class AnnotationQuerySet(models.QuerySet):
         )
 
 
-class Annotation(DisplayedChoices, AnchoredPassage):
+class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
     """A margin annotation on a passage of a case section or of the framework text.
 
     The passage is an `AnchoredPassage`: W3C Web Annotation selectors (quote
@@ -381,6 +382,8 @@ class Annotation(DisplayedChoices, AnchoredPassage):
         help_text=_("Bijvoorbeeld ‘Durkheim (1984)’ of een beleidsdocument."),
     )
     link = models.URLField(_("link"), max_length=500, blank=True)
+    # What its author wrote it in (any of the site's languages, whatever the page's).
+    original_language = language_field()
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -656,6 +659,7 @@ class AnnotationVersion(models.Model):
     body = models.TextField(_("tekst"))
     attribution = models.CharField(_("bron"), max_length=200, blank=True)
     link = models.URLField(_("link"), max_length=500, blank=True)
+    original_language = language_field()
     approved = models.BooleanField(_("goedgekeurd"), default=False)
     created_at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
 

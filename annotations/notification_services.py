@@ -28,7 +28,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -130,11 +130,24 @@ def preferences_of(user) -> MemberPreferences:
     return MemberPreferences.objects.filter(user=user).first() or MemberPreferences(user=user)
 
 
+def mail_language(user) -> str:
+    """The language of the site's mails to `user`: their choice, else Dutch (no query when
+    their preferences were selected with them)."""
+    try:
+        return user.preferences.language
+    except MemberPreferences.DoesNotExist:
+        return settings.LANGUAGE_CODE
+
+
 @transaction.atomic
-def set_preferences(*, user, email_frequency: str, shown_as: str) -> MemberPreferences:
-    preferences, _created = MemberPreferences.objects.update_or_create(
-        user=user, defaults={"email_frequency": email_frequency, "shown_as": shown_as}
-    )
+def set_preferences(
+    *, user, email_frequency: str, shown_as: str, language: str | None = None
+) -> MemberPreferences:
+    """The member's choices; their mails' language stays as it was unless `language` is given."""
+    defaults = {"email_frequency": email_frequency, "shown_as": shown_as}
+    if language:
+        defaults["language"] = language
+    preferences, _created = MemberPreferences.objects.update_or_create(user=user, defaults=defaults)
     return preferences
 
 
@@ -385,6 +398,7 @@ class _Mail:
     digest: DigestMail
     email: str
     user: object
+    language: str
     items: list = field(default_factory=list)
     more: int = 0
 
@@ -493,7 +507,7 @@ def _mark_chunk(ids, frequency, cutoff, now, report) -> list[_Mail]:
         Notification.objects.filter(digest__in=digests)
         .filter(Exists(public))
         .select_related(
-            "recipient",
+            "recipient__preferences",
             "annotation__case",
             "annotation__section",
             "annotation__author__preferences",
@@ -507,10 +521,14 @@ def _mark_chunk(ids, frequency, cutoff, now, report) -> list[_Mail]:
         if mail is None:
             recipient = notification.recipient
             mail = mails[recipient.pk] = _Mail(
-                digest=by_recipient[recipient.pk], email=recipient.email, user=recipient
+                digest=by_recipient[recipient.pk],
+                email=recipient.email,
+                user=recipient,
+                language=mail_language(recipient),
             )
         if len(mail.items) < DIGEST_MAX_ITEMS:
-            mail.items.append(_item(notification))
+            with translation.override(mail.language):  # its labels and links
+                mail.items.append(_item(notification))
         else:
             mail.more += 1
     for mail in mails.values():
@@ -532,7 +550,7 @@ def _item(notification: Notification) -> dict:
     }
 
 
-def _deliver(mail: _Mail, report: DigestReport) -> None:
+def _digest_message(mail: _Mail) -> EmailMessage:
     unsubscribe_url = settings.SITE_URL + reverse(
         "notifications-unsubscribe", args=[unsubscribe_token(mail.user)]
     )
@@ -544,7 +562,7 @@ def _deliver(mail: _Mail, report: DigestReport) -> None:
         "settings_url": settings.SITE_URL + reverse("member-settings"),
         "unsubscribe_url": unsubscribe_url,
     }
-    message = EmailMessage(
+    return EmailMessage(
         subject=render_to_string("annotations/email/digest_subject.txt", context).strip(),
         body=render_to_string("annotations/email/digest_body.txt", context),
         to=[mail.email],
@@ -554,6 +572,11 @@ def _deliver(mail: _Mail, report: DigestReport) -> None:
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+def _deliver(mail: _Mail, report: DigestReport) -> None:
+    with translation.override(mail.language):  # the member's choice, links included
+        message = _digest_message(mail)
     try:
         message.send()
     except Exception:

@@ -91,6 +91,7 @@ def member_settings(request: HttpRequest) -> HttpResponse:
         initial={
             "email_frequency": preferences.email_frequency,
             "shown_as": preferences.shown_as,
+            "language": preferences.language,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from annotations.organisations import Organisation
 from cases.models import Case
+from diegem.lib.languages import language_field
 from frameworks.models import Section, Source, TensionField
 
 
@@ -45,9 +46,10 @@ DEFAULT_EMAIL_FREQUENCY = EmailFrequency.DAILY
 
 
 class MemberPreferences(models.Model):
-    """A member's own choices: how often they are mailed, and how their contributions are signed.
+    """A member's own choices: how often they are mailed and in which language, and how their
+    contributions are signed.
 
-    No row means the defaults (a daily digest; name and organisation).
+    No row means the defaults (a daily digest in Dutch; name and organisation).
     """
 
     user = models.OneToOneField(
@@ -66,6 +68,8 @@ class MemberPreferences(models.Model):
     shown_as = models.CharField(
         _("getoond als"), max_length=12, choices=ShownAs, default=ShownAs.NAME
     )
+    # The language of the site's mails to them (decisions, digests).
+    language = language_field(_("taal van e-mails"))
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
 
     class Meta:
@@ -78,6 +82,10 @@ class MemberPreferences(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(shown_as__in=ShownAs.values), name="preferences_shown_as_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="preferences_language_valid",
             ),
         ]
 

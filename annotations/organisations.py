@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
@@ -102,20 +103,25 @@ def member_invite(
     user.set_unusable_password()
     user.save()
     Membership.objects.create(user=user, organisation=organisation, invited_by=invited_by)
-    link = settings.SITE_URL + reverse(
-        "invitation-accept",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    context = {"user": user, "organisation": organisation, "link": link, "invited_by": invited_by}
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=render_to_string("annotations/email/invitation_subject.txt", context).strip(),
-            message=render_to_string("annotations/email/invitation_body.txt", context),
-            from_email=None,
-            recipient_list=[email],
+    # In Dutch, whatever the language of the workbench it is sent from: the new member has
+    # chosen none yet (their settings offer one for every later mail).
+    with translation.override(settings.LANGUAGE_CODE):
+        link = settings.SITE_URL + reverse(
+            "invitation-accept",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
         )
+        context = {
+            "user": user,
+            "organisation": organisation,
+            "link": link,
+            "invited_by": invited_by,
+        }
+        subject = render_to_string("annotations/email/invitation_subject.txt", context).strip()
+        body = render_to_string("annotations/email/invitation_body.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[email])
     )
     return user

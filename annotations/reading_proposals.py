@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
@@ -129,6 +130,7 @@ def reading_submit(
     end: int | None = None,
     exact: str = "",
     revision: str = "",
+    language: str = settings.LANGUAGE_CODE,
 ) -> Annotation:
     """A member proposes another reading of one coding of a published case: it waits for a reviewer.
 
@@ -178,6 +180,7 @@ def reading_submit(
         kind="",
         body=body,
         body_html=render_markdown(body),
+        original_language=language,
         author=author,
         organisation=author.membership.organisation,
         status=Status.PENDING,

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -128,6 +129,7 @@ def reading_new(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 body=data["body"],
                 case_field=data["case_field"],
                 passage=data["passage"],
+                language=get_language(),  # the page's
             )
         except services.RateLimited as error:
             form.add_error(None, str(error))

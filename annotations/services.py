@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,7 +32,7 @@ from annotations.models import (
     Status,
 )
 from annotations.models import ModerationAction as Action
-from annotations.notification_services import notification_fan_out, notify_decision
+from annotations.notification_services import mail_language, notification_fan_out, notify_decision
 from annotations.reader_facts import reader_facts
 from annotations.rendering import render_markdown
 from annotations.targets import Target
@@ -237,6 +237,7 @@ def _record_version(annotation: Annotation, author) -> None:
         body=annotation.body,
         attribution=annotation.attribution,
         link=annotation.link,
+        original_language=annotation.original_language,
     )
 
 
@@ -278,8 +279,9 @@ def annotation_submit(
     exact: str = "",
     revision: str = "",
     passage: str = "",
+    language: str = settings.LANGUAGE_CODE,
 ) -> Annotation:
-    """A member annotates a passage: the annotation waits for a reviewer."""
+    """A member annotates a passage, in `language`: the annotation waits for a reviewer."""
     if not may_annotate(author):
         raise PermissionDenied(
             _("Alleen leden van een partnerorganisatie kunnen kanttekeningen schrijven.")
@@ -299,6 +301,7 @@ def annotation_submit(
         body_html=render_markdown(body),
         attribution=attribution,
         link=link,
+        original_language=language,
         author=author,
         organisation=author.membership.organisation,
         status=Status.PENDING,
@@ -354,8 +357,10 @@ def annotation_edit(
     body: str,
     attribution: str = "",
     link: str = "",
+    language: str | None = None,
 ) -> Annotation:
-    """The author changes the content; an approved annotation goes back to review."""
+    """The author changes the content (its language too, unless None); an approved
+    annotation goes back to review."""
     _lock_member(author)  # first, as in annotation_submit: one lock order for every submission
     annotation = _lock(annotation_id, expected_version, author=author)
     if annotation.status not in EDITABLE:
@@ -369,6 +374,8 @@ def annotation_edit(
     annotation.kind = kind if annotation.motivation == Annotation.Motivation.COMMENTING else ""
     annotation.body, annotation.body_html = body, render_markdown(body)
     annotation.attribution, annotation.link = attribution, link
+    if language is not None:
+        annotation.original_language = language
     annotation.submitted_at = timezone.now()
     annotation.version += 1
     annotation.save()
@@ -478,7 +485,7 @@ DECISION_MAILS = {Motivation.ASSESSING: "reading_decision"}
 def notify_author(event_id: int) -> None:
     """Mail the author what happened to their annotation (after the commit)."""
     event = ModerationEvent.objects.select_related(
-        "annotation__author",
+        "annotation__author__preferences",
         "annotation__case",
         "annotation__section",
         "annotation__reading__source",
@@ -487,6 +494,11 @@ def notify_author(event_id: int) -> None:
     author = event.annotation.author
     if author is None or not author.email:
         return
+    with translation.override(mail_language(author)):  # their choice, the links too
+        _mail_decision(event, author)
+
+
+def _mail_decision(event, author) -> None:
     annotation = event.annotation
     # The link: the note when the public can see it, else the author's list. A case taken
     # offline is draft text: the mail names neither its title nor the passage.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from cases.models import Case, text_section
 from diegem.lib.annotatable import text_revision
@@ -32,6 +33,13 @@ class Target:
     @property
     def revision(self) -> str:
         return text_revision(self.text)
+
+    def language_of(self, field: str = "") -> str:
+        """The language of the text (`diegem.lib.languages.WrittenIn`), or of the heading: a
+        section's title, or the name of a case's text, which is the interface's."""
+        if field == "heading" and self.case is not None:
+            return get_language()
+        return (self.section or self.case).language_of(self.case_field or "body")
 
     def annotation_fields(self) -> dict:
         """The target as Annotation model fields."""

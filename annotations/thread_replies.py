@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -76,6 +77,7 @@ def reply_submit(
     parent_id: int | None = None,
     reply_to_id: int | None = None,
     thread_id: int | None = None,
+    language: str = settings.LANGUAGE_CODE,
 ) -> Annotation:
     """A member or researcher answers a public note (`parent_id`) or a public reply in its thread (`reply_to_id`).
 
@@ -117,6 +119,7 @@ def reply_submit(
         body_html=render_markdown(body),
         attribution=attribution,
         link=link,
+        original_language=language,
         author=author,
         organisation=membership.organisation if membership else None,
         status=Status.PENDING,

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -95,6 +96,7 @@ def reply_new(request: HttpRequest, pk: int) -> HttpResponse:
             attribution=data["attribution"],
             link=data["link"],
             thread_id=note.pk,
+            language=get_language(),  # the page's
             **answered,
         )
     except services.RateLimited as error:

@@ -1,4 +1,5 @@
-"""URLs of annotations, moderation, organisations and the open-data API."""
+"""URLs of annotations, moderation, organisations (`urlpatterns`: pages, in every language) and
+the open-data API (`data_urlpatterns`: one address each)."""
 
 from django.urls import path
 
@@ -55,21 +56,6 @@ urlpatterns = [
         practice_views.placement_delete,
         name="practice-placement-delete",
     ),
-    # Open data: W3C Web Annotations.
-    path("api/kanttekeningen/", api.collection_all, name="api-annotations"),
-    path("api/kanttekeningen/<int:pk>/", api.annotation_detail, name="api-annotation"),
-    path(
-        "api/praktijken/<slug:slug>/kanttekeningen/",
-        api.collection_case,
-        name="api-case-annotations",
-    ),
-    path(
-        "api/kader/<slug:key>/kanttekeningen/",
-        api.collection_section,
-        name="api-section-annotations",
-    ),
-    path("kader/<slug:key>/tekst/", api.section_text, name="section-text"),
-    path("praktijken/<slug:slug>/tekst/<slug:field>/", api.case_text, name="case-text"),
 ]
 
 # Workshops: fixed paths first, then a session's code.
@@ -89,8 +75,7 @@ urlpatterns += [
     path("werkvorm/<str:code>/verdeling.csv", workshop_views.workshop_csv, name="workshop-csv"),
 ]
 
-# Readings of a coding (annotations.reading_views). A coding's IRI rests on its case's id,
-# which never changes (a slug may); it is not in the page cache, which keeps no Accept header.
+# Readings of a coding (annotations.reading_views).
 urlpatterns += [
     path(
         "praktijken/<slug:slug>/lezing/<slug:key>/",
@@ -99,7 +84,29 @@ urlpatterns += [
     ),
     path("lezingen/<int:pk>/antwoorden/", reading_views.reading_respond, name="reading-respond"),
     path("lezingen/<int:pk>/bewerken/", reading_views.reading_edit, name="reading-edit"),
+]
+
+# Data, the same in every language and at one address (diegem.urls puts these outside the
+# language prefixes): W3C Web Annotations, the texts the margin's script reads, readings.
+data_urlpatterns = [
+    # A coding's IRI, one address in every language (it leads a browser to the case page), rests
+    # on its case's id, which never changes (a slug may); it is not in the page cache, which
+    # keeps no Accept header.
     path("coderingen/<int:case_id>/<slug:key>/", reading_views.coding, name="coding"),
+    path("api/kanttekeningen/", api.collection_all, name="api-annotations"),
+    path("api/kanttekeningen/<int:pk>/", api.annotation_detail, name="api-annotation"),
+    path(
+        "api/praktijken/<slug:slug>/kanttekeningen/",
+        api.collection_case,
+        name="api-case-annotations",
+    ),
+    path(
+        "api/kader/<slug:key>/kanttekeningen/",
+        api.collection_section,
+        name="api-section-annotations",
+    ),
+    path("kader/<slug:key>/tekst/", api.section_text, name="section-text"),
+    path("praktijken/<slug:slug>/tekst/<slug:field>/", api.case_text, name="case-text"),
     path(
         "data/lezingen.csv",
         cached(reading_views.export_readings_csv),

@@ -14,8 +14,8 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from annotations import reading_proposals, services
@@ -82,7 +82,7 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
         for key in ("doel", "start", "end", "exact", "revisie")
         if source.get(key)
     }
-    form = AnnotationForm(request.POST or None, initial=initial)
+    form = AnnotationForm(request.POST or None, initial={**initial, "language": get_language()})
     limited = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -100,6 +100,7 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
                 exact=data["exact"],
                 revision=data["revisie"],
                 passage=data["passage"],
+                language=data["language"] or get_language(),
             )
         except services.RateLimited as error:
             form.add_error(None, str(error))
@@ -194,6 +195,7 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         field: getattr(annotation, field)
         for field in ("voice", "kind", "body", "attribution", "link")
     }
+    initial["language"] = annotation.original_language
     form = form_class(request.POST or None, initial={**initial, "version": annotation.version})
     limited = None
     if request.method == "POST" and form.is_valid():
@@ -208,6 +210,8 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 body=data["body"],
                 attribution=data["attribution"],
                 link=data["link"],
+                # A reply's stays the page's it was written on.
+                language=data.get("language") or None,
             )
         except services.RateLimited as error:
             form.add_error(None, str(error))

@@ -30,6 +30,7 @@ from cases.vocabulary import SearchTerm  # noqa: F401 (the vocabulary's model, r
 from diegem.lib import search as full_text
 from diegem.lib.anchoring import AnchoredPassage
 from diegem.lib.annotatable import normalize_plain_text
+from diegem.lib.languages import WrittenIn
 from frameworks.models import Domain, Source, TensionField
 
 
@@ -446,7 +447,7 @@ def _degrees(verbose_name, limit: int, message, help_text) -> models.DecimalFiel
     )
 
 
-class Case(models.Model):
+class Case(WrittenIn, models.Model):
     """A case study or pilot case: an initiative where solidarity in diversity grows."""
 
     Kind = CaseKind

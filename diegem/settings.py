@@ -132,7 +132,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "diegem.lib.middleware.DropNulCookiesMiddleware",  # before the session reads its cookie
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The address says the language: /fr/…, /en/…, else Dutch (diegem.lib.languages).
+    "diegem.lib.languages.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -209,9 +210,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Dutch first, translatable always: message ids are written in Dutch.
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", "Nederlands")]
-# Dutch for what Django ships untranslated (e.g. "- Select an option -"); inside the
-# diegem package, where the layout puts site-wide code. It outranks every other catalogue.
+# Each named in its own language (the switcher's links); French and English pages live under
+# /fr/ and /en/, Dutch without a prefix (diegem.lib.languages).
+LANGUAGES = [("nl", "Nederlands"), ("fr", "Français"), ("en", "English")]
+# The French and English catalogues of every interface string, and Dutch for what Django
+# ships untranslated (e.g. "- Select an option -"); inside the diegem package, where the
+# layout puts site-wide code. It outranks every other catalogue.
 LOCALE_PATHS = [BASE_DIR / "diegem" / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True

@@ -52,6 +52,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import get_language_from_path
 from django.utils.translation import gettext as _
 
 from annotations.models import Annotation
@@ -322,6 +323,8 @@ class _Crawl:
         paths = []
         for loc in tree.iter(f"{namespace}loc"):
             split = urlsplit(loc.text.strip())
+            if get_language_from_path(split.path):  # the archive is Dutch (README)
+                continue
             paths.append(split.path + (f"?{split.query}" if split.query else ""))
         return paths
 

@@ -1,4 +1,5 @@
-"""The sitemap: published cases and the framework pages, nothing else."""
+"""The sitemap: published cases and the framework pages, nothing else; each page in every
+language, naming its versions in the others (hreflang, Dutch the x-default)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -7,7 +8,13 @@ from cases.models import Case
 from frameworks.models import Section, Source, TensionField
 
 
-class CaseSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class CaseSitemap(LanguagesSitemap):
     changefreq = "monthly"
     priority = 0.8
 
@@ -18,7 +25,7 @@ class CaseSitemap(Sitemap):
         return item.updated_at
 
 
-class FrameworkSitemap(Sitemap):
+class FrameworkSitemap(LanguagesSitemap):
     changefreq = "yearly"
     priority = 0.6
 
@@ -26,7 +33,7 @@ class FrameworkSitemap(Sitemap):
         return [*Section.objects.all(), *Source.objects.all(), *TensionField.objects.all()]
 
 
-class StaticSitemap(Sitemap):
+class StaticSitemap(LanguagesSitemap):
     changefreq = "weekly"
     priority = 1.0
 

@@ -1,6 +1,7 @@
 """URLs of the practice bank. Names are flat and site-wide (no namespaces)."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
@@ -8,6 +9,7 @@ from django.urls import include, path, register_converter, reverse_lazy
 from django.views.generic import RedirectView
 
 from annotations import qdpx_views
+from annotations import urls as annotations_urls
 from cases import views as case_views
 from cases.feeds import LatestCasesFeed
 from diegem import accounts, release_views, views
@@ -19,7 +21,54 @@ from frameworks import views as framework_views
 
 register_converter(FormatConverter, "citeformat")
 
-urlpatterns = [
+# Data and what machines ask for: one address each, the same in every language.
+data = [
+    path("data/praktijken.csv", cached(case_views.export_cases_csv), name="export-cases-csv"),
+    path(
+        "data/praktijken-lang.csv", cached(case_views.export_codings_csv), name="export-codings-csv"
+    ),
+    # Not in the page cache: it keeps text, and a workbook is binary (and cheap to make).
+    path("data/praktijken.xlsx", case_views.export_cases_xlsx, name="export-cases-xlsx"),
+    path("data/praktijken-lang.xlsx", case_views.export_codings_xlsx, name="export-codings-xlsx"),
+    path("data/praktijken.json", cached(case_views.export_cases_json), name="export-cases-json"),
+    path(
+        "data/betrouwbaarheid.csv",
+        cached(case_views.export_reliability_csv),
+        name="export-reliability-csv",
+    ),
+    path("data/kader.qdc", cached(case_views.export_codebook), name="export-codebook"),
+    # Built once per content version and kept on disk, not in the page cache (qdpx_views).
+    path("data/praktijken.qdpx", qdpx_views.export_project, name="export-project"),
+    # Not in the page cache: a release is binary, frozen, and carries its own long cache lifetime.
+    path(
+        "data/versies/<int:number>/diegem-praktijkenbank-v<int:file_number>.zip",
+        release_views.release_download,
+        name="release-download",
+    ),
+    path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    # For load balancers: never cached, says only healthy or not (diegem.lib.health).
+    path("gezond/", views.health, name="health"),
+    # Browsers ask for /favicon.ico whatever the page links to (the admin links none).
+    # The unhashed static name, not static(): a permanent redirect outlives a deploy,
+    # a hashed name does not.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True),
+        name="favicon",
+    ),
+    # The workbench's QDPX project with drafts; before the admin, whose last pattern takes every path.
+    path(
+        "beheer/cases/case/qdpx-project/",
+        admin.site.admin_view(qdpx_views.export_draft_project),
+        name="export-draft-project",
+    ),
+    path("", include(annotations_urls.data_urlpatterns)),
+]
+
+# Pages: Dutch without a prefix, the same pages in French under /fr/ and in English under /en/
+# (diegem.lib.languages).
+pages = [
     path("", cached(views.home), name="home"),
     path("kader/", cached(framework_views.overview), name="framework"),
     path("kader/<slug:key>/", cached(framework_views.section_detail), name="section-detail"),
@@ -44,46 +93,12 @@ urlpatterns = [
     path("uw-praktijk/", cached(case_views.practice_placement), name="practice"),
     path("literatuur/", cached(views.bibliography), name="bibliography"),
     path("data/", cached(views.open_data), name="open-data"),
-    path("data/praktijken.csv", cached(case_views.export_cases_csv), name="export-cases-csv"),
-    path(
-        "data/praktijken-lang.csv", cached(case_views.export_codings_csv), name="export-codings-csv"
-    ),
-    # Not in the page cache: it keeps text, and a workbook is binary (and cheap to make).
-    path("data/praktijken.xlsx", case_views.export_cases_xlsx, name="export-cases-xlsx"),
-    path("data/praktijken-lang.xlsx", case_views.export_codings_xlsx, name="export-codings-xlsx"),
-    path("data/praktijken.json", cached(case_views.export_cases_json), name="export-cases-json"),
-    path(
-        "data/betrouwbaarheid.csv",
-        cached(case_views.export_reliability_csv),
-        name="export-reliability-csv",
-    ),
     path("methode/", cached(case_views.methods), name="methods"),
-    path("data/kader.qdc", cached(case_views.export_codebook), name="export-codebook"),
-    # Built once per content version and kept on disk, not in the page cache (qdpx_views).
-    path("data/praktijken.qdpx", qdpx_views.export_project, name="export-project"),
     path("data/versies/<int:number>/", cached(release_views.release_detail), name="release-detail"),
     path(
         "data/versies/<int:number>/citeer.<citeformat:fmt>",
         cached(release_views.release_cite),
         name="release-cite",
-    ),
-    # Not in the page cache: a release is binary, frozen, and carries its own long cache lifetime.
-    path(
-        "data/versies/<int:number>/diegem-praktijkenbank-v<int:file_number>.zip",
-        release_views.release_download,
-        name="release-download",
-    ),
-    path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
-    # For load balancers: never cached, says only healthy or not (diegem.lib.health).
-    path("gezond/", views.health, name="health"),
-    # Browsers ask for /favicon.ico whatever the page links to (the admin links none).
-    # The unhashed static name, not static(): a permanent redirect outlives a deploy,
-    # a hashed name does not.
-    path(
-        "favicon.ico",
-        RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg", permanent=True),
-        name="favicon",
     ),
     path("", include("annotations.urls")),
     # Accounts: Django's auth views with Dutch templates (diegem.accounts).
@@ -122,14 +137,10 @@ urlpatterns = [
         accounts.InvitationAcceptView.as_view(),
         name="invitation-accept",
     ),
-    # The workbench's QDPX project with drafts; before the admin, whose last pattern takes every path.
-    path(
-        "beheer/cases/case/qdpx-project/",
-        admin.site.admin_view(qdpx_views.export_draft_project),
-        name="export-draft-project",
-    ),
     path("beheer/", admin.site.urls),
 ]
+
+urlpatterns = data + i18n_patterns(*pages, prefix_default_language=False)
 
 if settings.BENCHMARK:
     urlpatterns.insert(0, path("_bench/hello/", hello))

@@ -29,6 +29,10 @@ class FrameworkHit:
     url: str
     snippet: SafeString
     rank: float
+    language: str  # of its title and text (diegem.lib.languages.WrittenIn)
+
+    def language_of(self, field: str = "") -> str:
+        return self.language
 
 
 def framework_search(parsed: ParsedQuery) -> list[FrameworkHit]:
@@ -38,7 +42,14 @@ def framework_search(parsed: ParsedQuery) -> list[FrameworkHit]:
         rows = list(model.objects.search(parsed).ranked(parsed))
         model.objects.attach_snippets(rows, parsed)
         hits += [
-            FrameworkHit(str(kind), str(row), row.get_absolute_url(), row.snippet, row.rank)
+            FrameworkHit(
+                str(kind),
+                str(row),
+                row.get_absolute_url(),
+                row.snippet,
+                row.rank,
+                row.language_of("body"),
+            )
             for row in rows
         ]
     return sorted(hits, key=lambda hit: (-hit.rank, hit.title))

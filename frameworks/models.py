@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from diegem.lib.annotatable import normalize_plain_text
+from diegem.lib.languages import WrittenIn
 from diegem.lib.search import VectorInQuerySet
 
 # The first keys of the sources and tension fields were English; they became the
@@ -49,7 +50,7 @@ class NaturalKeyModel(models.Model):
         return (getattr(self, self.natural_key_field),)
 
 
-class Section(NaturalKeyModel):
+class Section(WrittenIn, NaturalKeyModel):
     """A section of the framework text, in the project's own words; annotatable.
 
     `body` is plain text: paragraphs separated by a blank line. Annotations
@@ -93,7 +94,7 @@ class Section(NaturalKeyModel):
         return bool(self.number) and "." not in self.number
 
 
-class Source(NaturalKeyModel):
+class Source(WrittenIn, NaturalKeyModel):
     """One of the four sources of solidarity."""
 
     SEARCH_FIELDS = (("name", "A"), ("summary", "B"), ("description", "B"), ("for_practice", "C"))
@@ -142,7 +143,7 @@ class Source(NaturalKeyModel):
         return reverse("source-detail", args=[self.key])
 
 
-class TensionField(NaturalKeyModel):
+class TensionField(WrittenIn, NaturalKeyModel):
     """One of the six tension fields: a spectrum between pole A and pole B."""
 
     SEARCH_FIELDS = (
@@ -208,7 +209,7 @@ class TensionField(NaturalKeyModel):
         return reverse("tension-field-detail", args=[self.key])
 
 
-class Domain(NaturalKeyModel):
+class Domain(WrittenIn, NaturalKeyModel):
     """A domain of social life: wonen, werken, leren, vrije tijd."""
 
     key = models.SlugField(_("sleutel"), max_length=40, unique=True)

@@ -1,6 +1,6 @@
 """The interface in French and English: every string of the Dutch source translated, nothing
-fuzzy, and the compiled catalogue the one gettext reads (Dutch stays the default; the languages
-are switched on with their URLs, `i18n_patterns`)."""
+fuzzy, and the compiled catalogue the one gettext reads (Dutch stays the default and the source;
+the pages in each language: tests/site/test_languages.py, test_pages_in_every_language.py)."""
 
 import ast
 import os

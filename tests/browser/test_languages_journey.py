@@ -1,0 +1,123 @@
+"""In French and English: a member switches language, reads a case and annotates it; the pages
+of the other languages are accessible and fit a phone."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page, expect
+
+from annotations.models import Annotation
+from tests.browser.conftest import PASSWORD, VIEWPORTS, axe_clean, horizontal_overflow
+from tests.factories import make_case, make_member, make_organisation
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_french_speaking_member_switches_reads_and_annotates(
+    live_server, viewport_page: Page, csp_violations, screenshot_dir
+):
+    page = viewport_page
+    case = make_case(
+        title="Samen koken in de buurt",
+        slug="samen-koken",
+        practice="Buren koken elke vrijdag samen in het buurthuis.\n\nDaarna eten ze samen.",
+    )
+    make_member(make_organisation("Chiro Brussel"), username="camille", password=PASSWORD)
+
+    # From a Dutch page to the same page in French.
+    page.goto(f"{live_server.url}/praktijken/")
+    page.get_by_role("navigation", name="Taal").get_by_role("link", name="Français").click()
+    expect(page).to_have_url(f"{live_server.url}/fr/praktijken/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("navigation", name="Menu principal")).to_contain_text("Pratiques")
+    assert horizontal_overflow(page) == 0
+
+    # Signing in keeps French, and leads back to the page.
+    page.get_by_role("link", name="Se connecter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Se connecter")
+    page.get_by_label("Nom d’utilisateur").fill("camille")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(f"{live_server.url}/fr/praktijken/")
+
+    # The case, in the French interface; its text is Dutch and says so.
+    page.get_by_role("link", name="Samen koken in de buurt").first.click()
+    expect(page).to_have_url(f"{live_server.url}/fr/praktijken/samen-koken/")
+    expect(page.locator("h1")).to_have_attribute("lang", "nl")
+    paragraph = page.locator("#praktijk p.annotated__text").first
+    expect(paragraph).to_have_attribute("lang", "nl")
+    assert horizontal_overflow(page) == 0
+    axe_clean(page)
+
+    # Annotating a passage, in French.
+    passage = paragraph.inner_text()
+    paragraph.select_text()
+    page.get_by_role("link", name="Rédiger une annotation sur ce passage").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rédiger une annotation")
+    expect(page.get_by_label("Langue de votre annotation")).to_have_value("fr")
+    page.get_by_label("acteur de terrain").check()
+    page.get_by_label("exemple").check()
+    page.get_by_label("Annotation", exact=True).fill("Chez nous aussi, on cuisine ensemble.")
+    assert horizontal_overflow(page) == 0
+    axe_clean(page)
+    page.get_by_role("button", name="Soumettre à la modération").click()
+    expect(page.locator(".message--success")).to_contain_text("modérat")
+    note = page.locator("article.note--pending")
+    expect(note).to_contain_text("en attente de modération")
+    expect(note.locator(".note__body")).not_to_have_attribute("lang", "nl")
+    page.screenshot(
+        path=str(screenshot_dir / f"french-member-{page.viewport_name}.png"), full_page=True
+    )
+
+    annotation = Annotation.objects.get()
+    assert annotation.original_language == "fr"
+    assert case.practice[annotation.position_start : annotation.position_end] == passage
+
+    # On the Dutch page, the author's note says it is French.
+    page.get_by_role("navigation", name="Langue").get_by_role("link", name="Nederlands").click()
+    expect(page).to_have_url(f"{live_server.url}/praktijken/samen-koken/")
+    expect(page.locator(f"#kanttekening-{annotation.pk} .note__body")).to_have_attribute(
+        "lang", "fr"
+    )
+    assert csp_violations == []
+
+
+PAGES = [
+    "/",
+    "/kader/",
+    "/kader/ontmoeting/",
+    "/bronnen/ontmoeting/",
+    "/spanningsvelden/consensus-conflict/",
+    "/praktijken/?domein=wonen",
+    "/kaart/",
+    "/praktijken/torekes/",
+    "/zoeken/?q=ontmoeting",
+    "/vergelijken/?praktijk=torekes&praktijk=mater-dei&praktijk=chiro-brussel",
+    "/overzicht/",
+    "/uw-praktijk/?bron-ontmoeting=1&gewenst-bron-ontmoeting=3",
+    "/methode/",
+    "/data/",
+    "/literatuur/",
+    "/organisaties/",
+    "/account/aanmelden/",
+    "/praktijken/bestaat-niet/",
+]
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    call_command("seed", verbosity=0)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("screen", list(VIEWPORTS))
+def test_pages_in_french_and_english_are_accessible_and_fit(
+    live_server, browser: Browser, seeded, language, screen
+):
+    context = browser.new_context(viewport=VIEWPORTS[screen], is_mobile=screen == "phone")
+    page = context.new_page()
+    for path in PAGES:
+        page.goto(f"{live_server.url}/{language}{path}")
+        assert page.locator("html").get_attribute("lang") == language, path
+        assert horizontal_overflow(page) == 0, path
+        axe_clean(page)
+    context.close()

@@ -1,0 +1,173 @@
+"""The address says the language: Dutch without a prefix, French under /fr/, English under /en/;
+the browser's wishes change nothing; the switcher and the alternates lead to the same page in
+the other languages; data has one address in every language."""
+
+import lxml.etree
+import lxml.html
+import pytest
+from django.test import override_settings
+
+from tests.factories import make_case
+from tests.html import parse, texts
+
+pytestmark = pytest.mark.django_db
+
+
+def parse_lang(content: bytes) -> str:
+    return lxml.html.document_fromstring(content).get("lang")
+
+
+def main_menu(tree) -> list[str]:
+    nav = tree.xpath("//nav[contains(@class, 'site-nav')]")[0]
+    return [" ".join(link.text_content().split()) for link in nav.xpath(".//a")]
+
+
+@pytest.mark.parametrize(
+    ("address", "language", "menu"),
+    [
+        ("/", "nl", ["Praktijken", "Het kader", "Overzicht", "Uw praktijk"]),
+        ("/fr/", "fr", ["Pratiques", "Le cadre", "Vue d’ensemble", "Votre pratique"]),
+        ("/en/", "en", ["Practices", "The framework", "Overview", "Your practice"]),
+        ("/praktijken/", "nl", ["Praktijken", "Het kader", "Overzicht", "Uw praktijk"]),
+        ("/fr/praktijken/", "fr", ["Pratiques", "Le cadre", "Vue d’ensemble", "Votre pratique"]),
+        ("/en/kader/", "en", ["Practices", "The framework", "Overview", "Your practice"]),
+    ],
+)
+def test_the_address_says_the_language(client, framework, address, language, menu):
+    response = client.get(address)
+    assert response.status_code == 200
+    assert response["Content-Language"] == language
+    tree = parse(response)
+    assert tree.get("lang") == language
+    assert main_menu(tree) == menu
+
+
+@pytest.mark.parametrize("wish", ["fr", "en-GB,en;q=0.9", "fr-BE, fr;q=0.8, en;q=0.5"])
+def test_the_browsers_wish_changes_nothing(client, framework, wish):
+    """A Dutch address is Dutch for every reader (a shared link, a cached page, a citation)."""
+    client.cookies["django_language"] = "en"
+    response = client.get("/praktijken/", HTTP_ACCEPT_LANGUAGE=wish)
+    assert response["Content-Language"] == "nl"
+    assert parse(response).get("lang") == "nl"
+    assert "Accept-Language" not in response.get("Vary", "")
+    french = client.get("/fr/praktijken/", HTTP_ACCEPT_LANGUAGE="en")
+    assert parse(french).get("lang") == "fr"
+
+
+def test_an_unknown_language_is_not_found(client, framework):
+    assert client.get("/de/praktijken/").status_code == 404
+    assert client.get("/nl/praktijken/").status_code == 404  # Dutch has no prefix
+
+
+def test_the_switcher_leads_to_the_same_page_with_its_query(client, framework):
+    tree = parse(client.get("/fr/praktijken/?domein=wonen&q=buurt"))
+    switcher = tree.xpath("//nav[contains(@class, 'languages')]")[0]
+    assert switcher.get("aria-label") == "Langue"
+    links = [
+        (link.get("href"), link.get("hreflang"), link.get("lang"), link.get("aria-current"))
+        for link in switcher.xpath(".//a")
+    ]
+    assert links == [
+        ("/praktijken/?domein=wonen&q=buurt", "nl", "nl", None),
+        ("/fr/praktijken/?domein=wonen&q=buurt", "fr", "fr", "true"),
+        ("/en/praktijken/?domein=wonen&q=buurt", "en", "en", None),
+    ]
+    assert [link.text_content() for link in switcher.xpath(".//a")] == [
+        "Nederlands",
+        "Français",
+        "English",
+    ]
+
+
+def test_every_page_names_its_versions_in_the_other_languages(client, framework):
+    case = make_case(title="Een buurtmoestuin", slug="een-buurtmoestuin")
+    tree = parse(client.get(f"/en{case.get_absolute_url()}"))
+    alternates = [
+        (link.get("hreflang"), link.get("href"))
+        for link in tree.xpath("//head/link[@rel='alternate'][@hreflang]")
+    ]
+    assert alternates == [
+        ("nl", "http://testserver/praktijken/een-buurtmoestuin/"),
+        ("x-default", "http://testserver/praktijken/een-buurtmoestuin/"),
+        ("fr", "http://testserver/fr/praktijken/een-buurtmoestuin/"),
+        ("en", "http://testserver/en/praktijken/een-buurtmoestuin/"),
+    ]
+
+
+def test_links_on_a_page_stay_in_its_language(client, framework):
+    case = make_case(title="Een buurtmoestuin", slug="een-buurtmoestuin")
+    tree = parse(client.get("/fr/praktijken/"))
+    hrefs = tree.xpath("//main//a/@href")
+    assert "/fr/praktijken/een-buurtmoestuin/" in hrefs
+    assert case.get_absolute_url() not in hrefs
+    assert tree.xpath("//a[contains(@class, 'brand')]/@href") == ["/fr/"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/api/kanttekeningen/", "/data/praktijken.csv", "/data/kader.qdc", "/sitemap.xml"],
+)
+def test_data_has_one_address_in_every_language(client, framework, address):
+    make_case()
+    assert client.get(address).status_code == 200
+    assert client.get(f"/fr{address}").status_code == 404
+    assert client.get(f"/en{address}").status_code == 404
+
+
+def test_data_names_pages_by_their_dutch_address_whatever_the_browser_wishes(client, framework):
+    """The identifiers in the open data never change with a reader's language."""
+    case = make_case(slug="een-buurtmoestuin")
+    data = client.get(
+        f"/api/praktijken/{case.slug}/kanttekeningen/", HTTP_ACCEPT_LANGUAGE="en"
+    ).json()
+    assert data["id"] == "http://testserver/api/praktijken/een-buurtmoestuin/kanttekeningen/"
+
+
+@override_settings(PAGE_CACHE_SECONDS=600)
+def test_the_page_cache_keeps_each_language_apart(client, framework):
+    dutch = client.get("/kader/").content
+    french = client.get("/fr/kader/").content
+    english = client.get("/en/kader/").content
+    assert parse_lang(dutch) == "nl" and parse_lang(french) == "fr" and parse_lang(english) == "en"
+    # Served again from the cache, each in its own language.
+    assert client.get("/fr/kader/").content == french
+    assert client.get("/kader/").content == dutch
+
+
+def test_a_form_answers_in_the_language_of_its_page(client, framework):
+    response = client.post(
+        "/fr/account/aanmelden/", {"username": "niemand", "password": "verkeerd"}
+    )
+    assert response.status_code == 200
+    tree = parse(response)
+    summary = texts(tree, "//main//*[contains(@class, 'form-errors')]/p")
+    assert summary == ["La connexion a échoué. Vérifiez ceci :"]
+    assert texts(tree, "//main//*[contains(@class, 'form-errors')]//li") == [
+        "Saisissez un nom d’utilisateur et un mot de passe valides. Remarquez que chacun de ces "
+        "champs est sensible à la casse (différenciation des majuscules/minuscules)."
+    ]
+    assert tree.xpath("//main//input[@name='username']/@value") == ["niemand"]
+
+
+def test_the_sitemap_names_every_page_in_every_language(client, framework):
+    make_case(slug="een-buurtmoestuin")
+    xml = client.get("/sitemap.xml").content.decode()
+    tree = lxml.etree.fromstring(xml.encode())
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    locations = tree.xpath("//s:loc/text()", namespaces=ns)
+    assert [loc for loc in locations if "een-buurtmoestuin" in loc] == [
+        "http://testserver/praktijken/een-buurtmoestuin/",
+        "http://testserver/fr/praktijken/een-buurtmoestuin/",
+        "http://testserver/en/praktijken/een-buurtmoestuin/",
+    ]
+    (french,) = tree.xpath(
+        "//s:url[s:loc='http://testserver/fr/praktijken/een-buurtmoestuin/']", namespaces=ns
+    )
+    assert [
+        (link.get("hreflang"), link.get("href")) for link in french.xpath("x:link", namespaces=ns)
+    ] == [
+        ("nl", "http://testserver/praktijken/een-buurtmoestuin/"),
+        ("fr", "http://testserver/fr/praktijken/een-buurtmoestuin/"),
+        ("en", "http://testserver/en/praktijken/een-buurtmoestuin/"),
+        ("x-default", "http://testserver/praktijken/een-buurtmoestuin/"),
+    ]

@@ -1,0 +1,103 @@
+"""Every public page in French and English: its language said, no interface string left in
+Dutch (checked against the catalogues), the same Content-Security-Policy as in Dutch. Text in
+another language than the page's (content not translated yet) says so with `lang`."""
+
+import re
+from functools import cache
+from pathlib import Path
+
+import lxml.html
+import pytest
+from django.conf import settings
+
+from tests.catalogues import read_po
+from tests.factories import make_case
+from tests.html import parse
+from tests.site.test_pages import public_urls
+
+pytestmark = pytest.mark.django_db
+
+LOCALE = Path(settings.BASE_DIR) / "diegem" / "locale"
+# Where a message is cut into the pieces a page shows whole: placeholders, tags, line ends.
+BREAKS = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}|<[^>]*>|\n|\s[·—–]\s")
+ATTRIBUTES = ("placeholder", "aria-label", "title", "alt", "content")
+
+
+@cache
+def dutch_left_over(language: str) -> tuple[frozenset, frozenset]:
+    """The Dutch a page in `language` must not show: of every message whose translation differs,
+    the pieces of two words or more (found anywhere in the page's text), and the one-word
+    messages (found as a whole text or attribute). A piece the translation keeps (a name, a
+    title of a book) is not one."""
+    catalogue = read_po(LOCALE / language / "LC_MESSAGES" / "django.po")
+    pieces, words = set(), set()
+    for key, translation in catalogue.items():
+        msgid = key[0] if isinstance(key, tuple) else key
+        msgid = msgid.rpartition("\x04")[2]  # without a context
+        if msgid == translation:
+            continue
+        for piece in BREAKS.split(msgid):
+            piece = " ".join(piece.split()).strip(" .,:;!?()“”‘’\"'")
+            if len(piece) < (3 if " " not in piece else 12) or piece in translation:
+                continue
+            (pieces if " " in piece else words).add(piece)
+    return frozenset(pieces), frozenset(words)
+
+
+def shown_text(tree, language: str) -> tuple[str, list[str]]:
+    """The page's text in its own language (not inside an element whose `lang` says otherwise,
+    not a script), as one string and as its separate texts and attribute values. Not the
+    `<title>`, where a text in another language (a case's title) cannot say so."""
+    for element in tree.xpath(f"//body//*[@lang and @lang != '{language}'] | //script | //style"):
+        element.drop_tree()
+    separate = [" ".join(text.split()) for text in tree.xpath("//body//text()")]
+    for attribute in ATTRIBUTES:
+        separate += [" ".join(value.split()) for value in tree.xpath(f"//body//@{attribute}")]
+    separate = [text for text in separate if text]
+    return " ".join(separate), separate
+
+
+def left_over_dutch(tree, language: str) -> list[str]:
+    pieces, words = dutch_left_over(language)
+    whole, separate = shown_text(tree, language)
+    found = [piece for piece in pieces if re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", whole)]
+    found += [text for text in separate if text.strip(" .,:;·") in words]
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_public_page_speaks_the_language_of_its_address(client, framework, language):
+    make_case(title="Een buurtmoestuin", keywords=("moestuin",))
+    urls = public_urls()
+    assert len(urls) > 30
+    for url in urls:
+        response = client.get(f"/{language}{url}")
+        assert response.status_code == 200, url
+        assert response["Content-Language"] == language
+        tree = parse(response)
+        assert tree.get("lang") == language, url
+        assert left_over_dutch(tree, language) == [], url
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_content_security_policy_is_the_same_in_every_language(client, framework, language):
+    make_case()
+
+    def policy(url: str) -> str:
+        return re.sub(r"'nonce-[^']+'", "'nonce'", client.get(url)["Content-Security-Policy"])
+
+    for url in public_urls():
+        assert policy(f"/{language}{url}") == policy(url), url
+
+
+def test_the_check_finds_dutch_left_in_a_french_page(client, framework):
+    """The check above can fail: a Dutch interface string in a French page is found, and a
+    Dutch passage marked as such is not."""
+    tree = parse(client.get("/fr/"))
+    main = tree.xpath("//main")[0]
+    main.append(lxml.html.fragment_fromstring("<p>Kanttekening schrijven</p>"))
+    main.append(lxml.html.fragment_fromstring('<p lang="nl">Alle praktijken</p>'))
+    main.append(
+        lxml.html.fragment_fromstring('<button aria-label="Zoek in de praktijkenbank">?</button>')
+    )
+    assert left_over_dutch(tree, "fr") == ["Kanttekening schrijven", "Zoek in de praktijkenbank"]
