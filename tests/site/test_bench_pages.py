@@ -13,6 +13,7 @@ from django.test import Client
 
 from cases.models import Case
 from diegem.management.commands.bench_pages import (
+    PAGES,
     TWENTY_SLUG,
     member_session_cookie,
     worker_peak_mb,
@@ -74,3 +75,16 @@ def test_the_peak_memory_is_the_largest_of_the_masters_workers():
             child.kill()
         master.kill()
         master.wait()
+
+
+@pytest.mark.parametrize(
+    ("page", "language"), [("case page in French", "fr"), ("case page in English", "en")]
+)
+def test_the_pages_in_other_languages_are_the_case_page_in_those_languages(
+    framework, client, page, language
+):
+    case = make_case(slug=TWENTY_SLUG, title="Twintig kanttekeningen")
+    response = client.get(PAGES[page])
+    assert response.status_code == 200
+    assert response["Content-Language"] == language
+    assert PAGES[page] == f"/{language}{case.get_absolute_url()}"

@@ -5,13 +5,15 @@ cached page costs to serve).
 """
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Case, Grounds, SourceCoding, TensionPosition
 from diegem.lib.versioning import bump_content_version
-from tests.factories import make_case, make_many_cases
+from tests.conftest import logged_in
+from tests.factories import make_annotation, make_case, make_many_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +117,38 @@ def test_a_cached_page_costs_one_query(client, framework):
         first = client.get(url)
         assert first["X-Page-Cache"] == "miss", name
         assert count_queries(client, url) == 1, name  # the content version
+
+
+def test_every_language_costs_the_same_queries(client, framework, settings):
+    """A page made afresh in French or English asks the database as often as in Dutch (each
+    language's kept parts made anew: the cache is emptied before each)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    case = make_case(keywords=("buurt", "moestuin"))
+    make_many_cases(20)
+    mix_grounds()
+    counts = {}
+    for prefix in ("", "/fr", "/en"):
+        cache.clear()
+        counts[prefix or "/nl"] = {
+            name: count_queries(client, prefix + url)
+            for name, url in pages(case).items()
+            if name != "sitemap"  # one address in every language
+        }
+    assert counts["/fr"] == counts["/nl"]
+    assert counts["/en"] == counts["/nl"]
+
+
+def test_a_members_case_page_costs_the_same_queries_in_every_language(
+    framework, member_a, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    case = make_case(practice="Buren koken samen.\n\nDaarna eten ze samen.")
+    make_annotation(target=case, passage="koken samen", status="approved")
+    make_annotation(target=case, passage="eten ze samen", author=member_a, status="pending")
+    client = logged_in(member_a)
+    counts = {}
+    for prefix in ("", "/fr", "/en"):
+        cache.clear()
+        client.get(prefix + case.get_absolute_url())  # the kept parts made for this language
+        counts[prefix or "/nl"] = count_queries(client, prefix + case.get_absolute_url())
+    assert counts["/fr"] == counts["/en"] == counts["/nl"]

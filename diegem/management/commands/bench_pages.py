@@ -45,6 +45,9 @@ PAGES = {
     "home": "/",
     "case list, three filters": "/praktijken/?domein=wonen&bron-ontmoeting=2&consensus-conflict-van=-1",
     "case page, 20 annotations": "/praktijken/synthetisch-met-twintig-kanttekeningen/",
+    # The same page in French and in English (the interface translated, the text Dutch).
+    "case page in French": "/fr/praktijken/synthetisch-met-twintig-kanttekeningen/",
+    "case page in English": "/en/praktijken/synthetisch-met-twintig-kanttekeningen/",
     # The same page for a signed-in member (MEMBER_PAGES): never from the page cache.
     "case page, signed-in member": "/praktijken/synthetisch-met-twintig-kanttekeningen/",
     "framework section": "/kader/ontmoeting/",
@@ -66,6 +69,8 @@ MIN_SHARE = {
     "home": 0.60,
     "case list, three filters": 0.60,
     "case page, 20 annotations": 0.60,
+    "case page in French": 0.60,
+    "case page in English": 0.60,
     "framework section": 0.60,
     "search, common word": 0.60,
     "search, rare word": 0.60,
@@ -76,6 +81,8 @@ MIN_SHARE = {
 # hello-world's, and p95 in ms.
 MIN_COLD_SHARE = {
     "case page, 20 annotations": 0.10,
+    "case page in French": 0.10,
+    "case page in English": 0.10,
     "home": 0.10,
     "framework section": 0.10,
     "case list, three filters": 0.05,
