@@ -40,7 +40,7 @@ from cases.models import (
 from diegem.lib import search as full_text
 from diegem.lib.anchoring import AnchoredPassage, AnchorState
 from diegem.lib.choices import DisplayedChoices
-from diegem.lib.languages import WrittenIn, language_field
+from diegem.lib.languages import WrittenIn, language_codes, language_field
 from frameworks.models import Section
 
 
@@ -469,6 +469,10 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
                 condition=Q(voice__in=Voice.values), name="annotation_voice_valid"
             ),
             models.CheckConstraint(
+                condition=Q(original_language__in=language_codes()),
+                name="annotation_language_valid",
+            ),
+            models.CheckConstraint(
                 condition=Q(kind__in=Kind.values, motivation=Motivation.COMMENTING)
                 | Q(kind="") & ~Q(motivation=Motivation.COMMENTING),
                 name="annotation_kind_valid",
@@ -588,6 +592,12 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
         if self.section_id:
             return self.section.body
         return getattr(self.case, self.case_field)
+
+    def language_of(self, field: str = "") -> str:
+        """Its own text (`body`) is in the language its author wrote it in; the passage it quotes
+        (`quote`) is in the language of the text annotated: Dutch, the only language a text is
+        annotated in so far (`diegem.lib.languages.WrittenIn`)."""
+        return settings.LANGUAGE_CODE if field == "quote" else self.original_language
 
     @property
     def is_paraphrase(self) -> bool:

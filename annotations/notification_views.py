@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -91,7 +92,8 @@ def member_settings(request: HttpRequest) -> HttpResponse:
         initial={
             "email_frequency": preferences.email_frequency,
             "shown_as": preferences.shown_as,
-            "language": preferences.language,
+            # Until they choose, the page's language is offered (saved only when they save).
+            "language": get_language() if preferences._state.adding else preferences.language,
         },
     )
     if request.method == "POST" and form.is_valid():

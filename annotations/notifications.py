@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from annotations.organisations import Organisation
 from cases.models import Case
-from diegem.lib.languages import language_field
+from diegem.lib.languages import language_codes, language_field
 from frameworks.models import Section, Source, TensionField
 
 
@@ -84,7 +84,7 @@ class MemberPreferences(models.Model):
                 condition=Q(shown_as__in=ShownAs.values), name="preferences_shown_as_valid"
             ),
             models.CheckConstraint(
-                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                condition=Q(language__in=language_codes()),
                 name="preferences_language_valid",
             ),
         ]

@@ -37,7 +37,9 @@ from cases.models import Case
 from cases.practice_profile import framework_items
 from frameworks.models import framework_lists
 
-ANSWER_COOKIE = "werkvorm-antwoord"
+# One cookie per session, for the whole site: the same page is at /werkvorm/CODE/ and under
+# /fr/ and /en/, and a participant who switches language keeps their answer.
+ANSWER_COOKIE = "werkvorm-antwoord-{code}"
 ANSWER_SALT = "annotations.workshop.answer"
 SAVED_PARAM = "bewaard"
 
@@ -79,7 +81,7 @@ def _own_answer(request, workshop) -> WorkshopAnswer | None:
     """The participant's earlier answer in this session, known only from their own cookie."""
     try:
         answer_id = request.get_signed_cookie(
-            ANSWER_COOKIE, salt=ANSWER_SALT + workshop.code, default=None
+            ANSWER_COOKIE.format(code=workshop.code), salt=ANSWER_SALT + workshop.code, default=None
         )
     except signing.BadSignature:  # pragma: no cover - get_signed_cookie returns the default
         answer_id = None
@@ -122,11 +124,11 @@ def workshop_join(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 response = redirect(reverse("workshop-join", args=[code]) + f"?{SAVED_PARAM}=1")
                 response.set_signed_cookie(
-                    ANSWER_COOKIE,
+                    ANSWER_COOKIE.format(code=workshop.code),
                     str(saved.pk),
                     salt=ANSWER_SALT + workshop.code,
                     max_age=settings.WORKSHOP_OPEN_HOURS * 3600,
-                    path=reverse("workshop-join", args=[code]),
+                    path="/",
                     secure=settings.SESSION_COOKIE_SECURE,
                     httponly=True,
                     samesite="Lax",

@@ -17,6 +17,7 @@ from cases.case_map import locator_map
 from cases.case_nearness import codes_blind, related_cases_for
 from cases.models import Case, CodingEvidence, Position, profile_prefetches
 from cases.practice_profile import framework_items
+from diegem.lib.languages import in_dutch
 from frameworks.models import TensionField
 
 
@@ -80,7 +81,8 @@ class CasePageParts:
     @cached_property
     def citation(self):
         self._profile  # noqa: B018
-        url = self.request.build_absolute_uri(self.case.get_absolute_url())
+        # Cited by its Dutch address, the one that stays, whatever the page's language.
+        url = self.request.build_absolute_uri(in_dutch(self.case.get_absolute_url)())
         return case_citation(self.case, url)
 
     @cached_property

@@ -59,6 +59,7 @@ from cases.models import (
 )
 from diegem.lib import qdpx
 from diegem.lib.annotatable import PlainTextField
+from diegem.lib.languages import in_dutch
 from diegem.lib.workflow import IllegalTransition
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
@@ -143,6 +144,7 @@ def _spelling(text) -> str:
     return " ".join(str(text).split()).casefold()
 
 
+@in_dutch  # the words of the data, whatever the workbench's language
 def kinds() -> Vocabulary:
     return Vocabulary(
         (
@@ -157,6 +159,7 @@ def kinds() -> Vocabulary:
     )
 
 
+@in_dutch  # the words of the data, whatever the workbench's language
 def statuses() -> Vocabulary:
     return Vocabulary(
         (
@@ -181,10 +184,12 @@ def domain_choices(domains) -> Vocabulary:
     return Vocabulary(tuple(Choice(d.key, d.key, (d.name,)) for d in domains))
 
 
+@in_dutch  # the words of the data, whatever the workbench's language
 def strengths() -> Vocabulary:
     return Vocabulary(tuple(Choice(s.value, str(s.value), (str(s.label),)) for s in Strength))
 
 
+@in_dutch  # the words of the data, whatever the workbench's language
 def positions(tension_field: TensionField) -> Vocabulary:
     """-2..2 (also written +1, +2), the words of the field's own poles, or both poles."""
     steps = tuple(
@@ -199,6 +204,7 @@ def positions(tension_field: TensionField) -> Vocabulary:
     return Vocabulary((*steps, Choice(BOTH, BOTH, (describe_position(tension_field, None, True),))))
 
 
+@in_dutch  # the words of the data, whatever the workbench's language
 def grounds_vocabulary() -> Vocabulary:
     """How a coding is known; "niet te bepalen" is also read as the admin and the site write it."""
     return Vocabulary(

@@ -46,6 +46,7 @@ from cases.practice_profile import (
 from diegem.lib import search as full_text
 from diegem.lib.caching import cached_result, request_content_version, shared_content
 from diegem.lib.citation import citation_download
+from diegem.lib.languages import in_dutch
 from frameworks.models import FORMER_KEYS, Source, TensionField, framework_lists
 
 PAGE_SIZE = 20
@@ -178,7 +179,8 @@ def case_cite(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     case = get_object_or_404(
         Case.objects.codings_visible_to(request.user).prefetch_related("researchers"), slug=slug
     )
-    citation = case_citation(case, request.build_absolute_uri(case.get_absolute_url()))
+    url = request.build_absolute_uri(in_dutch(case.get_absolute_url)())  # its lasting address
+    citation = case_citation(case, url)
     return citation_download(citation, fmt, f"diegem-{case.slug}")
 
 

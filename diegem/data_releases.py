@@ -42,6 +42,7 @@ from cases.coding_reliability import RELIABILITY_COLUMNS, reliability_rows
 from cases.history import Change, coding_changes, snapshot
 from cases.models import Case, CaseTransition
 from diegem.lib.archives import Member, store_file, workbook_at, write_zip
+from diegem.lib.languages import in_dutch
 from diegem.lib.versioning import current_content_version
 from diegem.releases import Release
 from frameworks.models import Source, TensionField
@@ -916,6 +917,7 @@ class ContentKeptChanging(Exception):
     """Every attempt at a cut saw the public content change while it read it; nothing was cut."""
 
 
+@in_dutch  # frozen data: the same whatever the language of the workbench it is cut from
 @transaction.atomic
 def release_cut(*, title: str, description: str = "", actor=None) -> Release:
     """Cut the next numbered release of the published data and store it, frozen.

@@ -15,6 +15,7 @@ from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from diegem.data_releases import PUBLISHER
+from diegem.lib.languages import in_dutch
 from diegem.release_citation import release_citation, release_cite_download
 from diegem.releases import Release
 
@@ -27,7 +28,7 @@ def _citation(release: Release):
         title=f"{PUBLISHER}: {release.title}",
         number=release.number,
         date=timezone.localtime(release.cut_at).date(),
-        url=settings.SITE_URL + release.get_absolute_url(),
+        url=settings.SITE_URL + in_dutch(release.get_absolute_url)(),  # as its CITATION.cff
     )
 
 

@@ -19,6 +19,7 @@ from cases.filters import evidence_only
 from cases.models import Case
 from diegem.lib.caching import shared_content
 from diegem.lib.health import health_response
+from diegem.lib.languages import language_codes, language_path
 from diegem.lib.search import MAX_QUERY_LENGTH, parse_query
 from diegem.releases import Release
 from frameworks.framework_search import framework_search, framework_terms
@@ -74,7 +75,14 @@ def health(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    return render(request, "diegem/robots.txt", content_type="text/plain; charset=utf-8")
+    # The workbench in every language: /beheer/, /fr/beheer/, /en/beheer/.
+    workbench = [language_path(reverse("admin:index"), code) for code in language_codes()]
+    return render(
+        request,
+        "diegem/robots.txt",
+        {"disallowed": workbench},
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @require_safe

@@ -104,6 +104,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def framework_again_after_a_transactional_test(request, django_db_blocker):
+    """A transactional test empties the tables when it ends: the framework the session loaded
+    is loaded again, so that a test after it on the same worker finds what any other finds
+    (which tests run after which changes with every new test file)."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        with django_db_blocker.unblock():
+            ensure_framework()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Strong hashing is slow on purpose; tests do not need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

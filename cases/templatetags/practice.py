@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from cases.models import Grounds
+from diegem.lib.languages import other_language
 
 register = template.Library()
 
@@ -150,6 +151,11 @@ def _note(note, summary: str) -> str:
     )
 
 
+def _lang(obj) -> str:
+    language = other_language(obj)
+    return f' lang="{escape(language)}"' if language else ""
+
+
 @register.simple_tag
 def practice_items(form) -> str:
     """The ten items of "Waar staat uw praktijk?" as form fields (the tool and a workshop): per
@@ -180,12 +186,13 @@ def practice_items(form) -> str:
                 )
             )
         framework = item.framework
+        lang = _lang(framework)  # the framework's words, in another language than the page's?
         if item.is_source:
-            words = f'\n  <p class="practice-item__words">{escape(framework.summary)}</p>\n  '
+            words = f'\n  <p class="practice-item__words"{lang}>{escape(framework.summary)}</p>\n  '
         else:
             words = (
-                f'\n  <p class="practice-item__words">{escape(framework.question)}</p>\n'
-                '  <dl class="practice-item__poles">\n'
+                f'\n  <p class="practice-item__words"{lang}>{escape(framework.question)}</p>\n'
+                f'  <dl class="practice-item__poles"{lang}>\n'
                 f"    <dt>{escape(framework.pole_a)}</dt>"
                 f"<dd>{escape(framework.pole_a_description)}</dd>\n"
                 f"    <dt>{escape(framework.pole_b)}</dt>"
@@ -196,7 +203,7 @@ def practice_items(form) -> str:
         noted = f"\n  {_note(note, summary)}\n  " if note else ""
         parts.append(
             f'\n<fieldset class="practice-item" id="item-{escape(item.param)}">\n'
-            f"  <legend>{name}</legend>\n"
+            f"  <legend{lang}>{name}</legend>\n"
             f"  {words}\n"
             f'  <p class="practice-item__more"><a href="{escape(framework.get_absolute_url())}">'
             f"{escape(more % {'name': item.name})}</a></p>\n"

@@ -12,11 +12,14 @@ check) are Dutch and never vary.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.core.signals import request_finished
 from django.db import models
+from django.dispatch import receiver
 from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -32,18 +35,28 @@ class LanguageFromAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = translation.get_language_from_path(request.path_info)
-        language = language or settings.LANGUAGE_CODE
+        language = address_language(request.path_info) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        try:
-            response = self.get_response(request)
-        finally:
-            # Nothing after the request (another request's code in this thread, a test) goes on
-            # in its language. A streamed body is made later, but only data streams, in Dutch.
-            translation.deactivate()
+        response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+@receiver(request_finished)
+def _back_to_dutch(**kwargs) -> None:
+    """Nothing after a request (the next one's code before this middleware, a test) goes on in
+    its language: once the response is closed, after every middleware and a streamed body."""
+    translation.deactivate()
+
+
+def address_language(path_info: str) -> str | None:
+    """The language an address is in: `fr` for `/fr/…`, `en` for `/en/…`, else None (Dutch).
+    Only the exact codes of LANGUAGES (which Django would also find in `/fr-be/…`)."""
+    language = translation.get_language_from_path(path_info)
+    if language and language != settings.LANGUAGE_CODE and path_info.startswith(f"/{language}/"):
+        return language
+    return None
 
 
 @dataclass(frozen=True)
@@ -56,11 +69,11 @@ class LanguageVersion:
 
 
 def _unprefixed(path_info: str) -> str:
-    """The path without its language prefix: the Dutch page's path."""
-    language = translation.get_language_from_path(path_info)
-    if language and language != settings.LANGUAGE_CODE:
-        return path_info[len(language) + 1 :]
-    return path_info
+    """The path without its language prefix: the Dutch page's path (with one leading slash, so
+    that `/fr//elsewhere.example/` never becomes a link to another site)."""
+    language = address_language(path_info)
+    path = path_info[len(language) + 1 :] if language else path_info
+    return "/" + path.lstrip("/")
 
 
 def language_path(path_info: str, language: str) -> str:
@@ -86,6 +99,24 @@ def language_versions(request) -> list[LanguageVersion]:
         absolute = "" if origin is None else origin + url
         versions.append(LanguageVersion(code, name, url, absolute, code == current))
     return versions
+
+
+def in_dutch(function):
+    """Runs `function` in Dutch whatever the page's language: for what is data, not interface
+    (a frozen release, the words an import reads), which must not depend on the language of
+    the workbench a researcher happens to use."""
+
+    @functools.wraps(function)
+    def in_the_site_language(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return in_the_site_language
+
+
+def language_codes() -> list[str]:
+    """The codes of the site's languages (for a check constraint on a language column)."""
+    return [code for code, _name in settings.LANGUAGES]
 
 
 def language_field(verbose_name=None):

@@ -94,8 +94,9 @@ def test_each_digest_is_in_its_members_language(framework, member_a):
 
 def test_a_member_chooses_the_language_of_their_mails(member_a):
     client = logged_in(member_a)
+    # Until they choose, the page's language is offered.
     page = parse(client.get("/fr/account/instellingen/"))
-    assert page.xpath("//select[@name='language']/option[@selected]/@value") == ["nl"]
+    assert page.xpath("//select[@name='language']/option[@selected]/@value") == ["fr"]
     client.post(
         "/fr/account/instellingen/",
         {"email_frequency": "weekly", "shown_as": "name", "language": "fr"},

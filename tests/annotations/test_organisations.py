@@ -13,7 +13,9 @@ from annotations.organisations import InvitationError, member_invite
 from annotations.services import ModerationError
 from tests.factories import make_user
 
-pytestmark = pytest.mark.django_db
+# The framework's sources and fields, which the pages show: asked for, not assumed (a
+# transactional test before this one on the same worker empties the tables).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("framework")]
 
 
 @pytest.fixture

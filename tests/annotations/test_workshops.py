@@ -21,7 +21,9 @@ from tests.conftest import logged_in
 from tests.factories import ensure_framework, make_case, make_member
 from tests.html import parse, texts
 
-pytestmark = pytest.mark.django_db
+# The framework's sources and fields, which the pages show: asked for, not assumed (a
+# transactional test before this one on the same worker empties the tables).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("framework")]
 
 # Three answers whose counts the tests write out.
 ANSWERS = [
@@ -156,9 +158,21 @@ def test_a_participant_changes_their_own_answer_and_no_one_else_can(member_a):
     assert page.xpath("//select[@name='bron-strijd']/option[@selected]/@value") == ["2"]
     # A forged cookie is not theirs: a new answer, not someone else's changed.
     forged = Client()
-    forged.cookies["werkvorm-antwoord"] = str(WorkshopAnswer.objects.first().pk)
+    forged.cookies[f"werkvorm-antwoord-{workshop.code}"] = str(WorkshopAnswer.objects.first().pk)
     forged.post(join_url(workshop), {"bron-strijd": "0"})
     assert WorkshopAnswer.objects.count() == 3
+
+
+def test_the_answer_stays_the_participants_in_every_language(member_a):
+    """The cookie holds for the whole site (a browser would not send one made for
+    /fr/werkvorm/CODE/ to /werkvorm/CODE/): switching language changes the same answer."""
+    workshop = opened(member_a)
+    client = Client()
+    response = client.post("/fr" + join_url(workshop), {"bron-strijd": "1"})
+    cookie = response.cookies[f"werkvorm-antwoord-{workshop.code}"]
+    assert (cookie["path"], cookie["httponly"], cookie["samesite"]) == ("/", True, "Lax")
+    client.post(join_url(workshop), {"bron-strijd": "2"})
+    assert list(WorkshopAnswer.objects.values_list("values", flat=True)) == [{"bron-strijd": "2"}]
 
 
 def test_bad_input_is_named_in_dutch_and_nothing_is_lost(member_a):

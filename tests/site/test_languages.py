@@ -2,15 +2,25 @@
 the browser's wishes change nothing; the switcher and the alternates lead to the same page in
 the other languages; data has one address in every language."""
 
+import re
+
 import lxml.etree
 import lxml.html
 import pytest
 from django.test import override_settings
+from django.utils import translation
 
+from cases import exchange
+from diegem.data_releases import release_cut
 from tests.factories import make_case
 from tests.html import parse, texts
+from tests.site.release_helpers import members
 
 pytestmark = pytest.mark.django_db
+
+
+def without_nonces(content: bytes) -> bytes:
+    return re.sub(rb'nonce="[^"]*"', b'nonce=""', content)
 
 
 def parse_lang(content: bytes) -> str:
@@ -129,9 +139,9 @@ def test_the_page_cache_keeps_each_language_apart(client, framework):
     french = client.get("/fr/kader/").content
     english = client.get("/en/kader/").content
     assert parse_lang(dutch) == "nl" and parse_lang(french) == "fr" and parse_lang(english) == "en"
-    # Served again from the cache, each in its own language.
-    assert client.get("/fr/kader/").content == french
-    assert client.get("/kader/").content == dutch
+    # Served again from the cache, each in its own language (a fresh nonce each time).
+    assert without_nonces(client.get("/fr/kader/").content) == without_nonces(french)
+    assert without_nonces(client.get("/kader/").content) == without_nonces(dutch)
 
 
 def test_a_form_answers_in_the_language_of_its_page(client, framework):
@@ -171,3 +181,63 @@ def test_the_sitemap_names_every_page_in_every_language(client, framework):
         ("en", "http://testserver/en/praktijken/een-buurtmoestuin/"),
         ("x-default", "http://testserver/praktijken/een-buurtmoestuin/"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("address", "status", "language", "dutch_link"),
+    [
+        # A path that would begin with two slashes never becomes a link to another site.
+        ("/fr//elsewhere.example/x/", 404, "fr", "/elsewhere.example/x/"),
+        # Only the exact codes are languages: /fr-be/ is a Dutch address (not found).
+        ("/fr-be/praktijken/", 404, "nl", "/fr-be/praktijken/"),
+        ("/en-gb/kader/", 404, "nl", "/en-gb/kader/"),
+    ],
+)
+def test_odd_addresses_get_safe_switcher_links(
+    client, framework, address, status, language, dutch_link
+):
+    response = client.get(address)
+    assert response.status_code == status
+    assert response["Content-Language"] == language
+    switcher = parse(response).xpath("//nav[contains(@class, 'languages')]//a/@href")
+    assert switcher[0] == dutch_link
+
+
+def test_a_release_is_the_same_whatever_the_workbench_language(framework):
+    """Frozen, citable data never depends on the interface a researcher cut it from."""
+    make_case(title="Buurtrestaurant De Tafel", slug="de-tafel")
+    with translation.override("fr"):
+        release = release_cut(title="Eerste versie")
+    files = members(bytes(release.archive))
+    text = b"".join(files[name] for name in ("CITATION.cff", "README.md", "praktijken.json"))
+    assert b"/fr/" not in text
+    assert b"/praktijken/de-tafel/" in files["praktijken.json"]
+    assert b"/data/versies/1/" in files["CITATION.cff"]
+
+
+def test_an_import_reads_the_datas_dutch_words_from_any_workbench(framework):
+    """The words a file may use (besides the codes) are the data's, whatever the interface."""
+    with translation.override("fr"):
+        assert exchange.strengths().parse("sterk") == 3
+        assert exchange.kinds().parse("pilootcase") == "pilot"
+
+
+@pytest.mark.parametrize("page", ["", "/fr", "/en"])
+def test_a_case_is_cited_by_its_dutch_address_on_every_page(client, framework, page):
+    case = make_case(slug="een-buurtmoestuin")
+    tree = parse(client.get(page + case.get_absolute_url()))
+    cited = " ".join(tree.xpath("string(//*[contains(@class, 'cite')])").split())
+    assert "http://testserver/praktijken/een-buurtmoestuin/" in cited
+    assert "/fr/praktijken/" not in cited and "/en/praktijken/" not in cited
+    bibtex = client.get(f"{page}/praktijken/een-buurtmoestuin/citeer.bib").content.decode()
+    assert "url = {http://testserver/praktijken/een-buurtmoestuin/}" in bibtex
+
+
+def test_robots_keep_out_of_the_workbench_in_every_language(client, framework):
+    assert client.get("/robots.txt").content.decode() == (
+        "User-agent: *\n"
+        "Disallow: /beheer/\n"
+        "Disallow: /fr/beheer/\n"
+        "Disallow: /en/beheer/\n"
+        "Sitemap: http://testserver/sitemap.xml\n"
+    )
