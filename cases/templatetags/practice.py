@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from cases.models import Grounds
-from diegem.lib.languages import other_language
+from diegem.lib.templatetags.languages import lang_attr
 
 register = template.Library()
 
@@ -151,11 +151,6 @@ def _note(note, summary: str) -> str:
     )
 
 
-def _lang(obj) -> str:
-    language = other_language(obj)
-    return f' lang="{escape(language)}"' if language else ""
-
-
 @register.simple_tag
 def practice_items(form) -> str:
     """The ten items of "Waar staat uw praktijk?" as form fields (the tool and a workshop): per
@@ -186,7 +181,7 @@ def practice_items(form) -> str:
                 )
             )
         framework = item.framework
-        lang = _lang(framework)  # the framework's words, in another language than the page's?
+        lang = lang_attr(framework)  # the framework's words, in another language than the page's?
         if item.is_source:
             words = f'\n  <p class="practice-item__words"{lang}>{escape(framework.summary)}</p>\n  '
         else:

@@ -79,10 +79,13 @@ def _unprefixed(path_info: str) -> str:
 def language_path(path_info: str, language: str) -> str:
     """The same page in `language`: `/fr/praktijken/x/` → `/en/praktijken/x/` or
     `/praktijken/x/` (paths behind the prefix are the same in every language)."""
-    path = _unprefixed(path_info)
+    return _in_language(_unprefixed(path_info), language)
+
+
+def _in_language(dutch_path: str, language: str) -> str:
     if language != settings.LANGUAGE_CODE:
-        path = f"/{language}{path}"
-    return get_script_prefix().rstrip("/") + path
+        dutch_path = f"/{language}{dutch_path}"
+    return get_script_prefix().rstrip("/") + dutch_path
 
 
 def language_versions(request) -> list[LanguageVersion]:
@@ -93,9 +96,10 @@ def language_versions(request) -> list[LanguageVersion]:
         origin = request.build_absolute_uri("/").removesuffix("/")
     except DisallowedHost:  # the error page for a host the site does not serve
         origin = None
+    dutch_path = _unprefixed(request.path_info)  # once for every language, on every page
     versions = []
     for code, name in settings.LANGUAGES:
-        url = language_path(request.path_info, code) + (f"?{query}" if query else "")
+        url = _in_language(dutch_path, code) + (f"?{query}" if query else "")
         absolute = "" if origin is None else origin + url
         versions.append(LanguageVersion(code, name, url, absolute, code == current))
     return versions
