@@ -34,6 +34,7 @@ from django.views.decorators.http import require_safe
 
 from annotations.models import Annotation, Kind, Motivation, Voice
 from cases.models import Case, text_section
+from diegem.lib.languages import language_codes, version_text
 from diegem.lib.versioning import current_content_version
 from frameworks.models import Section
 
@@ -63,12 +64,23 @@ def _iso(moment) -> str:
 
 
 def text_url(annotation: Annotation) -> str:
-    """The plain text resource an annotation's selectors count in."""
+    """The plain text resource an annotation's selectors count in: the language version it was
+    made on (`?taal=fr` for a translation; the original has no parameter)."""
     if annotation.section_id:
-        return reverse("section-text", args=[annotation.section.key])
-    return reverse(
-        "case-text", args=[annotation.case.slug, text_section(annotation.case_field).slug]
-    )
+        url = reverse("section-text", args=[annotation.section.key])
+        original = annotation.section.original_language
+    else:
+        url = reverse(
+            "case-text", args=[annotation.case.slug, text_section(annotation.case_field).slug]
+        )
+        original = annotation.case.original_language
+    if annotation.text_language != original:
+        url += "?" + urlencode({TEXT_LANGUAGE_PARAM: annotation.text_language})
+    return url
+
+
+# The query parameter of a plain text resource naming a language version (`text_url`).
+TEXT_LANGUAGE_PARAM = "taal"
 
 
 def annotation_jsonld(
@@ -408,6 +420,20 @@ def collection_section(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+def _version_text(request: HttpRequest, obj, field: str) -> HttpResponse:
+    """One language version of a text (`?taal=fr`; the original without), 404 for a language
+    the site does not have or a translation there is none of."""
+    language = request.GET.get(TEXT_LANGUAGE_PARAM) or obj.original_language
+    if language not in language_codes():
+        raise Http404("Onbekende taal")
+    text = version_text(obj, field, language)
+    if not text:
+        raise Http404("Geen vertaling")
+    response = _plain_text(text)
+    response["Content-Language"] = language
+    return response
+
+
 def _plain_text(text: str) -> HttpResponse:
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["ETag"] = quote_etag(hashlib.sha256(text.encode()).hexdigest()[:32])
@@ -418,7 +444,7 @@ def _plain_text(text: str) -> HttpResponse:
 @require_safe
 def section_text(request: HttpRequest, key: str) -> HttpResponse:
     """The plain text of a framework section: what selectors on it count in."""
-    return _plain_text(get_object_or_404(Section, key=key).body)
+    return _version_text(request, get_object_or_404(Section, key=key), "body")
 
 
 @require_safe
@@ -430,4 +456,4 @@ def case_text(request: HttpRequest, slug: str, field: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.published(), slug=slug)
     if field != section.slug:  # a field name from the first release's IRIs
         return redirect("case-text", slug, section.slug, permanent=True)
-    return _plain_text(getattr(case, section.field))
+    return _version_text(request, case, section.field)

@@ -27,6 +27,7 @@ from annotations.thread_replies import THREAD_ORDER, attach_threads, visible_rep
 from cases.models import Case, may_read_drafts
 from diegem.lib.annotatable import Paragraph, paragraph_spans, text_revision
 from diegem.lib.caching import cached_result
+from diegem.lib.languages import language_path
 from diegem.lib.prepared import PreparedQuery
 from frameworks.models import Section
 
@@ -74,6 +75,8 @@ class AnnotatedText:
     personal: bool = True
     margin_filter: MarginFilter | None = None
     public: bool = True  # a case's text is not while the case is not
+    # How many public notes stand on the original of a translated text (read when shown).
+    count_on_original: Callable[[], int] = lambda: 0
 
     @property
     def keep_key(self) -> str:
@@ -92,7 +95,7 @@ class AnnotatedText:
     @cached_property
     def blocks(self) -> list[Block]:
         """Made only when the text is rendered (not when it is kept, `shared`)."""
-        blocks = build_blocks(self.target.text, self.notes)
+        blocks = build_blocks(self.target.text, self.notes, self.target.language)
         if not self.public:
             for block in blocks:
                 block.shared = False  # a draft's text is kept for no one
@@ -101,6 +104,17 @@ class AnnotatedText:
     @property
     def note_count(self) -> int:
         return len(self.notes)
+
+    @cached_property
+    def notes_on_original(self) -> int:
+        """On a translated text: how many public notes stand on its original (the page in the
+        original's language shows them, `original_url`)."""
+        return self.count_on_original()
+
+    @property
+    def original_url(self) -> str:
+        """The same text in its original language, where the notes on the original stand."""
+        return language_path(self.target.url, self.target.original_language)
 
     @property
     def shared(self) -> bool:
@@ -159,14 +173,17 @@ class MarginFilter:
         return bool(self.voice or self.kind)
 
 
-def build_blocks(text: str, annotations: list[Annotation]) -> list[Block]:
+def build_blocks(text: str, annotations: list[Annotation], language: str) -> list[Block]:
     """Paragraphs with their highlighted segments and the notes that start in them.
 
-    Annotations made on another revision of the text are left out: their
-    offsets would point at the wrong words (re-anchoring brings them back).
+    Annotations made on another revision of the text, or on another language version of it
+    (`Annotation.text_language`: a note on the Dutch text is never drawn on French offsets),
+    are left out: their offsets would point at the wrong words (re-anchoring brings them back).
     """
     revision = text_revision(text)
-    annotations = [a for a in annotations if a.text_revision == revision]
+    annotations = [
+        a for a in annotations if a.text_revision == revision and a.text_language == language
+    ]
     paragraphs = paragraph_spans(text)
     blocks = []
     for index, paragraph in enumerate(paragraphs):
@@ -252,6 +269,7 @@ class KeptNote:
     text_revision: str
     voice: str
     kind: str
+    text_language: str
     full: Callable[[], dict[int, Annotation]]
     status: str = Status.APPROVED
     shared: bool = True
@@ -269,16 +287,24 @@ class KeptNote:
 
 
 # The columns of a public note that place it in the margin (`KeptNote`).
-PLACE_COLUMNS = ("pk", "position_start", "position_end", "text_revision", "voice", "kind")
+PLACE_COLUMNS = (
+    "pk",
+    "position_start",
+    "position_end",
+    "text_revision",
+    "voice",
+    "kind",
+    "text_language",
+)
 
 
-def _public_places(case: Case) -> dict[str, list[tuple]]:
-    """Where the public notes of a case stand, per text section, in the margin's order: the same
-    for every reader (kept by the content version)."""
-    places: dict[str, list[tuple]] = defaultdict(list)
+def _public_places(case: Case) -> dict[tuple[str, str], list[tuple]]:
+    """Where the public notes of a case stand, per text section and language version, in the
+    margin's order: the same for every reader (kept by the content version)."""
+    places: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     rows = Annotation.objects.for_margin(AnonymousUser()).filter(case=case)
     for case_field, *place in rows.values_list("case_field", *PLACE_COLUMNS):
-        places[case_field].append(tuple(place))
+        places[case_field, place[-1]].append(tuple(place))
     return dict(places)
 
 
@@ -381,16 +407,26 @@ def case_margin(
     def public_notes() -> dict[int, Annotation]:
         return {note.pk: note for note in _case_notes(case, AnonymousUser(), MarginFilter(), None)}
 
-    def load(field: str) -> list[Annotation]:
+    def load(field: str, language: str) -> list[Annotation]:
         if not public:
             return []
         kept = [
             KeptNote(*place, full=public_notes)
-            for place in places().get(field, [])
+            for place in places().get((field, language), [])
             if place[0] not in own_ids and margin_filter.allows(voice=place[4], kind=place[5])
         ]
-        theirs = [note for note in readers_notes() if note.case_field == field]
+        theirs = [
+            note
+            for note in readers_notes()
+            if note.case_field == field and note.text_language == language
+        ]
         return sorted([*kept, *theirs], key=lambda note: (note.position_start, note.pk))
+
+    def on_original(target: Target) -> int:
+        """How many public notes stand on the original of a translated text."""
+        if not public or not target.is_translation:
+            return 0
+        return len(places().get((target.case_field, target.original_language), []))
 
     can_annotate = public and may_annotate(user)
     # Who may write may reply; researchers too (may_reply, without asking twice).
@@ -398,12 +434,13 @@ def case_margin(
     return [
         AnnotatedText(
             target,
-            partial(load, target.case_field),
+            partial(load, target.case_field, target.language),
             can_annotate,
             can_reply,
             personal=not public or target.case_field in personal,
             margin_filter=margin_filter,
             public=public,
+            count_on_original=partial(on_original, target),
         )
         for target in case_targets(case)
     ]
@@ -464,19 +501,40 @@ def section_margin(
 ) -> AnnotatedText:
     """The section's text with its margin, read as `case_margin` reads a case's texts."""
 
+    target = section_target(section)
+    languages = {target.language, target.original_language}
+    on_the_original: list[Annotation] = []
+
+    @cache
     def load() -> list[Annotation]:
-        notes = list(_margin_queryset(user, margin_filter, reader_key).filter(section=section))
+        """The notes on the version shown, with their threads; in the same query the public ones
+        on the original of a translation (only counted, `on_original`)."""
+        both = _margin_queryset(user, margin_filter, reader_key).filter(
+            section=section, text_language__in=languages
+        )
+        notes = []
+        for note in both:
+            if note.text_language == target.language:
+                notes.append(note)
+            elif note.status == Status.APPROVED:
+                on_the_original.append(note)
         attach_threads(notes, user)
         mark_shared(notes, user)
         return notes
 
     personal = Annotation.objects.filter(section=section).of_reader(user, reader_key).exists()
     can_annotate = may_annotate(user)
+
+    def on_original() -> int:
+        load()
+        return len(on_the_original)
+
     return AnnotatedText(
-        section_target(section),
+        target,
         load,
         can_annotate,
         can_annotate or may_read_drafts(user),
         personal=personal,
         margin_filter=margin_filter,
+        count_on_original=on_original,
     )

@@ -40,7 +40,7 @@ from cases.models import (
 from diegem.lib import search as full_text
 from diegem.lib.anchoring import AnchoredPassage, AnchorState
 from diegem.lib.choices import DisplayedChoices
-from diegem.lib.languages import WrittenIn, language_codes, language_field
+from diegem.lib.languages import WrittenIn, language_codes, language_field, version_text
 from frameworks.models import Section
 
 
@@ -384,6 +384,9 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
     link = models.URLField(_("link"), max_length=500, blank=True)
     # What its author wrote it in (any of the site's languages, whatever the page's).
     original_language = language_field()
+    # The language version of the text it is on (`text_language` of its target): a note on
+    # the French text of a case stands in the French margin only, its offsets in that text.
+    text_language = language_field(_("taal van de tekst"))
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -471,6 +474,10 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
             models.CheckConstraint(
                 condition=Q(original_language__in=language_codes()),
                 name="annotation_language_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(text_language__in=language_codes()),
+                name="annotation_text_language_valid",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=Kind.values, motivation=Motivation.COMMENTING)
@@ -589,15 +596,15 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
 
     @property
     def target_text(self) -> str:
-        if self.section_id:
-            return self.section.body
-        return getattr(self.case, self.case_field)
+        """The language version of the text the note is on (`text_language`)."""
+        target = self.section if self.section_id else self.case
+        field = "body" if self.section_id else self.case_field
+        return version_text(target, field, self.text_language)
 
     def language_of(self, field: str = "") -> str:
         """Its own text (`body`) is in the language its author wrote it in; the passage it quotes
-        (`quote`) is in the language of the text annotated: Dutch, the only language a text is
-        annotated in so far (`diegem.lib.languages.WrittenIn`)."""
-        return settings.LANGUAGE_CODE if field == "quote" else self.original_language
+        (`quote`) is in the language of the text version annotated (`text_language`)."""
+        return self.text_language if field == "quote" else self.original_language
 
     @property
     def is_paraphrase(self) -> bool:

@@ -12,6 +12,7 @@ from annotations.roles import ensure_reviewers_group
 from annotations.services import reanchor_annotations
 from cases.models import Case
 from diegem.lib.annotatable import text_changed
+from diegem.lib.languages import column_version
 from frameworks.models import Section
 
 
@@ -24,9 +25,14 @@ def set_up_reviewers_group(sender, using, **kwargs) -> None:
 @receiver(text_changed, sender=Section)
 @receiver(text_changed, sender=Case)
 def reanchor_on_text_change(sender, *, instance, field: str, old_text: str, **kwargs) -> None:
-    """An annotatable text changed: find every annotation on it again (same transaction)."""
+    """A language version of an annotatable text changed (`field` names its column: `body`,
+    `context_fr`): find every annotation on that version again (same transaction); the notes
+    on the other versions stay as they are."""
+    text_field, language = column_version(sender, field)
+    language = language or instance.original_language
     if sender is Section:
         annotations = Annotation.objects.with_passage().filter(section=instance)
     else:
-        annotations = Annotation.objects.with_passage().filter(case=instance, case_field=field)
+        annotations = Annotation.objects.with_passage().filter(case=instance, case_field=text_field)
+    annotations = annotations.filter(text_language=language)
     reanchor_annotations(annotations=annotations, text=getattr(instance, field))

@@ -47,6 +47,7 @@ from diegem.lib.anchoring import (
 )
 from diegem.lib.annotatable import text_revision
 from diegem.lib.client_address import client_address
+from diegem.lib.languages import version_text
 from diegem.lib.workflow import IllegalTransition, Workflow
 from frameworks.models import Section
 
@@ -725,24 +726,31 @@ def reanchor_stale() -> dict[str, int]:
     """
     totals = {"kept": 0, "moved": 0, "orphaned": 0}
     for section in Section.objects.filter(annotations__isnull=False).distinct():
-        stale = (
+        for language in (
             Annotation.objects.with_passage()
             .filter(section=section)
-            .exclude(text_revision=text_revision(section.body))
-        )
-        for key, value in reanchor_annotations(annotations=stale, text=section.body).items():
-            totals[key] += value
-    for case in Case.objects.filter(annotations__isnull=False).distinct():
-        for field in (
-            Annotation.objects.with_passage()
-            .filter(case=case)
-            .values_list("case_field", flat=True)
+            .values_list("text_language", flat=True)
             .distinct()
         ):
-            text = getattr(case, field)
+            text = version_text(section, "body", language)
             stale = (
                 Annotation.objects.with_passage()
-                .filter(case=case, case_field=field)
+                .filter(section=section, text_language=language)
+                .exclude(text_revision=text_revision(text))
+            )
+            for key, value in reanchor_annotations(annotations=stale, text=text).items():
+                totals[key] += value
+    for case in Case.objects.filter(annotations__isnull=False).distinct():
+        for field, language in (
+            Annotation.objects.with_passage()
+            .filter(case=case)
+            .values_list("case_field", "text_language")
+            .distinct()
+        ):
+            text = version_text(case, field, language)
+            stale = (
+                Annotation.objects.with_passage()
+                .filter(case=case, case_field=field, text_language=language)
                 .exclude(text_revision=text_revision(text))
             )
             for key, value in reanchor_annotations(annotations=stale, text=text).items():

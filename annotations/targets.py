@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -29,41 +30,61 @@ class Target:
     case: Case | None = None
     case_field: str = ""
     anchor: str = "tekst"  # the id of the text on its page
+    # The language version of the text: the page's translation, or the original where there is
+    # none (`WrittenIn.shown_text`). Notes are made on, and shown beside, one language version.
+    language: str = settings.LANGUAGE_CODE
 
     @property
     def revision(self) -> str:
         return text_revision(self.text)
 
+    @property
+    def original_language(self) -> str:
+        return (self.section or self.case).original_language
+
+    @property
+    def is_translation(self) -> bool:
+        return self.language != self.original_language
+
     def language_of(self, field: str = "") -> str:
         """The language of the text (`diegem.lib.languages.WrittenIn`), or of the heading: a
         section's title, or the name of a case's text, which is the interface's."""
-        if field == "heading" and self.case is not None:
-            return get_language()
-        return (self.section or self.case).language_of(self.case_field or "body")
+        if field == "heading":
+            return get_language() if self.case is not None else self.section.language_of("title")
+        return self.language
 
     def annotation_fields(self) -> dict:
         """The target as Annotation model fields."""
-        return {"section": self.section, "case": self.case, "case_field": self.case_field}
+        return {
+            "section": self.section,
+            "case": self.case,
+            "case_field": self.case_field,
+            "text_language": self.language,
+        }
 
 
 def section_target(section: Section) -> Target:
+    text, language = section.shown_text("body")
     return Target(
         key=f"section:{section.key}",
         title=str(section),
-        heading=section.title,
-        text=section.body,
+        heading=section.shown.title,
+        text=text,
         url=section.get_absolute_url(),
         section=section,
+        language=language,
     )
 
 
 def case_target(case: Case, field: str) -> Target:
     section = text_section(field)
+    text, language = case.shown_text(section.field)
     return Target(
         key=f"case:{case.slug}:{section.slug}",
-        title=f"{case.title} · {section.title}",
+        title=f"{case.shown.title} · {section.title}",
         heading=str(section.title),
-        text=getattr(case, section.field),
+        text=text,
+        language=language,
         url=f"{case.get_absolute_url()}#{section.slug}",
         case=case,
         case_field=section.field,

@@ -12,6 +12,7 @@ import json
 from contextlib import contextmanager
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
@@ -51,6 +52,7 @@ from cases.models import (
 from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from diegem.lib.anchoring import PassageNotFound, locate_passage
 from diegem.lib.annotatable import PlainTextField, normalize_plain_text
+from diegem.lib.languages import language_versions_of, translation_column
 from diegem.lib.workflow import IllegalTransition
 from frameworks.models import Source, TensionField
 
@@ -77,13 +79,22 @@ class CaseForm(forms.ModelForm):
     class Meta:
         model = Case
         exclude = ["municipality"]
-        field_classes = {name: PlainTextField for name in PLAIN_TEXT_FIELDS}
+        # Every language version of an annotatable text is stored in its one normal form.
+        field_classes = {
+            name: PlainTextField for name in language_versions_of(Case, *PLAIN_TEXT_FIELDS)
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         choices = case_places.municipality_choices()
         self.fields["nis_code"].choices = [("", "---------"), *choices]
+        if "original_language" in self.fields:
+            # A form sent without it (an older page, a script) keeps the case's language.
+            self.fields["original_language"].required = False
         self.fields["more_places"].choices = choices
+
+    def clean_original_language(self):
+        return self.cleaned_data.get("original_language") or self.instance.original_language
 
     def clean_keywords(self):
         names = self.cleaned_data["keywords"]
@@ -170,14 +181,22 @@ class CodingForm(forms.ModelForm):
         return super().save(commit)
 
 
+# The rationale's translations (`diegem.lib.languages.translated`), edited beside it.
+RATIONALE_COLUMNS = tuple(
+    translation_column("rationale", language) for language in SourceCoding.TRANSLATION_LANGUAGES
+)
+
+
 class SourceCodingForm(CodingForm):
     value_name = _("sterkte")
 
     class Meta:
         model = SourceCoding
-        fields = ["source", "grounds", "strength", "rationale"]
-        widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
-        field_classes = {"rationale": PlainTextField}
+        fields = ["source", "grounds", "strength", "rationale", *RATIONALE_COLUMNS]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2}) for name in ("rationale", *RATIONALE_COLUMNS)
+        }
+        field_classes = {name: PlainTextField for name in ("rationale", *RATIONALE_COLUMNS)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,9 +247,18 @@ class TensionPositionForm(CodingForm):
 
     class Meta:
         model = TensionPosition
-        fields = ["tension_field", "grounds", "position", "holds_both", "rationale"]
-        widgets = {"rationale": forms.Textarea(attrs={"rows": 2})}
-        field_classes = {"rationale": PlainTextField}
+        fields = [
+            "tension_field",
+            "grounds",
+            "position",
+            "holds_both",
+            "rationale",
+            *RATIONALE_COLUMNS,
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2}) for name in ("rationale", *RATIONALE_COLUMNS)
+        }
+        field_classes = {name: PlainTextField for name in ("rationale", *RATIONALE_COLUMNS)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -394,6 +422,21 @@ class CodingInline(admin.StackedInline):
     formset = CodingFormSet
     radio_fields = {"grounds": admin.HORIZONTAL}
 
+    def get_fields(self, request, obj=None):
+        """The rationale beside its translations into the languages other than the case's own
+        (`obj` is the case): side by side in one row."""
+        fields = [
+            name for name in super().get_fields(request, obj) if name not in RATIONALE_COLUMNS
+        ]
+        original = obj.original_language if obj is not None else settings.LANGUAGE_CODE
+        others = [
+            translation_column("rationale", language)
+            for language in SourceCoding.TRANSLATION_LANGUAGES
+            if language != original
+        ]
+        at = fields.index("rationale")
+        return [*fields[:at], ("rationale", *others), *fields[at + 1 :]]
+
 
 class SourceCodingInline(CodingInline):
     model = SourceCoding
@@ -550,11 +593,45 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         ),
         (
             _("Tekst"),
-            {"fields": ["summary", *(section.field for section in TEXT_SECTIONS)]},
+            {"fields": ["original_language", "summary", *(s.field for s in TEXT_SECTIONS)]},
         ),
         (_("Onderzoek"), {"fields": ["researchers", "keywords"]}),
         (_("Status"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        """Every text beside its translations into the case's other languages, a row per text
+        (the original first), and who translated into each language."""
+        original = obj.original_language if obj is not None else settings.LANGUAGE_CODE
+        others = [code for code in Case.TRANSLATION_LANGUAGES if code != original]
+
+        def side_by_side(names):
+            return [
+                (name, *(translation_column(name, code) for code in others))
+                if name in Case.TRANSLATED_FIELDS
+                else name
+                for name in names
+            ]
+
+        fieldsets = [
+            (title, {**options, "fields": side_by_side(options["fields"])})
+            for title, options in self.fieldsets
+        ]
+        translators = tuple(f"translated_by_{code}" for code in others)
+        fieldsets.insert(
+            3,
+            (
+                _("Vertaling"),
+                {
+                    "fields": [translators],
+                    "description": _(
+                        "Wie de teksten in elke taal vertaalde; geen automatische vertaling. Een lege"
+                        " vertaling toont de oorspronkelijke tekst, met die melding."
+                    ),
+                },
+            ),
+        )
+        return fieldsets
 
     # The case is written in `save_related`, together with everything its form and
     # inline rows hold, by the one service that writes a case (`services.case_write`):
@@ -946,7 +1023,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             "form": form,
             "report": report,
             "confirm_form": exchange.confirm_form(form, report),
-            "guide": exchange.column_guide(),
+            "guide": exchange.column_guide(with_languages=True),
         }
         return TemplateResponse(request, "admin/cases/case/import.html", context)
 

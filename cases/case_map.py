@@ -24,7 +24,7 @@ from math import sqrt
 from django.db.models import Count, Min, QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from cases.case_places import (
     BRUSSELS,
@@ -34,6 +34,7 @@ from cases.case_places import (
     provinces,
     topology,
 )
+from diegem.lib import search as full_text
 from diegem.lib.maps import Projection, Topology, mesh_path, shape_path, simplified, svg_number
 
 WIDTH = 1000  # SVG units across Flanders and Brussels
@@ -230,9 +231,9 @@ def place_map(cases: QuerySet) -> PlaceMap:
     base = base_map()
     project = base.project
     rows = list(
-        cases.order_by("title", "pk").values_list(
-            "nis_code", "title", "slug", "latitude", "longitude"
-        )[: LISTED_CASES + 1]
+        cases.order_by("title", "pk")
+        .annotate(shown_title=_shown_title())
+        .values_list("nis_code", "shown_title", "slug", "latitude", "longitude")[: LISTED_CASES + 1]
     )
     listed = len(rows) <= LISTED_CASES
     if listed:
@@ -253,7 +254,8 @@ def place_map(cases: QuerySet) -> PlaceMap:
             row[0]: row
             for row in cases.filter(pk__in=[one for _nis, n, one in counted if n == 1])
             .order_by()
-            .values_list("pk", "nis_code", "title", "slug", "latitude", "longitude")
+            .annotate(shown_title=_shown_title())
+            .values_list("pk", "nis_code", "shown_title", "slug", "latitude", "longitude")
         }
         # A single case taken offline between the two queries is left off the map.
         groups = [
@@ -295,6 +297,13 @@ def place_map(cases: QuerySet) -> PlaceMap:
         unplaced=unplaced,
         base=base,
     )
+
+
+def _shown_title():
+    """A case's title as the page's language shows it (`Case.shown_text`), in the query."""
+    from cases.models import Case
+
+    return full_text.shown_expression(Case, "title", get_language())
 
 
 def _view_box(base: BaseMap, markers) -> str:

@@ -28,6 +28,7 @@ from cases.case_profiles import BOTH_POLES, PROFILE_SLOTS
 from cases.models import Case, SourceCoding, TensionPosition, blind_case_ids, may_read_drafts
 from cases.practice_profile import Item, Placement, PracticeProfile
 from diegem.lib.caching import cached_result
+from diegem.lib.languages import translation_column, with_translations
 
 UNKNOWN = 0.5  # half the scale: neither near nor far
 SCALE = {True: 3.0, False: 4.0}  # a strength's range (0..3), a position's (-2..2)
@@ -293,9 +294,18 @@ def related_cases_for(case, items: list[Item], user, version: int) -> list[Near]
         rows = cached_result("related-cases", key, version, rank)
     # Title and slug are all a case page shows of them.
     return [
-        Near(case=Case(pk=pk, title=title, slug=slug), distance=d, compared=c, asked=asked)
-        for pk, title, slug, d, c, asked in rows
+        Near(case=_titled(pk, titles, slug), distance=d, compared=c, asked=asked)
+        for pk, titles, slug, d, c, asked in rows
     ]
+
+
+def _titled(pk: int, titles: dict[str, str], slug: str) -> Case:
+    """A case with its slug and its title in every language it has (`Case.translations_of`)."""
+    original = next(iter(titles))
+    case = Case(pk=pk, slug=slug, original_language=original, title=titles.pop(original))
+    for language, title in titles.items():
+        setattr(case, translation_column("title", language), title)
+    return case
 
 
 def _related_rows(case, now: dict, items: list[Item], cases: QuerySet) -> list[tuple]:
@@ -308,10 +318,14 @@ def _related_rows(case, now: dict, items: list[Item], cases: QuerySet) -> list[t
     # how near, the reflection tool says why.
     rows = [row for row in _ranked(others, profile, False, contrasts=False)["now"] if row[2]]
     shown = {
-        c.pk: c for c in others.filter(pk__in=[pk for pk, _d, _c in rows]).only("title", "slug")
+        c.pk: c
+        for c in others.filter(pk__in=[pk for pk, _d, _c in rows]).only(
+            *with_translations(Case, "title"), "slug"
+        )
     }
+    # The title in every language (the rows are kept for readers of every language).
     return [
-        (pk, shown[pk].title, shown[pk].slug, distance, compared, len(now))
+        (pk, shown[pk].translations_of("title"), shown[pk].slug, distance, compared, len(now))
         for pk, distance, compared in rows
         if pk in shown
     ]

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from cases.filters import EVIDENCE_ONLY, GROUNDS_PARAM, range_params
 from cases.models import Case, Grounds, Position, TensionPosition, describe_position
+from diegem.lib.languages import with_translations
 from frameworks.models import TensionField
 
 BOTH = "both"
@@ -118,7 +119,14 @@ def spectrum_columns(
         )
         .filter(rank__lte=per_column)
         .select_related("case")
-        .only("grounds", "position", "holds_both", "evidence_orphaned", "case__title", "case__slug")
+        .only(
+            "grounds",
+            "position",
+            "holds_both",
+            "evidence_orphaned",
+            *with_translations(Case, "title", prefix="case__"),
+            "case__slug",
+        )
         .order_by("case__title", "case__pk")
     )
     for position in ranked:

@@ -10,6 +10,16 @@ export (CSV or XLSX) is exactly this format, so an export imports back to the
 same data. Exports write Dutch codes (`casestudie`, `gepubliceerd`); imports
 also read the labels the admin shows and the English codes of older files.
 
+After those columns come the language columns (`language_columns`), in this
+order: `oorspronkelijke_taal` (nl, fr or en: the language the plain text columns
+are written in), then one block per language version, Dutch, French, English:
+the texts `titel_<taal>`, `samenvatting_<taal>` and `<tekstsectie>_<taal>` (in
+the order of CASE_COLUMNS), `vertaald_door_<taal>`, and the rationales
+`bron_<key>_onderbouwing_<taal>`, `veld_<key>_onderbouwing_<taal>` (in the
+order of the coding columns). An empty cell is no translation. Every language
+column may be left out of a file: the import then leaves what is stored (a new
+case: Dutch, no translations).
+
 An import validates every row and reports every error (by row and column) in
 one dry run; with any error nothing is saved. Saving goes through the
 services: a version is kept, text changes re-anchor, statuses move through the
@@ -34,6 +44,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook, load_workbook
@@ -59,7 +70,7 @@ from cases.models import (
 )
 from diegem.lib import qdpx
 from diegem.lib.annotatable import PlainTextField
-from diegem.lib.languages import in_dutch
+from diegem.lib.languages import LANGUAGE_NAMES_IN_DUTCH, in_dutch, translation_column
 from diegem.lib.workflow import IllegalTransition
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
@@ -89,6 +100,26 @@ CASE_COLUMNS = {
     "aandachtspunten": "lessons",
 }
 assert set(CASE_COLUMNS.values()) >= {s.field for s in TEXT_SECTIONS}
+
+# The languages a text of a case (and a rationale) has a version in: nl, fr, en.
+TEXT_LANGUAGES = Case.TRANSLATION_LANGUAGES
+LANGUAGE_COLUMN = "oorspronkelijke_taal"  # -> Case.original_language
+TRANSLATOR_COLUMN = "vertaald_door"  # + "_<taal>" -> Case.translated_by_<taal>
+
+
+def _case_language_columns() -> dict[str, tuple[str, str]]:
+    """Column -> (language, Case field) of the translations and translators, by language:
+    `titel_nl` … `aandachtspunten_nl`, `vertaald_door_nl`, `titel_fr` … `vertaald_door_en`."""
+    columns = {}
+    for language in TEXT_LANGUAGES:
+        for column, name in CASE_COLUMNS.items():
+            if name in Case.TRANSLATED_FIELDS:
+                columns[f"{column}_{language}"] = (language, translation_column(name, language))
+        columns[f"{TRANSLATOR_COLUMN}_{language}"] = (language, f"translated_by_{language}")
+    return columns
+
+
+CASE_LANGUAGE_COLUMNS = _case_language_columns()
 BOTH = "beide"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -221,19 +252,50 @@ def grounds_vocabulary() -> Vocabulary:
     )
 
 
+@in_dutch  # the words of the data, whatever the workbench's language
+def text_languages() -> Vocabulary:
+    """The language a case is written in: its code (nl, fr, en), or its name in Dutch."""
+    return Vocabulary(
+        tuple(Choice(code, code, (str(LANGUAGE_NAMES_IN_DUTCH[code]),)) for code in TEXT_LANGUAGES)
+    )
+
+
 # The columns that follow each coding's value column, in the order of the file.
 GROUNDS_SUFFIX, RATIONALE_SUFFIX = "_grond", "_onderbouwing"
 
 
+def _coding_value_columns(sources, tension_fields) -> list[str]:
+    return [f"bron_{s.key}" for s in sources] + [f"veld_{f.key}" for f in tension_fields]
+
+
 def coding_columns(sources: list[Source], tension_fields: list[TensionField]) -> list[str]:
     columns = []
-    for column in [f"bron_{s.key}" for s in sources] + [f"veld_{f.key}" for f in tension_fields]:
+    for column in _coding_value_columns(sources, tension_fields):
         columns += [column, column + GROUNDS_SUFFIX, column + RATIONALE_SUFFIX]
     return columns
 
 
-def all_columns(sources, tension_fields) -> list[str]:
-    return [*CASE_COLUMNS, "trefwoorden", "status", *coding_columns(sources, tension_fields)]
+def rationale_column(coding_column: str, language: str) -> str:
+    """The column of a coding's rationale in one language version: `bron_strijd_onderbouwing_fr`."""
+    return f"{coding_column}{RATIONALE_SUFFIX}_{language}"
+
+
+def language_columns(sources, tension_fields) -> list[str]:
+    """The language columns, after all others: `oorspronkelijke_taal`, then per language (nl,
+    fr, en) its texts, its translator and its rationales (see the module's docstring)."""
+    codings = _coding_value_columns(sources, tension_fields)
+    columns = [LANGUAGE_COLUMN]
+    for language in TEXT_LANGUAGES:
+        columns += [c for c, (lang, _name) in CASE_LANGUAGE_COLUMNS.items() if lang == language]
+        columns += [rationale_column(coding, language) for coding in codings]
+    return columns
+
+
+def all_columns(sources, tension_fields, *, with_languages: bool = True) -> list[str]:
+    """Every column of the format, in the order of the file; the language columns last (left
+    out `with_languages=False`)."""
+    columns = [*CASE_COLUMNS, "trefwoorden", "status", *coding_columns(sources, tension_fields)]
+    return columns + (language_columns(sources, tension_fields) if with_languages else [])
 
 
 # --- export ----------------------------------------------------------------------------------
@@ -272,6 +334,9 @@ def case_row(case: Case, sources, tension_fields) -> dict[str, str]:
         position = positions.get(tension_field.pk)
         row[f"veld_{tension_field.key}"] = _position_cell(position)
         _coding_cells(row, f"veld_{tension_field.key}", position)
+    row[LANGUAGE_COLUMN] = text_languages().code(case.original_language)
+    for column, (_language, name) in CASE_LANGUAGE_COLUMNS.items():
+        row[column] = getattr(case, name) or ""
     return row
 
 
@@ -287,6 +352,10 @@ def _coding_cells(row: dict, column: str, coding) -> None:
         "" if coding is None else grounds_vocabulary().code(coding.grounds)
     )
     row[column + RATIONALE_SUFFIX] = "" if coding is None else coding.rationale
+    for language in TEXT_LANGUAGES:
+        row[rationale_column(column, language)] = (
+            "" if coding is None else getattr(coding, translation_column("rationale", language))
+        )
 
 
 def wide_table(cases: Iterable[Case]) -> Iterator[list]:
@@ -389,6 +458,11 @@ def write_xlsx(table: Iterable[list], title: str) -> bytes:
                 cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(value)))
                 cell.data_type = "s"
                 cells.append(cell)
+        if cells and cells[-1] is None:
+            # An empty last cell all the same: a write-only sheet says not how wide it is, and
+            # readers take a row to end at its last cell (the language columns are often empty).
+            cells[-1] = WriteOnlyCell(sheet, value="")
+            cells[-1].data_type = "s"
         sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -402,7 +476,7 @@ def _is_number_column(column: str) -> bool:
     if column in ("breedtegraad", "lengtegraad", "startjaar", "waarde", "beide_polen"):
         return True
     return column.startswith(("bron_", "veld_")) and not column.endswith(
-        (GROUNDS_SUFFIX, RATIONALE_SUFFIX)
+        (GROUNDS_SUFFIX, RATIONALE_SUFFIX, *(rationale_column("", l) for l in TEXT_LANGUAGES))
     )
 
 
@@ -542,48 +616,139 @@ def pole_code_guid(tension_field: TensionField, position: int | None, holds_both
     return qda_guid("tension-field", tension_field.key)
 
 
-def framework_codebook() -> qdpx.Codebook:
-    """The framework as REFI-QDA codes with stable GUIDs: the `.qdc` and every `.qdpx` project."""
+# The codebook's own words (its groups, sets and the "both poles" codes) in each language it is
+# written in; everything else is the framework's text, translated in its own columns.
+CODEBOOK_WORDS = {
+    "nl": {
+        "sources": "Bronnen van solidariteit",
+        "sources_about": (
+            "Waar solidariteit vandaan komt; een praktijk kan uit meerdere bronnen tegelijk putten."
+        ),
+        "tension_fields": "Spanningsvelden",
+        "tension_fields_about": (
+            "Zes spectra tussen twee polen; een praktijk neemt een positie in of houdt beide polen vast."
+        ),
+        "both_poles": "{name}: beide polen",
+        "both_poles_about": "De praktijk houdt beide polen vast.",
+        "here_and_now": "Hier en nu",
+        "here_and_now_about": "Waar en hoe de solidariteit zich toont.",
+        "domains": "Domeinen",
+        "domains_about": "Vier domeinen van het maatschappelijke leven.",
+        "set_sources": "Bronnen",
+        "set_poles": "Polen",
+    },
+    "fr": {
+        "sources": "Sources de solidarité",
+        "sources_about": (
+            "D’où vient la solidarité ; une pratique peut puiser dans plusieurs sources à la fois."
+        ),
+        "tension_fields": "Champs de tension",
+        "tension_fields_about": (
+            "Six spectres entre deux pôles ; une pratique y prend une position ou tient les deux pôles."
+        ),
+        "both_poles": "{name} : les deux pôles",
+        "both_poles_about": "La pratique tient les deux pôles.",
+        "here_and_now": "Ici et maintenant",
+        "here_and_now_about": "Où et comment la solidarité se manifeste.",
+        "domains": "Domaines",
+        "domains_about": "Quatre domaines de la vie sociale.",
+        "set_sources": "Sources",
+        "set_poles": "Pôles",
+    },
+    "en": {
+        "sources": "Sources of solidarity",
+        "sources_about": (
+            "Where solidarity comes from; a practice may draw on several sources at once."
+        ),
+        "tension_fields": "Tension fields",
+        "tension_fields_about": (
+            "Six spectra between two poles; a practice takes a position or holds both poles."
+        ),
+        "both_poles": "{name}: both poles",
+        "both_poles_about": "The practice holds both poles.",
+        "here_and_now": "Here and now",
+        "here_and_now_about": "Where and how solidarity shows itself.",
+        "domains": "Domains",
+        "domains_about": "Four domains of social life.",
+        "set_sources": "Sources",
+        "set_poles": "Poles",
+    },
+}
+CODEBOOK_LANGUAGES = tuple(CODEBOOK_WORDS)  # nl (the default), fr, en
+
+
+def framework_codebook(language: str = "nl") -> qdpx.Codebook:
+    """The framework as REFI-QDA codes with stable GUIDs: the `.qdc` and every `.qdpx` project.
+
+    In `language` (one of CODEBOOK_LANGUAGES): the framework's translations where there are
+    any, else its Dutch originals (`shown_text`). The codes and their GUIDs are the same in
+    every language; only their names and descriptions differ.
+    """
+    if language not in CODEBOOK_WORDS:
+        raise ValueError(f"No codebook in {language!r}: one of {', '.join(CODEBOOK_LANGUAGES)}.")
+    words = CODEBOOK_WORDS[language]
 
     def code(kind, key, name, codable, description="", color=None, children=()):
         return qdpx.Code(qda_guid(kind, key), name, codable, description, color, tuple(children))
 
+    def text(obj, field: str) -> str:
+        return obj.shown_text(field, language)[0]
+
+    def field_name(tension_field: TensionField) -> str:
+        return f"{text(tension_field, 'pole_a')} – {text(tension_field, 'pole_b')}"
+
     sources = list(Source.objects.all())
     tension_fields = list(TensionField.objects.all())
+    with translation.override(language):  # the text sections' titles and help texts
+        lenses = [
+            code("lens", section.field, str(section.title), True, str(section.help_text))
+            for section in TEXT_SECTIONS[2:]
+        ]
     codes = (
         code(
             "group",
             "sources",
-            "Bronnen van solidariteit",
+            words["sources"],
             False,
-            "Waar solidariteit vandaan komt; een praktijk kan uit meerdere bronnen tegelijk putten.",
+            words["sources_about"],
             children=[
-                code("source", s.key, s.name, True, s.summary, SOURCE_COLORS.get(s.key))
+                code(
+                    "source",
+                    s.key,
+                    text(s, "name"),
+                    True,
+                    text(s, "summary"),
+                    SOURCE_COLORS.get(s.key),
+                )
                 for s in sources
             ],
         ),
         code(
             "group",
             "tension-fields",
-            "Spanningsvelden",
+            words["tension_fields"],
             False,
-            "Zes spectra tussen twee polen; een praktijk neemt een positie in of houdt beide polen vast.",
+            words["tension_fields_about"],
             children=[
                 code(
                     "tension-field",
                     f.key,
-                    f.name,
+                    field_name(f),
                     False,
-                    f.question,
+                    text(f, "question"),
                     children=[
-                        code("pole-a", f.key, f.pole_a, True, f.pole_a_description),
-                        code("pole-b", f.key, f.pole_b, True, f.pole_b_description),
+                        code(
+                            "pole-a", f.key, text(f, "pole_a"), True, text(f, "pole_a_description")
+                        ),
+                        code(
+                            "pole-b", f.key, text(f, "pole_b"), True, text(f, "pole_b_description")
+                        ),
                         code(
                             "both-poles",
                             f.key,
-                            f"{f.name}: beide polen",
+                            words["both_poles"].format(name=field_name(f)),
                             True,
-                            "De praktijk houdt beide polen vast.",
+                            words["both_poles_about"],
                         ),
                     ],
                 )
@@ -593,38 +758,39 @@ def framework_codebook() -> qdpx.Codebook:
         code(
             "group",
             "here-and-now",
-            "Hier en nu",
+            words["here_and_now"],
             False,
-            "Waar en hoe de solidariteit zich toont.",
-            children=[
-                code("lens", section.field, str(section.title), True, str(section.help_text))
-                for section in TEXT_SECTIONS[2:]
-            ],
+            words["here_and_now_about"],
+            children=lenses,
         ),
         code(
             "group",
             "domains",
-            "Domeinen",
+            words["domains"],
             False,
-            "Vier domeinen van het maatschappelijke leven.",
+            words["domains_about"],
             children=[
-                code("domain", d.key, d.name, True, d.description) for d in Domain.objects.all()
+                code("domain", d.key, text(d, "name"), True, text(d, "description"))
+                for d in Domain.objects.all()
             ],
         ),
     )
     poles = [qda_guid(kind, f.key) for f in tension_fields for kind in ("pole-a", "pole-b")]
     sets = (
         qdpx.CodeSet(
-            qda_guid("set", "sources"), "Bronnen", tuple(qda_guid("source", s.key) for s in sources)
+            qda_guid("set", "sources"),
+            words["set_sources"],
+            tuple(qda_guid("source", s.key) for s in sources),
         ),
-        qdpx.CodeSet(qda_guid("set", "poles"), "Polen", tuple(poles)),
+        qdpx.CodeSet(qda_guid("set", "poles"), words["set_poles"], tuple(poles)),
     )
     return qdpx.Codebook(codes, sets)
 
 
-def export_codebook() -> bytes:
-    """The framework as a REFI-QDA codebook (QDA-XML codebook 1.0), stable GUIDs."""
-    return qdpx.codebook_xml(framework_codebook(), origin=ORIGIN)
+def export_codebook(language: str = "nl") -> bytes:
+    """The framework as a REFI-QDA codebook (QDA-XML codebook 1.0), stable GUIDs, in
+    `language` (nl, fr or en; ValueError for another)."""
+    return qdpx.codebook_xml(framework_codebook(language), origin=ORIGIN)
 
 
 ORIGIN = "Praktijkenbank DieGem"
@@ -942,6 +1108,45 @@ class CaseRowForm(forms.Form):
                 required=False,
                 help_text=_("Waarom die positie op ‘%(field)s’.") % {"field": tension_field.name},
             )
+        self._language_fields(sources, tension_fields)
+
+    def _language_fields(self, sources, tension_fields) -> None:
+        """The language columns: the original language, the translations and translators."""
+        f = self.fields
+        f[LANGUAGE_COLUMN] = VocabularyField(
+            text_languages(),
+            required=False,
+            help_text=_(
+                "De taal waarin titel, samenvatting, tekstsecties en onderbouwingen geschreven zijn. "
+                "Leeg: een nieuwe praktijk is Nederlands, een bestaande houdt haar taal."
+            ),
+        )
+        for column, (language, name) in CASE_LANGUAGE_COLUMNS.items():
+            in_language = LANGUAGE_NAMES_IN_DUTCH[language]
+            max_length = Case._meta.get_field(name).max_length
+            if column.startswith(TRANSLATOR_COLUMN):
+                f[column] = forms.CharField(
+                    max_length=max_length,
+                    required=False,
+                    help_text=_("Wie de teksten in het %(language)s vertaalde.")
+                    % {"language": in_language},
+                )
+            else:
+                original = column.removesuffix(f"_{language}")
+                plain_text = CASE_COLUMNS[original] in PLAIN_TEXT_FIELDS
+                f[column] = (PlainTextField if plain_text else forms.CharField)(
+                    max_length=max_length,
+                    required=False,
+                    help_text=_translation_help(original, in_language),
+                )
+        for language in TEXT_LANGUAGES:
+            for column in _coding_value_columns(sources, tension_fields):
+                f[rationale_column(column, language)] = PlainTextField(
+                    required=False,
+                    help_text=_translation_help(
+                        column + RATIONALE_SUFFIX, LANGUAGE_NAMES_IN_DUTCH[language]
+                    ),
+                )
 
     @staticmethod
     def _grounds_field(what: str) -> VocabularyField:
@@ -1020,6 +1225,13 @@ class CaseRowForm(forms.Form):
                 # (Without the value column, an existing coding keeps its value: see _coding_fields.)
                 self.add_error(column, _value_missing(given, vocabulary))
         return cleaned
+
+
+def _translation_help(column: str, language) -> str:
+    return _(
+        "Kolom ‘%(column)s’ in het %(language)s, als die niet de oorspronkelijke taal is "
+        "(een vertaling); leeg: geen vertaling."
+    ) % {"column": column, "language": language}
 
 
 def _errors_of(form: forms.Form) -> list[tuple[str, str]]:
@@ -1132,9 +1344,11 @@ def _current_column_name(column: str) -> str:
     for prefix in ("bron_", "veld_"):
         if column.startswith(prefix):
             key, suffix = column[len(prefix) :], ""
-            for known in (GROUNDS_SUFFIX, RATIONALE_SUFFIX):
+            languages = [rationale_column("", language) for language in TEXT_LANGUAGES]
+            for known in (*languages, GROUNDS_SUFFIX, RATIONALE_SUFFIX):
                 if key.endswith(known):
                     key, suffix = key.removesuffix(known), known
+                    break
             if key in FORMER_KEYS:
                 return f"{prefix}{FORMER_KEYS[key]}{suffix}"
     return column
@@ -1164,6 +1378,11 @@ def _case_values(data: dict, present: set[str], domains) -> dict:
         elif value is None and name not in ("latitude", "longitude", "start_year"):
             value = ""
         values[name] = value
+    if data.get(LANGUAGE_COLUMN):  # empty: a new case is Dutch, a stored one keeps its language
+        values["original_language"] = data[LANGUAGE_COLUMN]
+    for column, (_language, name) in CASE_LANGUAGE_COLUMNS.items():
+        if column in present:
+            values[name] = data[column] or ""
     return values
 
 
@@ -1189,6 +1408,11 @@ def _diff(
                 new or ""
             ).strip()
         if not same:
+            changes.append(column)
+    if data.get(LANGUAGE_COLUMN) and data[LANGUAGE_COLUMN] != existing.original_language:
+        changes.append(LANGUAGE_COLUMN)
+    for column, (_language, name) in CASE_LANGUAGE_COLUMNS.items():
+        if column in present and (getattr(existing, name) or "") != (data[column] or ""):
             changes.append(column)
     if "trefwoorden" in present and sorted(t.name for t in existing.keywords.all()) != _keywords(
         data["trefwoorden"]
@@ -1227,6 +1451,12 @@ def _coding_changes(data: dict, column: str, present: set[str], coding, value_of
         changes.append(column)
     if coding is not None and _grounds_given(data, column, present) not in (None, coding.grounds):
         changes.append(column + GROUNDS_SUFFIX)
+    if coding is not None:
+        changes += [
+            translated
+            for translated, text in _rationale_translations(data, column, present, coding).items()
+            if text != getattr(coding, _rationale_attribute(translated))
+        ]
     return changes
 
 
@@ -1253,6 +1483,26 @@ def _rationale(data: dict, column: str, present: set[str], current) -> str:
     if column + RATIONALE_SUFFIX in present:
         return data[column + RATIONALE_SUFFIX]
     return current.rationale if current else ""
+
+
+def _rationale_attribute(column: str) -> str:
+    """`bron_strijd_onderbouwing_fr` -> `rationale_fr`."""
+    return translation_column("rationale", column.rsplit("_", 1)[1])
+
+
+def _rationale_translations(data: dict, column: str, present: set[str], current) -> dict:
+    """The rationale's language versions the row gives, by column; the current ones (or
+    nothing, for a new coding) where the file has no such column."""
+    versions = {}
+    for language in TEXT_LANGUAGES:
+        translated = rationale_column(column, language)
+        if translated in present:
+            versions[translated] = data[translated] or ""
+        else:
+            versions[translated] = (
+                getattr(current, translation_column("rationale", language)) if current else ""
+            )
+    return versions
 
 
 def _decimal(value):
@@ -1494,6 +1744,10 @@ def _coding_fields(
         "value": "" if grounds == Grounds.UNDETERMINED else value,
         "grounds": grounds,
         "rationale": rationale,
+        **{
+            _rationale_attribute(translated): text
+            for translated, text in _rationale_translations(data, column, present, current).items()
+        },
         # Only an interpretation carries the flag of orphaned evidence; it stays until a passage is anchored again.
         "evidence_orphaned": bool(
             current and current.evidence_orphaned and grounds == Grounds.INTERPRETATION
@@ -1584,8 +1838,12 @@ class ColumnGuide:
     form_field: forms.Field | None = field(default=None, compare=False, repr=False)
 
 
-def column_guide() -> list[ColumnGuide]:
-    """Every column of the import, what it means and what it takes: read from the import's own form."""
+def column_guide(*, with_languages: bool = False) -> list[ColumnGuide]:
+    """Every column of the import, what it means and what it takes: read from the import's own form.
+
+    The language columns only `with_languages` (the import page and the data dictionary of a
+    release list the others).
+    """
     sources, tension_fields = _framework()
     form = CaseRowForm(
         sources=sources, tension_fields=tension_fields, domains=list(Domain.objects.all())
@@ -1598,7 +1856,7 @@ def column_guide() -> list[ColumnGuide]:
             form.fields[column].required,
             form.fields[column],
         )
-        for column in all_columns(sources, tension_fields)
+        for column in all_columns(sources, tension_fields, with_languages=with_languages)
     ]
 
 
@@ -1650,6 +1908,10 @@ def template_table() -> list[list[str]]:
         "praktijk": "Elke donderdag koken vrijwilligers uit de buurt.\n\nWie wil, schuift aan.",
         "trefwoorden": "koken; ontmoeting",
         "status": statuses().code(Case.Status.DRAFT),
+        LANGUAGE_COLUMN: text_languages().code("nl"),
+        "titel_fr": "Restaurant de quartier De Tafel (exemple)",
+        "samenvatting_fr": "Des voisins cuisinent ensemble chaque semaine et mangent à une longue table.",
+        f"{TRANSLATOR_COLUMN}_fr": "Naam van wie vertaalde",
     }
     interpretation = grounds_vocabulary().code(Grounds.INTERPRETATION)
     for source in sources:

@@ -141,7 +141,7 @@ def _ranges_as_steps(data, tension_fields):
         if low > high:
             errors[field.key] = _(
                 "Het einde van het bereik ligt vóór het begin; kies een positie verder naar %(pole)s."
-            ) % {"pole": field.pole_b}
+            ) % {"pole": field.shown.pole_b}
             continue
         chosen = data.getlist(field.key) if hasattr(data, "getlist") else []
         steps = sorted({*chosen, *(str(p) for p in range(low, high + 1))})
@@ -293,7 +293,7 @@ class CaseFilterForm(forms.Form):
         self.domains = {domain.key: domain for domain in domains}
         self.layout = ProfileLayout(self.sources, self.tension_fields)
         self.fields["domein"].choices = [("", _("alle domeinen"))] + [
-            (d.key, d.name) for d in self.domains.values()
+            (d.key, d.shown.name) for d in self.domains.values()
         ]
         # Place and keyword options come from the facet counts; any value is
         # accepted (an unknown one simply leaves no cases).
@@ -302,7 +302,7 @@ class CaseFilterForm(forms.Form):
             self.fields[name].choices = [("", empty)] + ([(value, value)] if value else [])
         for source in self.sources:
             self.fields[source_param(source)] = forms.TypedChoiceField(
-                label=source.name,
+                label=source.shown.name,
                 choices=MIN_STRENGTH_CHOICES,
                 coerce=int,
                 empty_value=None,
@@ -397,7 +397,7 @@ class CaseFilterForm(forms.Form):
             rows.append(
                 FilterRow(
                     key=name,
-                    legend=source.name,
+                    legend=source.shown.name,
                     options=options,
                     errors=tuple(self[name].errors),
                 )
@@ -444,7 +444,7 @@ class CaseFilterForm(forms.Form):
                     key=name,
                     legend=capfirst(field.name),
                     options=options,
-                    poles=(field.pole_a, field.pole_b),
+                    poles=(field.shown.pole_a, field.shown.pole_b),
                     both=both,
                     errors=tuple(self[name].errors),
                 )
@@ -540,7 +540,7 @@ class CaseFilterForm(forms.Form):
             name = source_param(source)
             if strength := self.value(name):
                 label = dict(MIN_STRENGTH_CHOICES)[str(strength)]
-                active.append(ActiveFilter(f"{source.name}: {label}", without(name)))
+                active.append(ActiveFilter(f"{source.shown.name}: {label}", without(name)))
         for field in self.tension_fields:
             if steps := self.steps_of(field):
                 active.append(
@@ -642,7 +642,7 @@ class CaseFilterForm(forms.Form):
         return TensionPosition.objects.counted(evidence_only=self.evidence_only)
 
     def _source_name(self, pk: int) -> str:
-        return next(source.name for source in self.sources if source.pk == pk)
+        return next(source.shown.name for source in self.sources if source.pk == pk)
 
     # --- counting -----------------------------------------------------------------------------
 

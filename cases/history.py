@@ -26,6 +26,7 @@ from cases.models import (
     describe_position,
     describe_strength,
 )
+from diegem.lib.languages import column_version, language_versions_of, translation_column
 from diegem.lib.textdiff import word_diff
 from frameworks.models import Source, TensionField
 
@@ -46,8 +47,20 @@ RESTORED_FIELDS = [
     "start_year",
     "summary",
     *TEXT_SECTION_FIELDS,
+    # Every language: the original's language, the translations and who made them.
+    "original_language",
+    *(
+        column
+        for column in language_versions_of(Case, "title", "summary", *TEXT_SECTION_FIELDS)
+        if column_version(Case, column)[1]
+    ),
+    *(f"translated_by_{language}" for language in Case.TRANSLATION_LANGUAGES),
 ]
-TEXT_FIELDS = {"title", "summary", *TEXT_SECTION_FIELDS}
+TEXT_FIELDS = set(language_versions_of(Case, "title", "summary", *TEXT_SECTION_FIELDS))
+# A coding's rationale in every language (`CodingState.translations`).
+RATIONALE_TRANSLATIONS = tuple(
+    translation_column("rationale", language) for language in SourceCoding.TRANSLATION_LANGUAGES
+)
 
 
 def versions_of(case: Case):
@@ -64,6 +77,9 @@ class CodingState:
     rationale: str
     holds_both: bool = False
     orphaned: bool = False
+    # The rationale's translations, by column ("rationale_fr"); versions from before there
+    # were translations have none.
+    translations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -117,6 +133,7 @@ def _coding_state(data: dict, value, holds_both: bool = False) -> CodingState:
         rationale=data["rationale"],
         holds_both=holds_both,
         orphaned=bool(data.get("evidence_orphaned")),
+        translations=tuple((column, data.get(column) or "") for column in RATIONALE_TRANSLATIONS),
     )
 
 
@@ -198,6 +215,11 @@ def _coding_changes(
     ):
         if a != b:
             changes.append(Change(name, describe(a), describe(b)))
+    if a is not None and b is not None:
+        for (column, old), (_column, new) in zip(a.translations, b.translations, strict=False):
+            if old != new:
+                label = SourceCoding._meta.get_field(column).verbose_name
+                changes.append(Change(f"{name}: {label}", old, new, word_diff(old, new)))
     if a is not None and b is not None and (a.grounds, a.orphaned) != (b.grounds, b.orphaned):
         changes.append(Change(_("%(coding)s: grond") % {"coding": name}, _grounds(a), _grounds(b)))
     return changes

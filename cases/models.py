@@ -20,17 +20,28 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from cases import case_places, case_profiles
-from cases.vocabulary import SearchTerm  # noqa: F401 (the vocabulary's model, registered with this app's models)
+from cases.vocabulary import (  # noqa: F401 (the vocabulary's models, registered with this app's)
+    SearchTerm,
+    TranslatedSearchTerm,
+)
 from diegem.lib import search as full_text
 from diegem.lib.anchoring import AnchoredPassage
 from diegem.lib.annotatable import normalize_plain_text
-from diegem.lib.languages import WrittenIn
+from diegem.lib.languages import (
+    WrittenIn,
+    language_codes,
+    language_field,
+    translated,
+    translation_column,
+    translation_languages,
+    with_translations,
+)
 from frameworks.models import Domain, Source, TensionField
 
 
@@ -218,7 +229,11 @@ class CaseQuerySet(models.QuerySet):
         """What the cards of cases near a placed practice show of a case, and nothing more: its
         row carries all its texts and its search vector (`cases.case_nearness`)."""
         return self.select_related("domain").only(
-            "title", "slug", "municipality", "neighbourhood", "domain__name"
+            *with_translations(Case, "title"),
+            "slug",
+            "municipality",
+            "neighbourhood",
+            *with_translations(Domain, "name", prefix="domain__"),
         )
 
     def for_listing(self, *, evidence_only: bool = False) -> CaseQuerySet:
@@ -323,8 +338,13 @@ class CaseQuerySet(models.QuerySet):
     # --- search (diegem.lib.search) ----------------------------------------------------------
 
     def search(self, parsed: full_text.ParsedQuery) -> CaseQuerySet:
-        """Cases whose stored search vector matches the query (its GIN index)."""
-        return self.filter(search_vector=full_text.search_query(parsed))
+        """Cases whose original texts match the query (the Dutch stemmer), or whose translation
+        into the reader's language does (that language's stemmer): each its own stored vector
+        with its GIN index."""
+        found = Q(search_vector=full_text.search_query(parsed, settings.LANGUAGE_CODE))
+        if column := _translation_vector():
+            found |= Q(**{column: full_text.search_query(parsed)})
+        return self.filter(found)
 
     def ranked(self, parsed: full_text.ParsedQuery) -> CaseQuerySet:
         """These cases (already matching the query), best first.
@@ -333,9 +353,17 @@ class CaseQuerySet(models.QuerySet):
         every hit's vector, and nobody pages past a few hundred results.
         """
         candidates = self.order_by("-published_at", "-pk").values("pk")[: full_text.CANDIDATE_CAP]
+        rank = SearchRank(
+            F("search_vector"), full_text.search_query(parsed, settings.LANGUAGE_CODE)
+        )
+        if column := _translation_vector():
+            # The original and the translation ranked together: a case matching in both first.
+            rank = Coalesce(rank, 0.0) + Coalesce(
+                SearchRank(F(column), full_text.search_query(parsed)), 0.0
+            )
         return (
             Case.objects.filter(pk__in=Subquery(candidates))
-            .annotate(rank=SearchRank(F("search_vector"), full_text.search_query(parsed)))
+            .annotate(rank=rank)
             .order_by("-rank", "title", "pk")
         )
 
@@ -363,11 +391,39 @@ class CaseQuerySet(models.QuerySet):
 
         Not a generated column: the vector holds the keywords, rows of another table.
         """
-        return self.update(search_vector=case_vector())
+        return self.update(
+            search_vector=case_vector(),
+            **{
+                translation_column("search_vector", language): translation_vector(language)
+                for language in translation_languages()
+            },
+        )
+
+
+def _translation_vector() -> str | None:
+    """The stored vector of the translations into the page's language (None in Dutch)."""
+    language = get_language()
+    return (
+        None
+        if language == settings.LANGUAGE_CODE
+        else translation_column("search_vector", language)
+    )
+
+
+def translation_vector(language: str) -> CombinedSearchVector:
+    """The translations into `language`, with that language's stemmer: title above summary
+    above the text sections, as in the original's vector."""
+    config = full_text.search_config(language)
+    columns = [translation_column(field, language) for field in TEXT_SECTION_FIELDS]
+    return (
+        SearchVector(translation_column("title", language), weight="A", config=config)
+        + SearchVector(translation_column("summary", language), weight="B", config=config)
+        + SearchVector(*columns, weight="D", config=config)
+    )
 
 
 def case_vector() -> CombinedSearchVector:
-    """Title above summary and keywords above the text sections."""
+    """Title above summary and keywords above the text sections (the originals, Dutch)."""
     keywords = Coalesce(
         Subquery(
             KeywordedCase.objects.filter(content_object=OuterRef("pk"))
@@ -389,16 +445,18 @@ def case_vector() -> CombinedSearchVector:
 
 
 def _snippet_text() -> Concat:
-    """The text snippets are cut from, in the database: summary and the text sections."""
+    """The text snippets are cut from, in the database: summary and the text sections, as the
+    page's language shows them (`Case.shown_text`)."""
+    language = get_language()
     parts = []
     for field in ("summary", *TEXT_SECTION_FIELDS):
-        parts += [F(field), Value(" \n")]
+        parts += [full_text.shown_expression(Case, field, language), Value(" \n")]
     return Concat(*parts, output_field=models.TextField())
 
 
 def _snippet_source(case: Case) -> str:
     """The text `_snippet_text()` builds in the database, built from the case in hand."""
-    return "".join(f"{getattr(case, field)} \n" for field in ("summary", *TEXT_SECTION_FIELDS))
+    return "".join(f"{case.shown_text(field)[0]} \n" for field in ("summary", *TEXT_SECTION_FIELDS))
 
 
 class CaseManager(models.Manager.from_queryset(CaseQuerySet)):
@@ -447,6 +505,7 @@ def _degrees(verbose_name, limit: int, message, help_text) -> models.DecimalFiel
     )
 
 
+@translated("title", *PLAIN_TEXT_FIELDS, into=translation_languages(with_source=True))
 class Case(WrittenIn, models.Model):
     """A case study or pilot case: an initiative where solidarity in diversity grows."""
 
@@ -521,6 +580,8 @@ class Case(WrittenIn, models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )
+    # The language its texts were written in; translations stand beside them (`translated`).
+    original_language = language_field(_("oorspronkelijke taal"))
     researchers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("onderzoekers"),
@@ -541,6 +602,9 @@ class Case(WrittenIn, models.Model):
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     # Weighted Dutch search vector (case_vector), kept up to date by the services.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The French and English translations' vectors, each with its own stemmer.
+    search_vector_fr = SearchVectorField(null=True, editable=False)
+    search_vector_en = SearchVectorField(null=True, editable=False)
 
     keywords = TaggableManager(
         verbose_name=_("trefwoorden"),
@@ -588,6 +652,9 @@ class Case(WrittenIn, models.Model):
                 violation_error_message=_("Het startjaar ligt tussen 1800 en 2100."),
             ),
             models.CheckConstraint(condition=~Q(slug=""), name="case_slug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(original_language__in=language_codes()), name="case_language_valid"
+            ),
         ]
         indexes = [
             # The public list: published cases, newest first (home page, feed, search candidates).
@@ -604,6 +671,8 @@ class Case(WrittenIn, models.Model):
             ),
             # Search: `search_vector @@ query`.
             GinIndex(fields=["search_vector"], name="case_search_vector_gin"),
+            GinIndex(fields=["search_vector_fr"], name="case_search_vector_fr_gin"),
+            GinIndex(fields=["search_vector_en"], name="case_search_vector_en_gin"),
         ]
 
     def __str__(self) -> str:
@@ -613,9 +682,14 @@ class Case(WrittenIn, models.Model):
         return (self.slug,)
 
     def save(self, *args, **kwargs):
-        # Annotatable text is stored in one normal form (see diegem.lib.annotatable).
+        # Annotatable text is stored in one normal form (see diegem.lib.annotatable), every
+        # language version of it too.
         for field in PLAIN_TEXT_FIELDS:
-            setattr(self, field, normalize_plain_text(getattr(self, field)))
+            for column in (
+                field,
+                *(translation_column(field, c) for c in self.TRANSLATION_LANGUAGES),
+            ):
+                setattr(self, column, normalize_plain_text(getattr(self, column)))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -635,9 +709,18 @@ class Case(WrittenIn, models.Model):
         return [found.name for nis in self.more_places if (found := case_places.municipality(nis))]
 
     def text_sections(self) -> list[tuple[TextSection, str]]:
-        """The non-empty text sections with their text, in reading order."""
+        """The non-empty text sections with their text, in reading order (the originals)."""
         return [
             (section, getattr(self, section.field))
+            for section in TEXT_SECTIONS
+            if getattr(self, section.field).strip()
+        ]
+
+    def shown_text_sections(self) -> list[tuple[TextSection, str, str]]:
+        """The non-empty text sections as the page's language shows them: (section, text,
+        language), the translation where there is one, else the original."""
+        return [
+            (section, *self.shown_text(section.field))
             for section in TEXT_SECTIONS
             if getattr(self, section.field).strip()
         ]
@@ -787,7 +870,8 @@ class Judgement(models.Model):
         return self.grounds == Grounds.EVIDENCE
 
 
-class Coding(Judgement):
+@translated("rationale", into=translation_languages(with_source=True), with_translator=False)
+class Coding(WrittenIn, Judgement):
     """A case's own coding: a judgement whose "tekstbewijs" rests on anchored passages of its text.
 
     "Tekstbewijs" needs at least one anchored evidence passage (the services
@@ -807,6 +891,14 @@ class Coding(Judgement):
 
     class Meta:
         abstract = True
+
+    @property
+    def original_language(self) -> str:
+        """A rationale is written in its case's language (and translated with its case)."""
+        return self.case.original_language
+
+    def translator(self, language: str | None = None) -> str:
+        return self.case.translator(language)
 
 
 def strength_field() -> models.SmallIntegerField:
@@ -1362,6 +1454,6 @@ reversion.register(TensionPosition)
 reversion.register(KeywordedCase)
 reversion.register(
     Case,
-    fields=[f.name for f in Case._meta.concrete_fields if f.name != "search_vector"],
+    fields=[f.name for f in Case._meta.concrete_fields if not f.name.startswith("search_vector")],
     follow=["source_codings", "tension_positions", "evidence", "keyword_links"],
 )

@@ -72,7 +72,7 @@ class Item:
 
     @property
     def name(self) -> str:
-        return capfirst(self.framework.name)
+        return capfirst(self.framework.shown.name)
 
     @property
     def desired_param(self) -> str:
@@ -195,7 +195,7 @@ class PracticeForm(forms.Form):
         self.items = framework_items(sources, tension_fields)
         self.domains = {domain.key: domain for domain in domains}
         self.fields["domein"].choices = [("", _("geen keuze"))] + [
-            (domain.key, domain.name) for domain in self.domains.values()
+            (domain.key, domain.shown.name) for domain in self.domains.values()
         ]
         self.fields["domein"].error_messages["invalid_choice"] = INVALID_VALUE
         now, desired, note = gettext("nu"), gettext("gewenst"), gettext("Notitie bij %(item)s")
@@ -289,16 +289,16 @@ def describe_move(item: Item, now: Placement, desired: Placement) -> str | None:
     if desired.both:
         return gettext("U wilt beide polen vasthouden, %(a)s én %(b)s (nu %(now)s).") % {
             **words,
-            "a": tension_field.pole_a.lower(),
-            "b": tension_field.pole_b.lower(),
+            "a": tension_field.shown.pole_a.lower(),
+            "b": tension_field.shown.pole_b.lower(),
         }
     if now.both:
         return gettext("U wilt niet langer beide polen vasthouden, maar %(desired)s.") % words
     toward_b = desired.value > now.value
     here, there = (
-        (tension_field.pole_a, tension_field.pole_b)
+        (tension_field.shown.pole_a, tension_field.shown.pole_b)
         if toward_b
-        else (tension_field.pole_b, tension_field.pole_a)
+        else (tension_field.shown.pole_b, tension_field.shown.pole_a)
     )
     if now.value * desired.value < 0:  # from one side of the middle to the other
         sentence = gettext("U wilt van %(from)s naar %(to)s (nu %(now)s, gewenst %(desired)s).")

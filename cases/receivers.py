@@ -12,6 +12,7 @@ from cases.evidence import reanchor_evidence
 from cases.models import Case
 from cases.roles import ensure_researchers_group
 from diegem.lib.annotatable import text_changed
+from diegem.lib.languages import column_version
 from frameworks.models import Section
 
 
@@ -23,8 +24,10 @@ def set_up_researchers_group(sender, using, **kwargs) -> None:
 
 @receiver(text_changed, sender=Case)
 def reanchor_evidence_on_text_change(sender, *, instance, field: str, **kwargs) -> None:
-    """A case's text changed: find the passages cited as evidence again (same transaction)."""
-    reanchor_evidence(instance, field)
+    """A case's text changed: find the passages cited as evidence again (same transaction).
+    Evidence stands on the original texts, never on a translation."""
+    if column_version(Case, field)[1] is None:
+        reanchor_evidence(instance, field)
 
 
 @receiver(text_changed, sender=Section)

@@ -30,9 +30,13 @@ from cases.models import (
 from cases.services import Rows, case_write
 from diegem.lib.anchoring import PassageNotFound, locate_passage
 from diegem.lib.annotatable import normalize_plain_text
+from diegem.lib.languages import translation_column, translation_languages
 from frameworks.models import Domain, Source, TensionField
 
 BOTH = "both"
+# Who wrote the seed's translations (fixtures/translations/): the editors of this site, from
+# their Dutch paraphrase of the research text, without machine translation.
+SEED_TRANSLATOR = "Redactie DieGem-praktijkenbank"
 # The case's own fields a seed entry gives, in the file's order.
 FIELDS = (
     "title",
@@ -52,22 +56,37 @@ class SeedError(ValueError):
     """The seed file cannot be loaded; the message says where and why."""
 
 
-def read_cases(path: Path) -> list[dict]:
-    """The case entries of a seed file, in a canonical form (see `canonical_entry`)."""
+def _read_document(path: Path) -> dict:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise SeedError(f"{path}: {error}") from error
     if not isinstance(document, dict) or not isinstance(document.get("cases"), list):
         raise SeedError(f"{path}: expected a mapping with a list under 'cases'")
+    return document
+
+
+def read_cases(path: Path) -> list[dict]:
+    """The case entries of a seed file, in a canonical form (see `canonical_entry`), with their
+    translations from `translations/<name>.<language>.yaml` beside it, where there are any."""
+    document = _read_document(path)
+    translations: dict[str, dict[str, dict]] = {}
+    for language in translation_languages():
+        translated_path = path.parent / "translations" / f"{path.stem}.{language}.yaml"
+        if translated_path.exists():
+            for entry in _read_document(translated_path)["cases"]:
+                translations.setdefault(entry["slug"], {})[language] = entry
     return [
-        canonical_entry(entry, where=f"{path.name}, case {number}")
+        canonical_entry(
+            entry, translations.get(entry.get("slug"), {}), where=f"{path.name}, case {number}"
+        )
         for number, entry in enumerate(document["cases"], 1)
     ]
 
 
-def canonical_entry(entry: dict, *, where: str = "") -> dict:
-    """One case entry with defaults filled in and texts in their stored form.
+def canonical_entry(entry: dict, translations: dict | None = None, *, where: str = "") -> dict:
+    """One case entry with defaults filled in and texts in their stored form, with its
+    translations (by language, as the translation files give them).
 
     Two entries describe the same case exactly when they are equal, which is
     what the seeder compares.
@@ -90,8 +109,40 @@ def canonical_entry(entry: dict, *, where: str = "") -> dict:
                 for key, value in (entry.get("tension_fields") or {}).items()
             },
         }
+        if entry.get("original_language", "nl") != "nl":
+            result["original_language"] = entry["original_language"]
+        described = {
+            language: _canonical_translation(translated)
+            for language, translated in sorted((translations or {}).items())
+        }
+        if described := {language: t for language, t in described.items() if t}:
+            result["translations"] = described
     except (KeyError, TypeError, AttributeError) as error:
         raise SeedError(f"{where}: {error!r} is missing or malformed") from error
+    return result
+
+
+def _canonical_translation(translated: dict) -> dict:
+    """A case's translation into one language, as a seed entry describes it: the texts that
+    are translated, the rationales by source and tension field, and who translated them.
+    Empty texts are left out (a stored case describes its empty columns the same way)."""
+    texts = {
+        name: normalize_plain_text(text) if name in TEXTS else text
+        for name, text in (translated.get("fields") or {}).items()
+        if text
+    }
+    rationales = {
+        kind: {
+            key: normalize_plain_text(value["rationale"])
+            for key, value in sorted((translated.get(kind) or {}).items())
+            if value.get("rationale")
+        }
+        for kind in ("sources", "tension_fields")
+    }
+    result = {"texts": texts, **{kind: r for kind, r in rationales.items() if r}}
+    if not texts and len(result) == 1:
+        return {}
+    result["translated_by"] = translated.get("translated_by", SEED_TRANSLATOR)
     return result
 
 
@@ -132,7 +183,9 @@ def case_state(case: Case) -> dict:
         )
         return result
 
-    return {
+    source_codings = list(case.source_codings.select_related("source"))
+    tension_positions = list(case.tension_positions.select_related("tension_field"))
+    state = {
         "slug": case.slug,
         "status": case.status,
         "domain": case.domain.key,
@@ -140,7 +193,7 @@ def case_state(case: Case) -> dict:
         "keywords": sorted(tag.name for tag in case.keywords.all()),
         "sources": {
             row.source.key: coding(row, "source", row.source_id, "strength", row.strength)
-            for row in case.source_codings.select_related("source")
+            for row in source_codings
         },
         "tension_fields": {
             row.tension_field.key: coding(
@@ -150,9 +203,39 @@ def case_state(case: Case) -> dict:
                 "position",
                 BOTH if row.holds_both else row.position,
             )
-            for row in case.tension_positions.select_related("tension_field")
+            for row in tension_positions
         },
     }
+    if case.original_language != "nl":
+        state["original_language"] = case.original_language
+    translations = {}
+    for language in case.TRANSLATION_LANGUAGES:
+        translated = _canonical_translation(
+            {
+                "fields": {
+                    name: getattr(case, translation_column(name, language))
+                    for name in ("title", *TEXTS)
+                },
+                "sources": {
+                    row.source.key: {
+                        "rationale": getattr(row, translation_column("rationale", language))
+                    }
+                    for row in source_codings
+                },
+                "tension_fields": {
+                    row.tension_field.key: {
+                        "rationale": getattr(row, translation_column("rationale", language))
+                    }
+                    for row in tension_positions
+                },
+                "translated_by": getattr(case, f"translated_by_{language}"),
+            }
+        )
+        if translated:
+            translations[language] = translated
+    if translations:
+        state["translations"] = translations
+    return state
 
 
 @transaction.atomic
@@ -172,6 +255,15 @@ def case_seed_write(*, entry: dict) -> Case:
         ) from None
     for name in (*FIELDS, *TEXTS):
         setattr(case, name, entry[name])
+    case.original_language = entry.get("original_language", "nl")
+    translations = entry.get("translations", {})
+    for language in case.TRANSLATION_LANGUAGES:
+        translated = translations.get(language, {})
+        for name in ("title", *TEXTS):
+            setattr(
+                case, translation_column(name, language), translated.get("texts", {}).get(name, "")
+            )
+        setattr(case, f"translated_by_{language}", translated.get("translated_by", ""))
     if case.pk is None:
         # The seed's cases are the research's own pilots: public from the start. The text
         # gives no date, so the date is the day they were published on this site. A case
@@ -209,6 +301,7 @@ def _rows(case: Case, entry: dict) -> tuple[Rows, Rows, Rows]:
                 grounds=coding["grounds"],
                 strength=coding.get("strength"),
                 rationale=coding["rationale"],
+                **_rationale_translations(entry, "sources", key),
             )
         )
         evidence += _evidence(case, source.name, coding, source=source)
@@ -225,11 +318,23 @@ def _rows(case: Case, entry: dict) -> tuple[Rows, Rows, Rows]:
                 position=None if value in (None, BOTH) else value,
                 holds_both=value == BOTH,
                 rationale=coding["rationale"],
+                **_rationale_translations(entry, "tension_fields", key),
             )
         )
         evidence += _evidence(case, tension_field.name, coding, tension_field=tension_field)
     stored_evidence = list(CodingEvidence.objects.filter(case=case)) if case.pk else []
     return Rows(save=codings), Rows(save=positions), Rows(save=evidence, delete=stored_evidence)
+
+
+def _rationale_translations(entry: dict, kind: str, key: str) -> dict[str, str]:
+    """The translated rationales of one coding of the entry, as column values (empty for none)."""
+    translations = entry.get("translations", {})
+    return {
+        translation_column("rationale", language): translations.get(language, {})
+        .get(kind, {})
+        .get(key, "")
+        for language in SourceCoding.TRANSLATION_LANGUAGES
+    }
 
 
 def _set(coding, **values):

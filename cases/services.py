@@ -26,6 +26,7 @@ from cases.models import (
     TensionPosition,
 )
 from diegem.lib.annotatable import announce_text_changes, normalize_plain_text
+from diegem.lib.languages import language_versions_of
 from diegem.lib.versioning import bump_content_version
 from diegem.lib.workflow import IllegalTransition, Workflow
 
@@ -206,7 +207,10 @@ def _save_fields(case: Case) -> list[str]:
         rebuild_vocabulary_on_commit()
     if stored is None:
         return []
-    return announce_text_changes(case, {name: stored[name] for name in TEXT_SECTION_FIELDS})
+    # Every language version of every text section: notes stand on one (`text_changed` says
+    # which column; the receivers re-anchor the notes on that version only).
+    columns = language_versions_of(Case, *TEXT_SECTION_FIELDS)
+    return announce_text_changes(case, {name: stored[name] for name in columns})
 
 
 def _write_rows(rows: Rows | None) -> None:
@@ -334,6 +338,7 @@ def _restored(coding, state: history.CodingState, **values):
         "grounds": state.grounds,
         "rationale": state.rationale,
         "evidence_orphaned": state.orphaned,
+        **dict(state.translations),
     }
     for name, value in values.items():
         setattr(coding, name, value)

@@ -3,11 +3,12 @@
 import io
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case as When_
 from django.db.models import Count, Value, When
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -566,9 +567,15 @@ def methods(request: HttpRequest) -> HttpResponse:
     )
 
 
-def export_codebook(request: HttpRequest) -> HttpResponse:
-    """The framework as a REFI-QDA codebook for qualitative analysis software."""
-    return _download(exchange.export_codebook(), "application/xml", "diegem-kader.qdc")
+def export_codebook(request: HttpRequest, language: str = settings.LANGUAGE_CODE) -> HttpResponse:
+    """The framework as a REFI-QDA codebook for qualitative analysis software, in one of the
+    site's languages (`data/kader.fr.qdc`; the same codes and GUIDs in every language)."""
+    if language not in exchange.CODEBOOK_LANGUAGES:
+        raise Http404("Onbekende taal")
+    name = (
+        "diegem-kader.qdc" if language == settings.LANGUAGE_CODE else f"diegem-kader-{language}.qdc"
+    )
+    return _download(exchange.export_codebook(language), "application/xml", name)
 
 
 def practice_placement(request: HttpRequest) -> HttpResponse:

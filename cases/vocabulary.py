@@ -9,10 +9,12 @@ never holds a word that only a draft has, so no suggestion leaks one.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections, models
 from django.db.models.functions import Lower
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from diegem.lib.search import ParsedQuery
@@ -34,6 +36,27 @@ class SearchTerm(models.Model):
         verbose_name = _("zoekterm")
         verbose_name_plural = _("zoektermen")
         indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="searchterm_word_trgm")]
+
+    def __str__(self) -> str:
+        return self.word
+
+
+class TranslatedSearchTerm(models.Model):
+    """A word of the published texts' translations into one language (French, English): "did
+    you mean" on a page in that language proposes these and the originals' words."""
+
+    language = models.CharField(_("taal"), max_length=5)
+    word = models.CharField(_("woord"), max_length=80)
+    frequency = models.PositiveIntegerField(_("aantal teksten"))
+
+    class Meta:
+        ordering = ["language", "word"]
+        verbose_name = _("vertaalde zoekterm")
+        verbose_name_plural = _("vertaalde zoektermen")
+        constraints = [
+            models.UniqueConstraint(fields=["language", "word"], name="translated_term_once")
+        ]
+        indexes = [GinIndex(OpClass("word", name="gin_trgm_ops"), name="translated_term_word_trgm")]
 
     def __str__(self) -> str:
         return self.word
@@ -73,24 +96,73 @@ def rebuild(using: str = "default") -> int:
             """,
             [Case.Status.PUBLISHED.value],
         )
-        return cursor.rowcount
+        count = cursor.rowcount
+        count += _rebuild_translations(cursor, Case, TEXT_SECTION_FIELDS)
+        return count
+
+
+def _rebuild_translations(cursor, Case, text_fields) -> int:
+    """The words of the published cases' and the framework text's translations, per language
+    (in the caller's lock and transaction)."""
+    from diegem.lib.languages import translation_column, translation_languages
+
+    terms = TranslatedSearchTerm._meta.db_table
+    cases, sections = Case._meta.db_table, Section._meta.db_table
+    cursor.execute(f"LOCK TABLE {terms} IN EXCLUSIVE MODE")
+    cursor.execute(f"DELETE FROM {terms}")
+    count = 0
+    for language in translation_languages():
+        fields = [translation_column(f, language) for f in ("title", "summary", *text_fields)]
+        case_text = " || ' ' || ".join(f"coalesce(c.{field}, '')" for field in fields)
+        title, body = translation_column("title", language), translation_column("body", language)
+        cursor.execute(
+            f"""
+            INSERT INTO {terms} (language, word, frequency)
+            SELECT %s, word, count(*) FROM (
+                SELECT DISTINCT 'c' || c.id AS doc, lower(w) AS word
+                FROM {cases} c, regexp_split_to_table({case_text}, '[^[:alpha:]]+') AS w
+                WHERE c.status = %s AND length(w) BETWEEN 4 AND 80
+                UNION
+                SELECT DISTINCT 's' || s.id, lower(w)
+                FROM {sections} s, regexp_split_to_table(s.{title} || ' ' || s.{body}, '[^[:alpha:]]+') AS w
+                WHERE length(w) BETWEEN 4 AND 80
+            ) AS words
+            GROUP BY word
+            """,
+            [language, Case.Status.PUBLISHED.value],
+        )
+        count += cursor.rowcount
+    return count
+
+
+def _terms() -> list[models.QuerySet]:
+    """The words a reader's search may be corrected to: the originals', and on a French or
+    English page those of the translations into its language."""
+    words = [SearchTerm.objects.all()]
+    language = get_language() or settings.LANGUAGE_CODE
+    if language != settings.LANGUAGE_CODE:
+        words.append(TranslatedSearchTerm.objects.filter(language=language))
+    return words
 
 
 def suggest(parsed: ParsedQuery) -> str | None:
-    """A corrected query when some words are unknown but close to known ones."""
+    """A corrected query when some words are unknown but close to known ones (in the page's
+    language, or in the originals')."""
     corrected = []
     changed = False
     for word in parsed.words:
         if len(word) < 4 or _known(word):
             corrected.append(word)
             continue
-        best = (
-            SearchTerm.objects.annotate(similarity=TrigramSimilarity(Lower("word"), word))
+        candidates = [
+            row
+            for terms in _terms()
+            for row in terms.annotate(similarity=TrigramSimilarity(Lower("word"), word))
             .filter(similarity__gte=MIN_SUGGESTION_SIMILARITY)
             .order_by("-similarity", "-frequency")
-            .values_list("word", flat=True)
-            .first()
-        )
+            .values_list("similarity", "frequency", "word")[:1]
+        ]
+        best = max(candidates)[2] if candidates else None
         if best and best != word:
             corrected.append(best)
             changed = True
@@ -101,4 +173,4 @@ def suggest(parsed: ParsedQuery) -> str | None:
 
 def _known(word: str) -> bool:
     """A published word, or the start of one (a prefix search finds it anyway)."""
-    return SearchTerm.objects.filter(word__startswith=word).exists()
+    return any(terms.filter(word__startswith=word).exists() for terms in _terms())

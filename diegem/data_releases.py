@@ -123,6 +123,26 @@ CASE_MEANINGS_EN = {
 }
 
 
+LANGUAGE_NAMES_EN = {"nl": "Dutch", "fr": "French", "en": "English"}
+
+
+def _language_meaning_en(column: str) -> str:
+    """English meaning of a language column (`exchange.language_columns`), or "" for another."""
+    if column == exchange.LANGUAGE_COLUMN:
+        return "The language the case's texts and rationales were written in: nl, fr or en."
+    base, _sep, language = column.rpartition("_")
+    if language not in LANGUAGE_NAMES_EN:
+        return ""
+    if base == exchange.TRANSLATOR_COLUMN:
+        return (
+            f"Who translated the texts into {LANGUAGE_NAMES_EN[language]} (no machine translation)."
+        )
+    return (
+        f"Column ‘{base}’ in {LANGUAGE_NAMES_EN[language]}, when that is not the original"
+        " language (a translation); empty: no translation."
+    )
+
+
 def _coding_meaning_en(column: str, sources, tension_fields) -> str:
     """English meaning of a coding column, from the framework's own names."""
     names = {f"bron_{s.key}": ("source", s.name) for s in sources} | {
@@ -166,10 +186,12 @@ def wide_columns() -> list[Entry]:
     """The wide table's columns, read from the import's column guide (the import's own form)."""
     sources, tension_fields = list(Source.objects.all()), list(TensionField.objects.all())
     entries = []
-    for guide in exchange.column_guide():
+    for guide in exchange.column_guide(with_languages=True):
         (type_nl, type_en), allowed_en = _typed(guide.form_field)
-        meaning_en = CASE_MEANINGS_EN.get(guide.column) or _coding_meaning_en(
-            guide.column, sources, tension_fields
+        meaning_en = (
+            CASE_MEANINGS_EN.get(guide.column)
+            or _language_meaning_en(guide.column)
+            or _coding_meaning_en(guide.column, sources, tension_fields)
         )
         entries.append(
             Entry(

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
 from django.core import serializers
 
 from annotations.models import Annotation
 from annotations.seed import NotAnchored, note_retire, note_state, note_write, read_notes
 from cases.models import Case
-from cases.seed import case_seed_write, case_state, read_cases
+from cases.seed import SEED_TRANSLATOR, case_seed_write, case_state, read_cases
+from diegem.lib.languages import translation_column, translation_columns, translation_languages
 from diegem.lib.seeding import (
     NO_HISTORY,
     SeedHistory,
@@ -27,18 +29,25 @@ from frameworks.services import section_save
 
 
 def row_description(instance) -> dict:
-    """A framework row as the fixture gives it: every concrete field but the primary key."""
+    """A framework row as the fixture gives it: every concrete field but the primary key, and
+    of its translation columns those that hold a text (so that a row described before there
+    were translations is described the same way: `fixtures/seed-history.yaml` still knows it)."""
+    translations = translation_columns(type(instance))
     return {
-        f.attname: getattr(instance, f.attname)
+        f.attname: value
         for f in instance._meta.concrete_fields
-        if not f.primary_key and not f.generated
+        if not f.primary_key
+        and not f.generated
+        and ((value := getattr(instance, f.attname)) or f.attname not in translations)
     }
 
 
 def seed_framework(
     path: Path, report: SeedReport, *, reset: bool = False, history: SeedHistory = NO_HISTORY
 ) -> None:
-    """The framework fixture (sections, sources, tension fields, domains), row by row."""
+    """The framework fixture (sections, sources, tension fields, domains), row by row, with
+    its translations (`translations/<name>.<language>.yaml`) in the rows' language columns."""
+    translations = _framework_translations(path)
     with path.open(encoding="utf-8") as stream:
         for deserialized in serializers.deserialize(
             "yaml", stream, handle_forward_references=False
@@ -46,6 +55,13 @@ def seed_framework(
             instance = deserialized.object
             model = type(instance)
             natural_key = instance.natural_key()
+            for language, fields in translations.get(
+                (model._meta.label_lower, natural_key[0]), {}
+            ).items():
+                for name, text in fields.items():
+                    if name in model.TRANSLATED_FIELDS:  # not a derived name (a field's poles)
+                        setattr(instance, translation_column(name, language), text)
+                setattr(instance, f"translated_by_{language}", SEED_TRANSLATOR)
 
             def read(model=model, natural_key=natural_key):
                 stored = model.objects.filter(**{model.natural_key_field: natural_key[0]}).first()
@@ -68,6 +84,35 @@ def seed_framework(
                 reset=reset,
                 history=history,
             )
+
+
+def framework_translation_columns(path: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """The framework's translations beside its fixture as column values per row:
+    {("frameworks.source", "strijd"): {"name_fr": "Lutte", …, "translated_by_fr": …}}."""
+    from django.apps import apps
+
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for (label, key), languages in _framework_translations(path).items():
+        model = apps.get_model(label)
+        columns = found.setdefault((label, key), {})
+        for language, fields in languages.items():
+            for name, text in fields.items():
+                if name in model.TRANSLATED_FIELDS:
+                    columns[translation_column(name, language)] = text
+            columns[f"translated_by_{language}"] = SEED_TRANSLATOR
+    return found
+
+
+def _framework_translations(path: Path) -> dict[tuple[str, str], dict[str, dict]]:
+    """The framework's translations beside its fixture: {(model, key): {language: fields}}."""
+    found: dict[tuple[str, str], dict[str, dict]] = {}
+    for language in translation_languages():
+        translated_path = path.parent / "translations" / f"{path.stem}.{language}.yaml"
+        if not translated_path.exists():
+            continue
+        for entry in yaml.safe_load(translated_path.read_text(encoding="utf-8")) or []:
+            found.setdefault((entry["model"], entry["key"]), {})[language] = entry["fields"]
+    return found
 
 
 def seed_cases(

@@ -37,6 +37,11 @@ data = [
         name="export-reliability-csv",
     ),
     path("data/kader.qdc", cached(case_views.export_codebook), name="export-codebook"),
+    path(
+        "data/kader.<str:language>.qdc",
+        cached(case_views.export_codebook),
+        name="export-codebook-language",
+    ),
     # Built once per content version and kept on disk, not in the page cache (qdpx_views).
     path("data/praktijken.qdpx", qdpx_views.export_project, name="export-project"),
     # Not in the page cache: a release is binary, frozen, and carries its own long cache lifetime.

@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from diegem.lib.admin import GuardedAdmin
 from diegem.lib.annotatable import PlainTextField
+from diegem.lib.languages import language_versions_of, translation_columns
 from frameworks import services
 from frameworks.models import Domain, Section, Source, TensionField
 
@@ -13,11 +14,29 @@ class SectionForm(forms.ModelForm):
     class Meta:
         model = Section
         fields = "__all__"
-        field_classes = {"body": PlainTextField}  # the browser's CRLF is no change
+        # The browser's CRLF is no change, in any language version of the text.
+        field_classes = {name: PlainTextField for name in language_versions_of(Section, "body")}
+
+
+class TranslationsSideBySide:
+    """Every translated text of a framework row beside its French and English translations, a
+    row per text, and who translated into each language (`diegem.lib.languages.translated`)."""
+
+    def get_fields(self, request, obj=None):
+        columns = translation_columns(self.model)
+        rows = []
+        for name in super().get_fields(request, obj):
+            if name in columns:
+                continue
+            if name in self.model.TRANSLATED_FIELDS:
+                name = tuple(language_versions_of(self.model, name))
+            rows.append(name)
+        rows.append(tuple(f"translated_by_{code}" for code in self.model.TRANSLATION_LANGUAGES))
+        return rows
 
 
 @admin.register(Section)
-class SectionAdmin(GuardedAdmin):
+class SectionAdmin(TranslationsSideBySide, GuardedAdmin):
     form = SectionForm
     list_display = ["order", "number", "title", "key"]
     list_display_links = ["title"]
@@ -29,20 +48,20 @@ class SectionAdmin(GuardedAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(GuardedAdmin):
+class SourceAdmin(TranslationsSideBySide, GuardedAdmin):
     list_display = ["order", "name", "key", "thinkers"]
     list_display_links = ["name"]
     list_select_related = ["section"]
 
 
 @admin.register(TensionField)
-class TensionFieldAdmin(GuardedAdmin):
+class TensionFieldAdmin(TranslationsSideBySide, GuardedAdmin):
     list_display = ["number", "pole_a", "pole_b", "key"]
     list_display_links = ["pole_a"]
     list_select_related = ["section"]
 
 
 @admin.register(Domain)
-class DomainAdmin(GuardedAdmin):
+class DomainAdmin(TranslationsSideBySide, GuardedAdmin):
     list_display = ["order", "name", "key", "planned_case_studies"]
     list_display_links = ["name"]

@@ -29,10 +29,11 @@ class FrameworkHit:
     url: str
     snippet: SafeString
     rank: float
-    language: str  # of its title and text (diegem.lib.languages.WrittenIn)
+    language: str  # of its text (diegem.lib.languages.WrittenIn)
+    title_language: str  # of its title: translated or not apart from the text
 
     def language_of(self, field: str = "") -> str:
-        return self.language
+        return self.title_language if field == "title" else self.language
 
 
 def framework_search(parsed: ParsedQuery) -> list[FrameworkHit]:
@@ -48,7 +49,8 @@ def framework_search(parsed: ParsedQuery) -> list[FrameworkHit]:
                 row.get_absolute_url(),
                 row.snippet,
                 row.rank,
-                row.language_of("body"),
+                row.language_of(model.SEARCH_FIELDS[1][0]),
+                row.language_of(model.SEARCH_FIELDS[0][0]),
             )
             for row in rows
         ]

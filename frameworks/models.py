@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from diegem.lib.annotatable import normalize_plain_text
-from diegem.lib.languages import WrittenIn
+from diegem.lib.languages import WrittenIn, translated, translation_column
 from diegem.lib.search import VectorInQuerySet
 
 # The first keys of the sources and tension fields were English; they became the
@@ -50,6 +50,7 @@ class NaturalKeyModel(models.Model):
         return (getattr(self, self.natural_key_field),)
 
 
+@translated("title", "body")
 class Section(WrittenIn, NaturalKeyModel):
     """A section of the framework text, in the project's own words; annotatable.
 
@@ -78,11 +79,16 @@ class Section(WrittenIn, NaturalKeyModel):
         verbose_name_plural = _("tekstdelen van het kader")
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}".strip()
+        return f"{self.number} {self.shown.title}".strip()
 
     def save(self, *args, **kwargs):
-        # Annotatable text is stored in one normal form (see diegem.lib.annotatable).
-        self.body = normalize_plain_text(self.body)
+        # Annotatable text is stored in one normal form (see diegem.lib.annotatable), each
+        # language version of it too.
+        for field in (
+            "body",
+            *(translation_column("body", code) for code in self.TRANSLATION_LANGUAGES),
+        ):
+            setattr(self, field, normalize_plain_text(getattr(self, field)))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -94,6 +100,7 @@ class Section(WrittenIn, NaturalKeyModel):
         return bool(self.number) and "." not in self.number
 
 
+@translated("name", "summary", "description", "perspective", "for_practice")
 class Source(WrittenIn, NaturalKeyModel):
     """One of the four sources of solidarity."""
 
@@ -137,12 +144,21 @@ class Source(WrittenIn, NaturalKeyModel):
         verbose_name_plural = _("bronnen van solidariteit")
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown.name
 
     def get_absolute_url(self) -> str:
         return reverse("source-detail", args=[self.key])
 
 
+@translated(
+    "pole_a",
+    "pole_b",
+    "pole_a_description",
+    "pole_b_description",
+    "question",
+    "description",
+    "for_practice",
+)
 class TensionField(WrittenIn, NaturalKeyModel):
     """One of the six tension fields: a spectrum between pole A and pole B."""
 
@@ -203,12 +219,19 @@ class TensionField(WrittenIn, NaturalKeyModel):
 
     @property
     def name(self) -> str:
-        return f"{self.pole_a} – {self.pole_b}"
+        """The field named by its poles, in the page's language (`WrittenIn.shown_text`)."""
+        return f"{self.shown.pole_a} – {self.shown.pole_b}"
+
+    def language_of(self, field: str = "") -> str:
+        if field == "name":  # both poles are translated together
+            return super().language_of("pole_a")
+        return super().language_of(field)
 
     def get_absolute_url(self) -> str:
         return reverse("tension-field-detail", args=[self.key])
 
 
+@translated("name", "description")
 class Domain(WrittenIn, NaturalKeyModel):
     """A domain of social life: wonen, werken, leren, vrije tijd."""
 
@@ -224,7 +247,7 @@ class Domain(WrittenIn, NaturalKeyModel):
         verbose_name_plural = _("domeinen")
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown.name
 
 
 def framework_lists() -> tuple[list[Source], list[TensionField], list[Domain]]:

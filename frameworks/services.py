@@ -3,18 +3,17 @@
 from django.db import transaction
 
 from diegem.lib.annotatable import announce_text_changes
+from diegem.lib.languages import language_versions_of
 from frameworks.models import Section
 
 
 @transaction.atomic
 def section_save(*, section: Section) -> list[str]:
-    """Save a section; if its text changed, announce it so annotations re-anchor."""
-    old_body = (
-        Section.objects.filter(pk=section.pk).values_list("body", flat=True).first()
-        if section.pk
-        else None
-    )
+    """Save a section; if its text changed (in any language version), announce it so
+    annotations on that version re-anchor."""
+    columns = language_versions_of(Section, "body")
+    old = Section.objects.filter(pk=section.pk).values(*columns).first() if section.pk else None
     section.save()
-    if old_body is None:
+    if old is None:
         return []
-    return announce_text_changes(section, {"body": old_body})
+    return announce_text_changes(section, old)

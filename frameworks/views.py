@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from diegem.lib.caching import request_content_version
+from diegem.lib.languages import with_translations
 from frameworks.models import Domain, Section, Source, TensionField
 
 
@@ -15,7 +16,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "frameworks/overview.html",
         {
-            "sections": Section.objects.only("key", "number", "title", "order"),
+            "sections": Section.objects.only(
+                "key", "number", *with_translations(Section, "title"), "order"
+            ),
             "sources": Source.objects.all(),
             "tension_fields": TensionField.objects.all(),
             "domains": Domain.objects.all(),
@@ -32,7 +35,7 @@ def section_detail(request: HttpRequest, key: str) -> HttpResponse:
     def neighbours() -> list[Section]:
         return list(
             Section.objects.filter(order__in=[section.order - 1, section.order + 1]).only(
-                "key", "number", "title", "order"
+                "key", "number", *with_translations(Section, "title"), "order"
             )
         )
 
@@ -43,6 +46,8 @@ def section_detail(request: HttpRequest, key: str) -> HttpResponse:
             "section": section,
             "previous": lambda: next((s for s in neighbours() if s.order < section.order), None),
             "next": lambda: next((s for s in neighbours() if s.order > section.order), None),
-            "toc": Section.objects.only("key", "number", "title", "order"),
+            "toc": Section.objects.only(
+                "key", "number", *with_translations(Section, "title"), "order"
+            ),
         },
     )

@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -18,6 +21,7 @@ from annotations.targets import case_target, section_target
 from cases import case_places, exchange
 from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
 from diegem.lib.anchoring import locate_passage, make_anchor
+from diegem.seeding import framework_translation_columns
 from frameworks.models import Domain, Section, Source, TensionField
 
 _counter = itertools.count(1)
@@ -31,10 +35,16 @@ KOOKPLOEG_PRACTICE = (
 )
 
 
+FRAMEWORK_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "framework.yaml"
+
+
 def ensure_framework() -> None:
     """Load the framework seed unless it is there (transactional tests flush it)."""
     if not Source.objects.exists():
         call_command("loaddata", "framework", verbosity=0)
+        # With its French and English translations, as the seed loads them.
+        for (label, key), columns in framework_translation_columns(FRAMEWORK_FIXTURE).items():
+            apps.get_model(label).objects.filter(key=key).update(**columns)
 
 
 def make_user(username: str | None = None, *, groups: tuple[str, ...] = (), **fields):

@@ -183,15 +183,15 @@ def practice_items(form) -> str:
         framework = item.framework
         lang = lang_attr(framework)  # the framework's words, in another language than the page's?
         if item.is_source:
-            words = f'\n  <p class="practice-item__words"{lang}>{escape(framework.summary)}</p>\n  '
+            words = f'\n  <p class="practice-item__words"{lang}>{escape(framework.shown.summary)}</p>\n  '
         else:
             words = (
-                f'\n  <p class="practice-item__words"{lang}>{escape(framework.question)}</p>\n'
+                f'\n  <p class="practice-item__words"{lang}>{escape(framework.shown.question)}</p>\n'
                 f'  <dl class="practice-item__poles"{lang}>\n'
-                f"    <dt>{escape(framework.pole_a)}</dt>"
-                f"<dd>{escape(framework.pole_a_description)}</dd>\n"
-                f"    <dt>{escape(framework.pole_b)}</dt>"
-                f"<dd>{escape(framework.pole_b_description)}</dd>\n"
+                f"    <dt>{escape(framework.shown.pole_a)}</dt>"
+                f"<dd>{escape(framework.shown.pole_a_description)}</dd>\n"
+                f"    <dt>{escape(framework.shown.pole_b)}</dt>"
+                f"<dd>{escape(framework.shown.pole_b_description)}</dd>\n"
                 "  </dl>\n  "
             )
         name = escape(item.name)

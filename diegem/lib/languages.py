@@ -22,6 +22,7 @@ from django.db import models
 from django.dispatch import receiver
 from django.urls import get_script_prefix
 from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -133,18 +134,204 @@ def language_field(verbose_name=None):
     )
 
 
+# The site's languages named in Dutch, for the labels of translation columns ("titel (Frans)").
+LANGUAGE_NAMES_IN_DUTCH = {"nl": _("Nederlands"), "fr": _("Frans"), "en": _("Engels")}
+
+
 class WrittenIn:
     """Content written in one language: a case, a section of the framework, a note. Pages mark
     a text in another language than their own with `lang` (`{{ obj|lang_attr:"field" }}`), so
     that a French page showing a Dutch text says so to screen readers, hyphenation and search
-    engines. The framework is written in Dutch; a case or a note records its own language."""
+    engines. The framework is written in Dutch; a case or a note records its own language.
+
+    A model made `translated(...)` also holds translations of some of its texts, in columns
+    of its own beside the original (`title` is the original, `title_fr` its French
+    translation, empty while there is none). Pages read a text through `shown_text(field)`
+    (in templates `{{ obj.shown.field }}`): the translation into the page's language, or the
+    original when there is none, with the language it is in. What is stored, searched by the
+    original's stemmer, exported and annotated as the original stays in the plain column.
+    """
 
     original_language = settings.LANGUAGE_CODE
+    # Set by `translated`: the texts with translation columns, and their languages.
+    TRANSLATED_FIELDS: tuple[str, ...] = ()
+    TRANSLATION_LANGUAGES: tuple[str, ...] = ()
+
+    def shown_text(self, field: str, language: str | None = None) -> tuple[str, str]:
+        """`field`'s text as a page in `language` (the active one) shows it, and its language:
+        the translation, else the original (never an empty text for a written original)."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        original = self.original_language
+        if language != original and field in self.TRANSLATED_FIELDS:
+            translated_text = getattr(self, translation_column(field, language), "")
+            if translated_text and translated_text.strip():
+                return translated_text, language
+        return getattr(self, field), original
+
+    @property
+    def shown(self) -> ShownTexts:
+        """The texts as the page's language shows them: `{{ case.shown.title }}`."""
+        return ShownTexts(self)
 
     def language_of(self, field: str = "") -> str:
         """The language `field` is shown in (one text; `field` names which, for when texts
         of one object can be in different languages)."""
+        if field in self.TRANSLATED_FIELDS:
+            return self.shown_text(field)[1]
         return self.original_language
+
+    def untranslated(self, field: str, language: str | None = None) -> bool:
+        """Whether a page in `language` shows `field`'s original for want of a translation."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        return (
+            field in self.TRANSLATED_FIELDS
+            and language != self.original_language
+            and bool(getattr(self, field))
+            and self.shown_text(field, language)[1] != language
+        )
+
+    def translator(self, language: str | None = None) -> str:
+        """Who translated this object's texts into `language` (the page's): "" for none."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        return getattr(self, f"translated_by_{language}", "") or ""
+
+    def translations_of(self, field: str) -> dict[str, str]:
+        """`field` in every language it exists in, the original first: {"nl": …, "fr": …}."""
+        texts = {self.original_language: getattr(self, field)}
+        for language in self.TRANSLATION_LANGUAGES:
+            if language != self.original_language:
+                texts[language] = getattr(self, translation_column(field, language))
+        return texts
+
+
+class ShownTexts:
+    """`obj.shown.title`: `obj.shown_text("title")[0]`, for templates."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj):
+        self._obj = obj
+
+    def __getattr__(self, field: str) -> str:
+        return self._obj.shown_text(field)[0]
+
+
+def translation_column(field: str, language: str) -> str:
+    """The column holding `field`'s translation into `language`: `title_fr`."""
+    return f"{field}_{language}"
+
+
+def version_text(obj, field: str, language: str) -> str:
+    """The text of `obj`'s `field` in one language version, without falling back: the original
+    for its own language, else the translation ("" when there is none). What is anchored to a
+    language version (a note on the French text) is read here, never from another version."""
+    if language == obj.original_language:
+        return getattr(obj, field)
+    if field not in obj.TRANSLATED_FIELDS or language not in obj.TRANSLATION_LANGUAGES:
+        return ""
+    return getattr(obj, translation_column(field, language))
+
+
+def with_translations(model, *fields: str, prefix: str = "") -> list[str]:
+    """`fields` and their translation columns, for `.only()` or `.values()` of rows whose texts
+    a page shows through `shown_text` (`prefix` for a related model's: "case__"), and the row's
+    `original_language` where it records one."""
+    names = []
+    if any(f.name == "original_language" for f in model._meta.concrete_fields):
+        names.append(prefix + "original_language")
+    for field in fields:
+        names.append(prefix + field)
+        if field in model.TRANSLATED_FIELDS:
+            names += [
+                prefix + translation_column(field, code) for code in model.TRANSLATION_LANGUAGES
+            ]
+    return names
+
+
+def language_versions_of(model, *fields: str) -> dict[str, tuple[str, str | None]]:
+    """Every column holding a language version of `fields`, with the field and the language it
+    is a version of (None for the original column, whose language is its row's):
+    {"context": ("context", None), "context_fr": ("context", "fr"), …}."""
+    found = {}
+    for field in fields:
+        found[field] = (field, None)
+        if field in model.TRANSLATED_FIELDS:
+            for code in model.TRANSLATION_LANGUAGES:
+                found[translation_column(field, code)] = (field, code)
+    return found
+
+
+def column_version(model, column: str) -> tuple[str, str | None]:
+    """The field a column holds a language version of, and its language (None for the original
+    column, whose language is its row's): `context_fr` → ("context", "fr")."""
+    for language in model.TRANSLATION_LANGUAGES:
+        field = column.removesuffix(f"_{language}")
+        if field != column and field in model.TRANSLATED_FIELDS:
+            return field, language
+    return column, None
+
+
+def translation_columns(model) -> frozenset[str]:
+    """The names of the columns `translated` added to `model`: translations and translators."""
+    return frozenset(
+        name
+        for language in model.TRANSLATION_LANGUAGES
+        for name in (
+            *(translation_column(field, language) for field in model.TRANSLATED_FIELDS),
+            f"translated_by_{language}",
+        )
+    )
+
+
+def translation_languages(*, with_source: bool = False) -> tuple[str, ...]:
+    """The languages a text is translated into: French and English (and Dutch too, for a
+    model whose originals may be written in another language: `with_source`)."""
+    return tuple(code for code in language_codes() if with_source or code != settings.LANGUAGE_CODE)
+
+
+def translated(*fields: str, into: tuple[str, ...] | None = None, with_translator: bool = True):
+    """Class decorator: a column `<field>_<language>` beside each of `fields` for each language
+    of `into` (French and English by default), the same kind of column but optional and empty
+    by default, and `translated_by_<language>`: who translated the texts (no machine
+    translation; not for rows whose translator is their parent's, `with_translator`). The
+    migrations see them as ordinary fields."""
+
+    def add_columns(model):
+        languages = into or translation_languages()
+        for name in fields:
+            original = model._meta.get_field(name)
+            _name, _path, args, kwargs = original.deconstruct()
+            for language in languages:
+                kwargs = {
+                    **kwargs,
+                    "verbose_name": format_lazy(
+                        "{} ({})", original.verbose_name, LANGUAGE_NAMES_IN_DUTCH[language]
+                    ),
+                    "blank": True,
+                    "default": "",
+                    "help_text": "",
+                }
+                for option in ("null", "unique", "db_index", "validators"):
+                    kwargs.pop(option, None)
+                model.add_to_class(
+                    translation_column(name, language), type(original)(*args, **kwargs)
+                )
+        for language in languages if with_translator else ():
+            model.add_to_class(
+                f"translated_by_{language}",
+                models.CharField(
+                    format_lazy("{} ({})", _("vertaald door"), LANGUAGE_NAMES_IN_DUTCH[language]),
+                    max_length=200,
+                    blank=True,
+                    default="",
+                    help_text=_("Wie de vertaling schreef; geen automatische vertaling."),
+                ),
+            )
+        model.TRANSLATED_FIELDS = (*model.TRANSLATED_FIELDS, *fields)
+        model.TRANSLATION_LANGUAGES = tuple(languages)
+        return model
+
+    return add_columns
 
 
 def other_language(obj, field: str = "") -> str | None:

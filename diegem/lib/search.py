@@ -23,11 +23,15 @@ from typing import Any
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import models
 from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 SEARCH_CONFIG = "dutch_unaccent"
+# Each language's stemmer after unaccent (frameworks/migrations/0002 and 0009): the original
+# texts are indexed with the Dutch one, translations with their own.
+SEARCH_CONFIGS = {"nl": "dutch_unaccent", "fr": "french_unaccent", "en": "english_unaccent"}
 # The longest query read: the search boxes' maxlength, the forms and the views.
 MAX_QUERY_LENGTH = 200
 # Broad queries are ranked among at most this many hits, the most recent first;
@@ -139,8 +143,20 @@ def _word_expression(word: str) -> str:
     return f"({' | '.join((f'{word}:*', *siblings))})" if siblings else f"{word}:*"
 
 
-def search_query(parsed: ParsedQuery) -> SearchQuery:
-    return SearchQuery(parsed.tsquery, search_type="raw", config=SEARCH_CONFIG)
+def search_config(language: str | None = None) -> str:
+    """The text search configuration of `language` (the page's): its stemmer after unaccent."""
+    return SEARCH_CONFIGS.get(language or get_language(), SEARCH_CONFIG)
+
+
+def search_query(parsed: ParsedQuery, language: str | None = None) -> SearchQuery:
+    """The query as `language` (the page's) stems it; for a vector of texts in Dutch and the
+    reader's language together (the framework's, a note's), as either stems it. A case keeps
+    a vector per language (`CaseQuerySet.search` asks each in its own language)."""
+    config = search_config(language)
+    query = SearchQuery(parsed.tsquery, search_type="raw", config=config)
+    if language is None and config != SEARCH_CONFIG:
+        query |= SearchQuery(parsed.tsquery, search_type="raw", config=SEARCH_CONFIG)
+    return query
 
 
 def attach_snippets(
@@ -162,7 +178,7 @@ def attach_snippets(
     headline = SearchHeadline(
         text,
         search_query(parsed),
-        config=SEARCH_CONFIG,
+        config=search_config(),
         start_sel=START_SEL,
         stop_sel=STOP_SEL,
         **options,
@@ -240,6 +256,19 @@ def _widened(fragment: str, text: str) -> tuple[int, int, str] | None:
     )
 
 
+def shown_expression(model, field: str, language: str):
+    """`shown_text(field)` in SQL, for a model whose originals are Dutch: the translation into
+    `language` where there is one, else the original."""
+    if (
+        language not in getattr(model, "TRANSLATION_LANGUAGES", ())
+        or field not in model.TRANSLATED_FIELDS
+    ):
+        return F(field)
+    return Coalesce(
+        NullIf(F(f"{field}_{language}"), Value("")), F(field), output_field=models.TextField()
+    )
+
+
 class VectorInQuerySet(models.QuerySet):
     """Search over a few rows (the framework) with the vector made in the query, no stored column.
 
@@ -248,9 +277,19 @@ class VectorInQuerySet(models.QuerySet):
     """
 
     def search(self, parsed: ParsedQuery) -> VectorInQuerySet:
+        """Rows whose texts match, in the original or in the reader's language's translation
+        (`diegem.lib.languages.translated`), each with its own stemmer."""
         vector = None
+        language = get_language()
         for field, weight in self.model.SEARCH_FIELDS:
             part = SearchVector(field, weight=weight, config=SEARCH_CONFIG)
+            if (
+                language in self.model.TRANSLATION_LANGUAGES
+                and field in self.model.TRANSLATED_FIELDS
+            ):
+                part += SearchVector(
+                    f"{field}_{language}", weight=weight, config=search_config(language)
+                )
             vector = part if vector is None else vector + part
         return self.annotate(found_vector=vector).filter(found_vector=search_query(parsed))
 
@@ -261,16 +300,19 @@ class VectorInQuerySet(models.QuerySet):
         )
 
     def attach_snippets(self, objects: list, parsed: ParsedQuery) -> None:
+        """Snippets of the texts as the reader's language shows them (the translation, else the
+        original: `shown_text`)."""
         fields = [field for field, _weight in self.model.SEARCH_FIELDS[1:]]
+        language = get_language()
         parts = []
         for field in fields:
-            parts += [F(field), Value(" \n")]
+            parts += [shown_expression(self.model, field, language), Value(" \n")]
         attach_snippets(
             objects,
             self.model._default_manager.all(),
             Concat(*parts, output_field=models.TextField()),
             parsed,
-            lambda item: "".join(f"{getattr(item, field)} \n" for field in fields),
+            lambda item: "".join(f"{item.shown_text(field)[0]} \n" for field in fields),
             max_words=30,
             min_words=12,
             max_fragments=1,

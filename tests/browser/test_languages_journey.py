@@ -1,5 +1,6 @@
-"""In French and English: a member switches language, reads a case and annotates it; the pages
-of the other languages are accessible and fit a phone."""
+"""In French and English: a member switches language, reads a case in French and annotates the
+French text; the note stays on the French text. The pages of the other languages are
+accessible and fit a phone."""
 
 import re
 
@@ -22,6 +23,13 @@ def test_a_french_speaking_member_switches_reads_and_annotates(
         title="Samen koken in de buurt",
         slug="samen-koken",
         practice="Buren koken elke vrijdag samen in het buurthuis.\n\nDaarna eten ze samen.",
+        title_fr="Cuisiner ensemble dans le quartier",
+        summary_fr="Des voisins cuisinent ensemble.",
+        practice_fr=(
+            "Des voisins cuisinent ensemble chaque vendredi à la maison de quartier.\n\n"
+            "Ensuite ils mangent ensemble."
+        ),
+        translated_by_fr="Marie Dupont",
     )
     make_member(make_organisation("Chiro Brussel"), username="camille", password=PASSWORD)
 
@@ -41,12 +49,15 @@ def test_a_french_speaking_member_switches_reads_and_annotates(
     page.get_by_role("main").get_by_role("button", name="Se connecter").click()
     expect(page).to_have_url(f"{live_server.url}/fr/praktijken/")
 
-    # The case, in the French interface; its text is Dutch and says so.
-    page.get_by_role("link", name="Samen koken in de buurt").first.click()
+    # The case in French: its French text, who translated it; the text is not marked Dutch.
+    page.get_by_role("link", name="Cuisiner ensemble dans le quartier").first.click()
     expect(page).to_have_url(f"{live_server.url}/fr/praktijken/samen-koken/")
-    expect(page.locator("h1")).to_have_attribute("lang", "nl")
+    expect(page.locator("h1")).to_have_text("Cuisiner ensemble dans le quartier")
+    assert page.locator("h1").get_attribute("lang") is None
+    expect(page.locator("p.translator")).to_contain_text("Marie Dupont")
     paragraph = page.locator("#praktijk p.annotated__text").first
-    expect(paragraph).to_have_attribute("lang", "nl")
+    expect(paragraph).to_contain_text("Des voisins cuisinent ensemble")
+    assert paragraph.get_attribute("lang") is None
     assert horizontal_overflow(page) == 0
     axe_clean(page)
 
@@ -71,17 +82,21 @@ def test_a_french_speaking_member_switches_reads_and_annotates(
     )
 
     annotation = Annotation.objects.get()
-    assert annotation.original_language == "fr"
-    assert case.practice[annotation.position_start : annotation.position_end] == passage
+    assert (annotation.original_language, annotation.text_language) == ("fr", "fr")
+    assert case.practice_fr[annotation.position_start : annotation.position_end] == passage
 
-    # On the Dutch page, the author's note says it is French.
+    # The Dutch page shows the Dutch original, and no note on the French text in its margin.
     page.get_by_role("navigation", name="Langue").get_by_role("link", name="Nederlands").click()
-    # The same place on the page: the note the author was shown.
     expect(page).to_have_url(
         f"{live_server.url}/praktijken/samen-koken/#kanttekening-{annotation.pk}"
     )
-    expect(page.locator(f"#kanttekening-{annotation.pk} .note__body")).to_have_attribute(
-        "lang", "fr"
+    expect(page.locator("#praktijk p.annotated__text").first).to_contain_text("Buren koken")
+    expect(page.locator(f"#kanttekening-{annotation.pk}")).to_have_count(0)
+    assert horizontal_overflow(page) == 0
+    # Back in French, the note stands beside its passage.
+    page.get_by_role("navigation", name="Taal").get_by_role("link", name="Français").click()
+    expect(page.locator(f"#kanttekening-{annotation.pk} .note__body")).to_contain_text(
+        "Chez nous aussi"
     )
     assert csp_violations == []
 

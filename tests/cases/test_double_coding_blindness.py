@@ -60,6 +60,7 @@ def urls_about(case, round_) -> list[str]:
         + [s.key for s in Section.objects.all()[:2]],
         "field": [section.slug for section in TEXT_SECTIONS],
         "fmt": ["csv", "xlsx", "bib", "ris", "json"],
+        "language": ["fr", "en"],
         "app_label": ["cases"],
         "<0>": [case.pk, round_.pk, *versions_of(case).values_list("pk", flat=True)],
         "<1>": [case.pk, round_.pk, *versions_of(case).values_list("pk", flat=True)],

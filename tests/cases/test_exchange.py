@@ -585,7 +585,7 @@ def test_the_import_page_explains_every_column(framework, researcher_client):
             for tr in page.xpath("//table[contains(@class,'import-guide')]/tbody/tr")
         )
     }
-    assert len(guide) == 52
+    assert len(guide) == 113  # 52, and the 61 language columns (test_exchange_languages)
     assert guide["soort"] == ["Een pilootcase of een casestudie.", "pilootcase, casestudie", "ja"]
     assert guide["status"] == [
         "Leeg: een nieuwe praktijk wordt een concept, een bestaande houdt haar status.",

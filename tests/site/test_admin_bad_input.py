@@ -41,8 +41,14 @@ def test_an_unchanged_framework_section_saved_from_a_browser_is_no_change(framew
     section = Section.objects.get(key="ontmoeting")
     client = logged_in(make_user("baas", is_staff=True, is_superuser=True))
     url = reverse("admin:frameworks_section_change", args=[section.pk])
-    data = {name: getattr(section, name) for name in ("key", "number", "order", "title")}
-    data["body"] = section.body.replace("\n", "\r\n")
+    names = ("key", "number", "order", "title", "title_fr", "title_en")
+    data = {
+        name: getattr(section, name) for name in (*names, "translated_by_fr", "translated_by_en")
+    }
+    # Every language version of the text as a browser sends a textarea (CRLF).
+    for name in ("body", "body_fr", "body_en"):
+        data[name] = getattr(section, name).replace("\n", "\r\n")
+    assert section.body_fr  # the framework's French text, from the seed
     assert client.post(url, data).status_code == 302
     assert (
         LogEntry.objects.get(object_id=str(section.pk)).get_change_message()

@@ -1,6 +1,7 @@
 """Import and export cases from the command line, with a progress bar for long runs.
 
 manage.py exchange export --format csv|long|xlsx|long-xlsx|json|qdc [--out FILE]
+                          [--language nl|fr|en]   (the codebook's language; default nl)
 manage.py exchange import FILE                      (a dry run: reports, saves nothing)
 manage.py exchange import FILE --apply --user NAME  (saves all rows, or none on any error)
 """
@@ -26,6 +27,12 @@ class Command(BaseCommand):
             "--format", choices=["csv", "long", "xlsx", "long-xlsx", "json", "qdc"], default="csv"
         )
         export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+        export.add_argument(
+            "--language",
+            choices=exchange.CODEBOOK_LANGUAGES,
+            default="nl",
+            help="the language of the codebook (--format qdc); the same codes in every language",
+        )
         imports = sub.add_parser("import")
         imports.add_argument("file", type=Path)
         imports.add_argument(
@@ -36,16 +43,16 @@ class Command(BaseCommand):
     def handle(self, *args, direction, **options):
         self.verbosity = options["verbosity"]
         if direction == "export":
-            self._export(options["format"], options["out"])
+            self._export(options["format"], options["out"], options["language"])
         else:
             self._import(options["file"], options["apply"], options["user"])
 
     def _progress(self, items, **kwargs):
         return tqdm(items, file=sys.stderr, disable=self.verbosity < 1 or len(items) < 50, **kwargs)
 
-    def _export(self, fmt: str, out: Path | None):
+    def _export(self, fmt: str, out: Path | None, language: str = "nl"):
         if fmt == "qdc":
-            data = exchange.export_codebook()
+            data = exchange.export_codebook(language)
             (out.write_bytes(data) if out else sys.stdout.buffer.write(data))
             return
         cases = list(exchange.published_cases())

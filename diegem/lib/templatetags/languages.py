@@ -3,6 +3,8 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from diegem.lib import languages
 
@@ -21,3 +23,34 @@ def lang_attr(obj, field: str = "") -> str:
     `<p{{ case|lang_attr:"summary" }}>{{ case.summary }}</p>`."""
     language = languages.other_language(obj, field)
     return format_html(' lang="{}"', language) if language else ""
+
+
+@register.simple_tag
+def untranslated_note(obj, field: str = "") -> str:
+    """ "Deze tekst is (nog) niet vertaald" in the page's language, where `obj`'s text `field` is
+    shown in its original for want of a translation (`WrittenIn.shown_text`): a page is never
+    empty, and says why it is in another language. `obj` may be a text with its own language
+    (an annotation target), then `field` is left out."""
+    language = obj.language_of(field)
+    if language == get_language() or not language:
+        return ""
+    return format_html('<p class="untranslated">{}</p>', _("Deze tekst is (nog) niet vertaald."))
+
+
+@register.simple_tag
+def translator_note(obj) -> str:
+    """Who translated `obj`'s texts into the page's language, where they are translated."""
+    translator = obj.translator() if obj.original_language != get_language() else ""
+    if not translator:
+        return ""
+    return format_html(
+        '<p class="translator muted">{}</p>',
+        _("Vertaald door %(translator)s; de oorspronkelijke tekst is in het %(language)s.")
+        % {"translator": translator, "language": _language_name(obj.original_language)},
+    )
+
+
+def _language_name(code: str) -> str:
+    """The name of a language in the page's language ("Nederlands", "néerlandais")."""
+    names = {"nl": _("Nederlands"), "fr": _("Frans"), "en": _("Engels")}
+    return names.get(code, code)

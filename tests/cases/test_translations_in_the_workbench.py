@@ -1,0 +1,183 @@
+"""Researchers edit a case's languages side by side; history, compare and restore cover every
+language; search finds a French word in the French text and a case by its Dutch original."""
+
+import pytest
+from django.urls import reverse
+from lxml import html as lxml_html
+
+from cases import services
+from cases.history import compare, versions_of
+from cases.models import Case, SourceCoding
+from frameworks.models import Source
+from tests.cases.conftest import change_url, row_of, the_form
+from tests.factories import make_case
+from tests.html import parse, texts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(framework):
+    return make_case(
+        slug="buurtkeuken",
+        title="Buurtkeuken",
+        summary="Buren koken samen.",
+        practice="Elke zaterdag koken buren samen in het buurthuis.",
+    )
+
+
+def form_row_names(response, field: str) -> list[str]:
+    """The names of the fields in the admin's form row that holds `field`."""
+    tree = lxml_html.fromstring(response.content)
+    (row,) = tree.xpath(
+        f"//div[contains(concat(' ', normalize-space(@class), ' '), ' form-row ')]"
+        f"[.//*[@name='{field}']]"
+    )
+    return [element.get("name") for element in row.xpath(".//*[@name]")]
+
+
+def test_the_case_form_puts_each_text_beside_its_translations(researcher_client, case):
+    response = researcher_client.get(change_url(case))
+    assert form_row_names(response, "summary") == ["summary", "summary_fr", "summary_en"]
+    assert form_row_names(response, "practice") == ["practice", "practice_fr", "practice_en"]
+    assert form_row_names(response, "title") == ["title", "title_fr", "title_en"]
+    assert form_row_names(response, "translated_by_fr") == ["translated_by_fr", "translated_by_en"]
+    # The rationale of every coding beside its translations.
+    assert form_row_names(response, "source_codings-0-rationale") == [
+        "source_codings-0-rationale",
+        "source_codings-0-rationale_fr",
+        "source_codings-0-rationale_en",
+    ]
+
+
+def test_a_case_written_in_french_offers_dutch_and_english_beside_it(researcher_client, framework):
+    case = make_case(original_language="fr", title="La cuisine", summary="Des voisins.")
+    response = researcher_client.get(change_url(case))
+    assert form_row_names(response, "summary") == ["summary", "summary_nl", "summary_en"]
+
+
+def test_a_translation_saved_in_the_workbench_is_kept_in_a_version(researcher_client, case):
+    services.case_write(case=case, actor=None, comment="Eerste versie.")
+    data = the_form(researcher_client, case)
+    strijd = row_of(data, "source_codings", "source", Source.objects.get(key="strijd").pk)
+    data |= {
+        "summary_fr": "Des voisins cuisinent ensemble.",
+        "translated_by_fr": "Marie Dupont",
+        f"{strijd}-rationale_fr": "Pas de lutte ici.",
+    }
+    response = researcher_client.post(change_url(case), data)
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.summary_fr, case.translated_by_fr) == (
+        "Des voisins cuisinent ensemble.",
+        "Marie Dupont",
+    )
+    coding = SourceCoding.objects.get(case=case, source__key="strijd")
+    assert coding.rationale_fr == "Pas de lutte ici."
+    newer, older = list(versions_of(case))[:2]
+    changes = {change.label: (change.old, change.new) for change in compare(older, newer)}
+    assert changes["samenvatting (Frans)"] == ("", "Des voisins cuisinent ensemble.")
+    assert changes["vertaald door (Frans)"] == ("", "Marie Dupont")
+    assert changes["Strijd: onderbouwing (Frans)"] == ("", "Pas de lutte ici.")
+
+
+def test_restoring_a_version_brings_back_every_language(case):
+    case.summary_fr = "Première version."
+    case.practice_en = "First version."
+    services.case_write(case=case, actor=None, comment="Vertaald.")
+    SourceCoding.objects.filter(case=case).update(rationale_fr="Ancienne justification.")
+    case.refresh_from_db()
+    services.case_write(
+        case=case,
+        codings=services.Rows(save=list(SourceCoding.objects.filter(case=case))),
+        actor=None,
+        comment="Onderbouwing vertaald.",
+    )
+    first = versions_of(case).first()
+    case.summary_fr = "Seconde version."
+    case.practice_en = ""
+    services.case_write(case=case, actor=None, comment="Herschreven.")
+    SourceCoding.objects.filter(case=case).update(rationale_fr="Nouvelle justification.")
+
+    services.case_restore(case=Case.objects.get(pk=case.pk), version=first, actor=None)
+
+    case.refresh_from_db()
+    assert (case.summary_fr, case.practice_en) == ("Première version.", "First version.")
+    assert set(SourceCoding.objects.filter(case=case).values_list("rationale_fr", flat=True)) == {
+        "Ancienne justification."
+    }
+
+
+def found(client, prefix: str, q: str) -> list[str]:
+    response = client.get(prefix + reverse("search"), {"q": q})
+    assert response.status_code == 200
+    return texts(parse(response), "//section[@aria-labelledby='case-results-title']//h3")
+
+
+@pytest.fixture
+def searchable(framework):
+    make_case(
+        title="Buurtkeuken",
+        practice="Buren koken samen in het buurthuis.",
+        title_fr="Cuisine de quartier",
+        summary_fr="Des voisins cuisinent.",
+        practice_fr="Des voisins cuisinent ensemble à la maison de quartier.",
+    )
+    make_case(title="Moestuin", practice="Een moestuin waar buren samen tuinieren.")
+    Case.objects.all().refresh_search_vectors()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "query", "expected"),
+    [
+        # A French word (another form of it: the French stemmer) in the French text.
+        ("/fr", "cuisiner", ["Cuisine de quartier"]),
+        ("/fr", "voisin", ["Cuisine de quartier"]),
+        # A Dutch word finds the Dutch original from a French page too.
+        ("/fr", "moestuin", ["Moestuin"]),
+        ("/fr", "buurthuis", ["Cuisine de quartier"]),
+        # A Dutch page searches the originals only.
+        ("", "voisins", []),
+        ("", "buurthuis", ["Buurtkeuken"]),
+        # No English translation: the English page finds the originals.
+        ("/en", "voisins", []),
+        ("/en", "tuinieren", ["Moestuin"]),
+    ],
+)
+def test_search_in_the_readers_language_and_the_original(
+    client, searchable, prefix, query, expected
+):
+    assert found(client, prefix, query) == expected
+
+
+def test_the_french_snippet_is_cut_from_the_french_text(client, searchable):
+    response = client.get("/fr" + reverse("search"), {"q": "voisins"})
+    (snippet,) = parse(response).xpath(
+        "//section[@aria-labelledby='case-results-title']//p[contains(@class,'result__snippet')]"
+    )
+    assert "voisins" in snippet.text_content()
+    assert snippet.get("lang") is None
+
+
+def test_the_codebook_in_french_and_english(client, framework):
+    french = client.get("/data/kader.fr.qdc")
+    assert french.status_code == 200
+    assert 'name="Lutte"' in french.content.decode()
+    assert client.get("/data/kader.de.qdc").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("prefix", "query", "suggested"),
+    [
+        ("/fr", "cuisinnent", "cuisinent"),  # a French word of the French text
+        ("/fr", "moestuinn", "moestuin"),  # a Dutch word of the originals, on a French page too
+        ("", "cuisinnent", None),  # a Dutch page knows the originals' words only
+    ],
+)
+def test_did_you_mean_in_the_readers_language(client, searchable, prefix, query, suggested):
+    from cases import vocabulary
+
+    vocabulary.rebuild()
+    response = client.get(prefix + reverse("search"), {"q": query})
+    links = parse(response).xpath("//p[contains(@class,'suggestion')]//a")
+    assert [link.text_content() for link in links] == ([suggested] if suggested else [])

@@ -1,0 +1,184 @@
+"""Content in three languages: a page shows the translation into its language, or the original
+with a note saying so (never an empty page); who translated is shown; the seed brings French and
+English versions of the framework and the pilots."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from cases.models import Case
+from frameworks.models import Section, Source, TensionField
+from tests.factories import make_case
+from tests.html import parse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(framework):
+    return make_case(
+        slug="buurtkeuken",
+        title="De buurtkeuken",
+        summary="Buren koken samen.",
+        practice="Buren koken samen op vrijdag.\n\nDaarna eten ze samen.",
+        title_fr="La cuisine de quartier",
+        summary_fr="Des voisins cuisinent ensemble.",
+        practice_fr="Des voisins cuisinent ensemble le vendredi.\n\nEnsuite ils mangent ensemble.",
+        translated_by_fr="Marie Dupont",
+    )
+
+
+def one(tree, xpath: str):
+    (found,) = tree.xpath(xpath)
+    return found
+
+
+def text_of(tree, xpath: str) -> str:
+    return " ".join(one(tree, xpath).text_content().split())
+
+
+TITLE, LEAD, PRACTICE = "//h1[@id='case-title']", "//p[@class='lead']", "//*[@id='praktijk']"
+UNTRANSLATED, TRANSLATOR = "//p[@class='untranslated']", "//p[contains(@class,'translator')]"
+
+
+def test_a_french_page_shows_the_french_text_unmarked(client, case):
+    tree = parse(client.get("/fr/praktijken/buurtkeuken/"))
+    title = one(tree, TITLE)
+    assert title.text_content() == "La cuisine de quartier"
+    assert title.get("lang") is None
+    assert text_of(tree, LEAD) == "Des voisins cuisinent ensemble."
+    assert "Des voisins cuisinent ensemble le vendredi." in text_of(tree, PRACTICE)
+    assert "Buren koken" not in tree.text_content()
+    assert text_of(tree, TRANSLATOR) == (
+        "Traduit par Marie Dupont ; le texte original est en néerlandais."
+    )
+    assert tree.xpath(UNTRANSLATED) == []
+
+
+def test_an_english_page_falls_back_to_the_original_with_a_note(client, case):
+    tree = parse(client.get("/en/praktijken/buurtkeuken/"))
+    title = one(tree, TITLE)
+    assert title.text_content() == "De buurtkeuken"
+    assert title.get("lang") == "nl"
+    assert one(tree, LEAD).get("lang") == "nl"
+    notes = [" ".join(p.text_content().split()) for p in tree.xpath(UNTRANSLATED)]
+    # The summary and the one text section: each says it is not translated, in English.
+    assert notes == ["Not translated yet.", "Not translated yet."]
+    assert "Buren koken samen op vrijdag." in text_of(tree, PRACTICE)
+    assert tree.xpath(TRANSLATOR) == []
+
+
+def test_a_dutch_page_shows_the_original_without_notes(client, case):
+    tree = parse(client.get("/praktijken/buurtkeuken/"))
+    assert one(tree, TITLE).text_content() == "De buurtkeuken"
+    assert tree.xpath(UNTRANSLATED) == [] and tree.xpath(TRANSLATOR) == []
+
+
+def test_a_case_written_in_french_shows_its_dutch_translation_on_the_dutch_page(client, framework):
+    make_case(
+        slug="cuisine",
+        original_language="fr",
+        title="La cuisine",
+        summary="Des voisins cuisinent.",
+        title_nl="De keuken",
+        translated_by_nl="Jan Peeters",
+    )
+    tree = parse(client.get("/praktijken/cuisine/"))
+    assert one(tree, TITLE).text_content() == "De keuken"
+    assert one(tree, TITLE).get("lang") is None
+    assert one(tree, LEAD).get("lang") == "fr"
+    assert text_of(tree, f"({UNTRANSLATED})[1]") == "Deze tekst is (nog) niet vertaald."
+    french = parse(client.get("/fr/praktijken/cuisine/"))
+    assert one(french, TITLE).text_content() == "La cuisine"
+    assert french.xpath(UNTRANSLATED) == [] and french.xpath(TRANSLATOR) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "shown_language"),
+    [
+        ("nl", "De buurtkeuken", "nl"),
+        ("fr", "La cuisine de quartier", "fr"),
+        ("en", "De buurtkeuken", "nl"),
+    ],
+)
+def test_shown_text_is_the_translation_or_the_original(case, language, shown, shown_language):
+    assert case.shown_text("title", language) == (shown, shown_language)
+    with translation.override(language):
+        assert case.shown.title == shown
+        assert case.language_of("title") == shown_language
+
+
+def test_a_blank_translation_counts_as_none(case):
+    case.title_en = "   "
+    assert case.shown_text("title", "en") == ("De buurtkeuken", "nl")
+
+
+def test_translations_are_stored_in_the_normal_form_of_annotatable_text(case):
+    case.practice_fr = "Une ligne.\r\n\r\nUne autre.  "
+    case.save()
+    case.refresh_from_db()
+    assert case.practice_fr == "Une ligne.\n\nUne autre."
+
+
+def test_the_seed_brings_french_and_english_framework_and_pilots(db):
+    call_command("seed", verbosity=0, stdout=open("/dev/null", "w"))
+    strijd = Source.objects.get(key="strijd")
+    assert (strijd.name, strijd.name_fr, strijd.name_en) == ("Strijd", "Lutte", "Struggle")
+    assert strijd.translated_by_fr == "Redactie DieGem-praktijkenbank"
+    field = TensionField.objects.get(number=1)
+    with translation.override("fr"):
+        assert field.name == "universel – particulariste"
+    assert Section.objects.get(key="inleiding").title_en == "Introduction"
+    chiro = Case.objects.get(slug="chiro-brussel")
+    assert chiro.original_language == "nl"
+    assert chiro.summary_fr and chiro.summary_en and chiro.practice_fr
+    assert all(coding.rationale_fr for coding in chiro.source_codings.all())
+
+
+def test_loading_the_seed_again_changes_nothing(db):
+    call_command("seed", verbosity=0, stdout=open("/dev/null", "w"))
+    before = list(Case.objects.order_by("pk").values())
+    call_command("seed", verbosity=0, stdout=open("/dev/null", "w"))
+    assert list(Case.objects.order_by("pk").values()) == before
+
+
+def test_the_framework_pages_speak_french(client, framework):
+    call_command("seed", verbosity=0, stdout=open("/dev/null", "w"))
+    tree = parse(client.get("/fr/bronnen/strijd/"))
+    assert one(tree, "//h1").text_content() == "Lutte"
+    assert one(tree, "//h1").get("lang") is None
+
+
+def feed_entries(client, prefix: str) -> dict[str, tuple[str | None, str, str]]:
+    from lxml import etree
+
+    feed = etree.fromstring(client.get(prefix + "/praktijken/feed/").content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert feed.get(lang) == (prefix.strip("/") or "nl")
+    return {
+        entry.xpath("string(a:link/@href)", namespaces=ns).rsplit("/", 2)[-2]: (
+            entry.get(lang),
+            entry.xpath("string(a:title)", namespaces=ns),
+            entry.xpath("string(a:summary)", namespaces=ns),
+        )
+        for entry in feed.xpath("//a:entry", namespaces=ns)
+    }
+
+
+def test_feed_entries_say_their_language(client, case):
+    make_case(slug="half", title="Half vertaald", summary="Nog Nederlands.", title_fr="À moitié")
+    french = feed_entries(client, "/fr")
+    assert french["buurtkeuken"] == (
+        None,
+        "La cuisine de quartier",
+        "Des voisins cuisinent ensemble.",
+    )
+    # A title without its summary in French: the entry stays whole, in the original.
+    assert french["half"] == ("nl", "Half vertaald", "Nog Nederlands.")
+    assert feed_entries(client, "/en")["buurtkeuken"] == (
+        "nl",
+        "De buurtkeuken",
+        "Buren koken samen.",
+    )
+    assert feed_entries(client, "")["buurtkeuken"] == (None, "De buurtkeuken", "Buren koken samen.")
