@@ -302,6 +302,28 @@ class AnnotationQuerySet(models.QuerySet):
         )
 
 
+def _in_its_language(language_column: str, *fields: tuple[str, str]) -> models.Case:
+    """The weighted vector of `fields` made with the stemmer of the language in
+    `language_column` (each language's configuration, `full_text.SEARCH_CONFIGS`)."""
+
+    def vector(config: str):
+        parts = [SearchVector(field, weight=weight, config=config) for field, weight in fields]
+        combined = parts[0]
+        for part in parts[1:]:
+            combined += part
+        return combined
+
+    return models.Case(
+        *(
+            models.When(**{language_column: language}, then=vector(config))
+            for language, config in full_text.SEARCH_CONFIGS.items()
+            if config != full_text.SEARCH_CONFIG
+        ),
+        default=vector(full_text.SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+    )
+
+
 class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
     """A margin annotation on a passage of a case section or of the framework text.
 
@@ -419,13 +441,16 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
     submitted_at = models.DateTimeField(_("ingediend"))
-    # Dutch search vector: the attribution above the annotation's text above the passage
-    # it is on. Computed by PostgreSQL whenever the row is written.
+    # Search vector: the attribution above the annotation's text, with the stemmer of the
+    # language it is written in, above the passage it is on, with its text's. Computed by
+    # PostgreSQL whenever the row is written.
     search_vector = models.GeneratedField(
-        expression=(
-            SearchVector("attribution", weight="A", config=full_text.SEARCH_CONFIG)
-            + SearchVector("body", weight="B", config=full_text.SEARCH_CONFIG)
-            + SearchVector("quote_exact", weight="D", config=full_text.SEARCH_CONFIG)
+        expression=models.Func(
+            _in_its_language("original_language", ("attribution", "A"), ("body", "B")),
+            _in_its_language("text_language", ("quote_exact", "D")),
+            function="",
+            arg_joiner=" || ",
+            output_field=SearchVectorField(),
         ),
         output_field=SearchVectorField(),
         db_persist=True,
@@ -591,8 +616,8 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
         if self.section_id:
             return str(self.section)
         if not self.case_field:  # a reading without a passage
-            return self.case.title
-        return f"{self.case.title} · {self.get_case_field_display()}"
+            return self.case.shown.title
+        return f"{self.case.shown.title} · {self.get_case_field_display()}"
 
     @property
     def target_text(self) -> str:

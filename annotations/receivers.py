@@ -12,7 +12,7 @@ from annotations.roles import ensure_reviewers_group
 from annotations.services import reanchor_annotations
 from cases.models import Case
 from diegem.lib.annotatable import text_changed
-from diegem.lib.languages import column_version
+from diegem.lib.languages import column_version, original_language_changed
 from frameworks.models import Section
 
 
@@ -22,6 +22,13 @@ def set_up_reviewers_group(sender, using, **kwargs) -> None:
     ensure_reviewers_group(using=using)
 
 
+@receiver(original_language_changed, sender=Case)
+def notes_follow_the_original(sender, *, instance, old: str, new: str, **kwargs) -> None:
+    """A case's original was relabelled from `old` to `new`: the notes on it stand on the same
+    text, now in `new` (same transaction)."""
+    Annotation.objects.filter(case=instance, text_language=old).update(text_language=new)
+
+
 @receiver(text_changed, sender=Section)
 @receiver(text_changed, sender=Case)
 def reanchor_on_text_change(sender, *, instance, field: str, old_text: str, **kwargs) -> None:
@@ -29,6 +36,8 @@ def reanchor_on_text_change(sender, *, instance, field: str, old_text: str, **kw
     `context_fr`): find every annotation on that version again (same transaction); the notes
     on the other versions stay as they are."""
     text_field, language = column_version(sender, field)
+    if language == instance.original_language:
+        return  # a translation into the original's own language: never shown, nothing on it
     language = language or instance.original_language
     if sender is Section:
         annotations = Annotation.objects.with_passage().filter(section=instance)

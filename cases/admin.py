@@ -23,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
@@ -96,6 +97,30 @@ class CaseForm(forms.ModelForm):
     def clean_original_language(self):
         return self.cleaned_data.get("original_language") or self.instance.original_language
 
+    def _check_original_language(self, cleaned) -> None:
+        """A case has no translation into its own original language: choosing the language of
+        one of its translations as the original is refused until that translation is empty."""
+        language = cleaned.get("original_language")
+        if not language:
+            return
+        filled = [
+            name
+            for name in (translation_column(f, language) for f in Case.TRANSLATED_FIELDS)
+            if str(cleaned.get(name) or getattr(self.instance, name, "") or "").strip()
+        ]
+        if filled:
+            labels = get_text_list(
+                [str(Case._meta.get_field(name).verbose_name) for name in filled], _("en")
+            )
+            self.add_error(
+                "original_language",
+                _(
+                    "De oorspronkelijke taal kan geen taal zijn waarin de praktijk een vertaling "
+                    "heeft: maak eerst %(fields)s leeg, of kies een andere taal."
+                )
+                % {"fields": labels},
+            )
+
     def clean_keywords(self):
         names = self.cleaned_data["keywords"]
         validate_keyword_lengths(names)
@@ -103,6 +128,7 @@ class CaseForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_original_language(cleaned)
         if not {"latitude", "longitude"} & set(self.errors):
             latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
             if (latitude is None) != (longitude is None):

@@ -1204,6 +1204,24 @@ class CaseRowForm(forms.Form):
             )
         elif coordinates_valid and not {"gemeente", "nis"} & set(self.errors):
             self._resolve_place(cleaned)
+        if language := cleaned.get(LANGUAGE_COLUMN):
+            # No translation into the case's own original language: that text is the original.
+            filled = [
+                column
+                for column, (in_language, name) in CASE_LANGUAGE_COLUMNS.items()
+                if in_language == language
+                and not column.startswith(TRANSLATOR_COLUMN)
+                and str(cleaned.get(column) or "").strip()
+            ]
+            if filled:
+                self.add_error(
+                    LANGUAGE_COLUMN,
+                    _(
+                        "De oorspronkelijke taal kan geen taal zijn waarin de rij een vertaling "
+                        "geeft: maak eerst %(columns)s leeg, of kies een andere taal."
+                    )
+                    % {"columns": ", ".join(f"‘{column}’" for column in filled)},
+                )
         for column, vocabulary in self.coding_values.items():
             if column in self.errors or column + GROUNDS_SUFFIX in self.errors:
                 continue

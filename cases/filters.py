@@ -518,7 +518,8 @@ class CaseFilterForm(forms.Form):
         if key := self.value("domein"):
             active.append(
                 ActiveFilter(
-                    _("Domein: %(name)s") % {"name": self.domains[key].name}, without("domein")
+                    _("Domein: %(name)s") % {"name": self.domains[key].shown.name},
+                    without("domein"),
                 )
             )
         if kind := self.value("soort"):

@@ -716,6 +716,17 @@ class Case(WrittenIn, models.Model):
             if getattr(self, section.field).strip()
         ]
 
+    def texts_in_own_language(self, language: str | None = None) -> list[str]:
+        """The translation columns into the case's own original language (or `language`, the
+        one it is to have) that hold a text: there must be none, the original is the plain
+        column (a form refuses them, `CaseForm`, the import)."""
+        language = language or self.original_language
+        return [
+            translation_column(field, language)
+            for field in self.TRANSLATED_FIELDS
+            if getattr(self, translation_column(field, language), "").strip()
+        ]
+
     def shown_text_sections(self) -> list[tuple[TextSection, str, str]]:
         """The non-empty text sections as the page's language shows them: (section, text,
         language), the translation where there is one, else the original."""
@@ -1099,15 +1110,15 @@ def describe_position(tension_field: TensionField, position: int | None, holds_b
         return gettext("houdt beide polen vast")
     match position:
         case Position.POLE_A:
-            return gettext("sterk %(pole)s") % {"pole": tension_field.pole_a}
+            return gettext("sterk %(pole)s") % {"pole": tension_field.shown.pole_a}
         case Position.LEANS_A:
-            return gettext("eerder %(pole)s") % {"pole": tension_field.pole_a}
+            return gettext("eerder %(pole)s") % {"pole": tension_field.shown.pole_a}
         case Position.MIDDLE:
             return gettext("in het midden")
         case Position.LEANS_B:
-            return gettext("eerder %(pole)s") % {"pole": tension_field.pole_b}
+            return gettext("eerder %(pole)s") % {"pole": tension_field.shown.pole_b}
         case Position.POLE_B:
-            return gettext("sterk %(pole)s") % {"pole": tension_field.pole_b}
+            return gettext("sterk %(pole)s") % {"pole": tension_field.shown.pole_b}
     return gettext("niet gecodeerd")
 
 

@@ -26,7 +26,7 @@ from cases.models import (
     TensionPosition,
 )
 from diegem.lib.annotatable import announce_text_changes, normalize_plain_text
-from diegem.lib.languages import language_versions_of
+from diegem.lib.languages import language_versions_of, original_language_changed
 from diegem.lib.versioning import bump_content_version
 from diegem.lib.workflow import IllegalTransition, Workflow
 
@@ -203,6 +203,12 @@ def _save_fields(case: Case) -> list[str]:
     if stored is not None and all(stored[name] == getattr(case, name) for name in ROW_FIELDS):
         return []
     case.save()
+    if stored is not None and stored["original_language"] != case.original_language:
+        # Relabelled (the texts were in another language than recorded): they stay where they
+        # are, and the notes on them with them.
+        original_language_changed.send(
+            sender=Case, instance=case, old=stored["original_language"], new=case.original_language
+        )
     if case.is_public or (stored is not None and stored["status"] == Status.PUBLISHED):
         rebuild_vocabulary_on_commit()
     if stored is None:

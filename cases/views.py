@@ -447,8 +447,8 @@ def overview_context(
             base = strengths[Strength.MODERATE] + strengths[Strength.STRONG]
             cells = []
             for side, pole, query in (
-                ("a", field.pole_a, {high: -1}),
-                ("b", field.pole_b, {low: 1}),
+                ("a", field.shown.pole_a, {high: -1}),
+                ("b", field.shown.pole_b, {low: 1}),
             ):
                 n = heat.get((source.pk, field.pk, side), 0)
                 share = n / base if base else 0

@@ -117,8 +117,9 @@ def near_cases(context, entries) -> str:
         cards.append(
             '\n<li class="near-case">\n'
             f'  <p class="near-case__title"><a href="{url}" data-print-url="{origin}{url}">'
-            f"{escape(case.title)}</a></p>\n"
-            f'  <p class="muted">{escape(case.domain.name)} · {escape(case.place_label)}</p>\n'
+            f"<span{lang_attr(case, 'title')}>{escape(case.shown.title)}</span></a></p>\n"
+            f'  <p class="muted"><span{lang_attr(case.domain, "name")}>{escape(case.domain.shown.name)}</span>'
+            f" · {escape(case.place_label)}</p>\n"
             f'  <p class="near-case__distance">{escape(distance % numbers)}</p>\n'
             f"  {close}\n  {differ}\n  {unknown}\n</li>\n"
         )

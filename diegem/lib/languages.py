@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.core.signals import request_finished
 from django.db import models
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.text import format_lazy
@@ -49,6 +49,12 @@ def _back_to_dutch(**kwargs) -> None:
     """Nothing after a request (the next one's code before this middleware, a test) goes on in
     its language: once the response is closed, after every middleware and a streamed body."""
     translation.deactivate()
+
+
+# Sent (in the writer's transaction) when a row's `original_language` changes: its original texts
+# stay in their plain columns, now in the new language, and whatever stands on them (notes)
+# follows (`annotations.receivers`). Arguments: instance, old, new.
+original_language_changed = Signal()
 
 
 def address_language(path_info: str) -> str | None:
@@ -179,16 +185,6 @@ class WrittenIn:
         if field in self.TRANSLATED_FIELDS:
             return self.shown_text(field)[1]
         return self.original_language
-
-    def untranslated(self, field: str, language: str | None = None) -> bool:
-        """Whether a page in `language` shows `field`'s original for want of a translation."""
-        language = language or translation.get_language() or settings.LANGUAGE_CODE
-        return (
-            field in self.TRANSLATED_FIELDS
-            and language != self.original_language
-            and bool(getattr(self, field))
-            and self.shown_text(field, language)[1] != language
-        )
 
     def translator(self, language: str | None = None) -> str:
         """Who translated this object's texts into `language` (the page's): "" for none."""

@@ -411,3 +411,15 @@ def test_the_command_exports_the_codebook_in_a_language(framework, tmp_path):
     out = tmp_path / "kader.fr.qdc"
     call_command("exchange", "export", "--format", "qdc", "--language", "fr", "--out", str(out))
     assert "Lutte" in codes(etree.fromstring(out.read_bytes())).values()
+
+
+def test_a_translation_into_the_rows_own_original_language_is_refused(framework, researcher):
+    content = wide_csv(
+        [good_row(slug="cuisine", titel="La cuisine", oorspronkelijke_taal="fr", titel_fr="Idem")]
+    )
+    report = run_import(content, researcher)
+    assert report.errors == [
+        "Rij 2, kolom ‘oorspronkelijke_taal’: De oorspronkelijke taal kan geen taal zijn waarin "
+        "de rij een vertaling geeft: maak eerst ‘titel_fr’ leeg, of kies een andere taal."
+    ]
+    assert not Case.objects.exists()

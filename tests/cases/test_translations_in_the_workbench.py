@@ -181,3 +181,64 @@ def test_did_you_mean_in_the_readers_language(client, searchable, prefix, query,
     response = client.get(prefix + reverse("search"), {"q": query})
     links = parse(response).xpath("//p[contains(@class,'suggestion')]//a")
     assert [link.text_content() for link in links] == ([suggested] if suggested else [])
+
+
+def test_the_framework_is_edited_side_by_side_too(framework):
+    from django.contrib.auth import get_user_model
+
+    from frameworks.models import Section
+    from tests.conftest import logged_in
+
+    boss = get_user_model().objects.create_user("baas", is_staff=True, is_superuser=True)
+    section = Section.objects.get(key="ontmoeting")
+    response = logged_in(boss).get(reverse("admin:frameworks_section_change", args=[section.pk]))
+    assert form_row_names(response, "body") == ["body", "body_fr", "body_en"]
+    assert form_row_names(response, "title") == ["title", "title_fr", "title_en"]
+    strijd = Source.objects.get(key="strijd")
+    response = logged_in(boss).get(reverse("admin:frameworks_source_change", args=[strijd.pk]))
+    assert form_row_names(response, "name") == ["name", "name_fr", "name_en"]
+    assert form_row_names(response, "thinkers") == ["thinkers"]  # names are not translated
+
+
+def test_relabelling_the_original_language_keeps_the_notes_on_its_text(framework):
+    from annotations.models import Annotation
+    from tests.factories import make_annotation
+
+    case = make_case(practice="Des voisins cuisinent ensemble.\n\nEt ils mangent.")
+    note = make_annotation(target=case, passage="ils mangent")
+    assert note.text_language == "nl"  # recorded as Dutch, by mistake
+    case.original_language = "fr"
+    services.case_write(case=case, actor=None, comment="Oorspronkelijke taal rechtgezet.")
+    note.refresh_from_db()
+    assert (note.text_language, note.anchor_state) == ("fr", "anchored")
+    assert Annotation.objects.get(pk=note.pk).target_text == case.practice
+
+
+def test_a_translation_into_the_original_language_is_refused_as_the_original(
+    researcher_client, case
+):
+    case.summary_fr = "Des voisins cuisinent."
+    case.save()
+    data = the_form(researcher_client, case) | {"original_language": "fr"}
+    response = researcher_client.post(change_url(case), data)
+    assert response.status_code == 200
+    errors = parse(response).xpath(
+        "//div[contains(@class,'field-original_language')]//ul[@class='errorlist']//li"
+    )
+    assert [e.text_content() for e in errors] == [
+        "De oorspronkelijke taal kan geen taal zijn waarin de praktijk een vertaling heeft: "
+        "maak eerst samenvatting (Frans) leeg, of kies een andere taal."
+    ]
+    case.refresh_from_db()
+    assert case.original_language == "nl"
+
+
+def test_a_column_of_the_original_language_never_moves_the_notes_on_the_original(case):
+    from tests.factories import make_annotation
+
+    note = make_annotation(target=case, passage="buurthuis")
+    before = (note.position_start, note.anchor_state)
+    case.practice_nl = "Een tekst die nergens getoond wordt."
+    services.case_write(case=case, actor=None, comment="Kolom van de eigen taal.")
+    note.refresh_from_db()
+    assert (note.position_start, note.anchor_state) == before
