@@ -106,7 +106,7 @@ class CaseForm(forms.ModelForm):
         filled = [
             name
             for name in (translation_column(f, language) for f in Case.TRANSLATED_FIELDS)
-            if str(cleaned.get(name) or getattr(self.instance, name, "") or "").strip()
+            if str(cleaned[name] if name in cleaned else getattr(self.instance, name)).strip()
         ]
         if filled:
             labels = get_text_list(

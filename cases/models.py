@@ -716,17 +716,6 @@ class Case(WrittenIn, models.Model):
             if getattr(self, section.field).strip()
         ]
 
-    def texts_in_own_language(self, language: str | None = None) -> list[str]:
-        """The translation columns into the case's own original language (or `language`, the
-        one it is to have) that hold a text: there must be none, the original is the plain
-        column (a form refuses them, `CaseForm`, the import)."""
-        language = language or self.original_language
-        return [
-            translation_column(field, language)
-            for field in self.TRANSLATED_FIELDS
-            if getattr(self, translation_column(field, language), "").strip()
-        ]
-
     def shown_text_sections(self) -> list[tuple[TextSection, str, str]]:
         """The non-empty text sections as the page's language shows them: (section, text,
         language), the translation where there is one, else the original."""

@@ -242,3 +242,12 @@ def test_a_column_of_the_original_language_never_moves_the_notes_on_the_original
     services.case_write(case=case, actor=None, comment="Kolom van de eigen taal.")
     note.refresh_from_db()
     assert (note.position_start, note.anchor_state) == before
+
+
+def test_emptying_the_translation_and_choosing_its_language_in_one_save(researcher_client, case):
+    case.summary_fr = "Des voisins cuisinent."
+    case.save()
+    data = the_form(researcher_client, case) | {"original_language": "fr", "summary_fr": ""}
+    assert researcher_client.post(change_url(case), data).status_code == 302
+    case.refresh_from_db()
+    assert (case.original_language, case.summary_fr) == ("fr", "")
