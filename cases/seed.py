@@ -30,7 +30,8 @@ from cases.models import (
 from cases.services import Rows, case_write
 from diegem.lib.anchoring import PassageNotFound, locate_passage
 from diegem.lib.annotatable import normalize_plain_text
-from diegem.lib.languages import translation_column, translation_languages
+from diegem.lib.languages import translation_column
+from diegem.lib.seeding import translation_files
 from frameworks.models import Domain, Source, TensionField
 
 BOTH = "both"
@@ -71,11 +72,9 @@ def read_cases(path: Path) -> list[dict]:
     translations from `translations/<name>.<language>.yaml` beside it, where there are any."""
     document = _read_document(path)
     translations: dict[str, dict[str, dict]] = {}
-    for language in translation_languages():
-        translated_path = path.parent / "translations" / f"{path.stem}.{language}.yaml"
-        if translated_path.exists():
-            for entry in _read_document(translated_path)["cases"]:
-                translations.setdefault(entry["slug"], {})[language] = entry
+    for language, translated_path in translation_files(path).items():
+        for entry in _read_document(translated_path)["cases"]:
+            translations.setdefault(entry["slug"], {})[language] = entry
     return [
         canonical_entry(
             entry, translations.get(entry.get("slug"), {}), where=f"{path.name}, case {number}"

@@ -62,77 +62,62 @@ class TranslatedSearchTerm(models.Model):
         return self.word
 
 
-def rebuild(using: str = "default") -> int:
-    """Rebuild the word list from published cases and the framework text; returns its size.
+def _words_sql(case_fields, section_fields, cases: str, sections: str) -> str:
+    """The words (4 to 80 letters) of the published cases' `case_fields` and of the framework
+    sections' `section_fields`, each with the number of texts it occurs in: `word, count`."""
+    case_text = " || ' ' || ".join(f"coalesce(c.{field}, '')" for field in case_fields)
+    section_text = " || ' ' || ".join(f"s.{field}" for field in section_fields)
+    return f"""
+        SELECT word, count(*) FROM (
+            SELECT DISTINCT 'c' || c.id AS doc, lower(w) AS word
+            FROM {cases} c, regexp_split_to_table({case_text}, '[^[:alpha:]]+') AS w
+            WHERE c.status = %s AND length(w) BETWEEN 4 AND 80
+            UNION
+            SELECT DISTINCT 's' || s.id, lower(w)
+            FROM {sections} s, regexp_split_to_table({section_text}, '[^[:alpha:]]+') AS w
+            WHERE length(w) BETWEEN 4 AND 80
+        ) AS words
+        GROUP BY word
+    """
 
-    One statement; runs in the caller's transaction when a case is published or
-    taken offline (`case_transition`), and once after the commit of other
-    writes to published texts (`case_write`). Only published words: a draft's
-    vocabulary never leaks through a suggestion.
+
+def rebuild(using: str = "default") -> int:
+    """Rebuild the word lists from published cases and the framework text; returns their size.
+
+    The originals' words, and per language those of the translations into it (in the same
+    way, `_words_sql`). Runs in the caller's transaction when a case is published or taken
+    offline (`case_transition`), and once after the commit of other writes to published texts
+    (`case_write`). Only published words: a draft's vocabulary never leaks through a
+    suggestion.
     """
     # Imported here: cases.models imports this module (for SearchTerm) while it loads.
     from cases.models import TEXT_SECTION_FIELDS, Case
-
-    fields = ["title", "summary", "municipality", "initiative", *TEXT_SECTION_FIELDS]
-    case_text = " || ' ' || ".join(f"coalesce(c.{field}, '')" for field in fields)
-    terms, cases, sections = SearchTerm._meta.db_table, Case._meta.db_table, Section._meta.db_table
-    with connections[using].cursor() as cursor:
-        # One rebuild at a time (readers go on); a second waits for the first to commit.
-        cursor.execute(f"LOCK TABLE {terms} IN EXCLUSIVE MODE")
-        cursor.execute(f"DELETE FROM {terms}")
-        cursor.execute(
-            f"""
-            INSERT INTO {terms} (word, frequency)
-            SELECT word, count(*) FROM (
-                SELECT DISTINCT 'c' || c.id AS doc, lower(w) AS word
-                FROM {cases} c, regexp_split_to_table({case_text}, '[^[:alpha:]]+') AS w
-                WHERE c.status = %s AND length(w) BETWEEN 4 AND 80
-                UNION
-                SELECT DISTINCT 's' || s.id, lower(w)
-                FROM {sections} s, regexp_split_to_table(s.title || ' ' || s.body, '[^[:alpha:]]+') AS w
-                WHERE length(w) BETWEEN 4 AND 80
-            ) AS words
-            GROUP BY word
-            """,
-            [Case.Status.PUBLISHED.value],
-        )
-        count = cursor.rowcount
-        count += _rebuild_translations(cursor, Case, TEXT_SECTION_FIELDS)
-        return count
-
-
-def _rebuild_translations(cursor, Case, text_fields) -> int:
-    """The words of the published cases' and the framework text's translations, per language
-    (in the caller's lock and transaction)."""
     from diegem.lib.languages import translation_column, translation_languages
 
-    terms = TranslatedSearchTerm._meta.db_table
     cases, sections = Case._meta.db_table, Section._meta.db_table
-    cursor.execute(f"LOCK TABLE {terms} IN EXCLUSIVE MODE")
-    cursor.execute(f"DELETE FROM {terms}")
-    count = 0
-    for language in translation_languages():
-        fields = [translation_column(f, language) for f in ("title", "summary", *text_fields)]
-        case_text = " || ' ' || ".join(f"coalesce(c.{field}, '')" for field in fields)
-        title, body = translation_column("title", language), translation_column("body", language)
-        cursor.execute(
-            f"""
-            INSERT INTO {terms} (language, word, frequency)
-            SELECT %s, word, count(*) FROM (
-                SELECT DISTINCT 'c' || c.id AS doc, lower(w) AS word
-                FROM {cases} c, regexp_split_to_table({case_text}, '[^[:alpha:]]+') AS w
-                WHERE c.status = %s AND length(w) BETWEEN 4 AND 80
-                UNION
-                SELECT DISTINCT 's' || s.id, lower(w)
-                FROM {sections} s, regexp_split_to_table(s.{title} || ' ' || s.{body}, '[^[:alpha:]]+') AS w
-                WHERE length(w) BETWEEN 4 AND 80
-            ) AS words
-            GROUP BY word
-            """,
-            [language, Case.Status.PUBLISHED.value],
-        )
-        count += cursor.rowcount
-    return count
+    terms, translated = SearchTerm._meta.db_table, TranslatedSearchTerm._meta.db_table
+    published = Case.Status.PUBLISHED.value
+    with connections[using].cursor() as cursor:
+        # One rebuild at a time (readers go on); a second waits for the first to commit.
+        cursor.execute(f"LOCK TABLE {terms}, {translated} IN EXCLUSIVE MODE")
+        cursor.execute(f"DELETE FROM {terms}")
+        cursor.execute(f"DELETE FROM {translated}")
+        originals = ["title", "summary", "municipality", "initiative", *TEXT_SECTION_FIELDS]
+        words = _words_sql(originals, ["title", "body"], cases, sections)
+        cursor.execute(f"INSERT INTO {terms} (word, frequency) {words}", [published])
+        count = cursor.rowcount
+        for language in translation_languages():
+            fields = [
+                translation_column(f, language) for f in ("title", "summary", *TEXT_SECTION_FIELDS)
+            ]
+            section_fields = [translation_column(f, language) for f in ("title", "body")]
+            words = _words_sql(fields, section_fields, cases, sections)
+            cursor.execute(
+                f"INSERT INTO {translated} (language, word, frequency) SELECT %s, * FROM ({words}) AS w",
+                [language, published],
+            )
+            count += cursor.rowcount
+        return count
 
 
 def _terms() -> list[models.QuerySet]:

@@ -15,7 +15,7 @@ from annotations.models import Annotation
 from annotations.seed import NotAnchored, note_retire, note_state, note_write, read_notes
 from cases.models import Case
 from cases.seed import SEED_TRANSLATOR, case_seed_write, case_state, read_cases
-from diegem.lib.languages import translation_column, translation_columns, translation_languages
+from diegem.lib.languages import translation_column, translation_columns
 from diegem.lib.seeding import (
     NO_HISTORY,
     SeedHistory,
@@ -23,6 +23,7 @@ from diegem.lib.seeding import (
     fingerprint,
     retire_object,
     seed_object,
+    translation_files,
 )
 from frameworks.models import Domain, Section, Source, TensionField
 from frameworks.services import section_save
@@ -47,7 +48,7 @@ def seed_framework(
 ) -> None:
     """The framework fixture (sections, sources, tension fields, domains), row by row, with
     its translations (`translations/<name>.<language>.yaml`) in the rows' language columns."""
-    translations = _framework_translations(path)
+    translations = framework_translation_columns(path)
     with path.open(encoding="utf-8") as stream:
         for deserialized in serializers.deserialize(
             "yaml", stream, handle_forward_references=False
@@ -55,13 +56,10 @@ def seed_framework(
             instance = deserialized.object
             model = type(instance)
             natural_key = instance.natural_key()
-            for language, fields in translations.get(
+            for column, value in translations.get(
                 (model._meta.label_lower, natural_key[0]), {}
             ).items():
-                for name, text in fields.items():
-                    if name in model.TRANSLATED_FIELDS:  # not a derived name (a field's poles)
-                        setattr(instance, translation_column(name, language), text)
-                setattr(instance, f"translated_by_{language}", SEED_TRANSLATOR)
+                setattr(instance, column, value)
 
             def read(model=model, natural_key=natural_key):
                 stored = model.objects.filter(**{model.natural_key_field: natural_key[0]}).first()
@@ -97,7 +95,7 @@ def framework_translation_columns(path: Path) -> dict[tuple[str, str], dict[str,
         columns = found.setdefault((label, key), {})
         for language, fields in languages.items():
             for name, text in fields.items():
-                if name in model.TRANSLATED_FIELDS:
+                if name in model.TRANSLATED_FIELDS:  # not a derived name (a field's poles)
                     columns[translation_column(name, language)] = text
             columns[f"translated_by_{language}"] = SEED_TRANSLATOR
     return found
@@ -106,10 +104,7 @@ def framework_translation_columns(path: Path) -> dict[tuple[str, str], dict[str,
 def _framework_translations(path: Path) -> dict[tuple[str, str], dict[str, dict]]:
     """The framework's translations beside its fixture: {(model, key): {language: fields}}."""
     found: dict[tuple[str, str], dict[str, dict]] = {}
-    for language in translation_languages():
-        translated_path = path.parent / "translations" / f"{path.stem}.{language}.yaml"
-        if not translated_path.exists():
-            continue
+    for language, translated_path in translation_files(path).items():
         for entry in yaml.safe_load(translated_path.read_text(encoding="utf-8")) or []:
             found.setdefault((entry["model"], entry["key"]), {})[language] = entry["fields"]
     return found

@@ -232,15 +232,9 @@ def with_translations(model, *fields: str, prefix: str = "") -> list[str]:
     """`fields` and their translation columns, for `.only()` or `.values()` of rows whose texts
     a page shows through `shown_text` (`prefix` for a related model's: "case__"), and the row's
     `original_language` where it records one."""
-    names = []
+    names = [prefix + column for column in language_versions_of(model, *fields)]
     if any(f.name == "original_language" for f in model._meta.concrete_fields):
-        names.append(prefix + "original_language")
-    for field in fields:
-        names.append(prefix + field)
-        if field in model.TRANSLATED_FIELDS:
-            names += [
-                prefix + translation_column(field, code) for code in model.TRANSLATION_LANGUAGES
-            ]
+        names.insert(0, prefix + "original_language")
     return names
 
 

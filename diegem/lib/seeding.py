@@ -39,11 +39,23 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
+from diegem.lib.languages import translation_languages
 from diegem.lib.models import SeedRecord
 
 NEW, UPDATED, UNCHANGED, KEPT = "nieuw", "bijgewerkt", "ongewijzigd", "behouden (bewerkt)"
 # Reported only when they happen.
 REMOVED, SKIPPED = "verwijderd (uit de seed gehaald)", "overgeslagen (passage niet gevonden)"
+
+
+def translation_files(path: Path) -> dict[str, Path]:
+    """The translations of a seed file that exist beside it, by language:
+    `translations/<name>.<language>.yaml` for `<name>.yaml`."""
+    found = {}
+    for language in translation_languages():
+        translated = path.parent / "translations" / f"{path.stem}.{language}.yaml"
+        if translated.exists():
+            found[language] = translated
+    return found
 
 
 @dataclass(frozen=True)

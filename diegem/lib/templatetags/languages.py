@@ -46,11 +46,9 @@ def translator_note(obj) -> str:
     return format_html(
         '<p class="translator muted">{}</p>',
         _("Vertaald door %(translator)s; de oorspronkelijke tekst is in het %(language)s.")
-        % {"translator": translator, "language": _language_name(obj.original_language)},
+        % {
+            "translator": translator,
+            # Its name in the page's language ("Nederlands", "néerlandais").
+            "language": languages.LANGUAGE_NAMES_IN_DUTCH[obj.original_language],
+        },
     )
-
-
-def _language_name(code: str) -> str:
-    """The name of a language in the page's language ("Nederlands", "néerlandais")."""
-    names = {"nl": _("Nederlands"), "fr": _("Frans"), "en": _("Engels")}
-    return names.get(code, code)
