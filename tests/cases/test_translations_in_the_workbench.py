@@ -251,3 +251,20 @@ def test_emptying_the_translation_and_choosing_its_language_in_one_save(research
     assert researcher_client.post(change_url(case), data).status_code == 302
     case.refresh_from_db()
     assert (case.original_language, case.summary_fr) == ("fr", "")
+
+
+def test_a_drafts_translation_is_never_found_nor_suggested(client, framework):
+    from cases import vocabulary
+
+    make_case(
+        title="Concept",
+        practice="Buren.",
+        practice_fr="Une brouillonnerie secrète entre voisins.",
+        status=Case.Status.DRAFT,
+    )
+    Case.objects.all().refresh_search_vectors()
+    vocabulary.rebuild()
+    assert found(client, "/fr", "brouillonnerie") == []
+    response = client.get("/fr" + reverse("search"), {"q": "brouilonnerie"})
+    assert parse(response).xpath("//p[contains(@class,'suggestion')]//a") == []
+    assert "brouillonnerie" not in response.content.decode()
