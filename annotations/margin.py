@@ -508,14 +508,16 @@ def section_margin(
     @cache
     def load() -> list[Annotation]:
         """The notes on the version shown, with their threads; in the same query the public ones
-        on the original of a translation (only counted, `on_original`)."""
-        both = _margin_queryset(user, margin_filter, reader_key).filter(
+        on the original of a translation (only counted, `on_original`, all of them, as on a
+        case's page: the link goes to the original's whole margin)."""
+        both = _margin_queryset(user, MarginFilter(), reader_key).filter(
             section=section, text_language__in=languages
         )
         notes = []
         for note in both:
             if note.text_language == target.language:
-                notes.append(note)
+                if margin_filter.allows(voice=note.voice, kind=note.kind):
+                    notes.append(note)
             elif note.status == Status.APPROVED:
                 on_the_original.append(note)
         attach_threads(notes, user)

@@ -10,7 +10,7 @@ from django.contrib.postgres.search import SearchRank, SearchVector, SearchVecto
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 # Following, notifications, digests and members' preferences, likewise (annotations.notifications).
@@ -40,7 +40,13 @@ from cases.models import (
 from diegem.lib import search as full_text
 from diegem.lib.anchoring import AnchoredPassage, AnchorState
 from diegem.lib.choices import DisplayedChoices
-from diegem.lib.languages import WrittenIn, language_codes, language_field, version_text
+from diegem.lib.languages import (
+    WrittenIn,
+    language_codes,
+    language_field,
+    language_path,
+    version_text,
+)
 from frameworks.models import Section
 
 
@@ -571,10 +577,28 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
 
     @property
     def page_url(self) -> str:
-        """The page the annotated text is on, without a fragment."""
+        """The page the annotated text is on, without a fragment: in the language of the
+        page, or of the mail, when that page shows the text version the note is on, else in
+        the note's `text_language` (a note on the French text is in the margin of the French
+        page only)."""
+        url = (self.section if self.section_id else self.case).get_absolute_url()
+        language = self.page_language
+        return url if language == get_language() else language_path(url, language)
+
+    @property
+    def page_language(self) -> str:
+        """The language of the page whose margin holds this note: the active one when its
+        page shows the language version annotated, else that version's."""
+        current = get_language() or settings.LANGUAGE_CODE
         if self.section_id:
-            return self.section.get_absolute_url()
-        return self.case.get_absolute_url()
+            target, field = self.section, "body"
+        elif self.case_field:
+            target, field = self.case, self.case_field
+        else:  # a reading without a passage stands beside its coding in every language
+            return current
+        if target.language_of(field) == self.text_language:
+            return current
+        return self.text_language
 
     @property
     def target_url(self) -> str:

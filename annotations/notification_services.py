@@ -543,7 +543,7 @@ def _item(notification: Notification) -> dict:
     return {
         "kind": notification.get_kind_display(),
         "reason": notification.get_reason_display(),
-        "where": annotation.case.title if annotation.case_id else str(annotation.section),
+        "where": annotation.case.shown.title if annotation.case_id else str(annotation.section),
         "byline": annotation.byline,
         "excerpt": Truncator(" ".join(annotation.body.split())).words(40),
         "link": settings.SITE_URL + annotation.get_absolute_url(),

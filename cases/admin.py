@@ -7,6 +7,7 @@ still missing, the history of every saved version (compare two, restore one),
 a dashboard of the planned case studies, and import from a spreadsheet.
 """
 
+import copy
 import io
 import json
 from contextlib import contextmanager
@@ -53,7 +54,12 @@ from cases.models import (
 from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from diegem.lib.anchoring import PassageNotFound, locate_passage
 from diegem.lib.annotatable import PlainTextField, normalize_plain_text
-from diegem.lib.languages import language_versions_of, translation_column
+from diegem.lib.languages import (
+    LANGUAGE_NAMES_IN_DUTCH,
+    language_versions_of,
+    translation_column,
+    translation_columns,
+)
 from diegem.lib.workflow import IllegalTransition
 from frameworks.models import Source, TensionField
 
@@ -98,17 +104,15 @@ class CaseForm(forms.ModelForm):
         return self.cleaned_data.get("original_language") or self.instance.original_language
 
     def _check_original_language(self, cleaned) -> None:
-        """A case has no translation into its own original language: choosing the language of
-        one of its translations as the original is refused until that translation is empty."""
-        language = cleaned.get("original_language")
-        if not language:
-            return
-        filled = [
-            name
-            for name in (translation_column(f, language) for f in Case.TRANSLATED_FIELDS)
-            if str(cleaned[name] if name in cleaned else getattr(self.instance, name)).strip()
-        ]
-        if filled:
+        """A case has no translation into its own original language
+        (`WrittenIn.translations_into_original`): choosing the language of one of its
+        translations as the original is refused until that translation is empty (in the same
+        save or before)."""
+        probe = copy.copy(self.instance)
+        for name, value in cleaned.items():
+            if name == "original_language" or name in translation_columns(Case):
+                setattr(probe, name, value)
+        if filled := probe.translations_into_original():
             labels = get_text_list(
                 [str(Case._meta.get_field(name).verbose_name) for name in filled], _("en")
             )
@@ -395,6 +399,16 @@ class CodingFormSet(forms.BaseInlineFormSet):
             form.cited = form.coding_key() in (cited or set())
             if lacks_evidence(grounds, cited=form.cited):
                 form.add_error("grounds", EVIDENCE_NEEDED)
+            # No translation into the case's original language, as this save leaves it.
+            for column in form.instance.translations_into_original():
+                form.add_error(
+                    column if column in form.fields else None,
+                    _(
+                        "De praktijk is in het %(language)s geschreven en heeft geen vertaling in "
+                        "die taal: maak deze motivering leeg, of kies een andere oorspronkelijke taal."
+                    )
+                    % {"language": LANGUAGE_NAMES_IN_DUTCH[self.instance.original_language]},
+                )
             # The case's status as stored: the workbench does not change it in the same save.
             if refusal := rationale_refusal(
                 grounds=grounds, rationale=data.get("rationale"), status=self.instance.status
@@ -444,6 +458,15 @@ def cited_codings(evidence_formset) -> set[str]:
     return cited
 
 
+def stored_language(case: Case | None) -> str:
+    """The case's original language as stored: the form's fields follow it, also when a form
+    that changes it comes back with an error (the admin lays out the inlines again with the
+    case as the form left it)."""
+    if case is None:
+        return settings.LANGUAGE_CODE
+    return getattr(case, "stored_original_language", case.original_language)
+
+
 class CodingInline(admin.StackedInline):
     formset = CodingFormSet
     radio_fields = {"grounds": admin.HORIZONTAL}
@@ -454,7 +477,7 @@ class CodingInline(admin.StackedInline):
         fields = [
             name for name in super().get_fields(request, obj) if name not in RATIONALE_COLUMNS
         ]
-        original = obj.original_language if obj is not None else settings.LANGUAGE_CODE
+        original = stored_language(obj)
         others = [
             translation_column("rationale", language)
             for language in SourceCoding.TRANSLATION_LANGUAGES
@@ -628,7 +651,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
     def get_fieldsets(self, request, obj=None):
         """Every text beside its translations into the case's other languages, a row per text
         (the original first), and who translated into each language."""
-        original = obj.original_language if obj is not None else settings.LANGUAGE_CODE
+        original = stored_language(obj)
         others = [code for code in Case.TRANSLATION_LANGUAGES if code != original]
 
         def side_by_side(names):
@@ -718,6 +741,12 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             if isinstance(formset, CodingFormSet):
                 formset.evidence_formset = evidence
         return formsets, inline_instances
+
+    def get_object(self, request, object_id, from_field=None):
+        case = super().get_object(request, object_id, from_field)
+        if case is not None:  # before the form changes it (`stored_language`)
+            case.stored_original_language = case.original_language
+        return case
 
     def get_queryset(self, request):
         # A case its second coder codes blind is not theirs to open, list or compare

@@ -1204,24 +1204,6 @@ class CaseRowForm(forms.Form):
             )
         elif coordinates_valid and not {"gemeente", "nis"} & set(self.errors):
             self._resolve_place(cleaned)
-        if language := cleaned.get(LANGUAGE_COLUMN):
-            # No translation into the case's own original language: that text is the original.
-            filled = [
-                column
-                for column, (in_language, name) in CASE_LANGUAGE_COLUMNS.items()
-                if in_language == language
-                and not column.startswith(TRANSLATOR_COLUMN)
-                and str(cleaned.get(column) or "").strip()
-            ]
-            if filled:
-                self.add_error(
-                    LANGUAGE_COLUMN,
-                    _(
-                        "De oorspronkelijke taal kan geen taal zijn waarin de rij een vertaling "
-                        "geeft: maak eerst %(columns)s leeg, of kies een andere taal."
-                    )
-                    % {"columns": ", ".join(f"‘{column}’" for column in filled)},
-                )
         for column, vocabulary in self.coding_values.items():
             if column in self.errors or column + GROUNDS_SUFFIX in self.errors:
                 continue
@@ -1559,6 +1541,11 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
         {p.tension_field_id: p for p in case.tension_positions.all()} if case.pk else {}
     )
     source_codings, tension_positions, on_evidence = [], [], []
+    # Every coding as the row leaves it, by column: the stored ones, then the row's.
+    after = {f"bron_{s.key}": stored_strengths[s.pk] for s in sources if s.pk in stored_strengths}
+    after |= {
+        f"veld_{f.key}": stored_positions[f.pk] for f in tension_fields if f.pk in stored_positions
+    }
     # The passages the case cites now (the import adds none: the workbench does). Whether they still
     # stand once the row's text is written is checked again after the write, below.
     anchored = (
@@ -1592,6 +1579,7 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
                     current or SourceCoding(case=case, source=source), strength=strength, **fields
                 )
                 source_codings.append(coding)
+                after[column] = coding
                 on_evidence += (
                     [(cell, coding)]
                     if _grounds_given(data, column, present) == Grounds.EVIDENCE
@@ -1617,11 +1605,14 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
                     **fields,
                 )
                 tension_positions.append(position)
+                after[column] = position
                 on_evidence += (
                     [(cell, position)]
                     if _grounds_given(data, column, present) == Grounds.EVIDENCE
                     else []
                 )
+    if _translated_into_original(case, after, result):
+        return
     comment = (
         _("Geïmporteerd; gewijzigd: %(columns)s.") % {"columns": ", ".join(result.changes)}
         if result.changes
@@ -1704,6 +1695,31 @@ class _CodingCell:
 
 def _strength_cell(coding: SourceCoding) -> str:
     return "" if coding.strength is None else str(coding.strength)
+
+
+def _translated_into_original(case: Case, codings: dict, result) -> bool:
+    """Does the case, as the row leaves it (`codings`: by column, the row's and the stored ones
+    it is silent on), hold a translation into its own original language
+    (`WrittenIn.translations_into_original`)? Noted in `result`, naming the columns."""
+    columns = {name: column for column, (_language, name) in CASE_LANGUAGE_COLUMNS.items()}
+    filled = [columns[name] for name in case.translations_into_original()]
+    filled += [
+        rationale_column(column, case.original_language)
+        for column, coding in codings.items()
+        if coding.translations_into_original()
+    ]
+    if filled:
+        result.errors.append(
+            (
+                LANGUAGE_COLUMN,
+                _(
+                    "De oorspronkelijke taal kan geen taal zijn waarin de rij een vertaling "
+                    "geeft: maak eerst %(columns)s leeg, of kies een andere taal."
+                )
+                % {"columns": ", ".join(f"‘{column}’" for column in filled)},
+            )
+        )
+    return bool(filled)
 
 
 def _coding_fields(

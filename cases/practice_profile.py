@@ -163,12 +163,13 @@ _CHOICES: dict[tuple, tuple[tuple[str, str], ...]] = {}
 def item_choices(item: Item) -> list[tuple[str, str]]:
     """ "Weet ik niet" and the item's values in words, as plain strings: lazy labels would be
     translated again for every option of every select (`make bench`). Made once per process for
-    each language and item; the key holds everything the words depend on (the poles' names), so
-    a renamed pole gets its new words at once."""
+    each language and item; the key holds everything the words depend on (the poles' names as
+    the page's language shows them), so a renamed pole, or its new translation, gets its new
+    words at once."""
     framework = item.framework
     key = (get_language(), item.is_source, item.param)
     if not item.is_source:
-        key += (framework.pole_a, framework.pole_b)
+        key += (framework.shown.pole_a, framework.shown.pole_b)
     choices = _CHOICES.get(key)
     if choices is None:
         if len(_CHOICES) > 1000:  # renamed poles leave old keys behind; keep the memo small

@@ -191,6 +191,14 @@ class WrittenIn:
         language = language or translation.get_language() or settings.LANGUAGE_CODE
         return getattr(self, f"translated_by_{language}", "") or ""
 
+    def translations_into_original(self) -> list[str]:
+        """The translation columns in this object's own original language that hold text. A text
+        has no translation into the language it is written in: no page would show it, and a
+        note on it would stand on a text nobody reads (the workbench and the import refuse them)."""
+        language = self.original_language
+        columns = (translation_column(field, language) for field in self.TRANSLATED_FIELDS)
+        return [column for column in columns if str(getattr(self, column, "") or "").strip()]
+
     def translations_of(self, field: str) -> dict[str, str]:
         """`field` in every language it exists in, the original first: {"nl": …, "fr": …}."""
         texts = {self.original_language: getattr(self, field)}

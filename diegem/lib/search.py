@@ -257,16 +257,22 @@ def _widened(fragment: str, text: str) -> tuple[int, int, str] | None:
 
 
 def shown_expression(model, field: str, language: str):
-    """`shown_text(field)` in SQL, for a model whose originals are Dutch: the translation into
-    `language` where there is one, else the original."""
+    """`shown_text(field)` in SQL: the translation into `language` where there is one and
+    `language` is not the row's original language (a model with an `original_language`
+    column; else the originals are Dutch), else the original."""
     if (
         language not in getattr(model, "TRANSLATION_LANGUAGES", ())
         or field not in model.TRANSLATED_FIELDS
     ):
         return F(field)
-    return Coalesce(
-        NullIf(F(f"{field}_{language}"), Value("")), F(field), output_field=models.TextField()
-    )
+    translation = NullIf(F(f"{field}_{language}"), Value(""))
+    if any(f.name == "original_language" for f in model._meta.concrete_fields):
+        translation = models.Case(
+            models.When(original_language=language, then=Value(None)),
+            default=translation,
+            output_field=models.TextField(),
+        )
+    return Coalesce(translation, F(field), output_field=models.TextField())
 
 
 class VectorInQuerySet(models.QuerySet):

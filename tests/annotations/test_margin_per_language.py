@@ -146,3 +146,36 @@ def test_a_language_version_there_is_none_of_is_not_found(client, case, language
 
 def test_a_case_read_back_has_its_language(case):
     assert Case.objects.get(pk=case.pk).original_language == "nl"
+
+
+def original_count(tree) -> list[str]:
+    return [
+        " ".join(link.text_content().split())
+        for link in tree.xpath("//p[@class='annotated__original']/a")
+    ]
+
+
+def test_the_count_on_the_original_is_of_every_note_whatever_the_margins_filter(client, case):
+    """The link goes to the original's whole margin: the count is of all its public notes, on a
+    case's page and on a framework section's alike."""
+    from django.utils import translation
+
+    from annotations.targets import section_target
+    from frameworks.models import Section
+
+    section = Section.objects.exclude(body_fr="").exclude(body="").first()
+    words = section.body.split()
+    for voice, passage in (("denker", "lange tafels"), ("doener", "Buren koken")):
+        make_annotation(target=case, passage=passage, voice=voice)
+    for voice, passage in (("denker", words[0]), ("doener", words[1])):
+        make_annotation(target=section, passage=passage, voice=voice)
+    with translation.override("fr"):
+        french = section_target(section)
+    make_annotation(target=french, passage=french.text.split()[0], voice="doener")
+    for page in ("/fr/praktijken/buurtkeuken/", f"/fr{section.get_absolute_url()}"):
+        assert original_count(parse(client.get(page, {"stem": "denker"}))) == [
+            "2 notes sur le texte original"
+        ], page
+    # The filter still applies to the margin of the version shown.
+    tree = parse(client.get(f"/fr{section.get_absolute_url()}", {"stem": "denker"}))
+    assert tree.xpath("//*[contains(@class,'note__body')]") == []

@@ -616,3 +616,14 @@ def test_a_reading_refused_for_an_offline_case_gives_back_the_passage_too(framew
     page = response.content.decode()
     assert "Mijn argument." in page
     assert "Buren koken elke vrijdag samen." in page
+
+
+def test_a_french_member_proposes_a_reading_of_a_source_named_in_french(case, member_a):
+    page = parse(logged_in(member_a).get("/fr/praktijken/buurtkeuken/lezing/ontmoeting/"))
+    assert texts(page, "//h1") == ["Une autre lecture de « Rencontre »"]
+    case_page = parse(logged_in(member_a).get("/fr/praktijken/buurtkeuken/"))
+    hidden = case_page.xpath(
+        '//*[@id="codering-ontmoeting"]//*[contains(@class,"coding-readings__propose")]'
+        '//*[@class="visually-hidden"]'
+    )
+    assert [" ".join(h.text_content().split()) for h in hidden] == ["pour « Rencontre »"]

@@ -243,7 +243,7 @@ def test_a_changed_translation_is_named_and_saved(framework, researcher):
         {
             "titel_en": "Neighbourhood kitchen, Ghent",
             "vertaald_door_fr": "Marie Dubois",
-            "bron_strijd_onderbouwing_fr": "Lutte.",
+            "bron_strijd_onderbouwing_nl": "Strijd.",
         }
     )
     report = run_import(wide_csv([row]), researcher)
@@ -251,7 +251,7 @@ def test_a_changed_translation_is_named_and_saved(framework, researcher):
     assert report.rows[0].changes == [  # in the order of the file
         "vertaald_door_fr",
         "titel_en",
-        "bron_strijd_onderbouwing_fr",
+        "bron_strijd_onderbouwing_nl",
     ]
     case = Case.objects.get(slug="cuisine-de-quartier")
     assert (case.title_en, case.translated_by_fr) == (
@@ -261,8 +261,8 @@ def test_a_changed_translation_is_named_and_saved(framework, researcher):
     coding = SourceCoding.objects.get(case=case, source__key="strijd")
     assert (coding.rationale, coding.rationale_nl, coding.rationale_fr, coding.rationale_en) == (
         "Parce que.",
-        "Omdat.",
-        "Lutte.",
+        "Strijd.",
+        "",
         "2",
     )
 
@@ -423,3 +423,42 @@ def test_a_translation_into_the_rows_own_original_language_is_refused(framework,
         "de rij een vertaling geeft: maak eerst ‘titel_fr’ leeg, of kies een andere taal."
     ]
     assert not Case.objects.exists()
+
+
+def narrow_csv(row: dict) -> bytes:
+    """One row with only the columns it gives: the file is silent on every other column."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(row))
+    writer.writeheader()
+    writer.writerow(row)
+    return out.getvalue().encode()
+
+
+def test_a_stored_translation_into_the_rows_new_original_language_is_refused(framework, researcher):
+    """The file is silent on the translation; the stored case has it: the case as the row
+    would leave it holds a translation into its own language."""
+    make_case(slug="buurtkeuken-gent", title_fr="Cuisine de quartier")
+    report = run_import(narrow_csv(good_row(oorspronkelijke_taal="fr")), researcher)
+    assert report.errors == [
+        "Rij 2, kolom ‘oorspronkelijke_taal’: De oorspronkelijke taal kan geen taal zijn waarin "
+        "de rij een vertaling geeft: maak eerst ‘titel_fr’ leeg, of kies een andere taal."
+    ]
+    assert Case.objects.get(slug="buurtkeuken-gent").original_language == "nl"
+
+
+def test_a_stored_rationale_in_the_rows_new_original_language_is_refused(framework, researcher):
+    case = make_case(slug="buurtkeuken-gent")
+    SourceCoding.objects.filter(case=case, source__key="strijd").update(rationale_fr="Parce que.")
+    report = run_import(narrow_csv(good_row(oorspronkelijke_taal="fr")), researcher)
+    assert report.errors == [
+        "Rij 2, kolom ‘oorspronkelijke_taal’: De oorspronkelijke taal kan geen taal zijn waarin "
+        "de rij een vertaling geeft: maak eerst ‘bron_strijd_onderbouwing_fr’ leeg, of kies een "
+        "andere taal."
+    ]
+    # Emptied in the same row, it is taken.
+    report = run_import(
+        narrow_csv(good_row(oorspronkelijke_taal="fr", bron_strijd_onderbouwing_fr="")),
+        researcher,
+    )
+    assert report.saved, report.errors
+    assert Case.objects.get(slug="buurtkeuken-gent").original_language == "fr"

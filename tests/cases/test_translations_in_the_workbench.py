@@ -268,3 +268,70 @@ def test_a_drafts_translation_is_never_found_nor_suggested(client, framework):
     response = client.get("/fr" + reverse("search"), {"q": "brouilonnerie"})
     assert parse(response).xpath("//p[contains(@class,'suggestion')]//a") == []
     assert "brouillonnerie" not in response.content.decode()
+
+
+def test_a_rationale_in_the_chosen_original_language_is_refused_by_its_field(
+    researcher_client, case
+):
+    SourceCoding.objects.filter(case=case).update(rationale_fr="Parce que.")
+    data = the_form(researcher_client, case) | {"original_language": "fr"}
+    response = researcher_client.post(change_url(case), data)
+    assert response.status_code == 200
+    tree = parse(response)
+    errors = tree.xpath(
+        "//div[contains(@class,'field-rationale_fr')]//ul[@class='errorlist']//li/text()"
+    )
+    assert (
+        errors
+        == [
+            "De praktijk is in het Frans geschreven en heeft geen vertaling in die taal: maak deze "
+            "motivering leeg, of kies een andere oorspronkelijke taal."
+        ]
+        * SourceCoding.objects.filter(case=case).count()
+    )
+    # What was typed stays in the form.
+    assert tree.xpath("//select[@name='original_language']/option[@selected]/@value") == ["fr"]
+    case.refresh_from_db()
+    assert case.original_language == "nl"
+
+
+def test_emptying_the_rationales_and_choosing_their_language_in_one_save(researcher_client, case):
+    SourceCoding.objects.filter(case=case).update(rationale_fr="Parce que.")
+    data = the_form(researcher_client, case) | {"original_language": "fr"}
+    data |= {name: "" for name in data if name.endswith("-rationale_fr")}
+    assert researcher_client.post(change_url(case), data).status_code == 302
+    case.refresh_from_db()
+    assert case.original_language == "fr"
+    assert set(SourceCoding.objects.filter(case=case).values_list("rationale_fr", flat=True)) == {
+        ""
+    }
+
+
+def test_choosing_a_translations_language_orphans_the_notes_on_that_translation(framework):
+    from django.utils import translation
+
+    from annotations.models import Annotation, ModerationEvent
+    from annotations.targets import case_target
+    from tests.factories import make_annotation
+
+    case = make_case(
+        practice="Des voisins cuisinent ensemble.\n\nEt ils mangent.",  # recorded as Dutch
+        practice_fr="Des voisins cuisinent ensemble.\n\nEt ils mangent tous.",
+    )
+    on_the_original = make_annotation(target=case, passage="ils mangent")
+    with translation.override("fr"):
+        on_the_translation = make_annotation(
+            target=case_target(case, "practice"), passage="mangent tous"
+        )
+    case.original_language, case.practice_fr = "fr", ""
+    services.case_write(case=case, actor=None, comment="Oorspronkelijke taal rechtgezet.")
+    on_the_original.refresh_from_db()
+    on_the_translation.refresh_from_db()
+    assert (on_the_original.text_language, on_the_original.anchor_state) == ("fr", "anchored")
+    assert (on_the_translation.anchor_state, on_the_translation.text_language) == (
+        "orphaned",
+        "fr",
+    )
+    # It went to the reviewers as any orphan does.
+    assert ModerationEvent.objects.filter(annotation=on_the_translation, action="orphan").exists()
+    assert list(Annotation.objects.filter(case=case).public()) == [on_the_original]

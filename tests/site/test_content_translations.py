@@ -182,3 +182,44 @@ def test_feed_entries_say_their_language(client, case):
         "Buren koken samen.",
     )
     assert feed_entries(client, "")["buurtkeuken"] == (None, "De buurtkeuken", "Buren koken samen.")
+
+
+@pytest.mark.parametrize(
+    ("original", "titles", "language", "shown"),
+    [
+        ("nl", {"title": "Buurtkeuken", "title_fr": "Cuisine"}, "fr", "Cuisine"),
+        ("nl", {"title": "Buurtkeuken"}, "fr", "Buurtkeuken"),
+        ("nl", {"title": "Buurtkeuken", "title_fr": "Cuisine"}, "nl", "Buurtkeuken"),
+        ("fr", {"title": "Cuisine", "title_nl": "Keuken"}, "nl", "Keuken"),
+        # A translation into the case's own language is never shown (nor stored by the
+        # workbench or the import; written here directly).
+        ("fr", {"title": "Cuisine", "title_fr": "Vieille cuisine"}, "fr", "Cuisine"),
+    ],
+)
+def test_titles_shown_by_the_database_are_those_the_pages_show(
+    framework, original, titles, language, shown
+):
+    """Map titles and search snippets read the shown text in SQL (`shown_expression`)."""
+    from diegem.lib.search import shown_expression
+
+    case = make_case(original_language=original, **titles)
+    Case.objects.filter(pk=case.pk).update(**titles)
+    in_sql = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(shown=shown_expression(Case, "title", language))
+        .values_list("shown", flat=True)
+        .get()
+    )
+    assert (in_sql, case.shown_text("title", language)[0]) == (shown, shown)
+
+
+def test_the_tools_words_follow_a_new_translation_of_a_pole_at_once(framework):
+    from cases.practice_profile import Item, field_param, item_choices
+
+    field = TensionField.objects.get(key="consensus-conflict")
+    with translation.override("fr"):
+        before = dict(item_choices(Item(field, field_param(field))))
+        field.pole_a_fr = "accord"
+        field.save()
+        after = dict(item_choices(Item(field, field_param(field))))
+    assert (before["-2"], after["-2"]) == ("nettement consensus", "nettement accord")

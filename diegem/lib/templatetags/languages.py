@@ -25,6 +25,16 @@ def lang_attr(obj, field: str = "") -> str:
     return format_html(' lang="{}"', language) if language else ""
 
 
+@register.filter
+def in_its_language(obj, field: str) -> str:
+    """`obj`'s text `field` as the page shows it (`obj.shown`), inside `<span lang="nl">` when
+    that is another language than the page's: for a title within a sentence of the interface
+    (`{% blocktranslate with where=case|in_its_language:"title" %}`)."""
+    text = getattr(obj.shown, field)
+    language = languages.other_language(obj, field)
+    return format_html('<span lang="{}">{}</span>', language, text) if language else text
+
+
 @register.simple_tag
 def untranslated_note(obj, field: str = "") -> str:
     """ "Deze tekst is (nog) niet vertaald" in the page's language, where `obj`'s text `field` is
