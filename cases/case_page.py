@@ -10,15 +10,52 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import cached_property
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
 
 from cases.case_citation import case_citation, researchers_in_order
 from cases.case_map import locator_map
 from cases.case_nearness import codes_blind, related_cases_for
-from cases.models import Case, CodingEvidence, Position, profile_prefetches
+from cases.models import Case, CodingEvidence, Position, may_read_drafts, profile_prefetches
 from cases.practice_profile import framework_items
 from diegem.lib.languages import in_dutch
+from diegem.lib.prepared import PreparedQuery
 from frameworks.models import TensionField
+
+# The case page never shows a search vector; each is as long as the texts it indexes.
+SEARCH_VECTORS = [f.name for f in Case._meta.concrete_fields if f.name.startswith("search_vector")]
+
+
+def _page_case_query(slug: str, user_id: int | None = None, *, drafts: bool):
+    reader = AnonymousUser() if user_id is None else get_user_model()(pk=user_id)
+    return (
+        Case.objects.codings_visible_to(reader, drafts=drafts)
+        .select_related("domain")
+        .defer(*SEARCH_VECTORS)
+        .filter(slug=slug)
+    )
+
+
+# Read on every case page: compiled once per process and prepared (diegem.lib.prepared), one
+# statement for those who may read drafts and one for everyone else.
+_PAGE_CASE = {
+    drafts: PreparedQuery(
+        lambda slug, user_id=None, drafts=drafts: _page_case_query(slug, user_id, drafts=drafts)
+    )
+    for drafts in (False, True)
+}
+
+
+def case_of_page(user, slug: str) -> Case:
+    """The case a case page shows this reader (`Case.objects.codings_visible_to`), with its
+    domain: 404 for a draft they may not read, or a case they code blind."""
+    values = {"slug": slug} | ({"user_id": user.pk} if user.is_authenticated else {})
+    found = _PAGE_CASE[may_read_drafts(user)].instances(**values)
+    if not found:
+        raise Http404("Geen praktijk met dit adres.")
+    return found[0]
 
 
 class CasePageParts:

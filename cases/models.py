@@ -157,8 +157,16 @@ class Grounds(models.TextChoices):
 
 
 def may_read_drafts(user) -> bool:
-    """Who may read a case that is not published, through any page or annotation: those who may edit cases."""
-    return bool(user.is_authenticated and user.is_active and user.has_perm("cases.change_case"))
+    """Who may read a case that is not published, through any page or annotation: those who may edit cases.
+
+    Asked several times on a page (the case, its margin, readings): answered once per user
+    object (Django asks every authentication backend anew on each `has_perm`)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    answer = getattr(user, "_may_read_drafts", None)
+    if answer is None:
+        answer = user._may_read_drafts = user.has_perm("cases.change_case")
+    return answer
 
 
 def blind_case_ids(user) -> models.QuerySet:
@@ -198,13 +206,14 @@ class CaseQuerySet(models.QuerySet):
     def published(self) -> CaseQuerySet:
         return self.filter(status=Case.Status.PUBLISHED)
 
-    def visible_to(self, user) -> CaseQuerySet:
-        """Published cases, plus every case for those who may edit cases."""
-        if may_read_drafts(user):
+    def visible_to(self, user, *, drafts: bool | None = None) -> CaseQuerySet:
+        """Published cases, plus every case for those who may edit cases (`drafts`: whether
+        `user` may, when the caller knows, as a prepared query's stand-in reader)."""
+        if may_read_drafts(user) if drafts is None else drafts:
             return self.all()
         return self.published()
 
-    def codings_visible_to(self, user) -> CaseQuerySet:
+    def codings_visible_to(self, user, *, drafts: bool | None = None) -> CaseQuerySet:
         """The cases whose coding (values, grounds, rationales, evidence, history) this user may read.
 
         `visible_to(user)`, less the cases the user is coding blind: while a double-coding
@@ -213,7 +222,7 @@ class CaseQuerySet(models.QuerySet):
         coding nor its history. Every page, export and API that shows a coding of a case
         that may not be public starts here (`may_read_coding` for a case in hand).
         """
-        return self.visible_to(user).exclude(pk__in=blind_case_ids(user))
+        return self.visible_to(user, drafts=drafts).exclude(pk__in=blind_case_ids(user))
 
     def with_profile(self, *, evidence_only: bool = False) -> CaseQuerySet:
         """Domain, codings and their framework rows in a fixed number of queries.

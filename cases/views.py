@@ -18,7 +18,7 @@ from cases import coding_reliability, exchange
 from cases.case_citation import case_citation
 from cases.case_map import place_map as case_map_of
 from cases.case_nearness import cases_to_learn_from
-from cases.case_page import CasePageParts
+from cases.case_page import CasePageParts, case_of_page
 from cases.charts import spectrum_columns
 from cases.filters import (
     EVIDENCE_ONLY,
@@ -160,9 +160,7 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     only when one is made (`CasePageParts`).
     """
     version = request_content_version(request)  # before anything a kept part shows
-    case = get_object_or_404(
-        Case.objects.codings_visible_to(request.user).select_related("domain"), slug=slug
-    )
+    case = case_of_page(request.user, slug)
     return render(
         request,
         "cases/case_detail.html",

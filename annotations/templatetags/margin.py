@@ -12,6 +12,7 @@ from annotations import margin
 from annotations.api import CONTENT_TYPE
 from annotations.services import existing_reader_key
 from diegem.lib.caching import request_content_version
+from diegem.lib.templatetags.languages import lang_attr
 
 register = template.Library()
 
@@ -47,6 +48,13 @@ def section_echoes(context, section) -> margin.Echoes:
     request = context["request"]
     request_content_version(request)  # before the notes, as above
     return margin.Echoes(section, request.user, existing_reader_key(request))
+
+
+@register.simple_tag
+def paragraph(block: margin.Block, target) -> str:
+    """A paragraph of an annotated text with its highlights (`Block.text_html`), marked `lang`
+    when its text is in another language than the page's."""
+    return block.text_html(lang_attr(target))
 
 
 @register.simple_tag

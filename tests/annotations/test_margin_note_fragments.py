@@ -101,3 +101,32 @@ def test_a_public_reply_reaches_the_kept_note_at_once(note, member_a, member_b):
     reader.get(case_url(note))
     make_reply(note, author=member_a, body="Een nieuw openbaar antwoord.")
     assert "Een nieuw openbaar antwoord." in reader.get(case_url(note)).content.decode()
+
+
+def test_a_readers_own_notes_are_read_for_them_with_their_threads_and_nothing_else(
+    framework, member_a, member_b
+):
+    """The case page reads for a reader only the notes holding something of theirs (their own,
+    one they answered, one they flagged), each with the thread they see; every other note
+    comes from its kept part."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from annotations.margin import MarginFilter, _case_notes
+    from annotations.models import Flag
+
+    case = make_case(slug="buurtkeuken", practice="Een twee drie vier vijf zes zeven acht.")
+    theirs = make_annotation(target=case, passage="Een", author=member_a, status="pending")
+    answered = make_annotation(target=case, passage="twee", author=member_b)
+    own_reply = make_reply(answered, author=member_a)
+    other_reply = make_reply(answered, author=member_b)
+    flagged = make_annotation(target=case, passage="drie", author=member_b)
+    Flag.objects.create(annotation=flagged, reader_key="lezer-a", reason="spam")
+    make_annotation(target=case, passage="vier", author=member_b)  # nothing of theirs
+    notes = _case_notes(case, member_a, MarginFilter(), "lezer-a", own=True)
+    assert {note.pk: [r.pk for r in note.thread] for note in notes} == {
+        theirs.pk: [],
+        answered.pk: [own_reply.pk, other_reply.pk],
+        flagged.pk: [],
+    }
+    # A reader with nothing on the page: nothing read.
+    assert _case_notes(case, AnonymousUser(), MarginFilter(), None, own=True) == []
