@@ -567,7 +567,8 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
         if self.parent_id:
             return f"{self.thread_url}#antwoord-{self.pk}"
         if self.motivation == Motivation.ASSESSING:
-            return f"{self.page_url}#lezing-{self.pk}"
+            # Beside its coding on the case page in every language, whatever its passage's.
+            return f"{self.case.get_absolute_url()}#lezing-{self.pk}"
         return f"{self.page_url}#kanttekening-{self.pk}"
 
     @property
@@ -590,6 +591,8 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
         """The language of the page whose margin holds this note: the active one when its
         page shows the language version annotated, else that version's."""
         current = get_language() or settings.LANGUAGE_CODE
+        if self.parent_id:  # a reply stands in its note's thread, on its note's text
+            return self.parent.page_language
         if self.section_id:
             target, field = self.section, "body"
         elif self.case_field:

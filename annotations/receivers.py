@@ -12,7 +12,7 @@ from annotations.roles import ensure_reviewers_group
 from annotations.services import reanchor_annotations
 from cases.models import TEXT_SECTION_FIELDS, Case
 from diegem.lib.annotatable import text_changed
-from diegem.lib.languages import column_version, original_language_changed, translation_column
+from diegem.lib.languages import column_version, original_language_changed
 from frameworks.models import Section
 
 
@@ -26,16 +26,17 @@ def set_up_reviewers_group(sender, using, **kwargs) -> None:
 def notes_follow_the_original(sender, *, instance, old: str, new: str, **kwargs) -> None:
     """A case's original was relabelled from `old` to `new`: the notes on it stand on the same
     text, now in `new` (same transaction). The notes made on its translation into `new` lose
-    their text (a case has no translation into its own language: the workbench and the import
-    refuse one, `WrittenIn.translations_into_original`). They are looked for in that
-    translation as it now stands, so they are orphaned and go to the reviewers, before the
-    original's notes take their language."""
+    that text (a case has no translation into its own language: the workbench and the import
+    refuse one, `WrittenIn.translations_into_original`); being in `new`, they are looked for in
+    the original, now in their language: anchored there where their passage stands (with the
+    original's offsets), else orphaned for the reviewers. Never drawn on offsets of the text
+    they were not made on."""
     for field in TEXT_SECTION_FIELDS:
         reanchor_annotations(
             annotations=Annotation.objects.with_passage().filter(
                 case=instance, case_field=field, text_language=new
             ),
-            text=getattr(instance, translation_column(field, new)),
+            text=getattr(instance, field),
         )
     Annotation.objects.filter(case=instance, text_language=old).update(text_language=new)
 

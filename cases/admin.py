@@ -108,6 +108,10 @@ class CaseForm(forms.ModelForm):
         (`WrittenIn.translations_into_original`): choosing the language of one of its
         translations as the original is refused until that translation is empty (in the same
         save or before)."""
+        if cleaned.get("original_language") == stored_language(self.instance):
+            # Unchanged, the form has no column in the case's own language (a text stored
+            # there before this rule is never shown, and never blocks a save).
+            return
         probe = copy.copy(self.instance)
         for name, value in cleaned.items():
             if name == "original_language" or name in translation_columns(Case):
@@ -399,8 +403,9 @@ class CodingFormSet(forms.BaseInlineFormSet):
             form.cited = form.coding_key() in (cited or set())
             if lacks_evidence(grounds, cited=form.cited):
                 form.add_error("grounds", EVIDENCE_NEEDED)
-            # No translation into the case's original language, as this save leaves it.
-            for column in form.instance.translations_into_original():
+            # No translation into the case's original language, when this save changes it.
+            relabelled = self.instance.original_language != stored_language(self.instance)
+            for column in form.instance.translations_into_original() if relabelled else ():
                 form.add_error(
                     column if column in form.fields else None,
                     _(

@@ -1534,6 +1534,7 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     edited the text, and the import cannot add passages.
     """
     case = Case.objects.filter(slug=data["slug"]).first() or Case()
+    stored_language = case.original_language if case.pk else None
     for name, value in _case_values(data, present, domains).items():
         setattr(case, name, value)
     stored_strengths = {c.source_id: c for c in case.source_codings.all()} if case.pk else {}
@@ -1611,7 +1612,7 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
                     if _grounds_given(data, column, present) == Grounds.EVIDENCE
                     else []
                 )
-    if _translated_into_original(case, after, result):
+    if _translated_into_original(case, after, present, stored_language, result):
         return
     comment = (
         _("Geïmporteerd; gewijzigd: %(columns)s.") % {"columns": ", ".join(result.changes)}
@@ -1697,10 +1698,13 @@ def _strength_cell(coding: SourceCoding) -> str:
     return "" if coding.strength is None else str(coding.strength)
 
 
-def _translated_into_original(case: Case, codings: dict, result) -> bool:
+def _translated_into_original(case: Case, codings: dict, present: set, stored: str | None, result):
     """Does the case, as the row leaves it (`codings`: by column, the row's and the stored ones
     it is silent on), hold a translation into its own original language
-    (`WrittenIn.translations_into_original`)? Noted in `result`, naming the columns."""
+    (`WrittenIn.translations_into_original`)? Noted in `result`, naming the columns. Where the
+    row keeps the language the case had (`stored`), only the columns it gives count: a text
+    stored there before this rule is never shown, and never blocks an import."""
+    relabelled = case.original_language != stored
     columns = {name: column for column, (_language, name) in CASE_LANGUAGE_COLUMNS.items()}
     filled = [columns[name] for name in case.translations_into_original()]
     filled += [
@@ -1708,15 +1712,16 @@ def _translated_into_original(case: Case, codings: dict, result) -> bool:
         for column, coding in codings.items()
         if coding.translations_into_original()
     ]
+    filled = [column for column in filled if relabelled or column in present]
     if filled:
         result.errors.append(
             (
                 LANGUAGE_COLUMN,
                 _(
-                    "De oorspronkelijke taal kan geen taal zijn waarin de rij een vertaling "
-                    "geeft: maak eerst %(columns)s leeg, of kies een andere taal."
+                    "De oorspronkelijke taal kan geen taal zijn waarin de praktijk een vertaling "
+                    "heeft: maak eerst %(fields)s leeg, of kies een andere taal."
                 )
-                % {"columns": ", ".join(f"‘{column}’" for column in filled)},
+                % {"fields": ", ".join(f"‘{column}’" for column in filled)},
             )
         )
     return bool(filled)

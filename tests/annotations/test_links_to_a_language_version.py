@@ -144,3 +144,27 @@ def test_a_digest_names_the_case_in_the_mails_language_and_links_to_the_notes_pa
     (message,) = mail.outbox
     assert "Cuisine de quartier" in message.subject + message.body
     assert "Buurtkeuken" not in message.body
+
+
+def test_a_reply_links_to_its_notes_text_in_its_notes_language(case):
+    from tests.factories import make_reply
+
+    reply = make_reply(french_note(case))
+    assert in_language("nl", lambda: reply.target_url) == "/fr/praktijken/buurtkeuken/#praktijk"
+    assert in_language("fr", lambda: reply.target_url) == "/fr/praktijken/buurtkeuken/#praktijk"
+
+
+def test_a_reading_stands_beside_its_coding_in_every_language_its_passage_in_its_own(case):
+    from tests.factories import make_reading
+
+    with translation.override("fr"):
+        reading = make_reading(case, source="ontmoeting", passage="de longues tables")
+    assert in_language("nl", reading.get_absolute_url) == (
+        f"/praktijken/buurtkeuken/#lezing-{reading.pk}"
+    )
+    assert in_language("en", reading.get_absolute_url) == (
+        f"/en/praktijken/buurtkeuken/#lezing-{reading.pk}"
+    )
+    assert in_language("nl", lambda: reading.passage_url) == (
+        "/fr/praktijken/buurtkeuken/#praktijk:~:text=de%20longues%20tables"
+    )

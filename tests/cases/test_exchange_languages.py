@@ -420,7 +420,7 @@ def test_a_translation_into_the_rows_own_original_language_is_refused(framework,
     report = run_import(content, researcher)
     assert report.errors == [
         "Rij 2, kolom ‘oorspronkelijke_taal’: De oorspronkelijke taal kan geen taal zijn waarin "
-        "de rij een vertaling geeft: maak eerst ‘titel_fr’ leeg, of kies een andere taal."
+        "de praktijk een vertaling heeft: maak eerst ‘titel_fr’ leeg, of kies een andere taal."
     ]
     assert not Case.objects.exists()
 
@@ -441,7 +441,7 @@ def test_a_stored_translation_into_the_rows_new_original_language_is_refused(fra
     report = run_import(narrow_csv(good_row(oorspronkelijke_taal="fr")), researcher)
     assert report.errors == [
         "Rij 2, kolom ‘oorspronkelijke_taal’: De oorspronkelijke taal kan geen taal zijn waarin "
-        "de rij een vertaling geeft: maak eerst ‘titel_fr’ leeg, of kies een andere taal."
+        "de praktijk een vertaling heeft: maak eerst ‘titel_fr’ leeg, of kies een andere taal."
     ]
     assert Case.objects.get(slug="buurtkeuken-gent").original_language == "nl"
 
@@ -452,7 +452,7 @@ def test_a_stored_rationale_in_the_rows_new_original_language_is_refused(framewo
     report = run_import(narrow_csv(good_row(oorspronkelijke_taal="fr")), researcher)
     assert report.errors == [
         "Rij 2, kolom ‘oorspronkelijke_taal’: De oorspronkelijke taal kan geen taal zijn waarin "
-        "de rij een vertaling geeft: maak eerst ‘bron_strijd_onderbouwing_fr’ leeg, of kies een "
+        "de praktijk een vertaling heeft: maak eerst ‘bron_strijd_onderbouwing_fr’ leeg, of kies een "
         "andere taal."
     ]
     # Emptied in the same row, it is taken.
@@ -462,3 +462,13 @@ def test_a_stored_rationale_in_the_rows_new_original_language_is_refused(framewo
     )
     assert report.saved, report.errors
     assert Case.objects.get(slug="buurtkeuken-gent").original_language == "fr"
+
+
+def test_a_text_stored_in_the_original_language_before_the_rule_never_blocks_an_import(
+    framework, researcher
+):
+    case = make_case(slug="buurtkeuken-gent", title_nl="Een oude kopie")
+    SourceCoding.objects.filter(case=case, source__key="strijd").update(rationale_nl="Oud.")
+    report = run_import(narrow_csv(good_row(initiatief="Een ander initiatief")), researcher)
+    assert report.saved, report.errors
+    assert Case.objects.get(slug="buurtkeuken-gent").initiative == "Een ander initiatief"

@@ -307,31 +307,59 @@ def test_emptying_the_rationales_and_choosing_their_language_in_one_save(researc
     }
 
 
-def test_choosing_a_translations_language_orphans_the_notes_on_that_translation(framework):
+def test_choosing_a_translations_language_moves_its_notes_to_the_original_or_orphans_them(
+    framework,
+):
+    """The notes on the translation into the language chosen as the original are in that
+    language: found again in the original where their passage stands there, with its offsets,
+    else orphaned for the reviewers; never left on offsets of the emptied translation."""
     from django.utils import translation
 
     from annotations.models import Annotation, ModerationEvent
     from annotations.targets import case_target
     from tests.factories import make_annotation
 
+    original = "Des voisins cuisinent ensemble.\n\nEt ils mangent."  # recorded as Dutch
     case = make_case(
-        practice="Des voisins cuisinent ensemble.\n\nEt ils mangent.",  # recorded as Dutch
-        practice_fr="Des voisins cuisinent ensemble.\n\nEt ils mangent tous.",
+        practice=original,
+        practice_fr="Chez nous, des voisins cuisinent ensemble.\n\nEt ils mangent tous.",
     )
     on_the_original = make_annotation(target=case, passage="ils mangent")
     with translation.override("fr"):
         on_the_translation = make_annotation(
             target=case_target(case, "practice"), passage="mangent tous"
         )
+        also_in_the_original = make_annotation(
+            target=case_target(case, "practice"), passage="cuisinent ensemble"
+        )
     case.original_language, case.practice_fr = "fr", ""
     services.case_write(case=case, actor=None, comment="Oorspronkelijke taal rechtgezet.")
-    on_the_original.refresh_from_db()
-    on_the_translation.refresh_from_db()
+    for note in (on_the_original, on_the_translation, also_in_the_original):
+        note.refresh_from_db()
     assert (on_the_original.text_language, on_the_original.anchor_state) == ("fr", "anchored")
     assert (on_the_translation.anchor_state, on_the_translation.text_language) == (
         "orphaned",
         "fr",
     )
-    # It went to the reviewers as any orphan does.
+    assert (
+        also_in_the_original.anchor_state,
+        also_in_the_original.position_start,
+        also_in_the_original.target_text,
+    ) == ("anchored", original.index("cuisinent ensemble"), original)
+    # The orphan went to the reviewers as any orphan does.
     assert ModerationEvent.objects.filter(annotation=on_the_translation, action="orphan").exists()
-    assert list(Annotation.objects.filter(case=case).public()) == [on_the_original]
+    assert set(Annotation.objects.filter(case=case).public()) == {
+        on_the_original,
+        also_in_the_original,
+    }
+
+
+def test_a_text_stored_in_the_original_language_before_the_rule_never_blocks_a_save(
+    researcher_client, case
+):
+    Case.objects.filter(pk=case.pk).update(summary_nl="Een oude kopie.")
+    SourceCoding.objects.filter(case=case).update(rationale_nl="Oud.")
+    data = the_form(researcher_client, case) | {"initiative": "Een ander initiatief"}
+    assert researcher_client.post(change_url(case), data).status_code == 302
+    case.refresh_from_db()
+    assert case.initiative == "Een ander initiatief"
