@@ -531,6 +531,8 @@ class Echoes:
 def echoes_personal(section: Section, user, reader_key: str | None) -> bool:
     """Whether a note of `section_echoes`, or a reply in its thread, is this reader's or flagged
     by them (one small query; none for a reader who has neither signed in nor flagged)."""
+    if not user.is_authenticated and not reader_key:
+        return False  # nothing can be theirs: no query
     beside = Q(echo_section=section) | Q(parent__echo_section=section)
     return Annotation.objects.filter(beside).of_reader(user, reader_key).exists()
 
@@ -563,7 +565,9 @@ def section_margin(
         mark_shared(notes, user)
         return notes
 
-    personal = Annotation.objects.filter(section=section).of_reader(user, reader_key).exists()
+    personal = (user.is_authenticated or bool(reader_key)) and (
+        Annotation.objects.filter(section=section).of_reader(user, reader_key).exists()
+    )
     can_annotate = may_annotate(user)
 
     def on_original() -> int:

@@ -2,11 +2,12 @@
 
 from functools import cache
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from diegem.lib.caching import request_content_version
 from diegem.lib.languages import with_translations
+from diegem.lib.prepared import PreparedQuery
 from frameworks.models import Domain, Section, Source, TensionField
 
 
@@ -26,10 +27,19 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Read on every section page: compiled once per process and prepared (diegem.lib.prepared).
+_SECTION = PreparedQuery(
+    lambda key: Section.objects.select_related("source", "tension_field").filter(key=key)
+)
+
+
 def section_detail(request: HttpRequest, key: str) -> HttpResponse:
     """One section of the framework text, with the way back and forth."""
     request_content_version(request)  # before anything a kept part shows
-    section = get_object_or_404(Section.objects.select_related("source", "tension_field"), key=key)
+    found = _SECTION.instances(key=key)
+    if not found:
+        raise Http404("Geen deel van het kader met dit adres.")
+    section = found[0]
 
     @cache  # read only when the part that shows them is made (not when it is kept)
     def neighbours() -> list[Section]:
