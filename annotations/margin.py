@@ -420,8 +420,8 @@ def case_margin(
     A text with nothing of this reader's in it is kept for every reader alike, and a kept one
     needs no note. What is this reader's is one small query (`_readers_own`). A text that is
     theirs is made with their own notes (and those they answered or flagged) read for them with
-    their threads, in one query (which reads the case's whole margin as this reader sees it and
-    keeps theirs), and every other note a `KeptNote`, placed by where the public notes stand
+    their threads, in one query (`_case_margin_query(own=True)`), and every other note a
+    `KeptNote`, placed by where the public notes stand
     (kept by the content version `version`) and shown from its kept part.
     """
     public = case.is_public

@@ -160,7 +160,9 @@ def may_read_drafts(user) -> bool:
     """Who may read a case that is not published, through any page or annotation: those who may edit cases.
 
     Asked several times on a page (the case, its margin, readings): answered once per user
-    object (Django asks every authentication backend anew on each `has_perm`)."""
+    object (Django asks every authentication backend anew on each `has_perm`), kept with it
+    as its permissions are (`SiteBackend`'s `_perm_cache`): a user object read afresh, as
+    every request reads it, asks again."""
     if not user.is_authenticated or not user.is_active:
         return False
     answer = getattr(user, "_may_read_drafts", None)
@@ -207,8 +209,11 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(status=Case.Status.PUBLISHED)
 
     def visible_to(self, user, *, drafts: bool | None = None) -> CaseQuerySet:
-        """Published cases, plus every case for those who may edit cases (`drafts`: whether
-        `user` may, when the caller knows, as a prepared query's stand-in reader)."""
+        """Published cases, plus every case for those who may edit cases. `drafts` says whether
+        `user` may, for a prepared query's stand-in reader only (`diegem.lib.prepared`: a
+        negative id), whose real reader's permission the caller checked."""
+        if drafts is not None and user.is_authenticated and (user.pk or 0) >= 0:
+            raise ValueError("drafts= is for a prepared query's stand-in reader only")
         if may_read_drafts(user) if drafts is None else drafts:
             return self.all()
         return self.published()

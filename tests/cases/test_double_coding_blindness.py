@@ -274,3 +274,15 @@ def test_the_citation_downloads_are_closed_to_the_blind_coder(round_setup):
     blind.force_login(colleague)
     for fmt in ("bib", "ris", "json"):
         assert blind.get(reverse("case-cite", args=[case.slug, fmt])).status_code == 404
+
+
+def test_the_drafts_answer_is_given_only_for_a_stand_in_reader(member):
+    """`visible_to(user, drafts=…)` would skip the permission check: it is refused for a real
+    user (only the prepared case page's stand-in reader, with a negative id, may be told)."""
+    from django.contrib.auth import get_user_model
+
+    with pytest.raises(ValueError):
+        Case.objects.visible_to(member, drafts=True)
+    stand_in = get_user_model()(pk=-2_047_300_001)
+    assert " WHERE " not in str(Case.objects.visible_to(stand_in, drafts=True).query)
+    assert " WHERE " in str(Case.objects.visible_to(stand_in, drafts=False).query)
