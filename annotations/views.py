@@ -285,7 +285,9 @@ def my_annotations(request: HttpRequest) -> HttpResponse:
     annotations = (
         Annotation.objects.filter(author=request.user)
         .with_target()
-        .select_related("reading__source", "reading__tension_field", "parent__case")
+        .select_related(
+            "reading__source", "reading__tension_field", "parent__case", "parent__section"
+        )
         .with_readable_target(request.user)
         .prefetch_related(
             Prefetch(

@@ -114,8 +114,14 @@ class CaseForm(forms.ModelForm):
             return
         probe = copy.copy(self.instance)
         for name, value in cleaned.items():
-            if name == "original_language" or name in translation_columns(Case):
-                setattr(probe, name, value)
+            if name not in translation_columns(Case) and name != "original_language":
+                continue
+            # A column the form did not send keeps its stored text (as the save will).
+            if self[name].field.widget.value_omitted_from_data(
+                self.data, self.files, self.add_prefix(name)
+            ):
+                continue
+            setattr(probe, name, value)
         if filled := probe.translations_into_original():
             labels = get_text_list(
                 [str(Case._meta.get_field(name).verbose_name) for name in filled], _("en")
@@ -467,7 +473,7 @@ def stored_language(case: Case | None) -> str:
     """The case's original language as stored: the form's fields follow it, also when a form
     that changes it comes back with an error (the admin lays out the inlines again with the
     case as the form left it)."""
-    if case is None:
+    if case is None or case._state.adding:  # a new case's form is laid out in Dutch
         return settings.LANGUAGE_CODE
     return getattr(case, "stored_original_language", case.original_language)
 

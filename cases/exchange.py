@@ -1535,6 +1535,7 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     """
     case = Case.objects.filter(slug=data["slug"]).first() or Case()
     stored_language = case.original_language if case.pk else None
+    stored_texts = _own_language_texts(case, {}) if case.pk else {}
     for name, value in _case_values(data, present, domains).items():
         setattr(case, name, value)
     stored_strengths = {c.source_id: c for c in case.source_codings.all()} if case.pk else {}
@@ -1547,6 +1548,9 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     after |= {
         f"veld_{f.key}": stored_positions[f.pk] for f in tension_fields if f.pk in stored_positions
     }
+    if case.pk:  # the codings' texts in the case's stored language, before the row
+        codings_before = _own_language_texts(case, after, language=stored_language)
+        stored_texts |= {c: t for c, t in codings_before.items() if c not in stored_texts}
     # The passages the case cites now (the import adds none: the workbench does). Whether they still
     # stand once the row's text is written is checked again after the write, below.
     anchored = (
@@ -1612,7 +1616,7 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
                     if _grounds_given(data, column, present) == Grounds.EVIDENCE
                     else []
                 )
-    if _translated_into_original(case, after, present, stored_language, result):
+    if _translated_into_original(case, after, present, stored_language, stored_texts, result):
         return
     comment = (
         _("Geïmporteerd; gewijzigd: %(columns)s.") % {"columns": ", ".join(result.changes)}
@@ -1698,12 +1702,35 @@ def _strength_cell(coding: SourceCoding) -> str:
     return "" if coding.strength is None else str(coding.strength)
 
 
-def _translated_into_original(case: Case, codings: dict, present: set, stored: str | None, result):
+def _own_language_texts(case: Case, codings: dict, language: str | None = None) -> dict:
+    """Column -> text of the case's translations (with `codings`, by column: of their
+    rationales) into `language` (the case's original language): what
+    `WrittenIn.translations_into_original` looks at, named as the file names it."""
+    language = language or case.original_language
+    columns = {name: column for column, (_language, name) in CASE_LANGUAGE_COLUMNS.items()}
+    texts = {
+        columns[translation_column(field, language)]: getattr(
+            case, translation_column(field, language), ""
+        )
+        for field in Case.TRANSLATED_FIELDS
+    }
+    rationale = translation_column("rationale", language)
+    texts |= {
+        rationale_column(column, language): getattr(coding, rationale, "")
+        for column, coding in codings.items()
+    }
+    return texts
+
+
+def _translated_into_original(
+    case: Case, codings: dict, present: set, stored: str | None, stored_texts: dict, result
+) -> bool:
     """Does the case, as the row leaves it (`codings`: by column, the row's and the stored ones
     it is silent on), hold a translation into its own original language
     (`WrittenIn.translations_into_original`)? Noted in `result`, naming the columns. Where the
-    row keeps the language the case had (`stored`), only the columns it gives count: a text
-    stored there before this rule is never shown, and never blocks an import."""
+    row keeps the language the case had (`stored`), only what the row changes counts: a text
+    stored there before this rule (`stored_texts`) is never shown, and never blocks an
+    import, of a file as exported too."""
     relabelled = case.original_language != stored
     columns = {name: column for column, (_language, name) in CASE_LANGUAGE_COLUMNS.items()}
     filled = [columns[name] for name in case.translations_into_original()]
@@ -1712,7 +1739,12 @@ def _translated_into_original(case: Case, codings: dict, present: set, stored: s
         for column, coding in codings.items()
         if coding.translations_into_original()
     ]
-    filled = [column for column in filled if relabelled or column in present]
+    now = _own_language_texts(case, codings)
+    filled = [
+        column
+        for column in filled
+        if relabelled or (column in present and now[column] != stored_texts.get(column, ""))
+    ]
     if filled:
         result.errors.append(
             (

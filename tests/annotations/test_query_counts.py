@@ -38,6 +38,9 @@ def add_annotations(case, section, author, n):
         flagged = make_annotation(target=section, author=author, body=f"Gemeld {i}")
         flagged.flags.create(reader_key=f"r{i}", client_hash="h", reason="spam")
         make_annotation(target=section, author=author, anchor_state="orphaned", body=f"Wees {i}")
+        # A reply of theirs on a section, out of the margin: "mine" links to its note's text.
+        on_section = make_annotation(target=section, author=author, body=f"Draad {i}")
+        make_reply(on_section, author=author, status=Status.REJECTED, body=f"Afgewezen {i}")
 
 
 def urls(case, section):

@@ -472,3 +472,22 @@ def test_a_text_stored_in_the_original_language_before_the_rule_never_blocks_an_
     report = run_import(narrow_csv(good_row(initiatief="Een ander initiatief")), researcher)
     assert report.saved, report.errors
     assert Case.objects.get(slug="buurtkeuken-gent").initiative == "Een ander initiatief"
+
+
+def test_an_export_with_old_text_in_the_original_language_imports_back(framework, researcher):
+    """Text stored in a case's own language before the rule goes out in the export and comes
+    back unchanged: the import refuses only what the row changes there."""
+    case = make_case(slug="buurtkeuken-gent", status=Case.Status.PUBLISHED, title_nl="Oude kopie")
+    SourceCoding.objects.filter(case=case, source__key="strijd").update(rationale_nl="Oud.")
+    [row] = list(csv.DictReader(io.StringIO(export_csv())))
+    assert (row["titel_nl"], row["bron_strijd_onderbouwing_nl"]) == ("Oude kopie", "Oud.")
+    row["initiatief"] = "Een ander initiatief"
+    report = run_import(wide_csv([row]), researcher)
+    assert report.saved, report.errors
+    # Changing that text is refused, by its column.
+    row["titel_nl"] = "Nieuwe kopie"
+    report = run_import(wide_csv([row]), researcher)
+    assert report.errors == [
+        "Rij 2, kolom ‘oorspronkelijke_taal’: De oorspronkelijke taal kan geen taal zijn waarin "
+        "de praktijk een vertaling heeft: maak eerst ‘titel_nl’ leeg, of kies een andere taal."
+    ]

@@ -363,3 +363,51 @@ def test_a_text_stored_in_the_original_language_before_the_rule_never_blocks_a_s
     assert researcher_client.post(change_url(case), data).status_code == 302
     case.refresh_from_db()
     assert case.initiative == "Een ander initiatief"
+
+
+def test_a_new_case_has_no_rationale_in_its_own_language(researcher_client, framework):
+    from frameworks.models import Domain
+    from tests.html import form_values
+
+    add = form_values(researcher_client.get(reverse("admin:cases_case_add")), "case_form")
+    strijd = Source.objects.get(key="strijd")
+    add.update(
+        {
+            "title": "Cuisine de quartier",
+            "slug": "cuisine-de-quartier",
+            "original_language": "fr",
+            "domain": str(Domain.objects.get(key="wonen").pk),
+            "initiative": "asbl",
+            "nis_code": "21004",
+            "summary": "Des voisins cuisinent.",
+            "practice": "Chaque vendredi.",
+            "source_codings-0-source": str(strijd.pk),
+            "source_codings-0-strength": "2",
+            "source_codings-0-grounds": "interpretatie",
+            "source_codings-0-rationale": "Parce que.",
+            "source_codings-0-rationale_fr": "Parce que, encore.",
+        }
+    )
+    response = researcher_client.post(reverse("admin:cases_case_add"), add)
+    assert response.status_code == 200
+    errors = parse(response).xpath(
+        "//div[contains(@class,'field-rationale_fr')]//ul[@class='errorlist']//li/text()"
+    )
+    assert errors == [
+        "De praktijk is in het Frans geschreven en heeft geen vertaling in die taal: maak deze "
+        "motivering leeg, of kies een andere oorspronkelijke taal."
+    ]
+    assert not Case.objects.exists()
+
+
+def test_a_form_without_the_translation_column_cannot_relabel_into_it(researcher_client, case):
+    """A form sent without `summary_fr` (an older page, a script) keeps the stored French
+    summary: choosing French as the original is refused all the same."""
+    case.summary_fr = "Des voisins cuisinent."
+    case.save()
+    data = the_form(researcher_client, case) | {"original_language": "fr"}
+    del data["summary_fr"]
+    response = researcher_client.post(change_url(case), data)
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert (case.original_language, case.summary_fr) == ("nl", "Des voisins cuisinent.")
