@@ -108,7 +108,9 @@ class CaseForm(forms.ModelForm):
         (`WrittenIn.translations_into_original`): choosing the language of one of its
         translations as the original is refused until that translation is empty (in the same
         save or before)."""
-        if cleaned.get("original_language") == stored_language(self.instance):
+        if cleaned.get("original_language", stored_language(self.instance)) == stored_language(
+            self.instance
+        ):
             # Unchanged, the form has no column in the case's own language (a text stored
             # there before this rule is never shown, and never blocks a save).
             return

@@ -69,7 +69,7 @@ from cases.models import (
     text_section,
 )
 from diegem.lib import qdpx
-from diegem.lib.annotatable import PlainTextField
+from diegem.lib.annotatable import PlainTextField, normalize_plain_text
 from diegem.lib.languages import LANGUAGE_NAMES_IN_DUTCH, in_dutch, translation_column
 from diegem.lib.workflow import IllegalTransition
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
@@ -1722,6 +1722,12 @@ def _own_language_texts(case: Case, codings: dict, language: str | None = None) 
     return texts
 
 
+def _changed(text: str, stored: str | None) -> bool:
+    """Does the row's text differ from the stored one, as the import reads a cell (in its
+    normal form, without surrounding space)?"""
+    return normalize_plain_text(text or "").strip() != normalize_plain_text(stored or "").strip()
+
+
 def _translated_into_original(
     case: Case, codings: dict, present: set, stored: str | None, stored_texts: dict, result
 ) -> bool:
@@ -1743,7 +1749,7 @@ def _translated_into_original(
     filled = [
         column
         for column in filled
-        if relabelled or (column in present and now[column] != stored_texts.get(column, ""))
+        if relabelled or (column in present and _changed(now[column], stored_texts.get(column)))
     ]
     if filled:
         result.errors.append(

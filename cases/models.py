@@ -17,7 +17,17 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
@@ -352,29 +362,43 @@ class CaseQuerySet(models.QuerySet):
     # --- search (diegem.lib.search) ----------------------------------------------------------
 
     def search(self, parsed: full_text.ParsedQuery) -> CaseQuerySet:
-        """Cases whose original texts match the query (the Dutch stemmer), or whose translation
-        into the reader's language does (that language's stemmer): each its own stored vector
-        with its GIN index."""
-        found = Q(search_vector=full_text.search_query(parsed, settings.LANGUAGE_CODE))
-        if column := _translation_vector():
-            found |= Q(**{column: full_text.search_query(parsed)})
+        """Cases whose text in the reader's language matches the query with that language's
+        stemmer, or whose original does with the original's: each a stored vector per language
+        (`vector_column`: the case's text in that language, its original or its translation)
+        with its GIN index. One condition per language, so that each can use its index."""
+        reader = _reader_language()
+        found = Q(**{vector_column(reader): full_text.search_query(parsed, reader)})
+        for language in language_codes():
+            if language != reader:
+                found |= Q(original_language=language) & Q(
+                    **{vector_column(language): full_text.search_query(parsed, language)}
+                )
         return self.filter(found)
 
     def ranked(self, parsed: full_text.ParsedQuery) -> CaseQuerySet:
-        """These cases (already matching the query), best first.
+        """These cases (already matching the query), best first: the text in the reader's
+        language and the original ranked together (a case matching in both first).
 
         Broad queries rank only the most recent CANDIDATE_CAP hits: ranking reads
         every hit's vector, and nobody pages past a few hundred results.
         """
         candidates = self.order_by("-published_at", "-pk").values("pk")[: full_text.CANDIDATE_CAP]
-        rank = SearchRank(
-            F("search_vector"), full_text.search_query(parsed, settings.LANGUAGE_CODE)
-        )
-        if column := _translation_vector():
-            # The original and the translation ranked together: a case matching in both first.
-            rank = Coalesce(rank, 0.0) + Coalesce(
-                SearchRank(F(column), full_text.search_query(parsed)), 0.0
+        reader = _reader_language()
+
+        def rank_in(language: str):
+            return Coalesce(
+                SearchRank(F(vector_column(language)), full_text.search_query(parsed, language)),
+                0.0,
             )
+
+        in_the_original = [
+            When(original_language=language, then=rank_in(language))
+            for language in language_codes()
+            if language != reader
+        ]
+        rank = rank_in(reader) + models.Case(
+            *in_the_original, default=Value(0.0), output_field=models.FloatField()
+        )
         return (
             Case.objects.filter(pk__in=Subquery(candidates))
             .annotate(rank=rank)
@@ -414,30 +438,46 @@ class CaseQuerySet(models.QuerySet):
         )
 
 
-def _translation_vector() -> str | None:
-    """The stored vector of the translations into the page's language (None in Dutch)."""
+def _reader_language() -> str:
     language = get_language()
-    return (
-        None
-        if language == settings.LANGUAGE_CODE
-        else translation_column("search_vector", language)
+    return language if language in language_codes() else settings.LANGUAGE_CODE
+
+
+def vector_column(language: str) -> str:
+    """The stored search vector of a case's text in `language`: `search_vector` for Dutch (with
+    the keywords and places), `search_vector_fr`, `search_vector_en`."""
+    if language == settings.LANGUAGE_CODE:
+        return "search_vector"
+    return translation_column("search_vector", language)
+
+
+def text_in(field: str, language: str):
+    """A case's `field` in `language`, in SQL: the original where the case is written in it,
+    else the translation into it (empty while there is none)."""
+    return models.Case(
+        When(original_language=language, then=F(field)),
+        default=F(translation_column(field, language)),
+        output_field=models.TextField(),
     )
 
 
 def translation_vector(language: str) -> CombinedSearchVector:
-    """The translations into `language`, with that language's stemmer: title above summary
-    above the text sections, as in the original's vector."""
+    """A case's text in `language` (`text_in`: its original written in it, else the
+    translation), with that language's stemmer: title above summary above the text sections,
+    as in the Dutch vector."""
     config = full_text.search_config(language)
-    columns = [translation_column(field, language) for field in TEXT_SECTION_FIELDS]
+    columns = [text_in(field, language) for field in TEXT_SECTION_FIELDS]
     return (
-        SearchVector(translation_column("title", language), weight="A", config=config)
-        + SearchVector(translation_column("summary", language), weight="B", config=config)
+        SearchVector(text_in("title", language), weight="A", config=config)
+        + SearchVector(text_in("summary", language), weight="B", config=config)
         + SearchVector(*columns, weight="D", config=config)
     )
 
 
 def case_vector() -> CombinedSearchVector:
-    """Title above summary and keywords above the text sections (the originals, Dutch)."""
+    """A case's Dutch text (`text_in`: its original written in Dutch, as every case so far, else
+    its Dutch translation): title above summary and keywords above places and the text
+    sections, with the Dutch stemmer."""
     keywords = Coalesce(
         Subquery(
             KeywordedCase.objects.filter(content_object=OuterRef("pk"))
@@ -449,12 +489,13 @@ def case_vector() -> CombinedSearchVector:
         output_field=models.TextField(),
     )
     config = full_text.SEARCH_CONFIG
+    dutch = settings.LANGUAGE_CODE
     return (
-        SearchVector("title", weight="A", config=config)
-        + SearchVector("summary", weight="B", config=config)
+        SearchVector(text_in("title", dutch), weight="A", config=config)
+        + SearchVector(text_in("summary", dutch), weight="B", config=config)
         + SearchVector(keywords, weight="B", config=config)
         + SearchVector("municipality", "neighbourhood", "initiative", weight="C", config=config)
-        + SearchVector(*TEXT_SECTION_FIELDS, weight="D", config=config)
+        + SearchVector(*(text_in(f, dutch) for f in TEXT_SECTION_FIELDS), weight="D", config=config)
     )
 
 

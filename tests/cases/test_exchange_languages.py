@@ -485,9 +485,10 @@ def test_an_export_with_old_text_in_the_original_language_imports_back(framework
     report = run_import(wide_csv([row]), researcher)
     assert report.saved, report.errors
     # Changing that text is refused, by its column.
-    row["titel_nl"] = "Nieuwe kopie"
+    row["titel_nl"], row["bron_strijd_onderbouwing_nl"] = "Nieuwe kopie", "Nieuw."
     report = run_import(wide_csv([row]), researcher)
     assert report.errors == [
         "Rij 2, kolom ‘oorspronkelijke_taal’: De oorspronkelijke taal kan geen taal zijn waarin "
-        "de praktijk een vertaling heeft: maak eerst ‘titel_nl’ leeg, of kies een andere taal."
+        "de praktijk een vertaling heeft: maak eerst ‘titel_nl’, ‘bron_strijd_onderbouwing_nl’ "
+        "leeg, of kies een andere taal."
     ]

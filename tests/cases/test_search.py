@@ -296,3 +296,26 @@ def test_every_search_box_takes_as_much_as_a_search_reads(client, framework):
     assert page.xpath("//input[@id='search-q']/@value") == [long_query[:200]]
     listing = client.get(reverse("case-list"), {"q": long_query})
     assert listing.status_code == 200
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_a_search_can_use_the_index_of_every_vector_it_asks(framework, language):
+    """One condition per language vector (the reader's, and the original's for a case written
+    in another), so that PostgreSQL can answer each from its GIN index."""
+    from django.utils import translation
+
+    make_case(title="Buurtkeuken")
+    with translation.override(language):
+        queryset = Case.objects.search(parse_query("keuken"))
+        sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as on a bank of many cases
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in (
+        "case_search_vector_gin",
+        "case_search_vector_fr_gin",
+        "case_search_vector_en_gin",
+    ):
+        assert index in plan, plan

@@ -150,6 +150,38 @@ def test_search_in_the_readers_language_and_the_original(
     assert found(client, prefix, query) == expected
 
 
+@pytest.fixture
+def written_in_french(framework):
+    make_case(
+        title="Cuisine solidaire",
+        original_language="fr",
+        practice="Des voisines cuisinent ensemble dans une école de Molenbeek.",
+        title_nl="Solidaire keuken",
+        practice_nl="Buurvrouwen koken samen in een school in Molenbeek.",
+    )
+    Case.objects.all().refresh_search_vectors()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "query", "expected"),
+    [
+        # Its original, with the French stemmer (another form of the word), from every page.
+        ("/fr", "cuisiner", ["Cuisine solidaire"]),
+        ("", "cuisiner", ["Solidaire keuken"]),
+        ("/en", "voisine", ["Cuisine solidaire"]),
+        # Its Dutch translation, with the Dutch stemmer, from a Dutch page.
+        ("", "buurvrouw", ["Solidaire keuken"]),
+        ("", "koken", ["Solidaire keuken"]),
+        # Not from a French page: there the original stands for it.
+        ("/fr", "buurvrouw", []),
+    ],
+)
+def test_a_case_written_in_french_is_searched_with_the_french_stemmer(
+    client, written_in_french, prefix, query, expected
+):
+    assert found(client, prefix, query) == expected
+
+
 def test_the_french_snippet_is_cut_from_the_french_text(client, searchable):
     response = client.get("/fr" + reverse("search"), {"q": "voisins"})
     (snippet,) = parse(response).xpath(
