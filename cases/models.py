@@ -463,21 +463,20 @@ def text_in(field: str, language: str):
 
 def translation_vector(language: str) -> CombinedSearchVector:
     """A case's text in `language` (`text_in`: its original written in it, else the
-    translation), with that language's stemmer: title above summary above the text sections,
-    as in the Dutch vector."""
+    translation), with that language's stemmer: title above summary and keywords above places
+    and the text sections, as in the Dutch vector."""
     config = full_text.search_config(language)
     columns = [text_in(field, language) for field in TEXT_SECTION_FIELDS]
     return (
         SearchVector(text_in("title", language), weight="A", config=config)
         + SearchVector(text_in("summary", language), weight="B", config=config)
+        + _neutral_vector(config)
         + SearchVector(*columns, weight="D", config=config)
     )
 
 
-def case_vector() -> CombinedSearchVector:
-    """A case's Dutch text (`text_in`: its original written in Dutch, as every case so far, else
-    its Dutch translation): title above summary and keywords above places and the text
-    sections, with the Dutch stemmer."""
+def _neutral_vector(config: str) -> CombinedSearchVector:
+    """What a case is found by in every language: its keywords, its place and initiative."""
     keywords = Coalesce(
         Subquery(
             KeywordedCase.objects.filter(content_object=OuterRef("pk"))
@@ -488,13 +487,21 @@ def case_vector() -> CombinedSearchVector:
         Value(""),
         output_field=models.TextField(),
     )
+    return SearchVector(keywords, weight="B", config=config) + SearchVector(
+        "municipality", "neighbourhood", "initiative", weight="C", config=config
+    )
+
+
+def case_vector() -> CombinedSearchVector:
+    """A case's Dutch text (`text_in`: its original written in Dutch, as every case so far, else
+    its Dutch translation): title above summary and keywords above places and the text
+    sections, with the Dutch stemmer."""
     config = full_text.SEARCH_CONFIG
     dutch = settings.LANGUAGE_CODE
     return (
         SearchVector(text_in("title", dutch), weight="A", config=config)
         + SearchVector(text_in("summary", dutch), weight="B", config=config)
-        + SearchVector(keywords, weight="B", config=config)
-        + SearchVector("municipality", "neighbourhood", "initiative", weight="C", config=config)
+        + _neutral_vector(config)
         + SearchVector(*(text_in(f, dutch) for f in TEXT_SECTION_FIELDS), weight="D", config=config)
     )
 

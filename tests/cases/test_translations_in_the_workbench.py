@@ -155,6 +155,7 @@ def written_in_french(framework):
     make_case(
         title="Cuisine solidaire",
         original_language="fr",
+        initiative="Les Cuistots",
         practice="Des voisines cuisinent ensemble dans une école de Molenbeek.",
         title_nl="Solidaire keuken",
         practice_nl="Buurvrouwen koken samen in een school in Molenbeek.",
@@ -174,6 +175,10 @@ def written_in_french(framework):
         ("", "koken", ["Solidaire keuken"]),
         # Not from a French page: there the original stands for it.
         ("/fr", "buurvrouw", []),
+        # Its initiative (its place, its keywords) from every page.
+        ("/fr", "cuistots", ["Cuisine solidaire"]),
+        ("/en", "cuistots", ["Cuisine solidaire"]),
+        ("", "cuistots", ["Solidaire keuken"]),
     ],
 )
 def test_a_case_written_in_french_is_searched_with_the_french_stemmer(
