@@ -44,10 +44,6 @@ class Segment:
     pending: bool = False
     opens: tuple[int, ...] = ()  # annotations whose passage starts here
 
-    @property
-    def ids(self) -> str:
-        return " ".join(str(pk) for pk in self.annotation_ids)
-
 
 @dataclass
 class Block:

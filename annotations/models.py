@@ -584,7 +584,8 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
         page only)."""
         url = (self.section if self.section_id else self.case).get_absolute_url()
         language = self.page_language
-        return url if language == get_language() else language_path(url, language)
+        current = get_language() or settings.LANGUAGE_CODE
+        return url if language == current else language_path(url, language)
 
     @property
     def page_language(self) -> str:

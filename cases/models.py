@@ -444,8 +444,8 @@ def _reader_language() -> str:
 
 
 def vector_column(language: str) -> str:
-    """The stored search vector of a case's text in `language`: `search_vector` for Dutch (with
-    the keywords and places), `search_vector_fr`, `search_vector_en`."""
+    """The stored search vector of a case's text in `language` (each with the keywords, place
+    and initiative): `search_vector` for Dutch, `search_vector_fr`, `search_vector_en`."""
     if language == settings.LANGUAGE_CODE:
         return "search_vector"
     return translation_column("search_vector", language)
@@ -664,7 +664,8 @@ class Case(WrittenIn, models.Model):
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     # Weighted Dutch search vector (case_vector), kept up to date by the services.
     search_vector = SearchVectorField(null=True, editable=False)
-    # The French and English translations' vectors, each with its own stemmer.
+    # The case's text in French and in English (its original where written in it, else the
+    # translation: `text_in`), each with its own stemmer.
     search_vector_fr = SearchVectorField(null=True, editable=False)
     search_vector_en = SearchVectorField(null=True, editable=False)
 
