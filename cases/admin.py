@@ -108,15 +108,15 @@ class CaseForm(forms.ModelForm):
         (`WrittenIn.translations_into_original`): choosing the language of one of its
         translations as the original is refused until that translation is empty (in the same
         save or before)."""
-        if cleaned.get("original_language", stored_language(self.instance)) == stored_language(
-            self.instance
-        ):
+        stored = stored_language(self.instance)
+        if cleaned.get("original_language", stored) == stored:
             # Unchanged, the form has no column in the case's own language (a text stored
             # there before this rule is never shown, and never blocks a save).
             return
         probe = copy.copy(self.instance)
+        columns = translation_columns(Case) | {"original_language"}
         for name, value in cleaned.items():
-            if name not in translation_columns(Case) and name != "original_language":
+            if name not in columns:
                 continue
             # A column the form did not send keeps its stored text (as the save will).
             if self[name].field.widget.value_omitted_from_data(

@@ -120,6 +120,7 @@ def _case_language_columns() -> dict[str, tuple[str, str]]:
 
 
 CASE_LANGUAGE_COLUMNS = _case_language_columns()
+CASE_COLUMN_OF = {name: column for column, (_language, name) in CASE_LANGUAGE_COLUMNS.items()}
 BOTH = "beide"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -1535,7 +1536,8 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     """
     case = Case.objects.filter(slug=data["slug"]).first() or Case()
     stored_language = case.original_language if case.pk else None
-    stored_texts = _own_language_texts(case, {}) if case.pk else {}
+    # The texts in the case's language as stored, before the row: only what it changes counts.
+    stored_texts = _own_language_texts(case, stored_language) if case.pk else {}
     for name, value in _case_values(data, present, domains).items():
         setattr(case, name, value)
     stored_strengths = {c.source_id: c for c in case.source_codings.all()} if case.pk else {}
@@ -1548,9 +1550,8 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     after |= {
         f"veld_{f.key}": stored_positions[f.pk] for f in tension_fields if f.pk in stored_positions
     }
-    if case.pk:  # the codings' texts in the case's stored language, before the row
-        codings_before = _own_language_texts(case, after, language=stored_language)
-        stored_texts |= {c: t for c, t in codings_before.items() if c not in stored_texts}
+    if case.pk:
+        stored_texts |= _own_language_rationales(after, stored_language)
     # The passages the case cites now (the import adds none: the workbench does). Whether they still
     # stand once the row's text is written is checked again after the write, below.
     anchored = (
@@ -1702,24 +1703,24 @@ def _strength_cell(coding: SourceCoding) -> str:
     return "" if coding.strength is None else str(coding.strength)
 
 
-def _own_language_texts(case: Case, codings: dict, language: str | None = None) -> dict:
-    """Column -> text of the case's translations (with `codings`, by column: of their
-    rationales) into `language` (the case's original language): what
+def _own_language_texts(case: Case, language: str) -> dict:
+    """Column -> text of the case's translations into `language` (its original language): what
     `WrittenIn.translations_into_original` looks at, named as the file names it."""
-    language = language or case.original_language
-    columns = {name: column for column, (_language, name) in CASE_LANGUAGE_COLUMNS.items()}
-    texts = {
-        columns[translation_column(field, language)]: getattr(
+    return {
+        CASE_COLUMN_OF[translation_column(field, language)]: getattr(
             case, translation_column(field, language), ""
         )
         for field in Case.TRANSLATED_FIELDS
     }
+
+
+def _own_language_rationales(codings: dict, language: str) -> dict:
+    """Column -> rationale in `language` of `codings` (by coding column), likewise."""
     rationale = translation_column("rationale", language)
-    texts |= {
+    return {
         rationale_column(column, language): getattr(coding, rationale, "")
         for column, coding in codings.items()
     }
-    return texts
 
 
 def _changed(text: str, stored: str | None) -> bool:
@@ -1738,14 +1739,14 @@ def _translated_into_original(
     stored there before this rule (`stored_texts`) is never shown, and never blocks an
     import, of a file as exported too."""
     relabelled = case.original_language != stored
-    columns = {name: column for column, (_language, name) in CASE_LANGUAGE_COLUMNS.items()}
-    filled = [columns[name] for name in case.translations_into_original()]
+    filled = [CASE_COLUMN_OF[name] for name in case.translations_into_original()]
     filled += [
         rationale_column(column, case.original_language)
         for column, coding in codings.items()
         if coding.translations_into_original()
     ]
-    now = _own_language_texts(case, codings)
+    language = case.original_language
+    now = _own_language_texts(case, language) | _own_language_rationales(codings, language)
     filled = [
         column
         for column in filled

@@ -430,11 +430,7 @@ class CaseQuerySet(models.QuerySet):
         Not a generated column: the vector holds the keywords, rows of another table.
         """
         return self.update(
-            search_vector=case_vector(),
-            **{
-                translation_column("search_vector", language): translation_vector(language)
-                for language in translation_languages()
-            },
+            **{vector_column(language): language_vector(language) for language in language_codes()}
         )
 
 
@@ -461,10 +457,10 @@ def text_in(field: str, language: str):
     )
 
 
-def translation_vector(language: str) -> CombinedSearchVector:
+def language_vector(language: str) -> CombinedSearchVector:
     """A case's text in `language` (`text_in`: its original written in it, else the
     translation), with that language's stemmer: title above summary and keywords above places
-    and the text sections, as in the Dutch vector."""
+    and the text sections (`vector_column` stores it)."""
     config = full_text.search_config(language)
     columns = [text_in(field, language) for field in TEXT_SECTION_FIELDS]
     return (
@@ -489,20 +485,6 @@ def _neutral_vector(config: str) -> CombinedSearchVector:
     )
     return SearchVector(keywords, weight="B", config=config) + SearchVector(
         "municipality", "neighbourhood", "initiative", weight="C", config=config
-    )
-
-
-def case_vector() -> CombinedSearchVector:
-    """A case's Dutch text (`text_in`: its original written in Dutch, as every case so far, else
-    its Dutch translation): title above summary and keywords above places and the text
-    sections, with the Dutch stemmer."""
-    config = full_text.SEARCH_CONFIG
-    dutch = settings.LANGUAGE_CODE
-    return (
-        SearchVector(text_in("title", dutch), weight="A", config=config)
-        + SearchVector(text_in("summary", dutch), weight="B", config=config)
-        + _neutral_vector(config)
-        + SearchVector(*(text_in(f, dutch) for f in TEXT_SECTION_FIELDS), weight="D", config=config)
     )
 
 
@@ -662,7 +644,7 @@ class Case(WrittenIn, models.Model):
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
-    # Weighted Dutch search vector (case_vector), kept up to date by the services.
+    # Weighted Dutch search vector (language_vector), kept up to date by the services.
     search_vector = SearchVectorField(null=True, editable=False)
     # The case's text in French and in English (its original where written in it, else the
     # translation: `text_in`), each with its own stemmer.
