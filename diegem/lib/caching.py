@@ -303,10 +303,12 @@ def _cacheable_response(request, response) -> bool:
 def _freeze(response, request) -> dict:
     nonce = _nonce(request)
     used_nonce = bool(nonce)  # a LazyNonce is true only once the page asked for it
-    # A page with a nonce is text, cut at it; anything else (a ZIP download) is kept as bytes.
-    content = response.content.decode(response.charset) if used_nonce else response.content
+    # Kept as bytes (a cache read copies them; served, they need no encoding), cut at the
+    # nonce if the page has one. A nonce is URL-safe base64: the same bytes in any charset
+    # Django writes pages in.
+    content = response.content
     return {
-        "parts": content.split(str(nonce)) if used_nonce else [content],
+        "parts": content.split(str(nonce).encode("ascii")) if used_nonce else [content],
         "charset": response.charset,
         # Every header the view set (downloads, Last-Modified, X-Robots-Tag…); the
         # middleware adds its own per response (CSP with this response's nonce, Vary…).
@@ -318,7 +320,7 @@ def _freeze(response, request) -> dict:
 def _revive(stored: dict, request) -> HttpResponse:
     if stored["nonce"]:
         # A fresh nonce for this response; the CSP middleware puts it in the header.
-        content = str(_nonce(request)).join(stored["parts"])
+        content = str(_nonce(request)).encode("ascii").join(stored["parts"])
     else:
         [content] = stored["parts"]
     response = HttpResponse(content, charset=stored["charset"])

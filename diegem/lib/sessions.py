@@ -12,6 +12,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.contrib.sessions.models import Session
 from django.db.models.functions import Now
 
+from diegem.lib.connection_check import checking_connection
 from diegem.lib.prepared import PreparedQuery
 
 _SESSION = PreparedQuery(
@@ -21,7 +22,9 @@ _SESSION = PreparedQuery(
 
 class SessionStore(DatabaseSessionStore):
     def _get_session_from_db(self):
-        found = _SESSION.instances(session_key=self.session_key) if self.session_key else []
+        key = self.session_key
+        # Often a request's first query: its connection's health check as well.
+        found = checking_connection(lambda: _SESSION.instances(session_key=key)) if key else []
         if not found:
             self._session_key = None
             return None

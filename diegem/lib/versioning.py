@@ -20,10 +20,12 @@ import secrets
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from diegem.lib.connection_check import checking_connection
 from diegem.lib.models import ContentVersion
+from diegem.lib.prepared import PreparedQuery
 
 # Every model whose rows the public sees, whole or in part.
 WATCHED_MODELS = (
@@ -71,12 +73,15 @@ def bump_content_version(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
             )
 
 
+# Read on every request a page cache or kept part serves: planned once per connection.
+_VERSION = PreparedQuery(lambda: ContentVersion.objects.filter(pk=1).values("counter"))
+
+
 def current_content_version() -> int:
-    """The current version, read from the database on every call (one small query)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT counter FROM {ContentVersion._meta.db_table} WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else 0
+    """The current version, read from the database on every call (one small query, prepared;
+    the first of a request is also its connection's health check: diegem.lib.connection_check)."""
+    rows = checking_connection(_VERSION.rows)
+    return rows[0]["counter"] if rows else 0
 
 
 def user_saved(sender, update_fields=None, **kwargs) -> None:

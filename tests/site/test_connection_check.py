@@ -1,0 +1,98 @@
+"""The first query of a request checks its database connection: no `SELECT 1` round trip of
+Django's before it (CONN_HEALTH_CHECKS), and a connection the database dropped is replaced
+without the reader seeing an error (`diegem.lib.connection_check`).
+
+Each test opens a request as Django's handler does (`close_old_connections`: a check falls due),
+outside a transaction, and counts Django's own checks (`is_usable`, which runs its `SELECT 1`
+past the query log)."""
+
+import psycopg2
+import pytest
+from django.db import close_old_connections, connection, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import logged_in
+from tests.factories import make_case
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def django_checks(monkeypatch):
+    """How often Django ran its own health check (the real one: a spy, not a stand-in)."""
+    calls = []
+    wrapper = type(connections["default"])
+    real = wrapper.is_usable
+
+    def counted(self):
+        calls.append(self.alias)
+        return real(self)
+
+    monkeypatch.setattr(wrapper, "is_usable", counted)
+    return calls
+
+
+def a_request_begins():
+    """What Django's handler does before each request: a kept connection's check falls due."""
+    connection.ensure_connection()
+    close_old_connections()
+    assert connection.health_check_enabled and not connection.health_check_done
+
+
+def the_database_drops_the_connection():
+    """A restart or a proxy's timeout: the server ends this connection's session."""
+    pid = connection.connection.info.backend_pid
+    with psycopg2.connect(**connection.get_connection_params()) as other:
+        other.autocommit = True
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.fixture
+def cached_case(framework):
+    case = make_case(title="Buren koken samen")
+    Client().get(case.get_absolute_url())  # made and kept: the next reader gets it served
+    return case
+
+
+def test_a_page_from_the_cache_reads_the_version_and_nothing_else(cached_case, django_checks):
+    a_request_begins()
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(cached_case.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    assert len(queries) == 1  # the content version
+    assert django_checks == []  # which was the check
+
+
+def test_a_dropped_connection_is_replaced_for_a_page_from_the_cache(cached_case, django_checks):
+    a_request_begins()
+    the_database_drops_the_connection()
+    response = Client().get(cached_case.get_absolute_url())
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "hit"
+    assert "Buren koken samen" in response.content.decode()
+    assert django_checks == []
+
+
+def test_a_signed_in_readers_session_is_read_on_a_new_connection_when_the_old_one_dropped(
+    framework, member_a, django_checks
+):
+    client = logged_in(member_a)
+    a_request_begins()
+    the_database_drops_the_connection()
+    response = client.get("/kanttekeningen/mijn/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == member_a  # still signed in, not turned away
+    assert django_checks == []
+
+
+def test_a_request_opening_with_another_query_gets_djangos_own_check(
+    cached_case, django_checks, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # no version read: the case is the first query
+    a_request_begins()
+    the_database_drops_the_connection()
+    response = Client().get(cached_case.get_absolute_url())
+    assert response.status_code == 200
+    assert django_checks == ["default"]
