@@ -328,33 +328,6 @@ def _public_places(case: Case) -> dict[tuple[str, str], list[tuple]]:
     return dict(places)
 
 
-def _readers_own(case: Case, user, reader_key: str | None) -> list[tuple[str, int]]:
-    """The case's texts and notes in which this reader has something of their own (a note of
-    theirs, a reply of theirs under a note, a flag), as (text section, note id): one small
-    query, none for a reader who has neither signed in nor flagged anything."""
-    if not user.is_authenticated and not reader_key:
-        return []
-    values = {"case_id": case.pk}
-    if reader_key:
-        values["reader_key"] = reader_key
-    if user.is_authenticated:
-        values["user_id"] = user.pk
-    return [
-        (row["case_field"], row["parent_id"] or row["id"]) for row in _READERS_OWN.rows(**values)
-    ]
-
-
-def _readers_own_query(case_id: int, reader_key: str | None = None, user_id: int | None = None):
-    return (
-        Annotation.objects.filter(case_id=case_id)
-        .of_reader(_reader(user_id), reader_key)
-        .values("case_field", "id", "parent_id")
-    )
-
-
-_READERS_OWN = PreparedQuery(_readers_own_query)
-
-
 def _reader(user_id: int | None):
     return get_user_model()(pk=user_id) if user_id is not None else AnonymousUser()
 
@@ -364,7 +337,8 @@ def _case_margin_query(
 ):
     """A case's notes this reader sees in its margins (of the voice and kind chosen), and the
     replies they see in the notes' threads: one query (`_case_notes`). With `own`, only the
-    notes in which the reader has something of theirs (`_readers_own`), with their threads."""
+    notes in which the reader has something of theirs (a note of theirs, a reply of theirs, a
+    flag), with their threads."""
     reader = _reader(user_id)
     margin_filter = MarginFilter(voice=chosen.get("voice", ""), kind=chosen.get("kind", ""))
     notes = margin_filter.apply(Annotation.objects.for_margin(reader))
@@ -414,29 +388,23 @@ def case_margin(
     """Every text section of a case with its margin.
 
     A text with nothing of this reader's in it is kept for every reader alike, and a kept one
-    needs no note. What is this reader's is one small query (`_readers_own`). A text that is
-    theirs is made with their own notes (and those they answered or flagged) read for them with
-    their threads, in one query (`_case_margin_query(own=True)`), and every other note a
-    `KeptNote`, placed by where the public notes stand
-    (kept by the content version `version`) and shown from its kept part.
+    needs no note. What is this reader's is read first, in one query: the notes holding
+    something of theirs (a note, a reply, a flag), with their threads
+    (`_case_margin_query(own=True)`); none for a reader who has neither signed in nor flagged
+    anything. A text holding one of them is made with them, and every other note a `KeptNote`,
+    placed by where the public notes stand (kept by the content version `version`) and shown
+    from its kept part.
     """
     public = case.is_public
-    own = _readers_own(case, user, reader_key) if public else []
-    personal = {field for field, _note in own}
-    own_ids = {note for _field, note in own}
+    readers_notes = _case_notes(case, user, margin_filter, reader_key, own=True) if public else []
+    personal = {note.case_field for note in readers_notes}
+    own_ids = {note.pk for note in readers_notes}
 
     @cache
     def places() -> dict[str, list[tuple]]:
         return cached_result(
             "case-margin-places", (case.pk,), version, lambda: _public_places(case)
         )
-
-    @cache
-    def readers_notes() -> list[Annotation]:
-        if not own_ids:
-            return []
-        notes = _case_notes(case, user, margin_filter, reader_key, own=True)
-        return [note for note in notes if note.pk in own_ids]
 
     @cache
     def public_notes() -> dict[int, Annotation]:
@@ -452,7 +420,7 @@ def case_margin(
         ]
         theirs = [
             note
-            for note in readers_notes()
+            for note in readers_notes
             if note.case_field == field and note.text_language == language
         ]
         return sorted([*kept, *theirs], key=lambda note: (note.position_start, note.pk))

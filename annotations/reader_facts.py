@@ -1,10 +1,13 @@
 """What the pages a signed-in reader gets need to know about them, in one query per request:
 whether they are a member of an organisation (who may write, reply, follow and save), whether
-they ever wrote or were notified, and how many notifications wait unread for them."""
+they ever wrote or were notified, how many notifications wait unread for them, and whether they
+follow what the page offers to follow (its follow button's target, named by the header that
+asks first: `account_offers`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Subquery
@@ -22,12 +25,14 @@ class ReaderFacts:
     wrote: bool = False
     notified: bool = False
     unread: int = 0
+    following: tuple[str, int] | None = None  # the follow target asked about: (kind, id)
+    follows: bool = False  # whether they follow it
 
 
 NOBODY = ReaderFacts()
 
 
-def _facts(user_id: int):
+def _facts(user_id: int, target_id: int | None = None, *, kind: str | None = None):
     user = get_user_model()(pk=user_id)
     unread = (
         Notification.objects.shown_to(user)
@@ -36,7 +41,7 @@ def _facts(user_id: int):
         .annotate(count=Count("pk"))
         .values("count")
     )
-    return (
+    facts = (
         get_user_model()
         .objects.filter(pk=user_id)
         .annotate(
@@ -45,24 +50,41 @@ def _facts(user_id: int):
             notified=Exists(Notification.objects.filter(recipient=OuterRef("pk"))),
             unread=Coalesce(Subquery(unread), 0),
         )
-        .values("member", "wrote", "notified", "unread")
     )
+    if kind is None:
+        return facts.values("member", "wrote", "notified", "unread")
+    target = {f"{FOLLOW_TARGETS[kind]}_id": target_id}
+    return facts.annotate(
+        follows_target=Exists(Follow.objects.filter(user=OuterRef("pk"), **target))
+    ).values("member", "wrote", "notified", "unread", "follows_target")
 
 
-# Read on every page a signed-in reader gets: compiled once per process (diegem.lib.prepared).
+# Read on every page a signed-in reader gets: compiled once per process (diegem.lib.prepared);
+# on a page with a follow button, with whether they follow its target (one statement per kind).
 _FACTS = PreparedQuery(_facts)
+_FACTS_FOLLOWING = {kind: PreparedQuery(partial(_facts, kind=kind)) for kind in FOLLOW_TARGETS}
 
 
-def reader_facts(user) -> ReaderFacts:
-    """This reader's facts; `NOBODY`'s for an anonymous or inactive user (no query)."""
+def reader_facts(user, following: tuple[str, int] | None = None) -> ReaderFacts:
+    """This reader's facts; `NOBODY`'s for an anonymous or inactive user (no query). With
+    `following` (a follow target's kind and id), whether they follow it is read with them, if
+    this request has not read them yet (`follows` reads it apart otherwise)."""
     if not user.is_authenticated or not user.is_active:
         return NOBODY
-    return memoized(("reader_facts", user.pk), lambda: _read_facts(user.pk))
+    return memoized(("reader_facts", user.pk), lambda: _read_facts(user.pk, following))
 
 
-def _read_facts(user_id: int) -> ReaderFacts:
-    rows = _FACTS.rows(user_id=user_id)
-    return ReaderFacts(**rows[0]) if rows else NOBODY
+def _read_facts(user_id: int, following: tuple[str, int] | None) -> ReaderFacts:
+    if following is None:
+        rows = _FACTS.rows(user_id=user_id)
+    else:
+        kind, target_id = following
+        rows = _FACTS_FOLLOWING[kind].rows(user_id=user_id, target_id=target_id)
+    if not rows:
+        return NOBODY
+    row = rows[0]
+    follows = row.pop("follows_target", False)
+    return ReaderFacts(**row, following=following, follows=follows)
 
 
 def _following(kind: str) -> PreparedQuery:
@@ -78,5 +100,9 @@ _FOLLOWING = {kind: _following(kind) for kind in FOLLOW_TARGETS}
 
 
 def follows(user, kind: str, target_id: int) -> bool:
-    """Whether a signed-in reader follows this target (one prepared query)."""
+    """Whether a signed-in reader follows this target: known from their facts when the page
+    asked for it with them, else one prepared query."""
+    facts = reader_facts(user, following=(kind, target_id))
+    if facts.following == (kind, target_id):
+        return facts.follows
     return bool(_FOLLOWING[kind].rows(user_id=user.pk, target_id=target_id))

@@ -164,7 +164,12 @@ def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "cases/case_detail.html",
-        {"case": case, "parts": CasePageParts(case, request, version)},
+        {
+            "case": case,
+            "parts": CasePageParts(case, request, version),
+            # The follow button's target, asked about with what the header reads of a member.
+            "follow_target": case if case.is_public else None,
+        },
     )
 
 
@@ -220,6 +225,7 @@ def source_detail(request: HttpRequest, key: str) -> HttpResponse:
         "cases/source_detail.html",
         {
             "source": source,
+            "follow_target": source,
             "page": page,
             "undetermined": on_source.undetermined().count(),
             "left_out": left_out,
@@ -244,6 +250,7 @@ def tension_field_detail(request: HttpRequest, key: str) -> HttpResponse:
         "cases/tension_field_detail.html",
         {
             "field": tension_field,
+            "follow_target": tension_field,
             "spectrum": spectrum,
             "columns": spectrum.columns,
             "total": spectrum.total,

@@ -54,6 +54,7 @@ def section_detail(request: HttpRequest, key: str) -> HttpResponse:
         "frameworks/section_detail.html",
         {
             "section": section,
+            "follow_target": section,
             "previous": lambda: next((s for s in neighbours() if s.order < section.order), None),
             "next": lambda: next((s for s in neighbours() if s.order > section.order), None),
             "toc": Section.objects.only(

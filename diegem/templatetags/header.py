@@ -2,6 +2,7 @@
 
 from django import template
 
+from annotations.notification_services import follow_kind
 from annotations.reader_facts import reader_facts
 from diegem.lib.search import MAX_QUERY_LENGTH
 
@@ -15,7 +16,7 @@ def max_query_length() -> int:
 
 
 @register.simple_tag
-def account_offers(user) -> dict:
+def account_offers(user, follow_target=None) -> dict:
     """Which of the user's own pages the header links to, and their unread notifications, in one query.
 
     "Mijn kanttekeningen": for members of an organisation (the only ones who may write) and
@@ -25,8 +26,11 @@ def account_offers(user) -> dict:
     "Meldingen" and "Instellingen": for members and for anyone who has notifications (a
     researcher hears of readings of their cases); the count is of unread notifications the
     user may still see (`Notification.objects.shown_to`).
+    `follow_target`: what the page's follow button offers (a view's `follow_target`), asked
+    about in the same query, before the button asks.
     """
-    facts = reader_facts(user)
+    following = (follow_kind(follow_target), follow_target.pk) if follow_target else None
+    facts = reader_facts(user, following=following)
     return {
         "annotations": facts.member or facts.wrote,
         "practices": facts.member,

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from annotations.models import Flag
 from cases.models import Case
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case, make_member, make_reading
+from tests.factories import make_annotation, make_case, make_member, make_reading, make_reply
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -58,10 +58,26 @@ def test_a_kept_page_reads_only_what_is_the_readers_own(case, member_a, member_b
     assert main_text(page_of(second, case)) == main_text(page_of(first, case))
     # Left to read once the parts are kept: the content version, the session, the user with
     # their permissions, the case row, what the page knows of them (member? their links and
-    # unread count: once for the header, the margin, the readings and the follow button),
-    # whether they follow the case, and what of theirs is on it.
-    assert kept == 7
+    # unread count: once for the header, the margin, the readings and the follow button; and
+    # whether they follow the case), and their notes on it (none).
+    assert kept == 6
     assert made > kept
+
+
+def test_a_members_own_notes_are_read_with_their_threads_in_that_query(case, member_a, member_b):
+    public = make_annotation(target=case, author=member_a, body="Een openbare kanttekening.")
+    for body in ("Mijn eerste wacht.", "Mijn tweede wacht."):
+        make_annotation(target=case, author=member_b, status="pending", body=body)
+    make_reply(public, author=member_b, status="pending", body="Mijn antwoord wacht.")
+    first, second = logged_in(member_b), logged_in(member_b)
+    queries(first, case)
+    assert queries(second, case) == 6  # as many as for a member with nothing on it
+    assert margin_bodies(page_of(second, case)) == [
+        "Een openbare kanttekening.",
+        "Mijn antwoord wacht.",  # in its thread
+        "Mijn eerste wacht.",
+        "Mijn tweede wacht.",
+    ]
 
 
 def test_a_note_waiting_is_shown_to_its_author_and_to_no_one_else(case, member_a, member_b):
@@ -178,15 +194,15 @@ def test_a_flag_made_while_the_text_is_made_is_never_kept_for_others(
     note = make_annotation(target=case, author=member_b, body="Een openbare kanttekening.")
     flagger = make_member(organisation_b, username="melder")
     colleague = make_member(organisation_b, username="collega-b")
-    asked = margin._readers_own
+    asked = margin._case_notes
 
-    def flagged_in_between(case, user, *args):
-        own = asked(case, user, *args)
-        if user == flagger and not Flag.objects.exists():
+    def flagged_in_between(case, user, *args, own=False):
+        notes = asked(case, user, *args, own=own)
+        if own and user == flagger and not Flag.objects.exists():
             Flag.objects.create(annotation=note, reader_key=f"user:{flagger.pk}", reason="spam")
-        return own
+        return notes
 
-    monkeypatch.setattr(margin, "_readers_own", flagged_in_between)
+    monkeypatch.setattr(margin, "_case_notes", flagged_in_between)
     status = f"//article[@id='kanttekening-{note.pk}']/p[@role='status']"
     page_of(logged_in(flagger), case)
     assert page_of(logged_in(colleague), case).xpath(status) == []

@@ -43,9 +43,9 @@ def test_a_kept_section_reads_only_what_is_the_readers_own(section, member_a, me
         kept = page_of(reader, section)
     assert margin_bodies(kept) == ["Een openbare kanttekening."]
     # The content version, the session, the user with their permissions, the section, what the
-    # page knows of them (member? their links; read once for all who ask), whether they follow
-    # it, what of theirs is in its margin and among the pilots' notes.
-    assert len(queries) == 8
+    # page knows of them (member? their links; whether they follow it: read once for all who
+    # ask), what of theirs is in its margin and among the pilots' notes.
+    assert len(queries) == 7
 
 
 def test_a_note_waiting_is_shown_to_its_author_and_to_no_one_else(section, member_a, member_b):

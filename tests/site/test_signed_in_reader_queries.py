@@ -20,13 +20,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.models import Membership
-from annotations.reader_facts import reader_facts
+from annotations.models import Follow, Membership
+from annotations.reader_facts import follows, reader_facts
 from annotations.services import may_annotate
 from diegem.lib.prepared import as_written
 from diegem.lib.request_memo import RequestMemoMiddleware, memoized
+from frameworks.models import Section, Source, TensionField
 from tests.conftest import logged_in
 from tests.factories import make_annotation, make_case, make_user
+from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +51,55 @@ def test_a_members_case_page_asks_for_their_membership_once(framework, member_a)
     sqls = tables_read(logged_in(member_a), case.get_absolute_url())
     assert reading(sqls, "annotations_membership") == 1
     assert reading(sqls, "django_session") == 1
+
+
+def follow_form(client, url) -> list[str]:
+    page = parse(client.get(url))
+    return texts(page, "//form[@class='follow-form']//p | //form[@class='follow-form']//button")
+
+
+TARGETS = {
+    "case": lambda: make_case(),
+    "section": lambda: Section.objects.get(key="inleiding"),
+    "source": lambda: Source.objects.get(key="ontmoeting"),
+    "tension_field": lambda: TensionField.objects.get(key="consensus-conflict"),
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "offered", "followed"),
+    [
+        ("case", "Volg deze praktijk", "U volgt deze praktijk. Uw meldingen"),
+        ("section", "Volg dit deel van het kader", "U volgt dit deel van het kader. Uw meldingen"),
+        ("source", "Volg deze bron", "U volgt deze bron. Uw meldingen"),
+        ("tension_field", "Volg dit spanningsveld", "U volgt dit spanningsveld. Uw meldingen"),
+    ],
+)
+def test_whether_a_member_follows_what_a_page_offers_is_read_with_their_facts(
+    framework, member_a, kind, offered, followed
+):
+    """The header asks first, for the page's follow target; the button then asks nothing."""
+    target = TARGETS[kind]()
+    url = target.get_absolute_url()
+    client = logged_in(member_a)
+    assert follow_form(client, url) == [offered]
+    assert follow_read_with_the_membership(client, url)
+    Follow.objects.create(user=member_a, **{kind: target})
+    assert follow_form(client, url) == [followed, "Niet meer volgen"]
+    assert follow_read_with_the_membership(client, url)
+
+
+def follow_read_with_the_membership(client, url) -> bool:
+    follow_reads = [sql for sql in tables_read(client, url) if '"annotations_follow"' in sql]
+    return len(follow_reads) == 1 and '"annotations_membership"' in follow_reads[0]
+
+
+def test_a_follow_target_not_asked_with_the_facts_is_read_apart(framework, member_a):
+    case = make_case()
+    Follow.objects.create(user=member_a, case=case)
+    assert reader_facts(member_a).following is None  # outside a request: read every time
+    assert follows(member_a, "praktijk", case.pk) is True
+    assert follows(member_a, "praktijk", make_case(title="Een andere").pk) is False
 
 
 def test_the_user_and_their_permissions_are_read_together(framework, reviewer):
