@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from annotations.models import Annotation, Kind, Motivation, Status, Voice
+from annotations.reader_facts import nothing_theirs_on_case
 from annotations.services import may_annotate
 from annotations.targets import Target, case_targets, section_target
 from annotations.thread_replies import THREAD_ORDER, attach_threads, visible_replies
@@ -78,8 +79,9 @@ class Block:
 
 def _nothing_of_theirs(holder) -> bool:
     """For a holder of notes read for one reader (`personal`, a lazy `notes`): nothing in it is
-    theirs, neither by the small query before the notes are read nor, once they are read (the
-    part is being made), by the notes themselves (`mark_shared`)."""
+    theirs, neither by what was read of theirs before its notes are (a case's: the reader's own
+    notes; a section's: a small query) nor, once they are read (the part is being made), by
+    the notes themselves (`mark_shared`)."""
     if holder.personal:
         return False
     return "notes" not in holder.__dict__ or all(note.shared for note in holder.notes)
@@ -91,7 +93,8 @@ class AnnotatedText:
     load: Callable[[], list[Annotation]]  # this text's notes for this reader, read when needed
     can_annotate: bool = False
     can_reply: bool = False
-    # Has this reader something of their own on this text (`AnnotationQuerySet.of_reader`)?
+    # Has this reader something of their own on this text that they see in its margin (with
+    # its filter): a note, a reply or a flag (`AnnotationQuerySet.of_reader`)?
     personal: bool = True
     margin_filter: MarginFilter | None = None
     public: bool = True  # a case's text is not while the case is not
@@ -351,8 +354,8 @@ def _case_margin_query(
     return both.select_related("author__preferences", "organisation").defer("search_vector")
 
 
-# Read on the case page of every reader with something of their own on it: prepared, the
-# whole margin (for a note whose kept part is gone) and the reader's own notes.
+# Read on the case page, prepared: the reader's own notes for every signed-in reader or one who
+# flagged something (`_OWN_CASE_MARGIN`), and the whole margin when a note's kept part is gone.
 _CASE_MARGIN = PreparedQuery(_case_margin_query)
 _OWN_CASE_MARGIN = PreparedQuery(partial(_case_margin_query, own=True))
 
@@ -391,12 +394,18 @@ def case_margin(
     needs no note. What is this reader's is read first, in one query: the notes holding
     something of theirs (a note, a reply, a flag), with their threads
     (`_case_margin_query(own=True)`); none for a reader who has neither signed in nor flagged
-    anything. A text holding one of them is made with them, and every other note a `KeptNote`,
+    anything, nor for one whose facts, read by the header with this case as the page's follow
+    target, say nothing of theirs is on it (`nothing_theirs_on_case`). A text holding one of them is made with them, and every other note a `KeptNote`,
     placed by where the public notes stand (kept by the content version `version`) and shown
     from its kept part.
     """
     public = case.is_public
-    readers_notes = _case_notes(case, user, margin_filter, reader_key, own=True) if public else []
+    known_none = nothing_theirs_on_case(user, case.pk)  # as the header read it, with no query
+    readers_notes = (
+        _case_notes(case, user, margin_filter, reader_key, own=True)
+        if public and not known_none
+        else []
+    )
     personal = {note.case_field for note in readers_notes}
     own_ids = {note.pk for note in readers_notes}
 

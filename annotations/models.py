@@ -797,6 +797,11 @@ class FlagReason(models.TextChoices):
     OTHER = "other", _("iets anders")
 
 
+def user_reader_key(user_id: int) -> str:
+    """The reader key of a signed-in reader (`Flag.reader_key`): the same on every device."""
+    return f"user:{user_id}"
+
+
 class Flag(models.Model):
     """A reader's report that an approved annotation does not belong; one per reader."""
 

@@ -13,10 +13,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from annotations.models import Annotation, Follow, Membership, Notification
+from annotations.models import Annotation, Follow, Membership, Notification, user_reader_key
 from annotations.notifications import FOLLOW_TARGETS
 from diegem.lib.prepared import PreparedQuery
-from diegem.lib.request_memo import memoized
+from diegem.lib.request_memo import memoized, remembered
 
 
 @dataclass(frozen=True)
@@ -25,14 +25,23 @@ class ReaderFacts:
     wrote: bool = False
     notified: bool = False
     unread: int = 0
-    following: tuple[str, int] | None = None  # the follow target asked about: (kind, id)
+    following: tuple[str, int] | None = None  # the page's follow target asked about: (kind, id)
     follows: bool = False  # whether they follow it
+    # A case as that target: whether anything of theirs is on it (a note, a reply, an open
+    # flag: `of_reader`); None when not asked.
+    theirs_on_case: bool | None = None
 
 
 NOBODY = ReaderFacts()
 
 
-def _facts(user_id: int, target_id: int | None = None, *, kind: str | None = None):
+def _facts(
+    user_id: int,
+    target_id: int | None = None,
+    reader_key: str | None = None,
+    *,
+    kind: str | None = None,
+):
     user = get_user_model()(pk=user_id)
     unread = (
         Notification.objects.shown_to(user)
@@ -54,21 +63,29 @@ def _facts(user_id: int, target_id: int | None = None, *, kind: str | None = Non
     if kind is None:
         return facts.values("member", "wrote", "notified", "unread")
     target = {f"{FOLLOW_TARGETS[kind]}_id": target_id}
-    return facts.annotate(
+    facts = facts.annotate(
         follows_target=Exists(Follow.objects.filter(user=OuterRef("pk"), **target))
-    ).values("member", "wrote", "notified", "unread", "follows_target")
+    )
+    if FOLLOW_TARGETS[kind] != "case":
+        return facts.values("member", "wrote", "notified", "unread", "follows_target")
+    theirs = Annotation.objects.filter(case_id=target_id).of_reader(user, reader_key)
+    return facts.annotate(theirs_on_case=Exists(theirs)).values(
+        "member", "wrote", "notified", "unread", "follows_target", "theirs_on_case"
+    )
 
 
 # Read on every page a signed-in reader gets: compiled once per process (diegem.lib.prepared);
-# on a page with a follow button, with whether they follow its target (one statement per kind).
+# on a page with a follow button, with whether they follow its target (one statement per kind)
+# and, a case's, whether anything of theirs is on it (`case_margin` then reads nothing more).
 _FACTS = PreparedQuery(_facts)
 _FACTS_FOLLOWING = {kind: PreparedQuery(partial(_facts, kind=kind)) for kind in FOLLOW_TARGETS}
 
 
 def reader_facts(user, following: tuple[str, int] | None = None) -> ReaderFacts:
     """This reader's facts; `NOBODY`'s for an anonymous or inactive user (no query). With
-    `following` (a follow target's kind and id), whether they follow it is read with them, if
-    this request has not read them yet (`follows` reads it apart otherwise)."""
+    `following` (a follow target's kind and id), whether they follow it (and, a case, whether
+    anything of theirs is on it) is read with them, if this request has not read them yet
+    (`follows` reads it apart otherwise)."""
     if not user.is_authenticated or not user.is_active:
         return NOBODY
     return memoized(("reader_facts", user.pk), lambda: _read_facts(user.pk, following))
@@ -79,12 +96,13 @@ def _read_facts(user_id: int, following: tuple[str, int] | None) -> ReaderFacts:
         rows = _FACTS.rows(user_id=user_id)
     else:
         kind, target_id = following
-        rows = _FACTS_FOLLOWING[kind].rows(user_id=user_id, target_id=target_id)
+        on_case = {"reader_key": user_reader_key(user_id)} if FOLLOW_TARGETS[kind] == "case" else {}
+        rows = _FACTS_FOLLOWING[kind].rows(user_id=user_id, target_id=target_id, **on_case)
     if not rows:
         return NOBODY
     row = rows[0]
-    follows = row.pop("follows_target", False)
-    return ReaderFacts(**row, following=following, follows=follows)
+    followed = row.pop("follows_target", False)
+    return ReaderFacts(**row, following=following, follows=followed)
 
 
 def _following(kind: str) -> PreparedQuery:
@@ -100,9 +118,22 @@ _FOLLOWING = {kind: _following(kind) for kind in FOLLOW_TARGETS}
 
 
 def follows(user, kind: str, target_id: int) -> bool:
-    """Whether a signed-in reader follows this target: known from their facts when the page
-    asked for it with them, else one prepared query."""
-    facts = reader_facts(user, following=(kind, target_id))
-    if facts.following == (kind, target_id):
+    """Whether a signed-in reader follows this target: known from the facts this request read
+    for them if those were read with it (`account_offers`), else one small prepared query."""
+    facts = remembered(("reader_facts", user.pk))
+    if facts is not None and facts.following == (kind, target_id):
         return facts.follows
     return bool(_FOLLOWING[kind].rows(user_id=user.pk, target_id=target_id))
+
+
+def nothing_theirs_on_case(user, case_id: int) -> bool:
+    """Whether the facts this request read for a signed-in reader, with this case as the page's
+    follow target, say that nothing of theirs is on it (False when they were not read so)."""
+    if not user.is_authenticated:
+        return False
+    facts = remembered(("reader_facts", user.pk))
+    return (
+        facts is not None
+        and facts.following == ("praktijk", case_id)
+        and facts.theirs_on_case is False
+    )

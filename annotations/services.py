@@ -30,6 +30,7 @@ from annotations.models import (
     ModerationEvent,
     Motivation,
     Status,
+    user_reader_key,
 )
 from annotations.models import ModerationAction as Action
 from annotations.notification_services import mail_language, notification_fan_out, notify_decision
@@ -528,7 +529,7 @@ def _mail_decision(event, author) -> None:
 def reader_key_for(request) -> str:
     """Who flags: the user, or (anonymous readers) a hash of their session."""
     if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
+        return user_reader_key(request.user.pk)
     if not request.session.session_key:
         request.session.save()
     digest = hashlib.sha256(

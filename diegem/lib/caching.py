@@ -25,6 +25,7 @@ reader's own) and no nonce, and reads nothing when it is served.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 import re
@@ -116,8 +117,8 @@ def public_page_cache(view):
         response = view(request, *args, **kwargs)
         if getattr(response, "is_rendered", True) is False:
             response.render()  # a TemplateResponse (the sitemap)
-        if _cacheable_response(request, response):
-            _cache_set(key, _freeze(response, request), settings.PAGE_CACHE_SECONDS)
+        if _cacheable_response(request, response) and (frozen := _freeze(response, request)):
+            _cache_set(key, frozen, settings.PAGE_CACHE_SECONDS)
         response["X-Page-Cache"] = "miss"
         return response
 
@@ -300,13 +301,15 @@ def _cacheable_response(request, response) -> bool:
     return not (session is not None and session.modified)
 
 
-def _freeze(response, request) -> dict:
+def _freeze(response, request) -> dict | None:
+    """What is kept of a page: None if it cannot be served again as it is."""
     nonce = _nonce(request)
     used_nonce = bool(nonce)  # a LazyNonce is true only once the page asked for it
     # Kept as bytes (a cache read copies them; served, they need no encoding), cut at the
-    # nonce if the page has one. A nonce is URL-safe base64: the same bytes in any charset
-    # Django writes pages in.
+    # nonce if the page has one: URL-safe base64, the same bytes in UTF-8 (every page here).
     content = response.content
+    if used_nonce and codecs.lookup(response.charset).name != "utf-8":
+        return None  # another encoding (none here yet): not cut, so not kept
     return {
         "parts": content.split(str(nonce).encode("ascii")) if used_nonce else [content],
         "charset": response.charset,

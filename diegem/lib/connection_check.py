@@ -13,23 +13,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 
 def checking_connection[T](read: Callable[[], T], using: str = DEFAULT_DB_ALIAS) -> T:
-    """`read()` (a query that changes nothing: it may run twice), as the health check of the
-    connection `using` when one is due."""
+    """`read()` (a query that changes nothing: it may run twice) on the database `using`, as
+    the health check of its connection when one is due."""
     connection = connections[using]
     due = (
         connection.connection is not None
         and connection.health_check_enabled
-        and not connection.health_check_done  # (entering a transaction runs Django's check)
+        and not connection.health_check_done
+        and not connection.in_atomic_block  # (entering one runs Django's check anyway)
     )
     if not due:
         return read()
     connection.health_check_done = True  # the read is the check: no SELECT 1 before it
     try:
         return read()
-    except (InterfaceError, OperationalError):
-        connection.close()  # what a failed check does; the read connects anew
+    except DatabaseError:
+        # Whatever the driver calls it (a dropped SSL connection is a bare DatabaseError), the
+        # connection is replaced only if it is gone, as Django's check decides (`is_usable`,
+        # asked only now that something failed); an error of the read itself is the caller's.
+        if connection.is_usable():
+            raise
+        connection.close()
         return read()

@@ -4,7 +4,9 @@ A page asks several times whether its reader is a member (the header, the margin
 button, the readings): `memoized(key, compute)` reads it once while a GET or HEAD request is
 being answered (`RequestMemoMiddleware`) and every time outside one (a command, a test, a
 request that writes: what it changes is read again). Keys name everything the fact depends
-on (the user's id).
+on (the user's id); a value read with something more than its key names (a reader's facts
+with the page's follow target) says so itself. `remembered(key)` gives what is kept, reading
+nothing.
 """
 
 from __future__ import annotations
@@ -36,3 +38,9 @@ def memoized[T](key: Hashable, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+def remembered(key: Hashable):
+    """What this request keeps under `key`, or None: nothing read yet, or not in a request."""
+    memo = _memo.get()
+    return None if memo is None else memo.get(key)

@@ -4,14 +4,16 @@ without the reader seeing an error (`diegem.lib.connection_check`).
 
 Each test opens a request as Django's handler does (`close_old_connections`: a check falls due),
 outside a transaction, and counts Django's own checks (`is_usable`, which runs its `SELECT 1`
-past the query log)."""
+past the query log; asked only after a read failed, to tell a dropped connection from an error
+of the read)."""
 
 import psycopg2
 import pytest
-from django.db import close_old_connections, connection, connections
+from django.db import DataError, close_old_connections, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from diegem.lib.connection_check import checking_connection
 from tests.conftest import logged_in
 from tests.factories import make_case
 
@@ -46,7 +48,7 @@ def the_database_drops_the_connection():
     with psycopg2.connect(**connection.get_connection_params()) as other:
         other.autocommit = True
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            cursor.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])  # waits till it is gone
 
 
 @pytest.fixture
@@ -72,7 +74,7 @@ def test_a_dropped_connection_is_replaced_for_a_page_from_the_cache(cached_case,
     assert response.status_code == 200
     assert response["X-Page-Cache"] == "hit"
     assert "Buren koken samen" in response.content.decode()
-    assert django_checks == []
+    assert django_checks == ["default"]  # asked once the read failed: is it gone? it is
 
 
 def test_a_signed_in_readers_session_is_read_on_a_new_connection_when_the_old_one_dropped(
@@ -84,7 +86,7 @@ def test_a_signed_in_readers_session_is_read_on_a_new_connection_when_the_old_on
     response = client.get("/kanttekeningen/mijn/")
     assert response.status_code == 200
     assert response.wsgi_request.user == member_a  # still signed in, not turned away
-    assert django_checks == []
+    assert django_checks == ["default"]
 
 
 def test_a_request_opening_with_another_query_gets_djangos_own_check(
@@ -95,4 +97,21 @@ def test_a_request_opening_with_another_query_gets_djangos_own_check(
     the_database_drops_the_connection()
     response = Client().get(cached_case.get_absolute_url())
     assert response.status_code == 200
+    assert django_checks == ["default"]
+
+
+def test_an_error_of_the_read_itself_is_raised_on_the_same_connection(db, django_checks):
+    a_request_begins()
+    backend = connection.connection.info.backend_pid
+    tries = []
+
+    def read():
+        tries.append(1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 / 0")
+
+    with pytest.raises(DataError):
+        checking_connection(read)
+    assert len(tries) == 1  # not run again
+    assert connection.connection.info.backend_pid == backend  # the connection kept
     assert django_checks == ["default"]

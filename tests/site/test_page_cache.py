@@ -4,7 +4,9 @@ import re
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.http import HttpResponse
+from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from annotations import services as annotation_services
@@ -79,6 +81,30 @@ def test_each_cached_response_gets_its_own_nonce(client, framework):
     body_2, header_2 = nonces(second)
     assert body_1 == {header_1} and body_2 == {header_2}
     assert header_1 != header_2
+
+
+def page_with_a_nonce(charset: str):
+    @caching.public_page_cache
+    def view(request):
+        script = f'<script nonce="{request._csp_nonce}">é</script>'
+        return HttpResponse(script.encode(charset), charset=charset)
+
+    return view
+
+
+@pytest.mark.parametrize(("charset", "kept"), [("utf-8", True), ("UTF8", True), ("utf-16", False)])
+def test_a_page_is_kept_cut_at_its_nonce_only_in_utf_8(charset, kept):
+    """Pages here are UTF-8; one in another encoding could not be cut at the nonce's bytes."""
+    view = page_with_a_nonce(charset)
+    middleware = ContentSecurityPolicyMiddleware(view)
+    first = middleware(RequestFactory().get("/bladzijde/"))
+    second = middleware(RequestFactory().get("/bladzijde/"))
+    assert (second["X-Page-Cache"] == "hit") is kept
+    for response in (first, second):
+        body = response.content.decode(charset)
+        [nonce] = re.findall(r'nonce="([^"]+)"', body)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        assert body.endswith(">é</script>")
 
 
 def test_unpublishing_removes_a_case_from_cached_pages_at_once(client, framework, researcher):

@@ -95,11 +95,32 @@ def follow_read_with_the_membership(client, url) -> bool:
 
 
 def test_a_follow_target_not_asked_with_the_facts_is_read_apart(framework, member_a):
+    followed, other = make_case(), make_case(title="Een andere")
+    Follow.objects.create(user=member_a, case=followed)
+    answers = {}
+
+    def page(request):
+        # The header asked about `followed`; a second button on the page asks about `other`.
+        reader_facts(member_a, following=("praktijk", followed.pk))
+        with CaptureQueriesContext(connection) as queries:
+            answers["followed"] = follows(member_a, "praktijk", followed.pk)
+            answers["other"] = follows(member_a, "praktijk", other.pk)
+        answers["queries"] = [as_written(query["sql"]) for query in queries]
+
+    RequestMemoMiddleware(page)(RequestFactory().get("/"))
+    assert (answers["followed"], answers["other"]) == (True, False)
+    [apart] = answers["queries"]  # for `other` only, and not the facts again
+    assert '"annotations_follow"' in apart
+    assert '"annotations_membership"' not in apart
+
+
+def test_outside_a_request_a_follow_is_one_small_query(framework, member_a):
     case = make_case()
     Follow.objects.create(user=member_a, case=case)
-    assert reader_facts(member_a).following is None  # outside a request: read every time
-    assert follows(member_a, "praktijk", case.pk) is True
-    assert follows(member_a, "praktijk", make_case(title="Een andere").pk) is False
+    with CaptureQueriesContext(connection) as queries:
+        assert follows(member_a, "praktijk", case.pk) is True
+    [query] = [as_written(query["sql"]) for query in queries]
+    assert '"annotations_membership"' not in query
 
 
 def test_the_user_and_their_permissions_are_read_together(framework, reviewer):
