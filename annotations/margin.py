@@ -23,7 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from annotations.models import Annotation, Kind, Motivation, Status, Voice
+from annotations.models import Annotation, Kind, Motivation, Status, Voice, user_reader_key
 from annotations.reader_facts import nothing_theirs_on_case
 from annotations.services import may_annotate
 from annotations.targets import Target, case_targets, section_target
@@ -80,7 +80,7 @@ class Block:
 def _nothing_of_theirs(holder) -> bool:
     """For a holder of notes read for one reader (`personal`, a lazy `notes`): nothing in it is
     theirs, neither by what was read of theirs before its notes are (a case's: the reader's own
-    notes; a section's: a small query) nor, once they are read (the part is being made), by
+    notes, or their facts saying there are none; a section's: a small query) nor, once they are read (the part is being made), by
     the notes themselves (`mark_shared`)."""
     if holder.personal:
         return False
@@ -93,8 +93,8 @@ class AnnotatedText:
     load: Callable[[], list[Annotation]]  # this text's notes for this reader, read when needed
     can_annotate: bool = False
     can_reply: bool = False
-    # Has this reader something of their own on this text that they see in its margin (with
-    # its filter): a note, a reply or a flag (`AnnotationQuerySet.of_reader`)?
+    # Has this reader something of their own on this text (`AnnotationQuerySet.of_reader`)? On
+    # a case, what they see of it in the margin (with its filter); on a section, anything.
     personal: bool = True
     margin_filter: MarginFilter | None = None
     public: bool = True  # a case's text is not while the case is not
@@ -354,8 +354,9 @@ def _case_margin_query(
     return both.select_related("author__preferences", "organisation").defer("search_vector")
 
 
-# Read on the case page, prepared: the reader's own notes for every signed-in reader or one who
-# flagged something (`_OWN_CASE_MARGIN`), and the whole margin when a note's kept part is gone.
+# Read on the case page, prepared: the reader's own notes (`_OWN_CASE_MARGIN`) unless their
+# facts say nothing of theirs is on the case, and the whole margin when a note's kept part is
+# gone.
 _CASE_MARGIN = PreparedQuery(_case_margin_query)
 _OWN_CASE_MARGIN = PreparedQuery(partial(_case_margin_query, own=True))
 
@@ -400,7 +401,13 @@ def case_margin(
     from its kept part.
     """
     public = case.is_public
-    known_none = nothing_theirs_on_case(user, case.pk)  # as the header read it, with no query
+    # As the header read it with their facts (for the reader key of a signed-in reader only).
+    known_none = (
+        reader_key is not None
+        and user.is_authenticated
+        and reader_key == user_reader_key(user.pk)
+        and nothing_theirs_on_case(user, case.pk)
+    )
     readers_notes = (
         _case_notes(case, user, margin_filter, reader_key, own=True)
         if public and not known_none

@@ -2,7 +2,8 @@
 whether they are a member of an organisation (who may write, reply, follow and save), whether
 they ever wrote or were notified, how many notifications wait unread for them, and whether they
 follow what the page offers to follow (its follow button's target, named by the header that
-asks first: `account_offers`)."""
+asks first: `account_offers`) and, that target a case, whether anything of theirs is on it (the
+case's margin then reads their notes only if so: `nothing_theirs_on_case`)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,8 @@ class ReaderFacts:
     unread: int = 0
     following: tuple[str, int] | None = None  # the page's follow target asked about: (kind, id)
     follows: bool = False  # whether they follow it
-    # A case as that target: whether anything of theirs is on it (a note, a reply, an open
-    # flag: `of_reader`); None when not asked.
+    # A case as that target: whether anything of theirs is on it in any state (a note, a reply,
+    # a reading, an open flag: `of_reader`); None when not asked.
     theirs_on_case: bool | None = None
 
 
@@ -68,6 +69,8 @@ def _facts(
     )
     if FOLLOW_TARGETS[kind] != "case":
         return facts.values("member", "wrote", "notified", "unread", "follows_target")
+    if reader_key is None:
+        raise TypeError("A case's facts need the reader key its flags are under.")
     theirs = Annotation.objects.filter(case_id=target_id).of_reader(user, reader_key)
     return facts.annotate(theirs_on_case=Exists(theirs)).values(
         "member", "wrote", "notified", "unread", "follows_target", "theirs_on_case"

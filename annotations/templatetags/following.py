@@ -30,7 +30,8 @@ def follow_button(context, target) -> dict:
     """A form to follow `target`, or to stop, for a signed-in member; nothing for anyone else.
 
     Nothing (and no CSRF token) for anonymous readers, so their pages stay cacheable.
-    One small query (the follow; the membership is the page's `reader_facts`).
+    No query where the page named its target to the header (`follow_target`: read with the
+    reader's facts), else one small one.
     """
     request = context["request"]
     user = request.user

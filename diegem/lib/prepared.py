@@ -137,9 +137,17 @@ class PreparedQuery:
                     "database's clock (Now(), Now() - timedelta(…))"
                 )
             missing = set(stand_ins) - set(slots)
-            if missing or str(_STAND_IN)[:6] in sql or "\u2063stand-in" in sql:
-                # A value written into the SQL itself, or not used: it cannot be swapped.
-                raise ValueError(f"Not every value is a parameter of the query: {sorted(missing)}")
+            derived = [
+                param
+                for param, slot in zip(params, slots, strict=True)
+                if slot is None and _made_from_a_stand_in(param)
+            ]
+            if missing or derived or _made_from_a_stand_in(sql):
+                # A value written into the SQL itself, or into another value (f"user:{id}"), or
+                # not used: it cannot be swapped.
+                raise ValueError(
+                    f"Not every value is a parameter of the query: {sorted(missing)} {derived}"
+                )
             compiled = _Compiled(
                 _Statement(sql, params, slots),
                 tuple(params),
@@ -151,6 +159,10 @@ class PreparedQuery:
             with self._lock:
                 self._compiled[names] = compiled
         return compiled
+
+
+def _made_from_a_stand_in(text) -> bool:
+    return isinstance(text, str) and (str(_STAND_IN)[:6] in text or "\u2063stand-in" in text)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from annotations.models import Flag
 from cases.models import Case
@@ -81,6 +82,31 @@ def test_a_members_own_notes_are_read_with_their_threads_in_that_query(case, mem
         "Mijn eerste wacht.",
         "Mijn tweede wacht.",
     ]
+
+
+def test_a_reply_of_theirs_alone_is_read_for_them(case, member_a, member_b):
+    public = make_annotation(target=case, author=member_a, body="Een openbare kanttekening.")
+    make_reply(public, author=member_b, status="pending", body="Mijn antwoord wacht.")
+    first, second = logged_in(member_b), logged_in(member_b)
+    queries(first, case)
+    assert queries(second, case) == 6  # their facts say something of theirs is here
+    assert margin_bodies(page_of(second, case)) == [
+        "Een openbare kanttekening.",
+        "Mijn antwoord wacht.",
+    ]
+    assert margin_bodies(page_of(logged_in(member_a), case)) == ["Een openbare kanttekening."]
+
+
+def test_a_flag_already_dealt_with_is_no_longer_theirs(case, member_a, member_b):
+    note = make_annotation(target=case, author=member_a, body="Een openbare kanttekening.")
+    Flag.objects.create(
+        annotation=note, reader_key=f"user:{member_b.pk}", reason="spam", resolved_at=timezone.now()
+    )
+    reader = logged_in(member_b)
+    queries(reader, case)
+    assert queries(reader, case) == 5
+    status = f"//article[@id='kanttekening-{note.pk}']/p[@role='status']"
+    assert page_of(reader, case).xpath(status) == []
 
 
 def test_a_note_waiting_is_shown_to_its_author_and_to_no_one_else(case, member_a, member_b):

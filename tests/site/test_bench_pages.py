@@ -15,6 +15,7 @@ from cases.models import Case
 from diegem.management.commands.bench_pages import (
     PAGES,
     TWENTY_SLUG,
+    hello_references,
     member_session_cookie,
     worker_peak_mb,
 )
@@ -88,3 +89,8 @@ def test_the_pages_in_other_languages_are_the_case_page_in_those_languages(
     assert response.status_code == 200
     assert response["Content-Language"] == language
     assert PAGES[page] == f"/{language}{case.get_absolute_url()}"
+
+
+def test_each_page_is_measured_against_hello_world_just_before_and_after_it():
+    # Hello-world's runs: its own, then one after each page (three pages here).
+    assert hello_references([2000.0, 3000.0, 2500.0, 2500.0]) == [2500.0, 2750.0, 2500.0]

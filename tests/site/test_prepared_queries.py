@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import DataError, connection, transaction
-from django.db.models import BooleanField, Count, F, Value
+from django.db.models import BooleanField, Count, F, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Left, Now
 from django.test.utils import CaptureQueriesContext
@@ -61,6 +61,27 @@ def test_a_value_the_query_does_not_pass_as_a_parameter_is_refused(framework):
     )
     with pytest.raises(ValueError, match="author_id"):
         prepared.rows(author_id=3)
+
+
+@pytest.mark.parametrize(
+    "derived",
+    [
+        lambda user_id: f"user:{user_id}",  # a number in a string
+        lambda key: f"{key}-suffix",  # a string in a string
+    ],
+)
+def test_a_value_made_from_another_value_is_refused(framework, derived):
+    # Each is used as itself too, so none is missing; the made one would be sent as a constant.
+    [name] = derived.__code__.co_varnames
+
+    def build(**values):
+        [value] = values.values()
+        itself = Q(pk=value) if isinstance(value, int) else Q(username=value)
+        return get_user_model().objects.filter(itself | Q(username=derived(value))).values("pk")
+
+    prepared = PreparedQuery(build)
+    with pytest.raises(ValueError, match="Not every value"):
+        prepared.rows(**{name: 3 if name == "user_id" else "lezer"})
 
 
 # --- prepared once per connection ----------------------------------------------------------

@@ -4,7 +4,8 @@ For each page: server time (p50, p95) from the `Server-Timing` header over
 sequential requests, served from the page cache ("warm") and made afresh
 ("cold", `X-Bench-Cold: 1`, as a signed-in member always gets it); SQL queries per request;
 and throughput under load from wrk, served and made afresh, each as a share of the
-hello-world view's, measured in the same run. One page is read by a signed-in member (their
+hello-world view's, measured in the same run just before and after the page's
+(`hello_references`). One page is read by a signed-in member (their
 pending notes, follow state and notifications on the page): never cached, so served is made
 afresh. With `--server-pid` (gunicorn's master), the peak resident memory of its workers after
 the run. Traffic goes to 127.0.0.1 only and every load run is bounded in time.
@@ -13,6 +14,7 @@ the run. Traffic goes to 127.0.0.1 only and every load run is bounded in time.
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import re
 import statistics
@@ -110,10 +112,20 @@ class Measurement:
     queries_cold: int = 0
     queries_whole: int = 0
     requests_per_second: float = 0.0
+    # The yardstick of this page's shares: hello-world's runs just before and after its own.
+    hello_reference: float = 0.0
     share_of_hello: float = 0.0
     cold_requests_per_second: float = 0.0
     cold_share_of_hello: float = 0.0
     checks: list[str] = field(default_factory=list)
+
+
+def hello_references(hello_runs: list[float]) -> list[float]:
+    """Each page's yardstick, in the order measured: the mean of hello-world's load runs just
+    before and just after the page's own (the first run before the first page). A machine
+    shared with others drifts during a quarter of an hour; a page is measured against the
+    machine as it was while the page was measured."""
+    return [(before + after) / 2 for before, after in itertools.pairwise(hello_runs)]
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -188,19 +200,24 @@ class Command(BaseCommand):
             measurement.cold_requests_per_second = self._wrk(
                 base_url + path, seconds, connections, {**headers, "X-Bench-Cold": "1"}
             )
-            if name == "hello":
-                hello_rates.append(measurement.requests_per_second)
+            # Hello-world's runs: its own, then one after each page (`hello_references`).
+            hello_rates.append(
+                measurement.requests_per_second
+                if name == "hello"
+                else self._wrk(base_url + PAGES["hello"], seconds, connections)
+            )
             results[name] = measurement
             self.stdout.write(
                 f"{name}: {measurement.requests_per_second:.0f} req/s served, "
                 f"{measurement.cold_requests_per_second:.0f} made afresh, "
                 f"warm p95 {measurement.warm_p95_ms:.1f} ms"
             )
-        hello_rates.append(
-            self._wrk(base_url + PAGES["hello"], seconds, connections)
-        )  # again, at the end
         hello_rate = statistics.mean(hello_rates)
         results["hello"].requests_per_second = hello_rate
+        pages = [m for name, m in results.items() if name != "hello"]
+        for measurement, reference in zip(pages, hello_references(hello_rates), strict=True):
+            measurement.hello_reference = reference
+        results["hello"].hello_reference = hello_rate
         failures = self._check(results, hello_rate)
         report = {
             "label": label,
@@ -261,8 +278,9 @@ class Command(BaseCommand):
     def _check(self, results: dict[str, Measurement], hello_rate: float) -> list[str]:
         failures = []
         for name, m in results.items():
-            m.share_of_hello = m.requests_per_second / hello_rate if hello_rate else 0.0
-            m.cold_share_of_hello = m.cold_requests_per_second / hello_rate if hello_rate else 0.0
+            reference = m.hello_reference or hello_rate
+            m.share_of_hello = m.requests_per_second / reference if reference else 0.0
+            m.cold_share_of_hello = m.cold_requests_per_second / reference if reference else 0.0
             if name == "hello":
                 continue
             for mode, queries in (("warm", m.queries_warm), ("cold", m.queries_cold)):
@@ -310,8 +328,9 @@ class Command(BaseCommand):
     def _markdown(self, report: dict) -> str:
         lines = [
             f"Measured {report['date']}{' on ' + report['label'] if report['label'] else ''}: "
-            f"hello-world {report['hello_requests_per_second']:.0f} requests/s "
-            f"(runs: {', '.join(str(r) for r in report['hello_runs'])}).",
+            f"hello-world {report['hello_requests_per_second']:.0f} requests/s on average "
+            f"(runs: {', '.join(str(r) for r in report['hello_runs'])}); each page's shares "
+            "are of the mean of the runs just before and after its own.",
             "",
             "| page | p50 / p95 served (ms) | p50 / p95 made afresh (ms) | p50 / p95 made whole "
             "(ms) | queries served / made / whole | served: requests/s, share of hello-world "
