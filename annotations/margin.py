@@ -80,8 +80,8 @@ class Block:
 def _nothing_of_theirs(holder) -> bool:
     """For a holder of notes read for one reader (`personal`, a lazy `notes`): nothing in it is
     theirs, neither by what was read of theirs before its notes are (a case's: the reader's own
-    notes, or their facts saying there are none; a section's: a small query) nor, once they are read (the part is being made), by
-    the notes themselves (`mark_shared`)."""
+    notes, or their facts saying there are none; a section's: a small query) nor, once they
+    are read (the part is being made), by the notes themselves (`mark_shared`)."""
     if holder.personal:
         return False
     return "notes" not in holder.__dict__ or all(note.shared for note in holder.notes)
@@ -396,9 +396,9 @@ def case_margin(
     something of theirs (a note, a reply, a flag), with their threads
     (`_case_margin_query(own=True)`); none for a reader who has neither signed in nor flagged
     anything, nor for one whose facts, read by the header with this case as the page's follow
-    target, say nothing of theirs is on it (`nothing_theirs_on_case`). A text holding one of them is made with them, and every other note a `KeptNote`,
-    placed by where the public notes stand (kept by the content version `version`) and shown
-    from its kept part.
+    target, say nothing of theirs is on it (`nothing_theirs_on_case`). A text holding one of
+    them is made with them, and every other note a `KeptNote`, placed by where the public notes
+    stand (kept by the content version `version`) and shown from its kept part.
     """
     public = case.is_public
     # As the header read it with their facts (for the reader key of a signed-in reader only).

@@ -34,6 +34,8 @@ class ReaderFacts:
 
 
 NOBODY = ReaderFacts()
+# The follow form's word for a case: a case as the page's target is also asked what is theirs.
+CASE_KIND = next(kind for kind, field in FOLLOW_TARGETS.items() if field == "case")
 
 
 def _facts(
@@ -67,7 +69,7 @@ def _facts(
     facts = facts.annotate(
         follows_target=Exists(Follow.objects.filter(user=OuterRef("pk"), **target))
     )
-    if FOLLOW_TARGETS[kind] != "case":
+    if kind != CASE_KIND:
         return facts.values("member", "wrote", "notified", "unread", "follows_target")
     if reader_key is None:
         raise TypeError("A case's facts need the reader key its flags are under.")
@@ -99,7 +101,7 @@ def _read_facts(user_id: int, following: tuple[str, int] | None) -> ReaderFacts:
         rows = _FACTS.rows(user_id=user_id)
     else:
         kind, target_id = following
-        on_case = {"reader_key": user_reader_key(user_id)} if FOLLOW_TARGETS[kind] == "case" else {}
+        on_case = {"reader_key": user_reader_key(user_id)} if kind == CASE_KIND else {}
         rows = _FACTS_FOLLOWING[kind].rows(user_id=user_id, target_id=target_id, **on_case)
     if not rows:
         return NOBODY
@@ -137,6 +139,6 @@ def nothing_theirs_on_case(user, case_id: int) -> bool:
     facts = remembered(("reader_facts", user.pk))
     return (
         facts is not None
-        and facts.following == ("praktijk", case_id)
+        and facts.following == (CASE_KIND, case_id)
         and facts.theirs_on_case is False
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, Error, connections
 
 
 def checking_connection[T](read: Callable[[], T], using: str = DEFAULT_DB_ALIAS) -> T:
@@ -31,8 +31,9 @@ def checking_connection[T](read: Callable[[], T], using: str = DEFAULT_DB_ALIAS)
     connection.health_check_done = True  # the read is the check: no SELECT 1 before it
     try:
         return read()
-    except DatabaseError:
-        # Whatever the driver calls it (a dropped SSL connection is a bare DatabaseError), the
+    except Error:
+        # Whatever the driver calls it (a dropped SSL connection is a bare DatabaseError, one it
+        # knows closed an InterfaceError), the
         # connection is replaced only if it is gone, as Django's check decides (`is_usable`,
         # asked only now that something failed); an error of the read itself is the caller's.
         if connection.is_usable():

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from diegem.lib.connection_check import checking_connection
+from diegem.lib.prepared import as_written
 from tests.conftest import logged_in
 from tests.factories import make_case
 
@@ -67,23 +68,55 @@ def test_a_page_from_the_cache_reads_the_version_and_nothing_else(cached_case, d
     assert django_checks == []  # which was the check
 
 
-def test_a_dropped_connection_is_replaced_for_a_page_from_the_cache(cached_case, django_checks):
+@pytest.fixture
+def statements():
+    """Every statement the request sends through Django, failed ones too, as written."""
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(as_written(sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield sent
+
+
+def reads_of(table: str, sent: list[str]) -> int:
+    return sum(f'"{table}"' in sql for sql in sent)
+
+
+def test_a_dropped_connection_is_replaced_for_a_page_from_the_cache(
+    cached_case, django_checks, statements
+):
     a_request_begins()
     the_database_drops_the_connection()
+    statements.clear()  # what making the page sent
     response = Client().get(cached_case.get_absolute_url())
+    assert reads_of("frameworks_contentversion", statements) == 2  # failed, then on a new one
     assert response.status_code == 200
     assert response["X-Page-Cache"] == "hit"
     assert "Buren koken samen" in response.content.decode()
     assert django_checks == ["default"]  # asked once the read failed: is it gone? it is
 
 
+def test_a_signed_in_readers_session_is_their_requests_check(framework, member_a, django_checks):
+    client = logged_in(member_a)
+    a_request_begins()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/kanttekeningen/mijn/").status_code == 200
+    assert '"django_session"' in as_written(queries[0]["sql"])  # the first query
+    assert django_checks == []
+
+
 def test_a_signed_in_readers_session_is_read_on_a_new_connection_when_the_old_one_dropped(
-    framework, member_a, django_checks
+    framework, member_a, django_checks, statements
 ):
     client = logged_in(member_a)
     a_request_begins()
     the_database_drops_the_connection()
+    statements.clear()  # what signing in sent
     response = client.get("/kanttekeningen/mijn/")
+    assert reads_of("django_session", statements) == 2  # failed, then on a new one
     assert response.status_code == 200
     assert response.wsgi_request.user == member_a  # still signed in, not turned away
     assert django_checks == ["default"]

@@ -230,3 +230,12 @@ def test_a_wrong_password_is_checked_once(framework, monkeypatch):
     assert authenticate(request, username="wim", password="fout") is None
     assert authenticate(request, username="wim", password="het-juiste-wachtwoord") is not None
     assert len(checks) == 2
+
+
+def test_a_cases_facts_are_never_read_without_the_readers_flag_key(framework, member_a):
+    from annotations import reader_facts as facts
+
+    case = make_case()
+    # Without the key the flag check would silently be left out of "anything of theirs".
+    with pytest.raises(TypeError, match="reader key"):
+        facts._FACTS_FOLLOWING[facts.CASE_KIND].rows(user_id=member_a.pk, target_id=case.pk)

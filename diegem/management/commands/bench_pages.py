@@ -218,7 +218,7 @@ class Command(BaseCommand):
         for measurement, reference in zip(pages, hello_references(hello_rates), strict=True):
             measurement.hello_reference = reference
         results["hello"].hello_reference = hello_rate
-        failures = self._check(results, hello_rate)
+        failures = self._check(results)
         report = {
             "label": label,
             "date": time.strftime("%Y-%m-%d %H:%M"),
@@ -275,12 +275,12 @@ class Command(BaseCommand):
         except MeasureFailed as error:
             raise CommandError(str(error)) from error
 
-    def _check(self, results: dict[str, Measurement], hello_rate: float) -> list[str]:
+    def _check(self, results: dict[str, Measurement]) -> list[str]:
         failures = []
         for name, m in results.items():
-            reference = m.hello_reference or hello_rate
-            m.share_of_hello = m.requests_per_second / reference if reference else 0.0
-            m.cold_share_of_hello = m.cold_requests_per_second / reference if reference else 0.0
+            reference = m.hello_reference or float("inf")  # no hello-world run: no share
+            m.share_of_hello = m.requests_per_second / reference
+            m.cold_share_of_hello = m.cold_requests_per_second / reference
             if name == "hello":
                 continue
             for mode, queries in (("warm", m.queries_warm), ("cold", m.queries_cold)):
