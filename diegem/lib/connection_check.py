@@ -33,9 +33,9 @@ def checking_connection[T](read: Callable[[], T], using: str = DEFAULT_DB_ALIAS)
         return read()
     except Error:
         # Whatever the driver calls it (a dropped SSL connection is a bare DatabaseError, one it
-        # knows closed an InterfaceError), the
-        # connection is replaced only if it is gone, as Django's check decides (`is_usable`,
-        # asked only now that something failed); an error of the read itself is the caller's.
+        # knows closed an InterfaceError), the connection is replaced only if it is gone, as
+        # Django's check decides (`is_usable`, asked only now that something failed); an error
+        # of the read itself is the caller's.
         if connection.is_usable():
             raise
         connection.close()
