@@ -23,7 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from annotations.models import Annotation, Kind, Motivation, Status, Voice, user_reader_key
+from annotations.models import Annotation, Kind, Motivation, Status, Voice
 from annotations.reader_facts import nothing_theirs_on_case
 from annotations.services import may_annotate
 from annotations.targets import Target, case_targets, section_target
@@ -401,13 +401,7 @@ def case_margin(
     stand (kept by the content version `version`) and shown from its kept part.
     """
     public = case.is_public
-    # As the header read it with their facts (for the reader key of a signed-in reader only).
-    known_none = (
-        reader_key is not None
-        and user.is_authenticated
-        and reader_key == user_reader_key(user.pk)
-        and nothing_theirs_on_case(user, case.pk)
-    )
+    known_none = nothing_theirs_on_case(user, case.pk, reader_key)  # as the header read it
     readers_notes = (
         _case_notes(case, user, margin_filter, reader_key, own=True)
         if public and not known_none

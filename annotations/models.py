@@ -10,7 +10,7 @@ from django.contrib.postgres.search import SearchRank, SearchVector, SearchVecto
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.urls import reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Following, notifications, digests and members' preferences, likewise (annotations.notifications).
@@ -42,6 +42,7 @@ from diegem.lib.anchoring import AnchoredPassage, AnchorState
 from diegem.lib.choices import DisplayedChoices
 from diegem.lib.languages import (
     WrittenIn,
+    active_language,
     language_codes,
     language_field,
     language_path,
@@ -584,14 +585,13 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
         page only)."""
         url = (self.section if self.section_id else self.case).get_absolute_url()
         language = self.page_language
-        current = get_language() or settings.LANGUAGE_CODE
-        return url if language == current else language_path(url, language)
+        return url if language == active_language() else language_path(url, language)
 
     @property
     def page_language(self) -> str:
         """The language of the page whose margin holds this note: the active one when its
         page shows the language version annotated, else that version's."""
-        current = get_language() or settings.LANGUAGE_CODE
+        current = active_language()
         if self.parent_id:  # a reply stands in its note's thread, on its note's text
             return self.parent.page_language
         if self.section_id:

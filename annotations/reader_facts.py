@@ -93,7 +93,11 @@ def reader_facts(user, following: tuple[str, int] | None = None) -> ReaderFacts:
     (`follows` reads it apart otherwise)."""
     if not user.is_authenticated or not user.is_active:
         return NOBODY
-    return memoized(("reader_facts", user.pk), lambda: _read_facts(user.pk, following))
+    return memoized(_memo_key(user), lambda: _read_facts(user.pk, following))
+
+
+def _memo_key(user) -> tuple:
+    return ("reader_facts", user.pk)
 
 
 def _read_facts(user_id: int, following: tuple[str, int] | None) -> ReaderFacts:
@@ -125,18 +129,19 @@ _FOLLOWING = {kind: _following(kind) for kind in FOLLOW_TARGETS}
 def follows(user, kind: str, target_id: int) -> bool:
     """Whether a signed-in reader follows this target: known from the facts this request read
     for them if those were read with it (`account_offers`), else one small prepared query."""
-    facts = remembered(("reader_facts", user.pk))
+    facts = remembered(_memo_key(user))
     if facts is not None and facts.following == (kind, target_id):
         return facts.follows
     return bool(_FOLLOWING[kind].rows(user_id=user.pk, target_id=target_id))
 
 
-def nothing_theirs_on_case(user, case_id: int) -> bool:
+def nothing_theirs_on_case(user, case_id: int, reader_key: str | None) -> bool:
     """Whether the facts this request read for a signed-in reader, with this case as the page's
-    follow target, say that nothing of theirs is on it (False when they were not read so)."""
-    if not user.is_authenticated:
+    follow target, say that nothing of theirs is on it (False when they were not read so, or
+    for another reader key than the one they were read with: a signed-in reader's own)."""
+    if not user.is_authenticated or reader_key != user_reader_key(user.pk):
         return False
-    facts = remembered(("reader_facts", user.pk))
+    facts = remembered(_memo_key(user))
     return (
         facts is not None
         and facts.following == (CASE_KIND, case_id)

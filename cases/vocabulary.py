@@ -14,9 +14,9 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections, models
 from django.db.models.functions import Lower
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from diegem.lib.languages import active_language
 from diegem.lib.search import ParsedQuery
 from frameworks.models import Section
 
@@ -124,7 +124,7 @@ def _terms() -> list[models.QuerySet]:
     """The words a reader's search may be corrected to: the originals', and on a French or
     English page those of the translations into its language."""
     words = [SearchTerm.objects.all()]
-    language = get_language() or settings.LANGUAGE_CODE
+    language = active_language()
     if language != settings.LANGUAGE_CODE:
         words.append(TranslatedSearchTerm.objects.filter(language=language))
     return words

@@ -125,6 +125,11 @@ def in_dutch(function):
     return in_the_site_language
 
 
+def active_language() -> str:
+    """The language in force: the active one, else the site's (Dutch) when none is active."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def language_codes() -> list[str]:
     """The codes of the site's languages (for a check constraint on a language column)."""
     return [code for code, _name in settings.LANGUAGES]
@@ -166,7 +171,7 @@ class WrittenIn:
     def shown_text(self, field: str, language: str | None = None) -> tuple[str, str]:
         """`field`'s text as a page in `language` (the active one) shows it, and its language:
         the translation, else the original (never an empty text for a written original)."""
-        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        language = language or active_language()
         original = self.original_language
         if language != original and field in self.TRANSLATED_FIELDS:
             translated_text = getattr(self, translation_column(field, language), "")
@@ -188,7 +193,7 @@ class WrittenIn:
 
     def translator(self, language: str | None = None) -> str:
         """Who translated this object's texts into `language` (the page's): "" for none."""
-        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        language = language or active_language()
         return getattr(self, f"translated_by_{language}", "") or ""
 
     def translations_into_original(self) -> list[str]:

@@ -226,8 +226,8 @@ def test_a_flag_made_while_the_text_is_made_is_never_kept_for_others(
     colleague = make_member(organisation_b, username="collega-b")
     asked = margin.nothing_theirs_on_case
 
-    def flagged_in_between(user, case_id):
-        nothing = asked(user, case_id)
+    def flagged_in_between(user, case_id, reader_key):
+        nothing = asked(user, case_id, reader_key)
         if user == flagger and not Flag.objects.exists():
             Flag.objects.create(annotation=note, reader_key=f"user:{flagger.pk}", reason="spam")
         return nothing
