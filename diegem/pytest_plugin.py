@@ -8,7 +8,9 @@ workers inherit its URL and each make their own test database on it
 (test_diegem_gw0, test_diegem_gw1, ...), as pytest-django names them.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,8 +19,11 @@ from diegem.lib import embedded_db
 os.environ.setdefault("SECRET_KEY", "insecure-key-for-the-test-suite-only")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("STATIC_MANIFEST", "false")
-# whitenoise wants its root to exist; tests serve static files from the finders.
-os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="diegem-static-"))
+# whitenoise wants its root to exist; tests serve static files from the finders. The run's
+# first process makes it (pytest-xdist workers inherit it) and removes it when the run ends.
+if "STATIC_ROOT" not in os.environ:
+    os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="diegem-static-")
+    atexit.register(shutil.rmtree, os.environ["STATIC_ROOT"], ignore_errors=True)
 if not os.environ.get("TEST_DATABASE_URL"):
     os.environ["TEST_DATABASE_URL"] = embedded_db.throwaway("diegem")
 os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
