@@ -45,7 +45,8 @@ seed: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	.ci/test $(PYTEST_ARGS)
 
-# Synthetic data at scale, gunicorn on 127.0.0.1, pages against hello-world (a few minutes).
+# Synthetic data at scale, gunicorn on 127.0.0.1, pages against hello-world (pages about ten
+# minutes; with the digest and data benchmarks up to 90).
 bench: $(VENV)/.installed
 	timeout 5400 .ci/bench
 
