@@ -7,7 +7,9 @@ writer's transaction. This module answers "what invalidates the page cache":
   many-to-many tables), through model signals connected once, at start-up, by
   `diegem.lib.apps.LibConfig.ready`;
 - saves of a user that change what shows of them (a name in a byline; a login
-  or a new password shows nowhere): `user_saved`;
+  or a new password shows nowhere): `user_saved`; and deleting a user, whose
+  notes then lose their byline (`SET_NULL`, a bulk update) and whose cases their
+  researcher (rows the collector deletes): neither sends a signal of its own;
 - bulk writes, which send no signals, by calling `bump_content_version`
   themselves (grounds synced with evidence in `cases.evidence`, the commands
   `refresh_search` and `synthesize`).
@@ -107,8 +109,8 @@ def watch_content() -> None:
     """Connect everything above; called once, when the apps are ready (the uids keep it once)."""
     for label in WATCHED_MODELS:
         watch(apps.get_model(label))
-    post_save.connect(
-        user_saved,
-        sender=apps.get_model(settings.AUTH_USER_MODEL),
-        dispatch_uid="content-version-user",
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    post_save.connect(user_saved, sender=user_model, dispatch_uid="content-version-user")
+    post_delete.connect(
+        bump_content_version, sender=user_model, dispatch_uid="content-version-user-delete"
     )

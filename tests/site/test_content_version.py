@@ -150,6 +150,17 @@ def test_a_users_name_gives_a_new_version_a_login_or_password_does_not(db):
     assert current_content_version() != before
 
 
+def test_deleting_a_user_gives_a_new_version(framework):
+    # Named on a note (its byline, set to none by a bulk update) and as a case's researcher
+    # (rows the delete removes without m2m_changed); no membership or preferences of their own.
+    user = make_user(first_name="Rik")
+    make_annotation(target=make_case(), author=user)
+    make_case(slug="met-onderzoeker").researchers.add(user)
+    before = current_content_version()
+    user.delete()
+    assert current_content_version() != before
+
+
 def test_a_write_to_an_unwatched_model_keeps_the_version(db):
     before = current_content_version()
     Group.objects.create(name="Leesclub")

@@ -10,13 +10,14 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from annotations import services as annotation_services
+from annotations.models import Membership
 from cases import services as case_services
 from cases.models import Case
 from diegem.lib import caching
 from diegem.lib.versioning import current_content_version
 from frameworks.models import Section
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case
+from tests.factories import make_annotation, make_case, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +220,25 @@ def test_a_new_name_reaches_cached_bylines(client, framework, member_a):
     member_a.last_name = "Anders"
     member_a.save()
     assert "Amal Anders" in client.get(section.get_absolute_url()).content.decode()
+
+
+def test_a_deleted_account_leaves_cached_pages_at_once(framework, member_a, member_b):
+    # A former member (no membership left, no preferences: no watched row goes with them) who
+    # wrote a public note, and a researcher named on a case: deleting either account sends no
+    # signal for the notes (their author set to none) or for the case's researchers.
+    case = make_case(title="Buurtkeuken")
+    make_annotation(target=case, author=member_a, body="Een openbare kanttekening.")
+    Membership.objects.filter(user=member_a).delete()
+    researcher = make_user("weg", first_name="Rik", last_name="Onderzoeker")
+    case.researchers.add(researcher)
+    anonymous, reader = Client(), logged_in(member_b)
+    for client in (anonymous, reader):
+        page = client.get(case.get_absolute_url()).content.decode()
+        assert "Amal Auteur" in page and "Rik Onderzoeker" in page
+    member_a.delete()
+    researcher.delete()
+    served = anonymous.get(case.get_absolute_url())
+    assert served["X-Page-Cache"] == "miss"
+    for client in (anonymous, reader):
+        page = client.get(case.get_absolute_url()).content.decode()
+        assert "Amal Auteur" not in page and "Rik Onderzoeker" not in page
