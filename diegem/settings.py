@@ -135,6 +135,11 @@ MIDDLEWARE = [
     # The address says the language: /fr/…, /en/…, else Dutch (diegem.lib.languages).
     "diegem.lib.languages.LanguageFromAddressMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the page cache's answer, which gets the header too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page the page cache holds is answered here, for an anonymous reader: nothing below
+    # (the reader, their messages, the view) is needed for it (diegem.lib.caching).
+    "diegem.lib.caching.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -143,7 +148,6 @@ MIDDLEWARE = [
     "diegem.lib.middleware.PrivateForUsersMiddleware",
     # Facts about the reader read once per GET (diegem.lib.request_memo).
     "diegem.lib.request_memo.RequestMemoMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -41,6 +41,8 @@ from django.core.cache import cache as page_cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -104,14 +106,17 @@ def _nonce(request):
 
 
 def public_page_cache(view):
-    """Serve anonymous GETs of this view from the versioned page cache."""
+    """Serve anonymous GETs of this view from the versioned page cache: a page kept is served
+    by `PageCacheMiddleware`, before the view is reached (here, where the middleware is not
+    in the way, as in a test that calls the view); a page made is kept here."""
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         key = _key(request, request_content_version(request))
-        stored = _cache_get(key)
+        looked_up = getattr(request, "_page_cache_missed", None) == key
+        stored = None if looked_up else _cache_get(key)
         if stored is not None:
             return _revive(stored, request)
         response = view(request, *args, **kwargs)
@@ -122,7 +127,39 @@ def public_page_cache(view):
         response["X-Page-Cache"] = "miss"
         return response
 
+    cached_view.kept_by_page_cache = True
     return cached_view
+
+
+class PageCacheMiddleware:
+    """Answer an anonymous GET of a page the page cache holds as early as the page allows: after
+    the middleware whose work every response needs (the host checked, the language of the
+    address, the CSP nonce, the security headers, X-Frame-Options), before what only making a
+    page needs (the CSRF check, the reader's user and messages, the request memo, the view).
+    Django's own cache middleware does the same for its per-site cache. Only the addresses of
+    views kept by `public_page_cache` are looked up (their address resolved here once more);
+    for any other view nothing is read. A page not found is made by its view, which keeps it
+    without looking it up again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _cacheable_request(request) and _kept_view(request):
+            key = _key(request, request_content_version(request))
+            stored = _cache_get(key)
+            if stored is not None:
+                return _revive(stored, request)
+            request._page_cache_missed = key
+        return self.get_response(request)
+
+
+def _kept_view(request) -> bool:
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return getattr(match.func, "kept_by_page_cache", False)
 
 
 # `make bench` measuring what a page costs the first reader after a change (diegem.benchmark,
@@ -317,6 +354,9 @@ def _freeze(response, request) -> dict | None:
         # middleware adds its own per response (CSP with this response's nonce, Vary…).
         "headers": dict(response.items()),
         "nonce": used_nonce,
+        # Made, the page asked whether the reader is signed in, so the session middleware
+        # marked it `Vary: Cookie`: served, it asks nothing, and says the same.
+        "varies_by_cookie": getattr(getattr(request, "session", None), "accessed", False),
     }
 
 
@@ -329,5 +369,7 @@ def _revive(stored: dict, request) -> HttpResponse:
     response = HttpResponse(content, charset=stored["charset"])
     for name, value in stored["headers"].items():
         response[name] = value
+    if stored.get("varies_by_cookie"):
+        patch_vary_headers(response, ("Cookie",))
     response["X-Page-Cache"] = "hit"
     return response

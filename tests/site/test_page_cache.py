@@ -242,3 +242,64 @@ def test_a_deleted_account_leaves_cached_pages_at_once(framework, member_a, memb
     for client in (anonymous, reader):
         page = client.get(case.get_absolute_url()).content.decode()
         assert "Amal Auteur" not in page and "Rik Onderzoeker" not in page
+
+
+# Pages the page cache keeps, each served the second time: with the headers it was made with.
+KEPT_PAGES = [
+    "/",
+    "/praktijken/buurtkeuken/",
+    "/fr/praktijken/buurtkeuken/",
+    "/en/kader/",
+    "/praktijken/?domein=wonen",
+    "/praktijken/feed/",
+    "/data/praktijken.csv",
+]
+
+
+def _headers(response) -> dict[str, str]:
+    """A response's headers but whether it was served, with the nonce (new each time) blanked."""
+    return {
+        name: re.sub(r"'nonce-[^']+'", "'nonce-…'", value)
+        for name, value in response.items()
+        if name != "X-Page-Cache"
+    }
+
+
+@pytest.mark.parametrize("address", KEPT_PAGES)
+def test_a_page_served_has_the_headers_of_the_page_made(client, framework, address):
+    make_case(slug="buurtkeuken", title="Buurtkeuken")
+    made = client.get(address)
+    served = client.get(address)
+    assert (made["X-Page-Cache"], served["X-Page-Cache"]) == ("miss", "hit")
+    assert _headers(served) == _headers(made)
+    assert served["X-Frame-Options"] == "DENY"
+
+
+def test_a_kept_page_is_served_before_the_reader_and_the_view_are_reached(client, framework):
+    case = make_case()
+    client.get(case.get_absolute_url())
+    served = client.get(case.get_absolute_url())
+    assert served["X-Page-Cache"] == "hit"
+    # Neither Django's authentication middleware (which gives every request its user) nor its
+    # URL resolving before the view (which gives it its resolver_match) ran.
+    assert not hasattr(served.wsgi_request, "user")
+    assert served.wsgi_request.resolver_match is None
+
+
+def test_a_page_made_is_looked_up_once(client, framework, monkeypatch):
+    case = make_case()
+    looked_up = []
+    cache_get = caching._cache_get
+    monkeypatch.setattr(caching, "_cache_get", lambda key: looked_up.append(key) or cache_get(key))
+    assert client.get(case.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert len([key for key in looked_up if key.startswith("page:")]) == 1
+
+
+@pytest.mark.parametrize("address", ["/robots.txt", "/account/aanmelden/", "/bestaat-niet/"])
+def test_addresses_the_cache_does_not_keep_read_no_version_for_it(
+    client, framework, monkeypatch, address
+):
+    reads = []
+    monkeypatch.setattr(caching, "current_content_version", lambda: reads.append(address) or 1)
+    client.get(address)
+    assert reads == []
