@@ -37,7 +37,9 @@ def django_checks(monkeypatch):
 
 
 def a_request_begins():
-    """What Django's handler does before each request: a kept connection's check falls due."""
+    """What Django's handler does before each request: a kept connection's check falls due. The
+    connection is opened anew first: one a slow run kept past CONN_MAX_AGE would be closed."""
+    connection.close()
     connection.ensure_connection()
     close_old_connections()
     assert connection.health_check_enabled and not connection.health_check_done
