@@ -15,6 +15,7 @@ from annotations.models import (
     Voice,
 )
 from annotations.notifications import EmailFrequency, ShownAs
+from annotations.organisations import USERNAME_LENGTH
 from annotations.practices import FUTURE_DATE, NAME_NEEDED, NAME_TAKEN
 from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
 from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
@@ -218,7 +219,8 @@ class FlagForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mailadres"))
+    # The new member's user name as well (annotations.organisations.member_invite).
+    email = forms.EmailField(label=_("E-mailadres"), max_length=USERNAME_LENGTH)
     first_name = forms.CharField(label=_("Voornaam"), max_length=150)
     last_name = forms.CharField(label=_("Familienaam"), max_length=150)
     organisation = forms.ModelChoiceField(

@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -19,18 +18,14 @@ from annotations import notification_services as services
 from annotations.forms import PreferencesForm
 from annotations.models import Follow, Organisation
 from cases.models import Case
+from diegem.lib.return_address import return_address
 
 PAGE_SIZE = 25
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
-    """Where the follow form came from, if it is this site."""
-    target = request.POST.get("volgende", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    """Where the follow form came from."""
+    return return_address(request, request.POST.get("volgende", ""), fallback)
 
 
 @require_POST

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -86,6 +87,10 @@ class Membership(models.Model):
         return f"{self.user} · {self.organisation}"
 
 
+# The length of Django's user names: an invited member's is their e-mail address.
+USERNAME_LENGTH = 150
+
+
 class InvitationError(Exception):
     """An invitation that cannot be sent; the message says why, for staff."""
 
@@ -97,7 +102,13 @@ def member_invite(
     """Create a member account without a password and mail a link to choose one."""
     User = get_user_model()
     email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
+    # The address is the new account's user name too, so it must fit one and name no other.
+    if len(email) > USERNAME_LENGTH:
+        raise InvitationError(
+            gettext("Dit e-mailadres is langer dan een gebruikersnaam mag zijn (%(limit)s tekens).")
+            % {"limit": USERNAME_LENGTH}
+        )
+    if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
         raise InvitationError(gettext("Er bestaat al een account met dit e-mailadres."))
     user = User(username=email, email=email, first_name=first_name, last_name=last_name)
     user.set_unusable_password()

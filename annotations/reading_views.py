@@ -19,10 +19,11 @@ from django.views.decorators.http import require_safe
 from annotations import reading_proposals as proposals
 from annotations import services
 from annotations.api import _jsonld_response
+from annotations.forms import PAGE_OUT_OF_DATE
 from annotations.models import Annotation, Status
 from annotations.reading_forms import AnswerForm, ProcessForm, ReadingEditForm, ReadingForm
 from annotations.readings import ANSWER_STATUSES, coding_code
-from annotations.views import OFFLINE, _text_kept, refused
+from annotations.views import OFFLINE, refused, text_kept
 from cases.models import Case, CodingEvidence
 from cases.views import _download
 from diegem.lib.versioning import current_content_version
@@ -102,7 +103,7 @@ def reading_new(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     if case is None:
         if request.method == "POST":  # taken offline (or renamed) while the member wrote
             value = dict(proposals.value_choices(item)).get(request.POST.get("value", ""))
-            return _text_kept(
+            return text_kept(
                 request,
                 _(
                     "Deze praktijk is intussen niet meer openbaar; uw lezing kon niet bewaard worden."
@@ -163,7 +164,7 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not annotation.target_readable:
         if request.method == "POST":  # taken offline while the member wrote
-            return _text_kept(request, OFFLINE)
+            return text_kept(request, OFFLINE)
         messages.error(request, OFFLINE)
         return redirect("annotations-mine")
     if annotation.status not in services.EDITABLE:
@@ -262,6 +263,12 @@ def reading_respond(request: HttpRequest, pk: int) -> HttpResponse:
                         ),
                     )
                     return redirect(annotation.get_absolute_url())
+            else:
+                # A step the page does not have (stale or tampered with): said, and the typed
+                # answer kept.
+                answer_form = AnswerForm(request.POST)
+                answer_form.is_valid()
+                answer_form.add_error(None, PAGE_OUT_OF_DATE)
         except proposals.ReadingError as error:
             form = answer_form if step == "antwoorden" else process_form
             form.add_error(error.field if error.field in form.fields else None, str(error))

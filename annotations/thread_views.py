@@ -15,7 +15,7 @@ from annotations import services
 from annotations.forms import ReplyForm
 from annotations.models import Annotation, Motivation
 from annotations.thread_replies import ReplyRefused, attach_threads, may_reply, reply_submit
-from annotations.views import _text_kept, passage_in_context, refused
+from annotations.views import passage_in_context, refused, text_kept
 
 
 def _readable(user):
@@ -77,7 +77,7 @@ def reply_new(request: HttpRequest, pk: int) -> HttpResponse:
     note = _readable(request.user).filter(pk=pk, parent__isnull=True).first()
     if note is None or not note.is_public:
         # Gone, hidden or offline while the member wrote: say so, give back the text.
-        return _text_kept(
+        return text_kept(
             request,
             _(
                 "Deze kanttekening staat intussen niet meer online; uw antwoord kon niet bewaard worden."

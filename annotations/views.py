@@ -13,7 +13,6 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -37,6 +36,7 @@ from annotations.models import (
 )
 from annotations.targets import resolve_target
 from diegem.lib.anchoring import same_passage
+from diegem.lib.return_address import return_address
 from diegem.lib.textdiff import word_diff
 from diegem.lib.workflow import IllegalTransition
 
@@ -70,7 +70,7 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
         target = resolve_target(source.get("doel", ""))
     except Http404:
         if request.method == "POST":  # taken offline (or gone) while the member wrote
-            return _text_kept(
+            return text_kept(
                 request,
                 _(
                     "Deze tekst is intussen niet meer openbaar; uw kanttekening kon niet bewaard worden."
@@ -129,7 +129,7 @@ READING_ELSEWHERE = gettext_lazy(
 )
 
 
-def _text_kept(request: HttpRequest, message: str, chosen=()) -> HttpResponse:
+def text_kept(request: HttpRequest, message: str, chosen=(), *, status: int = 409) -> HttpResponse:
     """A submission that cannot be saved any more: say why, and give back what was typed to copy.
 
     `chosen`: (label, value in words) of what the member picked beside the text (a reading's value).
@@ -141,7 +141,7 @@ def _text_kept(request: HttpRequest, message: str, chosen=()) -> HttpResponse:
         request,
         "annotations/text_kept.html",
         {"message": message, "typed": typed, "chosen": chosen},
-        status=409,
+        status=status,
     )
 
 
@@ -179,11 +179,11 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # A reading has its own form (no kind, source or link): the same service behind it.
         # A POST here (a stale or hand-made form) saves nothing and gives the text back.
         if request.method == "POST":
-            return _text_kept(request, READING_ELSEWHERE)
+            return text_kept(request, READING_ELSEWHERE)
         return redirect("reading-edit", annotation.pk)
     if not annotation.target_readable:
         if request.method == "POST":  # taken offline while the member wrote
-            return _text_kept(request, OFFLINE)
+            return text_kept(request, OFFLINE)
         messages.error(request, OFFLINE)
         return redirect("annotations-mine")
     if annotation.status not in services.EDITABLE:
@@ -556,13 +556,8 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> str:
-    """Where a decision returns to: the queue page it was made on (never another site)."""
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = reverse("moderation-queue")
-    return back
+    """Where a decision returns to: the queue page it was made on."""
+    return return_address(request, request.POST.get("next", ""), reverse("moderation-queue"))
 
 
 OFFLINE_FOR_REVIEWERS = gettext_lazy(

@@ -97,6 +97,8 @@ if not DEBUG and not ALLOWED_HOSTS:
         "ALLOWED_HOSTS is empty: list the host names the site answers to, comma-separated."
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A refused form: the site's page, with what was typed given back (diegem.views).
+CSRF_FAILURE_VIEW = "diegem.views.csrf_failure"
 
 # The public address of the site, used in e-mails, feeds and the annotation API
 # (absolute IRIs). Requests build their own absolute URLs; this is for

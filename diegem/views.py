@@ -6,14 +6,16 @@ The account pages are in `diegem.accounts`.
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from annotations.models import Annotation, Voice
+from annotations.views import text_kept
 from cases import vocabulary
 from cases.filters import evidence_only
 from cases.models import Case
@@ -189,3 +191,23 @@ def open_data(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+# A form refused for its security token (Django's CSRF check): the token was that of an earlier
+# session (signed in or out since, in another tab) or of a page open for very long.
+FORM_REFUSED = gettext_lazy(
+    "Dit formulier hoorde bij een eerdere aanmelding of bij een pagina die lang openstond, en is "
+    "daarom geweigerd: er is niets bewaard. Open de pagina opnieuw en probeer het nog eens."
+)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF_FAILURE_VIEW: a page of the site, in the language of its address, saying
+    that nothing was saved, and giving back the text a note, reply or reading form held."""
+    try:
+        wrote = request.POST.get("body", "").strip()
+    except UnreadablePostError:
+        wrote = ""
+    if wrote:
+        return text_kept(request, FORM_REFUSED, status=403)
+    return render(request, "403_csrf.html", {"message": FORM_REFUSED}, status=403)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
@@ -25,13 +26,16 @@ class RejectNulBytesMiddleware:
     the views (filters, search, paging), so a NUL there is refused here once for
     every view; so are the names of posted parameters and the few posted values
     read before a form (RAW_POSTED_PARAMETERS). Posted form fields are left to
-    their forms, which name the field and keep the rest of what was typed.
+    their forms, which name the field and keep the rest of what was typed. An address with
+    a NUL in its path (a workshop's code, a codebook's language) names no page: 404.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\0" in request.path_info:
+            raise Http404("No page has a NUL byte in its address.")
         name = _parameter_with_nul(request)
         if name is not None:
             shown = name.replace("\0", "\N{REPLACEMENT CHARACTER}")[:SHOWN_NAME_LENGTH]

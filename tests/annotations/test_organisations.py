@@ -12,6 +12,7 @@ from annotations.models import Membership
 from annotations.organisations import InvitationError, member_invite
 from annotations.services import ModerationError
 from tests.factories import make_user
+from tests.html import parse, texts
 
 # The framework's sources and fields, which the pages show: asked for, not assumed (a
 # transactional test before this one on the same worker empties the tables).
@@ -97,3 +98,47 @@ def test_an_invitation_to_an_existing_address_is_an_invitation_error_and_sends_n
     assert not isinstance(refused.value, ModerationError)  # not a moderation decision
     assert mail.outbox == []
     assert Membership.objects.filter(organisation=organisation_a).count() == 1
+
+
+def test_an_address_too_long_for_a_user_name_is_refused_beside_the_field(staff, organisation_a):
+    client = Client()
+    client.force_login(staff)
+    address = "a" * 140 + "@voorbeeld.be"  # 153 characters: a valid address, too long a name
+    response = client.post(
+        reverse("admin:annotations_invite"),
+        {"email": address, "first_name": "X", "last_name": "Y", "organisation": organisation_a.pk},
+    )
+    assert response.status_code == 200
+    page = parse(response)
+    assert texts(page, "//*[contains(@class, 'errorlist')]/li") == [
+        "Zorg dat deze waarde niet meer dan 150 tekens bevat (het zijn er nu 153)."
+    ]
+    assert page.xpath("//input[@name='email']/@value") == [address]
+    assert not get_user_model().objects.filter(email=address).exists()
+
+
+def test_an_address_that_is_another_accounts_user_name_is_refused(staff, organisation_a):
+    make_user("x@voorbeeld.be", email="iemand@elders.be")
+    with pytest.raises(InvitationError) as refused:
+        member_invite(
+            email="X@voorbeeld.be",
+            first_name="X",
+            last_name="Y",
+            organisation=organisation_a,
+            invited_by=staff,
+        )
+    assert str(refused.value) == "Er bestaat al een account met dit e-mailadres."
+
+
+def test_the_invitation_service_refuses_an_address_too_long_for_a_user_name(staff, organisation_a):
+    with pytest.raises(InvitationError) as refused:
+        member_invite(
+            email="a" * 140 + "@voorbeeld.be",
+            first_name="X",
+            last_name="Y",
+            organisation=organisation_a,
+            invited_by=staff,
+        )
+    assert str(refused.value) == (
+        "Dit e-mailadres is langer dan een gebruikersnaam mag zijn (150 tekens)."
+    )

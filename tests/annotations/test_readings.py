@@ -627,3 +627,19 @@ def test_a_french_member_proposes_a_reading_of_a_source_named_in_french(case, me
         '//*[@class="visually-hidden"]'
     )
     assert [" ".join(h.text_content().split()) for h in hidden] == ["pour « Rencontre »"]
+
+
+def test_an_answer_sent_for_a_step_the_page_has_not_is_kept_with_a_message(
+    case, approved_reading, researcher
+):
+    url = reverse("reading-respond", args=[approved_reading.pk])
+    response = logged_in(researcher).post(url, {"stap": "onbekend", "answer": "Mijn antwoord."})
+    assert response.status_code == 200
+    page = parse(response)
+    (errors,) = texts(page, '//*[@class="form-errors"]')
+    assert "Deze pagina is verouderd of onvolledig doorgestuurd." in errors
+    assert [typed.strip() for typed in page.xpath("//textarea[@name='answer']/text()")] == [
+        "Mijn antwoord."
+    ]
+    approved_reading.reading.refresh_from_db()
+    assert not approved_reading.reading.answer

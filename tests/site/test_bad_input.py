@@ -131,3 +131,113 @@ def test_a_form_that_cannot_be_parsed_is_a_dutch_400(framework, member_a):
     assert response.status_code == 400
     assert "Dit verzoek kon niet gelezen worden. Er is niets bewaard." in response.content.decode()
     assert Annotation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "address"),
+    [
+        ("get", "/werkvorm/%00/scherm/"),
+        ("get", "/werkvorm/a%00b/scherm/verdeling/"),
+        ("get", "/werkvorm/%00/qr.svg"),
+        ("get", "/werkvorm/%00/verdeling.csv"),
+        ("post", "/werkvorm/%00/sluiten/"),
+        ("get", "/fr/werkvorm/%00/scherm/"),
+        ("get", "/data/kader.%00.qdc"),
+    ],
+)
+def test_a_nul_byte_in_the_address_is_a_404_not_a_500(framework, member_a, method, address):
+    response = getattr(logged_in(member_a), method)(address)
+    assert response.status_code == 404
+
+
+# What a form sends as the page to return to, and where its reader is sent.
+RETURNS = [
+    ("/elders/", "/elders/"),
+    ("/praktijken/?domein=wonen", "/praktijken/?domein=wonen"),
+    ("abc", None),  # a bare word: redirect() would look for a URL pattern of that name
+    ("home", None),  # ... and find one
+    ("https://elders.example/", None),
+    ("//elders.example/", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize(("sent", "returned_to"), RETURNS)
+def test_the_follow_form_returns_only_to_a_page_of_this_site(
+    framework, member_a, sent, returned_to
+):
+    case = make_case(slug="buurtkeuken")
+    response = logged_in(member_a).post(
+        reverse("follow"),
+        {"soort": "praktijk", "sleutel": case.slug, "actie": "volgen", "volgende": sent},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (returned_to or "/praktijken/buurtkeuken/")
+
+
+@pytest.mark.parametrize(("sent", "returned_to"), RETURNS)
+def test_a_moderation_decision_returns_only_to_a_page_of_this_site(
+    framework, member_a, reviewer, sent, returned_to
+):
+    note = make_annotation(author=member_a, status=Annotation.Status.PENDING)
+    response = logged_in(reviewer).post(
+        reverse("moderation-decide", args=[note.pk]),
+        {f"a{note.pk}-action": "approve", f"a{note.pk}-version": note.version, "next": sent},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (returned_to or "/moderatie/")
+    assert Annotation.objects.get(pk=note.pk).status == Annotation.Status.APPROVED
+
+
+def test_a_note_refused_for_its_security_token_gives_back_the_text_in_dutch(framework, member_a):
+    # The token of an earlier session: signed in again in another tab, say.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member_a)
+    before = Annotation.objects.count()
+    response = client.post(
+        reverse("annotation-new"),
+        {"doel": "section:ontmoeting", "body": "Mijn lange tekst.", "csrfmiddlewaretoken": "oud"},
+    )
+    assert response.status_code == 403
+    page = parse(response)
+    assert page.xpath("/html/@lang") == ["nl"]
+    assert texts(page, "//h1") == ["Uw tekst is niet bewaard"]
+    assert "er is niets bewaard" in " ".join(texts(page, "//*[@role='alert']"))
+    assert page.xpath("//textarea[@id='kept-body']/text()") == ["Mijn lange tekst."]
+    assert Annotation.objects.count() == before
+
+
+SAID_ON_REFUSAL = {
+    "nl": "Dit formulier hoorde bij een eerdere aanmelding of bij een pagina die lang openstond, "
+    "en is daarom geweigerd: er is niets bewaard. Open de pagina opnieuw en probeer het nog eens.",
+    "fr": "Ce formulaire appartenait à une connexion antérieure ou à une page restée longtemps "
+    "ouverte, et a donc été refusé : rien n’a été enregistré. Rouvrez la page et réessayez.",
+    "en": "This form belonged to an earlier sign-in or to a page left open for a long time, and "
+    "was therefore refused: nothing was saved. Open the page again and try once more.",
+}
+
+
+@pytest.mark.parametrize(
+    ("address", "language", "heading"),
+    [
+        ("/account/aanmelden/", "nl", "Formulier geweigerd"),
+        ("/fr/account/aanmelden/", "fr", "Formulaire refusé"),
+        ("/en/account/aanmelden/", "en", "Form refused"),
+    ],
+)
+def test_a_form_refused_for_its_security_token_is_a_page_of_the_site(
+    framework, address, language, heading
+):
+    response = Client(enforce_csrf_checks=True).post(address, {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = parse(response)
+    assert page.xpath("/html/@lang") == [language]
+    assert texts(page, "//h1") == [heading]
+    assert texts(page, "//*[@role='alert']") == [SAID_ON_REFUSAL[language]]
+    assert page.xpath("//header//nav[@class='site-nav']")  # the site's own page
+    # ... made for this request: its scripts carry the nonce its CSP header allows.
+    nonces = page.xpath("//script/@nonce")
+    assert nonces and all(
+        nonce and nonce in response["Content-Security-Policy"] for nonce in nonces
+    )
+    assert not AccessAttempt.objects.exists()  # no login was tried
