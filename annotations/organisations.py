@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -108,8 +107,12 @@ def member_invite(
             gettext("Dit e-mailadres is langer dan een gebruikersnaam mag zijn (%(limit)s tekens).")
             % {"limit": USERNAME_LENGTH}
         )
-    if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+    if User.objects.filter(email__iexact=email).exists():
         raise InvitationError(gettext("Er bestaat al een account met dit e-mailadres."))
+    if User.objects.filter(username__iexact=email).exists():
+        raise InvitationError(
+            gettext("Er bestaat al een account met dit e-mailadres als gebruikersnaam.")
+        )
     user = User(username=email, email=email, first_name=first_name, last_name=last_name)
     user.set_unusable_password()
     user.save()

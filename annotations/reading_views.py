@@ -264,11 +264,13 @@ def reading_respond(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     return redirect(annotation.get_absolute_url())
             else:
-                # A step the page does not have (stale or tampered with): said, and the typed
-                # answer kept.
+                # A step the page does not have (stale or tampered with): said, and what was
+                # typed in either form kept.
                 answer_form = AnswerForm(request.POST)
                 answer_form.is_valid()
                 answer_form.add_error(None, PAGE_OUT_OF_DATE)
+                if any(name.startswith("verwerk-") for name in request.POST):
+                    process_form = ProcessForm(request.POST, prefix="verwerk")
         except proposals.ReadingError as error:
             form = answer_form if step == "antwoorden" else process_form
             form.add_error(error.field if error.field in form.fields else None, str(error))

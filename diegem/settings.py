@@ -145,9 +145,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Above what answers early below it (a refused NUL): it reads cookies only.
+    "diegem.lib.middleware.PrivateForUsersMiddleware",
     # After the user and messages are known (the error page shows the header), before any view.
     "diegem.lib.middleware.RejectNulBytesMiddleware",
-    "diegem.lib.middleware.PrivateForUsersMiddleware",
     # Facts about the reader read once per GET (diegem.lib.request_memo).
     "diegem.lib.request_memo.RequestMemoMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.

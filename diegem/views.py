@@ -7,6 +7,7 @@ The account pages are in `diegem.accounts`.
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.middleware import csrf
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -201,13 +202,21 @@ FORM_REFUSED = gettext_lazy(
 )
 
 
+# What Django's CSRF check says of a form posted from another site (its Origin or Referer).
+FROM_ANOTHER_SITE = tuple(
+    reason.split(" - ")[0] for reason in (csrf.REASON_BAD_ORIGIN, csrf.REASON_NO_REFERER)
+)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Django's CSRF_FAILURE_VIEW: a page of the site, in the language of its address, saying
-    that nothing was saved, and giving back the text a note, reply or reading form held."""
+    that nothing was saved, and giving back the text a note, reply or reading form of this site
+    held. A form another site posted gets nothing back: its text is not the reader's, and
+    shown on this site's page it would pass for it."""
     try:
         wrote = request.POST.get("body", "").strip()
     except UnreadablePostError:
         wrote = ""
-    if wrote:
+    if wrote and not reason.startswith(FROM_ANOTHER_SITE):
         return text_kept(request, FORM_REFUSED, status=403)
     return render(request, "403_csrf.html", {"message": FORM_REFUSED}, status=403)

@@ -127,7 +127,9 @@ def test_an_address_that_is_another_accounts_user_name_is_refused(staff, organis
             organisation=organisation_a,
             invited_by=staff,
         )
-    assert str(refused.value) == "Er bestaat al een account met dit e-mailadres."
+    assert str(refused.value) == (
+        "Er bestaat al een account met dit e-mailadres als gebruikersnaam."
+    )
 
 
 def test_the_invitation_service_refuses_an_address_too_long_for_a_user_name(staff, organisation_a):

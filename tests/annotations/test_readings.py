@@ -643,3 +643,16 @@ def test_an_answer_sent_for_a_step_the_page_has_not_is_kept_with_a_message(
     ]
     approved_reading.reading.refresh_from_db()
     assert not approved_reading.reading.answer
+
+
+def test_what_was_typed_for_the_coding_is_kept_too_when_the_step_is_unknown(
+    case, approved_reading, researcher
+):
+    url = reverse("reading-respond", args=[approved_reading.pk])
+    response = logged_in(researcher).post(
+        url, {"stap": "onbekend", "verwerk-rationale": "Mijn redenering."}
+    )
+    page = parse(response)
+    assert [
+        typed.strip() for typed in page.xpath("//textarea[@name='verwerk-rationale']/text()")
+    ] == ["Mijn redenering."]

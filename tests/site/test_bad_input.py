@@ -148,6 +148,15 @@ def test_a_form_that_cannot_be_parsed_is_a_dutch_400(framework, member_a):
 def test_a_nul_byte_in_the_address_is_a_404_not_a_500(framework, member_a, method, address):
     response = getattr(logged_in(member_a), method)(address)
     assert response.status_code == 404
+    assert "private" in response["Cache-Control"]  # a page with the member's header
+
+
+def test_a_nul_byte_in_the_address_of_a_kept_page_is_a_404_for_anyone(client, framework):
+    # The codebook's language is a str in its pattern: a NUL matches it, and the page cache,
+    # which looks up kept pages before the NUL is refused, finds nothing under that address.
+    assert client.get("/data/kader.en.qdc").status_code == 200
+    assert client.get("/data/kader.%00.qdc").status_code == 404
+    assert client.get("/data/kader.%00.qdc").status_code == 404
 
 
 # What a form sends as the page to return to, and where its reader is sent.
@@ -158,6 +167,8 @@ RETURNS = [
     ("home", None),  # ... and find one
     ("https://elders.example/", None),
     ("//elders.example/", None),
+    ("/\\elders.example/", None),
+    ("/\t/elders.example/", None),
     ("", None),
 ]
 
@@ -241,3 +252,16 @@ def test_a_form_refused_for_its_security_token_is_a_page_of_the_site(
         nonce and nonce in response["Content-Security-Policy"] for nonce in nonces
     )
     assert not AccessAttempt.objects.exists()  # no login was tried
+
+
+def test_a_form_another_site_posted_gets_nothing_given_back(framework, member_a):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member_a)
+    response = client.post(
+        reverse("annotation-new"),
+        {"doel": "section:ontmoeting", "body": "Tekst van elders."},
+        HTTP_ORIGIN="https://elders.example",
+    )
+    assert response.status_code == 403
+    assert texts(parse(response), "//h1") == ["Formulier geweigerd"]
+    assert "Tekst van elders." not in response.content.decode()
