@@ -86,6 +86,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# A command as a terminal starts it, where Ctrl-C reaches it: a suite started in the background
+# of a shell without job control (`cmd &` in a script) ignores SIGINT, and every process it starts
+# inherits that, runserver included (which then never stops on Ctrl-C).
+AS_FROM_A_TERMINAL = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+)
+
+
 @pytest.mark.parametrize(
     "stop",
     [
@@ -97,7 +106,7 @@ def free_port() -> int:
 def test_the_server_of_runserver_stops_with_it(data_dir, stop):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
+        [sys.executable, "-c", AS_FROM_A_TERMINAL, "manage.py", "runserver", f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=environment(data_dir),
         stdout=subprocess.DEVNULL,
