@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import models, transaction
@@ -86,8 +87,8 @@ class Membership(models.Model):
         return f"{self.user} · {self.organisation}"
 
 
-# The length of Django's user names: an invited member's is their e-mail address.
-USERNAME_LENGTH = 150
+# The length of a user name: an invited member's is their e-mail address.
+USERNAME_LENGTH = AbstractUser._meta.get_field("username").max_length
 
 
 class InvitationError(Exception):

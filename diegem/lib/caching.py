@@ -114,11 +114,12 @@ def public_page_cache(view):
     def cached_view(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _key(request, request_content_version(request))
-        looked_up = getattr(request, "_page_cache_missed", None) == key
-        stored = None if looked_up else _cache_get(key)
-        if stored is not None:
-            return _revive(stored, request)
+        # Looked up already by the middleware (the key it found nothing under), else here.
+        key = getattr(request, "_page_cache_missed", None)
+        if key is None:
+            key, served = _look_up(request)
+            if served is not None:
+                return served
         response = view(request, *args, **kwargs)
         if getattr(response, "is_rendered", True) is False:
             response.render()  # a TemplateResponse (the sitemap)
@@ -146,12 +147,18 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if _cacheable_request(request) and _kept_view(request):
-            key = _key(request, request_content_version(request))
-            stored = _cache_get(key)
-            if stored is not None:
-                return _revive(stored, request)
+            key, served = _look_up(request)
+            if served is not None:
+                return served
             request._page_cache_missed = key
         return self.get_response(request)
+
+
+def _look_up(request) -> tuple[str, HttpResponse | None]:
+    """This request's key in the page cache, and the page kept under it, served (or None)."""
+    key = _key(request, request_content_version(request))
+    stored = _cache_get(key)
+    return key, (None if stored is None else _revive(stored, request))
 
 
 def _kept_view(request) -> bool:

@@ -80,6 +80,13 @@ def test_inviting_an_existing_address_is_refused_with_a_message(staff, organisat
     assert get_user_model().objects.filter(email__iexact=member_a.email).count() == 1
 
 
+def invite(email: str, organisation, staff):
+    """The invitation service, as the workbench's form calls it, for someone named X Y."""
+    return member_invite(
+        email=email, first_name="X", last_name="Y", organisation=organisation, invited_by=staff
+    )
+
+
 def test_an_invitation_to_an_existing_address_is_an_invitation_error_and_sends_nothing(
     staff, organisation_a, member_a, django_capture_on_commit_callbacks
 ):
@@ -87,13 +94,7 @@ def test_an_invitation_to_an_existing_address_is_an_invitation_error_and_sends_n
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(InvitationError) as refused,
     ):
-        member_invite(
-            email=member_a.email.upper(),
-            first_name="X",
-            last_name="Y",
-            organisation=organisation_a,
-            invited_by=staff,
-        )
+        invite(member_a.email.upper(), organisation_a, staff)
     assert str(refused.value) == "Er bestaat al een account met dit e-mailadres."
     assert not isinstance(refused.value, ModerationError)  # not a moderation decision
     assert mail.outbox == []
@@ -120,13 +121,7 @@ def test_an_address_too_long_for_a_user_name_is_refused_beside_the_field(staff, 
 def test_an_address_that_is_another_accounts_user_name_is_refused(staff, organisation_a):
     make_user("x@voorbeeld.be", email="iemand@elders.be")
     with pytest.raises(InvitationError) as refused:
-        member_invite(
-            email="X@voorbeeld.be",
-            first_name="X",
-            last_name="Y",
-            organisation=organisation_a,
-            invited_by=staff,
-        )
+        invite("X@voorbeeld.be", organisation_a, staff)
     assert str(refused.value) == (
         "Er bestaat al een account met dit e-mailadres als gebruikersnaam."
     )
@@ -134,13 +129,7 @@ def test_an_address_that_is_another_accounts_user_name_is_refused(staff, organis
 
 def test_the_invitation_service_refuses_an_address_too_long_for_a_user_name(staff, organisation_a):
     with pytest.raises(InvitationError) as refused:
-        member_invite(
-            email="a" * 140 + "@voorbeeld.be",
-            first_name="X",
-            last_name="Y",
-            organisation=organisation_a,
-            invited_by=staff,
-        )
+        invite("a" * 140 + "@voorbeeld.be", organisation_a, staff)
     assert str(refused.value) == (
         "Dit e-mailadres is langer dan een gebruikersnaam mag zijn (150 tekens)."
     )
