@@ -23,6 +23,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from diegem.lib.locking import one_at_a_time
+
 
 class OrganisationQuerySet(models.QuerySet):
     def of_member(self, user) -> OrganisationQuerySet:
@@ -103,6 +105,9 @@ def member_invite(
     User = get_user_model()
     email = User.objects.normalize_email(email).lower()
     # The address is the new account's user name too, so it must fit one and name no other.
+    # Two invitations of one address at once (two tabs of the workbench): the second waits
+    # here, then finds the first's account below.
+    one_at_a_time(f"invitation:{email}")
     if len(email) > USERNAME_LENGTH:
         raise InvitationError(
             gettext("Dit e-mailadres is langer dan een gebruikersnaam mag zijn (%(limit)s tekens).")

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -49,6 +49,7 @@ from diegem.lib.anchoring import (
 from diegem.lib.annotatable import text_revision
 from diegem.lib.client_address import client_address
 from diegem.lib.languages import version_text
+from diegem.lib.locking import one_at_a_time
 from diegem.lib.workflow import IllegalTransition, Workflow
 from frameworks.models import Section
 
@@ -145,16 +146,6 @@ class AlreadyFlagged(ModerationError):
 
 class NotFlaggable(PermissionDenied):
     """Only public annotations can be flagged (this one is not, or no longer)."""
-
-
-def _one_at_a_time(name: str) -> None:
-    """Hold a lock named `name` until the transaction ends, for limits that have no row to lock.
-
-    PostgreSQL's transaction-level advisory lock.
-    """
-    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 def may_annotate(user) -> bool:
@@ -559,7 +550,7 @@ def annotation_flag(
     Two locks make the counts exact under simultaneous requests, always taken in
     this order: the address (its hourly limit), then the annotation (its threshold).
     """
-    _one_at_a_time(f"flag-rate:{client_hash}")
+    one_at_a_time(f"flag-rate:{client_hash}")
     try:
         annotation = (
             Annotation.objects.public().select_for_update(of=("self",)).get(pk=annotation_id)

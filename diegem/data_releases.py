@@ -29,7 +29,7 @@ from typing import BinaryIO
 
 from django import forms
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,12 +43,11 @@ from cases.history import Change, coding_changes, snapshot
 from cases.models import Case, CaseTransition
 from diegem.lib.archives import Member, store_file, workbook_at, write_zip
 from diegem.lib.languages import in_dutch
+from diegem.lib.locking import one_at_a_time
 from diegem.lib.versioning import current_content_version
 from diegem.releases import Release
 from frameworks.models import Source, TensionField
 
-# pg advisory lock: one release is numbered and cut at a time.
-RELEASE_LOCK = 7_310_013
 # Who the releases name as authors (CITATION.cff, the "Citeer" of a release): the research project.
 AUTHORS = ("DieGem",)
 PUBLISHER = "Praktijkenbank DieGem"
@@ -953,8 +952,7 @@ def release_cut(*, title: str, description: str = "", actor=None) -> Release:
     title, description = title.strip(), description.strip()
     if not title:
         raise ValueError("A release needs a title")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RELEASE_LOCK])
+    one_at_a_time("release-cut")
     previous = Release.objects.listed().first()
     number = (previous.number if previous else 0) + 1
     for _attempt in range(CUT_ATTEMPTS):

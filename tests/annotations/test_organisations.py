@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
@@ -11,6 +12,7 @@ from django.urls import reverse
 from annotations.models import Membership
 from annotations.organisations import InvitationError, member_invite
 from annotations.services import ModerationError
+from tests.annotations.test_limits import all_at_once, http_post
 from tests.factories import make_user
 from tests.html import parse, texts
 
@@ -133,3 +135,31 @@ def test_the_invitation_service_refuses_an_address_too_long_for_a_user_name(staf
     assert str(refused.value) == (
         "Dit e-mailadres is langer dan een gebruikersnaam mag zijn (150 tekens)."
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_invitations_of_one_address_at_once_make_one_account(live_server, organisation_a):
+    """Sent from three tabs of the workbench together (the address written three ways): one
+    account, one mail, and the other two forms say the address has an account, never a 500."""
+    staff = make_user("redactie-tegelijk", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(staff)
+    session = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+    spellings = ["tegelijk@voorbeeld.be", "Tegelijk@Voorbeeld.be", "TEGELIJK@voorbeeld.be"]
+
+    def post(n):
+        data = {
+            "email": spellings[n],
+            "first_name": "Tine",
+            "last_name": "Tegelijk",
+            "organisation": organisation_a.pk,
+        }
+        return http_post(live_server, reverse("admin:annotations_invite"), data, cookies=session)
+
+    assert sorted(all_at_once(3, post)) == [200, 200, 302]
+    assert list(
+        get_user_model()
+        .objects.filter(email__iexact="tegelijk@voorbeeld.be")
+        .values_list("username", flat=True)
+    ) == ["tegelijk@voorbeeld.be"]
+    assert [message.to for message in mail.outbox] == [["tegelijk@voorbeeld.be"]]
