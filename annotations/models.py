@@ -159,6 +159,11 @@ class AnnotationQuerySet(models.QuerySet):
         `on_readable_text(user)` (a researcher's export with drafts); public views use `public()`."""
         return self.filter(_approved())
 
+    def seeded(self) -> AnnotationQuerySet:
+        """The research text's margin notes as the seed keeps them: with a seed key and not
+        withdrawn (retired with a thread: `annotation_seed_retire`)."""
+        return self.exclude(seed_key=None).exclude(status=Status.WITHDRAWN)
+
     def notes(self) -> AnnotationQuerySet:
         """Margin notes on a passage (not replies, not readings)."""
         return self.filter(motivation=Motivation.COMMENTING)

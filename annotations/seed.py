@@ -123,5 +123,6 @@ def note_write(note: dict) -> Annotation:
 
 
 def note_retire(seed_key: str) -> None:
-    """Remove a note the seed no longer has (the seeder checked nobody changed it)."""
-    Annotation.objects.filter(seed_key=seed_key).delete()
+    """Take away a note the seed no longer has (the seeder checked nobody changed it); one
+    with replies is withdrawn, not deleted (`annotation_seed_retire`)."""
+    services.annotation_seed_retire(key=seed_key)

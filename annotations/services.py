@@ -687,7 +687,7 @@ def annotation_seed(
         "link": link,
         "echo_section": echo_section,
     }
-    annotation = Annotation.objects.filter(seed_key=key).first()
+    annotation = Annotation.objects.select_for_update().filter(seed_key=key).first()
     if annotation is None:
         annotation = Annotation.objects.create(
             seed_key=key, status=Status.APPROVED, submitted_at=timezone.now(), **fields
@@ -700,12 +700,51 @@ def annotation_seed(
             internal_note=_("Kantnoot uit de brontekst ‘Solidariteit in superdiversiteit’."),
         )
         return annotation, True
+    if annotation.status == Status.WITHDRAWN:
+        # Retired with a thread (`annotation_seed_retire`) and now in the seed again: back, logged.
+        ModerationEvent.objects.create(
+            annotation=annotation,
+            action=Action.SEED,
+            old_status=annotation.status,
+            new_status=Status.APPROVED,
+            internal_note=_("Weer in de seed: terug uit de brontekst."),
+        )
+        annotation.status = Status.APPROVED
+        annotation.version += 1
+        annotation.save(update_fields=["status", "version", "updated_at"])
     if any(getattr(annotation, name) != value for name, value in fields.items()):
         for name, value in fields.items():
             setattr(annotation, name, value)
         annotation.version += 1
         annotation.save()
     return annotation, False
+
+
+@transaction.atomic
+def annotation_seed_retire(*, key: str) -> None:
+    """Take away a margin note of the research text that the seed no longer has (whether
+    anyone changed it is the seeder's call: `diegem.lib.seeding`).
+
+    A note nobody answered goes as it came, by the seed. One with replies is withdrawn
+    instead, logged: its thread leaves the public pages with it, but the replies stay their
+    authors' (on their own pages, in the moderation log), never deleted by a deploy.
+    """
+    annotation = Annotation.objects.select_for_update().filter(seed_key=key).first()
+    if annotation is None:
+        return
+    if not annotation.replies.exists():
+        annotation.delete()
+        return
+    if MODERATION.next_status(Action.WITHDRAW, annotation.status) is None:
+        return  # out of view already, for good (withdrawn or rejected): nothing more to take
+    annotation_transition(
+        annotation=annotation,
+        action=Action.WITHDRAW,
+        actor=None,
+        internal_note=_(
+            "Uit de seed gehaald; ingetrokken, niet verwijderd, want er zijn reacties."
+        ),
+    )
 
 
 @transaction.atomic

@@ -135,8 +135,10 @@ NOTE_PREFIX = "annotations.annotation:"
 
 
 def _read_note(seed_key: str) -> dict | None:
+    """The seed's note as it stands; none once withdrawn (retired with replies)."""
     annotation = (
-        Annotation.objects.filter(seed_key=seed_key)
+        Annotation.objects.seeded()
+        .filter(seed_key=seed_key)
         .select_related("section", "case", "echo_section")
         .first()
     )
@@ -179,8 +181,6 @@ def stored_fingerprints() -> dict[str, str]:
             result[f"{model._meta.label_lower}:{row.key}"] = fingerprint(row_description(row))
     for case in Case.objects.all():
         result[f"cases.case:{case.slug}"] = fingerprint(case_state(case))
-    for annotation in Annotation.objects.exclude(seed_key=None).select_related(
-        "section", "case", "echo_section"
-    ):
+    for annotation in Annotation.objects.seeded().select_related("section", "case", "echo_section"):
         result[f"{NOTE_PREFIX}{annotation.seed_key}"] = fingerprint(note_state(annotation))
     return result

@@ -11,6 +11,7 @@ from django.db import connection
 
 from annotations.models import Annotation
 from annotations.services import annotation_moderate
+from annotations.thread_replies import reply_submit
 from cases.models import Case, Grounds, SourceCoding
 from cases.services import case_transition, case_write
 from diegem.lib.models import SeedRecord
@@ -257,6 +258,92 @@ def test_a_note_the_seed_retired_leaves_unless_someone_changed_it(fixtures):
     )
     assert not Annotation.objects.filter(seed_key="simmel-1950-ontmoeting").exists()
     assert Annotation.objects.filter(seed_key="durkheim-1984-wederzijdse-afhankelijkheid").exists()
+
+
+def retire_in_fixtures(fixtures, key: str) -> None:
+    """The seed files as a correction leaves them: note `key` taken out and named retired."""
+    notes = fixtures / "margin-notes.yaml"
+    kept = [
+        note for note in yaml.safe_load(notes.read_text(encoding="utf-8")) if note["key"] != key
+    ]
+    notes.write_text(yaml.safe_dump(kept, allow_unicode=True), encoding="utf-8")
+    (fixtures / "seed-history.yaml").write_text(
+        f"retired:\n  - annotations.annotation:{key}\n", encoding="utf-8"
+    )
+
+
+def answered_seed_note(key: str, member, reviewer) -> tuple[Annotation, Annotation]:
+    """A seed note with a member's public reply under it."""
+    note = Annotation.objects.get(seed_key=key)
+    reply = reply_submit(author=member, voice="doener", body="Mijn antwoord.", parent_id=note.pk)
+    reply.refresh_from_db()
+    annotation_moderate(
+        annotation_id=reply.pk, action="approve", actor=reviewer, expected_version=reply.version
+    )
+    return note, reply
+
+
+def test_a_retired_note_with_replies_is_withdrawn_and_its_replies_kept(
+    fixtures, member_b, reviewer, client
+):
+    seed(fixtures=fixtures)
+    note, reply = answered_seed_note("simmel-1950-ontmoeting", member_b, reviewer)
+    retire_in_fixtures(fixtures, "simmel-1950-ontmoeting")
+    assert (
+        "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 0 behouden (bewerkt), 1 verwijderd (uit de seed gehaald)"
+        in seed(fixtures=fixtures).splitlines()
+    )
+    note.refresh_from_db()
+    assert note.status == "withdrawn"
+    assert list(
+        note.events.order_by("pk").values_list("action", "old_status", "new_status", "actor")
+    ) == [
+        ("seed", "", "approved", None),
+        ("withdraw", "approved", "withdrawn", None),
+    ]
+    # Member B's reply and its log stay; neither it nor the note is public any longer.
+    assert list(Annotation.objects.filter(pk=reply.pk).values_list("status", flat=True)) == [
+        "approved"
+    ]
+    assert list(reply.events.order_by("pk").values_list("action", flat=True)) == [
+        "submit",
+        "approve",
+    ]
+    assert not Annotation.objects.public().filter(pk__in=[note.pk, reply.pk]).exists()
+    page = client.get(Section.objects.get(key="ontmoeting").get_absolute_url()).content.decode()
+    assert "Mijn antwoord." not in page
+    assert f"kanttekening-{note.pk}" not in page
+    # The next load finds nothing to do.
+    assert seed(fixtures=fixtures).splitlines()[-1] == (
+        "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 0 behouden (bewerkt)"
+    )
+
+
+def test_a_retired_note_back_in_the_seed_returns_with_its_thread(fixtures, member_b, reviewer):
+    shipped = (fixtures / "margin-notes.yaml").read_text(encoding="utf-8")
+    seed(fixtures=fixtures)
+    note, reply = answered_seed_note("simmel-1950-ontmoeting", member_b, reviewer)
+    retire_in_fixtures(fixtures, "simmel-1950-ontmoeting")
+    seed(fixtures=fixtures)
+    (fixtures / "margin-notes.yaml").write_text(shipped, encoding="utf-8")
+    (fixtures / "seed-history.yaml").write_text("retired: []\n", encoding="utf-8")
+    assert (
+        "kanttekeningen: 1 nieuw, 0 bijgewerkt, 47 ongewijzigd, 0 behouden (bewerkt)"
+        in seed(fixtures=fixtures).splitlines()
+    )
+    assert list(note.events.order_by("pk").values_list("action", "old_status", "new_status")) == [
+        ("seed", "", "approved"),
+        ("withdraw", "approved", "withdrawn"),
+        ("seed", "withdrawn", "approved"),
+    ]
+    assert set(Annotation.objects.public().filter(pk__in=[note.pk, reply.pk])) == {note, reply}
+
+
+def test_a_retired_note_nobody_answered_is_deleted(fixtures):
+    seed(fixtures=fixtures)
+    retire_in_fixtures(fixtures, "simmel-1950-ontmoeting")
+    seed(fixtures=fixtures)
+    assert not Annotation.objects.filter(seed_key="simmel-1950-ontmoeting").exists()
 
 
 def test_the_shipped_history_retires_only_keys_the_seed_no_longer_has():
