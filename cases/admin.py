@@ -28,6 +28,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
+from taggit.models import Tag
 
 from cases import case_places, double_coding_rounds, exchange, history, services
 from cases.dashboard import dashboard
@@ -1351,6 +1352,30 @@ class CaseTransitionAdmin(ReadOnlyAdmin):
     list_filter = ["new_status"]
     list_select_related = ["case", "actor"]
     search_fields = ["case__title", "note"]
+
+
+# taggit's own Tag admin renamed, deleted and "merged" keywords behind the cases' backs: their
+# search text and versions kept the old names, and its merge changed no case. Keywords are
+# written on the case (case_write); here they are only read, with how many cases carry each.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class KeywordAdmin(ReadOnlyAdmin):
+    """The keywords in use: read-only, each with its number of cases (written on the case)."""
+
+    list_display = ["name", "case_count"]
+    search_fields = ["name"]
+    ordering = ["name"]
+    fields = ["name", "slug"]
+    actions = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(cases=Count("cases_keywordedcase_items"))
+
+    @admin.display(description=_("praktijken"), ordering="cases")
+    def case_count(self, tag) -> int:
+        return tag.cases
 
 
 admin.site.site_header = _("Praktijkenbank DieGem – beheer")
