@@ -13,6 +13,7 @@ from cases.models import Case
 from cases.roles import ensure_researchers_group
 from diegem.lib.annotatable import text_changed
 from diegem.lib.languages import column_version
+from diegem.lib.search import words_changed
 from frameworks.models import Section
 
 
@@ -30,7 +31,7 @@ def reanchor_evidence_on_text_change(sender, *, instance, field: str, **kwargs) 
         reanchor_evidence(instance, field)
 
 
-@receiver(text_changed, sender=Section)
+@receiver(words_changed, sender=Section)
 def rebuild_vocabulary_on_framework_text_change(sender, **kwargs) -> None:
-    """The words of "did you mean" include the framework text."""
+    """The words of "did you mean" include the framework text: its titles and bodies."""
     vocabulary.rebuild()

@@ -24,9 +24,15 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import models
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, Concat, NullIf
+from django.dispatch import Signal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+# The words a text open to search offers changed, outside a case's own write (which rebuilds
+# what it must itself): a framework section's title or body in any language, or a new section.
+# `cases` rebuilds its "did you mean" vocabulary (cases.receivers).
+words_changed = Signal()
 
 SEARCH_CONFIG = "dutch_unaccent"
 # Each language's stemmer after unaccent (frameworks/migrations/0002 and 0009): the original

@@ -1,0 +1,56 @@
+"""A framework section's words reach "did you mean" whatever changed: its text, its title (in any
+language), or a new section; a save that changes neither leaves the vocabulary alone."""
+
+import pytest
+from django.urls import reverse
+
+from cases import vocabulary
+from cases.vocabulary import SearchTerm, TranslatedSearchTerm
+from frameworks.models import Section
+from frameworks.services import section_save
+from tests.conftest import logged_in
+from tests.factories import make_user
+from tests.html import form_values
+
+pytestmark = pytest.mark.django_db
+
+
+def known(*words: str) -> list[str]:
+    return sorted(SearchTerm.objects.filter(word__in=words).values_list("word", flat=True))
+
+
+def test_a_title_edited_in_the_workbench_is_in_did_you_mean(framework):
+    vocabulary.rebuild()
+    section = Section.objects.get(key="ontmoeting")
+    workbench = logged_in(make_user(is_staff=True, is_superuser=True))
+    url = reverse("admin:frameworks_section_change", args=[section.pk])
+    data = form_values(workbench.get(url), "section_form")
+    data["title"] = "Ontmoeting en wijkgezondheidscentra"
+    assert workbench.post(url, data).status_code == 302
+    assert known("wijkgezondheidscentra") == ["wijkgezondheidscentra"]
+
+
+def test_a_translated_title_reaches_its_language(framework):
+    vocabulary.rebuild()
+    section = Section.objects.get(key="ontmoeting")
+    section.title_fr = "Rencontre et maisons médicales"
+    section_save(section=section)
+    assert TranslatedSearchTerm.objects.filter(language="fr", word="médicales").exists()
+
+
+def test_a_new_section_brings_its_words(framework):
+    vocabulary.rebuild()
+    section_save(
+        section=Section(
+            key="nieuw", title="Zorgkringen", body="Een alinea over buurtzorgnetwerken.", order=99
+        )
+    )
+    assert known("zorgkringen", "buurtzorgnetwerken") == ["buurtzorgnetwerken", "zorgkringen"]
+
+
+def test_a_save_that_changes_no_word_leaves_the_vocabulary_alone(framework, monkeypatch):
+    rebuilds = []
+    monkeypatch.setattr(vocabulary, "rebuild", lambda: rebuilds.append(1))
+    section = Section.objects.get(key="ontmoeting")
+    section_save(section=section)
+    assert rebuilds == []
