@@ -23,6 +23,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from annotations.forms import PAGE_OUT_OF_DATE, SavePracticeForm
 from annotations.organisations import Organisation
 from annotations.practices import (
+    ALREADY_GONE,
+    PRACTICE,
     PracticeError,
     PracticePlacement,
     SavedPractice,
@@ -248,7 +250,11 @@ def placement_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
     practice = placement.practice
     if request.method == "POST":
-        if practice_placement_delete(placement=placement):
+        done = practice_placement_delete(placement=placement)
+        if done == ALREADY_GONE:
+            messages.info(request, _("Deze plaatsing was al verwijderd."))
+            return redirect("saved-practices")
+        if done == PRACTICE:
             messages.success(
                 request,
                 _("De plaatsing is verwijderd, en met haar de praktijk %(practice)s.")
@@ -274,10 +280,12 @@ def saved_practice_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete a saved practice with all its placements, after a confirmation step."""
     practice = _visible_practice(request, pk)
     if request.method == "POST":
-        practice_delete(practice=practice)
-        messages.success(
-            request, _("De praktijk %(practice)s is verwijderd.") % {"practice": practice.name}
-        )
+        if practice_delete(practice=practice) == ALREADY_GONE:
+            messages.info(request, _("Deze praktijk was al verwijderd."))
+        else:
+            messages.success(
+                request, _("De praktijk %(practice)s is verwijderd.") % {"practice": practice.name}
+            )
         return redirect("saved-practices")
     return render(
         request,

@@ -39,6 +39,11 @@ NAME_TAKEN = _(
 )
 
 
+PRACTICE_GONE = _(
+    "Deze praktijk is intussen verwijderd; bewaar de plaatsing als een nieuwe praktijk."
+)
+
+
 class PracticeError(Exception):
     """A placement that cannot be kept; the message says why, for the member."""
 
@@ -170,24 +175,45 @@ def practice_placement_save(
             raise PracticeError(NAME_TAKEN) from None
     elif practice.organisation_id != organisation.pk:
         raise PracticeError(gettext("Deze praktijk hoort niet bij uw organisatie."))
+    elif not _locked(practice.pk):
+        raise PracticeError(PRACTICE_GONE)  # deleted by a colleague meanwhile
     values = {key: value for key, value in query.items() if key != NAME_PARAM}
     return PracticePlacement.objects.create(
         practice=practice, placed_on=placed_on, values=values, created_by=created_by
     )
 
 
+def _locked(practice_id: int) -> SavedPractice | None:
+    """The practice, its row locked to the end of the transaction; None if it is gone. Every
+    write of a practice or its placements locks the practice first, so that two at once (a
+    double click, two colleagues) wait for each other in the same order."""
+    return SavedPractice.objects.select_for_update().filter(pk=practice_id).first()
+
+
+# What a delete did: the placement, the practice with its last placement, or nothing (another
+# request deleted it first: a double click, a colleague).
+PLACEMENT, PRACTICE, ALREADY_GONE = "placement", "practice", "already-gone"
+
+
 @transaction.atomic
-def practice_placement_delete(*, placement: PracticePlacement) -> bool:
-    """Delete one placement; the practice goes with its last one. True when it did."""
-    practice = SavedPractice.objects.select_for_update().get(pk=placement.practice_id)
-    placement.delete()
+def practice_placement_delete(*, placement: PracticePlacement) -> str:
+    """Delete one placement; the practice goes with its last one. Says which (`PLACEMENT`,
+    `PRACTICE`), or `ALREADY_GONE` when another request deleted it first."""
+    practice = _locked(placement.practice_id)
+    if practice is None or not PracticePlacement.objects.filter(pk=placement.pk).delete()[0]:
+        return ALREADY_GONE
     if not practice.placements.exists():
         practice.delete()
-        return True
-    return False
+        return PRACTICE
+    return PLACEMENT
 
 
 @transaction.atomic
-def practice_delete(*, practice: SavedPractice) -> None:
-    """Delete a saved practice with all its placements."""
-    practice.delete()
+def practice_delete(*, practice: SavedPractice) -> str:
+    """Delete a saved practice with all its placements: `PRACTICE`, or `ALREADY_GONE` when
+    another request deleted it first."""
+    locked = _locked(practice.pk)
+    if locked is None:
+        return ALREADY_GONE
+    locked.delete()
+    return PRACTICE
