@@ -10,6 +10,7 @@ PGPASSWORD, never on the command line.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 from importlib.util import find_spec
@@ -18,6 +19,8 @@ from urllib.parse import quote, unquote, urlencode, urlsplit, urlunsplit
 
 import psycopg2
 from psycopg2 import sql
+
+from diegem.lib.versioning import SEQUENCE
 
 
 def _bundled() -> Path | None:
@@ -130,6 +133,13 @@ def restore(path: Path, url: str, *, password: str = "") -> None:
         ],
         env,
     )
+    # Versions the dumped database handed out after the dump may key pages still in a shared
+    # cache: the restored content starts from a version no one has used (diegem.lib.versioning).
+    with _connect(url, password) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [SEQUENCE])
+        if cursor.fetchone()[0] is not None:
+            cursor.execute("SELECT setval(%s, %s)", [SEQUENCE, secrets.randbits(62) | 1])
+    connection.close()
 
 
 def tables(url: str, *, password: str = "") -> list[str]:

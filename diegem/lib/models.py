@@ -14,18 +14,18 @@ class ContentVersion(models.Model):
 
     Cached pages, counts and search results are keyed by it, so a cache can
     never serve what was true before an edit, a publication or a withdrawal.
-    There is one row; `diegem.lib.versioning` reads and bumps it.
+    It is a PostgreSQL sequence (`content_version_seq`), whose `nextval` locks nothing, read
+    through a view of one row under the table name it had (sitelib migration 0002);
+    `diegem.lib.versioning` reads and moves it.
     """
 
     counter = models.BigIntegerField(default=0)
 
     class Meta:
+        managed = False  # a view of the sequence
         db_table = "frameworks_contentversion"
         verbose_name = _("inhoudsversie")
         verbose_name_plural = _("inhoudsversie")
-        constraints = [
-            models.CheckConstraint(condition=models.Q(pk=1), name="content_version_single_row")
-        ]
 
     def __str__(self) -> str:
         return str(self.counter)

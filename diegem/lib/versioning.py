@@ -1,7 +1,12 @@
 """The content version: what cached pages and results are keyed by.
 
-Every write to content that the public can see moves the counter on, in the
-writer's transaction. This module answers "what invalidates the page cache":
+Every write to content that the public can see moves the version on twice: in the writer's
+transaction, and once more when it commits (`bump_content_version`). The version is a
+PostgreSQL sequence (sitelib migration 0002): moving it locks nothing, so two writes that lock
+their rows in opposite orders cannot deadlock on it, as they did on the one row it used to be.
+A sequence moves at once for everyone, before the write commits; a page made in between, from
+what was committed before, is kept under a version the commit then leaves behind. This module
+answers "what invalidates the page cache":
 
 - saves and deletes of the models in `WATCHED_MODELS` (and changes to their
   many-to-many tables), through model signals connected once, at start-up, by
@@ -18,11 +23,11 @@ The models are named as "app_label.Model" strings so that this module imports
 no app.
 """
 
-import secrets
+from functools import partial
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from diegem.lib.connection_check import checking_connection
@@ -61,18 +66,30 @@ WATCHED_MODELS = (
 USER_FIELDS_SHOWN_NOWHERE = frozenset({"last_login", "password"})
 
 
-def bump_content_version(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """Give the content of database `using` a new version (in the current transaction).
+SEQUENCE = "content_version_seq"
 
-    The version is random rather than counted: a write that rolls back can
-    never hand its version to a later, different state of the content.
+
+def bump_content_version(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Give the content of database `using` a new version: now, and again when the current
+    transaction commits (once per transaction, however many writes ask).
+
+    Never a value handed out before, not even by a write that rolled back (a sequence's
+    `nextval` is not undone), so no later, different state of the content can get it.
     """
-    version = secrets.randbits(62)
-    if not ContentVersion.objects.using(using).filter(pk=1).update(counter=version):
-        with transaction.atomic(using=using):
-            ContentVersion.objects.using(using).update_or_create(
-                pk=1, defaults={"counter": version}
-            )
+    connection = connections[using]
+    _next_version(using)
+    if connection.in_atomic_block and not any(
+        getattr(callback, "content_version_of", None) == using
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        after_commit = partial(_next_version, using)
+        after_commit.content_version_of = using
+        transaction.on_commit(after_commit, using=using)
+
+
+def _next_version(using: str) -> None:
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [SEQUENCE])
 
 
 # Read on every request a page cache or kept part serves: planned once per connection.

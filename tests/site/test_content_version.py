@@ -6,6 +6,7 @@ joining it) is a decision a test sees.
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import transaction
 from taggit.models import Tag
 
 from annotations.models import MemberPreferences
@@ -165,3 +166,28 @@ def test_a_write_to_an_unwatched_model_keeps_the_version(db):
     before = current_content_version()
     Group.objects.create(name="Leesclub")
     assert current_content_version() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_gives_a_new_version_at_once_and_again_when_it_commits(framework):
+    """A page made between the two, from what was committed before the write, is kept under a
+    version the commit leaves behind."""
+    before = current_content_version()
+    with transaction.atomic():
+        make_case()
+        during = current_content_version()
+        make_case(slug="tweede")  # one more move at the commit, however many writes
+        assert current_content_version() != during
+        during = current_content_version()
+    assert len({before, during, current_content_version()}) == 3
+    assert current_content_version() == during + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_that_rolls_back_never_hands_its_version_on(framework):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_case()
+        rolled_back = current_content_version()
+        raise RuntimeError
+    make_case(slug="later")
+    assert current_content_version() > rolled_back
