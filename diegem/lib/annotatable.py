@@ -32,9 +32,10 @@ list to the receivers connected):
   2. `annotations.receivers.reanchor_on_text_change`: the annotations on that
      text are found again, or orphaned.
 - sender `frameworks.Section`:
-  1. `cases.receivers.rebuild_vocabulary_on_framework_text_change`: the words
-     of "did you mean" include the framework text;
-  2. `annotations.receivers.reanchor_on_text_change`: as for a case.
+  1. `annotations.receivers.reanchor_on_text_change`: as for a case.
+
+(The words of "did you mean" follow a section's title as well as its text: they listen to
+`diegem.lib.search.words_changed`, which `section_save` sends first.)
 """
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")

@@ -29,10 +29,17 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-# The words a text open to search offers changed, outside a case's own write (which rebuilds
-# what it must itself): a framework section's title or body in any language, or a new section.
-# `cases` rebuilds its "did you mean" vocabulary (cases.receivers).
 words_changed = Signal()
+"""The words a text open to search offers changed, outside a case's own write (which rebuilds
+what it must itself): a framework section's title or body in any language, or a new section.
+Sent by `frameworks.services.section_save` inside its transaction, sender the model class, with
+keyword argument `instance`.
+
+Its subscriber (tests/site/test_receivers.py holds this list to the receivers connected):
+
+- sender `frameworks.Section`: `cases.receivers.rebuild_vocabulary_on_framework_text_change`,
+  the words of "did you mean".
+"""
 
 SEARCH_CONFIG = "dutch_unaccent"
 # Each language's stemmer after unaccent (frameworks/migrations/0002 and 0009): the original

@@ -10,6 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from cases.models import Case, KeywordedCase
 from diegem.lib import annotatable
 from diegem.lib.annotatable import text_changed
+from diegem.lib.search import words_changed
 from frameworks.models import Section
 
 OUR_APPS = ["sitelib", "frameworks", "cases", "annotations", "diegem"]
@@ -29,6 +30,7 @@ def everything_connected() -> dict[str, list[str]]:
     return {
         "text_changed Case": names(text_changed, Case),
         "text_changed Section": names(text_changed, Section),
+        "words_changed Section": names(words_changed, Section),
         "post_save Case": names(post_save, Case),
         "post_delete Case": names(post_delete, Case),
         "m2m_changed keywords": names(m2m_changed, KeywordedCase),
@@ -43,10 +45,14 @@ def test_text_changed_reaches_these_subscribers_in_this_order():
         "cases.receivers.reanchor_evidence_on_text_change",
         "annotations.receivers.reanchor_on_text_change",
     ]
-    assert names(text_changed, Section) == [
-        "cases.receivers.rebuild_vocabulary_on_framework_text_change",
-        "annotations.receivers.reanchor_on_text_change",
+    assert names(text_changed, Section) == ["annotations.receivers.reanchor_on_text_change"]
+
+
+def test_words_changed_reaches_the_vocabulary():
+    assert names(words_changed, Section) == [
+        "cases.receivers.rebuild_vocabulary_on_framework_text_change"
     ]
+    assert names(words_changed, Case) == []
 
 
 def _docstring_of_text_changed() -> str:
