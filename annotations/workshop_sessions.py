@@ -15,6 +15,7 @@ from django.utils import timezone
 from annotations.organisations import Organisation
 from annotations.workshop_tally import MIN_ANSWERS, tally
 from annotations.workshops import Workshop, WorkshopAnswer, new_code
+from diegem.lib.locking import one_at_a_time
 
 CODE_ATTEMPTS = 20
 
@@ -66,8 +67,8 @@ def submit_answer(*, workshop: Workshop, values: dict, answer_id: int | None = N
     """Store a participant's answer, or replace their earlier one (`answer_id`, which only the
     participant's own session knows). Refuses a closed or expired session and, for a new answer,
     a full one; the session row is locked first so that concurrent answers count in turn."""
-    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    if not locked.is_open:
+    locked = Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
+    if locked is None or not locked.is_open:  # none: deleted meanwhile, past retention
         raise WorkshopClosed
     answer = None
     if answer_id is not None:
@@ -98,8 +99,10 @@ def submit_answer(*, workshop: Workshop, values: dict, answer_id: int | None = N
 @transaction.atomic
 def close_workshop(*, workshop: Workshop, now=None) -> Workshop:
     """Close the session: keep the aggregate, delete the individual answers. Closing an
-    already closed session changes nothing."""
-    locked = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    already closed session, or one deleted meanwhile (past retention), changes nothing."""
+    locked = Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
+    if locked is None:
+        return workshop
     if locked.status == Workshop.Status.CLOSED:
         return locked
     aggregate = tally(locked.answers.values_list("values", flat=True))
@@ -123,8 +126,10 @@ def purge_workshops(*, now=None) -> tuple[int, int]:
     """Close the sessions past their time and delete the closed ones past retention.
 
     Returns (closed, deleted). Run by `manage.py purge_workshops` (cron) and, so that a forgotten
-    cron keeps nothing for ever, whenever a facilitator opens the list of sessions.
+    cron keeps nothing for ever, whenever a facilitator opens the list of sessions. One at a
+    time: two lists opened together (or a list and the cron) would close the same sessions.
     """
+    one_at_a_time("workshop-purge")
     now = now or timezone.now()
     closed = 0
     for workshop in Workshop.objects.expired(now):

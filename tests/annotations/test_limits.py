@@ -192,6 +192,18 @@ def http_post(
     return response.status
 
 
+def http_get(live_server, path: str, *, cookies: dict | None = None) -> int:
+    """GET a page of the live server, as a browser would; its status."""
+    url = urllib.parse.urlsplit(live_server.url)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    jar = cookies or {}
+    conn.request("GET", path, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status
+
+
 def all_at_once(count: int, work) -> list:
     """Run `work(n)` in `count` threads released together by a barrier; their results in order."""
     barrier = threading.Barrier(count)

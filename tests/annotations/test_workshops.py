@@ -7,6 +7,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -16,7 +17,7 @@ from annotations.workshop_tally import median, spread
 from annotations.workshops import CODE_ALPHABET, Workshop, WorkshopAnswer, new_code
 from cases.models import Case
 from cases.practice_profile import Placement
-from tests.annotations.test_limits import all_at_once, http_post
+from tests.annotations.test_limits import all_at_once, http_get, http_post
 from tests.conftest import logged_in
 from tests.factories import ensure_framework, make_case, make_member
 from tests.html import parse, texts
@@ -519,3 +520,25 @@ def test_twelve_simultaneous_answers_store_exactly_the_limit(live_server, settin
     statuses = all_at_once(12, post)
     assert Counter(statuses) == {302: 5, 409: 7}
     assert WorkshopAnswer.objects.filter(workshop=workshop).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_facilitators_opening_their_lists_at_once_purge_once(live_server):
+    """Each list purges the sessions past their time (in case the cron is forgotten): two at
+    once closed the same sessions, and the second found them deleted under it (a 500)."""
+    ensure_framework()
+    facilitators = [make_member(username="begeleider-a"), make_member(username="begeleider-b")]
+    cookies = []
+    for facilitator in facilitators:
+        client = Client()
+        client.force_login(facilitator)
+        name = django_settings.SESSION_COOKIE_NAME
+        cookies.append({name: client.cookies[name].value})
+    for round_ in range(3):
+        for days in (40, 41, 42):  # open, expired, and past the retention of closed sessions
+            opened(facilitators[0], expires_at=timezone.now() - timedelta(days=days))
+        statuses = all_at_once(
+            2, lambda n: http_get(live_server, "/werkvorm/sessies/", cookies=cookies[n])
+        )
+        assert statuses == [200, 200], round_
+        assert not Workshop.objects.exists()
