@@ -12,6 +12,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -34,7 +35,8 @@ class BoundedDateChangeList(ChangeList):
 
 
 class GuardedListMixin:
-    """A model admin whose list survives whatever a query string or a posted selection holds.
+    """A model admin whose list survives whatever a query string or a posted selection holds,
+    and whose form survives being saved twice at once.
 
     Bad input becomes Django's "?e=1" page or a message, never a 500.
     """
@@ -53,6 +55,19 @@ class GuardedListMixin:
             )
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A form saved twice at once (a double click, two colleagues) passes its unique checks
+        # twice, and the second insert breaks the constraint: a 500. Django's view rolled the
+        # whole save back; asked once more, the form's own checks see what the other saved and
+        # say so beside the field, with everything typed still in the form.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if request.method != "POST" or getattr(request, "_changeform_again", False):
+                raise
+            request._changeform_again = True
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 class GuardedAdmin(GuardedListMixin, admin.ModelAdmin):

@@ -180,7 +180,7 @@ def http_post(
     conn.request(
         "POST",
         path,
-        body=urllib.parse.urlencode({**data, "csrfmiddlewaretoken": TOKEN}),
+        body=urllib.parse.urlencode({**data, "csrfmiddlewaretoken": TOKEN}, doseq=True),
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
             "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
