@@ -71,6 +71,7 @@ from cases.models import (
 from diegem.lib import qdpx
 from diegem.lib.annotatable import PlainTextField, normalize_plain_text
 from diegem.lib.languages import LANGUAGE_NAMES_IN_DUTCH, in_dutch, translation_column
+from diegem.lib.locking import one_at_a_time
 from diegem.lib.workflow import IllegalTransition
 from frameworks.models import FORMER_KEYS, Domain, Source, TensionField
 
@@ -1327,6 +1328,9 @@ def import_cases(
     # reported with the other errors; roll it all back on a dry run or any error.
     try:
         with transaction.atomic():
+            # One import at a time (a double click on "Importeren", the workbench and the
+            # command on one file): the second waits, then finds the first's cases by their slug.
+            one_at_a_time("case-import")
             for result, form in checked:
                 if result.action in ("new", "changed"):
                     _save_row(
