@@ -16,6 +16,7 @@ from diegem import accounts, release_views, views
 from diegem.benchmark import hello
 from diegem.lib.caching import public_page_cache as cached
 from diegem.lib.citation import FormatConverter
+from diegem.lib.locking import login_attempts_in_turn
 from diegem.sitemaps import SITEMAPS
 from frameworks import views as framework_views
 
@@ -109,8 +110,10 @@ pages = [
     # Accounts: Django's auth views with Dutch templates (diegem.accounts).
     path(
         "account/aanmelden/",
-        auth_views.LoginView.as_view(
-            authentication_form=accounts.LoginForm, redirect_authenticated_user=True
+        login_attempts_in_turn(
+            auth_views.LoginView.as_view(
+                authentication_form=accounts.LoginForm, redirect_authenticated_user=True
+            )
         ),
         name="login",
     ),

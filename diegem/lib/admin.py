@@ -18,6 +18,8 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from diegem.lib.locking import login_attempts_in_turn
+
 
 class BoundedDateChangeList(ChangeList):
     """Django's change list, with a date hierarchy that refuses dates off the calendar.
@@ -75,7 +77,11 @@ class GuardedAdmin(GuardedListMixin, admin.ModelAdmin):
 
 
 class GuardedAdminSite(admin.AdminSite):
-    """Django's admin site; every model admin it registers gets the guarded list."""
+    """Django's admin site; every model admin it registers gets the guarded list, and its
+    login checks attempts in turn, as the site's does."""
+
+    def login(self, request, extra_context=None):
+        return login_attempts_in_turn(super().login)(request, extra_context)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

@@ -12,6 +12,7 @@ import urllib.request
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -261,3 +262,47 @@ def test_the_e_mail_limit_holds_for_simultaneous_requests_through_the_proxy(
     statuses = post_simultaneously(url, [{"email": "carla@example.org"}] * 10, headers)
     assert sorted(statuses) == [200] * 3 + [429] * 7
     assert len(mail.outbox) == 3
+
+
+@pytest.fixture
+def passwords_checked(monkeypatch):
+    """How many passwords the site checked (the live server runs in this process)."""
+    checked = []
+    original = AbstractBaseUser.check_password
+
+    def counting(self, raw_password):
+        checked.append(self.get_username())
+        return original(self, raw_password)
+
+    monkeypatch.setattr(AbstractBaseUser, "check_password", counting)
+    return checked
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("login", ["login", "admin:login"])
+def test_simultaneous_guesses_are_checked_no_more_than_the_lockout_allows(
+    live_server, plain_http, settings, passwords_checked, login
+):
+    """Axes asks whether the user name is locked out before the password is checked and records
+    a failure after: fifteen guesses sent together were all checked, where five are allowed."""
+    make_user("bram", password="juist-wachtwoord-1", is_staff=True)
+    url = live_server.url + reverse(login)
+    statuses = post_simultaneously(
+        url, [{"username": "bram", "password": f"fout-{n}"} for n in range(15)], [{}] * 15
+    )
+    assert len(passwords_checked) == settings.AXES_FAILURE_LIMIT
+    assert 500 not in statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_right_password_among_simultaneous_guesses_past_the_limit_stays_out(
+    live_server, plain_http, settings
+):
+    make_user("bram", password="juist-wachtwoord-1")
+    client = Client()
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "bram", "password": f"x{n}"})
+    forms = [{"username": "bram", "password": f"fout-{n}"} for n in range(5)]
+    forms.append({"username": "bram", "password": "juist-wachtwoord-1"})
+    statuses = post_simultaneously(live_server.url + reverse("login"), forms, [{}] * 6)
+    assert statuses == [429] * 6
