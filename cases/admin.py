@@ -704,6 +704,36 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
     def save_model(self, request, obj, form, change):
         """Nothing yet: `save_related` writes the case with its rows, in one `case_write`."""
 
+    def has_delete_permission(self, request, obj=None):
+        # A published case is taken offline first (its words leave "did you mean", the next
+        # release names it withdrawn); deleted, it would skip all that.
+        if obj is not None and obj.is_public:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A save that would leave a published case incomplete is refused by `case_write`, and
+        # Django's view rolls it all back; asked once more, the form says why, above the form,
+        # with everything typed still in it (`get_form`).
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.PublishedCaseIncomplete as refused:
+            request.case_write_refused = refused
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refused = getattr(request, "case_write_refused", None)
+        if refused is None:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                super().clean()
+                raise ValidationError(str(refused))
+
+        return Refused
+
     # Versions are taken by `services.case_write` once everything is saved, not by
     # django-reversion's per-save signal, which would miss keywords written in bulk
     # and keep rows deleted later in the same save.

@@ -1628,14 +1628,18 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
         if result.changes
         else ""
     )
-    services.case_write(
-        case=case,
-        codings=services.Rows(save=source_codings),
-        positions=services.Rows(save=tension_positions),
-        keywords=_keywords(data["trefwoorden"]) if "trefwoorden" in present else None,
-        actor=actor,
-        comment=comment or _("Geïmporteerd."),
-    )
+    try:
+        services.case_write(
+            case=case,
+            codings=services.Rows(save=source_codings),
+            positions=services.Rows(save=tension_positions),
+            keywords=_keywords(data["trefwoorden"]) if "trefwoorden" in present else None,
+            actor=actor,
+            comment=comment or _("Geïmporteerd."),
+        )
+    except services.PublishedCaseIncomplete as refused:
+        result.errors.append(("status", str(refused)))
+        return
     for cell, coding in on_evidence:
         coding.refresh_from_db(fields=["grounds"])
         if (

@@ -43,14 +43,26 @@ class CaseIncomplete(IllegalTransition):
         )
 
 
-class VersionIncomplete(Exception):
-    """A published case is not restored to a version whose coding is incomplete. `missing` says what lacks."""
+class PublishedCaseIncomplete(Exception):
+    """A write refused: it would leave a published case incomplete (what publication refuses).
+    `missing` says what would lack."""
 
     def __init__(self, missing: list[str]):
         self.missing = missing
-        super().__init__(
-            _("Deze versie is onvolledig voor een gepubliceerde praktijk: ") + " ".join(missing)
+        super().__init__(self.lead() + " ".join(missing))
+
+    def lead(self) -> str:
+        return _(
+            "Deze praktijk is gepubliceerd en mag niet onvolledig worden; vul aan, of zet ze "
+            "eerst offline: "
         )
+
+
+class VersionIncomplete(PublishedCaseIncomplete):
+    """A published case is not restored to a version whose coding is incomplete. `missing` says what lacks."""
+
+    def lead(self) -> str:
+        return _("Deze versie is onvolledig voor een gepubliceerde praktijk: ")
 
 
 # The workflow, one row per allowed move: (action, current status) -> new status. The actions
@@ -159,6 +171,8 @@ def case_write(
     - the related rows (deletions first); evidence anchored on another version
       of its text follows the text as it now stands; the grounds follow the
       evidence (`sync_grounds_with_evidence`);
+    - a published case left incomplete (what publication refuses) refuses the
+      whole write (`PublishedCaseIncomplete`);
     - the search vector, once; the "did you mean" vocabulary, once per
       transaction after the commit, when a published case's row changed;
     - one version (`case_snapshot`) with `comment`, which may be a function
@@ -177,6 +191,11 @@ def case_write(
         case.keywords.set(keywords)
     if researchers is not None:
         case.researchers.set(researchers)
+    if case.is_public:
+        # Read afresh: the instance may hold its codings as they were before this write.
+        missing = Case.objects.get(pk=case.pk).missing_for_publication()
+        if missing:
+            raise PublishedCaseIncomplete(missing)  # the whole write rolls back
     Case.objects.filter(pk=case.pk).refresh_search_vectors()
     comment = comment() if callable(comment) else comment
     if comment:
@@ -295,46 +314,45 @@ def case_restore(*, case: Case, version, actor) -> Case:
         "note",
     )
     date = timezone.localtime(version.revision.date_created).strftime("%d-%m-%Y %H:%M")
-    case_write(
-        case=locked,
-        codings=Rows(
-            save=[
-                _restored(
-                    strengths.get(pk) or SourceCoding(case=locked, source_id=pk),
-                    state,
-                    strength=state.value,
-                )
-                for pk, state in shot.strengths.items()
-            ],
-            delete=[coding for pk, coding in strengths.items() if pk not in shot.strengths],
-        ),
-        positions=Rows(
-            save=[
-                _restored(
-                    positions.get(pk) or TensionPosition(case=locked, tension_field_id=pk),
-                    state,
-                    position=state.value,
-                    holds_both=state.holds_both,
-                )
-                for pk, state in shot.positions.items()
-            ],
-            delete=[coding for pk, coding in positions.items() if pk not in shot.positions],
-        ),
-        evidence=Rows(
-            save=[
-                CodingEvidence(case=locked, **{name: row[name] for name in kept})
-                for row in shot.evidence_rows
-            ],
-            delete=list(CodingEvidence.objects.filter(case=locked)),
-        ),
-        keywords=list(Tag.objects.filter(pk__in=shot.keyword_ids)),
-        actor=actor,
-        comment=_("Teruggezet naar de versie van %(date)s.") % {"date": date},
-    )
-    if locked.is_public:
-        missing = locked.missing_for_publication()
-        if missing:
-            raise VersionIncomplete(missing)  # rolls the whole restore back, its version included
+    try:
+        case_write(
+            case=locked,
+            codings=Rows(
+                save=[
+                    _restored(
+                        strengths.get(pk) or SourceCoding(case=locked, source_id=pk),
+                        state,
+                        strength=state.value,
+                    )
+                    for pk, state in shot.strengths.items()
+                ],
+                delete=[coding for pk, coding in strengths.items() if pk not in shot.strengths],
+            ),
+            positions=Rows(
+                save=[
+                    _restored(
+                        positions.get(pk) or TensionPosition(case=locked, tension_field_id=pk),
+                        state,
+                        position=state.value,
+                        holds_both=state.holds_both,
+                    )
+                    for pk, state in shot.positions.items()
+                ],
+                delete=[coding for pk, coding in positions.items() if pk not in shot.positions],
+            ),
+            evidence=Rows(
+                save=[
+                    CodingEvidence(case=locked, **{name: row[name] for name in kept})
+                    for row in shot.evidence_rows
+                ],
+                delete=list(CodingEvidence.objects.filter(case=locked)),
+            ),
+            keywords=list(Tag.objects.filter(pk__in=shot.keyword_ids)),
+            actor=actor,
+            comment=_("Teruggezet naar de versie van %(date)s.") % {"date": date},
+        )
+    except PublishedCaseIncomplete as refused:
+        raise VersionIncomplete(refused.missing) from None  # the whole restore rolls back
     return locked
 
 

@@ -139,7 +139,8 @@ def test_changes_to_several_codings_are_each_named(case, researcher_client):
 
 
 def test_removed_and_added_codings_are_named(framework, researcher_client):
-    case = make_case(slug="half", title="Half")
+    # A draft: a published case keeps a coding on every source (tests/cases/test_published_stays_complete.py).
+    case = make_case(slug="half", title="Half", status=Case.Status.DRAFT)
     SourceCoding.objects.filter(case=case, source__key="strijd").delete()
     data = the_form(researcher_client, case)
     # The empty row offered for the missing source, and the first existing row ticked for deletion.

@@ -1,0 +1,86 @@
+"""A published case stays complete, whichever way it is written: what publication refuses, a
+write refuses too (the workbench's form, the import, restore), saying what would lack and
+keeping what was typed; the case stays as it was. Nor is it deleted while published."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case, Source
+from cases.services import PublishedCaseIncomplete, case_write
+from tests.conftest import logged_in
+from tests.factories import good_row, make_case, make_user, run_import, wide_csv
+from tests.html import form_values, parse, texts
+
+pytestmark = pytest.mark.django_db
+
+REFUSED = (
+    "Deze praktijk is gepubliceerd en mag niet onvolledig worden; vul aan, of zet ze eerst "
+    "offline: "
+)
+
+
+@pytest.fixture
+def published(framework, researcher) -> Case:
+    assert run_import(wide_csv([good_row()]), researcher).saved
+    case = Case.objects.get(slug="buurtkeuken-gent")
+    assert case.is_public and case.missing_for_publication() == []
+    return case
+
+
+def test_the_workbench_refuses_to_delete_a_coding_of_a_published_case(published, researcher_client):
+    url = reverse("admin:cases_case_change", args=[published.pk])
+    data = form_values(researcher_client.get(url), "case_form")
+    strijd = str(Source.objects.get(key="strijd").pk)
+    row = next(
+        key.removesuffix("-source")
+        for key, value in data.items()
+        if key.startswith("source_codings-") and key.endswith("-source") and value == strijd
+    )
+    data |= {f"{row}-DELETE": "on", "summary": "Een nieuwe samenvatting, nog niet bewaard."}
+    response = researcher_client.post(url, data)
+    assert response.status_code == 200
+    page = parse(response)
+    assert texts(page, "//ul[contains(@class, 'errorlist')]/li") == [
+        REFUSED + "De bron ‘Strijd’ is niet gecodeerd."
+    ]
+    assert texts(page, "//textarea[@name='summary']") == [
+        "Een nieuwe samenvatting, nog niet bewaard."
+    ]
+    published.refresh_from_db()
+    assert published.source_codings.count() == 4
+    assert published.summary != "Een nieuwe samenvatting, nog niet bewaard."
+
+
+def test_the_import_refuses_to_empty_the_text_of_a_published_case(published, researcher):
+    report = run_import(wide_csv([good_row(praktijk="")]), researcher)
+    assert not report.saved
+    assert [row.errors for row in report.rows] == [
+        [("status", REFUSED + "Er is nog geen enkele tekstsectie ingevuld.")]
+    ]
+    published.refresh_from_db()
+    assert published.practice
+
+
+def test_a_write_that_would_leave_it_incomplete_changes_nothing(published, researcher):
+    published.summary = ""
+    with pytest.raises(PublishedCaseIncomplete) as refused:
+        case_write(case=published, actor=researcher, comment="Samenvatting gewist.")
+    assert refused.value.missing == ["Het veld ‘samenvatting’ is leeg."]
+    assert Case.objects.get(pk=published.pk).summary
+
+
+def test_a_draft_may_be_incomplete(published, researcher):
+    Case.objects.filter(pk=published.pk).update(status=Case.Status.DRAFT)
+    draft = Case.objects.get(pk=published.pk)
+    draft.summary = ""
+    case_write(case=draft, actor=researcher, comment="Samenvatting gewist.")
+    assert Case.objects.get(pk=published.pk).summary == ""
+
+
+def test_a_published_case_is_taken_offline_before_it_can_be_deleted(framework):
+    superuser = make_user("beheer", is_staff=True, is_superuser=True)
+    public, draft = make_case(slug="openbaar"), make_case(slug="klad", status=Case.Status.DRAFT)
+    workbench = logged_in(superuser)
+    for case in (public, draft):
+        workbench.post(reverse("admin:cases_case_delete", args=[case.pk]), {"post": "yes"})
+    assert list(Case.objects.values_list("slug", flat=True)) == ["openbaar"]
