@@ -52,7 +52,7 @@ from cases.models import (
     blind_case_ids,
     describe_position,
 )
-from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline, queued_messages
 from diegem.lib.anchoring import PassageNotFound, locate_passage
 from diegem.lib.annotatable import PlainTextField, normalize_plain_text
 from diegem.lib.languages import (
@@ -715,11 +715,18 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         # A save that would leave a published case incomplete is refused by `case_write`, and
         # Django's view rolls it all back; asked once more, the form says why, above the form,
         # with everything typed still in it (`get_form`).
+        messages_before = queued_messages(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except services.PublishedCaseIncomplete as refused:
+            self.forget_attempt(request, messages_before)
             request.case_write_refused = refused
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def forget_attempt(self, request, messages_before: list | None) -> None:
+        super().forget_attempt(request, messages_before)
+        # The workflow step of the attempt was rolled back with it: asked again, it is taken again.
+        request.__dict__.pop("case_step_refused", None)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -742,6 +749,10 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         yield
 
     def save_related(self, request, form, formsets, change):
+        # "Offline halen" moves the case before its edits are written: a published case may
+        # not be left incomplete, the draft it becomes may (what the refusal advises).
+        if change and request.POST.get(WORKFLOW_BUTTON) == CaseAction.UNPUBLISH:
+            self._step(request, form.instance, CaseAction.UNPUBLISH)
         # The grounds as stored before this save: the change message names what the
         # evidence changed besides the form (a passage orphaned or anchored again).
         form.grounds_before = history.grounds_of(form.instance) if change else {}
@@ -890,12 +901,25 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
     # The workflow buttons submit the case form itself (`_stap=<action>`): the
     # edits are validated and saved like any save, then the case moves. An
     # invalid form moves nothing and shows the errors with what was typed.
+    def _step(self, request, case, action) -> None:
+        """The workflow step of the button pressed, once per request (`response_change` says
+        how it went)."""
+        if hasattr(request, "case_step_refused"):
+            return
+        request.case_step_refused = None
+        try:
+            services.case_transition(case=case, action=action, actor=request.user)
+        except (IllegalTransition, PermissionDenied) as error:  # CaseIncomplete among them
+            request.case_step_refused = error
+
     def response_change(self, request, obj):
         action = request.POST.get(WORKFLOW_BUTTON)
         if not action:
             return super().response_change(request, obj)
+        self._step(request, obj, action)
         try:
-            services.case_transition(case=obj, action=action, actor=request.user)
+            if request.case_step_refused is not None:
+                raise request.case_step_refused
         except services.CaseIncomplete as error:
             self.message_user(
                 request,

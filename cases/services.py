@@ -171,8 +171,8 @@ def case_write(
     - the related rows (deletions first); evidence anchored on another version
       of its text follows the text as it now stands; the grounds follow the
       evidence (`sync_grounds_with_evidence`);
-    - a published case left incomplete (what publication refuses) refuses the
-      whole write (`PublishedCaseIncomplete`);
+    - a write that would take from a published case what publication asks
+      (a coding, a text) is refused whole (`PublishedCaseIncomplete`);
     - the search vector, once; the "did you mean" vocabulary, once per
       transaction after the commit, when a published case's row changed;
     - one version (`case_snapshot`) with `comment`, which may be a function
@@ -181,6 +181,15 @@ def case_write(
 
     Returns the text sections whose change was announced.
     """
+    # The stored row, locked for the whole write: a publication at the same moment waits for
+    # it, and its status is the one that counts (publication is `case_transition`'s alone: a
+    # form read before it was published never writes "draft" back). What a published case
+    # already lacked (a source added to the framework since) is not this write's to refuse.
+    stored = Case.objects.select_for_update().filter(pk=case.pk).first() if case.pk else None
+    lacked = None
+    if stored is not None:
+        case.status, case.published_at = stored.status, stored.published_at
+        lacked = stored.missing_for_publication() if stored.is_public else None
     changed = _save_fields(case)
     for rows in (codings, positions, evidence):
         _write_rows(rows)
@@ -191,10 +200,10 @@ def case_write(
         case.keywords.set(keywords)
     if researchers is not None:
         case.researchers.set(researchers)
-    if case.is_public:
+    if lacked is not None:
         # Read afresh: the instance may hold its codings as they were before this write.
-        missing = Case.objects.get(pk=case.pk).missing_for_publication()
-        if missing:
+        after = Case.objects.get(pk=case.pk).missing_for_publication()
+        if missing := [what for what in after if what not in lacked]:
             raise PublishedCaseIncomplete(missing)  # the whole write rolls back
     Case.objects.filter(pk=case.pk).refresh_search_vectors()
     comment = comment() if callable(comment) else comment

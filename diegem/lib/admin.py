@@ -63,13 +63,28 @@ class GuardedListMixin:
         # twice, and the second insert breaks the constraint: a 500. Django's view rolled the
         # whole save back; asked once more, the form's own checks see what the other saved and
         # say so beside the field, with everything typed still in the form.
+        messages_before = queued_messages(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except IntegrityError:
             if request.method != "POST" or getattr(request, "_changeform_again", False):
                 raise
             request._changeform_again = True
+            self.forget_attempt(request, messages_before)
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def forget_attempt(self, request, messages_before: list | None) -> None:
+        """Before a save is asked again: what the attempt rolled back left on the request (a
+        success message said before its commit failed)."""
+        if messages_before is not None:
+            request._messages._queued_messages[:] = messages_before
+
+
+def queued_messages(request) -> list | None:
+    """The messages queued on the request so far (Django's message storage keeps them in
+    `_queued_messages` until the response), or None without a storage."""
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", None)
+    return None if queued is None else list(queued)
 
 
 class GuardedAdmin(GuardedListMixin, admin.ModelAdmin):

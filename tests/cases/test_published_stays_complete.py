@@ -27,16 +27,22 @@ def published(framework, researcher) -> Case:
     return case
 
 
-def test_the_workbench_refuses_to_delete_a_coding_of_a_published_case(published, researcher_client):
-    url = reverse("admin:cases_case_change", args=[published.pk])
-    data = form_values(researcher_client.get(url), "case_form")
+def without_the_strijd_coding(case, client) -> tuple[str, dict]:
+    """The case's workbench form as posted with its coding of "Strijd" ticked for deletion."""
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    data = form_values(client.get(url), "case_form")
     strijd = str(Source.objects.get(key="strijd").pk)
     row = next(
         key.removesuffix("-source")
         for key, value in data.items()
         if key.startswith("source_codings-") and key.endswith("-source") and value == strijd
     )
-    data |= {f"{row}-DELETE": "on", "summary": "Een nieuwe samenvatting, nog niet bewaard."}
+    return url, data | {f"{row}-DELETE": "on"}
+
+
+def test_the_workbench_refuses_to_delete_a_coding_of_a_published_case(published, researcher_client):
+    url, data = without_the_strijd_coding(published, researcher_client)
+    data["summary"] = "Een nieuwe samenvatting, nog niet bewaard."
     response = researcher_client.post(url, data)
     assert response.status_code == 200
     page = parse(response)
@@ -84,3 +90,41 @@ def test_a_published_case_is_taken_offline_before_it_can_be_deleted(framework):
     for case in (public, draft):
         workbench.post(reverse("admin:cases_case_delete", args=[case.pk]), {"post": "yes"})
     assert list(Case.objects.values_list("slug", flat=True)) == ["openbaar"]
+
+
+def test_what_a_published_case_already_lacked_is_not_this_writes_to_refuse(published, researcher):
+    """A source added to the framework since publication: the case lacks its coding, and a
+    write that takes nothing away is saved."""
+    Source.objects.create(key="nieuw", name="Een nieuwe bron", order=99)
+    published.summary = "Een betere samenvatting."
+    case_write(case=published, actor=researcher, comment="Samenvatting herschreven.")
+    assert Case.objects.get(pk=published.pk).summary == "Een betere samenvatting."
+
+
+def test_a_form_read_before_publication_neither_unpublishes_nor_empties_it(framework, researcher):
+    from cases.services import case_transition
+
+    case = make_case(slug="onderweg", status=Case.Status.IN_REVIEW)
+    read_earlier = Case.objects.get(pk=case.pk)  # a form opened while it was in review
+    case_transition(case=case, action="publish", actor=researcher)
+    read_earlier.summary = "Bewaard vanuit het oude formulier."
+    case_write(case=read_earlier, actor=researcher, comment="Samenvatting herschreven.")
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.status, stored.summary) == (
+        Case.Status.PUBLISHED,
+        "Bewaard vanuit het oude formulier.",
+    )
+    read_earlier.summary = ""
+    with pytest.raises(PublishedCaseIncomplete):
+        case_write(case=read_earlier, actor=researcher, comment="Samenvatting gewist.")
+
+
+def test_taking_it_offline_saves_the_edits_it_refused_while_published(published, researcher_client):
+    url, data = without_the_strijd_coding(published, researcher_client)
+    data["_stap"] = "unpublish"
+    response = researcher_client.post(url, data, follow=True)
+    assert texts(parse(response), "//ul[contains(@class, 'messagelist')]/li") == [
+        "‘Buurtkeuken Gent’ is bewaard en is nu: concept."
+    ]
+    stored = Case.objects.get(pk=published.pk)
+    assert (stored.status, stored.source_codings.count()) == (Case.Status.DRAFT, 3)

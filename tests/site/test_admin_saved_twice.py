@@ -86,3 +86,21 @@ def test_the_second_save_says_why_and_keeps_what_was_typed(client, framework):
         "Er bestaat al een Organisatie met eenzelfde Slug.",
     ]
     assert 'value="https://buurtwerk.example"' in body
+
+
+def test_a_save_asked_again_forgets_the_messages_of_the_attempt_rolled_back(rf):
+    """Django says "saved" before the commit, which may still fail: the attempt asked again
+    does not carry that message."""
+    from django.contrib import messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from diegem.lib.admin import GuardedAdmin, queued_messages
+
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    messages.info(request, "Eerder gezegd.")
+    before = queued_messages(request)
+    messages.success(request, "Buurtwerk is bewaard.")
+    GuardedAdmin(Organisation, None).forget_attempt(request, before)
+    assert [str(message) for message in request._messages] == ["Eerder gezegd."]
