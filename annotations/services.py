@@ -735,8 +735,8 @@ def annotation_seed_retire(*, key: str) -> None:
     if not annotation.replies.exists():
         annotation.delete()
         return
-    if MODERATION.next_status(Action.WITHDRAW, annotation.status) is None:
-        return  # out of view already, for good (withdrawn or rejected): nothing more to take
+    if annotation.status != Status.APPROVED:
+        return  # out of view already, by a reviewer's decision (hidden, rejected), which stands
     annotation_transition(
         annotation=annotation,
         action=Action.WITHDRAW,

@@ -441,3 +441,24 @@ def test_a_framework_seeded_before_for_practice_receives_it_unless_someone_edite
     assert (
         "kader: 0 nieuw, 0 bijgewerkt, 32 ongewijzigd, 1 behouden (bewerkt)" in seed().splitlines()
     )
+
+
+def test_a_retired_note_a_reviewer_hid_stays_hidden_with_its_replies(fixtures, member_b, reviewer):
+    """Even with --reset: a reviewer's decision stands, and nothing of the members' is deleted."""
+    seed(fixtures=fixtures)
+    note, reply = answered_seed_note("simmel-1950-ontmoeting", member_b, reviewer)
+    note.refresh_from_db()
+    annotation_moderate(
+        annotation_id=note.pk,
+        action="hide",
+        actor=reviewer,
+        expected_version=note.version,
+        public_reason="Even uit beeld.",
+    )
+    retire_in_fixtures(fixtures, "simmel-1950-ontmoeting")
+    seed("--reset", fixtures=fixtures)
+    assert list(
+        Annotation.objects.filter(pk__in=[note.pk, reply.pk])
+        .order_by("pk")
+        .values_list("status", flat=True)
+    ) == ["hidden", "approved"]
