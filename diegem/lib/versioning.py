@@ -5,8 +5,10 @@ transaction, and once more when it commits (`bump_content_version`). The version
 PostgreSQL sequence (sitelib migration 0002): moving it locks nothing, so two writes that lock
 their rows in opposite orders cannot deadlock on it, as they did on the one row it used to be.
 A sequence moves at once for everyone, before the write commits; a page made in between, from
-what was committed before, is kept under a version the commit then leaves behind. This module
-answers "what invalidates the page cache":
+what was committed before, is kept under a version the move after the commit leaves behind.
+Between the commit and that move (a statement's time) such a page can still be served, and a
+process that dies in between leaves it until the next write: the price of writes that do not
+wait for each other. This module answers "what invalidates the page cache":
 
 - saves and deletes of the models in `WATCHED_MODELS` (and changes to their
   many-to-many tables), through model signals connected once, at start-up, by
@@ -84,7 +86,8 @@ def bump_content_version(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     ):
         after_commit = partial(_next_version, using)
         after_commit.content_version_of = using
-        transaction.on_commit(after_commit, using=using)
+        # Robust: a callback before it that fails must not leave the move undone.
+        transaction.on_commit(after_commit, using=using, robust=True)
 
 
 def _next_version(using: str) -> None:
