@@ -642,6 +642,9 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
     inlines = [SourceCodingInline, TensionPositionInline, EvidenceInline, CaseTransitionInline]
     actions = ["submit_for_review", "publish", "return_to_draft", "unpublish"]
     change_form_template = "admin/cases/case/change_form.html"
+
+    class Media:
+        js = ["js/admin_filter_labels.js"]  # after Django's widget scripts: names its icons
     change_list_template = "admin/cases/case/change_list.html"
     object_history_template = "admin/cases/case/history.html"
     history_latest_first = True
