@@ -122,7 +122,7 @@ def note_write(note: dict) -> Annotation:
     return annotation
 
 
-def note_retire(seed_key: str) -> None:
+def note_retire(seed_key: str) -> bool:
     """Take away a note the seed no longer has (the seeder checked nobody changed it); one
     with replies is withdrawn, not deleted (`annotation_seed_retire`)."""
-    services.annotation_seed_retire(key=seed_key)
+    return services.annotation_seed_retire(key=seed_key)

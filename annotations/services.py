@@ -721,22 +721,25 @@ def annotation_seed(
 
 
 @transaction.atomic
-def annotation_seed_retire(*, key: str) -> None:
+def annotation_seed_retire(*, key: str) -> bool:
     """Take away a margin note of the research text that the seed no longer has (whether
     anyone changed it is the seeder's call: `diegem.lib.seeding`).
 
     A note nobody answered goes as it came, by the seed. One with replies is withdrawn
     instead, logged: its thread leaves the public pages with it, but the replies stay their
-    authors' (on their own pages, in the moderation log), never deleted by a deploy.
+    authors' (on their own pages, in the moderation log), never deleted by a deploy. One a
+    reviewer took out of view stays as they left it: False, nothing taken.
     """
     annotation = Annotation.objects.select_for_update().filter(seed_key=key).first()
     if annotation is None:
-        return
+        return True
     if not annotation.replies.exists():
         annotation.delete()
-        return
+        return True
     if annotation.status != Status.APPROVED:
-        return  # out of view already, by a reviewer's decision (hidden, rejected), which stands
+        return (
+            False  # out of view already, by a reviewer's decision (hidden, rejected), which stands
+        )
     annotation_transition(
         annotation=annotation,
         action=Action.WITHDRAW,
@@ -745,6 +748,7 @@ def annotation_seed_retire(*, key: str) -> None:
             "Uit de seed gehaald; ingetrokken, niet verwijderd, want er zijn reacties."
         ),
     )
+    return True
 
 
 @transaction.atomic

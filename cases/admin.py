@@ -644,7 +644,8 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
     change_form_template = "admin/cases/case/change_form.html"
 
     class Media:
-        js = ["js/admin_filter_labels.js"]  # after Django's widget scripts: names its icons
+        js = ["js/admin_filter_labels.js"]  # names the two-list widget's icons once it is built
+
     change_list_template = "admin/cases/case/change_list.html"
     object_history_template = "admin/cases/case/history.html"
     history_latest_first = True

@@ -172,7 +172,9 @@ def case_write(
       of its text follows the text as it now stands; the grounds follow the
       evidence (`sync_grounds_with_evidence`);
     - a write that would take from a published case what publication asks
-      (a coding, a text) is refused whole (`PublishedCaseIncomplete`);
+      (a coding, a text) is refused whole (`PublishedCaseIncomplete`); the row is
+      locked for the write, and an existing case keeps its stored status and
+      publication date (those move by `case_transition` alone);
     - the search vector, once; the "did you mean" vocabulary, once per
       transaction after the commit, when a published case's row changed;
     - one version (`case_snapshot`) with `comment`, which may be a function
@@ -183,9 +185,14 @@ def case_write(
     """
     # The stored row, locked for the whole write: a publication at the same moment waits for
     # it, and its status is the one that counts (publication is `case_transition`'s alone: a
-    # form read before it was published never writes "draft" back). What a published case
-    # already lacked (a source added to the framework since) is not this write's to refuse.
-    stored = Case.objects.select_for_update().filter(pk=case.pk).first() if case.pk else None
+    # form read before it was published never writes "draft" back). Locked as an update that
+    # keeps its key (FOR NO KEY UPDATE), as saving it would: a note or reply inserted on the
+    # case meanwhile checks its foreign key with a share lock this one lets through. What a
+    # published case already lacked (a source added to the framework since) is not this
+    # write's to refuse.
+    stored = (
+        Case.objects.select_for_update(no_key=True).filter(pk=case.pk).first() if case.pk else None
+    )
     lacked = None
     if stored is not None:
         case.status, case.published_at = stored.status, stored.published_at

@@ -187,7 +187,8 @@ def retire_object(
     reset: bool = False,
     history: SeedHistory = SeedHistory(),
 ) -> str | None:
-    """Remove an object the seed no longer has, unless someone changed it since a seed wrote it."""
+    """Remove an object the seed no longer has, unless someone changed it since a seed wrote it.
+    `remove` returns False when it left the object after all (counted as kept)."""
     record = SeedRecord.objects.select_for_update().filter(key=key).first()
     current = read()
     if current is None:
@@ -201,7 +202,10 @@ def retire_object(
         report.counts[KEPT] += 1
         report.kept.append(key)
         return KEPT
-    remove()
+    if remove() is False:  # the remover left it (a reviewer's decision stands)
+        report.counts[KEPT] += 1
+        report.kept.append(key)
+        return KEPT
     SeedRecord.objects.filter(key=key).delete()
     report.counts[REMOVED] += 1
     return REMOVED

@@ -86,7 +86,7 @@ def bump_content_version(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     ):
         after_commit = partial(_next_version, using)
         after_commit.content_version_of = using
-        # Robust: a callback before it that fails must not leave the move undone.
+        # Robust: a failure of the move is logged, and the callbacks after it still run.
         transaction.on_commit(after_commit, using=using, robust=True)
 
 

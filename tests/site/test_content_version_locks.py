@@ -14,6 +14,7 @@ import pytest
 from annotations import services
 from annotations.reading_proposals import reading_process
 from annotations.targets import case_target
+from annotations.thread_replies import reply_submit
 from cases.models import Case
 from cases.roles import RESEARCHERS_GROUP
 from cases.services import case_transition, case_write
@@ -128,4 +129,27 @@ def test_a_case_taken_offline_while_another_publication_rebuilds_did_you_mean(
             case_transition(case=coming, action="publish", actor=researcher)
 
         failed += failures(unpublish, publish)
+    assert failed == []
+
+
+def test_a_reply_while_the_text_under_its_note_is_edited(framework, researcher, settings):
+    """The reply: the note locked, then (its foreign key, at the commit) a share lock on the
+    case. The edit: the case locked, then the notes on the text to re-anchor them."""
+    settings.ANNOTATION_SUBMISSIONS_PER_HOUR = 1000
+    member = make_member()
+    failed = []
+    for round_ in range(ROUNDS):
+        case = make_case(practice="Eerste zin van de praktijk. Tweede zin van de praktijk.")
+        note = make_annotation(target=case, passage="Tweede zin", status="approved")
+
+        def reply(delay=(round_ % 4) * 0.002, note=note):
+            time.sleep(delay)
+            reply_submit(author=member, voice="doener", body="Een antwoord.", parent_id=note.pk)
+
+        def edit(case=case):
+            fresh = Case.objects.get(pk=case.pk)
+            fresh.practice = "Nieuwe eerste zin. Tweede zin van de praktijk."
+            case_write(case=fresh, actor=researcher, comment="Tekst aangepast.")
+
+        failed += failures(reply, edit)
     assert failed == []

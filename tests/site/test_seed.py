@@ -456,7 +456,10 @@ def test_a_retired_note_a_reviewer_hid_stays_hidden_with_its_replies(fixtures, m
         public_reason="Even uit beeld.",
     )
     retire_in_fixtures(fixtures, "simmel-1950-ontmoeting")
-    seed("--reset", fixtures=fixtures)
+    assert (
+        "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 1 behouden (bewerkt)"
+        in seed("--reset", fixtures=fixtures).splitlines()
+    )
     assert list(
         Annotation.objects.filter(pk__in=[note.pk, reply.pk])
         .order_by("pk")
