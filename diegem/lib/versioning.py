@@ -1,7 +1,7 @@
 """The content version: what cached pages and results are keyed by.
 
-Every write to content that the public can see moves the version on twice: in the writer's
-transaction, and once more when it commits (`bump_content_version`). The version is a
+Every write to content that the public can see moves the version on: at each write in the
+writer's transaction, and once more when that transaction commits (`bump_content_version`). The version is a
 PostgreSQL sequence (sitelib migration 0002): moving it locks nothing, so two writes that lock
 their rows in opposite orders cannot deadlock on it, as they did on the one row it used to be.
 A sequence moves at once for everyone, before the write commits; a page made in between, from
@@ -72,8 +72,8 @@ SEQUENCE = "content_version_seq"
 
 
 def bump_content_version(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """Give the content of database `using` a new version: now, and again when the current
-    transaction commits (once per transaction, however many writes ask).
+    """Give the content of database `using` a new version: now, and once more when the current
+    transaction commits (that second move once per transaction, however many writes ask).
 
     Never a value handed out before, not even by a write that rolled back (a sequence's
     `nextval` is not undone), so no later, different state of the content can get it.
