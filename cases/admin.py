@@ -52,7 +52,7 @@ from cases.models import (
     blind_case_ids,
     describe_position,
 )
-from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline, queued_messages
+from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
 from diegem.lib.anchoring import PassageNotFound, locate_passage
 from diegem.lib.annotatable import PlainTextField, normalize_plain_text
 from diegem.lib.languages import (
@@ -715,22 +715,17 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A save that would leave a published case incomplete is refused by `case_write`, and
-        # Django's view rolls it all back; asked once more, the form says why, above the form,
-        # with everything typed still in it (`get_form`).
-        messages_before = queued_messages(request)
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.PublishedCaseIncomplete as refused:
-            self.forget_attempt(request, messages_before)
-            request.case_write_refused = refused
-            return super().changeform_view(request, object_id, form_url, extra_context)
+    # A save that would leave a published case incomplete is refused by `case_write`, and
+    # Django's view rolls it all back; asked once more, the form says why, above the form,
+    # with everything typed still in it (`get_form`).
+    ask_again_after = (*GuardedAdmin.ask_again_after, services.PublishedCaseIncomplete)
 
-    def forget_attempt(self, request, messages_before: list | None) -> None:
-        super().forget_attempt(request, messages_before)
+    def forget_attempt(self, request, messages_before: list | None, error: Exception) -> None:
+        super().forget_attempt(request, messages_before, error)
         # The workflow step of the attempt was rolled back with it: asked again, it is taken again.
         request.__dict__.pop("case_step_refused", None)
+        if isinstance(error, services.PublishedCaseIncomplete):
+            request.case_write_refused = error
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

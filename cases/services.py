@@ -197,7 +197,7 @@ def case_write(
     if stored is not None:
         case.status, case.published_at = stored.status, stored.published_at
         lacked = stored.missing_for_publication() if stored.is_public else None
-    changed = _save_fields(case)
+    changed = _save_fields(case, stored)
     for rows in (codings, positions, evidence):
         _write_rows(rows)
     if evidence is not None:
@@ -225,7 +225,7 @@ ROW_FIELDS = tuple(
 )
 
 
-def _save_fields(case: Case) -> list[str]:
+def _save_fields(case: Case, stored_case: Case | None) -> list[str]:
     """Write the case's own fields unless they equal the stored row; announce changed text sections.
 
     A changed row of a case that is (or was, before this write) published
@@ -234,7 +234,9 @@ def _save_fields(case: Case) -> list[str]:
     """
     for name in PLAIN_TEXT_FIELDS:
         setattr(case, name, normalize_plain_text(getattr(case, name)))
-    stored = Case.objects.filter(pk=case.pk).values(*ROW_FIELDS).first() if case.pk else None
+    stored = (
+        None if stored_case is None else {name: getattr(stored_case, name) for name in ROW_FIELDS}
+    )
     if stored is not None and all(stored[name] == getattr(case, name) for name in ROW_FIELDS):
         return []
     case.save()

@@ -58,24 +58,27 @@ class GuardedListMixin:
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset, **kwargs)
 
+    # Errors of a save after which it is asked once more. A form saved twice at once (a double
+    # click, two colleagues) passes its unique checks twice, and the second insert breaks the
+    # constraint: a 500. Django's view rolled the whole save back; asked once more, the form's
+    # own checks see what the other saved and say so beside the field, with everything typed
+    # still in the form.
+    ask_again_after: tuple[type[Exception], ...] = (IntegrityError,)
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # A form saved twice at once (a double click, two colleagues) passes its unique checks
-        # twice, and the second insert breaks the constraint: a 500. Django's view rolled the
-        # whole save back; asked once more, the form's own checks see what the other saved and
-        # say so beside the field, with everything typed still in the form.
         messages_before = queued_messages(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except IntegrityError:
+        except self.ask_again_after as error:
             if request.method != "POST" or getattr(request, "_changeform_again", False):
                 raise
             request._changeform_again = True
-            self.forget_attempt(request, messages_before)
+            self.forget_attempt(request, messages_before, error)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def forget_attempt(self, request, messages_before: list | None) -> None:
-        """Before a save is asked again: what the attempt rolled back left on the request (a
-        success message said before its commit failed)."""
+    def forget_attempt(self, request, messages_before: list | None, error: Exception) -> None:
+        """Before a save is asked again after `error`: what the attempt rolled back left on the
+        request (a success message said before its commit failed)."""
         if messages_before is not None:
             request._messages._queued_messages[:] = messages_before
 

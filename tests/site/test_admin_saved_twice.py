@@ -93,6 +93,7 @@ def test_a_save_asked_again_forgets_the_messages_of_the_attempt_rolled_back(rf):
     does not carry that message."""
     from django.contrib import messages
     from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.db import IntegrityError
 
     from diegem.lib.admin import GuardedAdmin, queued_messages
 
@@ -102,5 +103,5 @@ def test_a_save_asked_again_forgets_the_messages_of_the_attempt_rolled_back(rf):
     messages.info(request, "Eerder gezegd.")
     before = queued_messages(request)
     messages.success(request, "Buurtwerk is bewaard.")
-    GuardedAdmin(Organisation, None).forget_attempt(request, before)
+    GuardedAdmin(Organisation, None).forget_attempt(request, before, IntegrityError())
     assert [str(message) for message in request._messages] == ["Eerder gezegd."]
