@@ -6,7 +6,6 @@ deadlocked: one of them was a 500, a member's note lost. Real threads, each with
 connection, released together, with small offsets so that each order of the locks is met.
 """
 
-import threading
 import time
 
 import pytest
@@ -18,7 +17,7 @@ from annotations.thread_replies import reply_submit
 from cases.models import Case
 from cases.roles import RESEARCHERS_GROUP
 from cases.services import case_transition, case_write
-from tests.concurrency import at_once
+from tests.annotations.test_limits import all_at_once
 from tests.factories import make_annotation, make_case, make_member, make_reading, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,20 +27,12 @@ ROUNDS = 8
 
 def failures(first, second) -> list[str]:
     """Run two jobs in two threads released together; the errors of those that failed."""
-    jobs = iter([first, second])
-    lock = threading.Lock()
-    failed = []
-
-    def work():
-        with lock:
-            job = next(jobs)
-        try:
-            job()
-        except Exception as error:  # noqa: BLE001 - what failed is what the test asserts on
-            failed.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
-
-    assert at_once(work, 2) == []
-    return failed
+    outcomes = all_at_once(2, lambda n: (first, second)[n]())
+    return [
+        f"{type(error).__name__}: {str(error).splitlines()[0]}"
+        for error in outcomes
+        if isinstance(error, Exception)
+    ]
 
 
 @pytest.fixture
