@@ -18,6 +18,7 @@ from annotations.notifications import EmailFrequency, ShownAs
 from annotations.organisations import USERNAME_LENGTH
 from annotations.practices import FUTURE_DATE, NAME_NEEDED, NAME_TAKEN
 from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
+from annotations.workshops import FORM_KEY_PATTERN, new_form_key
 from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
 
 http_only = URLValidator(
@@ -307,13 +308,25 @@ class WorkshopOpenForm(forms.Form):
 
 class WorkshopAnswerForm(PracticeForm):
     """The tool's form as a participant answers it: only the now and desired values of the
-    items. No name, domain or notes: a session keeps no words that could say who answered."""
+    items. No name, domain or notes: a session keeps no words that could say who answered.
+
+    `formulier` is a random key the form is drawn with (`new_form_key`), the same however often
+    it is sent: a first answer sent twice (a double click, a slow network) is one answer
+    (`workshop_sessions.submit_answer`). A key that is missing or not of the form is no key."""
+
+    formulier = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         del self.fields["naam"], self.fields["domein"]
         for item in self.items:
             del self.fields[item.note_param]
+        if data is None:
+            self.initial.setdefault("formulier", new_form_key())
+
+    def clean_formulier(self) -> str:
+        key = self.cleaned_data["formulier"]
+        return key if FORM_KEY_PATTERN.fullmatch(key) else ""
 
     def rows(self):
         return [(item, self[item.param], self[item.desired_param], None) for item in self.items]

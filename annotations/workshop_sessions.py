@@ -63,16 +63,22 @@ def open_workshop(*, user, title: str = "") -> Workshop:
 
 
 @transaction.atomic
-def submit_answer(*, workshop: Workshop, values: dict, answer_id: int | None = None):
+def submit_answer(
+    *, workshop: Workshop, values: dict, answer_id: int | None = None, form_key: str = ""
+):
     """Store a participant's answer, or replace their earlier one (`answer_id`, which only the
-    participant's own session knows). Refuses a closed or expired session and, for a new answer,
-    a full one; the session row is locked first so that concurrent answers count in turn."""
+    participant's own session knows, or else the answer sent from the same form, `form_key`: a
+    first answer sent twice before the participant's cookie came back). Refuses a closed or
+    expired session and, for a new answer, a full one; the session row is locked first so that
+    concurrent answers count in turn."""
     locked = Workshop.objects.select_for_update().filter(pk=workshop.pk).first()
     if locked is None or not locked.is_open:  # none: deleted meanwhile, past retention
         raise WorkshopClosed
     answer = None
     if answer_id is not None:
         answer = WorkshopAnswer.objects.filter(pk=answer_id, workshop=locked).first()
+    if answer is None and form_key:
+        answer = WorkshopAnswer.objects.filter(workshop=locked, form_key=form_key).first()
     if answer is not None:
         if answer.values == values:
             return answer  # saved again unchanged: nothing for the screen to show
@@ -81,7 +87,7 @@ def submit_answer(*, workshop: Workshop, values: dict, answer_id: int | None = N
     else:
         if locked.answers.count() >= settings.WORKSHOP_MAX_PARTICIPANTS:
             raise WorkshopFull
-        answer = WorkshopAnswer.objects.create(workshop=locked, values=values)
+        answer = WorkshopAnswer.objects.create(workshop=locked, values=values, form_key=form_key)
     # The screen moves on only once three different answers are new or changed since it last
     # did (or when a third participant first makes a distribution possible): a change of one
     # answer would show it to whoever watched who just put their phone down, and one person

@@ -116,6 +116,7 @@ def workshop_join(request: HttpRequest, code: str) -> HttpResponse:
                     workshop=workshop,
                     values=sessions.answer_values(form.profile),
                     answer_id=answer.pk if answer else None,
+                    form_key=form.cleaned_data["formulier"],
                 )
             except sessions.WorkshopClosed:
                 return _closed(request, workshop)

@@ -2,7 +2,8 @@
 
 A member of a stakeholder organisation opens a session and shows its short code; participants
 answer the tool's questions on their phones without an account. The database keeps no identity
-of a participant (no user, address or session key): an answer is only its values. The
+of a participant (no user, address or session key): an answer is only its values, and the
+random key its form was drawn with (so that a form sent twice counts once). The
 facilitator sees the group's distribution, never one answer; closing keeps only the aggregate
 and deletes the answers. The state changes live in `annotations.workshop_sessions`. The models
 belong to the annotations app (annotations/models.py imports them, so Django finds them).
@@ -10,6 +11,7 @@ belong to the annotations app (annotations/models.py imports them, so Django fin
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -113,17 +115,37 @@ class Workshop(models.Model):
         return reverse("workshop-join", args=[self.code])
 
 
+FORM_KEY_LENGTH = 22  # secrets.token_urlsafe(16)
+FORM_KEY_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{FORM_KEY_LENGTH}}}")
+
+
+def new_form_key() -> str:
+    """A random key for one drawing of the answer form: it tells nothing of who answers."""
+    return secrets.token_urlsafe(16)
+
+
 class WorkshopAnswer(models.Model):
-    """One participant's answer: only the values, as the tool's URL parameters (no identity)."""
+    """One participant's answer: only the values, as the tool's URL parameters (no identity),
+    and the random key of the form it came from, so that the same form sent twice is one answer."""
 
     workshop = models.ForeignKey(
         Workshop, verbose_name=_("werkvorm"), on_delete=models.CASCADE, related_name="answers"
     )
     values = models.JSONField(_("antwoorden"), default=dict)
+    form_key = models.CharField(
+        _("sleutel van het formulier"), max_length=FORM_KEY_LENGTH, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("antwoord in een werkvorm")
         verbose_name_plural = _("antwoorden in een werkvorm")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "form_key"],
+                condition=~models.Q(form_key=""),
+                name="workshop_answer_once_per_form",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.workshop.code} #{self.pk}"

@@ -133,11 +133,13 @@ def test_a_participant_answers_without_an_account_and_nothing_says_who(member_a)
         "gewenst-bron-ontmoeting": "3",
         "afstand-nabijheid": "beide",
     }
-    # The answer row holds nothing that names a person, an address or a session.
+    # The answer row holds nothing that names a person, an address or a session: the values,
+    # and the random key of the form they came from (below).
     assert [f.name for f in WorkshopAnswer._meta.get_fields()] == [
         "id",
         "workshop",
         "values",
+        "form_key",
     ]
     thanks = client.get(response["Location"])
     assert "Dank u, uw antwoord is bewaard." in thanks.content.decode()
@@ -162,6 +164,49 @@ def test_a_participant_changes_their_own_answer_and_no_one_else_can(member_a):
     forged.cookies[f"werkvorm-antwoord-{workshop.code}"] = str(WorkshopAnswer.objects.first().pk)
     forged.post(join_url(workshop), {"bron-strijd": "0"})
     assert WorkshopAnswer.objects.count() == 3
+
+
+def form_key(page) -> str:
+    (key,) = page.xpath("//form//input[@type='hidden'][@name='formulier']/@value")
+    return key
+
+
+def test_a_first_answer_sent_twice_from_one_form_is_one_answer(member_a):
+    """A double click, or a slow network's second try, sends the first answer again before the
+    participant's cookie came back: it replaces the first, as their later answers do."""
+    workshop = opened(member_a)
+    first, second = Client(), Client()  # no cookie between them, as in two requests in flight
+    key = form_key(parse(first.get(join_url(workshop))))
+    assert first.post(join_url(workshop), {"formulier": key, "bron-strijd": "1"}).status_code == 302
+    response = second.post(join_url(workshop), {"formulier": key, "bron-strijd": "2"})
+    assert response.status_code == 302
+    answer = WorkshopAnswer.objects.get()
+    assert answer.values == {"bron-strijd": "2"}
+    # The second response gives the same answer to the participant's cookie.
+    assert response.cookies[f"werkvorm-antwoord-{workshop.code}"].value.startswith(f"{answer.pk}:")
+
+
+def test_each_drawing_of_the_form_is_another_participant(member_a):
+    workshop = opened(member_a)
+    keys = [form_key(parse(Client().get(join_url(workshop)))) for _ in range(3)]
+    assert len(set(keys)) == 3
+    assert [len(key) for key in keys] == [22, 22, 22]
+    for key in keys:
+        Client().post(join_url(workshop), {"formulier": key, "bron-strijd": "1"})
+    assert WorkshopAnswer.objects.count() == 3
+    # A form that comes back with an error keeps its key, so sending it right counts once.
+    page = parse(Client().post(join_url(workshop), {"formulier": keys[0], "bron-strijd": "9"}))
+    assert form_key(page) == keys[0]
+
+
+@pytest.mark.parametrize("key", ["", "kort", "x" * 23, "<script>" + "a" * 14, "a b" * 7 + "c"])
+def test_a_key_not_drawn_by_the_form_is_no_key(member_a, key):
+    """Not an error the participant could do anything about: the answer is stored as new."""
+    workshop = opened(member_a)
+    for _ in range(2):
+        response = Client().post(join_url(workshop), {"formulier": key, "bron-strijd": "1"})
+        assert response.status_code == 302
+    assert list(WorkshopAnswer.objects.values_list("form_key", flat=True)) == ["", ""]
 
 
 def test_the_answer_stays_the_participants_in_every_language(member_a):
@@ -520,6 +565,21 @@ def test_twelve_simultaneous_answers_store_exactly_the_limit(live_server, settin
     statuses = all_at_once(12, post)
     assert Counter(statuses) == {302: 5, 409: 7}
     assert WorkshopAnswer.objects.filter(workshop=workshop).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_form_sent_six_times_at_once_is_one_answer(live_server):
+    """Six requests in flight with the same form and no cookie yet: one answer, and every
+    response is a success (the unique key per form holds it, and the session's lock orders them)."""
+    ensure_framework()
+    workshop = sessions.open_workshop(user=make_member())
+    key = "k" * 22
+
+    def post(n):
+        return http_post(live_server, join_url(workshop), {"formulier": key, "bron-strijd": "1"})
+
+    assert all_at_once(6, post) == [302] * 6
+    assert WorkshopAnswer.objects.filter(workshop=workshop).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
