@@ -164,6 +164,17 @@ class AnnotationQuerySet(models.QuerySet):
         withdrawn (retired with a thread: `annotation_seed_retire`)."""
         return self.exclude(seed_key=None).exclude(status=Status.WITHDRAWN)
 
+    def sent_again(self, author, since, *conditions, **content) -> AnnotationQuerySet:
+        """What `author` sent since `since` with exactly this `content`, still waiting or public,
+        newest first: the same form sent twice (`annotations.services.sent_before`)."""
+        return self.filter(
+            *conditions,
+            author=author,
+            status__in=[Status.PENDING, Status.APPROVED],
+            submitted_at__gte=since,
+            **content,
+        ).order_by("-pk")
+
     def notes(self) -> AnnotationQuerySet:
         """Margin notes on a passage (not replies, not readings)."""
         return self.filter(motivation=Motivation.COMMENTING)

@@ -35,6 +35,7 @@ from annotations.services import (
     _lock_member,
     may_annotate,
     record_submission,
+    sent_before,
 )
 from annotations.targets import case_target
 from cases.evidence import lacks_evidence, rationale_refusal
@@ -136,14 +137,14 @@ def reading_submit(
 
     `value` is the proposed machine value (`value_code`); `case_field` and
     `passage` (or a browser selection) anchor an optional passage of the case's
-    text. The same rate limit as notes, the same events.
+    text. The same rate limit as notes, the same events; the same reading sent again is the
+    one sent before (`sent_before`).
     """
     if not may_annotate(author):
         raise PermissionDenied(
             _("Alleen leden van een partnerorganisatie kunnen een andere lezing voorstellen.")
         )
     _lock_member(author)
-    _check_submission_rate(author)
     case = Case.objects.published().filter(pk=case.pk).first()
     if case is None:
         raise ReadingError(_("Deze praktijk is intussen niet meer openbaar."))
@@ -172,25 +173,34 @@ def reading_submit(
             raise ReadingError(str(error), "passage") from None
         target_fields = target.annotation_fields()
         anchor_fields = Annotation.anchor_fields(anchor, target.text)
-    annotation = Annotation.objects.create(
-        motivation=Motivation.ASSESSING,
+    content = {
         **target_fields,
         **anchor_fields,
-        voice=voice,
+        "voice": voice,
+        "body": body,
+        "original_language": language,
+    }
+    reading = {"source": item} if is_source(item) else {"tension_field": item}
+    repeat = sent_before(
+        author,
+        motivation=Motivation.ASSESSING,
+        **content,
+        **{f"reading__{name}": value for name, value in (reading | fields).items()},
+    )
+    if repeat:
+        return repeat
+    _check_submission_rate(author)
+    annotation = Annotation.objects.create(
+        motivation=Motivation.ASSESSING,
+        **content,
         kind="",
-        body=body,
         body_html=render_markdown(body),
-        original_language=language,
         author=author,
         organisation=author.membership.organisation,
         status=Status.PENDING,
         submitted_at=timezone.now(),
     )
-    Reading.objects.create(
-        annotation=annotation,
-        **({"source": item} if is_source(item) else {"tension_field": item}),
-        **fields,
-    )
+    Reading.objects.create(annotation=annotation, **reading, **fields)
     record_submission(annotation, author)
     return annotation
 

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -213,6 +213,19 @@ def _check_submission_rate(user) -> None:
         raise RateLimited(allowance.retry_after, _submission_limit_message(allowance))
 
 
+# A contribution sent again within this time with the same content is the same one sent twice.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
+def sent_before(author, *conditions, **content) -> Annotation | None:
+    """The contribution `author` already sent with exactly this content (a double click, a
+    browser's second try, the form sent again after "back"): returned by the submitting
+    services instead of a second one, before the hourly limit counts it. Call with the
+    member's row locked (`_lock_member`), so that two at once find each other."""
+    since = timezone.now() - REPEAT_WINDOW
+    return Annotation.objects.sent_again(author, since, *conditions, **content).first()
+
+
 def _submission_limit_message(allowance: Allowance) -> str:
     return _(
         "U hebt dit uur al %(limit)d kanttekeningen ingediend of bewerkt, het maximum. "
@@ -274,27 +287,33 @@ def annotation_submit(
     passage: str = "",
     language: str = settings.LANGUAGE_CODE,
 ) -> Annotation:
-    """A member annotates a passage, in `language`: the annotation waits for a reviewer."""
+    """A member annotates a passage, in `language`: the annotation waits for a reviewer. The
+    same note sent again is the one sent before (`sent_before`)."""
     if not may_annotate(author):
         raise PermissionDenied(
             _("Alleen leden van een partnerorganisatie kunnen kanttekeningen schrijven.")
         )
     _lock_member(author)
-    _check_submission_rate(author)
     anchor = _anchor_for_submission(
         target, start=start, end=end, exact=exact, revision=revision, passage=passage
     )
-    now = timezone.now()
-    annotation = Annotation.objects.create(
+    content = {
         **target.annotation_fields(),
         **Annotation.anchor_fields(anchor, target.text),
-        voice=voice,
-        kind=kind,
-        body=body,
+        "voice": voice,
+        "kind": kind,
+        "body": body,
+        "attribution": attribution,
+        "link": link,
+        "original_language": language,
+    }
+    if repeat := sent_before(author, motivation=Motivation.COMMENTING, **content):
+        return repeat
+    _check_submission_rate(author)
+    now = timezone.now()
+    annotation = Annotation.objects.create(
+        **content,
         body_html=render_markdown(body),
-        attribution=attribution,
-        link=link,
-        original_language=language,
         author=author,
         organisation=author.membership.organisation,
         status=Status.PENDING,
@@ -353,8 +372,24 @@ def annotation_edit(
     language: str | None = None,
 ) -> Annotation:
     """The author changes the content (its language too, unless None); an approved
-    annotation goes back to review."""
+    annotation goes back to review. The same edit sent again from the same form is the edit
+    made, not a conflict: the note waits with exactly this content, one edit (and the move back
+    to review it made) past the version the form was opened at."""
     _lock_member(author)  # first, as in annotation_submit: one lock order for every submission
+    repeat = sent_before(
+        author,
+        Q(kind=kind) | ~Q(motivation=Motivation.COMMENTING),  # only a note keeps a kind
+        pk=annotation_id,
+        status=Status.PENDING,
+        version__in=[expected_version + 1, expected_version + 2],
+        voice=voice,
+        body=body,
+        attribution=attribution,
+        link=link,
+        **({} if language is None else {"original_language": language}),
+    )
+    if repeat:
+        return repeat
     annotation = _lock(annotation_id, expected_version, author=author)
     if annotation.status not in EDITABLE:
         raise IllegalTransition(

@@ -27,6 +27,7 @@ from annotations.services import (
     _lock_member,
     may_annotate,
     record_submission,
+    sent_before,
 )
 from cases.models import may_read_drafts
 
@@ -82,7 +83,7 @@ def reply_submit(
     """A member or researcher answers a public note (`parent_id`) or a public reply in its thread (`reply_to_id`).
 
     The reply waits for a reviewer, as a note does; it counts against the same
-    hourly limit. A reply to a reply joins the same thread: its parent is the root.
+    hourly limit. The same reply sent again is the one sent before (`sent_before`). A reply to a reply joins the same thread: its parent is the root.
     `thread_id`, when given (the note whose page or margin the form was on), must be
     that root: a reply never lands in another note's thread.
     """
@@ -94,13 +95,25 @@ def reply_submit(
         )
     # The same lock order as every other submission: the member, then the annotation.
     _lock_member(author)
-    _check_submission_rate(author)
     answered = _answered(parent_id if parent_id is not None else reply_to_id)
     if parent_id is not None and answered.motivation != Motivation.COMMENTING:
         raise ReplyRefused(NOT_OPEN)
     root = answered if answered.parent_id is None else _answered(answered.parent_id)
     if thread_id is not None and root.pk != thread_id:
         raise ReplyRefused(NOT_IN_THREAD)
+    repeat = sent_before(
+        author,
+        motivation=Motivation.REPLYING,
+        reply_to=answered,
+        voice=voice,
+        body=body,
+        attribution=attribution,
+        link=link,
+        original_language=language,
+    )
+    if repeat:
+        return repeat
+    _check_submission_rate(author)
     membership = getattr(author, "membership", None)
     reply = Annotation.objects.create(
         motivation=Motivation.REPLYING,

@@ -27,13 +27,13 @@ NEW = reverse("annotation-new")
 def submissions(member, count: int, minutes_ago: int = 10) -> None:
     """`count` submissions by the member, made `minutes_ago` minutes ago."""
     target = section_target(Section.objects.get(key="ontmoeting"))
-    for _ in range(count):
+    for n in range(count):
         services.annotation_submit(
             author=member,
             target=target,
             voice="denker",
             kind="associatie",
-            body="x",
+            body=f"x{n}",
             passage=target.text[:30],
         )
     AnnotationVersion.objects.filter(author=member).update(
@@ -116,7 +116,7 @@ def test_a_refused_edit_keeps_what_was_typed(framework, member_a, settings):
     assert texts(page, "//div[contains(@class,'form-errors')]//li")[0].startswith(
         "U hebt dit uur al 1 kanttekeningen"
     )
-    assert Annotation.objects.get(pk=own.pk).body == "x"
+    assert Annotation.objects.get(pk=own.pk).body == "x0"
 
 
 @pytest.mark.django_db

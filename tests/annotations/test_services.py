@@ -395,8 +395,8 @@ def test_a_selection_made_on_an_older_text_is_found_again_or_refused(framework, 
 
 def test_submission_rate_is_limited(framework, member_a, settings):
     settings.ANNOTATION_SUBMISSIONS_PER_HOUR = 3
-    for _ in range(3):
-        submit(member_a)
+    for n in range(3):
+        submit(member_a, body=f"Derde keer deze week: {n}.")
     with pytest.raises(services.RateLimited) as limited:
         submit(member_a)
     assert 0 < limited.value.retry_after <= 3601
