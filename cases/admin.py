@@ -11,6 +11,7 @@ import copy
 import io
 import json
 from contextlib import contextmanager
+from datetime import datetime
 
 from django import forms
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +69,13 @@ from frameworks.models import Source, TensionField
 # --- the case's own fields -------------------------------------------------------------------
 
 
+class OpenedAtField(forms.CharField):
+    """When a form was opened: never a change of the case it edits (its change message)."""
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
 class CaseForm(forms.ModelForm):
     """The case's own fields; its place is picked from the register of municipalities (NIS code)."""
 
@@ -92,14 +101,27 @@ class CaseForm(forms.ModelForm):
             name: PlainTextField for name in language_versions_of(Case, *PLAIN_TEXT_FIELDS)
         }
 
+    # When the form was opened: the case's `updated_at` then (`services.case_write`'s
+    # `opened_at`). A form sent without it (a script) is not checked.
+    geopend_op = OpenedAtField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.updated_at:
+            self.initial["geopend_op"] = self.instance.updated_at.isoformat()
         choices = case_places.municipality_choices()
         self.fields["nis_code"].choices = [("", "---------"), *choices]
         if "original_language" in self.fields:
             # A form sent without it (an older page, a script) keeps the case's language.
             self.fields["original_language"].required = False
         self.fields["more_places"].choices = choices
+
+    def clean_geopend_op(self) -> datetime | None:
+        try:
+            opened_at = datetime.fromisoformat(self.cleaned_data["geopend_op"])
+        except ValueError:
+            return None
+        return opened_at if timezone.is_aware(opened_at) else None
 
     def clean_original_language(self):
         return self.cleaned_data.get("original_language") or self.instance.original_language
@@ -663,7 +685,11 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             {"fields": ["original_language", "summary", *(s.field for s in TEXT_SECTIONS)]},
         ),
         (_("Onderzoek"), {"fields": ["researchers", "keywords"]}),
-        (_("Status"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        # `geopend_op` is hidden: when the form was opened (`CaseForm`).
+        (
+            _("Status"),
+            {"fields": ["status", "published_at", "created_at", "updated_at", "geopend_op"]},
+        ),
     ]
 
     def get_fieldsets(self, request, obj=None):
@@ -718,13 +744,20 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
     # A save that would leave a published case incomplete is refused by `case_write`, and
     # Django's view rolls it all back; asked once more, the form says why, above the form,
     # with everything typed still in it (`get_form`).
-    ask_again_after = (*GuardedAdmin.ask_again_after, services.PublishedCaseIncomplete)
+    # So is a save of a form opened before someone else's save (`CaseChangedMeanwhile`): asked
+    # again, the form says who saved when, and holds the time of that save, so that saving it
+    # once more, after a look, keeps this version.
+    ask_again_after = (
+        *GuardedAdmin.ask_again_after,
+        services.PublishedCaseIncomplete,
+        services.CaseChangedMeanwhile,
+    )
 
     def forget_attempt(self, request, messages_before: list | None, error: Exception) -> None:
         super().forget_attempt(request, messages_before, error)
         # The workflow step of the attempt was rolled back with it: asked again, it is taken again.
         request.__dict__.pop("case_step_refused", None)
-        if isinstance(error, services.PublishedCaseIncomplete):
+        if isinstance(error, services.PublishedCaseIncomplete | services.CaseChangedMeanwhile):
             request.case_write_refused = error
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -734,6 +767,12 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             return form
 
         class Refused(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if isinstance(refused, services.CaseChangedMeanwhile) and self.is_bound:
+                    self.data = self.data.copy()
+                    self.data["geopend_op"] = refused.updated_at.isoformat()
+
             def clean(self):
                 super().clean()
                 raise ValidationError(str(refused))
@@ -750,7 +789,11 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
     def save_related(self, request, form, formsets, change):
         # "Offline halen" moves the case before its edits are written: a published case may
         # not be left incomplete, the draft it becomes may (what the refusal advises).
+        opened_at = form.cleaned_data.get("geopend_op")
         if change and request.POST.get(WORKFLOW_BUTTON) == CaseAction.UNPUBLISH:
+            # Not written over unseen: asked before the step, which is a change of its own.
+            services.case_unchanged_since(form.instance, opened_at, request.user)
+            opened_at = None
             self._step(request, form.instance, CaseAction.UNPUBLISH)
         # The grounds as stored before this save: the change message names what the
         # evidence changed besides the form (a passage orphaned or anchored again).
@@ -766,6 +809,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             keywords=form.cleaned_data.get("keywords"),
             researchers=form.cleaned_data.get("researchers"),
             actor=request.user,
+            opened_at=opened_at,
             # Said once everything is written (the grounds the evidence left are part of
             # it), as the log entry says it; a save that changed nothing is no new version.
             comment=lambda: _as_logged(

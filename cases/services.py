@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import reversion
+import reversion.models
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
@@ -56,6 +58,44 @@ class PublishedCaseIncomplete(Exception):
             "Deze praktijk is gepubliceerd en mag niet onvolledig worden; vul aan, of zet ze "
             "eerst offline: "
         )
+
+
+class CaseChangedMeanwhile(Exception):
+    """A write refused: the form was opened before another save of the case (`opened_at`, its
+    `updated_at` then), whose changes it would undo unseen. `updated_at` is the stored one: a
+    form that says it now was opened after that save."""
+
+    def __init__(self, stored: Case, user):
+        self.updated_at = stored.updated_at
+        writer, when = _last_writer(stored)
+        when = timezone.localtime(when or stored.updated_at).strftime("%H:%M:%S")
+        if writer is not None and writer.pk == getattr(user, "pk", None):
+            message = _(
+                "U bewaarde deze praktijk intussen al (om %(when)s), in een ander tabblad of met "
+                "een dubbele klik. Wat hieronder staat, is niet nog eens bewaard: kijk het na en "
+                "bewaar opnieuw als het moet."
+            ) % {"when": when}
+        else:
+            who = (writer.get_full_name() or writer.get_username()) if writer else _("iemand")
+            message = _(
+                "%(who)s bewaarde deze praktijk om %(when)s, nadat u ze opende. Uw wijzigingen "
+                "zijn niet bewaard en staan hieronder nog; bekijk in ‘Geschiedenis’ wat er "
+                "veranderde, en bewaar opnieuw om uw versie te houden."
+            ) % {"who": who, "when": when}
+        super().__init__(message)
+
+
+def _last_writer(case: Case) -> tuple:
+    """Who last changed the case, and when: its last version or workflow step, the later."""
+    versions = reversion.models.Version.objects.get_for_object(case)
+    version = versions.select_related("revision__user").first()
+    step = case.transitions.select_related("actor").order_by("-created_at").first()
+    candidates = [
+        (version.revision.date_created, version.revision.user) if version else None,
+        (step.created_at, step.actor) if step else None,
+    ]
+    latest = max((c for c in candidates if c), default=None, key=lambda c: c[0])
+    return (latest[1], latest[0]) if latest else (None, None)
 
 
 class VersionIncomplete(PublishedCaseIncomplete):
@@ -159,6 +199,7 @@ def case_write(
     researchers=None,
     actor,
     comment: str | Callable[[], str],
+    opened_at: datetime | None = None,
 ) -> list[str]:
     """The one way to write a case, with its codings, positions, evidence, keywords (tags or names) and researchers.
 
@@ -181,18 +222,18 @@ def case_write(
       called once everything is written (the admin names what the evidence
       moved). An empty comment means nothing changed: no version.
 
+    A form says when it was opened (`opened_at`: the case's `updated_at` then): a case saved
+    since, by anyone, is not written over unseen (`CaseChangedMeanwhile`, checked on the
+    locked row, so also when two forms are saved at once).
+
     Returns the text sections whose change was announced.
     """
-    # The stored row, locked for the whole write: a publication at the same moment waits for
-    # it, and its status is the one that counts (publication is `case_transition`'s alone: a
-    # form read before it was published never writes "draft" back). Locked as an update that
-    # keeps its key (FOR NO KEY UPDATE), as saving it would: a note or reply inserted on the
-    # case meanwhile checks its foreign key with a share lock this one lets through. What a
-    # published case already lacked (a source added to the framework since) is not this
-    # write's to refuse.
-    stored = (
-        Case.objects.select_for_update(no_key=True).filter(pk=case.pk).first() if case.pk else None
-    )
+    # The stored row, locked for the whole write (`case_unchanged_since`): a publication at the
+    # same moment waits for it, and its status is the one that counts (publication is
+    # `case_transition`'s alone: a form read before it was published never writes "draft"
+    # back). What a published case already lacked (a source added to the framework since) is
+    # not this write's to refuse.
+    stored = case_unchanged_since(case, opened_at, actor) if case.pk else None
     lacked = None
     if stored is not None:
         case.status, case.published_at = stored.status, stored.published_at
@@ -217,6 +258,16 @@ def case_write(
     if comment:
         case_snapshot(case=case, actor=actor, comment=comment)
     return changed
+
+
+def case_unchanged_since(case: Case, opened_at: datetime | None, actor) -> Case | None:
+    """The case's stored row, locked for a write (FOR NO KEY UPDATE, as saving it would, so
+    that a note or reply inserted on the case meanwhile passes its foreign-key check); refused
+    when it was saved since `opened_at` (None: not asked)."""
+    stored = Case.objects.select_for_update(no_key=True).filter(pk=case.pk).first()
+    if stored is not None and opened_at is not None and stored.updated_at != opened_at:
+        raise CaseChangedMeanwhile(stored, actor)
+    return stored
 
 
 # The case's own columns that a save writes (not its timestamps or search vector).
