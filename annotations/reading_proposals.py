@@ -208,10 +208,14 @@ def reading_submit(
 # --- answering and processing ------------------------------------------------------------------
 
 
-def _lock_reading(annotation_id: int, actor) -> Reading:
-    """The approved reading's row, locked, for a researcher (PermissionDenied for anyone else)."""
+def _researchers_only(actor) -> None:
     if not may_answer_readings(actor):
         raise PermissionDenied(_("Alleen onderzoekers kunnen op een lezing antwoorden."))
+
+
+def _lock_reading(annotation_id: int, actor) -> Reading:
+    """The approved reading's row, locked, for a researcher (PermissionDenied for anyone else)."""
+    _researchers_only(actor)
     annotation = (
         Annotation.objects.readings()
         .select_for_update()
@@ -261,10 +265,14 @@ def reading_process(
     comment names the reading; the reading is marked "verwerkt" with that
     version. An `answer` given along is written as by `reading_answer`.
     """
+    _researchers_only(actor)
+    # The case first, then the reading: the order of every write of a case, whose changed
+    # text locks the readings on it to re-anchor them (the other order deadlocked with it).
+    case_id = Annotation.objects.filter(pk=annotation_id).values_list("case_id", flat=True).first()
+    case = Case.objects.select_for_update().filter(pk=case_id).first() if case_id else None
     reading = _lock_reading(annotation_id, actor)
     if reading.processed_at:
         raise ReadingError(_("Deze lezing is al verwerkt."))
-    case = Case.objects.select_for_update().get(pk=reading.annotation.case_id)
     item = reading.item
     coding = coding_of(case, item)
     if coding is not None and coding_code(coding) == reading.code:

@@ -144,3 +144,33 @@ def test_a_reply_while_the_text_under_its_note_is_edited(framework, researcher, 
 
         failed += failures(reply, edit)
     assert failed == []
+
+
+def test_a_reading_processed_while_the_text_under_its_passage_is_edited(framework, researcher):
+    """Processing: the reading locked, then the case. The edit: the case locked, then the
+    readings on the text to re-anchor them. Processing now takes the case first, as every
+    write of a case does."""
+    failed = []
+    for round_ in range(ROUNDS):
+        case = make_case(
+            practice="Eerste zin van de praktijk. Tweede zin van de praktijk.",
+            strengths={"ontmoeting": 1},
+        )
+        reading = make_reading(case, source="ontmoeting", passage="Tweede zin")
+
+        def process(delay=(round_ % 4) * 0.002, reading=reading):
+            time.sleep(delay)
+            reading_process(
+                annotation_id=reading.pk,
+                actor=researcher,
+                grounds="interpretatie",
+                rationale="De lezing overtuigt.",
+            )
+
+        def edit(case=case):
+            fresh = Case.objects.get(pk=case.pk)
+            fresh.practice = "Nieuwe eerste zin. Tweede zin van de praktijk."
+            case_write(case=fresh, actor=researcher, comment="Tekst aangepast.")
+
+        failed += failures(process, edit)
+    assert failed == []
