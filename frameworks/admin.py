@@ -46,6 +46,14 @@ class SectionAdmin(TranslationsSideBySide, GuardedAdmin):
         # Through the service: a changed text re-anchors its annotations.
         services.section_save(section=obj)
 
+    # Through the service too: a deleted section's words leave "did you mean".
+    def delete_model(self, request, obj):
+        services.section_delete(section=obj)
+
+    def delete_queryset(self, request, queryset):
+        for section in queryset:
+            services.section_delete(section=section)
+
 
 @admin.register(Source)
 class SourceAdmin(TranslationsSideBySide, GuardedAdmin):

@@ -22,3 +22,10 @@ def section_save(*, section: Section) -> list[str]:
     if old is None:
         return []
     return announce_text_changes(section, {field: old[field] for field in bodies})
+
+
+@transaction.atomic
+def section_delete(*, section: Section) -> None:
+    """Delete a section: its words leave "did you mean" (`words_changed`)."""
+    section.delete()
+    words_changed.send(sender=Section, instance=section)

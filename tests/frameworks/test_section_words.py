@@ -1,5 +1,6 @@
 """A framework section's words reach "did you mean" whatever changed: its text, its title (in any
-language), or a new section; a save that changes neither leaves the vocabulary alone."""
+language), or a new section, and leave it with a deleted section; a save that changes neither
+leaves the vocabulary alone."""
 
 import pytest
 from django.urls import reverse
@@ -54,3 +55,24 @@ def test_a_save_that_changes_no_word_leaves_the_vocabulary_alone(framework, monk
     section = Section.objects.get(key="ontmoeting")
     section_save(section=section)
     assert rebuilds == []
+
+
+@pytest.mark.parametrize("how", ["one", "selected"])
+def test_a_section_deleted_in_the_workbench_takes_its_words_along(framework, how):
+    section_save(
+        section=Section(key="nieuw", title="Zorgkringen", body="Over buurtzorgnetwerken.", order=99)
+    )
+    assert known("zorgkringen", "buurtzorgnetwerken") == ["buurtzorgnetwerken", "zorgkringen"]
+    section = Section.objects.get(key="nieuw")
+    workbench = logged_in(make_user(is_staff=True, is_superuser=True))
+    if how == "one":
+        url = reverse("admin:frameworks_section_delete", args=[section.pk])
+        response = workbench.post(url, {"post": "yes"})
+    else:
+        response = workbench.post(
+            reverse("admin:frameworks_section_changelist"),
+            {"action": "delete_selected", "_selected_action": [section.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert not Section.objects.filter(key="nieuw").exists()
+    assert known("zorgkringen", "buurtzorgnetwerken") == []
