@@ -420,9 +420,13 @@ class CodingFormSet(forms.BaseInlineFormSet):
     """
 
     evidence_formset = None
+    # The case's status once this save's workflow step is taken, when it is taken before the
+    # rows are written ("Offline halen"); else None: the status as stored.
+    status_after_step = None
 
     def clean(self):
         super().clean()
+        status = self.status_after_step or self.instance.status
         cited = None
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
@@ -445,9 +449,10 @@ class CodingFormSet(forms.BaseInlineFormSet):
                     )
                     % {"language": LANGUAGE_NAMES_IN_DUTCH[self.instance.original_language]},
                 )
-            # The case's status as stored: the workbench does not change it in the same save.
+            # The case's status as stored, or as "Offline halen" leaves it before the rows
+            # are written; the other steps are taken after the save.
             if refusal := rationale_refusal(
-                grounds=grounds, rationale=data.get("rationale"), status=self.instance.status
+                grounds=grounds, rationale=data.get("rationale"), status=status
             ):
                 form.add_error("rationale", refusal)
 
@@ -835,9 +840,14 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         # The coding rows check "tekstbewijs" against the evidence rows of the same submission.
         formsets, inline_instances = super()._create_formsets(request, obj, change)
         evidence = next((formset for formset in formsets if formset.model is CodingEvidence), None)
+        # "Offline halen" takes the case offline before its rows are written (`save_related`):
+        # they are checked as a draft's.
+        unpublishing = change and request.POST.get(WORKFLOW_BUTTON) == CaseAction.UNPUBLISH
         for formset in formsets:
             if isinstance(formset, CodingFormSet):
                 formset.evidence_formset = evidence
+                if unpublishing and obj.is_public:
+                    formset.status_after_step = Case.Status.DRAFT
         return formsets, inline_instances
 
     def get_object(self, request, object_id, from_field=None):

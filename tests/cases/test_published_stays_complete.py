@@ -128,3 +128,33 @@ def test_taking_it_offline_saves_the_edits_it_refused_while_published(published,
     ]
     stored = Case.objects.get(pk=published.pk)
     assert (stored.status, stored.source_codings.count()) == (Case.Status.DRAFT, 3)
+
+
+def with_a_rationale_emptied(case, client) -> tuple[str, dict, str]:
+    """The workbench form as posted with the rationale of the "Strijd" coding emptied."""
+    url, data = without_the_strijd_coding(case, client)
+    row = next(key.removesuffix("-DELETE") for key in data if key.endswith("-DELETE"))
+    del data[f"{row}-DELETE"]
+    data[f"{row}-rationale"] = ""
+    return url, data, row
+
+
+def test_an_emptied_rationale_is_refused_while_published(published, researcher_client):
+    url, data, row = with_a_rationale_emptied(published, researcher_client)
+    response = researcher_client.post(url, data)
+    assert response.status_code == 200
+    assert texts(parse(response), f"//*[@id='id_{row}-rationale']/../ul[@class='errorlist']/li")
+    assert Case.objects.get(pk=published.pk).source_codings.get(source__key="strijd").rationale
+
+
+def test_taking_it_offline_saves_an_emptied_rationale_into_the_draft(published, researcher_client):
+    """A draft needs no rationale: the form checks the rows as the draft they are written into."""
+    url, data, _row = with_a_rationale_emptied(published, researcher_client)
+    data["_stap"] = "unpublish"
+    response = researcher_client.post(url, data, follow=True)
+    assert texts(parse(response), "//ul[contains(@class, 'messagelist')]/li") == [
+        "‘Buurtkeuken Gent’ is bewaard en is nu: concept."
+    ]
+    stored = Case.objects.get(pk=published.pk)
+    assert stored.status == Case.Status.DRAFT
+    assert stored.source_codings.get(source__key="strijd").rationale == ""
