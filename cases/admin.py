@@ -760,27 +760,30 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
 
     def forget_attempt(self, request, messages_before: list | None, error: Exception) -> None:
         super().forget_attempt(request, messages_before, error)
-        # The workflow step of the attempt was rolled back with it: asked again, it is taken again.
-        request.__dict__.pop("case_step_refused", None)
+        # The workflow step of the attempt was rolled back with it: asked again, it is taken
+        # again. A step refused before the write ("Offline halen" by someone who may not) is
+        # said beside the write's refusal, which it explains.
+        step_refused = request.__dict__.pop("case_step_refused", None)
         if isinstance(error, services.PublishedCaseIncomplete | services.CaseChangedMeanwhile):
-            request.case_write_refused = error
+            request.case_write_refused = [e for e in (step_refused, error) if e is not None]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         refused = getattr(request, "case_write_refused", None)
         if refused is None:
             return form
+        meanwhile = next((e for e in refused if isinstance(e, services.CaseChangedMeanwhile)), None)
 
         class Refused(form):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
-                if isinstance(refused, services.CaseChangedMeanwhile) and self.is_bound:
+                if meanwhile is not None and self.is_bound:
                     self.data = self.data.copy()
-                    self.data["geopend_op"] = refused.updated_at.isoformat()
+                    self.data["geopend_op"] = meanwhile.updated_at.isoformat()
 
             def clean(self):
                 super().clean()
-                raise ValidationError(str(refused))
+                raise ValidationError([str(error) for error in refused])
 
         return Refused
 

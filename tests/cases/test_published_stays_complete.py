@@ -158,3 +158,23 @@ def test_taking_it_offline_saves_an_emptied_rationale_into_the_draft(published, 
     stored = Case.objects.get(pk=published.pk)
     assert stored.status == Case.Status.DRAFT
     assert stored.source_codings.get(source__key="strijd").rationale == ""
+
+
+def test_offline_halen_by_someone_who_may_not_publish_leaves_the_rationale(published):
+    """The button is not offered to them; posted anyway, the case stays published and complete."""
+    from cases.roles import RESEARCHER_PERMISSIONS
+    from diegem.lib.roles import ensure_group
+
+    ensure_group("Invoerders", [p for p in RESEARCHER_PERMISSIONS if p[1] != "publish_case"])
+    client = logged_in(make_user("invoerder", groups=("Invoerders",), is_staff=True))
+    url, data, _row = with_a_rationale_emptied(published, client)
+    data["_stap"] = "unpublish"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert texts(parse(response), "//ul[contains(@class, 'errorlist')]/li") == [
+        "U mag deze stap niet zetten.",
+        REFUSED + "De codering van de bron ‘Strijd’ heeft geen onderbouwing.",
+    ]
+    stored = Case.objects.get(pk=published.pk)
+    assert stored.status == Case.Status.PUBLISHED
+    assert stored.source_codings.get(source__key="strijd").rationale
