@@ -322,7 +322,7 @@ class WorkshopAnswerForm(PracticeForm):
         for item in self.items:
             del self.fields[item.note_param]
         if data is None:
-            self.initial.setdefault("formulier", new_form_key())
+            self.initial = {**self.initial, "formulier": new_form_key()}  # not the caller's dict
 
     def clean_formulier(self) -> str:
         key = self.cleaned_data["formulier"]

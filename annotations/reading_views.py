@@ -121,7 +121,7 @@ def reading_new(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            proposals.reading_submit(
+            proposal = proposals.reading_submit(
                 author=request.user,
                 case=case,
                 item=item,
@@ -140,7 +140,11 @@ def reading_new(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Bedankt. Uw lezing wacht nu op een moderator; daarna staat ze bij de codering."),
+                _("U had deze lezing al voorgesteld; ze staat bij de codering.")
+                if proposal.status == Status.APPROVED  # sent again (`services.sent_before`)
+                else _(
+                    "Bedankt. Uw lezing wacht nu op een moderator; daarna staat ze bij de codering."
+                ),
             )
             return redirect(context["coding_url"])
     context |= {"form": form, "allowance": services.submission_allowance(request.user)}

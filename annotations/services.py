@@ -372,7 +372,8 @@ def annotation_edit(
     language: str | None = None,
 ) -> Annotation:
     """The author changes the content (its language too, unless None); an approved
-    annotation goes back to review. The same edit sent again from the same form is the edit
+    annotation goes back to review (`left_public` on the annotation returned says whether it
+    was public before the edit). The same edit sent again from the same form is the edit
     made, not a conflict: the note waits with exactly this content, one edit (and the move back
     to review it made) past the version the form was opened at."""
     _lock_member(author)  # first, as in annotation_submit: one lock order for every submission
@@ -389,6 +390,10 @@ def annotation_edit(
         **({} if language is None else {"original_language": language}),
     )
     if repeat:
+        last = repeat.events.first()  # the move back to review, when the edit made one
+        repeat.left_public = bool(
+            last and last.action == Action.EDIT and last.old_status == Status.APPROVED
+        )
         return repeat
     annotation = _lock(annotation_id, expected_version, author=author)
     if annotation.status not in EDITABLE:
@@ -408,6 +413,8 @@ def annotation_edit(
     annotation.version += 1
     annotation.save()
     _record_version(annotation, author)
+    # Whether the edit took it out of the public margin, for what the author is told.
+    annotation.left_public = annotation.status == Status.APPROVED
     if annotation.status != Status.PENDING:
         annotation_transition(annotation=annotation, action=Action.EDIT, actor=author)
     return annotation

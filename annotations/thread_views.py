@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from annotations import services
 from annotations.forms import ReplyForm
-from annotations.models import Annotation, Motivation
+from annotations.models import Annotation, Motivation, Status
 from annotations.thread_replies import ReplyRefused, attach_threads, may_reply, reply_submit
 from annotations.views import passage_in_context, refused, text_kept
 
@@ -106,6 +106,9 @@ def reply_new(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, str(error))
         return _render_note(request, note, form, status=409)
     messages.success(
-        request, _("Bedankt. Uw antwoord wacht nu op een moderator; tot dan ziet alleen u het.")
+        request,
+        _("U had dit antwoord al verstuurd; het staat online.")
+        if reply.status == Status.APPROVED  # sent again (`services.sent_before`)
+        else _("Bedankt. Uw antwoord wacht nu op een moderator; tot dan ziet alleen u het."),
     )
     return redirect(reply.get_absolute_url())

@@ -110,7 +110,11 @@ def annotation_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Bedankt. Uw kanttekening wacht nu op een moderator; tot dan ziet alleen u ze."),
+                _("U had deze kanttekening al verstuurd; ze staat online.")
+                if annotation.status == Status.APPROVED  # sent again (`services.sent_before`)
+                else _(
+                    "Bedankt. Uw kanttekening wacht nu op een moderator; tot dan ziet alleen u ze."
+                ),
             )
             return redirect(annotation.get_absolute_url())
     context = {
@@ -201,7 +205,7 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.annotation_edit(
+            saved = services.annotation_edit(
                 annotation_id=annotation.pk,
                 author=request.user,
                 expected_version=data["version"],
@@ -223,7 +227,7 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             form.add_error(None, str(error))
         else:
-            if annotation.status == Status.APPROVED:
+            if saved.left_public:
                 messages.success(
                     request,
                     _("Bewaard. Het gewijzigde antwoord gaat opnieuw naar een moderator.")

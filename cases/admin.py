@@ -54,7 +54,7 @@ from cases.models import (
     blind_case_ids,
     describe_position,
 )
-from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline
+from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline, rows_gone_as_new
 from diegem.lib.anchoring import PassageNotFound, locate_passage
 from diegem.lib.annotatable import PlainTextField, normalize_plain_text
 from diegem.lib.languages import (
@@ -877,8 +877,13 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         return obj.n_sources == 4 and obj.n_positions == 6
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
-        """Offer a row, pre-filled, for every source and tension field the case has no coding on yet."""
+        """Offer a row, pre-filled, for every source and tension field the case has no coding on
+        yet. A row deleted by someone else since the form was opened comes back as a new row
+        (`rows_gone_as_new`): the save is refused first (`CaseChangedMeanwhile`), and saved
+        once more, the form keeps its version, as it does of the case's own fields."""
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if "data" in kwargs and obj is not None and obj.pk is not None:
+            kwargs["data"] = rows_gone_as_new(kwargs["data"], prefix, inline.model)
         saved = obj is not None and obj.pk is not None
         if isinstance(inline, SourceCodingInline):
             coded = set(obj.source_codings.values_list("source_id", flat=True)) if saved else set()

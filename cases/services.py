@@ -11,7 +11,10 @@ import reversion.models
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from cases import history, vocabulary
@@ -65,37 +68,59 @@ class CaseChangedMeanwhile(Exception):
     `updated_at` then), whose changes it would undo unseen. `updated_at` is the stored one: a
     form that says it now was opened after that save."""
 
-    def __init__(self, stored: Case, user):
+    def __init__(self, stored: Case, user, opened_at: datetime):
         self.updated_at = stored.updated_at
-        writer, when = _last_writer(stored)
-        when = timezone.localtime(when or stored.updated_at).strftime("%H:%M:%S")
-        if writer is not None and writer.pk == getattr(user, "pk", None):
+        writers = _writers_since(stored, opened_at)
+        when = _moment(stored.updated_at)
+        others = list(
+            dict.fromkeys(
+                writer.get_full_name() or writer.get_username()
+                for writer in writers
+                if writer is not None and writer.pk != getattr(user, "pk", None)
+            )
+        )
+        if not others and any(writer is not None for writer in writers):
             message = _(
-                "U bewaarde deze praktijk intussen al (om %(when)s), in een ander tabblad of met "
+                "U bewaarde deze praktijk intussen al (%(when)s), in een ander tabblad of met "
                 "een dubbele klik. Wat hieronder staat, is niet nog eens bewaard: kijk het na en "
                 "bewaar opnieuw als het moet."
             ) % {"when": when}
         else:
-            who = (writer.get_full_name() or writer.get_username()) if writer else _("iemand")
-            message = _(
-                "%(who)s bewaarde deze praktijk om %(when)s, nadat u ze opende. Uw wijzigingen "
-                "zijn niet bewaard en staan hieronder nog; bekijk in ‘Geschiedenis’ wat er "
-                "veranderde, en bewaar opnieuw om uw versie te houden."
-            ) % {"who": who, "when": when}
+            message = ngettext(
+                "%(who)s bewaarde deze praktijk %(when)s, nadat u ze opende. Uw wijzigingen zijn "
+                "niet bewaard en staan hieronder nog; bekijk in ‘Geschiedenis’ wat er veranderde, "
+                "en bewaar opnieuw om uw versie te houden.",
+                "%(who)s bewaarden deze praktijk nadat u ze opende, het laatst %(when)s. Uw "
+                "wijzigingen zijn niet bewaard en staan hieronder nog; bekijk in ‘Geschiedenis’ "
+                "wat er veranderde, en bewaar opnieuw om uw versie te houden.",
+                max(1, len(others)),
+            ) % {"who": get_text_list(others, _("en")) if others else _("Iemand"), "when": when}
         super().__init__(message)
 
 
-def _last_writer(case: Case) -> tuple:
-    """Who last changed the case, and when: its last version or workflow step, the later."""
-    versions = reversion.models.Version.objects.get_for_object(case)
-    version = versions.select_related("revision__user").first()
-    step = case.transitions.select_related("actor").order_by("-created_at").first()
-    candidates = [
-        (version.revision.date_created, version.revision.user) if version else None,
-        (step.created_at, step.actor) if step else None,
-    ]
-    latest = max((c for c in candidates if c), default=None, key=lambda c: c[0])
-    return (latest[1], latest[0]) if latest else (None, None)
+def _writers_since(case: Case, opened_at: datetime) -> list:
+    """Who changed the case after `opened_at`, in order: its versions (dated as the case's
+    `updated_at` they set) and workflow steps (recorded before the step moves it)."""
+    versions = (
+        reversion.models.Version.objects.get_for_object(case)
+        .filter(revision__date_created__gt=opened_at)
+        .select_related("revision__user")
+    )
+    steps = case.transitions.filter(created_at__gt=opened_at).select_related("actor")
+    moments = [(v.revision.date_created, v.revision.user) for v in versions]
+    moments += [(step.created_at, step.actor) for step in steps]
+    return [writer for _when, writer in sorted(moments, key=lambda moment: moment[0])]
+
+
+def _moment(when: datetime) -> str:
+    """A time of today, or a day and time, as the message says it."""
+    local = timezone.localtime(when)
+    if local.date() == timezone.localdate():
+        return _("om %(time)s") % {"time": local.strftime("%H:%M:%S")}
+    return _("op %(date)s om %(time)s") % {
+        "date": date_format(local, "j F Y"),
+        "time": local.strftime("%H:%M"),
+    }
 
 
 class VersionIncomplete(PublishedCaseIncomplete):
@@ -165,11 +190,13 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
             )
         locked.published_at = timezone.now()
     old_status = locked.status
-    locked.status = new_status
-    locked.save(update_fields=["status", "published_at", "updated_at"])
+    # Recorded before the case's `updated_at` moves: a form opened after the step sees it
+    # as before its opening (`CaseChangedMeanwhile` names who changed the case since).
     CaseTransition.objects.create(
         case=locked, actor=actor, old_status=old_status, new_status=new_status, note=note
     )
+    locked.status = new_status
+    locked.save(update_fields=["status", "published_at", "updated_at"])
     if old_status == Status.PUBLISHED:
         # Taken offline: "did you mean" forgets its words in this transaction, so that no
         # moment after the commit suggests a word only a draft has.
@@ -266,7 +293,7 @@ def case_unchanged_since(case: Case, opened_at: datetime | None, actor) -> Case 
     when it was saved since `opened_at` (None: not asked)."""
     stored = Case.objects.select_for_update(no_key=True).filter(pk=case.pk).first()
     if stored is not None and opened_at is not None and stored.updated_at != opened_at:
-        raise CaseChangedMeanwhile(stored, actor)
+        raise CaseChangedMeanwhile(stored, actor, opened_at)
     return stored
 
 
@@ -353,6 +380,9 @@ def case_snapshot(*, case: Case, actor, comment: str) -> None:
         if actor is not None:
             reversion.set_user(actor)
         reversion.set_comment(comment)
+        # Dated as the change it keeps: who saved after a form was opened is read from it
+        # (`CaseChangedMeanwhile`).
+        reversion.set_date_created(case.updated_at)
         reversion.add_to_revision(case)
 
 

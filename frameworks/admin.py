@@ -48,11 +48,10 @@ class SectionAdmin(TranslationsSideBySide, GuardedAdmin):
 
     # Through the service too: a deleted section's words leave "did you mean".
     def delete_model(self, request, obj):
-        services.section_delete(section=obj)
+        services.sections_delete(sections=[obj])
 
     def delete_queryset(self, request, queryset):
-        for section in queryset:
-            services.section_delete(section=section)
+        services.sections_delete(sections=queryset)
 
 
 @admin.register(Source)

@@ -1,5 +1,7 @@
 """State changes of the framework text."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from diegem.lib.annotatable import announce_text_changes
@@ -25,7 +27,10 @@ def section_save(*, section: Section) -> list[str]:
 
 
 @transaction.atomic
-def section_delete(*, section: Section) -> None:
-    """Delete a section: its words leave "did you mean" (`words_changed`)."""
-    section.delete()
-    words_changed.send(sender=Section, instance=section)
+def sections_delete(*, sections: Iterable[Section]) -> None:
+    """Delete sections: their words leave "did you mean" (`words_changed`, once)."""
+    deleted = [section for section in sections]
+    for section in deleted:
+        section.delete()
+    if deleted:
+        words_changed.send(sender=Section, instance=deleted[-1])

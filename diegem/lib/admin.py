@@ -83,6 +83,53 @@ class GuardedListMixin:
             request._messages._queued_messages[:] = messages_before
 
 
+def rows_gone_as_new(data, prefix: str, model) -> object:
+    """An inline formset's posted `data` with the rows whose object is gone (deleted by someone
+    else while the form was open) posted as new rows instead.
+
+    Django validates such a row's hidden id against the table and refuses it with an error the
+    admin shows nowhere ("Corrigeer de onderstaande fouten" above a form without one), on
+    every save of that page: a dead end that loses what was typed. Moved behind the rows that
+    still exist (the formset's initial forms come first) and without an id, the row is what it
+    says: the values this form holds. A gone row this form ticked for deletion is left out.
+    Returns `data` itself when no row is gone."""
+    total_key, initial_key = f"{prefix}-TOTAL_FORMS", f"{prefix}-INITIAL_FORMS"
+    try:
+        total, initial = int(data[total_key]), int(data[initial_key])
+    except (KeyError, ValueError):
+        return data  # Django's own management-form error says what is wrong
+    pk_name = model._meta.pk.name
+    posted = {i: data.get(f"{prefix}-{i}-{pk_name}", "") for i in range(initial)}
+    try:
+        wanted = {model._meta.pk.to_python(pk) for pk in posted.values() if pk}
+    except ValidationError:
+        return data
+    existing = {
+        str(pk) for pk in model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True)
+    }
+    gone = [i for i in range(initial) if posted[i] not in existing]
+    if not gone:
+        return data
+    # Ticked for deletion here too: nothing to write, and a new row would show no tick again.
+    dropped = {i for i in gone if data.get(f"{prefix}-{i}-DELETE")}
+    order = [i for i in range(initial) if i not in gone] + list(range(initial, total))
+    order += [i for i in gone if i not in dropped]
+    moved = data.copy()
+    for key in list(moved):
+        if key.startswith(f"{prefix}-") and key[len(prefix) + 1 :].split("-")[0].isdigit():
+            del moved[key]
+    for new, old in enumerate(order):
+        start = f"{prefix}-{old}-"
+        for key in data:
+            if key.startswith(start):
+                moved.setlist(f"{prefix}-{new}-{key[len(start) :]}", data.getlist(key))
+        if old in gone:
+            moved[f"{prefix}-{new}-{pk_name}"] = ""
+    moved[initial_key] = str(initial - len(gone))
+    moved[total_key] = str(total - len(dropped))
+    return moved
+
+
 def queued_messages(request) -> list | None:
     """The messages queued on the request so far (Django's message storage keeps them in
     `_queued_messages` until the response), or None without a storage."""

@@ -31,9 +31,10 @@ from django.utils.translation import get_language
 
 words_changed = Signal()
 """The words a text open to search offers changed, outside a case's own write (which rebuilds
-what it must itself): a framework section's title or body in any language, or a new section.
-Sent by `frameworks.services.section_save` inside its transaction, sender the model class, with
-keyword argument `instance`.
+what it must itself): a framework section's title or body in any language, a new section, or
+sections deleted. Sent by `frameworks.services.section_save` and `sections_delete` inside their
+transaction, sender the model class, with keyword argument `instance` (a section saved, or the
+last of those deleted).
 
 Its subscriber (tests/site/test_receivers.py holds this list to the receivers connected):
 

@@ -25,7 +25,8 @@ from annotations.thread_replies import reply_submit
 from frameworks.models import Section, Source
 from tests.annotations.test_limits import all_at_once, http_post
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case, make_member
+from tests.factories import make_annotation, make_case, make_member, make_reading
+from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +143,21 @@ def test_sent_again_later_or_after_a_decision_it_is_a_new_note(
     assert Annotation.objects.filter(author=member_a).count() == notes
 
 
+def test_sent_again_after_its_approval_it_says_so(framework, member_a, reviewer):
+    client = logged_in(member_a)
+    client.post(NEW, note_form())
+    note = Annotation.objects.get(author=member_a)
+    services.annotation_moderate(
+        annotation_id=note.pk, action="approve", actor=reviewer, expected_version=note.version
+    )
+    client.cookies.pop("messages", None)  # the first sending's, shown on its page
+    response = client.post(NEW, note_form(), follow=True)
+    assert texts(parse(response), "//p[contains(@class,'message')]") == [
+        "U had deze kanttekening al verstuurd; ze staat online."
+    ]
+    assert Annotation.objects.filter(author=member_a).count() == 1
+
+
 # --- a reply and a reading -----------------------------------------------------------------------
 
 
@@ -206,6 +222,37 @@ def test_an_edit_sent_twice_is_the_edit_made_not_a_conflict(framework, member_a,
     stored = Annotation.objects.get(pk=note.pk)
     assert (stored.status, stored.body) == (Status.PENDING, form["body"])
     assert AnnotationVersion.objects.filter(annotation=note).count() == 1
+
+
+@pytest.mark.parametrize(
+    "status, said",
+    [
+        (Status.APPROVED, "Bewaard. De gewijzigde kanttekening gaat opnieuw naar een moderator."),
+        (Status.PENDING, "Bewaard."),
+    ],
+)
+def test_an_edit_sent_twice_says_what_the_first_did(framework, member_a, status, said):
+    """The browser shows the second response: it says what the edit did, as the first did."""
+    note = make_annotation(author=member_a, status=status, body="In onze buurt.")
+    client = logged_in(member_a)
+    url = reverse("annotation-edit", args=[note.pk])
+    form = edit_form(note)
+    client.post(url, form)
+    client.cookies.pop("messages", None)  # the first response's message, which the browser dropped
+    response = client.post(url, form, follow=True)
+    assert texts(parse(response), "//p[contains(@class,'message')]") == [said]
+
+
+def test_a_reading_edited_twice_is_one_edit(framework, member_a):
+    case = make_case(slug="buurtkeuken", strengths={"ontmoeting": 1})
+    reading = make_reading(case, source="ontmoeting", author=member_a, status=Status.PENDING)
+    client = logged_in(member_a)
+    url = reverse("reading-edit", args=[reading.pk])
+    form = {"voice": "doener", "body": "Anders gelezen.", "version": reading.version}
+    assert [client.post(url, form).status_code for _ in range(2)] == [302, 302]
+    stored = Annotation.objects.get(pk=reading.pk)
+    assert (stored.body, stored.version) == ("Anders gelezen.", reading.version + 1)
+    assert AnnotationVersion.objects.filter(annotation=reading).count() == 1
 
 
 def test_a_different_edit_from_the_same_old_form_is_still_a_conflict(framework, member_a):

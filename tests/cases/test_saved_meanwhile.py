@@ -3,10 +3,12 @@ changes unseen. It is refused, says who saved when, keeps everything typed, and 
 after a look keeps the second version. Also when both are saved at the same moment."""
 
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from reversion.models import Revision
 
 from cases.models import Case
 from cases.roles import RESEARCHERS_GROUP
@@ -66,6 +68,41 @@ def test_a_form_opened_before_another_save_is_refused_and_keeps_what_was_typed(f
     again = form_values(response, "case_form")
     assert bo.post(url, again).status_code == 302
     assert Case.objects.get(pk=case.pk).summary == "Bo's samenvatting."
+
+
+def test_everyone_who_saved_since_is_named_before_oneself(framework, two):
+    """Bo opened the case; An and Cas saved it, and Bo took a step from the list meanwhile."""
+    an, bo = two
+    cas = logged_in(researcher("cas", "Cas"))
+    case = make_case(slug="buurtkeuken", summary="Zoals het was.")
+    url, bo_form = opened_form(bo, case)
+    for client, summary in ((an, "An's samenvatting."), (cas, "Cas' samenvatting.")):
+        _url, form = opened_form(client, case)
+        assert client.post(url, form | {"summary": summary}).status_code == 302
+    changelist = reverse("admin:cases_case_changelist")
+    bo.post(changelist, {"action": "unpublish", "_selected_action": [case.pk]})
+    assert not Case.objects.get(pk=case.pk).is_public
+    [message] = errors(bo.post(url, bo_form | {"summary": "Bo's samenvatting."}))
+    assert message.startswith(
+        "An Onderzoeker en Cas Onderzoeker bewaarden deze praktijk nadat u ze opende, het "
+        "laatst om "
+    )
+
+
+def test_a_save_on_another_day_says_the_day(framework, two):
+    an, bo = two
+    case = make_case(slug="buurtkeuken", summary="Zoals het was.")
+    url, bo_form = opened_form(bo, case)
+    _url, an_form = opened_form(an, case)
+    assert an.post(url, an_form | {"summary": "An's samenvatting."}).status_code == 302
+    saved = datetime(2026, 12, 3, 16, 5, tzinfo=UTC)  # 17:05 in Brussels
+    Case.objects.filter(pk=case.pk).update(updated_at=saved)
+    Revision.objects.update(date_created=saved)
+    bo_form["geopend_op"] = (saved - timedelta(days=1)).isoformat()
+    [message] = errors(bo.post(url, bo_form | {"summary": "Bo's samenvatting."}))
+    assert message.startswith(
+        "An Onderzoeker bewaarde deze praktijk op 3 december 2026 om 17:05, nadat u ze opende."
+    )
 
 
 def test_a_save_that_changed_nothing_does_not_refuse_the_next(framework, two):
@@ -161,3 +198,68 @@ def test_two_forms_saved_at_the_same_moment_keep_one_and_refuse_the_other(live_s
         assert Counter(statuses) == {302: 1, 200: 1}, round_
         saved = names[statuses.index(302)]
         assert Case.objects.get(pk=case.pk).summary == f"{saved}'s samenvatting, ronde {round_}."
+
+
+def coding_row(form: dict, source_key: str) -> str:
+    from frameworks.models import Source
+
+    pk = str(Source.objects.get(key=source_key).pk)
+    return next(
+        key.removesuffix("-source")
+        for key, value in form.items()
+        if key.startswith("source_codings-") and key.endswith("-source") and value == pk
+    )
+
+
+def test_a_row_a_colleague_deleted_comes_back_as_this_forms_version(framework, two):
+    """An deletes the coding of "Strijd" of a draft; Bo, who opened it before and rewrote that
+    coding's rationale, is refused, sees the row still, and saves it back on purpose."""
+    an, bo = two
+    case = make_case(slug="buurtkeuken", status=Case.Status.DRAFT)
+    url, an_form = opened_form(an, case)
+    _url, bo_form = opened_form(bo, case)
+    row = coding_row(an_form, "strijd")
+    assert an.post(url, an_form | {f"{row}-DELETE": "on"}).status_code == 302
+    assert not case.source_codings.filter(source__key="strijd").exists()
+
+    bo_row = coding_row(bo_form, "strijd")
+    response = bo.post(url, bo_form | {f"{bo_row}-rationale": "Bo's motivering."})
+    assert response.status_code == 200
+    [message] = errors(response)
+    assert message.startswith("An Onderzoeker bewaarde deze praktijk om ")
+    again = form_values(response, "case_form")
+    # (A browser drops the newline after <textarea>: the helper keeps it.)
+    assert again[coding_row(again, "strijd") + "-rationale"].strip() == "Bo's motivering."
+    response = bo.post(url, again)
+    assert response.status_code == 302, errors(response)
+    assert case.source_codings.get(source__key="strijd").rationale == "Bo's motivering."
+
+
+def test_a_row_both_deleted_stays_deleted(framework, two):
+    an, bo = two
+    case = make_case(slug="buurtkeuken", status=Case.Status.DRAFT)
+    url, an_form = opened_form(an, case)
+    _url, bo_form = opened_form(bo, case)
+    assert (
+        an.post(url, an_form | {coding_row(an_form, "strijd") + "-DELETE": "on"}).status_code == 302
+    )
+    bo_form[coding_row(bo_form, "strijd") + "-DELETE"] = "on"
+    again = form_values(bo.post(url, bo_form), "case_form")
+    assert bo.post(url, again).status_code == 302
+    assert not case.source_codings.filter(source__key="strijd").exists()
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        {"source_codings-0-id": "abc"},
+        {"source_codings-INITIAL_FORMS": "x"},
+        {"source_codings-TOTAL_FORMS": ""},
+        {"source_codings-0-id": "999999"},
+    ],
+)
+def test_rows_posted_out_of_shape_are_never_a_500(framework, two, tampered):
+    an, _bo = two
+    case = make_case(slug="buurtkeuken", status=Case.Status.DRAFT)
+    url, form = opened_form(an, case)
+    assert an.post(url, form | tampered).status_code in (200, 302)

@@ -76,3 +76,21 @@ def test_a_section_deleted_in_the_workbench_takes_its_words_along(framework, how
     assert response.status_code == 302
     assert not Section.objects.filter(key="nieuw").exists()
     assert known("zorgkringen", "buurtzorgnetwerken") == []
+
+
+def test_sections_deleted_together_rebuild_the_vocabulary_once(framework, monkeypatch):
+    for n in range(3):
+        section_save(
+            section=Section(key=f"nieuw-{n}", title=f"Nieuw {n}", body="Tekst.", order=90 + n)
+        )
+    rebuilds = []
+    monkeypatch.setattr(vocabulary, "rebuild", lambda: rebuilds.append(1))
+    workbench = logged_in(make_user(is_staff=True, is_superuser=True))
+    selected = list(Section.objects.filter(key__startswith="nieuw-").values_list("pk", flat=True))
+    response = workbench.post(
+        reverse("admin:frameworks_section_changelist"),
+        {"action": "delete_selected", "_selected_action": selected, "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Section.objects.filter(key__startswith="nieuw-").exists()
+    assert rebuilds == [1]
