@@ -180,7 +180,7 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.annotation_edit(
+            saved = services.annotation_edit(
                 annotation_id=annotation.pk,
                 author=request.user,
                 expected_version=data["version"],
@@ -198,7 +198,12 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Bewaard. Uw lezing gaat opnieuw naar een moderator."))
+            messages.success(
+                request,
+                _("Bewaard. Uw lezing gaat opnieuw naar een moderator.")
+                if saved.left_public
+                else _("Bewaard."),
+            )
             return redirect("annotations-mine")
     context = {
         "form": form,

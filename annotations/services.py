@@ -390,9 +390,13 @@ def annotation_edit(
         **({} if language is None else {"original_language": language}),
     )
     if repeat:
-        last = repeat.events.first()  # the move back to review, when the edit made one
+        # The move back to review, when the edit repeated here made one (two versions on).
+        last = repeat.events.first()
         repeat.left_public = bool(
-            last and last.action == Action.EDIT and last.old_status == Status.APPROVED
+            repeat.version == expected_version + 2
+            and last
+            and last.action == Action.EDIT
+            and last.old_status == Status.APPROVED
         )
         return repeat
     annotation = _lock(annotation_id, expected_version, author=author)

@@ -54,7 +54,13 @@ from cases.models import (
     blind_case_ids,
     describe_position,
 )
-from diegem.lib.admin import GuardedAdmin, ReadOnlyAdmin, ReadOnlyInline, rows_gone_as_new
+from diegem.lib.admin import (
+    MOST_ROWS,
+    GuardedAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    rows_gone_as_new,
+)
 from diegem.lib.anchoring import PassageNotFound, locate_passage
 from diegem.lib.annotatable import PlainTextField, normalize_plain_text
 from diegem.lib.languages import (
@@ -623,6 +629,35 @@ class EvidenceForm(forms.ModelForm):
         return super().save(commit)
 
 
+def _row_found_again(case: Case, model):
+    """How a row of the case's form that is gone is found under another id (`rows_gone_as_new`):
+    a coding by its source or tension field, evidence by its coding, text and passage."""
+
+    def pk(rows, **lookup):
+        return rows.filter(case=case, **lookup).values_list("pk", flat=True).first()
+
+    def coding(value):
+        key = value("source")
+        return pk(SourceCoding.objects, source_id=key) if key.isdigit() else None
+
+    def position(value):
+        key = value("tension_field")
+        return pk(TensionPosition.objects, tension_field_id=key) if key.isdigit() else None
+
+    def evidence(value):
+        kind, _sep, key = value("coding").partition(":")
+        if not key.isdigit() or kind not in ("source", "field"):
+            return None
+        return pk(
+            CodingEvidence.objects,
+            **{"source_id" if kind == "source" else "tension_field_id": key},
+            case_field=value("case_field"),
+            quote_exact=normalize_plain_text(value("passage")).strip(),
+        )
+
+    return {SourceCoding: coding, TensionPosition: position, CodingEvidence: evidence}.get(model)
+
+
 def _unsaved_rows(formset) -> services.Rows:
     """What an inline formset saves and deletes, not yet written (`case_write` writes it)."""
     return services.Rows(save=formset.save(commit=False), delete=formset.deleted_objects)
@@ -882,15 +917,43 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         (`rows_gone_as_new`): the save is refused first (`CaseChangedMeanwhile`), and saved
         once more, the form keeps its version, as it does of the case's own fields."""
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if "data" in kwargs and obj is not None and obj.pk is not None:
-            kwargs["data"] = rows_gone_as_new(kwargs["data"], prefix, inline.model)
         saved = obj is not None and obj.pk is not None
-        if isinstance(inline, SourceCodingInline):
+        posted = kwargs.get("data")
+        if posted is not None and saved:
+            kwargs["data"] = posted = rows_gone_as_new(
+                posted, prefix, inline.model, _row_found_again(obj, inline.model)
+            )
+        item = (
+            "source"
+            if isinstance(inline, SourceCodingInline)
+            else "tension_field"
+            if isinstance(inline, TensionPositionInline)
+            else None
+        )
+        if item is None:
+            return kwargs
+        if posted is not None:
+            # Each blank row as it was offered: what it posts for its item (the database may
+            # lack or hold other codings by now, and Django pairs the offers with the rows by
+            # place: an untouched row read as changed would be checked, and refused).
+            try:
+                first, total = (
+                    int(posted[f"{prefix}-INITIAL_FORMS"]),
+                    int(posted[f"{prefix}-TOTAL_FORMS"]),
+                )
+            except (KeyError, ValueError):
+                return kwargs
+            kwargs["initial"] = [
+                {item: posted.get(f"{prefix}-{i}-{item}", "")}
+                for i in range(first, min(total, first + MOST_ROWS))
+            ]
+            return kwargs
+        if item == "source":
             coded = set(obj.source_codings.values_list("source_id", flat=True)) if saved else set()
             kwargs["initial"] = [
                 {"source": s.pk} for s in Source.objects.all() if s.pk not in coded
             ]
-        elif isinstance(inline, TensionPositionInline):
+        else:
             coded = (
                 set(obj.tension_positions.values_list("tension_field_id", flat=True))
                 if saved

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import get_text_list
+from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
@@ -70,22 +70,27 @@ class CaseChangedMeanwhile(Exception):
 
     def __init__(self, stored: Case, user, opened_at: datetime):
         self.updated_at = stored.updated_at
-        writers = _writers_since(stored, opened_at)
-        when = _moment(stored.updated_at)
-        others = list(
+        changes = _changes_since(stored, opened_at)
+        mine = getattr(user, "pk", None)
+        others = [(when, writer) for when, writer in changes if writer is None or writer.pk != mine]
+        named = list(
             dict.fromkeys(
                 writer.get_full_name() or writer.get_username()
-                for writer in writers
-                if writer is not None and writer.pk != getattr(user, "pk", None)
+                for _when, writer in others
+                if writer is not None
             )
         )
-        if not others and any(writer is not None for writer in writers):
+        if changes and not others:
             message = _(
                 "U bewaarde deze praktijk intussen al (%(when)s), in een ander tabblad of met "
                 "een dubbele klik. Wat hieronder staat, is niet nog eens bewaard: kijk het na en "
                 "bewaar opnieuw als het moet."
-            ) % {"when": when}
+            ) % {"when": _moment(changes[-1][0])}
         else:
+            # The time of the last change by someone else (or of the case, when none says who).
+            when = _moment(others[-1][0] if others else stored.updated_at)
+            if any(writer is None for _when, writer in others):
+                named.append(_("iemand"))  # a write that names nobody (a command)
             message = ngettext(
                 "%(who)s bewaarde deze praktijk %(when)s, nadat u ze opende. Uw wijzigingen zijn "
                 "niet bewaard en staan hieronder nog; bekijk in ‘Geschiedenis’ wat er veranderde, "
@@ -93,23 +98,26 @@ class CaseChangedMeanwhile(Exception):
                 "%(who)s bewaarden deze praktijk nadat u ze opende, het laatst %(when)s. Uw "
                 "wijzigingen zijn niet bewaard en staan hieronder nog; bekijk in ‘Geschiedenis’ "
                 "wat er veranderde, en bewaar opnieuw om uw versie te houden.",
-                max(1, len(others)),
-            ) % {"who": get_text_list(others, _("en")) if others else _("Iemand"), "when": when}
+                max(1, len(named)),
+            ) % {
+                "who": capfirst(get_text_list(named, _("en"))) if named else _("Iemand"),
+                "when": when,
+            }
         super().__init__(message)
 
 
-def _writers_since(case: Case, opened_at: datetime) -> list:
-    """Who changed the case after `opened_at`, in order: its versions (dated as the case's
-    `updated_at` they set) and workflow steps (recorded before the step moves it)."""
+def _changes_since(case: Case, opened_at: datetime) -> list:
+    """Who changed the case after `opened_at`, and when, in order: its versions (dated as the
+    case's `updated_at` they set) and workflow steps (recorded before the step moves it)."""
     versions = (
         reversion.models.Version.objects.get_for_object(case)
         .filter(revision__date_created__gt=opened_at)
         .select_related("revision__user")
     )
     steps = case.transitions.filter(created_at__gt=opened_at).select_related("actor")
-    moments = [(v.revision.date_created, v.revision.user) for v in versions]
-    moments += [(step.created_at, step.actor) for step in steps]
-    return [writer for _when, writer in sorted(moments, key=lambda moment: moment[0])]
+    changes = [(v.revision.date_created, v.revision.user) for v in versions]
+    changes += [(step.created_at, step.actor) for step in steps]
+    return sorted(changes, key=lambda change: change[0])
 
 
 def _moment(when: datetime) -> str:

@@ -5,6 +5,8 @@ Every model admin registered on the site, the apps' own and third-party ones
 page or a message, never a 500: the site mixes `GuardedListMixin` into each.
 """
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
@@ -83,48 +85,76 @@ class GuardedListMixin:
             request._messages._queued_messages[:] = messages_before
 
 
-def rows_gone_as_new(data, prefix: str, model) -> object:
+# More rows than any inline of this site posts (Django's own formsets refuse beyond their
+# `absolute_max`): a form claiming more is left to Django's checks untouched.
+MOST_ROWS = 1000
+
+
+def rows_gone_as_new(
+    data, prefix: str, model, find_again: Callable[[Callable[[str], str]], object] | None = None
+) -> object:
     """An inline formset's posted `data` with the rows whose object is gone (deleted by someone
-    else while the form was open) posted as new rows instead.
+    else while the form was open) posted as what they now are.
 
     Django validates such a row's hidden id against the table and refuses it with an error the
     admin shows nowhere ("Corrigeer de onderstaande fouten" above a form without one), on
-    every save of that page: a dead end that loses what was typed. Moved behind the rows that
-    still exist (the formset's initial forms come first) and without an id, the row is what it
-    says: the values this form holds. A gone row this form ticked for deletion is left out.
-    Returns `data` itself when no row is gone."""
+    every save of that page: a dead end that loses what was typed. A gone row that stands
+    again under another id (a restore writes rows anew; a colleague deleted a coding and coded
+    it again) takes that id: `find_again(value)` gets the row's posted value by field name
+    and returns the pk of the row that is the same thing (its natural key), or None. Any other
+    gone row is moved behind the rows that still exist (the formset's initial forms come first)
+    and posted without an id: a new row with the values this form holds. A gone row this form
+    ticked for deletion is left out. Returns `data` itself when no row is gone."""
     total_key, initial_key = f"{prefix}-TOTAL_FORMS", f"{prefix}-INITIAL_FORMS"
     try:
         total, initial = int(data[total_key]), int(data[initial_key])
     except (KeyError, ValueError):
         return data  # Django's own management-form error says what is wrong
-    pk_name = model._meta.pk.name
-    posted = {i: data.get(f"{prefix}-{i}-{pk_name}", "") for i in range(initial)}
-    try:
-        wanted = {model._meta.pk.to_python(pk) for pk in posted.values() if pk}
-    except ValidationError:
+    if not 0 <= initial <= total <= MOST_ROWS:
         return data
-    existing = {
-        str(pk) for pk in model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True)
-    }
-    gone = [i for i in range(initial) if posted[i] not in existing]
+    pk_field = model._meta.pk
+    posted = {}
+    for i in range(initial):
+        try:
+            posted[i] = pk_field.to_python(data.get(f"{prefix}-{i}-{pk_field.name}") or None)
+        except ValidationError:
+            posted[i] = None  # Django refuses it itself, visibly
+    wanted = {pk for pk in posted.values() if pk is not None}
+    existing = set(model._default_manager.filter(pk__in=wanted).values_list("pk", flat=True))
+    gone = [i for i in range(initial) if posted[i] is not None and posted[i] not in existing]
     if not gone:
         return data
+    moved = data.copy()
+    taken = set(existing)
+    found_again = set()
+    for i in gone:
+        pk = (
+            find_again(lambda name, i=i: data.get(f"{prefix}-{i}-{name}", ""))
+            if find_again
+            else None
+        )
+        if pk is not None and pk not in taken:
+            moved[f"{prefix}-{i}-{pk_field.name}"] = str(pk)
+            taken.add(pk)
+            found_again.add(i)
+    gone = [i for i in gone if i not in found_again]
+    if not gone:
+        return moved
     # Ticked for deletion here too: nothing to write, and a new row would show no tick again.
     dropped = {i for i in gone if data.get(f"{prefix}-{i}-DELETE")}
-    order = [i for i in range(initial) if i not in gone] + list(range(initial, total))
+    order = [i for i in range(initial) if i not in set(gone)] + list(range(initial, total))
     order += [i for i in gone if i not in dropped]
-    moved = data.copy()
+    rows: dict[int, list[tuple[str, list]]] = {}  # the posted fields of each row, by number
     for key in list(moved):
-        if key.startswith(f"{prefix}-") and key[len(prefix) + 1 :].split("-")[0].isdigit():
+        number, _dash, name = key[len(prefix) + 1 :].partition("-")
+        if key.startswith(f"{prefix}-") and number.isdigit() and name:
+            rows.setdefault(int(number), []).append((name, moved.getlist(key)))
             del moved[key]
     for new, old in enumerate(order):
-        start = f"{prefix}-{old}-"
-        for key in data:
-            if key.startswith(start):
-                moved.setlist(f"{prefix}-{new}-{key[len(start) :]}", data.getlist(key))
+        for name, values in rows.get(old, []):
+            moved.setlist(f"{prefix}-{new}-{name}", values)
         if old in gone:
-            moved[f"{prefix}-{new}-{pk_name}"] = ""
+            moved[f"{prefix}-{new}-{pk_field.name}"] = ""
     moved[initial_key] = str(initial - len(gone))
     moved[total_key] = str(total - len(dropped))
     return moved

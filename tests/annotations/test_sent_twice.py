@@ -243,6 +243,37 @@ def test_an_edit_sent_twice_says_what_the_first_did(framework, member_a, status,
     assert texts(parse(response), "//p[contains(@class,'message')]") == [said]
 
 
+def test_an_edit_repeated_long_after_one_from_approved_says_only_saved(framework, member_a):
+    """Its last event is the earlier edit that took it from the margin: this one did not."""
+    note = make_annotation(author=member_a, status=Status.APPROVED, body="In onze buurt.")
+    client = logged_in(member_a)
+    url = reverse("annotation-edit", args=[note.pk])
+    client.post(url, edit_form(note, body="Eerste herwerking."))
+    pending = Annotation.objects.get(pk=note.pk)
+    form = edit_form(pending, body="Tweede herwerking.")
+    client.post(url, form)
+    client.cookies.pop("messages", None)
+    response = client.post(url, form, follow=True)
+    assert texts(parse(response), "//p[contains(@class,'message')]") == ["Bewaard."]
+
+
+@pytest.mark.parametrize(
+    "status, said",
+    [
+        (Status.APPROVED, "Bewaard. Uw lezing gaat opnieuw naar een moderator."),
+        (Status.PENDING, "Bewaard."),
+    ],
+)
+def test_an_edited_reading_says_whether_it_left_the_page(framework, member_a, status, said):
+    case = make_case(slug="buurtkeuken", strengths={"ontmoeting": 1})
+    reading = make_reading(case, source="ontmoeting", author=member_a, status=status)
+    client = logged_in(member_a)
+    url = reverse("reading-edit", args=[reading.pk])
+    form = {"voice": "doener", "body": "Anders gelezen.", "version": reading.version}
+    response = client.post(url, form, follow=True)
+    assert texts(parse(response), "//p[contains(@class,'message')]") == [said]
+
+
 def test_a_reading_edited_twice_is_one_edit(framework, member_a):
     case = make_case(slug="buurtkeuken", strengths={"ontmoeting": 1})
     reading = make_reading(case, source="ontmoeting", author=member_a, status=Status.PENDING)

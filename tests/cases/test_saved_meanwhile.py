@@ -8,14 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from reversion.models import Revision
+from django.utils import timezone
+from reversion.models import Revision, Version
 
-from cases.models import Case
+from cases.models import Case, SourceCoding
 from cases.roles import RESEARCHERS_GROUP
 from cases.services import CaseChangedMeanwhile, case_write
+from frameworks.models import Source
 from tests.annotations.test_limits import all_at_once, http_post
 from tests.conftest import logged_in
-from tests.factories import ensure_framework, make_case, make_user
+from tests.factories import cite, ensure_framework, make_case, make_user
 from tests.html import form_values, parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -201,8 +203,6 @@ def test_two_forms_saved_at_the_same_moment_keep_one_and_refuse_the_other(live_s
 
 
 def coding_row(form: dict, source_key: str) -> str:
-    from frameworks.models import Source
-
     pk = str(Source.objects.get(key=source_key).pk)
     return next(
         key.removesuffix("-source")
@@ -256,6 +256,8 @@ def test_a_row_both_deleted_stays_deleted(framework, two):
         {"source_codings-INITIAL_FORMS": "x"},
         {"source_codings-TOTAL_FORMS": ""},
         {"source_codings-0-id": "999999"},
+        {"source_codings-INITIAL_FORMS": "1000000", "source_codings-TOTAL_FORMS": "1000000"},
+        {"source_codings-0-id": " 05"},
     ],
 )
 def test_rows_posted_out_of_shape_are_never_a_500(framework, two, tampered):
@@ -263,3 +265,107 @@ def test_rows_posted_out_of_shape_are_never_a_500(framework, two, tampered):
     case = make_case(slug="buurtkeuken", status=Case.Status.DRAFT)
     url, form = opened_form(an, case)
     assert an.post(url, form | tampered).status_code in (200, 302)
+
+
+def test_with_sources_left_to_code_the_blank_rows_stay_untouched(framework, two):
+    """The rows offered for uncoded sources are paired with what they offered, not with what
+    the database lacks by the time of the save: An deleting a coding no longer makes an
+    untouched blank row of Bo's read as changed (and refused)."""
+    an, bo = two
+    case = make_case(slug="buurtkeuken", status=Case.Status.DRAFT)
+    SourceCoding.objects.filter(
+        case=case, source__key__in=["ontmoeting", "normen-en-waarden"]
+    ).delete()
+    url, bo_form = opened_form(bo, case)
+    _url, an_form = opened_form(an, case)
+    assert (
+        an.post(url, an_form | {coding_row(an_form, "strijd") + "-DELETE": "on"}).status_code == 302
+    )
+
+    response = bo.post(url, bo_form | {"summary": "Bo's samenvatting."})
+    assert [message[:35] for message in errors(response)] == ["An Onderzoeker bewaarde deze prakti"]
+    assert bo.post(url, form_values(response, "case_form")).status_code == 302
+    assert sorted(case.source_codings.values_list("source__key", flat=True)) == [
+        "strijd",
+        "wederzijdse-afhankelijkheid",
+    ]
+
+
+def test_a_source_a_colleague_coded_meanwhile_stays_coded(framework, two):
+    an, bo = two
+    case = make_case(slug="buurtkeuken", status=Case.Status.DRAFT)
+    SourceCoding.objects.filter(case=case, source__key="ontmoeting").delete()
+    url, bo_form = opened_form(bo, case)
+    _url, an_form = opened_form(an, case)
+    row = coding_row(an_form, "ontmoeting")
+    an_form |= {
+        f"{row}-strength": "2",
+        f"{row}-grounds": "interpretatie",
+        f"{row}-rationale": "An.",
+    }
+    assert an.post(url, an_form).status_code == 302
+
+    response = bo.post(url, bo_form | {"summary": "Bo's samenvatting."})
+    assert [message[:35] for message in errors(response)] == ["An Onderzoeker bewaarde deze prakti"]
+    assert bo.post(url, form_values(response, "case_form")).status_code == 302
+    assert case.source_codings.get(source__key="ontmoeting").rationale == "An."
+    assert Case.objects.get(pk=case.pk).summary == "Bo's samenvatting."
+
+
+def test_evidence_a_restore_wrote_anew_is_not_doubled_by_an_old_form(framework, two):
+    """A restore writes the evidence rows anew, under new ids; Bo's form, opened before,
+    finds them again by their coding and passage instead of adding each a second time."""
+    an, bo = two
+    case = make_case(
+        slug="buurtkeuken",
+        status=Case.Status.DRAFT,
+        practice="Buren koken samen. Iedereen is welkom aan tafel.",
+    )
+    cite(case, "ontmoeting", "Buren koken samen")
+    url, an_form = opened_form(an, case)
+    assert an.post(url, an_form | {"summary": "Eerste versie."}).status_code == 302
+    _url, an_form = opened_form(an, case)
+    assert an.post(url, an_form | {"summary": "Tweede versie."}).status_code == 302
+    _url, bo_form = opened_form(bo, case)
+    first = Version.objects.get_for_object(case).order_by("pk").first()
+    before = list(case.evidence.values_list("pk", flat=True))
+    restore = reverse("admin:cases_case_restore", args=[case.pk, first.pk])
+    assert an.post(restore).status_code == 302
+    assert list(case.evidence.values_list("pk", flat=True)) != before  # written anew
+
+    response = bo.post(url, bo_form | {"summary": "Bo's samenvatting."})
+    assert [message[:35] for message in errors(response)] == ["An Onderzoeker bewaarde deze prakti"]
+    assert bo.post(url, form_values(response, "case_form")).status_code == 302
+    assert list(case.evidence.values_list("quote_exact", flat=True)) == ["Buren koken samen"]
+
+
+def test_the_time_said_is_the_colleagues_not_ones_own_later_step(framework, two):
+    an, bo = two
+    case = make_case(slug="buurtkeuken", summary="Zoals het was.")
+    url, bo_form = opened_form(bo, case)
+    _url, an_form = opened_form(an, case)
+    assert an.post(url, an_form | {"summary": "An's samenvatting."}).status_code == 302
+    ans = timezone.now() - timedelta(hours=1)  # An saved an hour ago, Bo opened before that
+    Case.objects.filter(pk=case.pk).update(updated_at=ans)
+    Revision.objects.update(date_created=ans)
+    bo_form["geopend_op"] = (ans - timedelta(hours=1)).isoformat()
+    changelist = reverse("admin:cases_case_changelist")
+    bo.post(changelist, {"action": "unpublish", "_selected_action": [case.pk]})  # Bo, now
+    [message] = errors(bo.post(url, bo_form | {"summary": "Bo's samenvatting."}))
+    at = timezone.localtime(ans).strftime("%H:%M:%S")
+    assert message.startswith(f"An Onderzoeker bewaarde deze praktijk om {at}, nadat u ze opende.")
+
+
+def test_a_write_that_names_nobody_is_not_hidden_behind_ones_own(framework, two):
+    """Bo saved from another tab; then a command wrote the case: Bo's first tab is told that
+    someone saved it, not only that Bo did."""
+    _an, bo = two
+    case = make_case(slug="buurtkeuken", summary="Zoals het was.")
+    url, first_tab = opened_form(bo, case)
+    _url, second_tab = opened_form(bo, case)
+    assert bo.post(url, second_tab | {"summary": "Uit het tweede tabblad."}).status_code == 302
+    stored = Case.objects.get(pk=case.pk)
+    stored.summary = "Door een opdracht."
+    case_write(case=stored, actor=None, comment="Door een opdracht.")
+    [message] = errors(bo.post(url, first_tab | {"summary": "Uit het eerste tabblad."}))
+    assert message.startswith("Iemand bewaarde deze praktijk om ")
