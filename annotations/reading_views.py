@@ -201,7 +201,7 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Bewaard. Uw lezing gaat opnieuw naar een moderator.")
-                if saved.left_public
+                if saved.back_to_review
                 else _("Bewaard."),
             )
             return redirect("annotations-mine")

@@ -372,8 +372,8 @@ def annotation_edit(
     language: str | None = None,
 ) -> Annotation:
     """The author changes the content (its language too, unless None); an approved
-    annotation goes back to review (`left_public` on the annotation returned says whether it
-    was public before the edit). The same edit sent again from the same form is the edit
+    annotation, or one sent back for changes, goes back to review (`back_to_review` on the
+    annotation returned says whether the edit sent it back). The same edit sent again from the same form is the edit
     made, not a conflict: the note waits with exactly this content, one edit (and the move back
     to review it made) past the version the form was opened at."""
     _lock_member(author)  # first, as in annotation_submit: one lock order for every submission
@@ -392,11 +392,8 @@ def annotation_edit(
     if repeat:
         # The move back to review, when the edit repeated here made one (two versions on).
         last = repeat.events.first()
-        repeat.left_public = bool(
-            repeat.version == expected_version + 2
-            and last
-            and last.action == Action.EDIT
-            and last.old_status == Status.APPROVED
+        repeat.back_to_review = bool(
+            repeat.version == expected_version + 2 and last and last.action == Action.EDIT
         )
         return repeat
     annotation = _lock(annotation_id, expected_version, author=author)
@@ -417,8 +414,8 @@ def annotation_edit(
     annotation.version += 1
     annotation.save()
     _record_version(annotation, author)
-    # Whether the edit took it out of the public margin, for what the author is told.
-    annotation.left_public = annotation.status == Status.APPROVED
+    # Whether the edit sends it back to a reviewer, for what the author is told.
+    annotation.back_to_review = annotation.status != Status.PENDING
     if annotation.status != Status.PENDING:
         annotation_transition(annotation=annotation, action=Action.EDIT, actor=author)
     return annotation

@@ -227,7 +227,7 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             form.add_error(None, str(error))
         else:
-            if saved.left_public:
+            if saved.back_to_review:
                 messages.success(
                     request,
                     _("Bewaard. Het gewijzigde antwoord gaat opnieuw naar een moderator.")

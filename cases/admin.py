@@ -9,6 +9,7 @@ a dashboard of the planned case studies, and import from a spreadsheet.
 
 import copy
 import io
+import itertools
 import json
 from contextlib import contextmanager
 from datetime import datetime
@@ -409,7 +410,10 @@ class TensionPositionForm(CodingForm):
 
 
 def _initial_object(form, name, model):
-    value = form.initial.get(name)
+    try:
+        value = model._meta.pk.to_python(form.initial.get(name))
+    except ValidationError:
+        return None
     if value is None:
         return None
     return model.objects.filter(pk=value).first()
@@ -631,23 +635,24 @@ class EvidenceForm(forms.ModelForm):
 
 def _row_found_again(case: Case, model):
     """How a row of the case's form that is gone is found under another id (`rows_gone_as_new`):
-    a coding by its source or tension field, evidence by its coding, text and passage."""
+    a coding by its source or tension field, evidence by its coding, text and passage (the
+    rows that are the same thing, in order)."""
 
     def pk(rows, **lookup):
-        return rows.filter(case=case, **lookup).values_list("pk", flat=True).first()
+        return list(rows.filter(case=case, **lookup).order_by("pk").values_list("pk", flat=True))
 
     def coding(value):
         key = value("source")
-        return pk(SourceCoding.objects, source_id=key) if key.isdigit() else None
+        return pk(SourceCoding.objects, source_id=key) if key.isdecimal() else []
 
     def position(value):
         key = value("tension_field")
-        return pk(TensionPosition.objects, tension_field_id=key) if key.isdigit() else None
+        return pk(TensionPosition.objects, tension_field_id=key) if key.isdecimal() else []
 
     def evidence(value):
         kind, _sep, key = value("coding").partition(":")
-        if not key.isdigit() or kind not in ("source", "field"):
-            return None
+        if not key.isdecimal() or kind not in ("source", "field"):
+            return []
         return pk(
             CodingEvidence.objects,
             **{"source_id" if kind == "source" else "tension_field_id": key},
@@ -943,9 +948,10 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 )
             except (KeyError, ValueError):
                 return kwargs
+            offered = (posted.get(f"{prefix}-{i}-{item}", "") for i in range(first, total))
             kwargs["initial"] = [
-                {item: posted.get(f"{prefix}-{i}-{item}", "")}
-                for i in range(first, min(total, first + MOST_ROWS))
+                {item: value} if value.isdecimal() else {}  # an emptied or odd one: no offer
+                for value in itertools.islice(offered, MOST_ROWS)
             ]
             return kwargs
         if item == "source":

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import capfirst, get_text_list
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
@@ -89,8 +89,8 @@ class CaseChangedMeanwhile(Exception):
         else:
             # The time of the last change by someone else (or of the case, when none says who).
             when = _moment(others[-1][0] if others else stored.updated_at)
-            if any(writer is None for _when, writer in others):
-                named.append(_("iemand"))  # a write that names nobody (a command)
+            if named and any(writer is None for _when, writer in others):
+                named.append(_("iemand"))  # a write that names nobody (a command), after them
             message = ngettext(
                 "%(who)s bewaarde deze praktijk %(when)s, nadat u ze opende. Uw wijzigingen zijn "
                 "niet bewaard en staan hieronder nog; bekijk in ‘Geschiedenis’ wat er veranderde, "
@@ -100,7 +100,7 @@ class CaseChangedMeanwhile(Exception):
                 "wat er veranderde, en bewaar opnieuw om uw versie te houden.",
                 max(1, len(named)),
             ) % {
-                "who": capfirst(get_text_list(named, _("en"))) if named else _("Iemand"),
+                "who": get_text_list(named, _("en")) if named else _("Iemand"),
                 "when": when,
             }
         super().__init__(message)

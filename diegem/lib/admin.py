@@ -91,7 +91,7 @@ MOST_ROWS = 1000
 
 
 def rows_gone_as_new(
-    data, prefix: str, model, find_again: Callable[[Callable[[str], str]], object] | None = None
+    data, prefix: str, model, find_again: Callable[[Callable[[str], str]], list] | None = None
 ) -> object:
     """An inline formset's posted `data` with the rows whose object is gone (deleted by someone
     else while the form was open) posted as what they now are.
@@ -101,7 +101,8 @@ def rows_gone_as_new(
     every save of that page: a dead end that loses what was typed. A gone row that stands
     again under another id (a restore writes rows anew; a colleague deleted a coding and coded
     it again) takes that id: `find_again(value)` gets the row's posted value by field name
-    and returns the pk of the row that is the same thing (its natural key), or None. Any other
+    and returns the pks of the rows that are the same thing (its natural key), in order; the
+    first that no other row of the form holds is taken. Any other
     gone row is moved behind the rows that still exist (the formset's initial forms come first)
     and posted without an id: a new row with the values this form holds. A gone row this form
     ticked for deletion is left out. Returns `data` itself when no row is gone."""
@@ -128,12 +129,9 @@ def rows_gone_as_new(
     taken = set(existing)
     found_again = set()
     for i in gone:
-        pk = (
-            find_again(lambda name, i=i: data.get(f"{prefix}-{i}-{name}", ""))
-            if find_again
-            else None
-        )
-        if pk is not None and pk not in taken:
+        value = lambda name, i=i: data.get(f"{prefix}-{i}-{name}", "")  # noqa: E731
+        pk = next((pk for pk in find_again(value) if pk not in taken), None) if find_again else None
+        if pk is not None:
             moved[f"{prefix}-{i}-{pk_field.name}"] = str(pk)
             taken.add(pk)
             found_again.add(i)
@@ -147,7 +145,7 @@ def rows_gone_as_new(
     rows: dict[int, list[tuple[str, list]]] = {}  # the posted fields of each row, by number
     for key in list(moved):
         number, _dash, name = key[len(prefix) + 1 :].partition("-")
-        if key.startswith(f"{prefix}-") and number.isdigit() and name:
+        if key.startswith(f"{prefix}-") and number.isdecimal() and name:
             rows.setdefault(int(number), []).append((name, moved.getlist(key)))
             del moved[key]
     for new, old in enumerate(order):

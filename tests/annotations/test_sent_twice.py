@@ -228,6 +228,10 @@ def test_an_edit_sent_twice_is_the_edit_made_not_a_conflict(framework, member_a,
     "status, said",
     [
         (Status.APPROVED, "Bewaard. De gewijzigde kanttekening gaat opnieuw naar een moderator."),
+        (
+            Status.CHANGES_REQUESTED,
+            "Bewaard. De gewijzigde kanttekening gaat opnieuw naar een moderator.",
+        ),
         (Status.PENDING, "Bewaard."),
     ],
 )
@@ -261,6 +265,7 @@ def test_an_edit_repeated_long_after_one_from_approved_says_only_saved(framework
     "status, said",
     [
         (Status.APPROVED, "Bewaard. Uw lezing gaat opnieuw naar een moderator."),
+        (Status.CHANGES_REQUESTED, "Bewaard. Uw lezing gaat opnieuw naar een moderator."),
         (Status.PENDING, "Bewaard."),
     ],
 )

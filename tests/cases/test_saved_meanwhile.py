@@ -258,6 +258,8 @@ def test_a_row_both_deleted_stays_deleted(framework, two):
         {"source_codings-0-id": "999999"},
         {"source_codings-INITIAL_FORMS": "1000000", "source_codings-TOTAL_FORMS": "1000000"},
         {"source_codings-0-id": " 05"},
+        {"source_codings-0-id": "999999", "source_codings-²-x": "1"},
+        {"source_codings-0-id": "999999", "source_codings-0-source": "²"},
     ],
 )
 def test_rows_posted_out_of_shape_are_never_a_500(framework, two, tampered):
@@ -369,3 +371,15 @@ def test_a_write_that_names_nobody_is_not_hidden_behind_ones_own(framework, two)
     case_write(case=stored, actor=None, comment="Door een opdracht.")
     [message] = errors(bo.post(url, first_tab | {"summary": "Uit het eerste tabblad."}))
     assert message.startswith("Iemand bewaarde deze praktijk om ")
+
+
+@pytest.mark.parametrize("chosen", ["", "abc", "²"])
+def test_an_offered_row_emptied_or_odd_is_never_a_500(framework, two, chosen):
+    """The select of an offered row set to its empty option (or posted odd) is no coding."""
+    an, _bo = two
+    case = make_case(slug="buurtkeuken", status=Case.Status.DRAFT)
+    SourceCoding.objects.filter(case=case, source__key="ontmoeting").delete()
+    url, form = opened_form(an, case)
+    response = an.post(url, form | {coding_row(form, "ontmoeting") + "-source": chosen})
+    assert response.status_code in (200, 302)
+    assert not case.source_codings.filter(source__key="ontmoeting").exists()
