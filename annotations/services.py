@@ -373,9 +373,9 @@ def annotation_edit(
 ) -> Annotation:
     """The author changes the content (its language too, unless None); an approved
     annotation, or one sent back for changes, goes back to review (`back_to_review` on the
-    annotation returned says whether the edit sent it back). The same edit sent again from the same form is the edit
-    made, not a conflict: the note waits with exactly this content, one edit (and the move back
-    to review it made) past the version the form was opened at."""
+    annotation returned says whether the edit sent it back). The same edit sent again from the
+    same form is the edit made, not a conflict: the note waits with exactly this content, one
+    edit (and the move back to review it made) past the version the form was opened at."""
     _lock_member(author)  # first, as in annotation_submit: one lock order for every submission
     repeat = sent_before(
         author,
@@ -414,9 +414,9 @@ def annotation_edit(
     annotation.version += 1
     annotation.save()
     _record_version(annotation, author)
-    # Whether the edit sends it back to a reviewer, for what the author is told.
+    # Whether the edit sends it back to a reviewer; the author is told so.
     annotation.back_to_review = annotation.status != Status.PENDING
-    if annotation.status != Status.PENDING:
+    if annotation.back_to_review:
         annotation_transition(annotation=annotation, action=Action.EDIT, actor=author)
     return annotation
 
@@ -780,9 +780,8 @@ def annotation_seed_retire(*, key: str) -> bool:
         annotation.delete()
         return True
     if annotation.status != Status.APPROVED:
-        return (
-            False  # out of view already, by a reviewer's decision (hidden, rejected), which stands
-        )
+        # Out of view already, by a reviewer's decision (hidden, rejected), which stands.
+        return False
     annotation_transition(
         annotation=annotation,
         action=Action.WITHDRAW,

@@ -83,8 +83,8 @@ def reply_submit(
     """A member or researcher answers a public note (`parent_id`) or a public reply in its thread (`reply_to_id`).
 
     The reply waits for a reviewer, as a note does; it counts against the same
-    hourly limit. The same reply sent again is the one sent before (`sent_before`). A reply to a reply joins the same thread: its parent is the root.
-    `thread_id`, when given (the note whose page or margin the form was on), must be
+    hourly limit. The same reply sent again is the one sent before (`sent_before`). A reply
+    to a reply joins the same thread: its parent is the root. `thread_id`, when given (the note whose page or margin the form was on), must be
     that root: a reply never lands in another note's thread.
     """
     if (parent_id is None) == (reply_to_id is None):

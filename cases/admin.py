@@ -633,6 +633,10 @@ class EvidenceForm(forms.ModelForm):
         return super().save(commit)
 
 
+# The item column of a coding row, per model: what a row is offered for and found again by.
+ITEM_FIELD = {SourceCoding: "source", TensionPosition: "tension_field"}
+
+
 def _row_found_again(case: Case, model):
     """How a row of the case's form that is gone is found under another id (`rows_gone_as_new`):
     a coding by its source or tension field, evidence by its coding, text and passage (the
@@ -642,12 +646,9 @@ def _row_found_again(case: Case, model):
         return list(rows.filter(case=case, **lookup).order_by("pk").values_list("pk", flat=True))
 
     def coding(value):
-        key = value("source")
-        return pk(SourceCoding.objects, source_id=key) if key.isdecimal() else []
-
-    def position(value):
-        key = value("tension_field")
-        return pk(TensionPosition.objects, tension_field_id=key) if key.isdecimal() else []
+        field = ITEM_FIELD[model]
+        key = value(field)
+        return pk(model.objects, **{f"{field}_id": key}) if key.isdecimal() else []
 
     def evidence(value):
         kind, _sep, key = value("coding").partition(":")
@@ -660,7 +661,7 @@ def _row_found_again(case: Case, model):
             quote_exact=normalize_plain_text(value("passage")).strip(),
         )
 
-    return {SourceCoding: coding, TensionPosition: position, CodingEvidence: evidence}.get(model)
+    return coding if model in ITEM_FIELD else evidence if model is CodingEvidence else None
 
 
 def _unsaved_rows(formset) -> services.Rows:
@@ -693,6 +694,11 @@ class CaseTransitionInline(ReadOnlyInline):
 
 # The name of the workflow buttons on the case form; their value is the action.
 WORKFLOW_BUTTON = "_stap"
+
+
+def _unpublishing(request, change: bool) -> bool:
+    """Is this save "Offline halen"? Its step is taken before the rows are written."""
+    return change and request.POST.get(WORKFLOW_BUTTON) == CaseAction.UNPUBLISH
 
 
 @admin.register(Case)
@@ -838,7 +844,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         # "Offline halen" moves the case before its edits are written: a published case may
         # not be left incomplete, the draft it becomes may (what the refusal advises).
         opened_at = form.cleaned_data.get("geopend_op")
-        if change and request.POST.get(WORKFLOW_BUTTON) == CaseAction.UNPUBLISH:
+        if _unpublishing(request, change):
             # Not written over unseen: asked before the step, which is a change of its own.
             services.case_unchanged_since(form.instance, opened_at, request.user)
             opened_at = None
@@ -885,7 +891,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         evidence = next((formset for formset in formsets if formset.model is CodingEvidence), None)
         # "Offline halen" takes the case offline before its rows are written (`save_related`):
         # they are checked as a draft's.
-        unpublishing = change and request.POST.get(WORKFLOW_BUTTON) == CaseAction.UNPUBLISH
+        unpublishing = _unpublishing(request, change)
         for formset in formsets:
             if isinstance(formset, CodingFormSet):
                 formset.evidence_formset = evidence
@@ -928,13 +934,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             kwargs["data"] = posted = rows_gone_as_new(
                 posted, prefix, inline.model, _row_found_again(obj, inline.model)
             )
-        item = (
-            "source"
-            if isinstance(inline, SourceCodingInline)
-            else "tension_field"
-            if isinstance(inline, TensionPositionInline)
-            else None
-        )
+        item = ITEM_FIELD.get(inline.model)
         if item is None:
             return kwargs
         if posted is not None:

@@ -140,7 +140,8 @@ def rows_gone_as_new(
         return moved
     # Ticked for deletion here too: nothing to write, and a new row would show no tick again.
     dropped = {i for i in gone if data.get(f"{prefix}-{i}-DELETE")}
-    order = [i for i in range(initial) if i not in set(gone)] + list(range(initial, total))
+    gone_now = set(gone)  # looked up per row below
+    order = [i for i in range(initial) if i not in gone_now] + list(range(initial, total))
     order += [i for i in gone if i not in dropped]
     rows: dict[int, list[tuple[str, list]]] = {}  # the posted fields of each row, by number
     for key in list(moved):
@@ -151,7 +152,7 @@ def rows_gone_as_new(
     for new, old in enumerate(order):
         for name, values in rows.get(old, []):
             moved.setlist(f"{prefix}-{new}-{name}", values)
-        if old in gone:
+        if old in gone_now:
             moved[f"{prefix}-{new}-{pk_field.name}"] = ""
     moved[initial_key] = str(initial - len(gone))
     moved[total_key] = str(total - len(dropped))
