@@ -35,6 +35,7 @@ from django.views.decorators.http import require_safe
 from annotations.models import Annotation, Kind, Motivation, Voice
 from cases.models import Case, text_section
 from diegem.lib.languages import language_codes, version_text
+from diegem.lib.people import shown_name
 from diegem.lib.versioning import current_content_version
 from frameworks.models import Section
 
@@ -134,7 +135,7 @@ def annotation_jsonld(
         if annotation.shown_as_organisation
         else {
             "type": "Person",
-            "name": annotation.author.get_full_name() or annotation.author.get_username(),
+            "name": shown_name(annotation.author),
         }
         if annotation.author_id
         # Who wrote the words: the practice bank's editors, summarising the research text.

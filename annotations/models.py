@@ -48,6 +48,7 @@ from diegem.lib.languages import (
     language_path,
     version_text,
 )
+from diegem.lib.people import shown_name
 from frameworks.models import Section
 
 
@@ -693,7 +694,7 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
         if self.shown_as_organisation:
             # An organisation since removed: still no name, as the author chose.
             return str(self.organisation) if self.organisation_id else gettext("een lid")
-        name = self.author.get_full_name() or self.author.get_username()
+        name = shown_name(self.author)
         # A middle dot, not brackets: organisation names often carry their own.
         return f"{name} · {self.organisation}" if self.organisation_id else name
 

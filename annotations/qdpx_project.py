@@ -66,6 +66,7 @@ from cases.exchange import (
 from cases.models import Case, CodingEvidence, Grounds, describe_strength, may_read_drafts
 from diegem.lib import qdpx
 from diegem.lib.built_files import built_file, code_fingerprint
+from diegem.lib.people import shown_name
 from frameworks.models import Domain, Source, TensionField
 
 logger = logging.getLogger(__name__)
@@ -225,7 +226,7 @@ def _write_cases(
         selections: dict[str, list[qdpx.Selection]] = defaultdict(list)  # by text source GUID
         researchers = sorted(case.researchers.all(), key=lambda user: user.pk)
         for user in researchers:  # Users: the researchers of the cases written, no others
-            writer.user(qdpx.User(qda_guid("user", str(user.pk)), _name_of(user)))
+            writer.user(qdpx.User(qda_guid("user", str(user.pk)), shown_name(user)))
         creator = qda_guid("user", str(researchers[0].pk)) if researchers else None
         texts = {}  # GUID -> (name, text)
         for section, text in case.text_sections():
@@ -273,11 +274,6 @@ def _text_source(guid, name, text, selections, creator) -> qdpx.TextSource:
     return qdpx.TextSource(
         guid, name, text, tuple(sorted(selections, key=lambda s: (s.start, s.end, s.guid))), creator
     )
-
-
-def _name_of(user) -> str:
-    """As the case page names a researcher."""
-    return user.get_full_name() or user.get_username()
 
 
 class _Variables:

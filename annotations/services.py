@@ -50,6 +50,7 @@ from diegem.lib.annotatable import text_revision
 from diegem.lib.client_address import client_address
 from diegem.lib.languages import version_text
 from diegem.lib.locking import one_at_a_time
+from diegem.lib.people import shown_name
 from diegem.lib.workflow import IllegalTransition, Workflow
 from frameworks.models import Section
 
@@ -346,7 +347,7 @@ def _lock(annotation_id: int, expected_version: int | None, **lookup) -> Annotat
         if last and last.actor_id and last.actor_id == annotation.author_id:
             who = annotation.byline  # the author as they chose to be shown (maybe without name)
         elif last and last.actor:
-            who = last.actor.get_full_name() or last.actor.get_username()
+            who = shown_name(last.actor)
         else:
             who = _("iemand anders")
         raise StaleAnnotation(

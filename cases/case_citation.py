@@ -20,6 +20,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from diegem.lib.citation import Citation, Kind, Literal, Person
+from diegem.lib.people import shown_name
 
 SITE_NAME = "DieGem – praktijkenbank"
 PUBLISHER = "DieGem"
@@ -41,7 +42,7 @@ def researchers_in_order(case) -> list:
 def _author(user):
     if user.last_name.strip():
         return Person(family=user.last_name.strip(), given=user.first_name.strip())
-    return Literal(user.get_full_name() or user.get_username())
+    return Literal(shown_name(user))
 
 
 def case_version_date(case):

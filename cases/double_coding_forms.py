@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.double_coding_rounds import Entry, entry_problems, researchers
 from cases.models import Grounds, Position, Strength, describe_position
 from diegem.lib.annotatable import PlainTextField
+from diegem.lib.people import shown_name
 from frameworks.models import Source, TensionField
 
 
@@ -35,7 +36,7 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["second_coder"]
         field.queryset = researchers().exclude(pk=requester.pk)
-        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        field.label_from_instance = shown_name
 
 
 GROUNDS_CHOICES = [("", "—"), *Grounds.choices]

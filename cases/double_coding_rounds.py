@@ -40,6 +40,7 @@ from cases.models import (
 )
 from cases.roles import RESEARCHERS_GROUP
 from cases.services import Rows, case_write
+from diegem.lib.people import shown_name
 from frameworks.models import Source, TensionField
 
 
@@ -387,8 +388,8 @@ def round_settle(
         % {
             "number": locked.pk,
             "date": timezone.localtime(locked.created_at).strftime("%d-%m-%Y"),
-            "first": _name(locked.requested_by),
-            "second": _name(locked.second_coder),
+            "first": shown_name(locked.requested_by),
+            "second": shown_name(locked.second_coder),
         },
     )
     return locked
@@ -421,10 +422,6 @@ def _consensus_row(row, entry: Entry):
         False,
     )
     return row
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 # --- reading a round -------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from cases.models import (
 )
 from diegem.lib.annotatable import announce_text_changes, normalize_plain_text
 from diegem.lib.languages import language_versions_of, original_language_changed
+from diegem.lib.people import shown_name
 from diegem.lib.versioning import bump_content_version
 from diegem.lib.workflow import IllegalTransition, Workflow
 
@@ -74,11 +75,7 @@ class CaseChangedMeanwhile(Exception):
         mine = getattr(user, "pk", None)
         others = [(when, writer) for when, writer in changes if writer is None or writer.pk != mine]
         named = list(
-            dict.fromkeys(
-                writer.get_full_name() or writer.get_username()
-                for _when, writer in others
-                if writer is not None
-            )
+            dict.fromkeys(shown_name(writer) for _when, writer in others if writer is not None)
         )
         if changes and not others:
             message = _(
