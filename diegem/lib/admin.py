@@ -169,6 +169,9 @@ def queued_messages(request) -> list | None:
 class GuardedAdmin(GuardedListMixin, admin.ModelAdmin):
     """The base of this project's model admins (the site guards others too)."""
 
+    class Media:
+        js = ["js/admin_submit_once.js"]  # a change form sent twice by a double click: once
+
 
 class GuardedAdminSite(admin.AdminSite):
     """Django's admin site; every model admin it registers gets the guarded list, and its

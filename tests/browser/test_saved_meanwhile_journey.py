@@ -64,3 +64,35 @@ def test_the_second_save_of_a_case_opened_twice_is_not_lost(
     assert Case.objects.get(pk=case.pk).summary == "Bo's samenvatting."
     assert errors == []
     assert csp_violations == []
+
+
+def test_a_double_click_on_save_sends_the_case_once_and_says_it_was_saved(
+    live_server, viewport_page, csp_violations
+):
+    page = viewport_page
+    errors = collect_console_errors(page)
+    ensure_framework()
+    make_user(
+        "an",
+        password=PASSWORD,
+        groups=(RESEARCHERS_GROUP,),
+        is_staff=True,
+        first_name="An",
+        last_name="Onderzoeker",
+    )
+    case = make_case(title="Buurtkeuken Rabot", slug="buurtkeuken-rabot")
+    change = f"{live_server.url}/beheer/cases/case/{case.pk}/change/"
+    log_in(page, live_server.url, "an")
+    page.goto(change)
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+
+    page.locator("#id_summary").fill("Een nieuwe samenvatting.")
+    page.get_by_role("button", name="Opslaan en opnieuw bewerken").dblclick()
+
+    expect(page.locator(".messagelist")).to_contain_text("is met succes gewijzigd")
+    expect(page.locator("ul.errorlist")).to_have_count(0)
+    assert posts == [change]
+    assert Case.objects.get(pk=case.pk).summary == "Een nieuwe samenvatting."
+    assert errors == []
+    assert csp_violations == []
