@@ -21,9 +21,17 @@ from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
 from annotations.workshops import FORM_KEY_PATTERN, new_form_key
 from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
 
-http_only = URLValidator(
-    schemes=["http", "https"], message=_("Geef een webadres dat begint met http:// of https://.")
-)
+
+class WebAddressField(forms.URLField):
+    """A link to a web page: http:// or https:// only (never javascript:, ftp:, …), with one
+    message for whatever is wrong. A URLField with a validator of its own said Django's generic
+    message twice: every "invalid" error of a field takes the field's message."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+    default_error_messages = {
+        "invalid": _("Geef een geldig webadres, dat begint met http:// of https://.")
+    }
+
 
 PAGE_OUT_OF_DATE = _(
     "Deze pagina is verouderd of onvolledig doorgestuurd. Laad ze opnieuw en probeer het nog eens; "
@@ -75,12 +83,8 @@ class AnnotationContentForm(forms.Form):
         required=False,
         help_text=_("Bijvoorbeeld ‘Durkheim (1984)’ of de titel van een beleidsnota."),
     )
-    link = forms.URLField(
-        label=_("Link (optioneel)"),
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        validators=[http_only],
+    link = WebAddressField(
+        label=_("Link (optioneel)"), max_length=500, required=False, assume_scheme="https"
     )
 
     def clean_body(self):

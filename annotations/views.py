@@ -559,10 +559,25 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest) -> str:
-    """Where a decision returns to: the queue page it was made on."""
-    return return_address(request, request.POST.get("next", ""), reverse("moderation-queue"))
+def _queue_page(request: HttpRequest) -> str:
+    """The queue page a decision was made on."""
+    page = return_address(request, request.POST.get("next", ""), reverse("moderation-queue"))
+    return page.split("#", 1)[0]
 
+
+def _back(request: HttpRequest) -> str:
+    """Where a decision returns to: its queue page, at the message that says what became of
+    the item (the form was sent to the item's errors, `#a12-errors`, and a browser keeps that
+    fragment through a redirect without one of its own)."""
+    return f"{_queue_page(request)}#berichten"
+
+
+# What the reviewer is told, naming the item as the queue does.
+DECIDED = {
+    Annotation.Motivation.COMMENTING: gettext_lazy("Kanttekening %(pk)d: %(status)s."),
+    Annotation.Motivation.REPLYING: gettext_lazy("Antwoord %(pk)d: %(status)s."),
+    Annotation.Motivation.ASSESSING: gettext_lazy("Lezing %(pk)d: %(status)s."),
+}
 
 OFFLINE_FOR_REVIEWERS = gettext_lazy(
     "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt erover beslissen zodra ze weer gepubliceerd is."
@@ -578,11 +593,11 @@ def _refused_decision(request: HttpRequest, pk: int, kind: str, error: str = "")
     When the annotation changed meanwhile, the form carries its new version, so the
     reviewer decides again knowingly instead of losing what they wrote.
     """
-    back = _back(request)
+    back = _queue_page(request)
     annotation = Annotation.objects.on_readable_text(request.user).filter(pk=pk).first()
     if annotation is None:  # on a case taken offline meanwhile: nothing of it to show
         messages.error(request, OFFLINE_FOR_REVIEWERS)
-        return redirect(back)
+        return redirect(_back(request))
     form_class, letter = ITEM_FORMS[kind]
     prefix = f"{letter}{pk}"
     data = request.POST.copy()
@@ -630,7 +645,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     annotation.refresh_from_db()
     messages.success(
         request,
-        _("Kanttekening %(pk)d: %(status)s.")
+        DECIDED[annotation.motivation]
         % {"pk": annotation.pk, "status": annotation.get_status_display()},
     )
     return redirect(_back(request))

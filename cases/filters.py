@@ -753,8 +753,14 @@ class CaseFilterForm(forms.Form):
         self.keyword_names = {slug: name for slug, name, _n in ranked}
         current = self.value("trefwoord")
         if current and current not in self.keyword_names:
+            # Named as a published case names it; a keyword only a draft has is not told.
             self.keyword_names[current] = (
-                Tag.objects.filter(slug=current).values_list("name", flat=True).first() or current
+                Tag.objects.filter(
+                    slug=current, cases_keywordedcase_items__content_object__in=published
+                )
+                .values_list("name", flat=True)
+                .first()
+                or current
             )
         self.fields["trefwoord"].choices = [("", _("alle trefwoorden"))] + sorted(
             self.keyword_names.items(), key=lambda item: item[1].lower()

@@ -168,3 +168,44 @@ def test_a_reading_stands_beside_its_coding_in_every_language_its_passage_in_its
     assert in_language("nl", lambda: reading.passage_url) == (
         "/fr/praktijken/buurtkeuken/#praktijk:~:text=de%20longues%20tables"
     )
+
+
+@pytest.mark.parametrize(
+    ("page", "told", "hreflang"),
+    [
+        # The French page does not show the Dutch original: its links go to the Dutch page.
+        ("fr", "Voir l’annotation dans la marge, sur le texte néerlandais", ["nl", "nl"]),
+        # The English page shows the original where there is no translation: no other page.
+        ("en", "View the margin note in the margin", []),
+    ],
+)
+def test_a_notes_page_says_when_its_links_lead_to_a_page_in_another_language(
+    case, client, page, told, hreflang
+):
+    note = make_annotation(target=case_target(case, "practice"), passage="lange tafels")
+    tree = parse(client.get(f"/{page}/kanttekeningen/{note.pk}/"))
+    links = [tree.xpath("//h1/a")[0], tree.xpath("//a[contains(@href,'#kanttekening-')]")[0]]
+    assert links[1].text_content() == told
+    assert [link.get("hreflang") for link in links if link.get("hreflang")] == hreflang
+    # The passage quoted is Dutch, within a page in another language.
+    assert tree.xpath("//blockquote[@class='passage-context']/@lang") == ["nl"]
+
+
+def test_a_dutch_passage_quoted_on_a_french_page_says_it_is_dutch(case, member_a, reviewer):
+    note = make_annotation(
+        target=case_target(case, "practice"),
+        passage="lange tafels",
+        author=member_a,
+        status="pending",
+    )
+    pages = {
+        "/fr/moderatie/": "//blockquote[@class='passage-context']/@lang",
+        "/fr/kanttekeningen/mijn/": "//main//p/span[@lang]/@lang",
+        f"/fr/kanttekeningen/{note.pk}/bewerken/": "//blockquote/@lang",
+        f"/fr/kanttekeningen/{note.pk}/intrekken/": "//blockquote/@lang",
+    }
+    for path, languages in pages.items():
+        user = reviewer if "moderatie" in path else member_a
+        response = logged_in(user).get(path)
+        assert response.status_code == 200, path
+        assert parse(response).xpath(languages) == ["nl"], path

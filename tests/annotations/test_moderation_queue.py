@@ -184,7 +184,10 @@ def test_a_refusal_without_reason_keeps_the_choice_and_texts_and_shows_the_error
         version=1,
         public_reason="Hoort bij een andere passage.",
     )
-    assert response.status_code == 302 and response["Location"] == "/moderatie/?lijst=wachtend"
+    assert (
+        response.status_code == 302
+        and response["Location"] == "/moderatie/?lijst=wachtend#berichten"
+    )
     assert Annotation.objects.get(pk=second.pk).status == Status.REJECTED
 
 
@@ -303,3 +306,25 @@ def test_anchoring_a_contribution_without_a_passage_is_refused_not_a_500(
         {f"h{target.pk}-version": target.version, f"h{target.pk}-passage": "Wat er gebeurt"},
     )
     assert response.status_code != 500
+
+
+def test_the_decision_names_the_item_as_the_queue_does(framework, member_a, member_b, reviewer):
+    case = make_case(title="Buurtkeuken")
+    note = make_annotation(target=case, author=member_a, status=Status.PENDING)
+    reply = make_reply(
+        make_annotation(target=case, author=member_b), author=member_a, status=Status.PENDING
+    )
+    reading = make_reading(case, source="ontmoeting", author=member_a, status=Status.PENDING)
+    client = logged_in(reviewer)
+    told = []
+    for item in (note, reply, reading):
+        item.refresh_from_db()
+        response = decide(client, item, action="approve", version=item.version)
+        assert response["Location"] == "/moderatie/?lijst=wachtend#berichten"
+        page = parse(client.get(response["Location"]))
+        told += texts(page, "//div[@id='berichten']/p")
+    assert told == [
+        f"Kanttekening {note.pk}: goedgekeurd.",
+        f"Antwoord {reply.pk}: goedgekeurd.",
+        f"Lezing {reading.pk}: goedgekeurd.",
+    ]

@@ -117,6 +117,20 @@ def test_bad_input_names_the_field_and_saves_nothing(section, member_a, override
     assert not Annotation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "ftp://example.org/x", "http://", "https://exa mple.org"]
+)
+def test_a_bad_link_is_told_once_what_a_link_must_be(section, member_a, link):
+    target = section_target(section)
+    data = form_data(target, passage=target.text[:30], link=link)
+    page = parse(logged_in(member_a).post(reverse("annotation-new"), data))
+    assert texts(page, "//div[contains(@class,'form-errors')]//li") == [
+        "Link (optioneel): Geef een geldig webadres, dat begint met http:// of https://."
+    ]
+    assert len(page.xpath("//*[@id='id_link_error']")) == 1
+    assert page.xpath("//input[@name='link']/@value") == [link]
+
+
 def test_unpublished_or_unknown_targets_cannot_be_annotated(framework, member_a):
     draft = make_case(status="draft")
     client = logged_in(member_a)
@@ -522,7 +536,7 @@ def test_moderation_never_redirects_off_the_site(section, reviewer, member_a, ne
         {f"a{annotation.pk}-action": "approve", f"a{annotation.pk}-version": 1, "next": next_url},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("moderation-queue")
+    assert response["Location"] == reverse("moderation-queue") + "#berichten"
 
 
 def test_moderation_returns_to_the_queue_page_it_came_from(section, reviewer, member_a):
@@ -535,4 +549,5 @@ def test_moderation_returns_to_the_queue_page_it_came_from(section, reviewer, me
             "next": "/moderatie/?lijst=gemeld",
         },
     )
-    assert response["Location"] == "/moderatie/?lijst=gemeld"
+    # At the message of the decision, not the fragment the form was sent to (`#a12-errors`).
+    assert response["Location"] == "/moderatie/?lijst=gemeld#berichten"

@@ -6,11 +6,12 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from annotations import workshop_sessions as sessions
 from annotations.roles import REVIEWERS_GROUP
 from cases.models import Case
 from cases.roles import RESEARCHERS_GROUP
 from frameworks.models import Section, Source, TensionField
-from tests.browser.conftest import collect_console_errors, horizontal_overflow
+from tests.browser.conftest import collect_console_errors, horizontal_overflow, log_in
 from tests.factories import make_member, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -304,3 +305,34 @@ def test_the_overview_fits_the_narrowest_phones(live_server, browser, seeded, wi
     page.goto(live_server.url + "/overzicht/")
     assert horizontal_overflow(page) == 0
     context.close()
+
+
+def test_a_workshop_with_a_long_name_fits_the_screen(live_server, viewport_page: Page):
+    """The facilitator's list and screen and a participant's page hold a practice's name of long
+    words (Dutch runs words together) without sideways scrolling."""
+    call_command("loaddata", "framework", verbosity=0)
+    member = make_member(make_organisation("Buurtwerk De Brug"), username="lid", password=PASSWORD)
+    long_words = "Wijkgezondheidscentrum Rabot-Blaisantvest Samenlevingsopbouwondersteuningscentrum"
+    workshops = [
+        sessions.open_workshop(user=member, title=long_words),
+        sessions.open_workshop(user=member, title="Buurthuis"),
+    ]
+    page = viewport_page
+    errors = collect_console_errors(page)
+    log_in(page, live_server.url, "lid")
+    for language in ("", "/fr", "/en"):
+        for path in (
+            "/werkvorm/sessies/",
+            f"/werkvorm/{workshops[0].code}/scherm/",
+            f"/werkvorm/{workshops[0].code}/",
+        ):
+            response = page.goto(live_server.url + language + path)
+            assert response.status == 200, path
+            assert horizontal_overflow(page) == 0, (
+                f"{language}{path} scrolls sideways at {page.viewport_name}"
+            )
+    page.goto(live_server.url + "/werkvorm/sessies/")
+    rows = page.locator("table.workshop-list tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text=long_words)).to_have_count(1)
+    assert errors == []

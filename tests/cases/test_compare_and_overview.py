@@ -197,4 +197,12 @@ def test_overview_matrix_is_one_table_per_tension_field(client, framework):
         ["Ontmoeting (1)", "1", "0"],
     ]
     assert consensus.xpath("./tbody/tr/th/@scope") == ["row"] * 4
+    # Each cell's name counts in words: one case, or several.
+    assert consensus.xpath("./tbody/tr[3]/td/a/@aria-label") == [
+        "1 praktijk met Strijd richting consensus",
+        "1 praktijk met Strijd richting conflict",
+    ]
+    assert consensus.xpath("./tbody/tr[1]/td[1]/a/@aria-label") == [
+        "0 praktijken met Wederzijdse afhankelijkheid richting consensus"
+    ]
     assert not tree.xpath("//*[contains(@class,'table-scroll')]")

@@ -237,6 +237,22 @@ def test_unknown_place_or_keyword_leave_no_cases_and_no_error(client, varied):
     assert result_count(client, {"trefwoord": "bestaat-niet"}) == 0
 
 
+def test_a_keyword_only_a_draft_has_is_not_named_by_the_filter(client, framework):
+    make_case(title="Concept", status=Case.Status.DRAFT, keywords=("Geheim Project Zwaluw",))
+    make_case(title="Openbaar", keywords=("Buurtkeuken",))
+    [hidden] = Case.objects.get(title="Concept").keywords.values_list("slug", flat=True)
+    [public] = Case.objects.get(title="Openbaar").keywords.values_list("slug", flat=True)
+
+    def chosen_option(slug: str) -> list[str]:
+        page = parse(client.get(reverse("case-list"), {"trefwoord": slug}))
+        return texts(page, "//select[@name='trefwoord']/option[@selected]")
+
+    # Asked for by its slug, the draft's keyword is echoed as asked, as an unknown one is.
+    assert chosen_option(hidden) == [f"{hidden} (0)"]
+    assert chosen_option("bestaat-niet") == ["bestaat-niet (0)"]
+    assert chosen_option(public) == ["Buurtkeuken (1)"]
+
+
 def test_with_the_restriction_a_source_or_range_filter_leaves_only_cases_whose_coding_rests_on_the_text(
     client, varied
 ):

@@ -213,6 +213,21 @@ def test_the_data_page_explains_the_three_grounds_and_names_the_columns(client, 
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "terms"),
+    [
+        ("fr", ["preuve textuelle", "interprétation", "indéterminable"]),
+        ("en", ["textual evidence", "interpretation", "cannot be determined"]),
+    ],
+)
+def test_the_data_page_names_the_grounds_in_the_readers_language(
+    client, framework, language, terms
+):
+    page = parse(client.get(f"/{language}{reverse('open-data')}"))
+    section = page.xpath("//section[@aria-labelledby='grounds-title']")[0]
+    assert texts(section, ".//dt") == terms
+
+
 # --- import: reading the grounds ---------------------------------------------------------------------
 
 

@@ -196,7 +196,8 @@ def test_a_moderation_decision_returns_only_to_a_page_of_this_site(
         {f"a{note.pk}-action": "approve", f"a{note.pk}-version": note.version, "next": sent},
     )
     assert response.status_code == 302
-    assert response["Location"] == (returned_to or "/moderatie/")
+    # At the message of the decision (`#berichten`).
+    assert response["Location"] == (returned_to or "/moderatie/") + "#berichten"
     assert Annotation.objects.get(pk=note.pk).status == Annotation.Status.APPROVED
 
 

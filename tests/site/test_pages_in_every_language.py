@@ -9,6 +9,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from tests.catalogues import read_po
 from tests.factories import make_case
@@ -125,3 +126,14 @@ def test_the_check_finds_dutch_left_in_a_french_page(client, framework):
         lxml.html.fragment_fromstring('<button aria-label="Zoek in de praktijkenbank">?</button>')
     )
     assert left_over_dutch(tree, "fr") == ["Kanttekening schrijven", "Zoek in de praktijkenbank"]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_passages_note_in_dutch_says_so_on_a_page_in_another_language(client, language):
+    """The researchers' notes beside a coding's passages (the seed's "kantnoot bij 1.1 …") are
+    written in the case's language and not translated: a page in another language marks them."""
+    call_command("seed", verbosity=0)
+    tree = parse(client.get(f"/{language}/praktijken/torekes/"))
+    notes = tree.xpath("//ul[contains(@class,'evidence')]/li/span[@class='muted']/span")
+    assert notes and any("kantnoot" in note.text_content() for note in notes)
+    assert {note.get("lang") for note in notes} == {"nl"}
