@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Annotation
+from annotations.roles import REVIEWERS_GROUP
 from tests.browser.conftest import PASSWORD, axe_clean, horizontal_overflow, log_in
 from tests.factories import (
     ensure_framework,
@@ -13,6 +14,7 @@ from tests.factories import (
     make_case,
     make_member,
     make_organisation,
+    make_user,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,4 +53,30 @@ def test_a_reply_sent_without_a_voice_comes_back_with_its_errors_in_view(
     assert page.locator("fieldset", has=first_choice).locator("legend").evaluate(IN_VIEW)
     assert horizontal_overflow(page) == 0
     axe_clean(page)
+    assert csp_violations == []
+
+
+def test_a_reviewers_refusal_without_a_reason_focuses_the_errors_of_that_item(
+    live_server, viewport_page, csp_violations
+):
+    ensure_framework()
+    member = make_member(make_organisation("Buurtwerk De Brug"), username="lid")
+    make_user("moderator", password=PASSWORD, groups=(REVIEWERS_GROUP,))
+    case = make_case(title="Buurtrestaurant")
+    first, second = (
+        make_annotation(target=case, author=member, status="pending", body=body)
+        for body in ("Eerste kanttekening.", "Tweede kanttekening.")
+    )
+    page = viewport_page
+    log_in(page, live_server.url, "moderator")
+    page.goto(f"{live_server.url}/moderatie/")
+    item = page.locator(f"#item-{second.pk}")
+    item.get_by_label("Afwijzen").check()
+    item.get_by_role("button", name="Beslissen").click()
+
+    summary = page.locator(f"#a{second.pk}-errors")
+    expect(summary).to_be_focused()
+    assert summary.evaluate(IN_VIEW)
+    assert Annotation.objects.get(pk=second.pk).status == "pending"
+    assert Annotation.objects.get(pk=first.pk).status == "pending"
     assert csp_violations == []
