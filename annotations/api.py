@@ -17,6 +17,7 @@ no longer public).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import textwrap
@@ -24,13 +25,14 @@ from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from annotations.models import Annotation, Kind, Motivation, Voice
 from cases.models import Case, text_section
@@ -128,7 +130,14 @@ def annotation_jsonld(
             }
         )
     if annotation.link:
-        body.append({"type": "SpecificResource", "source": annotation.link, "purpose": "linking"})
+        # An IRI: a character a member typed that an IRI may not hold (", <, a space) escaped.
+        body.append(
+            {
+                "type": "SpecificResource",
+                "source": iri_to_uri(annotation.link),
+                "purpose": "linking",
+            }
+        )
     creator = (
         # As the author chose to be shown: by name, or by their organisation alone (the byline).
         {"type": "Organization", "name": annotation.byline}
@@ -274,14 +283,42 @@ def published_annotations():
 SHOWN_MOTIVATIONS = [Motivation.COMMENTING, Motivation.REPLYING, Motivation.ASSESSING]
 
 
-def _jsonld_response(request: HttpRequest, data: dict, etag: str) -> HttpResponse:
+ALLOWED = ("GET", "HEAD", "OPTIONS")
+
+
+def open_to_every_origin(view):
+    """A resource of the API, read from any site's scripts (CORS): GET and HEAD, and OPTIONS,
+    which the Web Annotation Protocol asks of an annotation's IRI and a browser sends first
+    when a script asks with the protocol's own Accept header or with If-None-Match (neither is
+    a "simple" request). Any other method: 405, naming those three."""
+
+    @functools.wraps(view)
+    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Methods"] = ", ".join(ALLOWED)
+            response["Access-Control-Allow-Headers"] = "Accept, If-None-Match"
+            response["Access-Control-Max-Age"] = "86400"
+        elif request.method in ("GET", "HEAD"):
+            response = view(request, *args, **kwargs)
+        else:
+            return HttpResponseNotAllowed(ALLOWED)
+        response["Allow"] = ", ".join(ALLOWED)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return answer
+
+
+def _jsonld_response(
+    request: HttpRequest, data: dict, etag: str, content_type: str = CONTENT_TYPE
+) -> HttpResponse:
+    """`data` as JSON-LD, or 304 when the client holds it (If-None-Match, compared weakly as
+    HTTP asks: a proxy that compresses marks a strong tag weak; `*` matches)."""
     etag = quote_etag(etag)
-    if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2), content_type=CONTENT_TYPE
-        )
+    response = get_conditional_response(request, etag=etag) or HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type=content_type
+    )
     response["ETag"] = etag
     response["Vary"] = "Accept"
     response["Access-Control-Allow-Origin"] = "*"
@@ -290,7 +327,7 @@ def _jsonld_response(request: HttpRequest, data: dict, etag: str) -> HttpRespons
     return response
 
 
-@require_safe
+@open_to_every_origin
 def annotation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = get_object_or_404(_with_reading(published_annotations().with_target()), pk=pk)
     etag = f"a{annotation.pk}-v{annotation.version}-{current_content_version()}"
@@ -330,9 +367,17 @@ def write_collection_document(request, annotations, collection_url: str, label: 
     }
     text = json.dumps(head, ensure_ascii=False, indent=2)
     out.write(text[: -len("\n}")])
-    out.write(
-        ',\n  "first": {\n    "type": "AnnotationPage",\n    "startIndex": 0,\n    "items": ['
-    )
+    page = {
+        # The one page of this document: named within it, part of the collection it holds.
+        "id": f"{head['id']}#alles",
+        "type": "AnnotationPage",
+        "partOf": head["id"],
+        "startIndex": 0,
+    }
+    out.write(',\n  "first": {\n')
+    for key, value in page.items():
+        out.write(f"    {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+    out.write('    "items": [')
     total = 0
     for annotation in collection_items(annotations).iterator(chunk_size=500):
         item = json.dumps(
@@ -389,7 +434,7 @@ def _collection(request: HttpRequest, annotations, collection_url: str, label: s
     return _jsonld_response(request, data, f"p{page.number}-{total}-{current_content_version()}")
 
 
-@require_safe
+@open_to_every_origin
 def collection_all(request: HttpRequest) -> HttpResponse:
     return _collection(
         request,
@@ -399,7 +444,7 @@ def collection_all(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_safe
+@open_to_every_origin
 def collection_case(request: HttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.published(), slug=slug)
     return _collection(
@@ -410,7 +455,7 @@ def collection_case(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_safe
+@open_to_every_origin
 def collection_section(request: HttpRequest, key: str) -> HttpResponse:
     section = get_object_or_404(Section, key=key)
     return _collection(
@@ -442,13 +487,13 @@ def _plain_text(text: str) -> HttpResponse:
     return response
 
 
-@require_safe
+@open_to_every_origin
 def section_text(request: HttpRequest, key: str) -> HttpResponse:
     """The plain text of a framework section: what selectors on it count in."""
     return _version_text(request, get_object_or_404(Section, key=key), "body")
 
 
-@require_safe
+@open_to_every_origin
 def case_text(request: HttpRequest, slug: str, field: str) -> HttpResponse:
     """The plain text of a published case's section: what selectors on it count in."""
     section = text_section(field)

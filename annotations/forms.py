@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext_lazy as _
 
 from annotations.models import (
@@ -31,6 +32,10 @@ class WebAddressField(forms.URLField):
     default_error_messages = {
         "invalid": _("Geef een geldig webadres, dat begint met http:// of https://.")
     }
+
+    def to_python(self, value):
+        # Kept as a URI: what an address may not hold as typed (", <, é) escaped (%22).
+        return iri_to_uri(super().to_python(value))
 
 
 PAGE_OUT_OF_DATE = _(

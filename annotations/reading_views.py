@@ -85,7 +85,13 @@ def coding(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
         "subjectOf": {"id": absolute(case.get_absolute_url()), "name": case.title},
         "url": absolute(context["coding_url"]),
     }
-    return _jsonld_response(request, data, f"k{case.pk}-{key}-{current_content_version()}")
+    # Described in schema.org's terms, not the annotation model's: no anno.jsonld profile.
+    return _jsonld_response(
+        request,
+        data,
+        f"k{case.pk}-{key}-{current_content_version()}",
+        content_type="application/ld+json",
+    )
 
 
 # --- proposing ---------------------------------------------------------------------------------

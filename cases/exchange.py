@@ -389,14 +389,14 @@ LONG_COLUMNS = [
 def long_table(cases: Iterable[Case]) -> Iterator[list]:
     """The header, then one row per case and source or tension field: ready for R or SPSS.
 
-    A coding that cannot be told has no value and no "beide_polen" (missing, not 0).
+    A coding that cannot be told has no value and no "beide_polen" (missing, not 0); a source
+    has no poles, so no "beide_polen" either.
     """
     yield LONG_COLUMNS
     vocabulary = grounds_vocabulary()
     for case in cases:
         base = [case.slug, case.title, kinds().code(case.kind), case.domain.key, case.municipality]
         for coding in sorted(case.source_codings.all(), key=lambda c: c.source.order):
-            both = "" if coding.grounds == Grounds.UNDETERMINED else 0
             value = "" if coding.strength is None else coding.strength
             source = coding.source
             yield [
@@ -405,7 +405,7 @@ def long_table(cases: Iterable[Case]) -> Iterator[list]:
                 source.key,
                 source.name,
                 value,
-                both,
+                "",  # both poles: a tension field's only
                 vocabulary.code(coding.grounds),
                 coding.rationale,
             ]
@@ -533,10 +533,21 @@ def write_json(cases: Iterable[Case], site_url: str, out: io.TextIOBase) -> None
 JSON_LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"
 
 
+def _rationales(row: dict, column: str) -> dict:
+    """A coding's rationale in each language version, as the wide table's columns have it."""
+    return {
+        f"onderbouwing_{language}": row[rationale_column(column, language)]
+        for language in TEXT_LANGUAGES
+    }
+
+
 def _json_item(case: Case, site_url: str, sources, tension_fields) -> dict:
+    """One case: what its row of the wide table holds (the same names), keywords as a list and
+    the coding as objects, and where and since when it is published."""
     row = case_row(case, sources, tension_fields)
     return {
         **{column: row[column] for column in CASE_COLUMNS},
+        "status": row["status"],
         "trefwoorden": [name for name in row["trefwoorden"].split("; ") if name],
         "url": site_url + case.get_absolute_url(),
         "gepubliceerd": case.published_at.isoformat() if case.published_at else None,
@@ -546,6 +557,7 @@ def _json_item(case: Case, site_url: str, sources, tension_fields) -> dict:
                     "sterkte": _int(row[f"bron_{s.key}"]),
                     "grond": row[f"bron_{s.key}_grond"] or None,
                     "onderbouwing": row[f"bron_{s.key}_onderbouwing"],
+                    **_rationales(row, f"bron_{s.key}"),
                 }
                 for s in sources
             },
@@ -560,10 +572,15 @@ def _json_item(case: Case, site_url: str, sources, tension_fields) -> dict:
                     else row[f"veld_{f.key}"] == BOTH,
                     "grond": row[f"veld_{f.key}_grond"] or None,
                     "onderbouwing": row[f"veld_{f.key}_onderbouwing"],
+                    **_rationales(row, f"veld_{f.key}"),
                 }
                 for f in tension_fields
             },
         },
+        # Its languages, after all else as in the table: the original's, then each language's
+        # texts and translator.
+        LANGUAGE_COLUMN: row[LANGUAGE_COLUMN],
+        **{column: row[column] for column in CASE_LANGUAGE_COLUMNS},
     }
 
 

@@ -249,8 +249,8 @@ def long_columns() -> list[Entry]:
         "beide_polen": Entry(
             "beide_polen",
             *INTEGER,
-            "0, 1; leeg bij niet_te_bepalen",
-            "0, 1; empty when not to be told",
+            "0, 1; leeg bij een bron en bij niet_te_bepalen",
+            "0, 1; empty for a source and when not to be told",
             "1 als de praktijk beide polen vasthoudt (alleen bij spanningsvelden).",
             "1 when the practice holds both poles (tension fields only).",
         ),
@@ -298,7 +298,7 @@ def json_keys() -> list[Entry]:
         ),
     ]
     entries += [
-        wide[column] for column in exchange.CASE_COLUMNS if column in wide
+        wide[column] for column in (*exchange.CASE_COLUMNS, "status") if column in wide
     ]  # as in praktijken.csv
     entries += [
         Entry(
@@ -371,6 +371,21 @@ def json_keys() -> list[Entry]:
             "text",
             "Waarom die codering.",
             "Why that coding (Dutch).",
+        ),
+        Entry(
+            "codering.<...>.<sleutel>.onderbouwing_<taal>",
+            *TEXT,
+            "tekst",
+            "text",
+            "De onderbouwing in het Nederlands (nl), Frans (fr) of Engels (en), als in "
+            "praktijken.csv.",
+            "The rationale in Dutch (nl), French (fr) or English (en), as in praktijken.csv.",
+        ),
+        # The case's languages, as in praktijken.csv.
+        *(
+            wide[column]
+            for column in (exchange.LANGUAGE_COLUMN, *exchange.CASE_LANGUAGE_COLUMNS)
+            if column in wide
         ),
         Entry(
             "betrouwbaarheid",

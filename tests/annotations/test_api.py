@@ -180,6 +180,59 @@ def test_annotation_has_an_etag_and_answers_304(client, annotations):
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
+@pytest.mark.parametrize(
+    ("sent", "answered"),
+    [
+        ("{etag}", 304),
+        ("W/{etag}", 304),  # weakened by a proxy that compresses: still the same resource
+        ('"ander", {etag}', 304),
+        ("*", 304),
+        ('"ander"', 200),
+    ],
+)
+def test_a_conditional_request_compares_etags_as_http_asks(client, annotations, sent, answered):
+    public, _ = annotations
+    url = reverse("api-annotation", args=[public[0].pk])
+    etag = client.get(url)["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=sent.format(etag=etag)).status_code == answered
+
+
+def test_a_script_on_another_site_may_ask_for_the_profile_and_a_conditional_answer(
+    client, annotations
+):
+    """The protocol's Accept header and If-None-Match make a browser ask first (OPTIONS)."""
+    public, _ = annotations
+    for url in (
+        reverse("api-annotation", args=[public[0].pk]),
+        reverse("api-annotations"),
+        reverse("api-case-annotations", args=["torekes"]),
+        reverse("case-text", args=["torekes", "praktijk"]),
+    ):
+        asked = client.options(
+            url,
+            HTTP_ORIGIN="https://elders.example",
+            HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+            HTTP_ACCESS_CONTROL_REQUEST_HEADERS="accept, if-none-match",
+        )
+        assert asked.status_code == 204, url
+        assert asked["Access-Control-Allow-Origin"] == "*"
+        assert asked["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+        assert asked["Access-Control-Allow-Headers"] == "Accept, If-None-Match"
+        assert asked["Allow"] == "GET, HEAD, OPTIONS"
+        assert client.get(url)["Allow"] == "GET, HEAD, OPTIONS", url
+
+
+def test_a_link_is_given_as_an_iri_whatever_was_typed(client, framework, member_a):
+    case = make_case()
+    note = make_annotation(target=case, author=member_a, link='https://example.org/"x y')
+    _response, data = get_json(client, reverse("api-annotation", args=[note.pk]))
+    assert data["body"][-1] == {
+        "type": "SpecificResource",
+        "source": "https://example.org/%22x%20y",
+        "purpose": "linking",
+    }
+
+
 def test_collection_and_pages(client, annotations, settings):
     public, _ = annotations
     _response, collection = get_json(client, reverse("api-annotations"))
@@ -238,7 +291,9 @@ def test_pages_with_annotations_link_their_collection(client, annotations):
 def test_api_is_read_only(client, annotations):
     public, _ = annotations
     assert client.post(reverse("api-annotations"), {}).status_code == 405
-    assert client.delete(reverse("api-annotation", args=[public[0].pk])).status_code == 405
+    refused = client.delete(reverse("api-annotation", args=[public[0].pk]))
+    assert refused.status_code == 405
+    assert refused["Allow"] == "GET, HEAD, OPTIONS"
 
 
 def test_member_name_is_the_creator_and_seed_notes_are_the_editors_paraphrase(client, framework):
@@ -341,6 +396,13 @@ def test_a_reading_assesses_the_codings_own_iri(client, readings):
         "replying",
     ]
     assert client.get(coding_iri.replace("http://testserver", "")).status_code == 302
+    # Asked for JSON-LD, the coding is described in schema.org's terms: not in the
+    # annotation model's, so not said to be in its profile.
+    described = client.get(
+        coding_iri.replace("http://testserver", ""), HTTP_ACCEPT="application/ld+json"
+    )
+    assert described["Content-Type"] == "application/ld+json"
+    assert json.loads(described.content)["@context"]["@vocab"] == "https://schema.org/"
 
 
 def test_readings_are_in_the_collections(client, readings):

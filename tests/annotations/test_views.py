@@ -131,6 +131,13 @@ def test_a_bad_link_is_told_once_what_a_link_must_be(section, member_a, link):
     assert page.xpath("//input[@name='link']/@value") == [link]
 
 
+def test_a_link_is_kept_as_a_web_address_may_be_written(section, member_a):
+    target = section_target(section)
+    data = form_data(target, passage=target.text[:30], link='https://example.org/"werking é')
+    assert logged_in(member_a).post(reverse("annotation-new"), data).status_code == 302
+    assert Annotation.objects.get().link == "https://example.org/%22werking%20%C3%A9"
+
+
 def test_unpublished_or_unknown_targets_cannot_be_annotated(framework, member_a):
     draft = make_case(status="draft")
     client = logged_in(member_a)

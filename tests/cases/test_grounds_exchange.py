@@ -123,9 +123,10 @@ def test_the_wide_workbook_holds_the_grounds_as_text_and_no_value_for_niet_te_be
 
 
 LONG_EXPECTED = {
-    ("bron", "strijd"): ("2", "0", "tekstbewijs"),
+    # A source has no poles: "beide_polen" is empty, not 0.
+    ("bron", "strijd"): ("2", "", "tekstbewijs"),
     ("bron", "ontmoeting"): ("", "", "niet_te_bepalen"),
-    ("bron", "normen-en-waarden"): ("1", "0", "interpretatie"),
+    ("bron", "normen-en-waarden"): ("1", "", "interpretatie"),
     ("spanningsveld", "consensus-conflict"): ("", "", "niet_te_bepalen"),
     ("spanningsveld", "afstand-nabijheid"): ("", "1", "interpretatie"),
     ("spanningsveld", "economisch-cultureel"): ("-1", "0", "interpretatie"),
@@ -162,6 +163,54 @@ def test_the_long_export_has_a_grounds_column_and_no_value_for_niet_te_bepalen(c
     ]
 
 
+def test_the_json_export_holds_every_value_of_the_wide_table(client, graded):
+    """ "dezelfde gegevens als JSON", as /data/ says: the texts in every language, the
+    translators and the rationales in every language too."""
+    Case.objects.filter(pk=graded.pk).update(
+        title_fr="Cuisine de quartier", translated_by_fr="Redactie", summary_en="A kitchen."
+    )
+    SourceCoding.objects.filter(case=graded, source__key="strijd").update(
+        rationale_fr="Ils mènent des actions."
+    )
+    [row] = csv_rows(client, "export-cases-csv")
+    [item] = json.loads(client.get(reverse("export-cases-json")).content)["praktijken"]
+    codings = {**item["codering"]["bronnen"], **item["codering"]["spanningsvelden"]}
+    found = {}
+    for column in row:
+        prefix, _, rest = column.partition("_")
+        if prefix in ("bron", "veld") and (key := _coding_key(rest, codings)):
+            shown = _json_value(codings[key], rest[len(key) :])
+            found[column] = "" if shown is None else str(shown)
+        elif column == "trefwoorden":
+            found[column] = "; ".join(item[column])
+        else:
+            found[column] = item[column]
+    assert found == row
+    assert item["titel_fr"] == "Cuisine de quartier" and item["vertaald_door_fr"] == "Redactie"
+    assert codings["strijd"]["onderbouwing_fr"] == "Ils mènent des actions."
+
+
+def _coding_key(rest: str, codings: dict) -> str | None:
+    """The framework key a wide column is named by (`strijd` in `bron_strijd_grond`)."""
+    keys = [key for key in codings if rest == key or rest.startswith(key + "_")]
+    return max(keys, key=len, default=None)
+
+
+def _json_value(coding: dict, suffix: str):
+    """What the JSON says for one coding column of the wide table, by the column's suffix."""
+    if suffix == "":
+        if coding.get("beide_polen"):
+            return "beide"
+        return coding["sterkte"] if "sterkte" in coding else coding["positie"]
+    if suffix in ("_grond", "_onderbouwing"):
+        return coding[suffix[1:]]
+    return coding["onderbouwing_" + suffix.removeprefix("_onderbouwing_")]
+
+
+# A rationale written in Dutch only: no version in another language.
+UNTRANSLATED = {"onderbouwing_nl": "", "onderbouwing_fr": "", "onderbouwing_en": ""}
+
+
 def test_the_json_export_gives_each_coding_its_grounds_and_null_for_what_cannot_be_told(
     client, graded
 ):
@@ -171,23 +220,27 @@ def test_the_json_export_gives_each_coding_its_grounds_and_null_for_what_cannot_
         "sterkte": 2,
         "grond": "tekstbewijs",
         "onderbouwing": "Onderbouwing voor Strijd.",
+        **UNTRANSLATED,
     }
     assert sources["ontmoeting"] == {
         "sterkte": None,
         "grond": "niet_te_bepalen",
         "onderbouwing": "Onderbouwing voor Ontmoeting.",
+        **UNTRANSLATED,
     }
     assert fields["consensus-conflict"] == {
         "positie": None,
         "beide_polen": None,
         "grond": "niet_te_bepalen",
         "onderbouwing": "Onderbouwing voor consensus – conflict.",
+        **UNTRANSLATED,
     }
     assert fields["afstand-nabijheid"] == {
         "positie": None,
         "beide_polen": True,
         "grond": "interpretatie",
         "onderbouwing": "Onderbouwing voor afstand – nabijheid.",
+        **UNTRANSLATED,
     }
     assert (
         fields["economisch-cultureel"]["positie"] == -1

@@ -27,6 +27,9 @@ def test_the_collection_is_one_document_with_the_items_of_the_paged_api(
     assert document["id"] == "http://testserver/api/kanttekeningen/"
     assert document["total"] == 2
     assert document["first"]["type"] == "AnnotationPage"
+    # A page has one IRI and says which collection it is part of (W3C data model, 5.2).
+    assert document["first"]["id"] == "http://testserver/api/kanttekeningen/#alles"
+    assert document["first"]["partOf"] == document["id"]
     assert [item["id"] for item in document["first"]["items"]] == [
         f"http://testserver/api/kanttekeningen/{first.pk}/",
         f"http://testserver/api/kanttekeningen/{second.pk}/",
@@ -41,3 +44,4 @@ def test_an_empty_collection_is_valid_json(framework):
         members(bytes(release_cut(title="Eerste").archive))["kanttekeningen.jsonld"]
     )
     assert (document["total"], document["first"]["items"]) == (0, [])
+    assert document["first"]["partOf"] == document["id"]
