@@ -434,6 +434,24 @@ class CodingFormSet(forms.BaseInlineFormSet):
     # rows are written ("Offline halen"); else None: the status as stored.
     status_after_step = None
 
+    def get_unique_error_message(self, unique_check):
+        # Django names the column by its code name ("source"): say what two rows share.
+        shared = tuple(field for field in unique_check if field != self.fk.name)
+        if shared == ("source",):
+            return _("Twee rijen coderen dezelfde bron: codeer elke bron één keer.")
+        if shared == ("tension_field",):
+            return _(
+                "Twee rijen coderen hetzelfde spanningsveld: codeer elk spanningsveld één keer."
+            )
+        return super().get_unique_error_message(unique_check)
+
+    def validate_unique(self):
+        # Django says it once per repeated row: a source coded three times, once is enough.
+        try:
+            super().validate_unique()
+        except ValidationError as error:
+            raise ValidationError(list(dict.fromkeys(error.messages))) from None
+
     def clean(self):
         super().clean()
         status = self.status_after_step or self.instance.status
@@ -1194,7 +1212,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
             self.message_user(
                 request,
                 _("De versie van %(date)s is teruggezet.")
-                % {"date": version.revision.date_created.strftime("%d-%m-%Y %H:%M")},
+                % {"date": services.version_moment(version)},
                 messages.SUCCESS,
             )
         return redirect("admin:cases_case_change", case.pk)

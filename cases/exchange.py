@@ -891,26 +891,75 @@ def _read_csv(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _encoding_error(content) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     csv.field_size_limit(
         MAX_FILE_BYTES
     )  # long text sections are fine; the file as a whole is capped
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    rows = [
-        {key.strip(): (value or "") for key, value in row.items() if key is not None}
-        for row in reader
-    ]
-    header = [name.strip() for name in reader.fieldnames or []]
-    return header, [row for row in rows if any(value.strip() for value in row.values())]
+    try:
+        table = _csv_table(text)
+    except csv.Error as error:
+        raise ImportFileError(
+            _("Dit is geen leesbaar CSV-bestand (%(error)s).") % {"error": error}
+        ) from None
+    header = [name.strip() for name in table[0]] if table else []
+    return _named_rows(header, table[1:], str)
+
+
+def _csv_table(text: str) -> list[list[str]]:
+    """Every record of a CSV text, comma or semicolon, whatever its line ends (\r\n, \n, or
+    the \r of an older Mac's "CSV (Macintosh)": the reader is given the text untranslated)."""
+    first_line = text.splitlines()[0] if text else ""
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _named_rows(header: list[str], records, as_text) -> tuple[list[str], list[dict[str, str]]]:
+    """The header's named columns, and each record with something in it as column -> text.
+
+    A column named twice, or a value in a column without a name (a row longer than the
+    header), is a file error: which of two values to take, or where one belongs, is for the
+    researcher to say, not for the import to guess.
+    """
+    named = [column for column in header if column]
+    twice = sorted({column for column in named if named.count(column) > 1})
+    if twice:
+        raise ImportFileError(
+            ngettext(
+                "De kolom %(columns)s staat meer dan eens in de eerste rij.",
+                "De kolommen %(columns)s staan meer dan eens in de eerste rij.",
+                len(twice),
+            )
+            % {"columns": ", ".join(f"‘{column}’" for column in twice)}
+        )
+    rows = []
+    for number, values in enumerate(records, start=2):
+        texts = [as_text(value).strip() for value in values]
+        if not any(texts):
+            continue  # spreadsheets often leave a few empty rows at the end
+        if any(text for i, text in enumerate(texts) if i >= len(header) or not header[i]):
+            raise ImportFileError(
+                _(
+                    "Rij %(row)d heeft een waarde in een kolom zonder naam in de eerste rij: "
+                    "geef die kolom een naam of haal de waarde weg."
+                )
+                % {"row": number}
+            )
+        rows.append(
+            {
+                column: as_text(values[i]) if i < len(values) else ""
+                for i, column in enumerate(header)
+                if column
+            }
+        )
+    return named, rows
 
 
 def _encoding_error(content: bytes) -> ImportFileError:
     """Name the first row and column holding bytes that are not UTF-8."""
     text = content.decode("utf-8", errors="replace").lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = _csv_table(text)
+    except csv.Error:  # not a table at all (a binary file named .csv): say what is sure
+        rows = []
     header = rows[0] if rows else []
     for number, row in enumerate(rows, start=1):
         for index, cell in enumerate(row):
@@ -937,18 +986,7 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
         ) from None
     rows = workbook.worksheets[0].iter_rows(values_only=True)
     header = [str(cell).strip() if cell is not None else "" for cell in next(rows, [])]
-    result = []
-    for values in rows:
-        if values is None or all(v in (None, "") for v in values):
-            continue
-        result.append(
-            {
-                column: _cell_text(value)
-                for column, value in zip(header, values, strict=False)
-                if column
-            }
-        )
-    return [column for column in header if column], result
+    return _named_rows(header, (values or () for values in rows), _cell_text)
 
 
 def _cell_text(value) -> str:
@@ -1065,6 +1103,7 @@ class CaseRowForm(forms.Form):
             if section := text_section(name):
                 f[column] = PlainTextField(
                     required=False,
+                    max_length=Case._meta.get_field(name).max_length,
                     help_text=_("Tekstsectie ‘%(title)s’; een lege regel begint een nieuwe alinea.")
                     % {"title": section.title},
                 )

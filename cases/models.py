@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -68,6 +69,11 @@ class TextSection:
     title: str
     help_text: str
 
+
+# The longest a text section may be, in each language: some twenty pages, more than a case
+# study's section needs, and within what PostgreSQL's text search keeps of a case (a search
+# vector of all its sections holds at most 1 MB: a longer text was a 500).
+SECTION_MAX_LENGTH = 50_000
 
 # The text sections of a case: the practice itself, then the "here and now"
 # lens of the framework (place, citizenship, learning), then what the research
@@ -549,6 +555,16 @@ def _degrees(verbose_name, limit: int, message, help_text) -> models.DecimalFiel
     )
 
 
+def _section_field(verbose_name, number: int) -> models.TextField:
+    """One of a case's text sections (`TEXT_SECTIONS[number]`): optional, bounded."""
+    return models.TextField(
+        verbose_name,
+        blank=True,
+        max_length=SECTION_MAX_LENGTH,
+        help_text=TEXT_SECTIONS[number].help_text,
+    )
+
+
 @translated("title", *PLAIN_TEXT_FIELDS, into=translation_languages(with_source=True))
 class Case(WrittenIn, models.Model):
     """A case study or pilot case: an initiative where solidarity in diversity grows."""
@@ -604,23 +620,13 @@ class Case(WrittenIn, models.Model):
         max_length=1200,
         help_text=_("Twee tot vijf zinnen voor de lijst en de zoekresultaten."),
     )
-    context = models.TextField(_("context"), blank=True, help_text=TEXT_SECTIONS[0].help_text)
-    practice = models.TextField(_("de praktijk"), blank=True, help_text=TEXT_SECTIONS[1].help_text)
-    place_text = models.TextField(_("plaats"), blank=True, help_text=TEXT_SECTIONS[2].help_text)
-    citizenship = models.TextField(
-        _("burgerschapspraktijken"), blank=True, help_text=TEXT_SECTIONS[3].help_text
-    )
-    learning = models.TextField(
-        _("leerprocessen"), blank=True, help_text=TEXT_SECTIONS[4].help_text
-    )
-    interventions = models.TextField(
-        _("interventies en rol van professionals"), blank=True, help_text=TEXT_SECTIONS[5].help_text
-    )
-    lessons = models.TextField(
-        _("aandachtspunten voor beleid en praktijk"),
-        blank=True,
-        help_text=TEXT_SECTIONS[6].help_text,
-    )
+    context = _section_field(_("context"), 0)
+    practice = _section_field(_("de praktijk"), 1)
+    place_text = _section_field(_("plaats"), 2)
+    citizenship = _section_field(_("burgerschapspraktijken"), 3)
+    learning = _section_field(_("leerprocessen"), 4)
+    interventions = _section_field(_("interventies en rol van professionals"), 5)
+    lessons = _section_field(_("aandachtspunten voor beleid en praktijk"), 6)
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )
@@ -791,17 +797,26 @@ class Case(WrittenIn, models.Model):
                 )
         if not any(text.strip() for _section, text in self.text_sections()):
             missing.append(str(_("Er is nog geen enkele tekstsectie ingevuld.")))
+        return missing + [gap for _coded, gap in self._coding_gaps(sources, tension_fields)]
+
+    def rationales_missing(self, sources=None, tension_fields=None) -> list[str]:
+        """The codings this case has without a rationale, in words a researcher reads: what
+        keeps it from review (a case in review or published is never without them)."""
+        return [gap for coded, gap in self._coding_gaps(sources, tension_fields) if coded]
+
+    def _coding_gaps(self, sources, tension_fields):
+        """Per source, then per tension field: (False, …) when it is not coded, (True, …)
+        when its coding has no rationale."""
         codings = {c.source_id: c for c in self.source_codings.all()}
         for source in sources if sources is not None else Source.objects.all():
             coding = codings.get(source.pk)
             if coding is None:
-                missing.append(
-                    str(_("De bron ‘%(source)s’ is niet gecodeerd.")) % {"source": source}
-                )
+                yield False, str(_("De bron ‘%(source)s’ is niet gecodeerd.")) % {"source": source}
             elif not coding.rationale.strip():
-                missing.append(
+                yield (
+                    True,
                     str(_("De codering van de bron ‘%(source)s’ heeft geen onderbouwing."))
-                    % {"source": source}
+                    % {"source": source},
                 )
         positions = {p.tension_field_id: p for p in self.tension_positions.all()}
         for tension_field in (
@@ -809,16 +824,17 @@ class Case(WrittenIn, models.Model):
         ):
             position = positions.get(tension_field.pk)
             if position is None:
-                missing.append(
+                yield (
+                    False,
                     str(_("Het spanningsveld ‘%(field)s’ is niet gecodeerd."))
-                    % {"field": tension_field}
+                    % {"field": tension_field},
                 )
             elif not position.rationale.strip():
-                missing.append(
+                yield (
+                    True,
                     str(_("De positie op ‘%(field)s’ heeft geen onderbouwing."))
-                    % {"field": tension_field}
+                    % {"field": tension_field},
                 )
-        return missing
 
     def source_strengths(self) -> list[tuple[Source, SourceCoding | None]]:
         """Every source with this case's coding, from prefetched rows when present."""
@@ -1379,7 +1395,9 @@ class DoubleCodingRound(models.Model):
     def __str__(self) -> str:
         return gettext("Dubbele codering van ‘%(case)s’ (%(date)s)") % {
             "case": self.case,
-            "date": self.created_at.strftime("%d-%m-%Y") if self.created_at else "",
+            "date": timezone.localtime(self.created_at).strftime("%d-%m-%Y")
+            if self.created_at
+            else "",
         }
 
 

@@ -182,6 +182,12 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
             _("De stap ‘%(action)s’ kan niet vanuit de status ‘%(status)s’.")
             % {"action": label, "status": locked.get_status_display()}
         )
+    if new_status == Status.IN_REVIEW and (gaps := locked.rationales_missing()):
+        # What the form and the import refuse of a case in review: a coding without a rationale.
+        raise IllegalTransition(
+            _("Ter nalezing kan pas als elke codering een onderbouwing heeft: %(gaps)s")
+            % {"gaps": " ".join(gaps)}
+        )
     if new_status == Status.PUBLISHED:
         missing = locked.missing_for_publication()
         if missing:
@@ -392,6 +398,11 @@ def case_snapshot(*, case: Case, actor, comment: str) -> None:
 
 
 @transaction.atomic
+def version_moment(version) -> str:
+    """When a saved version was made, as the workbench's history shows it (local time)."""
+    return timezone.localtime(version.revision.date_created).strftime("%d-%m-%Y %H:%M")
+
+
 def case_restore(*, case: Case, version, actor) -> Case:
     """Bring a case back to one of its saved versions: its fields, coding, evidence, keywords.
 
@@ -417,7 +428,7 @@ def case_restore(*, case: Case, version, actor) -> Case:
         "text_revision",
         "note",
     )
-    date = timezone.localtime(version.revision.date_created).strftime("%d-%m-%Y %H:%M")
+    date = version_moment(version)
     try:
         case_write(
             case=locked,

@@ -1,5 +1,6 @@
 """The workbench in the admin: staff only, codings inline, workflow through the services."""
 
+import random
 from decimal import Decimal
 
 import pytest
@@ -7,8 +8,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cases.models import Case, CaseTransition, SourceCoding, TensionPosition
+from cases.models import (
+    SECTION_MAX_LENGTH,
+    TEXT_SECTIONS,
+    Case,
+    CaseTransition,
+    SourceCoding,
+    TensionPosition,
+)
+from diegem.lib.search import parse_query
 from frameworks.models import Domain, Source, TensionField
+from tests.cases.conftest import change_url
 from tests.factories import make_case, make_user
 from tests.html import form_values, parse, texts
 
@@ -110,6 +120,27 @@ def test_duplicate_coding_in_the_form_is_reported_and_nothing_saved(researcher_c
     )
     assert response.status_code == 200
     assert not Case.objects.filter(slug="buurtrestaurant").exists()
+    # Said in the researcher's words, not Django's code name of the column ("source").
+    assert texts(parse(response), "//ul[contains(@class,'errorlist nonform')]/li") == [
+        "Twee rijen coderen dezelfde bron: codeer elke bron één keer."
+    ]
+
+
+def test_a_tension_field_coded_twice_in_the_form_is_named_as_such(researcher_client, framework):
+    field = TensionField.objects.get(key="consensus-conflict").pk
+    response = researcher_client.post(
+        reverse("admin:cases_case_add"),
+        _add_form(
+            **{
+                "tension_positions-0-tension_field": field,
+                "tension_positions-1-tension_field": field,
+            }
+        ),
+    )
+    assert texts(parse(response), "//ul[contains(@class,'errorlist nonform')]/li") == [
+        "Twee rijen coderen hetzelfde spanningsveld: codeer elk spanningsveld één keer."
+    ]
+    assert not Case.objects.filter(slug="buurtrestaurant").exists()
 
 
 def test_position_and_both_poles_together_are_refused_by_the_form(researcher_client, framework):
@@ -134,6 +165,39 @@ def test_publish_action_goes_through_the_workflow(researcher_client, researcher,
     assert draft.status == Case.Status.DRAFT
     assert CaseTransition.objects.filter(case=ready, actor=researcher).count() == 1
     assert "Nog niet" in response.content.decode()  # the refusal is reported
+
+
+def test_a_case_goes_to_review_only_with_a_rationale_for_every_coding(
+    researcher_client, researcher, framework
+):
+    """As the form and the import refuse a case in review with a coding without one: the
+    list's action and the form's step are refused the same way, by the one transition."""
+    bare = make_case(status=Case.Status.DRAFT, title="Zonder onderbouwing")
+    SourceCoding.objects.filter(case=bare, source__key="strijd").update(rationale="")
+    TensionPosition.objects.filter(case=bare, tension_field__key="consensus-conflict").update(
+        rationale=" "
+    )
+    ready = make_case(status=Case.Status.DRAFT, title="Met onderbouwing")
+    response = researcher_client.post(
+        reverse("admin:cases_case_changelist"),
+        {"action": "submit_for_review", "_selected_action": [bare.pk, ready.pk]},
+        follow=True,
+    )
+    told = [str(message) for message in response.context["messages"]]
+    assert told[0] == (
+        "Zonder onderbouwing: Ter nalezing kan pas als elke codering een onderbouwing heeft: "
+        "De codering van de bron ‘Strijd’ heeft geen onderbouwing. "
+        "De positie op ‘consensus – conflict’ heeft geen onderbouwing."
+    )
+    assert Case.objects.get(pk=bare.pk).status == Case.Status.DRAFT
+    assert Case.objects.get(pk=ready.pk).status == Case.Status.IN_REVIEW
+
+    data = form_values(researcher_client.get(change_url(bare)), "case_form") | {"_stap": "submit"}
+    response = researcher_client.post(change_url(bare), data, follow=True)
+    assert any(
+        "de stap is niet gezet: Ter nalezing" in str(m) for m in response.context["messages"]
+    )
+    assert Case.objects.get(pk=bare.pk).status == Case.Status.DRAFT
 
 
 def test_status_cannot_be_set_through_the_change_form(researcher_client, framework):
@@ -353,6 +417,38 @@ def test_a_selection_that_is_no_case_is_a_message_not_a_500(researcher_client, f
         "Die selectie bestaat niet; kies de items opnieuw."
     ]
     assert Case.objects.get(pk=case.pk).status == Case.Status.IN_REVIEW
+
+
+def _distinct_words(count: int, seed: int = 0) -> str:
+    """Text of `count` different words: the most a search vector has to keep of it."""
+    rng = random.Random(seed)
+    return " ".join(
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8)) for _ in range(count)
+    )
+
+
+def test_a_text_section_longer_than_the_bank_keeps_is_named_on_its_field_not_a_500(
+    researcher_client, framework
+):
+    typed = _distinct_words(SECTION_MAX_LENGTH // 9 + 1)  # 50,003 characters
+    response = researcher_client.post(reverse("admin:cases_case_add"), _add_form(context=typed))
+    assert response.status_code == 200
+    assert _errors_on(response, "context") == [
+        "Zorg dat deze waarde niet meer dan 50000 tekens bevat (het zijn er nu 50003)."
+    ]
+    assert not Case.objects.exists()
+
+
+def test_a_case_with_every_section_as_long_as_allowed_is_saved_and_found(framework):
+    texts = {
+        section.field: _distinct_words(SECTION_MAX_LENGTH // 9, seed=n)[:SECTION_MAX_LENGTH]
+        for n, section in enumerate(TEXT_SECTIONS)
+    }
+    case = make_case(slug="lang", **texts)
+    # Its search vectors are made as every write makes them: too long, that was a 500.
+    assert Case.objects.filter(pk=case.pk).refresh_search_vectors() == 1
+    word = texts["lessons"].split()[-2]
+    assert list(Case.objects.published().search(parse_query(word))) == [case]
 
 
 def test_a_keyword_longer_than_the_database_holds_is_named_on_its_field(

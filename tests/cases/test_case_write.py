@@ -6,6 +6,7 @@ case's search vector once; an import of many published rows rebuilds the
 "did you mean" vocabulary once, after the commit.
 """
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,18 @@ def test_a_write_that_changes_nothing_keeps_no_version(framework, refreshes):
     services.case_write(case=case, actor=None, comment="")
     assert not versions_of(case).exists()
     assert refreshes == [[case.pk]]
+
+
+def test_a_restore_names_the_version_at_the_time_the_history_shows(saved_twice, researcher_client):
+    older = versions_of(saved_twice).last()
+    # Saved on a summer's evening in Brussels: 22:30 there, 20:30 UTC.
+    older.revision.date_created = datetime.datetime(2026, 7, 1, 20, 30, tzinfo=datetime.UTC)
+    older.revision.save()
+    response = researcher_client.post(
+        reverse("admin:cases_case_restore", args=[saved_twice.pk, older.pk]), follow=True
+    )
+    told = [str(message) for message in response.context["messages"]]
+    assert told[-1] == "De versie van 01-07-2026 22:30 is teruggezet."
+    assert versions_of(saved_twice).first().revision.comment == (
+        "Teruggezet naar de versie van 01-07-2026 22:30."
+    )

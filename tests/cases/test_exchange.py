@@ -161,6 +161,71 @@ def test_a_wrong_encoding_is_named_by_row_and_column(framework, researcher):
     assert not Case.objects.exists()
 
 
+NOT_UTF8 = "het bestand is niet in UTF-8 gecodeerd. Bewaar het als ‘CSV UTF-8’ en probeer opnieuw."
+
+
+def test_a_file_that_is_no_utf8_text_is_told_so_whatever_its_bytes(framework, researcher):
+    export = wide_csv([good_row()])
+    for content in (
+        bytes(range(256)) * 20,  # binary, with a lone carriage return among its bytes
+        export.decode().encode("utf-16"),
+    ):
+        [told] = run_import(content, researcher, dry_run=True).errors
+        assert told.endswith(NOT_UTF8[1:]), told  # with the first row and column it finds
+
+
+def test_a_csv_with_an_older_macs_line_ends_is_read(framework, researcher):
+    content = wide_csv([good_row(), good_row(slug="tweede", titel="Tweede")])
+    report = run_import(content.replace(b"\r\n", b"\r"), researcher, dry_run=True)
+    assert report.ok, report.errors
+    assert [(row.number, row.slug, row.action) for row in report.rows] == [
+        (2, "buurtkeuken-gent", "new"),
+        (3, "tweede", "new"),
+    ]
+
+
+def _xlsx(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_column_named_twice_or_a_value_without_a_column_is_a_file_error(framework, researcher):
+    [header, row] = list(csv.reader(io.StringIO(wide_csv([good_row()]).decode())))
+    twice = [[*header, "titel"], [*row, "Een andere titel"]]
+    beyond = [header, [*row, "", "Verdwaald"]]
+    told_twice = "De kolom ‘titel’ staat meer dan eens in de eerste rij."
+    told_beyond = (
+        "Rij 2 heeft een waarde in een kolom zonder naam in de eerste rij: geef die kolom een "
+        "naam of haal de waarde weg."
+    )
+    for table, told in ((twice, told_twice), (beyond, told_beyond)):
+        out = io.StringIO()
+        csv.writer(out).writerows(table)
+        assert run_import(out.getvalue().encode(), researcher).errors == [told]
+        report = run_import(_xlsx(table), researcher, filename="praktijken.xlsx")
+        assert report.errors == [told]
+    assert not Case.objects.exists()
+    # An empty cell beyond the header, as spreadsheets leave them, is nothing.
+    out = io.StringIO()
+    csv.writer(out).writerows([header, [*row, " "]])
+    assert run_import(out.getvalue().encode(), researcher, dry_run=True).ok
+
+
+def test_a_text_section_longer_than_the_bank_keeps_is_named_by_row_and_column(
+    framework, researcher
+):
+    content = wide_csv([good_row(context="woord " * 8334)])  # 50,004 characters
+    assert run_import(content, researcher).errors == [
+        "Rij 2, kolom ‘context’: Zorg dat deze waarde niet meer dan 50000 tekens bevat (het "
+        "zijn er nu 50003)."
+    ]
+    assert not Case.objects.exists()
+
+
 def test_a_publication_the_workflow_refuses_saves_nothing(framework, researcher):
     # Not coded on ontmoeting (an empty rationale is refused at its own column before the workflow is asked).
     incomplete = good_row(
@@ -725,7 +790,15 @@ def one_row(**overrides) -> bytes:
 
 
 def test_a_three_megabyte_import_goes_through_the_confirm_step(framework, researcher_client):
-    content = one_row(praktijk="Lange tekst. " * 250_000)
+    # Four sections of 45,500 characters each (a section holds at most 50,000), in 17 cases.
+    long = "Lange tekst. " * 3_500
+    sections = {column: long for column in ("context", "praktijk", "plaats", "leerprocessen")}
+    content = wide_csv(
+        [
+            good_row(slug=f"uit-import-{n}", titel=f"Uit import {n}", status="draft", **sections)
+            for n in range(17)
+        ]
+    )
     assert len(content) > 3_000_000
     dry = researcher_client.post(
         reverse("admin:cases_case_import"), {"file": SimpleUploadedFile("p.csv", content)}
@@ -736,7 +809,7 @@ def test_a_three_megabyte_import_goes_through_the_confirm_step(framework, resear
         {"content": confirm.initial["content"], "filename": "p.csv", "confirm": "True"},
     )
     assert response.status_code == 302
-    assert Case.objects.filter(slug="uit-import").exists()
+    assert Case.objects.filter(slug__startswith="uit-import-").count() == 17
 
 
 @pytest.mark.parametrize(
