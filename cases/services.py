@@ -397,12 +397,12 @@ def case_snapshot(*, case: Case, actor, comment: str) -> None:
         reversion.add_to_revision(case)
 
 
-@transaction.atomic
 def version_moment(version) -> str:
     """When a saved version was made, as the workbench's history shows it (local time)."""
     return timezone.localtime(version.revision.date_created).strftime("%d-%m-%Y %H:%M")
 
 
+@transaction.atomic
 def case_restore(*, case: Case, version, actor) -> Case:
     """Bring a case back to one of its saved versions: its fields, coding, evidence, keywords.
 

@@ -194,3 +194,11 @@ def test_a_restore_names_the_version_at_the_time_the_history_shows(saved_twice, 
     assert versions_of(saved_twice).first().revision.comment == (
         "Teruggezet naar de versie van 01-07-2026 22:30."
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_holds_its_own_transaction_as_in_production(saved_twice, researcher_client):
+    """No test transaction around it here, as none is around a request: the restore takes its
+    row lock inside a transaction of its own."""
+    restore_in_the_admin(researcher_client, saved_twice)
+    assert Case.objects.get(pk=saved_twice.pk).summary == "Een andere samenvatting."
