@@ -25,20 +25,26 @@ from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseNotModified,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 
 from annotations.models import Annotation, Kind, Motivation, Voice
 from cases.models import Case, text_section
+from diegem.lib.conditional import etag_held
 from diegem.lib.languages import language_codes, version_text
 from diegem.lib.people import shown_name
 from diegem.lib.versioning import current_content_version
+from diegem.lib.web_address import as_uri
 from frameworks.models import Section
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -134,7 +140,7 @@ def annotation_jsonld(
         body.append(
             {
                 "type": "SpecificResource",
-                "source": iri_to_uri(annotation.link),
+                "source": as_uri(annotation.link),
                 "purpose": "linking",
             }
         )
@@ -313,12 +319,14 @@ def open_to_every_origin(view):
 def _jsonld_response(
     request: HttpRequest, data: dict, etag: str, content_type: str = CONTENT_TYPE
 ) -> HttpResponse:
-    """`data` as JSON-LD, or 304 when the client holds it (If-None-Match, compared weakly as
-    HTTP asks: a proxy that compresses marks a strong tag weak; `*` matches)."""
+    """`data` as JSON-LD, or 304 when the client holds it (`etag_held`)."""
     etag = quote_etag(etag)
-    response = get_conditional_response(request, etag=etag) or HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type=content_type
-    )
+    if etag_held(request, etag):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type=content_type
+        )
     response["ETag"] = etag
     response["Vary"] = "Accept"
     response["Access-Control-Allow-Origin"] = "*"

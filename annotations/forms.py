@@ -4,7 +4,6 @@ from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.utils import timezone
-from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext_lazy as _
 
 from annotations.models import (
@@ -21,6 +20,7 @@ from annotations.practices import FUTURE_DATE, NAME_NEEDED, NAME_TAKEN
 from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
 from annotations.workshops import FORM_KEY_PATTERN, new_form_key
 from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
+from diegem.lib.web_address import as_uri
 
 
 class WebAddressField(forms.URLField):
@@ -33,9 +33,11 @@ class WebAddressField(forms.URLField):
         "invalid": _("Geef een geldig webadres, dat begint met http:// of https://.")
     }
 
-    def to_python(self, value):
-        # Kept as a URI: what an address may not hold as typed (", <, é) escaped (%22).
-        return iri_to_uri(super().to_python(value))
+    def clean(self, value):
+        # Checked as typed (a host may be written in its own script: bücher.de), then kept as
+        # a URI, as every client reads it: the host in IDNA (xn--bcher-kva.de), and what a URI
+        # may not hold as typed (", <, é) escaped (%22).
+        return as_uri(super().clean(value))
 
 
 PAGE_OUT_OF_DATE = _(

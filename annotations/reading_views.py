@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from annotations import reading_proposals as proposals
 from annotations import services
-from annotations.api import _jsonld_response
+from annotations.api import _jsonld_response, open_to_every_origin
 from annotations.forms import PAGE_OUT_OF_DATE
 from annotations.models import Annotation, Status
 from annotations.reading_forms import AnswerForm, ProcessForm, ReadingEditForm, ReadingForm
@@ -62,7 +62,7 @@ def _item_or_404(key: str):
     return item
 
 
-@require_safe
+@open_to_every_origin
 def coding(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
     """A coding's IRI: the coding on its case's page, or (asked for JSON-LD) what it is and its value."""
     case = get_object_or_404(Case.objects.published(), pk=case_id)

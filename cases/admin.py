@@ -122,6 +122,11 @@ class CaseForm(forms.ModelForm):
             # A form sent without it (an older page, a script) keeps the case's language.
             self.fields["original_language"].required = False
         self.fields["more_places"].choices = choices
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                # A browser cuts text pasted past `maxlength` without a word, and the cut text
+                # is saved: the length is checked on saving, named on the field, nothing lost.
+                field.widget.attrs.pop("maxlength", None)
 
     def clean_geopend_op(self) -> datetime | None:
         try:

@@ -872,8 +872,10 @@ class ImportReport:
         return _("%(new)d nieuw, %(changed)d gewijzigd, %(unchanged)d ongewijzigd") % counts
 
 
-def read_rows(content: bytes, filename: str) -> tuple[list[str], list[dict[str, str]]]:
-    """The header and the rows of a CSV (UTF-8, comma or semicolon) or XLSX file, as column -> text.
+def read_rows(content: bytes, filename: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and the rows of a CSV (UTF-8, comma or semicolon) or XLSX file: each row's
+    number in the file (the header is row 1) and its columns -> text. Columns are named as
+    they are now (`_current_column_name`: a first release's `bron_struggle` is `bron_strijd`).
 
     Rows with nothing in them (spreadsheets often leave a few at the end) are skipped.
     """
@@ -896,29 +898,31 @@ def _read_csv(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
     )  # long text sections are fine; the file as a whole is capped
     try:
         table = _csv_table(text)
-    except csv.Error as error:
+    except csv.Error:  # in practice a cell beyond the size limit
         raise ImportFileError(
-            _("Dit is geen leesbaar CSV-bestand (%(error)s).") % {"error": error}
+            _("Dit is geen leesbaar CSV-bestand: een cel is groter dan 5 MB.")
         ) from None
-    header = [name.strip() for name in table[0]] if table else []
-    return _named_rows(header, table[1:], str)
+    return _named_rows(table[0] if table else [], table[1:], str)
 
 
 def _csv_table(text: str) -> list[list[str]]:
     """Every record of a CSV text, comma or semicolon, whatever its line ends (\r\n, \n, or
     the \r of an older Mac's "CSV (Macintosh)": the reader is given the text untranslated)."""
-    first_line = text.splitlines()[0] if text else ""
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # the line ends csv knows
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
-def _named_rows(header: list[str], records, as_text) -> tuple[list[str], list[dict[str, str]]]:
-    """The header's named columns, and each record with something in it as column -> text.
+def _named_rows(header_cells, records, as_text) -> tuple[list, list[tuple[int, dict]]]:
+    """The header's named columns, and each record with something in it: its number in the
+    file and its columns -> text.
 
-    A column named twice, or a value in a column without a name (a row longer than the
-    header), is a file error: which of two values to take, or where one belongs, is for the
-    researcher to say, not for the import to guess.
+    A column named twice (also under a name of the first release and its name now), or a
+    value in a column without a name (a row longer than the header), is a file error: which
+    of two values to take, or where one belongs, is for the researcher to say, not for the
+    import to guess.
     """
+    header = [_current_column_name(as_text(cell).strip()) for cell in header_cells]
     named = [column for column in header if column]
     twice = sorted({column for column in named if named.count(column) > 1})
     if twice:
@@ -944,11 +948,14 @@ def _named_rows(header: list[str], records, as_text) -> tuple[list[str], list[di
                 % {"row": number}
             )
         rows.append(
-            {
-                column: as_text(values[i]) if i < len(values) else ""
-                for i, column in enumerate(header)
-                if column
-            }
+            (
+                number,
+                {
+                    column: as_text(values[i]) if i < len(values) else ""
+                    for i, column in enumerate(header)
+                    if column
+                },
+            )
         )
     return named, rows
 
@@ -985,8 +992,7 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
             % {"error": error.__class__.__name__}
         ) from None
     rows = workbook.worksheets[0].iter_rows(values_only=True)
-    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, [])]
-    return _named_rows(header, (values or () for values in rows), _cell_text)
+    return _named_rows(next(rows, None) or (), (values or () for values in rows), _cell_text)
 
 
 def _cell_text(value) -> str:
@@ -1312,8 +1318,6 @@ def import_cases(
     except ImportFileError as error:
         report.file_errors.append(str(error))
         return report
-    header = [_current_column_name(column) for column in header]
-    rows = [_with_current_column_names(row) for row in rows]
     sources, tension_fields = _framework()
     domains = list(Domain.objects.all())
     present = set(header)
@@ -1338,7 +1342,7 @@ def import_cases(
         return report
     seen: dict[str, int] = {}
     checked = []
-    for number, raw in enumerate(_progress(rows, progress), start=2):
+    for number, raw in _progress(rows, progress):
         form = CaseRowForm(raw, sources=sources, tension_fields=tension_fields, domains=domains)
         valid = form.is_valid()
         slug = (
@@ -1413,10 +1417,6 @@ def _current_column_name(column: str) -> str:
             if key in FORMER_KEYS:
                 return f"{prefix}{FORMER_KEYS[key]}{suffix}"
     return column
-
-
-def _with_current_column_names(row: dict[str, str]) -> dict[str, str]:
-    return {_current_column_name(column): value for column, value in row.items()}
 
 
 class _Undo(Exception):
@@ -1724,17 +1724,21 @@ def _no_evidence(cell: _CodingCell) -> str:
 
 def _move_to_status(case: Case, target: str | None, actor, result: RowResult) -> None:
     """Move the case through the workflow to the row's status (with the workflow's checks)."""
-    if target and target != case.status and actor is None:
-        # A dry run without a user in whose name to move it: check what publication checks.
-        missing = case.missing_for_publication() if target == Case.Status.PUBLISHED else []
-        if missing:
-            result.errors.append(
-                (
-                    "status",
-                    _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(missing)},
-                )
+    if not target or target == case.status:
+        return
+    if target == Case.Status.PUBLISHED and (missing := case.missing_for_publication()):
+        # All publication lacks, before a step on the way (to review) names only a part of it.
+        result.errors.append(
+            (
+                "status",
+                _("kan niet gepubliceerd worden: %(missing)s") % {"missing": " ".join(missing)},
             )
-    elif target and target != case.status:
+        )
+    elif actor is None:
+        # A dry run without a user in whose name to move it: check what the steps check.
+        if target == Case.Status.IN_REVIEW and (gaps := case.rationales_missing()):
+            result.errors.append(("status", services.not_ready_for_review(gaps)))
+    else:
         try:
             for action in services.WORKFLOW.path(case.status, target):
                 case = services.case_transition(

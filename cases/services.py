@@ -165,6 +165,13 @@ def _may(user, action: str) -> bool:
     return action not in NEEDS_PUBLISH_PERMISSION or user.has_perm("cases.publish_case")
 
 
+def not_ready_for_review(gaps: list[str]) -> str:
+    """Why a case cannot go to review: its codings without a rationale (`rationales_missing`)."""
+    return _("Ter nalezing kan pas als elke codering een onderbouwing heeft: %(gaps)s") % {
+        "gaps": " ".join(gaps)
+    }
+
+
 @transaction.atomic
 def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
     """Move the case by `action`, record who did it, and return the fresh case.
@@ -184,10 +191,7 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
         )
     if new_status == Status.IN_REVIEW and (gaps := locked.rationales_missing()):
         # What the form and the import refuse of a case in review: a coding without a rationale.
-        raise IllegalTransition(
-            _("Ter nalezing kan pas als elke codering een onderbouwing heeft: %(gaps)s")
-            % {"gaps": " ".join(gaps)}
-        )
+        raise IllegalTransition(not_ready_for_review(gaps))
     if new_status == Status.PUBLISHED:
         missing = locked.missing_for_publication()
         if missing:

@@ -15,6 +15,7 @@ from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from diegem.data_releases import PUBLISHER
+from diegem.lib.conditional import etag_held
 from diegem.lib.languages import in_dutch
 from diegem.release_citation import release_citation, release_cite_download
 from diegem.releases import Release
@@ -66,7 +67,7 @@ def release_download(request: HttpRequest, number: int, file_number: int) -> Htt
     )
     release = get_object_or_404(Release.objects.only(*fields), number=number)
     etag = quote_etag(release.sha256)
-    if etag in {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}:
+    if etag_held(request, etag):
         response = HttpResponseNotModified()
     elif request.method == "HEAD":
         response = HttpResponse(content_type="application/zip")

@@ -42,8 +42,12 @@ class GuardedListMixin:
     """A model admin whose list survives whatever a query string or a posted selection holds,
     and whose form survives being saved twice at once.
 
-    Bad input becomes Django's "?e=1" page or a message, never a 500.
+    Bad input becomes Django's "?e=1" page or a message, never a 500; a form sent twice by a
+    double click is sent once (`static/js/admin_submit_once.js`).
     """
+
+    class Media:
+        js = ["js/admin_submit_once.js"]
 
     def get_changelist(self, request, **kwargs):
         return BoundedDateChangeList
@@ -168,9 +172,6 @@ def queued_messages(request) -> list | None:
 
 class GuardedAdmin(GuardedListMixin, admin.ModelAdmin):
     """The base of this project's model admins (the site guards others too)."""
-
-    class Media:
-        js = ["js/admin_submit_once.js"]  # a change form sent twice by a double click: once
 
 
 class GuardedAdminSite(admin.AdminSite):

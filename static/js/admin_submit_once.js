@@ -3,15 +3,19 @@
 // refused as saved by someone else since the form was opened. That refusal, on the page the
 // browser shows, hid that the save had worked. A second submit while the first is on its way
 // is ignored; the form can be sent again once the page comes back (the back button, or a
-// refusal), and after a while in case the first never arrived. The buttons are not disabled:
+// refusal), and after a minute in case the first never arrived. The buttons are not disabled:
 // a disabled button leaves its name out of the form ("_continue", the workflow's steps).
 "use strict";
 (function () {
-  const RETRY_AFTER_MS = 10000;
+  // A save that takes long (cutting a release) is not sent again within this time.
+  const RETRY_AFTER_MS = 60000;
   document.addEventListener("submit", function (event) {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || !form.id.endsWith("_form")) {
       return;  // a change or add form of the admin: <form id="case_form">
+    }
+    if (event.defaultPrevented) {
+      return;  // not sent after all (a script of the page's own said no): nothing to guard
     }
     if (form.dataset.sending === "true") {
       event.preventDefault();

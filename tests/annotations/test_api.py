@@ -197,6 +197,13 @@ def test_a_conditional_request_compares_etags_as_http_asks(client, annotations, 
     assert client.get(url, HTTP_IF_NONE_MATCH=sent.format(etag=etag)).status_code == answered
 
 
+def test_a_resource_without_a_modification_date_ignores_if_unmodified_since(client, annotations):
+    public, _ = annotations
+    url = reverse("api-annotation", args=[public[0].pk])
+    asked = client.get(url, HTTP_IF_UNMODIFIED_SINCE="Sat, 01 Jan 2000 00:00:00 GMT")
+    assert asked.status_code == 200
+
+
 def test_a_script_on_another_site_may_ask_for_the_profile_and_a_conditional_answer(
     client, annotations
 ):
@@ -207,6 +214,7 @@ def test_a_script_on_another_site_may_ask_for_the_profile_and_a_conditional_answ
         reverse("api-annotations"),
         reverse("api-case-annotations", args=["torekes"]),
         reverse("case-text", args=["torekes", "praktijk"]),
+        reverse("coding", args=[Case.objects.get(slug="torekes").pk, "strijd"]),
     ):
         asked = client.options(
             url,

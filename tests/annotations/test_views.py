@@ -131,11 +131,20 @@ def test_a_bad_link_is_told_once_what_a_link_must_be(section, member_a, link):
     assert page.xpath("//input[@name='link']/@value") == [link]
 
 
-def test_a_link_is_kept_as_a_web_address_may_be_written(section, member_a):
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ('https://example.org/"werking-é', "https://example.org/%22werking-%C3%A9"),
+        # A host in its own script is a web address too (checked as typed, then escaped).
+        ("https://bücher.de/", "https://xn--bcher-kva.de/"),
+        ("https://example.org/al%20geschreven", "https://example.org/al%20geschreven"),
+    ],
+)
+def test_a_link_is_kept_as_a_web_address_may_be_written(section, member_a, typed, kept):
     target = section_target(section)
-    data = form_data(target, passage=target.text[:30], link='https://example.org/"werking é')
+    data = form_data(target, passage=target.text[:30], link=typed)
     assert logged_in(member_a).post(reverse("annotation-new"), data).status_code == 302
-    assert Annotation.objects.get().link == "https://example.org/%22werking%20%C3%A9"
+    assert Annotation.objects.get().link == kept
 
 
 def test_unpublished_or_unknown_targets_cannot_be_annotated(framework, member_a):

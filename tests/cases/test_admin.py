@@ -1,5 +1,6 @@
 """The workbench in the admin: staff only, codings inline, workflow through the services."""
 
+import itertools
 import random
 from decimal import Decimal
 
@@ -439,9 +440,32 @@ def test_a_text_section_longer_than_the_bank_keeps_is_named_on_its_field_not_a_5
     assert not Case.objects.exists()
 
 
-def test_a_case_with_every_section_as_long_as_allowed_is_saved_and_found(framework):
+def test_the_case_form_never_cuts_a_long_text_short_as_it_is_pasted(researcher_client, framework):
+    """A browser cuts pasted text at a field's maxlength, silently: the long texts have none."""
+    page = parse(researcher_client.get(reverse("admin:cases_case_add")))
+    areas = page.xpath("//form[@id='case_form']//textarea")
+    assert {"summary", "context", "practice", "context_fr", "lessons_en"} <= {
+        area.get("name") for area in areas
+    }
+    assert [area.get("name") for area in areas if area.get("maxlength")] == []
+
+
+def _short_cyrillic_words(seed: int) -> str:
+    """A section as long as allowed of the most different short words a vector can be made to
+    keep: three and four letters, two bytes each (lexemes cost their bytes, and every place)."""
+    letters = "абвгдежзийклмнопрстуфхцчшщэюя"
+    words = ["".join(t) for t in itertools.product(letters, repeat=3)]
+    words += ["".join(t) for t in itertools.product(letters, repeat=4)]
+    random.Random(seed).shuffle(words)
+    return " ".join(words)[:SECTION_MAX_LENGTH]
+
+
+@pytest.mark.parametrize("kind", ["latin", "cyrillic"])
+def test_a_case_with_every_section_as_long_as_allowed_is_saved_and_found(framework, kind):
     texts = {
         section.field: _distinct_words(SECTION_MAX_LENGTH // 9, seed=n)[:SECTION_MAX_LENGTH]
+        if kind == "latin"
+        else _short_cyrillic_words(seed=n)
         for n, section in enumerate(TEXT_SECTIONS)
     }
     case = make_case(slug="lang", **texts)

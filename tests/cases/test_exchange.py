@@ -215,6 +215,49 @@ def test_a_column_named_twice_or_a_value_without_a_column_is_a_file_error(framew
     assert run_import(out.getvalue().encode(), researcher, dry_run=True).ok
 
 
+def test_a_column_under_its_first_release_name_and_its_name_now_is_a_column_twice(
+    framework, researcher
+):
+    [header, row] = list(csv.reader(io.StringIO(wide_csv([good_row()]).decode())))
+    out = io.StringIO()
+    csv.writer(out).writerows([[*header, "bron_struggle"], [*row, "3"]])
+    assert run_import(out.getvalue().encode(), researcher).errors == [
+        "De kolom ‘bron_strijd’ staat meer dan eens in de eerste rij."
+    ]
+
+
+def test_errors_name_the_row_of_the_file_also_after_an_empty_row(framework, researcher):
+    [header, first] = list(csv.reader(io.StringIO(wide_csv([good_row()]).decode())))
+    [_header, second] = list(
+        csv.reader(io.StringIO(wide_csv([good_row(slug="tweede", domein="ruimtevaart")]).decode()))
+    )
+    out = io.StringIO()
+    csv.writer(out).writerows([header, first, [""] * len(header), second])
+    [told] = run_import(out.getvalue().encode(), researcher, dry_run=True).errors
+    assert told.startswith("Rij 4, kolom ‘domein’:"), told
+
+
+def test_a_dry_run_without_a_user_foresees_a_refused_step_to_review(framework, researcher):
+    case = make_case(slug="buurtkeuken-gent", status=Case.Status.DRAFT)
+    SourceCoding.objects.filter(case=case, source__key="strijd").update(rationale="")
+    [header, row] = list(csv.reader(io.StringIO(wide_csv([good_row()]).decode())))
+    # Only the case's columns and its status: its codings stay as stored.
+    kept = [i for i, column in enumerate(header) if not column.startswith(("bron_", "veld_"))]
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        [
+            [header[i] for i in kept],
+            [row[i] if header[i] != "status" else "ter nalezing" for i in kept],
+        ]
+    )
+    told = "Ter nalezing kan pas als elke codering een onderbouwing heeft: De codering van de bron ‘Strijd’ heeft geen onderbouwing."
+    dry = exchange.import_cases(out.getvalue().encode(), filename="p.csv", actor=None, dry_run=True)
+    assert dry.errors == [f"Rij 2, kolom ‘status’: {told}"]
+    # As the import in a researcher's name says.
+    assert run_import(out.getvalue().encode(), researcher).errors == dry.errors
+    assert Case.objects.get(pk=case.pk).status == Case.Status.DRAFT
+
+
 def test_a_text_section_longer_than_the_bank_keeps_is_named_by_row_and_column(
     framework, researcher
 ):

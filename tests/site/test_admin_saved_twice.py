@@ -105,3 +105,14 @@ def test_a_save_asked_again_forgets_the_messages_of_the_attempt_rolled_back(rf):
     messages.success(request, "Buurtwerk is bewaard.")
     GuardedAdmin(Organisation, None).forget_attempt(request, before, IntegrityError())
     assert [str(message) for message in request._messages] == ["Eerder gezegd."]
+
+
+@pytest.mark.parametrize(
+    "form_page",
+    ["admin:cases_case_add", "admin:annotations_organisation_add", "admin:auth_user_add"],
+)
+def test_every_change_form_of_the_workbench_is_sent_once(form_page):
+    """Its own model admins and those it registers for Django's apps (users) alike."""
+    client, _cookies = signed_in(make_user("beheerder", is_staff=True, is_superuser=True))
+    scripts = parse(client.get(reverse(form_page))).xpath("//script/@src")
+    assert any(src.endswith("js/admin_submit_once.js") for src in scripts), scripts
