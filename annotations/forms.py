@@ -1,5 +1,7 @@
 """Forms of the annotation flows. Every error names its field."""
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -20,6 +22,7 @@ from annotations.practices import FUTURE_DATE, NAME_NEEDED, NAME_TAKEN
 from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
 from annotations.workshops import FORM_KEY_PATTERN, new_form_key
 from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
+from diegem.lib.annotatable import LongText
 from diegem.lib.web_address import as_uri
 
 
@@ -33,11 +36,23 @@ class WebAddressField(forms.URLField):
         "invalid": _("Geef een geldig webadres, dat begint met http:// of https://.")
     }
 
-    def clean(self, value):
-        # Checked as typed (a host may be written in its own script: bücher.de), then kept as
-        # a URI, as every client reads it: the host in IDNA (xn--bcher-kva.de), and what a URI
-        # may not hold as typed (", <, é) escaped (%22).
-        return as_uri(super().clean(value))
+    def to_python(self, value):
+        # Kept, and checked (its length too), as a URI, as every client reads it: a host in its
+        # own script in IDNA (bücher.de: xn--bcher-kva.de), and what a URI may not hold as
+        # typed (", <, a space, é) escaped (%22). A host with a letter that the IDNA this
+        # Python writes maps otherwise than browsers do (straße.de would become strasse.de,
+        # another site) is refused rather than changed.
+        address = super().to_python(value)
+        if any(letter in IDNA_DEVIATIONS for letter in urlsplit(address).netloc):
+            raise forms.ValidationError(
+                _("Geef de naam van de website zoals de adresbalk van uw browser ze toont."),
+                code="idna",
+            )
+        return as_uri(address)
+
+
+# Letters IDNA 2003 (Python's codec) maps and browsers (UTS 46, nontransitional) keep.
+IDNA_DEVIATIONS = frozenset("ßς\u200c\u200d")
 
 
 PAGE_OUT_OF_DATE = _(
@@ -80,7 +95,7 @@ class AnnotationContentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort"), choices=Kind.choices, widget=forms.RadioSelect)
     body = forms.CharField(
         label=_("Kanttekening"),
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=LongText(attrs={"rows": 6}),
         max_length=settings.ANNOTATION_BODY_MAX_LENGTH,
         help_text=_("Markdown mag: *cursief*, **vet**, [tekst](https://…), lijstjes met - ."),
     )
@@ -124,7 +139,7 @@ class AnnotationForm(PageFieldsMixin, AnnotationContentForm):
     revisie = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
     passage = forms.CharField(
         label=_("Passage"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=LongText(attrs={"rows": 3}),
         required=False,
         max_length=5000,
         help_text=_(
@@ -162,14 +177,14 @@ class ModerationForm(PageFieldsMixin, forms.Form):
     )
     public_reason = forms.CharField(
         label=_("Bericht aan de auteur"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=LongText(attrs={"rows": 2}),
         required=False,
         max_length=2000,
         help_text=_("Nodig bij aanpassing vragen, afwijzen en verbergen."),
     )
     internal_note = forms.CharField(
         label=_("Interne notitie"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=LongText(attrs={"rows": 2}),
         required=False,
         max_length=2000,
     )
@@ -209,7 +224,7 @@ class ModerationForm(PageFieldsMixin, forms.Form):
 class AttachForm(PageFieldsMixin, forms.Form):
     passage = forms.CharField(
         label=_("Nieuwe passage"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=LongText(attrs={"rows": 2}),
         max_length=5000,
         help_text=_("Kopieer de passage uit de huidige tekst."),
     )
@@ -226,7 +241,7 @@ class FlagForm(forms.Form):
         label=_("Toelichting (optioneel)"),
         max_length=500,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=LongText(attrs={"rows": 3}),
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from annotations.forms import AnnotationContentForm, PageFieldsMixin
 from cases.models import Grounds
+from diegem.lib.annotatable import LongText
 
 
 def _note_field(name: str, **changes) -> forms.Field:
@@ -36,7 +37,7 @@ class ReadingForm(PageFieldsMixin, forms.Form):
     case_field = forms.ChoiceField(label=_("Tekstsectie (optioneel)"), required=False)
     passage = forms.CharField(
         label=_("Passage (optioneel)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=LongText(attrs={"rows": 3}),
         required=False,
         max_length=5000,
         help_text=_("Kopieer de zin of het zinsdeel uit die tekstsectie waarop uw lezing steunt."),
@@ -78,7 +79,7 @@ class ReadingEditForm(PageFieldsMixin, forms.Form):
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Antwoord van de onderzoekers"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=LongText(attrs={"rows": 5}),
         max_length=settings.ANNOTATION_BODY_MAX_LENGTH,
         help_text=_(
             "Staat openbaar bij de lezing. Markdown mag: *cursief*, **vet**, [tekst](https://…)."
@@ -107,14 +108,14 @@ class ProcessForm(forms.Form):
     )
     rationale = forms.CharField(
         label=_("Onderbouwing"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=LongText(attrs={"rows": 4}),
         required=False,
         max_length=5000,
         help_text=_("Waarom deze waarde, en waarop ze steunt. Staat openbaar bij de codering."),
     )
     answer = forms.CharField(
         label=_("Antwoord aan de lezer (optioneel)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=LongText(attrs={"rows": 4}),
         max_length=settings.ANNOTATION_BODY_MAX_LENGTH,
         required=False,
         help_text=_("Staat openbaar bij de lezing. Laat leeg om een eerder antwoord te houden."),

@@ -63,7 +63,7 @@ from diegem.lib.admin import (
     rows_gone_as_new,
 )
 from diegem.lib.anchoring import PassageNotFound, locate_passage
-from diegem.lib.annotatable import PlainTextField, normalize_plain_text
+from diegem.lib.annotatable import LongText, PlainTextField, normalize_plain_text
 from diegem.lib.languages import (
     LANGUAGE_NAMES_IN_DUTCH,
     language_versions_of,
@@ -270,9 +270,7 @@ class SourceCodingForm(CodingForm):
     class Meta:
         model = SourceCoding
         fields = ["source", "grounds", "strength", "rationale", *RATIONALE_COLUMNS]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 2}) for name in ("rationale", *RATIONALE_COLUMNS)
-        }
+        widgets = {name: LongText(attrs={"rows": 2}) for name in ("rationale", *RATIONALE_COLUMNS)}
         field_classes = {name: PlainTextField for name in ("rationale", *RATIONALE_COLUMNS)}
 
     def __init__(self, *args, **kwargs):
@@ -332,9 +330,7 @@ class TensionPositionForm(CodingForm):
             "rationale",
             *RATIONALE_COLUMNS,
         ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 2}) for name in ("rationale", *RATIONALE_COLUMNS)
-        }
+        widgets = {name: LongText(attrs={"rows": 2}) for name in ("rationale", *RATIONALE_COLUMNS)}
         field_classes = {name: PlainTextField for name in ("rationale", *RATIONALE_COLUMNS)}
 
     def __init__(self, *args, **kwargs):
@@ -590,7 +586,7 @@ class EvidenceForm(forms.ModelForm):
     coding = forms.ChoiceField(label=_("Voor de codering"))
     passage = PlainTextField(
         label=_("Passage"),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=LongText(attrs={"rows": 2}),
         help_text=_("Kopieer letterlijk een zin of zinsdeel uit de gekozen tekstsectie."),
     )
 

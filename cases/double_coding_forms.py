@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.double_coding_rounds import Entry, entry_problems, researchers
 from cases.models import Grounds, Position, Strength, describe_position
-from diegem.lib.annotatable import PlainTextField
+from diegem.lib.annotatable import LongText, PlainTextField
 from diegem.lib.people import shown_name
 from frameworks.models import Source, TensionField
 
@@ -55,7 +55,7 @@ def _rationale_field(name: str) -> PlainTextField:
     return PlainTextField(
         label=_("Onderbouwing voor ‘%(name)s’") % {"name": name},
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=LongText(attrs={"rows": 3}),
     )
 
 

@@ -888,7 +888,7 @@ def read_rows(content: bytes, filename: str) -> tuple[list[str], list[tuple[int,
     raise ImportFileError(_("Kies een .csv- of .xlsx-bestand."))
 
 
-def _read_csv(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+def _read_csv(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -922,7 +922,8 @@ def _named_rows(header_cells, records, as_text) -> tuple[list, list[tuple[int, d
     of two values to take, or where one belongs, is for the researcher to say, not for the
     import to guess.
     """
-    header = [_current_column_name(as_text(cell).strip()) for cell in header_cells]
+    typed = [as_text(cell).strip() for cell in header_cells]
+    header = [_current_column_name(column) for column in typed]
     named = [column for column in header if column]
     twice = sorted({column for column in named if named.count(column) > 1})
     if twice:
@@ -932,7 +933,7 @@ def _named_rows(header_cells, records, as_text) -> tuple[list, list[tuple[int, d
                 "De kolommen %(columns)s staan meer dan eens in de eerste rij.",
                 len(twice),
             )
-            % {"columns": ", ".join(f"‘{column}’" for column in twice)}
+            % {"columns": ", ".join(_as_typed(column, header, typed) for column in twice)}
         )
     rows = []
     for number, values in enumerate(records, start=2):
@@ -983,7 +984,16 @@ def _encoding_error(content: bytes) -> ImportFileError:
     )
 
 
-def _read_xlsx(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+def _as_typed(column: str, header: list[str], typed: list[str]) -> str:
+    """A column named twice, with the names the file gives it when they differ (a first
+    release's name beside the name now): ‘bron_strijd’ (‘bron_struggle’, ‘bron_strijd’)."""
+    names = [written for now, written in zip(header, typed, strict=True) if now == column]
+    if len(set(names)) == 1:
+        return f"‘{column}’"
+    return f"‘{column}’ ({', '.join(f'‘{name}’' for name in names)})"
+
+
+def _read_xlsx(content: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
@@ -1738,6 +1748,8 @@ def _move_to_status(case: Case, target: str | None, actor, result: RowResult) ->
         # A dry run without a user in whose name to move it: check what the steps check.
         if target == Case.Status.IN_REVIEW and (gaps := case.rationales_missing()):
             result.errors.append(("status", services.not_ready_for_review(gaps)))
+        elif target == Case.Status.PUBLISHED and services.double_coding_open(case):
+            result.errors.append(("status", str(services.DOUBLE_CODING_OPEN)))
     else:
         try:
             for action in services.WORKFLOW.path(case.status, target):

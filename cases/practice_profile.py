@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.filters import source_param
 from cases.models import Position, Strength, describe_position, describe_strength
+from diegem.lib.annotatable import LongText
 from frameworks.models import Domain, Source, TensionField
 
 DESIRED_PREFIX = "gewenst-"
@@ -213,7 +214,7 @@ class PracticeForm(forms.Form):
                 label=note % {"item": item.name},
                 max_length=NOTE_MAX_LENGTH,
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=LongText(attrs={"rows": 2}),
                 error_messages={"max_length": TOO_LONG},
             )
 

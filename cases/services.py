@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from taggit.models import Tag
 
 from cases import history, vocabulary
@@ -165,6 +165,17 @@ def _may(user, action: str) -> bool:
     return action not in NEEDS_PUBLISH_PERMISSION or user.has_perm("cases.publish_case")
 
 
+DOUBLE_CODING_OPEN = gettext_lazy(
+    "Er loopt een dubbele codering voor deze praktijk: publiceer pas na de consensus."
+)
+
+
+def double_coding_open(case: Case) -> bool:
+    """Whether a double coding of the case is unsettled: what is published is its consensus
+    (cases.double_coding_rounds.round_settle), so not before."""
+    return DoubleCodingRound.objects.unsettled().filter(case=case).exists()
+
+
 def not_ready_for_review(gaps: list[str]) -> str:
     """Why a case cannot go to review: its codings without a rationale (`rationales_missing`)."""
     return _("Ter nalezing kan pas als elke codering een onderbouwing heeft: %(gaps)s") % {
@@ -196,13 +207,8 @@ def case_transition(*, case: Case, action: str, actor, note: str = "") -> Case:
         missing = locked.missing_for_publication()
         if missing:
             raise CaseIncomplete(missing)
-        if DoubleCodingRound.objects.unsettled().filter(case=locked).exists():
-            # What is published is the consensus (cases.double_coding_rounds.round_settle).
-            raise IllegalTransition(
-                _(
-                    "Er loopt een dubbele codering voor deze praktijk: publiceer pas na de consensus."
-                )
-            )
+        if double_coding_open(locked):
+            raise IllegalTransition(DOUBLE_CODING_OPEN)
         locked.published_at = timezone.now()
     old_status = locked.status
     # Recorded before the case's `updated_at` moves: a form opened after the step sees it

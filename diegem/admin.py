@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from diegem.data_releases import RELEASE_FILES, ContentKeptChanging, release_cut
 from diegem.lib.admin import GuardedAdmin
+from diegem.lib.annotatable import LongText
 from diegem.releases import Release
 
 CUT_PERMISSION = "cases.publish_case"
@@ -35,7 +36,7 @@ class ReleaseForm(forms.Form):
     description = forms.CharField(
         label=gettext_lazy("Beschrijving"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=LongText(attrs={"rows": 4}),
         help_text=gettext_lazy("Wat deze versie brengt (optioneel)."),
     )
 

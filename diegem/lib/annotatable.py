@@ -111,3 +111,14 @@ class PlainTextField(forms.CharField):
 
     def has_changed(self, initial, data):
         return normalize_plain_text(initial or "") != self.to_python(data)
+
+
+class LongText(forms.Textarea):
+    """A textarea without `maxlength`. A browser cuts text pasted past it without a word, and
+    sends the cut text: the form's own check of the length names the field instead, and keeps
+    everything typed (the field's `max_length` still holds)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("maxlength", None)
+        return context

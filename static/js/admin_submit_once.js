@@ -23,6 +23,8 @@
     }
     form.dataset.sending = "true";
     form.setAttribute("aria-busy", "true");
+    // A handler after this one may still cancel it: then nothing was sent.
+    window.setTimeout(function () { if (event.defaultPrevented) { ready(form); } }, 0);
     window.setTimeout(function () { ready(form); }, RETRY_AFTER_MS);
   });
   function ready(form) {

@@ -134,7 +134,8 @@ def test_a_bad_link_is_told_once_what_a_link_must_be(section, member_a, link):
 @pytest.mark.parametrize(
     ("typed", "kept"),
     [
-        ('https://example.org/"werking-é', "https://example.org/%22werking-%C3%A9"),
+        ('https://example.org/"werking é', "https://example.org/%22werking%20%C3%A9"),
+        ("https://example.org/Beleidsnota 2024.pdf", "https://example.org/Beleidsnota%202024.pdf"),
         # A host in its own script is a web address too (checked as typed, then escaped).
         ("https://bücher.de/", "https://xn--bcher-kva.de/"),
         ("https://example.org/al%20geschreven", "https://example.org/al%20geschreven"),
@@ -145,6 +146,32 @@ def test_a_link_is_kept_as_a_web_address_may_be_written(section, member_a, typed
     data = form_data(target, passage=target.text[:30], link=typed)
     assert logged_in(member_a).post(reverse("annotation-new"), data).status_code == 302
     assert Annotation.objects.get().link == kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "told"),
+    [
+        # Written by this Python's IDNA as strasse.de: another site than a browser opens.
+        (
+            "https://straße.de/",
+            "Geef de naam van de website zoals de adresbalk van uw browser ze toont.",
+        ),
+        # Its length counts as it is kept: each é three bytes, each written as %XX.
+        (
+            "https://example.org/" + "é" * 100,
+            "Zorg dat deze waarde niet meer dan 500 tekens bevat (het zijn er nu 620).",
+        ),
+    ],
+)
+def test_a_link_that_cannot_be_kept_as_typed_is_refused_with_what_was_typed(
+    section, member_a, typed, told
+):
+    target = section_target(section)
+    data = form_data(target, passage=target.text[:30], link=typed)
+    page = parse(logged_in(member_a).post(reverse("annotation-new"), data))
+    assert texts(page, "//div[contains(@class,'form-errors')]//li") == [f"Link (optioneel): {told}"]
+    assert page.xpath("//input[@name='link']/@value") == [typed]
+    assert not Annotation.objects.exists()
 
 
 def test_unpublished_or_unknown_targets_cannot_be_annotated(framework, member_a):

@@ -72,20 +72,7 @@ def test_a_double_click_on_save_sends_the_case_once_and_says_it_was_saved(
     page = viewport_page
     errors = collect_console_errors(page)
     ensure_framework()
-    make_user(
-        "an",
-        password=PASSWORD,
-        groups=(RESEARCHERS_GROUP,),
-        is_staff=True,
-        first_name="An",
-        last_name="Onderzoeker",
-    )
-    case = make_case(title="Buurtkeuken Rabot", slug="buurtkeuken-rabot")
-    change = f"{live_server.url}/beheer/cases/case/{case.pk}/change/"
-    log_in(page, live_server.url, "an")
-    page.goto(change)
-    posts = []
-    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    case, change, posts = _a_case_opened_by_a_researcher(page, live_server)
 
     page.locator("#id_summary").fill("Een nieuwe samenvatting.")
     page.get_by_role("button", name="Opslaan en opnieuw bewerken").dblclick()
@@ -96,3 +83,39 @@ def test_a_double_click_on_save_sends_the_case_once_and_says_it_was_saved(
     assert Case.objects.get(pk=case.pk).summary == "Een nieuwe samenvatting."
     assert errors == []
     assert csp_violations == []
+
+
+def test_a_save_a_page_script_cancelled_does_not_hold_up_the_next(live_server, viewport_page):
+    """A script of the page (a "are you sure?" answered no) may cancel a submit after the
+    guard saw it: nothing was sent, so the next press sends."""
+    page = viewport_page
+    ensure_framework()
+    case, change, posts = _a_case_opened_by_a_researcher(page, live_server)
+    # Cancels the first submit only, on window: after the guard's listener on the document.
+    page.evaluate(
+        """() => window.addEventListener("submit", function once(event) {
+             event.preventDefault();
+             window.removeEventListener("submit", once);
+           })"""
+    )
+    page.locator("#id_summary").fill("Een nieuwe samenvatting.")
+    save = page.get_by_role("button", name="Opslaan en opnieuw bewerken")
+    save.click()
+    page.wait_for_timeout(200)
+    assert posts == []
+    save.click()
+    expect(page.locator(".messagelist")).to_contain_text("is met succes gewijzigd")
+    assert posts == [change]
+    assert Case.objects.get(pk=case.pk).summary == "Een nieuwe samenvatting."
+
+
+def _a_case_opened_by_a_researcher(page, live_server) -> tuple[Case, str, list[str]]:
+    """A researcher with a case's form open; the addresses the page posts to, as it posts."""
+    make_user("an", password=PASSWORD, groups=(RESEARCHERS_GROUP,), is_staff=True)
+    case = make_case(title="Buurtkeuken Rabot", slug="buurtkeuken-rabot")
+    change = f"{live_server.url}/beheer/cases/case/{case.pk}/change/"
+    log_in(page, live_server.url, "an")
+    page.goto(change)
+    posts = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    return case, change, posts

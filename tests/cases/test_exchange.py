@@ -18,6 +18,7 @@ from cases import exchange
 from cases.history import versions_of
 from cases.models import Case, CaseTransition, Grounds, SourceCoding, TensionPosition
 from frameworks.models import Source
+from tests.cases.double_coding import make_colleague, open_round
 from tests.factories import good_row, make_case, run_import, wide_csv, xlsx_text_rows
 from tests.html import parse, texts
 
@@ -222,7 +223,8 @@ def test_a_column_under_its_first_release_name_and_its_name_now_is_a_column_twic
     out = io.StringIO()
     csv.writer(out).writerows([[*header, "bron_struggle"], [*row, "3"]])
     assert run_import(out.getvalue().encode(), researcher).errors == [
-        "De kolom ‘bron_strijd’ staat meer dan eens in de eerste rij."
+        "De kolom ‘bron_strijd’ (‘bron_strijd’, ‘bron_struggle’) staat meer dan eens in de "
+        "eerste rij."
     ]
 
 
@@ -237,24 +239,51 @@ def test_errors_name_the_row_of_the_file_also_after_an_empty_row(framework, rese
     assert told.startswith("Rij 4, kolom ‘domein’:"), told
 
 
-def test_a_dry_run_without_a_user_foresees_a_refused_step_to_review(framework, researcher):
-    case = make_case(slug="buurtkeuken-gent", status=Case.Status.DRAFT)
-    SourceCoding.objects.filter(case=case, source__key="strijd").update(rationale="")
+def _status_only(status: str) -> bytes:
+    """A file of one row, the case's columns and a status: its codings stay as stored."""
     [header, row] = list(csv.reader(io.StringIO(wide_csv([good_row()]).decode())))
-    # Only the case's columns and its status: its codings stay as stored.
     kept = [i for i, column in enumerate(header) if not column.startswith(("bron_", "veld_"))]
     out = io.StringIO()
     csv.writer(out).writerows(
-        [
-            [header[i] for i in kept],
-            [row[i] if header[i] != "status" else "ter nalezing" for i in kept],
-        ]
+        [[header[i] for i in kept], [row[i] if header[i] != "status" else status for i in kept]]
     )
+    return out.getvalue().encode()
+
+
+def test_a_dry_run_without_a_user_foresees_a_refused_step_to_review(framework, researcher):
+    case = make_case(slug="buurtkeuken-gent", status=Case.Status.DRAFT)
+    SourceCoding.objects.filter(case=case, source__key="strijd").update(rationale="")
+    content = _status_only("ter nalezing")
     told = "Ter nalezing kan pas als elke codering een onderbouwing heeft: De codering van de bron ‘Strijd’ heeft geen onderbouwing."
-    dry = exchange.import_cases(out.getvalue().encode(), filename="p.csv", actor=None, dry_run=True)
+    dry = exchange.import_cases(content, filename="p.csv", actor=None, dry_run=True)
     assert dry.errors == [f"Rij 2, kolom ‘status’: {told}"]
     # As the import in a researcher's name says.
-    assert run_import(out.getvalue().encode(), researcher).errors == dry.errors
+    assert run_import(content, researcher).errors == dry.errors
+    assert Case.objects.get(pk=case.pk).status == Case.Status.DRAFT
+
+
+def test_a_dry_run_without_a_user_foresees_a_publication_during_a_double_coding(
+    framework, researcher
+):
+    case = make_case(slug="buurtkeuken-gent", status=Case.Status.DRAFT)
+    open_round(case, researcher, make_colleague())
+    content = _status_only("gepubliceerd")
+    dry = exchange.import_cases(content, filename="p.csv", actor=None, dry_run=True)
+    assert dry.errors == [
+        "Rij 2, kolom ‘status’: Er loopt een dubbele codering voor deze praktijk: publiceer pas "
+        "na de consensus."
+    ]
+    assert run_import(content, researcher).errors == dry.errors
+
+
+def test_a_publication_the_import_refuses_names_all_it_lacks_at_once(framework, researcher):
+    case = make_case(slug="buurtkeuken-gent", status=Case.Status.DRAFT)
+    SourceCoding.objects.filter(case=case, source__key="strijd").update(rationale="")
+    TensionPosition.objects.filter(case=case, tension_field__key="consensus-conflict").delete()
+    assert run_import(_status_only("gepubliceerd"), researcher).errors == [
+        "Rij 2, kolom ‘status’: kan niet gepubliceerd worden: De codering van de bron ‘Strijd’ "
+        "heeft geen onderbouwing. Het spanningsveld ‘consensus – conflict’ is niet gecodeerd."
+    ]
     assert Case.objects.get(pk=case.pk).status == Case.Status.DRAFT
 
 
