@@ -174,6 +174,20 @@ def test_a_link_that_cannot_be_kept_as_typed_is_refused_with_what_was_typed(
     assert not Annotation.objects.exists()
 
 
+def test_no_text_box_cuts_a_pasted_text_short(section, member_a, framework):
+    """A browser cuts text pasted past a textarea's maxlength without a word: the note's,
+    the reading's and the flag's boxes have none; their length is checked on sending."""
+    case = make_case(slug="buurtkeuken")
+    client = logged_in(member_a)
+    for url in (
+        reverse("annotation-new") + "?doel=section:" + section.key,
+        reverse("reading-new", args=[case.slug, "strijd"]),
+    ):
+        areas = parse(client.get(url)).xpath("//form//textarea")
+        assert areas, url
+        assert [area.get("name") for area in areas if area.get("maxlength")] == [], url
+
+
 def test_unpublished_or_unknown_targets_cannot_be_annotated(framework, member_a):
     draft = make_case(status="draft")
     client = logged_in(member_a)
