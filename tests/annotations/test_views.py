@@ -156,7 +156,7 @@ def test_a_link_is_kept_as_a_web_address_may_be_written(section, member_a, typed
             "https://straße.de/",
             "Geef de naam van de website zoals de adresbalk van uw browser ze toont.",
         ),
-        # Its length counts as it is kept: each é three bytes, each written as %XX.
+        # Its length counts as it is kept: each é two bytes, each byte written as %XX.
         (
             "https://example.org/" + "é" * 100,
             "Zorg dat deze waarde niet meer dan 500 tekens bevat (het zijn er nu 620).",
