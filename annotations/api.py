@@ -329,8 +329,7 @@ def _jsonld_response(
         )
     response["ETag"] = etag
     response["Vary"] = "Accept"
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Expose-Headers"] = "ETag, Link"
+    response["Access-Control-Expose-Headers"] = "ETag, Link"  # for any origin: the decorator
     response["Link"] = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
     return response
 
@@ -491,7 +490,6 @@ def _version_text(request: HttpRequest, obj, field: str) -> HttpResponse:
 def _plain_text(text: str) -> HttpResponse:
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["ETag"] = quote_etag(hashlib.sha256(text.encode()).hexdigest()[:32])
-    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

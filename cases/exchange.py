@@ -937,10 +937,10 @@ def _named_rows(header_cells, records, as_text) -> tuple[list, list[tuple[int, d
         )
     rows = []
     for number, values in enumerate(records, start=2):
-        texts = [as_text(value).strip() for value in values]
-        if not any(texts):
+        cells = [as_text(value) for value in values]
+        if not any(cell.strip() for cell in cells):
             continue  # spreadsheets often leave a few empty rows at the end
-        if any(text for i, text in enumerate(texts) if i >= len(header) or not header[i]):
+        if any(cell.strip() for i, cell in enumerate(cells) if i >= len(header) or not header[i]):
             raise ImportFileError(
                 _(
                     "Rij %(row)d heeft een waarde in een kolom zonder naam in de eerste rij: "
@@ -952,7 +952,7 @@ def _named_rows(header_cells, records, as_text) -> tuple[list, list[tuple[int, d
             (
                 number,
                 {
-                    column: as_text(values[i]) if i < len(values) else ""
+                    column: cells[i] if i < len(cells) else ""
                     for i, column in enumerate(header)
                     if column
                 },
