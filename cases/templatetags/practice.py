@@ -143,8 +143,9 @@ def _note(note, summary: str) -> str:
         f"    <summary>{summary}</summary>\n"
         f'    <div class="field{" field--error" if errors else ""}">\n'
         f'      <label for="{field_id}">{conditional_escape(note.label)}</label>\n'
-        f'      <textarea name="{escape(note.html_name)}" id="{field_id}" rows="2" '
-        f'maxlength="{note.field.max_length}"{described}>'
+        # No maxlength: a browser cuts a pasted text at it without a word (`LongText`); the
+        # form names the field when the note is too long, and keeps it.
+        f'      <textarea name="{escape(note.html_name)}" id="{field_id}" rows="2"{described}>'
         f"{'' if value is None else conditional_escape(value)}</textarea>\n"
         f"      {shown_errors}\n"
         "    </div>\n"

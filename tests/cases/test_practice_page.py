@@ -110,6 +110,19 @@ def test_a_bare_submission_asks_for_one_item_and_keeps_what_was_typed(client, fr
     assert texts(tree, "//textarea[@name='notitie-bron-strijd']") == ["Later"]
 
 
+def test_no_note_box_cuts_a_pasted_text_short(client, framework):
+    """A browser cuts text pasted past a textarea's maxlength without a word, and sends the cut
+    text: the notes' boxes have none, on the empty tool, its result and a refused form; a note
+    too long is named and kept whole."""
+    long_note = "x" * 501
+    for query in ("", "?bron-strijd=3", f"?bron-strijd=3&notitie-bron-strijd={long_note}"):
+        tree = parse(client.get(URL + query))
+        areas = tree.xpath("//form//textarea")
+        assert len(areas) == 10, query
+        assert [area.get("name") for area in areas if area.get("maxlength")] == [], query
+    assert texts(tree, "//textarea[@name='notitie-bron-strijd']") == [long_note]
+
+
 BAD = [
     (
         "bron-ontmoeting=7",
