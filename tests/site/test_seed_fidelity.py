@@ -17,6 +17,7 @@ from cases.models import (
     SourceCoding,
     TensionPosition,
 )
+from diegem.lib.languages import version_text
 from frameworks.models import Section, Source, TensionField
 from tests.html import parse, texts
 
@@ -89,7 +90,8 @@ def test_every_coding_on_tekstbewijs_cites_a_passage_that_stands_in_the_case_tex
         *SourceCoding.objects.filter(grounds=Grounds.EVIDENCE),
         *TensionPosition.objects.filter(grounds=Grounds.EVIDENCE),
     ]
-    assert len(on_evidence) == 12
+    # 11: Chiro's norms and values rest on the editors' reading since the second reading.
+    assert len(on_evidence) == 11
     for row in on_evidence:
         framework = (
             {"source": row.source}
@@ -283,3 +285,117 @@ NOTE_WORDING = [
 @pytest.mark.parametrize(("key", "phrase", "present"), NOTE_WORDING)
 def test_notes_keep_the_texts_hedges(key, phrase, present):
     assert (phrase in Annotation.objects.get(seed_key=key).body) is present
+
+
+# A second reading of the seed against the text (5 December 2026): what it found, corrected.
+
+
+def test_chiros_norms_rest_on_the_editors_reading_not_on_the_text():
+    # T L262-264 and L310-322: the text prints the Chiro note as an initiative that arises
+    # because norms are NOT shared; that Chiro rests on shared norms, it does not say.
+    row = coding("chiro-brussel", "normen-en-waarden")
+    assert row.grounds == Grounds.INTERPRETATION
+    assert row.rationale.startswith("Interpretatie van de redactie:")
+    assert "zegt de brontekst niet" in row.rationale
+    for language, phrase in (("fr", "le texte source ne le dit pas"), ("en", "the source text")):
+        assert phrase in version_text(row, "rationale", language), language
+
+
+# T L1009-1011: "als we samen werken respecteren we, doen we wat ze vragen voor het werk".
+WAREHOUSE_WORDS = [
+    ("nl", "doen wat hun voor het werk gevraagd wordt", "respect onder collega"),
+    ("fr", "ce qu’on leur demande pour le travail", "respect entre collègues"),
+    ("en", "what they are asked to do for the work", "respect among colleagues"),
+]
+
+
+@pytest.mark.parametrize(("language", "said", "not_said"), WAREHOUSE_WORDS)
+def test_the_warehouse_worker_is_quoted_as_he_spoke(language, said, not_said):
+    case = Case.objects.get(slug="spring-global-mail")
+    text = version_text(case, "citizenship", language)
+    assert said in text and not_said not in text
+    # The evidence for the shared work ethic is the passage as the case's text now has it.
+    evidence = CodingEvidence.objects.get(case=case, source__key="normen-en-waarden")
+    assert (
+        evidence.quote_exact
+        == "als ze samenwerken, respect tonen en doen wat hun voor het werk gevraagd wordt"
+    )
+    assert evidence.quote_exact in case.citizenship
+
+
+# Framework texts that said more, or other, than the text.
+FRAMEWORK_WORDING = [
+    # T L665-667: recognition policy aimed at the specific claims ("eisen") of minority groups.
+    (Section, "plaats-burgerschap-leren", "body", "nl", "specifieke eisen van minderheidsgroepen"),
+    (Section, "plaats-burgerschap-leren", "body", "en", "specific claims of minority groups"),
+    (Section, "plaats-burgerschap-leren", "body", "fr", "revendications spécifiques"),
+    # T L844-871: the pleas are named without reasons; the warning of stigma is CIMIC's.
+    (TensionField, "universeel-particularistisch", "description", "nl", "wijst CIMIC"),
+    (TensionField, "universeel-particularistisch", "description", "en", "CIMIC"),
+    (TensionField, "universeel-particularistisch", "description", "fr", "CIMIC"),
+    # T L1041-1042: "Verschillende planners", not many.
+    (TensionField, "afstand-nabijheid", "description", "nl", "Verschillende planners"),
+    (TensionField, "afstand-nabijheid", "for_practice", "nl", "verschillende planners"),
+    (TensionField, "afstand-nabijheid", "description", "en", "Several planners"),
+    (TensionField, "afstand-nabijheid", "for_practice", "en", "several planners"),
+    (TensionField, "afstand-nabijheid", "description", "fr", "Plusieurs planificateurs"),
+    (TensionField, "afstand-nabijheid", "for_practice", "fr", "plusieurs planificateurs"),
+    # T L258: communitarians; in French "communautaire" means something else.
+    (Source, "normen-en-waarden", "perspective", "fr", "conception communautarienne"),
+    (Source, "strijd", "description", "fr", "libéral et communautarien"),
+    # T L32-33: a "begeleidingscommissie", which advises.
+    (Section, "inleiding", "body", "en", "advisory committee"),
+]
+
+
+@pytest.mark.parametrize(("model", "key", "field", "language", "phrase"), FRAMEWORK_WORDING)
+def test_the_framework_says_what_the_text_says(model, key, field, language, phrase):
+    assert phrase in version_text(model.objects.get(key=key), field, language)
+
+
+# Words the framework no longer has (same passages).
+FRAMEWORK_OVERSTATEMENTS = [
+    (Section, "plaats-burgerschap-leren", "body", "nl", "noden"),
+    (TensionField, "universeel-particularistisch", "description", "nl", "onder meer omdat"),
+    (TensionField, "afstand-nabijheid", "description", "nl", "Veel beleidsdocumenten"),
+    (TensionField, "afstand-nabijheid", "for_practice", "nl", "veel planners"),
+    (Source, "normen-en-waarden", "perspective", "fr", "conception communautaire\n"),
+    (Section, "inleiding", "body", "en", "steering"),
+]
+
+
+@pytest.mark.parametrize(("model", "key", "field", "language", "phrase"), FRAMEWORK_OVERSTATEMENTS)
+def test_the_framework_no_longer_overstates_the_text(model, key, field, language, phrase):
+    assert phrase not in version_text(model.objects.get(key=key), field, language) + "\n"
+
+
+# Audit defect 12 again: two notes that intensified the text (T L1056-1058, L803-804).
+NOTE_INTENSITY = [
+    (
+        "samenlevingsopbouw-brussel-meerjarenplan-afstand-nabijheid",
+        "min of meer los",
+        "grotendeels",
+    ),
+    (
+        "spring-global-mail-leren-samenwerken",
+        "meer weten over een andere godsdienst",
+        "nieuwsgierig",
+    ),
+]
+
+
+@pytest.mark.parametrize(("key", "said", "not_said"), NOTE_INTENSITY)
+def test_notes_do_not_intensify_the_text(key, said, not_said):
+    body = Annotation.objects.get(seed_key=key).body
+    assert said in body and not_said not in body
+
+
+def test_the_site_presents_the_research_as_a_search_not_a_finding(client):
+    # T L14-15, L23-25, L43-45: starting points, no results yet; T L32-33: only the number.
+    home = " ".join(texts(parse(client.get("/")), "//p[contains(@class,'lead')]"))
+    assert "zoekt DieGem naar nieuwe vormen van solidariteit" in home
+    assert "groeien nieuwe vormen" not in home
+    lead = texts(parse(client.get(reverse("organisations"))), "//p[contains(@class,'lead')]")
+    assert lead[0].startswith(
+        "DieGem wordt begeleid door een commissie van intussen 62 organisaties."
+    )
