@@ -11,6 +11,8 @@ Django's auth views with Dutch templates (templates/registration/), hardened:
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -44,7 +46,9 @@ def axes_username(request, credentials: dict | None) -> str | None:
 
 class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form) -> HttpResponse:
-        email = form.cleaned_data["email"].strip().lower()
+        # As Django matches an account (`PasswordResetForm.get_users`: NFKC, then casefold): every
+        # spelling that reaches one account counts against one limit (`ſ` is an `s` there).
+        email = unicodedata.normalize("NFKC", form.cleaned_data["email"].strip()).casefold()
         allowed = use_within_limits(
             Limit(
                 "password-reset-address",

@@ -51,9 +51,7 @@ def use_within_limits(*limits: Limit) -> bool:
 def _count(limits, now) -> bool:
     counted = []
     for limit in sorted(limits, key=lambda limit: limit.key):
-        row, _ = RequestLimit.objects.select_for_update().get_or_create(
-            key=limit.key, defaults={"expires_at": now}
-        )
+        row = _locked_row(limit.key, now)
         since = (now - limit.period).timestamp()
         recent = [moment for moment in row.uses if moment > since]
         if len(recent) >= limit.uses:
@@ -64,6 +62,20 @@ def _count(limits, now) -> bool:
         row.expires_at = now + limit.period
         row.save(update_fields=["uses", "expires_at"])
     return True
+
+
+def _locked_row(key: str, now) -> RequestLimit:
+    """The row of `key`, locked to the end of the transaction: inserted, or the one there locked
+    (`ON CONFLICT DO UPDATE`), in one statement. With get_or_create, a row another request made
+    (and, refused by another limit, left expired) and a third cleared between the failed insert
+    and the second read was an IntegrityError: a 500."""
+    RequestLimit.objects.bulk_create(
+        [RequestLimit(key=key, expires_at=now)],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["key"],
+    )
+    return RequestLimit.objects.select_for_update().get(key=key)
 
 
 @transaction.atomic

@@ -190,6 +190,26 @@ def test_password_reset_requests_are_limited_per_e_mail_address_without_telling_
     assert len(mail.outbox) == 3
 
 
+def test_the_e_mail_limit_counts_every_spelling_that_reaches_the_same_account(db, settings):
+    """Django mails every account whose address matches without regard to case after NFKC
+    (`ſ`, the long s, is an `s`): the limit counts every such spelling as one address."""
+    settings.PASSWORD_RESETS_PER_EMAIL_PER_HOUR = 3
+    make_user("sara", email="sara.sk@example.org")
+    spellings = [
+        "sara.sk@example.org",
+        "ſara.sk@example.org",
+        "SARA.SK@example.org",
+        "ſara.ſk@example.org",
+        "Sara.SK@example.org",
+    ]
+    statuses = [
+        ask_for_a_link(email, Client(REMOTE_ADDR=f"198.51.100.{n}")).status_code
+        for n, email in enumerate(spellings)
+    ]
+    assert statuses == [302, 302, 302, 429, 429]
+    assert [message.to for message in mail.outbox] == [["sara.sk@example.org"]] * 3
+
+
 def test_password_reset_requests_are_limited_per_client_address(db, settings):
     settings.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 5
     client = Client(REMOTE_ADDR="203.0.113.40")
