@@ -45,6 +45,7 @@ from annotations.notifications import (
     NotificationReason,
 )
 from cases.models import Case
+from diegem.lib.locking import one_at_a_time
 from frameworks.models import Section, Source, TensionField
 
 logger = logging.getLogger(__name__)
@@ -113,13 +114,22 @@ def follow(*, user, target) -> Follow:
         and not Organisation.objects.of_member(user).filter(pk=target.pk).exists()
     ):
         raise PermissionDenied(_("U kunt alleen uw eigen organisatie volgen."))
+    _in_turn(user, target)
     found, _created = Follow.objects.get_or_create(user=user, **{_follow_field(target): target})
     return found
 
 
 @transaction.atomic
 def unfollow(*, user, target) -> None:
+    _in_turn(user, target)
     Follow.objects.filter(user=user, **{_follow_field(target): target}).delete()
+
+
+def _in_turn(user, target) -> None:
+    """One member's follow and unfollow of one target, one at a time: get_or_create beside a
+    delete could fail its insert on a row made meanwhile and then not find it (an
+    IntegrityError)."""
+    one_at_a_time(f"follow:{user.pk}:{_follow_field(target)}:{target.pk}")
 
 
 # --- preferences ---------------------------------------------------------------------------------

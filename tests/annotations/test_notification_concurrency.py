@@ -4,13 +4,19 @@ Real threads, each with its own database connection (transactional tests).
 """
 
 import datetime
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
 
 from annotations.models import Follow, MemberPreferences, Notification
-from annotations.notification_services import notification_fan_out, send_digests
+from annotations.notification_services import (
+    follow,
+    notification_fan_out,
+    send_digests,
+    unfollow,
+)
 from tests.concurrency import at_once
 from tests.factories import make_annotation, make_case, make_member
 
@@ -53,3 +59,24 @@ def test_two_digest_runs_at_once_send_each_mail_once():
         "lid4@example.org",
         "lid5@example.org",
     ]
+
+
+def test_following_and_unfollowing_at_once_is_never_an_error():
+    """get_or_create found no row, failed to insert one another request had just made, and
+    read again after a third had removed it: an IntegrityError, a 500 on the follow button.
+    One member's follow and unfollow of one target now take turns."""
+    case = make_case()
+    member = make_member()
+    turns = itertools.count()
+
+    def follow_or_unfollow():
+        if next(turns) % 2:
+            unfollow(user=member, target=case)
+        else:
+            follow(user=member, target=case)
+
+    errors = []
+    for _round in range(25):
+        errors += at_once(follow_or_unfollow, times=6)
+    assert errors == []
+    assert Follow.objects.filter(user=member, case=case).count() <= 1
