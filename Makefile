@@ -37,7 +37,9 @@ run: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py seed
 	DEBUG=true $(PY) manage.py demo_accounts
 	@echo "Serving on http://$(HOST):$(PORT)/"
-	DEBUG=true SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
+	# No kept database connections: the development server runs each request in a thread of its
+	# own, whose connection nobody closes (Django's documentation); a burst would exhaust PostgreSQL.
+	DEBUG=true CONN_MAX_AGE=0 SITE_URL='$(SITE_URL)' $(PY) manage.py runserver $(HOST):$(PORT)
 
 seed: $(VENV)/.installed
 	$(PY) manage.py seed
