@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from annotations import notification_services as services
 from annotations.forms import PreferencesForm
@@ -62,6 +62,7 @@ def _target_name(target) -> str:
 
 
 @login_required
+@require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The member's notifications, newest first; those on the page are marked read by viewing them."""
     page = Paginator(services.notifications_for_list(request.user), PAGE_SIZE).get_page(

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from annotations.forms import PAGE_OUT_OF_DATE, SavePracticeForm
 from annotations.organisations import Organisation
@@ -120,6 +120,7 @@ def practice_save(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def saved_practice_list(request: HttpRequest) -> HttpResponse:
     """The organisation's saved practices, with their first and latest dates."""
     practices = (
@@ -218,6 +219,7 @@ def _visible_practice(request: HttpRequest, pk: int) -> SavedPractice:
 
 
 @login_required
+@require_safe
 def saved_practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The trajectory: the first, the latest and any placement in between, on the same spectra."""
     practice = _visible_practice(request, pk)

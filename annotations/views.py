@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from annotations import reading_proposals, services
 from annotations.forms import (
@@ -284,6 +284,7 @@ def annotation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def my_annotations(request: HttpRequest) -> HttpResponse:
     """The author's own annotations, whatever their status, with the reviewers' messages."""
     annotations = (
@@ -549,6 +550,7 @@ def _render_queue(
 
 @login_required
 @permission_required("annotations.moderate_annotation", raise_exception=True)
+@require_safe
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     """Pending, flagged and orphaned annotations, oldest first, with the passage in context."""
     return _render_queue(
@@ -679,6 +681,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 # --- organisations ------------------------------------------------------------------------------
 
 
+@require_safe
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """The stakeholder organisations, with how many public annotations each wrote."""
     organisations = Organisation.objects.annotate(

@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "diegem.lib.middleware.PrivateForUsersMiddleware",
     # After the user and messages are known (the error page shows the header), before any view.
     "diegem.lib.middleware.RejectNulBytesMiddleware",
+    # A page for a 405, which Django sends empty (it shows the header: below the reader).
+    "diegem.lib.middleware.MethodNotAllowedPageMiddleware",
     # Facts about the reader read once per GET (diegem.lib.request_memo).
     "diegem.lib.request_memo.RequestMemoMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.

@@ -45,6 +45,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from diegem.lib.versioning import current_content_version
 
@@ -108,7 +109,9 @@ def _nonce(request):
 def public_page_cache(view):
     """Serve anonymous GETs of this view from the versioned page cache: a page kept is served
     by `PageCacheMiddleware`, before the view is reached (here, where the middleware is not
-    in the way, as in a test that calls the view); a page made is kept here."""
+    in the way, as in a test that calls the view); a page made is kept here. A page the cache
+    keeps is read, never sent to: any method but GET and HEAD is a 405 (`require_safe`)."""
+    view = require_safe(view)
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):

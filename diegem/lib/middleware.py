@@ -99,3 +99,25 @@ class PrivateForUsersMiddleware:
         ):
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page in the reader's language for a 405: Django's (`require_safe`, `require_POST`) has
+    no body at all. Only such an empty answer is replaced; its `Allow` header stays."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.streaming or response.content:
+            return response
+        allowed = response.get("Allow", "")
+        page = render(
+            request,
+            "405.html",
+            {"readable": "GET" in allowed.replace(" ", "").split(",")},
+            status=405,
+        )
+        page["Allow"] = allowed
+        return page

@@ -1,0 +1,84 @@
+"""A page is read (GET, HEAD); a form is sent (POST). Any other method gets a 405 that says so in
+the reader's language, and the `Allow` header names what the address takes."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import make_case, make_member
+from tests.html import parse, texts
+
+pytestmark = pytest.mark.django_db
+
+# Pages the page cache keeps (`public_page_cache`), and the open data it keeps: read only.
+READ_ONLY = [
+    "/praktijken/",
+    "/praktijken/buurtkeuken/",
+    "/kader/",
+    "/bronnen/ontmoeting/",
+    "/spanningsvelden/consensus-conflict/",
+    "/overzicht/",
+    "/kaart/",
+    "/vergelijken/",
+    "/methode/",
+    "/organisaties/",
+    "/uw-praktijk/",
+    "/praktijken/feed/",
+    "/data/praktijken.csv",
+    "/data/praktijken.json",
+    "/sitemap.xml",
+    "/",
+    "/zoeken/",
+]
+
+
+@pytest.mark.parametrize("url", READ_ONLY)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_page_is_only_read(client, framework, url, method):
+    make_case(slug="buurtkeuken")
+    assert client.get(url).status_code == 200, url
+    response = getattr(client, method)(url)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    page = parse(response)
+    assert texts(page, "//h1") == ["Dit kan op dit adres niet"]
+    assert texts(page, "//main//p")[0] == (
+        "Deze pagina kan alleen bekeken worden. Er is niets bewaard."
+    )
+    assert page.xpath("//main//a/@href")[0] == url
+
+
+def test_a_made_up_method_is_refused_too(client, framework):
+    response = client.generic("FOO", reverse("case-list"))
+    assert response.status_code == 405
+    assert texts(parse(response), "//h1") == ["Dit kan op dit adres niet"]
+
+
+# Addresses that only take a form.
+FORM_ONLY = ["/volgen/", "/account/afmelden/", "/uw-praktijk/bewaren/"]
+
+
+@pytest.mark.parametrize("url", FORM_ONLY)
+def test_an_address_that_takes_a_form_says_so_when_opened(framework, url):
+    client = Client()
+    client.force_login(make_member())
+    response = client.get(url)
+    assert response.status_code == 405
+    assert response["Allow"].split(", ")[0] == "POST"  # logging out also answers OPTIONS
+    assert texts(parse(response), "//main//p")[0] == (
+        "Dit adres neemt alleen formulieren aan die vanaf de pagina zelf verstuurd worden. "
+        "Ga terug naar de pagina met het formulier."
+    )
+
+
+def test_the_405_page_speaks_the_language_of_the_address(client, framework):
+    make_case(slug="buurtkeuken")
+    for prefix, title in (
+        ("/fr", "Ce n’est pas possible à cette adresse"),
+        ("/en", "That is not possible at this address"),
+    ):
+        response = client.delete(f"{prefix}/praktijken/buurtkeuken/")
+        assert response.status_code == 405
+        page = parse(response)
+        assert page.get("lang") == prefix[1:]
+        assert texts(page, "//h1") == [title]
