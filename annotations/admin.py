@@ -58,7 +58,7 @@ class OrganisationAdmin(GuardedAdmin):
             else:
                 self.message_user(
                     request,
-                    _("%(email)s is uitgenodigd namens %(organisation)s.")
+                    _("Uitnodiging verstuurd naar %(email)s, namens %(organisation)s.")
                     % {"email": user.email, "organisation": form.cleaned_data["organisation"]},
                     messages.SUCCESS,
                 )

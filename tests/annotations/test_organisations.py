@@ -42,6 +42,11 @@ def test_staff_invite_a_member_who_sets_a_password_and_can_annotate(
             },
         )
     assert response.status_code == 302
+    # The admin writes each message with a capital: the address is not its first word.
+    shown = client.get(response.url)
+    assert texts(parse(shown), "//ul[@class='messagelist']/li") == [
+        f"Uitnodiging verstuurd naar nieuw.lid@example.org, namens {organisation_a.name}."
+    ]
     user = get_user_model().objects.get(email="nieuw.lid@example.org")
     assert not user.has_usable_password()
     assert Membership.objects.get(user=user).organisation == organisation_a
