@@ -23,7 +23,7 @@ from annotations.forms import PAGE_OUT_OF_DATE
 from annotations.models import Annotation, Status
 from annotations.reading_forms import AnswerForm, ProcessForm, ReadingEditForm, ReadingForm
 from annotations.readings import ANSWER_STATUSES, coding_code
-from annotations.views import OFFLINE, refused, text_kept
+from annotations.views import OFFLINE, no_longer_editable, refused, text_kept
 from cases.models import Case, CodingEvidence
 from cases.views import _download
 from diegem.lib.versioning import current_content_version
@@ -178,6 +178,8 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, OFFLINE)
         return redirect("annotations-mine")
     if annotation.status not in services.EDITABLE:
+        if request.method == "POST":  # decided, or withdrawn elsewhere, while the author wrote
+            return text_kept(request, no_longer_editable(annotation))
         messages.error(request, _("Deze lezing kan niet meer bewerkt worden."))
         return redirect("annotations-mine")
     initial = {"voice": annotation.voice, "body": annotation.body, "version": annotation.version}
@@ -200,6 +202,8 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except (services.ModerationError, IllegalTransition) as error:
             # Changed meanwhile (a reviewer decided): keep what was typed, with the new version.
             annotation.refresh_from_db()
+            if annotation.status not in services.EDITABLE:
+                return text_kept(request, no_longer_editable(annotation))
             form = ReadingEditForm({**request.POST.dict(), "version": annotation.version})
             form.is_valid()
             form.add_error(None, str(error))

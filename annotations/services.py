@@ -336,14 +336,20 @@ def record_submission(annotation: Annotation, author) -> None:
     )
 
 
-def _lock(annotation_id: int, expected_version: int | None, **lookup) -> Annotation:
-    """The annotation's row, locked; refuse when someone changed it meanwhile."""
+def _lock(annotation_id: int, expected_version: int | None, *, author=None) -> Annotation:
+    """The annotation's row, locked; refuse when someone changed it meanwhile.
+
+    With `author`, only their own, and a refusal speaks to them: it never names a reviewer.
+    """
+    lookup = {} if author is None else {"author": author}
     try:
         annotation = Annotation.objects.select_for_update().get(pk=annotation_id, **lookup)
     except Annotation.DoesNotExist:
         raise PermissionDenied(_("Deze kanttekening bestaat niet of is niet van u.")) from None
     if expected_version is not None and annotation.version != expected_version:
         last = annotation.events.select_related("actor").first()
+        if author is not None:
+            raise StaleAnnotation(_stale_for_author(annotation, last))
         if last and last.actor_id and last.actor_id == annotation.author_id:
             who = annotation.byline  # the author as they chose to be shown (maybe without name)
         elif last and last.actor:
@@ -357,6 +363,39 @@ def _lock(annotation_id: int, expected_version: int | None, **lookup) -> Annotat
             % {"who": who, "status": annotation.get_status_display()}
         )
     return annotation
+
+
+def _stale_for_author(annotation: Annotation, last: ModerationEvent | None) -> str:
+    """What an author is told when their form is out of date: who changed it, as a role (a
+    reviewer's name is never shown to an author), and what to do."""
+    status = {"status": annotation.get_status_display()}
+    # Their own edit elsewhere: an event of theirs, or (a waiting note edited, no move of the
+    # table, no event) the newest content version, numbered with the annotation's version.
+    if (last and last.actor_id and last.actor_id == annotation.author_id) or (
+        annotation.versions.filter(number=annotation.version).exists()
+    ):
+        return (
+            _(
+                "Uw wijziging is niet bewaard: u hebt intussen al een andere wijziging bewaard "
+                "(nu: %(status)s). Kijk uw tekst hieronder na en bewaar opnieuw."
+            )
+            % status
+        )
+    if last and last.actor_id:
+        return (
+            _(
+                "Uw wijziging is niet bewaard: de moderatie heeft intussen beslist "
+                "(nu: %(status)s). Kijk uw tekst hieronder na en bewaar opnieuw."
+            )
+            % status
+        )
+    return (
+        _(
+            "Uw wijziging is niet bewaard: er is intussen iets veranderd (nu: %(status)s). "
+            "Kijk uw tekst hieronder na en bewaar opnieuw."
+        )
+        % status
+    )
 
 
 @transaction.atomic

@@ -149,6 +149,25 @@ def text_kept(request: HttpRequest, message: str, chosen=(), *, status: int = 40
     )
 
 
+# Said with the text kept when an edit arrives for a contribution that may no longer be edited.
+NO_LONGER_EDITABLE = {
+    Annotation.Motivation.COMMENTING: gettext_lazy(
+        "Deze kanttekening kan niet meer bewerkt worden: ze heeft intussen de status ‘%(status)s’."
+    ),
+    Annotation.Motivation.REPLYING: gettext_lazy(
+        "Dit antwoord kan niet meer bewerkt worden: het heeft intussen de status ‘%(status)s’."
+    ),
+    Annotation.Motivation.ASSESSING: gettext_lazy(
+        "Deze lezing kan niet meer bewerkt worden: ze heeft intussen de status ‘%(status)s’."
+    ),
+}
+
+
+def no_longer_editable(annotation: Annotation) -> str:
+    """Why the author's edit was not saved: the status it has now (never who gave it)."""
+    return NO_LONGER_EDITABLE[annotation.motivation] % {"status": annotation.get_status_display()}
+
+
 def _selection_preview(text: str, source) -> dict | None:
     """The selected passage in its context, when the browser sent a valid selection."""
     try:
@@ -191,6 +210,8 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, OFFLINE)
         return redirect("annotations-mine")
     if annotation.status not in services.EDITABLE:
+        if request.method == "POST":  # decided, or withdrawn elsewhere, while the author wrote
+            return text_kept(request, no_longer_editable(annotation))
         messages.error(request, _("Deze kanttekening kan niet meer bewerkt worden."))
         return redirect("annotations-mine")
     # A reply has no kind: its own form, the same service.
@@ -223,6 +244,8 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except (services.ModerationError, IllegalTransition) as error:
             # Changed meanwhile (a reviewer decided): show what it is now, keep what was typed.
             annotation = _own_annotation(request, pk)
+            if annotation.status not in services.EDITABLE:
+                return text_kept(request, no_longer_editable(annotation))
             form = form_class({**request.POST.dict(), "version": annotation.version})
             form.is_valid()
             form.add_error(None, str(error))

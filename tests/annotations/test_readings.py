@@ -540,6 +540,52 @@ def test_the_author_reworks_a_reading_after_a_request_for_changes(case, member_a
     assert logged_in(member_a).get(url.replace(str(annotation.pk), "999999")).status_code == 404
 
 
+def test_a_reading_edit_sent_after_a_decision_gives_the_text_back(case, member_a, reviewer):
+    annotation = propose(member_a, case)
+    client = logged_in(member_a)
+    url = reverse("reading-edit", args=[annotation.pk])
+    assert client.get(url).status_code == 200  # the author opens the form; meanwhile:
+    services.annotation_moderate(
+        annotation_id=annotation.pk,
+        action="reject",
+        actor=reviewer,
+        expected_version=annotation.version,
+        public_reason="Niet onderbouwd.",
+    )
+    response = client.post(
+        url, {"voice": "planner", "body": "Mijn betere argument.", "version": annotation.version}
+    )
+    assert response.status_code == 409
+    page = parse(response)
+    assert texts(page, "//p[contains(@class,'notice')]") == [
+        "Deze lezing kan niet meer bewerkt worden: ze heeft intussen de status ‘afgewezen’."
+    ]
+    assert page.xpath("//textarea[@id='kept-body']")[0].text.strip() == "Mijn betere argument."
+    assert "Mona" not in response.content.decode()
+    annotation.refresh_from_db()
+    assert (annotation.status, annotation.body) == (Status.REJECTED, "Ik zie hier veel ontmoeting.")
+
+
+def test_a_stale_reading_edit_speaks_to_the_author_and_keeps_the_text(case, member_a, reviewer):
+    annotation = propose(member_a, case)
+    approve(annotation, reviewer)
+    response = logged_in(member_a).post(
+        reverse("reading-edit", args=[annotation.pk]),
+        {"voice": "planner", "body": "Mijn betere argument.", "version": annotation.version},
+    )
+    assert response.status_code == 200
+    page = parse(response)
+    (errors,) = texts(page, '//*[@class="form-errors"]//li')
+    assert errors == (
+        "Uw wijziging is niet bewaard: de moderatie heeft intussen beslist (nu: goedgekeurd). "
+        "Kijk uw tekst hieronder na en bewaar opnieuw."
+    )
+    assert "Mona" not in response.content.decode()
+    assert [t.strip() for t in page.xpath("//textarea[@name='body']/text()")] == [
+        "Mijn betere argument."
+    ]
+
+
 def test_an_answer_reaches_the_cached_case_page_at_once(approved_reading, researcher, client):
     url = "/praktijken/buurtkeuken/"
     assert "Antwoord van de onderzoekers" not in client.get(url).content.decode()
