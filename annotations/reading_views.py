@@ -23,7 +23,7 @@ from annotations.forms import PAGE_OUT_OF_DATE
 from annotations.models import Annotation, Status
 from annotations.reading_forms import AnswerForm, ProcessForm, ReadingEditForm, ReadingForm
 from annotations.readings import ANSWER_STATUSES, coding_code
-from annotations.views import OFFLINE, no_longer_editable, refused, text_kept
+from annotations.views import OFFLINE, changes_asked, no_longer_editable, refused, text_kept
 from cases.models import Case, CodingEvidence
 from cases.views import _download
 from diegem.lib.versioning import current_content_version
@@ -219,6 +219,7 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "annotation": annotation,
         "reading": annotation.reading,
+        "changes_asked": changes_asked(annotation),
         "allowance": services.submission_allowance(request.user),
     }
     response = render(request, "annotations/reading_edit.html", context)

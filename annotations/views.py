@@ -30,6 +30,7 @@ from annotations.models import (
     Annotation,
     AnnotationVersion,
     Flag,
+    ModerationAction,
     ModerationEvent,
     Organisation,
     Status,
@@ -168,6 +169,15 @@ def no_longer_editable(annotation: Annotation) -> str:
     return NO_LONGER_EDITABLE[annotation.motivation] % {"status": annotation.get_status_display()}
 
 
+def changes_asked(annotation: Annotation) -> str:
+    """What the reviewer asked the author to change, while that request stands: the public
+    message of the last request for changes (never the internal note)."""
+    if annotation.status != Status.CHANGES_REQUESTED:
+        return ""
+    asked = annotation.events.filter(action=ModerationAction.REQUEST_CHANGES).first()
+    return asked.public_reason if asked else ""
+
+
 def _selection_preview(text: str, source) -> dict | None:
     """The selected passage in its context, when the browser sent a valid selection."""
     try:
@@ -266,6 +276,7 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "annotation": annotation,
+        "changes_asked": changes_asked(annotation),
         "allowance": services.submission_allowance(request.user),
     }
     response = render(request, "annotations/edit.html", context)

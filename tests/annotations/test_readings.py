@@ -522,9 +522,17 @@ def test_the_author_reworks_a_reading_after_a_request_for_changes(case, member_a
     client = logged_in(member_a)
     url = reverse("reading-edit", args=[annotation.pk])
 
+    page = parse(client.get(url))
+    assert texts(page, "//main//*[contains(@class,'moderator-message')]") == [
+        "Bericht van de moderator: Zeg waarom."
+    ]
+
     response = client.post(url, {"voice": "doener", "body": "  ", "version": annotation.version})
     (errors,) = texts(parse(response), '//*[@class="form-errors"]')
     assert "Uw argument" in errors
+    assert texts(parse(response), "//main//*[contains(@class,'moderator-message')]") == [
+        "Bericht van de moderator: Zeg waarom."
+    ]
 
     response = client.post(
         url, {"voice": "planner", "body": "Omdat iedereen komt.", "version": annotation.version}

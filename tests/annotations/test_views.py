@@ -445,6 +445,34 @@ def test_a_stale_edit_speaks_to_the_author_and_never_names_the_moderator(
     assert page.xpath("//input[@name='version']/@value") == [str(annotation.version + 1)]
 
 
+def test_the_edit_page_shows_what_the_moderator_asked_and_not_the_internal_note(
+    section, member_a, reviewer
+):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    services.annotation_moderate(
+        annotation_id=annotation.pk,
+        action="request_changes",
+        actor=reviewer,
+        expected_version=1,
+        public_reason="Noem een <b>bron</b> & een jaartal.",
+        internal_note="Intern: de auteur schreef dit al eens.",
+    )
+    url = reverse("annotation-edit", args=[annotation.pk])
+    response = logged_in(member_a).get(url)
+    page = parse(response)
+    assert texts(page, "//main//*[contains(@class,'moderator-message')]") == [
+        "Bericht van de moderator: Noem een <b>bron</b> & een jaartal."
+    ]
+    assert not page.xpath("//main//b")  # escaped, not markup
+    assert "Intern:" not in response.content.decode()
+    assert "Mona" not in response.content.decode()
+    # Once the author reworked it, the request is answered: no longer shown.
+    logged_in(member_a).post(url, {**EDITED, "version": 2})
+    assert not parse(logged_in(member_a).get(url)).xpath(
+        "//main//*[contains(@class,'moderator-message')]"
+    )
+
+
 def test_withdraw_asks_for_confirmation_first_and_only_the_author_can(section, member_a, member_b):
     annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
     url = reverse("annotation-withdraw", args=[annotation.pk])
