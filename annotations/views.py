@@ -134,10 +134,20 @@ READING_ELSEWHERE = gettext_lazy(
 )
 
 
-def text_kept(request: HttpRequest, message: str, chosen=(), *, status: int = 409) -> HttpResponse:
+def text_kept(
+    request: HttpRequest,
+    message: str,
+    chosen=(),
+    *,
+    status: int = 409,
+    texts=None,
+    back: tuple[str, str] | None = None,
+) -> HttpResponse:
     """A submission that cannot be saved any more: say why, and give back what was typed to copy.
 
     `chosen`: (label, value in words) of what the member picked beside the text (a reading's value).
+    `texts`: (label, text) of what was typed, for a form other than a note's (a researcher's
+    answer); `back`: (address, words) of the link onward, instead of the author's own list.
     """
     typed = {
         name: request.POST.get(name, "") for name in ("body", "attribution", "link", "passage")
@@ -145,7 +155,7 @@ def text_kept(request: HttpRequest, message: str, chosen=(), *, status: int = 40
     return render(
         request,
         "annotations/text_kept.html",
-        {"message": message, "typed": typed, "chosen": chosen},
+        {"message": message, "typed": typed, "chosen": chosen, "texts": texts, "back": back},
         status=status,
     )
 

@@ -269,6 +269,66 @@ def test_processing_changes_the_coding_and_names_the_reading_in_the_history(
     assert reading.answer == "Dank u; we passen de codering aan."
 
 
+@pytest.mark.parametrize(
+    "step, typed",
+    [
+        ("antwoorden", {"answer": "Dank, we bekijken het."}),
+        (
+            "verwerken",
+            {
+                "verwerk-grounds": Grounds.INTERPRETATION,
+                "verwerk-rationale": "Mijn redenering.",
+                "verwerk-answer": "We passen het aan.",
+            },
+        ),
+    ],
+)
+def test_an_answer_to_a_reading_withdrawn_meanwhile_is_given_back_not_a_404(
+    case, approved_reading, member_a, researcher, step, typed
+):
+    client = logged_in(researcher)
+    url = reverse("reading-respond", args=[approved_reading.pk])
+    assert client.get(url).status_code == 200  # the researcher opens the page; meanwhile:
+    services.annotation_withdraw(annotation_id=approved_reading.pk, author=member_a)
+    response = client.post(url, {"stap": step, **typed})
+    assert response.status_code == 409
+    page = parse(response)
+    assert texts(page, "//p[contains(@class,'notice')]") == [
+        "Deze lezing is intussen ingetrokken door haar auteur: wat u schreef, is niet bewaard "
+        "en de codering is niet veranderd."
+    ]
+    kept = [value for name, value in typed.items() if name != "verwerk-grounds"]
+    assert [area.text.strip() for area in page.xpath("//main//textarea")] == kept
+    assert "/praktijken/buurtkeuken/#codering-ontmoeting" in page.xpath("//main//a/@href")
+    reading = Reading.objects.get(annotation=approved_reading)
+    assert (reading.answer, reading.processed_at) == ("", None)
+    assert SourceCoding.objects.get(case=case, source__key=ONTMOETING).strength == 2
+    # Asked for, a reading that is not public (any more) stays unknown.
+    assert client.get(url).status_code == 404
+
+
+def test_an_answer_to_a_reading_back_in_review_says_so(
+    case, approved_reading, member_a, researcher
+):
+    services.annotation_edit(
+        annotation_id=approved_reading.pk,
+        author=member_a,
+        expected_version=Annotation.objects.get(pk=approved_reading.pk).version,
+        voice="doener",
+        kind="",
+        body="Anders verwoord.",
+    )
+    response = logged_in(researcher).post(
+        reverse("reading-respond", args=[approved_reading.pk]),
+        {"stap": "antwoorden", "answer": "Dank."},
+    )
+    assert response.status_code == 409
+    assert texts(parse(response), "//p[contains(@class,'notice')]") == [
+        "Deze lezing staat intussen niet meer online (status: ‘wacht op moderatie’): wat u "
+        "schreef, is niet bewaard en de codering is niet veranderd."
+    ]
+
+
 def test_processing_a_position_to_both_poles(case, member_a, reviewer, researcher):
     annotation = propose(member_a, case, key=CONFLICT, value="beide")
     approve(annotation, reviewer)
