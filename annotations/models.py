@@ -714,6 +714,17 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
         return self.quote_exact != ""
 
     @property
+    def thread_open(self) -> bool:
+        """May it be public as far as its thread goes? Always for a note or a reading; a reply
+        only while its root note is approved and anchored (the thread half of `_approved`)."""
+        if not self.parent_id:
+            return True
+        return (
+            self.parent.status == Status.APPROVED
+            and self.parent.anchor_state == AnchorState.ANCHORED
+        )
+
+    @property
     def is_public(self) -> bool:
         """The same test as `AnnotationQuerySet.public()`, for one loaded annotation."""
         return (

@@ -110,6 +110,33 @@ def reviewer_actions_for(status: str) -> list[str]:
     return [action for action in REVIEWER_ACTIONS if action in allowed]
 
 
+def approval_refusal(annotation: Annotation) -> str:
+    """Why a reviewer may not approve this annotation now, beside the table ("" when they may):
+    a reply whose note is not public would be approved for nobody to see, and its author told
+    it is online. It waits until the note is back, or the reviewer rejects it."""
+    if annotation.thread_open:
+        return ""
+    note = annotation.parent
+    if note.status == Status.APPROVED:  # approved, but its passage was lost in an edit of the text
+        state = _("passage niet meer gevonden")
+    else:
+        state = note.get_status_display()
+    return _(
+        "Dit antwoord kan niet goedgekeurd worden: de kanttekening waarop het antwoordt, staat "
+        "niet online (%(state)s). Laat het wachten tot ze weer online staat, of wijs het af met "
+        "een reden."
+    ) % {"state": state}
+
+
+def reviewer_actions_on(annotation: Annotation) -> list[str]:
+    """The decisions a reviewer is offered on this annotation: the table's for its status,
+    without approving what `approval_refusal` refuses."""
+    actions = reviewer_actions_for(annotation.status)
+    if Action.APPROVE in actions and approval_refusal(annotation):
+        actions.remove(Action.APPROVE)
+    return actions
+
+
 class ModerationError(Exception):
     """A state change that cannot be made; the message says why, for the user."""
 
@@ -490,6 +517,12 @@ def annotation_moderate(
         raise ModerationError(_("Geef de auteur een reden mee."))
     annotation = _lock(annotation_id, expected_version)
     _refuse_offline_target(annotation, actor)
+    if action == Action.APPROVE and annotation.parent_id:
+        # The note's row locked too: a withdrawal of it waits for this decision, or this
+        # decision sees the withdrawal.
+        annotation.parent = Annotation.objects.select_for_update().get(pk=annotation.parent_id)
+        if refusal := approval_refusal(annotation):
+            raise ModerationError(refusal)
     annotation_transition(
         annotation=annotation,
         action=action,

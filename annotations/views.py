@@ -445,6 +445,7 @@ class QueueItem:
     flags: list[Flag]
     form: ModerationForm
     attach_form: AttachForm | None
+    approval_refusal: str = ""  # why "Goedkeuren" is not offered, though its status allows it
 
     @property
     def passage_url(self) -> str:
@@ -525,7 +526,7 @@ def _queue_item(
             f"{old.body} — {old.attribution} {old.link}".strip(),
             f"{new.body} — {new.attribution} {new.link}".strip(),
         )
-    actions = services.reviewer_actions_for(annotation.status)
+    actions = services.reviewer_actions_on(annotation)
     if form is None:
         form = ModerationForm(
             initial={"version": annotation.version}, prefix=f"a{annotation.pk}", actions=actions
@@ -543,6 +544,9 @@ def _queue_item(
         flags=annotation.open_flag_list,
         form=form,
         attach_form=attach_form,
+        approval_refusal=services.approval_refusal(annotation)
+        if ModerationAction.APPROVE in services.reviewer_actions_for(annotation.status)
+        else "",
     )
 
 
@@ -652,7 +656,7 @@ def _refused_decision(request: HttpRequest, pk: int, kind: str, error: str = "")
     if error:
         form.add_error(None, error)
     if kind == "decide":
-        form.offer(services.reviewer_actions_for(annotation.status))
+        form.offer(services.reviewer_actions_on(annotation))
     query = QueryDict(urlsplit(back).query)
     return _render_queue(
         request,
