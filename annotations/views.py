@@ -631,6 +631,31 @@ OFFLINE_FOR_REVIEWERS = gettext_lazy(
     "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt erover beslissen zodra ze weer gepubliceerd is."
 )
 
+# Said instead of the form again when a decision came for an item nothing can be decided on any
+# more (its author withdrew it, or another reviewer's decision left it out of the reviewers' hands).
+NOTHING_LEFT_WITHDRAWN = {
+    Annotation.Motivation.COMMENTING: gettext_lazy(
+        "Kanttekening %(pk)d is intussen ingetrokken door de auteur; er valt niets meer te beslissen."
+    ),
+    Annotation.Motivation.REPLYING: gettext_lazy(
+        "Antwoord %(pk)d is intussen ingetrokken door de auteur; er valt niets meer te beslissen."
+    ),
+    Annotation.Motivation.ASSESSING: gettext_lazy(
+        "Lezing %(pk)d is intussen ingetrokken door de auteur; er valt niets meer te beslissen."
+    ),
+}
+NOTHING_LEFT = {
+    Annotation.Motivation.COMMENTING: gettext_lazy(
+        "Kanttekening %(pk)d heeft intussen de status ‘%(status)s’; er valt niets meer te beslissen."
+    ),
+    Annotation.Motivation.REPLYING: gettext_lazy(
+        "Antwoord %(pk)d heeft intussen de status ‘%(status)s’; er valt niets meer te beslissen."
+    ),
+    Annotation.Motivation.ASSESSING: gettext_lazy(
+        "Lezing %(pk)d heeft intussen de status ‘%(status)s’; er valt niets meer te beslissen."
+    ),
+}
+
 # The two forms of a queue item: the decision and (orphans) the new passage.
 ITEM_FORMS = {"decide": (ModerationForm, "a"), "attach": (AttachForm, "h")}
 
@@ -646,6 +671,18 @@ def _refused_decision(request: HttpRequest, pk: int, kind: str, error: str = "")
     if annotation is None:  # on a case taken offline meanwhile: nothing of it to show
         messages.error(request, OFFLINE_FOR_REVIEWERS)
         return redirect(_back(request))
+    actions = services.reviewer_actions_on(annotation)
+    if kind == "decide" and not actions:
+        # Nothing to decide any more: said, and no empty form that could only be refused.
+        if annotation.status == Status.WITHDRAWN:
+            told = NOTHING_LEFT_WITHDRAWN[annotation.motivation] % {"pk": pk}
+        else:
+            told = NOTHING_LEFT[annotation.motivation] % {
+                "pk": pk,
+                "status": annotation.get_status_display(),
+            }
+        messages.warning(request, told)
+        return redirect(_back(request))
     form_class, letter = ITEM_FORMS[kind]
     prefix = f"{letter}{pk}"
     data = request.POST.copy()
@@ -656,7 +693,7 @@ def _refused_decision(request: HttpRequest, pk: int, kind: str, error: str = "")
     if error:
         form.add_error(None, error)
     if kind == "decide":
-        form.offer(services.reviewer_actions_on(annotation))
+        form.offer(actions)
     query = QueryDict(urlsplit(back).query)
     return _render_queue(
         request,
