@@ -638,6 +638,12 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
         )
         if self.parent_id:  # a reply stands in its thread while the thread is public
             in_margin = in_margin and self.parent.is_public
+        if self.motivation == Motivation.ASSESSING:
+            # A reading stands beside its coding only once public (`#lezing-<id>`); until then,
+            # the coding it reads (the anchor its proposal returned to).
+            if self.is_public:
+                return self.get_absolute_url()
+            return f"{self.case.get_absolute_url()}#codering-{self.reading.item.key}"
         return self.get_absolute_url() if in_margin and self.on_public_text else self.target_url
 
     @property

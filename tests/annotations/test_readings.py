@@ -569,6 +569,26 @@ def test_the_author_finds_their_reading_among_their_contributions(case, member_a
     assert f"/lezingen/{annotation.pk}/bewerken/" in links
 
 
+def test_my_contributions_link_a_waiting_reading_to_its_coding_and_a_public_one_to_itself(
+    case, member_a, reviewer
+):
+    annotation = propose(member_a, case)
+    client = logged_in(member_a)
+
+    def link() -> str:
+        page = parse(client.get(reverse("annotations-mine")))
+        (href,) = page.xpath(f'//*[@id="mijn-{annotation.pk}"]/p[2]/a/@href')
+        return href
+
+    # Waiting, it is not beside its coding: the link goes to the coding, which is there.
+    assert link() == "/praktijken/buurtkeuken/#codering-ontmoeting"
+    case_page = parse(client.get("/praktijken/buurtkeuken/"))
+    assert case_page.xpath("//*[@id='codering-ontmoeting']")
+    assert not case_page.xpath(f"//*[@id='lezing-{annotation.pk}']")
+    approve(annotation, reviewer)
+    assert link() == f"/praktijken/buurtkeuken/#lezing-{annotation.pk}"
+
+
 def test_the_author_reworks_a_reading_after_a_request_for_changes(case, member_a, reviewer):
     annotation = propose(member_a, case)
     services.annotation_moderate(

@@ -15,7 +15,7 @@ from annotations.models import Annotation, Flag, Status
 from annotations.targets import case_target, section_target
 from frameworks.models import Section
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case, make_reply, make_user
+from tests.factories import make_annotation, make_case, make_reading, make_reply, make_user
 from tests.html import parse, textarea, texts
 
 pytestmark = pytest.mark.django_db
@@ -512,6 +512,25 @@ def test_my_annotations_links_to_the_confirmation_as_a_secondary_action(section,
         ),
     ]
     assert not page.xpath("//div[contains(@class,'my-note__actions')]//form")
+
+
+def test_my_annotations_name_each_kind_of_contribution_for_screen_readers(
+    section, member_a, member_b
+):
+    case = make_case()
+    note = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    reply = make_reply(make_annotation(target=section, author=member_b), author=member_a)
+    reading = make_reading(case, source="ontmoeting", author=member_a, status=Status.PENDING)
+    page = parse(logged_in(member_a).get(reverse("annotations-mine")))
+    for item, named in [
+        (note, "deze kanttekening"),
+        (reply, "dit antwoord"),
+        (reading, "deze lezing"),
+    ]:
+        actions = texts(
+            page, f"//li[@id='mijn-{item.pk}']//div[contains(@class,'my-note__actions')]/a"
+        )
+        assert actions == [f"Bewerken {named}", f"Intrekken… {named}"]
 
 
 def test_my_annotations_shows_status_and_the_moderators_message(section, member_a, reviewer):
