@@ -7,7 +7,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from annotations import reading_proposals as proposals
-from annotations import services
+from annotations import reading_views, services
 from annotations.models import Annotation, ModerationEvent, Reading, Status
 from annotations.targets import case_target
 from cases.models import Case, Grounds, SourceCoding, TensionPosition
@@ -305,6 +305,32 @@ def test_an_answer_to_a_reading_withdrawn_meanwhile_is_given_back_not_a_404(
     assert SourceCoding.objects.get(case=case, source__key=ONTMOETING).strength == 2
     # Asked for, a reading that is not public (any more) stays unknown.
     assert client.get(url).status_code == 404
+
+
+def test_a_reading_withdrawn_between_the_page_and_the_save_gives_the_answer_back(
+    case, approved_reading, member_a, researcher, monkeypatch
+):
+    # The view found it approved; the author withdraws it before the service locks its row.
+    found = reading_views._reading_for_researcher
+
+    def then_withdrawn(request, pk):
+        annotation = found(request, pk)
+        services.annotation_withdraw(annotation_id=pk, author=member_a)
+        return annotation
+
+    monkeypatch.setattr(reading_views, "_reading_for_researcher", then_withdrawn)
+    response = logged_in(researcher).post(
+        reverse("reading-respond", args=[approved_reading.pk]),
+        {"stap": "antwoorden", "answer": "Dank, we bekijken het."},
+    )
+    assert response.status_code == 409
+    page = parse(response)
+    assert texts(page, "//p[contains(@class,'notice')]")[0].startswith(
+        "Deze lezing is intussen ingetrokken door haar auteur"
+    )
+    assert [area.text.strip() for area in page.xpath("//main//textarea")] == [
+        "Dank, we bekijken het."
+    ]
 
 
 def test_an_answer_to_a_reading_back_in_review_says_so(
