@@ -210,6 +210,9 @@ class ModerationForm(PageFieldsMixin, forms.Form):
             }
         else:
             self.fields["public_reason"].help_text = _("Optioneel.")
+        # A bound field keeps the help text it was made with (validating the form makes it):
+        # made again, it says this one.
+        self._bound_fields_cache.pop("public_reason", None)
 
     def clean(self):
         cleaned = super().clean()

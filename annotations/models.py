@@ -638,6 +638,12 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
         )
         if self.parent_id:  # a reply stands in its thread while the thread is public
             in_margin = in_margin and self.parent.is_public
+        if self.motivation == Motivation.ASSESSING:
+            # A reading stands beside its coding only once public (`#lezing-<id>`); until then,
+            # the coding it reads (the anchor its proposal returned to).
+            if self.is_public:
+                return self.get_absolute_url()
+            return f"{self.case.get_absolute_url()}#codering-{self.reading.item.key}"
         return self.get_absolute_url() if in_margin and self.on_public_text else self.target_url
 
     @property
@@ -712,6 +718,17 @@ class Annotation(DisplayedChoices, WrittenIn, AnchoredPassage):
     def has_passage(self) -> bool:
         """Is it anchored to a passage (every note; a reading may be; a reply never is)?"""
         return self.quote_exact != ""
+
+    @property
+    def thread_open(self) -> bool:
+        """May it be public as far as its thread goes? Always for a note or a reading; a reply
+        only while its root note is approved and anchored (the thread half of `_approved`)."""
+        if not self.parent_id:
+            return True
+        return (
+            self.parent.status == Status.APPROVED
+            and self.parent.anchor_state == AnchorState.ANCHORED
+        )
 
     @property
     def is_public(self) -> bool:

@@ -350,6 +350,9 @@ def notifications_for_list(user):
             "annotation__parent__section",
             "annotation__author__preferences",
             "annotation__organisation",
+            # A reading's link leads to its coding until it is public (`url_for_author`).
+            "annotation__reading__source",
+            "annotation__reading__tension_field",
             "event",
         )
         .order_by("-created_at", "-pk")

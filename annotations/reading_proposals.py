@@ -60,6 +60,11 @@ class ReadingError(ModerationError):
         super().__init__(message)
 
 
+class ReadingNotOpen(ReadingError):
+    """The reading is no longer approved (withdrawn, hidden, rejected or back in review): it
+    cannot be answered or processed now."""
+
+
 # --- what a reading is about -----------------------------------------------------------------
 
 
@@ -223,7 +228,7 @@ def _lock_reading(annotation_id: int, actor) -> Reading:
         .first()
     )
     if annotation is None:
-        raise ReadingError(_("Deze lezing bestaat niet of is niet (meer) goedgekeurd."))
+        raise ReadingNotOpen(_("Deze lezing bestaat niet of is niet (meer) goedgekeurd."))
     reading = Reading.objects.select_related("source", "tension_field").get(annotation=annotation)
     reading.annotation = annotation  # the locked row, not a fresh copy
     return reading

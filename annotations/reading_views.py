@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -23,7 +23,7 @@ from annotations.forms import PAGE_OUT_OF_DATE
 from annotations.models import Annotation, Status
 from annotations.reading_forms import AnswerForm, ProcessForm, ReadingEditForm, ReadingForm
 from annotations.readings import ANSWER_STATUSES, coding_code
-from annotations.views import OFFLINE, refused, text_kept
+from annotations.views import OFFLINE, changes_asked, no_longer_editable, refused, text_kept
 from cases.models import Case, CodingEvidence
 from cases.views import _download
 from diegem.lib.versioning import current_content_version
@@ -178,6 +178,8 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, OFFLINE)
         return redirect("annotations-mine")
     if annotation.status not in services.EDITABLE:
+        if request.method == "POST":  # decided, or withdrawn elsewhere, while the author wrote
+            return text_kept(request, no_longer_editable(annotation))
         messages.error(request, _("Deze lezing kan niet meer bewerkt worden."))
         return redirect("annotations-mine")
     initial = {"voice": annotation.voice, "body": annotation.body, "version": annotation.version}
@@ -200,6 +202,8 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except (services.ModerationError, IllegalTransition) as error:
             # Changed meanwhile (a reviewer decided): keep what was typed, with the new version.
             annotation.refresh_from_db()
+            if annotation.status not in services.EDITABLE:
+                return text_kept(request, no_longer_editable(annotation))
             form = ReadingEditForm({**request.POST.dict(), "version": annotation.version})
             form.is_valid()
             form.add_error(None, str(error))
@@ -215,6 +219,7 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "annotation": annotation,
         "reading": annotation.reading,
+        "changes_asked": changes_asked(annotation),
         "allowance": services.submission_allowance(request.user),
     }
     response = render(request, "annotations/reading_edit.html", context)
@@ -224,26 +229,73 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- answering and processing ------------------------------------------------------------------
 
 
-def _reading_for_researcher(request: HttpRequest, pk: int) -> Annotation:
-    """An approved reading, for researchers only (404 for anyone else: the lookup holds the permission),
-    on a case whose coding they may read (not one they code blind: the page shows the coding)."""
-    readings = Annotation.objects.none()
-    if proposals.may_answer_readings(request.user):
-        readings = Annotation.objects.readings().filter(
-            status=Status.APPROVED, case__in=Case.objects.codings_visible_to(request.user)
-        )
-    return get_object_or_404(
-        readings.with_target().select_related(
-            "reading__source", "reading__tension_field", "reading__processed_version"
-        ),
-        pk=pk,
+def _researchers_readings(user):
+    """The readings a researcher may answer, whatever their status (none for anyone else: the
+    lookup holds the permission), on cases whose coding they may read (not one they code blind:
+    the page shows the coding)."""
+    if not proposals.may_answer_readings(user):
+        return Annotation.objects.none()
+    return Annotation.objects.readings().filter(case__in=Case.objects.codings_visible_to(user))
+
+
+def _reading_for_researcher(request: HttpRequest, pk: int) -> Annotation | None:
+    """An approved reading, for researchers only; None when there is none to answer."""
+    readings = (
+        _researchers_readings(request.user)
+        .filter(status=Status.APPROVED)
+        .with_target()
+        .select_related("reading__source", "reading__tension_field", "reading__processed_version")
     )
+    return readings.filter(pk=pk).first()
+
+
+# A researcher's answer or change of the coding that came after the reading left.
+READING_WITHDRAWN = gettext_lazy(
+    "Deze lezing is intussen ingetrokken door haar auteur: wat u schreef, is niet bewaard en de "
+    "codering is niet veranderd."
+)
+READING_NOT_OPEN = gettext_lazy(
+    "Deze lezing staat intussen niet meer online (status: ‘%(status)s’): wat u schreef, is niet "
+    "bewaard en de codering is niet veranderd."
+)
+
+
+def _answer_kept(request: HttpRequest, annotation: Annotation) -> HttpResponse:
+    """The reading left while a researcher answered it: say so, and give back what they typed."""
+    if annotation.status == Status.WITHDRAWN:
+        message = READING_WITHDRAWN
+    else:
+        message = READING_NOT_OPEN % {"status": annotation.get_status_display()}
+    fields = [
+        ("answer", AnswerForm.base_fields["answer"].label),
+        ("verwerk-rationale", ProcessForm.base_fields["rationale"].label),
+        ("verwerk-answer", ProcessForm.base_fields["answer"].label),
+    ]
+    typed = [(label, request.POST[name]) for name, label in fields if request.POST.get(name)]
+    item = annotation.reading.item
+    back = (
+        f"{annotation.case.get_absolute_url()}#{coding_anchor(item.key)}",
+        _("Naar de codering bij de praktijk"),
+    )
+    return text_kept(request, message, texts=typed, back=back)
 
 
 @login_required
 def reading_respond(request: HttpRequest, pk: int) -> HttpResponse:
     """Researchers answer a reading, and may change the coding to its value because of it."""
     annotation = _reading_for_researcher(request, pk)
+    if annotation is None:
+        # Withdrawn (or decided) while a researcher wrote: their text back, not a bare 404. A
+        # reading that was never theirs to answer stays unknown.
+        left = request.method == "POST" and (
+            _researchers_readings(request.user)
+            .filter(pk=pk)
+            .select_related("case", "reading__source", "reading__tension_field")
+            .first()
+        )
+        if left:
+            return _answer_kept(request, left)
+        raise Http404
     reading = annotation.reading
     answer_form = AnswerForm(initial={"answer": reading.answer})
     process_form = ProcessForm(prefix="verwerk")
@@ -286,6 +338,9 @@ def reading_respond(request: HttpRequest, pk: int) -> HttpResponse:
                 answer_form.add_error(None, PAGE_OUT_OF_DATE)
                 if any(name.startswith("verwerk-") for name in request.POST):
                     process_form = ProcessForm(request.POST, prefix="verwerk")
+        except proposals.ReadingNotOpen:
+            # It left between this page's look and the service's lock.
+            return _answer_kept(request, _researchers_readings(request.user).get(pk=pk))
         except proposals.ReadingError as error:
             form = answer_form if step == "antwoorden" else process_form
             form.add_error(error.field if error.field in form.fields else None, str(error))

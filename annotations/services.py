@@ -110,6 +110,33 @@ def reviewer_actions_for(status: str) -> list[str]:
     return [action for action in REVIEWER_ACTIONS if action in allowed]
 
 
+def approval_refusal(annotation: Annotation) -> str:
+    """Why a reviewer may not approve this annotation now, beside the table ("" when they may):
+    a reply whose note is not public would be approved for nobody to see, and its author told
+    it is online. It waits until the note is back, or the reviewer rejects it."""
+    if annotation.thread_open:
+        return ""
+    note = annotation.parent
+    if note.status == Status.APPROVED:  # approved, but its passage was lost in an edit of the text
+        state = _("passage niet meer gevonden")
+    else:
+        state = note.get_status_display()
+    return _(
+        "Dit antwoord kan niet goedgekeurd worden: de kanttekening waarop het antwoordt, staat "
+        "niet online (%(state)s). Laat het wachten tot ze weer online staat, of wijs het af met "
+        "een reden."
+    ) % {"state": state}
+
+
+def reviewer_actions_on(annotation: Annotation) -> list[str]:
+    """The decisions a reviewer is offered on this annotation: the table's for its status,
+    without approving what `approval_refusal` refuses."""
+    actions = reviewer_actions_for(annotation.status)
+    if Action.APPROVE in actions and approval_refusal(annotation):
+        actions.remove(Action.APPROVE)
+    return actions
+
+
 class ModerationError(Exception):
     """A state change that cannot be made; the message says why, for the user."""
 
@@ -336,14 +363,20 @@ def record_submission(annotation: Annotation, author) -> None:
     )
 
 
-def _lock(annotation_id: int, expected_version: int | None, **lookup) -> Annotation:
-    """The annotation's row, locked; refuse when someone changed it meanwhile."""
+def _lock(annotation_id: int, expected_version: int | None, *, author=None) -> Annotation:
+    """The annotation's row, locked; refuse when someone changed it meanwhile.
+
+    With `author`, only their own, and a refusal speaks to them: it never names a reviewer.
+    """
+    lookup = {} if author is None else {"author": author}
     try:
         annotation = Annotation.objects.select_for_update().get(pk=annotation_id, **lookup)
     except Annotation.DoesNotExist:
         raise PermissionDenied(_("Deze kanttekening bestaat niet of is niet van u.")) from None
     if expected_version is not None and annotation.version != expected_version:
         last = annotation.events.select_related("actor").first()
+        if author is not None:
+            raise StaleAnnotation(_stale_for_author(annotation, last))
         if last and last.actor_id and last.actor_id == annotation.author_id:
             who = annotation.byline  # the author as they chose to be shown (maybe without name)
         elif last and last.actor:
@@ -357,6 +390,39 @@ def _lock(annotation_id: int, expected_version: int | None, **lookup) -> Annotat
             % {"who": who, "status": annotation.get_status_display()}
         )
     return annotation
+
+
+def _stale_for_author(annotation: Annotation, last: ModerationEvent | None) -> str:
+    """What an author is told when their form is out of date: who changed it, as a role (a
+    reviewer's name is never shown to an author), and what to do."""
+    status = {"status": annotation.get_status_display()}
+    # Their own edit elsewhere: an event of theirs, or (a waiting note edited, no move of the
+    # table, no event) the newest content version, numbered with the annotation's version.
+    if (last and last.actor_id and last.actor_id == annotation.author_id) or (
+        annotation.versions.filter(number=annotation.version).exists()
+    ):
+        return (
+            _(
+                "Uw wijziging is niet bewaard: u hebt intussen al een andere wijziging bewaard "
+                "(nu: %(status)s). Kijk uw tekst hieronder na en bewaar opnieuw."
+            )
+            % status
+        )
+    if last and last.actor_id:
+        return (
+            _(
+                "Uw wijziging is niet bewaard: de moderatie heeft intussen beslist "
+                "(nu: %(status)s). Kijk uw tekst hieronder na en bewaar opnieuw."
+            )
+            % status
+        )
+    return (
+        _(
+            "Uw wijziging is niet bewaard: er is intussen iets veranderd (nu: %(status)s). "
+            "Kijk uw tekst hieronder na en bewaar opnieuw."
+        )
+        % status
+    )
 
 
 @transaction.atomic
@@ -451,6 +517,12 @@ def annotation_moderate(
         raise ModerationError(_("Geef de auteur een reden mee."))
     annotation = _lock(annotation_id, expected_version)
     _refuse_offline_target(annotation, actor)
+    if action == Action.APPROVE and annotation.parent_id:
+        # The note's row locked too: a withdrawal of it waits for this decision, or this
+        # decision sees the withdrawal.
+        annotation.parent = Annotation.objects.select_for_update().get(pk=annotation.parent_id)
+        if refusal := approval_refusal(annotation):
+            raise ModerationError(refusal)
     annotation_transition(
         annotation=annotation,
         action=action,

@@ -30,6 +30,7 @@ from annotations.models import (
     Annotation,
     AnnotationVersion,
     Flag,
+    ModerationAction,
     ModerationEvent,
     Organisation,
     Status,
@@ -133,10 +134,20 @@ READING_ELSEWHERE = gettext_lazy(
 )
 
 
-def text_kept(request: HttpRequest, message: str, chosen=(), *, status: int = 409) -> HttpResponse:
+def text_kept(
+    request: HttpRequest,
+    message: str,
+    chosen=(),
+    *,
+    status: int = 409,
+    texts=None,
+    back: tuple[str, str] | None = None,
+) -> HttpResponse:
     """A submission that cannot be saved any more: say why, and give back what was typed to copy.
 
     `chosen`: (label, value in words) of what the member picked beside the text (a reading's value).
+    `texts`: (label, text) of what was typed, for a form other than a note's (a researcher's
+    answer); `back`: (address, words) of the link onward, instead of the author's own list.
     """
     typed = {
         name: request.POST.get(name, "") for name in ("body", "attribution", "link", "passage")
@@ -144,9 +155,37 @@ def text_kept(request: HttpRequest, message: str, chosen=(), *, status: int = 40
     return render(
         request,
         "annotations/text_kept.html",
-        {"message": message, "typed": typed, "chosen": chosen},
+        {"message": message, "typed": typed, "chosen": chosen, "texts": texts, "back": back},
         status=status,
     )
+
+
+# Said with the text kept when an edit arrives for a contribution that may no longer be edited.
+NO_LONGER_EDITABLE = {
+    Annotation.Motivation.COMMENTING: gettext_lazy(
+        "Deze kanttekening kan niet meer bewerkt worden: ze heeft intussen de status ‘%(status)s’."
+    ),
+    Annotation.Motivation.REPLYING: gettext_lazy(
+        "Dit antwoord kan niet meer bewerkt worden: het heeft intussen de status ‘%(status)s’."
+    ),
+    Annotation.Motivation.ASSESSING: gettext_lazy(
+        "Deze lezing kan niet meer bewerkt worden: ze heeft intussen de status ‘%(status)s’."
+    ),
+}
+
+
+def no_longer_editable(annotation: Annotation) -> str:
+    """Why the author's edit was not saved: the status it has now (never who gave it)."""
+    return NO_LONGER_EDITABLE[annotation.motivation] % {"status": annotation.get_status_display()}
+
+
+def changes_asked(annotation: Annotation) -> str:
+    """What the reviewer asked the author to change, while that request stands: the public
+    message of the last request for changes (never the internal note)."""
+    if annotation.status != Status.CHANGES_REQUESTED:
+        return ""
+    asked = annotation.events.filter(action=ModerationAction.REQUEST_CHANGES).first()
+    return asked.public_reason if asked else ""
 
 
 def _selection_preview(text: str, source) -> dict | None:
@@ -191,6 +230,8 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, OFFLINE)
         return redirect("annotations-mine")
     if annotation.status not in services.EDITABLE:
+        if request.method == "POST":  # decided, or withdrawn elsewhere, while the author wrote
+            return text_kept(request, no_longer_editable(annotation))
         messages.error(request, _("Deze kanttekening kan niet meer bewerkt worden."))
         return redirect("annotations-mine")
     # A reply has no kind: its own form, the same service.
@@ -223,6 +264,8 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except (services.ModerationError, IllegalTransition) as error:
             # Changed meanwhile (a reviewer decided): show what it is now, keep what was typed.
             annotation = _own_annotation(request, pk)
+            if annotation.status not in services.EDITABLE:
+                return text_kept(request, no_longer_editable(annotation))
             form = form_class({**request.POST.dict(), "version": annotation.version})
             form.is_valid()
             form.add_error(None, str(error))
@@ -243,6 +286,7 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "annotation": annotation,
+        "changes_asked": changes_asked(annotation),
         "allowance": services.submission_allowance(request.user),
     }
     response = render(request, "annotations/edit.html", context)
@@ -402,6 +446,7 @@ class QueueItem:
     flags: list[Flag]
     form: ModerationForm
     attach_form: AttachForm | None
+    approval_refusal: str = ""  # why "Goedkeuren" is not offered, though its status allows it
 
     @property
     def passage_url(self) -> str:
@@ -482,7 +527,7 @@ def _queue_item(
             f"{old.body} — {old.attribution} {old.link}".strip(),
             f"{new.body} — {new.attribution} {new.link}".strip(),
         )
-    actions = services.reviewer_actions_for(annotation.status)
+    actions = services.reviewer_actions_on(annotation)
     if form is None:
         form = ModerationForm(
             initial={"version": annotation.version}, prefix=f"a{annotation.pk}", actions=actions
@@ -500,6 +545,9 @@ def _queue_item(
         flags=annotation.open_flag_list,
         form=form,
         attach_form=attach_form,
+        approval_refusal=services.approval_refusal(annotation)
+        if ModerationAction.APPROVE in services.reviewer_actions_for(annotation.status)
+        else "",
     )
 
 
@@ -585,6 +633,31 @@ OFFLINE_FOR_REVIEWERS = gettext_lazy(
     "De praktijk bij deze kanttekening staat tijdelijk offline. U kunt erover beslissen zodra ze weer gepubliceerd is."
 )
 
+# Said instead of the form again when a decision came for an item nothing can be decided on any
+# more (its author withdrew it, or another reviewer's decision left it out of the reviewers' hands).
+NOTHING_LEFT_WITHDRAWN = {
+    Annotation.Motivation.COMMENTING: gettext_lazy(
+        "Kanttekening %(pk)d is intussen ingetrokken door de auteur; er valt niets meer te beslissen."
+    ),
+    Annotation.Motivation.REPLYING: gettext_lazy(
+        "Antwoord %(pk)d is intussen ingetrokken door de auteur; er valt niets meer te beslissen."
+    ),
+    Annotation.Motivation.ASSESSING: gettext_lazy(
+        "Lezing %(pk)d is intussen ingetrokken door de auteur; er valt niets meer te beslissen."
+    ),
+}
+NOTHING_LEFT = {
+    Annotation.Motivation.COMMENTING: gettext_lazy(
+        "Kanttekening %(pk)d heeft intussen de status ‘%(status)s’; er valt niets meer te beslissen."
+    ),
+    Annotation.Motivation.REPLYING: gettext_lazy(
+        "Antwoord %(pk)d heeft intussen de status ‘%(status)s’; er valt niets meer te beslissen."
+    ),
+    Annotation.Motivation.ASSESSING: gettext_lazy(
+        "Lezing %(pk)d heeft intussen de status ‘%(status)s’; er valt niets meer te beslissen."
+    ),
+}
+
 # The two forms of a queue item: the decision and (orphans) the new passage.
 ITEM_FORMS = {"decide": (ModerationForm, "a"), "attach": (AttachForm, "h")}
 
@@ -600,6 +673,18 @@ def _refused_decision(request: HttpRequest, pk: int, kind: str, error: str = "")
     if annotation is None:  # on a case taken offline meanwhile: nothing of it to show
         messages.error(request, OFFLINE_FOR_REVIEWERS)
         return redirect(_back(request))
+    actions = services.reviewer_actions_on(annotation)
+    if kind == "decide" and not actions:
+        # Nothing to decide any more: said, and no empty form that could only be refused.
+        if annotation.status == Status.WITHDRAWN:
+            told = NOTHING_LEFT_WITHDRAWN[annotation.motivation] % {"pk": pk}
+        else:
+            told = NOTHING_LEFT[annotation.motivation] % {
+                "pk": pk,
+                "status": annotation.get_status_display(),
+            }
+        messages.warning(request, told)
+        return redirect(_back(request))
     form_class, letter = ITEM_FORMS[kind]
     prefix = f"{letter}{pk}"
     data = request.POST.copy()
@@ -610,7 +695,7 @@ def _refused_decision(request: HttpRequest, pk: int, kind: str, error: str = "")
     if error:
         form.add_error(None, error)
     if kind == "decide":
-        form.offer(services.reviewer_actions_for(annotation.status))
+        form.offer(actions)
     query = QueryDict(urlsplit(back).query)
     return _render_queue(
         request,

@@ -278,6 +278,21 @@ def test_the_decision_mail_names_no_draft(
     assert message.body.count("http") == 1 and "/kanttekeningen/mijn/" in message.body
 
 
+def test_an_approval_while_the_case_is_offline_is_not_mailed_as_online(
+    offline, member_a, reviewer_and_researcher, django_capture_on_commit_callbacks
+):
+    pending = offline["pending"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.annotation_moderate(
+            annotation_id=pending.pk,
+            action="approve",
+            actor=reviewer_and_researcher,
+            expected_version=pending.version,
+        )
+    (message,) = mail.outbox
+    assert message.subject == "Uw kanttekening is goedgekeurd"
+
+
 def test_search_and_the_admin_show_no_draft(offline, reviewer):
     for client in (Client(), logged_in(reviewer)):
         for word in ("recepteen", "CONCEPTZIN", "EIGENTEKST", "koken"):

@@ -143,7 +143,8 @@ def test_an_edit_refused_because_a_reviewer_acted_keeps_what_was_typed(
     page = parse(response)
     assert textarea(page, "body") == "Wat ik net schreef."
     assert texts(page, "//div[contains(@class,'form-errors')]//li") == [
-        "Deze kanttekening is intussen gewijzigd door Mona Moderator (nu: goedgekeurd). Bekijk ze opnieuw voor u iets beslist."
+        "Uw wijziging is niet bewaard: de moderatie heeft intussen beslist (nu: goedgekeurd). "
+        "Kijk uw tekst hieronder na en bewaar opnieuw."
     ]
     assert page.xpath("//input[@name='version']/@value") == ["2"]
 

@@ -242,6 +242,66 @@ def test_a_stale_decision_keeps_what_the_reviewer_wrote_and_says_who_acted(
     assert Annotation.objects.get(pk=annotation.pk).status == Status.APPROVED
 
 
+def test_a_refused_decision_names_only_the_offered_actions_that_need_a_reason(
+    section, reviewer, member_a
+):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    response = decide(logged_in(reviewer), annotation, action="reject", version=1)
+    item = parse(response).xpath(f"//li[@id='item-{annotation.pk}']")[0]
+    assert texts(item, ".//p[@class='helptext']") == ["Nodig bij: aanpassing vragen, afwijzen."]
+
+
+@pytest.mark.parametrize(
+    "shape, meanwhile, told",
+    [
+        (
+            "note",
+            "withdraw",
+            "Kanttekening {pk} is intussen ingetrokken door de auteur; er valt niets meer te beslissen.",
+        ),
+        (
+            "reading",
+            "withdraw",
+            "Lezing {pk} is intussen ingetrokken door de auteur; er valt niets meer te beslissen.",
+        ),
+        (
+            "note",
+            "reject",
+            "Kanttekening {pk} heeft intussen de status ‘afgewezen’; er valt niets meer te beslissen.",
+        ),
+    ],
+)
+def test_a_decision_on_an_item_nothing_can_be_decided_on_any_more_says_so_without_a_form(
+    framework, section, reviewer, member_a, shape, meanwhile, told
+):
+    if shape == "note":
+        annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    else:
+        annotation = make_reading(
+            make_case(), source="ontmoeting", author=member_a, status="pending"
+        )
+    client = logged_in(reviewer)
+    assert listed(client, "wachtend") == [f"item-{annotation.pk}"]  # the reviewer opens the queue
+    if meanwhile == "withdraw":
+        services.annotation_withdraw(annotation_id=annotation.pk, author=member_a)
+    else:
+        other = make_user("tweede", groups=("Moderatoren",), first_name="Tom")
+        services.annotation_moderate(
+            annotation_id=annotation.pk,
+            action="reject",
+            actor=other,
+            expected_version=1,
+            public_reason="Past niet.",
+        )
+    response = decide(client, annotation, action="approve", version=1)
+    assert response.status_code == 302
+    assert response["Location"] == "/moderatie/?lijst=wachtend#berichten"
+    page = parse(client.get(response["Location"]))
+    assert texts(page, "//div[@id='berichten']/p") == [told.format(pk=annotation.pk)]
+    assert not page.xpath(f"//li[@id='item-{annotation.pk}']")
+    assert Annotation.objects.get(pk=annotation.pk).status != Status.APPROVED
+
+
 def test_an_orphan_that_cannot_be_attached_keeps_the_pasted_passage(section, reviewer):
     annotation = make_annotation(
         target=section, anchor_state="orphaned", quote_exact="verdwenen zin"

@@ -175,13 +175,16 @@ def test_a_reading_of_a_tension_field_reaches_who_follows_that_field(
     assert received(reading)["volgt-veld"] == ("reading", "tension_field")
 
 
-def test_a_reply_approved_while_its_note_is_hidden_reaches_nobody(
+def test_a_reply_whose_note_is_hidden_is_not_approved_and_reaches_nobody(
     scene, member_a, member_b, reviewer, django_capture_on_commit_callbacks
 ):
     root = make_annotation(target=scene["case"], author=member_b, status="hidden")
     reply = make_reply(root, author=member_a, status="pending")
-    approve(reply, reviewer, django_capture_on_commit_callbacks)
-    assert received(reply) == {"lid-a": ("decision", "author")}
+    # Approved, it would be public for nobody: refused (`services.approval_refusal`).
+    with pytest.raises(services.ModerationError):
+        approve(reply, reviewer, django_capture_on_commit_callbacks)
+    assert received(reply) == {}
+    assert mail.outbox == []
 
 
 def test_the_author_hears_of_the_decision_in_the_site_and_by_mail(

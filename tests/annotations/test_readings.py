@@ -7,7 +7,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from annotations import reading_proposals as proposals
-from annotations import services
+from annotations import reading_views, services
 from annotations.models import Annotation, ModerationEvent, Reading, Status
 from annotations.targets import case_target
 from cases.models import Case, Grounds, SourceCoding, TensionPosition
@@ -269,6 +269,92 @@ def test_processing_changes_the_coding_and_names_the_reading_in_the_history(
     assert reading.answer == "Dank u; we passen de codering aan."
 
 
+@pytest.mark.parametrize(
+    "step, typed",
+    [
+        ("antwoorden", {"answer": "Dank, we bekijken het."}),
+        (
+            "verwerken",
+            {
+                "verwerk-grounds": Grounds.INTERPRETATION,
+                "verwerk-rationale": "Mijn redenering.",
+                "verwerk-answer": "We passen het aan.",
+            },
+        ),
+    ],
+)
+def test_an_answer_to_a_reading_withdrawn_meanwhile_is_given_back_not_a_404(
+    case, approved_reading, member_a, researcher, step, typed
+):
+    client = logged_in(researcher)
+    url = reverse("reading-respond", args=[approved_reading.pk])
+    assert client.get(url).status_code == 200  # the researcher opens the page; meanwhile:
+    services.annotation_withdraw(annotation_id=approved_reading.pk, author=member_a)
+    response = client.post(url, {"stap": step, **typed})
+    assert response.status_code == 409
+    page = parse(response)
+    assert texts(page, "//p[contains(@class,'notice')]") == [
+        "Deze lezing is intussen ingetrokken door haar auteur: wat u schreef, is niet bewaard "
+        "en de codering is niet veranderd."
+    ]
+    kept = [value for name, value in typed.items() if name != "verwerk-grounds"]
+    assert [area.text.strip() for area in page.xpath("//main//textarea")] == kept
+    assert "/praktijken/buurtkeuken/#codering-ontmoeting" in page.xpath("//main//a/@href")
+    reading = Reading.objects.get(annotation=approved_reading)
+    assert (reading.answer, reading.processed_at) == ("", None)
+    assert SourceCoding.objects.get(case=case, source__key=ONTMOETING).strength == 2
+    # Asked for, a reading that is not public (any more) stays unknown.
+    assert client.get(url).status_code == 404
+
+
+def test_a_reading_withdrawn_between_the_page_and_the_save_gives_the_answer_back(
+    case, approved_reading, member_a, researcher, monkeypatch
+):
+    # The view found it approved; the author withdraws it before the service locks its row.
+    found = reading_views._reading_for_researcher
+
+    def then_withdrawn(request, pk):
+        annotation = found(request, pk)
+        services.annotation_withdraw(annotation_id=pk, author=member_a)
+        return annotation
+
+    monkeypatch.setattr(reading_views, "_reading_for_researcher", then_withdrawn)
+    response = logged_in(researcher).post(
+        reverse("reading-respond", args=[approved_reading.pk]),
+        {"stap": "antwoorden", "answer": "Dank, we bekijken het."},
+    )
+    assert response.status_code == 409
+    page = parse(response)
+    assert texts(page, "//p[contains(@class,'notice')]")[0].startswith(
+        "Deze lezing is intussen ingetrokken door haar auteur"
+    )
+    assert [area.text.strip() for area in page.xpath("//main//textarea")] == [
+        "Dank, we bekijken het."
+    ]
+
+
+def test_an_answer_to_a_reading_back_in_review_says_so(
+    case, approved_reading, member_a, researcher
+):
+    services.annotation_edit(
+        annotation_id=approved_reading.pk,
+        author=member_a,
+        expected_version=Annotation.objects.get(pk=approved_reading.pk).version,
+        voice="doener",
+        kind="",
+        body="Anders verwoord.",
+    )
+    response = logged_in(researcher).post(
+        reverse("reading-respond", args=[approved_reading.pk]),
+        {"stap": "antwoorden", "answer": "Dank."},
+    )
+    assert response.status_code == 409
+    assert texts(parse(response), "//p[contains(@class,'notice')]") == [
+        "Deze lezing staat intussen niet meer online (status: ‘wacht op moderatie’): wat u "
+        "schreef, is niet bewaard en de codering is niet veranderd."
+    ]
+
+
 def test_processing_a_position_to_both_poles(case, member_a, reviewer, researcher):
     annotation = propose(member_a, case, key=CONFLICT, value="beide")
     approve(annotation, reviewer)
@@ -509,6 +595,26 @@ def test_the_author_finds_their_reading_among_their_contributions(case, member_a
     assert f"/lezingen/{annotation.pk}/bewerken/" in links
 
 
+def test_my_contributions_link_a_waiting_reading_to_its_coding_and_a_public_one_to_itself(
+    case, member_a, reviewer
+):
+    annotation = propose(member_a, case)
+    client = logged_in(member_a)
+
+    def link() -> str:
+        page = parse(client.get(reverse("annotations-mine")))
+        (href,) = page.xpath(f'//*[@id="mijn-{annotation.pk}"]/p[2]/a/@href')
+        return href
+
+    # Waiting, it is not beside its coding: the link goes to the coding, which is there.
+    assert link() == "/praktijken/buurtkeuken/#codering-ontmoeting"
+    case_page = parse(client.get("/praktijken/buurtkeuken/"))
+    assert case_page.xpath("//*[@id='codering-ontmoeting']")
+    assert not case_page.xpath(f"//*[@id='lezing-{annotation.pk}']")
+    approve(annotation, reviewer)
+    assert link() == f"/praktijken/buurtkeuken/#lezing-{annotation.pk}"
+
+
 def test_the_author_reworks_a_reading_after_a_request_for_changes(case, member_a, reviewer):
     annotation = propose(member_a, case)
     services.annotation_moderate(
@@ -522,9 +628,17 @@ def test_the_author_reworks_a_reading_after_a_request_for_changes(case, member_a
     client = logged_in(member_a)
     url = reverse("reading-edit", args=[annotation.pk])
 
+    page = parse(client.get(url))
+    assert texts(page, "//main//*[contains(@class,'moderator-message')]") == [
+        "Bericht van de moderator: Zeg waarom."
+    ]
+
     response = client.post(url, {"voice": "doener", "body": "  ", "version": annotation.version})
     (errors,) = texts(parse(response), '//*[@class="form-errors"]')
     assert "Uw argument" in errors
+    assert texts(parse(response), "//main//*[contains(@class,'moderator-message')]") == [
+        "Bericht van de moderator: Zeg waarom."
+    ]
 
     response = client.post(
         url, {"voice": "planner", "body": "Omdat iedereen komt.", "version": annotation.version}
@@ -538,6 +652,52 @@ def test_the_author_reworks_a_reading_after_a_request_for_changes(case, member_a
     )
     assert annotation.reading.strength == 3
     assert logged_in(member_a).get(url.replace(str(annotation.pk), "999999")).status_code == 404
+
+
+def test_a_reading_edit_sent_after_a_decision_gives_the_text_back(case, member_a, reviewer):
+    annotation = propose(member_a, case)
+    client = logged_in(member_a)
+    url = reverse("reading-edit", args=[annotation.pk])
+    assert client.get(url).status_code == 200  # the author opens the form; meanwhile:
+    services.annotation_moderate(
+        annotation_id=annotation.pk,
+        action="reject",
+        actor=reviewer,
+        expected_version=annotation.version,
+        public_reason="Niet onderbouwd.",
+    )
+    response = client.post(
+        url, {"voice": "planner", "body": "Mijn betere argument.", "version": annotation.version}
+    )
+    assert response.status_code == 409
+    page = parse(response)
+    assert texts(page, "//p[contains(@class,'notice')]") == [
+        "Deze lezing kan niet meer bewerkt worden: ze heeft intussen de status ‘afgewezen’."
+    ]
+    assert page.xpath("//textarea[@id='kept-body']")[0].text.strip() == "Mijn betere argument."
+    assert "Mona" not in response.content.decode()
+    annotation.refresh_from_db()
+    assert (annotation.status, annotation.body) == (Status.REJECTED, "Ik zie hier veel ontmoeting.")
+
+
+def test_a_stale_reading_edit_speaks_to_the_author_and_keeps_the_text(case, member_a, reviewer):
+    annotation = propose(member_a, case)
+    approve(annotation, reviewer)
+    response = logged_in(member_a).post(
+        reverse("reading-edit", args=[annotation.pk]),
+        {"voice": "planner", "body": "Mijn betere argument.", "version": annotation.version},
+    )
+    assert response.status_code == 200
+    page = parse(response)
+    (errors,) = texts(page, '//*[@class="form-errors"]//li')
+    assert errors == (
+        "Uw wijziging is niet bewaard: de moderatie heeft intussen beslist (nu: goedgekeurd). "
+        "Kijk uw tekst hieronder na en bewaar opnieuw."
+    )
+    assert "Mona" not in response.content.decode()
+    assert [t.strip() for t in page.xpath("//textarea[@name='body']/text()")] == [
+        "Mijn betere argument."
+    ]
 
 
 def test_an_answer_reaches_the_cached_case_page_at_once(approved_reading, researcher, client):

@@ -14,7 +14,7 @@ from cases.models import Case
 from cases.roles import RESEARCHERS_GROUP
 from tests.conftest import logged_in
 from tests.factories import make_annotation, make_case, make_reading, make_reply, make_user
-from tests.html import parse, textarea
+from tests.html import parse, textarea, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +186,101 @@ def test_the_author_edits_and_withdraws_a_reply(note, member_a, reviewer):
     services.annotation_withdraw(annotation_id=reply.pk, author=member_a)
     reply.refresh_from_db()
     assert reply.status == Status.WITHDRAWN
+
+
+# --- a thread that closed under a waiting reply ----------------------------------------------------
+
+
+def close(note, how: str, member, reviewer) -> None:
+    """The note leaves the public margin: its author withdraws it, or a reviewer hides it."""
+    if how == "withdrawn":
+        services.annotation_withdraw(annotation_id=note.pk, author=member)
+    else:
+        services.annotation_moderate(
+            annotation_id=note.pk,
+            action="hide",
+            actor=reviewer,
+            expected_version=note.version,
+            public_reason="Niet ter zake.",
+        )
+
+
+@pytest.mark.parametrize("how, state", [("withdrawn", "ingetrokken"), ("hidden", "verborgen")])
+def test_a_reply_whose_note_left_cannot_be_approved_and_nobody_is_told_it_is_online(
+    note, member_a, member_b, reviewer, how, state, django_capture_on_commit_callbacks
+):
+    reply = submit(member_a, note)
+    close(note, how, member_b, reviewer)
+    refusal = (
+        "Dit antwoord kan niet goedgekeurd worden: de kanttekening waarop het antwoordt, staat "
+        f"niet online ({state}). Laat het wachten tot ze weer online staat, of wijs het af met "
+        "een reden."
+    )
+    client = logged_in(reviewer)
+    # The queue does not offer it, and says why.
+    item = parse(client.get(reverse("moderation-queue"))).xpath(f"//li[@id='item-{reply.pk}']")[0]
+    assert texts(item, ".//fieldset[legend='Beslissing']//label") == [
+        "Aanpassing vragen",
+        "Afwijzen",
+    ]
+    assert texts(item, ".//p[contains(@class,'notice')]") == [refusal]
+    # Sent anyway (an old page), it is refused at the item, and nothing is mailed.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("moderation-decide", args=[reply.pk]),
+            {f"a{reply.pk}-action": "approve", f"a{reply.pk}-version": 1, "next": "/moderatie/"},
+        )
+    assert response.status_code == 200
+    item = parse(response).xpath(f"//li[@id='item-{reply.pk}']")[0]
+    assert texts(item, ".//div[contains(@class,'form-errors')]//li") == [refusal]
+    assert Annotation.objects.get(pk=reply.pk).status == Status.PENDING
+    assert mail.outbox == []
+    # The service refuses it for every caller; rejecting it, with a reason, is possible.
+    with pytest.raises(services.ModerationError, match="kan niet goedgekeurd worden"):
+        services.annotation_moderate(
+            annotation_id=reply.pk, action="approve", actor=reviewer, expected_version=1
+        )
+    services.annotation_moderate(
+        annotation_id=reply.pk,
+        action="reject",
+        actor=reviewer,
+        expected_version=1,
+        public_reason="De kanttekening staat niet meer online.",
+    )
+    assert Annotation.objects.get(pk=reply.pk).status == Status.REJECTED
+
+
+def test_a_reply_is_approved_again_once_its_note_is_back(note, member_a, reviewer):
+    reply = submit(member_a, note)
+    close(note, "hidden", None, reviewer)
+    services.annotation_moderate(
+        annotation_id=note.pk, action="approve", actor=reviewer, expected_version=note.version + 1
+    )
+    services.annotation_moderate(
+        annotation_id=reply.pk, action="approve", actor=reviewer, expected_version=1
+    )
+    assert Annotation.objects.public().filter(pk=reply.pk).exists()
+
+
+def test_an_approved_reply_in_a_closed_thread_is_not_said_to_be_online(
+    note, member_a, member_b, reviewer
+):
+    reply = make_reply(note, author=member_a, body="Mijn antwoord.")
+    services.annotation_withdraw(annotation_id=note.pk, author=member_b)
+    client = logged_in(member_a)
+    item = parse(client.get(reverse("annotations-mine"))).xpath(f"//li[@id='mijn-{reply.pk}']")[0]
+    assert texts(item, ".//p[contains(@class,'card__meta')]/span[contains(@class,'status')]") == [
+        "goedgekeurd",
+        "niet online, want de kanttekening waarop het antwoordt, staat niet (meer) online",
+    ]
+    page = parse(client.get(reverse("annotation-edit", args=[reply.pk])))
+    assert texts(page, "//main//p[contains(@class,'notice')]") == [
+        "Dit antwoord staat niet online zolang de kanttekening waarop het antwoordt, niet online "
+        "staat."
+    ]
+    withdraw = parse(client.get(reverse("annotation-withdraw", args=[reply.pk])))
+    assert "Het verdwijnt dan uit de draad." not in withdraw.text_content()
 
 
 # --- the pages -------------------------------------------------------------------------------------

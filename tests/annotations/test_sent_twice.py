@@ -298,7 +298,7 @@ def test_a_different_edit_from_the_same_old_form_is_still_a_conflict(framework, 
     client.post(url, edit_form(note))
     response = client.post(url, edit_form(note, body="Nog eens anders."))
     assert response.status_code == 200  # the form again, with what was typed and why
-    assert "intussen gewijzigd" in response.content.decode()
+    assert "u hebt intussen al een andere wijziging bewaard" in response.content.decode()
     assert Annotation.objects.get(pk=note.pk).body == "Herwerkt: in onze buurt zie ik dit elke dag."
 
 
@@ -315,7 +315,7 @@ def test_an_edit_sent_again_after_a_reviewer_decided_is_a_conflict(framework, me
         expected_version=Annotation.objects.get(pk=note.pk).version,
     )
     response = client.post(url, form)
-    assert "intussen gewijzigd" in response.content.decode()
+    assert "de moderatie heeft intussen beslist" in response.content.decode()
     assert Annotation.objects.get(pk=note.pk).status == Status.APPROVED
 
 

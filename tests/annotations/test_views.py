@@ -15,7 +15,7 @@ from annotations.models import Annotation, Flag, Status
 from annotations.targets import case_target, section_target
 from frameworks.models import Section
 from tests.conftest import logged_in
-from tests.factories import make_annotation, make_case, make_user
+from tests.factories import make_annotation, make_case, make_reading, make_reply, make_user
 from tests.html import parse, textarea, texts
 
 pytestmark = pytest.mark.django_db
@@ -334,8 +334,143 @@ def test_edit_with_an_old_version_is_refused(section, member_a):
         },
         follow=True,
     )
-    assert "intussen gewijzigd" in response.content.decode()
+    assert (
+        "Uw wijziging is niet bewaard: er is intussen iets veranderd" in response.content.decode()
+    )
     assert Annotation.objects.get(pk=annotation.pk).body == "Een kanttekening."
+
+
+EDITED = {
+    "voice": "denker",
+    "kind": "associatie",
+    "body": "Mijn **herwerkte** tekst.",
+    "attribution": "Durkheim (1984)",
+    "link": "",
+    "version": 1,
+}
+
+
+@pytest.mark.parametrize(
+    "shape, decision, message",
+    [
+        (
+            "note",
+            "reject",
+            "Deze kanttekening kan niet meer bewerkt worden: ze heeft intussen de status ‘afgewezen’.",
+        ),
+        (
+            "reply",
+            "reject",
+            "Dit antwoord kan niet meer bewerkt worden: het heeft intussen de status ‘afgewezen’.",
+        ),
+        (
+            "note",
+            "withdraw",
+            "Deze kanttekening kan niet meer bewerkt worden: ze heeft intussen de status ‘ingetrokken’.",
+        ),
+    ],
+)
+def test_an_edit_of_what_was_decided_meanwhile_gives_the_typed_text_back(
+    section, member_a, member_b, reviewer, shape, decision, message
+):
+    if shape == "note":
+        annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    else:
+        note = make_annotation(target=section, author=member_b)
+        annotation = make_reply(note, author=member_a, status=Status.PENDING)
+    before = annotation.body
+    client = logged_in(member_a)
+    url = reverse("annotation-edit", args=[annotation.pk])
+    assert client.get(url).status_code == 200  # the author opens the form; meanwhile:
+    if decision == "withdraw":  # in another tab
+        services.annotation_withdraw(annotation_id=annotation.pk, author=member_a)
+    else:
+        services.annotation_moderate(
+            annotation_id=annotation.pk,
+            action=decision,
+            actor=reviewer,
+            expected_version=1,
+            public_reason="Past niet.",
+        )
+    response = client.post(url, EDITED)
+    assert response.status_code == 409
+    page = parse(response)
+    assert texts(page, "//p[contains(@class,'notice')]") == [message]
+    assert page.xpath("//textarea[@id='kept-body']")[0].text.strip() == EDITED["body"]
+    assert page.xpath("//input[@id='kept-attribution']/@value") == [EDITED["attribution"]]
+    assert "Mona" not in response.content.decode()
+    annotation.refresh_from_db()
+    assert annotation.body == before
+
+
+@pytest.mark.parametrize(
+    "who, message",
+    [
+        (
+            "moderator",
+            "Uw wijziging is niet bewaard: de moderatie heeft intussen beslist (nu: goedgekeurd). "
+            "Kijk uw tekst hieronder na en bewaar opnieuw.",
+        ),
+        (
+            "author",
+            "Uw wijziging is niet bewaard: u hebt intussen al een andere wijziging bewaard "
+            "(nu: wacht op moderatie). Kijk uw tekst hieronder na en bewaar opnieuw.",
+        ),
+    ],
+)
+def test_a_stale_edit_speaks_to_the_author_and_never_names_the_moderator(
+    section, member_a, reviewer, who, message
+):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    if who == "moderator":
+        services.annotation_moderate(
+            annotation_id=annotation.pk, action="approve", actor=reviewer, expected_version=1
+        )
+    else:  # the same author, in another tab
+        services.annotation_edit(
+            annotation_id=annotation.pk,
+            author=member_a,
+            expected_version=1,
+            voice="denker",
+            kind="associatie",
+            body="Elders bewaard.",
+        )
+    response = logged_in(member_a).post(reverse("annotation-edit", args=[annotation.pk]), EDITED)
+    assert response.status_code == 200
+    page = parse(response)
+    assert texts(page, "//div[contains(@class,'form-errors')]//li") == [message]
+    assert "Mona" not in response.content.decode()
+    # What was typed stays, with the version as it is now: saving again is saving knowingly.
+    assert textarea(page, "body") == EDITED["body"]
+    assert page.xpath("//input[@name='version']/@value") == [str(annotation.version + 1)]
+
+
+def test_the_edit_page_shows_what_the_moderator_asked_and_not_the_internal_note(
+    section, member_a, reviewer
+):
+    annotation = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    services.annotation_moderate(
+        annotation_id=annotation.pk,
+        action="request_changes",
+        actor=reviewer,
+        expected_version=1,
+        public_reason="Noem een <b>bron</b> & een jaartal.",
+        internal_note="Intern: de auteur schreef dit al eens.",
+    )
+    url = reverse("annotation-edit", args=[annotation.pk])
+    response = logged_in(member_a).get(url)
+    page = parse(response)
+    assert texts(page, "//main//*[contains(@class,'moderator-message')]") == [
+        "Bericht van de moderator: Noem een <b>bron</b> & een jaartal."
+    ]
+    assert not page.xpath("//main//b")  # escaped, not markup
+    assert "Intern:" not in response.content.decode()
+    assert "Mona" not in response.content.decode()
+    # Once the author reworked it, the request is answered: no longer shown.
+    logged_in(member_a).post(url, {**EDITED, "version": 2})
+    assert not parse(logged_in(member_a).get(url)).xpath(
+        "//main//*[contains(@class,'moderator-message')]"
+    )
 
 
 def test_withdraw_asks_for_confirmation_first_and_only_the_author_can(section, member_a, member_b):
@@ -377,6 +512,25 @@ def test_my_annotations_links_to_the_confirmation_as_a_secondary_action(section,
         ),
     ]
     assert not page.xpath("//div[contains(@class,'my-note__actions')]//form")
+
+
+def test_my_annotations_name_each_kind_of_contribution_for_screen_readers(
+    section, member_a, member_b
+):
+    case = make_case()
+    note = make_annotation(target=section, author=member_a, status=Status.PENDING)
+    reply = make_reply(make_annotation(target=section, author=member_b), author=member_a)
+    reading = make_reading(case, source="ontmoeting", author=member_a, status=Status.PENDING)
+    page = parse(logged_in(member_a).get(reverse("annotations-mine")))
+    for item, named in [
+        (note, "deze kanttekening"),
+        (reply, "dit antwoord"),
+        (reading, "deze lezing"),
+    ]:
+        actions = texts(
+            page, f"//li[@id='mijn-{item.pk}']//div[contains(@class,'my-note__actions')]/a"
+        )
+        assert actions == [f"Bewerken {named}", f"Intrekken… {named}"]
 
 
 def test_my_annotations_shows_status_and_the_moderators_message(section, member_a, reviewer):
