@@ -18,7 +18,13 @@ from annotations.models import (
 )
 from annotations.notifications import EmailFrequency, ShownAs
 from annotations.organisations import USERNAME_LENGTH
-from annotations.practices import FUTURE_DATE, NAME_NEEDED, NAME_TAKEN
+from annotations.practices import (
+    EARLIEST_DATE,
+    FUTURE_DATE,
+    NAME_NEEDED,
+    NAME_TAKEN,
+    TOO_EARLY,
+)
 from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
 from annotations.workshops import FORM_KEY_PATTERN, new_form_key
 from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
@@ -288,7 +294,12 @@ class SavePracticeForm(forms.Form):
             label=_("Datum van deze plaatsing"),
             input_formats=[DATE_FORMAT, "%d-%m-%Y", "%d/%m/%Y"],
             widget=forms.DateInput(
-                format=DATE_FORMAT, attrs={"type": "date", "max": timezone.localdate().isoformat()}
+                format=DATE_FORMAT,
+                attrs={
+                    "type": "date",
+                    "min": EARLIEST_DATE.isoformat(),
+                    "max": timezone.localdate().isoformat(),
+                },
             ),
             error_messages={
                 "required": _("Geef een datum."),
@@ -305,6 +316,8 @@ class SavePracticeForm(forms.Form):
         placed_on = self.cleaned_data["datum"]
         if placed_on > timezone.localdate():
             raise forms.ValidationError(FUTURE_DATE)
+        if placed_on < EARLIEST_DATE:
+            raise forms.ValidationError(TOO_EARLY)
         return placed_on
 
     def clean(self):

@@ -111,6 +111,7 @@ def test_the_result_page_offers_saving_only_to_a_member(
         "Naam van de nieuwe praktijk",
         "Datum van deze plaatsing",
     ]
+    assert form.xpath(".//input[@name='datum']/@min") == ["2000-01-01"]
     for outsider in (logged_in(member), logged_in(reviewer)):
         assert not parse(outsider.get(f"{TOOL}?{RESULT}")).xpath("//form[@id='practice-save-form']")
     anonymous = client.get(f"{TOOL}?{RESULT}")
@@ -139,6 +140,14 @@ BAD = [
     (
         {"datum": "2999-01-01"},
         "Datum van deze plaatsing: Een datum in de toekomst kan niet.",
+    ),
+    (
+        {"datum": "0001-01-01"},
+        "Datum van deze plaatsing: Een datum vóór 1 januari 2000 kan niet.",
+    ),
+    (
+        {"datum": "1999-12-31"},
+        "Datum van deze plaatsing: Een datum vóór 1 januari 2000 kan niet.",
     ),
     ({"datum": "31-02-2025"}, "Datum van deze plaatsing: Geef een datum als dd-mm-jjjj."),
     ({"datum": ""}, "Datum van deze plaatsing: Geef een datum."),
@@ -215,7 +224,7 @@ def test_only_members_may_save_and_only_by_post(framework, member, member_a, cli
     assert not SavedPractice.objects.exists()
 
 
-def test_the_service_refuses_a_future_date_and_another_organisations_practice(
+def test_the_service_refuses_a_date_out_of_range_and_another_organisations_practice(
     framework, member_a, organisation_a, organisation_b, member_b
 ):
     theirs = keep(organisation_b, member_b, "2025-01-15", name="Van B")
@@ -229,7 +238,10 @@ def test_the_service_refuses_a_future_date_and_another_organisations_practice(
         )
     with pytest.raises(PracticeError, match="Een datum in de toekomst kan niet."):
         keep(organisation_a, member_a, "2999-01-01")
-    assert PracticePlacement.objects.count() == 1
+    with pytest.raises(PracticeError, match="Een datum vóór 1 januari 2000 kan niet."):
+        keep(organisation_a, member_a, "0001-01-01")
+    keep(organisation_a, member_a, "2000-01-01")  # the first day that is allowed
+    assert PracticePlacement.objects.count() == 2
 
 
 # --- who sees it ----------------------------------------------------------------------------------
