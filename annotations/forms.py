@@ -67,6 +67,15 @@ PAGE_OUT_OF_DATE = _(
 )
 
 
+# The save page's own version: the placement travels in hidden fields the member cannot correct,
+# so nothing stands below to try again with; the page keeps what they typed and links back to the
+# result (annotations/practices/save.html).
+SAVE_PAGE_OUT_OF_DATE = _(
+    "Deze pagina is verouderd of onvolledig doorgestuurd; niets is bewaard. Open de uitkomst "
+    "opnieuw met de link hieronder en bewaar ze nog eens."
+)
+
+
 class PageFieldsMixin:
     """Hidden fields belong to the page, not to the user: an error in one says the page is stale or tampered with.
 

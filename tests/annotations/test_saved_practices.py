@@ -209,10 +209,40 @@ def test_an_altered_placement_is_refused_whole(framework, member_a):
     response = client.post(SAVE, data)
     assert response.status_code == 400
     assert (
-        "Deze pagina is verouderd of onvolledig doorgestuurd."
+        "Deze pagina is verouderd of onvolledig doorgestuurd"
         in texts(parse(response), "//div[@class='form-errors']")[0]
     )
     assert not SavedPractice.objects.exists()
+
+
+def test_a_refused_placement_promises_nothing_and_loses_nothing_typed(
+    framework, member_a, organisation_a
+):
+    keep(organisation_a, member_a, "2025-01-15", name="Taalcafé")
+    client = logged_in(member_a)
+    data = {**save_form(client), "bron-ontmoeting": "9", "datum": "2025-03-10"}
+    data["nieuwe-naam"] = "Buurtkeuken <b>dinsdag</b>"
+    page = parse(client.post(SAVE, data))
+    message = texts(page, "//div[@class='form-errors']")[0]
+    assert "niets is bewaard" in message
+    assert "hieronder nog" not in message  # no form stands below to find it in
+    # What the member typed is on the page, escaped.
+    typed = "//section[@class='practice-save-typed']//"
+    assert texts(page, typed + "dt") == ["Naam van de nieuwe praktijk", "Datum van deze plaatsing"]
+    assert texts(page, typed + "dd") == ["Buurtkeuken <b>dinsdag</b>", "2025-03-10"]
+    assert not page.xpath("//main//b")
+    # Back to the result with every value that is still sound, not to an empty tool.
+    links = page.xpath("//main//a[.='Terug naar de uitkomst']/@href")
+    assert links == [
+        "/uw-praktijk/?naam=Buurtkeuken&domein=wonen&gewenst-bron-ontmoeting=3"
+        "&notitie-bron-ontmoeting=Elke+dinsdag&consensus-conflict=-2"
+        "&gewenst-consensus-conflict=beide"
+    ]
+    # An existing practice chosen is named too.
+    chosen = {**data, "bewaren-bij": str(SavedPractice.objects.get().pk), "nieuwe-naam": ""}
+    page = parse(client.post(SAVE, chosen))
+    assert texts(page, typed + "dd") == ["Taalcafé", "2025-03-10"]
+    assert PracticePlacement.objects.count() == 1
 
 
 def test_only_members_may_save_and_only_by_post(framework, member, member_a, client):
