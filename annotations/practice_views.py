@@ -178,6 +178,7 @@ class Step:
     classes: list[str]
     now_words: str
     desired_words: str
+    note: str = ""  # what the member wrote with this item in this placement
 
 
 @dataclass(frozen=True)
@@ -226,11 +227,13 @@ def trajectory(placements: list[PracticePlacement]) -> tuple[list, list, list]:
                     classes,
                     item.describe(now),
                     item.describe(desired),
+                    profile.notes.get(item.param, ""),
                 )
             )
         drawn.append(ItemTrajectory(item, steps))
-    # An item never answered in any placement is named once, not drawn empty.
-    answered = [t for t in drawn if any(s.now or s.desired for s in t.steps)]
+    # An item never answered in any placement is named once, not drawn empty; one with only a
+    # note is drawn, so that its note is read.
+    answered = [t for t in drawn if any(s.now or s.desired or s.note for s in t.steps)]
     unanswered = [t.item for t in drawn if t not in answered]
     return (
         [t for t in answered if t.item.is_source],

@@ -385,6 +385,28 @@ def test_the_trajectory_runs_from_first_to_latest_by_date(framework, organisatio
     ]
 
 
+def test_the_trajectory_shows_each_placements_notes_escaped(framework, organisation_a, member_a):
+    keep(organisation_a, member_a, "2025-01-15", **{"bron-ontmoeting": "1", "notitie-bron-ontmoeting": "Elke <b>dinsdag</b> koken"})  # fmt: skip
+    keep(organisation_a, member_a, "2025-03-10", **{"bron-ontmoeting": "2"})
+    # A note on an item without a value is read too.
+    keep(organisation_a, member_a, "2025-06-01", **{"bron-ontmoeting": "2", "notitie-bron-strijd": "Nog te bespreken"})  # fmt: skip
+    practice = SavedPractice.objects.get()
+    tree = parse(logged_in(member_a).get(practice.get_absolute_url()))
+    meeting = "//div[@id='traject-bron-ontmoeting']//li[@class='trajectory__step']"
+    assert [texts(step, ".//p[@class='trajectory__note']") for step in tree.xpath(meeting)] == [
+        ["notitie: Elke <b>dinsdag</b> koken"],
+        [],
+        [],
+    ]
+    assert not tree.xpath("//main//b")
+    struggle = "//div[@id='traject-bron-strijd']//li[@class='trajectory__step']"
+    assert [texts(step, ".//p[@class='trajectory__note']") for step in tree.xpath(struggle)] == [
+        [],
+        [],
+        ["notitie: Nog te bespreken"],
+    ]
+
+
 def test_each_placement_opens_in_the_tool_and_placing_again_starts_from_the_latest(
     framework, organisation_a, member_a
 ):
