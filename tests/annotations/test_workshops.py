@@ -311,7 +311,7 @@ def test_the_screen_shows_the_counts_and_the_spread_in_words(member_a):
     assert texts(page, f"{strijd}//p[@class='workshop-item__spread']") == [
         "Nu: verdeeld over 2 stappen. Gewenst: verdeeld over 2 stappen."
     ]
-    # One dot per answer: now filled, desired open.
+    # One dot per answer, now and desired.
     assert len(page.xpath(f"{strijd}//span[contains(@class,'answer-dot--now')]")) == 3
     assert len(page.xpath(f"{strijd}//span[contains(@class,'answer-dot--desired')]")) == 3
     field = "//section[@aria-labelledby='verdeling-consensus-conflict']"
