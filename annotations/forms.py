@@ -18,7 +18,13 @@ from annotations.models import (
 )
 from annotations.notifications import EmailFrequency, ShownAs
 from annotations.organisations import USERNAME_LENGTH
-from annotations.practices import FUTURE_DATE, NAME_NEEDED, NAME_TAKEN
+from annotations.practices import (
+    EARLIEST_DATE,
+    FUTURE_DATE,
+    NAME_NEEDED,
+    NAME_TAKEN,
+    TOO_EARLY,
+)
 from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
 from annotations.workshops import FORM_KEY_PATTERN, new_form_key
 from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
@@ -58,6 +64,15 @@ IDNA_DEVIATIONS = frozenset("ßς\u200c\u200d")
 PAGE_OUT_OF_DATE = _(
     "Deze pagina is verouderd of onvolledig doorgestuurd. Laad ze opnieuw en probeer het nog eens; "
     "wat u typte, staat hieronder nog."
+)
+
+
+# The save page's own version: the placement travels in hidden fields the member cannot correct,
+# so nothing stands below to try again with; the page keeps what they typed and links back to the
+# result (annotations/practices/save.html).
+SAVE_PAGE_OUT_OF_DATE = _(
+    "Deze pagina is verouderd of onvolledig doorgestuurd; niets is bewaard. Open de uitkomst "
+    "opnieuw met de link hieronder en bewaar ze nog eens."
 )
 
 
@@ -291,7 +306,12 @@ class SavePracticeForm(forms.Form):
             label=_("Datum van deze plaatsing"),
             input_formats=[DATE_FORMAT, "%d-%m-%Y", "%d/%m/%Y"],
             widget=forms.DateInput(
-                format=DATE_FORMAT, attrs={"type": "date", "max": timezone.localdate().isoformat()}
+                format=DATE_FORMAT,
+                attrs={
+                    "type": "date",
+                    "min": EARLIEST_DATE.isoformat(),
+                    "max": timezone.localdate().isoformat(),
+                },
             ),
             error_messages={
                 "required": _("Geef een datum."),
@@ -308,6 +328,8 @@ class SavePracticeForm(forms.Form):
         placed_on = self.cleaned_data["datum"]
         if placed_on > timezone.localdate():
             raise forms.ValidationError(FUTURE_DATE)
+        if placed_on < EARLIEST_DATE:
+            raise forms.ValidationError(TOO_EARLY)
         return placed_on
 
     def clean(self):

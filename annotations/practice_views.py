@@ -8,6 +8,7 @@ its result page shows the save form only to a logged-in member, through a templa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from annotations.forms import PAGE_OUT_OF_DATE, SavePracticeForm
+from annotations.forms import SAVE_PAGE_OUT_OF_DATE, SavePracticeForm
 from annotations.organisations import Organisation
 from annotations.practices import (
     ALREADY_GONE,
@@ -62,6 +63,19 @@ def save_form_for(organisation, profile: PracticeProfile, data=None) -> SavePrac
     return SavePracticeForm(data, practices=practices, initial=initial)
 
 
+def typed_on_save(organisation, data) -> list[tuple[str, str]]:
+    """What the member filled in on the save form, as (label, text) pairs: for a page that
+    cannot save it, so that nothing they typed is lost."""
+    form = SavePracticeForm(data, practices=list(organisation.saved_practices.order_by("name")))
+    typed = []
+    if chosen := form.practices.get(data.get("bewaren-bij", "")):
+        typed.append((form["bewaren-bij"].label, chosen.name))
+    for name in ("nieuwe-naam", "datum"):
+        if text := data.get(name, "").strip():
+            typed.append((form[name].label, text))
+    return typed
+
+
 @require_POST
 @login_required
 def practice_save(request: HttpRequest) -> HttpResponse:
@@ -76,11 +90,25 @@ def practice_save(request: HttpRequest) -> HttpResponse:
         request.POST, sources=sources, tension_fields=tension_fields, domains=domains
     )
     if not placed.is_valid():
-        # The result travels in hidden fields: a fault there is a stale or altered page.
+        # The result travels in hidden fields: a fault there is a stale or altered page. Nothing
+        # is saved; what the member typed stays on the page, and the link back to the result
+        # carries every value of it that is still sound.
+        sound = [
+            (name, value)
+            for name in placed.fields
+            if name not in placed.errors
+            for value in request.POST.getlist(name)
+            if value
+        ]
         return render(
             request,
             "annotations/practices/save.html",
-            {"stale": PAGE_OUT_OF_DATE, "tool_url": reverse("practice")},
+            {
+                "stale": SAVE_PAGE_OUT_OF_DATE,
+                "typed": typed_on_save(organisation, request.POST),
+                "tool_url": reverse("practice") + (f"?{urlencode(sound)}" if sound else ""),
+                "back_to_result": bool(sound),
+            },
             status=400,
         )
     profile = placed.profile
@@ -151,6 +179,7 @@ class Step:
     classes: list[str]
     now_words: str
     desired_words: str
+    note: str = ""  # what the member wrote with this item in this placement
 
 
 @dataclass(frozen=True)
@@ -199,11 +228,13 @@ def trajectory(placements: list[PracticePlacement]) -> tuple[list, list, list]:
                     classes,
                     item.describe(now),
                     item.describe(desired),
+                    profile.notes.get(item.param, ""),
                 )
             )
         drawn.append(ItemTrajectory(item, steps))
-    # An item never answered in any placement is named once, not drawn empty.
-    answered = [t for t in drawn if any(s.now or s.desired for s in t.steps)]
+    # An item never answered in any placement is named once, not drawn empty; one with only a
+    # note is drawn, so that its note is read.
+    answered = [t for t in drawn if any(s.now or s.desired or s.note for s in t.steps)]
     unanswered = [t.item for t in drawn if t not in answered]
     return (
         [t for t in answered if t.item.is_source],

@@ -32,6 +32,12 @@ NAME_PARAM = "naam"
 
 # Said by the form on its field, and by the service when it meets them anyway (a race).
 FUTURE_DATE = _("Een datum in de toekomst kan niet.")
+# The earliest date a placement may carry. DieGem's research began in 2013 and its framework text
+# dates from 2014, but a practice may be placed afterwards as it stood earlier (a reconstruction,
+# a paper workshop), so the bound is generous: a date before 2000 (0001-01-01, 1900, 0202) is a
+# slip of the keyboard, not a placement, and would also sort first in the trajectory for good.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+TOO_EARLY = _("Een datum vóór 1 januari 2000 kan niet.")
 NAME_NEEDED = _("Geef de nieuwe praktijk een naam.")
 NAME_TAKEN = _(
     "Uw organisatie bewaarde al een praktijk met deze naam; kies ze bij ‘Bewaren bij’ of geef "
@@ -162,6 +168,8 @@ def practice_placement_save(
     existing one, or a new one called `name`."""
     if placed_on > timezone.localdate():
         raise PracticeError(FUTURE_DATE)
+    if placed_on < EARLIEST_DATE:
+        raise PracticeError(TOO_EARLY)
     if practice is None:
         name = name.strip()
         if not name:

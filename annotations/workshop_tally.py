@@ -75,6 +75,9 @@ def spread(counts: dict[str, int]) -> str:
     given = {value: n for value, n in counts.items() if n}
     if not given:
         return gettext("niemand vulde dit in")
+    if sum(given.values()) == 1:
+        # One answer agrees with nobody: it is not a unanimous group.
+        return gettext("één antwoord")
     if len(given) == 1:
         return gettext("eensgezind")
     steps = [int(value) for value in given if value != BOTH_POLES]

@@ -20,7 +20,7 @@ when `diegem.lib.agreement.alpha` cannot compute it (no pairable unit, no variat
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -53,6 +53,8 @@ class Reliability:
     alpha: float | None
     alpha_units: int  # pairable units alpha used
     percent: float | None
+    # The source or tension field measured (None when pooled): a page marks its name's language.
+    item: object = field(default=None, compare=False, repr=False)
 
     @property
     def alpha_reported(self) -> float | None:
@@ -116,7 +118,7 @@ class _PositionValue:
         return row["position"], str(row["position"])
 
 
-def _measure(kind, key, name, metric, scale, units: list[dict]) -> Reliability:
+def _measure(kind, key, name, metric, scale, units: list[dict], item=None) -> Reliability:
     paired = [unit for unit in units if "first" in unit and "second" in unit]
     values = [[u[role][0] for u in paired] for role in ("first", "second")]
     categories = [[u[role][1] for u in paired] for role in ("first", "second")]
@@ -131,6 +133,7 @@ def _measure(kind, key, name, metric, scale, units: list[dict]) -> Reliability:
         alpha=alpha.value,
         alpha_units=alpha.pairable,
         percent=percent.value,
+        item=item,
     )
 
 
@@ -143,10 +146,11 @@ def reliability() -> list[Reliability]:
         _measure(
             "bron",
             s.key,
-            s.name,
+            s.shown.name,  # in the page's language, as a tension field's name is
             "ordinal",
             STRENGTHS,
             list(source_units.get(s.pk, {}).values()),
+            item=s,
         )
         for s in sources
     ] + [
@@ -157,6 +161,7 @@ def reliability() -> list[Reliability]:
             "interval",
             POSITIONS,
             list(field_units.get(f.pk, {}).values()),
+            item=f,
         )
         for f in fields
     ]

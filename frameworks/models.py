@@ -100,7 +100,7 @@ class Section(WrittenIn, NaturalKeyModel):
         return bool(self.number) and "." not in self.number
 
 
-@translated("name", "summary", "description", "perspective", "for_practice")
+@translated("name", "summary", "description", "perspective", "thinkers", "for_practice")
 class Source(WrittenIn, NaturalKeyModel):
     """One of the four sources of solidarity."""
 

@@ -111,6 +111,7 @@ def test_the_result_page_offers_saving_only_to_a_member(
         "Naam van de nieuwe praktijk",
         "Datum van deze plaatsing",
     ]
+    assert form.xpath(".//input[@name='datum']/@min") == ["2000-01-01"]
     for outsider in (logged_in(member), logged_in(reviewer)):
         assert not parse(outsider.get(f"{TOOL}?{RESULT}")).xpath("//form[@id='practice-save-form']")
     anonymous = client.get(f"{TOOL}?{RESULT}")
@@ -139,6 +140,14 @@ BAD = [
     (
         {"datum": "2999-01-01"},
         "Datum van deze plaatsing: Een datum in de toekomst kan niet.",
+    ),
+    (
+        {"datum": "0001-01-01"},
+        "Datum van deze plaatsing: Een datum vóór 1 januari 2000 kan niet.",
+    ),
+    (
+        {"datum": "1999-12-31"},
+        "Datum van deze plaatsing: Een datum vóór 1 januari 2000 kan niet.",
     ),
     ({"datum": "31-02-2025"}, "Datum van deze plaatsing: Geef een datum als dd-mm-jjjj."),
     ({"datum": ""}, "Datum van deze plaatsing: Geef een datum."),
@@ -200,10 +209,40 @@ def test_an_altered_placement_is_refused_whole(framework, member_a):
     response = client.post(SAVE, data)
     assert response.status_code == 400
     assert (
-        "Deze pagina is verouderd of onvolledig doorgestuurd."
+        "Deze pagina is verouderd of onvolledig doorgestuurd"
         in texts(parse(response), "//div[@class='form-errors']")[0]
     )
     assert not SavedPractice.objects.exists()
+
+
+def test_a_refused_placement_promises_nothing_and_loses_nothing_typed(
+    framework, member_a, organisation_a
+):
+    keep(organisation_a, member_a, "2025-01-15", name="Taalcafé")
+    client = logged_in(member_a)
+    data = {**save_form(client), "bron-ontmoeting": "9", "datum": "2025-03-10"}
+    data["nieuwe-naam"] = "Buurtkeuken <b>dinsdag</b>"
+    page = parse(client.post(SAVE, data))
+    message = texts(page, "//div[@class='form-errors']")[0]
+    assert "niets is bewaard" in message
+    assert "hieronder nog" not in message  # no form stands below to find it in
+    # What the member typed is on the page, escaped.
+    typed = "//section[@class='practice-save-typed']//"
+    assert texts(page, typed + "dt") == ["Naam van de nieuwe praktijk", "Datum van deze plaatsing"]
+    assert texts(page, typed + "dd") == ["Buurtkeuken <b>dinsdag</b>", "2025-03-10"]
+    assert not page.xpath("//main//b")
+    # Back to the result with every value that is still sound, not to an empty tool.
+    links = page.xpath("//main//a[.='Terug naar de uitkomst']/@href")
+    assert links == [
+        "/uw-praktijk/?naam=Buurtkeuken&domein=wonen&gewenst-bron-ontmoeting=3"
+        "&notitie-bron-ontmoeting=Elke+dinsdag&consensus-conflict=-2"
+        "&gewenst-consensus-conflict=beide"
+    ]
+    # An existing practice chosen is named too.
+    chosen = {**data, "bewaren-bij": str(SavedPractice.objects.get().pk), "nieuwe-naam": ""}
+    page = parse(client.post(SAVE, chosen))
+    assert texts(page, typed + "dd") == ["Taalcafé", "2025-03-10"]
+    assert PracticePlacement.objects.count() == 1
 
 
 def test_only_members_may_save_and_only_by_post(framework, member, member_a, client):
@@ -215,7 +254,7 @@ def test_only_members_may_save_and_only_by_post(framework, member, member_a, cli
     assert not SavedPractice.objects.exists()
 
 
-def test_the_service_refuses_a_future_date_and_another_organisations_practice(
+def test_the_service_refuses_a_date_out_of_range_and_another_organisations_practice(
     framework, member_a, organisation_a, organisation_b, member_b
 ):
     theirs = keep(organisation_b, member_b, "2025-01-15", name="Van B")
@@ -229,7 +268,10 @@ def test_the_service_refuses_a_future_date_and_another_organisations_practice(
         )
     with pytest.raises(PracticeError, match="Een datum in de toekomst kan niet."):
         keep(organisation_a, member_a, "2999-01-01")
-    assert PracticePlacement.objects.count() == 1
+    with pytest.raises(PracticeError, match="Een datum vóór 1 januari 2000 kan niet."):
+        keep(organisation_a, member_a, "0001-01-01")
+    keep(organisation_a, member_a, "2000-01-01")  # the first day that is allowed
+    assert PracticePlacement.objects.count() == 2
 
 
 # --- who sees it ----------------------------------------------------------------------------------
@@ -341,6 +383,28 @@ def test_the_trajectory_runs_from_first_to_latest_by_date(framework, organisatio
         "Bij geen enkele plaatsing ingevuld: Wederzijdse afhankelijkheid, Gedeelde normen en "
         "waarden, Strijd, Universeel – particularistisch, Economisch – cultureel, Integratie – "
         "transformatie, Afstand – nabijheid, Onderhandelbaar – niet onderhandelbaar."
+    ]
+
+
+def test_the_trajectory_shows_each_placements_notes_escaped(framework, organisation_a, member_a):
+    keep(organisation_a, member_a, "2025-01-15", **{"bron-ontmoeting": "1", "notitie-bron-ontmoeting": "Elke <b>dinsdag</b> koken"})  # fmt: skip
+    keep(organisation_a, member_a, "2025-03-10", **{"bron-ontmoeting": "2"})
+    # A note on an item without a value is read too.
+    keep(organisation_a, member_a, "2025-06-01", **{"bron-ontmoeting": "2", "notitie-bron-strijd": "Nog te bespreken"})  # fmt: skip
+    practice = SavedPractice.objects.get()
+    tree = parse(logged_in(member_a).get(practice.get_absolute_url()))
+    meeting = "//div[@id='traject-bron-ontmoeting']//li[@class='trajectory__step']"
+    assert [texts(step, ".//p[@class='trajectory__note']") for step in tree.xpath(meeting)] == [
+        ["notitie: Elke <b>dinsdag</b> koken"],
+        [],
+        [],
+    ]
+    assert not tree.xpath("//main//b")
+    struggle = "//div[@id='traject-bron-strijd']//li[@class='trajectory__step']"
+    assert [texts(step, ".//p[@class='trajectory__note']") for step in tree.xpath(struggle)] == [
+        [],
+        [],
+        ["notitie: Nog te bespreken"],
     ]
 
 

@@ -311,13 +311,27 @@ def test_the_screen_shows_the_counts_and_the_spread_in_words(member_a):
     assert texts(page, f"{strijd}//p[@class='workshop-item__spread']") == [
         "Nu: verdeeld over 2 stappen. Gewenst: verdeeld over 2 stappen."
     ]
-    # One dot per answer: now filled, desired open.
+    # One dot per answer, now and desired.
     assert len(page.xpath(f"{strijd}//span[contains(@class,'answer-dot--now')]")) == 3
     assert len(page.xpath(f"{strijd}//span[contains(@class,'answer-dot--desired')]")) == 3
     field = "//section[@aria-labelledby='verdeling-consensus-conflict']"
     assert texts(page, f"{field}//p[@class='workshop-item__spread']") == [
         "Nu: verdeeld over 3 stappen, 1 houdt beide polen vast. Gewenst: niemand vulde dit in."
     ]
+
+
+def test_an_item_only_one_participant_answered_is_not_called_unanimous(member_a):
+    workshop = opened(member_a)
+    answered(workshop, [{"bron-strijd": "0"}, {"bron-strijd": "0"}, {"bron-ontmoeting": "2"}])
+    page = parse(logged_in(member_a).get(f"/werkvorm/{workshop.code}/scherm/"))
+    spreads = "//section[@aria-labelledby='verdeling-{}']//p[@class='workshop-item__spread']"
+    assert texts(page, spreads.format("bron-ontmoeting")) == [
+        "Nu: één antwoord. Gewenst: niemand vulde dit in."
+    ]
+    assert texts(page, spreads.format("bron-strijd")) == [
+        "Nu: eensgezind. Gewenst: niemand vulde dit in."
+    ]
+    assert spread({"1": 1}) == "één antwoord"
 
 
 def test_the_screen_moves_on_only_after_three_different_answers_changed(member_a):
@@ -374,6 +388,7 @@ def test_a_participant_arriving_after_the_end_closes_the_session(member_a):
 
 def test_spread_and_median_in_words():
     assert spread({"2": 3}) == "eensgezind"
+    assert spread({"beide": 2}) == "eensgezind"
     assert spread({"-2": 1, "0": 2}) == "verdeeld over 3 stappen"
     assert spread({"beide": 2, "1": 1}) == "samen op één stap, 2 houden beide polen vast"
     assert spread({}) == "niemand vulde dit in"

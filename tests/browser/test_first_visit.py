@@ -53,3 +53,64 @@ def test_keyboard_user_can_skip_to_the_content(live_server, page: Page, seeded):
     expect(skip).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+
+
+# What a focused element shows, and what it stands on: the first background around it (the ring
+# is drawn outside the element).
+FOCUS_RING = """element => {
+    element.focus();
+    const style = getComputedStyle(element);
+    let behind = element.parentElement, background = "rgba(0, 0, 0, 0)";
+    while (behind && /rgba\\(.*, 0\\)|transparent/.test(background)) {
+        background = getComputedStyle(behind).backgroundColor;
+        behind = behind.parentElement;
+    }
+    return {
+        visible: element.matches(":focus-visible"),
+        outline: [style.outlineStyle, parseFloat(style.outlineWidth), style.outlineColor],
+        shadow: style.boxShadow,
+        background: background,
+    };
+}"""
+
+
+def rgb(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
+
+
+def contrast(one: tuple[int, ...], other: tuple[int, ...]) -> float:
+    """WCAG's contrast ratio of two sRGB colours."""
+
+    def luminance(colour):
+        linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in colour]  # fmt: skip
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [".skip-link", ".brand", ".site-nav a", "main .button", "main .card a", ".site-footer a"],
+    ids=["skip-link", "header-brand", "header-menu", "content-button", "content-link", "footer"],
+)
+def test_the_focus_ring_stands_out_on_light_and_dark_backgrounds(
+    live_server, page: Page, seeded, where
+):
+    """WCAG 2.2 SC 1.4.11 and 2.4.11: a focus indicator at 3:1 against what it stands on. The
+    ring has two tones (a dark outline around a light inner ring, each at 3:1 or more against the
+    other), so one of them stands out on the white pages, the dark header and the light footer."""
+    page.goto(live_server.url)
+    page.keyboard.press("Tab")  # a keyboard user: focus is shown
+    ring = page.locator(where).first.evaluate(FOCUS_RING)
+    assert ring["visible"]
+    style, width, colour = ring["outline"]
+    assert style == "solid" and width >= 2
+    tones = [rgb(colour)]
+    if halo := re.match(r"(rgba?\([^)]*\)) 0px 0px 0px (\d+)px", ring["shadow"]):
+        assert int(halo[2]) >= 2
+        tones.append(rgb(halo[1]))
+    background = rgb(ring["background"])
+    assert max(contrast(tone, background) for tone in tones) >= 3, (tones, background)
+    if len(tones) == 2:
+        assert contrast(*tones) >= 3, tones

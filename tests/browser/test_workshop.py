@@ -17,6 +17,14 @@ from tests.factories import make_case, make_member, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
+def marks(page, selector: str) -> list[str]:
+    """How the first mark matching `selector` is drawn: its fill and its ring."""
+    return page.locator(selector).first.evaluate(
+        "mark => [getComputedStyle(mark).backgroundColor, getComputedStyle(mark).borderTopColor]"
+    )
+
+
 PARTICIPANTS = [
     {"Strijd (nu)": "0", "Strijd (gewenst)": "2"},
     {"Strijd (nu)": "0", "Strijd (gewenst)": "3"},
@@ -73,6 +81,22 @@ def test_a_facilitator_and_three_participants(live_server, viewport_page, browse
         "Nu: verdeeld over 2 stappen. Gewenst: verdeeld over 2 stappen."
     )
     expect(strijd.locator(".answer-dot--now")).to_have_count(3)
+    # Now and desired are drawn as the tool and a saved trajectory draw them, the legend too:
+    # now an open ring, desired a filled dot.
+    screen = {
+        when: [
+            marks(page, f"{where} .answer-dot--{when}")
+            for where in (".dotplot", ".workshop-legend")
+        ]
+        for when in ("now", "desired")
+    }
+    tool = browser.new_page()
+    tool.goto(base + "/uw-praktijk/?bron-strijd=0&gewenst-bron-strijd=2")
+    for when in ("now", "desired"):
+        assert screen[when] == [marks(tool, f".practice-legend__{when}")] * 2, when
+    tool.close()
+    assert screen["now"][0][0] == "rgb(255, 255, 255)"  # open
+    assert screen["desired"][0][0] == "rgb(11, 85, 99)"  # filled
     expect(page.locator(".workshop-near")).to_contain_text("Buurtkeuken")
     assert horizontal_overflow(page) == 0
     axe_clean(page)

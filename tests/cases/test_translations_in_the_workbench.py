@@ -234,7 +234,8 @@ def test_the_framework_is_edited_side_by_side_too(framework):
     strijd = Source.objects.get(key="strijd")
     response = logged_in(boss).get(reverse("admin:frameworks_source_change", args=[strijd.pk]))
     assert form_row_names(response, "name") == ["name", "name_fr", "name_en"]
-    assert form_row_names(response, "thinkers") == ["thinkers"]  # names are not translated
+    # The thinkers are names with words around them ("ook … over de grenzen van …"): translated.
+    assert form_row_names(response, "thinkers") == ["thinkers", "thinkers_fr", "thinkers_en"]
 
 
 def test_relabelling_the_original_language_keeps_the_notes_on_its_text(framework):

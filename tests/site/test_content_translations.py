@@ -223,3 +223,45 @@ def test_the_tools_words_follow_a_new_translation_of_a_pole_at_once(framework):
         field.save()
         after = dict(item_choices(Item(field, field_param(field))))
     assert (before["-2"], after["-2"]) == ("nettement consensus", "nettement accord")
+
+
+NORMS_THINKERS = {
+    "fr": "Talcott Parsons\u00a0; aussi Emile Durkheim sur les limites de l’interdépendance",
+    "en": "Talcott Parsons; also Emile Durkheim on the limits of interdependence",
+}
+# Where a page names a source's thinkers: the home page's card, the framework's overview and the
+# source's own page (in a sentence of the interface).
+THINKERS_SHOWN = [
+    ("/", "//li[contains(@class,'source--normen-en-waarden')]//p[@class='card__meta']"),
+    ("/kader/", "//dd/span[@class='muted']/span[contains(., 'Parsons')]"),
+    ("/bronnen/normen-en-waarden/", "//p[@class='muted']/span[contains(., 'Parsons')]"),
+]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(("path", "xpath"), THINKERS_SHOWN)
+def test_the_thinkers_are_named_in_the_pages_language(client, framework, language, path, xpath):
+    tree = parse(client.get(f"/{language}{path}"))
+    if path.startswith("/bronnen/"):
+        # Translated, the thinkers need no element of their own: the sentence holds them.
+        assert (
+            NORMS_THINKERS[language]
+            in one(tree, "//p[@class='muted'][contains(., 'Parsons')]").text_content()
+        )
+        assert not tree.xpath(xpath)
+    else:
+        shown = one(tree, xpath)
+        assert shown.text_content().strip() == NORMS_THINKERS[language]
+        assert shown.get("lang") is None
+    assert "over de grenzen van afhankelijkheid" not in tree.text_content()
+
+
+@pytest.mark.parametrize(("path", "xpath"), THINKERS_SHOWN)
+def test_untranslated_thinkers_are_marked_as_dutch(client, framework, path, xpath):
+    Source.objects.filter(key="normen-en-waarden").update(thinkers_en="")
+    tree = parse(client.get(f"/en{path}"))
+    shown = one(tree, xpath)
+    assert shown.text_content().strip() == (
+        "Talcott Parsons; ook Emile Durkheim over de grenzen van afhankelijkheid"
+    )
+    assert shown.get("lang") == "nl"

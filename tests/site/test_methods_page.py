@@ -59,3 +59,29 @@ def test_query_count_flat(framework, researcher, client, django_assert_max_num_q
     double_code(rounds, researcher, make_colleague())
     with django_assert_max_num_queries(8):
         assert client.get(reverse("methods")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("prefix", "sources", "fields"),
+    [
+        ("/fr", ["Interdépendance", "Lutte"], ["universel – particulariste"]),
+        ("/en", ["Interdependence", "Struggle"], ["universal – particularistic"]),
+    ],
+)
+def test_the_table_names_the_dimensions_in_the_pages_language(
+    framework, anonymous_client, prefix, sources, fields
+):
+    from frameworks.models import Source
+
+    # A source without a translation keeps its Dutch name, marked as Dutch.
+    Source.objects.filter(key="ontmoeting").update(name_fr="", name_en="")
+    tree = parse(anonymous_client.get(prefix + reverse("methods")))
+    heads = tree.xpath("//table[contains(@class,'reliability-table')]/tbody/tr/th")
+    named = {head.text_content().strip(): head.get("lang") for head in heads}
+    for name in sources + fields:
+        assert named[name] is None, name
+    assert named["Ontmoeting"] == "nl"
+    assert "Strijd" not in named and "Wederzijdse afhankelijkheid" not in named
+    # The data stay Dutch whatever the page's language.
+    csv = anonymous_client.get(reverse("export-reliability-csv")).content.decode()
+    assert "Wederzijdse afhankelijkheid" in csv and "Interdépendance" not in csv

@@ -487,3 +487,28 @@ def test_a_retired_note_a_reviewer_hid_stays_hidden_with_its_replies(fixtures, m
         .order_by("pk")
         .values_list("status", flat=True)
     ) == ["hidden", "approved"]
+
+
+def test_a_framework_seeded_before_the_thinkers_were_translated_receives_them(db):
+    seed()
+    # As the seed before migration 0010 left the sources: every text translated but the thinkers,
+    # and its records describing them so (an empty translation column is left out of a description).
+    for row in Source.objects.all():
+        row.thinkers_fr = row.thinkers_en = ""
+        row.save()
+        SeedRecord.objects.filter(key=f"frameworks.source:{row.key}").update(
+            wanted=fingerprint(row_description(row)), written=fingerprint(row_description(row))
+        )
+    Source.objects.filter(key="ontmoeting").update(thinkers="Georg Simmel; ook Richard Sennett")
+
+    output = seed()
+
+    assert "kader: 0 nieuw, 3 bijgewerkt, 29 ongewijzigd, 1 behouden (bewerkt)" in output
+    assert "behouden, want bewerkt sinds het laden: frameworks.source:ontmoeting" in output
+    norms = Source.objects.get(key="normen-en-waarden")
+    assert norms.thinkers_en == (
+        "Talcott Parsons; also Emile Durkheim on the limits of interdependence"
+    )
+    assert norms.thinkers_fr.startswith("Talcott Parsons\u00a0; aussi Emile Durkheim")
+    assert Source.objects.get(key="ontmoeting").thinkers_en == ""
+    assert "kader: 0 nieuw, 0 bijgewerkt, 32 ongewijzigd, 1 behouden (bewerkt)" in seed()

@@ -19,6 +19,7 @@ FRAMEWORK_FIELDS = {
         "summary": 300,
         "description": None,
         "perspective": 100,
+        "thinkers": 200,
         "for_practice": None,
     },
     "frameworks.tensionfield": {
