@@ -286,10 +286,12 @@ def reading_respond(request: HttpRequest, pk: int) -> HttpResponse:
     annotation = _reading_for_researcher(request, pk)
     if annotation is None:
         # Withdrawn (or decided) while a researcher wrote: their text back, not a bare 404. A
-        # reading that was never theirs to answer stays unknown.
+        # reading that was never theirs to answer, or never online (waiting, rejected), stays
+        # unknown: its status and case are not theirs to learn.
         left = request.method == "POST" and (
             _researchers_readings(request.user)
-            .filter(pk=pk)
+            .filter(pk=pk, events__new_status=Status.APPROVED)
+            .distinct()
             .select_related("case", "reading__source", "reading__tension_field")
             .first()
         )

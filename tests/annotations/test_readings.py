@@ -307,6 +307,28 @@ def test_an_answer_to_a_reading_withdrawn_meanwhile_is_given_back_not_a_404(
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("decided", [None, "reject"])
+def test_a_reading_never_public_stays_unknown_to_a_researchers_post(
+    case, member_a, reviewer, researcher, decided
+):
+    """Only a reading that was online gives an answer back: for any other (waiting, rejected
+    before it was ever approved) a POST is the 404 a GET is, naming neither its status nor its
+    case."""
+    annotation = propose(member_a, case)
+    if decided:
+        services.annotation_moderate(
+            annotation_id=annotation.pk,
+            action=decided,
+            actor=reviewer,
+            expected_version=annotation.version,
+            public_reason="Niet bij dit onderwerp.",
+        )
+    client = logged_in(researcher)
+    url = reverse("reading-respond", args=[annotation.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"stap": "antwoorden", "answer": "Dank."}).status_code == 404
+
+
 def test_a_reading_withdrawn_between_the_page_and_the_save_gives_the_answer_back(
     case, approved_reading, member_a, researcher, monkeypatch
 ):
