@@ -103,20 +103,32 @@ class PrivateForUsersMiddleware:
 
 class MethodNotAllowedPageMiddleware:
     """A page in the reader's language for a 405: Django's (`require_safe`, `require_POST`) has
-    no body at all. Only such an empty answer is replaced; its `Allow` header stays."""
+    no body at all. Only such an empty answer is replaced, for a client that reads HTML (not
+    the annotation API's, which asks for JSON-LD); its `Allow` header stays. The page says what
+    the address takes: only reading, only a form, or (both) not this."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 405 or response.streaming or response.content:
+        if (
+            response.status_code != 405
+            or response.streaming
+            or response.content
+            or not request.accepts("text/html")
+        ):
             return response
         allowed = response.get("Allow", "")
+        methods = set(allowed.replace(" ", "").split(","))
+        takes = {"GET": "GET" in methods, "POST": "POST" in methods}
         page = render(
             request,
             "405.html",
-            {"readable": "GET" in allowed.replace(" ", "").split(",")},
+            {
+                "read_only": takes["GET"] and not takes["POST"],
+                "form_only": takes["POST"] and not takes["GET"],
+            },
             status=405,
         )
         page["Allow"] = allowed

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import make_case, make_member
+from tests.factories import make_annotation, make_case, make_member
 from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +82,31 @@ def test_the_405_page_speaks_the_language_of_the_address(client, framework):
         page = parse(response)
         assert page.get("lang") == prefix[1:]
         assert texts(page, "//h1") == [title]
+
+
+def test_a_page_with_its_own_form_says_it_takes_both(framework):
+    author = make_member()
+    note = make_annotation(target=make_case(), author=author)
+    client = Client()
+    client.force_login(author)
+    response = client.put(reverse("annotation-withdraw", args=[note.pk]))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, POST"
+    assert texts(parse(response), "//main//p")[0] == (
+        "Op dit adres kan een pagina bekeken en haar formulier verstuurd worden, niets anders. "
+        "Er is niets bewaard."
+    )
+
+
+def test_a_client_that_does_not_read_html_gets_the_405_as_it_was(client, framework):
+    response = client.delete(reverse("case-list"), headers={"Accept": "application/ld+json"})
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.content == b""
+
+
+def test_without_a_csrf_token_the_csrf_check_refuses_first(framework):
+    """What a browser or curl gets for a DELETE without the site's token: the CSRF page (403),
+    before any view is asked; the 405 above is for a request that carries a valid token."""
+    response = Client(enforce_csrf_checks=True).delete(reverse("case-list"))
+    assert response.status_code == 403
