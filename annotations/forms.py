@@ -74,6 +74,11 @@ SAVE_PAGE_OUT_OF_DATE = _(
     "Deze pagina is verouderd of onvolledig doorgestuurd; niets is bewaard. Open de uitkomst "
     "opnieuw met de link hieronder en bewaar ze nog eens."
 )
+# The same, when nothing of the placement came through to go back to.
+SAVE_PAGE_WITHOUT_RESULT = _(
+    "Deze pagina is verouderd of onvolledig doorgestuurd; niets is bewaard. Vul het hulpmiddel "
+    "opnieuw in en bewaar de uitkomst nog eens."
+)
 
 
 class PageFieldsMixin:

@@ -21,7 +21,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from annotations.forms import SAVE_PAGE_OUT_OF_DATE, SavePracticeForm
+from annotations.forms import SAVE_PAGE_OUT_OF_DATE, SAVE_PAGE_WITHOUT_RESULT, SavePracticeForm
 from annotations.organisations import Organisation
 from annotations.practices import (
     ALREADY_GONE,
@@ -104,7 +104,7 @@ def practice_save(request: HttpRequest) -> HttpResponse:
             request,
             "annotations/practices/save.html",
             {
-                "stale": SAVE_PAGE_OUT_OF_DATE,
+                "stale": SAVE_PAGE_OUT_OF_DATE if sound else SAVE_PAGE_WITHOUT_RESULT,
                 "typed": typed_on_save(organisation, request.POST),
                 "tool_url": reverse("practice") + (f"?{urlencode(sound)}" if sound else ""),
                 "back_to_result": bool(sound),

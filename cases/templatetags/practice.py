@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from cases.models import Grounds
+from cases.practice_profile import TOO_LONG
 from diegem.lib.templatetags.languages import lang_attr
 
 register = template.Library()
@@ -126,6 +127,14 @@ def near_cases(context, entries) -> str:
     return mark_safe("".join(cards))
 
 
+def _too_long_message(note) -> str:
+    """The form's own message for a note too long, with `{n}` where the length goes (filled in
+    by practice.js as the visitor types)."""
+    shown = 987654321  # a length no note has, replaced by the placeholder
+    message = gettext(TOO_LONG) % {"limit_value": note.field.max_length, "show_value": shown}
+    return f"{note.label}: {message.replace(str(shown), '{n}')}"
+
+
 def _note(note, summary: str) -> str:
     """A note's textarea in its <details>, as includes/field.html would write it (`summary`:
     escaped)."""
@@ -143,9 +152,13 @@ def _note(note, summary: str) -> str:
         f"    <summary>{summary}</summary>\n"
         f'    <div class="field{" field--error" if errors else ""}">\n'
         f'      <label for="{field_id}">{conditional_escape(note.label)}</label>\n'
-        # No maxlength: a browser cuts a pasted text at it without a word (`LongText`); the
-        # form names the field when the note is too long, and keeps it.
-        f'      <textarea name="{escape(note.html_name)}" id="{field_id}" rows="2"{described}>'
+        # No maxlength: a browser cuts a pasted text at it without a word (`LongText`). The
+        # form names the field when a note is too long and keeps it; since the tool is a GET
+        # form, practice.js says so before sending too (a note of thousands of characters
+        # would pass the limit of a request line first, gunicorn's 4094 bytes by default).
+        f'      <textarea name="{escape(note.html_name)}" id="{field_id}" rows="2"'
+        f' data-max-length="{int(note.field.max_length)}"'
+        f' data-too-long="{escape(_too_long_message(note))}"{described}>'
         f"{'' if value is None else conditional_escape(value)}</textarea>\n"
         f"      {shown_errors}\n"
         "    </div>\n"

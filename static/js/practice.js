@@ -5,7 +5,36 @@
   "use strict";
   var form = document.getElementById("practice-form");
   var result = document.getElementById("resultaat");
-  if (!form || !result || !window.fetch || !window.URLSearchParams) return;
+  if (!form) return;
+
+  // A note too long is named before the form is sent (the server names it too, but the tool is
+  // a GET form: a very long note would overflow the request line first). Nothing is cut.
+  function tooLong(area) {
+    var limit = parseInt(area.getAttribute("data-max-length"), 10);
+    return limit && area.value.length > limit;
+  }
+  function checkNote(area) {
+    area.setCustomValidity(tooLong(area) ? area.getAttribute("data-too-long").replace("{n}", area.value.length) : "");
+  }
+  form.addEventListener("input", function (event) {
+    if (event.target.hasAttribute("data-max-length")) checkNote(event.target);
+  });
+  form.addEventListener("submit", function (event) {
+    var areas = form.querySelectorAll("textarea[data-max-length]");
+    for (var i = 0; i < areas.length; i++) {
+      checkNote(areas[i]);
+      if (tooLong(areas[i])) {
+        event.preventDefault();
+        var details = areas[i].closest("details");
+        if (details) details.open = true;
+        areas[i].focus();
+        areas[i].reportValidity();
+        return;
+      }
+    }
+  });
+
+  if (!result || !window.fetch || !window.URLSearchParams) return;
 
   function showPrint() {
     var buttons = document.querySelectorAll("[data-print]");
@@ -47,6 +76,8 @@
   var timer = null;
   var latest = 0;
   function refresh() {
+    var areas = form.querySelectorAll("textarea[data-max-length]");
+    for (var i = 0; i < areas.length; i++) if (tooLong(areas[i])) return;  // named on sending
     var params = new URLSearchParams(new FormData(form));
     // Leave out what the visitor left blank: the address stays short and readable.
     var kept = new URLSearchParams();

@@ -245,6 +245,24 @@ def test_a_refused_placement_promises_nothing_and_loses_nothing_typed(
     assert PracticePlacement.objects.count() == 1
 
 
+def test_a_refused_placement_with_nothing_to_go_back_to_promises_no_result(framework, member_a):
+    client = logged_in(member_a)
+    sent = {
+        name: value
+        for name, value in save_form(client).items()
+        if name in ("csrfmiddlewaretoken", "datum", "nieuwe-naam")
+    }
+    page = parse(client.post(SAVE, {**sent, "nieuwe-naam": "Buurtkeuken"}))
+    assert texts(page, "//div[@class='form-errors']") == [
+        "Deze pagina is verouderd of onvolledig doorgestuurd; niets is bewaard. Vul het "
+        "hulpmiddel opnieuw in en bewaar de uitkomst nog eens."
+    ]
+    assert page.xpath("//main//a[.='Terug naar Waar staat uw praktijk?']/@href") == [
+        "/uw-praktijk/"
+    ]
+    assert not PracticePlacement.objects.exists()
+
+
 def test_only_members_may_save_and_only_by_post(framework, member, member_a, client):
     data = save_form(logged_in(member_a))
     assert logged_in(member).post(SAVE, data).status_code == 403

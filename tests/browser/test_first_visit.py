@@ -97,7 +97,7 @@ def contrast(one: tuple[int, ...], other: tuple[int, ...]) -> float:
 def test_the_focus_ring_stands_out_on_light_and_dark_backgrounds(
     live_server, page: Page, seeded, where
 ):
-    """WCAG 2.2 SC 1.4.11 and 2.4.11: a focus indicator at 3:1 against what it stands on. The
+    """WCAG 2.2 SC 1.4.11 (Non-text Contrast): a focus indicator at 3:1 against what it stands on. The
     ring has two tones (a dark outline around a light inner ring, each at 3:1 or more against the
     other), so one of them stands out on the white pages, the dark header and the light footer."""
     page.goto(live_server.url)

@@ -143,3 +143,36 @@ def test_the_fullest_result_prints_on_two_pages(live_server, page: Page, screens
     pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
     (screenshot_dir / "practice-result-fullest.pdf").write_bytes(pdf)
     assert 1 <= pdf_pages(pdf) <= 2
+
+
+def test_a_note_too_long_is_named_before_sending_and_nothing_is_cut(
+    live_server, viewport_page: Page
+):
+    """The note boxes have no maxlength (a browser cuts a paste at it without a word); the
+    tool, a GET form, says so before sending instead: a note of thousands of characters would
+    overflow the request line before the server could name the field."""
+    page = viewport_page
+    errors = collect_console_errors(page)
+    call_command("seed", verbosity=0)
+    page.goto(f"{live_server.url}/uw-praktijk/")
+    page.locator("select[name='bron-strijd']").select_option("2")
+    page.locator(".practice-item__note summary").first.click()
+    note = page.get_by_label("Notitie bij Wederzijdse afhankelijkheid")
+    pasted = "Wij werken samen met de buurt. " * 120  # 3,720 characters
+    note.fill(pasted)
+    address = page.url
+    page.get_by_role("button", name="Toon waar mijn praktijk staat").click()
+    # Not sent: the field says why, in the form's words, and keeps every character.
+    expect(note).to_be_focused()
+    assert note.evaluate("area => area.validationMessage") == (
+        "Notitie bij Wederzijdse afhankelijkheid: hoogstens 500 tekens (nu 3720)."
+    )
+    assert note.input_value() == pasted
+    assert page.url == address
+    # Shortened, it is sent and shown with the result.
+    note.fill("Wij werken samen met de buurt.")
+    page.get_by_role("button", name="Toon waar mijn praktijk staat").click()
+    expect(page.locator("#resultaat .practice-note").first).to_contain_text(
+        "Wij werken samen met de buurt."
+    )
+    assert errors == []
