@@ -100,14 +100,18 @@ def practice_save(request: HttpRequest) -> HttpResponse:
             for value in request.POST.getlist(name)
             if value
         ]
+        # A result to go back to: at least one item placed, now or desired (a name alone, or a
+        # note, is no result; the tool would ask for an item).
+        placements = {name for item in placed.items for name in (item.param, item.desired_param)}
+        result = any(name in placements for name, _value in sound)
         return render(
             request,
             "annotations/practices/save.html",
             {
-                "stale": SAVE_PAGE_OUT_OF_DATE if sound else SAVE_PAGE_WITHOUT_RESULT,
+                "stale": SAVE_PAGE_OUT_OF_DATE if result else SAVE_PAGE_WITHOUT_RESULT,
                 "typed": typed_on_save(organisation, request.POST),
                 "tool_url": reverse("practice") + (f"?{urlencode(sound)}" if sound else ""),
-                "back_to_result": bool(sound),
+                "back_to_result": result,
             },
             status=400,
         )

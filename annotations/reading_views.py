@@ -342,7 +342,10 @@ def reading_respond(request: HttpRequest, pk: int) -> HttpResponse:
                     process_form = ProcessForm(request.POST, prefix="verwerk")
         except proposals.ReadingNotOpen:
             # It left between this page's look and the service's lock.
-            return _answer_kept(request, _researchers_readings(request.user).get(pk=pk))
+            left = _researchers_readings(request.user).filter(pk=pk).first()
+            if left is None:  # deleted, or its case out of their sight, meanwhile
+                raise Http404 from None
+            return _answer_kept(request, left)
         except proposals.ReadingError as error:
             form = answer_form if step == "antwoorden" else process_form
             form.add_error(error.field if error.field in form.fields else None, str(error))

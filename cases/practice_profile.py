@@ -35,6 +35,10 @@ NOTE_PREFIX = "notitie-"
 BOTH_POLES = "beide"
 NAME_MAX_LENGTH = 120
 NOTE_MAX_LENGTH = 500
+# The longest address the tool sends (its state, notes included, is its query string): the
+# request line gunicorn reads, `--limit-request-line 8190` (README), less the method, the
+# protocol and a margin. practice.js names the longest note before a longer one is sent.
+ADDRESS_MAX_LENGTH = 8000
 
 
 def field_param(tension_field: TensionField) -> str:

@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from cases.models import Grounds
-from cases.practice_profile import TOO_LONG
+from cases.practice_profile import ADDRESS_MAX_LENGTH, TOO_LONG
 from diegem.lib.templatetags.languages import lang_attr
 
 register = template.Library()
@@ -226,3 +226,9 @@ def practice_items(form) -> str:
             "</fieldset>\n"
         )
     return mark_safe("".join(parts) + "\n")
+
+
+@register.simple_tag
+def practice_address_limit() -> int:
+    """The longest address the tool's form sends (`ADDRESS_MAX_LENGTH`), for practice.js."""
+    return ADDRESS_MAX_LENGTH

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 # Parameter names are shown on the error page; a long one is cut.
 SHOWN_NAME_LENGTH = 80
@@ -101,6 +101,11 @@ class PrivateForUsersMiddleware:
         return response
 
 
+# What a 405 is written for: a page, unless the client prefers data (axios sends
+# "application/json, text/plain, */*"; no Accept at all is a browser's page).
+PAGE_OR_DATA = ["text/html", "application/ld+json", "application/json"]
+
+
 class MethodNotAllowedPageMiddleware:
     """A page in the reader's language for a 405: Django's (`require_safe`, `require_POST`) has
     no body at all. Only such an empty answer is replaced, for a client that reads HTML (not
@@ -112,13 +117,12 @@ class MethodNotAllowedPageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
-            response.status_code != 405
-            or response.streaming
-            or response.content
-            or not request.accepts("text/html")
-        ):
+        if response.status_code != 405 or response.streaming or response.content:
             return response
+        # The answer depends on what the client reads: caches keep them apart.
+        patch_vary_headers(response, ["Accept"])
+        if request.get_preferred_type(PAGE_OR_DATA) != "text/html":
+            return response  # a client of the data (JSON, JSON-LD) keeps Django's empty 405
         allowed = response.get("Allow", "")
         methods = set(allowed.replace(" ", "").split(","))
         takes = {"GET": "GET" in methods, "POST": "POST" in methods}
@@ -132,4 +136,5 @@ class MethodNotAllowedPageMiddleware:
             status=405,
         )
         page["Allow"] = allowed
+        patch_vary_headers(page, ["Accept"])
         return page

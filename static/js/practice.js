@@ -8,30 +8,50 @@
   if (!form) return;
 
   // A note too long is named before the form is sent (the server names it too, but the tool is
-  // a GET form: a very long note would overflow the request line first). Nothing is cut.
+  // a GET form: long notes would overflow the request line first). Nothing is cut. A note is
+  // counted as the server counts it: without the spaces around it, a line end as two
+  // characters (as it is sent), each character once.
+  function noteLength(area) {
+    return Array.from(area.value.trim().replace(/\r?\n/g, "\r\n")).length;
+  }
   function tooLong(area) {
     var limit = parseInt(area.getAttribute("data-max-length"), 10);
-    return limit && area.value.length > limit;
+    return limit && noteLength(area) > limit;
   }
   function checkNote(area) {
-    area.setCustomValidity(tooLong(area) ? area.getAttribute("data-too-long").replace("{n}", area.value.length) : "");
+    area.setCustomValidity(tooLong(area) ? area.getAttribute("data-too-long").replace("{n}", noteLength(area)) : "");
+  }
+  // The address the form sends, every field in it (a GET form sends the empty ones too).
+  function addressTooLong() {
+    var limit = parseInt(form.getAttribute("data-max-address"), 10);
+    var query = new URLSearchParams(new FormData(form)).toString();
+    return limit && (form.action.length + 1 + query.length) > limit;
+  }
+  function notes() {
+    return Array.prototype.slice.call(form.querySelectorAll("textarea[data-max-length]"));
+  }
+  // The note to name: the first one too long, else (the notes together too long) the longest.
+  function noteToName() {
+    var all = notes();
+    all.forEach(checkNote);
+    var single = all.filter(tooLong)[0];
+    if (single) return single;
+    if (!all.length || !addressTooLong()) return null;
+    var longest = all.reduce(function (a, b) { return noteLength(b) > noteLength(a) ? b : a; });
+    longest.setCustomValidity(form.getAttribute("data-notes-too-long"));
+    return longest;
   }
   form.addEventListener("input", function (event) {
-    if (event.target.hasAttribute("data-max-length")) checkNote(event.target);
+    if (event.target.hasAttribute("data-max-length")) notes().forEach(checkNote);
   });
   form.addEventListener("submit", function (event) {
-    var areas = form.querySelectorAll("textarea[data-max-length]");
-    for (var i = 0; i < areas.length; i++) {
-      checkNote(areas[i]);
-      if (tooLong(areas[i])) {
-        event.preventDefault();
-        var details = areas[i].closest("details");
-        if (details) details.open = true;
-        areas[i].focus();
-        areas[i].reportValidity();
-        return;
-      }
-    }
+    var area = noteToName();
+    if (!area) return;
+    event.preventDefault();
+    var details = area.closest("details");
+    if (details) details.open = true;
+    area.focus();
+    area.reportValidity();
   });
 
   if (!result || !window.fetch || !window.URLSearchParams) return;
@@ -76,8 +96,7 @@
   var timer = null;
   var latest = 0;
   function refresh() {
-    var areas = form.querySelectorAll("textarea[data-max-length]");
-    for (var i = 0; i < areas.length; i++) if (tooLong(areas[i])) return;  // named on sending
+    if (notes().some(tooLong) || addressTooLong()) return;  // named when it is sent
     var params = new URLSearchParams(new FormData(form));
     // Leave out what the visitor left blank: the address stays short and readable.
     var kept = new URLSearchParams();

@@ -252,14 +252,17 @@ def test_a_refused_placement_with_nothing_to_go_back_to_promises_no_result(frame
         for name, value in save_form(client).items()
         if name in ("csrfmiddlewaretoken", "datum", "nieuwe-naam")
     }
-    page = parse(client.post(SAVE, {**sent, "nieuwe-naam": "Buurtkeuken"}))
-    assert texts(page, "//div[@class='form-errors']") == [
-        "Deze pagina is verouderd of onvolledig doorgestuurd; niets is bewaard. Vul het "
-        "hulpmiddel opnieuw in en bewaar de uitkomst nog eens."
-    ]
-    assert page.xpath("//main//a[.='Terug naar Waar staat uw praktijk?']/@href") == [
-        "/uw-praktijk/"
-    ]
+    for extra, back in (
+        ({}, "/uw-praktijk/"),
+        # A name (or a note) alone is no result: the tool would ask for an item.
+        ({"naam": "Buurtkeuken"}, "/uw-praktijk/?naam=Buurtkeuken"),
+    ):
+        page = parse(client.post(SAVE, {**sent, "nieuwe-naam": "Buurtkeuken", **extra}))
+        assert texts(page, "//div[@class='form-errors']") == [
+            "Deze pagina is verouderd of onvolledig doorgestuurd; niets is bewaard. Vul het "
+            "hulpmiddel opnieuw in en bewaar de uitkomst nog eens."
+        ], extra
+        assert page.xpath("//main//a[.='Terug naar Waar staat uw praktijk?']/@href") == [back]
     assert not PracticePlacement.objects.exists()
 
 

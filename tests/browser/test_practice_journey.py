@@ -149,27 +149,49 @@ def test_a_note_too_long_is_named_before_sending_and_nothing_is_cut(
     live_server, viewport_page: Page
 ):
     """The note boxes have no maxlength (a browser cuts a paste at it without a word); the
-    tool, a GET form, says so before sending instead: a note of thousands of characters would
-    overflow the request line before the server could name the field."""
+    tool, a GET form, says so before sending instead: long notes would overflow the request
+    line before the server could name the field. Each note is named past its 500 characters,
+    and the notes together past what one address holds."""
     page = viewport_page
     errors = collect_console_errors(page)
     call_command("seed", verbosity=0)
     page.goto(f"{live_server.url}/uw-praktijk/")
     page.locator("select[name='bron-strijd']").select_option("2")
-    page.locator(".practice-item__note summary").first.click()
-    note = page.get_by_label("Notitie bij Wederzijdse afhankelijkheid")
-    pasted = "Wij werken samen met de buurt. " * 120  # 3,720 characters
-    note.fill(pasted)
+    expect(page).to_have_url(re.compile(r"bron-strijd=2"))  # the live result has followed
     address = page.url
+    summaries = page.locator(".practice-item__note summary")
+    summaries.first.click()
+    note = page.get_by_label("Notitie bij Wederzijdse afhankelijkheid")
+    pasted = "Wij werken samen met de buurt. " * 120  # 3,720 characters, 3,719 without the end
+    note.fill(pasted)
+    summaries.first.click()  # closed again: the page opens it to name it
     page.get_by_role("button", name="Toon waar mijn praktijk staat").click()
     # Not sent: the field says why, in the form's words, and keeps every character.
     expect(note).to_be_focused()
     assert note.evaluate("area => area.validationMessage") == (
-        "Notitie bij Wederzijdse afhankelijkheid: hoogstens 500 tekens (nu 3720)."
+        "Notitie bij Wederzijdse afhankelijkheid: hoogstens 500 tekens (nu 3719)."
     )
     assert note.input_value() == pasted
     assert page.url == address
-    # Shortened, it is sent and shown with the result.
+
+    # Each note within its 500 characters, but together (in Cyrillic, six bytes a letter in
+    # the address) more than an address holds: the longest is named.
+    words = {1: "д" * 450, 2: "ж" * 470, 3: "з" * 460}
+    for index, text in words.items():
+        summaries.nth(index).click()
+        page.locator(".practice-item__note textarea").nth(index).fill(text)
+    note.fill("")
+    page.get_by_role("button", name="Toon waar mijn praktijk staat").click()
+    longest = page.locator(".practice-item__note textarea").nth(2)
+    expect(longest).to_be_focused()
+    assert longest.evaluate("area => area.validationMessage") == (
+        "De notities samen zijn te lang om mee te sturen: maak deze notitie korter."
+    )
+    assert page.url == address
+
+    # Shorter, it is sent and shown with the result.
+    for index in words:
+        page.locator(".practice-item__note textarea").nth(index).fill("")
     note.fill("Wij werken samen met de buurt.")
     page.get_by_role("button", name="Toon waar mijn praktijk staat").click()
     expect(page.locator("#resultaat .practice-note").first).to_contain_text(

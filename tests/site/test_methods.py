@@ -98,11 +98,23 @@ def test_a_page_with_its_own_form_says_it_takes_both(framework):
     )
 
 
-def test_a_client_that_does_not_read_html_gets_the_405_as_it_was(client, framework):
-    response = client.delete(reverse("case-list"), headers={"Accept": "application/ld+json"})
+@pytest.mark.parametrize(
+    "accept", ["application/ld+json", "application/json, text/plain, */*", "application/json"]
+)
+def test_a_client_that_prefers_data_gets_the_405_as_it_was(client, framework, accept):
+    response = client.delete(reverse("case-list"), headers={"Accept": accept})
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD"
     assert response.content == b""
+    assert "Accept" in response["Vary"]
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "text/html,application/xhtml+xml,*/*;q=0.8"])
+def test_a_browser_or_a_client_without_preference_gets_the_page(client, framework, accept):
+    headers = {"Accept": accept} if accept else {}
+    response = client.delete(reverse("case-list"), headers=headers)
+    assert texts(parse(response), "//h1") == ["Dit kan op dit adres niet"]
+    assert "Accept" in response["Vary"]
 
 
 def test_without_a_csrf_token_the_csrf_check_refuses_first(framework):
