@@ -119,22 +119,18 @@ class MethodNotAllowedPageMiddleware:
         response = self.get_response(request)
         if response.status_code != 405 or response.streaming or response.content:
             return response
-        # The answer depends on what the client reads: caches keep them apart.
+        if request.get_preferred_type(PAGE_OR_DATA) == "text/html":
+            allowed = response.get("Allow", "")
+            methods = set(allowed.replace(" ", "").split(","))
+            gets, posts = "GET" in methods, "POST" in methods
+            response = render(
+                request,
+                "405.html",
+                {"read_only": gets and not posts, "form_only": posts and not gets},
+                status=405,
+            )
+            response["Allow"] = allowed
+        # A client of the data (JSON, JSON-LD) keeps Django's empty 405; the answer depends on
+        # what the client reads, so caches keep the two apart.
         patch_vary_headers(response, ["Accept"])
-        if request.get_preferred_type(PAGE_OR_DATA) != "text/html":
-            return response  # a client of the data (JSON, JSON-LD) keeps Django's empty 405
-        allowed = response.get("Allow", "")
-        methods = set(allowed.replace(" ", "").split(","))
-        takes = {"GET": "GET" in methods, "POST": "POST" in methods}
-        page = render(
-            request,
-            "405.html",
-            {
-                "read_only": takes["GET"] and not takes["POST"],
-                "form_only": takes["POST"] and not takes["GET"],
-            },
-            status=405,
-        )
-        page["Allow"] = allowed
-        patch_vary_headers(page, ["Accept"])
-        return page
+        return response
