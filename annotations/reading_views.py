@@ -115,6 +115,7 @@ def reading_new(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                     "Deze praktijk is intussen niet meer openbaar; uw lezing kon niet bewaard worden."
                 ),
                 chosen=[(_("Voorgestelde waarde"), value)] if value else [],
+                kind=Annotation.Motivation.ASSESSING,
             )
         raise Http404("Onbekende praktijk")
     context = _coding_context(case, item)
@@ -174,12 +175,14 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not annotation.target_readable:
         if request.method == "POST":  # taken offline while the member wrote
-            return text_kept(request, OFFLINE)
+            return text_kept(request, OFFLINE, kind=Annotation.Motivation.ASSESSING)
         messages.error(request, OFFLINE)
         return redirect("annotations-mine")
     if annotation.status not in services.EDITABLE:
         if request.method == "POST":  # decided, or withdrawn elsewhere, while the author wrote
-            return text_kept(request, no_longer_editable(annotation))
+            return text_kept(
+                request, no_longer_editable(annotation), kind=Annotation.Motivation.ASSESSING
+            )
         messages.error(request, _("Deze lezing kan niet meer bewerkt worden."))
         return redirect("annotations-mine")
     initial = {"voice": annotation.voice, "body": annotation.body, "version": annotation.version}
@@ -203,7 +206,9 @@ def reading_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # Changed meanwhile (a reviewer decided): keep what was typed, with the new version.
             annotation.refresh_from_db()
             if annotation.status not in services.EDITABLE:
-                return text_kept(request, no_longer_editable(annotation))
+                return text_kept(
+                    request, no_longer_editable(annotation), kind=Annotation.Motivation.ASSESSING
+                )
             form = ReadingEditForm({**request.POST.dict(), "version": annotation.version})
             form.is_valid()
             form.add_error(None, str(error))

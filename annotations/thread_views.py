@@ -82,6 +82,7 @@ def reply_new(request: HttpRequest, pk: int) -> HttpResponse:
             _(
                 "Deze kanttekening staat intussen niet meer online; uw antwoord kon niet bewaard worden."
             ),
+            kind=Annotation.Motivation.REPLYING,
         )
     form = ReplyForm(request.POST)
     if not form.is_valid():

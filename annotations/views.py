@@ -142,10 +142,13 @@ def text_kept(
     status: int = 409,
     texts=None,
     back: tuple[str, str] | None = None,
+    kind: str = Annotation.Motivation.COMMENTING,
 ) -> HttpResponse:
     """A submission that cannot be saved any more: say why, and give back what was typed to copy.
 
     `chosen`: (label, value in words) of what the member picked beside the text (a reading's value).
+    `kind`: the motivation of what was typed (a note, a reply or a reading), whose form's words
+    label its text (`KEPT_BODY_LABEL`).
     `texts`: (label, text) of what was typed, for a form other than a note's (a researcher's
     answer); `back`: (address, words) of the link onward, instead of the author's own list.
     """
@@ -155,9 +158,24 @@ def text_kept(
     return render(
         request,
         "annotations/text_kept.html",
-        {"message": message, "typed": typed, "chosen": chosen, "texts": texts, "back": back},
+        {
+            "message": message,
+            "typed": typed,
+            "body_label": KEPT_BODY_LABEL[kind],
+            "chosen": chosen,
+            "texts": texts,
+            "back": back,
+        },
         status=status,
     )
+
+
+# What the text given back is called: as its own form calls it.
+KEPT_BODY_LABEL = {
+    Annotation.Motivation.COMMENTING: gettext_lazy("Kanttekening"),
+    Annotation.Motivation.REPLYING: gettext_lazy("Uw antwoord"),
+    Annotation.Motivation.ASSESSING: gettext_lazy("Uw argument"),
+}
 
 
 # Said with the text kept when an edit arrives for a contribution that may no longer be edited.
@@ -222,16 +240,16 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # A reading has its own form (no kind, source or link): the same service behind it.
         # A POST here (a stale or hand-made form) saves nothing and gives the text back.
         if request.method == "POST":
-            return text_kept(request, READING_ELSEWHERE)
+            return text_kept(request, READING_ELSEWHERE, kind=annotation.motivation)
         return redirect("reading-edit", annotation.pk)
     if not annotation.target_readable:
         if request.method == "POST":  # taken offline while the member wrote
-            return text_kept(request, OFFLINE)
+            return text_kept(request, OFFLINE, kind=annotation.motivation)
         messages.error(request, OFFLINE)
         return redirect("annotations-mine")
     if annotation.status not in services.EDITABLE:
         if request.method == "POST":  # decided, or withdrawn elsewhere, while the author wrote
-            return text_kept(request, no_longer_editable(annotation))
+            return text_kept(request, no_longer_editable(annotation), kind=annotation.motivation)
         messages.error(request, _("Deze kanttekening kan niet meer bewerkt worden."))
         return redirect("annotations-mine")
     # A reply has no kind: its own form, the same service.
@@ -265,7 +283,9 @@ def annotation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # Changed meanwhile (a reviewer decided): show what it is now, keep what was typed.
             annotation = _own_annotation(request, pk)
             if annotation.status not in services.EDITABLE:
-                return text_kept(request, no_longer_editable(annotation))
+                return text_kept(
+                    request, no_longer_editable(annotation), kind=annotation.motivation
+                )
             form = form_class({**request.POST.dict(), "version": annotation.version})
             form.is_valid()
             form.add_error(None, str(error))

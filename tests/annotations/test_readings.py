@@ -494,6 +494,34 @@ def test_bad_input_names_the_field_keeps_the_text_and_saves_nothing(case, member
     assert not Annotation.objects.readings().exists()
 
 
+def test_a_reading_sent_after_the_case_went_offline_gives_back_what_was_typed(case, member_a):
+    url = reverse("reading-new", args=["buurtkeuken", ONTMOETING])
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.DRAFT)  # while the member wrote
+    response = logged_in(member_a).post(
+        url,
+        {
+            "value": "3",
+            "voice": "doener",
+            "body": "Mijn argument over ontmoeting.",
+            "case_field": "practice",
+            "passage": "Iedereen is welkom",
+        },
+    )
+
+    assert response.status_code == 409
+    page = parse(response)
+    assert texts(page, "//p[contains(@class,'notice')]") == [
+        "Deze praktijk is intussen niet meer openbaar; uw lezing kon niet bewaard worden."
+    ]
+    assert page.xpath("//input[@id='kept-chosen-1']/@value") == ["sterk"]
+    assert texts(page, "//main//label") == ["Voorgestelde waarde", "Uw argument", "Passage"]
+    assert texts(page, "//main//textarea") == [
+        "Mijn argument over ontmoeting.",
+        "Iedereen is welkom",
+    ]
+    assert not Annotation.objects.readings().exists()
+
+
 def test_a_member_proposes_through_the_page(case, member_a):
     url = reverse("reading-new", args=["buurtkeuken", CONFLICT])
     response = logged_in(member_a).post(
@@ -697,6 +725,7 @@ def test_a_reading_edit_sent_after_a_decision_gives_the_text_back(case, member_a
         "Deze lezing kan niet meer bewerkt worden: ze heeft intussen de status ‘afgewezen’."
     ]
     assert page.xpath("//textarea[@id='kept-body']")[0].text.strip() == "Mijn betere argument."
+    assert texts(page, "//label[@for='kept-body']") == ["Uw argument"]
     assert "Mona" not in response.content.decode()
     annotation.refresh_from_db()
     assert (annotation.status, annotation.body) == (Status.REJECTED, "Ik zie hier veel ontmoeting.")

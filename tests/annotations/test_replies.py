@@ -363,7 +363,9 @@ def test_a_reply_under_a_note_gone_meanwhile_gives_back_the_text(note, member_a)
         reverse("reply-new", args=[note.pk]), {"voice": "doener", "body": "Mijn tekst blijft."}
     )
     assert response.status_code == 409
-    assert "Mijn tekst blijft." in response.content.decode()
+    page = parse(response)
+    assert texts(page, "//textarea[@id='kept-body']") == ["Mijn tekst blijft."]
+    assert texts(page, "//label[@for='kept-body']") == ["Uw antwoord"]
 
 
 def test_the_margin_shows_thread_counts_and_the_thread_in_place(note, member_a, researcher):

@@ -398,6 +398,10 @@ def test_an_edit_of_what_was_decided_meanwhile_gives_the_typed_text_back(
     assert texts(page, "//p[contains(@class,'notice')]") == [message]
     assert page.xpath("//textarea[@id='kept-body']")[0].text.strip() == EDITED["body"]
     assert page.xpath("//input[@id='kept-attribution']/@value") == [EDITED["attribution"]]
+    # Called as its own form calls it.
+    assert texts(page, "//label[@for='kept-body']") == [
+        {"note": "Kanttekening", "reply": "Uw antwoord"}[shape]
+    ]
     assert "Mona" not in response.content.decode()
     annotation.refresh_from_db()
     assert annotation.body == before
