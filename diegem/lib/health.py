@@ -68,6 +68,17 @@ def site_health() -> Health:
 PATHS = frozenset({"/gezond/", "/gezond"})
 
 
+# Answered before SecurityMiddleware and the CSP: the headers every response carries, for a
+# text nothing may load, frame or read as anything else.
+SAFE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
 def health_response() -> HttpResponse:
     """200 `ok` or 503 `niet gezond`, never cached, and nothing more."""
     if site_health().healthy:
@@ -77,6 +88,8 @@ def health_response() -> HttpResponse:
             "niet gezond\n", content_type="text/plain; charset=utf-8", status=503
         )
     add_never_cache_headers(response)
+    for name, value in SAFE_HEADERS.items():
+        response[name] = value
     return response
 
 

@@ -18,6 +18,17 @@ def test_a_healthy_server_answers_ok_and_nothing_is_kept(client):
     assert "no-cache" in response["Cache-Control"]
     assert not response.cookies
     assert "X-Page-Cache" not in response
+    # Answered before the security middleware, with the headers every page carries.
+    assert {name: response.get(name) for name in SAFE} == SAFE
+
+
+SAFE = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
 
 
 def test_the_health_check_only_reads(client):
@@ -30,6 +41,7 @@ def test_without_its_database_the_server_is_unhealthy_and_says_no_more():
         status, headers, body = get(f"{server.url}/gezond/")
     assert (status, body) == (503, "niet gezond\n")
     assert "no-cache" in headers["Cache-Control"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
     assert "Health check database failed: OperationalError" in server.log
 
 
