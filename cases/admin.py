@@ -200,8 +200,9 @@ class CaseForm(forms.ModelForm):
         except ValidationError as error:
             self.add_error(None, error)
             return
+        # The coordinates stay as given, as in the import: without them the map places the
+        # case at its municipality, and the data never hold a point nobody gave.
         self.instance.municipality = place.municipality.name
-        cleaned["latitude"], cleaned["longitude"] = place.latitude, place.longitude
 
 
 # --- the coding, with the framework's words beside each field -----------------------------

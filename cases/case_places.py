@@ -4,8 +4,8 @@ The register is read once from the bundled map (`cases/data/`, see its README): 
 municipalities with its NIS code, Dutch and French name, province (Brussels counts as its own
 region) and the point where its marker goes. `resolve_place` is the one check every entry point
 of a case's place uses (the workbench form, the import): a municipality from the register, by
-NIS code or by name, and coordinates that lie in or beside it, or none (then the municipality's
-point is filled in).
+NIS code or by name, and coordinates that lie in or beside it, or none. Without coordinates
+the case is stored without them, and the map places it at its municipality's point.
 """
 
 from __future__ import annotations
@@ -150,8 +150,8 @@ def resolve_place(
 
     `fields` names the form fields to report on: keys "nis", "name", "latitude".
     The municipality comes from its NIS code when given, else from its name. Without
-    coordinates the municipality's point is filled in; given ones must lie in or
-    beside the municipality.
+    coordinates the result holds the municipality's point (where the map puts the case; the
+    entry points store none); given ones must lie in or beside the municipality.
     """
     if nis:
         found = municipality(nis)

@@ -1,5 +1,8 @@
 """What a save in the workbench records: only real changes, each named by its own field."""
 
+import csv
+import io
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -71,6 +74,23 @@ def test_saving_an_unchanged_case_keeps_no_version_and_leaves_its_dates(
         SourceCoding.objects.get(case=case, source__key="strijd").rationale
         == "Eerste lijn.\nTweede lijn."
     )
+
+
+def test_a_case_without_coordinates_keeps_none_when_saved_unchanged(case, researcher_client):
+    # The map places it at its municipality; the data say only what a researcher gave.
+    assert (case.nis_code, case.latitude, case.longitude) == ("44021", None, None)
+    updated_at = case.updated_at
+
+    response = researcher_client.post(change_url(case), the_form(researcher_client, case))
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.latitude, case.longitude, case.updated_at) == (None, None, updated_at)
+    assert comments(case) == []  # nothing changed: no version
+    out = io.StringIO()
+    exchange.export_wide_csv(Case.objects.filter(pk=case.pk), out)
+    [row] = csv.DictReader(io.StringIO(out.getvalue()))
+    assert (row["breedtegraad"], row["lengtegraad"]) == ("", "")
 
 
 def test_a_save_that_only_adds_evidence_is_one_version_about_the_evidence(case, researcher_client):
