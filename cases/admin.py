@@ -833,6 +833,19 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         if isinstance(error, services.PublishedCaseIncomplete | services.CaseChangedMeanwhile):
             request.case_write_refused = [e for e in (step_refused, error) if e is not None]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A case once published keeps its address: citations, links and the releases point
+        # at it (`case_write` keeps it too, for every entry point).
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "slug"] if obj is not None and obj.published_at else fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return (
+            {}
+            if obj is not None and obj.published_at
+            else super().get_prepopulated_fields(request, obj)
+        )
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         refused = getattr(request, "case_write_refused", None)

@@ -263,7 +263,8 @@ def case_write(
     - a write that would take from a published case what publication asks
       (a coding, a text) is refused whole (`PublishedCaseIncomplete`); the row is
       locked for the write, and an existing case keeps its stored status and
-      publication date (those move by `case_transition` alone);
+      publication date (those move by `case_transition` alone), and, once it has been
+      published, its slug: citations, links and data releases name its address;
     - the search vector, once; the "did you mean" vocabulary, once per
       transaction after the commit, when a published case's row changed;
     - one version (`case_snapshot`) with `comment`, which may be a function
@@ -285,6 +286,8 @@ def case_write(
     lacked = None
     if stored is not None:
         case.status, case.published_at = stored.status, stored.published_at
+        if stored.published_at is not None:
+            case.slug = stored.slug  # its address, once published, is cited: it stays
         lacked = stored.missing_for_publication() if stored.is_public else None
     changed = _save_fields(case, stored)
     for rows in (codings, positions, evidence):

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cases import history, services
 from cases.models import (
     SECTION_MAX_LENGTH,
     TEXT_SECTIONS,
@@ -488,3 +489,51 @@ def test_a_keyword_longer_than_the_database_holds_is_named_on_its_field(
     assert _errors_on(response, "keywords") == [
         f"Een trefwoord is hoogstens 100 tekens lang: ‘{'a' * 30}…’"
     ]
+
+
+# --- a published case keeps its address -------------------------------------------------------
+
+
+def test_the_address_of_a_published_case_cannot_be_changed_in_the_workbench(
+    researcher_client, client, framework
+):
+    case = make_case(title="Buurtkeuken", slug="buurtkeuken")
+    page = parse(researcher_client.get(change_url(case)))
+    assert page.xpath("//input[@name='slug']") == []  # shown, not offered
+    data = form_values(researcher_client.get(change_url(case)), "case_form")
+
+    response = researcher_client.post(change_url(case), data | {"slug": "andere-naam"})
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.slug == "buurtkeuken"
+    assert client.get("/praktijken/buurtkeuken/citeer.bib").status_code == 200
+
+
+def test_a_draft_never_published_may_still_change_its_address(researcher_client, framework):
+    case = make_case(title="Buurtkeuken", slug="buurtkeuken", status=Case.Status.DRAFT)
+    data = form_values(researcher_client.get(change_url(case)), "case_form")
+
+    response = researcher_client.post(change_url(case), data | {"slug": "buurtkeuken-gent"})
+
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.slug == "buurtkeuken-gent"
+
+
+def test_every_entry_point_keeps_the_address_of_a_case_once_published(framework, researcher):
+    case = make_case(title="Buurtkeuken", slug="buurtkeuken", status=Case.Status.DRAFT)
+    services.case_write(case=case, actor=researcher, comment="eerste")
+    first = history.versions_of(case).last()
+    case.slug = "buurtkeuken-gent"
+    services.case_write(case=case, actor=researcher, comment="hernoemd")
+    for action in ("submit", "publish", "unpublish"):  # published, then offline again
+        services.case_transition(case=case, action=action, actor=researcher)
+    case.refresh_from_db()
+
+    case.slug = "nog-een-naam"  # a command, say
+    services.case_write(case=case, actor=researcher, comment="hernoemd")
+    services.case_restore(case=case, version=first, actor=researcher)  # the slug before
+
+    case.refresh_from_db()
+    assert case.slug == "buurtkeuken-gent"
