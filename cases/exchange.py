@@ -546,7 +546,7 @@ def _json_item(case: Case, site_url: str, sources, tension_fields) -> dict:
     the coding as objects, and where and since when it is published."""
     row = case_row(case, sources, tension_fields)
     return {
-        **{column: row[column] for column in CASE_COLUMNS},
+        **{column: _json_value(column, row[column]) for column in CASE_COLUMNS},
         "status": row["status"],
         "trefwoorden": [name for name in row["trefwoorden"].split("; ") if name],
         "url": site_url + case.get_absolute_url(),
@@ -586,6 +586,20 @@ def _json_item(case: Case, site_url: str, sources, tension_fields) -> dict:
 
 def _int(value: str):
     return int(value) if value not in ("", None) else None
+
+
+# The case's own columns that are numbers: a number in the JSON export (null when not given),
+# as its data dictionary says; the CSV writes them as text.
+_JSON_NUMBERS = {"breedtegraad": float, "lengtegraad": float, "startjaar": int}
+
+
+def _json_value(column: str, value):
+    """A column of the wide table as the JSON export gives it: a number column as a number
+    (degrees of six decimals come back unchanged from a float's shortest form) or null."""
+    kind = _JSON_NUMBERS.get(column)
+    if kind is None:
+        return value
+    return kind(value) if value not in ("", None) else None
 
 
 # Codebook GUIDs were minted from the first (English) keys; they never change.

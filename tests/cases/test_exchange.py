@@ -348,6 +348,25 @@ def test_export_then_import_gives_the_same_data(framework, researcher):
     assert not Case.objects.filter(title="Concept").exists()
 
 
+def test_the_json_export_gives_numbers_as_numbers_and_missing_ones_as_null(client, framework):
+    make_case(
+        title="Met plaats",
+        municipality="Gent",
+        latitude="51.054300",
+        longitude="3.717400",
+        start_year=2012,
+    )
+    make_case(title="Zonder", municipality="Gent", start_year=None)
+
+    data = json.loads(client.get(reverse("export-cases-json")).content)
+
+    numbers = {
+        case["titel"]: [case[key] for key in ("breedtegraad", "lengtegraad", "startjaar")]
+        for case in data["praktijken"]
+    }
+    assert numbers == {"Met plaats": [51.0543, 3.7174, 2012], "Zonder": [None, None, None]}
+
+
 def test_exports_hold_published_cases_only(client, framework):
     make_case(title="Openbaar geval", slug="openbaar")
     make_case(title="GEHEIM-CONCEPT", slug="geheim", status=Case.Status.DRAFT)
