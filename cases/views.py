@@ -261,6 +261,7 @@ def tension_field_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 
 MAX_COMPARED = 4
+COMPARE_ASKED = 20  # names looked up at most (the rest of a longer address is left out)
 
 
 def case_compare(request: HttpRequest) -> HttpResponse:
@@ -268,12 +269,9 @@ def case_compare(request: HttpRequest) -> HttpResponse:
 
     Each value shows its grounds; "alleen met tekstbewijs" leaves interpretations out.
     """
-    slugs = list(dict.fromkeys(request.GET.getlist("praktijk")))
-    if len(slugs) > MAX_COMPARED:
-        messages.warning(
-            request, _("U kunt tot vier praktijken vergelijken; de eerste vier staan hieronder.")
-        )
-        slugs = slugs[:MAX_COMPARED]
+    # The cases asked for that are published, in the order asked; then the first four of them
+    # (an address naming one that is gone still shows four). At most COMPARE_ASKED are looked up.
+    slugs = list(dict.fromkeys(request.GET.getlist("praktijk")))[:COMPARE_ASKED]
     only_evidence = evidence_only(request.GET)
     found = {
         case.slug: case
@@ -287,6 +285,11 @@ def case_compare(request: HttpRequest) -> HttpResponse:
             request, _("Niet gevonden of niet openbaar: %(slugs)s.") % {"slugs": ", ".join(missing)}
         )
     cases = [found[slug] for slug in slugs if slug in found]
+    if len(cases) > MAX_COMPARED:
+        messages.warning(
+            request, _("U kunt tot vier praktijken vergelijken; de eerste vier staan hieronder.")
+        )
+        cases = cases[:MAX_COMPARED]
     sources, tension_fields, _domains = framework_lists()
     letters = "ABCD"
     columns = []

@@ -113,6 +113,24 @@ def test_at_most_four_and_unknown_or_unpublished_are_named(client, framework):
     assert "Kies twee tot vier praktijken" in body  # only one left
 
 
+def test_four_are_shown_when_five_are_asked_and_one_of_them_is_gone(client, framework):
+    cases = [make_case(title=f"Case {i}") for i in range(4)]
+    draft = make_case(title="Verborgen concept", status=Case.Status.DRAFT)
+    asked = [cases[0].slug, "bestaat-niet", cases[1].slug, draft.slug, cases[2].slug, cases[3].slug]
+
+    page = parse(compare(client, *asked))
+
+    assert texts(page, "//table[contains(@class,'compare-table')]/thead//th") == [
+        "A Case 0",
+        "B Case 1",
+        "C Case 2",
+        "D Case 3",
+    ]
+    assert texts(page, "//*[@id='berichten']/p") == [
+        f"Niet gevonden of niet openbaar: bestaat-niet, {draft.slug}."
+    ]
+
+
 def test_case_list_offers_comparison(client, framework):
     make_case(title="Een"), make_case(title="Twee")
     tree = parse(client.get(reverse("case-list")))
