@@ -59,9 +59,14 @@ original_language_changed = Signal()
 
 def address_language(path_info: str) -> str | None:
     """The language an address is in: `fr` for `/fr/…`, `en` for `/en/…`, else None (Dutch).
-    Only the exact codes of LANGUAGES (which Django would also find in `/fr-be/…`)."""
+    Only the exact codes of LANGUAGES (which Django would also find in `/fr-be/…`); `/fr` and
+    `/en` too, which CommonMiddleware then sends on to `/fr/` and `/en/`."""
     language = translation.get_language_from_path(path_info)
-    if language and language != settings.LANGUAGE_CODE and path_info.startswith(f"/{language}/"):
+    if (
+        language
+        and language != settings.LANGUAGE_CODE
+        and (path_info.startswith(f"/{language}/") or path_info == f"/{language}")
+    ):
         return language
     return None
 

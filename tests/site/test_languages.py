@@ -69,6 +69,23 @@ def test_an_unknown_language_is_not_found(client, framework):
     assert client.get("/nl/praktijken/").status_code == 404  # Dutch has no prefix
 
 
+@pytest.mark.parametrize(
+    ("address", "status", "location"),
+    [
+        ("/fr", 301, "/fr/"),
+        ("/en", 301, "/en/"),
+        ("/fr/praktijken", 301, "/fr/praktijken/"),
+        ("/de", 404, None),
+        ("/nl", 404, None),
+    ],
+)
+def test_a_language_typed_without_its_slash_leads_to_its_home(
+    client, framework, address, status, location
+):
+    response = client.get(address)
+    assert (response.status_code, response.get("Location")) == (status, location)
+
+
 def test_the_switcher_leads_to_the_same_page_with_its_query(client, framework):
     tree = parse(client.get("/fr/praktijken/?domein=wonen&q=buurt"))
     switcher = tree.xpath("//nav[contains(@class, 'languages')]")[0]
