@@ -1,10 +1,12 @@
-"""The sitemap: published cases and the framework pages, nothing else; each page in every
+"""The sitemap: published cases, the framework pages, the public pages of the site and the
+data releases, nothing else (no search, list filters or a result of the tool); each page in every
 language, naming its versions in the others (hreflang, Dutch the x-default)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from cases.models import Case
+from diegem.releases import Release
 from frameworks.models import Section, Source, TensionField
 
 
@@ -42,7 +44,10 @@ class StaticSitemap(LanguagesSitemap):
             "home",
             "framework",
             "case-list",
+            "case-map",
             "overview",
+            "practice",
+            "methods",
             "bibliography",
             "organisations",
             "open-data",
@@ -52,4 +57,23 @@ class StaticSitemap(LanguagesSitemap):
         return reverse(item)
 
 
-SITEMAPS = {"cases": CaseSitemap, "framework": FrameworkSitemap, "pages": StaticSitemap}
+class ReleaseSitemap(LanguagesSitemap):
+    changefreq = "yearly"  # a release never changes
+    priority = 0.5
+
+    def items(self):
+        return Release.objects.listed().only("number", "cut_at")
+
+    def location(self, item: Release) -> str:
+        return reverse("release-detail", args=[item.number])
+
+    def lastmod(self, item: Release):
+        return item.cut_at
+
+
+SITEMAPS = {
+    "cases": CaseSitemap,
+    "framework": FrameworkSitemap,
+    "pages": StaticSitemap,
+    "releases": ReleaseSitemap,
+}

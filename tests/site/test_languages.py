@@ -200,6 +200,33 @@ def test_the_sitemap_names_every_page_in_every_language(client, framework):
     ]
 
 
+def test_the_sitemap_names_the_sites_own_pages_and_every_release(client, framework):
+    make_case()
+    release_cut(title="Eerste")
+    tree = lxml.etree.fromstring(client.get("/sitemap.xml").content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    dutch = {
+        loc.removeprefix("http://testserver")
+        for loc in tree.xpath("//s:loc/text()", namespaces=ns)
+        if not loc.startswith(("http://testserver/fr/", "http://testserver/en/"))
+    }
+    pages = [
+        "/",
+        "/kader/",
+        "/praktijken/",
+        "/kaart/",
+        "/overzicht/",
+        "/uw-praktijk/",
+        "/methode/",
+        "/literatuur/",
+        "/organisaties/",
+        "/data/",
+        "/data/versies/1/",
+    ]
+    assert [page for page in pages if page not in dutch] == []
+    assert "http://testserver/en/data/versies/1/" in tree.xpath("//s:loc/text()", namespaces=ns)
+
+
 @pytest.mark.parametrize(
     ("address", "status", "language", "dutch_link"),
     [
