@@ -12,7 +12,7 @@ from cases.models import Case
 from cases.roles import RESEARCHERS_GROUP
 from frameworks.models import Section, Source, TensionField
 from tests.browser.conftest import collect_console_errors, horizontal_overflow, log_in
-from tests.factories import make_member, make_organisation
+from tests.factories import make_case, make_member, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -336,3 +336,33 @@ def test_a_workshop_with_a_long_name_fits_the_screen(live_server, viewport_page:
     expect(rows).to_have_count(2)
     expect(rows.filter(has_text=long_words)).to_have_count(1)
     assert errors == []
+
+
+LONG_WORDS = "Buurtgezondheidscentrum Samenlevingsopbouwondersteuningscentrum"
+
+
+def test_long_names_of_cases_and_practices_fit_the_screen(live_server, viewport_page: Page):
+    """Dutch runs words together: a case's title (in the table under a tension field's chart, the
+    list of a source, the comparison, the map's list, the tool's result) and a practitioner's
+    name for their practice wrap, whatever their words."""
+    call_command("loaddata", "framework", verbosity=0)
+    make_case(
+        title=LONG_WORDS, slug="lang", strengths={"strijd": 2}, positions={"consensus-conflict": 1}
+    )
+    make_case(title="Buurthuis", slug="buurthuis")
+    page = viewport_page
+    for language in ("", "/fr", "/en"):
+        for path in (
+            "/spanningsvelden/consensus-conflict/",
+            "/bronnen/strijd/",
+            "/vergelijken/?praktijk=lang&praktijk=buurthuis",
+            "/kaart/",
+            "/praktijken/lang/",
+            f"/uw-praktijk/?bron-strijd=1&naam={LONG_WORDS}",
+        ):
+            response = page.goto(live_server.url + language + path)
+            assert response.status == 200, path
+            expect(page.get_by_text(LONG_WORDS).locator("visible=true").first).to_be_visible()
+            assert horizontal_overflow(page) == 0, (
+                f"{language}{path} scrolls sideways at {page.viewport_name}"
+            )
