@@ -31,6 +31,7 @@ from cases.case_places import (
     FLANDERS,
     Municipality,
     municipality,
+    province_label,
     provinces,
     topology,
 )
@@ -196,7 +197,7 @@ class PlaceMap:
                 nested = f" <ul>{cases}</ul>" if m.cases else ""
                 items.append(f'<li><a href="{url}">{name}</a> ({m.count}){nested}</li>')
             parts.append(
-                f'<h4 class="place-list__province">{escape(province)}</h4>'
+                f'<h4 class="place-list__province">{escape(province_label(province))}</h4>'
                 f'<ul class="place-list__places">{"".join(items)}</ul>'
             )
         return mark_safe("\n".join(parts))
@@ -322,9 +323,13 @@ def _view_box(base: BaseMap, markers) -> str:
 @dataclass
 class LocatorPlace:
     name: str
-    province: str
+    province: str  # as the register names it, in Dutch
     x: float
     y: float
+
+    @property
+    def province_label(self) -> str:
+        return province_label(self.province) if self.province else ""
 
 
 @dataclass

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from diegem.lib.maps import Point, Topology
 
@@ -68,6 +69,28 @@ def _province_nis(arrondissement: str) -> str:
     if arrondissement.startswith("25"):
         return "20002"
     return f"{arrondissement[0]}0000"
+
+
+# The register names the provinces and Brussels in Dutch: each in the page's language where it
+# is shown (`province_label`); `Province.name`, the key the map groups and sorts by, stays Dutch.
+PROVINCE_NAMES = {
+    "Brussels Hoofdstedelijk Gewest": pgettext_lazy("provincie", "Brussels Hoofdstedelijk Gewest"),
+    "Antwerpen": pgettext_lazy("provincie", "Antwerpen"),
+    "Limburg": pgettext_lazy("provincie", "Limburg"),
+    "Oost-Vlaanderen": pgettext_lazy("provincie", "Oost-Vlaanderen"),
+    "Vlaams-Brabant": pgettext_lazy("provincie", "Vlaams-Brabant"),
+    "West-Vlaanderen": pgettext_lazy("provincie", "West-Vlaanderen"),
+    "Waals-Brabant": pgettext_lazy("provincie", "Waals-Brabant"),
+    "Henegouwen": pgettext_lazy("provincie", "Henegouwen"),
+    "Luik": pgettext_lazy("provincie", "Luik"),
+    "Luxemburg": pgettext_lazy("provincie", "Luxemburg"),
+    "Namen": pgettext_lazy("provincie", "Namen"),
+}
+
+
+def province_label(name: str) -> str:
+    """A province's (or Brussels') name from the register in the page's language."""
+    return str(PROVINCE_NAMES.get(name, name))
 
 
 @cache

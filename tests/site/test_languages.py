@@ -200,6 +200,17 @@ def test_the_sitemap_names_every_page_in_every_language(client, framework):
     ]
 
 
+@pytest.mark.parametrize(
+    ("language", "placeholder"), [("fr", "&lt;clé&gt;"), ("en", "&lt;key&gt;")]
+)
+def test_the_open_data_page_writes_its_placeholders_in_its_language(
+    client, framework, language, placeholder
+):
+    body = client.get(f"/{language}/data/").content.decode()
+    assert placeholder in body
+    assert [word for word in ("sleutel", "nummer van de praktijk") if word in body] == []
+
+
 def test_the_sitemap_names_the_sites_own_pages_and_every_release(client, framework):
     make_case()
     release_cut(title="Eerste")
