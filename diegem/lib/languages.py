@@ -20,6 +20,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.signals import request_finished
 from django.db import models
 from django.dispatch import Signal, receiver
+from django.http import QueryDict
 from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.text import format_lazy
@@ -100,8 +101,27 @@ def _in_language(dutch_path: str, language: str) -> str:
     return get_script_prefix().rstrip("/") + dutch_path
 
 
+# Query parameters that name a page of the site to go to afterwards (the login's `next`): in
+# another language's version of the page, that page in that language too.
+ONWARD_PARAMETERS = ("next",)
+
+
+def _query_in(query_string: str, language: str) -> str:
+    """The query of a page in `language`: its onward page (`next`) in that language as well,
+    when it is a path of this site; everything else as it was."""
+    if not any(f"{name}=" in query_string for name in ONWARD_PARAMETERS):
+        return query_string
+    query = QueryDict(query_string, mutable=True)
+    for name in ONWARD_PARAMETERS:
+        onward = query.get(name, "")
+        if onward.startswith("/") and not onward.startswith(("//", "/\\")):
+            query[name] = language_path(onward, language)
+    return query.urlencode(safe="/")
+
+
 def language_versions(request) -> list[LanguageVersion]:
-    """This page in every language of the site, its query kept (filters, a search)."""
+    """This page in every language of the site, its query kept (filters, a search; the page a
+    login leads on to, in that language)."""
     query = request.META.get("QUERY_STRING", "")
     current = translation.get_language()
     try:
@@ -111,7 +131,8 @@ def language_versions(request) -> list[LanguageVersion]:
     dutch_path = _unprefixed(request.path_info)  # once for every language, on every page
     versions = []
     for code, name in settings.LANGUAGES:
-        url = _in_language(dutch_path, code) + (f"?{query}" if query else "")
+        in_language = _query_in(query, code) if query else ""
+        url = _in_language(dutch_path, code) + (f"?{in_language}" if in_language else "")
         absolute = "" if origin is None else origin + url
         versions.append(LanguageVersion(code, name, url, absolute, code == current))
     return versions

@@ -106,6 +106,23 @@ def test_the_switcher_leads_to_the_same_page_with_its_query(client, framework):
     ]
 
 
+def test_the_switcher_on_the_login_page_leads_on_to_the_page_in_that_language(client, framework):
+    tree = parse(client.get("/fr/account/aanmelden/?next=/fr/praktijken/%3Fdomein%3Dwonen"))
+    switcher = tree.xpath("//nav[contains(@class, 'languages')]")[0]
+    assert [link.get("href") for link in switcher.xpath(".//a")] == [
+        "/account/aanmelden/?next=/praktijken/%3Fdomein%3Dwonen",
+        "/fr/account/aanmelden/?next=/fr/praktijken/%3Fdomein%3Dwonen",
+        "/en/account/aanmelden/?next=/en/praktijken/%3Fdomein%3Dwonen",
+    ]
+    # Signed in from the English version, the member lands on the English page.
+    english = parse(client.get("/en/account/aanmelden/?next=/en/praktijken/"))
+    assert english.xpath("//input[@name='next']/@value") == ["/en/praktijken/"]
+    # Only a path of this site is followed into the other language.
+    elsewhere = parse(client.get("/fr/account/aanmelden/?next=//elders.example/fr/"))
+    hrefs = elsewhere.xpath("//nav[contains(@class, 'languages')]//a/@href")
+    assert hrefs[2] == "/en/account/aanmelden/?next=//elders.example/fr/"
+
+
 def test_every_page_names_its_versions_in_the_other_languages(client, framework):
     case = make_case(title="Een buurtmoestuin", slug="een-buurtmoestuin")
     tree = parse(client.get(f"/en{case.get_absolute_url()}"))
