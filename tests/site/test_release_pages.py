@@ -10,6 +10,7 @@ from cases import services
 from diegem.data_releases import release_cut
 from diegem.releases import Release
 from tests.factories import make_case
+from tests.html import parse, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,23 @@ def test_the_release_page(client, framework):
     assert "<De Tafel>" not in page
     assert client.get("/data/versies/2/").status_code == 404
     assert client.head("/data/versies/1/").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_what_researchers_wrote_in_dutch_is_marked_dutch_on_a_page_in_another_language(
+    client, framework, language
+):
+    make_case()
+    release_cut(title="Eerste <helft>", description="Alle gepubliceerde praktijken.")
+    release = parse(client.get(f"/{language}/data/versies/1/"))
+    assert texts(release, "//h1/span[@lang='nl']") == ["Eerste <helft>"]
+    assert texts(release, "//main//p[@lang='nl']") == ["Alle gepubliceerde praktijken."]
+    assert release.xpath("//pre[@class='changelog']/@lang") == ["nl"]
+    listed = parse(client.get(f"/{language}/data/"))
+    assert texts(listed, "//main//a/span[@lang='nl']") == ["Eerste <helft>"]
+    # On the Dutch page the same texts carry no mark.
+    dutch = parse(client.get("/data/versies/1/"))
+    assert dutch.xpath("//main//*[@lang='nl']") == []
 
 
 def test_the_download_headers(client, framework):

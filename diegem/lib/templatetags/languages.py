@@ -2,6 +2,7 @@
 (`diegem.lib.languages`), for the switcher and the `hreflang` alternates of every page."""
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -62,3 +63,21 @@ def translator_note(obj) -> str:
             "language": languages.LANGUAGE_NAMES_IN_DUTCH[obj.original_language],
         },
     )
+
+
+@register.filter
+def written_in_dutch(text: str) -> str:
+    """A text that is only ever written in Dutch (a release's title), inside `<span lang="nl">`
+    on a page in another language."""
+    if get_language() == settings.LANGUAGE_CODE:
+        return text
+    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
+
+
+@register.simple_tag
+def dutch_lang_attr() -> str:
+    """` lang="nl"` on an element holding a text only ever written in Dutch (a release's
+    changelog), on a page in another language."""
+    if get_language() == settings.LANGUAGE_CODE:
+        return ""
+    return format_html(' lang="{}"', settings.LANGUAGE_CODE)
