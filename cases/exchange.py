@@ -85,6 +85,7 @@ CASE_COLUMNS = {
     "domein": "domain",
     "gemeente": "municipality",
     "nis": "nis_code",
+    "ook_in": "more_places",
     "buurt": "neighbourhood",
     "breedtegraad": "latitude",
     "lengtegraad": "longitude",
@@ -101,6 +102,7 @@ CASE_COLUMNS = {
     "aandachtspunten": "lessons",
 }
 assert set(CASE_COLUMNS.values()) >= {s.field for s in TEXT_SECTIONS}
+PLACES_SEPARATOR = "; "  # between the NIS codes of `ook_in`
 
 # The languages a text of a case (and a rationale) has a version in: nl, fr, en.
 TEXT_LANGUAGES = Case.TRANSLATION_LANGUAGES
@@ -320,6 +322,8 @@ def case_row(case: Case, sources, tension_fields) -> dict[str, str]:
     row = {}
     for column, name in CASE_COLUMNS.items():
         value = case.domain.key if name == "domain" else getattr(case, name)
+        if name == "more_places":
+            value = PLACES_SEPARATOR.join(value)
         row[column] = "" if value is None else str(value)
     row["soort"] = kinds().code(case.kind)
     row["trefwoorden"] = "; ".join(sorted(tag.name for tag in case.keywords.all()))
@@ -595,7 +599,10 @@ _JSON_NUMBERS = {"breedtegraad": float, "lengtegraad": float, "startjaar": int}
 
 def _json_value(column: str, value):
     """A column of the wide table as the JSON export gives it: a number column as a number
-    (degrees of six decimals come back unchanged from a float's shortest form) or null."""
+    (degrees of six decimals come back unchanged from a float's shortest form) or null; the
+    other places as a list of NIS codes."""
+    if column == "ook_in":
+        return [code for code in value.split(PLACES_SEPARATOR) if code]
     kind = _JSON_NUMBERS.get(column)
     if kind is None:
         return value
@@ -1055,6 +1062,32 @@ class DegreesField(forms.DecimalField):
         return super().to_python(value.replace(",", ".") if isinstance(value, str) else value)
 
 
+class PlacesField(forms.CharField):
+    """Other municipalities of a case (`Case.more_places`), by NIS code or by name, separated
+    by semicolons: their NIS codes, each once; an unknown one is named in the message."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        codes, unknown = [], []
+        for given in (part.strip() for part in text.split(";")):
+            if not given:
+                continue
+            found = case_places.municipality(given) or case_places.find_municipality(given)
+            if found is None:
+                unknown.append(given)
+            elif found.nis not in codes:
+                codes.append(found.nis)
+        if unknown:
+            raise forms.ValidationError(
+                _(
+                    "Onbekende gemeente(n): %(places)s. Geef de NIS-code of de naam van een "
+                    "Belgische gemeente zoals in de lijst, gescheiden door een puntkomma."
+                )
+                % {"places": ", ".join(f"‘{place}’" for place in unknown)}
+            )
+        return codes
+
+
 class CaseRowForm(forms.Form):
     """One row of the exchange format; field names are the column names.
 
@@ -1085,6 +1118,13 @@ class CaseRowForm(forms.Form):
             help_text=_(
                 "De NIS-code van de gemeente (vijf cijfers, bv. 44021 voor Gent); leeg: de gemeente wordt op haar "
                 "naam gezocht. Een onbekende gemeente wordt geweigerd."
+            ),
+        )
+        f["ook_in"] = PlacesField(
+            required=False,
+            help_text=_(
+                "Alleen als de praktijk over meer gemeenten gespreid is: de andere gemeenten, "
+                "met hun NIS-code of naam, gescheiden door een puntkomma."
             ),
         )
         f["buurt"] = forms.CharField(

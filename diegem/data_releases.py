@@ -103,6 +103,7 @@ CASE_MEANINGS_EN = {
     "domein": "The domain of social life (housing, work, learning, leisure).",
     "gemeente": "The municipality where the practice takes place (its Dutch name in the register).",
     "nis": "The municipality's NIS code (five digits, Statbel's REFNIS); empty: looked up by name.",
+    "ook_in": "Only for a practice spread over several municipalities: the others, by their NIS codes, separated by semicolons (in the JSON: a list).",
     "buurt": "The neighbourhood or district.",
     "breedtegraad": "Latitude in decimal degrees; with the longitude, or neither.",
     "lengtegraad": "Longitude in decimal degrees; with the latitude, or neither.",
@@ -179,6 +180,11 @@ def _typed(form_field: forms.Field | None) -> tuple[tuple[str, str], str]:
     if form_field is not None and form_field.max_length:
         return TEXT, f"text, at most {form_field.max_length} characters"
     return TEXT, "text"
+
+
+def _as_list(entry: Entry) -> Entry:
+    """A column of the wide table whose cell the JSON gives as a list (of NIS codes)."""
+    return dataclasses.replace(entry, type_nl="lijst", type_en="list")
 
 
 def wide_columns() -> list[Entry]:
@@ -298,8 +304,10 @@ def json_keys() -> list[Entry]:
         ),
     ]
     entries += [
-        wide[column] for column in (*exchange.CASE_COLUMNS, "status") if column in wide
-    ]  # as in praktijken.csv
+        _as_list(wide[column]) if column == "ook_in" else wide[column]
+        for column in (*exchange.CASE_COLUMNS, "status")
+        if column in wide
+    ]  # as in praktijken.csv (the other places a list of NIS codes)
     entries += [
         Entry(
             "trefwoorden",

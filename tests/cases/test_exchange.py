@@ -336,6 +336,7 @@ def test_export_then_import_gives_the_same_data(framework, researcher):
         start_year=2013,
         keywords=("markt", "taal"),
     )
+    make_case(title="Gespreid", municipality="Gent", more_places=["31005", "11002"])
     make_case(title="Concept", status=Case.Status.DRAFT)
     first = io.StringIO()
     exchange.export_wide_csv(exchange.published_cases(), first)
@@ -346,6 +347,51 @@ def test_export_then_import_gives_the_same_data(framework, researcher):
     exchange.export_wide_csv(exchange.published_cases(), second)
     assert second.getvalue() == first.getvalue()
     assert not Case.objects.filter(title="Concept").exists()
+    assert Case.objects.get(title="Gespreid").more_places == ["31005", "11002"]
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("31005; 11002", ["31005", "11002"]),
+        ("Brugge;antwerpen ; 31005", ["31005", "11002"]),  # by name, each once
+        ("Molenbeek-Saint-Jean", ["21012"]),  # the French name
+        ("", []),
+    ],
+)
+def test_the_other_places_are_read_by_nis_code_or_name(framework, researcher, given, stored):
+    report = run_import(wide_csv([good_row(ook_in=given)]), researcher)
+
+    assert report.saved, report.errors
+    assert Case.objects.get(slug="buurtkeuken-gent").more_places == stored
+
+
+def test_an_unknown_other_place_is_named_on_its_column_and_nothing_is_saved(framework, researcher):
+    report = run_import(wide_csv([good_row(ook_in="Brugge; Atlantis; 99999")]), researcher)
+
+    assert not Case.objects.exists()
+    [row] = report.rows
+    assert row.errors == [
+        (
+            "ook_in",
+            "Onbekende gemeente(n): ‘Atlantis’, ‘99999’. Geef de NIS-code of de naam van een "
+            "Belgische gemeente zoals in de lijst, gescheiden door een puntkomma.",
+        )
+    ]
+
+
+def test_a_file_without_the_other_places_leaves_them_as_they_are(framework, researcher):
+    make_case(slug="buurtkeuken-gent", title="Buurtkeuken Gent", more_places=["31005"])
+    columns = [c for c in good_row() if c != "ook_in"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    writer.writerow(good_row())
+
+    report = run_import(out.getvalue().encode(), researcher)
+
+    assert report.saved, report.errors
+    assert Case.objects.get(slug="buurtkeuken-gent").more_places == ["31005"]
 
 
 def test_the_json_export_gives_numbers_as_numbers_and_missing_ones_as_null(client, framework):
@@ -741,7 +787,7 @@ def test_the_import_page_explains_every_column(framework, researcher_client):
             for tr in page.xpath("//table[contains(@class,'import-guide')]/tbody/tr")
         )
     }
-    assert len(guide) == 113  # 52, and the 61 language columns (test_exchange_languages)
+    assert len(guide) == 114  # 53, and the 61 language columns (test_exchange_languages)
     assert guide["soort"] == ["Een pilootcase of een casestudie.", "pilootcase, casestudie", "ja"]
     assert guide["status"] == [
         "Leeg: een nieuwe praktijk wordt een concept, een bestaande houdt haar status.",

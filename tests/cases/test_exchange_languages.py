@@ -162,7 +162,7 @@ def test_the_language_columns_follow_the_others_in_a_fixed_order(framework):
         "vertaald_door_nl",
         "bron_wederzijdse-afhankelijkheid_onderbouwing_nl",
     ]
-    assert len(header) == 52 + 61
+    assert len(header) == 53 + 61
     # The template lists them too, in the same order.
     assert exchange.template_table()[0] == header
 
@@ -334,9 +334,9 @@ def test_a_too_long_translated_title_is_named(framework, researcher):
 
 def test_the_column_guide_explains_the_language_columns_when_asked(framework):
     plain = [guide.column for guide in exchange.column_guide()]
-    assert "oorspronkelijke_taal" not in plain and len(plain) == 52
+    assert "oorspronkelijke_taal" not in plain and len(plain) == 53
     guide = {g.column: g for g in exchange.column_guide(with_languages=True)}
-    assert list(guide)[52:] == LANGUAGE_COLUMNS
+    assert list(guide)[53:] == LANGUAGE_COLUMNS
     assert guide["oorspronkelijke_taal"].allowed == "nl, fr, en (of: Nederlands, Frans, Engels)"
     assert not guide["oorspronkelijke_taal"].required
     assert "Frans" in guide["titel_fr"].meaning

@@ -181,13 +181,23 @@ def test_the_json_export_holds_every_value_of_the_wide_table(client, graded):
         if prefix in ("bron", "veld") and (key := _coding_key(rest, codings)):
             shown = _json_value(codings[key], rest[len(key) :])
             found[column] = "" if shown is None else str(shown)
-        elif column == "trefwoorden":
+        elif column in ("trefwoorden", "ook_in"):  # lists in the JSON
             found[column] = "; ".join(item[column])
+        elif column in ("breedtegraad", "lengtegraad", "startjaar"):  # numbers, or null
+            found[column] = item[column]
+            row[column] = _number(row[column])
         else:
             found[column] = item[column]
     assert found == row
     assert item["titel_fr"] == "Cuisine de quartier" and item["vertaald_door_fr"] == "Redactie"
     assert codings["strijd"]["onderbouwing_fr"] == "Ils mènent des actions."
+
+
+def _number(cell: str) -> float | int | None:
+    """A number cell of the CSV as the JSON gives it."""
+    if not cell:
+        return None
+    return float(cell) if "." in cell else int(cell)
 
 
 def _coding_key(rest: str, codings: dict) -> str | None:

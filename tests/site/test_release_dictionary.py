@@ -44,6 +44,15 @@ def test_the_json_keys_are_in_the_readme(framework):
     assert "| `codering.bronnen.<sleutel>.sterkte` |" in readme
 
 
+def test_the_other_places_are_text_in_the_table_and_a_list_in_the_json(framework):
+    make_case(municipality="Gent", more_places=["31005"])
+    files = members(bytes(release_cut(title="Eerste").archive))
+    readme = files["README.md"].decode()
+    assert json.loads(files["praktijken.json"])["praktijken"][0]["ook_in"] == ["31005"]
+    rows = [line for line in readme.splitlines() if line.startswith("| `ook_in` |")]
+    assert [row.split(" | ")[1] for row in rows] == ["tekst / text", "lijst / list"]
+
+
 def test_a_row_gives_type_allowed_values_and_meaning_in_both_languages(framework):
     make_case()
     readme = members(bytes(release_cut(title="Eerste").archive))["README.md"].decode()
