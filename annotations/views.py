@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -176,6 +176,25 @@ KEPT_BODY_LABEL = {
     Annotation.Motivation.REPLYING: gettext_lazy("Uw antwoord"),
     Annotation.Motivation.ASSESSING: gettext_lazy("Uw argument"),
 }
+
+# What a form sent to these addresses holds (a note's, else): for a refusal before the view.
+KEPT_KIND_BY_VIEW = {
+    "reply-new": Annotation.Motivation.REPLYING,
+    "reading-new": Annotation.Motivation.ASSESSING,
+    "reading-edit": Annotation.Motivation.ASSESSING,
+}
+
+
+def kept_kind(request: HttpRequest) -> str:
+    """The motivation of what a form sent to this address holds, known without reading the
+    database (the CSRF check refuses it before any view): the edit of a reply has no kind."""
+    try:
+        name = resolve(request.path_info).url_name
+    except Resolver404:
+        return Annotation.Motivation.COMMENTING
+    if name == "annotation-edit" and "kind" not in request.POST:
+        return Annotation.Motivation.REPLYING
+    return KEPT_KIND_BY_VIEW.get(name, Annotation.Motivation.COMMENTING)
 
 
 # Said with the text kept when an edit arrives for a contribution that may no longer be edited.

@@ -1209,7 +1209,12 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 "original": case,
                 "title": _("Een versie terugzetten"),
                 "version": version,
-                "changes": history.compare(history.versions_of(case).first(), version),
+                # A published case keeps its address (`case_write`): the restore does not move it.
+                "changes": history.compare(
+                    history.versions_of(case).first(),
+                    version,
+                    kept=("slug",) if case.published_at else (),
+                ),
             }
             return TemplateResponse(request, "admin/cases/case/restore.html", context)
         try:

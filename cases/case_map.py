@@ -203,13 +203,16 @@ class PlaceMap:
         return mark_safe("\n".join(parts))
 
     def by_province(self) -> list[tuple[str, list[Marker]]]:
-        """The markers grouped by province (Brussels first, then by name), each by name."""
+        """The markers grouped by province (Brussels first, then by name in the page's
+        language), each by name."""
         grouped: dict[str, list[Marker]] = defaultdict(list)
         for marker in self.markers:
             grouped[marker.province].append(marker)
         return [
             (name, sorted(grouped[name], key=lambda m: m.name))
-            for name in sorted(grouped, key=lambda n: (n != provinces()[BRUSSELS].name, n))
+            for name in sorted(
+                grouped, key=lambda n: (n != provinces()[BRUSSELS].name, province_label(n))
+            )
         ]
 
 

@@ -150,6 +150,15 @@ def find_municipality(name: str) -> Municipality | None:
     return _by_name().get(_folded(name.strip()))
 
 
+def other_places(codes, main: str) -> list[str]:
+    """The other municipalities of a case (`Case.more_places`) as stored: known NIS codes, each
+    once, in the register's order (by name, as the workbench's list offers them), without the
+    case's own municipality `main`. The same codes in another order are the same places."""
+    order = {nis: index for index, nis in enumerate(municipalities())}
+    kept = {code for code in codes if code in order and code != main}
+    return sorted(kept, key=order.__getitem__)
+
+
 def municipality_choices() -> list[tuple[str, str]]:
     """(NIS code, 'Name (Province)') for every municipality, by name: the picker's options."""
     return [(m.nis, m.label) for m in municipalities().values()]

@@ -1064,7 +1064,8 @@ class DegreesField(forms.DecimalField):
 
 class PlacesField(forms.CharField):
     """Other municipalities of a case (`Case.more_places`), by NIS code or by name, separated
-    by semicolons: their NIS codes, each once; an unknown one is named in the message."""
+    by semicolons: their NIS codes, each once; an unknown one is named in the message
+    (`case_write` keeps them in the register's order, without the case's own municipality)."""
 
     def to_python(self, value):
         text = super().to_python(value)
@@ -1083,7 +1084,7 @@ class PlacesField(forms.CharField):
                     "Onbekende gemeente(n): %(places)s. Geef de NIS-code of de naam van een "
                     "Belgische gemeente zoals in de lijst, gescheiden door een puntkomma."
                 )
-                % {"places": ", ".join(f"‘{place}’" for place in unknown)}
+                % {"places": ", ".join(unknown)}
             )
         return codes
 
@@ -1522,6 +1523,8 @@ def _diff(
             continue
         current = existing.domain.key if name == "domain" else getattr(existing, name)
         new = data[column]
+        if name == "more_places":  # as case_write will store them
+            new = case_places.other_places(new, data.get("nis") or existing.nis_code)
         if isinstance(current, Decimal) or isinstance(new, Decimal):
             same = _decimal(current) == _decimal(new)
         elif (

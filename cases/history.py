@@ -145,11 +145,14 @@ class Change:
     diff: list[tuple[str, str]] | None = None
 
 
-def compare(older: Version, newer: Version) -> list[Change]:
-    """What differs between two versions, field by field, in words a researcher reads."""
+def compare(older: Version, newer: Version, *, kept: tuple[str, ...] = ()) -> list[Change]:
+    """What differs between two versions, field by field, in words a researcher reads; the
+    fields in `kept` left out (what a restore keeps as it is)."""
     old, new = snapshot(older), snapshot(newer)
     changes: list[Change] = []
     for name in RESTORED_FIELDS:
+        if name in kept:
+            continue
         key = f"{name}_id" if name == "domain" else name
         a, b = old.fields.get(name, old.fields.get(key)), new.fields.get(name, new.fields.get(key))
         if a != b:

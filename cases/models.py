@@ -756,8 +756,13 @@ class Case(WrittenIn, models.Model):
 
     @property
     def more_places_named(self) -> list[str]:
-        """The other municipalities a relational place is spread over, by name."""
-        return [found.name for nis in self.more_places if (found := case_places.municipality(nis))]
+        """The other municipalities a relational place is spread over, by name (never its own,
+        which a row written before `case_places.other_places` may hold)."""
+        return [
+            found.name
+            for nis in dict.fromkeys(self.more_places)
+            if nis != self.nis_code and (found := case_places.municipality(nis))
+        ]
 
     def text_sections(self) -> list[tuple[TextSection, str]]:
         """The non-empty text sections with their text, in reading order (the originals)."""

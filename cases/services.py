@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from taggit.models import Tag
 
-from cases import history, vocabulary
+from cases import case_places, history, vocabulary
 from cases.evidence import reanchor_stale_evidence, sync_grounds_with_evidence
 from cases.models import (
     PLAIN_TEXT_FIELDS,
@@ -289,6 +289,9 @@ def case_write(
         if stored.published_at is not None:
             case.slug = stored.slug  # its address, once published, is cited: it stays
         lacked = stored.missing_for_publication() if stored.is_public else None
+    # The other places in one order, without the case's own: a form or file naming the same
+    # places otherwise writes no change.
+    case.more_places = case_places.other_places(case.more_places, case.nis_code)
     changed = _save_fields(case, stored)
     for rows in (codings, positions, evidence):
         _write_rows(rows)

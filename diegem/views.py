@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from annotations.models import Annotation, Voice
-from annotations.views import text_kept
+from annotations.views import kept_kind, text_kept
 from cases import vocabulary
 from cases.filters import evidence_only
 from cases.models import Case
@@ -218,5 +218,5 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     except UnreadablePostError:
         wrote = ""
     if wrote and not reason.startswith(FROM_ANOTHER_SITE):
-        return text_kept(request, FORM_REFUSED, status=403)
+        return text_kept(request, FORM_REFUSED, status=403, kind=kept_kind(request))
     return render(request, "403_csrf.html", {"message": FORM_REFUSED}, status=403)

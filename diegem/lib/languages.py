@@ -21,7 +21,7 @@ from django.core.signals import request_finished
 from django.db import models
 from django.dispatch import Signal, receiver
 from django.http import QueryDict
-from django.urls import get_script_prefix
+from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -86,7 +86,7 @@ def _unprefixed(path_info: str) -> str:
     that `/fr//elsewhere.example/` never becomes a link to another site)."""
     language = address_language(path_info)
     path = path_info[len(language) + 1 :] if language else path_info
-    return "/" + path.lstrip("/")
+    return "/" + path.lstrip("/\\")  # a backslash too: browsers read it as a slash
 
 
 def language_path(path_info: str, language: str) -> str:
@@ -106,16 +106,32 @@ def _in_language(dutch_path: str, language: str) -> str:
 ONWARD_PARAMETERS = ("next",)
 
 
+def _onward_in(onward: str, language: str) -> str:
+    """A page of this site to go on to (a path, as `request.get_full_path()` gives it), in
+    `language` when it has a version in it (an address of `i18n_patterns`); else as it was (a
+    data file, the API, anything not a path of this site)."""
+    script_prefix = get_script_prefix()
+    if not onward.startswith(script_prefix) or onward.startswith(("//", "/\\")):
+        return onward
+    path, mark, rest = ("/" + onward[len(script_prefix) :]).partition("?")
+    moved = language_path(path, language)  # with the script prefix
+    with translation.override(language):
+        try:
+            resolve(moved[len(script_prefix) - 1 :])
+        except Resolver404:
+            return onward
+    return moved + mark + rest
+
+
 def _query_in(query_string: str, language: str) -> str:
-    """The query of a page in `language`: its onward page (`next`) in that language as well,
-    when it is a path of this site; everything else as it was."""
+    """The query of a page in `language`: its onward page (`next`) in that language as well
+    (`_onward_in`); everything else as it was."""
     if not any(f"{name}=" in query_string for name in ONWARD_PARAMETERS):
         return query_string
     query = QueryDict(query_string, mutable=True)
     for name in ONWARD_PARAMETERS:
-        onward = query.get(name, "")
-        if onward.startswith("/") and not onward.startswith(("//", "/\\")):
-            query[name] = language_path(onward, language)
+        if onward := query.get(name, ""):
+            query[name] = _onward_in(onward, language)
     return query.urlencode(safe="/")
 
 

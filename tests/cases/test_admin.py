@@ -537,3 +537,23 @@ def test_every_entry_point_keeps_the_address_of_a_case_once_published(framework,
 
     case.refresh_from_db()
     assert case.slug == "buurtkeuken-gent"
+
+
+def test_the_restore_page_of_a_published_case_does_not_offer_its_old_address(
+    researcher_client, framework, researcher
+):
+    case = make_case(title="Buurtkeuken", slug="buurtkeuken", status=Case.Status.DRAFT)
+    services.case_write(case=case, actor=researcher, comment="eerste")
+    first = history.versions_of(case).last()
+    case.slug, case.title = "buurtkeuken-gent", "Buurtkeuken Gent"
+    services.case_write(case=case, actor=researcher, comment="hernoemd")
+    for action in ("submit", "publish"):
+        services.case_transition(case=case, action=action, actor=researcher)
+
+    page = parse(
+        researcher_client.get(reverse("admin:cases_case_restore", args=[case.pk, first.pk]))
+    )
+
+    shown = " ".join(texts(page, "//main//table//tr"))
+    assert "Buurtkeuken Gent" in shown  # the title goes back
+    assert "buurtkeuken-gent" not in shown  # the address stays

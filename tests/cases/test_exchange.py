@@ -20,7 +20,7 @@ from cases.models import Case, CaseTransition, Grounds, SourceCoding, TensionPos
 from frameworks.models import Source
 from tests.cases.double_coding import make_colleague, open_round
 from tests.factories import good_row, make_case, run_import, wide_csv, xlsx_text_rows
-from tests.html import parse, texts
+from tests.html import form_values, parse, texts
 
 pytestmark = pytest.mark.django_db
 STANDARDS = Path(__file__).resolve().parent.parent / "standards"
@@ -336,7 +336,7 @@ def test_export_then_import_gives_the_same_data(framework, researcher):
         start_year=2013,
         keywords=("markt", "taal"),
     )
-    make_case(title="Gespreid", municipality="Gent", more_places=["31005", "11002"])
+    make_case(title="Gespreid", municipality="Gent", more_places=["11002", "31005"])
     make_case(title="Concept", status=Case.Status.DRAFT)
     first = io.StringIO()
     exchange.export_wide_csv(exchange.published_cases(), first)
@@ -347,14 +347,16 @@ def test_export_then_import_gives_the_same_data(framework, researcher):
     exchange.export_wide_csv(exchange.published_cases(), second)
     assert second.getvalue() == first.getvalue()
     assert not Case.objects.filter(title="Concept").exists()
-    assert Case.objects.get(title="Gespreid").more_places == ["31005", "11002"]
+    assert Case.objects.get(title="Gespreid").more_places == ["11002", "31005"]
 
 
 @pytest.mark.parametrize(
     ("given", "stored"),
     [
-        ("31005; 11002", ["31005", "11002"]),
-        ("Brugge;antwerpen ; 31005", ["31005", "11002"]),  # by name, each once
+        # Stored in the register's order (by name), each once, without the case's own (Gent).
+        ("31005; 11002", ["11002", "31005"]),
+        ("Brugge;antwerpen ; 31005", ["11002", "31005"]),
+        ("Gent; 31005", ["31005"]),
         ("Molenbeek-Saint-Jean", ["21012"]),  # the French name
         ("", []),
     ],
@@ -374,17 +376,34 @@ def test_an_unknown_other_place_is_named_on_its_column_and_nothing_is_saved(fram
     assert row.errors == [
         (
             "ook_in",
-            "Onbekende gemeente(n): ‘Atlantis’, ‘99999’. Geef de NIS-code of de naam van een "
+            "Onbekende gemeente(n): Atlantis, 99999. Geef de NIS-code of de naam van een "
             "Belgische gemeente zoals in de lijst, gescheiden door een puntkomma.",
         )
     ]
 
 
+def test_the_same_places_in_another_order_are_no_change(framework, researcher, researcher_client):
+    first = run_import(wide_csv([good_row(ook_in="Brugge; Antwerpen")]), researcher)
+    assert first.saved, first.errors
+    case = Case.objects.get(slug="buurtkeuken-gent")
+    updated_at = case.updated_at
+
+    again = run_import(wide_csv([good_row(ook_in="31005; Gent; 11002")]), researcher, dry_run=True)
+    form = form_values(
+        researcher_client.get(reverse("admin:cases_case_change", args=[case.pk])), "case_form"
+    )
+    saved = researcher_client.post(reverse("admin:cases_case_change", args=[case.pk]), form)
+
+    assert [(row.action, row.changes) for row in again.rows] == [("unchanged", [])]
+    assert saved.status_code == 302
+    case.refresh_from_db()
+    assert (case.more_places, case.updated_at) == (["11002", "31005"], updated_at)
+
+
 def test_a_file_without_the_other_places_leaves_them_as_they_are(framework, researcher):
     make_case(slug="buurtkeuken-gent", title="Buurtkeuken Gent", more_places=["31005"])
-    columns = [c for c in good_row() if c != "ook_in"]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns)
+    out = io.StringIO()  # the columns good_row names, no `ook_in` among them
+    writer = csv.DictWriter(out, fieldnames=list(good_row()))
     writer.writeheader()
     writer.writerow(good_row())
 

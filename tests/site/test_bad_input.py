@@ -219,6 +219,36 @@ def test_a_note_refused_for_its_security_token_gives_back_the_text_in_dutch(fram
     assert Annotation.objects.count() == before
 
 
+@pytest.mark.parametrize(
+    ("address", "data", "label"),
+    [
+        ("annotation-new", {"doel": "section:ontmoeting"}, "Kanttekening"),
+        ("reply-new", {}, "Uw antwoord"),
+        ("reading-new", {"value": "3"}, "Uw argument"),
+        ("annotation-edit", {"kind": "associatie"}, "Kanttekening"),
+        ("annotation-edit", {}, "Uw antwoord"),  # a reply's edit has no kind
+    ],
+)
+def test_text_refused_for_its_token_is_called_as_its_own_form_calls_it(
+    framework, member_a, address, data, label
+):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member_a)
+    args = {
+        "annotation-new": [],
+        "reply-new": [1],
+        "reading-new": ["een-praktijk", "ontmoeting"],
+        "annotation-edit": [1],
+    }[address]
+    response = client.post(
+        reverse(address, args=args), {**data, "body": "Mijn tekst.", "csrfmiddlewaretoken": "oud"}
+    )
+    assert response.status_code == 403
+    page = parse(response)
+    assert texts(page, "//label[@for='kept-body']") == [label]
+    assert page.xpath("//textarea[@id='kept-body']/text()") == ["Mijn tekst."]
+
+
 SAID_ON_REFUSAL = {
     "nl": "Dit formulier hoorde bij een eerdere aanmelding of bij een pagina die lang openstond, "
     "en is daarom geweigerd: er is niets bewaard. Open de pagina opnieuw en probeer het nog eens.",

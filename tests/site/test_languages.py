@@ -117,10 +117,21 @@ def test_the_switcher_on_the_login_page_leads_on_to_the_page_in_that_language(cl
     # Signed in from the English version, the member lands on the English page.
     english = parse(client.get("/en/account/aanmelden/?next=/en/praktijken/"))
     assert english.xpath("//input[@name='next']/@value") == ["/en/praktijken/"]
-    # Only a path of this site is followed into the other language.
-    elsewhere = parse(client.get("/fr/account/aanmelden/?next=//elders.example/fr/"))
-    hrefs = elsewhere.xpath("//nav[contains(@class, 'languages')]//a/@href")
-    assert hrefs[2] == "/en/account/aanmelden/?next=//elders.example/fr/"
+    # Only a page of this site with a version in that language is followed into it.
+    for onward in [
+        "//elders.example/fr/",
+        "/fr/%5Celders.example/",  # not a page: left alone
+        "/data/praktijken.csv",  # one address in every language
+    ]:
+        page = parse(client.get(f"/fr/account/aanmelden/?next={onward}"))
+        hrefs = page.xpath("//nav[contains(@class, 'languages')]//a/@href")
+        assert hrefs[2] == f"/en/account/aanmelden/?next={onward}"
+
+
+def test_a_backslash_after_the_prefix_never_makes_a_link_to_another_site(client, framework):
+    page = parse(client.get("/fr/%5Celders.example/"))
+    hrefs = page.xpath("//nav[contains(@class, 'languages')]//a/@href")
+    assert hrefs == ["/elders.example/", "/fr/elders.example/", "/en/elders.example/"]
 
 
 def test_every_page_names_its_versions_in_the_other_languages(client, framework):
