@@ -354,8 +354,12 @@ def test_the_time_said_is_the_colleagues_not_ones_own_later_step(framework, two)
     changelist = reverse("admin:cases_case_changelist")
     bo.post(changelist, {"action": "unpublish", "_selected_action": [case.pk]})  # Bo, now
     [message] = errors(bo.post(url, bo_form | {"summary": "Bo's samenvatting."}))
-    at = timezone.localtime(ans).strftime("%H:%M:%S")
-    assert message.startswith(f"An Onderzoeker bewaarde deze praktijk om {at}, nadat u ze opende.")
+    # An's time, not Bo's step an hour later ("om 14:03:09" today; with the date before it
+    # when an hour ago was yesterday in Brussels, as between midnight and one).
+    said = message.split(", nadat u ze opende.")[0]
+    assert said.startswith("An Onderzoeker bewaarde deze praktijk ")
+    assert timezone.localtime(ans).strftime("%H:%M") in said
+    assert timezone.localtime().strftime("%H:%M") not in said
 
 
 def test_a_write_that_names_nobody_is_not_hidden_behind_ones_own(framework, two):
