@@ -154,9 +154,15 @@ def other_places(codes, main: str) -> list[str]:
     """The other municipalities of a case (`Case.more_places`) as stored: known NIS codes, each
     once, in the register's order (by name, as the workbench's list offers them), without the
     case's own municipality `main`. The same codes in another order are the same places."""
-    order = {nis: index for index, nis in enumerate(municipalities())}
+    order = _register_order()
     kept = {code for code in codes if code in order and code != main}
     return sorted(kept, key=order.__getitem__)
+
+
+@cache
+def _register_order() -> dict[str, int]:
+    """Each NIS code's place in the register (by name): read once, not on every write."""
+    return {nis: index for index, nis in enumerate(municipalities())}
 
 
 def municipality_choices() -> list[tuple[str, str]]:

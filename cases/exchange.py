@@ -102,7 +102,7 @@ CASE_COLUMNS = {
     "aandachtspunten": "lessons",
 }
 assert set(CASE_COLUMNS.values()) >= {s.field for s in TEXT_SECTIONS}
-PLACES_SEPARATOR = "; "  # between the NIS codes of `ook_in`
+LIST_SEPARATOR = "; "  # between the items of a list in one cell (`trefwoorden`, `ook_in`)
 
 # The languages a text of a case (and a rationale) has a version in: nl, fr, en.
 TEXT_LANGUAGES = Case.TRANSLATION_LANGUAGES
@@ -323,10 +323,10 @@ def case_row(case: Case, sources, tension_fields) -> dict[str, str]:
     for column, name in CASE_COLUMNS.items():
         value = case.domain.key if name == "domain" else getattr(case, name)
         if name == "more_places":
-            value = PLACES_SEPARATOR.join(value)
+            value = LIST_SEPARATOR.join(value)
         row[column] = "" if value is None else str(value)
     row["soort"] = kinds().code(case.kind)
-    row["trefwoorden"] = "; ".join(sorted(tag.name for tag in case.keywords.all()))
+    row["trefwoorden"] = LIST_SEPARATOR.join(sorted(tag.name for tag in case.keywords.all()))
     row["status"] = statuses().code(case.status)
     strengths = {c.source_id: c for c in case.source_codings.all()}
     positions = {p.tension_field_id: p for p in case.tension_positions.all()}
@@ -552,7 +552,7 @@ def _json_item(case: Case, site_url: str, sources, tension_fields) -> dict:
     return {
         **{column: _json_value(column, row[column]) for column in CASE_COLUMNS},
         "status": row["status"],
-        "trefwoorden": [name for name in row["trefwoorden"].split("; ") if name],
+        "trefwoorden": [name for name in row["trefwoorden"].split(LIST_SEPARATOR) if name],
         "url": site_url + case.get_absolute_url(),
         "gepubliceerd": case.published_at.isoformat() if case.published_at else None,
         "codering": {
@@ -602,7 +602,7 @@ def _json_value(column: str, value):
     (degrees of six decimals come back unchanged from a float's shortest form) or null; the
     other places as a list of NIS codes."""
     if column == "ook_in":
-        return [code for code in value.split(PLACES_SEPARATOR) if code]
+        return [code for code in value.split(LIST_SEPARATOR) if code]
     kind = _JSON_NUMBERS.get(column)
     if kind is None:
         return value

@@ -73,7 +73,7 @@ def health(request: HttpRequest) -> HttpResponse:
     """For load balancers: 200 when the database and the cache answer, 503 otherwise. The body
     says no more than that to anyone; the reasons go to the log. `HealthCheckMiddleware` answers
     GET and HEAD before this view (`diegem.lib.health`); the view names the address."""
-    return health_response()
+    return health_response(request)
 
 
 @require_safe
