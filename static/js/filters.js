@@ -15,6 +15,7 @@
   function opener() { return document.getElementById("filters-open"); }
   function closer() { return form.querySelector(".filters__close"); }
   function isOpen() { return form.classList.contains("is-open"); }
+  function firstControl() { return form.querySelector("input, select, button:not([hidden])"); }
 
   function urlOf() {
     var params = new URLSearchParams();
@@ -123,6 +124,19 @@
   }
 
   if (opener()) opener().setAttribute("aria-expanded", "false");
+  // Arrived at a filter's address (#filters, or a row named by an error), or tapped the link
+  // before this script ran: the panel opens there instead of staying hidden.
+  var arrived = null;
+  try {
+    arrived = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+  } catch (error) { /* a malformed address: nothing to open */ }
+  if (arrived && narrow.matches && (arrived === form || form.contains(arrived))) {
+    // Focus where the address points (the browser, scrolling there after load, would take focus
+    // from anything that cannot hold it).
+    open();
+    if (arrived.tabIndex < 0) arrived.setAttribute("tabindex", "-1");
+    arrived.focus();
+  }
   // Turned or widened past the panel's width: the filters stand beside the results again.
   narrow.addEventListener("change", function (event) {
     if (!event.matches && isOpen()) close({ keepFocus: true });
@@ -133,8 +147,7 @@
     if (link && link.id === "filters-open" && narrow.matches) {
       event.preventDefault();
       open();
-      var first = form.querySelector("input, select, button:not([hidden])");
-      if (first) first.focus();
+      if (firstControl()) firstControl().focus();
     } else if (link && link.closest(".form-errors") && narrow.matches) {
       // An error names a filter in the panel: open it there.
       var target = document.getElementById(link.getAttribute("href").slice(1));

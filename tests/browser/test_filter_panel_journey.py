@@ -144,3 +144,31 @@ def test_a_link_within_the_page_does_not_reload_the_map_and_the_toggle_keeps_the
     expect(page).to_have_url(f"{live_server.url}/kaart/?bron-ontmoeting=1")
     page.wait_for_timeout(300)
     assert [url for url in requests if "/kaart/" in url] == []
+
+
+@pytest.mark.parametrize(
+    "address, focused",
+    [
+        ("/praktijken/#filters", "form#filters"),
+        ("/praktijken/?consensus-conflict=abc#row-consensus-conflict", "#row-consensus-conflict"),
+        ("/kaart/#filters", "form#filters"),
+    ],
+)
+def test_arriving_at_the_filters_address_shows_them(
+    live_server, viewport_page, csp_violations, address, focused
+):
+    # A link to the filters, or a tap on "Filters" before the script has run (the browser then
+    # follows the link to #filters itself): on a phone the panel opens there, never hidden.
+    call_command("seed", verbosity=0)
+    page = viewport_page
+    page.goto(f"{live_server.url}{address}")
+    target = page.locator(address.rsplit("#", 1)[1].join(["#", ""]))
+    expect(target).to_be_in_viewport()
+    if page.viewport_name == "phone":
+        expect(page.locator(focused)).to_be_focused()
+        assert page.locator("#results").evaluate("e => e.inert")
+        expect(page.locator("#filters-open")).to_have_attribute("aria-expanded", "true")
+        page.keyboard.press("Escape")
+        expect(page.locator("form#filters")).to_be_hidden()
+        assert not page.locator("#results").evaluate("e => e.inert")
+    assert horizontal_overflow(page) == 0
