@@ -29,6 +29,7 @@ from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
 from annotations.workshops import FORM_KEY_PATTERN, new_form_key
 from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
 from diegem.lib.annotatable import LongText
+from diegem.lib.visible_text import has_visible_text
 from diegem.lib.web_address import as_uri
 
 
@@ -131,7 +132,7 @@ class AnnotationContentForm(forms.Form):
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
-        if not body:
+        if not has_visible_text(body):
             raise forms.ValidationError(_("Schrijf een kanttekening."))
         return body
 
@@ -236,9 +237,8 @@ class ModerationForm(PageFieldsMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("action") in REASON_REQUIRED
-            and not cleaned.get("public_reason", "").strip()
+        if cleaned.get("action") in REASON_REQUIRED and not has_visible_text(
+            cleaned.get("public_reason", "")
         ):
             self.add_error("public_reason", _("Geef de auteur een reden mee bij deze beslissing."))
         return cleaned
@@ -344,7 +344,7 @@ class SavePracticeForm(forms.Form):
         name = cleaned["nieuwe-naam"].strip()
         cleaned["nieuwe-naam"] = name
         if self.practice is None:
-            if not name:
+            if not has_visible_text(name):
                 self.add_error("nieuwe-naam", NAME_NEEDED)
             elif any(p.name.lower() == name.lower() for p in self.practices.values()):
                 self.add_error("nieuwe-naam", NAME_TAKEN)
@@ -429,7 +429,7 @@ class ReplyContentForm(AnnotationContentForm):
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
-        if not body:
+        if not has_visible_text(body):
             raise forms.ValidationError(_("Schrijf een antwoord."))
         return body
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from annotations.organisations import Organisation
 from cases.practice_profile import NAME_MAX_LENGTH
+from diegem.lib.visible_text import has_visible_text
 
 # The tool's parameter for the name: the practice keeps it, not each placement.
 NAME_PARAM = "naam"
@@ -172,7 +173,7 @@ def practice_placement_save(
         raise PracticeError(TOO_EARLY)
     if practice is None:
         name = name.strip()
-        if not name:
+        if not has_visible_text(name):
             raise PracticeError(NAME_NEEDED)
         try:
             with transaction.atomic():  # a savepoint: the name may be taken meanwhile

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from annotations.forms import AnnotationContentForm, PageFieldsMixin
 from cases.models import Grounds
 from diegem.lib.annotatable import LongText
+from diegem.lib.visible_text import has_visible_text
 
 
 def _note_field(name: str, **changes) -> forms.Field:
@@ -52,7 +53,7 @@ class ReadingForm(PageFieldsMixin, forms.Form):
 
     def clean_body(self):
         body = self.cleaned_data["body"].strip()
-        if not body:
+        if not has_visible_text(body):
             raise forms.ValidationError(_("Schrijf uw argument."))
         return body
 
@@ -88,7 +89,7 @@ class AnswerForm(forms.Form):
 
     def clean_answer(self):
         answer = self.cleaned_data["answer"].strip()
-        if not answer:
+        if not has_visible_text(answer):
             raise forms.ValidationError(_("Schrijf een antwoord."))
         return answer
 

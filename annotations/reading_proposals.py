@@ -49,6 +49,7 @@ from cases.models import (
     may_read_drafts,
 )
 from cases.services import Rows, case_write
+from diegem.lib.visible_text import has_visible_text
 from frameworks.models import Source, TensionField
 
 
@@ -246,7 +247,7 @@ def reading_answer(*, annotation_id: int, actor, answer: str) -> Reading:
     """A researcher answers an approved reading (again: the answer is replaced); shown with the reading."""
     reading = _lock_reading(annotation_id, actor)
     answer = (answer or "").strip()
-    if not answer:
+    if not has_visible_text(answer):
         raise ReadingError(_("Schrijf een antwoord."), "answer")
     _write_answer(reading, actor, answer)
     reading.save(update_fields=["answer", "answer_html", "answered_at", "answered_by"])

@@ -51,6 +51,7 @@ from diegem.lib.client_address import client_address
 from diegem.lib.languages import version_text
 from diegem.lib.locking import one_at_a_time
 from diegem.lib.people import shown_name
+from diegem.lib.visible_text import has_visible_text
 from diegem.lib.workflow import IllegalTransition, Workflow
 from frameworks.models import Section
 
@@ -513,7 +514,7 @@ def annotation_moderate(
         raise PermissionDenied(_("Alleen moderatoren kunnen dit."))
     if action not in REVIEWER_ACTIONS:
         raise IllegalTransition(_("Onbekende handeling."))
-    if action in REASON_REQUIRED and not public_reason.strip():
+    if action in REASON_REQUIRED and not has_visible_text(public_reason):
         raise ModerationError(_("Geef de auteur een reden mee."))
     annotation = _lock(annotation_id, expected_version)
     _refuse_offline_target(annotation, actor)

@@ -16,6 +16,7 @@ from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPos
 from diegem.lib.anchoring import reanchor_passages
 from diegem.lib.annotatable import text_revision
 from diegem.lib.versioning import bump_content_version
+from diegem.lib.visible_text import has_visible_text
 
 
 def lacks_evidence(grounds: str | None, *, cited: bool) -> bool:
@@ -38,7 +39,11 @@ def rationale_refusal(*, grounds: str | None, rationale: str | None, status: str
     (`Case.missing_for_publication`). A draft may be incomplete; a case in review
     or published may not be left so by any save.
     """
-    if status == Case.Status.DRAFT or (rationale or "").strip() or grounds not in RATIONALE_ASKS:
+    if (
+        status == Case.Status.DRAFT
+        or has_visible_text(rationale or "")
+        or grounds not in RATIONALE_ASKS
+    ):
         return None
     return _(
         "Een onderbouwing is nodig zolang de praktijk ter nalezing ligt of gepubliceerd is: %(asks)s."

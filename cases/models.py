@@ -53,6 +53,7 @@ from diegem.lib.languages import (
     translation_languages,
     with_translations,
 )
+from diegem.lib.visible_text import has_visible_text
 from frameworks.models import Domain, Source, TensionField
 
 
@@ -817,7 +818,7 @@ class Case(WrittenIn, models.Model):
             coding = codings.get(source.pk)
             if coding is None:
                 yield False, str(_("De bron ‘%(source)s’ is niet gecodeerd.")) % {"source": source}
-            elif not coding.rationale.strip():
+            elif not has_visible_text(coding.rationale):
                 yield (
                     True,
                     str(_("De codering van de bron ‘%(source)s’ heeft geen onderbouwing."))
@@ -834,7 +835,7 @@ class Case(WrittenIn, models.Model):
                     str(_("Het spanningsveld ‘%(field)s’ is niet gecodeerd."))
                     % {"field": tension_field},
                 )
-            elif not position.rationale.strip():
+            elif not has_visible_text(position.rationale):
                 yield (
                     True,
                     str(_("De positie op ‘%(field)s’ heeft geen onderbouwing."))

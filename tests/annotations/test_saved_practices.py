@@ -153,6 +153,10 @@ BAD = [
     ({"datum": ""}, "Datum van deze plaatsing: Geef een datum."),
     ({"nieuwe-naam": "  "}, "Naam van de nieuwe praktijk: Geef de nieuwe praktijk een naam."),
     (
+        {"nieuwe-naam": "\u200b\u2060"},  # invisible characters only
+        "Naam van de nieuwe praktijk: Geef de nieuwe praktijk een naam.",
+    ),
+    (
         {"nieuwe-naam": "n" * 121},
         "Naam van de nieuwe praktijk: hoogstens 120 tekens (nu 121).",
     ),
