@@ -7,12 +7,20 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from annotations import workshop_sessions as sessions
+from annotations.models import Status
 from annotations.roles import REVIEWERS_GROUP
 from cases.models import Case
 from cases.roles import RESEARCHERS_GROUP
 from frameworks.models import Section, Source, TensionField
 from tests.browser.conftest import collect_console_errors, horizontal_overflow, log_in
-from tests.factories import make_case, make_member, make_organisation
+from tests.factories import (
+    make_annotation,
+    make_case,
+    make_member,
+    make_organisation,
+    make_reply,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -366,3 +374,39 @@ def test_long_names_of_cases_and_practices_fit_the_screen(live_server, viewport_
             assert horizontal_overflow(page) == 0, (
                 f"{language}{path} scrolls sideways at {page.viewport_name}"
             )
+
+
+def test_what_members_write_wraps_whatever_its_words(live_server, viewport_page: Page):
+    """A word without spaces or a bare web address in a note, its source or a reply (pasted, or
+    Dutch run together) wraps in the margin, the member's own list, the moderation queue and
+    the search results: none of them scrolls sideways."""
+    call_command("loaddata", "framework", verbosity=0)
+    case = make_case(title="Buurthuis", slug="buurthuis")
+    author = make_member(make_organisation("Buurtwerk"), username="lid", password=PASSWORD)
+    reviewer = make_user("moderator", password=PASSWORD)
+    reviewer.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
+    word = "Langwoord" + "x" * 300
+    address = "https://example.org/" + "a" * 250
+    body = f"{word} en {address}"
+    approved = make_annotation(
+        target=case, author=author, body=body, attribution="B" * 200, link=address
+    )
+    make_reply(approved, author=author, body=body)
+    make_annotation(target=case, author=author, body=body, status=Status.PENDING)
+    page = viewport_page
+    checks = [
+        (None, "/praktijken/buurthuis/"),
+        (None, f"/zoeken/?q={word}"),
+        (None, f"/kanttekeningen/{approved.pk}/"),
+        ("lid", "/praktijken/buurthuis/"),
+        ("lid", "/kanttekeningen/mijn/"),
+        ("moderator", "/moderatie/"),
+    ]
+    for username, path in checks:
+        if username:
+            page.context.clear_cookies()
+            log_in(page, live_server.url, username)
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        expect(page.get_by_text(word).locator("visible=true").first).to_be_visible()
+        assert horizontal_overflow(page) == 0, f"{path} as {username} at {page.viewport_name}"
