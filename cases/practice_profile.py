@@ -299,7 +299,7 @@ def describe_move(item: Item, now: Placement, desired: Placement) -> str | None:
             "b": tension_field.shown.pole_b.lower(),
         }
     if now.both:
-        return gettext("U wilt niet langer beide polen vasthouden, maar %(desired)s.") % words
+        return gettext("U wilt niet langer beide polen vasthouden (gewenst %(desired)s).") % words
     toward_b = desired.value > now.value
     here, there = (
         (tension_field.shown.pole_a, tension_field.shown.pole_b)
@@ -324,6 +324,16 @@ def moves(profile: PracticeProfile) -> list[Move]:
             if sentence := describe_move(item, now, desired):
                 found.append(Move(item, now, desired, sentence))
     return found
+
+
+def goals_without_now(profile: PracticeProfile) -> list[Item]:
+    """The items with a desired value but no current one, in the text's order: a move needs
+    both ends, so the result names these instead of saying no desired value was given."""
+    return [
+        item
+        for item in profile.items
+        if profile.desired.get(item.param) is not None and profile.now.get(item.param) is None
+    ]
 
 
 def spectrum_steps(

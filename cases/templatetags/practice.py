@@ -3,9 +3,9 @@
 from html import escape
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from cases.models import Grounds
 from cases.practice_profile import ADDRESS_MAX_LENGTH, TOO_LONG
@@ -18,6 +18,22 @@ register = template.Library()
 def describe_placement(item, placement) -> str:
     """A visitor's answer on an item in words ("weet ik niet" when there is none)."""
     return item.describe(placement)
+
+
+@register.filter
+def item_names(items) -> str:
+    """The items' names as a list in a sentence ("Ontmoeting, Strijd en Consensus – conflict"),
+    each marked with its language where that is not the page's."""
+    names = [
+        format_html("<span{}>{}</span>", attr, item.name)
+        if (attr := lang_attr(item.framework, "name"))
+        else conditional_escape(item.name)
+        for item in items
+    ]
+    if len(names) < 2:
+        return mark_safe("".join(names))  # noqa: S308 - escaped above
+    last = pgettext("the last two of a list", "en")
+    return mark_safe(f"{', '.join(names[:-1])} {conditional_escape(last)} {names[-1]}")  # noqa: S308
 
 
 def _select(field) -> str:

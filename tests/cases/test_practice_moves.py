@@ -39,7 +39,7 @@ MOVES = [
         "afstand-nabijheid",
         "beide",
         "-2",
-        "U wilt niet langer beide polen vasthouden, maar sterk afstand.",
+        "U wilt niet langer beide polen vasthouden (gewenst sterk afstand).",
     ),
     ("afstand-nabijheid", "beide", "beide", None),
     ("bron-strijd", "2", "2", None),

@@ -74,9 +74,74 @@ def test_the_gap_in_plain_words_in_the_order_of_the_text(client, framework):
         "U wilt minder putten uit strijd (nu matig, gewenst afwezig).",
         "U wilt meer putten uit ontmoeting (nu zwak, gewenst sterk).",
         "U wilt van consensus naar conflict (nu sterk consensus, gewenst eerder conflict).",
-        "U wilt niet langer beide polen vasthouden, maar eerder economisch.",
+        "U wilt niet langer beide polen vasthouden (gewenst eerder economisch).",
         "U wilt beide polen vasthouden, afstand én nabijheid (nu in het midden).",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "moves"),
+    [
+        (
+            "fr",
+            [
+                "Vous voulez puiser moins dans la source « lutte » "
+                "(actuellement modérée, souhaitée absente).",
+                "Vous voulez puiser davantage dans la source « rencontre » "
+                "(actuellement faible, souhaitée forte).",
+                "Vous voulez passer de consensus à conflit "
+                "(actuellement nettement consensus, souhaité plutôt conflit).",
+                "Vous ne voulez plus tenir les deux pôles (souhaité : plutôt économique).",
+                "Vous voulez tenir les deux pôles, distance et proximité (actuellement au milieu).",
+            ],
+        ),
+        (
+            "en",
+            [
+                "You want to draw less on struggle (now moderate, desired absent).",
+                "You want to draw more on encounter (now weak, desired strong).",
+                "You want to move from consensus to conflict "
+                "(now strongly towards consensus, desired leaning towards conflict).",
+                "You no longer want to hold both poles (desired: leaning towards economic).",
+                "You want to hold both poles, distance and proximity (now in the middle).",
+            ],
+        ),
+    ],
+)
+def test_the_gap_reads_as_a_sentence_in_every_language(client, framework, language, moves):
+    tree = parse(client.get(f"/{language}{URL}?{MOVING}"))
+    assert texts(tree, "//li[contains(@class,'practice-move')]/p[1]") == moves
+
+
+@pytest.mark.parametrize(
+    ("query", "moves", "said"),
+    [
+        (
+            "gewenst-consensus-conflict=2&gewenst-bron-ontmoeting=3",
+            [],
+            "Bij Ontmoeting en Consensus – conflict gaf u alleen aan waar u naartoe wilt. Vul "
+            "ook in waar uw praktijk nu staat: dan zegt het resultaat wat er moet veranderen.",
+        ),
+        (
+            "bron-strijd=2&gewenst-bron-strijd=0&gewenst-afstand-nabijheid=beide",
+            ["U wilt minder putten uit strijd (nu matig, gewenst afwezig)."],
+            "Bij Afstand – nabijheid gaf u alleen aan waar u naartoe wilt. Vul "
+            "ook in waar uw praktijk nu staat: dan zegt het resultaat wat er moet veranderen.",
+        ),
+        (
+            "bron-strijd=2&gewenst-bron-strijd=2",
+            [],
+            "U gaf nergens een gewenste waarde die verschilt van waar uw praktijk nu staat.",
+        ),
+    ],
+)
+def test_a_desired_value_without_a_current_one_is_named_not_denied(
+    client, framework, query, moves, said
+):
+    tree = parse(client.get(f"{URL}?{query}"))
+    assert texts(tree, "//li[contains(@class,'practice-move')]/p[1]") == moves
+    section = tree.xpath("//section[@class='practice-moves']")[0]
+    assert texts(section, "./p") == [said]
 
 
 def test_the_profile_is_drawn_now_and_desired_with_words_beside_it(client, framework):
