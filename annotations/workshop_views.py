@@ -57,19 +57,24 @@ def _items():
 def workshop_enter(request: HttpRequest) -> HttpResponse:
     """Type the code shown on the projector."""
     typed = request.GET.get("code", "")
-    error = ""
     if typed:
         code = normalise_code(typed)
         if Workshop.objects.filter(code=code).exists():
             return redirect("workshop-join", code=code)
-        error = _("Er is geen werkvorm met de code ‘%(code)s’. Kijk de code op het scherm na.") % {
-            "code": typed[:20]
-        }
+        return _unknown_code(request, typed)
+    return render(request, "annotations/workshop/enter.html", {"typed": "", "error": ""})
+
+
+def _unknown_code(request, typed: str) -> HttpResponse:
+    """No workshop has the code typed or in the link: say so where it can be typed again."""
+    error = _("Er is geen werkvorm met de code ‘%(code)s’. Kijk de code op het scherm na.") % {
+        "code": typed[:20]
+    }
     return render(
         request,
         "annotations/workshop/enter.html",
         {"typed": typed[:20], "error": error},
-        status=404 if error else 200,
+        status=404,
     )
 
 
@@ -96,9 +101,11 @@ def workshop_join(request: HttpRequest, code: str) -> HttpResponse:
     """A participant places the practice: the tool's questions, now and desired, anonymously."""
     if normalise_code(code) != code:
         if not normalise_code(code):
-            raise Http404(_("Er is geen werkvorm met deze code."))
+            return _unknown_code(request, code)
         return redirect("workshop-join", code=normalise_code(code))
-    workshop = get_object_or_404(Workshop, code=code)
+    workshop = Workshop.objects.filter(code=code).first()
+    if workshop is None:  # a link mistyped or of a session long gone: type it again
+        return _unknown_code(request, code)
     if not workshop.is_open:
         if workshop.status == Workshop.Status.OPEN:  # expired: keep only the counts from now on
             workshop = sessions.close_workshop(workshop=workshop)

@@ -265,9 +265,19 @@ def test_closed_expired_and_unknown_sessions_say_so(member_a):
             assert response.status_code == 410
             assert texts(parse(response), "//h1") == ["Deze werkvorm is gesloten"]
     assert WorkshopAnswer.objects.count() == 0
-    unknown = Client().get("/werkvorm/ABCDEF/")
-    assert unknown.status_code == 404
-    assert texts(parse(unknown), "//h1") == ["Deze pagina bestaat niet (meer)"]
+
+
+@pytest.mark.parametrize(("link", "said"), [("ABCDEF", "ABCDEF"), ("%25", "%")])
+def test_a_link_with_a_code_no_session_has_asks_for_the_code_again(member_a, link, said):
+    """A mistyped link, or one to a session long gone, is the page to type the code on, naming
+    it, not the site's page-not-found."""
+    response = Client().get(f"/werkvorm/{link}/")
+    assert response.status_code == 404
+    page = parse(response)
+    assert texts(page, "//div[@role='alert']") == [
+        f"Code: Er is geen werkvorm met de code ‘{said}’. Kijk de code op het scherm na."
+    ]
+    assert page.xpath("//input[@name='code']/@value") == [said]
 
 
 def test_the_code_can_be_typed_loosely(member_a):
