@@ -29,7 +29,7 @@ from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
 from annotations.workshops import FORM_KEY_PATTERN, new_form_key
 from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
 from diegem.lib.annotatable import LongText
-from diegem.lib.visible_text import has_visible_text
+from diegem.lib.visible_text import has_visible_text, visible_or_empty
 from diegem.lib.web_address import as_uri
 
 
@@ -277,6 +277,18 @@ class InviteForm(forms.Form):
         label=_("Organisatie"), queryset=Organisation.objects.all()
     )
 
+    def _visible(self, name: str) -> str:
+        value = self.cleaned_data[name]
+        if not has_visible_text(value):
+            raise forms.ValidationError(self.fields[name].error_messages["required"])
+        return value
+
+    def clean_first_name(self) -> str:
+        return self._visible("first_name")
+
+    def clean_last_name(self) -> str:
+        return self._visible("last_name")
+
 
 # --- keeping a practice ("Waar staat uw praktijk?") ------------------------------------------
 
@@ -360,6 +372,9 @@ class WorkshopOpenForm(forms.Form):
         required=False,
         error_messages={"max_length": TOO_LONG},
     )
+
+    def clean_title(self) -> str:
+        return visible_or_empty(self.cleaned_data["title"])
 
 
 class WorkshopAnswerForm(PracticeForm):

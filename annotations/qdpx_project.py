@@ -67,6 +67,7 @@ from cases.models import Case, CodingEvidence, Grounds, describe_strength, may_r
 from diegem.lib import qdpx
 from diegem.lib.built_files import built_file, code_fingerprint
 from diegem.lib.people import shown_name
+from diegem.lib.visible_text import has_visible_text
 from frameworks.models import Domain, Source, TensionField
 
 logger = logging.getLogger(__name__)
@@ -393,7 +394,7 @@ def _rationales(case: Case, case_guid: str, notes: list, links: list) -> dict[tu
         for p in case.tension_positions.all()
     ]
     for kind, key, name, label, coding in codings:
-        if not coding.rationale.strip():
+        if not has_visible_text(coding.rationale):
             continue
         guid = qda_guid(f"rationale-{kind}", key, case_pk=case.pk)
         value = label if coding.grounds != Grounds.UNDETERMINED else describe_strength(None)

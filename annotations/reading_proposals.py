@@ -35,6 +35,7 @@ from annotations.services import (
     _lock_member,
     may_annotate,
     record_submission,
+    require_body,
     sent_before,
 )
 from annotations.targets import case_target
@@ -150,6 +151,7 @@ def reading_submit(
         raise PermissionDenied(
             _("Alleen leden van een partnerorganisatie kunnen een andere lezing voorstellen.")
         )
+    require_body(body)
     _lock_member(author)
     case = Case.objects.published().filter(pk=case.pk).first()
     if case is None:
@@ -329,7 +331,7 @@ def reading_process(
         actor=actor,
         comment=comment,
     )
-    if (answer or "").strip():
+    if has_visible_text(answer or ""):
         _write_answer(reading, actor, answer.strip())
     reading.processed_at = timezone.now()
     reading.processed_by = actor

@@ -230,6 +230,13 @@ def submission_allowance(user) -> Allowance:
     return Allowance(limit=limit, left=left, resets_at=resets_at)
 
 
+def require_body(body: str) -> None:
+    """A contribution's text holds something a reader can see: every form says so beside its
+    field first; an entry point without a form (a script, the shell) is refused here."""
+    if not has_visible_text(body):
+        raise ValueError("a note, reply or reading needs a text with visible characters")
+
+
 def _lock_member(user) -> None:
     """Lock the member's row: their submissions count and insert one at a time, so the limit is exact."""
     get_user_model().objects.select_for_update(no_key=True).only("pk").get(pk=user.pk)
@@ -322,6 +329,7 @@ def annotation_submit(
         raise PermissionDenied(
             _("Alleen leden van een partnerorganisatie kunnen kanttekeningen schrijven.")
         )
+    require_body(body)
     _lock_member(author)
     anchor = _anchor_for_submission(
         target, start=start, end=end, exact=exact, revision=revision, passage=passage
@@ -444,6 +452,7 @@ def annotation_edit(
     annotation returned says whether the edit sent it back). The same edit sent again from the
     same form is the edit made, not a conflict: the note waits with exactly this content, one
     edit (and the move back to review it made) past the version the form was opened at."""
+    require_body(body)
     _lock_member(author)  # first, as in annotation_submit: one lock order for every submission
     repeat = sent_before(
         author,

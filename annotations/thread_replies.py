@@ -27,6 +27,7 @@ from annotations.services import (
     _lock_member,
     may_annotate,
     record_submission,
+    require_body,
     sent_before,
 )
 from cases.models import may_read_drafts
@@ -93,6 +94,7 @@ def reply_submit(
         raise PermissionDenied(
             _("Alleen leden van een partnerorganisatie en onderzoekers kunnen antwoorden.")
         )
+    require_body(body)
     # The same lock order as every other submission: the member, then the annotation.
     _lock_member(author)
     answered = _answered(parent_id if parent_id is not None else reply_to_id)

@@ -28,6 +28,7 @@ from cases.models import (
 )
 from diegem.lib.languages import column_version, language_versions_of, translation_column
 from diegem.lib.textdiff import word_diff
+from diegem.lib.visible_text import has_visible_text
 from frameworks.models import Source, TensionField
 
 # The case's own fields a version shows and a restore brings back.
@@ -251,7 +252,7 @@ def _with_grounds(value: str, state: CodingState) -> str:
     """The value with its grounds and rationale, e.g. "matig (interpretatie): …"; "niet te bepalen" says it once."""
     if state.grounds != Grounds.UNDETERMINED:
         value = f"{value} ({Grounds(state.grounds).label})"
-    return f"{value}: {state.rationale}" if state.rationale.strip() else value
+    return f"{value}: {state.rationale}" if has_visible_text(state.rationale) else value
 
 
 # --- what one save in the admin changed ---------------------------------------------------------

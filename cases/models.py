@@ -796,12 +796,12 @@ class Case(WrittenIn, models.Model):
         """
         missing = []
         for field in ("summary", "municipality", "initiative"):
-            if not getattr(self, field).strip():
+            if not has_visible_text(getattr(self, field)):
                 missing.append(
                     str(_("Het veld ‘%(field)s’ is leeg."))
                     % {"field": self._meta.get_field(field).verbose_name}
                 )
-        if not any(text.strip() for _section, text in self.text_sections()):
+        if not any(has_visible_text(text) for _section, text in self.text_sections()):
             missing.append(str(_("Er is nog geen enkele tekstsectie ingevuld.")))
         return missing + [gap for _coded, gap in self._coding_gaps(sources, tension_fields)]
 

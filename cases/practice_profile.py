@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.filters import source_param
 from cases.models import Position, Strength, describe_position, describe_strength
 from diegem.lib.annotatable import LongText
+from diegem.lib.visible_text import visible_or_empty
 from frameworks.models import Domain, Source, TensionField
 
 DESIRED_PREFIX = "gewenst-"
@@ -247,7 +248,7 @@ class PracticeForm(forms.Form):
         cleaned = self.cleaned_data
         profile = PracticeProfile(
             items=self.items,
-            name=cleaned.get("naam", "").strip(),
+            name=visible_or_empty(cleaned.get("naam", "")),
             domain=self.domains.get(cleaned.get("domein") or ""),
         )
         for item in self.items:
@@ -255,7 +256,7 @@ class PracticeForm(forms.Form):
                 profile.now[item.param] = Placement.parse(raw)
             if raw := cleaned.get(item.desired_param):
                 profile.desired[item.param] = Placement.parse(raw)
-            if note := cleaned.get(item.note_param, "").strip():
+            if note := visible_or_empty(cleaned.get(item.note_param, "")):
                 profile.notes[item.param] = note
         return profile
 

@@ -22,12 +22,13 @@ def describe_placement(item, placement) -> str:
 
 @register.filter
 def item_names(items) -> str:
-    """The items' names as a list in a sentence ("Ontmoeting, Strijd en Consensus – conflict"),
-    each marked with its language where that is not the page's."""
+    """The items' names as a list within a sentence, in lower case as the moves name them
+    ("ontmoeting, strijd en consensus – conflict"), each marked with its language where that is
+    not the page's."""
     names = [
-        format_html("<span{}>{}</span>", attr, item.name)
+        format_html("<span{}>{}</span>", attr, item.name.lower())
         if (attr := lang_attr(item.framework, "name"))
-        else conditional_escape(item.name)
+        else conditional_escape(item.name.lower())
         for item in items
     ]
     if len(names) < 2:

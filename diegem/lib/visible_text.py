@@ -8,10 +8,23 @@ an empty card in a margin or the queue; a form asking for text treats it as empt
 
 import unicodedata
 
-# Letters that render as nothing (Unicode's default-ignorable code points outside the format
-# and control categories).
-_FILLERS = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+# Characters that render as nothing outside the format and control categories: Unicode's
+# default-ignorable ones (the combining grapheme joiner, the Hangul and Khmer fillers, the
+# variation selectors, the Mongolian free variation selectors) and the blank Braille pattern.
+# (A text of nothing but a few drawn characters of those categories, such as the Arabic number
+# signs, counts as empty: no note consists of them alone.)
+_FILLERS = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
 _UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def visible_or_empty(text: str) -> str:
+    """An optional text as kept: stripped, and empty when nothing in it can be seen."""
+    text = text.strip()
+    return text if has_visible_text(text) else ""
 
 
 def has_visible_text(text: str) -> bool:

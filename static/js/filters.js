@@ -16,6 +16,14 @@
   function closer() { return form.querySelector(".filters__close"); }
   function isOpen() { return form.classList.contains("is-open"); }
   function firstControl() { return form.querySelector("input, select, button:not([hidden])"); }
+  function inPanel(element) { return Boolean(element) && (element === form || form.contains(element)); }
+  function hashTarget() {
+    try {
+      return document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    } catch (error) {
+      return null; // a malformed address
+    }
+  }
 
   function urlOf() {
     var params = new URLSearchParams();
@@ -113,6 +121,10 @@
   }
 
   function close(options) {
+    // Closed: an address that pointed into the panel no longer does (a reload shows the list).
+    if (inPanel(hashTarget())) {
+      window.history.replaceState(window.history.state, "", window.location.pathname + window.location.search);
+    }
     form.classList.remove("is-open");
     document.body.classList.remove("filters-panel-open");
     setInert(false);
@@ -126,15 +138,15 @@
   if (opener()) opener().setAttribute("aria-expanded", "false");
   // Arrived at a filter's address (#filters, or a row named by an error), or tapped the link
   // before this script ran: the panel opens there instead of staying hidden.
-  var arrived = null;
-  try {
-    arrived = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
-  } catch (error) { /* a malformed address: nothing to open */ }
-  if (arrived && narrow.matches && (arrived === form || form.contains(arrived))) {
+  var arrived = hashTarget();
+  if (narrow.matches && inPanel(arrived)) {
     // Focus where the address points (the browser, scrolling there after load, would take focus
     // from anything that cannot hold it).
     open();
-    if (arrived.tabIndex < 0) arrived.setAttribute("tabindex", "-1");
+    if (arrived.tabIndex < 0) {
+      arrived.setAttribute("tabindex", "-1");
+      arrived.addEventListener("blur", function () { arrived.removeAttribute("tabindex"); }, { once: true });
+    }
     arrived.focus();
   }
   // Turned or widened past the panel's width: the filters stand beside the results again.

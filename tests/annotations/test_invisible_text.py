@@ -7,8 +7,15 @@ import pytest
 from django.urls import reverse
 
 from annotations import services
+from annotations.forms import InviteForm, WorkshopOpenForm
 from annotations.models import Annotation, Status
-from annotations.reading_proposals import ReadingError, reading_answer, reading_submit
+from annotations.reading_proposals import (
+    ReadingError,
+    reading_answer,
+    reading_process,
+    reading_submit,
+)
+from annotations.services import annotation_submit
 from annotations.targets import section_target
 from cases.evidence import rationale_refusal
 from cases.models import Case, Grounds
@@ -33,6 +40,14 @@ INVISIBLE = "\u200b\u2060\ufeff \u200d"
         ("\u3164\u115f", False),  # Hangul fillers
         ("\u00a0\u2003\u3000", False),  # no-break, em and ideographic spaces
         ("\x01\x7f", False),  # control characters
+        ("\ufe0f\ufe0e", False),  # variation selectors
+        ("\U000e0100", False),  # a supplementary variation selector
+        ("\u180b\u180f", False),  # Mongolian free variation selectors
+        ("\u2800", False),  # the blank Braille pattern
+        ("❤️", True),  # a heart with its emoji variation selector
+        ("שלום", True),
+        ("سلام", True),
+        ("می\u200cخواهم", True),  # a zero-width non-joiner inside a Persian word
         ("a", True),
         ("\u200bja\u200b", True),
         ("·", True),
@@ -127,7 +142,7 @@ def test_a_reviewers_reason_of_invisible_characters_is_no_reason(section, review
     assert Annotation.objects.get(pk=note.pk).status == Status.PENDING
 
 
-def test_a_researchers_answer_of_invisible_characters_is_refused(
+def test_a_researchers_answer_of_invisible_characters_is_refused_or_left_out(
     case, member_a, reviewer, researcher
 ):
     reading = reading_submit(
@@ -143,6 +158,51 @@ def test_a_researchers_answer_of_invisible_characters_is_refused(
     )
     with pytest.raises(ReadingError):
         reading_answer(annotation_id=reading.pk, actor=researcher, answer=INVISIBLE)
+    reading_answer(annotation_id=reading.pk, actor=researcher, answer="We kijken opnieuw.")
+    # Processing with an answer "left empty" keeps the answer given before.
+    processed = reading_process(
+        annotation_id=reading.pk,
+        actor=researcher,
+        grounds=Grounds.INTERPRETATION,
+        rationale="De lezing overtuigt.",
+        answer=INVISIBLE,
+    )
+    assert processed.answer == "We kijken opnieuw."
+
+
+def test_a_service_called_without_a_form_refuses_an_invisible_body(section, member_a):
+    with pytest.raises(ValueError, match="visible characters"):
+        annotation_submit(
+            author=member_a,
+            target=section_target(section),
+            voice="doener",
+            kind="voorbeeld",
+            body=INVISIBLE,
+            passage=section_target(section).text[:30],
+        )
+    assert not Annotation.objects.exists()
+
+
+def test_required_names_and_optional_texts_of_invisible_characters(framework, client):
+    invite = InviteForm({"email": "a@example.org", "first_name": INVISIBLE, "last_name": "Peeters"})
+    assert not invite.is_valid()
+    assert invite.errors["first_name"] == ["Dit veld is verplicht."]
+    workshop = WorkshopOpenForm({"title": INVISIBLE})
+    assert workshop.is_valid() and workshop.cleaned_data["title"] == ""
+    # The tool's own name and a note of nothing visible are no name and no note.
+    page = parse(
+        client.get(
+            "/uw-praktijk/",
+            {"bron-strijd": "1", "naam": INVISIBLE, "notitie-bron-strijd": INVISIBLE},
+        )
+    )
+    assert texts(page, "//h2[@id='result-title']") == ["Uw praktijk op het kader"]
+    assert page.xpath("//*[contains(@class,'practice-note')]") == []
+
+
+def test_a_case_of_invisible_characters_is_not_ready_for_publication(case):
+    case.summary = INVISIBLE
+    assert "Het veld ‘samenvatting’ is leeg." in case.missing_for_publication()
 
 
 def test_a_rationale_of_invisible_characters_is_missing(case):

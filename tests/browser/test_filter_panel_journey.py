@@ -171,4 +171,10 @@ def test_arriving_at_the_filters_address_shows_them(
         page.keyboard.press("Escape")
         expect(page.locator("form#filters")).to_be_hidden()
         assert not page.locator("#results").evaluate("e => e.inert")
+        # Closed, the address no longer points into the panel: a reload shows the list, and
+        # the form holds no focus stop of its own.
+        assert "#" not in page.url
+        page.reload()
+        expect(page.locator("form#filters")).to_be_hidden()
+        expect(page.locator("form#filters")).not_to_have_attribute("tabindex", "-1")
     assert horizontal_overflow(page) == 0

@@ -164,16 +164,21 @@ def test_the_result_prints_at_full_size_in_few_pages(
     live_server, browser, screenshot_dir, query, moves, pages
 ):
     call_command("seed", verbosity=0)
-    page = browser.new_context(viewport=PRINTED).new_page()
-    page.goto(f"{live_server.url}/uw-praktijk/?{urlencode(query)}")
-    expect(page.locator("#resultaat .practice-move")).to_have_count(moves)
-    page.emulate_media(media="print")
-    # Nothing wider than the paper (the longest name wraps): the browser would shrink every page.
-    assert horizontal_overflow(page) == 0
-    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
-    (screenshot_dir / f"practice-result-{moves}-moves.pdf").write_bytes(pdf)
-    assert 1 <= pdf_pages(pdf) <= pages
-    page.context.close()
+    context = browser.new_context(viewport=PRINTED)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/uw-praktijk/?{urlencode(query)}")
+        expect(page.locator("#resultaat .practice-move")).to_have_count(moves)
+        notes = sum(1 for param in query if param.startswith("notitie-"))
+        expect(page.locator("#resultaat .practice-note")).to_have_count(notes)
+        page.emulate_media(media="print")
+        # Nothing wider than the paper (the longest name wraps): it would shrink every page.
+        assert horizontal_overflow(page) == 0
+        pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
+        (screenshot_dir / f"practice-result-{moves}-moves.pdf").write_bytes(pdf)
+        assert 1 <= pdf_pages(pdf) <= pages
+    finally:
+        context.close()
 
 
 def test_a_note_too_long_is_named_before_sending_and_nothing_is_cut(

@@ -400,6 +400,8 @@ def test_what_members_write_wraps_whatever_its_words(live_server, viewport_page:
         (None, f"/kanttekeningen/{approved.pk}/"),
         ("lid", "/praktijken/buurthuis/"),
         ("lid", "/kanttekeningen/mijn/"),
+        ("lid", f"/kanttekeningen/{approved.pk}/intrekken/"),
+        ("moderator", f"/kanttekeningen/{approved.pk}/melden/"),
         ("moderator", "/moderatie/"),
     ]
     for username, path in checks:

@@ -119,13 +119,13 @@ def test_the_gap_reads_as_a_sentence_in_every_language(client, framework, langua
         (
             "gewenst-consensus-conflict=2&gewenst-bron-ontmoeting=3",
             [],
-            "Bij Ontmoeting en Consensus – conflict gaf u alleen aan waar u naartoe wilt. Vul "
+            "Bij ontmoeting en consensus – conflict gaf u alleen aan waar u naartoe wilt. Vul "
             "ook in waar uw praktijk nu staat: dan zegt het resultaat wat er moet veranderen.",
         ),
         (
             "bron-strijd=2&gewenst-bron-strijd=0&gewenst-afstand-nabijheid=beide",
             ["U wilt minder putten uit strijd (nu matig, gewenst afwezig)."],
-            "Bij Afstand – nabijheid gaf u alleen aan waar u naartoe wilt. Vul "
+            "Bij afstand – nabijheid gaf u alleen aan waar u naartoe wilt. Vul "
             "ook in waar uw praktijk nu staat: dan zegt het resultaat wat er moet veranderen.",
         ),
         (
@@ -142,6 +142,24 @@ def test_a_desired_value_without_a_current_one_is_named_not_denied(
     assert texts(tree, "//li[contains(@class,'practice-move')]/p[1]") == moves
     section = tree.xpath("//section[@class='practice-moves']")[0]
     assert texts(section, "./p") == [said]
+
+
+def test_the_items_without_a_current_value_are_named_in_the_pages_language(client, framework):
+    tree = parse(
+        client.get(
+            "/en/uw-praktijk/",
+            {
+                "gewenst-bron-strijd": "1",
+                "gewenst-bron-ontmoeting": "3",
+                "gewenst-afstand-nabijheid": "2",
+            },
+        )
+    )
+    assert texts(tree, "//section[@class='practice-moves']/p") == [
+        "For struggle, encounter and distance – proximity you only said where you want to go. "
+        "Say where your practice stands now as well: the result will then say what has to "
+        "change."
+    ]
 
 
 def test_the_profile_is_drawn_now_and_desired_with_words_beside_it(client, framework):
