@@ -689,6 +689,7 @@ def practice_json(request, form, profile, learning, only_evidence) -> HttpRespon
             "verschuivingen": [
                 {"parameter": move.item.param, "zin": move.sentence} for move in moves(profile)
             ],
+            "alleen_gewenst": [item.param for item in goals_without_now(profile)],
             "praktijken": {
                 "dichtst_bij_gewenst": [near(entry) for entry in learning.desired],
                 "dichtst_bij_nu": [near(entry) for entry in learning.now],

@@ -338,6 +338,7 @@ def test_the_result_as_data(client, framework):
             "zin": "U wilt meer putten uit ontmoeting (nu zwak, gewenst sterk).",
         }
     ]
+    assert data["alleen_gewenst"] == []
     items = {item["parameter"]: item for item in data["profiel"]["items"]}
     assert items["bron-ontmoeting"] == {
         "parameter": "bron-ontmoeting",
@@ -364,6 +365,16 @@ def test_the_result_as_data(client, framework):
     assert "concept" not in response.content.decode()
 
 
+def test_the_data_names_the_items_given_only_a_desired_value(client, framework):
+    response = client.get(
+        f"{URL}?gewenst-consensus-conflict=1&bron-ontmoeting=1&gewenst-bron-strijd=2"
+        "&gewenst-bron-ontmoeting=1&formaat=json"
+    )
+    data = json.loads(response.content)
+    assert data["alleen_gewenst"] == ["bron-strijd", "consensus-conflict"]
+    assert data["verschuivingen"] == []
+
+
 def test_bad_input_as_data_is_a_400_naming_the_field(client, framework):
     response = client.get(f"{URL}?bron-ontmoeting=9&formaat=json")
     assert response.status_code == 400
@@ -386,7 +397,15 @@ def test_the_data_page_documents_the_result_as_data(client, framework):
     section = "//section[@aria-labelledby='practice-title']"
     assert texts(tree, f"{section}/h2") == ["Waar staat uw praktijk? als data"]
     codes = texts(tree, f"{section}//code")
-    for name in ("formaat=json", "gewenst-", "profiel", "verschuivingen", "afstand", "verschilt"):
+    for name in (
+        "formaat=json",
+        "gewenst-",
+        "profiel",
+        "verschuivingen",
+        "alleen_gewenst",
+        "afstand",
+        "verschilt",
+    ):
         assert name in codes, name
     assert URL in links(tree)
 
