@@ -11,14 +11,18 @@ import unicodedata
 # Characters that render as nothing outside the format and control categories: Unicode's
 # default-ignorable ones (the combining grapheme joiner, the Hangul and Khmer fillers, the
 # variation selectors, the Mongolian free variation selectors) and the blank Braille pattern.
-# (A text of nothing but a few drawn characters of those categories, such as the Arabic number
-# signs, counts as empty: no note consists of them alone.)
 _FILLERS = frozenset(
     "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u2800\u3164\uffa0"
     + "".join(map(chr, range(0xFE00, 0xFE10)))
     + "".join(map(chr, range(0xE0100, 0xE01F0)))
 )
 _UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+# Drawn although of those categories: the prepended concatenation marks (the Arabic number
+# and year signs, the end of ayah, the Syriac abbreviation mark, the Kaithi number signs).
+# (The Ogham space mark, drawn as a stroke, is white space to `str.strip()` as to Ogham.)
+_DRAWN = frozenset(
+    "\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd"
+)
 
 
 def visible_or_empty(text: str) -> str:
@@ -30,6 +34,7 @@ def visible_or_empty(text: str) -> str:
 def has_visible_text(text: str) -> bool:
     """True when `text` holds at least one character that is neither white space nor invisible."""
     return any(
-        char not in _FILLERS and unicodedata.category(char) not in _UNSEEN_CATEGORIES
+        char in _DRAWN
+        or (char not in _FILLERS and unicodedata.category(char) not in _UNSEEN_CATEGORIES)
         for char in text
     )

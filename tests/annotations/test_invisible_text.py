@@ -53,6 +53,8 @@ INVISIBLE = "\u200b\u2060\ufeff \u200d"
         ("🙂", True),
         ("é", True),
         ("\u0301", True),  # a combining accent is drawn
+        ("\u0600", True),  # the Arabic number sign, a format character that is drawn
+        ("\u06dd", True),  # the end of ayah
     ],
 )
 def test_what_counts_as_visible(text, visible):
