@@ -130,6 +130,8 @@ MIDDLEWARE = [
     # First: a load balancer asks for /gezond/ by address, over HTTP (diegem.lib.health).
     "diegem.lib.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache's answer: what says nothing of caching says no-cache.
+    "diegem.lib.middleware.RevalidatePublicMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "diegem.lib.middleware.DropNulCookiesMiddleware",  # before the session reads its cookie

@@ -101,6 +101,28 @@ class PrivateForUsersMiddleware:
         return response
 
 
+class RevalidatePublicMiddleware:
+    """Tell every cache between the site and the reader to ask again before it shows a page
+    once more (`Cache-Control: no-cache`), when the response says nothing itself.
+
+    Without the header a shared cache (a CDN's default, some proxies') may keep a page for
+    a time of its own choosing: a note hidden by a reviewer, or a case taken offline, would
+    stay on the pages it kept. The site's own page cache is versioned and never outlives what
+    it showed; asking it again costs a reader little. Outside `PageCacheMiddleware`, so a page
+    the page cache answers gets it too. Responses that decide their own caching (static files,
+    release files, private pages) keep theirs.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            patch_cache_control(response, no_cache=True)
+        return response
+
+
 # What a 405 is written for: a page, unless the client prefers data (axios sends
 # "application/json, text/plain, */*"; no Accept at all is a browser's page).
 PAGE_OR_DATA = ["text/html", "application/ld+json", "application/json"]

@@ -44,6 +44,23 @@ def test_signing_in_is_private_and_anonymous_pages_stay_public(framework):
         first, second = Client().get(url), Client().get(url)
         assert second["X-Page-Cache"] == "hit", url
         assert "private" not in cache_control(first) | cache_control(second), url
+        # Every cache between the site and the reader asks again before it shows the page
+        # anew: a note hidden or a case taken offline does not stay on a kept page.
+        assert cache_control(first) == cache_control(second) == {"no-cache"}, url
+
+
+def test_data_and_api_without_caching_of_their_own_are_asked_again(framework):
+    case = make_case()
+    make_annotation(target=case, status="approved", body="Goedgekeurd")
+    for url in [
+        reverse("export-cases-csv"),
+        reverse("api-annotations"),
+        reverse("sitemap"),
+        "/robots.txt",
+    ]:
+        response = Client().get(url)
+        assert response.status_code == 200, url
+        assert cache_control(response) == {"no-cache"}, url
 
 
 def test_a_view_that_sets_its_own_cache_control_keeps_it(framework, researcher):
