@@ -26,9 +26,9 @@ from annotations.practices import (
     TOO_EARLY,
 )
 from annotations.services import REASON_REQUIRED, REVIEWER_ACTIONS
-from annotations.workshops import FORM_KEY_PATTERN, new_form_key
 from cases.practice_profile import NAME_MAX_LENGTH, TOO_LONG, PracticeForm
 from diegem.lib.annotatable import LongText
+from diegem.lib.form_keys import new_form_key, valid_form_key
 from diegem.lib.visible_text import has_visible_text, visible_or_empty
 from diegem.lib.web_address import as_uri
 
@@ -396,8 +396,7 @@ class WorkshopAnswerForm(PracticeForm):
             self.initial = {**self.initial, "formulier": new_form_key()}  # not the caller's dict
 
     def clean_formulier(self) -> str:
-        key = self.cleaned_data["formulier"]
-        return key if FORM_KEY_PATTERN.fullmatch(key) else ""
+        return valid_form_key(self.cleaned_data["formulier"])
 
     def rows(self):
         return [(item, self[item.param], self[item.desired_param], None) for item in self.items]

@@ -11,7 +11,6 @@ belong to the annotations app (annotations/models.py imports them, so Django fin
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import timedelta
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from annotations.organisations import Organisation
+from diegem.lib.form_keys import FORM_KEY_LENGTH
 
 # No 0/O, 1/I/L: a code read from a projector is typed without doubt.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -113,15 +113,6 @@ class Workshop(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("workshop-join", args=[self.code])
-
-
-FORM_KEY_LENGTH = 22  # secrets.token_urlsafe(16)
-FORM_KEY_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{FORM_KEY_LENGTH}}}")
-
-
-def new_form_key() -> str:
-    """A random key for one drawing of the answer form: it tells nothing of who answers."""
-    return secrets.token_urlsafe(16)
 
 
 class WorkshopAnswer(models.Model):

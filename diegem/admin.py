@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from diegem.data_releases import RELEASE_FILES, ContentKeptChanging, release_cut
 from diegem.lib.admin import GuardedAdmin
 from diegem.lib.annotatable import LongText
+from diegem.lib.form_keys import new_form_key, valid_form_key
+from diegem.lib.visible_text import visible_or_empty
 from diegem.releases import Release
 
 CUT_PERMISSION = "cases.publish_case"
@@ -39,12 +41,22 @@ class ReleaseForm(forms.Form):
         widget=LongText(attrs={"rows": 4}),
         help_text=gettext_lazy("Wat deze versie brengt (optioneel)."),
     )
+    # Drawn once with the form: the same form sent twice cuts one release (`release_cut`).
+    formulier = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        if data is None:
+            self.initial = {**self.initial, "formulier": new_form_key()}
 
     def clean_title(self):
-        title = self.cleaned_data["title"].strip()
+        title = visible_or_empty(self.cleaned_data["title"])
         if not title:
             raise forms.ValidationError(self.fields["title"].error_messages["required"])
         return title
+
+    def clean_formulier(self) -> str:
+        return valid_form_key(self.cleaned_data["formulier"])
 
 
 @admin.register(Release)
@@ -91,6 +103,7 @@ class ReleaseAdmin(GuardedAdmin):
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],
                     actor=request.user,
+                    form_key=form.cleaned_data["formulier"],
                 )
             except ContentKeptChanging as refusal:
                 form.add_error(None, str(refusal))

@@ -45,6 +45,7 @@ from diegem.lib.archives import Member, store_file, workbook_at, write_zip
 from diegem.lib.languages import in_dutch
 from diegem.lib.locking import one_at_a_time
 from diegem.lib.versioning import current_content_version
+from diegem.lib.visible_text import has_visible_text, visible_or_empty
 from diegem.releases import Release
 from frameworks.models import Source, TensionField
 
@@ -963,19 +964,26 @@ class ContentKeptChanging(Exception):
 
 @in_dutch  # frozen data: the same whatever the language of the workbench it is cut from
 @transaction.atomic
-def release_cut(*, title: str, description: str = "", actor=None) -> Release:
+def release_cut(*, title: str, description: str = "", actor=None, form_key: str = "") -> Release:
     """Cut the next numbered release of the published data and store it, frozen.
 
     Numbers go 1, 2, 3… under an advisory lock held to the end of the
     transaction, so two cuts at once get two numbers and the second sees the
     first as its previous release. Every member is read from one state of the
     public content: a change while they are read starts the cut again
-    (`CUT_ATTEMPTS`, then ContentKeptChanging). Raises ValueError on an empty title.
+    (`CUT_ATTEMPTS`, then ContentKeptChanging). Raises ValueError on a title with
+    nothing to see (`has_visible_text`).
+
+    `form_key` is the key of the workbench's form (diegem.lib.form_keys): the same form sent
+    twice (a double click, a resend after "back") is the release cut the first time, returned
+    as it is; a number once given is never given for nothing.
     """
-    title, description = title.strip(), description.strip()
-    if not title:
+    title, description = title.strip(), visible_or_empty(description)
+    if not has_visible_text(title):
         raise ValueError("A release needs a title")
     one_at_a_time("release-cut")
+    if form_key and (cut_before := Release.objects.listed().filter(form_key=form_key).first()):
+        return cut_before
     previous = Release.objects.listed().first()
     number = (previous.number if previous else 0) + 1
     for _attempt in range(CUT_ATTEMPTS):
@@ -1017,6 +1025,7 @@ def release_cut(*, title: str, description: str = "", actor=None) -> Release:
         sha256=written.sha256,
         contents=[[name, size] for name, size in written.sizes.items()],
         changelog=ctx.changelog,
+        form_key=form_key,
     )
     with written.file:
         # Streamed into the row: a 40 MB archive never sits in memory as an SQL literal.

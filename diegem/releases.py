@@ -13,6 +13,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from diegem.lib.form_keys import FORM_KEY_LENGTH
+
 
 class ReleaseQuerySet(models.QuerySet):
     def listed(self) -> ReleaseQuerySet:
@@ -46,6 +48,15 @@ class Release(models.Model):
     # [[name, size in bytes], ...] in the archive's order: the contents list without reading the archive.
     contents = models.JSONField(_("inhoud"), default=list, editable=False)
     changelog = models.TextField(_("wijzigingen"), blank=True, editable=False)
+    # The key of the workbench's form it was cut from (diegem.lib.form_keys): the same form
+    # sent twice is this release, not a second one. Empty for a cut from the command line.
+    form_key = models.CharField(
+        _("sleutel van het formulier"),
+        max_length=FORM_KEY_LENGTH,
+        blank=True,
+        default="",
+        editable=False,
+    )
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -57,6 +68,11 @@ class Release(models.Model):
             models.CheckConstraint(condition=models.Q(number__gte=1), name="release_number_from_1"),
             models.CheckConstraint(
                 condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$"), name="release_sha256_hex"
+            ),
+            models.UniqueConstraint(
+                fields=["form_key"],
+                condition=~models.Q(form_key=""),
+                name="release_form_key_once",
             ),
         ]
 

@@ -6,6 +6,7 @@ from django.test import Client
 
 from diegem.releases import Release
 from tests.factories import make_case
+from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 CUT = "/beheer/diegem/release/add/"
@@ -31,6 +32,35 @@ def test_a_researcher_cuts_a_release_from_the_workbench(researcher_client, frame
 def test_an_empty_title_says_so_in_dutch_and_keeps_the_description(researcher_client, framework):
     make_case()
     response = researcher_client.post(CUT, {"title": "   ", "description": "Mijn uitleg"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Geef de versie een titel (veld ‘Titel’)." in page
+    assert "Mijn uitleg" in page
+    assert Release.objects.count() == 0
+
+
+def form_key(page) -> str:
+    return parse(page).xpath("//input[@name='formulier']/@value")[0]
+
+
+def test_the_same_form_sent_twice_cuts_one_release(researcher_client, framework):
+    # A double click, or the form sent again after "back": a number given is never given twice.
+    make_case()
+    key = form_key(researcher_client.get(CUT))
+    sent = {"title": "Eerste helft", "description": "", "formulier": key}
+    first, second = researcher_client.post(CUT, sent), researcher_client.post(CUT, sent)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert list(Release.objects.values_list("number", "title")) == [(1, "Eerste helft")]
+    # The form drawn anew is a new release.
+    again = {**sent, "formulier": form_key(researcher_client.get(CUT))}
+    assert again["formulier"] != key
+    assert researcher_client.post(CUT, again).status_code == 302
+    assert Release.objects.count() == 2
+
+
+def test_a_title_of_invisible_characters_is_no_title(researcher_client, framework):
+    make_case()
+    response = researcher_client.post(CUT, {"title": "\u200b\u2060", "description": "Mijn uitleg"})
     assert response.status_code == 200
     page = response.content.decode()
     assert "Geef de versie een titel (veld ‘Titel’)." in page
@@ -69,6 +99,7 @@ def test_the_command_cuts_through_the_same_service(framework, capsys):
     release = Release.objects.get()
     assert release.title == "Uit een script"
     assert "v1 diegem-praktijkenbank-v1.zip" in capsys.readouterr().out
-    with pytest.raises(CommandError):
-        call_command("cut_release", "--title", " ")
+    for title in (" ", "\u200b\ufeff"):
+        with pytest.raises(CommandError):
+            call_command("cut_release", "--title", title)
     assert Release.objects.count() == 1

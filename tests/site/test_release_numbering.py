@@ -18,9 +18,35 @@ def test_numbers_follow_on(framework):
 
 @pytest.mark.django_db
 def test_an_empty_title_cuts_nothing(framework):
-    with pytest.raises(ValueError):
-        release_cut(title="   ")
+    for title in ("   ", "\u200b\u2060"):
+        with pytest.raises(ValueError):
+            release_cut(title=title)
     assert Release.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_form_sent_twice_at_once_cuts_one_release(framework):
+    make_case(title="Buurtrestaurant De Tafel", slug="de-tafel")
+    barrier = threading.Barrier(2)
+    errors, cut = [], []
+
+    def send():
+        try:
+            barrier.wait()
+            cut.append(release_cut(title="Dubbel", form_key="k" * 22).number)
+        except Exception as error:  # noqa: BLE001 - collected, the test asserts there are none
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert cut == [1, 1]
+    assert list(Release.objects.values_list("number", flat=True)) == [1]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
 from diegem.data_releases import ContentKeptChanging, release_cut
+from diegem.lib.visible_text import has_visible_text
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", default=None, help="User name recorded as who cut it.")
 
     def handle(self, *args, title, description, user, **options):
-        if not title.strip():
+        if not has_visible_text(title):
             raise CommandError("Geef de versie een titel (--title).")
         actor = None
         if user is not None:
