@@ -79,6 +79,9 @@ def public_pages() -> list[str]:
         "/organisaties/",
         "/account/aanmelden/",
         "/account/wachtwoord-vergeten/",
+        "/uw-praktijk/",
+        "/uw-praktijk/?bron-ontmoeting=1&gewenst-bron-ontmoeting=3&consensus-conflict=-2"
+        "&gewenst-consensus-conflict=1&onderhandelbaar-niet-onderhandelbaar=beide",
     ]
     return pages
 
@@ -306,6 +309,18 @@ def test_logged_in_header_holds_every_role_on_one_row(
     expect(header.get_by_role("link", name="Aanmelden")).to_be_visible()
 
 
+def test_every_public_page_reflows_at_320_px(live_server, browser, seeded):
+    """WCAG's reflow width (1280 px at 400%): a case page's heading of one long word
+    ("Burgerschapspraktijken") and the tool's poles with their descriptions fit too."""
+    context = browser.new_context(viewport={"width": 320, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    for path in public_pages():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        assert horizontal_overflow(page) == 0, f"{path} scrolls sideways at 320 px"
+    context.close()
+
+
 @pytest.mark.parametrize("width", [320, 360])
 def test_the_overview_fits_the_narrowest_phones(live_server, browser, seeded, width):
     context = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=True)
@@ -374,6 +389,19 @@ def test_long_names_of_cases_and_practices_fit_the_screen(live_server, viewport_
             assert horizontal_overflow(page) == 0, (
                 f"{language}{path} scrolls sideways at {page.viewport_name}"
             )
+
+
+def test_a_message_naming_what_a_member_typed_wraps(live_server, viewport_page: Page):
+    """ "Bewaard bij …" names the practice as typed: a name of long words wraps in the message."""
+    call_command("loaddata", "framework", verbosity=0)
+    make_member(make_organisation("Buurtwerk"), username="lid", password=PASSWORD)
+    page = viewport_page
+    log_in(page, live_server.url, "lid")
+    name = f"Buurtwerking {LONG_WORDS}{'x' * 40}"
+    page.goto(live_server.url + f"/uw-praktijk/?bron-ontmoeting=1&naam={name}")
+    page.locator("#practice-save-form").get_by_role("button", name="Bewaren").click()
+    expect(page.locator(".message--success")).to_contain_text(f"Bewaard bij {name}")
+    assert horizontal_overflow(page) == 0, f"the message at {page.viewport_name}"
 
 
 def test_what_members_write_wraps_whatever_its_words(live_server, viewport_page: Page):
