@@ -31,6 +31,8 @@ from dataclasses import dataclass, replace
 
 from django import forms
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
@@ -47,6 +49,7 @@ from cases.models import (
     describe_position,
 )
 from diegem.lib.counting import count_each
+from diegem.lib.languages import other_language
 from diegem.lib.search import MAX_QUERY_LENGTH, parse_query
 from frameworks.models import Source, TensionField
 
@@ -225,9 +228,13 @@ class CountedSelect(forms.Select):
 
     counts: dict[str, int] | None = None
     evidence_counts: dict[str, int] | None = None
+    # The lang attribute of the options' words when they are in another language than the page's.
+    options_language: str | None = None
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if self.options_language and value not in ("", None):
+            option["attrs"]["lang"] = self.options_language
         if self.counts is not None and value not in ("", None):
             count = self.counts.get(str(value), 0)
             evidence = (
@@ -531,9 +538,13 @@ class CaseFilterForm(forms.Form):
         if place := self.value("plaats"):
             active.append(ActiveFilter(_("Plaats: %(name)s") % {"name": place}, without("plaats")))
         if keyword := self.value("trefwoord"):
+            # A keyword is a Dutch word: marked as such on a French or English page.
+            name = escape(self.keyword_names.get(keyword, keyword))
+            if language := other_language(Tag):
+                name = format_html('<span lang="{}">{}</span>', language, name)
             active.append(
                 ActiveFilter(
-                    _("Trefwoord: %(name)s") % {"name": self.keyword_names.get(keyword, keyword)},
+                    mark_safe(conditional_escape(_("Trefwoord: %(name)s")) % {"name": name}),
                     without("trefwoord"),
                 )
             )
@@ -765,4 +776,6 @@ class CaseFilterForm(forms.Form):
         self.fields["trefwoord"].choices = [("", _("alle trefwoorden"))] + sorted(
             self.keyword_names.items(), key=lambda item: item[1].lower()
         )
+        # Keywords are Dutch words: so marked on a French or English page.
+        self.fields["trefwoord"].widget.options_language = other_language(Tag)
         self._set_counts("trefwoord", {slug: n for slug, _name, n in ranked})

@@ -137,3 +137,30 @@ def test_a_passages_note_in_dutch_says_so_on_a_page_in_another_language(client, 
     notes = tree.xpath("//ul[contains(@class,'evidence')]/li/span[@class='muted']/span")
     assert notes and any("kantnoot" in note.text_content() for note in notes)
     assert {note.get("lang") for note in notes} == {"nl"}
+
+
+@pytest.mark.parametrize(("language", "marked"), [("", []), ("fr", ["nl"]), ("en", ["nl"])])
+def test_a_cases_initiative_and_keywords_say_they_are_dutch(client, framework, language, marked):
+    """Keywords and an initiative's name are Dutch words whatever the page's language: on a
+    French or English page screen readers read them as Dutch (WCAG 3.1.2)."""
+    prefix = f"/{language}" if language else ""
+    make_case(
+        title="Een buurtmoestuin",
+        slug="een-buurtmoestuin",
+        keywords=("volkstuintjes",),
+        initiative="Samenlevingsopbouw Rabot",
+    )
+    make_case(title="Een buurtkeuken", slug="een-buurtkeuken", initiative="Buurtwerk")
+    case = parse(client.get(f"{prefix}/praktijken/een-buurtmoestuin/"))
+    assert case.xpath("//a[text()='volkstuintjes']/@lang") == marked
+    assert case.xpath("//dd[contains(., 'Samenlevingsopbouw Rabot')]/@lang") == marked
+    compare = parse(
+        client.get(f"{prefix}/vergelijken/?praktijk=een-buurtmoestuin&praktijk=een-buurtkeuken")
+    )
+    assert compare.xpath("//td[text()='Samenlevingsopbouw Rabot']/@lang") == marked
+    assert compare.xpath("//dd//span[text()='Samenlevingsopbouw Rabot']/@lang") == marked
+    listing = parse(client.get(f"{prefix}/praktijken/?trefwoord=volkstuintjes"))
+    # The chip's label, and again in its link's words ("Filtre … retirer").
+    chip = listing.xpath("//li[@class='chip']//span[text()='volkstuintjes']/@lang")
+    assert chip == marked * 2
+    assert listing.xpath("//option[@value='volkstuintjes']/@lang") == marked
