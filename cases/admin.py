@@ -907,15 +907,13 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
     def construct_change_message(self, request, form, formsets, add=False):
         # Asked twice (the version's comment, then the log entry), said once.
         if not hasattr(form, "change_message"):
-            if add:
-                form.change_message = super().construct_change_message(request, form, formsets, add)
-            else:
-                form.change_message = history.change_message(
-                    form,
-                    formsets,
-                    grounds_before=form.grounds_before,
-                    grounds_after=history.grounds_of(form.instance),
-                )
+            form.change_message = history.change_message(
+                form,
+                formsets,
+                grounds_before=form.grounds_before,
+                grounds_after=history.grounds_of(form.instance),
+                add=add,
+            )
         return form.change_message
 
     def _create_formsets(self, request, obj, change):

@@ -259,9 +259,16 @@ def _with_grounds(value: str, state: CodingState) -> str:
 
 
 def change_message(
-    form, formsets, *, grounds_before: dict | None = None, grounds_after: dict | None = None
+    form,
+    formsets,
+    *,
+    grounds_before: dict | None = None,
+    grounds_after: dict | None = None,
+    add: bool = False,
 ) -> str:
-    """What a save of the case form changed, in words a researcher reads; "" if nothing.
+    """What a save of the case form changed, in words a researcher reads; "" if nothing. For a
+    case added (`add`), that it was added and what it holds, each coding and passage named as
+    a change names it (not in Django's words for an added row of a formset).
 
     Each coding names its own source or tension field with the old and new
     value (Django's own message takes the field labels of a formset from its
@@ -271,8 +278,8 @@ def change_message(
     grounds beyond what the form said (a passage orphaned by the edit, or
     anchored again), that is named too.
     """
-    parts = []
-    labels = [str(_field_label(form, name)) for name in form.changed_data]
+    parts = [_("praktijk toegevoegd")] if add else []
+    labels = [] if add else [str(_field_label(form, name)) for name in form.changed_data]
     if labels:
         parts.append(_("%(fields)s gewijzigd") % {"fields": get_text_list(labels, _("en"))})
     said = dict(grounds_before or {})

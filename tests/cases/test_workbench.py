@@ -248,10 +248,22 @@ def test_evidence_on_the_add_form_and_on_text_edited_in_the_same_save(framework,
             "evidence-0-passage": "koken samen",
         }
     )
+    encounter_row = next(
+        k
+        for k, v in add.items()
+        if k.startswith("source_codings-") and k.endswith("-source") and v == str(encounter)
+    )
+    row = encounter_row.rsplit("-", 1)[0]
+    add.update({f"{row}-strength": "2", f"{row}-grounds": "tekstbewijs"})
     response = researcher_client.post(reverse("admin:cases_case_add"), add)
     assert response.status_code == 302
     case = Case.objects.get(slug="nieuwe-praktijk")
     assert CodingEvidence.objects.get(case=case).quote_exact == "koken samen"
+    # The first version says what the case holds as later versions say what changed.
+    assert versions_of(case).first().revision.get_comment() == (
+        "Praktijk toegevoegd; Ontmoeting: gecodeerd als matig, grond tekstbewijs; "
+        "Tekstbewijs voor Ontmoeting toegevoegd: ‘koken samen’."
+    )
 
     url = reverse("admin:cases_case_change", args=[case.pk])
     data = form_values(researcher_client.get(url), "case_form")
