@@ -1419,7 +1419,9 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
             *((row.tension_field, row) for row in coding.positions.select_related("tension_field")),
         ]
         # Submitted, or the round stopped: the coding is shown, never changed.
-        read_only = coding.is_submitted or round_.cancelled_at is not None
+        closed = double_coding_rounds.coding_closed(coding)
+        read_only = closed is not None
+        refused = closed if request.method == "POST" else None
         form = JudgementsForm(
             request.POST if request.method == "POST" and not read_only else None,
             initial=JudgementsForm.initial_for(stored, sources=sources, tension_fields=fields),
@@ -1427,7 +1429,11 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
             tension_fields=fields,
             complete=request.method == "POST" and "_indienen" in request.POST,
         )
-        if read_only:
+        if refused:
+            # Sent from a form opened before it was submitted (another tab) or the round
+            # stopped: say so and when, and show what was typed. Nothing is saved.
+            form = JudgementsForm.as_typed(request.POST, sources=sources, tension_fields=fields)
+        elif read_only:
             for field in form.fields.values():
                 field.disabled = True
         elif request.method == "POST" and form.is_valid():
@@ -1439,7 +1445,11 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
                 if "_indienen" in request.POST:
                     double_coding_rounds.coding_submit(coding=coding, actor=request.user)
             except double_coding_rounds.RoundRefused as refusal:
-                for message in refusal.messages:
+                # Submitted from another tab, or the round stopped, at this very moment?
+                coding = IndependentCoding.objects.select_related("round").get(pk=coding.pk)
+                refused = double_coding_rounds.coding_closed(coding)
+                read_only = refused is not None
+                for message in [] if refused else refusal.messages:
                     form.add_error(None, message)
             else:
                 submitted = "_indienen" in request.POST
@@ -1457,6 +1467,7 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
             "round": round_,
             "coding": coding,
             "read_only": read_only,
+            "refused": refused,
             "case": round_.case,
             "form": form,
             "title": _("Uw onafhankelijke codering van ‘%(case)s’") % {"case": round_.case},
@@ -1513,17 +1524,10 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
             }
             return TemplateResponse(request, "admin/cases/doublecodinground/waiting.html", context)
         rows = double_coding_rounds.comparison(round_)
-        may_settle = (
-            round_.settled_at is None
-            and round_.cancelled_at is None
-            and request.user.pk
-            in (
-                round_.requested_by_id,
-                round_.second_coder_id,
-            )
-        )
+        is_coder = request.user.pk in (round_.requested_by_id, round_.second_coder_id)
+        refused = double_coding_rounds.round_closed(round_) if request.method == "POST" else None
         form = None
-        if may_settle:
+        if is_coder and round_.settled_at is None and round_.cancelled_at is None:
             form = JudgementsForm(
                 request.POST if request.method == "POST" else None,
                 initial=double_coding_rounds.consensus_initial(rows),
@@ -1536,7 +1540,9 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
                         round=round_, actor=request.user, sources=by_source, fields=by_field
                     )
                 except double_coding_rounds.RoundRefused as refusal:
-                    for message in refusal.messages:
+                    round_.refresh_from_db()  # a colleague may have settled it at this moment
+                    refused = double_coding_rounds.round_closed(round_)
+                    for message in [] if refused else refusal.messages:
                         form.add_error(None, message)
                 else:
                     self.message_user(
@@ -1548,6 +1554,11 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
                         messages.SUCCESS,
                     )
                     return redirect("admin:cases_case_change", round_.case_id)
+        if refused and is_coder:
+            # Settled or stopped since this form was opened (a colleague was first, a form
+            # opened earlier): say by whom and when, and show what was typed beside both
+            # codings to compare or copy. Nothing is saved.
+            form = JudgementsForm.as_typed(request.POST, complete=True)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -1555,6 +1566,8 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
             "rows": rows,
             "agreed": sum(1 for row in rows if row.agree),
             "form": form,
+            "refused": refused,
+            "may_settle": form is not None and not refused,
             # Each source and field: the two judgements, and the consensus form's fields for it.
             "pairs": list(zip(rows, [fields for _k, _i, fields in form.rows()], strict=True))
             if form

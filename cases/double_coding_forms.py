@@ -118,6 +118,14 @@ class JudgementsForm(forms.Form):
                 initial[f"{prefix}-beide"] = row.holds_both
         return initial
 
+    @classmethod
+    def as_typed(cls, data, **kwargs) -> JudgementsForm:
+        """An unbound form holding what was sent, without errors: typed into a form whose round or
+        coding closed meanwhile, shown back to compare or copy (nothing is saved)."""
+        form = cls(**kwargs)
+        form.initial = {name: data.get(name) for name in form.fields if name in data}
+        return form
+
     def rows(self):
         """(kind, framework item, bound fields) per source and field, for the template."""
         for kind, items, prefix in (

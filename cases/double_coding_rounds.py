@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.evidence import lacks_evidence, rationale_refusal
@@ -192,14 +193,47 @@ def entry_problems(entry: Entry, *, name: str, scale: str) -> list[str]:
     return []
 
 
+def _when(moment) -> str:
+    """A day and time as the round's pages show them (local time)."""
+    local = timezone.localtime(moment)
+    return _("%(date)s om %(time)s") % {
+        "date": date_format(local, "j F Y"),
+        "time": local.strftime("%H:%M"),
+    }
+
+
+def round_closed(round: DoubleCodingRound) -> str | None:
+    """Why a consensus sent for this round is not saved (settled or stopped, by whom and when), or None.
+
+    The message every entry point gives: the consensus form sent once more (a colleague
+    settled it first, a form opened earlier) and `round_settle` on its locked row.
+    """
+    if round.settled_at is not None:
+        return _(
+            "De consensus werd al vastgelegd door %(who)s op %(when)s; uw invoer is niet bewaard."
+        ) % {"who": shown_name(round.settled_by), "when": _when(round.settled_at)}
+    if round.cancelled_at is not None:
+        return _(
+            "Deze dubbele codering werd stopgezet door %(who)s op %(when)s; uw invoer is niet bewaard."
+        ) % {"who": shown_name(round.cancelled_by), "when": _when(round.cancelled_at)}
+    return None
+
+
+def coding_closed(coding: IndependentCoding) -> str | None:
+    """Why a coder's save of their coding is not kept (submitted, or the round stopped), or None."""
+    if coding.submitted_at is not None:
+        return _(
+            "U hebt deze codering al ingediend op %(when)s; ze verandert niet meer en uw invoer is niet bewaard."
+        ) % {"when": _when(coding.submitted_at)}
+    return round_closed(coding.round) if coding.round.cancelled_at is not None else None
+
+
 def _locked_own_coding(coding: IndependentCoding, actor) -> IndependentCoding:
     locked = IndependentCoding.objects.select_for_update().select_related("round").get(pk=coding.pk)
     if locked.coder_id != actor.pk:
         raise PermissionDenied(_("Dit is niet uw codering."))
-    if locked.submitted_at is not None:
-        raise RoundRefused(_("Deze codering is al ingediend en verandert niet meer."))
-    if locked.round.cancelled_at is not None:
-        raise RoundRefused(_("Deze dubbele codering is stopgezet."))
+    if closed := coding_closed(locked):
+        raise RoundRefused(closed)
     return locked
 
 
@@ -331,10 +365,8 @@ def round_settle(
     locked = DoubleCodingRound.objects.select_for_update().get(pk=round.pk)
     if actor.pk not in (locked.requested_by_id, locked.second_coder_id):
         raise PermissionDenied(_("Alleen de twee codeerders leggen de consensus vast."))
-    if locked.settled_at is not None:
-        raise RoundRefused(_("De consensus van deze ronde is al vastgelegd."))
-    if locked.cancelled_at is not None:
-        raise RoundRefused(_("Deze dubbele codering is stopgezet."))
+    if closed := round_closed(locked):
+        raise RoundRefused(closed)
     if locked.codings.unsubmitted().exists():
         raise RoundRefused(
             _("Beide onafhankelijke coderingen moeten ingediend zijn voor de consensus.")
