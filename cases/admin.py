@@ -70,6 +70,7 @@ from diegem.lib.languages import (
     translation_column,
     translation_columns,
 )
+from diegem.lib.people import shown_name
 from diegem.lib.workflow import IllegalTransition
 from frameworks.models import Source, TensionField
 
@@ -1259,7 +1260,7 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                     _(
                         "%(coder)s is gevraagd ‘%(case)s’ onafhankelijk te coderen. Uw eigen onafhankelijke codering begint bij de huidige codering."
                     )
-                    % {"coder": form.cleaned_data["second_coder"], "case": case},
+                    % {"coder": shown_name(form.cleaned_data["second_coder"]), "case": case},
                     messages.SUCCESS,
                 )
                 return redirect("admin:cases_doublecodinground_coding", round_.pk)
@@ -1342,9 +1343,18 @@ class DoubleCodingRoundAdmin(GuardedAdmin):
     view). Rounds are asked for on a case's page, and never deleted.
     """
 
-    list_display = ["case", "requested_by", "second_coder", "state", "created_at"]
+    list_display = ["case", "requester", "colleague", "state", "created_at"]
     list_select_related = ["case", "requested_by", "second_coder"]
     search_fields = ["case__title"]
+
+    # Coders by the names the choice list showed them with, never by their login.
+    @admin.display(description=_("gevraagd door"), ordering="requested_by__last_name")
+    def requester(self, obj) -> str:
+        return shown_name(obj.requested_by)
+
+    @admin.display(description=_("tweede codeerder"), ordering="second_coder__last_name")
+    def colleague(self, obj) -> str:
+        return shown_name(obj.second_coder)
 
     def has_add_permission(self, request):
         return False

@@ -225,3 +225,27 @@ def test_a_stopped_round_shows_the_coding_read_only(draft, researcher, colleague
     html = page.content.decode()
     assert "Deze dubbele codering is stopgezet op" in html
     assert 'name="_indienen"' not in html
+
+
+def test_the_request_message_names_the_colleague_as_the_choice_list_did(
+    draft, researcher_client, colleague
+):
+    url = reverse("admin:cases_case_double_coding", args=[draft.pk])
+    response = researcher_client.post(url, {"second_coder": colleague.pk}, follow=True)
+    assert texts(parse(response), "//ul[@class='messagelist']/li") == [
+        f"Cas Collega is gevraagd ‘{draft.title}’ onafhankelijk te coderen. Uw eigen "
+        "onafhankelijke codering begint bij de huidige codering."
+    ]
+
+
+def test_the_list_of_rounds_names_both_coders_by_full_name(
+    draft, researcher, colleague, researcher_client
+):
+    open_round(draft, researcher, colleague)
+    page = researcher_client.get(reverse("admin:cases_doublecodinground_changelist"))
+    tree = parse(page)
+    headers = texts(tree, "//table[@id='result_list']/thead//th")
+    cells = texts(tree, "//table[@id='result_list']/tbody/tr/*")
+    by_header = dict(zip(headers, cells, strict=True))
+    assert by_header["Gevraagd door"] == "Rita Onderzoek"
+    assert by_header["Tweede codeerder"] == "Cas Collega"
