@@ -18,6 +18,7 @@ from django.db import IntegrityError
 from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from diegem.lib.locking import login_attempts_in_turn
@@ -74,13 +75,14 @@ class GuardedListMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         messages_before = queued_messages(request)
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
         except self.ask_again_after as error:
             if request.method != "POST" or getattr(request, "_changeform_again", False):
                 raise
             request._changeform_again = True
             self.forget_attempt(request, messages_before, error)
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        return capitalised_title(response)
 
     def forget_attempt(self, request, messages_before: list | None, error: Exception) -> None:
         """Before a save is asked again after `error`: what the attempt rolled back left on the
@@ -161,6 +163,15 @@ def rows_gone_as_new(
     moved[initial_key] = str(initial - len(gone))
     moved[total_key] = str(total - len(dropped))
     return moved
+
+
+def capitalised_title(response):
+    """A page's title with a capital: Django's "%s wijzigen" and "%s toevoegen" take the
+    model's lower-case verbose name first ("praktijk wijzigen" as the heading)."""
+    context = getattr(response, "context_data", None)
+    if context and context.get("title"):
+        context["title"] = capfirst(context["title"])
+    return response
 
 
 def queued_messages(request) -> list | None:
