@@ -19,6 +19,7 @@ from diegem.data_releases import RELEASE_FILES, ContentKeptChanging, release_cut
 from diegem.lib.admin import GuardedAdmin
 from diegem.lib.annotatable import LongText
 from diegem.lib.form_keys import new_form_key, valid_form_key
+from diegem.lib.people import shown_name
 from diegem.lib.visible_text import visible_or_empty
 from diegem.releases import Release
 
@@ -61,14 +62,18 @@ class ReleaseForm(forms.Form):
 
 @admin.register(Release)
 class ReleaseAdmin(GuardedAdmin):
-    list_display = ["number", "title", "cut_at", "human_size", "sha256", "cut_by"]
+    list_display = ["number", "title", "cut_at", "human_size", "sha256", "cutter"]
     list_display_links = ["number", "title"]
     list_select_related = ["cut_by"]
-    fields = ["number", "title", "description", "cut_at", "cut_by", "human_size", "sha256"]
+    fields = ["number", "title", "description", "cut_at", "cutter", "human_size", "sha256"]
     readonly_fields = fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("archive")
+
+    @admin.display(description=gettext_lazy("uitgebracht door"), ordering="cut_by__last_name")
+    def cutter(self, release: Release) -> str:
+        return shown_name(release.cut_by) if release.cut_by else self.get_empty_value_display()
 
     @admin.display(description=gettext_lazy("grootte"))
     def human_size(self, release: Release) -> str:
