@@ -55,6 +55,7 @@ from cases.models import (
     blind_case_ids,
     describe_position,
 )
+from cases.roles import researcher_choices, without_a_full_name
 from diegem.lib.admin import (
     MOST_ROWS,
     GuardedAdmin,
@@ -123,11 +124,36 @@ class CaseForm(forms.ModelForm):
             # A form sent without it (an older page, a script) keeps the case's language.
             self.fields["original_language"].required = False
         self.fields["more_places"].choices = choices
+        if "researchers" in self.fields:
+            # Named as authors in the case's reference: researchers only, by their names.
+            field = self.fields["researchers"]
+            field.queryset = researcher_choices(self.instance)
+            field.label_from_instance = shown_name
+            field.error_messages["invalid_choice"] = _(
+                "Kies de onderzoekers uit de lijst (veld ‘Onderzoekers’): alleen wie de rol van "
+                "onderzoeker heeft, kan als onderzoeker van een praktijk genoemd worden."
+            )
         for field in self.fields.values():
             if isinstance(field.widget, forms.Textarea):
                 # A browser cuts text pasted past `maxlength` without a word, and the cut text
                 # is saved: the length is checked on saving, named on the field, nothing lost.
                 field.widget.attrs.pop("maxlength", None)
+
+    def clean_researchers(self):
+        """A researcher is named by first and last name in the case's reference: one added
+        without them is refused, naming them (one named before stays until taken off)."""
+        chosen = self.cleaned_data["researchers"]
+        before = set(self.instance.researchers.all()) if self.instance.pk else set()
+        if unnamed := without_a_full_name(user for user in chosen if user not in before):
+            raise forms.ValidationError(
+                _(
+                    "Een onderzoeker wordt in de verwijzing naar de praktijk met voor- en "
+                    "achternaam genoemd: geef %(users)s eerst een voor- en achternaam "
+                    "(Gebruikers), of kies een ander (veld ‘Onderzoekers’)."
+                )
+                % {"users": get_text_list([user.get_username() for user in unnamed], _("en"))}
+            )
+        return chosen
 
     def clean_geopend_op(self) -> datetime | None:
         try:

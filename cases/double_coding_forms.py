@@ -11,8 +11,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.double_coding_rounds import Entry, entry_problems, researchers
+from cases.double_coding_rounds import Entry, entry_problems
 from cases.models import Grounds, Position, Strength, describe_position
+from cases.roles import researchers
 from diegem.lib.annotatable import LongText, PlainTextField
 from diegem.lib.people import shown_name
 from frameworks.models import Source, TensionField

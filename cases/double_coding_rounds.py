@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -39,7 +38,7 @@ from cases.models import (
     SourceCoding,
     TensionPosition,
 )
-from cases.roles import RESEARCHERS_GROUP
+from cases.roles import researchers
 from cases.services import Rows, case_write
 from diegem.lib.people import shown_name
 from frameworks.models import Source, TensionField
@@ -62,15 +61,6 @@ class Entry:
     value: int | None = None
     holds_both: bool = False
     rationale: str = ""
-
-
-def researchers():
-    """Active users of the researchers' role: who may be asked as a second coder."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=RESEARCHERS_GROUP)
-        .order_by("first_name", "last_name", "username")
-    )
 
 
 def is_researcher(user) -> bool:

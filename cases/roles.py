@@ -1,6 +1,8 @@
 """The researchers' group: who may enter, code and publish cases."""
 
+from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from diegem.lib.roles import ensure_group
 
@@ -39,3 +41,33 @@ RESEARCHER_PERMISSIONS = [
 
 def ensure_researchers_group(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     ensure_group(RESEARCHERS_GROUP, RESEARCHER_PERMISSIONS, using=using)
+
+
+def researchers():
+    """Active users of the researchers' role: who may code a case, be asked as its second
+    coder, and be named as its researcher."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=RESEARCHERS_GROUP)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def researcher_choices(case):
+    """Who the workbench offers as a case's researchers: the researchers, and whoever the case
+    names already (someone who has left the role stays until taken off)."""
+    named = Q(researched_cases=case) if case.pk else Q(pk__in=[])
+    return (
+        get_user_model()
+        .objects.filter(Q(is_active=True, groups__name=RESEARCHERS_GROUP) | named)
+        .distinct()
+        # By name, those without a first name (shown by login) after them.
+        .annotate(no_name=ExpressionWrapper(Q(first_name=""), output_field=BooleanField()))
+        .order_by("no_name", "first_name", "last_name", "username")
+    )
+
+
+def without_a_full_name(users) -> list:
+    """The users among `users` whom a citation could not name: no first or no last name (their
+    user name would be printed as an author instead)."""
+    return [user for user in users if not (user.first_name.strip() and user.last_name.strip())]
