@@ -35,6 +35,8 @@ from annotations.workshops import Workshop, WorkshopAnswer, normalise_code
 from cases.case_nearness import cases_to_learn_from
 from cases.models import Case
 from cases.practice_profile import framework_items
+from diegem.lib.client_address import client_address
+from diegem.lib.throttle import HOUR, Limit, look_up_within_limit
 from frameworks.models import framework_lists
 
 # One cookie per session, for the whole site: the same page is at /werkvorm/CODE/ and under
@@ -59,10 +61,40 @@ def workshop_enter(request: HttpRequest) -> HttpResponse:
     typed = request.GET.get("code", "")
     if typed:
         code = normalise_code(typed)
-        if Workshop.objects.filter(code=code).exists():
+        allowed, workshop = _workshop_of_code(request, code)
+        if not allowed:
+            return _too_many_wrong_codes(request, typed)
+        if workshop is not None:
             return redirect("workshop-join", code=code)
         return _unknown_code(request, typed)
     return render(request, "annotations/workshop/enter.html", {"typed": "", "error": ""})
+
+
+def _workshop_of_code(request, code: str) -> tuple[bool, Workshop | None]:
+    """The session with this code, looked up unless this address has spent its wrong codes
+    (`WORKSHOP_WRONG_CODES_PER_HOUR`): `(False, None)` then, whatever the code. A code is six
+    characters of 31: guessing one open session's takes millions of tries."""
+    return look_up_within_limit(
+        Limit(
+            "workshop-wrong-code", client_address(request), settings.WORKSHOP_WRONG_CODES_PER_HOUR
+        ),
+        lambda: Workshop.objects.filter(code=code).first() if code else None,
+    )
+
+
+def _too_many_wrong_codes(request, typed: str) -> HttpResponse:
+    error = _(
+        "Vanaf dit adres werden in het afgelopen uur te veel codes getypt die niet bestaan. "
+        "Probeer het over een uur opnieuw, of vraag de begeleider om de link."
+    )
+    response = render(
+        request,
+        "annotations/workshop/enter.html",
+        {"typed": typed[:20], "error": error},
+        status=429,
+    )
+    response["Retry-After"] = str(int(HOUR.total_seconds()))
+    return response
 
 
 def _unknown_code(request, typed: str) -> HttpResponse:
@@ -103,7 +135,9 @@ def workshop_join(request: HttpRequest, code: str) -> HttpResponse:
         if not normalise_code(code):
             return _unknown_code(request, code)
         return redirect("workshop-join", code=normalise_code(code))
-    workshop = Workshop.objects.filter(code=code).first()
+    allowed, workshop = _workshop_of_code(request, code)
+    if not allowed:
+        return _too_many_wrong_codes(request, code)
     if workshop is None:  # a link mistyped or of a session long gone: type it again
         return _unknown_code(request, code)
     if not workshop.is_open:

@@ -12,6 +12,7 @@ that order, and two requests could deadlock. Call it outside a transaction.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -62,6 +63,30 @@ def _count(limits, now) -> bool:
         row.expires_at = now + limit.period
         row.save(update_fields=["uses", "expires_at"])
     return True
+
+
+def look_up_within_limit[T](limit: Limit, look_up: Callable[[], T | None]) -> tuple[bool, T | None]:
+    """`(True, look_up())`, unless `limit` is spent: `(False, None)`. A look-up that finds
+    nothing counts one use.
+
+    For guessing (a code typed): once `who` has spent their wrong guesses, nothing more is looked
+    up for them, a right guess no more than a wrong one, or the refusal would tell them apart.
+    The limit's row is locked around the look-up, so guesses sent at once are counted one by
+    one. Call it outside a transaction."""
+    now = timezone.now()
+    _forget_expired(now)
+    with transaction.atomic():
+        row = _locked_row(limit.key, now)
+        since = (now - limit.period).timestamp()
+        recent = [moment for moment in row.uses if moment > since]
+        if len(recent) >= limit.uses:
+            return False, None
+        found = look_up()
+        if found is None:
+            row.uses = [*recent, now.timestamp()]
+            row.expires_at = now + limit.period
+            row.save(update_fields=["uses", "expires_at"])
+        return True, found
 
 
 def _locked_row(key: str, now) -> RequestLimit:

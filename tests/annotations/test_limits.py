@@ -193,10 +193,15 @@ def http_post(
     return response.status
 
 
-def http_get(live_server, path: str, *, cookies: dict | None = None) -> int:
-    """GET a page of the live server, as a browser would; its status."""
+def http_get(
+    live_server, path: str, *, cookies: dict | None = None, source: str = "127.0.0.1"
+) -> int:
+    """GET a page of the live server from `source` (any 127.x address on Linux), as a browser
+    would; its status."""
     url = urllib.parse.urlsplit(live_server.url)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    conn = http.client.HTTPConnection(
+        url.hostname, url.port, timeout=60, source_address=(source, 0)
+    )
     jar = cookies or {}
     conn.request("GET", path, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())})
     response = conn.getresponse()

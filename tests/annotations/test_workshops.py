@@ -292,6 +292,42 @@ def test_the_code_can_be_typed_loosely(member_a):
     ]
 
 
+def other_code(workshop) -> str:
+    """A code of the right form that no session has."""
+    code = workshop.code
+    while code == workshop.code:
+        code = new_code()
+    return code
+
+
+def test_wrong_codes_from_one_address_are_limited_and_then_the_right_one_too(member_a, settings):
+    """Guessing codes: after the hour's wrong codes from one address nothing is looked up for
+    it, the right code no more than a wrong one (else the refusal would tell them apart)."""
+    settings.WORKSHOP_WRONG_CODES_PER_HOUR = 3
+    workshop = opened(member_a)
+    guesser = Client(REMOTE_ADDR="192.0.2.7")
+    for _n in range(3):
+        assert guesser.get("/werkvorm/", {"code": other_code(workshop)}).status_code == 404
+    for refused in (
+        guesser.get("/werkvorm/", {"code": workshop.code}),
+        guesser.get(join_url(workshop)),
+        guesser.post(join_url(workshop), {"bron-strijd": "1"}),
+    ):
+        assert refused.status_code == 429
+        assert refused["Retry-After"] == "3600"
+        assert texts(parse(refused), "//div[@role='alert']") == [
+            "Code: Vanaf dit adres werden in het afgelopen uur te veel codes getypt die niet "
+            "bestaan. Probeer het over een uur opnieuw, of vraag de begeleider om de link."
+        ]
+    assert WorkshopAnswer.objects.count() == 0
+    # Another address (another room) gets in; right codes do not count against an address.
+    room = Client(REMOTE_ADDR="192.0.2.8")
+    for _n in range(5):
+        assert room.get("/werkvorm/", {"code": workshop.code}).status_code == 302
+        assert room.get(join_url(workshop)).status_code == 200
+    assert room.get("/werkvorm/", {"code": other_code(workshop)}).status_code == 404
+
+
 # --- the group, counted ----------------------------------------------------------------------------
 
 
@@ -576,6 +612,20 @@ def test_the_members_screen_has_the_code_link_and_a_qr_code(member_a):
 
 
 # --- exact under simultaneous requests ----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_codes_sent_at_once_are_counted_one_by_one(live_server, settings):
+    ensure_framework()
+    settings.WORKSHOP_WRONG_CODES_PER_HOUR = 3
+    workshop = sessions.open_workshop(user=make_member())
+    wrong = other_code(workshop)
+    statuses = all_at_once(
+        8, lambda n: http_get(live_server, f"/werkvorm/{wrong}/", source="127.0.0.9")
+    )
+    assert Counter(statuses) == {404: 3, 429: 5}
+    assert http_get(live_server, join_url(workshop), source="127.0.0.9") == 429
+    assert http_get(live_server, join_url(workshop), source="127.0.0.10") == 200
 
 
 @pytest.mark.django_db(transaction=True)
