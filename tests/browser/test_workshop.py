@@ -5,6 +5,7 @@ and its counts download as CSV."""
 import pytest
 from playwright.sync_api import expect
 
+from annotations import workshop_sessions as sessions
 from tests.browser.conftest import (
     PASSWORD,
     VIEWPORTS,
@@ -13,7 +14,7 @@ from tests.browser.conftest import (
     horizontal_overflow,
     log_in,
 )
-from tests.factories import make_case, make_member, make_organisation
+from tests.factories import ensure_framework, make_case, make_member, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,6 +25,13 @@ def marks(page, selector: str) -> list[str]:
         "mark => [getComputedStyle(mark).backgroundColor, getComputedStyle(mark).borderTopColor]"
     )
 
+
+# The same three answers as values, given through the service.
+ANSWERS = [
+    {"bron-strijd": "0", "gewenst-bron-strijd": "2"},
+    {"bron-strijd": "0", "gewenst-bron-strijd": "3"},
+    {"bron-strijd": "1", "gewenst-bron-strijd": "3"},
+]
 
 PARTICIPANTS = [
     {"Strijd (nu)": "0", "Strijd (gewenst)": "2"},
@@ -118,4 +126,58 @@ def test_a_facilitator_and_three_participants(live_server, viewport_page, browse
         "bron-strijd,3,0,2",
         "bron-strijd,weet_ik_niet,0,0",
     ]
+    assert errors == []
+
+
+def test_the_screen_keeps_an_open_table_and_focus_while_it_polls(live_server, viewport_page):
+    """The distribution is polled every four seconds: unchanged, it is left alone; changed, it is
+    replaced with the tables that were open still open and focus where it was (WCAG 2.2.2,
+    2.4.3). Before, every poll rebuilt it: an open "Als tabel" closed and focus fell to <body>."""
+    base = live_server.url
+    ensure_framework()
+    member = make_member(make_organisation("Buurtwerk"), username="begeleider", password=PASSWORD)
+    workshop = sessions.open_workshop(user=member)
+    for answers in ANSWERS:
+        sessions.submit_answer(workshop=workshop, values=answers)
+    page = viewport_page
+    errors = collect_console_errors(page)
+    log_in(page, base, "begeleider")
+    page.goto(f"{base}/werkvorm/{workshop.code}/scherm/")
+    expect(page.locator(".workshop-count")).to_have_text("3 antwoorden")
+    table = page.locator("#tabel-bron-strijd")
+    summary = table.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(table).to_have_attribute("open", "")
+    page.locator(".workshop-count").evaluate("count => { count.dataset.seen = 'yes'; }")
+
+    def polled() -> None:
+        """Two rounds of polling have come back: the first has been dealt with."""
+        for _round in range(2):
+            with page.expect_response(lambda response: "/verdeling/" in response.url):
+                pass
+
+    def focused_on_the_summary() -> bool:
+        return page.evaluate(
+            "document.activeElement === document.querySelector('#tabel-bron-strijd summary')"
+        )
+
+    polled()
+    # Nothing changed: nothing was replaced.
+    expect(page.locator(".workshop-count[data-seen]")).to_have_count(1)
+    expect(table).to_have_attribute("open", "")
+    assert focused_on_the_summary()
+
+    # Three new answers: the count and the drawing move on, the table stays open, focus stays.
+    for answers in ANSWERS:
+        sessions.submit_answer(workshop=workshop, values=answers)
+    expect(page.locator(".workshop-count")).to_have_text("6 antwoorden", timeout=15_000)
+    expect(page.locator(".workshop-count[data-seen]")).to_have_count(0)
+    strijd = page.locator("section[aria-labelledby='verdeling-bron-strijd']")
+    expect(strijd.locator(".dotplot .answer-dot--now")).to_have_count(6)
+    expect(table).to_have_attribute("open", "")
+    expect(table.locator("tbody tr").first).to_be_visible()
+    assert focused_on_the_summary()
+    page.keyboard.press("Enter")  # the keyboard still works the same table
+    expect(table).not_to_have_attribute("open", "")
     assert errors == []
