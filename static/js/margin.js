@@ -1,17 +1,11 @@
-/* The margin, enhanced: the voice/kind filter applies on change, and members who
-   select a passage get a bar with a link to annotate exactly that passage.
-   Positions are Unicode code points from the start of the section's plain text:
-   each paragraph carries its own start offset in data-start. Without this script
-   the filter has a button and the "Kanttekening schrijven" link lets members
-   paste the passage instead. */
+/* The margin, enhanced: members who select a passage get a bar with a link to
+   annotate exactly that passage. Positions are Unicode code points from the start
+   of the section's plain text: each paragraph carries its own start offset in
+   data-start. Without this script the "Kanttekening schrijven" link lets members
+   paste the passage instead. The voice/kind filter needs no script: its button
+   applies it (not a change of a select, which an arrow key makes). */
 (function () {
   "use strict";
-
-  document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
-    select.addEventListener("change", function () {
-      select.form.requestSubmit();
-    });
-  });
 
   var MAX_PASSAGE = 2000;
   // Words come from the page (translated on the server), with Dutch as fallback.

@@ -267,3 +267,47 @@ def test_reviewer_works_the_three_queues(live_server, viewport_page: Page):
     assert Annotation.objects.get(pk=orphan.pk).quote_exact == "Alinea 7: buren uit de wijk"
     assert horizontal_overflow(page) == 0
     assert errors == []
+
+
+def test_the_margin_filter_waits_for_its_button_and_comes_back_at_the_margin(
+    live_server, viewport_page: Page
+):
+    """An arrow key in the filter's select changes the choice, not the page (WCAG 3.2.2); "Toon"
+    applies it and the filtered page comes back at the filter, focused. Before, every change of
+    a select sent the form: ArrowDown reloaded the page at its top with focus on <body>."""
+    page = viewport_page
+    errors = collect_console_errors(page)
+    case = make_case(title="Kookploeg", slug="kookploeg", practice=PRACTICE)
+    make_annotation(target=case, passage="Alinea 2", voice="denker", body="Wat een denker ziet.")
+    make_annotation(target=case, passage="Alinea 5", voice="doener", body="Wat een doener doet.")
+    page.goto(f"{live_server.url}/praktijken/kookploeg/")
+    page.evaluate("window.stillThisPage = true")
+    voice = page.get_by_label("Stem", exact=True)
+    voice.focus()
+    page.keyboard.press("ArrowDown")
+    expect(voice).to_have_value("denker")
+    page.wait_for_timeout(1000)  # time enough to have sent the form, had it been sent
+    assert page.evaluate("window.stillThisPage === true")
+    assert page.url == f"{live_server.url}/praktijken/kookploeg/"
+    expect(voice).to_be_focused()
+
+    page.keyboard.press("Tab")  # the kind
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Toon")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/praktijken/kookploeg/\?stem=denker&soort=#kantlijn$"))
+    expect(page.get_by_text("Wat een denker ziet.")).to_be_visible()
+    expect(page.get_by_text("Wat een doener doet.")).to_have_count(0)
+    margin = page.get_by_role("form", name="Kanttekeningen filteren")
+    expect(margin).to_be_focused()
+    expect(margin).to_be_in_viewport()
+    expect(page.get_by_label("Stem", exact=True)).to_have_value("denker")
+    assert page.evaluate("window.scrollY") > 200  # not back at the top of the page
+    page.keyboard.press("Tab")  # on from where the reader was: the filter itself
+    expect(page.get_by_label("Stem", exact=True)).to_be_focused()
+
+    page.get_by_role("link", name="alles tonen").click()
+    page.wait_for_url(re.compile(r"/praktijken/kookploeg/\?#kantlijn$"))
+    expect(page.get_by_text("Wat een doener doet.")).to_be_visible()
+    expect(margin).to_be_in_viewport()
+    assert errors == []
