@@ -191,6 +191,11 @@ class Learning:
     def __bool__(self) -> bool:
         return bool(self.desired or self.now or self.contrasts)
 
+    @property
+    def case_count(self) -> int:
+        """How many different cases the result names (one may be near both profiles)."""
+        return len({near.case.pk for near in (*self.desired, *self.now, *self.contrasts)})
+
 
 def cases_to_learn_from(cases: QuerySet, profile, *, evidence_only: bool = False) -> Learning:
     """Rank `cases` (the caller's `Case.objects.published()`) by distance in one query, then load

@@ -1,6 +1,9 @@
 // "Waar staat uw praktijk?": the form works without script; with it, the result follows each
 // change at once (the same page fetched with the form's state, its result swapped in) and the
-// address keeps the state, so the link can still be shared. A print button appears.
+// address keeps the state, so the link can still be shared. A print button appears. The result is
+// no live region (a screen reader would read all of it after each change): its short summary, in
+// the page's words, goes to the status at the foot of the form, which stays in view while the
+// form is and links to the result above it.
 (function () {
   "use strict";
   var form = document.getElementById("practice-form");
@@ -93,6 +96,22 @@
     });
   }
 
+  var status = document.querySelector("[data-practice-status]");
+  var statusText = status && status.querySelector("[role=status]");
+  var statusLink = status && status.querySelector("a");
+  function announce(summary) {
+    if (!statusText) return;
+    status.classList.toggle("is-shown", !!summary);
+    statusLink.hidden = !summary;
+    if (statusText.textContent !== summary) {
+      statusText.textContent = summary;
+      return;
+    }
+    // The same words again are still news: empty the status first, then say them.
+    statusText.textContent = "";
+    window.setTimeout(function () { statusText.textContent = summary; }, 100);
+  }
+
   var timer = null;
   var latest = 0;
   function refresh() {
@@ -121,6 +140,7 @@
           return document.importNode(node, true);
         }));
         restoreFields(typed);
+        announce(fresh.getAttribute("data-summary") || "");
         window.history.replaceState(null, "", url);
         showPrint();
       })

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import axe_clean, collect_console_errors, horizontal_overflow
+from tests.factories import make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -234,3 +235,64 @@ def test_a_note_too_long_is_named_before_sending_and_nothing_is_cut(
         "Wij werken samen met de buurt."
     )
     assert errors == []
+
+
+def test_the_result_is_announced_in_short_beside_the_form(
+    live_server, viewport_page: Page, screenshot_dir
+):
+    """The result is no live region (a screen reader would read all of it after each change);
+    a status at the foot of the form names what changed in a sentence, in view on a phone too,
+    where the result above is out of sight, with a link up to it."""
+    page = viewport_page
+    errors = collect_console_errors(page)
+    for strength in (0, 2, 3):
+        make_case(strengths={"strijd": strength})
+    page.goto(f"{live_server.url}/uw-praktijk/")
+    result = page.locator("#resultaat")
+    assert result.get_attribute("aria-live") is None
+    status = page.locator("[data-practice-status] [role=status]")
+    expect(status).to_have_text("")
+    to_result = page.get_by_role("link", name="Naar het resultaat")
+    expect(to_result).to_be_hidden()
+
+    field = page.locator("select[name='gewenst-consensus-conflict']")
+    page.locator("select[name='bron-strijd']").select_option("0")
+    page.locator("select[name='gewenst-bron-strijd']").select_option("2")
+    expect(status).to_have_text(
+        "Resultaat bijgewerkt: 1 verschuiving, 3 praktijken om van te leren."
+    )
+    page.locator("select[name='consensus-conflict']").select_option("-2")
+    field.select_option("1")
+    expect(status).to_have_text(
+        "Resultaat bijgewerkt: 2 verschuivingen, 3 praktijken om van te leren."
+    )
+    expect(page.locator("#resultaat .practice-move")).to_have_count(2)
+    assert result.get_attribute("aria-live") is None
+    # Where the visitor is, the status is in sight while the result is not (on a phone).
+    field.scroll_into_view_if_needed()
+    expect(status).to_be_in_viewport()
+    if page.viewport_name == "phone":
+        expect(page.locator("#result-title")).not_to_be_in_viewport()
+    assert horizontal_overflow(page) == 0
+    axe_clean(page)
+    page.screenshot(path=str(screenshot_dir / f"practice-status-{page.viewport_name}.png"))
+    # It never covers what the keyboard reaches in the form (WCAG 2.4.11).
+    page.locator("select[name='bron-strijd']").focus()
+    for _step in range(60):
+        page.keyboard.press("Tab")
+        assert page.evaluate(COVERED_BY_THE_STATUS) <= 0
+        if page.evaluate("document.activeElement.type === 'submit'"):
+            break
+    else:
+        pytest.fail("Tab never reached the form's button")
+    to_result.click()
+    expect(page.locator("#result-title")).to_be_in_viewport()
+    assert errors == []
+
+
+# How many pixels of the focused element the status at the foot of the form covers.
+COVERED_BY_THE_STATUS = """() => {
+  const bar = document.querySelector("[data-practice-status]").getBoundingClientRect();
+  const focused = document.activeElement.getBoundingClientRect();
+  return Math.min(focused.bottom, bar.bottom) - Math.max(focused.top, bar.top);
+}"""
