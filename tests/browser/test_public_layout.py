@@ -261,7 +261,7 @@ def test_logged_in_header_holds_every_role_on_one_row(
         assert max(tops) - min(tops) <= 1, tops
     assert horizontal_overflow(page) == 0
 
-    # The menu opens from the keyboard, without JavaScript of ours, and fits the screen.
+    # The menu opens from the keyboard (a details element: no script needed) and fits the screen.
     toggle.focus()
     page.keyboard.press("Enter")
     menu = header.locator("ul.account__menu")
