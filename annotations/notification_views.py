@@ -17,15 +17,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from annotations import notification_services as services
 from annotations.forms import PreferencesForm
 from annotations.models import Follow, Organisation
+from annotations.templatetags.following import MESSAGE_ID, MESSAGE_TAG
 from cases.models import Case
 from diegem.lib.return_address import return_address
 
 PAGE_SIZE = 25
 
 
-def _back(request: HttpRequest, fallback: str) -> str:
-    """Where the follow form came from."""
-    return return_address(request, request.POST.get("volgende", ""), fallback)
+def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
+    """Where the follow form came from, at `anchor` (a fragment it sent is not kept)."""
+    page = return_address(request, request.POST.get("volgende", ""), fallback)
+    return f"{page.split('#', 1)[0]}#{anchor}"
 
 
 @require_POST
@@ -37,10 +39,16 @@ def follow(request: HttpRequest) -> HttpResponse:
     )
     if target is None:
         raise Http404(_("Dit bestaat niet (meer) of is niet openbaar."))
+    # Sent from a page's own follow form: back at that form, whose message says what changed
+    # (and takes the focus); from a list of follows, at the page's messages.
+    beside = request.POST.get("anker") == MESSAGE_ID
+    tags = MESSAGE_TAG if beside else ""
     if request.POST.get("actie") == "ontvolgen":
         services.unfollow(user=request.user, target=target)
         messages.success(
-            request, _("U volgt ‘%(name)s’ niet meer.") % {"name": _target_name(target)}
+            request,
+            _("U volgt ‘%(name)s’ niet meer.") % {"name": _target_name(target)},
+            extra_tags=tags,
         )
     else:
         services.follow(user=request.user, target=target)
@@ -48,13 +56,14 @@ def follow(request: HttpRequest) -> HttpResponse:
             request,
             _("U volgt nu ‘%(name)s’. Nieuwe bijdragen ziet u bij uw meldingen.")
             % {"name": _target_name(target)},
+            extra_tags=tags,
         )
     fallback = (
         reverse("member-settings")
         if isinstance(target, Organisation)
         else target.get_absolute_url()
     )
-    return redirect(_back(request, fallback))
+    return redirect(_back(request, fallback, MESSAGE_ID if beside else "berichten"))
 
 
 def _target_name(target) -> str:

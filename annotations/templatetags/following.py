@@ -12,6 +12,13 @@ from annotations.reader_facts import follows, reader_facts
 
 register = template.Library()
 
+# What the follow view says of a change made with a page's own follow form stands beside that
+# form, not at the top of the page: the view returns to the form's message (`#volgen-bericht`),
+# which takes the focus there, so a keyboard is back at the button and a screen reader reads it.
+# (A button in the list of follows returns to the page's messages, `#berichten`: its row is gone.)
+MESSAGE_TAG = "volgen"
+MESSAGE_ID = "volgen-bericht"
+
 # Per kind of target: the button, and the sentence while one follows it.
 LABELS = {
     "praktijk": (_("Volg deze praktijk"), _("U volgt deze praktijk.")),
@@ -51,6 +58,9 @@ def unfollow_button(context, target) -> dict:
 
 def _form(context, kind: str, target, *, following: bool, in_list: bool = False) -> dict:
     button, state = LABELS[kind]
+    messages = context.get("messages")
+    # Only a storage that holds messages is read (reading marks it used), as base.html does.
+    said = own_messages(messages) if messages and not in_list else []
     return {
         "show": True,
         "kind": kind,
@@ -63,4 +73,11 @@ def _form(context, kind: str, target, *, following: bool, in_list: bool = False)
         # In a list of follows: only the button, named after what it stops following.
         "in_list": in_list,
         "name": str(target),
+        "message_id": MESSAGE_ID,
+        "message": said[-1] if said else None,
     }
+
+
+def own_messages(messages) -> list:
+    """The messages of a change made with a page's follow form (shown beside it)."""
+    return [m for m in messages if MESSAGE_TAG in m.extra_tags.split()]

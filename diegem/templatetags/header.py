@@ -4,6 +4,7 @@ from django import template
 
 from annotations.notification_services import follow_kind
 from annotations.reader_facts import reader_facts
+from annotations.templatetags.following import own_messages
 from diegem.lib.search import MAX_QUERY_LENGTH
 
 register = template.Library()
@@ -37,3 +38,13 @@ def account_offers(user, follow_target=None) -> dict:
         "notifications": facts.member or facts.notified,
         "unread": facts.unread,
     }
+
+
+@register.simple_tag
+def page_messages(messages) -> list:
+    """The messages shown at the top of the page: all but those a follow form shows beside it.
+
+    Asked only where there are messages (`{% if messages %}`): reading the storage marks it used.
+    """
+    beside = own_messages(messages)
+    return [m for m in messages if not any(m is b for b in beside)]

@@ -272,18 +272,36 @@ def test_a_member_follows_and_unfollows_a_case_without_javascript(framework, mem
     assert texts(page, "//form[@class='follow-form']//button") == ["Volg deze praktijk"]
     response = client.post(
         reverse("follow"),
-        {"soort": "praktijk", "sleutel": case.slug, "actie": "volgen", "volgende": "/elders/"},
+        {
+            "soort": "praktijk",
+            "sleutel": case.slug,
+            "actie": "volgen",
+            "volgende": "/elders/",
+            "anker": "volgen-bericht",
+        },
     )
-    assert response.status_code == 302 and response["Location"] == "/elders/"
+    # Back at the form, at its message (which takes the focus: tests/browser/test_following_journey).
+    assert response.status_code == 302 and response["Location"] == "/elders/#volgen-bericht"
     assert list(Follow.objects.filter(user=member_a).values_list("case__slug", flat=True)) == [
         case.slug
     ]
     page = parse(client.get(case.get_absolute_url()))
     assert texts(page, "//form[@class='follow-form']//button") == ["Niet meer volgen"]
-    client.post(
-        reverse("follow"), {"soort": "praktijk", "sleutel": case.slug, "actie": "ontvolgen"}
+    # What changed is said beside the button, not again at the top of the page.
+    assert texts(page, "//form[@class='follow-form']//p[@id='volgen-bericht']") == [
+        "U volgt nu ‘Buurtcafé’. Nieuwe bijdragen ziet u bij uw meldingen."
+    ]
+    assert page.xpath("//*[@id='berichten']") == []
+    # Without the form's anchor (a list of follows, or anything else sent): at the messages.
+    response = client.post(
+        reverse("follow"),
+        {"soort": "praktijk", "sleutel": case.slug, "actie": "ontvolgen", "anker": "elders"},
     )
+    assert response["Location"] == case.get_absolute_url() + "#berichten"
     assert not Follow.objects.filter(user=member_a).exists()
+    page = parse(client.get(case.get_absolute_url()))
+    assert texts(page, "//*[@id='berichten']/p") == ["U volgt ‘Buurtcafé’ niet meer."]
+    assert page.xpath("//*[@id='volgen-bericht']") == []
 
 
 def test_follow_buttons_on_section_source_and_tension_field_pages(framework, member_a):

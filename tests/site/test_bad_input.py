@@ -180,10 +180,17 @@ def test_the_follow_form_returns_only_to_a_page_of_this_site(
     case = make_case(slug="buurtkeuken")
     response = logged_in(member_a).post(
         reverse("follow"),
-        {"soort": "praktijk", "sleutel": case.slug, "actie": "volgen", "volgende": sent},
+        {
+            "soort": "praktijk",
+            "sleutel": case.slug,
+            "actie": "volgen",
+            "volgende": sent,
+            "anker": "volgen-bericht",
+        },
     )
     assert response.status_code == 302
-    assert response["Location"] == (returned_to or "/praktijken/buurtkeuken/")
+    # At the follow form's message (`#volgen-bericht`).
+    assert response["Location"] == (returned_to or "/praktijken/buurtkeuken/") + "#volgen-bericht"
 
 
 @pytest.mark.parametrize(("sent", "returned_to"), RETURNS)
