@@ -13,6 +13,15 @@
   var inerted = [];
 
   function opener() { return document.getElementById("filters-open"); }
+  // The phone's "Filters" is a link to #filters (without this script it leads to the form below
+  // the results); with it, it opens a panel, so it is a button: said as one, and Space opens it
+  // as Enter does (Space on a link scrolls the page).
+  function markOpener() {
+    var element = opener();
+    if (!element) return;
+    element.setAttribute("role", "button");
+    element.setAttribute("aria-expanded", isOpen() ? "true" : "false");
+  }
   function closer() { return form.querySelector(".filters__close"); }
   function isOpen() { return form.classList.contains("is-open"); }
   function firstControl() { return form.querySelector("input, select, button:not([hidden])"); }
@@ -67,10 +76,8 @@
       // The new parts behind the open panel are out of reach too.
       if (closer()) closer().hidden = false;
       setInert(true);
-      if (opener()) opener().setAttribute("aria-expanded", "true");
-    } else if (opener()) {
-      opener().setAttribute("aria-expanded", "false");
     }
+    markOpener(); // the new one, as the server wrote it: a link
     var title = document.getElementById("results-title");
     if (status && title) status.textContent = title.textContent.trim();
     document.title = doc.title;
@@ -135,7 +142,7 @@
     }
   }
 
-  if (opener()) opener().setAttribute("aria-expanded", "false");
+  markOpener();
   // Arrived at a filter's address (#filters, or a row named by an error), or tapped the link
   // before this script ran: the panel opens there instead of staying hidden.
   var arrived = hashTarget();
@@ -154,12 +161,16 @@
     if (!event.matches && isOpen()) close({ keepFocus: true });
   });
 
+  function openFromOpener(event) {
+    event.preventDefault();
+    open();
+    if (firstControl()) firstControl().focus();
+  }
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a");
     if (link && link.id === "filters-open" && narrow.matches) {
-      event.preventDefault();
-      open();
-      if (firstControl()) firstControl().focus();
+      openFromOpener(event);
     } else if (link && link.closest(".form-errors") && narrow.matches) {
       // An error names a filter in the panel: open it there.
       var target = document.getElementById(link.getAttribute("href").slice(1));
@@ -175,6 +186,7 @@
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && isOpen()) close();
+    else if (event.key === " " && event.target.id === "filters-open" && narrow.matches) openFromOpener(event);
   });
   form.addEventListener("change", function (event) {
     if (event.target.name === "q") return; // a search word: on submit

@@ -26,11 +26,11 @@ def test_the_list_follows_the_filters_and_the_back_button(
         # Beside the results, never over them.
         f, r = form.bounding_box(), results.bounding_box()
         assert f["x"] >= r["x"] + r["width"]
-        expect(page.get_by_role("link", name="Filters")).to_be_hidden()
+        expect(page.locator("#filters-open")).to_be_hidden()
     else:
         # The results first; the filters open as a panel over them.
         expect(form).to_be_hidden()
-        page.get_by_role("link", name="Filters").click()
+        page.get_by_role("button", name="Filters").click()
         expect(form).to_be_visible()
         box = form.bounding_box()
         assert box["y"] <= 1 and box["height"] >= VIEWPORTS["phone"]["height"] - 1
@@ -63,10 +63,11 @@ def test_the_list_follows_the_filters_and_the_back_button(
 
     if page.viewport_name == "phone":
         if not form.is_visible():
-            page.get_by_role("link", name=re.compile("^Filters")).click()
+            page.get_by_role("button", name=re.compile("^Filters")).click()
         page.keyboard.press("Escape")
         expect(form).to_be_hidden()
-        expect(page.get_by_role("link", name="Filters (1)")).to_be_focused()
+        # The opener the list brought (its first one was replaced) is a button too.
+        expect(page.get_by_role("button", name="Filters (1)")).to_be_focused()
     assert horizontal_overflow(page) == 0
     axe_clean(page)
 
@@ -178,3 +179,30 @@ def test_arriving_at_the_filters_address_shows_them(
         expect(page.locator("form#filters")).to_be_hidden()
         expect(page.locator("form#filters")).not_to_have_attribute("tabindex", "-1")
     assert horizontal_overflow(page) == 0
+
+
+@pytest.mark.parametrize("address", ["/praktijken/", "/kaart/"])
+def test_the_phones_filters_opener_is_a_button_space_opens(
+    live_server, browser, csp_violations, address
+):
+    # It was a link to #filters, said as "link, collapsed", and Space scrolled the page.
+    call_command("seed", verbosity=0)
+    context = browser.new_context(viewport=VIEWPORTS["phone"], is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}{address}")
+    form = page.locator("form#filters")
+    opener = page.get_by_role("button", name="Filters")
+    expect(opener).to_have_attribute("aria-expanded", "false")
+    expect(form).to_be_hidden()
+
+    opener.focus()
+    page.keyboard.press("Space")
+    expect(form).to_be_visible()
+    expect(page.get_by_role("button", name="Sluiten")).to_be_focused()  # as a tap does
+    expect(page.locator("#filters-open")).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Escape")
+    expect(form).to_be_hidden()
+    expect(opener).to_be_focused()
+    assert page.evaluate("window.scrollY") == 0  # Space did not scroll the page
+    assert "#" not in page.url
+    context.close()

@@ -92,7 +92,7 @@ def test_practitioner_finds_cases_on_strijd_near_conflict_with_the_filters(
 
     # On a phone the results come first and the filters open as a panel over them.
     if page.viewport_name == "phone":
-        page.get_by_role("link", name="Filters").click()
+        page.get_by_role("button", name="Filters").click()
         expect(page.locator("form#filters")).to_be_in_viewport()
 
     # No case draws strongly (or even moderately) on strijd: those options say 0 and are off.
