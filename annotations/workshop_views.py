@@ -44,6 +44,7 @@ from frameworks.models import framework_lists
 ANSWER_COOKIE = "werkvorm-antwoord-{code}"
 ANSWER_SALT = "annotations.workshop.answer"
 SAVED_PARAM = "bewaard"
+ACCESS_SALT = "annotations.workshop.access"
 
 
 def _items():
@@ -73,13 +74,32 @@ def workshop_enter(request: HttpRequest) -> HttpResponse:
 def _workshop_of_code(request, code: str) -> tuple[bool, Workshop | None]:
     """The session with this code, looked up unless this address has spent its wrong codes
     (`WORKSHOP_WRONG_CODES_PER_HOUR`): `(False, None)` then, whatever the code. A code is six
-    characters of 31: guessing one open session's takes millions of tries."""
+    characters of 31: guessing one open session's takes millions of tries. A participant who
+    shows they are in the session already (`_in_session`) is no guesser: a room behind one
+    address keeps answering whatever someone in it typed."""
+    if _in_session(request, code):
+        return True, Workshop.objects.filter(code=code).first()
     return look_up_within_limit(
         Limit(
             "workshop-wrong-code", client_address(request), settings.WORKSHOP_WRONG_CODES_PER_HOUR
         ),
         lambda: Workshop.objects.filter(code=code).first() if code else None,
     )
+
+
+def _in_session(request, code: str) -> bool:
+    """Whether the request shows it comes from someone who loaded this session's page: their
+    answer's cookie, or the answer form's access field (the code signed, `ACCESS_SALT`), which
+    only a page of the session carries."""
+    cookie = request.get_signed_cookie(
+        ANSWER_COOKIE.format(code=code), salt=ANSWER_SALT + code, default=None
+    )
+    if cookie is not None:
+        return True
+    try:
+        return signing.Signer(salt=ACCESS_SALT).unsign(request.POST.get("toegang", "")) == code
+    except signing.BadSignature:
+        return False
 
 
 def _too_many_wrong_codes(request, typed: str) -> HttpResponse:
@@ -186,6 +206,7 @@ def workshop_join(request: HttpRequest, code: str) -> HttpResponse:
         {
             "workshop": workshop,
             "form": form,
+            "access": signing.Signer(salt=ACCESS_SALT).sign(code),
             "answered": answer is not None,
             "saved": answer is not None and request.GET.get(SAVED_PARAM) == "1",
             "full": full,

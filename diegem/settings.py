@@ -359,8 +359,9 @@ ANNOTATION_BODY_MAX_LENGTH = env_int("ANNOTATION_BODY_MAX_LENGTH", 5000, minimum
 ANNOTATION_SUBMISSIONS_PER_HOUR = env_int("ANNOTATION_SUBMISSIONS_PER_HOUR", 10, minimum=1)
 FLAGS_PER_HOUR = env_int("FLAGS_PER_HOUR", 20, minimum=1)
 # Workshop codes nobody has, typed or followed from one address in an hour; then no code is
-# looked up for it until the hour has passed (a room behind one address makes a few typos).
-WORKSHOP_WRONG_CODES_PER_HOUR = env_int("WORKSHOP_WRONG_CODES_PER_HOUR", 30, minimum=1)
+# looked up for it until the hour has passed, but for participants already in a session
+# (a room behind one address makes a few typos).
+WORKSHOP_WRONG_CODES_PER_HOUR = env_int("WORKSHOP_WRONG_CODES_PER_HOUR", 60, minimum=1)
 FLAGS_TO_HIDE = env_int("FLAGS_TO_HIDE", 3, minimum=1)
 # Workshops ("Waar staat uw praktijk?" together): answers per session, how long a session stays
 # open, and how many days a closed session's aggregate is kept.

@@ -305,6 +305,12 @@ def test_wrong_codes_from_one_address_are_limited_and_then_the_right_one_too(mem
     it, the right code no more than a wrong one (else the refusal would tell them apart)."""
     settings.WORKSHOP_WRONG_CODES_PER_HOUR = 3
     workshop = opened(member_a)
+    # Two participants in the room, behind the guesser's address: one has answered, the other
+    # has the form open.
+    answered_before = Client(REMOTE_ADDR="192.0.2.7")
+    assert answered_before.post(join_url(workshop), {"bron-strijd": "1"}).status_code == 302
+    form_open = Client(REMOTE_ADDR="192.0.2.7")
+    access = parse(form_open.get(join_url(workshop))).xpath("//input[@name='toegang']/@value")
     guesser = Client(REMOTE_ADDR="192.0.2.7")
     for _n in range(3):
         assert guesser.get("/werkvorm/", {"code": other_code(workshop)}).status_code == 404
@@ -319,7 +325,19 @@ def test_wrong_codes_from_one_address_are_limited_and_then_the_right_one_too(mem
             "Code: Vanaf dit adres werden in het afgelopen uur te veel codes getypt die niet "
             "bestaan. Probeer het over een uur opnieuw, of vraag de begeleider om de link."
         ]
-    assert WorkshopAnswer.objects.count() == 0
+    assert WorkshopAnswer.objects.count() == 1
+    # Those already in the session keep answering; a forged access field is no access.
+    assert answered_before.get(join_url(workshop)).status_code == 200
+    assert answered_before.post(join_url(workshop), {"bron-strijd": "2"}).status_code == 302
+    assert (
+        form_open.post(join_url(workshop), {"bron-strijd": "3", "toegang": access}).status_code
+        == 302
+    )
+    forged = f"{workshop.code}:{'x' * 27}"
+    assert (
+        guesser.post(join_url(workshop), {"bron-strijd": "1", "toegang": forged}).status_code == 429
+    )
+    assert WorkshopAnswer.objects.count() == 2
     # Another address (another room) gets in; right codes do not count against an address.
     room = Client(REMOTE_ADDR="192.0.2.8")
     for _n in range(5):
