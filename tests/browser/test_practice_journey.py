@@ -290,6 +290,29 @@ def test_the_result_is_announced_in_short_beside_the_form(
     assert errors == []
 
 
+def test_the_status_never_covers_the_focus_at_large_text(live_server, browser):
+    """With the text twice as large (WCAG 1.4.4) on a short phone screen the status grows; it
+    still never covers the field the keyboard is on (WCAG 2.4.11)."""
+    make_case(strengths={"strijd": 2})
+    context = browser.new_context(viewport={"width": 390, "height": 640}, is_mobile=True)
+    page = context.new_page()
+    for language in ("", "/fr"):
+        page.goto(f"{live_server.url}{language}/uw-praktijk/")
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        page.locator("select[name='bron-strijd']").select_option("0")
+        page.locator("select[name='gewenst-bron-strijd']").select_option("2")
+        expect(page.locator("[data-practice-status] [role=status]")).not_to_have_text("")
+        page.locator("select[name='bron-strijd']").focus()
+        for _step in range(60):
+            page.keyboard.press("Tab")
+            assert page.evaluate(COVERED_BY_THE_STATUS) <= 0, language
+            if page.evaluate("document.activeElement.type === 'submit'"):
+                break
+        else:
+            pytest.fail("Tab never reached the form's button")
+    context.close()
+
+
 # How many pixels of the focused element the status at the foot of the form covers.
 COVERED_BY_THE_STATUS = """() => {
   const bar = document.querySelector("[data-practice-status]").getBoundingClientRect();
