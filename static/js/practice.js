@@ -99,8 +99,11 @@
   var status = document.querySelector("[data-practice-status]");
   var statusText = status && status.querySelector("[role=status]");
   var statusLink = status && status.querySelector("a");
+  var repeat = null;
   function announce(summary) {
     if (!statusText) return;
+    // A repeat still waiting is overtaken by what comes now.
+    window.clearTimeout(repeat);
     status.classList.toggle("is-shown", !!summary);
     statusLink.hidden = !summary;
     if (statusText.textContent !== summary) {
@@ -109,7 +112,7 @@
     }
     // The same words again are still news: empty the status first, then say them.
     statusText.textContent = "";
-    window.setTimeout(function () { statusText.textContent = summary; }, 100);
+    repeat = window.setTimeout(function () { statusText.textContent = summary; }, 100);
   }
 
   var timer = null;
