@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -102,6 +103,7 @@ class ReleaseAdmin(GuardedAdmin):
             raise PermissionDenied
         form = ReleaseForm(request.POST or None)
         release = None
+        sent_at = timezone.now()
         if request.method == "POST" and form.is_valid():
             try:
                 release = release_cut(
@@ -112,6 +114,19 @@ class ReleaseAdmin(GuardedAdmin):
                 )
             except ContentKeptChanging as refusal:
                 form.add_error(None, str(refusal))
+        if release is not None and release.cut_at < sent_at:
+            # This form was sent before and that cut stands: no number is given twice.
+            self.message_user(
+                request,
+                _(
+                    "Dit formulier werd al verstuurd: versie %(number)d ‘%(title)s’ is toen "
+                    "uitgebracht. Er is geen nieuwe versie gemaakt; open het formulier opnieuw "
+                    "voor een volgende versie."
+                )
+                % {"number": release.number, "title": release.title},
+                messages.WARNING,
+            )
+            return redirect("admin:diegem_release_changelist")
         if release is not None:
             self.message_user(
                 request,

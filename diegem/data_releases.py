@@ -958,6 +958,10 @@ def members(ctx: ReleaseContext) -> list[Member]:
 CUT_ATTEMPTS = 3
 
 
+class TitleMissing(ValueError):
+    """A release's title has nothing to see (`has_visible_text`); nothing was cut."""
+
+
 class ContentKeptChanging(Exception):
     """Every attempt at a cut saw the public content change while it read it; nothing was cut."""
 
@@ -971,7 +975,7 @@ def release_cut(*, title: str, description: str = "", actor=None, form_key: str 
     transaction, so two cuts at once get two numbers and the second sees the
     first as its previous release. Every member is read from one state of the
     public content: a change while they are read starts the cut again
-    (`CUT_ATTEMPTS`, then ContentKeptChanging). Raises ValueError on a title with
+    (`CUT_ATTEMPTS`, then ContentKeptChanging). Raises TitleMissing on a title with
     nothing to see (`has_visible_text`).
 
     `form_key` is the key of the workbench's form (diegem.lib.form_keys): the same form sent
@@ -980,7 +984,7 @@ def release_cut(*, title: str, description: str = "", actor=None, form_key: str 
     """
     title, description = title.strip(), visible_or_empty(description)
     if not has_visible_text(title):
-        raise ValueError("A release needs a title")
+        raise TitleMissing("A release needs a title")
     one_at_a_time("release-cut")
     if form_key and (cut_before := Release.objects.listed().filter(form_key=form_key).first()):
         return cut_before

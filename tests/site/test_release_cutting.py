@@ -48,9 +48,17 @@ def test_the_same_form_sent_twice_cuts_one_release(researcher_client, framework)
     make_case()
     key = form_key(researcher_client.get(CUT))
     sent = {"title": "Eerste helft", "description": "", "formulier": key}
-    first, second = researcher_client.post(CUT, sent), researcher_client.post(CUT, sent)
-    assert (first.status_code, second.status_code) == (302, 302)
+    first = researcher_client.post(CUT, sent)
+    # Back, the title changed, sent again: the release cut the first time stands, and it says so.
+    second = researcher_client.post(CUT, {**sent, "title": "Eerste helft, verbeterd"}, follow=True)
+    assert first.status_code == 302
     assert list(Release.objects.values_list("number", "title")) == [(1, "Eerste helft")]
+    said = [str(m) for m in second.context["messages"]]
+    assert said[0].startswith("Versie 1 ‘Eerste helft’ is uitgebracht (")  # the first send's
+    assert said[1:] == [
+        "Dit formulier werd al verstuurd: versie 1 ‘Eerste helft’ is toen uitgebracht. Er is "
+        "geen nieuwe versie gemaakt; open het formulier opnieuw voor een volgende versie."
+    ]
     # The form drawn anew is a new release.
     again = {**sent, "formulier": form_key(researcher_client.get(CUT))}
     assert again["formulier"] != key

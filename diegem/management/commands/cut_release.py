@@ -4,8 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
-from diegem.data_releases import ContentKeptChanging, release_cut
-from diegem.lib.visible_text import has_visible_text
+from diegem.data_releases import ContentKeptChanging, TitleMissing, release_cut
 
 
 class Command(BaseCommand):
@@ -17,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--user", default=None, help="User name recorded as who cut it.")
 
     def handle(self, *args, title, description, user, **options):
-        if not has_visible_text(title):
-            raise CommandError("Geef de versie een titel (--title).")
         actor = None
         if user is not None:
             try:
@@ -27,6 +24,8 @@ class Command(BaseCommand):
                 raise CommandError(f"Geen gebruiker ‘{user}’.") from None
         try:
             release = release_cut(title=title, description=description, actor=actor)
+        except TitleMissing:
+            raise CommandError("Geef de versie een titel (--title).") from None
         except ContentKeptChanging as refusal:
             raise CommandError(str(refusal)) from None
         self.stdout.write(
