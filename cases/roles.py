@@ -43,13 +43,15 @@ def ensure_researchers_group(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     ensure_group(RESEARCHERS_GROUP, RESEARCHER_PERMISSIONS, using=using)
 
 
+# Active users of the researchers' role.
+OF_THE_ROLE = Q(is_active=True, groups__name=RESEARCHERS_GROUP)
+
+
 def researchers():
     """Active users of the researchers' role: who may code a case, be asked as its second
     coder, and be named as its researcher."""
     return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=RESEARCHERS_GROUP)
-        .order_by("first_name", "last_name", "username")
+        get_user_model().objects.filter(OF_THE_ROLE).order_by("first_name", "last_name", "username")
     )
 
 
@@ -59,7 +61,7 @@ def researcher_choices(case):
     named = Q(researched_cases=case) if case.pk else Q(pk__in=[])
     return (
         get_user_model()
-        .objects.filter(Q(is_active=True, groups__name=RESEARCHERS_GROUP) | named)
+        .objects.filter(OF_THE_ROLE | named)
         .distinct()
         # By name, those without a first name (shown by login) after them.
         .annotate(no_name=ExpressionWrapper(Q(first_name=""), output_field=BooleanField()))

@@ -30,6 +30,7 @@ from cases.models import (
     SourceCoding,
     TensionPosition,
 )
+from cases.roles import without_a_full_name
 from diegem.lib.annotatable import announce_text_changes, normalize_plain_text
 from diegem.lib.languages import language_versions_of, original_language_changed
 from diegem.lib.people import shown_name
@@ -62,6 +63,15 @@ class PublishedCaseIncomplete(Exception):
             "Deze praktijk is gepubliceerd en mag niet onvolledig worden; vul aan, of zet ze "
             "eerst offline: "
         )
+
+
+class ResearcherUnnamed(ValueError):
+    """A researcher added to a case without a first and last name: the case's reference would
+    name them by login (`cases.roles.without_a_full_name`). The workbench's form says so first."""
+
+    def __init__(self, users):
+        self.users = list(users)
+        super().__init__(", ".join(user.get_username() for user in self.users))
 
 
 class CaseChangedMeanwhile(Exception):
@@ -301,6 +311,9 @@ def case_write(
     if keywords is not None:
         case.keywords.set(keywords)
     if researchers is not None:
+        named_before = set(case.researchers.all())
+        if unnamed := without_a_full_name(u for u in researchers if u not in named_before):
+            raise ResearcherUnnamed(unnamed)  # the whole write rolls back
         case.researchers.set(researchers)
     if lacked is not None:
         # Read afresh: the instance may hold its codings as they were before this write.

@@ -5,6 +5,7 @@ import pytest
 
 from cases.models import Case
 from cases.roles import RESEARCHERS_GROUP
+from cases.services import ResearcherUnnamed, case_write
 from tests.cases.conftest import change_url, the_form
 from tests.factories import make_case, make_user
 from tests.html import parse, texts
@@ -82,3 +83,20 @@ def test_a_researcher_named_before_stays_when_the_case_is_saved(
     case.refresh_from_db()
     assert case.summary == "Nieuw."
     assert sorted(user.username for user in case.researchers.all()) == ["lid", "zonder-naam"]
+
+
+def test_the_service_refuses_a_researcher_without_a_name_from_any_entry_point(
+    framework, colleagues
+):
+    case = make_case(summary="Oud.")
+    case.summary = "Nieuw."
+    with pytest.raises(ResearcherUnnamed) as refused:
+        case_write(
+            case=case,
+            researchers=[colleagues["bea"], colleagues["zonder"]],
+            actor=None,
+            comment="",
+        )
+    assert [user.username for user in refused.value.users] == ["zonder-naam"]
+    case.refresh_from_db()
+    assert (case.summary, list(case.researchers.all())) == ("Oud.", [])
