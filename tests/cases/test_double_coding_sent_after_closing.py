@@ -88,6 +88,8 @@ def test_saving_a_coding_after_it_was_submitted_says_so_and_keeps_what_was_typed
         "U hebt deze codering al ingediend op 3 december 2026 om 14:05; ze verandert niet "
         "meer en uw invoer is niet bewaard."
     ]
+    # Said once: not again in the page's own line about the submission.
+    assert "U hebt deze codering ingediend op" not in page.content.decode()
     tree = parse(page)
     assert tree.xpath("//select[@name='bron-strijd-waarde']/option[@selected]/@value") == ["3"]
     assert second.sources.get(source__key="strijd").strength == 1
@@ -108,4 +110,6 @@ def test_saving_a_coding_after_the_round_stopped_says_who_and_when(
         "Deze dubbele codering werd stopgezet door Rita Onderzoek op 3 december 2026 om "
         "14:05; uw invoer is niet bewaard."
     ]
+    # Said once: not again in the notice every page of a stopped round shows.
+    assert "Deze dubbele codering is stopgezet op" not in page.content.decode()
     assert second.sources.count() == 0
