@@ -47,7 +47,7 @@ from diegem.lib.anchoring import (
     same_passage,
 )
 from diegem.lib.annotatable import text_revision
-from diegem.lib.client_address import client_address
+from diegem.lib.client_address import client_network
 from diegem.lib.languages import version_text
 from diegem.lib.locking import one_at_a_time
 from diegem.lib.people import shown_name
@@ -663,7 +663,7 @@ def existing_reader_key(request) -> str | None:
 
 
 def client_hash_for(request) -> str:
-    address = client_address(request)
+    address = client_network(request)
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
 
 

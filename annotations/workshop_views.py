@@ -35,7 +35,7 @@ from annotations.workshops import Workshop, WorkshopAnswer, normalise_code
 from cases.case_nearness import cases_to_learn_from
 from cases.models import Case
 from cases.practice_profile import framework_items
-from diegem.lib.client_address import client_address
+from diegem.lib.client_address import client_network
 from diegem.lib.throttle import HOUR, Limit, look_up_within_limit
 from frameworks.models import framework_lists
 
@@ -81,7 +81,7 @@ def _workshop_of_code(request, code: str) -> tuple[bool, Workshop | None]:
         return True, Workshop.objects.filter(code=code).first()
     return look_up_within_limit(
         Limit(
-            "workshop-wrong-code", client_address(request), settings.WORKSHOP_WRONG_CODES_PER_HOUR
+            "workshop-wrong-code", client_network(request), settings.WORKSHOP_WRONG_CODES_PER_HOUR
         ),
         lambda: Workshop.objects.filter(code=code).first() if code else None,
     )

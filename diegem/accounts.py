@@ -22,7 +22,7 @@ from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
-from diegem.lib.client_address import client_address
+from diegem.lib.client_address import client_network
 from diegem.lib.throttle import Limit, use_within_limits
 
 # django-axes keeps the user name of a failed login in a column of this length.
@@ -52,7 +52,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         allowed = use_within_limits(
             Limit(
                 "password-reset-address",
-                client_address(self.request),
+                client_network(self.request),
                 settings.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
             ),
             Limit("password-reset-email", email, settings.PASSWORD_RESETS_PER_EMAIL_PER_HOUR),

@@ -345,7 +345,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The real client behind our proxies, not the proxy: otherwise anyone locks anyone out.
-AXES_CLIENT_IP_CALLABLE = "diegem.lib.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "diegem.lib.client_address.client_network"
 # A user name cut to the 255 characters django-axes stores (longer ones are no account's).
 AXES_USERNAME_CALLABLE = "diegem.accounts.axes_username"
 AXES_VERBOSE = False

@@ -33,6 +33,19 @@ def client_address(request) -> str:
     return remote  # nothing readable beyond our own proxies: the request is theirs
 
 
+def client_network(request) -> str:
+    """The client as lockouts and limits count it: its address, or for an IPv6 address the
+    first address of its /64, the block one subscriber (one home, one phone) gets whole: else
+    each of its 2^64 addresses would have limits of its own."""
+    address = client_address(request)
+    parsed = _parse(address)
+    if parsed is None:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False).network_address)
+    return str(parsed)  # an IPv4 address, also one a server listening on IPv6 saw mapped
+
+
 @lru_cache(maxsize=8)
 def _networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
     # The settings refuse entries that are no address or network (diegem.settings).

@@ -8,7 +8,7 @@ from functools import wraps
 from django.conf import settings
 from django.db import connection, transaction
 
-from diegem.lib.client_address import client_address
+from diegem.lib.client_address import client_network
 
 
 def one_at_a_time(name: str) -> None:
@@ -35,7 +35,7 @@ def login_attempts_in_turn(view):
             return view(request, *args, **kwargs)
         username = request.POST.get(settings.AXES_USERNAME_FORM_FIELD, "")
         with transaction.atomic():
-            one_at_a_time(f"login:{username}:{client_address(request)}")
+            one_at_a_time(f"login:{username}:{client_network(request)}")
             return view(request, *args, **kwargs)
 
     return in_turn

@@ -339,6 +339,7 @@ def test_wrong_codes_from_one_address_are_limited_and_then_the_right_one_too(mem
     )
     assert WorkshopAnswer.objects.count() == 2
     # Another address (another room) gets in; right codes do not count against an address.
+    # (An IPv6 client is counted by its /64: tests/site/test_client_address.py.)
     room = Client(REMOTE_ADDR="192.0.2.8")
     for _n in range(5):
         assert room.get("/werkvorm/", {"code": workshop.code}).status_code == 302

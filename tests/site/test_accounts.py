@@ -80,6 +80,30 @@ def test_failed_logins_through_the_proxy_lock_out_one_client_not_everyone(db, se
     )
 
 
+def test_new_ipv6_addresses_of_one_block_do_not_escape_the_lockout(db, settings):
+    # Each guess from another address of the same /64 (one subscriber's block).
+    make_user("bram", password="juist-wachtwoord-1")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        Client(REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}").post(
+            reverse("login"), {"username": "bram", "password": "fout"}
+        )
+    again = Client(REMOTE_ADDR="2001:db8:1:2:ffff::99")
+    assert (
+        again.post(
+            reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}
+        ).status_code
+        == 429
+    )
+    # Another subscriber still gets in.
+    other = Client(REMOTE_ADDR="2001:db8:1:3::1")
+    assert (
+        other.post(
+            reverse("login"), {"username": "bram", "password": "juist-wachtwoord-1"}
+        ).status_code
+        == 302
+    )
+
+
 def test_a_made_up_forwarded_for_does_not_escape_the_lockout(db, settings):
     settings.TRUSTED_PROXIES = [PROXY]
     make_user("bram", password="juist-wachtwoord-1")

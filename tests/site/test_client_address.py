@@ -5,7 +5,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from annotations.models import Annotation, Flag, Status
-from diegem.lib.client_address import client_address
+from diegem.lib.client_address import client_address, client_network
 from tests.factories import make_annotation
 
 PROXY = "127.0.0.1"
@@ -56,6 +56,22 @@ def test_malformed_values_are_ignored(settings):
     assert address(PROXY, "203.0.113.9:4711") == PROXY
     assert address(PROXY, "203.0.113.9, , ,") == "203.0.113.9"
     assert address(PROXY, " 203.0.113.9 ") == "203.0.113.9"
+
+
+@pytest.mark.parametrize(
+    ("remote", "counted_as"),
+    [
+        ("192.0.2.7", "192.0.2.7"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),
+        ("2001:db8:1:3::1", "2001:db8:1:3::"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+        ("unknown", "unknown"),
+    ],
+)
+def test_limits_count_an_ipv6_client_by_its_64_block(remote, counted_as):
+    """One subscriber gets a whole /64: each of its addresses is the same client to a limit."""
+    assert client_network(RequestFactory().get("/", REMOTE_ADDR=remote)) == counted_as
 
 
 def test_an_ipv4_address_seen_through_ipv6_is_the_same_address(settings):
