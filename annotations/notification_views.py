@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,12 +26,6 @@ from diegem.lib.return_address import return_address
 PAGE_SIZE = 25
 
 
-def _back(request: HttpRequest, fallback: str, anchor: str) -> str:
-    """Where the follow form came from, at `anchor` (a fragment it sent is not kept)."""
-    page = return_address(request, request.POST.get("volgende", ""), fallback)
-    return f"{page.split('#', 1)[0]}#{anchor}"
-
-
 @require_POST
 @login_required
 def follow(request: HttpRequest) -> HttpResponse:
@@ -39,9 +35,18 @@ def follow(request: HttpRequest) -> HttpResponse:
     )
     if target is None:
         raise Http404(_("Dit bestaat niet (meer) of is niet openbaar."))
-    # Sent from a page's own follow form: back at that form, whose message says what changed
-    # (and takes the focus); from a list of follows, at the page's messages.
-    beside = request.POST.get("anker") == MESSAGE_ID
+    fallback = (
+        reverse("member-settings")
+        if isinstance(target, Organisation)
+        else target.get_absolute_url()
+    )
+    page = return_address(request, request.POST.get("volgende", ""), fallback)
+    # Sent from the follow form of the target's own page: back at that form, whose message says
+    # what changed (and takes the focus). Else (a list of follows, another page) at the page's
+    # messages: a message kept for a form the page has not would be lost.
+    beside = (
+        request.POST.get("anker") == MESSAGE_ID and urlsplit(page).path == urlsplit(fallback).path
+    )
     tags = MESSAGE_TAG if beside else ""
     if request.POST.get("actie") == "ontvolgen":
         services.unfollow(user=request.user, target=target)
@@ -58,12 +63,7 @@ def follow(request: HttpRequest) -> HttpResponse:
             % {"name": _target_name(target)},
             extra_tags=tags,
         )
-    fallback = (
-        reverse("member-settings")
-        if isinstance(target, Organisation)
-        else target.get_absolute_url()
-    )
-    return redirect(_back(request, fallback, MESSAGE_ID if beside else "berichten"))
+    return redirect(f"{page.split('#', 1)[0]}#{MESSAGE_ID if beside else 'berichten'}")
 
 
 def _target_name(target) -> str:

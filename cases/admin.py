@@ -55,7 +55,7 @@ from cases.models import (
     blind_case_ids,
     describe_position,
 )
-from cases.roles import researcher_choices, without_a_full_name
+from cases.roles import researcher_choices, unnamed_refusal, without_a_full_name
 from diegem.lib.admin import (
     MOST_ROWS,
     GuardedAdmin,
@@ -145,14 +145,7 @@ class CaseForm(forms.ModelForm):
         chosen = self.cleaned_data["researchers"]
         before = set(self.instance.researchers.all()) if self.instance.pk else set()
         if unnamed := without_a_full_name(user for user in chosen if user not in before):
-            raise forms.ValidationError(
-                _(
-                    "Een onderzoeker wordt in de verwijzing naar de praktijk met voor- en "
-                    "achternaam genoemd: geef %(users)s eerst een voor- en achternaam "
-                    "(Gebruikers), of kies een ander (veld ‘Onderzoekers’)."
-                )
-                % {"users": get_text_list([user.get_username() for user in unnamed], _("en"))}
-            )
+            raise forms.ValidationError(unnamed_refusal(unnamed))
         return chosen
 
     def clean_geopend_op(self) -> datetime | None:
@@ -849,6 +842,9 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         *GuardedAdmin.ask_again_after,
         services.PublishedCaseIncomplete,
         services.CaseChangedMeanwhile,
+        # A name taken away between the form's check and the write: asked again, the form
+        # names them beside the field.
+        services.ResearcherUnnamed,
     )
 
     def forget_attempt(self, request, messages_before: list | None, error: Exception) -> None:

@@ -3,6 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from diegem.lib.roles import ensure_group
 
@@ -73,3 +75,12 @@ def without_a_full_name(users) -> list:
     """The users among `users` whom a citation could not name: no first or no last name (their
     user name would be printed as an author instead)."""
     return [user for user in users if not (user.first_name.strip() and user.last_name.strip())]
+
+
+def unnamed_refusal(users) -> str:
+    """Why a researcher without a first and last name cannot be added to a case, naming them."""
+    return _(
+        "Een onderzoeker wordt in de verwijzing naar de praktijk met voor- en achternaam "
+        "genoemd: geef %(users)s eerst een voor- en achternaam (Gebruikers), of kies een ander "
+        "(veld ‘Onderzoekers’)."
+    ) % {"users": get_text_list([user.get_username() for user in users], _("en"))}

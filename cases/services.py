@@ -30,7 +30,7 @@ from cases.models import (
     SourceCoding,
     TensionPosition,
 )
-from cases.roles import without_a_full_name
+from cases.roles import unnamed_refusal, without_a_full_name
 from diegem.lib.annotatable import announce_text_changes, normalize_plain_text
 from diegem.lib.languages import language_versions_of, original_language_changed
 from diegem.lib.people import shown_name
@@ -71,7 +71,7 @@ class ResearcherUnnamed(ValueError):
 
     def __init__(self, users):
         self.users = list(users)
-        super().__init__(", ".join(user.get_username() for user in self.users))
+        super().__init__(unnamed_refusal(self.users))
 
 
 class CaseChangedMeanwhile(Exception):

@@ -80,4 +80,4 @@ def _form(context, kind: str, target, *, following: bool, in_list: bool = False)
 
 def own_messages(messages) -> list:
     """The messages of a change made with a page's follow form (shown beside it)."""
-    return [m for m in messages if MESSAGE_TAG in m.extra_tags.split()]
+    return [m for m in messages if MESSAGE_TAG in (m.extra_tags or "").split()]

@@ -184,9 +184,17 @@
       close();
     }
   });
+  function spaceOnOpener(event) {
+    return event.key === " " && event.target.id === "filters-open" && narrow.matches;
+  }
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && isOpen()) close();
-    else if (event.key === " " && event.target.id === "filters-open" && narrow.matches) openFromOpener(event);
+    else if (spaceOnOpener(event)) event.preventDefault(); // no scrolling; it opens on keyup
+  });
+  // On keyup, as a button acts on Space: opened on keydown, the focus moved to "Sluiten" first,
+  // and a browser that clicks the focused button on keyup would close the panel at once.
+  document.addEventListener("keyup", function (event) {
+    if (spaceOnOpener(event)) openFromOpener(event);
   });
   form.addEventListener("change", function (event) {
     if (event.target.name === "q") return; // a search word: on submit

@@ -276,12 +276,13 @@ def test_a_member_follows_and_unfollows_a_case_without_javascript(framework, mem
             "soort": "praktijk",
             "sleutel": case.slug,
             "actie": "volgen",
-            "volgende": "/elders/",
+            "volgende": case.get_absolute_url() + "?grond=tekstbewijs",
             "anker": "volgen-bericht",
         },
     )
     # Back at the form, at its message (which takes the focus: tests/browser/test_following_journey).
-    assert response.status_code == 302 and response["Location"] == "/elders/#volgen-bericht"
+    assert response.status_code == 302
+    assert response["Location"] == case.get_absolute_url() + "?grond=tekstbewijs#volgen-bericht"
     assert list(Follow.objects.filter(user=member_a).values_list("case__slug", flat=True)) == [
         case.slug
     ]
@@ -302,6 +303,23 @@ def test_a_member_follows_and_unfollows_a_case_without_javascript(framework, mem
     page = parse(client.get(case.get_absolute_url()))
     assert texts(page, "//*[@id='berichten']/p") == ["U volgt ‘Buurtcafé’ niet meer."]
     assert page.xpath("//*[@id='volgen-bericht']") == []
+    # Sent back to a page without the case's follow form: said at that page's messages, not
+    # kept for a form it has not (and lost).
+    response = client.post(
+        reverse("follow"),
+        {
+            "soort": "praktijk",
+            "sleutel": case.slug,
+            "actie": "volgen",
+            "volgende": "/praktijken/",
+            "anker": "volgen-bericht",
+        },
+    )
+    assert response["Location"] == "/praktijken/#berichten"
+    page = parse(client.get("/praktijken/"))
+    assert texts(page, "//*[@id='berichten']/p") == [
+        "U volgt nu ‘Buurtcafé’. Nieuwe bijdragen ziet u bij uw meldingen."
+    ]
 
 
 def test_follow_buttons_on_section_source_and_tension_field_pages(framework, member_a):

@@ -113,3 +113,20 @@ def test_saving_a_coding_after_the_round_stopped_says_who_and_when(
     # Said once: not again in the notice every page of a stopped round shows.
     assert "Deze dubbele codering is stopgezet op" not in page.content.decode()
     assert second.sources.count() == 0
+
+
+def test_a_coding_submitted_in_a_round_stopped_since_says_both(
+    framework, researcher, colleague, colleague_client
+):
+    """The refusal names the submission; that the round has stopped since is still said."""
+    case = make_case(status=Case.Status.DRAFT)
+    round_, _first, second = open_round(case, researcher, colleague)
+    code_and_submit(second, colleague, strijd=1)
+    round_cancel(round=round_, actor=researcher)
+    url = reverse("admin:cases_doublecodinground_coding", args=[round_.pk])
+
+    page = colleague_client.post(url, complete_post() | {"_bewaren": "Bewaren"})
+
+    assert [line.split(" op ")[0] for line in notice(page)] == ["U hebt deze codering al ingediend"]
+    stopped = texts(parse(page), "//p[@class='errornote' and @role='status']")
+    assert [line.split(" op ")[0] for line in stopped] == ["Deze dubbele codering is stopgezet"]

@@ -189,8 +189,12 @@ def test_the_follow_form_returns_only_to_a_page_of_this_site(
         },
     )
     assert response.status_code == 302
-    # At the follow form's message (`#volgen-bericht`).
-    assert response["Location"] == (returned_to or "/praktijken/buurtkeuken/") + "#volgen-bericht"
+    # At the follow form's message (`#volgen-bericht`) on the case's own page, else at the
+    # page's messages (that page has no follow form of the case to say it beside).
+    if returned_to is None:
+        assert response["Location"] == "/praktijken/buurtkeuken/#volgen-bericht"
+    else:
+        assert response["Location"] == returned_to + "#berichten"
 
 
 @pytest.mark.parametrize(("sent", "returned_to"), RETURNS)
