@@ -149,6 +149,23 @@ _ON_A_PASSAGE = (
 _NO_PASSAGE = Q(quote_exact="", quote_prefix="", quote_suffix="", position_start=0, position_end=0)
 
 
+# A place a work is cited (`AnnotationQuerySet.cited_places`): by a voice, on a framework section
+# or a case's text section.
+CITED_PLACE = ("voice", "attribution", "section_id", "case_id", "case_field")
+# Its places in reading order: the framework's sections in their order, then the cases by title,
+# each case's text sections as its page shows them.
+PLACE_ORDER = (
+    F("section__order").asc(nulls_last=True),
+    "case__title",
+    "case_id",
+    models.Case(
+        *(models.When(case_field=field, then=n) for n, field in enumerate(TEXT_SECTION_FIELDS)),
+        default=len(TEXT_SECTION_FIELDS),
+    ),
+    "pk",
+)
+
+
 class AnnotationQuerySet(models.QuerySet):
     """The read vocabulary for annotations. Public views start from `public()`."""
 
@@ -185,6 +202,23 @@ class AnnotationQuerySet(models.QuerySet):
 
     def readings(self) -> AnnotationQuerySet:
         return self.filter(motivation=Motivation.ASSESSING)
+
+    def cited(self) -> AnnotationQuerySet:
+        """Public notes of thinkers and planners naming the work they summarise (`attribution`):
+        what the bibliography lists."""
+        return (
+            self.notes()
+            .public()
+            .exclude(attribution="")
+            .filter(voice__in=[Voice.THINKER, Voice.PLANNER])
+        )
+
+    def cited_places(self) -> AnnotationQuerySet:
+        """Each place a work is cited, once: a framework section or a text section of a case,
+        as its first note there (`cited`), in `PLACE_ORDER`. Made distinct in SQL: at 100,000
+        notes a work is cited at tens of thousands of places, which no page reads whole."""
+        firsts = self.cited().order_by(*CITED_PLACE, "pk").distinct(*CITED_PLACE)
+        return self.model.objects.filter(pk__in=firsts.values("pk")).order_by(*PLACE_ORDER)
 
     def with_passage(self) -> AnnotationQuerySet:
         """Those anchored to a passage: the only ones found again when their text changes."""

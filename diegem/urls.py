@@ -98,6 +98,7 @@ pages = [
     ),
     path("uw-praktijk/", cached(case_views.practice_placement), name="practice"),
     path("literatuur/", cached(views.bibliography), name="bibliography"),
+    path("literatuur/werk/", cached(views.bibliography_work), name="bibliography-work"),
     path("data/", cached(views.open_data), name="open-data"),
     path("methode/", cached(case_views.methods), name="methods"),
     path("data/versies/<int:number>/", cached(release_views.release_detail), name="release-detail"),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from annotations.models import Annotation, Voice
 from annotations.views import kept_kind, text_kept
+from annotations.works_cited import VOICE_PARAMETER, WORK_PARAMETER, work_places, works_cited
 from cases import vocabulary
 from cases.filters import evidence_only
 from cases.models import Case
@@ -90,30 +91,29 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def bibliography(request: HttpRequest) -> HttpResponse:
-    """The thinkers and policy documents cited in the margins, with where they are cited."""
-    cited = (
-        Annotation.objects.notes()
-        .public()
-        .exclude(attribution="")
-        .filter(voice__in=[Voice.THINKER, Voice.PLANNER])
-        .select_related("case", "section")
-        .order_by("attribution", "pk")
+    """The thinkers and policy documents cited in the margins, each with its first places and
+    how many there are (`annotations.works_cited`)."""
+    works = works_cited()
+    return render(
+        request,
+        "diegem/bibliography.html",
+        {"thinkers": works[Voice.THINKER], "planners": works[Voice.PLANNER]},
     )
-    # Per attribution, each place it is cited once (a work cited twice on one section is one place),
-    # linked to its first note there.
-    groups: dict[str, dict[str, dict[tuple, Annotation]]] = {Voice.THINKER: {}, Voice.PLANNER: {}}
-    for annotation in cited:
-        places = groups[annotation.voice].setdefault(annotation.attribution, {})
-        places.setdefault(
-            (annotation.section_id, annotation.case_id, annotation.case_field), annotation
-        )
-    thinkers, planners = (
-        sorted(
-            (attribution, list(places.values())) for attribution, places in groups[voice].items()
-        )
-        for voice in (Voice.THINKER, Voice.PLANNER)
+
+
+@require_safe
+def bibliography_work(request: HttpRequest) -> HttpResponse:
+    """One work of the bibliography with every place it is cited, a page at a time."""
+    work, page = work_places(
+        request.GET.get(VOICE_PARAMETER, ""),
+        request.GET.get(WORK_PARAMETER, ""),
+        request.GET.get("pagina"),
     )
-    return render(request, "diegem/bibliography.html", {"thinkers": thinkers, "planners": planners})
+    return render(
+        request,
+        "diegem/bibliography_work.html",
+        {"work": work, "page": page, "pagination_query": work.url.partition("?")[2]},
+    )
 
 
 SEARCH_CASES_SHOWN = 10

@@ -103,6 +103,9 @@ def test_no_unapproved_annotation_reaches_a_public_surface(framework, member_a, 
             assert client.get(reverse("api-annotation", args=[annotation.pk])).status_code == 404, (
                 who
             )
+            # The work it cites has no page (the address names it: the marker is in its links).
+            work = f"?stem={annotation.voice}&werk={annotation.attribution}"
+            assert client.get(reverse("bibliography-work") + work).status_code == 404, who
             assert (
                 client.get(reverse("annotation-flag", args=[annotation.pk])).status_code == 404
             ), who

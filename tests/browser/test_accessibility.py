@@ -41,6 +41,7 @@ PAGES = [
     "/vergelijken/?praktijk=torekes&praktijk=mater-dei&praktijk=chiro-brussel&praktijk=spring-global-mail",
     "/overzicht/",
     "/literatuur/",
+    "/literatuur/werk/?stem=denker&werk=Durkheim+%281984%29",
     "/data/",
     # How coding is done and the reliability table (double coding).
     "/methode/",

@@ -117,6 +117,7 @@ PAGES = [
     "/methode/",
     "/data/",
     "/literatuur/",
+    "/literatuur/werk/?stem=denker&werk=Durkheim+%281984%29",
     "/organisaties/",
     "/account/aanmelden/",
     "/praktijken/bestaat-niet/",

@@ -75,6 +75,7 @@ def public_pages() -> list[str]:
         f"{FOUR}&grond=tekstbewijs",
         "/overzicht/?grond=tekstbewijs",
         "/literatuur/",
+        "/literatuur/werk/?stem=denker&werk=Durkheim+%281984%29",
         "/data/",
         "/organisaties/",
         "/account/aanmelden/",
