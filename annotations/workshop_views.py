@@ -90,16 +90,23 @@ def _workshop_of_code(request, code: str) -> tuple[bool, Workshop | None]:
 def _in_session(request, code: str) -> bool:
     """Whether the request shows it comes from someone who loaded this session's page: their
     answer's cookie, or the answer form's access field (the code signed, `ACCESS_SALT`), which
-    only a page of the session carries."""
+    only a page of the session carries; both no older than a session is open (a code is
+    drawn again once its session is purged)."""
     cookie = request.get_signed_cookie(
-        ANSWER_COOKIE.format(code=code), salt=ANSWER_SALT + code, default=None
+        ANSWER_COOKIE.format(code=code),
+        salt=ANSWER_SALT + code,
+        default=None,
+        max_age=settings.WORKSHOP_OPEN_HOURS * 3600,
     )
     if cookie is not None:
         return True
     try:
-        return signing.Signer(salt=ACCESS_SALT).unsign(request.POST.get("toegang", "")) == code
-    except signing.BadSignature:
+        access = signing.TimestampSigner(salt=ACCESS_SALT).unsign(
+            request.POST.get("toegang", ""), max_age=settings.WORKSHOP_OPEN_HOURS * 3600
+        )
+    except signing.BadSignature:  # SignatureExpired too
         return False
+    return access == code
 
 
 def _too_many_wrong_codes(request, typed: str) -> HttpResponse:
@@ -206,7 +213,7 @@ def workshop_join(request: HttpRequest, code: str) -> HttpResponse:
         {
             "workshop": workshop,
             "form": form,
-            "access": signing.Signer(salt=ACCESS_SALT).sign(code),
+            "access": signing.TimestampSigner(salt=ACCESS_SALT).sign(code),
             "answered": answer is not None,
             "saved": answer is not None and request.GET.get(SAVED_PARAM) == "1",
             "full": full,

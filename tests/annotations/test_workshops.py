@@ -2,12 +2,14 @@
 only the counts, sessions expire and are purged, and nothing reaches anyone outside the
 organisation."""
 
+import time
 from collections import Counter
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.conf import settings as django_settings
+from django.core import signing
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -298,6 +300,38 @@ def other_code(workshop) -> str:
     while code == workshop.code:
         code = new_code()
     return code
+
+
+def test_a_way_into_a_session_older_than_a_session_is_open_is_no_longer_one(
+    member_a, settings, monkeypatch
+):
+    """A page or an answer's cookie kept from a session long gone (its code drawn again for
+    another) does not pass the limit on wrong codes."""
+    settings.WORKSHOP_WRONG_CODES_PER_HOUR = 1
+    workshop = opened(member_a)
+    late = time.time() - (settings.WORKSHOP_OPEN_HOURS * 3600 + 60)
+    on_time = time.time() - (settings.WORKSHOP_OPEN_HOURS * 3600 - 60)
+    kept = {}
+    for when, moment in (("late", late), ("on time", on_time)):
+        monkeypatch.setattr(signing.time, "time", lambda moment=moment: moment)
+        participant = Client(REMOTE_ADDR="192.0.2.9")
+        access = parse(participant.get(join_url(workshop))).xpath("//input[@name='toegang']/@value")
+        answered = Client(REMOTE_ADDR="192.0.2.9")
+        assert answered.post(join_url(workshop), {"bron-strijd": "1"}).status_code == 302
+        kept[when] = (participant, access[0], answered)
+        monkeypatch.undo()
+    guesser = Client(REMOTE_ADDR="192.0.2.9")
+    assert guesser.get("/werkvorm/", {"code": other_code(workshop)}).status_code == 404
+    statuses = {
+        when: [
+            participant.post(
+                join_url(workshop), {"bron-strijd": "2", "toegang": access}
+            ).status_code,
+            answered.get(join_url(workshop)).status_code,
+        ]
+        for when, (participant, access, answered) in kept.items()
+    }
+    assert statuses == {"late": [429, 429], "on time": [302, 200]}
 
 
 def test_wrong_codes_from_one_address_are_limited_and_then_the_right_one_too(member_a, settings):
