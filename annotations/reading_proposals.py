@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from reversion.models import Version
 
 from annotations.models import Annotation, Motivation, Reading, Status
@@ -49,7 +49,7 @@ from cases.models import (
     describe_strength,
     may_read_drafts,
 )
-from cases.services import Rows, case_write
+from cases.services import Rows, case_write, double_coding_open
 from diegem.lib.visible_text import has_visible_text
 from frameworks.models import Source, TensionField
 
@@ -60,6 +60,14 @@ class ReadingError(ModerationError):
     def __init__(self, message: str, field: str | None = None):
         self.field = field  # the form field the message belongs to, if one
         super().__init__(message)
+
+
+# A reading is not processed while its case is double coded: the round's consensus becomes the
+# case's coding (`round_settle`) and would replace the change without a word.
+DURING_DOUBLE_CODING = gettext_lazy(
+    "Voor deze praktijk loopt een dubbele codering: de consensus wordt haar codering en zou deze "
+    "aanpassing vervangen. Verwerk de lezing na de consensus; beantwoorden kan nu al."
+)
 
 
 class ReadingNotOpen(ReadingError):
@@ -269,9 +277,9 @@ def reading_process(
 
     The coding gets the grounds and rationale the researcher gives (the rules
     of cases.evidence: "tekstbewijs" needs an anchored passage; a case in review
-    or published needs a rationale). Written by `case_write`, whose version's
-    comment names the reading; the reading is marked "verwerkt" with that
-    version. An `answer` given along is written as by `reading_answer`.
+    or published needs a rationale), never while the case is double coded. Written by
+    `case_write`, whose version's comment names the reading; the reading is marked "verwerkt"
+    with that version. An `answer` given along is written as by `reading_answer`.
     """
     _researchers_only(actor)
     # The case first, then the reading: the order of every write of a case, whose changed
@@ -281,6 +289,8 @@ def reading_process(
     reading = _lock_reading(annotation_id, actor)
     if reading.processed_at:
         raise ReadingError(_("Deze lezing is al verwerkt."))
+    if double_coding_open(case):  # a round is opened under the same lock of the case
+        raise ReadingError(str(DURING_DOUBLE_CODING))
     item = reading.item
     coding = coding_of(case, item)
     if coding is not None and coding_code(coding) == reading.code:

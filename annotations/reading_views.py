@@ -25,6 +25,7 @@ from annotations.reading_forms import AnswerForm, ProcessForm, ReadingEditForm, 
 from annotations.readings import ANSWER_STATUSES, coding_code
 from annotations.views import OFFLINE, changes_asked, no_longer_editable, refused, text_kept
 from cases.models import Case, CodingEvidence
+from cases.services import double_coding_open
 from cases.views import _download
 from diegem.lib.versioning import current_content_version
 from diegem.lib.workflow import IllegalTransition
@@ -359,6 +360,12 @@ def reading_respond(request: HttpRequest, pk: int) -> HttpResponse:
         "reading": reading,
         "answer_form": answer_form,
         "process_form": process_form,
+        # Said before a researcher writes; a form sent from a page opened before the round
+        # began is refused by `reading_process` and shown again with what was typed.
+        "double_coded": not reading.processed_at
+        and not process_form.is_bound
+        and double_coding_open(annotation.case),
+        "during_double_coding": proposals.DURING_DOUBLE_CODING,
     }
     return render(request, "annotations/reading_respond.html", context)
 

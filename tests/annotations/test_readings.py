@@ -10,11 +10,13 @@ from annotations import reading_proposals as proposals
 from annotations import reading_views, services
 from annotations.models import Annotation, ModerationEvent, Reading, Status
 from annotations.targets import case_target
+from cases.double_coding_rounds import round_cancel
 from cases.models import Case, Grounds, SourceCoding, TensionPosition
 from frameworks.models import Source, TensionField
+from tests.cases.double_coding import make_colleague, open_round
 from tests.conftest import logged_in
 from tests.factories import make_annotation, make_case, make_reading, make_reply
-from tests.html import parse, texts
+from tests.html import parse, textarea, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -606,6 +608,78 @@ def test_a_researcher_answers_and_processes_through_the_page(case, approved_read
     ]
     (coding,) = texts(page, '//*[@id="codering-ontmoeting"]')
     assert "sterk" in coding
+
+
+def _double_coded(case, researcher):
+    """The case offline again and double coded: a round open with a colleague."""
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.DRAFT)
+    round_, _first, _second = open_round(Case.objects.get(pk=case.pk), researcher, make_colleague())
+    return round_
+
+
+def test_a_reading_is_not_processed_while_its_case_is_double_coded(
+    case, approved_reading, researcher
+):
+    """The round's consensus becomes the case's coding: a change made meanwhile would be replaced
+    without a word, the reading standing as processed. Once the round is over, it can be."""
+    round_ = _double_coded(case, researcher)
+    process = {
+        "annotation_id": approved_reading.pk,
+        "actor": researcher,
+        "grounds": Grounds.INTERPRETATION,
+        "rationale": "Overtuigend.",
+    }
+    with pytest.raises(proposals.ReadingError) as refused:
+        proposals.reading_process(**process)
+    assert str(refused.value) == (
+        "Voor deze praktijk loopt een dubbele codering: de consensus wordt haar codering en zou "
+        "deze aanpassing vervangen. Verwerk de lezing na de consensus; beantwoorden kan nu al."
+    )
+    assert SourceCoding.objects.get(case=case, source__key=ONTMOETING).strength == 2
+    assert Reading.objects.get(annotation=approved_reading).processed_at is None
+    # Answering is another matter.
+    proposals.reading_answer(annotation_id=approved_reading.pk, actor=researcher, answer="Later.")
+
+    round_cancel(round=round_, actor=researcher)
+    assert proposals.reading_process(**process).processed_at is not None
+    assert SourceCoding.objects.get(case=case, source__key=ONTMOETING).strength == 3
+
+
+def test_the_respond_page_says_a_reading_waits_for_the_consensus(
+    case, approved_reading, researcher
+):
+    client = logged_in(researcher)
+    url = reverse("reading-respond", args=[approved_reading.pk])
+    opened_before = parse(client.get(url))
+    assert opened_before.xpath("//input[@name='stap'][@value='verwerken']")
+    _double_coded(case, researcher)
+
+    page = parse(client.get(url))
+    (process,) = page.xpath("//section[@aria-labelledby='process-title']")
+    assert texts(process, ".//p[@class='notice']") == [
+        "Voor deze praktijk loopt een dubbele codering: de consensus wordt haar codering en zou "
+        "deze aanpassing vervangen. Verwerk de lezing na de consensus; beantwoorden kan nu al."
+    ]
+    assert not process.xpath(".//form")
+    assert page.xpath("//input[@name='stap'][@value='antwoorden']")
+
+    # Sent from the page opened before the round began: refused, what was typed kept.
+    response = client.post(
+        url,
+        {
+            "stap": "verwerken",
+            "verwerk-grounds": "interpretatie",
+            "verwerk-rationale": "Er wordt elke week samen gekookt.",
+            "verwerk-answer": "Dank u.",
+        },
+    )
+    assert response.status_code == 200
+    page = parse(response)
+    (errors,) = texts(page, "//section[@aria-labelledby='process-title']//*[@class='form-errors']")
+    assert "Voor deze praktijk loopt een dubbele codering" in errors
+    assert textarea(page, "verwerk-rationale") == "Er wordt elke week samen gekookt."
+    assert textarea(page, "verwerk-answer") == "Dank u."
+    assert SourceCoding.objects.get(case=case, source__key=ONTMOETING).strength == 2
 
 
 def test_the_respond_page_is_for_researchers_only(approved_reading, member_a, reviewer, client):
