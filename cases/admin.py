@@ -845,6 +845,8 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         # A name taken away between the form's check and the write: asked again, the form
         # names them beside the field.
         services.ResearcherUnnamed,
+        # The coding changed while the case is double coded: asked again, the form says why.
+        services.CodingDuringDoubleCoding,
     )
 
     def forget_attempt(self, request, messages_before: list | None, error: Exception) -> None:
@@ -853,7 +855,12 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
         # again. A step refused before the write ("Offline halen" by someone who may not) is
         # said beside the write's refusal, which it explains.
         step_refused = request.__dict__.pop("case_step_refused", None)
-        if isinstance(error, services.PublishedCaseIncomplete | services.CaseChangedMeanwhile):
+        if isinstance(
+            error,
+            services.PublishedCaseIncomplete
+            | services.CaseChangedMeanwhile
+            | services.CodingDuringDoubleCoding,
+        ):
             request.case_write_refused = [e for e in (step_refused, error) if e is not None]
 
     def get_readonly_fields(self, request, obj=None):
@@ -1248,6 +1255,10 @@ class CaseAdmin(VersionAdmin, GuardedAdmin):
                 )
                 % {"missing": " ".join(error.missing)},
                 messages.ERROR,
+            )
+        except services.CodingDuringDoubleCoding as error:
+            self.message_user(
+                request, _("Niet teruggezet. %(why)s") % {"why": error}, messages.ERROR
             )
         else:
             self.message_user(

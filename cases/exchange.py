@@ -1763,6 +1763,12 @@ def _save_row(data, present, actor, sources, tension_fields, domains, result: Ro
     except services.PublishedCaseIncomplete as refused:
         result.errors.append(("status", str(refused)))
         return
+    except services.CodingDuringDoubleCoding as refused:
+        columns = {("source", source.pk): f"bron_{source.key}" for source in sources} | {
+            ("field", field.pk): f"veld_{field.key}" for field in tension_fields
+        }
+        result.errors.append((columns[next(iter(refused.changed))], str(refused)))
+        return
     for cell, coding in on_evidence:
         coding.refresh_from_db(fields=["grounds"])
         if (

@@ -36,6 +36,7 @@ from diegem.lib.languages import language_versions_of, original_language_changed
 from diegem.lib.people import shown_name
 from diegem.lib.versioning import bump_content_version
 from diegem.lib.workflow import IllegalTransition, Workflow
+from frameworks.models import Source, TensionField
 
 Status = Case.Status
 
@@ -72,6 +73,54 @@ class ResearcherUnnamed(ValueError):
     def __init__(self, users):
         self.users = list(users)
         super().__init__(unnamed_refusal(self.users))
+
+
+class CodingDuringDoubleCoding(Exception):
+    """A write refused: it would change the coding of a case that is being double coded, whose
+    consensus becomes its coding (`round_settle`) and would replace the change without a word.
+    `changed` are the sources and tension fields it would change: ("source" or "field", pk) and
+    their names."""
+
+    def __init__(self, changed: dict[tuple[str, int], str]):
+        self.changed = changed
+        names = list(changed.values())
+        super().__init__(
+            _(
+                "Er loopt een dubbele codering voor deze praktijk: haar consensus wordt de "
+                "codering en zou deze wijziging vervangen. Laat de codering van %(names)s staan "
+                "tot na de consensus; niets is bewaard."
+            )
+            % {"names": get_text_list([f"‘{name}’" for name in names], _("en"))}
+        )
+
+
+def _coding_state(case: Case) -> dict[tuple[str, int], tuple]:
+    """Each coding of the case as a reader sees it, by source or tension field: its value,
+    grounds and rationale."""
+    state = {
+        ("source", pk): rest
+        for pk, *rest in SourceCoding.objects.filter(case=case).values_list(
+            "source_id", "strength", "grounds", "rationale"
+        )
+    }
+    state |= {
+        ("field", pk): rest
+        for pk, *rest in TensionPosition.objects.filter(case=case).values_list(
+            "tension_field_id", "position", "holds_both", "grounds", "rationale"
+        )
+    }
+    return state
+
+
+def _changed_codings(before: dict, after: dict) -> dict[tuple[str, int], str]:
+    """The codings that differ between two `_coding_state`s (added or gone too), in the
+    framework's order, with their names."""
+    changed = {key for key in [*before, *after] if before.get(key) != after.get(key)}
+    if not changed:
+        return {}
+    items = [("source", source) for source in Source.objects.all()]
+    items += [("field", field) for field in TensionField.objects.all()]
+    return {(kind, item.pk): item.name for kind, item in items if (kind, item.pk) in changed}
 
 
 class CaseChangedMeanwhile(Exception):
@@ -267,7 +316,8 @@ def case_write(
       (its `updated_at`, the feed's date, stays otherwise); changed text
       sections are announced (`text_changed`), so annotations and evidence
       re-anchor in this transaction;
-    - the related rows (deletions first); evidence anchored on another version
+    - the related rows (deletions first); a change of the coding while the case is double
+      coded is refused whole (`CodingDuringDoubleCoding`); evidence anchored on another version
       of its text follows the text as it now stands; the grounds follow the
       evidence (`sync_grounds_with_evidence`);
     - a write that would take from a published case what publication asks
@@ -303,8 +353,19 @@ def case_write(
     # places otherwise writes no change.
     case.more_places = case_places.other_places(case.more_places, case.nis_code)
     changed = _save_fields(case, stored)
+    # While the case is double coded its coding waits for the round's consensus, which the round
+    # writes here once settled (the round is closed first). Evidence may be added meanwhile.
+    guarded = (
+        _coding_state(case)
+        if stored is not None
+        and (codings is not None or positions is not None)
+        and double_coding_open(case)
+        else None
+    )
     for rows in (codings, positions, evidence):
         _write_rows(rows)
+    if guarded is not None and (changed := _changed_codings(guarded, _coding_state(case))):
+        raise CodingDuringDoubleCoding(changed)  # the whole write rolls back
     if evidence is not None:
         reanchor_stale_evidence(case, evidence.save)
     sync_grounds_with_evidence(case)
