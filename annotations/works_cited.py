@@ -61,8 +61,11 @@ def works_cited() -> dict[str, list[Work]]:
         .filter(place_rank__lte=PLACES_SHOWN)
         .values_list("pk", "place_count")
     )
+    # Read again as cited: a note hidden, edited or taken offline with its case since the ranking
+    # is left off (the ranking and this read are two statements, each with its own snapshot).
     places = (
-        Annotation.objects.filter(pk__in=ranked)
+        Annotation.objects.cited()
+        .filter(pk__in=ranked)
         .select_related("case", "section")
         .order_by(*PLACE_ORDER)  # each work's places in reading order
     )
@@ -90,7 +93,8 @@ def work_places(voice: str, attribution: str, page_number: str | None) -> tuple[
         raise Http404
     # Paged over their ids alone, as in `works_cited`, then read.
     page.object_list = list(
-        Annotation.objects.filter(pk__in=list(page.object_list))
+        Annotation.objects.cited()
+        .filter(voice=voice, attribution=attribution, pk__in=list(page.object_list))
         .select_related("case", "section")
         .order_by(*PLACE_ORDER)
     )

@@ -131,6 +131,8 @@ LINK_ATTRIBUTES = ("href", "src", "data-copy-url")
 # every case is reachable anyway, and at 10,000 cases all pages of every filter linked
 # from the overview would be most of the archive. The 32 cases of the bank fit in two.
 FILTERED_LIST_PAGES = 10
+# Lists archived whole however long: a work's places are what the bibliography holds.
+WHOLE_LIST_URL_NAMES = frozenset({"bibliography-work"})
 # The query parameters that page through a list (the case list's, the API's).
 PAGE_PARAMETERS = ("pagina", "page")
 SEARCH_FILE = "zoeken/index.html"
@@ -458,7 +460,11 @@ class _Crawl:
                 self.lists.add(same_list)
             elif same_list[1] and same_list not in self.lists:
                 return ""  # a further filter combination
-            if same_list[1] and _page_number(pairs) > FILTERED_LIST_PAGES:
+            if (
+                same_list[1]
+                and name not in WHOLE_LIST_URL_NAMES
+                and _page_number(pairs) > FILTERED_LIST_PAGES
+            ):
                 return ""
         index = self._index_for(name, path, query) if path.endswith("/") else "index.html"
         return self._enqueue(path, query, file_for(path, query, index=index))

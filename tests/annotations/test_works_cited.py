@@ -1,6 +1,7 @@
 """The bibliography and a work's own page: each place a work is cited once, in reading order, the
 first few under the work and all of them a page at a time on its page; nothing unpublished."""
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.db.models.signals import post_init
@@ -11,6 +12,7 @@ from annotations import works_cited
 from annotations.models import Annotation, Status
 from annotations.targets import case_target
 from cases.models import Case
+from diegem import site_archive
 from frameworks.models import Section
 from tests.factories import make_annotation, make_case
 from tests.html import parse, texts
@@ -154,11 +156,102 @@ def test_a_work_cited_only_where_no_reader_may_see_it_is_not_found(client, frame
         assert name not in client.get(reverse("bibliography")).content.decode()
 
 
-@pytest.mark.parametrize("number", ["0", "-1", "abc", "99"])
-def test_a_page_number_out_of_range_shows_a_page_of_places(client, cited, number):
+@pytest.mark.parametrize(
+    "number, shown",
+    [
+        ("abc", ["1.1 Wederzijdse afhankelijkheid", "1.3 Strijd"]),
+        ("0", ["Buurtkeuken · De praktijk"]),
+        ("-1", ["Buurtkeuken · De praktijk"]),
+        ("99", ["Buurtkeuken · De praktijk"]),
+    ],
+)
+def test_a_page_number_out_of_range_shows_the_first_or_the_last_page(
+    client, cited, monkeypatch, number, shown
+):
+    """As Django's `Paginator.get_page`: no number the first page, one past either end the last."""
+    monkeypatch.setattr(works_cited, "PLACES_PER_PAGE", 2)
     response = client.get(f"{work_url('denker', PUTNAM)}&pagina={number}")
     assert response.status_code == 200
-    assert texts(parse(response), "//ol[@class='citations__places']/li") == READING_ORDER
+    assert texts(parse(response), "//ol[@class='citations__places']/li") == shown
+
+
+def after_reads_of_notes(reads: int, sql: str, params: list):
+    """A database wrapper that runs `sql` once `reads` queries on the notes have run: what another
+    request commits between a page's reads (the bibliography ranks, then reads; a work's page
+    counts, pages its ids, then reads)."""
+    seen = []
+
+    def wrapper(execute, query, query_params, many, context):
+        result = execute(query, query_params, many, context)
+        if "annotations_annotation" in query:
+            seen.append(query)
+            if len(seen) == reads:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+        return result
+
+    return wrapper
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "status = 'hidden', attribution = 'VERBORGEN NIEUWE NAAM'",
+        "status = 'pending'",
+        "voice = 'doener'",
+    ],
+)
+def test_a_note_hidden_between_the_ranking_and_the_read_is_left_off(
+    client, framework, settings, change
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    case = make_case(title="Buurtkeuken")
+    note = make_annotation(target=case, voice="denker", attribution="Geciteerd werk")
+    sql = f"UPDATE annotations_annotation SET {change} WHERE id = %s"
+    with connection.execute_wrapper(after_reads_of_notes(1, sql, [note.pk])):
+        response = client.get(reverse("bibliography"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"kanttekening-{note.pk}" not in body
+    assert "VERBORGEN" not in body
+
+
+def test_a_case_taken_offline_between_the_pages_two_reads_is_left_off(client, framework, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    kept = make_case(title="Atelier")
+    gone = make_case(title="Buurtkeuken")
+    for case in (kept, gone):
+        make_annotation(target=case, voice="denker", attribution=PUTNAM)
+    sql = "UPDATE cases_case SET status = 'draft', title = 'ONTWERPTITEL' WHERE id = %s"
+    with connection.execute_wrapper(after_reads_of_notes(2, sql, [gone.pk])):
+        response = client.get(work_url("denker", PUTNAM))
+    assert response.status_code == 200
+    assert texts(parse(response), "//ol[@class='citations__places']/li") == [
+        "Atelier · De praktijk"
+    ]
+    assert "ONTWERPTITEL" not in response.content.decode()
+
+
+def test_the_archive_holds_every_page_of_a_work(framework, tmp_path, monkeypatch):
+    """Lists reached with a filter are archived ten pages deep (`FILTERED_LIST_PAGES`); a work's
+    places are the bibliography's content: all of them."""
+    monkeypatch.setattr(works_cited, "PLACES_SHOWN", 1)  # the bibliography links to the work
+    monkeypatch.setattr(works_cited, "PLACES_PER_PAGE", 1)
+    monkeypatch.setattr(site_archive, "FILTERED_LIST_PAGES", 2)
+    for n in range(4):
+        make_annotation(
+            target=make_case(title=f"Praktijk {n}", slug=f"praktijk-{n}"),
+            voice="denker",
+            attribution=PUTNAM,
+        )
+    out = tmp_path / "archief"
+    site_archive.archive_build(out)
+    pages = sorted((out / "literatuur" / "werk").rglob("*.html"))
+    shown = {
+        texts(lxml.html.parse(str(page)).getroot(), "//ol[@class='citations__places']/li")[0]
+        for page in pages
+    }
+    assert shown == {f"Praktijk {n} · De praktijk" for n in range(4)}
 
 
 def count_queries(client, url: str) -> int:
