@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from annotations.forms import AnnotationContentForm, PageFieldsMixin
 from cases.models import Grounds
-from diegem.lib.annotatable import LongText
+from diegem.lib.annotatable import LongText, PlainTextField
 from diegem.lib.visible_text import has_visible_text
 
 
@@ -107,7 +107,7 @@ class ProcessForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    rationale = forms.CharField(
+    rationale = PlainTextField(
         label=_("Onderbouwing"),
         widget=LongText(attrs={"rows": 4}),
         required=False,

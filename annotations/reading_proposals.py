@@ -50,6 +50,7 @@ from cases.models import (
     may_read_drafts,
 )
 from cases.services import Rows, case_write, double_coding_open
+from diegem.lib.annotatable import normalize_plain_text
 from diegem.lib.visible_text import has_visible_text
 from frameworks.models import Source, TensionField
 
@@ -311,7 +312,7 @@ def reading_process(
             ),
             "grounds",
         )
-    rationale = (rationale or "").strip()
+    rationale = normalize_plain_text(rationale or "").strip()  # as the workbench stores it
     refusal = rationale_refusal(grounds=grounds, rationale=rationale, status=case.status)
     if refusal:
         raise ReadingError(refusal, "rationale")

@@ -118,7 +118,7 @@ def note_write(note: dict) -> Annotation:
             **{name: note[name] for name in CONTENT},
         )
     except services.AnchorError as error:
-        raise NotAnchored(str(error)) from error
+        raise NotAnchored(f"de passage staat niet (meer) in de tekst ({error})") from error
     return annotation
 
 

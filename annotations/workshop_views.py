@@ -104,7 +104,8 @@ def _in_session(request, code: str) -> bool:
         access = signing.TimestampSigner(salt=ACCESS_SALT).unsign(
             request.POST.get("toegang", ""), max_age=settings.WORKSHOP_OPEN_HOURS * 3600
         )
-    except signing.BadSignature:  # SignatureExpired too
+    except (signing.BadSignature, ValueError):  # SignatureExpired too; ValueError: a page signed
+        # without a time (before TimestampSigner), whose value holds no timestamp
         return False
     return access == code
 

@@ -98,18 +98,35 @@ def _coding_state(case: Case) -> dict[tuple[str, int], tuple]:
     """Each coding of the case as a reader sees it, by source or tension field: its value,
     grounds and rationale."""
     state = {
-        ("source", pk): rest
+        ("source", pk): (*rest[:-1], normalize_plain_text(rest[-1]))
         for pk, *rest in SourceCoding.objects.filter(case=case).values_list(
             "source_id", "strength", "grounds", "rationale"
         )
     }
     state |= {
-        ("field", pk): rest
+        ("field", pk): (*rest[:-1], normalize_plain_text(rest[-1]))
         for pk, *rest in TensionPosition.objects.filter(case=case).values_list(
             "tension_field_id", "position", "holds_both", "grounds", "rationale"
         )
     }
     return state
+
+
+def _given_codings(codings: Rows | None, positions: Rows | None) -> set[tuple[str, int]]:
+    """The codings a write gives (saved or deleted), as `_coding_state` names them: by the
+    source or field each row names, and the one it is stored under (a row moved to another)."""
+    given = set()
+    for rows, model, column, kind in (
+        (codings, SourceCoding, "source_id", "source"),
+        (positions, TensionPosition, "tension_field_id", "field"),
+    ):
+        if rows is None:
+            continue
+        instances = [*rows.save, *rows.delete]
+        given |= {(kind, getattr(row, column)) for row in instances}
+        stored = model.objects.filter(pk__in=[row.pk for row in instances if row.pk])
+        given |= {(kind, pk) for pk in stored.values_list(column, flat=True)}
+    return given
 
 
 def _changed_codings(before: dict, after: dict) -> dict[tuple[str, int], str]:
@@ -352,20 +369,28 @@ def case_write(
     # The other places in one order, without the case's own: a form or file naming the same
     # places otherwise writes no change.
     case.more_places = case_places.other_places(case.more_places, case.nis_code)
-    changed = _save_fields(case, stored)
     # While the case is double coded its coding waits for the round's consensus, which the round
     # writes here once settled (the round is closed first). Evidence may be added meanwhile.
+    # The codings as stored before this write (before a text change moves their grounds): only
+    # the rows this write gives are compared, the grounds following the evidence afterwards.
     guarded = (
-        _coding_state(case)
+        (_coding_state(case), _given_codings(codings, positions))
         if stored is not None
         and (codings is not None or positions is not None)
         and double_coding_open(case)
         else None
     )
+    changed = _save_fields(case, stored)
     for rows in (codings, positions, evidence):
         _write_rows(rows)
-    if guarded is not None and (changed := _changed_codings(guarded, _coding_state(case))):
-        raise CodingDuringDoubleCoding(changed)  # the whole write rolls back
+    if guarded is not None:
+        guarded, given = guarded
+        after = _coding_state(case)
+        if moved := _changed_codings(
+            {key: guarded[key] for key in guarded if key in given},
+            {key: after[key] for key in after if key in given},
+        ):
+            raise CodingDuringDoubleCoding(moved)  # the whole write rolls back
     if evidence is not None:
         reanchor_stale_evidence(case, evidence.save)
     sync_grounds_with_evidence(case)

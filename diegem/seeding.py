@@ -15,6 +15,7 @@ from annotations.models import Annotation
 from annotations.seed import NotAnchored, note_retire, note_state, note_write, read_notes
 from cases.models import Case
 from cases.seed import SEED_TRANSLATOR, case_seed_write, case_state, read_cases
+from cases.services import CodingDuringDoubleCoding
 from diegem.lib.languages import translation_column, translation_columns
 from diegem.lib.seeding import (
     NO_HISTORY,
@@ -128,6 +129,8 @@ def seed_cases(
             write=lambda entry=entry: case_seed_write(entry=entry),
             reset=reset,
             history=history,
+            # A pilot taken offline and being double coded waits for its consensus (`case_write`).
+            skip_on=(CodingDuringDoubleCoding,),
         )
 
 

@@ -44,7 +44,7 @@ from diegem.lib.models import SeedRecord
 
 NEW, UPDATED, UNCHANGED, KEPT = "nieuw", "bijgewerkt", "ongewijzigd", "behouden (bewerkt)"
 # Reported only when they happen.
-REMOVED, SKIPPED = "verwijderd (uit de seed gehaald)", "overgeslagen (passage niet gevonden)"
+REMOVED, SKIPPED = "verwijderd (uit de seed gehaald)", "overgeslagen"
 
 
 def translation_files(path: Path) -> dict[str, Path]:

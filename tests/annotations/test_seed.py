@@ -55,11 +55,11 @@ def test_a_note_whose_passage_is_not_in_its_text_is_skipped_reported_and_saves_n
     report = SeedReport()
     seed_margin_notes(bad, report)
     assert (
-        str(report)
-        == "0 nieuw, 0 bijgewerkt, 0 ongewijzigd, 0 behouden (bewerkt), 1 overgeslagen (passage niet gevonden)"
+        str(report) == "0 nieuw, 0 bijgewerkt, 0 ongewijzigd, 0 behouden (bewerkt), 1 overgeslagen"
     )
     assert report.skipped == [
-        "annotations.annotation:goed: goed: passage not found exactly once in section:ontmoeting: 'zzz'"
+        "annotations.annotation:goed: de passage staat niet (meer) in de tekst (goed: passage not "
+        "found exactly once in section:ontmoeting: 'zzz')"
     ]
     assert Annotation.objects.count() == before
     assert not Annotation.objects.filter(seed_key="goed").exists()

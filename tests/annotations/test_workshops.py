@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from annotations import workshop_sessions as sessions
+from annotations import workshop_views
 from annotations.workshop_tally import median, spread
 from annotations.workshops import CODE_ALPHABET, Workshop, WorkshopAnswer, new_code
 from cases.models import Case
@@ -332,6 +333,16 @@ def test_a_way_into_a_session_older_than_a_session_is_open_is_no_longer_one(
         for when, (participant, access, answered) in kept.items()
     }
     assert statuses == {"late": [429, 429], "on time": [302, 200]}
+
+
+def test_an_access_field_signed_before_it_carried_a_time_is_no_way_in_and_no_error(member_a):
+    """A page loaded before an upgrade carries the code signed without a time: the answer is
+    looked up as anyone's, not a 500."""
+    workshop = opened(member_a)
+    old = signing.Signer(salt=workshop_views.ACCESS_SALT).sign(workshop.code)
+    response = Client().post(join_url(workshop), {"bron-strijd": "1", "toegang": old})
+    assert response.status_code == 302
+    assert WorkshopAnswer.objects.filter(workshop=workshop).count() == 1
 
 
 def test_wrong_codes_from_one_address_are_limited_and_then_the_right_one_too(member_a, settings):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases import history, services
 from cases.double_coding_rounds import round_settle
-from cases.models import Case, CodingEvidence, SourceCoding, TensionPosition
+from cases.models import Case, CodingEvidence, Grounds, SourceCoding, TensionPosition
 from diegem.lib.anchoring import locate_passage
 from frameworks.models import Source
 from tests.cases.conftest import change_url, row_of, the_form
@@ -190,3 +190,103 @@ def test_restoring_a_version_with_another_coding_is_refused(
         f"Niet teruggezet. {REFUSED_STRIJD}"
     ]
     assert strengths(case)["strijd"] == 3
+
+
+def test_a_version_with_the_same_coding_but_another_text_is_restored(
+    framework, researcher, researcher_client
+):
+    """The text moves the evidence, and the evidence the grounds; the coding each version holds is
+    the same: restoring it is no change of the coding."""
+    case = make_case(
+        title="Buurtkeuken",
+        status=Case.Status.DRAFT,
+        practice="Buren protesteren samen tegen de huurprijzen.\n\nEen tweede alinea.",
+    )
+    strijd = Source.objects.get(key="strijd")
+
+    def evidence_on(passage):
+        evidence = CodingEvidence(case=case, case_field="practice", source=strijd)
+        evidence.anchor_to(locate_passage(case.practice, passage), case.practice)
+        return evidence
+
+    coding = SourceCoding.objects.get(case=case, source=strijd)
+    coding.grounds = Grounds.EVIDENCE
+    services.case_write(
+        case=case,
+        codings=services.Rows(save=[coding]),
+        evidence=services.Rows(save=[evidence_on("Buren protesteren samen")]),
+        actor=researcher,
+        comment="Met tekstbewijs.",
+    )
+    first = history.versions_of(case).first()
+    case = Case.objects.get(pk=case.pk)
+    case.practice = "Iedereen kookt elke vrijdag in de keuken.\n\nEen tweede alinea."
+    services.case_write(
+        case=case,
+        evidence=services.Rows(
+            save=[evidence_on("Iedereen kookt elke vrijdag")],
+            delete=list(CodingEvidence.objects.filter(case=case)),
+        ),
+        actor=researcher,
+        comment="Herschreven.",
+    )
+    open_round(Case.objects.get(pk=case.pk), researcher, make_colleague())
+
+    response = researcher_client.post(reverse("admin:cases_case_restore", args=[case.pk, first.pk]))
+
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        f"De versie van {services.version_moment(first)} is teruggezet."
+    ]
+    case = Case.objects.get(pk=case.pk)
+    assert case.practice.startswith("Buren protesteren samen")
+    assert SourceCoding.objects.get(case=case, source=strijd).grounds == Grounds.EVIDENCE
+
+
+def test_a_text_edit_whose_evidence_is_orphaned_saves_beside_a_translated_rationale(
+    framework, researcher, researcher_client
+):
+    """The text change orphans the evidence and so moves its coding's grounds (the grounds follow
+    the evidence); a rationale's translation is no coding value: both are saved."""
+    case = make_case(
+        title="Buurtkeuken",
+        status=Case.Status.DRAFT,
+        practice="Buren protesteren samen tegen de huurprijzen.\n\nEen tweede alinea.",
+    )
+    strijd = Source.objects.get(key="strijd")
+    evidence = CodingEvidence(case=case, case_field="practice", source=strijd)
+    evidence.anchor_to(locate_passage(case.practice, "Buren protesteren samen"), case.practice)
+    coding = SourceCoding.objects.get(case=case, source=strijd)
+    coding.grounds = Grounds.EVIDENCE
+    services.case_write(
+        case=case,
+        codings=services.Rows(save=[coding]),
+        evidence=services.Rows(save=[evidence]),
+        actor=researcher,
+        comment="Met tekstbewijs.",
+    )
+    open_round(Case.objects.get(pk=case.pk), researcher, make_colleague())
+    data = the_form(researcher_client, case)
+    row = row_of(data, "source_codings", "source", strijd.pk)
+    data |= {
+        "practice": "Iedereen kookt elke vrijdag.\r\n\r\nEen tweede alinea.",
+        f"{row}-rationale_fr": "Parce que.",
+    }
+
+    response = researcher_client.post(change_url(case), data)
+
+    assert response.status_code == 302
+    case = Case.objects.get(pk=case.pk)
+    assert case.practice.startswith("Iedereen kookt")
+    assert SourceCoding.objects.get(case=case, source=strijd).rationale_fr == "Parce que."
+
+
+def test_a_write_during_a_round_still_says_which_texts_it_changed(double_coded, researcher):
+    case, *_round = double_coded
+    case.practice = "Een nieuwe tekst.\n\nEn een tweede alinea."
+    changed = services.case_write(
+        case=case,
+        codings=services.Rows(save=list(SourceCoding.objects.filter(case=case))),
+        actor=researcher,
+        comment="Tekst.",
+    )
+    assert changed == ["practice"]

@@ -19,6 +19,7 @@ from diegem.lib.seeding import fingerprint
 from diegem.seeding import row_description
 from frameworks.models import Domain, Section, Source, TensionField
 from frameworks.services import section_save
+from tests.cases.double_coding import make_colleague, open_round
 
 pytestmark = pytest.mark.django_db
 
@@ -188,12 +189,13 @@ def test_a_note_whose_passage_left_an_edited_text_is_skipped_and_the_rest_loads(
     case_write(case=case, actor=None, comment="Door de onderzoekers bewerkt.")
     output = seed().splitlines()
     assert (
-        "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 0 behouden (bewerkt), 1 overgeslagen (passage niet gevonden)"
+        "kanttekeningen: 0 nieuw, 0 bijgewerkt, 47 ongewijzigd, 0 behouden (bewerkt), 1 overgeslagen"
         in output
     )
     assert any(
         line.startswith(
-            "  overgeslagen, de passage staat niet (meer) in de tekst: annotations.annotation:torekes-tuiniers-stadsakker"
+            "  overgeslagen: annotations.annotation:torekes-tuiniers-stadsakker: de passage staat "
+            "niet (meer) in de tekst"
         )
         for line in output
     )
@@ -512,3 +514,28 @@ def test_a_framework_seeded_before_the_thinkers_were_translated_receives_them(db
     assert norms.thinkers_fr.startswith("Talcott Parsons\u00a0; aussi Emile Durkheim")
     assert Source.objects.get(key="ontmoeting").thinkers_en == ""
     assert "kader: 0 nieuw, 0 bijgewerkt, 32 ongewijzigd, 1 behouden (bewerkt)" in seed()
+
+
+def test_a_pilot_being_double_coded_is_skipped_with_why_and_the_rest_loads(researcher):
+    """`seed --reset` would put back the pilot's coding while its round's consensus is to become
+    it (`CodingDuringDoubleCoding`): the pilot is skipped, saying why, the rest loads."""
+    seed()
+    case = Case.objects.get(slug="torekes")
+    case_transition(case=case, action="unpublish", actor=researcher)
+    SourceCoding.objects.filter(case=case, source__key="strijd").update(strength=0)
+    open_round(Case.objects.get(pk=case.pk), researcher, make_colleague())
+    Annotation.objects.filter(seed_key="torekes-tuiniers-stadsakker").delete()
+
+    output = seed("--reset").splitlines()
+
+    assert (
+        "  overgeslagen: cases.case:torekes: "
+        + (
+            "Er loopt een dubbele codering voor deze praktijk: haar consensus wordt de codering en "
+            "zou deze wijziging vervangen. Laat de codering van ‘Strijd’ staan tot na de consensus; "
+            "niets is bewaard."
+        )
+        in output
+    )
+    assert SourceCoding.objects.get(case=case, source__key="strijd").strength == 0
+    assert Annotation.objects.filter(seed_key="torekes-tuiniers-stadsakker").exists()

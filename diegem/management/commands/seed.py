@@ -62,7 +62,5 @@ class Command(BaseCommand):
                     f"  behouden, want bewerkt sinds het laden: {key} (--reset zet de seed terug)"
                 )
             for line in report.skipped:
-                self.stdout.write(
-                    f"  overgeslagen, de passage staat niet (meer) in de tekst: {line}"
-                )
+                self.stdout.write(f"  overgeslagen: {line}")
         refresh_everything()
