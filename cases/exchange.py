@@ -40,6 +40,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -441,6 +442,14 @@ def write_csv(table: Iterable[list], out: io.TextIOBase) -> int:
 
 def write_xlsx(table: Iterable[list], title: str) -> bytes:
     """The table as an Excel workbook: numbers as numbers, text as text (never a formula)."""
+    buffer = io.BytesIO()
+    save_xlsx(table, title, buffer)
+    return buffer.getvalue()
+
+
+def save_xlsx(table: Iterable[list], title: str, out: BinaryIO) -> None:
+    """`write_xlsx` into the file `out`: the rows go through a temporary file of openpyxl's, never
+    the memory, however many there are."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
@@ -470,9 +479,7 @@ def write_xlsx(table: Iterable[list], title: str) -> bytes:
             cells[-1] = WriteOnlyCell(sheet, value="")
             cells[-1].data_type = "s"
         sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(out)
 
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")

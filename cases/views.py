@@ -8,13 +8,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case as When_
 from django.db.models import Count, Value, When
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cases import coding_reliability, exchange
+from cases import coding_reliability, exchange, open_data_files
 from cases.case_citation import case_citation
 from cases.case_map import place_map as case_map_of
 from cases.case_nearness import cases_to_learn_from
@@ -518,41 +518,47 @@ def _download(content, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def export_cases_csv(request: HttpRequest) -> HttpResponse:
+def _data_file_download(name: str) -> FileResponse:
+    """A data file of `/data/`, built once per content version and served from disk
+    (`cases.open_data_files`)."""
+    response = FileResponse(
+        open_data_files.data_file(name),
+        as_attachment=True,
+        filename=name,
+        content_type=open_data_files.DATA_FILES[name].content_type,
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def export_cases_csv(request: HttpRequest) -> FileResponse:
     """Published cases and their coding, one row per case (the import format)."""
-    out = io.StringIO()
-    exchange.export_wide_csv(exchange.published_cases(), out)
-    return _download(out.getvalue(), "text/csv; charset=utf-8", "praktijken.csv")
+    return _data_file_download("praktijken.csv")
 
 
-def export_codings_csv(request: HttpRequest) -> HttpResponse:
+@require_safe
+def export_codings_csv(request: HttpRequest) -> FileResponse:
     """One row per published case and source or tension field, for R or SPSS."""
-    out = io.StringIO()
-    exchange.export_long_csv(exchange.published_cases(), out)
-    return _download(out.getvalue(), "text/csv; charset=utf-8", "praktijken-lang.csv")
+    return _data_file_download("praktijken-lang.csv")
 
 
-def export_cases_xlsx(request: HttpRequest) -> HttpResponse:
+@require_safe
+def export_cases_xlsx(request: HttpRequest) -> FileResponse:
     """The one-row-per-case export as an Excel workbook: opens in columns in any Excel."""
-    return _download(
-        exchange.export_wide_xlsx(exchange.published_cases()), exchange.XLSX, "praktijken.xlsx"
-    )
+    return _data_file_download("praktijken.xlsx")
 
 
-def export_codings_xlsx(request: HttpRequest) -> HttpResponse:
+@require_safe
+def export_codings_xlsx(request: HttpRequest) -> FileResponse:
     """The long export as an Excel workbook."""
-    return _download(
-        exchange.export_long_xlsx(exchange.published_cases()), exchange.XLSX, "praktijken-lang.xlsx"
-    )
+    return _data_file_download("praktijken-lang.xlsx")
 
 
-def export_cases_json(request: HttpRequest) -> HttpResponse:
-    site = request.build_absolute_uri("/").rstrip("/")
-    return _download(
-        exchange.export_json(exchange.published_cases(), site),
-        "application/json",
-        "praktijken.json",
-    )
+@require_safe
+def export_cases_json(request: HttpRequest) -> FileResponse:
+    """Every value of the one-row-per-case export as JSON, the cases under the site's address."""
+    return _data_file_download("praktijken.json")
 
 
 def export_reliability_csv(request: HttpRequest) -> HttpResponse:

@@ -42,6 +42,7 @@ from cases.coding_reliability import RELIABILITY_COLUMNS, reliability_rows
 from cases.history import Change, coding_changes, snapshot
 from cases.models import Case, CaseTransition
 from diegem.lib.archives import Member, store_file, workbook_at, write_zip
+from diegem.lib.built_files import as_text
 from diegem.lib.languages import in_dutch
 from diegem.lib.locking import one_at_a_time
 from diegem.lib.versioning import current_content_version
@@ -496,28 +497,16 @@ def reliability_columns() -> list[Entry]:
 # --- the members ----------------------------------------------------------------------------------
 
 
-def _text(write: Callable[[io.TextIOBase], object]) -> Callable[[BinaryIO], None]:
-    """A writer of text (UTF-8, "\\n" line ends as written) into a binary entry."""
-
-    def into(out: BinaryIO) -> None:
-        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-        write(text)
-        text.flush()
-        text.detach()
-
-    return into
-
-
 def _cases():
     return exchange.published_cases().iterator(chunk_size=CHUNK)
 
 
 def _wide_csv(ctx: ReleaseContext):
-    return _text(lambda out: exchange.export_wide_csv(_cases(), out))
+    return as_text(lambda out: exchange.export_wide_csv(_cases(), out))
 
 
 def _long_csv(ctx: ReleaseContext):
-    return _text(lambda out: exchange.export_long_csv(_cases(), out))
+    return as_text(lambda out: exchange.export_long_csv(_cases(), out))
 
 
 def _wide_xlsx(ctx: ReleaseContext):
@@ -533,7 +522,7 @@ def _long_xlsx(ctx: ReleaseContext):
 
 
 def _json(ctx: ReleaseContext):
-    return _text(lambda out: exchange.write_json(_cases(), ctx.site_url, out))
+    return as_text(lambda out: exchange.write_json(_cases(), ctx.site_url, out))
 
 
 def _codebook(ctx: ReleaseContext):
@@ -545,7 +534,7 @@ def _project(ctx: ReleaseContext):
 
 
 def _reliability_csv(ctx: ReleaseContext):
-    return _text(lambda out: exchange.write_csv(reliability_rows(), out))
+    return as_text(lambda out: exchange.write_csv(reliability_rows(), out))
 
 
 class SiteAddress:
@@ -568,23 +557,23 @@ def _annotations(ctx: ReleaseContext):
             out,
         )
 
-    return _text(write)
+    return as_text(write)
 
 
 def _readme(ctx: ReleaseContext):
-    return _text(lambda out: out.write(readme(ctx)))
+    return as_text(lambda out: out.write(readme(ctx)))
 
 
 def _licence(ctx: ReleaseContext):
-    return _text(lambda out: out.write(licence_text(ctx)))
+    return as_text(lambda out: out.write(licence_text(ctx)))
 
 
 def _citation(ctx: ReleaseContext):
-    return _text(lambda out: out.write(citation_cff(ctx)))
+    return as_text(lambda out: out.write(citation_cff(ctx)))
 
 
 def _changelog(ctx: ReleaseContext):
-    return _text(lambda out: out.write(ctx.changelog))
+    return as_text(lambda out: out.write(ctx.changelog))
 
 
 @dataclass(frozen=True)

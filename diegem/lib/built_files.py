@@ -33,6 +33,7 @@ from __future__ import annotations
 import fcntl
 import glob
 import hashlib
+import io
 import logging
 import os
 import re
@@ -160,6 +161,18 @@ def _built_alone(build) -> BinaryIO:
             build(out)
 
     return spooled(in_one_state)
+
+
+def as_text(write: Callable[[io.TextIOBase], object]) -> Callable[[BinaryIO], None]:
+    """A writer of text (UTF-8, "\\n" line ends as written) as a `build` of a binary file."""
+
+    def into(out: BinaryIO) -> None:
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+        write(text)
+        text.flush()
+        text.detach()
+
+    return into
 
 
 def spooled(build: Callable[[BinaryIO], None]) -> BinaryIO:

@@ -115,16 +115,16 @@ def test_rows_for_the_csv(three_rounds):
 
 
 def test_csv_download_listed_on_open_data(three_rounds, anonymous_client):
-    page = anonymous_client.get(reverse("open-data")).content.decode()
+    page = anonymous_client.get(reverse("open-data")).getvalue().decode()
     assert reverse("export-reliability-csv") in page
     response = anonymous_client.get(reverse("export-reliability-csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert ["bron", "strijd", "Strijd", "ordinal", "3", "0.833", "2", "66.7"] in rows
 
 
 def test_json_export_has_the_figures_and_names_no_case(three_rounds, anonymous_client):
-    data = json.loads(anonymous_client.get(reverse("export-cases-json")).content)
+    data = json.loads(anonymous_client.get(reverse("export-cases-json")).getvalue())
     assert len(data["praktijken"]) == 3  # the double-coded cases, published after their rounds
     figures = data["betrouwbaarheid"]
     assert figures == reliability_json()

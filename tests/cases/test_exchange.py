@@ -423,7 +423,7 @@ def test_the_json_export_gives_numbers_as_numbers_and_missing_ones_as_null(clien
     )
     make_case(title="Zonder", municipality="Gent", start_year=None)
 
-    data = json.loads(client.get(reverse("export-cases-json")).content)
+    data = json.loads(client.get(reverse("export-cases-json")).getvalue())
 
     numbers = {
         case["titel"]: [case[key] for key in ("breedtegraad", "lengtegraad", "startjaar")]
@@ -439,16 +439,16 @@ def test_exports_hold_published_cases_only(client, framework):
     for name in ("export-cases-csv", "export-codings-csv", "export-cases-json"):
         response = client.get(reverse(name))
         assert response.status_code == 200
-        body = response.content.decode()
+        body = response.getvalue().decode()
         assert "Openbaar geval" in body and "GEHEIM" not in body, name
     for name in ("export-cases-xlsx", "export-codings-xlsx"):
-        cells = " ".join(" ".join(row) for row in xlsx_text_rows(client.get(reverse(name)).content))
+        cells = " ".join(" ".join(row) for row in xlsx_text_rows(client.get(reverse(name)).getvalue()))
         assert "Openbaar geval" in cells and "GEHEIM" not in cells, name
     long_rows = list(
-        csv.DictReader(io.StringIO(client.get(reverse("export-codings-csv")).content.decode()))
+        csv.DictReader(io.StringIO(client.get(reverse("export-codings-csv")).getvalue().decode()))
     )
     assert len(long_rows) == 10 and {r["dimensie"] for r in long_rows} == {"bron", "spanningsveld"}
-    data = json.loads(client.get(reverse("export-cases-json")).content)
+    data = json.loads(client.get(reverse("export-cases-json")).getvalue())
     assert data["licentie"].startswith("CC BY 4.0")
     assert set(data["praktijken"][0]["codering"]["bronnen"]) == {
         "wederzijdse-afhankelijkheid",
@@ -462,7 +462,7 @@ def test_the_codebook_validates_against_the_refi_qda_schema_and_keeps_its_identi
     client, framework
 ):
     schema = etree.XMLSchema(etree.parse(str(STANDARDS / "Codebook.xsd")))
-    first = client.get(reverse("export-codebook")).content
+    first = client.get(reverse("export-codebook")).getvalue()
     document = etree.fromstring(first)
     assert schema.validate(document), schema.error_log
     ns = {"q": "urn:QDA-XML:codebook:1.0"}
@@ -486,7 +486,7 @@ def test_codebook_guids_are_those_of_the_first_release_after_the_keys_became_dut
     client, framework
 ):
     """The GUIDs were minted from the English keys; renaming the keys did not change them."""
-    document = etree.fromstring(client.get(reverse("export-codebook")).content)
+    document = etree.fromstring(client.get(reverse("export-codebook")).getvalue())
     ns = {"q": "urn:QDA-XML:codebook:1.0"}
     guid_of = {
         code.get("name"): code.get("guid") for code in document.xpath("//q:Code", namespaces=ns)
@@ -497,7 +497,7 @@ def test_codebook_guids_are_those_of_the_first_release_after_the_keys_became_dut
 
 
 def test_the_data_page_links_every_export_with_the_licence(client, framework):
-    page = client.get(reverse("open-data")).content.decode()
+    page = client.get(reverse("open-data")).getvalue().decode()
     for name in (
         "export-cases-csv",
         "export-codings-csv",
@@ -509,7 +509,7 @@ def test_the_data_page_links_every_export_with_the_licence(client, framework):
     ):
         assert reverse(name) in page
     assert "creativecommons.org/licenses/by/4.0" in page
-    assert reverse("open-data") in client.get(reverse("home")).content.decode()  # in the footer
+    assert reverse("open-data") in client.get(reverse("home")).getvalue().decode()  # in the footer
 
 
 def test_the_command_exports_and_imports(framework, researcher, tmp_path, capsys):
@@ -539,7 +539,7 @@ def test_the_command_exports_and_imports(framework, researcher, tmp_path, capsys
 def test_the_admin_import_runs_a_dry_run_then_imports(framework, researcher_client):
     upload = SimpleUploadedFile("praktijken.csv", wide_csv([good_row()]), content_type="text/csv")
     dry = researcher_client.post(reverse("admin:cases_case_import"), {"file": upload})
-    assert dry.status_code == 200 and "Proefdraai: geen fouten" in dry.content.decode()
+    assert dry.status_code == 200 and "Proefdraai: geen fouten" in dry.getvalue().decode()
     assert not Case.objects.exists()
     confirm = dry.context["confirm_form"]
     response = researcher_client.post(
@@ -555,7 +555,7 @@ def test_the_admin_import_runs_a_dry_run_then_imports(framework, researcher_clie
     bad = SimpleUploadedFile("fout.csv", wide_csv([good_row(titel="")]), content_type="text/csv")
     errors = researcher_client.post(
         reverse("admin:cases_case_import"), {"file": bad}
-    ).content.decode()
+    ).getvalue().decode()
     assert "Rij 2, kolom ‘titel’" in errors
 
 
@@ -618,15 +618,15 @@ def test_files_with_the_first_releases_english_codes_still_import(framework, res
 def test_exports_write_dutch_codes(client, framework):
     make_case(title="Piloot", slug="piloot", kind=Case.Kind.PILOT)
     wide = list(
-        csv.DictReader(io.StringIO(client.get(reverse("export-cases-csv")).content.decode()))
+        csv.DictReader(io.StringIO(client.get(reverse("export-cases-csv")).getvalue().decode()))
     )
     assert [(row["soort"], row["status"]) for row in wide] == [("pilootcase", "gepubliceerd")]
     long_rows = list(
-        csv.DictReader(io.StringIO(client.get(reverse("export-codings-csv")).content.decode()))
+        csv.DictReader(io.StringIO(client.get(reverse("export-codings-csv")).getvalue().decode()))
     )
     assert {row["soort"] for row in long_rows} == {"pilootcase"}
     assert (
-        json.loads(client.get(reverse("export-cases-json")).content)["praktijken"][0]["soort"]
+        json.loads(client.get(reverse("export-cases-json")).getvalue())["praktijken"][0]["soort"]
         == "pilootcase"
     )
 
@@ -767,7 +767,7 @@ def test_the_template_files_hold_the_header_and_an_example_that_imports(
 ):
     csv_response = researcher_client.get(reverse("admin:cases_case_import_template", args=["csv"]))
     assert csv_response["Content-Disposition"] == 'attachment; filename="praktijken-sjabloon.csv"'
-    rows = list(csv.reader(io.StringIO(csv_response.content.decode())))
+    rows = list(csv.reader(io.StringIO(csv_response.getvalue().decode())))
     assert rows[0] == list(csv.reader([wide_csv([]).decode().strip()]))[0]
     assert len(rows) == 2
     example = dict(zip(rows[0], rows[1], strict=True))
@@ -777,7 +777,7 @@ def test_the_template_files_hold_the_header_and_an_example_that_imports(
         "concept",
         "2",
     )
-    dry = run_import(csv_response.content, researcher, dry_run=True)
+    dry = run_import(csv_response.getvalue(), researcher, dry_run=True)
     assert dry.ok and [(r.slug, r.action) for r in dry.rows] == [
         ("voorbeeld-buurtrestaurant", "new")
     ]
@@ -789,8 +789,8 @@ def test_the_template_files_hold_the_header_and_an_example_that_imports(
         xlsx_response["Content-Type"]
         == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    assert xlsx_text_rows(xlsx_response.content) == rows
-    assert run_import(xlsx_response.content, researcher, filename="sjabloon.xlsx", dry_run=True).ok
+    assert xlsx_text_rows(xlsx_response.getvalue()) == rows
+    assert run_import(xlsx_response.getvalue(), researcher, filename="sjabloon.xlsx", dry_run=True).ok
     assert (
         researcher_client.get(reverse("admin:cases_case_import_template", args=["pdf"])).status_code
         == 404
@@ -882,13 +882,14 @@ def test_the_excel_downloads_hold_the_same_rows_as_the_csv(client, framework, xl
         response["Content-Type"]
         == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    rows = xlsx_text_rows(response.content)
-    assert rows == list(csv.reader(io.StringIO(client.get(reverse(csv_name)).content.decode())))
+    workbook = response.getvalue()  # a file served from disk: read once
+    rows = xlsx_text_rows(workbook)
+    assert rows == list(csv.reader(io.StringIO(client.get(reverse(csv_name)).getvalue().decode())))
     assert not any("GEHEIM" in cell for row in rows for cell in row)
 
     cells = [
         cell
-        for row in load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows()
+        for row in load_workbook(io.BytesIO(workbook)).worksheets[0].iter_rows()
         for cell in row
     ]
     assert not [
@@ -910,13 +911,13 @@ def test_the_excel_export_imports_back_unchanged(client, framework, researcher):
         start_year=2013,
         keywords=("markt", "taal"),
     )
-    before = client.get(reverse("export-cases-csv")).content
-    workbook = client.get(reverse("export-cases-xlsx")).content
+    before = client.get(reverse("export-cases-csv")).getvalue()
+    workbook = client.get(reverse("export-cases-xlsx")).getvalue()
     Case.objects.all().delete()
     report = run_import(workbook, researcher, filename="praktijken.xlsx")
     assert report.saved, report.errors
     cache.clear()
-    assert client.get(reverse("export-cases-csv")).content == before
+    assert client.get(reverse("export-cases-csv")).getvalue() == before
 
 
 def test_the_command_exports_excel(framework, tmp_path):

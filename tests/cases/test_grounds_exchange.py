@@ -44,11 +44,11 @@ def graded(framework):
 
 
 def csv_rows(client, name: str) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(client.get(reverse(name)).content.decode())))
+    return list(csv.DictReader(io.StringIO(client.get(reverse(name)).getvalue().decode())))
 
 
 def test_the_wide_export_has_a_grounds_column_beside_each_value(client, graded):
-    header = next(csv.reader(io.StringIO(client.get(reverse("export-cases-csv")).content.decode())))
+    header = next(csv.reader(io.StringIO(client.get(reverse("export-cases-csv")).getvalue().decode())))
     at = header.index("bron_strijd")
     assert header[at : at + 3] == ["bron_strijd", "bron_strijd_grond", "bron_strijd_onderbouwing"]
     at = header.index("veld_consensus-conflict")
@@ -99,7 +99,7 @@ def test_the_wide_workbook_holds_the_grounds_as_text_and_no_value_for_niet_te_be
     client, graded
 ):
 
-    sheet = load_workbook(io.BytesIO(client.get(reverse("export-cases-xlsx")).content)).worksheets[
+    sheet = load_workbook(io.BytesIO(client.get(reverse("export-cases-xlsx")).getvalue())).worksheets[
         0
     ]
     header, row = [[cell.value for cell in line] for line in sheet.iter_rows(max_row=2)]
@@ -114,10 +114,10 @@ def test_the_wide_workbook_holds_the_grounds_as_text_and_no_value_for_niet_te_be
         "beide",
         "interpretatie",
     )
-    assert xlsx_text_rows(client.get(reverse("export-cases-xlsx")).content) == [
+    assert xlsx_text_rows(client.get(reverse("export-cases-xlsx")).getvalue()) == [
         list(line)
         for line in csv.reader(
-            io.StringIO(client.get(reverse("export-cases-csv")).content.decode())
+            io.StringIO(client.get(reverse("export-cases-csv")).getvalue().decode())
         )
     ]
 
@@ -154,11 +154,11 @@ def test_the_long_export_has_a_grounds_column_and_no_value_for_niet_te_bepalen(c
         for row in rows
     }
     assert {key: found[key] for key in LONG_EXPECTED} == LONG_EXPECTED
-    workbook = xlsx_text_rows(client.get(reverse("export-codings-xlsx")).content)
+    workbook = xlsx_text_rows(client.get(reverse("export-codings-xlsx")).getvalue())
     assert workbook == [
         list(line)
         for line in csv.reader(
-            io.StringIO(client.get(reverse("export-codings-csv")).content.decode())
+            io.StringIO(client.get(reverse("export-codings-csv")).getvalue().decode())
         )
     ]
 
@@ -173,7 +173,7 @@ def test_the_json_export_holds_every_value_of_the_wide_table(client, graded):
         rationale_fr="Ils mènent des actions."
     )
     [row] = csv_rows(client, "export-cases-csv")
-    [item] = json.loads(client.get(reverse("export-cases-json")).content)["praktijken"]
+    [item] = json.loads(client.get(reverse("export-cases-json")).getvalue())["praktijken"]
     codings = {**item["codering"]["bronnen"], **item["codering"]["spanningsvelden"]}
     found = {}
     for column in row:
@@ -224,7 +224,7 @@ UNTRANSLATED = {"onderbouwing_nl": "", "onderbouwing_fr": "", "onderbouwing_en":
 def test_the_json_export_gives_each_coding_its_grounds_and_null_for_what_cannot_be_told(
     client, graded
 ):
-    [item] = json.loads(client.get(reverse("export-cases-json")).content)["praktijken"]
+    [item] = json.loads(client.get(reverse("export-cases-json")).getvalue())["praktijken"]
     sources, fields = item["codering"]["bronnen"], item["codering"]["spanningsvelden"]
     assert sources["strijd"] == {
         "sterkte": 2,
@@ -583,7 +583,7 @@ def test_the_guide_and_the_template_show_the_grounds_columns(
             io.StringIO(
                 researcher_client.get(
                     reverse("admin:cases_case_import_template", args=["csv"])
-                ).content.decode()
+                ).getvalue().decode()
             )
         )
     )
@@ -635,8 +635,8 @@ def test_the_round_trip_on_the_seed_keeps_every_grounds(client, framework, resea
         "interpretatie",
         "niet_te_bepalen",
     }
-    wide = client.get(reverse("export-cases-csv")).content
-    exported = wide if fmt == "csv" else client.get(reverse("export-cases-xlsx")).content
+    wide = client.get(reverse("export-cases-csv")).getvalue()
+    exported = wide if fmt == "csv" else client.get(reverse("export-cases-xlsx")).getvalue()
     filename = f"praktijken.{fmt}"
 
     # Imported over itself, the export changes nothing.
@@ -648,4 +648,4 @@ def test_the_round_trip_on_the_seed_keeps_every_grounds(client, framework, resea
     assert report.saved, report.errors
     assert stored_grounds() == before
     cache.clear()
-    assert client.get(reverse("export-cases-csv")).content == wide
+    assert client.get(reverse("export-cases-csv")).getvalue() == wide

@@ -205,13 +205,13 @@ def test_a_cached_page_never_changes_what_a_user_wrote(client, framework):
 def test_cached_exports_keep_their_headers(client, framework):
     """A cached download is still a download."""
     make_case()
-    first = client.get(reverse("export-cases-csv"))
-    second = client.get(reverse("export-cases-csv"))
+    first = client.get(reverse("export-reliability-csv"))
+    second = client.get(reverse("export-reliability-csv"))
     assert second["X-Page-Cache"] == "hit"
     assert (
         second["Content-Disposition"]
         == first["Content-Disposition"]
-        == 'attachment; filename="praktijken.csv"'
+        == 'attachment; filename="betrouwbaarheid.csv"'
     )
 
 
@@ -254,7 +254,7 @@ KEPT_PAGES = [
     "/en/kader/",
     "/praktijken/?domein=wonen",
     "/praktijken/feed/",
-    "/data/praktijken.csv",
+    "/data/betrouwbaarheid.csv",
 ]
 
 

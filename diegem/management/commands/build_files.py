@@ -15,11 +15,21 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from annotations.qdpx_project import published_project_file
+from cases.open_data_files import DATA_FILES, data_file
 
 
 class Command(BaseCommand):
-    help = "Build the live REFI-QDA project (/data/praktijken.qdpx) for the current content version if it is not built yet."
+    help = (
+        "Build the live downloads of /data/ (the REFI-QDA project, the CSV, Excel and JSON files) "
+        "for the current content version if they are not built yet."
+    )
 
     def handle(self, *args, **options):
-        with published_project_file(max_age=settings.BUILT_FILES_SECONDS) as file:
-            self.stdout.write(f"{file.name} ({os.fstat(file.fileno()).st_size:,} bytes)")
+        max_age = settings.BUILT_FILES_SECONDS
+        builders = [lambda: published_project_file(max_age=max_age)]
+        builders += [
+            lambda name=name: data_file(name, max_age=max_age) for name in sorted(DATA_FILES)
+        ]
+        for build in builders:
+            with build() as file:
+                self.stdout.write(f"{file.name} ({os.fstat(file.fileno()).st_size:,} bytes)")
