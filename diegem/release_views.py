@@ -8,7 +8,13 @@ immutable cache lifetime: they never change.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import quote_etag
@@ -57,15 +63,11 @@ def release_cite(request: HttpRequest, number: int, fmt: str) -> HttpResponse:
 
 @require_safe
 def release_download(request: HttpRequest, number: int, file_number: int) -> HttpResponse:
-    """The release's ZIP, byte for byte as it was cut (HEAD without reading the archive)."""
+    """The release's ZIP, byte for byte as it was cut, streamed a part at a time (HEAD without
+    reading the archive)."""
     if number != file_number:
         raise Http404("Onbekende versie")
-    fields = (
-        ["number", "size", "sha256"]
-        if request.method == "HEAD"
-        else ["number", "size", "sha256", "archive"]
-    )
-    release = get_object_or_404(Release.objects.only(*fields), number=number)
+    release = get_object_or_404(Release.objects.only("number", "size", "sha256"), number=number)
     etag = quote_etag(release.sha256)
     if etag_held(request, etag):
         response = HttpResponseNotModified()
@@ -73,7 +75,10 @@ def release_download(request: HttpRequest, number: int, file_number: int) -> Htt
         response = HttpResponse(content_type="application/zip")
         response["Content-Length"] = str(release.size)
     else:
-        response = HttpResponse(bytes(release.archive), content_type="application/zip")
+        response = StreamingHttpResponse(
+            Release.objects.archive_parts(release), content_type="application/zip"
+        )
+        response["Content-Length"] = str(release.size)
     response["ETag"] = etag
     response["Content-Disposition"] = f'attachment; filename="{release.filename}"'
     response["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"

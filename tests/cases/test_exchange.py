@@ -442,7 +442,9 @@ def test_exports_hold_published_cases_only(client, framework):
         body = response.getvalue().decode()
         assert "Openbaar geval" in body and "GEHEIM" not in body, name
     for name in ("export-cases-xlsx", "export-codings-xlsx"):
-        cells = " ".join(" ".join(row) for row in xlsx_text_rows(client.get(reverse(name)).getvalue()))
+        cells = " ".join(
+            " ".join(row) for row in xlsx_text_rows(client.get(reverse(name)).getvalue())
+        )
         assert "Openbaar geval" in cells and "GEHEIM" not in cells, name
     long_rows = list(
         csv.DictReader(io.StringIO(client.get(reverse("export-codings-csv")).getvalue().decode()))
@@ -553,9 +555,11 @@ def test_the_admin_import_runs_a_dry_run_then_imports(framework, researcher_clie
     assert response.status_code == 302
     assert Case.objects.filter(slug="buurtkeuken-gent").exists()
     bad = SimpleUploadedFile("fout.csv", wide_csv([good_row(titel="")]), content_type="text/csv")
-    errors = researcher_client.post(
-        reverse("admin:cases_case_import"), {"file": bad}
-    ).getvalue().decode()
+    errors = (
+        researcher_client.post(reverse("admin:cases_case_import"), {"file": bad})
+        .getvalue()
+        .decode()
+    )
     assert "Rij 2, kolom ‘titel’" in errors
 
 
@@ -790,7 +794,9 @@ def test_the_template_files_hold_the_header_and_an_example_that_imports(
         == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     assert xlsx_text_rows(xlsx_response.getvalue()) == rows
-    assert run_import(xlsx_response.getvalue(), researcher, filename="sjabloon.xlsx", dry_run=True).ok
+    assert run_import(
+        xlsx_response.getvalue(), researcher, filename="sjabloon.xlsx", dry_run=True
+    ).ok
     assert (
         researcher_client.get(reverse("admin:cases_case_import_template", args=["pdf"])).status_code
         == 404

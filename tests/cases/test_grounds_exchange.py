@@ -48,7 +48,9 @@ def csv_rows(client, name: str) -> list[dict]:
 
 
 def test_the_wide_export_has_a_grounds_column_beside_each_value(client, graded):
-    header = next(csv.reader(io.StringIO(client.get(reverse("export-cases-csv")).getvalue().decode())))
+    header = next(
+        csv.reader(io.StringIO(client.get(reverse("export-cases-csv")).getvalue().decode()))
+    )
     at = header.index("bron_strijd")
     assert header[at : at + 3] == ["bron_strijd", "bron_strijd_grond", "bron_strijd_onderbouwing"]
     at = header.index("veld_consensus-conflict")
@@ -99,9 +101,9 @@ def test_the_wide_workbook_holds_the_grounds_as_text_and_no_value_for_niet_te_be
     client, graded
 ):
 
-    sheet = load_workbook(io.BytesIO(client.get(reverse("export-cases-xlsx")).getvalue())).worksheets[
-        0
-    ]
+    sheet = load_workbook(
+        io.BytesIO(client.get(reverse("export-cases-xlsx")).getvalue())
+    ).worksheets[0]
     header, row = [[cell.value for cell in line] for line in sheet.iter_rows(max_row=2)]
     cells = dict(zip(header, row, strict=True))
     assert (cells["bron_strijd"], cells["bron_strijd_grond"]) == (2, "tekstbewijs")
@@ -581,9 +583,9 @@ def test_the_guide_and_the_template_show_the_grounds_columns(
     header, example = list(
         csv.reader(
             io.StringIO(
-                researcher_client.get(
-                    reverse("admin:cases_case_import_template", args=["csv"])
-                ).getvalue().decode()
+                researcher_client.get(reverse("admin:cases_case_import_template", args=["csv"]))
+                .getvalue()
+                .decode()
             )
         )
     )
