@@ -10,7 +10,6 @@ written straight into the file; a download then costs a worker a file handle.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from django.conf import settings
 
 from cases import coding_reliability, exchange
 from cases.models import Case
+from diegem.lib import agreement, languages
 from diegem.lib.built_files import as_text, built_file, code_fingerprint
 from frameworks.models import Source
 
@@ -30,6 +30,8 @@ FINGERPRINTED_MODULES = (
     sys.modules[__name__],
     exchange,
     coding_reliability,
+    agreement,  # the figures of the JSON's "betrouwbaarheid"
+    languages,  # the language columns and the names in them
     sys.modules[Case.__module__],
     sys.modules[Source.__module__],
 )
@@ -82,7 +84,6 @@ DATA_FILES = {
 
 def data_file(name: str, *, max_age: float | None = None) -> BinaryIO:
     """The data file `name` for the current content version, open (built now if it is not yet;
-    again when older than `max_age` seconds, which `build_files` asks)."""
-    # The site's address is in the JSON: a file built under another one is not served.
-    fingerprint = hashlib.sha256(f"{CODE_FINGERPRINT} {settings.SITE_URL}".encode()).hexdigest()
-    return built_file(name, DATA_FILES[name].build, fingerprint=fingerprint[:16], max_age=max_age)
+    again when older than `max_age` seconds, which `build_files` asks). The JSON names the
+    cases under `SITE_URL`: the web and `build_files` run with the same environment (README)."""
+    return built_file(name, DATA_FILES[name].build, fingerprint=CODE_FINGERPRINT, max_age=max_age)

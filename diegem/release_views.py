@@ -67,18 +67,20 @@ def release_download(request: HttpRequest, number: int, file_number: int) -> Htt
     reading the archive)."""
     if number != file_number:
         raise Http404("Onbekende versie")
-    release = get_object_or_404(Release.objects.only("number", "size", "sha256"), number=number)
+    release = get_object_or_404(
+        Release.objects.only("number", "sha256").with_archive_length(), number=number
+    )
     etag = quote_etag(release.sha256)
     if etag_held(request, etag):
         response = HttpResponseNotModified()
     elif request.method == "HEAD":
         response = HttpResponse(content_type="application/zip")
-        response["Content-Length"] = str(release.size)
+        response["Content-Length"] = str(release.archive_length)
     else:
         response = StreamingHttpResponse(
             Release.objects.archive_parts(release), content_type="application/zip"
         )
-        response["Content-Length"] = str(release.size)
+        response["Content-Length"] = str(release.archive_length)  # what it holds, however named
     response["ETag"] = etag
     response["Content-Disposition"] = f'attachment; filename="{release.filename}"'
     response["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"

@@ -55,6 +55,7 @@ def server_environment(**env: str) -> dict[str, str]:
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "DATABASE_URL": database_url_of_this_run(),
+        "BUILT_FILES_DIR": str(settings.BUILT_FILES_DIR),  # the test's own (tests/conftest.py)
         **env,
     }
 

@@ -125,9 +125,10 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def built_files_outside_the_checkout(settings, tmp_path_factory):
-    """Large downloads built during tests (`diegem.lib.built_files`) go to pytest's own temp folder."""
-    settings.BUILT_FILES_DIR = tmp_path_factory.getbasetemp() / "built-files"
+def built_files_outside_the_checkout(settings, tmp_path):
+    """Large downloads built during tests (`diegem.lib.built_files`) go to a folder of each test's
+    own: a file is named by the content version, which a rolled-back test leaves to the next."""
+    settings.BUILT_FILES_DIR = tmp_path / "built-files"
 
 
 @pytest.fixture(autouse=True)

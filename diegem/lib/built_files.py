@@ -138,15 +138,19 @@ def _build(directory: Path, stem: str, name: str, build, max_age) -> BinaryIO:
         opened = _open_fresh(path, max_age)
         if opened is not None:
             return opened
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=temporary, delete=False) as out:
-            try:
-                build(out)
-            except BaseException:
-                os.unlink(out.name)
-                raise
-        os.chmod(out.name, 0o644)
-        os.replace(out.name, path)
-        opened = path.open("rb")
+        try:
+            with tempfile.NamedTemporaryFile(dir=directory, prefix=temporary, delete=False) as out:
+                try:
+                    build(out)
+                except BaseException:
+                    os.unlink(out.name)
+                    raise
+            os.chmod(out.name, 0o644)
+            os.replace(out.name, path)
+            opened = path.open("rb")
+        except OSError:  # the disk full, the folder made read-only meanwhile
+            logger.exception("%s cannot be written: %s is built for this request alone", path, name)
+            return spooled(build)  # in this snapshot still
     # Every other version of this name, under any code's fingerprint (a former deploy's too).
     ours = re.compile(re.escape(_database()) + r"-[0-9a-f]+-" + re.escape(name) + r"-\d+")
     for older in directory.iterdir():

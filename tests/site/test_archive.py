@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 
 from annotations.models import Status
 from cases.models import Case
@@ -107,7 +108,9 @@ def seed_bank() -> dict:
 def built(django_db_setup, django_db_blocker, tmp_path_factory):
     """The archive of the seeded bank, and the seeded ids."""
     out = tmp_path_factory.mktemp("archief") / "diegem-archief"
-    with django_db_blocker.unblock(), transaction.atomic():
+    # Set up before any test's own settings: the downloads it builds go beside it.
+    built_files = override_settings(BUILT_FILES_DIR=tmp_path_factory.mktemp("built-files"))
+    with django_db_blocker.unblock(), transaction.atomic(), built_files:
         seeded = seed_bank()
         call_command("archive", str(out), "--quiet", stdout=io.StringIO())
         transaction.set_rollback(True)

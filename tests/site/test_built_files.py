@@ -1,5 +1,6 @@
 """Large downloads built once per content version (`diegem.lib.built_files`): the public QDPX project."""
 
+import errno
 import io
 import os
 import sys
@@ -17,6 +18,7 @@ from django.urls import reverse
 from annotations import qdpx_project
 from annotations.models import Annotation
 from cases.models import Case, SourceCoding
+from diegem.lib import built_files
 from diegem.lib.built_files import built_file, code_fingerprint
 from tests.factories import make_case, make_user
 
@@ -101,6 +103,17 @@ def test_a_directory_that_cannot_be_written_still_serves_the_file(framework, set
     assert read("proef.bin", counting(b"toch", [])) == b"toch"
     make_case(title="IN-HET-PROJECT")
     assert "IN-HET-PROJECT" in case_names(download())
+
+
+def test_a_full_disk_still_serves_the_file_built_for_the_request(
+    framework, own_directory, monkeypatch
+):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(built_files.tempfile, "NamedTemporaryFile", full)
+    assert read("proef.bin", counting(b"toch", [])) == b"toch"
+    assert kept(own_directory) == []
 
 
 def test_an_open_file_survives_a_newer_version_removing_it(framework, own_directory):
