@@ -104,8 +104,9 @@ def _in_session(request, code: str) -> bool:
         access = signing.TimestampSigner(salt=ACCESS_SALT).unsign(
             request.POST.get("toegang", ""), max_age=settings.WORKSHOP_OPEN_HOURS * 3600
         )
-    except (signing.BadSignature, ValueError):  # SignatureExpired too; ValueError: a page signed
-        # without a time (before TimestampSigner), whose value holds no timestamp
+    except (signing.BadSignature, ValueError):
+        # Forged, expired (SignatureExpired), or signed before it carried a time (ValueError: a
+        # page loaded before the upgrade, whose value holds no timestamp).
         return False
     return access == code
 

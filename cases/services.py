@@ -384,10 +384,10 @@ def case_write(
     for rows in (codings, positions, evidence):
         _write_rows(rows)
     if guarded is not None:
-        guarded, given = guarded
+        before, given = guarded
         after = _coding_state(case)
         if moved := _changed_codings(
-            {key: guarded[key] for key in guarded if key in given},
+            {key: before[key] for key in before if key in given},
             {key: after[key] for key in after if key in given},
         ):
             raise CodingDuringDoubleCoding(moved)  # the whole write rolls back
