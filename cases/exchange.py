@@ -319,6 +319,16 @@ def published_cases():
     )
 
 
+# The published cases read per query when a whole file is written of them.
+CASES_PER_QUERY = 500
+
+
+def published_cases_in_chunks():
+    """`published_cases` for writing a file of them all (a release's member, a data file of
+    `/data/`): read a chunk at a time, their codings and keywords prefetched per chunk."""
+    return published_cases().iterator(chunk_size=CASES_PER_QUERY)
+
+
 def case_row(case: Case, sources, tension_fields) -> dict[str, str]:
     row = {}
     for column, name in CASE_COLUMNS.items():

@@ -3,8 +3,9 @@ per content version and served from disk (`diegem.lib.built_files`), as the QDPX
 
 Made per request, each download read every published case with its coding into memory and the
 whole file into a response: at 10,000 cases 6 to 20 seconds and 100 to 300 MB of a worker per
-download (`make bench`, the archive's peak). Built here, the cases are read a chunk at a time and
-written straight into the file; a download then costs a worker a file handle.
+download (`make bench`, the archive's peak). Built here, the cases are read a chunk at a time, as
+for a release (`exchange.published_cases_in_chunks`), and written straight into the file; a
+download then costs a worker a file handle.
 `manage.py build_files` builds them ahead of the first download after a change.
 """
 
@@ -23,8 +24,6 @@ from diegem.lib import agreement, languages
 from diegem.lib.built_files import as_text, built_file, code_fingerprint
 from frameworks.models import Source
 
-# Cases read per query (with their codings and keywords prefetched), as a release reads them.
-CHUNK = 200
 # The code that decides the files' bytes: what they hold and what counts as published.
 FINGERPRINTED_MODULES = (
     sys.modules[__name__],
@@ -36,10 +35,7 @@ FINGERPRINTED_MODULES = (
     sys.modules[Source.__module__],
 )
 CODE_FINGERPRINT = code_fingerprint(FINGERPRINTED_MODULES)
-
-
-def _cases():
-    return exchange.published_cases().iterator(chunk_size=CHUNK)
+_cases = exchange.published_cases_in_chunks
 
 
 @dataclass(frozen=True)

@@ -497,8 +497,8 @@ def reliability_columns() -> list[Entry]:
 # --- the members ----------------------------------------------------------------------------------
 
 
-def _cases():
-    return exchange.published_cases().iterator(chunk_size=CHUNK)
+# The published cases, a chunk at a time, as the live data files read them.
+_cases = exchange.published_cases_in_chunks
 
 
 def _wide_csv(ctx: ReleaseContext):
