@@ -518,9 +518,11 @@ def _download(content, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def _data_file_download(name: str) -> FileResponse:
-    """A data file of `/data/`, built once per content version and served from disk
-    (`cases.open_data_files`)."""
+@require_safe
+def export_data_file(request: HttpRequest, name: str) -> FileResponse:
+    """A data file of `/data/` (`cases.open_data_files.DATA_FILES`, named by the URLconf: the
+    published cases and their coding as CSV, Excel and JSON), built once per content version and
+    served from disk."""
     response = FileResponse(
         open_data_files.data_file(name),
         as_attachment=True,
@@ -529,36 +531,6 @@ def _data_file_download(name: str) -> FileResponse:
     )
     response["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-@require_safe
-def export_cases_csv(request: HttpRequest) -> FileResponse:
-    """Published cases and their coding, one row per case (the import format)."""
-    return _data_file_download("praktijken.csv")
-
-
-@require_safe
-def export_codings_csv(request: HttpRequest) -> FileResponse:
-    """One row per published case and source or tension field, for R or SPSS."""
-    return _data_file_download("praktijken-lang.csv")
-
-
-@require_safe
-def export_cases_xlsx(request: HttpRequest) -> FileResponse:
-    """The one-row-per-case export as an Excel workbook: opens in columns in any Excel."""
-    return _data_file_download("praktijken.xlsx")
-
-
-@require_safe
-def export_codings_xlsx(request: HttpRequest) -> FileResponse:
-    """The long export as an Excel workbook."""
-    return _data_file_download("praktijken-lang.xlsx")
-
-
-@require_safe
-def export_cases_json(request: HttpRequest) -> FileResponse:
-    """Every value of the one-row-per-case export as JSON, the cases under the site's address."""
-    return _data_file_download("praktijken.json")
 
 
 def export_reliability_csv(request: HttpRequest) -> HttpResponse:

@@ -26,11 +26,36 @@ register_converter(FormatConverter, "citeformat")
 data = [
     # Built once per content version and kept on disk, not in the page cache, which would hold
     # tens of megabytes per file in memory at 10,000 cases (cases.open_data_files).
-    path("data/praktijken.csv", case_views.export_cases_csv, name="export-cases-csv"),
-    path("data/praktijken-lang.csv", case_views.export_codings_csv, name="export-codings-csv"),
-    path("data/praktijken.xlsx", case_views.export_cases_xlsx, name="export-cases-xlsx"),
-    path("data/praktijken-lang.xlsx", case_views.export_codings_xlsx, name="export-codings-xlsx"),
-    path("data/praktijken.json", case_views.export_cases_json, name="export-cases-json"),
+    path(
+        "data/praktijken.csv",
+        case_views.export_data_file,
+        {"name": "praktijken.csv"},
+        name="export-cases-csv",
+    ),
+    path(
+        "data/praktijken-lang.csv",
+        case_views.export_data_file,
+        {"name": "praktijken-lang.csv"},
+        name="export-codings-csv",
+    ),
+    path(
+        "data/praktijken.xlsx",
+        case_views.export_data_file,
+        {"name": "praktijken.xlsx"},
+        name="export-cases-xlsx",
+    ),
+    path(
+        "data/praktijken-lang.xlsx",
+        case_views.export_data_file,
+        {"name": "praktijken-lang.xlsx"},
+        name="export-codings-xlsx",
+    ),
+    path(
+        "data/praktijken.json",
+        case_views.export_data_file,
+        {"name": "praktijken.json"},
+        name="export-cases-json",
+    ),
     path(
         "data/betrouwbaarheid.csv",
         cached(case_views.export_reliability_csv),
