@@ -26,10 +26,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         max_age = settings.BUILT_FILES_SECONDS
-        builders = [lambda: published_project_file(max_age=max_age)]
-        builders += [
-            lambda name=name: data_file(name, max_age=max_age) for name in sorted(DATA_FILES)
-        ]
-        for build in builders:
-            with build() as file:
-                self.stdout.write(f"{file.name} ({os.fstat(file.fileno()).st_size:,} bytes)")
+        self.built(published_project_file(max_age=max_age))
+        for name in sorted(DATA_FILES):
+            self.built(data_file(name, max_age=max_age))
+
+    def built(self, file) -> None:
+        with file:
+            self.stdout.write(f"{file.name} ({os.fstat(file.fileno()).st_size:,} bytes)")
